@@ -1,0 +1,177 @@
+/* json.c — strict, bounded JSON parsing on top of cJSON. */
+#include "content/json.h"
+
+#include "content/fsutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Reports the 1-based line and column of byte offset `off`. */
+static void position(const char *buf, size_t off, size_t *line, size_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (buf[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+    }
+}
+
+/* Checks that `buf` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+ * Returns the offset of the first bad byte, or len when all is well. */
+static size_t utf8_check(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned min;
+        unsigned cp;
+        if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+            min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+            min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+            min = 0x10000;
+        } else {
+            return i;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if (i + k >= len || (s[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += n + 1;
+    }
+    return len;
+}
+
+/* Walks the text outside strings and checks nesting depth and the grammar
+ * points where cJSON is lenient. Returns the offset of the first problem or
+ * len when none, with a reason in *why. */
+static size_t structure_check(const char *s, size_t len, int max_depth, const char **why)
+{
+    int depth = 0;
+    bool in_str = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (in_str) {
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                in_str = false;
+            } else if (c < 0x20) {
+                *why = "control character inside a string";
+                return i;
+            }
+            continue;
+        }
+        if (c == '"') {
+            in_str = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth) {
+                *why = "nested too deeply";
+                return i;
+            }
+        } else if (c == ']' || c == '}') {
+            depth--;
+        } else if (c == 0) {
+            *why = "NUL byte";
+            return i;
+        }
+    }
+    return len;
+}
+
+cJSON *sl_json_parse(const char *buf, size_t len, const sl_json_limits *lim, char *err, size_t errlen)
+{
+    size_t max_bytes = (lim && lim->max_bytes) ? lim->max_bytes : SL_JSON_MAX_BYTES_DEFAULT;
+    int max_depth = (lim && lim->max_depth) ? lim->max_depth : SL_JSON_MAX_DEPTH_DEFAULT;
+    cJSON *root = NULL;
+    size_t line, col;
+    const char *why = NULL;
+
+    if (!buf) {
+        snprintf(err, errlen, "no input");
+        goto out;
+    }
+    if (len > max_bytes) {
+        snprintf(err, errlen, "too large: %zu bytes (limit %zu)", len, max_bytes);
+        goto out;
+    }
+    size_t bad = utf8_check((const unsigned char *)buf, len);
+    if (bad < len) {
+        position(buf, bad, &line, &col);
+        snprintf(err, errlen, "line %zu, column %zu: not valid UTF-8", line, col);
+        goto out;
+    }
+    bad = structure_check(buf, len, max_depth, &why);
+    if (bad < len) {
+        position(buf, bad, &line, &col);
+        snprintf(err, errlen, "line %zu, column %zu: %s", line, col, why);
+        goto out;
+    }
+    const char *end = NULL;
+    root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
+    if (!root) {
+        const char *at = cJSON_GetErrorPtr();
+        (void)at;
+        size_t off = (end && end >= buf && end <= buf + len) ? (size_t)(end - buf) : 0;
+        position(buf, off, &line, &col);
+        snprintf(err, errlen, "line %zu, column %zu: not valid JSON", line, col);
+        goto out;
+    }
+    /* Anything but white space after the value is an error. */
+    for (const char *p = end; p < buf + len; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') {
+            position(buf, (size_t)(p - buf), &line, &col);
+            snprintf(err, errlen, "line %zu, column %zu: unexpected text after the JSON value", line, col);
+            cJSON_Delete(root);
+            root = NULL;
+            goto out;
+        }
+    }
+out:
+    return root;
+}
+
+cJSON *sl_json_read_file(const char *path, const sl_json_limits *lim, char *err, size_t errlen)
+{
+    size_t max_bytes = (lim && lim->max_bytes) ? lim->max_bytes : SL_JSON_MAX_BYTES_DEFAULT;
+    char *buf = NULL;
+    size_t len = 0;
+    cJSON *root = NULL;
+    char ferr[256];
+    if (sl_fs_read_file(path, max_bytes, &buf, &len, ferr, sizeof ferr) != 0) {
+        snprintf(err, errlen, "%s", ferr);
+        goto out;
+    }
+    root = sl_json_parse(buf, len, lim, err, errlen);
+out:
+    free(buf);
+    return root;
+}
+
+const char *sl_json_str(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}

@@ -1,0 +1,30 @@
+/* json.h — the one path by which JSON from outside is read: size and depth capped. */
+#ifndef SL_JSON_H
+#define SL_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#define SL_JSON_MAX_BYTES_DEFAULT (4u * 1024u * 1024u) /* 4 MiB */
+#define SL_JSON_MAX_DEPTH_DEFAULT 64
+
+typedef struct {
+    size_t max_bytes; /* 0 = SL_JSON_MAX_BYTES_DEFAULT */
+    int max_depth;    /* 0 = SL_JSON_MAX_DEPTH_DEFAULT */
+} sl_json_limits;
+
+/* Parses exactly `len` bytes as one JSON text (RFC 8259: no trailing
+ * garbage, no NUL bytes, UTF-8 only). On failure returns NULL and writes a
+ * message such as "line 3, column 7: unexpected character" into err.
+ * lim may be NULL for the defaults. Free the result with cJSON_Delete. */
+cJSON *sl_json_parse(const char *buf, size_t len, const sl_json_limits *lim,
+                     char *err, size_t errlen);
+
+/* Reads and parses a file, refusing files larger than the limit. */
+cJSON *sl_json_read_file(const char *path, const sl_json_limits *lim,
+                         char *err, size_t errlen);
+
+/* The string value of obj[key], or NULL when absent or not a string. */
+const char *sl_json_str(const cJSON *obj, const char *key);
+
+#endif

@@ -1,0 +1,57 @@
+/* keys.h — publisher Ed25519 keys: generation, key files, pinned key sets. */
+#ifndef SL_KEYS_H
+#define SL_KEYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SL_PUBKEY_BYTES 32
+#define SL_SECKEY_BYTES 64
+#define SL_SIG_BYTES 64
+#define SL_PUBKEY_B64_MAX 64 /* room for the base64 text of a public key + NUL */
+
+typedef struct {
+    uint8_t pk[SL_PUBKEY_BYTES];
+} sl_pubkey;
+
+typedef struct {
+    uint8_t sk[SL_SECKEY_BYTES]; /* libsodium layout: seed || public key */
+} sl_seckey;
+
+/* Key files are one line of text:
+ *   publisher.key: "screenlit-ed25519-secret-v1 <base64 of 64 bytes>\n" (mode 0600)
+ *   publisher.pub: "screenlit-ed25519-public-v1 <base64 of 32 bytes>\n"
+ * The base64 part of a .pub line is what players pin in their config. */
+
+/* Calls sodium_init(); returns 0 or -1. Safe to call many times. */
+int sl_keys_init(void);
+
+/* Writes DIR/publisher.key and DIR/publisher.pub; refuses to overwrite
+ * either (returns -1 with a message). */
+int sl_keys_generate(const char *dir, char *err, size_t errlen);
+
+int sl_seckey_load(const char *path, sl_seckey *out, char *err, size_t errlen);
+int sl_pubkey_load(const char *path, sl_pubkey *out, char *err, size_t errlen);
+
+/* Public key <-> its base64 text (the form pinned in configs). */
+int sl_pubkey_from_b64(const char *b64, sl_pubkey *out);
+void sl_pubkey_to_b64(const sl_pubkey *pk, char *buf, size_t len);
+void sl_seckey_public(const sl_seckey *sk, sl_pubkey *out);
+
+/* Zeroes a secret key; NULL is fine. */
+void sl_seckey_wipe(sl_seckey *sk);
+
+/* A set of pinned public keys. */
+typedef struct {
+    sl_pubkey *v;
+    size_t n;
+} sl_keyset;
+
+/* Adds a key (by base64 text, or a path to a .pub file). Returns 0 or -1. */
+int sl_keyset_add_b64(sl_keyset *ks, const char *b64);
+int sl_keyset_add_file(sl_keyset *ks, const char *path, char *err, size_t errlen);
+bool sl_keyset_has(const sl_keyset *ks, const sl_pubkey *pk);
+void sl_keyset_free(sl_keyset *ks); /* NULL is fine */
+
+#endif

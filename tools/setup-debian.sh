@@ -1,0 +1,40 @@
+#!/bin/sh
+# Installs every Debian package screenlit needs to build, run and test (Debian 12, amd64 or arm64).
+set -eu
+
+PACKAGES="
+  build-essential cmake pkg-config git
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libcurl4-openssl-dev libcjson-dev libsodium-dev libsqlite3-dev sqlite3
+  libmicrohttpd-dev libpq-dev libxlsxwriter-dev libcmocka-dev
+  ffmpeg fonts-noto-cjk fonts-dejavu-core
+"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO="sudo"
+    else
+        echo "setup-debian.sh: run as root or install sudo" >&2
+        exit 1
+    fi
+fi
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -z "$missing" ]; then
+    echo "setup-debian.sh: every package is installed"
+    exit 0
+fi
+
+echo "setup-debian.sh: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -q --no-install-recommends $missing
