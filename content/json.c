@@ -64,6 +64,53 @@ static size_t utf8_check(const unsigned char *s, size_t len)
     return len;
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Checks one number token at s[i] against the RFC 8259 grammar
+ * (-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?). Returns the offset
+ * just after it, or (size_t)-1 when it is malformed. */
+static size_t number_end(const char *s, size_t len, size_t i)
+{
+    if (i < len && s[i] == '-')
+        i++;
+    if (i >= len || !is_digit(s[i]))
+        return (size_t)-1;
+    if (s[i] == '0') {
+        i++;
+    } else {
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    if (i < len && s[i] == '.') {
+        i++;
+        if (i >= len || !is_digit(s[i]))
+            return (size_t)-1;
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || !is_digit(s[i]))
+            return (size_t)-1;
+        while (i < len && is_digit(s[i]))
+            i++;
+    }
+    if (i < len && (is_digit(s[i]) || s[i] == '.' || s[i] == 'e' || s[i] == 'E' || s[i] == '+' ||
+                    s[i] == '-'))
+        return (size_t)-1;
+    return i;
+}
+
 /* Walks the text outside strings and checks nesting depth and the grammar
  * points where cJSON is lenient. Returns the offset of the first problem or
  * len when none, with a reason in *why. */
@@ -75,7 +122,21 @@ static size_t structure_check(const char *s, size_t len, int max_depth, const ch
         unsigned char c = (unsigned char)s[i];
         if (in_str) {
             if (c == '\\') {
-                i++;
+                char e = i + 1 < len ? s[i + 1] : '\0';
+                if (e == 'u') {
+                    for (size_t k = 2; k < 6; k++) {
+                        if (i + k >= len || !is_hex(s[i + k])) {
+                            *why = "bad \\u escape in a string";
+                            return i;
+                        }
+                    }
+                    i += 5;
+                } else if (e && strchr("\"\\/bfnrt", e)) {
+                    i++;
+                } else {
+                    *why = "bad escape in a string";
+                    return i;
+                }
             } else if (c == '"') {
                 in_str = false;
             } else if (c < 0x20) {
@@ -86,6 +147,16 @@ static size_t structure_check(const char *s, size_t len, int max_depth, const ch
         }
         if (c == '"') {
             in_str = true;
+        } else if (c == '-' || is_digit((char)c)) {
+            size_t end = number_end(s, len, i);
+            if (end == (size_t)-1) {
+                *why = "malformed number";
+                return i;
+            }
+            i = end - 1;
+        } else if (c < 0x20 && c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            *why = c == 0 ? "NUL byte" : "control character outside a string";
+            return i;
         } else if (c == '[' || c == '{') {
             if (++depth > max_depth) {
                 *why = "nested too deeply";
@@ -93,9 +164,6 @@ static size_t structure_check(const char *s, size_t len, int max_depth, const ch
             }
         } else if (c == ']' || c == '}') {
             depth--;
-        } else if (c == 0) {
-            *why = "NUL byte";
-            return i;
         }
     }
     return len;

@@ -1,0 +1,161 @@
+/* test_json.c — the JSON reading path: JSONTestSuite verdicts, limits, error positions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "content/fsutil.h"
+#include "content/json.h"
+#include "content/playlist.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SUITE_DIR SL_TESTDATA_DIR "/JSONTestSuite/test_parsing"
+
+/* Every n_ file is rejected with a message; every y_ file parses and is then
+ * refused by the playlist validator with at least one clear error (none of
+ * them is a playlist); i_ files may go either way but never crash. */
+static void test_json_suite_verdicts(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(SUITE_DIR);
+    assert_non_null(dir);
+    struct dirent *de;
+    int n_seen = 0, y_seen = 0, i_seen = 0, wrong = 0;
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *path = sl_fs_join(SUITE_DIR, de->d_name);
+        char *buf = NULL;
+        size_t len = 0;
+        char err[256] = "";
+        assert_int_equal(sl_fs_read_file(path, 1 << 24, &buf, &len, err, sizeof err), 0);
+        err[0] = '\0';
+        cJSON *root = sl_json_parse(buf, len, NULL, err, sizeof err);
+        if (de->d_name[0] == 'n') {
+            if (root) {
+                fprintf(stderr, "%s was accepted but is not JSON\n", de->d_name);
+                wrong++;
+            } else {
+                assert_true(strlen(err) > 0);
+            }
+            n_seen++;
+        } else if (de->d_name[0] == 'y') {
+            if (!root) {
+                fprintf(stderr, "%s is valid JSON but was refused: %s\n", de->d_name, err);
+                wrong++;
+                free(buf);
+                free(path);
+                continue;
+            }
+            sl_diags d;
+            sl_diags_init(&d);
+            sl_playlist *pl = sl_playlist_from_json(root, SL_PL_SOURCE, NULL, &d);
+            assert_null(pl);
+            assert_true(d.n_errors >= 1);
+            assert_true(d.n >= 1 && strlen(d.v[0].message) > 0);
+            sl_diags_free(&d);
+            y_seen++;
+        } else {
+            if (root) {
+                sl_playlist *pl = sl_playlist_from_json(root, SL_PL_SOURCE, NULL, NULL);
+                assert_null(pl);
+            }
+            i_seen++;
+        }
+        cJSON_Delete(root);
+        free(buf);
+        free(path);
+    }
+    closedir(dir);
+    assert_int_equal(wrong, 0);
+    assert_true(n_seen >= 180);
+    assert_true(y_seen >= 90);
+    assert_true(i_seen >= 30);
+}
+
+static void test_json_rejects_too_deep_nesting(void **state)
+{
+    (void)state;
+    char buf[300];
+    memset(buf, '[', 100);
+    memset(buf + 100, ']', 100);
+    char err[128];
+    sl_json_limits lim = {.max_depth = 64};
+    assert_null(sl_json_parse(buf, 200, &lim, err, sizeof err));
+    assert_non_null(strstr(err, "nested too deeply"));
+    cJSON *ok = sl_json_parse(buf + 40, 120, &lim, err, sizeof err);
+    assert_non_null(ok);
+    cJSON_Delete(ok);
+}
+
+static void test_json_rejects_oversized_input(void **state)
+{
+    (void)state;
+    char err[128];
+    sl_json_limits lim = {.max_bytes = 8};
+    assert_null(sl_json_parse("[1,2,3,4,5]", 11, &lim, err, sizeof err));
+    assert_non_null(strstr(err, "too large"));
+}
+
+static void test_json_reports_line_and_column(void **state)
+{
+    (void)state;
+    const char *text = "{\n  \"a\": 1,\n  \"b\": tru\n}";
+    char err[128];
+    assert_null(sl_json_parse(text, strlen(text), NULL, err, sizeof err));
+    assert_non_null(strstr(err, "line 3"));
+}
+
+static void test_json_rejects_trailing_garbage_and_nul(void **state)
+{
+    (void)state;
+    char err[128];
+    assert_null(sl_json_parse("{} x", 4, NULL, err, sizeof err));
+    assert_null(sl_json_parse("{}\0", 3, NULL, err, sizeof err));
+    assert_null(sl_json_parse("[\"a\0b\"]", 7, NULL, err, sizeof err));
+    cJSON *ok = sl_json_parse("{} \n", 4, NULL, err, sizeof err);
+    assert_non_null(ok);
+    cJSON_Delete(ok);
+}
+
+static void test_json_rejects_invalid_utf8(void **state)
+{
+    (void)state;
+    char err[128];
+    const char bad[] = "[\"\xC0\xAF\"]";  /* overlong '/' */
+    const char sur[] = "[\"\xED\xA0\x80\"]"; /* UTF-16 surrogate */
+    const char good[] = "[\"\xE5\x8F\x8D\xE8\xAF\x88\"]"; /* 反诈 */
+    assert_null(sl_json_parse(bad, sizeof bad - 1, NULL, err, sizeof err));
+    assert_non_null(strstr(err, "UTF-8"));
+    assert_null(sl_json_parse(sur, sizeof sur - 1, NULL, err, sizeof err));
+    cJSON *ok = sl_json_parse(good, sizeof good - 1, NULL, err, sizeof err);
+    assert_non_null(ok);
+    cJSON_Delete(ok);
+}
+
+static void test_json_read_file_refuses_missing_file(void **state)
+{
+    (void)state;
+    char err[256];
+    assert_null(sl_json_read_file("/nonexistent/playlist.json", NULL, err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/playlist.json"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_json_suite_verdicts),
+        cmocka_unit_test(test_json_rejects_too_deep_nesting),
+        cmocka_unit_test(test_json_rejects_oversized_input),
+        cmocka_unit_test(test_json_reports_line_and_column),
+        cmocka_unit_test(test_json_rejects_trailing_garbage_and_nul),
+        cmocka_unit_test(test_json_rejects_invalid_utf8),
+        cmocka_unit_test(test_json_read_file_refuses_missing_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,30 @@
+/* cli.h — the subcommands of the screenlit command and their shared helpers. */
+#ifndef SL_CLI_H
+#define SL_CLI_H
+
+#include "content/diag.h"
+
+#include <stdio.h>
+
+/* Exit codes shared by every subcommand. */
+#define SL_EXIT_OK 0
+#define SL_EXIT_FAIL 1  /* the work was done and found problems, or failed */
+#define SL_EXIT_USAGE 2 /* wrong arguments */
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} sl_cli_command;
+
+int sl_cmd_lint(int argc, char **argv);
+int sl_cmd_keygen(int argc, char **argv);
+int sl_cmd_preview(int argc, char **argv);
+
+/* Prints "screenlit CMD: MESSAGE" and a hint to --help; returns SL_EXIT_USAGE. */
+int sl_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints diagnostics as "FILE: PATH: error: MESSAGE", errors first. */
+void sl_cli_print_diags(FILE *out, const char *file, const sl_diags *d);
+
+#endif
