@@ -1,0 +1,40 @@
+/* record.h — the play record: what a screen really played (DESIGN §3.1), shared by player, hub and reports. */
+#ifndef SL_RECORD_H
+#define SL_RECORD_H
+
+#include <stdint.h>
+
+#define SL_RECORD_ID_MAX 64
+
+typedef enum {
+    SL_OUTCOME_COMPLETED = 0, /* played its whole planned duration */
+    SL_OUTCOME_CUT_SHORT = 1, /* stopped early: urgent alert, window end, shutdown */
+    SL_OUTCOME_FAILED = 2     /* could not be shown (reason says why); the fallback stood in */
+} sl_outcome;
+
+typedef enum {
+    SL_CLOCK_UNTRUSTED = 0, /* the board's clock was not known to be right */
+    SL_CLOCK_SYNCED = 1,    /* NTP or the hub said the clock was right */
+    SL_CLOCK_CORRECTED = 2, /* recorded untrusted, corrected later from the monotonic anchor */
+    SL_CLOCK_SIMULATED = 3  /* a simulated clock (tests, previews) */
+} sl_clock_trust;
+
+typedef struct {
+    char screen[SL_RECORD_ID_MAX + 1];
+    int64_t seq;                   /* per screen, from 1, assigned by the journal */
+    char item[SL_RECORD_ID_MAX + 1];
+    char media_sha256[65];         /* "" for text */
+    int64_t manifest_version;      /* 0 for a local playlist */
+    char zone[SL_RECORD_ID_MAX + 1];
+    int64_t start_ms;              /* UTC */
+    int64_t mono_start_ms;         /* monotonic clock at the start (anchor for corrections) */
+    sl_clock_trust clock_trust;
+    int64_t duration_ms;
+    sl_outcome outcome;
+    char reason[128];              /* why cut short or failed; "" otherwise */
+} sl_play_record;
+
+const char *sl_outcome_name(sl_outcome o);
+const char *sl_clock_trust_name(sl_clock_trust t);
+
+#endif

@@ -1,0 +1,73 @@
+/* decode.h — media decoding with FFmpeg: pictures and video frames, scaled to a box, off the render thread. */
+#ifndef SL_DECODE_H
+#define SL_DECODE_H
+
+#include "content/playlist.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits against decompression bombs and absurd media (checked from the
+ * headers, before any pixel is decoded). */
+#define SL_DECODE_MAX_SIDE 16384          /* pixels */
+#define SL_DECODE_MAX_PIXELS (64u << 20)  /* 64 Mpx: a 6000x4000 photo is 24 Mpx */
+
+/* A decoded picture in SDL_PIXELFORMAT_ARGB8888 (a uint32 per pixel,
+ * 0xAARRGGBB in native byte order), already scaled for its box. */
+typedef struct {
+    int w, h;
+    int pitch;         /* bytes per row */
+    uint8_t *pixels;   /* owned */
+    int64_t pts_ms;    /* presentation time from the start of the media (video); 0 for pictures */
+    int64_t index;     /* frame number from 0 (video) */
+} sl_frame;
+
+void sl_frame_free(sl_frame *f); /* frees pixels; NULL is fine */
+
+/* The size a w×h picture takes in a box_w×box_h box for a fit: contain keeps
+ * the aspect and fits inside; cover and stretch fill the box (cover crops). */
+void sl_fit_size(int w, int h, int box_w, int box_h, sl_fit fit, int *out_w, int *out_h);
+
+/* Decodes a picture file (PNG, JPEG, WebP, …) and scales it for the box with
+ * libswscale (area averaging when shrinking). Never keeps the full-size
+ * picture longer than the decode. Returns 0 or -1 with err. */
+int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame *out, char *err,
+                    size_t errlen);
+
+/* A video being decoded on its own thread into a bounded queue of frames. */
+typedef struct sl_video sl_video;
+
+typedef struct {
+    int box_w, box_h;
+    sl_fit fit;
+    int queue_frames;     /* frames decoded ahead; 0 = 8 */
+    bool try_hw;          /* try hardware decoders by name first (h264_v4l2m2m, hevc_v4l2m2m …) */
+    bool audio;           /* also decode the sound track (see sl_video_audio) */
+} sl_video_opts;
+
+/* Opens a video and starts its decode thread. Returns NULL with err when the
+ * file cannot be opened or has no decodable video stream. */
+sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, size_t errlen);
+
+/* The frame due at t_ms after the start (the last frame whose pts <= t_ms).
+ * blocking=true waits for the decoder to reach it (simulated clock: always
+ * the exact frame); blocking=false never waits and returns the newest frame
+ * decoded so far that is due (real clock). Returns NULL when none is ready
+ * (blocking=false before the first frame) or the stream had no frame at all.
+ * The frame stays valid until the next call or sl_video_close. */
+const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking);
+
+/* Whether every frame has been shown or the decoder stopped with an error. */
+bool sl_video_ended(const sl_video *v);
+/* The decoder's error message, or NULL when none. */
+const char *sl_video_error(const sl_video *v);
+/* The duration from the container, -1 when unknown. */
+int64_t sl_video_duration_ms(const sl_video *v);
+/* The codec actually decoding (e.g. "h264" or "h264_v4l2m2m"). */
+const char *sl_video_decoder_name(const sl_video *v);
+
+/* Stops the thread and frees everything; NULL is fine. */
+void sl_video_close(sl_video *v);
+
+#endif

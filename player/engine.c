@@ -1,0 +1,506 @@
+/* engine.c — the player engine: opens everything, switches items zone by zone, records plays, runs the loop. */
+#include "player/engine.h"
+
+#include "content/fsutil.h"
+#include "content/lint.h"
+#include "content/timeutil.h"
+
+#include <SDL2/SDL_image.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- preparing and recording ---- */
+
+static char *media_path(const sl_engine *e, const sl_item *it)
+{
+    if (it->file)
+        return sl_fs_join(e->base_dir, it->file);
+    return NULL;
+}
+
+static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
+{
+    sl_zone_state *z = &e->zones[zone];
+    char *path = media_path(e, it);
+    sl_prep *p = sl_loader_submit(e->loader, it, path, z->rect.w, z->rect.h);
+    free(path);
+    return p;
+}
+
+/* Writes the play of zone z's current item, ending at end_ms. */
+static void record_play(sl_engine *e, sl_zone_state *z, int64_t end_ms, sl_outcome outcome,
+                        const char *reason)
+{
+    const sl_item *it = &e->pl->items[z->cur.item];
+    sl_play_record r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.screen, sizeof r.screen, "%s", e->screen_id);
+    snprintf(r.item, sizeof r.item, "%s", it->id);
+    snprintf(r.media_sha256, sizeof r.media_sha256, "%s", it->sha256 ? it->sha256 : "");
+    r.manifest_version = e->pl->version;
+    snprintf(r.zone, sizeof r.zone, "%s", e->pl->zones[z->zone].id);
+    r.start_ms = z->cur.start_ms;
+    r.mono_start_ms = r.start_ms - e->clock.start_ms + (e->clock.simulated ? 0 : e->clock.start_mono_ns / 1000000);
+    r.clock_trust = sl_clock_trust_now(&e->clock);
+    r.duration_ms = end_ms - z->cur.start_ms;
+    if (r.duration_ms < 0)
+        r.duration_ms = 0;
+    r.outcome = outcome;
+    snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
+    e->counts[z->cur.item].plays++;
+    e->counts[z->cur.item].ms += r.duration_ms;
+    if (!e->journal)
+        return;
+    char err[256];
+    if (sl_journal_append(e->journal, &r, err, sizeof err) != 0) {
+        e->journal_errors++;
+        sl_log_error(&e->log, "could not record the play of %s: %s", it->id, err);
+    }
+}
+
+/* Ends the current item of a zone and frees what it showed. */
+static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, bool stopping)
+{
+    if (!z->has_cur)
+        return;
+    sl_outcome oc = SL_OUTCOME_COMPLETED;
+    const char *reason = "";
+    if (z->cur_failed) {
+        oc = SL_OUTCOME_FAILED;
+        reason = z->cur_prep && z->cur_prep->err[0] ? z->cur_prep->err : "could not be shown";
+    } else if (end_ms < z->cur_end_ms) {
+        oc = SL_OUTCOME_CUT_SHORT;
+        reason = stopping ? "player stopped" : "pre-empted";
+    } else if (z->cur.cut_short) {
+        oc = SL_OUTCOME_CUT_SHORT;
+        reason = z->cur.reason == SL_PICK_URGENT ? "urgent alert ended" : "window ended";
+    }
+    record_play(e, z, end_ms, oc, reason);
+    sl_render_zone_textures_free(z);
+    sl_loader_discard(e->loader, z->cur_prep);
+    z->cur_prep = NULL;
+    z->has_cur = false;
+}
+
+/* Makes `pick` (prepared in `prep`) the zone's current item from start_ms. */
+static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *prep, int64_t start_ms)
+{
+    z->has_cur = true;
+    z->cur = *pick;
+    z->cur_end_ms = pick->start_ms + pick->duration_ms;
+    if (start_ms > pick->start_ms)
+        z->cur.start_ms = start_ms;
+    if (z->cur_end_ms <= z->cur.start_ms)
+        z->cur_end_ms = z->cur.start_ms + 1;
+    z->cur_prep = prep;
+    z->cur_failed = !prep || prep->failed;
+    if (z->cur_failed)
+        sl_log_warn(&e->log, "zone %s: %s cannot be shown (%s); showing the fallback",
+                    e->pl->zones[z->zone].id, e->pl->items[pick->item].id,
+                    prep ? prep->err : "out of memory");
+    z->video_index = -1;
+    sl_play hp = {.item = pick->item, .zone = z->zone, .start_ms = pick->start_ms,
+                  .duration_ms = pick->duration_ms};
+    sl_history_push(&e->hist, &hp);
+
+    /* Predict and prepare what follows, so it is ready before this one ends. */
+    sl_loader_discard(e->loader, z->next_prep);
+    z->next_prep = NULL;
+    z->has_next = sl_sched_next(e->pl, &e->tags, z->zone, z->cur_end_ms, &e->hist, &z->next) == 0;
+    if (z->has_next)
+        z->next_prep = submit(e, z->zone, &e->pl->items[z->next.item]);
+}
+
+/* Picks and starts the next item of a zone at `now`. */
+static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
+{
+    sl_pick pick;
+    if (sl_sched_next(e->pl, &e->tags, z->zone, now, &e->hist, &pick) != 0)
+        return;
+    sl_prep *prep = NULL;
+    if (z->has_next && z->next_prep && z->next.item == pick.item) {
+        prep = z->next_prep; /* prepared ahead: the usual case */
+        z->next_prep = NULL;
+    } else {
+        prep = submit(e, z->zone, &e->pl->items[pick.item]);
+    }
+    z->has_next = false;
+    if (prep && !sl_prep_ready(e->loader, prep)) {
+        if (e->clock.simulated || !z->has_cur) {
+            sl_prep_wait(e->loader, prep);
+        } else {
+            /* Real clock and not ready: keep the current picture up (never black) until it is. */
+            z->pending = true;
+            z->pending_pick = pick;
+            z->pending_prep = prep;
+            return;
+        }
+    }
+    end_current(e, z, now, false);
+    begin(e, z, &pick, prep, now);
+}
+
+void sl_engine_update(sl_engine *e, int64_t now)
+{
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        if (z->pending) {
+            if (!sl_prep_ready(e->loader, z->pending_prep))
+                continue;
+            z->pending = false;
+            end_current(e, z, now, false);
+            begin(e, z, &z->pending_pick, z->pending_prep, now);
+            z->pending_prep = NULL;
+        }
+        /* At most a few switches per update: zero-length picks cannot loop. */
+        for (int guard = 0; guard < 8 && (!z->has_cur || now >= z->cur_end_ms) && !z->pending; guard++) {
+            int64_t at = z->has_cur ? z->cur_end_ms : now;
+            if (!e->clock.simulated || at > now)
+                at = now;
+            switch_zone(e, z, at); /* ends the current item at `at` once the next is ready */
+        }
+    }
+}
+
+/* ---- opening and closing ---- */
+
+static void default_state_dir(char *buf, size_t len)
+{
+    const char *xdg = getenv("XDG_STATE_HOME");
+    const char *home = getenv("HOME");
+    if (xdg && xdg[0])
+        snprintf(buf, len, "%s/screenlit", xdg);
+    else if (home && home[0])
+        snprintf(buf, len, "%s/.local/state/screenlit", home);
+    else
+        snprintf(buf, len, "/var/lib/screenlit");
+}
+
+static void layout(sl_engine *e)
+{
+    int out_w = e->vo.out_w, out_h = e->vo.out_h;
+    const sl_options *o = e->opt;
+    e->region = (SDL_Rect){0, 0, out_w, out_h};
+    if (o->has_region)
+        e->region = (SDL_Rect){o->region_x, o->region_y, o->region_w, o->region_h};
+    bool turned = o->rotate == 90 || o->rotate == 270;
+    e->canvas_w = turned ? e->region.h : e->region.w;
+    e->canvas_h = turned ? e->region.w : e->region.h;
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        const sl_zone *zn = &e->pl->zones[i];
+        /* Edges are rounded the same way for neighbours, so zones tile without gaps. */
+        int x0 = (int)(zn->x * e->canvas_w / 100.0 + 0.5);
+        int y0 = (int)(zn->y * e->canvas_h / 100.0 + 0.5);
+        int x1 = (int)((zn->x + zn->w) * e->canvas_w / 100.0 + 0.5);
+        int y1 = (int)((zn->y + zn->h) * e->canvas_h / 100.0 + 0.5);
+        e->zones[i].rect = (SDL_Rect){x0, y0, x1 - x0 > 0 ? x1 - x0 : 1, y1 - y0 > 0 ? y1 - y0 : 1};
+        e->zones[i].zone = (int)i;
+        e->zones[i].video_index = -1;
+    }
+}
+
+int sl_engine_open(sl_engine *e, const sl_options *opt)
+{
+    char err[512];
+    int rc = -1;
+    memset(e, 0, sizeof *e);
+    e->opt = opt;
+    sl_log_init(&e->log, "screenlit-player");
+    if (opt->log_level)
+        e->log.level = (sl_log_level)sl_log_level_parse(opt->log_level);
+    e->diagnostic = opt->diagnostic;
+
+    /* The playlist, checked like `screenlit lint` does. */
+    sl_diags d;
+    sl_diags_init(&d);
+    sl_lint_opts lo = {.probe_media = true};
+    e->pl = sl_lint_file(opt->playlist, &lo, &d);
+    for (size_t i = 0; i < d.n; i++)
+        sl_log_msg(&e->log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN,
+                   "%s: %s%s%s", opt->playlist, d.v[i].path, d.v[i].path[0] ? ": " : "",
+                   d.v[i].message);
+    sl_diags_free(&d);
+    if (!e->pl) {
+        sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s", opt->playlist,
+                     opt->playlist);
+        goto out;
+    }
+    e->base_dir = sl_fs_dirname(opt->playlist);
+    if (sl_tags_parse(opt->tags, &e->tags) != 0) {
+        sl_log_error(&e->log, "tags: '%s' is not a list of tags", opt->tags);
+        goto out;
+    }
+    e->counts = calloc(e->pl->n_items, sizeof *e->counts);
+    if (!e->counts || sl_history_init(&e->hist, 0) != 0) {
+        sl_log_error(&e->log, "out of memory");
+        goto out;
+    }
+
+    /* Identity and state. */
+    if (opt->screen_id)
+        snprintf(e->screen_id, sizeof e->screen_id, "%s", opt->screen_id);
+    else if (gethostname(e->screen_id, sizeof e->screen_id - 1) != 0)
+        snprintf(e->screen_id, sizeof e->screen_id, "screen");
+    char state[1024];
+    if (opt->state_dir)
+        snprintf(state, sizeof state, "%s", opt->state_dir);
+    else
+        default_state_dir(state, sizeof state);
+    char jpath[1200];
+    if (opt->journal) {
+        snprintf(jpath, sizeof jpath, "%s", opt->journal);
+    } else {
+        if (sl_fs_mkdirs(state, err, sizeof err) != 0) {
+            sl_log_error(&e->log, "state folder: %s", err);
+            goto out;
+        }
+        snprintf(jpath, sizeof jpath, "%s/journal.db", state);
+    }
+    err[0] = '\0';
+    e->journal = sl_journal_open(jpath, err, sizeof err);
+    if (!e->journal) {
+        /* Showing content matters more than recording it: play on, and say so. */
+        sl_log_error(&e->log, "journal %s: %s; plays will not be recorded", jpath, err);
+    } else if (err[0]) {
+        sl_log_warn(&e->log, "journal %s: %s", jpath, err);
+    }
+
+    if (opt->sim)
+        sl_clock_init_sim(&e->clock, opt->sim_start_ms);
+    else
+        sl_clock_init_real(&e->clock);
+
+    /* Output. */
+    bool offscreen = strcmp(opt->output, "window") != 0;
+    if (offscreen)
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    if (SDL_Init(offscreen ? 0 : SDL_INIT_VIDEO) != 0) {
+        sl_log_error(&e->log, "cannot start SDL: %s", SDL_GetError());
+        goto out;
+    }
+    e->sdl_ok = true;
+    IMG_Init(IMG_INIT_PNG);
+    if (sl_vo_select(&e->vo, opt->output, err, sizeof err) != 0) {
+        sl_log_error(&e->log, "%s", err);
+        goto out;
+    }
+    if (strncmp(opt->output, "frames:", 7) == 0 && sl_fs_mkdirs(e->vo.frames_dir, err, sizeof err) != 0) {
+        sl_log_error(&e->log, "frames folder: %s", err);
+        goto out;
+    }
+    e->vo.out_w = opt->size_w;
+    e->vo.out_h = opt->size_h;
+    if (e->vo.driver->init(&e->vo, err, sizeof err) != 0) {
+        sl_log_error(&e->log, "output %s: %s", e->vo.driver->name, err);
+        goto out;
+    }
+    e->vo_ok = true;
+    if (opt->has_region && (opt->region_x + opt->region_w > e->vo.out_w ||
+                            opt->region_y + opt->region_h > e->vo.out_h)) {
+        sl_log_error(&e->log, "region %d,%d,%d,%d does not fit in the %dx%d output", opt->region_x,
+                     opt->region_y, opt->region_w, opt->region_h, e->vo.out_w, e->vo.out_h);
+        goto out;
+    }
+    layout(e);
+    if (opt->rotate) {
+        e->canvas = SDL_CreateTexture(e->vo.renderer, SDL_PIXELFORMAT_ARGB8888,
+                                      SDL_TEXTUREACCESS_TARGET, e->canvas_w, e->canvas_h);
+        if (!e->canvas) {
+            sl_log_error(&e->log, "cannot make the rotation canvas: %s", SDL_GetError());
+            goto out;
+        }
+    }
+
+    e->text = sl_text_new(opt->font, opt->font_index >= 0 ? opt->font_index : 0, err, sizeof err);
+    if (!e->text) {
+        sl_log_error(&e->log, "%s", err);
+        goto out;
+    }
+    e->loader = sl_loader_new(e->text, opt->hw_decode, err, sizeof err);
+    if (!e->loader) {
+        sl_log_error(&e->log, "%s", err);
+        goto out;
+    }
+    /* The fallback, ready in every zone from the start. */
+    const sl_item *fb = &e->pl->items[e->pl->fallback];
+    if (opt->fallback_image) {
+        e->fallback_image_item = (sl_item){.id = "fallback", .type = SL_ITEM_IMAGE, .zone = -1,
+                                           .file = opt->fallback_image, .fit = SL_FIT_CONTAIN,
+                                           .duration_ms = SL_IMAGE_DURATION_DEFAULT_MS};
+        fb = &e->fallback_image_item;
+    }
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        char *path = fb->file ? sl_fs_join(opt->fallback_image ? "" : e->base_dir, fb->file) : NULL;
+        z->fallback_prep = sl_loader_submit(e->loader, fb, path, z->rect.w, z->rect.h);
+        free(path);
+        if (z->fallback_prep)
+            sl_prep_wait(e->loader, z->fallback_prep);
+        if (!z->fallback_prep || z->fallback_prep->failed)
+            sl_log_warn(&e->log, "the fallback cannot be shown in zone %s (%s): a plain background "
+                                 "stands in", e->pl->zones[i].id,
+                        z->fallback_prep ? z->fallback_prep->err : "out of memory");
+    }
+    sl_log_info(&e->log, "playing %s on %s output %dx%d%s as screen %s", opt->playlist,
+                e->vo.driver->name, e->vo.out_w, e->vo.out_h, e->clock.simulated ? " (simulated clock)" : "",
+                e->screen_id);
+    rc = 0;
+out:
+    return rc;
+}
+
+void sl_engine_close(sl_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; e->pl && i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        sl_render_zone_textures_free(z);
+        if (z->fallback_tex)
+            SDL_DestroyTexture(z->fallback_tex);
+        if (e->loader) {
+            sl_loader_discard(e->loader, z->cur_prep);
+            sl_loader_discard(e->loader, z->next_prep);
+            sl_loader_discard(e->loader, z->pending_prep);
+            sl_loader_discard(e->loader, z->fallback_prep);
+        }
+    }
+    if (e->diag_tex)
+        SDL_DestroyTexture(e->diag_tex);
+    if (e->canvas)
+        SDL_DestroyTexture(e->canvas);
+    sl_loader_free(e->loader);
+    sl_text_free(e->text);
+    if (e->vo_ok)
+        e->vo.driver->uninit(&e->vo);
+    if (e->sdl_ok) {
+        IMG_Quit();
+        SDL_Quit();
+    }
+    sl_journal_close(e->journal);
+    sl_history_free(&e->hist);
+    free(e->counts);
+    sl_tags_free(&e->tags);
+    free(e->base_dir);
+    sl_playlist_free(e->pl);
+    memset(e, 0, sizeof *e);
+}
+
+/* ---- the loop ---- */
+
+static void capture(sl_engine *e, int64_t now, const char *kind, const char *zone)
+{
+    char name[256];
+    int64_t ms = now - e->clock.start_ms;
+    if (zone)
+        snprintf(name, sizeof name, "%s-%010lld-%s.png", kind, (long long)ms, zone);
+    else
+        snprintf(name, sizeof name, "%s-%010lld.png", kind, (long long)ms);
+    if (sl_render_capture(e, name) == 0)
+        e->frames_written++;
+}
+
+static void finish_all(sl_engine *e, int64_t now)
+{
+    for (size_t i = 0; i < e->pl->n_zones; i++)
+        end_current(e, &e->zones[i], now, true);
+}
+
+/* Simulated clock: jump from event to event (item ends, frame captures), as fast as possible. */
+static int run_sim(sl_engine *e)
+{
+    const sl_options *o = e->opt;
+    int64_t start = e->clock.start_ms;
+    int64_t end = start + (int64_t)(o->run_s * 1000.0 + 0.5);
+    int64_t every = (int64_t)(o->frames_every_s * 1000.0 + 0.5);
+    int64_t next_capture = every > 0 ? start : INT64_MAX;
+    bool frames = strncmp(o->output, "frames:", 7) == 0;
+    for (;;) {
+        int64_t now = sl_clock_now_ms(&e->clock);
+        int64_t before[SL_PLAYLIST_MAX_ZONES];
+        for (size_t i = 0; i < e->pl->n_zones; i++)
+            before[i] = e->zones[i].has_cur ? e->zones[i].cur.start_ms : INT64_MIN;
+        sl_engine_update(e, now);
+        if (frames && o->frames_at_switch) {
+            for (size_t i = 0; i < e->pl->n_zones; i++) {
+                if (e->zones[i].cur.start_ms != before[i] && now < end) {
+                    sl_render_frame(e, now);
+                    capture(e, now, "switch", e->pl->zones[i].id);
+                }
+            }
+        }
+        if (now >= next_capture && now < end + (every > 0 ? 1 : 0) && frames) {
+            sl_render_frame(e, now);
+            capture(e, now, "frame", NULL);
+            next_capture += every;
+        } else if (!frames && now >= next_capture) {
+            next_capture += every;
+        }
+        if (now >= end)
+            break;
+        int64_t next = end < next_capture ? end : next_capture;
+        for (size_t i = 0; i < e->pl->n_zones; i++)
+            if (e->zones[i].has_cur && e->zones[i].cur_end_ms < next)
+                next = e->zones[i].cur_end_ms;
+        if (next <= now)
+            next = now + 1;
+        sl_clock_set_sim(&e->clock, next);
+    }
+    finish_all(e, end);
+    return 0;
+}
+
+/* Real clock: render every frame; the window paces itself by vsync, offscreen outputs by --fps. */
+static int run_real(sl_engine *e, volatile const int *stop_flag)
+{
+    const sl_options *o = e->opt;
+    int64_t run_ms = (int64_t)(o->run_s * 1000.0 + 0.5);
+    int64_t every = (int64_t)(o->frames_every_s * 1000.0 + 0.5);
+    int64_t next_capture = 0;
+    bool frames = strncmp(o->output, "frames:", 7) == 0;
+    bool window = strcmp(o->output, "window") == 0;
+    int64_t frame_ns = 1000000000LL / (o->fps > 0 ? o->fps : 30);
+    int64_t tick = sl_mono_ns();
+    for (;;) {
+        sl_vo_events ev = {0};
+        e->vo.driver->poll_events(&e->vo, &ev);
+        if (ev.quit || (stop_flag && *stop_flag))
+            break;
+        if (ev.toggle_diagnostic)
+            e->diagnostic = !e->diagnostic;
+        int64_t now = sl_clock_now_ms(&e->clock);
+        int64_t elapsed = sl_clock_elapsed_ms(&e->clock);
+        if (run_ms > 0 && elapsed >= run_ms)
+            break;
+        sl_engine_update(e, now);
+        sl_render_frame(e, now);
+        if (frames && every > 0 && elapsed >= next_capture) {
+            capture(e, now, "frame", NULL);
+            next_capture += every;
+        }
+        if (ev.capture)
+            capture(e, now, "manual", NULL);
+        e->vo.driver->present(&e->vo);
+        if (!window) {
+            tick += frame_ns;
+            int64_t wait = tick - sl_mono_ns();
+            if (wait > 0) {
+                struct timespec ts = {(time_t)(wait / 1000000000LL), (long)(wait % 1000000000LL)};
+                nanosleep(&ts, NULL);
+            } else if (wait < -frame_ns * 4) {
+                tick = sl_mono_ns(); /* far behind: do not try to catch up in a burst */
+            }
+        }
+    }
+    finish_all(e, sl_clock_now_ms(&e->clock));
+    return 0;
+}
+
+int sl_engine_run(sl_engine *e)
+{
+    return e->clock.simulated ? run_sim(e) : run_real(e, NULL);
+}

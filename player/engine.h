@@ -1,0 +1,90 @@
+/* engine.h — the player engine: zones, item switching, rendering, records; shared by its source files. */
+#ifndef SL_ENGINE_H
+#define SL_ENGINE_H
+
+#include "content/log.h"
+#include "content/playlist.h"
+#include "content/sched.h"
+#include "player/clock.h"
+#include "player/journal.h"
+#include "player/loader.h"
+#include "player/options.h"
+#include "player/text.h"
+#include "player/vo.h"
+
+#include <SDL2/SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What one zone is showing and what it will show next. */
+typedef struct {
+    int zone;
+    SDL_Rect rect;          /* in canvas pixels */
+    bool has_cur;
+    sl_pick cur;            /* start_ms = when it really started */
+    int64_t cur_end_ms;     /* planned end */
+    sl_prep *cur_prep;
+    bool cur_failed;        /* could not be shown: the fallback stands in */
+    SDL_Texture *cur_tex;   /* text or picture */
+    SDL_Texture *video_tex; /* streaming texture for video frames */
+    int video_w, video_h;
+    int64_t video_index;    /* frame number in video_tex, -1 = none */
+    bool pending;           /* real clock: the next item is not ready; cur stays on screen */
+    sl_pick pending_pick;
+    sl_prep *pending_prep;
+    bool has_next;
+    sl_pick next;           /* predicted at the start of cur, prepared ahead */
+    sl_prep *next_prep;
+    sl_prep *fallback_prep; /* the fallback, prepared once for this zone's box */
+    SDL_Texture *fallback_tex;
+} sl_zone_state;
+
+typedef struct {
+    int64_t plays;
+    int64_t ms;
+} sl_item_count;
+
+typedef struct sl_engine {
+    const sl_options *opt;
+    sl_log log;
+    sl_playlist *pl;
+    char *base_dir;     /* the playlist's folder: media paths are relative to it */
+    sl_tags tags;
+    char screen_id[SL_RECORD_ID_MAX + 1];
+    sl_vo vo;
+    bool vo_ok, sdl_ok;
+    sl_text *text;
+    sl_loader *loader;
+    sl_journal *journal;
+    sl_clock clock;
+    sl_history hist;
+    sl_zone_state zones[SL_PLAYLIST_MAX_ZONES];
+    sl_item fallback_image_item; /* --fallback-image, when given */
+    SDL_Texture *canvas;         /* rotation: drawn here, then copied turned */
+    int canvas_w, canvas_h;
+    SDL_Rect region;             /* where the canvas goes on the output */
+    sl_item_count *counts;       /* plays of this run, per item */
+    int64_t frames_rendered, black_frames, frames_written, journal_errors;
+    bool diagnostic;
+    SDL_Texture *diag_tex;
+    int64_t diag_stamp_s;        /* the second diag_tex was drawn for */
+} sl_engine;
+
+/* engine.c */
+int sl_engine_open(sl_engine *e, const sl_options *opt);
+int sl_engine_run(sl_engine *e);
+void sl_engine_close(sl_engine *e);
+/* Brings every zone up to date at `now` (starts, ends and switches items). */
+void sl_engine_update(sl_engine *e, int64_t now);
+
+/* render.c */
+/* Draws the frame for `now` into the output (not yet presented). */
+void sl_render_frame(sl_engine *e, int64_t now);
+/* Writes the frame just drawn as DIR/NAME. */
+int sl_render_capture(sl_engine *e, const char *name);
+void sl_render_zone_textures_free(sl_zone_state *z);
+
+/* diagscreen.c */
+void sl_diag_draw(sl_engine *e, int64_t now);
+
+#endif

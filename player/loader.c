@@ -1,0 +1,210 @@
+/* loader.c — a worker thread that renders text, decodes pictures and opens videos before they are due. */
+#include "player/loader.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct sl_loader {
+    pthread_mutex_t lock;
+    pthread_cond_t wake; /* a job was queued or the loader stops */
+    pthread_cond_t done; /* a job finished */
+    pthread_t thread;
+    bool started, stop;
+    sl_prep *head, *tail;
+    sl_text *text;
+    bool try_hw;
+};
+
+static SDL_Surface *surface_from_frame(const sl_frame *f)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, f->w, f->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return NULL;
+    for (int y = 0; y < f->h; y++)
+        memcpy((uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch,
+               f->pixels + (size_t)y * (size_t)f->pitch, (size_t)f->w * 4);
+    return s;
+}
+
+/* Does one preparation (on the worker thread). */
+static void prepare(sl_loader *l, sl_prep *p)
+{
+    const sl_item *it = p->item;
+    if (it->type == SL_ITEM_TEXT) {
+        int px = sl_text_size_for_zone(it, p->box_h);
+        p->surface = sl_text_render(l->text, it->text, it->font, px, it->color, it->render, p->err,
+                                    sizeof p->err);
+        /* A static slogan wider than its zone is drawn again smaller. */
+        for (int tries = 0; p->surface && it->mode == SL_TEXT_STATIC && p->surface->w > p->box_w &&
+                            tries < 8; tries++) {
+            px = px * p->box_w / p->surface->w;
+            if (px < 6)
+                break;
+            SDL_FreeSurface(p->surface);
+            p->surface = sl_text_render(l->text, it->text, it->font, px, it->color, it->render,
+                                        p->err, sizeof p->err);
+        }
+        p->failed = p->surface == NULL;
+    } else if (it->type == SL_ITEM_IMAGE) {
+        sl_frame f = {0};
+        if (sl_decode_image(p->media_path, p->box_w, p->box_h, it->fit, &f, p->err,
+                            sizeof p->err) != 0) {
+            p->failed = true;
+        } else {
+            p->surface = surface_from_frame(&f);
+            if (!p->surface) {
+                snprintf(p->err, sizeof p->err, "out of memory");
+                p->failed = true;
+            }
+        }
+        sl_frame_free(&f);
+    } else if (it->type == SL_ITEM_VIDEO) {
+        sl_video_opts vo = {.box_w = p->box_w, .box_h = p->box_h, .fit = it->fit,
+                            .try_hw = l->try_hw, .audio = it->audio};
+        p->video = sl_video_open(p->media_path, &vo, p->err, sizeof p->err);
+        p->failed = p->video == NULL;
+    } else {
+        /* Audio items show the zone's background; their sound is played by the audio path. */
+        p->failed = false;
+    }
+}
+
+static void *worker(void *arg)
+{
+    sl_loader *l = arg;
+    pthread_mutex_lock(&l->lock);
+    for (;;) {
+        while (!l->stop && !l->head)
+            pthread_cond_wait(&l->wake, &l->lock);
+        if (l->stop)
+            break;
+        sl_prep *p = l->head;
+        l->head = p->next;
+        if (!l->head)
+            l->tail = NULL;
+        p->next = NULL;
+        pthread_mutex_unlock(&l->lock);
+        prepare(l, p);
+        pthread_mutex_lock(&l->lock);
+        p->done = true;
+        pthread_cond_broadcast(&l->done);
+    }
+    pthread_mutex_unlock(&l->lock);
+    return NULL;
+}
+
+sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen)
+{
+    sl_loader *l = calloc(1, sizeof *l);
+    if (!l) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    l->text = text;
+    l->try_hw = try_hw;
+    pthread_mutex_init(&l->lock, NULL);
+    pthread_cond_init(&l->wake, NULL);
+    pthread_cond_init(&l->done, NULL);
+    if (pthread_create(&l->thread, NULL, worker, l) != 0) {
+        snprintf(err, errlen, "cannot start the loader thread");
+        sl_loader_free(l);
+        return NULL;
+    }
+    l->started = true;
+    return l;
+}
+
+void sl_loader_free(sl_loader *l)
+{
+    if (!l)
+        return;
+    pthread_mutex_lock(&l->lock);
+    l->stop = true;
+    pthread_cond_broadcast(&l->wake);
+    pthread_mutex_unlock(&l->lock);
+    if (l->started)
+        pthread_join(l->thread, NULL);
+    /* Jobs never started: their owners free them; mark them done so they may. */
+    for (sl_prep *p = l->head; p; p = p->next)
+        p->done = true;
+    pthread_cond_destroy(&l->wake);
+    pthread_cond_destroy(&l->done);
+    pthread_mutex_destroy(&l->lock);
+    free(l);
+}
+
+sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                          int box_h)
+{
+    sl_prep *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->item = item;
+    p->box_w = box_w > 0 ? box_w : 1;
+    p->box_h = box_h > 0 ? box_h : 1;
+    if (media_path && !(p->media_path = strdup(media_path))) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_lock(&l->lock);
+    if (l->tail)
+        l->tail->next = p;
+    else
+        l->head = p;
+    l->tail = p;
+    pthread_cond_signal(&l->wake);
+    pthread_mutex_unlock(&l->lock);
+    return p;
+}
+
+bool sl_prep_ready(sl_loader *l, sl_prep *p)
+{
+    pthread_mutex_lock(&l->lock);
+    bool d = p->done;
+    pthread_mutex_unlock(&l->lock);
+    return d;
+}
+
+void sl_prep_wait(sl_loader *l, sl_prep *p)
+{
+    pthread_mutex_lock(&l->lock);
+    while (!p->done)
+        pthread_cond_wait(&l->done, &l->lock);
+    pthread_mutex_unlock(&l->lock);
+}
+
+void sl_prep_free(sl_prep *p)
+{
+    if (!p)
+        return;
+    SDL_FreeSurface(p->surface);
+    sl_video_close(p->video);
+    free(p->media_path);
+    free(p);
+}
+
+void sl_loader_discard(sl_loader *l, sl_prep *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&l->lock);
+    sl_prep *prev = NULL;
+    for (sl_prep *q = l->head; q; prev = q, q = q->next) {
+        if (q != p)
+            continue;
+        if (prev)
+            prev->next = q->next;
+        else
+            l->head = q->next;
+        if (l->tail == q)
+            l->tail = prev;
+        p->done = true;
+        break;
+    }
+    while (!p->done)
+        pthread_cond_wait(&l->done, &l->lock);
+    pthread_mutex_unlock(&l->lock);
+    sl_prep_free(p);
+}

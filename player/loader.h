@@ -1,0 +1,48 @@
+/* loader.h — prepares the next items (text, pictures, video) on a worker thread, ahead of time. */
+#ifndef SL_LOADER_H
+#define SL_LOADER_H
+
+#include "content/playlist.h"
+#include "player/decode.h"
+#include "player/text.h"
+
+#include <SDL2/SDL.h>
+#include <stdbool.h>
+
+typedef struct sl_loader sl_loader;
+
+/* One preparation: what the main thread needs to show an item in a box. */
+typedef struct sl_prep {
+    const sl_item *item; /* borrowed from the playlist, which outlives the prep */
+    char *media_path;    /* resolved file for media items; NULL for text */
+    int box_w, box_h;
+    /* results, valid once ready: */
+    SDL_Surface *surface; /* text or picture, ARGB8888, already sized; NULL for video/audio */
+    sl_video *video;      /* opened and decoding; owned by the prep until taken */
+    bool failed;
+    char err[256];
+    /* private */
+    bool done;
+    struct sl_prep *next;
+} sl_prep;
+
+sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen);
+/* Stops the worker (after the job in progress) and frees pending jobs; NULL is fine. */
+void sl_loader_free(sl_loader *l);
+
+/* Queues the preparation of an item for a box; media_path may be NULL for
+ * text. Returns NULL only when out of memory. */
+sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                          int box_h);
+/* Whether it is prepared (never blocks). */
+bool sl_prep_ready(sl_loader *l, sl_prep *p);
+/* Blocks until it is prepared (simulated clock). */
+void sl_prep_wait(sl_loader *l, sl_prep *p);
+/* Frees a prep and whatever results it still owns; it must be ready or
+ * never submitted. NULL is fine. */
+void sl_prep_free(sl_prep *p);
+/* Drops a submitted prep whatever its state: unqueues it when not started,
+ * waits for it when in progress, then frees it. NULL is fine. */
+void sl_loader_discard(sl_loader *l, sl_prep *p);
+
+#endif

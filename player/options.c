@@ -1,0 +1,412 @@
+/* options.c — player settings from defaults, a config file and the command line, with one setter. */
+#include "player/options.h"
+
+#include "content/fsutil.h"
+#include "content/timeutil.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SL_CONFIG_MAX_BYTES (256u * 1024u)
+
+void sl_options_defaults(sl_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->output = strdup("window");
+    o->hw_decode = true;
+    o->fps = 30;
+    o->font_index = -1;
+}
+
+void sl_options_free(sl_options *o)
+{
+    if (!o)
+        return;
+    free(o->playlist);
+    free(o->output);
+    free(o->journal);
+    free(o->state_dir);
+    free(o->screen_id);
+    free(o->tags);
+    free(o->font);
+    free(o->fallback_image);
+    free(o->log_level);
+    free(o->config);
+    memset(o, 0, sizeof *o);
+}
+
+static int set_str(char **dst, const char *v, char *err, size_t errlen)
+{
+    char *s = strdup(v);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    free(*dst);
+    *dst = s;
+    return 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+    if (!strcmp(v, "1") || !strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on"))
+        *out = true;
+    else if (!strcmp(v, "0") || !strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off"))
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+/* Parses a whole number in [min, max]. */
+static int parse_int(const char *v, long min, long max, long *out)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < min || x > max)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+static int parse_seconds(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (errno || end == v || *end || !(x >= 0) || x > 1e9)
+        return -1;
+    *out = x;
+    return 0;
+}
+
+int sl_options_set(sl_options *o, const char *name, const char *v, char *err, size_t errlen)
+{
+    long a, b, c, d;
+    if (!strcmp(name, "playlist"))
+        return set_str(&o->playlist, v, err, errlen);
+    if (!strcmp(name, "output")) {
+        if (strcmp(v, "window") && strcmp(v, "null") && (strncmp(v, "frames:", 7) || !v[7])) {
+            snprintf(err, errlen, "output: '%s' is not window, frames:DIR or null", v);
+            return -1;
+        }
+        return set_str(&o->output, v, err, errlen);
+    }
+    if (!strcmp(name, "size")) {
+        char x;
+        if (sscanf(v, "%ld%c%ld", &a, &x, &b) != 3 || (x != 'x' && x != 'X') || a < 16 ||
+            b < 16 || a > 16384 || b > 16384) {
+            snprintf(err, errlen, "size: '%s' is not WIDTHxHEIGHT (16 to 16384 each)", v);
+            return -1;
+        }
+        o->size_w = (int)a;
+        o->size_h = (int)b;
+        return 0;
+    }
+    if (!strcmp(name, "region")) {
+        char tail;
+        if (sscanf(v, "%ld,%ld,%ld,%ld%c", &a, &b, &c, &d, &tail) != 4 || a < 0 || b < 0 ||
+            c < 1 || d < 1 || a > 16384 || b > 16384 || c > 16384 || d > 16384) {
+            snprintf(err, errlen, "region: '%s' is not X,Y,WIDTH,HEIGHT in pixels", v);
+            return -1;
+        }
+        o->has_region = true;
+        o->region_x = (int)a;
+        o->region_y = (int)b;
+        o->region_w = (int)c;
+        o->region_h = (int)d;
+        return 0;
+    }
+    if (!strcmp(name, "rotate")) {
+        if (parse_int(v, 0, 270, &a) != 0 || a % 90 != 0) {
+            snprintf(err, errlen, "rotate: '%s' is not 0, 90, 180 or 270", v);
+            return -1;
+        }
+        o->rotate = (int)a;
+        return 0;
+    }
+    if (!strcmp(name, "clock")) {
+        if (!strcmp(v, "real")) {
+            o->sim = false;
+            return 0;
+        }
+        if (strncmp(v, "sim:", 4) == 0 && sl_instant_parse(v + 4, NULL, &o->sim_start_ms) == 0) {
+            o->sim = true;
+            return 0;
+        }
+        snprintf(err, errlen, "clock: '%s' is not 'real' or 'sim:' with a time and offset, e.g. "
+                              "sim:2026-11-25T08:00:00+08:00", v);
+        return -1;
+    }
+    if (!strcmp(name, "run")) {
+        if (parse_seconds(v, &o->run_s) != 0) {
+            snprintf(err, errlen, "run: '%s' is not a number of seconds", v);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(name, "frames-every")) {
+        if (parse_seconds(v, &o->frames_every_s) != 0 || (o->frames_every_s > 0 && o->frames_every_s < 0.001)) {
+            snprintf(err, errlen, "frames-every: '%s' is not a number of seconds (at least 0.001)", v);
+            return -1;
+        }
+        return 0;
+    }
+    if (!strcmp(name, "frames-at-switch"))
+        goto boolean;
+    if (!strcmp(name, "journal"))
+        return set_str(&o->journal, v, err, errlen);
+    if (!strcmp(name, "state-dir"))
+        return set_str(&o->state_dir, v, err, errlen);
+    if (!strcmp(name, "screen-id"))
+        return set_str(&o->screen_id, v, err, errlen);
+    if (!strcmp(name, "tags"))
+        return set_str(&o->tags, v, err, errlen);
+    if (!strcmp(name, "font"))
+        return set_str(&o->font, v, err, errlen);
+    if (!strcmp(name, "font-index")) {
+        if (parse_int(v, 0, 64, &a) != 0) {
+            snprintf(err, errlen, "font-index: '%s' is not 0 to 64", v);
+            return -1;
+        }
+        o->font_index = a;
+        return 0;
+    }
+    if (!strcmp(name, "fallback-image"))
+        return set_str(&o->fallback_image, v, err, errlen);
+    if (!strcmp(name, "diagnostic") || !strcmp(name, "hw-decode"))
+        goto boolean;
+    if (!strcmp(name, "fps")) {
+        if (parse_int(v, 1, 240, &a) != 0) {
+            snprintf(err, errlen, "fps: '%s' is not 1 to 240", v);
+            return -1;
+        }
+        o->fps = (int)a;
+        return 0;
+    }
+    if (!strcmp(name, "log-level")) {
+        if (strcmp(v, "error") && strcmp(v, "warn") && strcmp(v, "info") && strcmp(v, "debug")) {
+            snprintf(err, errlen, "log-level: '%s' is not error, warn, info or debug", v);
+            return -1;
+        }
+        return set_str(&o->log_level, v, err, errlen);
+    }
+    snprintf(err, errlen, "'%s' is not a setting", name);
+    return -1;
+boolean : {
+    bool x;
+    if (parse_bool(v, &x) != 0) {
+        snprintf(err, errlen, "%s: '%s' is not yes or no", name, v);
+        return -1;
+    }
+    if (!strcmp(name, "frames-at-switch"))
+        o->frames_at_switch = x;
+    else if (!strcmp(name, "diagnostic"))
+        o->diagnostic = x;
+    else
+        o->hw_decode = x;
+    return 0;
+}
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+int sl_options_load_file(sl_options *o, const char *path, char *err, size_t errlen)
+{
+    char *buf = NULL;
+    size_t len;
+    int rc = -1;
+    char ferr[256];
+    if (sl_fs_read_file(path, SL_CONFIG_MAX_BYTES, &buf, &len, ferr, sizeof ferr) != 0) {
+        snprintf(err, errlen, "%s", ferr);
+        goto out;
+    }
+    if (strlen(buf) != len) {
+        snprintf(err, errlen, "%s: has a NUL byte; not a text file", path);
+        goto out;
+    }
+    int lineno = 0;
+    char *save = NULL;
+    for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        lineno++;
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = '\0';
+        char *s = trim(line);
+        if (!*s)
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
+            goto out;
+        }
+        *eq = '\0';
+        char *name = trim(s), *value = trim(eq + 1);
+        char serr[256];
+        if (sl_options_set(o, name, value, serr, sizeof serr) != 0) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, serr);
+            goto out;
+        }
+    }
+    rc = 0;
+    set_str(&o->config, path, err, errlen);
+out:
+    free(buf);
+    return rc;
+}
+
+static void help(void)
+{
+    printf(
+        "NAME\n"
+        "    screenlit-player - show a campaign's slogans, posters and clips full screen\n"
+        "\n"
+        "SYNOPSIS\n"
+        "    screenlit-player --playlist FILE [--output window|frames:DIR|null]\n"
+        "        [--size WxH] [--region X,Y,W,H] [--rotate 0|90|180|270]\n"
+        "        [--clock real|sim:ISO8601] [--run SECONDS] [--frames-every SECONDS]\n"
+        "        [--journal FILE] [--config FILE] [OPTIONS]\n"
+        "\n"
+        "DESCRIPTION\n"
+        "    Plays a playlist source (standalone mode): every zone loops through the\n"
+        "    items its rules allow, with the same schedule as `screenlit preview`. The\n"
+        "    next item is prepared while the current one plays, so there is no black\n"
+        "    frame between items; when nothing may play, the fallback is shown. Every\n"
+        "    play is written, when it ends, to a durable journal. On exit the player\n"
+        "    prints the plays per item.\n"
+        "\n"
+        "OPTIONS\n"
+        "    --playlist FILE       the playlist source to play\n"
+        "    --output OUT          window (full screen; X11, Wayland or KMSDRM),\n"
+        "                          frames:DIR (offscreen, PNG frames into DIR) or null\n"
+        "                          (renders, shows nothing). Default: window\n"
+        "    --size WxH            output size for frames/null (default 1920x1080);\n"
+        "                          for window, a window of that size instead of full screen\n"
+        "    --region X,Y,W,H      draw into exactly this rectangle of the output,\n"
+        "                          unscaled, the rest black (an LED wall behind an HDMI\n"
+        "                          sending card)\n"
+        "    --rotate N            0, 90, 180 or 270 degrees clockwise (portrait screens)\n"
+        "    --clock real|sim:T    the real clock (default), or simulated time from T\n"
+        "                          (e.g. sim:2026-11-25T08:00:00+08:00), run as fast as the\n"
+        "                          machine allows; deterministic\n"
+        "    --run SECONDS         stop after this long (simulated or real); default: run\n"
+        "                          until stopped\n"
+        "    --frames-every S      with frames:DIR, write a frame every S seconds of\n"
+        "                          playback (frame-<ms since start>.png)\n"
+        "    --frames-at-switch    with frames:DIR, also write a frame at every item start\n"
+        "    --journal FILE        the play journal (default STATE_DIR/journal.db)\n"
+        "    --state-dir DIR       the player's state folder (default\n"
+        "                          $XDG_STATE_HOME/screenlit or ~/.local/state/screenlit)\n"
+        "    --screen-id ID        this screen's id in play records (default: host name)\n"
+        "    --tags LIST           this screen's tags, e.g. bank,lobby\n"
+        "    --font FILE           default font (default Noto Sans CJK SC)\n"
+        "    --font-index N        face index in a font collection\n"
+        "    --fallback-image FILE a picture shown when nothing may play\n"
+        "    --diagnostic          start on the installer diagnostic screen (key d\n"
+        "                          toggles it in a window)\n"
+        "    --hw-decode yes|no    try hardware video decoders first (default yes)\n"
+        "    --fps N               frame rate for offscreen outputs on the real clock (30)\n"
+        "    --log-level L         error, warn, info (default) or debug\n"
+        "    --config FILE         read settings from FILE first ('name = value' lines\n"
+        "                          with the names above; see config/player.conf)\n"
+        "    -h, --help            show this help;  --version  show the version\n"
+        "\n"
+        "KEYS (window)\n"
+        "    d  diagnostic screen on/off    p  write a frame    q, Escape  quit\n"
+        "\n"
+        "EXIT STATUS\n"
+        "    0 stopped normally, 1 could not start (bad playlist, no output), 2 wrong\n"
+        "    arguments.\n");
+}
+
+int sl_options_parse_argv(sl_options *o, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"playlist", required_argument, NULL, 0},   {"output", required_argument, NULL, 0},
+        {"size", required_argument, NULL, 0},       {"region", required_argument, NULL, 0},
+        {"rotate", required_argument, NULL, 0},     {"clock", required_argument, NULL, 0},
+        {"run", required_argument, NULL, 0},        {"frames-every", required_argument, NULL, 0},
+        {"frames-at-switch", no_argument, NULL, 0}, {"journal", required_argument, NULL, 0},
+        {"state-dir", required_argument, NULL, 0},  {"screen-id", required_argument, NULL, 0},
+        {"tags", required_argument, NULL, 0},       {"font", required_argument, NULL, 0},
+        {"font-index", required_argument, NULL, 0}, {"fallback-image", required_argument, NULL, 0},
+        {"diagnostic", no_argument, NULL, 0},       {"hw-decode", required_argument, NULL, 0},
+        {"fps", required_argument, NULL, 0},        {"log-level", required_argument, NULL, 0},
+        {"config", required_argument, NULL, 0},     {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
+    char err[512];
+    /* First pass: only --config, so that the command line overrides the file. */
+    for (int i = 1; i < argc; i++) {
+        const char *path = NULL;
+        if (!strcmp(argv[i], "--config") && i + 1 < argc)
+            path = argv[i + 1];
+        else if (!strncmp(argv[i], "--config=", 9))
+            path = argv[i] + 9;
+        if (path && sl_options_load_file(o, path, err, sizeof err) != 0) {
+            fprintf(stderr, "screenlit-player: %s\n", err);
+            return 2;
+        }
+    }
+    int c, idx;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, &idx)) != -1) {
+        if (c == 'h') {
+            help();
+            return 1;
+        }
+        if (c == 'V') {
+            printf("screenlit-player 0.1.0\n");
+            return 1;
+        }
+        if (c == ':') {
+            fprintf(stderr, "screenlit-player: '%s' needs a value\nTry 'screenlit-player --help'.\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+        if (c != 0) {
+            fprintf(stderr, "screenlit-player: unknown option '%s'\nTry 'screenlit-player --help'.\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+        const char *name = opts[idx].name;
+        if (!strcmp(name, "config"))
+            continue;
+        const char *value = optarg;
+        if (opts[idx].has_arg == no_argument)
+            value = "yes";
+        if (sl_options_set(o, name, value, err, sizeof err) != 0) {
+            fprintf(stderr, "screenlit-player: %s\nTry 'screenlit-player --help'.\n", err);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "screenlit-player: unexpected argument '%s'\nTry 'screenlit-player --help'.\n",
+                argv[optind]);
+        return 2;
+    }
+    if (!o->playlist) {
+        fprintf(stderr, "screenlit-player: --playlist FILE is missing\nTry 'screenlit-player --help'.\n");
+        return 2;
+    }
+    if ((o->frames_every_s > 0 || o->frames_at_switch) && strncmp(o->output, "frames:", 7) != 0) {
+        fprintf(stderr, "screenlit-player: --frames-every and --frames-at-switch need "
+                        "--output frames:DIR\n");
+        return 2;
+    }
+    return 0;
+}

@@ -1,0 +1,51 @@
+/* options.h — the player's settings: defaults, then the config file, then the command line. */
+#ifndef SL_OPTIONS_H
+#define SL_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *playlist;      /* local playlist source (standalone mode) */
+    char *output;        /* "window", "frames:DIR", "null" */
+    int size_w, size_h;  /* output size; 0 = display size (window) or 1920x1080 */
+    bool has_region;
+    int region_x, region_y, region_w, region_h;
+    int rotate;          /* 0, 90, 180, 270 */
+    bool sim;            /* simulated clock */
+    int64_t sim_start_ms;
+    double run_s;        /* 0 = until stopped */
+    double frames_every_s; /* 0 = only on demand */
+    bool frames_at_switch; /* also write a frame at every item start */
+    char *journal;       /* play journal file */
+    char *state_dir;
+    char *screen_id;
+    char *tags;          /* "bank,lobby" */
+    char *font;          /* default font file */
+    long font_index;
+    char *fallback_image; /* shown instead of the playlist's fallback when set */
+    bool diagnostic;     /* start with the installer diagnostic screen */
+    bool hw_decode;
+    int fps;             /* frames per second with the real clock for offscreen outputs */
+    char *log_level;
+    char *config;        /* the config file read, if any */
+} sl_options;
+
+/* Fills defaults. */
+void sl_options_defaults(sl_options *o);
+void sl_options_free(sl_options *o); /* NULL is fine */
+
+/* Sets one setting by its long name ("output", "size", "clock", …) from text.
+ * Returns 0, or -1 with a message (unknown name or bad value). */
+int sl_options_set(sl_options *o, const char *name, const char *value, char *err, size_t errlen);
+
+/* Reads "name = value" lines ('#' starts a comment). Errors name the line. */
+int sl_options_load_file(sl_options *o, const char *path, char *err, size_t errlen);
+
+/* Parses argv: --config is read first, then every other option overrides it.
+ * Returns 0 to run, 1 when --help/--version was printed, 2 on a usage error
+ * (message printed). */
+int sl_options_parse_argv(sl_options *o, int argc, char **argv);
+
+#endif

@@ -1,0 +1,49 @@
+/* vo.h — output drivers behind one const table of function pointers (window, frames, null). */
+#ifndef SL_VO_H
+#define SL_VO_H
+
+#include <SDL2/SDL.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct sl_vo sl_vo;
+
+typedef struct {
+    bool quit;            /* the window was closed or Escape/q pressed */
+    bool toggle_diagnostic; /* the installer pressed 'd' */
+    bool capture;         /* the installer pressed 'p': write a frame now */
+} sl_vo_events;
+
+typedef struct {
+    const char *name;
+    /* Creates the output (window or offscreen surface) and vo->renderer.
+     * vo->out_w/out_h hold the requested size (0 = the display's size). */
+    int (*init)(sl_vo *vo, char *err, size_t errlen);
+    /* Shows what was drawn. */
+    void (*present)(sl_vo *vo);
+    /* Reads back the frame drawn (call before present) into a new ARGB8888 surface. */
+    SDL_Surface *(*read_frame)(sl_vo *vo);
+    /* Collects input events; offscreen drivers report none. */
+    void (*poll_events)(sl_vo *vo, sl_vo_events *ev);
+    void (*uninit)(sl_vo *vo);
+} sl_vo_driver;
+
+struct sl_vo {
+    const sl_vo_driver *driver;
+    void *priv;              /* the driver's own state */
+    SDL_Renderer *renderer;  /* everything draws through this */
+    int out_w, out_h;        /* output size in pixels */
+    char frames_dir[1024];   /* frames: where PNGs go */
+};
+
+extern const sl_vo_driver sl_vo_window;
+extern const sl_vo_driver sl_vo_frames;
+extern const sl_vo_driver sl_vo_null;
+
+/* Parses "window", "frames:DIR" or "null" and sets up vo (not yet init'ed). */
+int sl_vo_select(sl_vo *vo, const char *spec, char *err, size_t errlen);
+
+/* Writes the frame just drawn as PNG to path (write-temp + rename). */
+int sl_vo_capture_png(sl_vo *vo, const char *path, char *err, size_t errlen);
+
+#endif

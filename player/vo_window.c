@@ -1,0 +1,116 @@
+/* vo_window.c — the window output: SDL full screen under X11, Wayland or KMSDRM, vsynced, no cursor. */
+#include "player/vo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct {
+    SDL_Window *window;
+} window_priv;
+
+static int window_init(sl_vo *vo, char *err, size_t errlen)
+{
+    window_priv *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    vo->priv = p;
+    /* Signage must never blank: keep the screensaver off. */
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    Uint32 flags = SDL_WINDOW_SHOWN;
+    int w = vo->out_w, h = vo->out_h;
+    if (w <= 0 || h <= 0) {
+        flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+        SDL_DisplayMode dm;
+        if (SDL_GetDesktopDisplayMode(0, &dm) == 0) {
+            w = dm.w;
+            h = dm.h;
+        } else {
+            w = 1920;
+            h = 1080;
+        }
+    }
+    p->window = SDL_CreateWindow("screenlit", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                                 flags);
+    if (!p->window) {
+        snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
+        return -1;
+    }
+    SDL_DisableScreenSaver();
+    SDL_ShowCursor(SDL_DISABLE);
+    vo->renderer = SDL_CreateRenderer(p->window, -1, SDL_RENDERER_ACCELERATED |
+                                                         SDL_RENDERER_PRESENTVSYNC |
+                                                         SDL_RENDERER_TARGETTEXTURE);
+    if (!vo->renderer)
+        vo->renderer = SDL_CreateRenderer(p->window, -1, SDL_RENDERER_SOFTWARE);
+    if (!vo->renderer) {
+        snprintf(err, errlen, "cannot start a renderer: %s", SDL_GetError());
+        return -1;
+    }
+    if (SDL_GetRendererOutputSize(vo->renderer, &vo->out_w, &vo->out_h) != 0) {
+        vo->out_w = w;
+        vo->out_h = h;
+    }
+    return 0;
+}
+
+static void window_present(sl_vo *vo)
+{
+    SDL_RenderPresent(vo->renderer);
+}
+
+static SDL_Surface *window_read(sl_vo *vo)
+{
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, vo->out_w, vo->out_h, 32,
+                                                    SDL_PIXELFORMAT_ARGB8888);
+    if (!s)
+        return NULL;
+    if (SDL_RenderReadPixels(vo->renderer, NULL, SDL_PIXELFORMAT_ARGB8888, s->pixels, s->pitch) != 0) {
+        SDL_FreeSurface(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void window_events(sl_vo *vo, sl_vo_events *ev)
+{
+    (void)vo;
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        if (e.type == SDL_QUIT) {
+            ev->quit = true;
+        } else if (e.type == SDL_KEYDOWN) {
+            SDL_Keycode k = e.key.keysym.sym;
+            if (k == SDLK_ESCAPE || k == SDLK_q)
+                ev->quit = true;
+            else if (k == SDLK_d)
+                ev->toggle_diagnostic = true;
+            else if (k == SDLK_p)
+                ev->capture = true;
+        }
+    }
+}
+
+static void window_uninit(sl_vo *vo)
+{
+    window_priv *p = vo ? vo->priv : NULL;
+    if (!vo)
+        return;
+    if (vo->renderer)
+        SDL_DestroyRenderer(vo->renderer);
+    vo->renderer = NULL;
+    if (p && p->window)
+        SDL_DestroyWindow(p->window);
+    free(p);
+    vo->priv = NULL;
+}
+
+const sl_vo_driver sl_vo_window = {
+    .name = "window",
+    .init = window_init,
+    .present = window_present,
+    .read_frame = window_read,
+    .poll_events = window_events,
+    .uninit = window_uninit,
+};

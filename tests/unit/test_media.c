@@ -1,0 +1,378 @@
+/* test_media.c — media hashing (known SHA-256 vectors, streaming across buffers) and libavformat probing of good and bad files. */
+#define _POSIX_C_SOURCE 200809L
+#include "content/media.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An 8x6 RGB PNG. */
+static const unsigned char tiny_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x06, 0x08, 0x02, 0x00, 0x00, 0x00, 0x71, 0x67, 0x48,
+    0xac, 0x00, 0x00, 0x00, 0x63, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x0d, 0xc9, 0x21, 0x01, 0x00,
+    0x41, 0x08, 0x45, 0x41, 0x92, 0xa0, 0x09, 0xb1, 0x21, 0xd0, 0x9b, 0xe4, 0xcb, 0x97, 0x02, 0x4d,
+    0x88, 0x0d, 0x81, 0x26, 0xd1, 0xdd, 0xd8, 0x31, 0x33, 0xdc, 0x38, 0xc6, 0x35, 0x64, 0x94, 0xf1,
+    0x8c, 0x35, 0xcc, 0x02, 0x0f, 0x4e, 0x70, 0x03, 0x05, 0x15, 0xbc, 0x60, 0xe3, 0x8f, 0xc4, 0x93,
+    0x93, 0xdc, 0x44, 0x49, 0x25, 0x2f, 0xd9, 0xfc, 0x43, 0xb8, 0x38, 0xe2, 0x0a, 0x89, 0x12, 0x4f,
+    0xac, 0xfe, 0x68, 0xbc, 0x39, 0xcd, 0x6d, 0xd4, 0x54, 0xf3, 0x9a, 0xed, 0x3f, 0x06, 0x1f, 0xce,
+    0x70, 0x07, 0x0d, 0x35, 0xbc, 0x61, 0x87, 0x0f, 0xcc, 0x7f, 0x3e, 0x71, 0x8f, 0xb9, 0xa0, 0x71,
+    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+};
+
+typedef struct {
+    char dir[256];
+    bool have_ffmpeg; /* the generated media exist */
+} fixture;
+
+static void path_in(const fixture *f, const char *name, char *out, size_t len)
+{
+    snprintf(out, len, "%s/%s", f->dir, name);
+}
+
+static int write_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    if (!fp)
+        return -1;
+    size_t w = fwrite(data, 1, len, fp);
+    return (fclose(fp) == 0 && w == len) ? 0 : -1;
+}
+
+static unsigned char *read_bytes(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
+    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Runs an ffmpeg command line (quiet) in the fixture's folder. */
+static int ffmpeg(const fixture *f, const char *args)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && ffmpeg -nostdin -v error -y %s </dev/null", f->dir, args);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static int group_setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/sl-test-media-XXXXXX");
+    if (!mkdtemp(f->dir) || sodium_init() < 0) {
+        free(f);
+        return -1;
+    }
+    f->have_ffmpeg =
+        system("ffmpeg -version >/dev/null 2>&1") == 0 &&
+        ffmpeg(f, "-f lavfi -i testsrc2=size=64x64:rate=10 -t 2 -pix_fmt yuv420p -c:v libx264 video.mp4") == 0 &&
+        ffmpeg(f, "-f lavfi -i testsrc2=size=64x64:rate=10 -t 2 -pix_fmt yuv420p -c:v libx264 "
+                  "-movflags +faststart faststart.mp4") == 0 &&
+        ffmpeg(f, "-f lavfi -i testsrc2=size=96x48:rate=25 -f lavfi -i sine=frequency=440:duration=3 "
+                  "-t 3 -pix_fmt yuv420p -c:v libx264 -c:a aac av.mp4") == 0 &&
+        ffmpeg(f, "-f lavfi -i sine=frequency=440:duration=1.5 sound.wav") == 0;
+    char p[512];
+    path_in(f, "tiny.png", p, sizeof p);
+    if (write_bytes(p, tiny_png, sizeof tiny_png) != 0) {
+        free(f);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    fixture *f = *state;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static void test_sha256_vectors(void **state)
+{
+    fixture *f = *state;
+    char p[512], hex[SL_SHA256_HEX_LEN + 1], err[512];
+    int64_t size = -1;
+
+    path_in(f, "abc.txt", p, sizeof p);
+    assert_int_equal(write_bytes(p, "abc", 3), 0);
+    assert_int_equal(sl_media_sha256_file(p, hex, &size, err, sizeof err), 0);
+    assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_int_equal(size, 3);
+
+    path_in(f, "empty.txt", p, sizeof p);
+    assert_int_equal(write_bytes(p, "", 0), 0);
+    assert_int_equal(sl_media_sha256_file(p, hex, &size, err, sizeof err), 0);
+    assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_int_equal(size, 0);
+    assert_int_equal(sl_media_sha256_file(p, hex, NULL, err, sizeof err), 0); /* size is optional */
+
+    /* Across several 64 KiB reads, with a tail: matches the one-shot hash. */
+    size_t n = 3 * 65536 + 12345;
+    unsigned char *buf = malloc(n);
+    assert_non_null(buf);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)((i * 2654435761u) >> 13);
+    path_in(f, "big.bin", p, sizeof p);
+    assert_int_equal(write_bytes(p, buf, n), 0);
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    char want[SL_SHA256_HEX_LEN + 1];
+    crypto_hash_sha256(digest, buf, n);
+    sodium_bin2hex(want, sizeof want, digest, sizeof digest);
+    assert_int_equal(sl_media_sha256_file(p, hex, &size, err, sizeof err), 0);
+    assert_string_equal(hex, want);
+    assert_int_equal(size, (int64_t)n);
+    assert_true(sl_media_is_sha256(hex));
+    free(buf);
+}
+
+static void test_sha256_errors(void **state)
+{
+    fixture *f = *state;
+    char p[512], hex[SL_SHA256_HEX_LEN + 1], err[512];
+    int64_t size = 7;
+
+    path_in(f, "does-not-exist.mp4", p, sizeof p);
+    err[0] = '\0';
+    strcpy(hex, "junk");
+    assert_int_equal(sl_media_sha256_file(p, hex, &size, err, sizeof err), -1);
+    assert_non_null(strstr(err, "does-not-exist.mp4"));
+    assert_non_null(strstr(err, "No such file"));
+    assert_string_equal(hex, "");
+    assert_int_equal(size, 0);
+
+    assert_int_equal(sl_media_sha256_file(f->dir, hex, &size, err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+    assert_int_equal(sl_media_sha256_file(NULL, hex, &size, err, sizeof err), -1);
+}
+
+static void test_is_sha256(void **state)
+{
+    (void)state;
+    assert_true(sl_media_is_sha256("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    assert_true(sl_media_is_sha256("0000000000000000000000000000000000000000000000000000000000000000"));
+    assert_false(sl_media_is_sha256("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+    assert_false(sl_media_is_sha256("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a"));
+    assert_false(sl_media_is_sha256("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad0"));
+    assert_false(sl_media_is_sha256("ga7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    assert_false(sl_media_is_sha256("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a "));
+    assert_false(sl_media_is_sha256("../7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    assert_false(sl_media_is_sha256(""));
+    assert_false(sl_media_is_sha256(NULL));
+}
+
+static void test_probe_png(void **state)
+{
+    fixture *f = *state;
+    char p[512], err[512];
+    sl_media_info info;
+
+    path_in(f, "tiny.png", p, sizeof p);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
+    assert_true(info.is_still);
+    assert_true(info.has_video);
+    assert_false(info.has_audio);
+    assert_int_equal(info.width, 8);
+    assert_int_equal(info.height, 6);
+    assert_string_equal(info.video_codec, "png");
+    assert_int_equal(info.duration_ms, -1);
+
+    /* A name that looks like an image-sequence pattern is just a name. */
+    path_in(f, "img%03d.png", p, sizeof p);
+    assert_int_equal(write_bytes(p, tiny_png, sizeof tiny_png), 0);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
+    assert_true(info.is_still);
+    assert_int_equal(info.width, 8);
+
+    /* A name that looks like an FFmpeg protocol is a local file too. */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && cp tiny.png 'concat:tiny.png'", f->dir);
+    assert_int_equal(system(cmd), 0);
+    char cwd[1024];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(chdir(f->dir), 0);
+    int rc = sl_media_probe("concat:tiny.png", &info, err, sizeof err);
+    assert_int_equal(chdir(cwd), 0);
+    assert_int_equal(rc, 0);
+    assert_true(info.is_still);
+
+    /* A truncated PNG. */
+    path_in(f, "cut.png", p, sizeof p);
+    assert_int_equal(write_bytes(p, tiny_png, 30), 0);
+    rc = sl_media_probe(p, &info, err, sizeof err);
+    if (rc == 0)
+        assert_true(info.width == 8 || info.width == 0);
+}
+
+static void test_probe_video(void **state)
+{
+    fixture *f = *state;
+    char p[512], err[512];
+    sl_media_info info;
+    if (!f->have_ffmpeg)
+        skip();
+
+    path_in(f, "video.mp4", p, sizeof p);
+    err[0] = '\0';
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
+    assert_true(info.has_video);
+    assert_false(info.has_audio);
+    assert_false(info.is_still);
+    assert_int_equal(info.width, 64);
+    assert_int_equal(info.height, 64);
+    assert_string_equal(info.video_codec, "h264");
+    assert_true(info.duration_ms >= 1900 && info.duration_ms <= 2100);
+    assert_true(info.fps > 9.9 && info.fps < 10.1);
+
+    path_in(f, "av.mp4", p, sizeof p);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
+    assert_true(info.has_video);
+    assert_true(info.has_audio);
+    assert_false(info.is_still);
+    assert_int_equal(info.width, 96);
+    assert_int_equal(info.height, 48);
+    assert_string_equal(info.audio_codec, "aac");
+    assert_true(info.duration_ms >= 2900 && info.duration_ms <= 3100);
+    assert_true(info.fps > 24.9 && info.fps < 25.1);
+
+    path_in(f, "sound.wav", p, sizeof p);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
+    assert_false(info.has_video);
+    assert_true(info.has_audio);
+    assert_false(info.is_still);
+    assert_int_equal(info.width, 0);
+    assert_true(info.duration_ms >= 1400 && info.duration_ms <= 1600);
+}
+
+/* Probes every prefix length in a spread over the file: never crashes, and
+ * a success has sane values. Returns how many prefixes were refused. */
+static int probe_prefixes(const fixture *f, const char *name, size_t steps)
+{
+    char src[512], p[512], err[512];
+    size_t n = 0;
+    path_in(f, name, src, sizeof src);
+    unsigned char *buf = read_bytes(src, &n);
+    assert_non_null(buf);
+    path_in(f, "prefix.bin", p, sizeof p);
+    int refused = 0;
+    for (size_t k = 0; k < steps; k++) {
+        size_t len = n * k / steps;
+        assert_int_equal(write_bytes(p, buf, len), 0);
+        sl_media_info info;
+        if (sl_media_probe(p, &info, err, sizeof err) != 0) {
+            assert_true(strlen(err) > 0);
+            assert_false(info.has_video);
+            refused++;
+        } else {
+            assert_true(info.has_video || info.has_audio);
+            assert_true(info.width >= 0 && info.height >= 0);
+        }
+    }
+    free(buf);
+    return refused;
+}
+
+static void test_probe_bad_files(void **state)
+{
+    fixture *f = *state;
+    char p[512], err[512];
+    sl_media_info info;
+
+    /* Random bytes. */
+    unsigned char junk[50000];
+    randombytes_buf(junk, sizeof junk);
+    path_in(f, "random.mp4", p, sizeof p);
+    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    err[0] = '\0';
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
+    assert_non_null(strstr(err, "random.mp4"));
+    assert_int_equal(info.duration_ms, -1);
+    assert_false(info.has_video);
+
+    /* Text, an empty file, a folder, a missing file. */
+    path_in(f, "notes.mp4", p, sizeof p);
+    const char *text = "these are not the frames you are looking for\n";
+    assert_int_equal(write_bytes(p, text, strlen(text)), 0);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
+    path_in(f, "empty.mp4", p, sizeof p);
+    assert_int_equal(write_bytes(p, "", 0), 0);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
+    assert_int_equal(sl_media_probe(f->dir, &info, err, sizeof err), -1);
+    path_in(f, "missing.mp4", p, sizeof p);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
+    assert_non_null(strstr(err, "missing.mp4"));
+    assert_int_equal(sl_media_probe(NULL, &info, err, sizeof err), -1);
+    assert_int_equal(sl_media_probe("", &info, err, sizeof err), -1);
+
+    if (!f->have_ffmpeg)
+        skip();
+
+    /* An MP4 cut in half: with the index at the end it is gone; with the
+     * index first ("faststart") it points past the end of the file. */
+    char src[512];
+    size_t n = 0;
+    path_in(f, "video.mp4", src, sizeof src);
+    unsigned char *buf = read_bytes(src, &n);
+    assert_non_null(buf);
+    path_in(f, "half.mp4", p, sizeof p);
+    assert_int_equal(write_bytes(p, buf, n / 2), 0);
+    err[0] = '\0';
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
+    assert_non_null(strstr(err, "half.mp4"));
+    free(buf);
+
+    path_in(f, "faststart.mp4", src, sizeof src);
+    buf = read_bytes(src, &n);
+    assert_non_null(buf);
+    path_in(f, "half-faststart.mp4", p, sizeof p);
+    assert_int_equal(write_bytes(p, buf, n / 2), 0);
+    err[0] = '\0';
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
+    assert_non_null(strstr(err, "truncated"));
+    /* Only the last byte missing is still caught. */
+    assert_int_equal(write_bytes(p, buf, n - 1), 0);
+    assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
+    free(buf);
+
+    /* Every prefix of every sample: no crash, and every strict prefix of an
+     * MP4 is refused. */
+    assert_int_equal(probe_prefixes(f, "video.mp4", 64), 64);
+    assert_int_equal(probe_prefixes(f, "faststart.mp4", 64), 64);
+    assert_int_equal(probe_prefixes(f, "av.mp4", 64), 64);
+    probe_prefixes(f, "sound.wav", 16);
+    probe_prefixes(f, "tiny.png", 16);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_sha256_errors),
+        cmocka_unit_test(test_is_sha256),      cmocka_unit_test(test_probe_png),
+        cmocka_unit_test(test_probe_video),    cmocka_unit_test(test_probe_bad_files),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
