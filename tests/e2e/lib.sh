@@ -59,3 +59,6 @@ finish() {
     echo "$checks passed, $failures failed"
     [ "$failures" -eq 0 ]
 }
+
+PLAYER="$SL_BUILD_DIR/player/screenlit-player"
+IMGCHECK="$SL_BUILD_DIR/tests/imgcheck"

@@ -183,6 +183,7 @@ static void test_refuse_overwrite(void **state)
     free(k2);
     free(k3);
     free(p1);
+    free(p2);
 }
 
 static void test_corrupt_files(void **state)
