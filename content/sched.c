@@ -49,17 +49,19 @@
  *      rules that match at every instant of [H0, H1); its count c is the
  *      number of its plays in z starting in [H0, H1). With d_i the item's
  *      duration, the remaining load is R = sum over floor items of
- *      max(0, f - c) * d_i, and T = H1 - t. p is overridden by the floor item
- *      most in need when either
- *        - R' > T - d_p, where R' = R minus d_p if p itself still needs plays
- *          (playing p now would leave too little time for the floors), or
- *        - pacing: some other floor item i still needing plays would start
- *          its next play after its pace deadline, latest_i - i.e. t + d_p >
- *          latest_i with latest_i = H0 + (c_i + 1) * (H1 - H0) / f_i - d_i, so
- *          floor plays spread over the hour instead of bunching at its end.
- *      "Most in need" = smallest latest_i (deadline order), ties by playlist
- *      order. Floor items are chosen whatever their priority (reason FLOOR;
- *      ROTATION when it is p anyway).
+ *      max(0, f - c) * d_i, and T = H1 - t. Each floor item still short of
+ *      its floor has a pace deadline for its next play,
+ *      P_i = H0 + (c_i + 1) * (H1 - H0) / f_i - d_i (so that its plays spread
+ *      evenly over the hour instead of bunching at the end). p is overridden
+ *      by the floor item most in need when either
+ *        - R' > T - d_p, where R' = R minus d_p if p itself is short of its
+ *          floor (playing p now would leave too little time for the floors:
+ *          the rule that guarantees floors), or
+ *        - pacing: after p, the next plays of the other short floor items,
+ *          taken in order of P_i, would not all start by their P_i.
+ *      "Most in need" = smallest P_i (deadline order), ties by playlist order.
+ *      Floor items are chosen whatever their priority (reason FLOOR; ROTATION
+ *      when it is p anyway).
  *   5. Spill. If p would run past H1 by s ms and the next clock hour's floor
  *      load (sum of f * d over [H1, H2)) exceeds (H2 - H1) - s, the first
  *      later candidate that needs no override and spills acceptably is played
@@ -85,9 +87,14 @@
  * also planned here, so in a run of hours (sl_sched_predict from an hour
  * boundary) every floor is met in every hour whose floor load fits in the
  * hour, except hours entered from a fallback play (which may overrun by up to
- * its 1-s minimum) or from an overfull hour. When the load does not fit,
- * floor items play back to back in deadline order (best effort). Nothing is
- * promised for a hour in which an urgent alert of the zone is active.
+ * its 1-s minimum), from an overfull hour, or from a play longer than an hour
+ * that started before a floorless hour (only the next hour is looked at).
+ * When the load does not fit, floor items play back to back in deadline
+ * order (best effort). Nothing is promised for an hour in which an urgent
+ * alert of the zone is active.
+ * Pacing is best effort on top: when the floor items' next plays can be
+ * fitted in deadline order, the k-th play of an item with floor f starts by
+ * H0 + k * (H1 - H0) / f - d (so it also ends within its k-th f-th of the hour).
  *
  * History: sl_sched_next reads the zone's plays newest first and stops once
  * it has seen every candidate's latest play and a play that started before
@@ -131,7 +138,7 @@ typedef struct {
 } sch_item;
 
 typedef struct {
-    int64_t key; /* latest play start, INT64_MIN when never played */
+    int64_t key; /* sort key: latest play start (INT64_MIN = never) or pace deadline */
     int idx;
 } sch_cand;
 
@@ -576,29 +583,26 @@ typedef struct {
     int64_t next_len;  /* length of the next clock hour */
 } sch_floors;
 
-/* The floor item most in need (smallest pace deadline, ties by playlist
- * order) that can play at least 1 ms, or -1. */
-static int sch_most_in_need(const sch_ctx *c, const sch_item *st, const int64_t *latest,
+/* The floor item most in need: the first of the deadline-ordered list fl
+ * that can play at least 1 ms, or -1. */
+static int sch_most_in_need(const sch_ctx *c, const sch_item *st, const sch_cand *fl, size_t n_fl,
                             int64_t t, int64_t cut_at, int64_t *len)
 {
-    int best = -1;
-    for (size_t i = 0; i < c->pl->n_items; i++) {
-        if (!st[i].in_zone || st[i].floor <= st[i].count)
-            continue;
-        if (best >= 0 && latest[i] >= latest[best])
-            continue;
-        int64_t d = sch_play_length(c, st, (int)i, false, t, cut_at);
+    for (size_t k = 0; k < n_fl; k++) {
+        int64_t d = sch_play_length(c, st, fl[k].idx, false, t, cut_at);
         if (d >= 1) {
-            best = (int)i;
             *len = d;
+            return fl[k].idx;
         }
     }
-    return best;
+    return -1;
 }
 
-/* Whether playing candidate `item` for d ms at t leaves the floors of this
- * hour reachable (load and pace). */
-static bool sch_floor_ok(const sch_ctx *c, const sch_item *st, const int64_t *latest,
+/* Whether playing candidate `item` for d ms at t keeps this hour's floors on
+ * track: the load still fits before H1, and the next play of every other
+ * floor item, taken in deadline order (fl) after this one, still starts by
+ * its pace deadline. */
+static bool sch_floor_ok(const sch_ctx *c, const sch_item *st, const sch_cand *fl, size_t n_fl,
                          const sch_floors *f, int item, int64_t t, int64_t d)
 {
     if (f->load <= 0)
@@ -608,9 +612,14 @@ static bool sch_floor_ok(const sch_ctx *c, const sch_item *st, const int64_t *la
         after -= sch_full_duration(&c->pl->items[item]);
     if (after > (f->h1 - t) - d)
         return false;
-    for (size_t i = 0; i < c->pl->n_items; i++)
-        if ((int)i != item && st[i].in_zone && st[i].floor > st[i].count && t + d > latest[i])
+    int64_t tau = t + d;
+    for (size_t k = 0; k < n_fl; k++) {
+        if (fl[k].idx == item)
+            continue;
+        if (tau > fl[k].key)
             return false;
+        tau += sch_full_duration(&c->pl->items[fl[k].idx]);
+    }
     return true;
 }
 
@@ -649,7 +658,7 @@ int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, i
     int rc = -1;
     sch_item *st = NULL;
     sch_cand *cand = NULL;
-    int64_t *latest = NULL;
+    sch_cand *fl = NULL; /* floor items still needing plays, by pace deadline */
 
     if (!pl || !out || zone < 0 || (size_t)zone >= pl->n_zones || pl->n_items == 0 ||
         pl->fallback < 0 || (size_t)pl->fallback >= pl->n_items)
@@ -657,8 +666,8 @@ int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, i
     sch_ctx c = {pl, screen_tags ? screen_tags : &sch_no_tags, zone};
     st = malloc(pl->n_items * sizeof *st);
     cand = malloc(pl->n_items * sizeof *cand);
-    latest = malloc(pl->n_items * sizeof *latest);
-    if (!st || !cand || !latest)
+    fl = malloc(pl->n_items * sizeof *fl);
+    if (!st || !cand || !fl)
         goto out;
 
     bool any_urgent;
@@ -722,16 +731,19 @@ int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, i
     if (urgent_at >= now_ms + longest)
         urgent_at = SCH_NEVER;
 
-    /* Remaining floor load and pace deadlines. */
+    /* Remaining floor load, and the pace deadline of each floor item's next
+     * play: the latest start that keeps its plays spread evenly over the hour. */
     f.load = 0;
+    size_t n_fl = 0;
     for (size_t i = 0; i < pl->n_items; i++) {
-        latest[i] = SCH_NEVER;
         if (!st[i].in_zone || st[i].floor <= st[i].count)
             continue;
         int64_t d = sch_full_duration(&pl->items[i]);
         f.load += (int64_t)(st[i].floor - st[i].count) * d;
-        latest[i] = f.h0 + (int64_t)(st[i].count + 1) * (f.h1 - f.h0) / st[i].floor - d;
+        int64_t pace = f.h0 + (int64_t)(st[i].count + 1) * (f.h1 - f.h0) / st[i].floor - d;
+        fl[n_fl++] = (sch_cand){pace, (int)i};
     }
+    qsort(fl, n_fl, sizeof *fl, sch_cand_cmp);
 
     size_t first = n_cand;
     int64_t d_first = 0;
@@ -742,9 +754,9 @@ int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, i
             break;
         }
     }
-    if (first == n_cand || !sch_floor_ok(&c, st, latest, &f, cand[first].idx, now_ms, d_first)) {
+    if (first == n_cand || !sch_floor_ok(&c, st, fl, n_fl, &f, cand[first].idx, now_ms, d_first)) {
         int64_t d = 0;
-        int q = sch_most_in_need(&c, st, latest, now_ms, urgent_at, &d);
+        int q = sch_most_in_need(&c, st, fl, n_fl, now_ms, urgent_at, &d);
         if (q >= 0) {
             bool same = first < n_cand && q == cand[first].idx;
             sch_set_pick(pl, q, now_ms, d, same ? SL_PICK_ROTATION : SL_PICK_FLOOR, out);
@@ -764,7 +776,7 @@ int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, i
         bool found = false;
         for (size_t k = first + 1; k < n_cand && !found; k++) {
             int64_t dk = sch_play_length(&c, st, cand[k].idx, false, now_ms, urgent_at);
-            if (dk >= 1 && sch_floor_ok(&c, st, latest, &f, cand[k].idx, now_ms, dk) &&
+            if (dk >= 1 && sch_floor_ok(&c, st, fl, n_fl, &f, cand[k].idx, now_ms, dk) &&
                 sch_spill_ok(&c, st, &f, now_ms, dk)) {
                 pick = cand[k].idx;
                 d = dk;
@@ -779,7 +791,7 @@ int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, i
 out:
     free(st);
     free(cand);
-    free(latest);
+    free(fl);
     return rc;
 }
 

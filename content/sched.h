@@ -48,13 +48,14 @@ typedef struct {
 
 /* Decides what `zone` plays starting at `now_ms` (UTC), given the screen's
  * tags and the plays so far. Always succeeds for a valid playlist and zone;
- * returns -1 only for bad arguments. */
+ * returns -1 only for bad arguments (or when out of memory: it allocates
+ * per-item scratch space). The exact rules are described at the top of sched.c. */
 int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, int64_t now_ms,
                   const sl_history *hist, sl_pick *out);
 
 /* Whether item `item` is eligible at `now_ms` on a screen with these tags
  * (any of its rules matches, or it has no rules). Urgent items count as
- * eligible only inside their from/until window. */
+ * eligible only inside their from/until window. The fallback item never is. */
 bool sl_sched_eligible(const sl_playlist *pl, const sl_tags *screen_tags, int item, int64_t now_ms);
 
 /* The frequency floor of an item at now_ms: the largest min_per_hour among

@@ -335,7 +335,8 @@ static int64_t tz_header(const unsigned char *buf, size_t len, size_t pos, int t
     c->timecnt = tz_be32(h + 12);
     c->typecnt = tz_be32(h + 16);
     c->charcnt = tz_be32(h + 20);
-    /* RFC 8536 §3.1: typecnt ≥ 1, isutcnt/isstdcnt are 0 or typecnt; a type index is one byte. */
+    /* RFC 8536 §3.1: typecnt >= 1, isutcnt and isstdcnt are 0 or typecnt; type indexes are
+     * one byte. */
     if (c->typecnt == 0 || c->typecnt > 256)
         return -1;
     if ((c->isutcnt != 0 && c->isutcnt != c->typecnt) ||
@@ -557,10 +558,10 @@ int sl_tz_offset_at(const sl_tz *tz, int64_t utc_ms)
 
 int64_t sl_tz_to_local(const sl_tz *tz, int64_t utc_ms)
 {
-    int64_t off_ms = (int64_t)tz_offset_s(tz, utc_ms) * 1000;
-    if (utc_ms > INT64_MAX - TZ_OFFSET_MAX_S * 1000LL || utc_ms < INT64_MIN + TZ_OFFSET_MAX_S * 1000LL)
+    const int64_t margin = TZ_OFFSET_MAX_S * 1000LL;
+    if (utc_ms > INT64_MAX - margin || utc_ms < INT64_MIN + margin)
         return utc_ms; /* saturate rather than overflow at the far ends */
-    return utc_ms + off_ms;
+    return utc_ms + (int64_t)tz_offset_s(tz, utc_ms) * 1000;
 }
 
 /* The first UTC ms in (lo, hi] whose offset differs from the offset at lo,
