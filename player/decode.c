@@ -1,0 +1,1294 @@
+/* decode.c — FFmpeg decoding of pictures and video into ARGB8888 frames scaled to a box, video on its own thread. */
+#define _POSIX_C_SOURCE 200809L
+#include "player/decode.h"
+
+#include <errno.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avconfig.h>
+#include <libavutil/avutil.h>
+#include <libavutil/dict.h>
+#include <libavutil/error.h>
+#include <libavutil/frame.h>
+#include <libavutil/log.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* SDL_PIXELFORMAT_ARGB8888 is a native-endian uint32 0xAARRGGBB: bytes
+ * B,G,R,A in memory on little-endian machines, A,R,G,B on big-endian ones. */
+#if AV_HAVE_BIGENDIAN
+#define DEC_OUT_FMT AV_PIX_FMT_ARGB
+#else
+#define DEC_OUT_FMT AV_PIX_FMT_BGRA
+#endif
+
+#define DEC_ROW_ALIGN 64            /* bytes: output rows and buffers, for swscale's SIMD */
+#define DEC_MAX_PIXELS_STR "67108864" /* SL_DECODE_MAX_PIXELS as an FFmpeg option */
+#define DEC_IMAGE_MAX_PACKETS 64    /* packets read looking for a picture's first frame */
+#define DEC_QUEUE_DEFAULT 8         /* frames decoded ahead when opts->queue_frames is 0 */
+#define DEC_QUEUE_MAX 256           /* frames; larger requests are capped */
+#define DEC_MAX_BAD_PACKETS 100     /* consecutive decode errors before a video is given up */
+#define DEC_SPARE_BUFFERS 2         /* pixel buffers kept for reuse by a video */
+#define DEC_DEFAULT_FRAME_MS 40     /* frame duration when a video gives no timing at all */
+
+/* The demuxers sl_decode_image accepts: single pictures (found by content,
+ * or by extension through image2) and GIF (its first frame). Anything
+ * else — a video, or a file some exotic demuxer claims by its extension
+ * (".bin" is "bintext") — is refused. */
+#define DEC_PICTURE_FORMATS                                                                        \
+    "image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,jpegxl_pipe,j2k_pipe,"        \
+    "jpegls_pipe,pam_pipe,pbm_pipe,pgm_pipe,ppm_pipe,pcx_pipe,psd_pipe,sgi_pipe,svg_pipe,"        \
+    "dds_pipe,dpx_pipe,exr_pipe,xbm_pipe,xpm_pipe,xwd_pipe,sunrast_pipe,photocd_pipe,"            \
+    "pictor_pipe,qdraw_pipe,gem_pipe,pfm_pipe,phm_pipe,pgx_pipe,vbn_pipe,cri_pipe,hdr_pipe,gif"
+
+/* ---------------------------------------------------------------- frames */
+
+/* Frees f's pixels and clears it; NULL and cleared frames are fine. */
+void sl_frame_free(sl_frame *f)
+{
+    if (!f)
+        return;
+    free(f->pixels);
+    memset(f, 0, sizeof *f);
+}
+
+/* Bytes per output row for a width: 4 bytes a pixel, rounded up to DEC_ROW_ALIGN. */
+static int out_pitch(int w)
+{
+    return (int)((((size_t)w * 4u) + DEC_ROW_ALIGN - 1) / DEC_ROW_ALIGN * DEC_ROW_ALIGN);
+}
+
+/* Bytes allocated for a w×h output: the rows plus one aligned row of slack
+ * (SIMD code may store a little past the last pixel). */
+static size_t out_bytes(int w, int h)
+{
+    return (size_t)out_pitch(w) * (size_t)h + DEC_ROW_ALIGN;
+}
+
+/* A buffer for a w×h output, aligned to DEC_ROW_ALIGN; free() releases it.
+ * NULL when out of memory. */
+static uint8_t *alloc_pixels(int w, int h)
+{
+    return aligned_alloc(DEC_ROW_ALIGN, out_bytes(w, h));
+}
+
+/* ------------------------------------------------------------------- fit */
+
+/* Rounds a*b/c to the nearest integer (a, b >= 0, c > 0). */
+static int64_t muldiv_round(int64_t a, int64_t b, int64_t c)
+{
+    return (a * b + c / 2) / c;
+}
+
+/* The size of a w×h picture in a box_w×box_h box. Contain keeps the aspect
+ * ratio, touches the box on one axis and rounds the other side to the
+ * nearest pixel; cover and stretch give the box itself (cover crops the
+ * picture's centre, stretch distorts it). Every result is at least 1×1;
+ * a non-positive w or h counts as 1, a non-positive box side as 1. NULL
+ * outputs are skipped. */
+void sl_fit_size(int w, int h, int box_w, int box_h, sl_fit fit, int *out_w, int *out_h)
+{
+    int64_t sw = w > 0 ? w : 1, sh = h > 0 ? h : 1;
+    int64_t bw = box_w > 0 ? box_w : 1, bh = box_h > 0 ? box_h : 1;
+    int64_t rw = bw, rh = bh;
+
+    if (fit == SL_FIT_CONTAIN) {
+        if (sw * bh > sh * bw) { /* wider than the box: full width */
+            rw = bw;
+            rh = muldiv_round(sh, bw, sw);
+        } else {
+            rh = bh;
+            rw = muldiv_round(sw, bh, sh);
+        }
+        if (rw < 1)
+            rw = 1;
+        if (rh < 1)
+            rh = 1;
+        if (rw > bw)
+            rw = bw;
+        if (rh > bh)
+            rh = bh;
+    }
+    if (out_w)
+        *out_w = (int)rw;
+    if (out_h)
+        *out_h = (int)rh;
+}
+
+/* ------------------------------------------------------------- scaling */
+
+/* A cached swscale context and the conversion it was made for. */
+typedef struct {
+    struct SwsContext *sws;
+    int src_w, src_h, src_fmt; /* after cropping */
+    int dst_w, dst_h;
+    int flags;
+    int colorspace, full_range;
+    bool video; /* guess BT.709 for untagged HD video; pictures (JPEG, WebP) are BT.601 */
+} dec_scaler;
+
+static void scaler_free(dec_scaler *sc)
+{
+    if (!sc)
+        return;
+    sws_freeContext(sc->sws);
+    memset(sc, 0, sizeof *sc);
+}
+
+/* Maps the deprecated full-range "yuvj" formats to their plain twins
+ * (swscale complains about them); *full_range is set for them. */
+static enum AVPixelFormat plain_format(enum AVPixelFormat f, bool *full_range)
+{
+    switch (f) {
+    case AV_PIX_FMT_YUVJ420P: *full_range = true; return AV_PIX_FMT_YUV420P;
+    case AV_PIX_FMT_YUVJ422P: *full_range = true; return AV_PIX_FMT_YUV422P;
+    case AV_PIX_FMT_YUVJ444P: *full_range = true; return AV_PIX_FMT_YUV444P;
+    case AV_PIX_FMT_YUVJ440P: *full_range = true; return AV_PIX_FMT_YUV440P;
+    case AV_PIX_FMT_YUVJ411P: *full_range = true; return AV_PIX_FMT_YUV411P;
+    default: return f;
+    }
+}
+
+/* swscale's SWS_CS_* matrix for a frame: the one it declares, else for
+ * video BT.709 at HD sizes and BT.601 below (what players assume), for
+ * pictures BT.601 (JPEG and WebP define it). */
+static int frame_colorspace(const AVFrame *f, bool video)
+{
+    switch (f->colorspace) {
+    case AVCOL_SPC_BT709: return SWS_CS_ITU709;
+    case AVCOL_SPC_FCC: return SWS_CS_FCC;
+    case AVCOL_SPC_BT470BG:
+    case AVCOL_SPC_SMPTE170M: return SWS_CS_ITU601;
+    case AVCOL_SPC_SMPTE240M: return SWS_CS_SMPTE240M;
+    case AVCOL_SPC_BT2020_NCL:
+    case AVCOL_SPC_BT2020_CL: return SWS_CS_BT2020;
+    default:
+        return (video && (f->width >= 1280 || f->height > 576)) ? SWS_CS_ITU709 : SWS_CS_ITU601;
+    }
+}
+
+/* The source rectangle (in the frame's pixels) that cover shows in a
+ * box_w×box_h box: the centred part with the box's display aspect. disp_w
+ * is the frame's display width (its width corrected by the pixel aspect). */
+static void cover_crop(int w, int h, int64_t disp_w, int box_w, int box_h, int *cx, int *cy,
+                       int *cw, int *ch)
+{
+    int64_t dw = disp_w > 0 ? disp_w : w;
+    int64_t rw = w, rh = h;
+    /* wider than the box (display units): keep the height, crop the sides */
+    if (dw * box_h > (int64_t)h * box_w)
+        rw = muldiv_round((int64_t)w * box_w, h, dw * box_h);
+    else
+        rh = muldiv_round((int64_t)h * box_h, dw, (int64_t)box_w * h);
+    if (rw < 1)
+        rw = 1;
+    if (rh < 1)
+        rh = 1;
+    if (rw > w)
+        rw = w;
+    if (rh > h)
+        rh = h;
+    *cw = (int)rw;
+    *ch = (int)rh;
+    *cx = (int)((w - rw) / 2);
+    *cy = (int)((h - rh) / 2);
+}
+
+/* Crops src in place to (cx,cy,cw,ch) by moving its data pointers. Offsets
+ * are rounded down to the chroma subsampling so the planes stay aligned.
+ * Returns 0, or -1 for formats that cannot be cropped on the left/top
+ * (bit-packed ones) or on failure. */
+static int crop_frame(AVFrame *src, int cx, int cy, int cw, int ch)
+{
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(src->format);
+    if (cw == src->width && ch == src->height)
+        return 0;
+    if (!d || (d->flags & (AV_PIX_FMT_FLAG_BITSTREAM | AV_PIX_FMT_FLAG_HWACCEL)))
+        return -1;
+    cx &= ~((1 << d->log2_chroma_w) - 1);
+    cy &= ~((1 << d->log2_chroma_h) - 1);
+    src->crop_left = (size_t)cx;
+    src->crop_top = (size_t)cy;
+    src->crop_right = (size_t)(src->width - cx - cw);
+    src->crop_bottom = (size_t)(src->height - cy - ch);
+    return av_frame_apply_cropping(src, AV_FRAME_CROP_UNALIGNED) < 0 ? -1 : 0;
+}
+
+/* Converts src (whole) into a w×h buffer of dst_fmt with pitch dst_pitch,
+ * through the cached scaler. Returns 0 or -1 with err. */
+static int scale_into(dec_scaler *sc, const AVFrame *src, enum AVPixelFormat dst_fmt, int w, int h,
+                      uint8_t *dst, int dst_pitch, char *err, size_t errlen)
+{
+    bool full = src->color_range == AVCOL_RANGE_JPEG;
+    enum AVPixelFormat sfmt = plain_format((enum AVPixelFormat)src->format, &full);
+    const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(sfmt);
+    bool yuv = d && !(d->flags & AV_PIX_FMT_FLAG_RGB) && d->nb_components >= 3;
+    int cs = yuv ? frame_colorspace(src, sc->video) : 0;
+    /* area averaging when the output has fewer pixels than the source */
+    int flags = ((int64_t)w * h <= (int64_t)src->width * src->height) ? SWS_AREA : SWS_BICUBIC;
+
+    if (!sc->sws || sc->src_w != src->width || sc->src_h != src->height || sc->src_fmt != sfmt ||
+        sc->dst_w != w || sc->dst_h != h || sc->flags != flags || sc->colorspace != cs ||
+        sc->full_range != (int)full) {
+        bool video = sc->video;
+        scaler_free(sc);
+        sc->video = video;
+        sc->sws = sws_getContext(src->width, src->height, sfmt, w, h, dst_fmt, flags, NULL, NULL,
+                                 NULL);
+        if (!sc->sws) {
+            snprintf(err, errlen, "cannot convert %dx%d %s pictures", src->width, src->height,
+                     av_get_pix_fmt_name(sfmt) ? av_get_pix_fmt_name(sfmt) : "?");
+            return -1;
+        }
+        if (yuv) {
+            const int *coef = sws_getCoefficients(cs);
+            sws_setColorspaceDetails(sc->sws, coef, full ? 1 : 0,
+                                     sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+        }
+        sc->src_w = src->width;
+        sc->src_h = src->height;
+        sc->src_fmt = sfmt;
+        sc->dst_w = w;
+        sc->dst_h = h;
+        sc->flags = flags;
+        sc->colorspace = cs;
+        sc->full_range = full;
+    }
+    uint8_t *dp[4] = {dst, NULL, NULL, NULL};
+    int dl[4] = {dst_pitch, 0, 0, 0};
+    if (sws_scale(sc->sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dp,
+                  dl) <= 0) {
+        snprintf(err, errlen, "the picture could not be scaled");
+        return -1;
+    }
+    return 0;
+}
+
+/* Converts a decoded frame to an ARGB8888 picture for a box and fit into
+ * out->w/h/pitch/pixels. out->pixels is reused when it is set and out->w/h
+ * already equal the result size (video passes a recycled buffer that way,
+ * see frame_out_size), else replaced. src may be modified (cropping). Bit-packed
+ * formats (1-bit PNGs) that cannot be cropped in place go through a
+ * full-size 8-bit copy first. Returns 0 or -1 with err. */
+static int convert_frame(dec_scaler *sc, AVFrame *src, int box_w, int box_h, sl_fit fit,
+                         sl_frame *out, char *err, size_t errlen)
+{
+    int rc = -1;
+    AVFrame *tmp = NULL;
+    dec_scaler tmp_sc = {0};
+    int64_t disp_w = src->width;
+    if (src->sample_aspect_ratio.num > 0 && src->sample_aspect_ratio.den > 0)
+        disp_w = muldiv_round(src->width, src->sample_aspect_ratio.num,
+                              src->sample_aspect_ratio.den);
+    if (disp_w < 1)
+        disp_w = 1;
+
+    int ow, oh;
+    sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), src->height, box_w, box_h, fit, &ow,
+                &oh);
+    if (fit == SL_FIT_COVER) {
+        int cx, cy, cw, ch;
+        cover_crop(src->width, src->height, disp_w, ow, oh, &cx, &cy, &cw, &ch);
+        if (crop_frame(src, cx, cy, cw, ch) != 0) {
+            /* bit-packed source: expand to 8 bits a component, then crop that */
+            const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(src->format);
+            tmp = av_frame_alloc();
+            if (!tmp) {
+                snprintf(err, errlen, "out of memory");
+                goto out;
+            }
+            tmp->format = (d && d->nb_components == 1) ? AV_PIX_FMT_GRAY8 : AV_PIX_FMT_RGB24;
+            tmp->width = src->width;
+            tmp->height = src->height;
+            if (av_frame_get_buffer(tmp, 0) < 0) {
+                snprintf(err, errlen, "out of memory");
+                goto out;
+            }
+            if (scale_into(&tmp_sc, src, (enum AVPixelFormat)tmp->format, tmp->width, tmp->height,
+                           tmp->data[0], tmp->linesize[0], err, errlen) != 0)
+                goto out;
+            if (crop_frame(tmp, cx, cy, cw, ch) != 0) {
+                snprintf(err, errlen, "the picture could not be cropped");
+                goto out;
+            }
+            src = tmp;
+        }
+    }
+
+    if (!out->pixels || out->w != ow || out->h != oh) {
+        free(out->pixels);
+        out->pixels = alloc_pixels(ow, oh);
+        if (!out->pixels) {
+            snprintf(err, errlen, "out of memory for a %dx%d picture", ow, oh);
+            goto out;
+        }
+    }
+    out->w = ow;
+    out->h = oh;
+    out->pitch = out_pitch(ow);
+    if (scale_into(sc, src, DEC_OUT_FMT, ow, oh, out->pixels, out->pitch, err, errlen) != 0)
+        goto out;
+    rc = 0;
+out:
+    scaler_free(&tmp_sc);
+    av_frame_free(&tmp);
+    return rc;
+}
+
+/* ------------------------------------------------------ header parsing */
+
+static uint32_t be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+static uint32_t le32(const uint8_t *p)
+{
+    return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
+}
+static unsigned be16(const uint8_t *p)
+{
+    return ((unsigned)p[0] << 8) | p[1];
+}
+static unsigned le16(const uint8_t *p)
+{
+    return ((unsigned)p[1] << 8) | p[0];
+}
+static uint32_t le24(const uint8_t *p)
+{
+    return ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
+}
+
+/* PNG: the IHDR size. Returns whether it was found. */
+static bool png_size(const uint8_t *d, size_t n, int64_t *w, int64_t *h)
+{
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (n < 24 || memcmp(d, sig, 8) != 0 || memcmp(d + 12, "IHDR", 4) != 0)
+        return false;
+    *w = be32(d + 16);
+    *h = be32(d + 20);
+    return true;
+}
+
+/* PNG: whether the chunks run on to an IEND chunk inside the data. */
+static bool png_complete(const uint8_t *d, size_t n)
+{
+    size_t p = 8;
+    while (p + 12 <= n) {
+        uint32_t len = be32(d + p);
+        if (memcmp(d + p + 4, "IEND", 4) == 0)
+            return true;
+        if (len > n - p - 12)
+            return false;
+        p += 12 + (size_t)len;
+    }
+    return false;
+}
+
+/* JPEG: the size in the first SOFn segment before the first scan. */
+static bool jpeg_size(const uint8_t *d, size_t n, int64_t *w, int64_t *h)
+{
+    if (n < 4 || d[0] != 0xff || d[1] != 0xd8)
+        return false;
+    size_t p = 2;
+    while (p + 4 <= n) {
+        if (d[p] != 0xff) {
+            p++; /* garbage between segments: tolerated, as decoders do */
+            continue;
+        }
+        uint8_t m = d[p + 1];
+        if (m == 0xff) { /* fill byte */
+            p++;
+            continue;
+        }
+        if (m == 0xd8 || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+            p += 2;
+            continue;
+        }
+        if (m == 0xd9 || m == 0xda)
+            return false;
+        unsigned len = be16(d + p + 2);
+        if (len < 2)
+            return false;
+        if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
+            if (len < 7 || p + 9 > n)
+                return false;
+            *h = be16(d + p + 5);
+            *w = be16(d + p + 7);
+            return *w > 0 && *h > 0; /* a height of 0 (DNL) is left to the decoder */
+        }
+        p += 2 + (size_t)len;
+    }
+    return false;
+}
+
+/* JPEG: whether an end-of-image marker follows the first scan (entropy
+ * coded data never holds FF D9, so a cut file has none). */
+static bool jpeg_complete(const uint8_t *d, size_t n)
+{
+    size_t p = 2;
+    /* find the first SOS by walking the segments */
+    while (p + 4 <= n) {
+        if (d[p] != 0xff) {
+            p++;
+            continue;
+        }
+        uint8_t m = d[p + 1];
+        if (m == 0xff || m == 0xd8 || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
+            p += m == 0xff ? 1 : 2;
+            continue;
+        }
+        if (m == 0xd9)
+            return false;
+        if (m == 0xda)
+            break;
+        p += 2 + (size_t)be16(d + p + 2);
+    }
+    for (; p + 1 < n; p++) {
+        const uint8_t *ff = memchr(d + p, 0xff, n - p - 1);
+        if (!ff)
+            return false;
+        p = (size_t)(ff - d);
+        if (d[p + 1] == 0xd9)
+            return true;
+    }
+    return false;
+}
+
+/* WebP: the canvas size (extended), or the lossless or lossy frame size. */
+static bool webp_size(const uint8_t *d, size_t n, int64_t *w, int64_t *h)
+{
+    if (n < 30 || memcmp(d, "RIFF", 4) != 0 || memcmp(d + 8, "WEBP", 4) != 0)
+        return false;
+    if (memcmp(d + 12, "VP8X", 4) == 0) {
+        *w = 1 + (int64_t)le24(d + 24);
+        *h = 1 + (int64_t)le24(d + 27);
+        return true;
+    }
+    if (memcmp(d + 12, "VP8L", 4) == 0 && d[20] == 0x2f) {
+        uint32_t b = le32(d + 21);
+        *w = 1 + (int64_t)(b & 0x3fff);
+        *h = 1 + (int64_t)((b >> 14) & 0x3fff);
+        return true;
+    }
+    if (memcmp(d + 12, "VP8 ", 4) == 0 && d[23] == 0x9d && d[24] == 0x01 && d[25] == 0x2a) {
+        *w = le16(d + 26) & 0x3fff;
+        *h = le16(d + 28) & 0x3fff;
+        return true;
+    }
+    return false;
+}
+
+/* WebP: whether the RIFF container is all there. */
+static bool webp_complete(const uint8_t *d, size_t n)
+{
+    return n >= 12 && (uint64_t)le32(d + 4) + 8 <= n;
+}
+
+/* Refuses sizes over the limits with a message naming them. Returns 0 or -1 with err. */
+static int check_size(const char *path, int64_t w, int64_t h, char *err, size_t errlen)
+{
+    if (w > SL_DECODE_MAX_SIDE || h > SL_DECODE_MAX_SIDE) {
+        snprintf(err, errlen, "%s: picture is %lldx%lld pixels; at most %d on a side", path,
+                 (long long)w, (long long)h, SL_DECODE_MAX_SIDE);
+        return -1;
+    }
+    if (w * h > (int64_t)SL_DECODE_MAX_PIXELS) {
+        snprintf(err, errlen, "%s: picture is %lldx%lld pixels (%lld Mpx); at most %u Mpx", path,
+                 (long long)w, (long long)h, (long long)(w * h >> 20), SL_DECODE_MAX_PIXELS >> 20);
+        return -1;
+    }
+    return 0;
+}
+
+/* --------------------------------------------------------- opening files */
+
+/* Opens path with libavformat: only the "file" protocol, never an image
+ * sequence pattern, only the demuxers in formats (comma-separated; NULL:
+ * any), with an optional interrupt callback. find_info runs
+ * avformat_find_stream_info (decoders capped at SL_DECODE_MAX_PIXELS).
+ * Returns the context or NULL with err. */
+static AVFormatContext *open_input(const char *path, const char *formats, bool find_info,
+                                   int (*interrupt)(void *), void *opaque, char *err,
+                                   size_t errlen)
+{
+    AVFormatContext *ctx = NULL;
+    AVDictionary *opts = NULL;
+    AVDictionary **sopts = NULL;
+    unsigned n_sopts = 0;
+    char *url = NULL;
+    char averr[AV_ERROR_MAX_STRING_SIZE];
+    bool ok = false;
+    int r;
+
+    av_log_set_level(AV_LOG_ERROR);
+    size_t ul = strlen(path) + sizeof "file:";
+    url = malloc(ul);
+    ctx = avformat_alloc_context();
+    if (!url || !ctx || av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
+        av_dict_set(&opts, "pattern_type", "none", 0) < 0 ||
+        (formats && av_dict_set(&opts, "format_whitelist", formats, 0) < 0)) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
+    snprintf(url, ul, "file:%s", path);
+    ctx->interrupt_callback.callback = interrupt;
+    ctx->interrupt_callback.opaque = opaque;
+    r = avformat_open_input(&ctx, url, NULL, &opts); /* frees ctx on failure */
+    if (r < 0) {
+        av_strerror(r, averr, sizeof averr);
+        snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
+        goto out;
+    }
+    if (find_info) {
+        if (ctx->nb_streams > 0) {
+            sopts = calloc(ctx->nb_streams, sizeof *sopts);
+            if (!sopts) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                goto out;
+            }
+            n_sopts = ctx->nb_streams;
+            for (unsigned i = 0; i < n_sopts; i++)
+                av_dict_set(&sopts[i], "max_pixels", DEC_MAX_PIXELS_STR, 0);
+        }
+        r = avformat_find_stream_info(ctx, sopts);
+        if (r < 0) {
+            av_strerror(r, averr, sizeof averr);
+            snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
+            goto out;
+        }
+    }
+    ok = true;
+out:
+    for (unsigned i = 0; i < n_sopts; i++)
+        av_dict_free(&sopts[i]);
+    free(sopts);
+    av_dict_free(&opts);
+    free(url);
+    if (!ok)
+        avformat_close_input(&ctx);
+    return ctx;
+}
+
+/* The first video stream that is not cover art, or -1. */
+static int find_video_stream(const AVFormatContext *ctx)
+{
+    for (unsigned i = 0; i < ctx->nb_streams; i++) {
+        const AVStream *st = ctx->streams[i];
+        if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+            !(st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Allocates and opens a decoder for st's parameters (frame size capped at
+ * SL_DECODE_MAX_PIXELS; threads: 0 = FFmpeg's choice). Returns the
+ * context or NULL; *why gets FFmpeg's error code. */
+static AVCodecContext *open_decoder(const AVCodec *codec, const AVStream *st, int threads, int *why)
+{
+    AVCodecContext *c = avcodec_alloc_context3(codec);
+    int r = AVERROR(ENOMEM);
+    if (!c)
+        goto fail;
+    r = avcodec_parameters_to_context(c, st->codecpar);
+    if (r < 0)
+        goto fail;
+    c->pkt_timebase = st->time_base;
+    c->max_pixels = SL_DECODE_MAX_PIXELS;
+    c->thread_count = threads;
+    r = avcodec_open2(c, codec, NULL);
+    if (r < 0)
+        goto fail;
+    return c;
+fail:
+    *why = r;
+    avcodec_free_context(&c);
+    return NULL;
+}
+
+/* ----------------------------------------------------------- pictures */
+
+/* Decodes the picture at path and scales it for the box (see decode.h).
+ * Steps: open with libavformat; take the size from the stream parameters
+ * or, for PNG, JPEG and WebP, from the file's own header, and refuse
+ * pictures over SL_DECODE_MAX_SIDE a side or SL_DECODE_MAX_PIXELS before
+ * decoding anything (other formats are capped by the decoder's max_pixels
+ * and checked after); refuse PNG, JPEG and WebP files cut short (no IEND,
+ * no end-of-image marker, RIFF shorter than it says) and frames the
+ * decoder marks corrupt; decode one frame, scale (and for cover crop the
+ * centre of the source) straight to the output size, free the full-size
+ * frame. On failure *out is cleared. Returns 0 or -1 with err. */
+int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame *out, char *err,
+                    size_t errlen)
+{
+    int rc = -1;
+    AVFormatContext *fmt = NULL;
+    AVCodecContext *dec = NULL;
+    AVPacket *pkt = NULL;
+    AVFrame *frame = NULL;
+    dec_scaler sc = {0};
+    char averr[AV_ERROR_MAX_STRING_SIZE];
+    char why[160];
+    bool got = false, checked_header = false, sent_eof = false;
+    int r;
+
+    if (!out) {
+        snprintf(err, errlen, "no output frame given");
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
+    if (!path || !path[0]) {
+        snprintf(err, errlen, "no picture file given");
+        goto out;
+    }
+    fmt = open_input(path, DEC_PICTURE_FORMATS, false, NULL, NULL, err, errlen);
+    if (!fmt)
+        goto out;
+    int si = find_video_stream(fmt);
+    if (si < 0) {
+        snprintf(err, errlen, "%s: is not a picture", path);
+        goto out;
+    }
+    AVStream *st = fmt->streams[si];
+    if (st->codecpar->width > 0 && st->codecpar->height > 0) {
+        if (check_size(path, st->codecpar->width, st->codecpar->height, err, errlen) != 0)
+            goto out;
+    }
+    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec) {
+        snprintf(err, errlen, "%s: no decoder for %s pictures", path,
+                 avcodec_get_name(st->codecpar->codec_id));
+        goto out;
+    }
+    pkt = av_packet_alloc();
+    frame = av_frame_alloc();
+    if (!pkt || !frame) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
+    for (int n = 0; !got && n < DEC_IMAGE_MAX_PACKETS;) {
+        if (dec) {
+            r = avcodec_receive_frame(dec, frame);
+            if (r == 0) {
+                got = true;
+                break;
+            }
+            if (r == AVERROR_EOF)
+                break;
+            if (r != AVERROR(EAGAIN)) {
+                av_strerror(r, averr, sizeof averr);
+                snprintf(err, errlen, "%s: cannot be decoded (%s)", path, averr);
+                goto out;
+            }
+        }
+        if (sent_eof)
+            break;
+        r = av_read_frame(fmt, pkt);
+        if (r == AVERROR_EOF && dec) {
+            avcodec_send_packet(dec, NULL);
+            sent_eof = true;
+            continue;
+        }
+        if (r < 0) {
+            av_strerror(r, averr, sizeof averr);
+            snprintf(err, errlen, "%s: cannot be read (%s)", path, averr);
+            goto out;
+        }
+        if (pkt->stream_index != si) {
+            av_packet_unref(pkt);
+            continue;
+        }
+        n++;
+        if (!checked_header) {
+            /* the first packet of a picture file holds its header */
+            int64_t w = 0, h = 0;
+            bool known = false, complete = true;
+            const uint8_t *d = pkt->data;
+            size_t len = (size_t)pkt->size;
+            switch (st->codecpar->codec_id) {
+            case AV_CODEC_ID_PNG:
+                known = png_size(d, len, &w, &h);
+                complete = png_complete(d, len);
+                break;
+            case AV_CODEC_ID_MJPEG:
+                known = jpeg_size(d, len, &w, &h);
+                complete = jpeg_complete(d, len);
+                break;
+            case AV_CODEC_ID_WEBP:
+                known = webp_size(d, len, &w, &h);
+                complete = webp_complete(d, len);
+                break;
+            default: break;
+            }
+            if (known && check_size(path, w, h, err, errlen) != 0)
+                goto out;
+            if (!complete) {
+                snprintf(err, errlen, "%s: is truncated or corrupt (the picture's data ends early)",
+                         path);
+                goto out;
+            }
+            checked_header = true;
+            r = 0;
+            dec = open_decoder(codec, st, 1, &r);
+            if (!dec) {
+                av_strerror(r, averr, sizeof averr);
+                snprintf(err, errlen, "%s: the %s decoder cannot be opened (%s)", path,
+                         codec->name, averr);
+                goto out;
+            }
+        }
+        r = avcodec_send_packet(dec, pkt);
+        av_packet_unref(pkt);
+        if (r < 0 && r != AVERROR(EAGAIN)) {
+            av_strerror(r, averr, sizeof averr);
+            snprintf(err, errlen, "%s: cannot be decoded (%s)", path, averr);
+            goto out;
+        }
+    }
+    if (!got) {
+        snprintf(err, errlen, "%s: no picture could be decoded", path);
+        goto out;
+    }
+    if ((frame->flags & AV_FRAME_FLAG_CORRUPT) || frame->decode_error_flags) {
+        snprintf(err, errlen, "%s: is corrupt (the decoder found damaged data)", path);
+        goto out;
+    }
+    if (check_size(path, frame->width, frame->height, err, errlen) != 0)
+        goto out;
+    /* the decoder and demuxer hold nothing we need any more */
+    avcodec_free_context(&dec);
+    avformat_close_input(&fmt);
+    if (convert_frame(&sc, frame, box_w, box_h, fit, out, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
+        goto out;
+    }
+    av_frame_free(&frame); /* the full-size picture goes at once */
+    out->pts_ms = 0;
+    out->index = 0;
+    rc = 0;
+out:
+    if (rc != 0)
+        sl_frame_free(out);
+    scaler_free(&sc);
+    av_frame_free(&frame);
+    av_packet_free(&pkt);
+    avcodec_free_context(&dec);
+    avformat_close_input(&fmt);
+    return rc;
+}
+
+/* --------------------------------------------------------------- video */
+
+/* Video state. The decode thread owns fmt, dec, sws, pkt, frame and the
+ * timing fields; everything under "shared" is guarded by mu. */
+struct sl_video {
+    /* set before the thread starts, then read-only */
+    char *path;
+    sl_video_opts opts;
+    int stream;
+    int64_t duration_ms;
+    int64_t start_ts; /* stream start in its time base, AV_NOPTS_VALUE when unknown */
+    AVRational tb;
+    int64_t frame_ms; /* nominal frame duration, for frames without timestamps */
+    char decoder_name[64];
+
+    /* decode thread */
+    AVFormatContext *fmt;
+    AVCodecContext *dec;
+    AVPacket *pkt;
+    AVFrame *frame;
+    dec_scaler sc;
+    int64_t next_index;
+    int64_t last_pts_ms;
+    int bad_packets; /* consecutive decode errors */
+
+    atomic_bool stop; /* also read by FFmpeg's interrupt callback */
+    pthread_t thread;
+    bool thread_started;
+
+    /* shared */
+    pthread_mutex_t mu;
+    pthread_cond_t space;  /* the queue has room, or stop */
+    pthread_cond_t filled; /* a frame was queued, or the decoder finished */
+    bool sync_ready;       /* mu and the condvars were initialised */
+    sl_frame *queue;       /* ring of cap frames */
+    int cap, head, count;
+    sl_frame current; /* the frame last returned; pixels NULL when none */
+    bool have_current;
+    bool finished; /* the decoder will queue nothing more */
+    bool failed;   /* error holds a message; never changes once set */
+    char error[256];
+    uint8_t *spare[DEC_SPARE_BUFFERS]; /* pixel buffers for reuse, spare_bytes each */
+    size_t spare_bytes[DEC_SPARE_BUFFERS];
+};
+
+/* FFmpeg's interrupt callback: non-zero aborts blocking I/O on close. */
+static int video_interrupt(void *opaque)
+{
+    sl_video *v = opaque;
+    return atomic_load(&v->stop) ? 1 : 0;
+}
+
+/* Records the first fatal error (later ones are dropped). Takes mu. */
+static void video_fail(sl_video *v, const char *fmt_msg, int averr)
+{
+    char e[AV_ERROR_MAX_STRING_SIZE];
+    pthread_mutex_lock(&v->mu);
+    if (!v->failed) {
+        if (averr) {
+            av_strerror(averr, e, sizeof e);
+            snprintf(v->error, sizeof v->error, "%s: %s (%s)", v->path, fmt_msg, e);
+        } else {
+            snprintf(v->error, sizeof v->error, "%s: %s", v->path, fmt_msg);
+        }
+        v->failed = true;
+    }
+    pthread_mutex_unlock(&v->mu);
+}
+
+/* Gives a pixel buffer back for reuse, or frees it when the spares are full. Caller holds mu. */
+static void video_recycle(sl_video *v, sl_frame *f)
+{
+    if (!f->pixels)
+        return;
+    size_t bytes = out_bytes(f->w, f->h);
+    for (int i = 0; i < DEC_SPARE_BUFFERS; i++) {
+        if (!v->spare[i]) {
+            v->spare[i] = f->pixels;
+            v->spare_bytes[i] = bytes;
+            f->pixels = NULL;
+            return;
+        }
+    }
+    sl_frame_free(f);
+}
+
+/* A spare buffer of exactly the bytes for w×h, or NULL. Takes mu. */
+static uint8_t *video_take_spare(sl_video *v, int w, int h)
+{
+    uint8_t *p = NULL;
+    size_t bytes = out_bytes(w, h);
+    pthread_mutex_lock(&v->mu);
+    for (int i = 0; i < DEC_SPARE_BUFFERS && !p; i++) {
+        if (v->spare[i] && v->spare_bytes[i] == bytes) {
+            p = v->spare[i];
+            v->spare[i] = NULL;
+        }
+    }
+    pthread_mutex_unlock(&v->mu);
+    return p;
+}
+
+/* The output size of a frame (see convert_frame), to pick a spare buffer. */
+static void frame_out_size(const sl_video *v, const AVFrame *f, int *w, int *h)
+{
+    int64_t disp_w = f->width;
+    if (f->sample_aspect_ratio.num > 0 && f->sample_aspect_ratio.den > 0)
+        disp_w = muldiv_round(f->width, f->sample_aspect_ratio.num, f->sample_aspect_ratio.den);
+    if (disp_w < 1)
+        disp_w = 1;
+    sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), f->height, v->opts.box_w,
+                v->opts.box_h, v->opts.fit, w, h);
+}
+
+/* Queues a frame, waiting while the queue is full. Returns false (and
+ * frees the frame) when the video is being closed. */
+static bool video_push(sl_video *v, sl_frame *f)
+{
+    pthread_mutex_lock(&v->mu);
+    while (v->count == v->cap && !atomic_load(&v->stop))
+        pthread_cond_wait(&v->space, &v->mu);
+    if (atomic_load(&v->stop)) {
+        pthread_mutex_unlock(&v->mu);
+        sl_frame_free(f);
+        return false;
+    }
+    v->queue[(v->head + v->count) % v->cap] = *f;
+    v->count++;
+    memset(f, 0, sizeof *f);
+    pthread_cond_broadcast(&v->filled);
+    pthread_mutex_unlock(&v->mu);
+    return true;
+}
+
+/* Converts the decoded frame in v->frame and queues it. Returns false when
+ * the thread should stop (closing, or a fatal error recorded). */
+static bool video_emit(sl_video *v)
+{
+    AVFrame *fr = v->frame;
+    sl_frame f = {0};
+    char why[160];
+
+    if ((fr->flags & AV_FRAME_FLAG_CORRUPT) && v->next_index > 0) {
+        /* damaged frame after good ones: skip it, the last good one stays up */
+        av_frame_unref(fr);
+        return true;
+    }
+    int64_t ts = fr->best_effort_timestamp;
+    int64_t pts_ms;
+    if (ts == AV_NOPTS_VALUE) {
+        pts_ms = v->next_index == 0 ? 0 : v->last_pts_ms + v->frame_ms;
+    } else {
+        int64_t base = v->start_ts != AV_NOPTS_VALUE ? v->start_ts : 0;
+        pts_ms = av_rescale_q(ts - base, v->tb, (AVRational){1, 1000});
+    }
+    if (v->next_index > 0 && pts_ms < v->last_pts_ms)
+        pts_ms = v->last_pts_ms; /* keep the queue in time order */
+
+    int ow, oh;
+    frame_out_size(v, fr, &ow, &oh);
+    f.pixels = video_take_spare(v, ow, oh);
+    if (f.pixels) {
+        f.w = ow;
+        f.h = oh;
+    }
+    if (convert_frame(&v->sc, fr, v->opts.box_w, v->opts.box_h, v->opts.fit, &f, why, sizeof why) !=
+        0) {
+        av_frame_unref(fr);
+        sl_frame_free(&f);
+        video_fail(v, why, 0);
+        return false;
+    }
+    av_frame_unref(fr);
+    f.pts_ms = pts_ms;
+    f.index = v->next_index++;
+    v->last_pts_ms = pts_ms;
+    return video_push(v, &f);
+}
+
+/* Takes every frame the decoder has ready. Returns false when the thread
+ * should stop; *drained is set at the decoder's end of stream. */
+static bool video_receive(sl_video *v, bool *drained)
+{
+    for (;;) {
+        if (atomic_load(&v->stop))
+            return false;
+        int r = avcodec_receive_frame(v->dec, v->frame);
+        if (r == AVERROR(EAGAIN))
+            return true;
+        if (r == AVERROR_EOF) {
+            *drained = true;
+            return true;
+        }
+        if (r < 0) {
+            if (r == AVERROR_INVALIDDATA && ++v->bad_packets < DEC_MAX_BAD_PACKETS)
+                continue; /* damaged data: skip what FFmpeg skips */
+            video_fail(v, "the video cannot be decoded", r);
+            return false;
+        }
+        v->bad_packets = 0;
+        if (!video_emit(v))
+            return false;
+    }
+}
+
+/* The decode thread: read, decode, convert, queue, until the end, an
+ * error or stop. Packets of other streams (the sound track) are dropped. */
+static void *video_thread(void *arg)
+{
+    sl_video *v = arg;
+    bool drained = false;
+    int r;
+
+    while (!drained && !atomic_load(&v->stop)) {
+        r = av_read_frame(v->fmt, v->pkt);
+        if (r == AVERROR(EAGAIN))
+            continue;
+        if (r < 0) {
+            if (r != AVERROR_EOF && !atomic_load(&v->stop))
+                video_fail(v, "the video cannot be read to its end", r);
+            /* drain what the decoder holds, then stop */
+            avcodec_send_packet(v->dec, NULL);
+            while (!drained && video_receive(v, &drained)) {
+            }
+            break;
+        }
+        if (v->pkt->stream_index != v->stream) {
+            /* TODO(audio): when opts.audio is set, decode the sound track
+             * here (swresample to the device format) into its own bounded
+             * queue; until then audio packets are skipped. */
+            av_packet_unref(v->pkt);
+            continue;
+        }
+        bool go = true;
+        for (;;) {
+            r = avcodec_send_packet(v->dec, v->pkt);
+            if (r != AVERROR(EAGAIN))
+                break;
+            /* the decoder wants its output taken first */
+            go = video_receive(v, &drained);
+            if (!go || drained)
+                break;
+        }
+        av_packet_unref(v->pkt);
+        if (!go || drained)
+            break;
+        if (r < 0) {
+            if (r == AVERROR_INVALIDDATA && ++v->bad_packets < DEC_MAX_BAD_PACKETS) {
+                /* a damaged packet: skip it */
+            } else {
+                video_fail(v, "the video cannot be decoded", r);
+                break;
+            }
+        }
+        if (!video_receive(v, &drained))
+            break;
+    }
+
+    pthread_mutex_lock(&v->mu);
+    if (v->next_index == 0 && !v->failed && !atomic_load(&v->stop)) {
+        snprintf(v->error, sizeof v->error, "%s: no video frame could be decoded", v->path);
+        v->failed = true;
+    }
+    v->finished = true;
+    pthread_cond_broadcast(&v->filled);
+    pthread_mutex_unlock(&v->mu);
+    return NULL;
+}
+
+/* The name FFmpeg gives the V4L2 mem2mem decoder of a codec ("h264" →
+ * "h264_v4l2m2m"); out is "" when there is none to try. */
+static void hw_decoder_name(enum AVCodecID id, char *out, size_t len)
+{
+    const char *base = avcodec_get_name(id);
+    if (id == AV_CODEC_ID_MPEG1VIDEO)
+        base = "mpeg1";
+    else if (id == AV_CODEC_ID_MPEG2VIDEO)
+        base = "mpeg2";
+    if (!base || strcmp(base, "unknown_codec") == 0)
+        out[0] = '\0';
+    else
+        snprintf(out, len, "%s_v4l2m2m", base);
+}
+
+/* Opens the video at path and starts its decode thread (see decode.h).
+ * Runs avformat_find_stream_info, so it reads the start of the file: call
+ * it from a loader thread, never the render loop. Refuses videos whose
+ * frames exceed the picture limits. With opts->try_hw the V4L2 mem2mem
+ * decoder is opened first; when FFmpeg lacks it or it cannot be opened (no
+ * device) the software decoder is used. A hardware decoder that opens but
+ * then fails mid-stream ends the stream with an error (no fallback then).
+ * Frame timestamps are made relative to the stream's start_time (or to
+ * the first frame's when the stream has none). Returns NULL with err. */
+sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, size_t errlen)
+{
+    sl_video *v = NULL;
+    bool ok = false;
+    int r;
+    char averr[AV_ERROR_MAX_STRING_SIZE];
+
+    if (!path || !path[0] || !opts) {
+        snprintf(err, errlen, "no video file given");
+        return NULL;
+    }
+    v = calloc(1, sizeof *v);
+    if (!v)
+        goto oom;
+    atomic_init(&v->stop, false);
+    v->opts = *opts;
+    v->cap = opts->queue_frames > 0 ? opts->queue_frames : DEC_QUEUE_DEFAULT;
+    if (v->cap > DEC_QUEUE_MAX)
+        v->cap = DEC_QUEUE_MAX;
+    v->path = strdup(path);
+    v->queue = calloc((size_t)v->cap, sizeof *v->queue);
+    v->pkt = av_packet_alloc();
+    v->frame = av_frame_alloc();
+    if (!v->path || !v->queue || !v->pkt || !v->frame)
+        goto oom;
+    if (pthread_mutex_init(&v->mu, NULL) != 0)
+        goto oom;
+    if (pthread_cond_init(&v->space, NULL) != 0) {
+        pthread_mutex_destroy(&v->mu);
+        goto oom;
+    }
+    if (pthread_cond_init(&v->filled, NULL) != 0) {
+        pthread_cond_destroy(&v->space);
+        pthread_mutex_destroy(&v->mu);
+        goto oom;
+    }
+    v->sync_ready = true;
+    v->sc.video = true;
+
+    v->fmt = open_input(path, NULL, true, video_interrupt, v, err, errlen);
+    if (!v->fmt)
+        goto out;
+    v->stream = find_video_stream(v->fmt);
+    if (v->stream < 0) {
+        snprintf(err, errlen, "%s: has no video stream", path);
+        goto out;
+    }
+    AVStream *st = v->fmt->streams[v->stream];
+    if (st->codecpar->width > 0 && st->codecpar->height > 0 &&
+        check_size(path, st->codecpar->width, st->codecpar->height, err, errlen) != 0)
+        goto out;
+    v->tb = st->time_base;
+    v->start_ts = st->start_time;
+    AVRational fr = st->avg_frame_rate.num > 0 && st->avg_frame_rate.den > 0 ? st->avg_frame_rate
+                                                                              : st->r_frame_rate;
+    v->frame_ms = (fr.num > 0 && fr.den > 0) ? av_rescale(1000, fr.den, fr.num) : 0;
+    if (v->frame_ms <= 0)
+        v->frame_ms = DEC_DEFAULT_FRAME_MS;
+    v->duration_ms = -1;
+    if (v->fmt->duration != AV_NOPTS_VALUE && v->fmt->duration > 0)
+        v->duration_ms = av_rescale(v->fmt->duration, 1000, AV_TIME_BASE);
+    else if (st->duration != AV_NOPTS_VALUE && st->duration > 0 && st->time_base.den > 0)
+        v->duration_ms = av_rescale_q(st->duration, st->time_base, (AVRational){1, 1000});
+
+    if (opts->try_hw) {
+        char name[64];
+        hw_decoder_name(st->codecpar->codec_id, name, sizeof name);
+        const AVCodec *hw = name[0] ? avcodec_find_decoder_by_name(name) : NULL;
+        if (hw) {
+            r = 0;
+            v->dec = open_decoder(hw, st, 1, &r); /* fails without the V4L2 device */
+        }
+    }
+    if (!v->dec) {
+        const AVCodec *sw = avcodec_find_decoder(st->codecpar->codec_id);
+        if (!sw) {
+            snprintf(err, errlen, "%s: no decoder for %s video", path,
+                     avcodec_get_name(st->codecpar->codec_id));
+            goto out;
+        }
+        r = 0;
+        v->dec = open_decoder(sw, st, 0, &r);
+        if (!v->dec) {
+            av_strerror(r, averr, sizeof averr);
+            snprintf(err, errlen, "%s: the %s decoder cannot be opened (%s)", path, sw->name,
+                     averr);
+            goto out;
+        }
+    }
+    snprintf(v->decoder_name, sizeof v->decoder_name, "%s", v->dec->codec->name);
+
+    if (pthread_create(&v->thread, NULL, video_thread, v) != 0) {
+        snprintf(err, errlen, "%s: cannot start the decode thread", path);
+        goto out;
+    }
+    v->thread_started = true;
+    ok = true;
+    goto out;
+oom:
+    snprintf(err, errlen, "%s: out of memory", path ? path : "video");
+out:
+    if (!ok) {
+        sl_video_close(v);
+        v = NULL;
+    }
+    return v;
+}
+
+/* The frame due at t_ms (see decode.h). Frames are taken from the queue
+ * in order: every queued frame with pts <= t_ms replaces the current one
+ * (so a frame whose successor is also due is skipped), and the first frame
+ * ever is taken even when its pts is later than t_ms so that a video never
+ * starts black. blocking=true then waits until the queue holds a frame
+ * later than t_ms or the decoder has finished, so the result is exactly
+ * the frame due at t_ms; blocking=false returns at once. After the last
+ * frame the last one stays current. Must be called from one thread. */
+const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking)
+{
+    if (!v)
+        return NULL;
+    pthread_mutex_lock(&v->mu);
+    for (;;) {
+        bool took = false;
+        while (v->count > 0 && (!v->have_current || v->queue[v->head].pts_ms <= t_ms)) {
+            video_recycle(v, &v->current);
+            v->current = v->queue[v->head];
+            memset(&v->queue[v->head], 0, sizeof v->queue[v->head]);
+            v->head = (v->head + 1) % v->cap;
+            v->count--;
+            v->have_current = true;
+            took = true;
+        }
+        if (took)
+            pthread_cond_broadcast(&v->space);
+        if (!blocking || v->count > 0 || v->finished)
+            break;
+        pthread_cond_wait(&v->filled, &v->mu);
+    }
+    const sl_frame *f = v->have_current ? &v->current : NULL;
+    pthread_mutex_unlock(&v->mu);
+    return f;
+}
+
+/* True once the decoder has finished (end of file or error) and every
+ * frame it queued has been taken by sl_video_frame_at. NULL: true. */
+bool sl_video_ended(const sl_video *v)
+{
+    if (!v)
+        return true;
+    sl_video *m = (sl_video *)v; /* locking mutates only the mutex */
+    pthread_mutex_lock(&m->mu);
+    bool ended = m->finished && m->count == 0;
+    pthread_mutex_unlock(&m->mu);
+    return ended;
+}
+
+/* The first fatal error, or NULL. The text never changes once set, so the
+ * pointer stays valid until sl_video_close. */
+const char *sl_video_error(const sl_video *v)
+{
+    if (!v)
+        return NULL;
+    sl_video *m = (sl_video *)v;
+    pthread_mutex_lock(&m->mu);
+    const char *e = m->failed ? m->error : NULL;
+    pthread_mutex_unlock(&m->mu);
+    return e;
+}
+
+/* The container's duration in ms, -1 when unknown or v is NULL. */
+int64_t sl_video_duration_ms(const sl_video *v)
+{
+    return v ? v->duration_ms : -1;
+}
+
+/* The decoder in use ("h264", "h264_v4l2m2m" …); "" for NULL. */
+const char *sl_video_decoder_name(const sl_video *v)
+{
+    return v ? v->decoder_name : "";
+}
+
+/* Stops the decode thread (waking it if it waits for room, aborting
+ * FFmpeg I/O through the interrupt callback), joins it and frees all.
+ * Accepts NULL and half-opened videos. */
+void sl_video_close(sl_video *v)
+{
+    if (!v)
+        return;
+    if (v->thread_started) {
+        pthread_mutex_lock(&v->mu);
+        atomic_store(&v->stop, true);
+        pthread_cond_broadcast(&v->space);
+        pthread_cond_broadcast(&v->filled);
+        pthread_mutex_unlock(&v->mu);
+        pthread_join(v->thread, NULL);
+    }
+    if (v->queue) {
+        for (int i = 0; i < v->cap; i++)
+            sl_frame_free(&v->queue[i]);
+        free(v->queue);
+    }
+    sl_frame_free(&v->current);
+    for (int i = 0; i < DEC_SPARE_BUFFERS; i++)
+        free(v->spare[i]);
+    scaler_free(&v->sc);
+    av_frame_free(&v->frame);
+    av_packet_free(&v->pkt);
+    avcodec_free_context(&v->dec);
+    avformat_close_input(&v->fmt);
+    if (v->sync_ready) {
+        pthread_cond_destroy(&v->filled);
+        pthread_cond_destroy(&v->space);
+        pthread_mutex_destroy(&v->mu);
+    }
+    free(v->path);
+    free(v);
+}

@@ -1,0 +1,48 @@
+#!/bin/sh
+# test_player_video.sh — a clip with burnt-in frame numbers played on the simulated clock: every 1/fps step shows the next frame, none dropped or repeated.
+. "$(dirname "$0")/lib.sh"
+
+sample_copy "$T/s"
+cat >"$T/s/clip.json" <<'JSON'
+{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
+ "items": [{"id": "clip", "zone": "main", "type": "video", "file": "media/clip.mp4"}]}
+JSON
+
+# 2 s at 25 fps = 50 frames, sampled every 40 ms of simulated time.
+expect_rc 0 "$PLAYER" --playlist "$T/s/clip.json" --output "frames:$T/f" --size 320x240 \
+    --clock sim:2026-11-25T00:00:00Z --run 2 --frames-every 0.04 --journal "$T/j.db" --screen-id v
+n=$(ls "$T/f" | grep -c '^frame-')
+[ "$n" -ge 50 ] && ok || fail "only $n frames written"
+
+# The same frames straight from ffmpeg, scaled the same way (contain: 320x180 centred).
+ffmpeg -hide_banner -loglevel error -i "$T/s/media/clip.mp4" \
+    -vf "scale=320:180:flags=area,pad=320:240:0:30:black" -frames:v 52 "$T/ref-%03d.png"
+
+# Frame k of the player must look like source frame k, closer than like k-1 or k+1.
+k=0
+wrong=0
+while [ "$k" -lt 50 ]; do
+    ms=$(printf '%010d' $((k * 40)))
+    got="$T/f/frame-$ms.png"
+    d_same=$("$IMGCHECK" diff "$got" "$T/ref-$(printf '%03d' $((k + 1))).png" 255 1 | sed 's/mean \([0-9.]*\),.*/\1/')
+    d_next=$("$IMGCHECK" diff "$got" "$T/ref-$(printf '%03d' $((k + 2))).png" 255 1 | sed 's/mean \([0-9.]*\),.*/\1/')
+    if [ "$k" -gt 0 ]; then
+        d_prev=$("$IMGCHECK" diff "$got" "$T/ref-$(printf '%03d' "$k").png" 255 1 | sed 's/mean \([0-9.]*\),.*/\1/')
+    else
+        d_prev=999
+    fi
+    if awk -v s="$d_same" -v p="$d_prev" -v n="$d_next" 'BEGIN { exit !(s < 6 && s < p && s < n) }'; then
+        ok
+    else
+        wrong=$((wrong + 1))
+        echo "frame $k: diff to source frame $k is $d_same, to $((k - 1)) $d_prev, to $((k + 1)) $d_next" >&2
+    fi
+    k=$((k + 1))
+done
+[ "$wrong" = 0 ] || fail "$wrong of 50 frames did not show their own source frame"
+
+# The play was recorded: one video play of 2 s (cut by the end of the run).
+rows=$(sqlite3 "$T/j.db" "SELECT item, duration_ms FROM plays")
+[ "$rows" = "clip|2000" ] && ok || fail "journal holds '$rows'"
+
+finish
