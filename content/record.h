@@ -34,7 +34,15 @@ typedef struct {
     char reason[128];              /* why cut short or failed; "" otherwise */
 } sl_play_record;
 
+/* Wire names: "completed" / "cut_short" / "failed" and "untrusted" / "synced" /
+ * "corrected" / "simulated". A value outside the enum gives "unknown". */
 const char *sl_outcome_name(sl_outcome o);
 const char *sl_clock_trust_name(sl_clock_trust t);
+
+/* Added with record.c: the reverse of the name functions, for readers of the
+ * wire format (hub ingest, reports). Exact, case-sensitive match; returns the
+ * enum value, or -1 when s is NULL or not one of the names above. */
+int sl_outcome_parse(const char *s);
+int sl_clock_trust_parse(const char *s);
 
 #endif

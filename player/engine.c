@@ -79,7 +79,9 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, bool sto
         oc = SL_OUTCOME_CUT_SHORT;
         reason = z->cur.reason == SL_PICK_URGENT ? "urgent alert ended" : "window ended";
     }
-    record_play(e, z, end_ms, oc, reason);
+    /* An item that began at the very instant the run stopped was never seen. */
+    if (end_ms > z->cur.start_ms || !stopping)
+        record_play(e, z, end_ms, oc, reason);
     sl_render_zone_textures_free(z);
     sl_loader_discard(e->loader, z->cur_prep);
     z->cur_prep = NULL;

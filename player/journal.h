@@ -29,11 +29,44 @@ int sl_journal_counts(sl_journal *j, sl_journal_count_cb cb, void *ud);
 
 /* Records not yet acknowledged by the hub, oldest first, at most max. */
 int sl_journal_pending(sl_journal *j, sl_play_record *out, size_t max, size_t *n);
-/* Marks every record with seq <= acked as acknowledged and deletes them. */
+/* Marks every record with seq <= acked as acknowledged and deletes them.
+ * An acked_seq above sl_journal_last_seq is refused (-1, nothing deleted): it
+ * means the hub and the journal disagree (e.g. a journal started over), and
+ * deleting would lose plays that were never uploaded. acked_seq <= 0: no-op. */
 int sl_journal_ack(sl_journal *j, int64_t acked_seq);
 /* Number of records not yet acknowledged. */
 int64_t sl_journal_pending_count(sl_journal *j);
 
 void sl_journal_close(sl_journal *j); /* NULL is fine */
+
+/* ---- Added with journal.c (additive; the functions above are unchanged). ----
+ *
+ * Threads: every function may be called from any thread; calls on one journal
+ * are serialised by a lock inside it. A sl_journal_counts callback must not
+ * call back into the same journal (the call would fail with -1).
+ *
+ * Return values: the int functions above return 0 or -1; on -1 (and when
+ * sl_journal_pending_count returns -1) the reason is in sl_journal_errmsg. */
+
+/* The message of the last failed call on j ("" when none; a fixed text when j
+ * is NULL). Valid until the next call on j. */
+const char *sl_journal_errmsg(const sl_journal *j);
+
+/* The highest seq ever assigned by this journal (0 when none), acknowledged
+ * or not; -1 on error. */
+int64_t sl_journal_last_seq(sl_journal *j);
+
+/* Makes every later seq greater than floor_seq (no effect when they already
+ * are). For a journal started over after corruption: seqs restart from 1 there,
+ * and the hub, which keys plays by (screen, seq), would take them for
+ * duplicates; the uploader calls this with the highest seq the hub holds for
+ * the screen. Returns 0 or -1. */
+int sl_journal_raise_seq(sl_journal *j, int64_t floor_seq);
+
+/* TEST ONLY: caps the database at max_pages pages (PRAGMA max_page_count) so
+ * that tests can make appends fail with SQLITE_FULL as on a full disk. A cap
+ * below the current size is raised by SQLite to the current size. Returns the
+ * cap now in force, or -1. */
+int64_t sl_journal_test_max_pages(sl_journal *j, int64_t max_pages);
 
 #endif

@@ -21,7 +21,7 @@ render() {
 }
 
 render lobby --playlist "$P" --size 960x540 --clock sim:2026-11-25T08:35:00+08:00
-render rotated --playlist "$P" --size 540x960 --rotate 90 --clock sim:2026-11-25T08:35:00+08:00
+render rotated --playlist "$P" --size 960x540 --rotate 90 --clock sim:2026-11-25T08:35:00+08:00
 render led --playlist "$G/led-playlist.json" --size 1920x1080 --region 864,508,192,64 --clock sim:2026-11-25T08:35:00+08:00
 
 for name in lobby rotated led; do

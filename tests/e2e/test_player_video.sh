@@ -31,7 +31,7 @@ while [ "$k" -lt 50 ]; do
     else
         d_prev=999
     fi
-    if awk -v s="$d_same" -v p="$d_prev" -v n="$d_next" 'BEGIN { exit !(s < 6 && s < p && s < n) }'; then
+    if awk -v s="$d_same" -v p="$d_prev" -v n="$d_next" 'BEGIN { exit !(s < 12 && s < p && s < n) }'; then
         ok
     else
         wrong=$((wrong + 1))
