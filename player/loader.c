@@ -1,6 +1,7 @@
 /* loader.c — a worker thread that renders text, decodes pictures and opens videos before they are due. */
 #include "player/loader.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,20 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Whether the board has a V4L2 video device (a Pi's decoder is /dev/video10):
+ * without one, asking FFmpeg for a v4l2m2m decoder only fails noisily. */
+static bool has_v4l2_device(void)
+{
+    DIR *d = opendir("/dev");
+    bool found = false;
+    struct dirent *de;
+    while (d && !found && (de = readdir(d)) != NULL)
+        found = strncmp(de->d_name, "video", 5) == 0;
+    if (d)
+        closedir(d);
+    return found;
+}
+
 sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen)
 {
     sl_loader *l = calloc(1, sizeof *l);
@@ -104,7 +119,7 @@ sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen)
         return NULL;
     }
     l->text = text;
-    l->try_hw = try_hw;
+    l->try_hw = try_hw && has_v4l2_device();
     pthread_mutex_init(&l->lock, NULL);
     pthread_cond_init(&l->wake, NULL);
     pthread_cond_init(&l->done, NULL);
