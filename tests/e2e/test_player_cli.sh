@@ -1,0 +1,79 @@
+#!/bin/sh
+# test_player_cli.sh — screenlit-player's command line, config file, real clock, diagnostic screen and kill -9.
+. "$(dirname "$0")/lib.sh"
+
+sample_copy "$T/s"
+P="$T/s/playlist.json"
+
+# Usage errors exit 2; --help is a manual page.
+expect_rc 0 "$PLAYER" --help
+expect_in "$T/out" "SYNOPSIS"
+expect_in "$T/out" "--region X,Y,W,H"
+expect_rc 2 "$PLAYER"
+expect_in "$T/err" "--playlist FILE is missing"
+expect_rc 2 "$PLAYER" --playlist "$P" --size 12x
+expect_in "$T/err" "size: '12x' is not WIDTHxHEIGHT"
+expect_rc 2 "$PLAYER" --playlist "$P" --clock sim:tomorrow
+expect_rc 2 "$PLAYER" --playlist "$P" --rotate 45
+expect_rc 2 "$PLAYER" --playlist "$P" --region 1,2,3
+expect_rc 2 "$PLAYER" --playlist "$P" --bogus
+expect_rc 2 "$PLAYER" --playlist "$P" --output null --frames-every 1
+expect_rc 2 "$PLAYER" --playlist "$P" extra-argument
+
+# A broken playlist: exit 1, with the lint messages.
+printf '{"timezone": "UTC", "zones": [], "items": []}' >"$T/bad.json"
+expect_rc 1 "$PLAYER" --playlist "$T/bad.json" --output null --run 1 --journal "$T/bad.db"
+expect_in "$T/err" "zones: is empty"
+# A region that does not fit the output: exit 1.
+expect_rc 1 "$PLAYER" --playlist "$P" --output null --size 320x240 --region 300,200,100,100 --journal "$T/r.db" --run 1
+expect_in "$T/err" "does not fit"
+
+# Settings from a config file; the command line wins over it; a bad line is named.
+cat >"$T/player.conf" <<CONF
+# test config
+playlist = $P
+output = null   # offscreen
+size = 640x360
+clock = sim:2026-11-25T09:00:00+08:00
+run = 600
+journal = $T/conf.db
+screen-id = from-config
+CONF
+expect_rc 0 "$PLAYER" --config "$T/player.conf" --run 120
+expect_in "$T/out" "plays per item"
+n=$(sqlite3 "$T/conf.db" "SELECT COUNT(*) FROM plays WHERE screen='from-config'")
+[ "$n" -gt 5 ] && ok || fail "config run recorded $n plays"
+last=$(sqlite3 "$T/conf.db" "SELECT MAX(start_ms + duration_ms) - MIN(start_ms) FROM plays")
+[ "$last" = 120000 ] && ok || fail "--run on the command line did not override the config ($last ms)"
+printf 'output = null\nsize = huge\n' >"$T/bad.conf"
+expect_rc 2 "$PLAYER" --config "$T/bad.conf" --playlist "$P"
+expect_in "$T/err" "bad.conf:2: size"
+
+# The real clock with the null output: plays for 2 s, every frame has content.
+expect_rc 0 "$PLAYER" --playlist "$P" --output null --size 480x270 --run 2 --journal "$T/real.db" --screen-id real
+expect_in "$T/out" "frames with a black zone 0"
+frames=$(sed -n 's/^frames rendered \([0-9]*\),.*/\1/p' "$T/out")
+[ "${frames:-0}" -ge 30 ] && ok || fail "only ${frames:-0} frames rendered in 2 s"
+n=$(sqlite3 "$T/real.db" "SELECT COUNT(*) FROM plays WHERE outcome=1 AND reason='player stopped'")
+[ "$n" -ge 1 ] && ok || fail "the plays in progress at exit were not recorded as cut short"
+
+# Diagnostic screen on an LED region: red edges, the green corner mark, the rest of the output black.
+expect_rc 0 "$PLAYER" --playlist "$P" --output "frames:$T/diag" --size 960x540 --region 100,100,192,64 \
+    --diagnostic --clock sim:2026-11-25T09:00:00+08:00 --run 1 --frames-every 1 --journal "$T/diag.db"
+f="$T/diag/frame-0000000000.png"
+[ "$("$IMGCHECK" pixel "$f" 100,100)" = FF0000 ] && ok || fail "no red edge at the region's corner"
+[ "$("$IMGCHECK" pixel "$f" 291,163)" = FF0000 ] && ok || fail "no red edge at the region's far corner"
+[ "$("$IMGCHECK" pixel "$f" 103,103)" = 00FF00 ] && ok || fail "no green corner mark"
+[ "$("$IMGCHECK" dark "$f" 0,0,960,99)" = 1.0000 ] && ok || fail "pixels lit outside the region"
+
+# kill -9 mid-run: the journal stays intact and keeps what was recorded.
+"$PLAYER" --playlist "$P" --output null --size 320x180 --journal "$T/kill.db" --screen-id k >/dev/null 2>&1 &
+pid=$!
+sleep 3
+kill -9 "$pid"
+wait "$pid" 2>/dev/null || true
+[ "$(sqlite3 "$T/kill.db" 'PRAGMA integrity_check')" = ok ] && ok || fail "journal corrupt after kill -9"
+expect_rc 0 "$PLAYER" --playlist "$P" --output null --size 320x180 --run 1 --journal "$T/kill.db" --screen-id k
+[ "$(sqlite3 "$T/kill.db" 'PRAGMA integrity_check')" = ok ] && ok || fail "journal corrupt after restart"
+
+finish
