@@ -466,7 +466,18 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
     bool frames = strncmp(o->output, "frames:", 7) == 0;
     bool window = strcmp(o->output, "window") == 0;
     int64_t frame_ns = 1000000000LL / (o->fps > 0 ? o->fps : 30);
+    if (window) {
+        SDL_DisplayMode dm;
+        if (SDL_GetCurrentDisplayMode(0, &dm) == 0 && dm.refresh_rate > 0)
+            frame_ns = 1000000000LL / dm.refresh_rate;
+    }
     int64_t tick = sl_mono_ns();
+    /* Animation time advances by exactly one refresh period per frame, so a
+     * ticker moves the same step every frame; it is pulled back to the real
+     * clock only when they drift apart by more than two frames (dropped frames). */
+    int64_t anim_ns = 0;
+    int64_t start_mono = sl_mono_ns();
+    bool first = true;
     for (;;) {
         sl_vo_events ev = {0};
         e->vo.driver->poll_events(&e->vo, &ev);
@@ -474,8 +485,15 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
             break;
         if (ev.toggle_diagnostic)
             e->diagnostic = !e->diagnostic;
-        int64_t now = sl_clock_now_ms(&e->clock);
-        int64_t elapsed = sl_clock_elapsed_ms(&e->clock);
+        int64_t real_ns = sl_mono_ns() - start_mono;
+        if (first)
+            first = false;
+        else
+            anim_ns += frame_ns;
+        if (anim_ns < real_ns - 2 * frame_ns || anim_ns > real_ns + 2 * frame_ns)
+            anim_ns = real_ns;
+        int64_t now = e->clock.start_ms + anim_ns / 1000000;
+        int64_t elapsed = anim_ns / 1000000;
         if (run_ms > 0 && elapsed >= run_ms)
             break;
         sl_engine_update(e, now);

@@ -1,0 +1,34 @@
+#!/bin/sh
+# test_player_window.sh — the window output in a real X server (Xvfb): it opens, renders every frame with content, and shows the playlist.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v xvfb-run >/dev/null 2>&1; then
+    echo "xvfb-run is missing (tools/setup-debian.sh installs it)" >&2
+    exit 1
+fi
+sample_copy "$T/s"
+# A fixed slogan on a red screen, whatever the time of day.
+cat >"$T/s/window.json" <<'JSON'
+{"timezone": "UTC", "zones": [{"id": "all", "x": 0, "y": 0, "w": 100, "h": 100, "background": "#b3131b"}],
+ "items": [{"id": "slogan", "zone": "all", "type": "text", "mode": "static", "text": "防范电信网络诈骗", "duration": 30}]}
+JSON
+
+cat >"$T/run.sh" <<EOF2
+"$PLAYER" --playlist "$T/s/window.json" --output window --run 4 --journal "$T/w.db" >"$T/out" 2>"$T/err" &
+pid=\$!
+sleep 2
+xwd -root -silent >"$T/shot.xwd"
+wait \$pid
+echo "player exit \$?" >>"$T/out"
+EOF2
+xvfb-run -a -s "-screen 0 800x600x24" sh "$T/run.sh"
+expect_in "$T/out" "player exit 0"
+expect_in "$T/out" "frames with a black zone 0"
+frames=$(sed -n 's/^frames rendered \([0-9]*\),.*/\1/p' "$T/out")
+[ "${frames:-0}" -ge 60 ] && ok || fail "only ${frames:-0} frames in 4 s"
+ffmpeg -hide_banner -loglevel error -y -i "$T/shot.xwd" "$T/shot.png"
+# The full-screen window covers the display: red background and white text.
+[ "$("$IMGCHECK" pixel "$T/shot.png" 5,5)" = B3131B ] && ok || fail "the window does not show the zone background"
+colours=$("$IMGCHECK" colours "$T/shot.png" 0,250,800,100 | wc -l)
+[ "$colours" -gt 5 ] && ok || fail "no text drawn ($colours colours)"
+finish
