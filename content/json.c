@@ -130,6 +130,11 @@ static size_t structure_check(const char *s, size_t len, int max_depth, const ch
                             return i;
                         }
                     }
+                    if (memcmp(s + i + 2, "0000", 4) == 0) {
+                        /* C strings end at NUL: cJSON would silently cut the text here. */
+                        *why = "\\u0000 (a NUL character) in a string is not accepted";
+                        return i;
+                    }
                     i += 5;
                 } else if (e && strchr("\"\\/bfnrt", e)) {
                     i++;

@@ -31,6 +31,16 @@ void sl_clock_init_real(sl_clock *c)
     c->start_mono_ns = sl_mono_ns();
 }
 
+void sl_clock_init_shifted(sl_clock *c, int64_t start_utc_ms)
+{
+    if (!c)
+        return;
+    sl_clock_init_real(c);
+    c->shifted = true;
+    c->offset_ms = start_utc_ms - c->start_ms;
+    c->start_ms = start_utc_ms;
+}
+
 void sl_clock_init_sim(sl_clock *c, int64_t start_utc_ms)
 {
     if (!c)
@@ -45,7 +55,7 @@ int64_t sl_clock_now_ms(const sl_clock *c)
 {
     if (c && c->simulated)
         return c->sim_now_ms;
-    return wall_ms();
+    return wall_ms() + (c ? c->offset_ms : 0);
 }
 
 int64_t sl_clock_elapsed_ms(const sl_clock *c)
@@ -65,7 +75,7 @@ void sl_clock_set_sim(sl_clock *c, int64_t utc_ms)
 
 sl_clock_trust sl_clock_trust_now(const sl_clock *c)
 {
-    if (c && c->simulated)
+    if (c && (c->simulated || c->shifted))
         return SL_CLOCK_SIMULATED;
     if (wall_ms() < SL_PLAUSIBLE_UTC_MS)
         return SL_CLOCK_UNTRUSTED;

@@ -9,6 +9,8 @@
 
 typedef struct {
     bool simulated;
+    bool shifted;              /* real pace, but started at a chosen instant (previews, demos) */
+    int64_t offset_ms;         /* shifted: added to the wall clock */
     int64_t sim_now_ms;        /* simulated UTC */
     int64_t start_ms;          /* UTC at start (real or simulated) */
     int64_t start_mono_ns;     /* monotonic clock at start (real) */
@@ -19,6 +21,10 @@ int64_t sl_mono_ns(void);
 
 void sl_clock_init_real(sl_clock *c);
 void sl_clock_init_sim(sl_clock *c, int64_t start_utc_ms);
+/* A real-time clock that starts at start_utc_ms instead of now ("what will
+ * this screen show on Tuesday morning", in a window). Its records are marked
+ * simulated, never trusted. */
+void sl_clock_init_shifted(sl_clock *c, int64_t start_utc_ms);
 
 /* UTC now in milliseconds (simulated time for a simulated clock). */
 int64_t sl_clock_now_ms(const sl_clock *c);

@@ -273,6 +273,8 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
 
     if (opt->sim)
         sl_clock_init_sim(&e->clock, opt->sim_start_ms);
+    else if (opt->shifted)
+        sl_clock_init_shifted(&e->clock, opt->sim_start_ms);
     else
         sl_clock_init_real(&e->clock);
 

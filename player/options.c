@@ -134,14 +134,21 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
     if (!strcmp(name, "clock")) {
         if (!strcmp(v, "real")) {
             o->sim = false;
+            o->shifted = false;
             return 0;
         }
         if (strncmp(v, "sim:", 4) == 0 && sl_instant_parse(v + 4, NULL, &o->sim_start_ms) == 0) {
             o->sim = true;
+            o->shifted = false;
             return 0;
         }
-        snprintf(err, errlen, "clock: '%s' is not 'real' or 'sim:' with a time and offset, e.g. "
-                              "sim:2026-11-25T08:00:00+08:00", v);
+        if (strncmp(v, "from:", 5) == 0 && sl_instant_parse(v + 5, NULL, &o->sim_start_ms) == 0) {
+            o->sim = false;
+            o->shifted = true;
+            return 0;
+        }
+        snprintf(err, errlen, "clock: '%s' is not 'real', or 'sim:'/'from:' with a time and "
+                              "offset, e.g. sim:2026-11-25T08:00:00+08:00", v);
         return -1;
     }
     if (!strcmp(name, "run")) {
@@ -300,9 +307,11 @@ static void help(void)
         "                          unscaled, the rest black (an LED wall behind an HDMI\n"
         "                          sending card)\n"
         "    --rotate N            0, 90, 180 or 270 degrees clockwise (portrait screens)\n"
-        "    --clock real|sim:T    the real clock (default), or simulated time from T\n"
+        "    --clock real|sim:T|from:T\n"
+        "                          the real clock (default); simulated time from T\n"
         "                          (e.g. sim:2026-11-25T08:00:00+08:00), run as fast as the\n"
-        "                          machine allows; deterministic\n"
+        "                          machine allows, deterministic; or real-time pace starting\n"
+        "                          at T (to watch next Tuesday in a window)\n"
         "    --run SECONDS         stop after this long (simulated or real); default: run\n"
         "                          until stopped\n"
         "    --frames-every S      with frames:DIR, write a frame every S seconds of\n"

@@ -15,6 +15,7 @@ typedef struct {
     int rotate;          /* 0, 90, 180, 270 */
     bool sim;            /* simulated clock */
     int64_t sim_start_ms;
+    bool shifted;        /* --clock from:T: real pace from T */
     double run_s;        /* 0 = until stopped */
     double frames_every_s; /* 0 = only on demand */
     bool frames_at_switch; /* also write a frame at every item start */

@@ -16,6 +16,7 @@ step "Building"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSL_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
 screenlit="$build/tools/screenlit"
+player="$build/player/screenlit-player"
 
 step "Making the sample campaign's posters and clip in $work"
 mkdir -p "$work"
@@ -40,4 +41,18 @@ else
     "$screenlit" keygen --out "$work/keys"
 fi
 
-printf '\nDone. The playlist, its media and the key are in %s.\n' "$work"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    step "The player, in a window, for 60 seconds (keys: d diagnostic screen, p write a frame, q quit)"
+    "$player" --playlist "$work/playlist.json" --output window --size 1280x720 --run 60 \
+        --journal "$work/journal.db" --screen-id demo-lobby --tags bank,lobby \
+        --clock from:2026-11-25T09:00:00+08:00
+else
+    step "No display: the player renders a simulated hour (09:00-10:00 on 25 November) offscreen"
+    rm -rf "$work/frames"
+    "$player" --playlist "$work/playlist.json" --output "frames:$work/frames" --size 1280x720 \
+        --clock sim:2026-11-25T09:00:00+08:00 --run 3600 --frames-every 300 \
+        --journal "$work/journal.db" --screen-id demo-lobby --tags bank,lobby
+    echo "frames written to $work/frames (one every 5 minutes of simulated time)"
+fi
+
+printf '\nDone. The playlist, its media, the key, the frames and the play journal are in %s.\n' "$work"

@@ -13,6 +13,10 @@ static const sl_cli_command commands[] = {
     {"lint", sl_cmd_lint, "check a playlist source: every error and warning in one run"},
     {"preview", sl_cmd_preview, "show what a screen will play over a period, and floors met"},
     {"keygen", sl_cmd_keygen, "make a publisher signing key pair"},
+    {"publish", sl_cmd_publish, "sign a playlist and publish it to a channel of the hub"},
+    {"inventory", sl_cmd_inventory, "import or export the hub's list of screens (CSV)"},
+    {"enroll-code", sl_cmd_enroll_code, "make a one-time code that enrols a screen"},
+    {"screens", sl_cmd_screens, "list the screens: online, offline since, never enrolled"},
 };
 
 static void help(FILE *out)
@@ -28,7 +32,7 @@ static void help(FILE *out)
             "\n"
             "COMMANDS\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "    %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "    %-12s %s\n", commands[i].name, commands[i].summary);
     fprintf(out,
             "\n"
             "EXIT STATUS\n"
@@ -38,7 +42,10 @@ static void help(FILE *out)
             "    screenlit lint config/sample/playlist.json\n"
             "    screenlit preview config/sample/playlist.json \\\n"
             "        --from 2026-11-25T08:00+08:00 --to 2026-11-25T18:00+08:00\n"
-            "    screenlit keygen --out ~/.config/screenlit\n");
+            "    screenlit keygen --out ~/.config/screenlit\n"
+            "    screenlit publish config/sample/playlist.json --channel bank-lobby \\\n"
+            "        --key ~/.config/screenlit/publisher.key --hub http://hub.example:8080\n"
+            "    screenlit screens --hub http://hub.example:8080\n");
 }
 
 int sl_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -1,0 +1,68 @@
+/* auth.c — bearer-token authentication and role checks: 401 for no or unknown token, 403 for the wrong role. */
+#include "tools/hub/auth.h"
+
+#include <sodium.h>
+#include <string.h>
+#include <strings.h>
+
+/* Whether s is exactly SL_HUB_TOKEN_HEX lowercase hex digits. */
+static bool token_shape_ok(const char *s)
+{
+    size_t i = 0;
+    for (; s[i]; i++) {
+        if (i >= SL_HUB_TOKEN_HEX)
+            return false;
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return false;
+    }
+    return i == SL_HUB_TOKEN_HEX;
+}
+
+static const char *roles_text(unsigned roles, char *buf, size_t len)
+{
+    static const sl_hub_role order[] = {SL_ROLE_ADMIN, SL_ROLE_PUBLISHER, SL_ROLE_AUDITOR, SL_ROLE_SCREEN};
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        if (!(roles & order[i]))
+            continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, len - used, "%s%s", used ? " or " : "", sl_hub_role_name(order[i]));
+    }
+    return buf;
+}
+
+int sl_auth_check(sl_hub *hub, sl_req *r, enum MHD_Result *result)
+{
+    char err[256];
+    uint8_t hash[SL_HUB_HASH_BYTES];
+    memset(&r->who, 0, sizeof r->who);
+    if (r->route->roles == 0)
+        return 0;
+    const char *h = sl_req_header(r, "Authorization");
+    if (!h) {
+        *result = sl_reply_error(r, 401, NULL, "this needs a token: send \"Authorization: Bearer <token>\"");
+        return 1;
+    }
+    if (strncasecmp(h, "Bearer ", 7) != 0 || !token_shape_ok(h + 7)) {
+        *result = sl_reply_error(r, 401, NULL, "the Authorization header is not \"Bearer <64 hex digits>\"");
+        return 1;
+    }
+    sl_hub_hash(h + 7, SL_HUB_TOKEN_HEX, hash);
+    sl_st_rc rc = hub->store->ops->auth_lookup(hub->store, hash, &r->who, err, sizeof err);
+    sodium_memzero(hash, sizeof hash);
+    if (rc == SL_ST_ERROR) {
+        *result = sl_reply_store_error(hub, r, err);
+        return 1;
+    }
+    if (rc != SL_ST_OK) {
+        *result = sl_reply_error(r, 401, NULL, "unknown or revoked token");
+        return 1;
+    }
+    if (!(r->who.role & r->route->roles)) {
+        char want[64];
+        *result = sl_reply_error(r, 403, NULL, "a %s token cannot do this; it needs a %s token",
+                                 sl_hub_role_name(r->who.role), roles_text(r->route->roles, want, sizeof want));
+        return 1;
+    }
+    return 0;
+}

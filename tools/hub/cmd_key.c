@@ -1,0 +1,140 @@
+/* cmd_key.c — `screenlit-hub key add|list`: the publisher public keys whose signed manifests the hub accepts. */
+#include "tools/hub/cmd.h"
+
+#include "content/keys.h"
+#include "content/timeutil.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("NAME\n"
+           "    screenlit-hub key - the publisher keys the hub accepts manifests from\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    screenlit-hub key add --data DIR [--name NAME] PUBLISHER.pub\n"
+           "    screenlit-hub key list --data DIR\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    The hub refuses a manifest unless it is signed with the secret key of\n"
+           "    one of these public keys (made with `screenlit keygen`). Screens pin the\n"
+           "    same public keys in their own config: the hub checks early, so that a\n"
+           "    bad manifest is refused at publishing rather than by every screen.\n"
+           "\n"
+           "    add reads a publisher.pub file and adds its key. Adding a key the hub\n"
+           "    has already is not an error and changes nothing. NAME defaults to\n"
+           "    key-<first 8 hex digits of the key>. list prints name, key (base64) and\n"
+           "    when it was added.\n"
+           "\n"
+           "OPTIONS\n"
+           "    -d, --data DIR    the hub's data folder (required)\n"
+           "    -n, --name NAME   a name for the key (add); 1 to 64 letters, digits, '.', '_', '-'\n"
+           "    -h, --help        show this help\n"
+           "\n"
+           "EXIT STATUS\n"
+           "    0 done, 1 failure (unreadable key file, name taken by another key),\n"
+           "    2 wrong arguments.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    screenlit keygen --out keys\n"
+           "    screenlit-hub key add --data /var/lib/screenlit-hub --name content-team keys/publisher.pub\n");
+}
+
+static int list_cb(void *ud, const sl_hub_key *k)
+{
+    char added[40];
+    sl_instant_format(k->created_ms, 0, added, sizeof added);
+    printf("%-24s %-46s %s\n", k->name, k->key_b64, added);
+    return 0;
+}
+
+int sl_hub_cmd_key(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *data = NULL, *name = NULL, *action = NULL, *file = NULL;
+    int c;
+    if (argc >= 2 && argv[1][0] != '-') {
+        action = argv[1];
+        argc--;
+        argv++;
+    }
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'h':
+            help();
+            return SL_HUB_EXIT_OK;
+        case ':':
+            return sl_hub_usage_error("key", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_hub_usage_error("key", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!action)
+        return sl_hub_usage_error("key", "say add or list");
+    bool add = strcmp(action, "add") == 0, list = strcmp(action, "list") == 0;
+    if (!add && !list)
+        return sl_hub_usage_error("key", "unknown action '%s' (add or list)", action);
+    if (add) {
+        if (optind >= argc)
+            return sl_hub_usage_error("key", "the publisher.pub file is missing");
+        file = argv[optind++];
+    }
+    if (optind < argc)
+        return sl_hub_usage_error("key", "unexpected argument '%s'", argv[optind]);
+    if (!data)
+        return sl_hub_usage_error("key", "--data DIR is missing");
+    if (list && name)
+        return sl_hub_usage_error("key", "--name is for add");
+    if (name && !sl_hub_id_ok(name))
+        return sl_hub_usage_error("key", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
+
+    int rc = SL_HUB_EXIT_FAIL;
+    char err[512];
+    sl_hub hub;
+    if (sl_hub_open(&hub, data, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit-hub key: %s\n", err);
+        goto out;
+    }
+    sl_store *st = hub.store;
+    if (add) {
+        sl_pubkey pk;
+        char b64[SL_PUBKEY_B64_MAX], dflt[16];
+        if (sl_pubkey_load(file, &pk, err, sizeof err) != 0) {
+            fprintf(stderr, "screenlit-hub key: %s\n", err);
+            goto out;
+        }
+        sl_pubkey_to_b64(&pk, b64, sizeof b64);
+        snprintf(dflt, sizeof dflt, "key-%02x%02x%02x%02x", pk.pk[0], pk.pk[1], pk.pk[2], pk.pk[3]);
+        sl_st_rc r = st->ops->key_add(st, name ? name : dflt, b64, sl_hub_now_ms(), err, sizeof err);
+        if (r == SL_ST_CONFLICT) {
+            fprintf(stderr, "screenlit-hub key: another key is named %s\n", name ? name : dflt);
+        } else if (r != SL_ST_OK) {
+            fprintf(stderr, "screenlit-hub key: %s\n", err);
+        } else {
+            printf("publisher key %s accepted (%s)\n", b64, name ? name : dflt);
+            rc = SL_HUB_EXIT_OK;
+        }
+    } else {
+        printf("%-24s %-46s %s\n", "NAME", "KEY", "ADDED");
+        if (st->ops->key_list(st, list_cb, NULL, err, sizeof err) != SL_ST_OK)
+            fprintf(stderr, "screenlit-hub key: %s\n", err);
+        else
+            rc = SL_HUB_EXIT_OK;
+    }
+out:
+    sl_hub_close(&hub);
+    return rc;
+}

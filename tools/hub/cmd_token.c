@@ -1,0 +1,171 @@
+/* cmd_token.c — `screenlit-hub token create|list|revoke`: role tokens for admins, publishers and auditors. */
+#include "tools/hub/cmd.h"
+
+#include "content/timeutil.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("NAME\n"
+           "    screenlit-hub token - create, list and revoke role tokens\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    screenlit-hub token create --data DIR --role admin|publisher|auditor --name NAME\n"
+           "    screenlit-hub token list --data DIR\n"
+           "    screenlit-hub token revoke --data DIR --name NAME\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    Role tokens let people use the hub's API (Authorization: Bearer TOKEN):\n"
+           "      admin      everything: inventory, enrolment codes, screenshots, and what\n"
+           "                 publishers and auditors may do\n"
+           "      publisher  upload media and publish manifests\n"
+           "      auditor    read screens, plays and reports\n"
+           "    Screens get their own device tokens by enrolling (POST /api/v1/enroll).\n"
+           "\n"
+           "    create prints the new token on standard output, once: the hub keeps only\n"
+           "    its SHA-256 and cannot show it again. NAME (1 to 64 letters, digits, '.',\n"
+           "    '_' or '-') must not be used by another valid token. list shows every\n"
+           "    token's name, role, creation and revocation time, never the token.\n"
+           "    revoke stops a token from working at once, even while the hub runs.\n"
+           "\n"
+           "    These commands work on the data folder directly and may run while\n"
+           "    `screenlit-hub serve` is serving it.\n"
+           "\n"
+           "OPTIONS\n"
+           "    -d, --data DIR    the hub's data folder (required)\n"
+           "    -r, --role ROLE   admin, publisher or auditor (create)\n"
+           "    -n, --name NAME   the token's name (create, revoke)\n"
+           "    -h, --help        show this help\n"
+           "\n"
+           "EXIT STATUS\n"
+           "    0 done, 1 failure (e.g. the name is taken, no such token), 2 wrong arguments.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    TOKEN=$(screenlit-hub token create --data /var/lib/screenlit-hub \\\n"
+           "            --role publisher --name content-team)\n"
+           "    screenlit-hub token revoke --data /var/lib/screenlit-hub --name content-team\n");
+}
+
+static int list_cb(void *ud, const sl_hub_token *t)
+{
+    char created[40], revoked[40];
+    sl_instant_format(t->created_ms, 0, created, sizeof created);
+    if (t->revoked_ms >= 0)
+        sl_instant_format(t->revoked_ms, 0, revoked, sizeof revoked);
+    else
+        snprintf(revoked, sizeof revoked, "-");
+    printf("%-24s %-10s %-21s %s\n", t->name, sl_hub_role_name(t->role), created, revoked);
+    return 0;
+}
+
+int sl_hub_cmd_token(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"role", required_argument, NULL, 'r'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *data = NULL, *role_s = NULL, *name = NULL, *action = NULL;
+    int c;
+    if (argc >= 2 && argv[1][0] != '-') {
+        action = argv[1];
+        argc--;
+        argv++;
+    }
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:r:n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'r':
+            role_s = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'h':
+            help();
+            return SL_HUB_EXIT_OK;
+        case ':':
+            return sl_hub_usage_error("token", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_hub_usage_error("token", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return sl_hub_usage_error("token", "unexpected argument '%s'", argv[optind]);
+    if (!action)
+        return sl_hub_usage_error("token", "say create, list or revoke");
+    bool create = strcmp(action, "create") == 0, list = strcmp(action, "list") == 0,
+         revoke = strcmp(action, "revoke") == 0;
+    if (!create && !list && !revoke)
+        return sl_hub_usage_error("token", "unknown action '%s' (create, list or revoke)", action);
+    if (!data)
+        return sl_hub_usage_error("token", "--data DIR is missing");
+    sl_hub_role role = sl_hub_role_parse(role_s);
+    if (create && role == SL_ROLE_NONE)
+        return sl_hub_usage_error("token", "--role must be admin, publisher or auditor");
+    if (!create && role_s)
+        return sl_hub_usage_error("token", "--role is only for create");
+    if ((create || revoke) && !name)
+        return sl_hub_usage_error("token", "--name NAME is missing");
+    if (list && name)
+        return sl_hub_usage_error("token", "--name is not for list");
+    if (name && !sl_hub_id_ok(name))
+        return sl_hub_usage_error("token", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
+
+    int rc = SL_HUB_EXIT_FAIL;
+    char err[512];
+    sl_hub hub;
+    if (sl_hub_open(&hub, data, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit-hub token: %s\n", err);
+        goto out;
+    }
+    sl_store *st = hub.store;
+    if (create) {
+        char token[SL_HUB_TOKEN_HEX + 1];
+        uint8_t hash[SL_HUB_HASH_BYTES];
+        if (sl_hub_token_new(token, hash) != 0) {
+            fprintf(stderr, "screenlit-hub token: no random numbers\n");
+            goto out;
+        }
+        sl_st_rc r = st->ops->token_add(st, name, role, hash, sl_hub_now_ms(), err, sizeof err);
+        if (r == SL_ST_CONFLICT) {
+            fprintf(stderr, "screenlit-hub token: a valid token named %s exists; revoke it first or pick "
+                            "another name\n", name);
+        } else if (r != SL_ST_OK) {
+            fprintf(stderr, "screenlit-hub token: %s\n", err);
+        } else {
+            printf("%s\n", token);
+            fprintf(stderr, "screenlit-hub token: %s token \"%s\" created; it is shown only this once\n",
+                    sl_hub_role_name(role), name);
+            rc = SL_HUB_EXIT_OK;
+        }
+        sodium_memzero(token, sizeof token);
+    } else if (list) {
+        printf("%-24s %-10s %-21s %s\n", "NAME", "ROLE", "CREATED", "REVOKED");
+        if (st->ops->token_list(st, list_cb, NULL, err, sizeof err) != SL_ST_OK)
+            fprintf(stderr, "screenlit-hub token: %s\n", err);
+        else
+            rc = SL_HUB_EXIT_OK;
+    } else {
+        sl_st_rc r = st->ops->token_revoke(st, name, sl_hub_now_ms(), err, sizeof err);
+        if (r == SL_ST_NOT_FOUND)
+            fprintf(stderr, "screenlit-hub token: no valid token is named %s\n", name);
+        else if (r != SL_ST_OK)
+            fprintf(stderr, "screenlit-hub token: %s\n", err);
+        else {
+            fprintf(stderr, "screenlit-hub token: %s revoked\n", name);
+            rc = SL_HUB_EXIT_OK;
+        }
+    }
+out:
+    sl_hub_close(&hub);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/* hub.h — the hub's context (passed to every request) and small shared helpers: ids, tokens, time. */
+#ifndef SL_HUB_H
+#define SL_HUB_H
+
+#include "content/log.h"
+#include "tools/hub/store.h"
+
+#include <cjson/cJSON.h>
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes of screenlit-hub and its subcommands. */
+#define SL_HUB_EXIT_OK 0
+#define SL_HUB_EXIT_FAIL 1
+#define SL_HUB_EXIT_USAGE 2
+
+#define SL_HUB_TOKEN_HEX 64 /* a token is 32 random bytes as lowercase hex */
+
+/* Everything a request handler may use; owned by `serve`, shared by the
+ * server's threads (the store is thread-safe, the rest read-only while
+ * serving, except the atomics). */
+typedef struct sl_hub {
+    sl_store *store;
+    char *data_dir;    /* DATA */
+    char *media_dir;   /* DATA/media: complete, verified files named by SHA-256 */
+    char *partial_dir; /* DATA/media/.partial: uploads in progress, never served */
+    char *shots_dir;   /* DATA/screenshots/<screen>/ */
+    sl_log log;
+    atomic_int in_flight; /* requests being handled */
+} sl_hub;
+
+/* Opens DATA's store and makes its folders. Returns 0 or -1 with err. */
+int sl_hub_open(sl_hub *hub, const char *data_dir, char *err, size_t errlen);
+/* Closes the store and frees the paths; a half-opened hub is fine. */
+void sl_hub_close(sl_hub *hub);
+
+/* Whether s is an identifier: 1..64 bytes of [A-Za-z0-9._-], not starting
+ * with '.' or '-' (screen ids, channels, item and zone ids, token names). */
+bool sl_hub_id_ok(const char *s);
+
+/* Whether len bytes are valid UTF-8 without NUL or other C0 control bytes
+ * (tab allowed when allow_tab). */
+bool sl_hub_text_ok(const char *s, size_t len, bool allow_tab);
+
+/* The wall clock, milliseconds UTC. */
+int64_t sl_hub_now_ms(void);
+
+/* SHA-256 of len bytes. */
+void sl_hub_hash(const void *data, size_t len, uint8_t out[SL_HUB_HASH_BYTES]);
+
+/* A new random token (64 lowercase hex + NUL) and its hash. 0 or -1. */
+int sl_hub_token_new(char hex[SL_HUB_TOKEN_HEX + 1], uint8_t hash[SL_HUB_HASH_BYTES]);
+
+/* Reads an integer member of a JSON object. Absent (or null): -1 when
+ * required, else 0 with *out = dflt. Present: must be a JSON number with no
+ * fraction, within [lo, hi] (both within +-2^53); else -1. */
+int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
+                    int64_t *out);
+
+#endif

@@ -1,0 +1,171 @@
+/* routes_manifest.c — publishing signed manifests (verified against the hub's publisher keys) and serving them with ETags. */
+#include "tools/hub/routes.h"
+
+#include "content/json.h"
+#include "content/keys.h"
+#include "content/manifest.h"
+#include "content/media.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int key_cb(void *ud, const sl_hub_key *k)
+{
+    return sl_keyset_add_b64(ud, k->key_b64) == 0 ? 0 : 1;
+}
+
+/* Adds {sha256, size} of an item's media to `missing` when the store lacks it. */
+static void check_media(const sl_hub *hub, const sl_item *it, cJSON *missing)
+{
+    char path[4096];
+    struct stat st;
+    if (!it->sha256)
+        return;
+    snprintf(path, sizeof path, "%s/%s", hub->media_dir, it->sha256);
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        return;
+    const cJSON *m;
+    cJSON_ArrayForEach(m, missing)
+    {
+        if (strcmp(sl_json_str(m, "sha256"), it->sha256) == 0)
+            return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "sha256", it->sha256);
+    cJSON_AddNumberToObject(o, "size", (double)it->size_bytes);
+    cJSON_AddItemToArray(missing, o);
+}
+
+enum MHD_Result sl_h_manifest_post(sl_hub *hub, sl_req *r)
+{
+    enum MHD_Result res;
+    char err[512];
+    sl_keyset ks = {NULL, 0};
+    sl_playlist *pl = NULL;
+    cJSON *missing = NULL;
+    if (!sl_hub_id_ok(r->param))
+        return sl_reply_error(r, 400, NULL, "a channel is 1 to 64 letters, digits, '.', '_' or '-'");
+    if (hub->store->ops->key_list(hub->store, key_cb, &ks, err, sizeof err) != SL_ST_OK) {
+        res = sl_reply_store_error(hub, r, err);
+        goto out;
+    }
+    if (ks.n == 0) {
+        res = sl_reply_error(r, 409, NULL, "the hub has no publisher keys yet: run screenlit-hub key add");
+        goto out;
+    }
+    pl = sl_mf_open(r->body.data ? r->body.data : "", r->body.len, &ks, NULL, err, sizeof err);
+    if (!pl) {
+        res = sl_reply_error(r, 400, NULL, "manifest refused: %s", err);
+        goto out;
+    }
+    if (!pl->channel || strcmp(pl->channel, r->param) != 0) {
+        res = sl_reply_error(r, 400, NULL, "the manifest is for channel \"%s\", not \"%s\"",
+                             pl->channel ? pl->channel : "", r->param);
+        goto out;
+    }
+    missing = cJSON_CreateArray();
+    for (size_t i = 0; i < pl->n_items; i++)
+        check_media(hub, &pl->items[i], missing);
+    if (cJSON_GetArraySize(missing) > 0) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddItemToObject(x, "missing", missing);
+        missing = NULL;
+        res = sl_reply_error(r, 409, x, "the hub lacks media this manifest uses; upload them first");
+        goto out;
+    }
+    int64_t current = 0;
+    sl_st_rc rc = hub->store->ops->manifest_put(hub->store, r->param, pl->version, r->body.data, r->body.len,
+                                                sl_hub_now_ms(), &current, err, sizeof err);
+    if (rc == SL_ST_CONFLICT) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddNumberToObject(x, "current", (double)current);
+        res = sl_reply_error(r, 409, x, "channel %s is at version %" PRId64 "; a new manifest needs a higher "
+                             "version than that", r->param, current);
+        goto out;
+    }
+    if (rc != SL_ST_OK) {
+        res = sl_reply_store_error(hub, r, err);
+        goto out;
+    }
+    sl_log_info(&hub->log, "channel %s: version %" PRId64 " published", r->param, pl->version);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "channel", r->param);
+    cJSON_AddNumberToObject(o, "version", (double)pl->version);
+    res = sl_reply_json(r, 201, o);
+out:
+    cJSON_Delete(missing);
+    sl_playlist_free(pl);
+    sl_keyset_free(&ks);
+    return res;
+}
+
+static int channel_cb(void *ud, const sl_hub_channel *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "channel", c->channel);
+    cJSON_AddNumberToObject(o, "version", (double)c->version);
+    cJSON_AddItemToObject(o, "published", sl_json_instant(c->published_ms));
+    cJSON_AddItemToArray((cJSON *)ud, o);
+    return 0;
+}
+
+enum MHD_Result sl_h_channels(sl_hub *hub, sl_req *r)
+{
+    char err[256];
+    cJSON *list = cJSON_CreateArray();
+    if (hub->store->ops->channel_list(hub->store, channel_cb, list, err, sizeof err) != SL_ST_OK) {
+        cJSON_Delete(list);
+        return sl_reply_store_error(hub, r, err);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "channels", list);
+    return sl_reply_json(r, 200, o);
+}
+
+enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r)
+{
+    char err[256], etag[SL_HUB_ID_MAX + 32];
+    sl_hub_screen screen;
+    int64_t version = 0;
+    sl_st_rc rc = hub->store->ops->screen_get(hub->store, r->who.subject, &screen, err, sizeof err);
+    if (rc == SL_ST_NOT_FOUND)
+        return sl_reply_error(r, 404, NULL, "screen %s is not in the inventory", r->who.subject);
+    if (rc != SL_ST_OK)
+        return sl_reply_store_error(hub, r, err);
+    if (!screen.channel[0])
+        return sl_reply_error(r, 404, NULL, "screen %s has no channel in the inventory", screen.id);
+    rc = hub->store->ops->manifest_version(hub->store, screen.channel, &version, err, sizeof err);
+    if (rc == SL_ST_NOT_FOUND)
+        return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", screen.channel);
+    if (rc != SL_ST_OK)
+        return sl_reply_store_error(hub, r, err);
+    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", screen.channel, version);
+    if (sl_req_etag_matches(r, etag)) {
+        struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+        if (resp) {
+            MHD_add_response_header(resp, "ETag", etag);
+            MHD_add_response_header(resp, "Cache-Control", "no-cache");
+        }
+        return sl_reply(r, 304, resp);
+    }
+    char *env = NULL;
+    size_t len = 0;
+    rc = hub->store->ops->manifest_get(hub->store, screen.channel, &version, &env, &len, err, sizeof err);
+    if (rc == SL_ST_NOT_FOUND)
+        return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", screen.channel);
+    if (rc != SL_ST_OK)
+        return sl_reply_store_error(hub, r, err);
+    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", screen.channel, version);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, env, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(env);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Cache-Control", "no-cache");
+    return sl_reply(r, 200, resp);
+}

@@ -1,0 +1,258 @@
+/* store.h — the hub's storage interface: a const table of operations behind which SQLite (and later PostgreSQL) live. */
+#ifndef SL_HUB_STORE_H
+#define SL_HUB_STORE_H
+
+#include "content/record.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Contract shared by every backend
+ * --------------------------------
+ * - Every operation returns an sl_st_rc. SL_ST_OK is success. The other
+ *   codes are outcomes the caller must handle (NOT_FOUND, CONFLICT, EXPIRED)
+ *   and SL_ST_ERROR, an I/O or database failure, with a message for the log
+ *   in `err` (errlen bytes, always NUL-terminated when errlen > 0). `err`
+ *   is only written on SL_ST_ERROR.
+ * - Every operation is atomic: on any return other than SL_ST_OK nothing
+ *   changed. On SL_ST_OK the change is durable (committed with the
+ *   backend's strongest durability: SQLite WAL + synchronous=FULL) before
+ *   the function returns, so a reply sent after it never promises
+ *   something a power cut can take back.
+ * - Every operation is safe to call from several threads at once (the HTTP
+ *   server calls them from its thread pool) and from several processes on
+ *   the same store (the `token` and `key` commands run next to `serve`).
+ * - Output structs are written only on SL_ST_OK.
+ * - Instants are int64 milliseconds UTC; -1 means "none".
+ * - Strings passed in are validated by the caller (identifiers, lengths,
+ *   UTF-8); backends store them byte for byte and give them back unchanged.
+ * - Secrets are never passed to the store: only their SHA-256 (32 bytes).
+ * - List callbacks return 0 to continue, non-zero to stop early (the
+ *   operation then still returns SL_ST_OK). Row pointers are valid only
+ *   during the call.
+ */
+
+typedef enum {
+    SL_ST_OK = 0,
+    SL_ST_ERROR = -1,    /* database or I/O failure; see err */
+    SL_ST_NOT_FOUND = 1, /* the named thing does not exist */
+    SL_ST_CONFLICT = 2,  /* a uniqueness or ordering rule refuses it (see each operation) */
+    SL_ST_EXPIRED = 3    /* an enrolment code past its expiry */
+} sl_st_rc;
+
+#define SL_HUB_HASH_BYTES 32 /* SHA-256 of a secret */
+#define SL_HUB_ID_MAX 64     /* bytes in a screen id, channel, token or key name */
+#define SL_HUB_TEXT_MAX 256  /* bytes in inventory free text (name, site, region, hours) */
+#define SL_HUB_TAGS_MAX 512  /* bytes in an inventory tag list */
+
+typedef enum {
+    SL_ROLE_NONE = 0,
+    SL_ROLE_SCREEN = 1,
+    SL_ROLE_AUDITOR = 2,
+    SL_ROLE_PUBLISHER = 4,
+    SL_ROLE_ADMIN = 8
+} sl_hub_role;
+
+/* "admin", "publisher", "auditor", "screen"; "" for NONE. */
+const char *sl_hub_role_name(sl_hub_role r);
+/* The role named by s (admin, publisher or auditor: the roles of role tokens); NONE otherwise. */
+sl_hub_role sl_hub_role_parse(const char *s);
+
+/* A role token as listed (the secret is never kept). */
+typedef struct {
+    char name[SL_HUB_ID_MAX + 1];
+    sl_hub_role role;
+    int64_t created_ms;
+    int64_t revoked_ms; /* -1 while valid */
+} sl_hub_token;
+
+/* Whose token a hash is: a role token (subject = its name) or a screen's
+ * device token (role SCREEN, subject = the screen id). */
+typedef struct {
+    sl_hub_role role;
+    char subject[SL_HUB_ID_MAX + 1];
+} sl_hub_principal;
+
+typedef struct {
+    char name[SL_HUB_ID_MAX + 1];
+    char key_b64[64]; /* the base64 Ed25519 public key */
+    int64_t created_ms;
+} sl_hub_key;
+
+/* One inventory row: a screen that should exist. */
+typedef struct {
+    char id[SL_HUB_ID_MAX + 1];
+    char name[SL_HUB_TEXT_MAX + 1];
+    char site[SL_HUB_TEXT_MAX + 1];
+    char region[SL_HUB_TEXT_MAX + 1];
+    char unit_type[SL_HUB_ID_MAX + 1];
+    char tags[SL_HUB_TAGS_MAX + 1];    /* ';'-separated */
+    char channel[SL_HUB_ID_MAX + 1];   /* "" = no channel yet */
+    char hours[SL_HUB_TEXT_MAX + 1];   /* "mon-fri 08:30-17:30; sat 09:00-12:00" */
+    char timezone[SL_HUB_ID_MAX + 1];
+} sl_hub_screen;
+
+/* A screen with what the hub knows of it. */
+typedef struct {
+    sl_hub_screen s;
+    bool enrolled;             /* holds a device token */
+    int64_t last_seen_ms;      /* last heartbeat, -1 never */
+    int64_t content_version;   /* from the last heartbeat, -1 unknown */
+    int64_t acked_seq;         /* every play seq <= this is held */
+} sl_hub_screen_status;
+
+typedef struct {
+    char channel[SL_HUB_ID_MAX + 1];
+    int64_t version;
+    int64_t published_ms;
+} sl_hub_channel;
+
+/* A heartbeat as stored: the numbers the hub reasons about, and the whole
+ * validated status as JSON text for display. */
+typedef struct {
+    int64_t received_ms;
+    int64_t content_version; /* -1 when not given */
+    const char *status_json; /* NUL-terminated */
+} sl_hub_heartbeat;
+
+typedef struct {
+    int64_t taken_ms;            /* when the hub received it */
+    char file[128];              /* relative to DATA/screenshots/, e.g. "bank-1/20261125-083000123.png" */
+    int64_t size;
+    char mime[16];               /* "image/png" or "image/jpeg" */
+} sl_hub_screenshot;
+
+typedef struct sl_store sl_store;
+
+typedef struct sl_store_ops {
+    const char *name; /* "sqlite" */
+
+    /* Closes the store and frees it; NULL is fine. */
+    void (*close)(sl_store *st);
+
+    /* ---- role tokens ---- */
+    /* Adds a token. CONFLICT when a valid (unrevoked) token has this name. */
+    sl_st_rc (*token_add)(sl_store *st, const char *name, sl_hub_role role,
+                          const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, char *err, size_t errlen);
+    /* Lists every token, revoked ones too, oldest first. */
+    sl_st_rc (*token_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_token *t), void *ud,
+                           char *err, size_t errlen);
+    /* Revokes the valid token with this name. NOT_FOUND when there is none.
+     * Revoking takes effect for the next request. */
+    sl_st_rc (*token_revoke)(sl_store *st, const char *name, int64_t now_ms, char *err, size_t errlen);
+    /* Finds whose token a hash is: a valid role token or a screen token.
+     * NOT_FOUND when unknown or revoked. */
+    sl_st_rc (*auth_lookup)(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], sl_hub_principal *out,
+                            char *err, size_t errlen);
+
+    /* ---- publisher keys ---- */
+    /* Adds a key. Idempotent: the same key again is SL_ST_OK and changes
+     * nothing (whatever the name). CONFLICT when another key has this name. */
+    sl_st_rc (*key_add)(sl_store *st, const char *name, const char *key_b64, int64_t now_ms, char *err,
+                        size_t errlen);
+    sl_st_rc (*key_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_key *k), void *ud, char *err,
+                         size_t errlen);
+
+    /* ---- inventory ---- */
+    /* Inserts or replaces every row (by id) in one transaction. Never
+     * removes screens that are not listed. Idempotent. */
+    sl_st_rc (*inventory_upsert)(sl_store *st, const sl_hub_screen *rows, size_t n, char *err, size_t errlen);
+    /* One screen by id (out may be NULL: is it there?). NOT_FOUND when not
+     * in the inventory. */
+    sl_st_rc (*screen_get)(sl_store *st, const char *id, sl_hub_screen *out, char *err, size_t errlen);
+    /* Every screen, ordered by id, with its status. */
+    sl_st_rc (*screen_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_screen_status *s), void *ud,
+                            char *err, size_t errlen);
+
+    /* ---- enrolment ---- */
+    /* Adds a one-time code for a screen. NOT_FOUND when the screen is not in
+     * the inventory; CONFLICT when the hash already exists (a collision:
+     * make a new code). */
+    sl_st_rc (*enroll_code_add)(sl_store *st, const char *screen, const uint8_t code_hash[SL_HUB_HASH_BYTES],
+                                int64_t expires_ms, int64_t now_ms, char *err, size_t errlen);
+    /* Redeems a code: marks it used and makes token_hash the screen's one
+     * device token (replacing an earlier one), in one transaction. Writes
+     * the screen's inventory row to *out. NOT_FOUND: unknown code; CONFLICT:
+     * used before; EXPIRED: expires_ms <= now_ms. Not idempotent by design:
+     * a code works once. */
+    sl_st_rc (*enroll_redeem)(sl_store *st, const uint8_t code_hash[SL_HUB_HASH_BYTES],
+                              const uint8_t token_hash[SL_HUB_HASH_BYTES], int64_t now_ms, sl_hub_screen *out,
+                              char *err, size_t errlen);
+
+    /* ---- media catalogue (the bytes live in DATA/media/<sha256>) ---- */
+    /* Records a stored media file. Idempotent. */
+    sl_st_rc (*media_add)(sl_store *st, const char *sha256, int64_t size, int64_t now_ms, char *err,
+                          size_t errlen);
+
+    /* ---- manifests ---- */
+    /* Stores a verified envelope as the channel's current manifest.
+     * CONFLICT when version <= the channel's current version (*current is
+     * then set to it; current may be NULL). */
+    sl_st_rc (*manifest_put)(sl_store *st, const char *channel, int64_t version, const char *envelope,
+                             size_t len, int64_t now_ms, int64_t *current, char *err, size_t errlen);
+    /* The current version of a channel. NOT_FOUND when nothing is published. */
+    sl_st_rc (*manifest_version)(sl_store *st, const char *channel, int64_t *version, char *err,
+                                 size_t errlen);
+    /* The current envelope (malloc'd, NUL-terminated, caller frees) and its
+     * version. NOT_FOUND when nothing is published. */
+    sl_st_rc (*manifest_get)(sl_store *st, const char *channel, int64_t *version, char **envelope,
+                             size_t *len, char *err, size_t errlen);
+    sl_st_rc (*channel_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_channel *c), void *ud,
+                             char *err, size_t errlen);
+
+    /* ---- proof of play ---- */
+    /* Stores a batch of one screen's records (rec[i].screen is ignored;
+     * `screen` is used) in one transaction. Idempotent by (screen, seq): a
+     * record already held is not stored again and is counted in *dups even
+     * when its fields differ (the first copy wins). *acked_seq is the highest
+     * seq such that every seq from 1 to it is held (0 when seq 1 is not). */
+    sl_st_rc (*plays_put)(sl_store *st, const char *screen, const sl_play_record *rec, size_t n,
+                          int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
+                          size_t errlen);
+    /* A screen's records with seq > after_seq, by seq, at most `limit`. */
+    sl_st_rc (*plays_list)(sl_store *st, const char *screen, int64_t after_seq, size_t limit,
+                           int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,
+                           char *err, size_t errlen);
+
+    /* ---- heartbeats, screenshots ---- */
+    /* Records a heartbeat: the screen's last status and last-seen time, and
+     * one minute online in the UTC hour of now_ms (at most once per calendar
+     * minute, so a screen beating faster than once a minute is not counted
+     * twice). Reads and clears the screen's screenshot request into
+     * *screenshot_requested. */
+    sl_st_rc (*heartbeat_put)(sl_store *st, const char *screen, const sl_hub_heartbeat *hb,
+                              bool *screenshot_requested, char *err, size_t errlen);
+    /* Minutes online in [from_ms, to_ms), per hour (hour_start_ms multiple of 3600000). */
+    sl_st_rc (*hours_list)(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                           int (*cb)(void *ud, int64_t hour_start_ms, int minutes), void *ud, char *err,
+                           size_t errlen);
+    /* Asks the screen for a screenshot in its next heartbeat reply.
+     * NOT_FOUND when the screen is not in the inventory. Idempotent. */
+    sl_st_rc (*screenshot_request)(sl_store *st, const char *screen, char *err, size_t errlen);
+    /* Records a screenshot whose file is already in place, and applies the
+     * retention rule: per screen and UTC day, keep the first 5 and the
+     * latest. `evicted` is called with the relative file name of each row
+     * removed, after the commit, so the caller can delete the files. */
+    sl_st_rc (*screenshot_add)(sl_store *st, const char *screen, const sl_hub_screenshot *shot,
+                               void (*evicted)(void *ud, const char *file), void *ud, char *err,
+                               size_t errlen);
+    /* The latest screenshot of a screen. NOT_FOUND when none. */
+    sl_st_rc (*screenshot_latest)(sl_store *st, const char *screen, sl_hub_screenshot *out, char *err,
+                                  size_t errlen);
+} sl_store_ops;
+
+/* Every backend's handle starts with this. */
+struct sl_store {
+    const sl_store_ops *ops;
+};
+
+/* Opens the store for a data folder: DATA/hub.db (SQLite), created with its
+ * schema when missing. Returns NULL with a message in err. */
+sl_store *sl_store_open_sqlite(const char *data_dir, char *err, size_t errlen);
+
+/* Closes any store; NULL is fine. */
+void sl_store_close(sl_store *st);
+
+#endif

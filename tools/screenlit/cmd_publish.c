@@ -1,0 +1,610 @@
+/* cmd_publish.c — `screenlit publish`: lint, compile, upload only the media the hub lacks (resumable), sign, post. */
+#include "content/json.h"
+#include "content/keys.h"
+#include "content/lint.h"
+#include "content/manifest.h"
+#include "content/media.h"
+#include "tools/screenlit/cli.h"
+#include "tools/screenlit/hubclient.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PUB_CHUNK_MIB_DEFAULT 8
+#define PUB_CHUNK_MIB_MAX 64         /* the hub's body cap per request */
+#define PUB_MISSING_BATCH 10000      /* media per /media/missing request */
+#define PUB_MAX_CONFLICTS 8          /* 409 "continue at N" answers per file before giving up */
+#define PUB_DRAW_INTERVAL_S 0.1
+
+static void help(void)
+{
+    printf("NAME\n"
+           "    screenlit publish - sign a playlist and publish it to a channel of the hub\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    screenlit publish PLAYLIST.json --channel NAME --key publisher.key\n"
+           "                      [--version N] [--chunk-mib N] [--limit-rate RATE]\n"
+           "                      [--hub URL] [--token TOKEN] [--config FILE]\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    Lints the playlist (errors stop the publish; warnings are shown), hashes\n"
+           "    every media file it uses (SHA-256), asks the hub which of them it lacks\n"
+           "    and uploads only those, in chunks. An upload that was interrupted (network\n"
+           "    gone, Ctrl-C, laptop closed) resumes where the hub stopped receiving when\n"
+           "    you publish again. Then it compiles the manifest, signs it with your\n"
+           "    publisher key and posts it as the channel's next version. Screens switch\n"
+           "    to it only once every file of it is on their disk and verified, so a\n"
+           "    publish cannot leave a screen dark.\n"
+           "\n"
+           "    Progress goes to standard error: a progress bar (bytes, percent, rate)\n"
+           "    when it is a terminal, one line per uploaded file otherwise. The result\n"
+           "    goes to standard output, e.g.\n"
+           "        published channel bank-lobby version 3: 5 media files, 2 uploaded (4.1 MB)\n"
+           "\n"
+           "OPTIONS\n"
+           "    -c, --channel NAME  the channel, e.g. bank-lobby (letters, digits, . _ -)\n"
+           "    -k, --key FILE      your publisher secret key (from `screenlit keygen`);\n"
+           "                        the hub must know its public key\n"
+           "    --version N         the manifest version (default: the channel's current\n"
+           "                        version + 1, or 1 for a new channel); it must be\n"
+           "                        higher than the current one\n"
+           "    --chunk-mib N       upload in chunks of N MiB (1-64, default 8)\n"
+           "    --limit-rate RATE   upload at most RATE bytes a second (suffix k or M,\n"
+           "                        e.g. 500k), to leave a shared line usable\n"
+           SL_HUB_HELP_OPTS
+           "    -h, --help          show this help\n"
+           "\n"
+           SL_HUB_HELP_ENV
+           "\n"
+           "EXIT STATUS\n"
+           "    0 published, 1 the playlist has errors or the publish failed (nothing\n"
+           "    is half-published: screens keep the previous version), 2 wrong arguments.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    export SCREENLIT_HUB=http://hub.example:8080 SCREENLIT_TOKEN=…\n"
+           "    screenlit publish campaign/playlist.json --channel bank-lobby \\\n"
+           "        --key ~/.config/screenlit/publisher.key\n");
+}
+
+typedef struct {
+    char *path; /* as resolved by the compiler */
+    char sha[SL_SHA256_HEX_LEN + 1];
+    int64_t size;
+    bool missing;
+    int64_t received; /* bytes the hub already holds of it */
+} pub_media;
+
+typedef struct {
+    pub_media *v;
+    size_t n, cap;
+    bool oom;
+} pub_list;
+
+typedef struct {
+    bool tty;
+    char name[64];     /* shown name */
+    int64_t total;     /* file size */
+    int64_t base;      /* bytes the hub held before the current request */
+    int64_t resumed;   /* bytes the hub held when this file started */
+    double t0, last_draw;
+} pub_progress;
+
+static void pub_list_free(pub_list *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].path);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* sl_mf_compile's media callback: collects each distinct file once. */
+static int pub_collect(void *ud, const char *path, const char *sha256_hex, int64_t size)
+{
+    pub_list *l = ud;
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i].sha, sha256_hex) == 0)
+            return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        pub_media *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv)
+            goto oom;
+        l->v = nv;
+        l->cap = cap;
+    }
+    pub_media *m = &l->v[l->n];
+    memset(m, 0, sizeof *m);
+    if (!(m->path = strdup(path)))
+        goto oom;
+    snprintf(m->sha, sizeof m->sha, "%s", sha256_hex);
+    m->size = size;
+    l->n++;
+    return 0;
+oom:
+    l->oom = true;
+    return -1;
+}
+
+static double pub_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void pub_draw(pub_progress *pg, int64_t done, bool final)
+{
+    char a[32], b[32], r[32];
+    double el = pub_now() - pg->t0;
+    double rate = el > 0 ? (double)(done - pg->resumed) / el : 0;
+    int pct = pg->total > 0 ? (int)(done * 100 / pg->total) : 100;
+    int fill = pg->total > 0 ? (int)(done * 24 / pg->total) : 24;
+    char bar[25];
+    for (int i = 0; i < 24; i++)
+        bar[i] = i < fill ? '#' : '-';
+    bar[24] = '\0';
+    sl_hub_fmt_bytes(done, a, sizeof a);
+    sl_hub_fmt_bytes(pg->total, b, sizeof b);
+    sl_hub_fmt_bytes((int64_t)rate, r, sizeof r);
+    fprintf(stderr, "\r%-24.24s [%s] %3d%%  %s / %s  %s/s\033[K%s", pg->name, bar, pct, a, b, r,
+            final ? "\n" : "");
+    fflush(stderr);
+    pg->last_draw = pub_now();
+}
+
+static int pub_progress_cb(void *ud, int64_t sent, int64_t total)
+{
+    pub_progress *pg = ud;
+    if (pg->tty && pub_now() - pg->last_draw >= PUB_DRAW_INTERVAL_S)
+        pub_draw(pg, pg->base + sent, false);
+    return 0;
+}
+
+/* The "received" member of a reply, or -1 when absent or not a whole number. */
+static int64_t pub_received(const cJSON *j)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "received");
+    if (!cJSON_IsNumber(r) || r->valuedouble < 0 || r->valuedouble > 9.0e15 ||
+        r->valuedouble != (double)(int64_t)r->valuedouble)
+        return -1;
+    return (int64_t)r->valuedouble;
+}
+
+/* Uploads one media file from m->received on; adds the bytes sent to *sent.
+ * Returns 0 once the hub reports the file complete, or -1 with err. */
+static int pub_upload(sl_hub *h, pub_media *m, size_t chunk, int64_t rate, bool tty, int64_t *sent,
+                      char *err, size_t errlen)
+{
+    FILE *f = NULL;
+    char *buf = NULL;
+    cJSON *j = NULL;
+    sl_hub_reply rep = {0};
+    int rc = -1;
+    char path[128], range[96], jerr[256];
+    int conflicts = 0;
+    bool restarted = false;
+    int64_t off = m->received;
+    int64_t sent_here = 0;
+    pub_progress pg = {.tty = tty, .total = m->size, .resumed = off, .t0 = pub_now()};
+
+    const char *base = strrchr(m->path, '/');
+    sl_hub_printable(base ? base + 1 : m->path, pg.name, sizeof pg.name);
+    snprintf(path, sizeof path, "/api/v1/media/%s", m->sha);
+    if (!(f = fopen(m->path, "rb"))) {
+        snprintf(err, errlen, "%s: %s", m->path, strerror(errno));
+        goto out;
+    }
+    if (!(buf = malloc(chunk ? chunk : 1))) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (off < 0 || off > m->size)
+        off = 0;
+    for (;;) {
+        size_t n = (size_t)(m->size - off < (int64_t)chunk ? m->size - off : (int64_t)chunk);
+        if (n > 0) {
+            if (fseeko(f, (off_t)off, SEEK_SET) != 0 || fread(buf, 1, n, f) != n) {
+                snprintf(err, errlen, "%s: could not read it (did it change while publishing?)",
+                         m->path);
+                goto out;
+            }
+            snprintf(range, sizeof range, "Content-Range: bytes %lld-%lld/%lld", (long long)off,
+                     (long long)(off + (int64_t)n - 1), (long long)m->size);
+        }
+        pg.base = off;
+        sl_hub_req rq = {.method = "PUT",
+                         .path = path,
+                         .content_type = "application/octet-stream",
+                         .body = buf,
+                         .body_len = n,
+                         .header = n > 0 ? range : NULL,
+                         .idempotent = true, /* a repeat gets 409 with where to go on */
+                         .max_send_bps = rate,
+                         .progress = pub_progress_cb,
+                         .progress_ud = &pg};
+        sl_hub_reply_free(&rep);
+        if (sl_hub_send(h, &rq, &rep, err, errlen) != 0)
+            goto out;
+        cJSON_Delete(j);
+        j = rep.len ? sl_hub_reply_json(&rep, jerr, sizeof jerr) : NULL;
+        int64_t got = j ? pub_received(j) : -1;
+        if (rep.status == 200) {
+            if (got < 0 || got > m->size) {
+                snprintf(err, errlen, "%s: the hub's answer to an upload makes no sense", m->path);
+                goto out;
+            }
+            *sent += (int64_t)n;
+            sent_here += (int64_t)n;
+            off = got;
+            if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "complete")))
+                break;
+            if (off == m->size) {
+                snprintf(err, errlen, "%s: the hub holds every byte but did not store the file",
+                         m->path);
+                goto out;
+            }
+        } else if (rep.status == 409 && got >= 0 && got <= m->size &&
+                   ++conflicts <= PUB_MAX_CONFLICTS) {
+            off = got; /* the hub holds more or less than we thought: go on from there */
+        } else if (rep.status == 409 && got < 0 && ++conflicts <= PUB_MAX_CONFLICTS) {
+            /* Another upload of this file is still running on the hub — often our own,
+             * cut off a moment ago and not yet noticed by the hub: wait, then ask again. */
+            struct timespec ts = {1, 0};
+            nanosleep(&ts, NULL); /* then the same request again: a 409 says where to go on */
+        } else if (rep.status == 400 && m->received > 0 && !restarted) {
+            /* The partial file the hub held did not hash right (its first part came from
+             * another file): the hub dropped it, so send the whole file once more. */
+            fprintf(stderr, "screenlit publish: %s: the hub's partial copy was bad; sending all of it\n",
+                    m->path);
+            restarted = true;
+            off = 0;
+            pg.resumed = 0;
+        } else {
+            sl_hub_reply_error(h, &rep, jerr, sizeof jerr);
+            snprintf(err, errlen, "%s: %s%s", m->path, jerr,
+                     rep.status == 400 ? " (did the file change while publishing?)" : "");
+            goto out;
+        }
+    }
+    if (tty) {
+        pub_draw(&pg, m->size, true);
+    } else {
+        char a[32], r[32], at[32];
+        double el = pub_now() - pg.t0;
+        sl_hub_fmt_bytes(sent_here, a, sizeof a);
+        sl_hub_fmt_bytes(el > 0 ? (int64_t)((double)sent_here / el) : 0, r, sizeof r);
+        sl_hub_fmt_bytes(m->received, at, sizeof at);
+        char shown[256];
+        sl_hub_printable(m->path, shown, sizeof shown);
+        if (m->received > 0 && !restarted)
+            fprintf(stderr, "uploaded %s: %s in %.1f s (%s/s), resumed at %s\n", shown, a, el, r, at);
+        else
+            fprintf(stderr, "uploaded %s: %s in %.1f s (%s/s)\n", shown, a, el, r);
+    }
+    rc = 0;
+out:
+    if (rc != 0 && tty && pg.last_draw > 0)
+        fputc('\n', stderr);
+    sl_hub_reply_free(&rep);
+    cJSON_Delete(j);
+    free(buf);
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+/* Asks the hub which media it lacks; marks them in l. */
+static int pub_ask_missing(sl_hub *h, pub_list *l, char *err, size_t errlen)
+{
+    for (size_t start = 0; start < l->n; start += PUB_MISSING_BATCH) {
+        size_t end = start + PUB_MISSING_BATCH < l->n ? start + PUB_MISSING_BATCH : l->n;
+        cJSON *req = cJSON_CreateObject(), *reply = NULL;
+        cJSON *arr = req ? cJSON_AddArrayToObject(req, "media") : NULL;
+        bool ok = arr != NULL;
+        for (size_t i = start; ok && i < end; i++) {
+            cJSON *o = cJSON_CreateObject();
+            ok = o && cJSON_AddStringToObject(o, "sha256", l->v[i].sha) &&
+                 cJSON_AddNumberToObject(o, "size", (double)l->v[i].size) &&
+                 cJSON_AddItemToArray(arr, o);
+            if (!ok)
+                cJSON_Delete(o); /* not in the array: still ours */
+        }
+        if (!ok) {
+            cJSON_Delete(req);
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        int rc = sl_hub_json(h, "POST", "/api/v1/media/missing", req, true, 200, &reply, NULL, NULL,
+                             err, errlen);
+        cJSON_Delete(req);
+        if (rc != 0)
+            return -1;
+        const cJSON *miss = cJSON_GetObjectItemCaseSensitive(reply, "missing");
+        if (!cJSON_IsArray(miss)) {
+            cJSON_Delete(reply);
+            snprintf(err, errlen, "the hub's answer about missing media has no \"missing\" list");
+            return -1;
+        }
+        const cJSON *e;
+        cJSON_ArrayForEach(e, miss)
+        {
+            const char *sha = sl_json_str(e, "sha256");
+            for (size_t i = start; sha && i < end; i++) {
+                if (strcmp(l->v[i].sha, sha) == 0) {
+                    l->v[i].missing = true;
+                    int64_t r = pub_received(e);
+                    l->v[i].received = r > 0 && r <= l->v[i].size ? r : 0;
+                }
+            }
+        }
+        cJSON_Delete(reply);
+    }
+    return 0;
+}
+
+/* The channel's current version on the hub (0 when it has none). */
+static int pub_current_version(sl_hub *h, const char *channel, int64_t *version, char *err,
+                               size_t errlen)
+{
+    cJSON *reply = NULL;
+    *version = 0;
+    if (sl_hub_json(h, "GET", "/api/v1/channels", NULL, true, 200, &reply, NULL, NULL, err,
+                    errlen) != 0)
+        return -1;
+    const cJSON *chs = cJSON_GetObjectItemCaseSensitive(reply, "channels"), *e;
+    if (!cJSON_IsArray(chs)) {
+        cJSON_Delete(reply);
+        snprintf(err, errlen, "the hub's list of channels has no \"channels\" array");
+        return -1;
+    }
+    cJSON_ArrayForEach(e, chs)
+    {
+        const char *name = sl_json_str(e, "channel");
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "version");
+        if (name && strcmp(name, channel) == 0 && cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+            v->valuedouble < 9.0e15)
+            *version = (int64_t)v->valuedouble;
+    }
+    cJSON_Delete(reply);
+    return 0;
+}
+
+int sl_cmd_publish(int argc, char **argv)
+{
+    static const struct option opts[] = {{"channel", required_argument, NULL, 'c'},
+                                         {"key", required_argument, NULL, 'k'},
+                                         {"version", required_argument, NULL, 'V'},
+                                         {"chunk-mib", required_argument, NULL, 'C'},
+                                         {"limit-rate", required_argument, NULL, 'R'},
+                                         SL_HUB_LONG_OPTS,
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    sl_hub_opts ho = {0};
+    const char *channel = NULL, *keypath = NULL;
+    int64_t version = 0;
+    long chunk_mib = PUB_CHUNK_MIB_DEFAULT;
+    int64_t rate = 0;
+    char *end;
+    int c;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":c:k:h", opts, NULL)) != -1) {
+        if (sl_hub_opts_take(&ho, c, optarg))
+            continue;
+        switch (c) {
+        case 'c':
+            channel = optarg;
+            break;
+        case 'k':
+            keypath = optarg;
+            break;
+        case 'V':
+            errno = 0;
+            version = strtoll(optarg, &end, 10);
+            if (errno || *end || end == optarg || version < 1 || version > 9007199254740991LL)
+                return sl_cli_usage_error("publish", "--version wants a whole number from 1 up, not '%s'",
+                                          optarg);
+            break;
+        case 'C':
+            errno = 0;
+            chunk_mib = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || chunk_mib < 1 || chunk_mib > PUB_CHUNK_MIB_MAX)
+                return sl_cli_usage_error("publish", "--chunk-mib wants 1 to %d, not '%s'",
+                                          PUB_CHUNK_MIB_MAX, optarg);
+            break;
+        case 'R':
+            errno = 0;
+            rate = strtoll(optarg, &end, 10);
+            long long mult = 1;
+            if (*end == 'k' || *end == 'K') {
+                mult = 1000;
+                end++;
+            } else if (*end == 'M' || *end == 'm') {
+                mult = 1000000;
+                end++;
+            }
+            if (rate > 0 && rate <= 100000000000LL / mult)
+                rate *= mult;
+            else
+                rate = 0;
+            if (errno || *end || end == optarg || rate < 1000)
+                return sl_cli_usage_error("publish",
+                                          "--limit-rate wants bytes a second from 1k up, e.g. 500k "
+                                          "or 2M, not '%s'",
+                                          optarg);
+            break;
+        case 'h':
+            help();
+            return SL_EXIT_OK;
+        case ':':
+            return sl_cli_usage_error("publish", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_cli_usage_error("publish", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return sl_cli_usage_error("publish", "the playlist file is missing");
+    if (optind + 1 < argc)
+        return sl_cli_usage_error("publish", "one playlist at a time ('%s' is extra)", argv[optind + 1]);
+    if (!channel)
+        return sl_cli_usage_error("publish", "--channel NAME is missing");
+    if (!sl_hub_id_ok(channel))
+        return sl_cli_usage_error("publish",
+                                  "'%s' is not a channel name (1-64 letters, digits, '.', '_', '-'; "
+                                  "not starting with '.' or '-')",
+                                  channel);
+    if (!keypath)
+        return sl_cli_usage_error("publish", "--key FILE (your publisher secret key) is missing");
+    const char *source = argv[optind];
+
+    int rc = SL_EXIT_FAIL;
+    sl_hub *h = NULL;
+    sl_playlist *pl = NULL;
+    char *payload = NULL, *envelope = NULL;
+    pub_list media = {0};
+    sl_seckey sk;
+    char err[SL_HUB_ERR_MAX];
+    sl_diags d;
+    bool usage = false;
+
+    memset(&sk, 0, sizeof sk);
+    sl_diags_init(&d);
+
+    /* 1. Where the hub is (wrong settings are usage errors: nothing is done). */
+    if (!(h = sl_hub_open(&ho, true, &usage, err, sizeof err))) {
+        if (usage) {
+            rc = sl_cli_usage_error("publish", "%s", err);
+        } else {
+            fprintf(stderr, "screenlit publish: %s\n", err);
+        }
+        goto out;
+    }
+
+    /* 2. Lint: errors stop here, before anything goes over the network. */
+    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = true};
+    pl = sl_lint_file(source, &lo, &d);
+    sl_cli_print_diags(stderr, source, &d);
+    if (!pl) {
+        fprintf(stderr, "screenlit publish: %s has %zu errors; nothing was published\n", source,
+                d.n_errors);
+        goto out;
+    }
+    sl_diags_free(&d);
+    sl_diags_init(&d);
+
+    /* 3. The key. */
+    if (sl_keys_init() != 0) {
+        fprintf(stderr, "screenlit publish: libsodium could not start\n");
+        goto out;
+    }
+    if (sl_seckey_load(keypath, &sk, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        goto out;
+    }
+
+    /* 4. The version: one above the channel's current one. */
+    int64_t current = 0;
+    if (pub_current_version(h, channel, &current, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        goto out;
+    }
+    if (version == 0) {
+        version = current + 1;
+    } else if (version <= current) {
+        fprintf(stderr,
+                "screenlit publish: channel %s is at version %lld on the hub; --version %lld does not "
+                "increase it\n",
+                channel, (long long)current, (long long)version);
+        goto out;
+    }
+
+    /* 5. Compile: hashes every media file and collects them. */
+    payload = sl_mf_compile(source, channel, version, (int64_t)time(NULL) * 1000, pub_collect,
+                            &media, &d);
+    if (!payload) {
+        sl_cli_print_diags(stderr, source, &d);
+        fprintf(stderr, "screenlit publish: %s\n",
+                media.oom ? "out of memory" : "the playlist could not be compiled; nothing was published");
+        goto out;
+    }
+
+    /* 6. Upload only what the hub lacks. */
+    if (media.n > 0 && pub_ask_missing(h, &media, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        goto out;
+    }
+    size_t n_missing = 0, n_resumed = 0;
+    int64_t sent = 0;
+    for (size_t i = 0; i < media.n; i++) {
+        n_missing += media.v[i].missing;
+        n_resumed += media.v[i].missing && media.v[i].received > 0;
+    }
+    bool tty = isatty(STDERR_FILENO) == 1;
+    for (size_t i = 0; i < media.n; i++) {
+        if (!media.v[i].missing)
+            continue;
+        if (pub_upload(h, &media.v[i], (size_t)chunk_mib * 1024 * 1024, rate, tty, &sent, err,
+                       sizeof err) != 0) {
+            fprintf(stderr, "screenlit publish: %s\n", err);
+            fprintf(stderr, "screenlit publish: nothing was published; run the same command again "
+                            "to resume the upload\n");
+            goto out;
+        }
+    }
+
+    /* 7. Sign and post. */
+    if (!(envelope = sl_mf_sign(payload, strlen(payload), &sk))) {
+        fprintf(stderr, "screenlit publish: could not sign the manifest\n");
+        goto out;
+    }
+    char mpath[128];
+    snprintf(mpath, sizeof mpath, "/api/v1/channels/%s/manifests", channel);
+    sl_hub_reply rep = {0};
+    sl_hub_req rq = {.method = "POST",
+                     .path = mpath,
+                     .content_type = "application/json",
+                     .body = envelope,
+                     .body_len = strlen(envelope),
+                     .timeout_s = 120};
+    if (sl_hub_send(h, &rq, &rep, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        goto out;
+    }
+    if (rep.status != 201) {
+        sl_hub_reply_error(h, &rep, err, sizeof err);
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        if (rep.status == 409)
+            fprintf(stderr, "screenlit publish: channel %s was not changed; screens keep their "
+                            "current version\n",
+                    channel);
+        sl_hub_reply_free(&rep);
+        goto out;
+    }
+    sl_hub_reply_free(&rep);
+
+    char total[32];
+    sl_hub_fmt_bytes(sent, total, sizeof total);
+    printf("published channel %s version %lld: %zu media file%s, %zu uploaded (%s)", channel,
+           (long long)version, media.n, media.n == 1 ? "" : "s", n_missing, total);
+    if (n_resumed)
+        printf(", %zu resumed", n_resumed);
+    printf("\n");
+    rc = SL_EXIT_OK;
+out:
+    sl_seckey_wipe(&sk);
+    sl_playlist_free(pl);
+    sl_diags_free(&d);
+    pub_list_free(&media);
+    free(payload);
+    free(envelope);
+    sl_hub_close(h);
+    return rc;
+}

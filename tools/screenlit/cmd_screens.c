@@ -1,0 +1,363 @@
+/* cmd_screens.c — `screenlit screens`: the hub's screens as a table: online, offline since, never enrolled. */
+#include "content/json.h"
+#include "content/timeutil.h"
+#include "tools/screenlit/cli.h"
+#include "tools/screenlit/hubclient.h"
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define SCR_COLS 6
+#define SCR_CELL_MAX 512   /* bytes of one cell */
+#define SCR_NAME_WIDTH 28  /* terminal columns a name or region may take */
+
+static void help(void)
+{
+    printf("NAME\n"
+           "    screenlit screens - list the screens and whether they are lit\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    screenlit screens [--status online|offline|never] [--json] [--hub URL]\n"
+           "                      [--token TOKEN] [--config FILE]\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    Prints one line per screen of the hub's inventory: its id, name, region,\n"
+           "    status, when the hub last heard from it and the content version it plays.\n"
+           "    The status is one of\n"
+           "        online                   a heartbeat in the last 3 minutes\n"
+           "        offline since TIME       enrolled, but silent since TIME\n"
+           "        enrolled, never seen     enrolled, no heartbeat yet\n"
+           "        never enrolled           in the inventory, but no box was enrolled\n"
+           "    Times are in this computer's local time. A last line counts each status.\n"
+           "    Needs an admin or auditor token.\n"
+           "\n"
+           "OPTIONS\n"
+           "    --status S          only screens that are online, offline (enrolled but\n"
+           "                        silent) or never (never enrolled)\n"
+           "    --json              print the hub's answer as JSON instead of a table\n"
+           SL_HUB_HELP_OPTS
+           "    -h, --help          show this help\n"
+           "\n"
+           SL_HUB_HELP_ENV
+           "\n"
+           "EXIT STATUS\n"
+           "    0 listed, 1 the hub refused or could not be reached, 2 wrong arguments.\n");
+}
+
+/* Terminal columns of a code point (East Asian wide characters take two). */
+static int scr_cp_width(uint32_t cp)
+{
+    if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF)
+        return 0;
+    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+/* Decodes the UTF-8 character at p (valid: it came through sl_json_parse;
+ * a stray byte counts as one character); *k gets its length in bytes. */
+static uint32_t scr_decode(const unsigned char *p, size_t *k)
+{
+    size_t n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+    uint32_t cp = n == 1 ? *p : n == 2 ? (*p & 0x1Fu) : n == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
+    for (size_t j = 1; j < n; j++) {
+        if ((p[j] & 0xC0) != 0x80) {
+            *k = 1;
+            return '?';
+        }
+        cp = (cp << 6) | (p[j] & 0x3Fu);
+    }
+    *k = n;
+    return cp;
+}
+
+/* Columns a character takes in a cell (control characters are shown as '?'). */
+static int scr_width_at(const unsigned char *p, size_t *k)
+{
+    uint32_t cp = scr_decode(p, k);
+    return (cp < 0x20 || cp == 0x7F) ? 1 : scr_cp_width(cp);
+}
+
+/* Copies text into a cell of at most maxw columns (and len bytes), cut with
+ * "…" when longer; control characters become '?'. Returns the columns used. */
+static int scr_cell(const char *s, int maxw, char *buf, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    size_t k, bytes = 0;
+    int total = 0;
+    for (const unsigned char *q = p; *q; q += k) {
+        total += scr_width_at(q, &k);
+        bytes += k;
+    }
+    bool cut = total > maxw || bytes + 1 > len;
+    int room = cut ? maxw - 1 : maxw;
+    size_t o = 0;
+    int w = 0;
+    for (; *p; p += k) {
+        int cw = scr_width_at(p, &k);
+        if (w + cw > room || o + k + 4 > len)
+            break;
+        uint32_t cp = scr_decode(p, &k);
+        if (cp < 0x20 || cp == 0x7F)
+            buf[o++] = '?';
+        else {
+            memcpy(buf + o, p, k);
+            o += k;
+        }
+        w += cw;
+    }
+    if (cut) {
+        memcpy(buf + o, "\xE2\x80\xA6", 3);
+        o += 3;
+        w += 1;
+    }
+    buf[o] = '\0';
+    return w;
+}
+
+/* "2026-11-25 18:02" in local time for an ISO instant from the hub. */
+static void scr_local(int64_t ms, char *buf, size_t len)
+{
+    time_t t = (time_t)(ms / 1000);
+    struct tm tm;
+    if (!localtime_r(&t, &tm) || strftime(buf, len, "%Y-%m-%d %H:%M", &tm) == 0)
+        snprintf(buf, len, "?");
+}
+
+/* "just now", "5 min ago", "3 h ago", "4 days ago". */
+static void scr_ago(int64_t ms, int64_t now_ms, char *buf, size_t len)
+{
+    int64_t s = (now_ms - ms) / 1000;
+    if (s < 60)
+        snprintf(buf, len, "just now");
+    else if (s < 3600)
+        snprintf(buf, len, "%lld min ago", (long long)(s / 60));
+    else if (s < 48 * 3600)
+        snprintf(buf, len, "%lld h ago", (long long)(s / 3600));
+    else
+        snprintf(buf, len, "%lld days ago", (long long)(s / 86400));
+}
+
+typedef enum { SCR_ALL, SCR_ONLINE, SCR_OFFLINE, SCR_NEVER } scr_filter;
+
+/* Fills the six cells of one screen; returns its kind (ONLINE, OFFLINE or NEVER). */
+static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][SCR_CELL_MAX],
+                          int widths[SCR_COLS])
+{
+    char tmp[SCR_CELL_MAX], when[64];
+    const char *status = sl_json_str(s, "status");
+    const char *seen = sl_json_str(s, "last_seen");
+    const cJSON *online = cJSON_GetObjectItemCaseSensitive(s, "online");
+    const cJSON *enrolled = cJSON_GetObjectItemCaseSensitive(s, "enrolled");
+    const cJSON *ver = cJSON_GetObjectItemCaseSensitive(s, "content_version");
+    int64_t seen_ms = 0;
+    bool has_seen = seen && sl_instant_parse(seen, NULL, &seen_ms) == 0;
+    scr_filter kind;
+
+    widths[0] = scr_cell(sl_json_str(s, "id"), 64, cells[0], SCR_CELL_MAX);
+    widths[1] = scr_cell(sl_json_str(s, "name"), SCR_NAME_WIDTH, cells[1], SCR_CELL_MAX);
+    widths[2] = scr_cell(sl_json_str(s, "region"), SCR_NAME_WIDTH, cells[2], SCR_CELL_MAX);
+
+    if (cJSON_IsTrue(online) || (status && strcmp(status, "online") == 0)) {
+        kind = SCR_ONLINE;
+        snprintf(tmp, sizeof tmp, "online");
+    } else if (cJSON_IsFalse(enrolled) || (status && strcmp(status, "never enrolled") == 0)) {
+        kind = SCR_NEVER;
+        snprintf(tmp, sizeof tmp, "never enrolled");
+    } else {
+        kind = SCR_OFFLINE;
+        if (has_seen) {
+            scr_local(seen_ms, when, sizeof when);
+            snprintf(tmp, sizeof tmp, "offline since %s", when);
+        } else {
+            snprintf(tmp, sizeof tmp, "enrolled, never seen");
+        }
+    }
+    widths[3] = scr_cell(tmp, 64, cells[3], SCR_CELL_MAX);
+    if (has_seen)
+        scr_ago(seen_ms, now_ms, tmp, sizeof tmp);
+    else
+        snprintf(tmp, sizeof tmp, "-");
+    widths[4] = scr_cell(tmp, 64, cells[4], SCR_CELL_MAX);
+    if (cJSON_IsNumber(ver) && ver->valuedouble >= 0 && ver->valuedouble < 9.0e15)
+        snprintf(tmp, sizeof tmp, "%lld", (long long)ver->valuedouble);
+    else
+        snprintf(tmp, sizeof tmp, "-");
+    widths[5] = scr_cell(tmp, 64, cells[5], SCR_CELL_MAX);
+    return kind;
+}
+
+static void scr_print_row(char cells[SCR_COLS][SCR_CELL_MAX], const int widths[SCR_COLS],
+                          const int colw[SCR_COLS])
+{
+    for (int c = 0; c < SCR_COLS; c++) {
+        fputs(cells[c], stdout);
+        if (c + 1 < SCR_COLS)
+            printf("%*s", colw[c] - widths[c] + 2, "");
+    }
+    putchar('\n');
+}
+
+int sl_cmd_screens(int argc, char **argv)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+                                         {"status", required_argument, NULL, 's'},
+                                         SL_HUB_LONG_OPTS,
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    sl_hub_opts ho = {0};
+    bool json = false, usage = false;
+    scr_filter filter = SCR_ALL;
+    char err[SL_HUB_ERR_MAX];
+    int c;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (sl_hub_opts_take(&ho, c, optarg))
+            continue;
+        switch (c) {
+        case 'j':
+            json = true;
+            break;
+        case 's':
+            if (strcmp(optarg, "online") == 0)
+                filter = SCR_ONLINE;
+            else if (strcmp(optarg, "offline") == 0)
+                filter = SCR_OFFLINE;
+            else if (strcmp(optarg, "never") == 0)
+                filter = SCR_NEVER;
+            else
+                return sl_cli_usage_error("screens", "--status wants online, offline or never, not '%s'",
+                                          optarg);
+            break;
+        case 'h':
+            help();
+            return SL_EXIT_OK;
+        case ':':
+            return sl_cli_usage_error("screens", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_cli_usage_error("screens", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return sl_cli_usage_error("screens", "unexpected argument '%s'", argv[optind]);
+
+    int rc = SL_EXIT_FAIL;
+    cJSON *reply = NULL, *out_arr = NULL;
+    char *text = NULL;
+    char(*cells)[SCR_CELL_MAX] = NULL;
+    sl_hub *h = sl_hub_open(&ho, true, &usage, err, sizeof err);
+    if (!h) {
+        if (usage)
+            return sl_cli_usage_error("screens", "%s", err);
+        fprintf(stderr, "screenlit screens: %s\n", err);
+        return SL_EXIT_FAIL;
+    }
+    if (sl_hub_json(h, "GET", "/api/v1/screens", NULL, true, 200, &reply, NULL, NULL, err,
+                    sizeof err) != 0) {
+        fprintf(stderr, "screenlit screens: %s\n", err);
+        goto out;
+    }
+    const cJSON *screens = cJSON_GetObjectItemCaseSensitive(reply, "screens"), *s;
+    if (!cJSON_IsArray(screens)) {
+        fprintf(stderr, "screenlit screens: the hub's answer has no \"screens\" list\n");
+        goto out;
+    }
+    if (!(cells = malloc(SCR_COLS * sizeof *cells))) {
+        fprintf(stderr, "screenlit screens: out of memory\n");
+        goto out;
+    }
+    int64_t now_ms = (int64_t)time(NULL) * 1000;
+    int widths[SCR_COLS];
+    static const char *const head[SCR_COLS] = {"ID", "NAME", "REGION", "STATUS", "LAST SEEN",
+                                               "VERSION"};
+    int colw[SCR_COLS];
+    for (int k = 0; k < SCR_COLS; k++)
+        colw[k] = (int)strlen(head[k]);
+    size_t count[4] = {0};
+
+    if (json) {
+        /* The hub's own answer, filtered when asked. */
+        if (!(out_arr = cJSON_CreateArray())) {
+            fprintf(stderr, "screenlit screens: out of memory\n");
+            goto out;
+        }
+        cJSON_ArrayForEach(s, screens)
+        {
+            scr_filter kind = scr_row(s, now_ms, cells, widths);
+            if (filter != SCR_ALL && kind != filter)
+                continue;
+            cJSON *dup = cJSON_Duplicate(s, 1);
+            if (!dup || !cJSON_AddItemToArray(out_arr, dup)) {
+                cJSON_Delete(dup);
+                fprintf(stderr, "screenlit screens: out of memory\n");
+                goto out;
+            }
+        }
+        cJSON *doc = cJSON_CreateObject();
+        if (!doc || !cJSON_AddItemToObject(doc, "screens", out_arr)) {
+            cJSON_Delete(doc);
+            fprintf(stderr, "screenlit screens: out of memory\n");
+            goto out;
+        }
+        out_arr = NULL;
+        text = cJSON_Print(doc);
+        cJSON_Delete(doc);
+        if (!text) {
+            fprintf(stderr, "screenlit screens: out of memory\n");
+            goto out;
+        }
+        printf("%s\n", text);
+        rc = SL_EXIT_OK;
+        goto out;
+    }
+
+    /* Two passes: column widths, then the lines. */
+    cJSON_ArrayForEach(s, screens)
+    {
+        scr_filter kind = scr_row(s, now_ms, cells, widths);
+        if (filter != SCR_ALL && kind != filter)
+            continue;
+        for (int k = 0; k < SCR_COLS; k++)
+            if (widths[k] > colw[k])
+                colw[k] = widths[k];
+    }
+    char hc[SCR_COLS][SCR_CELL_MAX];
+    int hw[SCR_COLS];
+    for (int k = 0; k < SCR_COLS; k++)
+        hw[k] = scr_cell(head[k], 64, hc[k], SCR_CELL_MAX);
+    scr_print_row(hc, hw, colw);
+    cJSON_ArrayForEach(s, screens)
+    {
+        scr_filter kind = scr_row(s, now_ms, cells, widths);
+        count[kind]++;
+        if (filter != SCR_ALL && kind != filter)
+            continue;
+        scr_print_row(cells, widths, colw);
+    }
+    size_t total = count[SCR_ONLINE] + count[SCR_OFFLINE] + count[SCR_NEVER];
+    printf("%zu screen%s: %zu online, %zu offline, %zu never enrolled", total,
+           total == 1 ? "" : "s", count[SCR_ONLINE], count[SCR_OFFLINE], count[SCR_NEVER]);
+    if (filter != SCR_ALL)
+        printf(" (%zu shown)", count[filter]);
+    printf("\n");
+    rc = SL_EXIT_OK;
+out:
+    free(text);
+    free(cells);
+    cJSON_Delete(out_arr);
+    cJSON_Delete(reply);
+    sl_hub_close(h);
+    return rc;
+}
