@@ -67,11 +67,26 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, bool sto
 {
     if (!z->has_cur)
         return;
+    /* The sound stops at once, whatever ends the item. */
+    char sound_err[256] = "";
+    bool sound_never = false; /* failed before a single sample played */
+    if (z->audio) {
+        const char *ae = sl_audio_error(z->audio);
+        if (ae) {
+            snprintf(sound_err, sizeof sound_err, "%s", ae);
+            sound_never = sl_audio_played_frames(z->audio) == 0;
+        }
+        sl_audio_stop(z->audio);
+        z->audio = NULL;
+    }
     sl_outcome oc = SL_OUTCOME_COMPLETED;
     const char *reason = "";
     if (z->cur_failed) {
         oc = SL_OUTCOME_FAILED;
         reason = z->cur_prep && z->cur_prep->err[0] ? z->cur_prep->err : "could not be shown";
+    } else if (sound_never && e->pl->items[z->cur.item].type == SL_ITEM_AUDIO) {
+        oc = SL_OUTCOME_FAILED; /* an announcement nobody heard */
+        reason = sound_err;
     } else if (end_ms < z->cur_end_ms) {
         oc = SL_OUTCOME_CUT_SHORT;
         reason = stopping ? "player stopped" : "pre-empted";
@@ -86,6 +101,29 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, bool sto
     sl_loader_discard(e->loader, z->cur_prep);
     z->cur_prep = NULL;
     z->has_cur = false;
+}
+
+/* Whether an item plays sound: an announcement, or a video that asks for its sound track. */
+static bool item_has_sound(const sl_item *it)
+{
+    return it->file && (it->type == SL_ITEM_AUDIO || (it->type == SL_ITEM_VIDEO && it->audio));
+}
+
+/* Starts the sound of the zone's (just begun) current item; real clock only
+ * (e->audio_out is NULL on the simulated clock or without a device). */
+static void start_sound(sl_engine *e, sl_zone_state *z)
+{
+    const sl_item *it = &e->pl->items[z->cur.item];
+    z->audio_err_logged = false;
+    if (!e->audio_out || z->cur_failed || !z->cur_prep || !z->cur_prep->media_path ||
+        !item_has_sound(it))
+        return;
+    char err[256];
+    z->audio = sl_audio_start(e->audio_out, z->cur_prep->media_path, it->volume,
+                              it->type == SL_ITEM_VIDEO ? SL_AUDIO_SYNC : 0, err, sizeof err);
+    if (!z->audio)
+        sl_log_warn(&e->log, "zone %s: %s plays without sound (%s)", e->pl->zones[z->zone].id,
+                    it->id, err);
 }
 
 /* Makes `pick` (prepared in `prep`) the zone's current item from start_ms. */
@@ -105,6 +143,7 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
                     e->pl->zones[z->zone].id, e->pl->items[pick->item].id,
                     prep ? prep->err : "out of memory");
     z->video_index = -1;
+    start_sound(e, z);
     sl_play hp = {.item = pick->item, .zone = z->zone, .start_ms = pick->start_ms,
                   .duration_ms = pick->duration_ms};
     sl_history_push(&e->hist, &hp);
@@ -150,6 +189,11 @@ void sl_engine_update(sl_engine *e, int64_t now)
 {
     for (size_t i = 0; i < e->pl->n_zones; i++) {
         sl_zone_state *z = &e->zones[i];
+        const char *ae = z->audio && !z->audio_err_logged ? sl_audio_error(z->audio) : NULL;
+        if (ae) {
+            sl_log_warn(&e->log, "zone %s: %s: %s", e->pl->zones[i].id, e->pl->items[z->cur.item].id, ae);
+            z->audio_err_logged = true;
+        }
         if (z->pending) {
             if (!sl_prep_ready(e->loader, z->pending_prep))
                 continue;
@@ -232,6 +276,10 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
         goto out;
     }
     e->base_dir = sl_fs_dirname(opt->playlist);
+    /* A screen-wide text rendering (an LED wall wants every slogan crisp). */
+    for (size_t i = 0; opt->text_render >= 0 && i < e->pl->n_items; i++)
+        if (e->pl->items[i].type == SL_ITEM_TEXT)
+            e->pl->items[i].render = (sl_render)opt->text_render;
     if (sl_tags_parse(opt->tags, &e->tags) != 0) {
         sl_log_error(&e->log, "tags: '%s' is not a list of tags", opt->tags);
         goto out;
@@ -288,6 +336,19 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
     }
     e->sdl_ok = true;
     IMG_Init(IMG_INIT_PNG);
+    /* Sound: real clock only (the simulated one stays fast and deterministic),
+     * and only when some item has any. No device: play on in silence. */
+    bool sound = false;
+    for (size_t i = 0; i < e->pl->n_items && !e->clock.simulated; i++)
+        sound = sound || item_has_sound(&e->pl->items[i]);
+    if (sound) {
+        e->audio_out = sl_audio_out_open(err, sizeof err);
+        if (e->audio_out)
+            sl_log_info(&e->log, "sound through SDL's %s audio driver",
+                        sl_audio_out_driver(e->audio_out));
+        else
+            sl_log_warn(&e->log, "%s; playing without sound", err);
+    }
     if (sl_vo_select(&e->vo, opt->output, err, sizeof err) != 0) {
         sl_log_error(&e->log, "%s", err);
         goto out;
@@ -363,6 +424,8 @@ void sl_engine_close(sl_engine *e)
         return;
     for (size_t i = 0; e->pl && i < e->pl->n_zones; i++) {
         sl_zone_state *z = &e->zones[i];
+        sl_audio_stop(z->audio);
+        z->audio = NULL;
         sl_render_zone_textures_free(z);
         if (z->fallback_tex)
             SDL_DestroyTexture(z->fallback_tex);
@@ -377,6 +440,7 @@ void sl_engine_close(sl_engine *e)
         SDL_DestroyTexture(e->diag_tex);
     if (e->canvas)
         SDL_DestroyTexture(e->canvas);
+    sl_audio_out_close(e->audio_out);
     sl_loader_free(e->loader);
     sl_text_free(e->text);
     if (e->vo_ok)

@@ -21,6 +21,7 @@ void sl_options_defaults(sl_options *o)
     o->hw_decode = true;
     o->fps = 30;
     o->font_index = -1;
+    o->text_render = -1;
 }
 
 void sl_options_free(sl_options *o)
@@ -185,6 +186,19 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
         o->font_index = a;
         return 0;
     }
+    if (!strcmp(name, "text-render")) {
+        if (!strcmp(v, "item"))
+            o->text_render = -1;
+        else if (!strcmp(v, "smooth"))
+            o->text_render = 0;
+        else if (!strcmp(v, "crisp"))
+            o->text_render = 1;
+        else {
+            snprintf(err, errlen, "text-render: '%s' is not item, smooth or crisp", v);
+            return -1;
+        }
+        return 0;
+    }
     if (!strcmp(name, "fallback-image"))
         return set_str(&o->fallback_image, v, err, errlen);
     if (!strcmp(name, "diagnostic") || !strcmp(name, "hw-decode"))
@@ -324,6 +338,9 @@ static void help(void)
         "    --tags LIST           this screen's tags, e.g. bank,lobby\n"
         "    --font FILE           default font (default Noto Sans CJK SC)\n"
         "    --font-index N        face index in a font collection\n"
+        "    --text-render R       item (default: as each item says), smooth, or crisp\n"
+        "                          for every text on this screen (LED walls: no\n"
+        "                          anti-aliasing, monochrome hinting, pixel-exact)\n"
         "    --fallback-image FILE a picture shown when nothing may play\n"
         "    --diagnostic          start on the installer diagnostic screen (key d\n"
         "                          toggles it in a window)\n"
@@ -353,6 +370,7 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         {"state-dir", required_argument, NULL, 0},  {"screen-id", required_argument, NULL, 0},
         {"tags", required_argument, NULL, 0},       {"font", required_argument, NULL, 0},
         {"font-index", required_argument, NULL, 0}, {"fallback-image", required_argument, NULL, 0},
+        {"text-render", required_argument, NULL, 0},
         {"diagnostic", no_argument, NULL, 0},       {"hw-decode", required_argument, NULL, 0},
         {"fps", required_argument, NULL, 0},        {"log-level", required_argument, NULL, 0},
         {"config", required_argument, NULL, 0},     {"help", no_argument, NULL, 'h'},

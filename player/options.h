@@ -25,6 +25,7 @@ typedef struct {
     char *tags;          /* "bank,lobby" */
     char *font;          /* default font file */
     long font_index;
+    int text_render;     /* -1 = as each item says, else sl_render for every text (an LED wall) */
     char *fallback_image; /* shown instead of the playlist's fallback when set */
     bool diagnostic;     /* start with the installer diagnostic screen */
     bool hw_decode;

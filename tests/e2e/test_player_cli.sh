@@ -66,6 +66,14 @@ f="$T/diag/frame-0000000000.png"
 [ "$("$IMGCHECK" pixel "$f" 103,103)" = 00FF00 ] && ok || fail "no green corner mark"
 [ "$("$IMGCHECK" dark "$f" 0,0,960,99)" = 1.0000 ] && ok || fail "pixels lit outside the region"
 
+# --text-render crisp makes every slogan pixel-exact: the ticker strip holds only its background and text colours.
+expect_rc 0 "$PLAYER" --playlist "$P" --output "frames:$T/crisp" --size 960x540 --text-render crisp \
+    --clock sim:2026-11-25T09:00:00+08:00 --run 8 --frames-every 8 --journal "$T/crisp.db"
+c=$("$IMGCHECK" colours "$T/crisp/frame-0000008000.png" 0,476,960,64 | tr '\n' ' ')
+n=$(echo "$c" | wc -w)
+[ "$n" -le 3 ] && [ "$n" -ge 2 ] && ok || fail "crisp ticker has colours: $c"
+expect_rc 2 "$PLAYER" --playlist "$P" --text-render blurry
+
 # kill -9 mid-run: the journal stays intact and keeps what was recorded.
 "$PLAYER" --playlist "$P" --output null --size 320x180 --journal "$T/kill.db" --screen-id k >/dev/null 2>&1 &
 pid=$!
