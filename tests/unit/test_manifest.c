@@ -185,7 +185,7 @@ static void test_sign_verify_roundtrip(void **state)
     free(env2);
 
     /* A payload whose escaped form has raw control characters in it. */
-    const char ctl[] = "[\"\\u0000x\"]";
+    const char ctl[] = "[\"\\u0001x\"]";
     env2 = sl_mf_sign(ctl, strlen(ctl), &f->sk);
     assert_non_null(env2);
     assert_int_equal(sl_mf_verify(env2, strlen(env2), &f->pinned, &payload, &got, err, sizeof err), 0);
