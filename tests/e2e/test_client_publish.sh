@@ -17,7 +17,7 @@ fi
 # free_port — a TCP port nobody listens on now.
 free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-        2>/dev/null || awk 'BEGIN { srand(); print 20000 + int(rand() * 30000) }'
+        2>/dev/null || awk -v seed="$$$(date +%N)" 'BEGIN { srand(seed % 1000003); print 20000 + int(rand() * 40000) }'
 }
 
 HUBPID=
@@ -32,20 +32,24 @@ trap 'stop_hub; rm -rf "$T"' EXIT INT TERM
 
 # start_hub DATA — a real hub on a free loopback port; sets URL and HUBPID.
 start_hub() {
-    PORT=$(free_port)
-    URL="http://127.0.0.1:$PORT"
-    "$HUB" serve --data "$1" --listen "127.0.0.1:$PORT" >"$T/hub.log" 2>&1 &
-    HUBPID=$!
-    i=0
-    until curl -s -o /dev/null "$URL/media/0000000000000000000000000000000000000000000000000000000000000000"; do
-        if ! kill -0 "$HUBPID" 2>/dev/null || [ "$i" -ge 100 ]; then
-            echo "FAIL: the hub did not start" >&2
-            sed 's/^/    | /' "$T/hub.log" >&2
-            exit 1
-        fi
-        i=$((i + 1))
-        sleep 0.1
+    for attempt in 1 2 3 4 5; do
+        PORT=$(free_port)
+        URL="http://127.0.0.1:$PORT"
+        "$HUB" serve --data "$1" --listen "127.0.0.1:$PORT" >"$T/hub.log" 2>&1 &
+        HUBPID=$!
+        i=0
+        while [ "$i" -lt 100 ] && kill -0 "$HUBPID" 2>/dev/null; do
+            if curl -s -o /dev/null "$URL/media/0000000000000000000000000000000000000000000000000000000000000000"; then
+                return 0
+            fi
+            i=$((i + 1))
+            sleep 0.1
+        done
+        stop_hub # the port was taken after all, or the hub is stuck: try another
     done
+    echo "FAIL: the hub did not start" >&2
+    sed 's/^/    | /' "$T/hub.log" >&2
+    exit 1
 }
 
 # new_token ROLE — creates a role token on the hub and prints it.

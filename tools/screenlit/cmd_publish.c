@@ -87,7 +87,7 @@ typedef struct {
 
 typedef struct {
     bool tty;
-    char name[64];     /* shown name */
+    char name[256];    /* shown name */
     int64_t total;     /* file size */
     int64_t base;      /* bytes the hub held before the current request */
     int64_t resumed;   /* bytes the hub held when this file started */
@@ -153,8 +153,10 @@ static void pub_draw(pub_progress *pg, int64_t done, bool final)
     sl_hub_fmt_bytes(done, a, sizeof a);
     sl_hub_fmt_bytes(pg->total, b, sizeof b);
     sl_hub_fmt_bytes((int64_t)rate, r, sizeof r);
-    fprintf(stderr, "\r%-24.24s [%s] %3d%%  %s / %s  %s/s\033[K%s", pg->name, bar, pct, a, b, r,
-            final ? "\n" : "");
+    char name[128];
+    int w = sl_hub_cell(pg->name, 24, name, sizeof name);
+    fprintf(stderr, "\r%s%*s [%s] %3d%%  %s / %s  %s/s\033[K%s", name, 24 - w, "", bar, pct, a, b,
+            r, final ? "\n" : "");
     fflush(stderr);
     pg->last_draw = pub_now();
 }
@@ -187,7 +189,7 @@ static int pub_upload(sl_hub *h, pub_media *m, size_t chunk, int64_t rate, bool 
     cJSON *j = NULL;
     sl_hub_reply rep = {0};
     int rc = -1;
-    char path[128], range[96], jerr[256];
+    char path[128], range[96], jerr[SL_HUB_ERR_MAX];
     int conflicts = 0;
     bool restarted = false;
     int64_t off = m->received;

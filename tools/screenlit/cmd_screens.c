@@ -48,83 +48,6 @@ static void help(void)
            "    0 listed, 1 the hub refused or could not be reached, 2 wrong arguments.\n");
 }
 
-/* Terminal columns of a code point (East Asian wide characters take two). */
-static int scr_cp_width(uint32_t cp)
-{
-    if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF)
-        return 0;
-    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
-        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
-        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
-        return 2;
-    return 1;
-}
-
-/* Decodes the UTF-8 character at p (valid: it came through sl_json_parse;
- * a stray byte counts as one character); *k gets its length in bytes. */
-static uint32_t scr_decode(const unsigned char *p, size_t *k)
-{
-    size_t n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-    uint32_t cp = n == 1 ? *p : n == 2 ? (*p & 0x1Fu) : n == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
-    for (size_t j = 1; j < n; j++) {
-        if ((p[j] & 0xC0) != 0x80) {
-            *k = 1;
-            return '?';
-        }
-        cp = (cp << 6) | (p[j] & 0x3Fu);
-    }
-    *k = n;
-    return cp;
-}
-
-/* Columns a character takes in a cell (control characters are shown as '?'). */
-static int scr_width_at(const unsigned char *p, size_t *k)
-{
-    uint32_t cp = scr_decode(p, k);
-    return (cp < 0x20 || cp == 0x7F) ? 1 : scr_cp_width(cp);
-}
-
-/* Copies text into a cell of at most maxw columns (and len bytes), cut with
- * "…" when longer; control characters become '?'. Returns the columns used. */
-static int scr_cell(const char *s, int maxw, char *buf, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t k, bytes = 0;
-    int total = 0;
-    for (const unsigned char *q = p; *q; q += k) {
-        total += scr_width_at(q, &k);
-        bytes += k;
-    }
-    bool cut = total > maxw || bytes + 1 > len;
-    int room = cut ? maxw - 1 : maxw;
-    size_t o = 0;
-    int w = 0;
-    for (; *p; p += k) {
-        int cw = scr_width_at(p, &k);
-        if (w + cw > room || o + k + 4 > len)
-            break;
-        uint32_t cp = scr_decode(p, &k);
-        if (cp < 0x20 || cp == 0x7F)
-            buf[o++] = '?';
-        else {
-            memcpy(buf + o, p, k);
-            o += k;
-        }
-        w += cw;
-    }
-    if (cut) {
-        memcpy(buf + o, "\xE2\x80\xA6", 3);
-        o += 3;
-        w += 1;
-    }
-    buf[o] = '\0';
-    return w;
-}
-
 /* "2026-11-25 18:02" in local time for an ISO instant from the hub. */
 static void scr_local(int64_t ms, char *buf, size_t len)
 {
@@ -164,9 +87,9 @@ static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][S
     bool has_seen = seen && sl_instant_parse(seen, NULL, &seen_ms) == 0;
     scr_filter kind;
 
-    widths[0] = scr_cell(sl_json_str(s, "id"), 64, cells[0], SCR_CELL_MAX);
-    widths[1] = scr_cell(sl_json_str(s, "name"), SCR_NAME_WIDTH, cells[1], SCR_CELL_MAX);
-    widths[2] = scr_cell(sl_json_str(s, "region"), SCR_NAME_WIDTH, cells[2], SCR_CELL_MAX);
+    widths[0] = sl_hub_cell(sl_json_str(s, "id"), 64, cells[0], SCR_CELL_MAX);
+    widths[1] = sl_hub_cell(sl_json_str(s, "name"), SCR_NAME_WIDTH, cells[1], SCR_CELL_MAX);
+    widths[2] = sl_hub_cell(sl_json_str(s, "region"), SCR_NAME_WIDTH, cells[2], SCR_CELL_MAX);
 
     if (cJSON_IsTrue(online) || (status && strcmp(status, "online") == 0)) {
         kind = SCR_ONLINE;
@@ -183,17 +106,17 @@ static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][S
             snprintf(tmp, sizeof tmp, "enrolled, never seen");
         }
     }
-    widths[3] = scr_cell(tmp, 64, cells[3], SCR_CELL_MAX);
+    widths[3] = sl_hub_cell(tmp, 64, cells[3], SCR_CELL_MAX);
     if (has_seen)
         scr_ago(seen_ms, now_ms, tmp, sizeof tmp);
     else
         snprintf(tmp, sizeof tmp, "-");
-    widths[4] = scr_cell(tmp, 64, cells[4], SCR_CELL_MAX);
+    widths[4] = sl_hub_cell(tmp, 64, cells[4], SCR_CELL_MAX);
     if (cJSON_IsNumber(ver) && ver->valuedouble >= 0 && ver->valuedouble < 9.0e15)
         snprintf(tmp, sizeof tmp, "%lld", (long long)ver->valuedouble);
     else
         snprintf(tmp, sizeof tmp, "-");
-    widths[5] = scr_cell(tmp, 64, cells[5], SCR_CELL_MAX);
+    widths[5] = sl_hub_cell(tmp, 64, cells[5], SCR_CELL_MAX);
     return kind;
 }
 
@@ -336,7 +259,7 @@ int sl_cmd_screens(int argc, char **argv)
     char hc[SCR_COLS][SCR_CELL_MAX];
     int hw[SCR_COLS];
     for (int k = 0; k < SCR_COLS; k++)
-        hw[k] = scr_cell(head[k], 64, hc[k], SCR_CELL_MAX);
+        hw[k] = sl_hub_cell(head[k], 64, hc[k], SCR_CELL_MAX);
     scr_print_row(hc, hw, colw);
     cJSON_ArrayForEach(s, screens)
     {

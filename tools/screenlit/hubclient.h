@@ -127,6 +127,11 @@ bool sl_hub_id_ok(const char *s);
 /* Copies s into buf for a terminal: control characters become '?'. */
 void sl_hub_printable(const char *s, char *buf, size_t len);
 
+/* Copies UTF-8 text into a table cell of at most maxw terminal columns (and
+ * len bytes), cut with "…" when longer; East Asian wide characters count
+ * two columns, control characters become '?'. Returns the columns used. */
+int sl_hub_cell(const char *s, int maxw, char *buf, size_t len);
+
 /* "4.1 MB", "812 kB", "17 B" (SI units). */
 void sl_hub_fmt_bytes(int64_t n, char *buf, size_t len);
 
