@@ -7,6 +7,12 @@ if ! command -v xvfb-run >/dev/null 2>&1; then
     exit 1
 fi
 sample_copy "$T/s"
+# Leak checking is off for this one run: SDL dlopens the X11 and D-Bus libraries
+# and unloads them at exit, so their own allocations show up as leaks from an
+# "<unknown module>" that no suppression can name. The same engine is
+# leak-checked through the frames and null outputs in every other player test.
+ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
+export ASAN_OPTIONS
 # A fixed slogan on a red screen, whatever the time of day.
 cat >"$T/s/window.json" <<'JSON'
 {"timezone": "UTC", "zones": [{"id": "all", "x": 0, "y": 0, "w": 100, "h": 100, "background": "#b3131b"}],
