@@ -62,3 +62,47 @@ finish() {
 
 PLAYER="$SL_BUILD_DIR/player/screenlit-player"
 IMGCHECK="$SL_BUILD_DIR/tests/imgcheck"
+
+# ---- a real hub on loopback, for the hub and client tests ----
+HUB="$SL_BUILD_DIR/tools/screenlit-hub"
+HUBPID=
+URL=
+PORT=
+
+stop_hub() {
+    if [ -n "$HUBPID" ]; then
+        kill "$HUBPID" 2>/dev/null || true
+        wait "$HUBPID" 2>/dev/null || true
+        HUBPID=
+    fi
+}
+trap 'stop_hub; rm -rf "$T"' EXIT INT TERM
+
+# start_hub DATA — serves DATA on a free loopback port (the hub picks it and
+# prints it first); sets URL and PORT, or fails the test.
+start_hub() {
+    if [ ! -x "$HUB" ]; then
+        echo "FAIL: $HUB is not built" >&2
+        exit 1
+    fi
+    "$HUB" serve --data "$1" --listen 127.0.0.1:0 >"$T/hub.out" 2>"$T/hub.log" &
+    HUBPID=$!
+    i=0
+    while [ "$i" -lt 100 ] && kill -0 "$HUBPID" 2>/dev/null; do
+        URL=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/hub.out" | head -n 1)
+        if [ -n "$URL" ]; then
+            PORT=${URL##*:}
+            return 0
+        fi
+        i=$((i + 1))
+        sleep 0.1
+    done
+    echo "FAIL: the hub did not start" >&2
+    sed 's/^/    | /' "$T/hub.log" >&2
+    exit 1
+}
+
+# new_token ROLE — a role token on the hub in $T/hub, printed once.
+new_token() {
+    "$HUB" token create --data "$T/hub" --role "$1" --name "test-$1" | grep -oE '[0-9a-f]{64}' | head -n 1
+}
