@@ -360,6 +360,11 @@ static int sound_resampler(sl_audio *a, const AVFrame *f)
     AVChannelLayout stereo = AV_CHANNEL_LAYOUT_STEREO;
     r = swr_alloc_set_opts2(&a->swr, &stereo, AV_SAMPLE_FMT_S16, SL_AUDIO_RATE, &in,
                             (enum AVSampleFormat)f->format, f->sample_rate, 0, NULL);
+    if (r >= 0 && in.nb_channels == 1) {
+        /* mono goes to both speakers at full level (swresample's default is -3 dB each) */
+        static const double both[2] = {1.0, 1.0};
+        r = swr_set_matrix(a->swr, both, 1);
+    }
     if (r >= 0)
         r = swr_init(a->swr);
     if (r < 0) {

@@ -5,6 +5,7 @@
 #include "content/log.h"
 #include "content/playlist.h"
 #include "content/sched.h"
+#include "player/audio.h"
 #include "player/clock.h"
 #include "player/journal.h"
 #include "player/loader.h"
@@ -37,6 +38,8 @@ typedef struct {
     sl_prep *next_prep;
     sl_prep *fallback_prep; /* the fallback, prepared once for this zone's box */
     SDL_Texture *fallback_tex;
+    sl_audio *audio;        /* real clock: the current item's sound, NULL when silent */
+    bool audio_err_logged;  /* its decode error was logged */
 } sl_zone_state;
 
 typedef struct {
@@ -55,6 +58,7 @@ typedef struct sl_engine {
     bool vo_ok, sdl_ok;
     sl_text *text;
     sl_loader *loader;
+    sl_audio_out *audio_out;     /* real clock only; NULL: play without sound */
     sl_journal *journal;
     sl_clock clock;
     sl_history hist;

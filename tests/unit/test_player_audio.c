@@ -1,0 +1,607 @@
+/* test_player_audio.c — sound through SDL's disk audio driver: length, level, pitch, volume, stopping, errors, no device, and the engine's wiring. */
+#define _POSIX_C_SOURCE 200809L
+#include "player/audio.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <SDL2/SDL.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RATE SL_AUDIO_RATE
+#define LEVEL 64 /* |sample| above this counts as sound */
+
+typedef struct {
+    char dir[256];
+    bool have_media; /* ffmpeg made the test files */
+    bool have_disk;  /* SDL has its disk audio driver */
+    int runs;        /* output files made so far */
+} fixture;
+
+/* What a raw S16 stereo output stream holds. */
+typedef struct {
+    size_t frames;       /* in the file */
+    size_t first, last;  /* first and last frame with sound; first > last when silent */
+    double span_s;       /* from the first to the last frame with sound */
+    double rms;          /* left channel over the span */
+    int peak;            /* over the whole file, both channels */
+    int min;             /* the lowest sample, both channels */
+    double freq;         /* from the left channel's zero crossings over the span */
+    int gaps;            /* silences of 5 ms or more inside the span (underruns) */
+    bool channels_equal; /* left == right everywhere */
+} stream_info;
+
+static void path_in(const fixture *f, const char *name, char *out, size_t len)
+{
+    snprintf(out, len, "%s/%s", f->dir, name);
+}
+
+static int ffmpeg(const fixture *f, const char *args)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "cd '%s' && ffmpeg -nostdin -v error -y %s </dev/null", f->dir, args);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static bool have_encoder(const char *name)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' %s '", name);
+    return system(cmd) == 0;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Points SDL's disk driver at a new file in the fixture's folder and opens the output. */
+static sl_audio_out *open_disk(fixture *f, char *raw, size_t rawlen)
+{
+    char name[64], err[256] = "";
+    snprintf(name, sizeof name, "out%d.raw", ++f->runs);
+    path_in(f, name, raw, rawlen);
+    setenv("SDL_AUDIODRIVER", "disk", 1);
+    setenv("SDL_DISKAUDIOFILE", raw, 1);
+    sl_audio_out *out = sl_audio_out_open(err, sizeof err);
+    if (!out)
+        print_message("disk audio: %s\n", err);
+    return out;
+}
+
+/* Waits until the sound has ended (or timeout_ms); returns whether it did. */
+static bool wait_ended(const sl_audio *a, int timeout_ms)
+{
+    int64_t until = now_ms() + timeout_ms;
+    while (!sl_audio_ended(a)) {
+        if (now_ms() > until)
+            return false;
+        sleep_ms(10);
+    }
+    return true;
+}
+
+static int analyse(const char *raw, stream_info *si)
+{
+    memset(si, 0, sizeof *si);
+    FILE *fp = fopen(raw, "rb");
+    if (!fp)
+        return -1;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    size_t frames = n > 0 ? (size_t)n / 4 : 0;
+    int16_t *s = malloc(frames * 4 + 4);
+    if (!s || fread(s, 4, frames, fp) != frames) {
+        free(s);
+        fclose(fp);
+        return -1;
+    }
+    fclose(fp);
+    si->frames = frames;
+    si->first = frames;
+    si->channels_equal = true;
+    for (size_t i = 0; i < frames; i++) {
+        int l = s[2 * i], r = s[2 * i + 1];
+        if (l != r)
+            si->channels_equal = false;
+        int m = abs(l) > abs(r) ? abs(l) : abs(r);
+        if (m > si->peak)
+            si->peak = m;
+        if (l < si->min || r < si->min)
+            si->min = l < r ? l : r;
+        if (m > LEVEL) {
+            if (si->first == frames)
+                si->first = i;
+            si->last = i;
+        }
+    }
+    if (si->first < frames) {
+        size_t len = si->last - si->first + 1;
+        double sum = 0;
+        int crossings = 0;
+        size_t quiet = 0;
+        for (size_t i = si->first; i <= si->last; i++) {
+            double v = s[2 * i];
+            quiet = abs(s[2 * i]) <= LEVEL / 8 ? quiet + 1 : 0;
+            if (quiet == RATE / 200)
+                si->gaps++;
+            sum += v * v;
+            if (i > si->first && (s[2 * i - 2] < 0) != (s[2 * i] < 0))
+                crossings++;
+        }
+        si->span_s = (double)len / RATE;
+        si->rms = sqrt(sum / (double)len);
+        si->freq = crossings / 2.0 / si->span_s;
+    }
+    free(s);
+    return 0;
+}
+
+/* Plays a file to its end on a fresh disk output and analyses what came out. */
+static void play_whole(fixture *f, const char *file, double volume, unsigned flags, stream_info *si,
+                       int64_t *played)
+{
+    char raw[512], path[512], err[256] = "";
+    path_in(f, file, path, sizeof path);
+    sl_audio_out *out = open_disk(f, raw, sizeof raw);
+    assert_non_null(out);
+    assert_string_equal(sl_audio_out_driver(out), "disk");
+    sl_audio *a = sl_audio_start(out, path, volume, flags, err, sizeof err);
+    assert_non_null(a);
+    assert_true(wait_ended(a, 10000));
+    if (sl_audio_error(a))
+        print_message("unexpected: %s\n", sl_audio_error(a));
+    assert_null(sl_audio_error(a));
+    *played = sl_audio_played_frames(a);
+    sleep_ms(100); /* what the device buffers reaches the file */
+    sl_audio_stop(a);
+    sl_audio_out_close(out);
+    assert_int_equal(analyse(raw, si), 0);
+    print_message("%s at %.2f: played %lld frames; span %.3f s, rms %.0f, peak %d, %.1f Hz, "
+                  "%d gaps, file %.2f s\n", file, volume, (long long)*played, si->span_s, si->rms,
+                  si->peak, si->freq, si->gaps, (double)si->frames / RATE);
+}
+
+#define NEED(cond)                                                                                 \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            print_message("skipped: %s\n", #cond);                                                 \
+            skip();                                                                                \
+        }                                                                                          \
+    } while (0)
+
+/* ---------------------------------------------------------------- setup */
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f)
+        return -1;
+    snprintf(f->dir, sizeof f->dir, "/tmp/sl-audio-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    const char *vcodec = have_encoder("libx264") ? "libx264 -pix_fmt yuv420p" : "mpeg4";
+    char args[1024];
+    int r = 0;
+    r |= ffmpeg(f, "-f lavfi -i sine=frequency=440:duration=1 -ar 22050 -ac 1 s.wav");
+    r |= ffmpeg(f, "-f lavfi -i sine=frequency=440:duration=5 -ar 44100 -ac 2 long.wav");
+    /* constant levels (no resampling at 48 kHz): 0.05 = 1638, 0.8 = 26214 */
+    r |= ffmpeg(f, "-f lavfi -i aevalsrc=0.05:d=3:s=48000 -ac 1 dc.wav");
+    r |= ffmpeg(f, "-f lavfi -i aevalsrc=0.8:d=3:s=48000 -ac 1 loud.wav");
+    snprintf(args, sizeof args,
+             "-f lavfi -i testsrc2=size=160x120:rate=25:duration=1 "
+             "-f lavfi -i sine=frequency=440:duration=1 -c:v %s -c:a aac -ar 44100 -ac 2 av.mp4",
+             vcodec);
+    r |= ffmpeg(f, args);
+    snprintf(args, sizeof args, "-f lavfi -i testsrc2=size=160x120:rate=25:duration=1 -c:v %s v.mp4",
+             vcodec);
+    r |= ffmpeg(f, args);
+    f->have_media = r == 0;
+    char p[512];
+    path_in(f, "garbage.mp3", p, sizeof p);
+    FILE *fp = fopen(p, "wb");
+    if (fp) {
+        for (int i = 0; i < 4096; i++)
+            fputc((i * 7919 + 13) & 0xff, fp);
+        fclose(fp);
+    }
+    /* Is the disk driver there at all? */
+    char raw[512], err[256];
+    path_in(f, "probe.raw", raw, sizeof raw);
+    setenv("SDL_AUDIODRIVER", "disk", 1);
+    setenv("SDL_DISKAUDIOFILE", raw, 1);
+    sl_audio_out *out = sl_audio_out_open(err, sizeof err);
+    f->have_disk = out != NULL;
+    if (!out)
+        print_message("SDL's disk audio driver is missing: %s\n", err);
+    sl_audio_out_close(out);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    if (f) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+        if (system(cmd) != 0)
+            print_message("could not remove %s\n", f->dir);
+        free(f);
+    }
+    SDL_Quit();
+    return 0;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+/* A 1 s 440 Hz mono 22.05 kHz WAV comes out as 1 s of 48 kHz stereo at 440 Hz. */
+static void test_wav(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    stream_info si;
+    int64_t played;
+    play_whole(f, "s.wav", 1.0, 0, &si, &played);
+    assert_true(played >= RATE * 98 / 100 && played <= RATE * 102 / 100);
+    assert_true(si.span_s > 0.97 && si.span_s < 1.03);
+    /* ffmpeg's sine peaks at 1/8 of full scale, 4096 (rms 2896); mono
+     * goes to both sides at full level */
+    assert_true(si.rms > 2800 && si.rms < 3000);
+    assert_true(si.peak > 3950 && si.peak < 4250);
+    assert_true(si.freq > 435 && si.freq < 445);
+    assert_true(si.channels_equal); /* mono goes to both sides */
+    assert_int_equal(si.gaps, 0);
+}
+
+/* A video's AAC sound track, whole, then with the sync flag. */
+static void test_mp4(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    stream_info si;
+    int64_t played;
+    play_whole(f, "av.mp4", 1.0, 0, &si, &played);
+    /* AAC adds a little padding at the end */
+    assert_true(played >= RATE * 98 / 100 && played <= RATE * 104 / 100);
+    assert_true(si.span_s > 0.97 && si.span_s < 1.04);
+    assert_true(si.rms > 1900 && si.rms < 2200);
+    assert_true(si.freq > 435 && si.freq < 445);
+    assert_int_equal(si.gaps, 0);
+
+    /* the sync flag drops the time the thread needed to open the file and
+     * start decoding (a few ms; more under sanitizers), never adds any */
+    play_whole(f, "av.mp4", 1.0, SL_AUDIO_SYNC, &si, &played);
+    assert_true(played >= RATE * 60 / 100 && played <= RATE * 104 / 100);
+    assert_true(si.span_s > 0.58 && si.span_s < 1.04);
+    /* ffmpeg's own mono-to-stereo made the file's track 3 dB lower: rms 2048 */
+    assert_true(si.rms > 1900 && si.rms < 2200);
+    assert_int_equal(si.gaps, 0);
+    assert_true(si.freq > 435 && si.freq < 445);
+}
+
+/* Volume scales the level; 0 is exact silence. */
+static void test_volume(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    stream_info si;
+    int64_t played;
+    play_whole(f, "s.wav", 0.5, 0, &si, &played);
+    assert_true(si.rms > 1380 && si.rms < 1520);
+    assert_true(si.span_s > 0.97 && si.span_s < 1.03);
+    play_whole(f, "s.wav", 0.0, 0, &si, &played);
+    assert_true(played >= RATE * 98 / 100); /* it played, silently */
+    assert_int_equal(si.peak, 0);
+    assert_true(si.frames > 0);
+}
+
+/* Stopping early cuts the sound at once: the stream holds less than the file. */
+static void test_stop_early(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    char raw[512], path[512], err[256];
+    path_in(f, "s.wav", path, sizeof path);
+    sl_audio_out *out = open_disk(f, raw, sizeof raw);
+    assert_non_null(out);
+    sl_audio *a = sl_audio_start(out, path, 1.0, 0, err, sizeof err);
+    assert_non_null(a);
+    sleep_ms(400);
+    assert_false(sl_audio_ended(a));
+    int64_t played = sl_audio_played_frames(a);
+    sl_audio_stop(a);
+    sleep_ms(300); /* the device keeps running: silence now */
+    sl_audio_out_close(out);
+    stream_info si;
+    assert_int_equal(analyse(raw, &si), 0);
+    print_message("stopped after %lld frames: span %.3f s, file %.2f s\n", (long long)played,
+                  si.span_s, (double)si.frames / RATE);
+    assert_true(played > RATE / 10 && played < RATE * 8 / 10);
+    assert_true(si.span_s > 0.1 && si.span_s < 0.8);
+    assert_true(si.frames > si.last + RATE / 10); /* silence after the cut */
+}
+
+/* Stopping a sound whose thread waits for room (a long file) returns at once. */
+static void test_stop_blocked(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    char raw[512], path[512], err[256];
+    path_in(f, "long.wav", path, sizeof path);
+    sl_audio_out *out = open_disk(f, raw, sizeof raw);
+    assert_non_null(out);
+    sl_audio *a = sl_audio_start(out, path, 1.0, 0, err, sizeof err);
+    assert_non_null(a);
+    sleep_ms(150);
+    int64_t t0 = now_ms();
+    sl_audio_stop(a);
+    int64_t took = now_ms() - t0;
+    sl_audio_out_close(out);
+    print_message("stop took %lld ms\n", (long long)took);
+    assert_true(took < 200);
+}
+
+/* Several sounds mix (their levels add up, clipped rather than wrapped);
+ * the output takes at most SL_AUDIO_MAX_SOUNDS. */
+static void test_mix_and_limit(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    char raw[512], path[512], err[256] = "";
+    path_in(f, "dc.wav", path, sizeof path);
+    sl_audio_out *out = open_disk(f, raw, sizeof raw);
+    assert_non_null(out);
+    sl_audio *a[SL_AUDIO_MAX_SOUNDS];
+    for (int i = 0; i < SL_AUDIO_MAX_SOUNDS; i++) {
+        a[i] = sl_audio_start(out, path, 0.1, 0, err, sizeof err);
+        assert_non_null(a[i]);
+    }
+    sl_audio *extra = sl_audio_start(out, path, 0.1, 0, err, sizeof err);
+    assert_null(extra);
+    assert_non_null(strstr(err, "too many sounds"));
+    sleep_ms(300);
+    for (int i = 0; i < SL_AUDIO_MAX_SOUNDS; i++) {
+        assert_true(sl_audio_played_frames(a[i]) > 0);
+        assert_null(sl_audio_error(a[i]));
+    }
+    for (int i = 0; i < SL_AUDIO_MAX_SOUNDS; i++)
+        sl_audio_stop(a[i]);
+    sl_audio_out_close(out);
+    stream_info si;
+    assert_int_equal(analyse(raw, &si), 0);
+    /* 8 × 0.1 × 1638 = 1310 while all eight play */
+    print_message("8 sounds: peak %d, min %d\n", si.peak, si.min);
+    assert_true(si.peak >= 1290 && si.peak <= 1320);
+    assert_true(si.min >= 0);
+
+    /* two loud ones: 2 × 26214 clips at 32767 and never wraps negative */
+    path_in(f, "loud.wav", path, sizeof path);
+    out = open_disk(f, raw, sizeof raw);
+    assert_non_null(out);
+    sl_audio *l1 = sl_audio_start(out, path, 1.0, 0, err, sizeof err);
+    sl_audio *l2 = sl_audio_start(out, path, 1.0, 0, err, sizeof err);
+    assert_non_null(l1);
+    assert_non_null(l2);
+    sleep_ms(300);
+    sl_audio_stop(l1);
+    sl_audio_stop(l2);
+    sl_audio_out_close(out);
+    assert_int_equal(analyse(raw, &si), 0);
+    print_message("2 loud sounds: peak %d, min %d\n", si.peak, si.min);
+    assert_int_equal(si.peak, 32767);
+    assert_true(si.min >= 0);
+}
+
+/* Files without sound give a clear error through sl_audio_error. */
+static void test_bad_files(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    static const struct {
+        const char *file, *want;
+    } cases[] = {
+        {"v.mp4", "has no sound track"},
+        {"garbage.mp3", "cannot be read as media"},
+        {"missing.wav", "cannot be read as media"},
+    };
+    char raw[512], path[512], err[256] = "";
+    sl_audio_out *out = open_disk(f, raw, sizeof raw);
+    assert_non_null(out);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        path_in(f, cases[i].file, path, sizeof path);
+        sl_audio *a = sl_audio_start(out, path, 1.0, SL_AUDIO_SYNC, err, sizeof err);
+        assert_non_null(a);
+        assert_true(wait_ended(a, 5000));
+        const char *e = sl_audio_error(a);
+        assert_non_null(e);
+        print_message("%s: %s\n", cases[i].file, e);
+        assert_non_null(strstr(e, cases[i].want));
+        assert_non_null(strstr(e, cases[i].file));
+        assert_int_equal(sl_audio_played_frames(a), 0);
+        sl_audio_stop(a);
+    }
+    assert_null(sl_audio_start(out, "", 1.0, 0, err, sizeof err));
+    assert_null(sl_audio_start(out, NULL, 1.0, 0, err, sizeof err));
+    sl_audio_out_close(out);
+}
+
+/* No device: NULL with a message, and everything accepts NULL. */
+static void test_no_device(void **state)
+{
+    (void)state;
+    char err[256] = "";
+    setenv("SDL_AUDIODRIVER", "nonexistent", 1);
+    sl_audio_out *out = sl_audio_out_open(err, sizeof err);
+    assert_null(out);
+    print_message("no device: %s\n", err);
+    assert_true(err[0] != '\0');
+    err[0] = '\0';
+    assert_null(sl_audio_start(NULL, "/tmp/x.wav", 1.0, 0, err, sizeof err));
+    assert_true(err[0] != '\0');
+    sl_audio_stop(NULL);
+    sl_audio_out_close(NULL);
+    assert_true(sl_audio_ended(NULL));
+    assert_null(sl_audio_error(NULL));
+    assert_int_equal(sl_audio_played_frames(NULL), 0);
+    assert_string_equal(sl_audio_out_driver(NULL), "");
+    unsetenv("SDL_AUDIODRIVER");
+}
+
+/* ------------------------------------------------------------ the player */
+
+/* Runs the player on a playlist in the fixture's folder; returns its exit status. */
+static int run_player(fixture *f, const char *playlist, const char *clock, const char *run_s,
+                      const char *raw, const char *journal)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE='%s' '%s/player/screenlit-player' "
+             "--playlist '%s' --output null --size 64x64 --clock %s --run %s --journal '%s' "
+             "--screen-id t --font /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf "
+             ">player.out 2>player.err",
+             f->dir, raw, SL_BUILD_DIR, playlist, clock, run_s, journal);
+    int r = system(cmd);
+    if (r != 0) {
+        snprintf(cmd, sizeof cmd, "cat '%s/player.err' >&2", f->dir);
+        if (system(cmd) != 0)
+            print_message("no player log\n");
+    }
+    return r;
+}
+
+static bool file_has(const fixture *f, const char *name, const char *needle)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "grep -q '%s' '%s/%s'", needle, f->dir, name);
+    return system(cmd) == 0;
+}
+
+/* The engine plays an announcement and a video's sound on the real clock,
+ * and no sound at all on the simulated clock. */
+static void test_engine(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s/player/screenlit-player", SL_BUILD_DIR);
+    NEED(access(bin, X_OK) == 0);
+    NEED(access("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", R_OK) == 0);
+    char pl[512], raw[512], journal[512];
+    path_in(f, "pl.json", pl, sizeof pl);
+    FILE *fp = fopen(pl, "w");
+    assert_non_null(fp);
+    fputs("{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, \"h\": 100}],\n"
+          " \"items\": [{\"id\": \"ann\", \"zone\": \"main\", \"type\": \"audio\", \"file\": \"s.wav\"},\n"
+          "           {\"id\": \"clip\", \"zone\": \"main\", \"type\": \"video\", \"file\": \"av.mp4\", \"audio\": true,"
+          " \"volume\": 0.5}]}\n",
+          fp);
+    fclose(fp);
+
+    /* real clock: 2.5 s = the announcement (1 s), the clip (1 s), a bit of the announcement again */
+    path_in(f, "engine.raw", raw, sizeof raw);
+    path_in(f, "engine.db", journal, sizeof journal);
+    assert_int_equal(run_player(f, pl, "real", "2.5", raw, journal), 0);
+    assert_true(file_has(f, "player.err", "disk audio driver"));
+    stream_info si;
+    assert_int_equal(analyse(raw, &si), 0);
+    print_message("engine, real clock: span %.3f s, rms %.0f, peak %d, file %.2f s\n", si.span_s,
+                  si.rms, si.peak, (double)si.frames / RATE);
+    assert_true(si.span_s > 1.8);
+    assert_true(si.peak > 3950 && si.peak < 4250); /* the announcement at full volume */
+    assert_true(si.freq > 420 && si.freq < 460);
+
+    /* simulated clock: no device is opened, no sound written */
+    path_in(f, "sim.raw", raw, sizeof raw);
+    path_in(f, "sim.db", journal, sizeof journal);
+    assert_int_equal(run_player(f, pl, "sim:2026-11-25T00:00:00Z", "60", raw, journal), 0);
+    assert_int_equal(access(raw, F_OK), -1);
+    assert_false(file_has(f, "player.err", "audio driver"));
+
+    /* no device: the player plays on, saying so once */
+    char cmd[2048];
+    path_in(f, "nodev.db", journal, sizeof journal);
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && SDL_AUDIODRIVER=nonexistent '%s' --playlist '%s' --output null --size 64x64 "
+             "--clock real --run 1.2 --journal '%s' --screen-id t "
+             "--font /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >player.out 2>player.err",
+             f->dir, bin, pl, journal);
+    assert_int_equal(system(cmd), 0);
+    assert_true(file_has(f, "player.err", "playing without sound"));
+    snprintf(cmd, sizeof cmd, "test $(grep -c 'without sound' '%s/player.err') -eq 1", f->dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* An announcement whose file has no sound is recorded as a failed play. */
+static void test_engine_failed_announcement(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    char bin[512];
+    snprintf(bin, sizeof bin, "%s/player/screenlit-player", SL_BUILD_DIR);
+    NEED(access(bin, X_OK) == 0);
+    NEED(access("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", R_OK) == 0);
+    NEED(system("command -v sqlite3 >/dev/null") == 0);
+    /* lint refuses an audio item without sound, so the file turns bad after
+     * the player has checked it: a copy of the WAV, truncated to its header */
+    char pl[512], raw[512], journal[512], cmd[2048];
+    path_in(f, "pl2.json", pl, sizeof pl);
+    FILE *fp = fopen(pl, "w");
+    assert_non_null(fp);
+    fputs("{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, \"h\": 100}],\n"
+          " \"items\": [{\"id\": \"ann\", \"zone\": \"main\", \"type\": \"audio\", \"file\": \"hdr.wav\","
+          " \"duration\": 1}]}\n",
+          fp);
+    fclose(fp);
+    snprintf(cmd, sizeof cmd, "cd '%s' && head -c 44 s.wav > hdr.wav", f->dir);
+    assert_int_equal(system(cmd), 0);
+    path_in(f, "bad.raw", raw, sizeof raw);
+    path_in(f, "bad.db", journal, sizeof journal);
+    int r = run_player(f, pl, "real", "1.5", raw, journal);
+    if (r != 0 && file_has(f, "player.err", "cannot play")) {
+        print_message("lint refuses the truncated announcement; nothing more to check\n");
+        return;
+    }
+    assert_int_equal(r, 0);
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"SELECT outcome FROM plays WHERE item='ann'\" | head -1 | grep -qx 2",
+             journal);
+    int failed = system(cmd);
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' 'SELECT item, outcome, reason FROM plays' >&2", journal);
+    if (system(cmd) != 0)
+        print_message("no journal\n");
+    assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_device),
+        cmocka_unit_test(test_wav),
+        cmocka_unit_test(test_mp4),
+        cmocka_unit_test(test_volume),
+        cmocka_unit_test(test_stop_early),
+        cmocka_unit_test(test_stop_blocked),
+        cmocka_unit_test(test_mix_and_limit),
+        cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_engine),
+        cmocka_unit_test(test_engine_failed_announcement),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
