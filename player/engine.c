@@ -17,6 +17,8 @@
 
 static char *media_path(const sl_engine *e, const sl_item *it)
 {
+    if (it->sha256 && e->media_dir)
+        return sl_fs_join(e->media_dir, it->sha256); /* a manifest: the content-addressed cache */
     if (it->file)
         return sl_fs_join(e->base_dir, it->file);
     return NULL;
@@ -53,17 +55,17 @@ static void record_play(sl_engine *e, sl_zone_state *z, int64_t end_ms, sl_outco
     snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
     e->counts[z->cur.item].plays++;
     e->counts[z->cur.item].ms += r.duration_ms;
-    if (!e->journal)
+    if (!e->recorder)
         return;
-    char err[256];
-    if (sl_journal_append(e->journal, &r, err, sizeof err) != 0) {
+    /* The writer thread does the disk work; a simulated run waits for it so
+     * that its records are exactly where a kill would find them. */
+    sl_recorder_submit(e->recorder, &r);
+    if (e->clock.simulated && sl_recorder_flush(e->recorder) != 0)
         e->journal_errors++;
-        sl_log_error(&e->log, "could not record the play of %s: %s", it->id, err);
-    }
 }
 
 /* Ends the current item of a zone and frees what it showed. */
-static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, bool stopping)
+static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, const char *stop_reason)
 {
     if (!z->has_cur)
         return;
@@ -89,13 +91,13 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, bool sto
         reason = sound_err;
     } else if (end_ms < z->cur_end_ms) {
         oc = SL_OUTCOME_CUT_SHORT;
-        reason = stopping ? "player stopped" : "pre-empted";
+        reason = stop_reason ? stop_reason : "pre-empted";
     } else if (z->cur.cut_short) {
         oc = SL_OUTCOME_CUT_SHORT;
         reason = z->cur.reason == SL_PICK_URGENT ? "urgent alert ended" : "window ended";
     }
     /* An item that began at the very instant the run stopped was never seen. */
-    if (end_ms > z->cur.start_ms || !stopping)
+    if (end_ms > z->cur.start_ms || !stop_reason)
         record_play(e, z, end_ms, oc, reason);
     sl_render_zone_textures_free(z);
     sl_loader_discard(e->loader, z->cur_prep);
@@ -181,7 +183,7 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
             return;
         }
     }
-    end_current(e, z, now, false);
+    end_current(e, z, now, NULL);
     begin(e, z, &pick, prep, now);
 }
 
@@ -198,7 +200,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
             if (!sl_prep_ready(e->loader, z->pending_prep))
                 continue;
             z->pending = false;
-            end_current(e, z, now, false);
+            end_current(e, z, now, NULL);
             begin(e, z, &z->pending_pick, z->pending_prep, now);
             z->pending_prep = NULL;
         }
@@ -247,6 +249,88 @@ static void layout(sl_engine *e)
         e->zones[i].zone = (int)i;
         e->zones[i].video_index = -1;
     }
+}
+
+/* Prepares the fallback in every zone's box (waits: it must be ready before anything shows). */
+static void install_fallbacks(sl_engine *e)
+{
+    const sl_options *opt = e->opt;
+    const sl_item *fb = &e->pl->items[e->pl->fallback];
+    if (opt->fallback_image) {
+        e->fallback_image_item = (sl_item){.id = "fallback", .type = SL_ITEM_IMAGE, .zone = -1,
+                                           .file = opt->fallback_image, .fit = SL_FIT_CONTAIN,
+                                           .duration_ms = SL_IMAGE_DURATION_DEFAULT_MS};
+        fb = &e->fallback_image_item;
+    }
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        char *path = NULL;
+        if (opt->fallback_image)
+            path = strdup(opt->fallback_image);
+        else
+            path = media_path(e, fb);
+        z->fallback_prep = sl_loader_submit(e->loader, fb, path, z->rect.w, z->rect.h);
+        free(path);
+        if (z->fallback_prep)
+            sl_prep_wait(e->loader, z->fallback_prep);
+        if (!z->fallback_prep || z->fallback_prep->failed)
+            sl_log_warn(&e->log, "the fallback cannot be shown in zone %s (%s): a plain background "
+                                 "stands in", e->pl->zones[i].id,
+                        z->fallback_prep ? z->fallback_prep->err : "out of memory");
+    }
+}
+
+/* Frees everything a zone holds (current, next, pending, fallback). */
+static void zone_clear(sl_engine *e, sl_zone_state *z)
+{
+    sl_audio_stop(z->audio);
+    z->audio = NULL;
+    sl_render_zone_textures_free(z);
+    if (z->fallback_tex)
+        SDL_DestroyTexture(z->fallback_tex);
+    z->fallback_tex = NULL;
+    if (e->loader) {
+        sl_loader_discard(e->loader, z->cur_prep);
+        sl_loader_discard(e->loader, z->next_prep);
+        sl_loader_discard(e->loader, z->pending_prep);
+        sl_loader_discard(e->loader, z->fallback_prep);
+    }
+    memset(z, 0, sizeof *z);
+    z->video_index = -1;
+}
+
+int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_t now)
+{
+    if (!e || !npl)
+        return -1;
+    sl_item_count *counts = calloc(npl->n_items, sizeof *counts);
+    char *mdir = media_dir ? strdup(media_dir) : NULL;
+    if (!counts || (media_dir && !mdir)) {
+        free(counts);
+        free(mdir);
+        sl_playlist_free(npl);
+        sl_log_error(&e->log, "out of memory: keeping the current content");
+        return -1;
+    }
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        end_current(e, &e->zones[i], now, "new content");
+        zone_clear(e, &e->zones[i]);
+    }
+    sl_log_info(&e->log, "switching to %s version %lld", npl->channel ? npl->channel : "(local)",
+                (long long)npl->version);
+    sl_playlist_free(e->pl);
+    e->pl = npl;
+    free(e->media_dir);
+    e->media_dir = mdir;
+    free(e->counts);
+    e->counts = counts;
+    /* Plays of the old playlist say nothing about the new one's items. */
+    sl_history_free(&e->hist);
+    sl_history_init(&e->hist, 0);
+    layout(e);
+    install_fallbacks(e);
+    /* The next update starts every zone, waiting for its first item: no black frame. */
+    return 0;
 }
 
 int sl_engine_open(sl_engine *e, const sl_options *opt)
@@ -315,8 +399,12 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
     if (!e->journal) {
         /* Showing content matters more than recording it: play on, and say so. */
         sl_log_error(&e->log, "journal %s: %s; plays will not be recorded", jpath, err);
-    } else if (err[0]) {
-        sl_log_warn(&e->log, "journal %s: %s", jpath, err);
+    } else {
+        if (err[0])
+            sl_log_warn(&e->log, "journal %s: %s", jpath, err);
+        e->recorder = sl_recorder_new(e->journal, &e->log, err, sizeof err);
+        if (!e->recorder)
+            sl_log_error(&e->log, "%s; plays will not be recorded", err);
     }
 
     if (opt->sim)
@@ -390,26 +478,7 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
         sl_log_error(&e->log, "%s", err);
         goto out;
     }
-    /* The fallback, ready in every zone from the start. */
-    const sl_item *fb = &e->pl->items[e->pl->fallback];
-    if (opt->fallback_image) {
-        e->fallback_image_item = (sl_item){.id = "fallback", .type = SL_ITEM_IMAGE, .zone = -1,
-                                           .file = opt->fallback_image, .fit = SL_FIT_CONTAIN,
-                                           .duration_ms = SL_IMAGE_DURATION_DEFAULT_MS};
-        fb = &e->fallback_image_item;
-    }
-    for (size_t i = 0; i < e->pl->n_zones; i++) {
-        sl_zone_state *z = &e->zones[i];
-        char *path = fb->file ? sl_fs_join(opt->fallback_image ? "" : e->base_dir, fb->file) : NULL;
-        z->fallback_prep = sl_loader_submit(e->loader, fb, path, z->rect.w, z->rect.h);
-        free(path);
-        if (z->fallback_prep)
-            sl_prep_wait(e->loader, z->fallback_prep);
-        if (!z->fallback_prep || z->fallback_prep->failed)
-            sl_log_warn(&e->log, "the fallback cannot be shown in zone %s (%s): a plain background "
-                                 "stands in", e->pl->zones[i].id,
-                        z->fallback_prep ? z->fallback_prep->err : "out of memory");
-    }
+    install_fallbacks(e);
     sl_log_info(&e->log, "playing %s on %s output %dx%d%s as screen %s", opt->playlist,
                 e->vo.driver->name, e->vo.out_w, e->vo.out_h, e->clock.simulated ? " (simulated clock)" : "",
                 e->screen_id);
@@ -422,20 +491,8 @@ void sl_engine_close(sl_engine *e)
 {
     if (!e)
         return;
-    for (size_t i = 0; e->pl && i < e->pl->n_zones; i++) {
-        sl_zone_state *z = &e->zones[i];
-        sl_audio_stop(z->audio);
-        z->audio = NULL;
-        sl_render_zone_textures_free(z);
-        if (z->fallback_tex)
-            SDL_DestroyTexture(z->fallback_tex);
-        if (e->loader) {
-            sl_loader_discard(e->loader, z->cur_prep);
-            sl_loader_discard(e->loader, z->next_prep);
-            sl_loader_discard(e->loader, z->pending_prep);
-            sl_loader_discard(e->loader, z->fallback_prep);
-        }
-    }
+    for (size_t i = 0; e->pl && i < e->pl->n_zones; i++)
+        zone_clear(e, &e->zones[i]);
     if (e->diag_tex)
         SDL_DestroyTexture(e->diag_tex);
     if (e->canvas)
@@ -449,11 +506,13 @@ void sl_engine_close(sl_engine *e)
         IMG_Quit();
         SDL_Quit();
     }
+    sl_recorder_free(e->recorder); /* writes what is still queued */
     sl_journal_close(e->journal);
     sl_history_free(&e->hist);
     free(e->counts);
     sl_tags_free(&e->tags);
     free(e->base_dir);
+    free(e->media_dir);
     sl_playlist_free(e->pl);
     memset(e, 0, sizeof *e);
 }
@@ -475,7 +534,7 @@ static void capture(sl_engine *e, int64_t now, const char *kind, const char *zon
 static void finish_all(sl_engine *e, int64_t now)
 {
     for (size_t i = 0; i < e->pl->n_zones; i++)
-        end_current(e, &e->zones[i], now, true);
+        end_current(e, &e->zones[i], now, "player stopped");
 }
 
 /* Simulated clock: jump from event to event (item ends, frame captures), as fast as possible. */

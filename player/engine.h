@@ -10,6 +10,7 @@
 #include "player/journal.h"
 #include "player/loader.h"
 #include "player/options.h"
+#include "player/recorder.h"
 #include "player/text.h"
 #include "player/vo.h"
 
@@ -52,6 +53,7 @@ typedef struct sl_engine {
     sl_log log;
     sl_playlist *pl;
     char *base_dir;     /* the playlist's folder: media paths are relative to it */
+    char *media_dir;    /* a manifest's media: MEDIA_DIR/<sha256>; NULL for a local playlist */
     sl_tags tags;
     char screen_id[SL_RECORD_ID_MAX + 1];
     sl_vo vo;
@@ -60,6 +62,7 @@ typedef struct sl_engine {
     sl_loader *loader;
     sl_audio_out *audio_out;     /* real clock only; NULL: play without sound */
     sl_journal *journal;
+    sl_recorder *recorder;       /* plays go to the journal through its writer thread */
     sl_clock clock;
     sl_history hist;
     sl_zone_state zones[SL_PLAYLIST_MAX_ZONES];
@@ -78,6 +81,11 @@ typedef struct sl_engine {
 int sl_engine_open(sl_engine *e, const sl_options *opt);
 int sl_engine_run(sl_engine *e);
 void sl_engine_close(sl_engine *e);
+/* Switches to another playlist at `now` (a new manifest, whose media are in
+ * media_dir/<sha256>): the current plays end ("new content"), the zones are
+ * laid out again, and the next update starts each zone once its first item
+ * is prepared, so no black frame is shown. Takes ownership of npl. */
+int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_t now);
 /* Brings every zone up to date at `now` (starts, ends and switches items). */
 void sl_engine_update(sl_engine *e, int64_t now);
 

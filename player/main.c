@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     }
     printf("frames rendered %lld, frames with a black zone %lld, frames written %lld, journal errors %lld\n",
            (long long)e.frames_rendered, (long long)e.black_frames, (long long)e.frames_written,
-           (long long)e.journal_errors);
+           (long long)(e.journal_errors + sl_recorder_failures(e.recorder) + sl_recorder_lost(e.recorder)));
     rc = 0;
 out:
     sl_engine_close(&e);
