@@ -551,6 +551,8 @@ static int run_sim(sl_engine *e)
         int64_t before[SL_PLAYLIST_MAX_ZONES];
         for (size_t i = 0; i < e->pl->n_zones; i++)
             before[i] = e->zones[i].has_cur ? e->zones[i].cur.start_ms : INT64_MIN;
+        if (e->tick)
+            e->tick(e, now, e->tick_ud);
         sl_engine_update(e, now);
         if (frames && o->frames_at_switch) {
             for (size_t i = 0; i < e->pl->n_zones; i++) {
@@ -621,6 +623,8 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
         int64_t elapsed = anim_ns / 1000000;
         if (run_ms > 0 && elapsed >= run_ms)
             break;
+        if (e->tick)
+            e->tick(e, now, e->tick_ud);
         sl_engine_update(e, now);
         sl_render_frame(e, now);
         if (frames && every > 0 && elapsed >= next_capture) {

@@ -73,6 +73,10 @@ typedef struct sl_engine {
     sl_item_count *counts;       /* plays of this run, per item */
     int64_t frames_rendered, black_frames, frames_written, journal_errors;
     bool diagnostic;
+    /* Called once per loop turn (every frame on the real clock, every event on
+     * the simulated one), e.g. to take a newly synced manifest and swap to it. */
+    void (*tick)(struct sl_engine *e, int64_t now, void *ud);
+    void *tick_ud;
     SDL_Texture *diag_tex;
     int64_t diag_stamp_s;        /* the second diag_tex was drawn for */
 } sl_engine;
