@@ -1,15 +1,62 @@
 /* main.c — screenlit-player: reads its settings, plays, and prints the plays per item on exit. */
+#include "content/lint.h"
 #include "player/engine.h"
 #include "player/options.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#define RELOAD_CHECK_MS 1000 /* how often a standalone player looks at its playlist file */
+
+/* Standalone mode: a playlist file edited in place is checked and, when it
+ * lints clean, played at once; a broken edit is logged and the current
+ * content keeps playing. */
+typedef struct {
+    const char *path;
+    struct stat seen;
+    int64_t last_check_ms;
+} reload_watch;
+
+static bool changed(const struct stat *a, const struct stat *b)
+{
+    return a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec ||
+           a->st_size != b->st_size || a->st_ino != b->st_ino;
+}
+
+static void reload_tick(sl_engine *e, int64_t now, void *ud)
+{
+    reload_watch *w = ud;
+    int64_t mono = sl_mono_ns() / 1000000;
+    if (mono - w->last_check_ms < RELOAD_CHECK_MS)
+        return;
+    w->last_check_ms = mono;
+    struct stat st;
+    if (stat(w->path, &st) != 0 || !changed(&st, &w->seen))
+        return;
+    w->seen = st;
+    sl_diags d;
+    sl_diags_init(&d);
+    sl_lint_opts lo = {.probe_media = true};
+    sl_playlist *pl = sl_lint_file(w->path, &lo, &d);
+    for (size_t i = 0; i < d.n; i++)
+        sl_log_msg(&e->log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN, "%s: %s%s%s",
+                   w->path, d.v[i].path, d.v[i].path[0] ? ": " : "", d.v[i].message);
+    sl_diags_free(&d);
+    if (!pl) {
+        sl_log_error(&e->log, "%s changed but has errors: keeping the current content", w->path);
+        return;
+    }
+    sl_log_info(&e->log, "%s changed: playing the new version", w->path);
+    sl_engine_swap(e, pl, NULL, now);
+}
 
 int main(int argc, char **argv)
 {
     sl_options opt;
     sl_engine e;
+    reload_watch watch = {0};
     int rc = 1;
     sl_options_defaults(&opt);
     int prc = sl_options_parse_argv(&opt, argc, argv);
@@ -20,6 +67,13 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (sl_engine_open(&e, &opt) != 0)
         goto out;
+    if (!opt.sim) {
+        watch.path = opt.playlist;
+        stat(opt.playlist, &watch.seen);
+        watch.last_check_ms = sl_mono_ns() / 1000000;
+        e.tick = reload_tick;
+        e.tick_ud = &watch;
+    }
     if (sl_engine_run(&e) != 0)
         goto out;
     printf("plays per item (this run):\n");

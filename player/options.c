@@ -2,6 +2,7 @@
 #include "player/options.h"
 
 #include "content/fsutil.h"
+#include "content/keys.h"
 #include "content/timeutil.h"
 
 #include <ctype.h>
@@ -22,6 +23,10 @@ void sl_options_defaults(sl_options *o)
     o->fps = 30;
     o->font_index = -1;
     o->text_render = -1;
+    o->enroll_file = strdup(SL_ENROLL_FILE_DEFAULT);
+    o->poll_s = 60;
+    o->alert_poll_s = 5;
+    o->heartbeat_s = 60;
 }
 
 void sl_options_free(sl_options *o)
@@ -38,6 +43,13 @@ void sl_options_free(sl_options *o)
     free(o->fallback_image);
     free(o->log_level);
     free(o->config);
+    free(o->hub);
+    free(o->enroll_code);
+    free(o->enroll_file);
+    for (size_t i = 0; i < o->n_publisher_keys; i++)
+        free(o->publisher_keys[i]);
+    free(o->publisher_keys);
+    free(o->media_url);
     memset(o, 0, sizeof *o);
 }
 
@@ -218,6 +230,69 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
         }
         return set_str(&o->log_level, v, err, errlen);
     }
+    if (!strcmp(name, "hub") || !strcmp(name, "media-url")) {
+        if ((strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) || strlen(v) > 512) {
+            snprintf(err, errlen, "%s: '%.80s' is not an http:// or https:// URL", name, v);
+            return -1;
+        }
+        return set_str(!strcmp(name, "hub") ? &o->hub : &o->media_url, v, err, errlen);
+    }
+    if (!strcmp(name, "enroll"))
+        return set_str(&o->enroll_code, v, err, errlen);
+    if (!strcmp(name, "enroll-file"))
+        return set_str(&o->enroll_file, v, err, errlen);
+    if (!strcmp(name, "publisher-key")) {
+        sl_pubkey pk;
+        if (sl_pubkey_from_b64(v, &pk) != 0) {
+            snprintf(err, errlen, "publisher-key: '%.80s' is not the base64 of a public key (the text after "
+                                  "screenlit-ed25519-public-v1 in publisher.pub)", v);
+            return -1;
+        }
+        char **nk = realloc(o->publisher_keys, (o->n_publisher_keys + 1) * sizeof *nk);
+        if (!nk) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        o->publisher_keys = nk;
+        nk[o->n_publisher_keys] = NULL;
+        if (set_str(&nk[o->n_publisher_keys], v, err, errlen) != 0)
+            return -1;
+        o->n_publisher_keys++;
+        return 0;
+    }
+    if (!strcmp(name, "poll-interval") || !strcmp(name, "alert-poll") || !strcmp(name, "heartbeat-interval")) {
+        double x;
+        bool zero_ok = !strcmp(name, "alert-poll");
+        if (parse_seconds(v, &x) != 0 || (x < 1 && !(zero_ok && x == 0)) || x > 86400) {
+            snprintf(err, errlen, "%s: '%s' is not a number of seconds from 1 to 86400%s", name, v,
+                     zero_ok ? " (or 0: off)" : "");
+            return -1;
+        }
+        *(!strcmp(name, "poll-interval") ? &o->poll_s : zero_ok ? &o->alert_poll_s : &o->heartbeat_s) = x;
+        return 0;
+    }
+    if (!strcmp(name, "disk-limit")) {
+        char *end;
+        errno = 0;
+        double x = strtod(v, &end);
+        double mul = 1;
+        if (*end == 'K' || *end == 'k')
+            mul = 1e3, end++;
+        else if (*end == 'M')
+            mul = 1e6, end++;
+        else if (*end == 'G')
+            mul = 1e9, end++;
+        else if (*end == 'T')
+            mul = 1e12, end++;
+        if (*end == 'B')
+            end++;
+        if (errno || end == v || *end || !(x >= 0) || x * mul > 9e18) {
+            snprintf(err, errlen, "disk-limit: '%s' is not a size such as 8G, 500M or 0 (no limit)", v);
+            return -1;
+        }
+        o->disk_limit_bytes = (int64_t)(x * mul);
+        return 0;
+    }
     snprintf(err, errlen, "'%s' is not a setting", name);
     return -1;
 boolean : {
@@ -308,7 +383,9 @@ static void help(void)
         "    next item is prepared while the current one plays, so there is no black\n"
         "    frame between items; when nothing may play, the fallback is shown. Every\n"
         "    play is written, when it ends, to a durable journal. On exit the player\n"
-        "    prints the plays per item.\n"
+        "    prints the plays per item. On the real clock, an edited playlist file is\n"
+        "    checked and played at once; an edit with errors is logged and the current\n"
+        "    content keeps playing.\n"
         "\n"
         "OPTIONS\n"
         "    --playlist FILE       the playlist source to play\n"
@@ -374,6 +451,11 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         {"diagnostic", no_argument, NULL, 0},       {"hw-decode", required_argument, NULL, 0},
         {"fps", required_argument, NULL, 0},        {"log-level", required_argument, NULL, 0},
         {"config", required_argument, NULL, 0},     {"help", no_argument, NULL, 'h'},
+        {"hub", required_argument, NULL, 0},        {"enroll", required_argument, NULL, 0},
+        {"enroll-file", required_argument, NULL, 0}, {"publisher-key", required_argument, NULL, 0},
+        {"poll-interval", required_argument, NULL, 0}, {"alert-poll", required_argument, NULL, 0},
+        {"heartbeat-interval", required_argument, NULL, 0}, {"disk-limit", required_argument, NULL, 0},
+        {"media-url", required_argument, NULL, 0},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     char err[512];
     /* First pass: only --config, so that the command line overrides the file. */
