@@ -335,6 +335,11 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
 
 int sl_engine_open(sl_engine *e, const sl_options *opt)
 {
+    return sl_engine_open_with(e, opt, NULL, NULL);
+}
+
+int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given, const char *media_dir)
+{
     char err[512];
     int rc = -1;
     memset(e, 0, sizeof *e);
@@ -344,22 +349,29 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
         e->log.level = (sl_log_level)sl_log_level_parse(opt->log_level);
     e->diagnostic = opt->diagnostic;
 
-    /* The playlist, checked like `screenlit lint` does. */
-    sl_diags d;
-    sl_diags_init(&d);
-    sl_lint_opts lo = {.probe_media = true};
-    e->pl = sl_lint_file(opt->playlist, &lo, &d);
-    for (size_t i = 0; i < d.n; i++)
-        sl_log_msg(&e->log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN,
-                   "%s: %s%s%s", opt->playlist, d.v[i].path, d.v[i].path[0] ? ": " : "",
-                   d.v[i].message);
-    sl_diags_free(&d);
-    if (!e->pl) {
-        sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s", opt->playlist,
-                     opt->playlist);
-        goto out;
+    if (given) {
+        e->pl = given;
+        e->media_dir = media_dir ? strdup(media_dir) : NULL;
+        e->base_dir = strdup(".");
+    } else {
+        /* The playlist, checked like `screenlit lint` does. */
+        sl_diags d;
+        sl_diags_init(&d);
+        sl_lint_opts lo = {.probe_media = true};
+        e->pl = opt->playlist ? sl_lint_file(opt->playlist, &lo, &d) : NULL;
+        for (size_t i = 0; i < d.n; i++)
+            sl_log_msg(&e->log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN,
+                       "%s: %s%s%s", opt->playlist, d.v[i].path, d.v[i].path[0] ? ": " : "",
+                       d.v[i].message);
+        sl_diags_free(&d);
+        if (!e->pl) {
+            sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s",
+                         opt->playlist ? opt->playlist : "(no playlist)",
+                         opt->playlist ? opt->playlist : "PLAYLIST");
+            goto out;
+        }
+        e->base_dir = sl_fs_dirname(opt->playlist);
     }
-    e->base_dir = sl_fs_dirname(opt->playlist);
     /* A screen-wide text rendering (an LED wall wants every slogan crisp). */
     for (size_t i = 0; opt->text_render >= 0 && i < e->pl->n_items; i++)
         if (e->pl->items[i].type == SL_ITEM_TEXT)
@@ -479,7 +491,8 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
         goto out;
     }
     install_fallbacks(e);
-    sl_log_info(&e->log, "playing %s on %s output %dx%d%s as screen %s", opt->playlist,
+    sl_log_info(&e->log, "playing %s on %s output %dx%d%s as screen %s",
+                opt->playlist ? opt->playlist : (e->pl->channel ? e->pl->channel : "(built-in)"),
                 e->vo.driver->name, e->vo.out_w, e->vo.out_h, e->clock.simulated ? " (simulated clock)" : "",
                 e->screen_id);
     rc = 0;

@@ -83,6 +83,9 @@ typedef struct sl_engine {
 
 /* engine.c */
 int sl_engine_open(sl_engine *e, const sl_options *opt);
+/* Opens with a playlist already loaded (a verified manifest whose media are
+ * media_dir/<sha256>, or a built-in screen); takes ownership of pl. */
+int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *pl, const char *media_dir);
 int sl_engine_run(sl_engine *e);
 void sl_engine_close(sl_engine *e);
 /* Switches to another playlist at `now` (a new manifest, whose media are in
