@@ -4,6 +4,7 @@ MKMANIFEST="$SL_BUILD_DIR/tools/mkmanifest"
 DATA="$T/data"
 HUB_PID=""
 URL=""
+HUB_DB_ARGS="" # "--db postgresql://..." to run the hub on PostgreSQL (test_hub_pg.sh)
 
 command -v curl >/dev/null || { echo "SKIP: curl is not installed (apt-get install curl)"; exit 0; }
 command -v jq >/dev/null || { echo "SKIP: jq is not installed (apt-get install jq)"; exit 0; }
@@ -21,7 +22,8 @@ trap 'hub_kill; rm -rf "$T"; exit 1' INT TERM
 # hub_start — starts `serve` on a free loopback port; sets HUB_PID and URL.
 hub_start() {
     : >"$T/hub.out"
-    "$HUB" serve --data "$DATA" --listen 127.0.0.1:0 --threads 4 >"$T/hub.out" 2>>"$T/hub.err" &
+    # shellcheck disable=SC2086 # HUB_DB_ARGS is empty or two words without spaces
+    "$HUB" serve --data "$DATA" $HUB_DB_ARGS --listen 127.0.0.1:0 --threads 4 >"$T/hub.out" 2>>"$T/hub.err" &
     HUB_PID=$!
     i=0
     while [ $i -lt 100 ]; do
@@ -62,7 +64,8 @@ hub_alive() {
 
 # token ROLE NAME — a new role token (printed).
 token() {
-    "$HUB" token create --data "$DATA" --role "$1" --name "$2" 2>/dev/null
+    # shellcheck disable=SC2086
+    "$HUB" token create --data "$DATA" $HUB_DB_ARGS --role "$1" --name "$2" 2>/dev/null
 }
 
 # call METHOD PATH TOKEN [curl args...] — the reply body goes to $T/body,

@@ -1,30 +1,81 @@
-/* test_hub_store.c — unit tests of the hub store contract (SQLite backend): tokens, keys, inventory, enrolment, manifests, plays, heartbeats, screenshots. */
+/* test_hub_store.c — unit tests of the hub store contract, run against either backend (argument "sqlite" or "pg"): tokens, keys, inventory, enrolment, manifests, plays, heartbeats, screenshots, concurrency. */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store.h"
 
+#include <libpq-fe.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+/* Which backend the run tests: SQLite in a temporary folder, or a fresh
+ * database per test on the PostgreSQL server at pg_base (with-pg.sh). */
 typedef struct {
-    char dir[256];
+    bool pg;
+    const char *pg_base; /* postgresql://USER@HOST:PORT/postgres */
+} backend;
+
+typedef struct {
+    const backend *be;
+    char dir[256];    /* SQLite: the data folder */
+    char url[512];    /* PostgreSQL: this test's database */
+    char dbname[64];
     sl_store *st;
 } fixture;
+
+/* Runs one parameterless maintenance command on the server; 0 or -1. */
+static int pg_admin(const char *url, const char *sql)
+{
+    PGconn *c = PQconnectdb(url);
+    int rc = -1;
+    if (PQstatus(c) == CONNECTION_OK) {
+        PGresult *r = PQexec(c, sql);
+        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
+        if (rc != 0)
+            fprintf(stderr, "%s: %s", sql, PQerrorMessage(c));
+        PQclear(r);
+    } else {
+        fprintf(stderr, "%s", PQerrorMessage(c));
+    }
+    PQfinish(c);
+    return rc;
+}
+
+static sl_store *open_store(const fixture *f, char *err, size_t errlen)
+{
+    return sl_store_open(f->dir, f->be->pg ? f->url : NULL, err, errlen);
+}
 
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char err[256];
+    char err[512], sql[128];
+    struct timespec ts;
+    if (!f)
+        return -1;
+    f->be = *state;
     snprintf(f->dir, sizeof f->dir, "%s/hubstore.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (!mkdtemp(f->dir))
         return -1;
-    f->st = sl_store_open_sqlite(f->dir, err, sizeof err);
+    if (f->be->pg) {
+        clock_gettime(CLOCK_REALTIME, &ts);
+        snprintf(f->dbname, sizeof f->dbname, "hubtest_%ld_%ld_%ld", (long)getpid(), (long)ts.tv_sec,
+                 (long)ts.tv_nsec);
+        snprintf(f->url, sizeof f->url, "%.*s/%s", (int)(strrchr(f->be->pg_base, '/') - f->be->pg_base),
+                 f->be->pg_base, f->dbname);
+        snprintf(sql, sizeof sql, "CREATE DATABASE %s", f->dbname); /* a name made above, not data */
+        if (pg_admin(f->be->pg_base, sql) != 0)
+            return -1;
+    }
+    f->st = open_store(f, err, sizeof err);
     if (!f->st) {
         fprintf(stderr, "%s\n", err);
         return -1;
@@ -37,12 +88,17 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     char cmd[300];
+    int rc = 0;
     sl_store_close(f->st);
+    if (f->be->pg) {
+        snprintf(cmd, sizeof cmd, "DROP DATABASE %s WITH (FORCE)", f->dbname);
+        rc = pg_admin(f->be->pg_base, cmd);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     if (system(cmd) != 0)
-        return -1;
+        rc = -1;
     free(f);
-    return 0;
+    return rc;
 }
 
 static void hash_of(uint8_t h[SL_HUB_HASH_BYTES], int n)
@@ -308,25 +364,206 @@ static void test_reopen(void **state)
     hash_of(h, 99);
     assert_int_equal(f->st->ops->token_add(f->st, "keep", SL_ROLE_AUDITOR, h, 1, err, sizeof err), SL_ST_OK);
     sl_store_close(f->st);
-    f->st = sl_store_open_sqlite(f->dir, err, sizeof err);
+    f->st = open_store(f, err, sizeof err);
     assert_non_null(f->st);
+    assert_string_equal(f->st->ops->name, f->be->pg ? "postgresql" : "sqlite");
     assert_int_equal(f->st->ops->auth_lookup(f->st, h, &p, err, sizeof err), SL_ST_OK);
     assert_string_equal(p.subject, "keep");
     sl_store_close(NULL);
 }
 
-int main(void)
+/* A database written by a newer hub is refused with a clear message. */
+static void test_newer_schema(void **state)
 {
+    fixture *f = *state;
+    char err[512] = "";
+    sl_store_close(f->st);
+    f->st = NULL;
+    if (f->be->pg) {
+        assert_int_equal(pg_admin(f->url, "UPDATE sl_meta SET value = 99 WHERE key = 'schema_version'"), 0);
+    } else {
+        char path[300];
+        sqlite3 *db = NULL;
+        snprintf(path, sizeof path, "%s/hub.db", f->dir);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    assert_null(open_store(f, err, sizeof err));
+    assert_non_null(strstr(err, "newer"));
+}
+
+/* An unreachable server fails at open, with a message that says so. */
+static void test_unreachable(void **state)
+{
+    fixture *f = *state;
+    char err[512] = "";
+    if (!f->be->pg) {
+        /* SQLite: an unusable data folder. */
+        assert_null(sl_store_open("/proc/no-such-folder/x", NULL, err, sizeof err));
+        assert_true(err[0] != '\0');
+        return;
+    }
+    /* A loopback port nothing listens on: the server's own port, plus one. */
+    const char *colon = strrchr(f->be->pg_base, ':');
+    assert_non_null(colon);
+    char url[256];
+    snprintf(url, sizeof url, "postgresql://sltest@127.0.0.1:%ld/x?connect_timeout=2", strtol(colon + 1, NULL, 10) + 1);
+    assert_null(sl_store_open(f->dir, url, err, sizeof err));
+    assert_non_null(strstr(err, "not reachable"));
+    assert_null(sl_store_open(f->dir, "mysql://x", err, sizeof err));
+}
+
+/* ---- concurrency: several threads on two handles (two hub processes) --- */
+
+enum { CC_THREADS = 8, CC_PLAYS = 2000, CC_BATCH = 250, CC_VERSIONS = 40 };
+
+typedef struct {
+    sl_store *st;
+    int id;
+    size_t stored;
+    int64_t acked_max;
+    int failures;
+    int accepted[CC_VERSIONS + 1];
+} cc_worker;
+
+/* Posts every batch of seqs 1..CC_PLAYS, starting at a different batch per
+ * thread, so batches overlap in time and in content. */
+static void *cc_plays(void *arg)
+{
+    cc_worker *w = arg;
+    char err[256];
+    sl_play_record *r = calloc(CC_BATCH, sizeof *r);
+    int nb = CC_PLAYS / CC_BATCH;
+    for (int k = 0; r && k < nb; k++) {
+        int b = (k + w->id) % nb;
+        for (int i = 0; i < CC_BATCH; i++) {
+            r[i].seq = (int64_t)b * CC_BATCH + i + 1;
+            snprintf(r[i].item, sizeof r[i].item, "t%d", w->id);
+            snprintf(r[i].zone, sizeof r[i].zone, "main");
+        }
+        size_t stored = 0, dups = 0;
+        int64_t acked = 0;
+        if (w->st->ops->plays_put(w->st, "cc", r, CC_BATCH, 1, &stored, &dups, &acked, err, sizeof err) != SL_ST_OK) {
+            fprintf(stderr, "plays_put: %s\n", err);
+            w->failures++;
+            continue;
+        }
+        w->stored += stored;
+        if (acked > w->acked_max)
+            w->acked_max = acked;
+    }
+    free(r);
+    return NULL;
+}
+
+/* Publishes versions 1..CC_VERSIONS of one channel, in order. */
+static void *cc_manifests(void *arg)
+{
+    cc_worker *w = arg;
+    char err[256], env[64];
+    for (int v = 1; v <= CC_VERSIONS; v++) {
+        int64_t cur = -1;
+        int n = snprintf(env, sizeof env, "{\"v\":%d,\"by\":%d}", v, w->id);
+        sl_st_rc rc = w->st->ops->manifest_put(w->st, "cc", v, env, (size_t)n, 1, &cur, err, sizeof err);
+        if (rc == SL_ST_OK)
+            w->accepted[v]++;
+        else if (rc != SL_ST_CONFLICT || cur < v) {
+            fprintf(stderr, "manifest_put %d: rc %d cur %lld %s\n", v, (int)rc, (long long)cur, err);
+            w->failures++;
+        }
+    }
+    return NULL;
+}
+
+static int count_plays(void *ud, const sl_play_record *r, int64_t received_ms)
+{
+    int64_t *n = ud;
+    (void)received_ms;
+    if (r->seq == n[0] + 1)
+        n[0] = r->seq;
+    n[1]++;
+    return 0;
+}
+
+static void test_concurrent(void **state)
+{
+    fixture *f = *state;
+    char err[512];
+    sl_store *other = open_store(f, err, sizeof err);
+    assert_non_null(other);
+    cc_worker w[CC_THREADS];
+    pthread_t th[CC_THREADS];
+
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < CC_THREADS; i++) {
+        w[i].st = i % 2 ? other : f->st;
+        w[i].id = i;
+        assert_int_equal(pthread_create(&th[i], NULL, cc_plays, &w[i]), 0);
+    }
+    size_t stored = 0;
+    for (int i = 0; i < CC_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].failures, 0);
+        stored += w[i].stored;
+    }
+    assert_int_equal(stored, CC_PLAYS); /* each record stored exactly once */
+    int64_t seen[2] = {0, 0};
+    assert_int_equal(f->st->ops->plays_list(f->st, "cc", 0, 100000, count_plays, seen, err, sizeof err), SL_ST_OK);
+    assert_int_equal(seen[1], CC_PLAYS);
+    assert_int_equal(seen[0], CC_PLAYS);
+    size_t st2, dups;
+    int64_t acked;
+    assert_int_equal(other->ops->plays_put(other, "cc", NULL, 0, 1, &st2, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(acked, CC_PLAYS);
+
+    memset(w, 0, sizeof w);
+    for (int i = 0; i < CC_THREADS; i++) {
+        w[i].st = i % 2 ? other : f->st;
+        w[i].id = i;
+        assert_int_equal(pthread_create(&th[i], NULL, cc_manifests, &w[i]), 0);
+    }
+    int accepted[CC_VERSIONS + 1] = {0};
+    for (int i = 0; i < CC_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].failures, 0);
+        for (int v = 1; v <= CC_VERSIONS; v++)
+            accepted[v] += w[i].accepted[v];
+    }
+    for (int v = 1; v <= CC_VERSIONS; v++)
+        assert_true(accepted[v] <= 1); /* no version is accepted twice */
+    assert_int_equal(accepted[CC_VERSIONS], 1);
+    int64_t v = 0;
+    char *env = NULL;
+    size_t len = 0;
+    assert_int_equal(other->ops->manifest_get(other, "cc", &v, &env, &len, err, sizeof err), SL_ST_OK);
+    assert_int_equal(v, CC_VERSIONS);
+    assert_non_null(strstr(env, "\"v\":40"));
+    free(env);
+    sl_store_close(other);
+}
+
+int main(int argc, char **argv)
+{
+    backend be = {false, NULL};
+    const char *which = argc > 1 ? argv[1] : getenv("SL_TEST_STORE");
+    if (which && strcmp(which, "pg") == 0) {
+        be.pg = true;
+        be.pg_base = getenv("SL_TEST_PG_URL");
+        if (!be.pg_base || !strrchr(be.pg_base, '/')) {
+            fprintf(stderr, "FAIL: the pg run needs SL_TEST_PG_URL (run it through tests/hub/with-pg.sh)\n");
+            return 1;
+        }
+    } else if (which && strcmp(which, "sqlite") != 0) {
+        fprintf(stderr, "usage: test_hub_store [sqlite|pg]\n");
+        return 2;
+    }
+#define T(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &be)
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_tokens, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_inventory_enrol, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_manifests, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_plays, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_plays_many, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_heartbeats, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_screenshots, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+        T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_manifests),
+        T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
+        T(test_reopen),     T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+#undef T
+    return cmocka_run_group_tests_name(be.pg ? "store:postgresql" : "store:sqlite", tests, NULL, NULL);
 }

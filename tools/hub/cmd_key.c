@@ -5,6 +5,7 @@
 #include "content/timeutil.h"
 
 #include <getopt.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,8 +15,8 @@ static void help(void)
            "    screenlit-hub key - the publisher keys the hub accepts manifests from\n"
            "\n"
            "SYNOPSIS\n"
-           "    screenlit-hub key add --data DIR [--name NAME] PUBLISHER.pub\n"
-           "    screenlit-hub key list --data DIR\n"
+           "    screenlit-hub key add (--data DIR | --db URI) [--name NAME] PUBLISHER.pub\n"
+           "    screenlit-hub key list (--data DIR | --db URI)\n"
            "\n"
            "DESCRIPTION\n"
            "    The hub refuses a manifest unless it is signed with the secret key of\n"
@@ -29,7 +30,9 @@ static void help(void)
            "    when it was added.\n"
            "\n"
            "OPTIONS\n"
-           "    -d, --data DIR    the hub's data folder (required)\n"
+           "    -d, --data DIR    the hub's data folder (its SQLite database DIR/hub.db)\n"
+           "    -D, --db URI      the hub's PostgreSQL database instead,\n"
+           "                      postgresql://USER@HOST:PORT/DB (as given to serve --db)\n"
            "    -n, --name NAME   a name for the key (add); 1 to 64 letters, digits, '.', '_', '-'\n"
            "    -h, --help        show this help\n"
            "\n"
@@ -53,10 +56,11 @@ static int list_cb(void *ud, const sl_hub_key *k)
 int sl_hub_cmd_key(int argc, char **argv)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"db", required_argument, NULL, 'D'},
                                          {"name", required_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *data = NULL, *name = NULL, *action = NULL, *file = NULL;
+    const char *data = NULL, *db = NULL, *name = NULL, *action = NULL, *file = NULL;
     int c;
     if (argc >= 2 && argv[1][0] != '-') {
         action = argv[1];
@@ -65,10 +69,13 @@ int sl_hub_cmd_key(int argc, char **argv)
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:D:n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             data = optarg;
+            break;
+        case 'D':
+            db = optarg;
             break;
         case 'n':
             name = optarg;
@@ -94,8 +101,10 @@ int sl_hub_cmd_key(int argc, char **argv)
     }
     if (optind < argc)
         return sl_hub_usage_error("key", "unexpected argument '%s'", argv[optind]);
-    if (!data)
-        return sl_hub_usage_error("key", "--data DIR is missing");
+    if (!data && !db)
+        return sl_hub_usage_error("key", "--data DIR (or --db URI) is missing");
+    if (db && !sl_store_db_is_pg(db))
+        return sl_hub_usage_error("key", "--db wants postgresql://USER@HOST:PORT/DB");
     if (list && name)
         return sl_hub_usage_error("key", "--name is for add");
     if (name && !sl_hub_id_ok(name))
@@ -103,12 +112,16 @@ int sl_hub_cmd_key(int argc, char **argv)
 
     int rc = SL_HUB_EXIT_FAIL;
     char err[512];
-    sl_hub hub;
-    if (sl_hub_open(&hub, data, err, sizeof err) != 0) {
+    sl_store *st = NULL;
+    if (sodium_init() < 0) {
+        fprintf(stderr, "screenlit-hub key: libsodium could not start\n");
+        goto out;
+    }
+    st = sl_store_open(data, db, err, sizeof err);
+    if (!st) {
         fprintf(stderr, "screenlit-hub key: %s\n", err);
         goto out;
     }
-    sl_store *st = hub.store;
     if (add) {
         sl_pubkey pk;
         char b64[SL_PUBKEY_B64_MAX], dflt[16];
@@ -135,6 +148,6 @@ int sl_hub_cmd_key(int argc, char **argv)
             rc = SL_HUB_EXIT_OK;
     }
 out:
-    sl_hub_close(&hub);
+    sl_store_close(st);
     return rc;
 }

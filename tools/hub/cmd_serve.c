@@ -3,9 +3,12 @@
 #include "tools/hub/cmd.h"
 #include "tools/hub/server.h"
 
+#include "content/fsutil.h"
+
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +23,8 @@ static void help(void)
            "    screenlit-hub serve - run the hub's HTTP API\n"
            "\n"
            "SYNOPSIS\n"
-           "    screenlit-hub serve --data DIR [--listen HOST:PORT] [--threads N]\n"
+           "    screenlit-hub serve --data DIR [--db postgresql://USER@HOST:PORT/DB]\n"
+           "                        [--listen HOST:PORT] [--threads N]\n"
            "                        [--log-level error|warn|info|debug]\n"
            "\n"
            "DESCRIPTION\n"
@@ -28,6 +32,11 @@ static void help(void)
            "    missing): DIR/hub.db (SQLite, WAL), DIR/media/<sha256> (verified media),\n"
            "    DIR/media/.partial/ (uploads in progress, never served) and\n"
            "    DIR/screenshots/.\n"
+           "\n"
+           "    With --db the database is PostgreSQL instead of DIR/hub.db (the media\n"
+           "    and screenshots stay in DIR): several hubs behind a load balancer may\n"
+           "    share one database (and a shared or synchronised DIR/media). The schema\n"
+           "    is created on first use. See tools/hub/STORAGE.md.\n"
            "\n"
            "    The first line on standard output is \"listening on http://HOST:PORT/\"\n"
            "    with the port actually bound (useful with port 0). Logs go to standard\n"
@@ -40,6 +49,8 @@ static void help(void)
            "\n"
            "OPTIONS\n"
            "    -d, --data DIR         the data folder (required)\n"
+           "    -D, --db URI           a PostgreSQL database, postgresql://USER@HOST:PORT/DB\n"
+           "                           (default: SQLite in DIR/hub.db)\n"
            "    -l, --listen HOST:PORT the address to listen on (default 127.0.0.1:8080,\n"
            "                           loopback only; 0.0.0.0:8080 for a fleet, [::]:8080\n"
            "                           for IPv6; port 0 picks a free port)\n"
@@ -52,27 +63,32 @@ static void help(void)
            "    2 wrong arguments.\n"
            "\n"
            "EXAMPLES\n"
-           "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n");
+           "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n"
+           "    screenlit-hub serve --data /srv/hub --db postgresql://hub@db.example:5432/screenlit\n");
 }
 
 int sl_hub_cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"db", required_argument, NULL, 'D'},
                                          {"listen", required_argument, NULL, 'l'},
                                          {"threads", required_argument, NULL, 't'},
                                          {"log-level", required_argument, NULL, 'L'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *data = NULL, *listen = "127.0.0.1:8080";
+    const char *data = NULL, *db = NULL, *listen = "127.0.0.1:8080";
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     int level = SL_LOG_INFO;
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:l:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:D:l:t:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             data = optarg;
+            break;
+        case 'D':
+            db = optarg;
             break;
         case 'l':
             listen = optarg;
@@ -102,6 +118,8 @@ int sl_hub_cmd_serve(int argc, char **argv)
         return sl_hub_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     if (!data)
         return sl_hub_usage_error("serve", "--data DIR is missing");
+    if (db && !sl_store_db_is_pg(db))
+        return sl_hub_usage_error("serve", "--db wants postgresql://USER@HOST:PORT/DB");
     char host[128];
     unsigned port;
     if (sl_server_parse_listen(listen, host, sizeof host, &port) != 0)
@@ -124,7 +142,7 @@ int sl_hub_cmd_serve(int argc, char **argv)
     char err[512];
     sl_hub hub;
     sl_server *srv = NULL;
-    if (sl_hub_open(&hub, data, err, sizeof err) != 0) {
+    if (sl_hub_open(&hub, data, db, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
     }
@@ -139,7 +157,8 @@ int sl_hub_cmd_serve(int argc, char **argv)
     else
         printf("listening on http://%s:%u/\n", host, sl_server_port(srv));
     fflush(stdout);
-    sl_log_info(&hub.log, "serving %s on %s:%u with %ld threads", data, host, sl_server_port(srv), threads);
+    sl_log_info(&hub.log, "serving %s (%s store) on %s:%u with %ld threads", data, hub.store->ops->name, host,
+                sl_server_port(srv), threads);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;

@@ -4,6 +4,7 @@
 #include "content/timeutil.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,9 +15,10 @@ static void help(void)
            "    screenlit-hub token - create, list and revoke role tokens\n"
            "\n"
            "SYNOPSIS\n"
-           "    screenlit-hub token create --data DIR --role admin|publisher|auditor --name NAME\n"
-           "    screenlit-hub token list --data DIR\n"
-           "    screenlit-hub token revoke --data DIR --name NAME\n"
+           "    screenlit-hub token create (--data DIR | --db URI) --role admin|publisher|auditor\n"
+           "                               --name NAME\n"
+           "    screenlit-hub token list (--data DIR | --db URI)\n"
+           "    screenlit-hub token revoke (--data DIR | --db URI) --name NAME\n"
            "\n"
            "DESCRIPTION\n"
            "    Role tokens let people use the hub's API (Authorization: Bearer TOKEN):\n"
@@ -32,11 +34,14 @@ static void help(void)
            "    token's name, role, creation and revocation time, never the token.\n"
            "    revoke stops a token from working at once, even while the hub runs.\n"
            "\n"
-           "    These commands work on the data folder directly and may run while\n"
+           "    These commands work on the hub's database directly (DIR/hub.db, or the\n"
+           "    PostgreSQL database given with --db) and may run while\n"
            "    `screenlit-hub serve` is serving it.\n"
            "\n"
            "OPTIONS\n"
-           "    -d, --data DIR    the hub's data folder (required)\n"
+           "    -d, --data DIR    the hub's data folder (its SQLite database DIR/hub.db)\n"
+           "    -D, --db URI      the hub's PostgreSQL database instead,\n"
+           "                      postgresql://USER@HOST:PORT/DB (as given to serve --db)\n"
            "    -r, --role ROLE   admin, publisher or auditor (create)\n"
            "    -n, --name NAME   the token's name (create, revoke)\n"
            "    -h, --help        show this help\n"
@@ -65,11 +70,12 @@ static int list_cb(void *ud, const sl_hub_token *t)
 int sl_hub_cmd_token(int argc, char **argv)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"db", required_argument, NULL, 'D'},
                                          {"role", required_argument, NULL, 'r'},
                                          {"name", required_argument, NULL, 'n'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *data = NULL, *role_s = NULL, *name = NULL, *action = NULL;
+    const char *data = NULL, *db = NULL, *role_s = NULL, *name = NULL, *action = NULL;
     int c;
     if (argc >= 2 && argv[1][0] != '-') {
         action = argv[1];
@@ -78,10 +84,13 @@ int sl_hub_cmd_token(int argc, char **argv)
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:r:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:D:r:n:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             data = optarg;
+            break;
+        case 'D':
+            db = optarg;
             break;
         case 'r':
             role_s = optarg;
@@ -106,8 +115,10 @@ int sl_hub_cmd_token(int argc, char **argv)
          revoke = strcmp(action, "revoke") == 0;
     if (!create && !list && !revoke)
         return sl_hub_usage_error("token", "unknown action '%s' (create, list or revoke)", action);
-    if (!data)
-        return sl_hub_usage_error("token", "--data DIR is missing");
+    if (!data && !db)
+        return sl_hub_usage_error("token", "--data DIR (or --db URI) is missing");
+    if (db && !sl_store_db_is_pg(db))
+        return sl_hub_usage_error("token", "--db wants postgresql://USER@HOST:PORT/DB");
     sl_hub_role role = sl_hub_role_parse(role_s);
     if (create && role == SL_ROLE_NONE)
         return sl_hub_usage_error("token", "--role must be admin, publisher or auditor");
@@ -122,12 +133,16 @@ int sl_hub_cmd_token(int argc, char **argv)
 
     int rc = SL_HUB_EXIT_FAIL;
     char err[512];
-    sl_hub hub;
-    if (sl_hub_open(&hub, data, err, sizeof err) != 0) {
+    sl_store *st = NULL;
+    if (sodium_init() < 0) {
+        fprintf(stderr, "screenlit-hub token: libsodium could not start\n");
+        goto out;
+    }
+    st = sl_store_open(data, db, err, sizeof err);
+    if (!st) {
         fprintf(stderr, "screenlit-hub token: %s\n", err);
         goto out;
     }
-    sl_store *st = hub.store;
     if (create) {
         char token[SL_HUB_TOKEN_HEX + 1];
         uint8_t hash[SL_HUB_HASH_BYTES];
@@ -166,6 +181,6 @@ int sl_hub_cmd_token(int argc, char **argv)
         }
     }
 out:
-    sl_hub_close(&hub);
+    sl_store_close(st);
     return rc;
 }

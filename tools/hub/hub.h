@@ -32,8 +32,9 @@ typedef struct sl_hub {
     atomic_int in_flight; /* requests being handled */
 } sl_hub;
 
-/* Opens DATA's store and makes its folders. Returns 0 or -1 with err. */
-int sl_hub_open(sl_hub *hub, const char *data_dir, char *err, size_t errlen);
+/* Opens the store (SQLite in DATA, or the PostgreSQL database named by db when
+ * not NULL) and makes DATA's folders. Returns 0 or -1 with err. */
+int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, size_t errlen);
 /* Closes the store and frees the paths; a half-opened hub is fine. */
 void sl_hub_close(sl_hub *hub);
 

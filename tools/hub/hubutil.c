@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-int sl_hub_open(sl_hub *hub, const char *data_dir, char *err, size_t errlen)
+int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, size_t errlen)
 {
     memset(hub, 0, sizeof *hub);
     sl_log_init(&hub->log, "screenlit-hub");
@@ -30,7 +30,7 @@ int sl_hub_open(sl_hub *hub, const char *data_dir, char *err, size_t errlen)
     }
     if (sl_fs_mkdirs(hub->partial_dir, err, errlen) != 0 || sl_fs_mkdirs(hub->shots_dir, err, errlen) != 0)
         return -1;
-    hub->store = sl_store_open_sqlite(data_dir, err, errlen);
+    hub->store = sl_store_open(data_dir, db, err, errlen);
     return hub->store ? 0 : -1;
 }
 

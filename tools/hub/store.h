@@ -1,4 +1,4 @@
-/* store.h — the hub's storage interface: a const table of operations behind which SQLite (and later PostgreSQL) live. */
+/* store.h — the hub's storage interface: a const table of operations behind which SQLite and PostgreSQL live. */
 #ifndef SL_HUB_STORE_H
 #define SL_HUB_STORE_H
 
@@ -127,7 +127,7 @@ typedef struct {
 typedef struct sl_store sl_store;
 
 typedef struct sl_store_ops {
-    const char *name; /* "sqlite" */
+    const char *name; /* "sqlite" or "postgresql" */
 
     /* Closes the store and frees it; NULL is fine. */
     void (*close)(sl_store *st);
@@ -251,6 +251,20 @@ struct sl_store {
 /* Opens the store for a data folder: DATA/hub.db (SQLite), created with its
  * schema when missing. Returns NULL with a message in err. */
 sl_store *sl_store_open_sqlite(const char *data_dir, char *err, size_t errlen);
+
+/* Opens a PostgreSQL store: url is a libpq connection URI,
+ * "postgresql://USER[:PASSWORD]@HOST[:PORT]/DB[?param=value...]". Creates
+ * the schema in a database without it (several hubs may start at once) and
+ * checks its version otherwise. Returns NULL with a message in err (e.g.
+ * the server is not reachable). See tools/hub/STORAGE.md. */
+sl_store *sl_store_open_pg(const char *url, char *err, size_t errlen);
+
+/* Whether db names a PostgreSQL database ("postgresql://..." or "postgres://..."). */
+bool sl_store_db_is_pg(const char *db);
+
+/* Opens the store a hub is told to use: PostgreSQL when db is a PostgreSQL
+ * URI, else (db NULL or "") SQLite in data_dir. Returns NULL with err. */
+sl_store *sl_store_open(const char *data_dir, const char *db, char *err, size_t errlen);
 
 /* Closes any store; NULL is fine. */
 void sl_store_close(sl_store *st);

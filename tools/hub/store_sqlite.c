@@ -63,8 +63,7 @@ enum {
     Q_TOKEN_ADD,
     Q_TOKEN_LIST,
     Q_TOKEN_REVOKE,
-    Q_AUTH_ROLE,
-    Q_AUTH_SCREEN,
+    Q_AUTH,
     Q_KEY_BY_KEY,
     Q_KEY_ADD,
     Q_KEY_LIST,
@@ -107,8 +106,10 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created) VALUES(?1, ?2, ?3, ?4)",
     [Q_TOKEN_LIST] = "SELECT name, role, created, revoked FROM tokens ORDER BY id",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked = ?2 WHERE name = ?1 AND revoked IS NULL",
-    [Q_AUTH_ROLE] = "SELECT role, name, hash FROM tokens WHERE hash = ?1 AND revoked IS NULL",
-    [Q_AUTH_SCREEN] = "SELECT screen, hash FROM screen_tokens WHERE hash = ?1",
+    /* One statement (one read transaction) for both kinds of token: every
+     * request of every screen runs it. */
+    [Q_AUTH] = "SELECT 0, role, name FROM tokens WHERE hash = ?1 AND revoked IS NULL"
+               " UNION ALL SELECT 1, NULL, screen FROM screen_tokens WHERE hash = ?1",
     [Q_KEY_BY_KEY] = "SELECT name FROM keys WHERE key = ?1",
     [Q_KEY_ADD] = "INSERT INTO keys(name, key, created) VALUES(?1, ?2, ?3)",
     [Q_KEY_LIST] = "SELECT name, key, created FROM keys ORDER BY created, name",
@@ -319,32 +320,26 @@ static sl_st_rc sq_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTE
     sq_store *s = sq(st);
     sl_st_rc rc = SL_ST_NOT_FOUND;
     sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_AUTH_ROLE);
+    sqlite3_stmt *q = sq_q(s, Q_AUTH);
     sqlite3_bind_blob(q, 1, hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW) {
-        char role[16];
-        sq_col(q, 0, role, sizeof role);
-        out->role = sl_hub_role_parse(role);
-        sq_col(q, 1, out->subject, sizeof out->subject);
-        rc = out->role == SL_ROLE_NONE ? SL_ST_NOT_FOUND : SL_ST_OK;
-    } else if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "looking up a token");
+    int r;
+    for (int rows = 0; rc == SL_ST_NOT_FOUND && rows < 2 && (r = sqlite3_step(q)) != SQLITE_DONE; rows++) {
+        if (r != SQLITE_ROW) {
+            rc = sq_fail(s, err, errlen, "looking up a token");
+            break;
+        }
+        if (sqlite3_column_int(q, 0) == 0) { /* a role token */
+            char role[16];
+            sq_col(q, 1, role, sizeof role);
+            out->role = sl_hub_role_parse(role);
+        } else {
+            out->role = SL_ROLE_SCREEN;
+        }
+        sq_col(q, 2, out->subject, sizeof out->subject);
+        if (out->role != SL_ROLE_NONE)
+            rc = SL_ST_OK;
     }
     sqlite3_reset(q);
-    if (rc == SL_ST_NOT_FOUND) {
-        q = sq_q(s, Q_AUTH_SCREEN);
-        sqlite3_bind_blob(q, 1, hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-        r = sqlite3_step(q);
-        if (r == SQLITE_ROW) {
-            out->role = SL_ROLE_SCREEN;
-            sq_col(q, 0, out->subject, sizeof out->subject);
-            rc = SL_ST_OK;
-        } else if (r != SQLITE_DONE) {
-            rc = sq_fail(s, err, errlen, "looking up a screen token");
-        }
-        sqlite3_reset(q);
-    }
     sq_unlock(s);
     return rc;
 }
