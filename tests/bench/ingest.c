@@ -1,4 +1,4 @@
-/* ingest.c — benchmark load generator: N screens post batches of play records to a hub at once; reports records stored per second and checks nothing was lost or doubled. */
+/* ingest.c — benchmark load generator: screens post play batches at once; reports records stored/s, checks no loss or doubles. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <curl/curl.h>

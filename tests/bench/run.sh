@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh — the hub benchmarks: play-record ingest rate, and 304 manifest polls side by side with nginx (see tests/bench/README.md).
+# run.sh — hub benchmarks: play ingest rate, and 304 manifest polls side by side with nginx (tests/bench/README.md).
 #
 # Usage: tests/bench/run.sh            (builds Release in build-bench, runs everything on loopback)
 # Environment (all optional):
