@@ -216,7 +216,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
 
 /* ---- opening and closing ---- */
 
-static void default_state_dir(char *buf, size_t len)
+void sl_engine_default_state_dir(char *buf, size_t len)
 {
     const char *xdg = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
@@ -395,7 +395,7 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
     if (opt->state_dir)
         snprintf(state, sizeof state, "%s", opt->state_dir);
     else
-        default_state_dir(state, sizeof state);
+        sl_engine_default_state_dir(state, sizeof state);
     char jpath[1200];
     if (opt->journal) {
         snprintf(jpath, sizeof jpath, "%s", opt->journal);

@@ -82,6 +82,8 @@ typedef struct sl_engine {
 } sl_engine;
 
 /* engine.c */
+/* $XDG_STATE_HOME/screenlit, ~/.local/state/screenlit, or /var/lib/screenlit. */
+void sl_engine_default_state_dir(char *buf, size_t len);
 int sl_engine_open(sl_engine *e, const sl_options *opt);
 /* Opens with a playlist already loaded (a verified manifest whose media are
  * media_dir/<sha256>, or a built-in screen); takes ownership of pl. */

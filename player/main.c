@@ -1,6 +1,7 @@
 /* main.c — screenlit-player: reads its settings, plays, and prints the plays per item on exit. */
 #include "content/lint.h"
 #include "player/engine.h"
+#include "player/managed.h"
 #include "player/options.h"
 
 #include <signal.h>
@@ -57,7 +58,10 @@ int main(int argc, char **argv)
     sl_options opt;
     sl_engine e;
     reload_watch watch = {0};
+    sl_managed m;
+    bool managed_on = false;
     int rc = 1;
+    memset(&m, 0, sizeof m);
     sl_options_defaults(&opt);
     int prc = sl_options_parse_argv(&opt, argc, argv);
     if (prc != 0) {
@@ -65,9 +69,40 @@ int main(int argc, char **argv)
         return prc == 1 ? 0 : 2;
     }
     signal(SIGPIPE, SIG_IGN);
-    if (sl_engine_open(&e, &opt) != 0)
+    char state[1024], err[512];
+    if (opt.state_dir)
+        snprintf(state, sizeof state, "%s", opt.state_dir);
+    else
+        sl_engine_default_state_dir(state, sizeof state);
+    managed_on = sl_managed_wanted(&opt, state) && (opt.hub || opt.enroll_code || !opt.playlist);
+    if (managed_on) {
+        /* A managed screen: the hub's signed content, or a screen that says what it waits for. */
+        if (sl_managed_prepare(&m, &opt, state, err, sizeof err) != 0) {
+            fprintf(stderr, "screenlit-player: %s\n", err);
+            goto out_options;
+        }
+        if (m.enrolled && !opt.screen_id && !(opt.screen_id = strdup(m.dev.screen))) {
+            fprintf(stderr, "screenlit-player: out of memory\n");
+            goto out_options;
+        }
+        const char *media_dir = NULL;
+        sl_playlist *first = NULL;
+        if (opt.playlist && !m.enrolled)
+            first = NULL; /* not enrolled yet: play the local playlist meanwhile */
+        else
+            first = sl_managed_initial(&m, &media_dir);
+        if (first ? sl_engine_open_with(&e, &opt, first, media_dir) != 0 : sl_engine_open(&e, &opt) != 0)
+            goto out;
+        if (sl_managed_start(&m, &e, err, sizeof err) != 0) {
+            sl_log_error(&e.log, "%s", err);
+            goto out;
+        }
+        e.tick = sl_managed_tick;
+        e.tick_ud = &m;
+    } else if (sl_engine_open(&e, &opt) != 0) {
         goto out;
-    if (!opt.sim) {
+    }
+    if (!opt.sim && !managed_on) {
         watch.path = opt.playlist;
         stat(opt.playlist, &watch.seen);
         watch.last_check_ms = sl_mono_ns() / 1000000;
@@ -90,7 +125,9 @@ int main(int argc, char **argv)
            (long long)(e.journal_errors + sl_recorder_failures(e.recorder) + sl_recorder_lost(e.recorder)));
     rc = 0;
 out:
+    sl_managed_stop(&m); /* before the engine: the uploader reads its journal */
     sl_engine_close(&e);
+out_options:
     sl_options_free(&opt);
     return rc;
 }

@@ -508,8 +508,9 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
                 argv[optind]);
         return 2;
     }
-    if (!o->playlist) {
-        fprintf(stderr, "screenlit-player: --playlist FILE is missing\nTry 'screenlit-player --help'.\n");
+    if (!o->playlist && !o->hub && !o->enroll_code) {
+        fprintf(stderr, "screenlit-player: --playlist FILE is missing (or --hub URL for a managed "
+                        "screen)\nTry 'screenlit-player --help'.\n");
         return 2;
     }
     if ((o->frames_every_s > 0 || o->frames_at_switch) && strncmp(o->output, "frames:", 7) != 0) {

@@ -32,7 +32,21 @@ typedef struct {
     int fps;             /* frames per second with the real clock for offscreen outputs */
     char *log_level;
     char *config;        /* the config file read, if any */
+
+    /* Managed screens (player/device.h, sync.h, uploader.h, heartbeat.h). */
+    char *hub;           /* hub URL to enrol with ("hub = URL", --hub) */
+    char *enroll_code;   /* one-time enrolment code (--enroll CODE) */
+    char *enroll_file;   /* code file on the boot partition; default SL_ENROLL_FILE_DEFAULT */
+    char **publisher_keys; /* pinned publisher keys, base64 ("publisher-key = …", repeated) */
+    size_t n_publisher_keys;
+    double poll_s;       /* manifest poll interval; default 60 */
+    double alert_poll_s; /* urgent-alert poll interval; 0 = off; default 5 */
+    double heartbeat_s;  /* heartbeat interval; default 60 */
+    int64_t disk_limit_bytes; /* media store limit; 0 = only the disk's free space */
+    char *media_url;     /* serves /media/<sha256>; NULL = the hub */
 } sl_options;
+
+#define SL_ENROLL_FILE_DEFAULT "/boot/firmware/screenlit-enroll.txt"
 
 /* Fills defaults. */
 void sl_options_defaults(sl_options *o);

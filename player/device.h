@@ -1,0 +1,47 @@
+/* device.h — a managed screen's identity: enrolment with a one-time code, STATE/device.json (mode 0600). */
+#ifndef SL_DEVICE_H
+#define SL_DEVICE_H
+
+#include "player/hubhttp.h"
+
+#include <stddef.h>
+
+#define SL_DEVICE_ID_MAX 64
+
+/* What enrolment gives a screen. Stored as STATE/device.json:
+ * {"hub": URL, "screen": ID, "token": 64 hex, "channel": ID or ""}. */
+typedef struct {
+    char hub[SL_HTTP_URL_MAX + 1];        /* base URL, no trailing '/' */
+    char screen[SL_DEVICE_ID_MAX + 1];
+    char token[SL_HTTP_TOKEN_MAX + 1];
+    char channel[SL_DEVICE_ID_MAX + 1];
+} sl_device;
+
+/* Exchanges a one-time code (POST /api/v1/enroll) for the device token and
+ * stores the identity durably in STATE/device.json, mode 0600 (creating
+ * state_dir when needed). Blocks for at most about a minute; call it from a
+ * thread that may wait. out may be NULL. Returns 0, or -1 with a sentence in
+ * err (the hub's reason for a used, unknown or expired code). */
+int sl_device_enroll(const char *hub_url, const char *code, const char *state_dir, sl_device *out,
+                     char *err, size_t errlen);
+
+/* Reads STATE/device.json. Returns 0 when enrolled, 1 when there is no
+ * device.json (not enrolled yet), -1 when it exists but is unreadable or
+ * invalid (err says why). */
+int sl_device_load(const char *state_dir, sl_device *out, char *err, size_t errlen);
+
+/* Reads an enrolment file dropped on the boot partition, e.g.
+ * /boot/firmware/screenlit-enroll.txt, with lines "hub = URL" and
+ * "code = XXXX-XXXX-XXXX" ('#' starts a comment). When it exists: enrols
+ * and, after success, deletes the file (the code is spent; on a read-only
+ * partition it is renamed, else left and the error logged in err).
+ * Returns 0 when it enrolled, 1 when there is no such file, -1 on failure
+ * (bad file, or the hub refused the code: the file is kept). */
+int sl_device_enroll_from_file(const char *path, const char *state_dir, sl_device *out, char *err,
+                               size_t errlen);
+
+/* Whether s is a hub identifier: 1–64 bytes of [A-Za-z0-9._-], not starting
+ * with '.' or '-'. */
+int sl_device_id_ok(const char *s);
+
+#endif

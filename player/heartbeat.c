@@ -1,0 +1,389 @@
+/* heartbeat.c — the heartbeat thread: tells the hub every minute what the screen shows; learns the hub's clock; screenshots. */
+#include "player/heartbeat.h"
+
+#include "content/fsutil.h"
+#include "content/json.h"
+#include "player/hubhttp.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HB_DEFAULT_INTERVAL_S 60.0
+#define HB_SHOT_MAX (2u * 1024u * 1024u) /* the hub's cap */
+#define HB_TEXT_MAX 64                   /* the hub's cap on short texts */
+
+struct sl_heartbeat {
+    sl_device dev;
+    char *state_dir;
+    sl_sync *sync;
+    sl_uploader *up;
+    double interval_s;
+    const sl_log *log;
+
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_bool stop;
+
+    /* under mu */
+    bool now;
+    int64_t version;
+    char item[HB_TEXT_MAX + 1];
+    sl_clock_trust trust;
+    char engine_problem[256];
+    bool shot_requested;
+    char *shot_path;
+    sl_heartbeat_status st;
+
+    /* thread only */
+    sl_http *http;
+    unsigned rng;
+};
+
+static void hb_problem(sl_heartbeat *hb, const char *text)
+{
+    pthread_mutex_lock(&hb->mu);
+    bool changed = strcmp(hb->st.problem, text) != 0;
+    snprintf(hb->st.problem, sizeof hb->st.problem, "%s", text);
+    pthread_mutex_unlock(&hb->mu);
+    if (changed && text[0])
+        sl_log_warn(hb->log, "heartbeat: %s", text);
+}
+
+static void add_problem(cJSON *list, const char *text)
+{
+    if (!text || !text[0] || cJSON_GetArraySize(list) >= 32)
+        return;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", text); /* the hub's cap: 256 bytes */
+    /* do not cut a UTF-8 sequence in two */
+    size_t n = strlen(buf);
+    if (n == sizeof buf - 1) {
+        while (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n > 0 && ((unsigned char)buf[n - 1] & 0xC0) == 0xC0)
+            n--;
+        buf[n] = 0;
+    }
+    cJSON_AddItemToArray(list, cJSON_CreateString(buf));
+}
+
+static int64_t boot_uptime_s(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_BOOTTIME, &ts) != 0)
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+static void send_heartbeat(sl_heartbeat *hb)
+{
+    char url[SL_HTTP_URL_MAX + 64], err[512], msg[600];
+    char *text = NULL;
+    cJSON *o = cJSON_CreateObject(), *probs = cJSON_CreateArray(), *in = NULL;
+    sl_http_reply rep = {0};
+    sl_sync_status ss;
+    sl_uploader_status us;
+    int64_t version;
+    char item[HB_TEXT_MAX + 1], eprob[256];
+    sl_clock_trust trust;
+    bool have_clock;
+    int64_t offset;
+    if (!o || !probs) {
+        cJSON_Delete(probs);
+        goto out;
+    }
+    pthread_mutex_lock(&hb->mu);
+    version = hb->version;
+    memcpy(item, hb->item, sizeof item);
+    trust = hb->trust;
+    memcpy(eprob, hb->engine_problem, sizeof eprob);
+    have_clock = hb->st.have_clock;
+    offset = hb->st.clock_offset_ms;
+    pthread_mutex_unlock(&hb->mu);
+    sl_sync_get_status(hb->sync, &ss);
+    sl_uploader_get_status(hb->up, &us);
+    if (version <= 0)
+        version = ss.current_version;
+    cJSON_AddNumberToObject(o, "content_version", (double)version);
+    if (item[0])
+        cJSON_AddStringToObject(o, "current_item", item);
+    cJSON_AddNumberToObject(o, "uptime_s", (double)boot_uptime_s());
+    int64_t free_b = hb->state_dir ? sl_fs_free_bytes(hb->state_dir) : -1;
+    if (free_b >= 0)
+        cJSON_AddNumberToObject(o, "free_disk_bytes", (double)free_b);
+    if (have_clock)
+        cJSON_AddNumberToObject(o, "clock_offset_ms", (double)offset);
+    cJSON_AddStringToObject(o, "clock_trust", sl_clock_trust_name(trust));
+    cJSON_AddStringToObject(o, "player_version", SL_PLAYER_VERSION);
+    add_problem(probs, ss.refused);
+    add_problem(probs, ss.media);
+    add_problem(probs, ss.disk);
+    add_problem(probs, ss.hub);
+    add_problem(probs, us.problem);
+    add_problem(probs, eprob);
+    cJSON_AddItemToObject(o, "problems", probs);
+    text = cJSON_PrintUnformatted(o);
+    if (!text)
+        goto out;
+    snprintf(url, sizeof url, "%s/api/v1/heartbeat", hb->dev.hub);
+    sl_http_req rq = {.method = "POST", .url = url, .token = hb->dev.token, .content_type = "application/json",
+                      .body = text, .body_len = strlen(text), .reply_max = 64 * 1024, .timeout_s = 30};
+    if (sl_http_send(hb->http, &rq, &rep, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "hub not answering: %s", err);
+        hb_problem(hb, msg);
+        goto out;
+    }
+    if (rep.date_ms >= 0) {
+        pthread_mutex_lock(&hb->mu);
+        hb->st.have_clock = true;
+        hb->st.clock_offset_ms = rep.date_ms - rep.local_ms;
+        hb->st.clock_learned_mono_ms = sl_http_mono_ms();
+        pthread_mutex_unlock(&hb->mu);
+    }
+    if (rep.status != 200) {
+        sl_http_reply_error(&rep, err, sizeof err);
+        snprintf(msg, sizeof msg, "the hub refused the heartbeat (%s)", err);
+        hb_problem(hb, msg);
+        goto out;
+    }
+    hb_problem(hb, "");
+    in = sl_json_parse(rep.body ? rep.body : "", rep.len, NULL, NULL, 0);
+    bool want_shot = in && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "screenshot_requested"));
+    pthread_mutex_lock(&hb->mu);
+    hb->st.sent++;
+    if (want_shot)
+        hb->shot_requested = true;
+    pthread_mutex_unlock(&hb->mu);
+    if (want_shot)
+        sl_log_info(hb->log, "heartbeat: the hub asks for a screenshot");
+out:
+    sl_http_reply_free(&rep);
+    cJSON_Delete(in);
+    cJSON_Delete(o);
+    free(text);
+}
+
+static void send_screenshot(sl_heartbeat *hb, const char *path)
+{
+    char *data = NULL, err[512], msg[700], url[SL_HTTP_URL_MAX + 64];
+    size_t len = 0;
+    sl_http_reply rep = {0};
+    if (sl_fs_read_file(path, HB_SHOT_MAX, &data, &len, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "screenshot not sent: %s", err);
+        hb_problem(hb, msg);
+        return;
+    }
+    const char *type = len >= 3 && (unsigned char)data[0] == 0xFF && (unsigned char)data[1] == 0xD8 ? "image/jpeg"
+                                                                                                      : "image/png";
+    snprintf(url, sizeof url, "%s/api/v1/screenshot", hb->dev.hub);
+    sl_http_req rq = {.method = "PUT", .url = url, .token = hb->dev.token, .content_type = type, .body = data,
+                      .body_len = len, .reply_max = 64 * 1024, .timeout_s = 120};
+    if (sl_http_send(hb->http, &rq, &rep, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "screenshot not sent: %s", err);
+        hb_problem(hb, msg);
+    } else if (rep.status != 201) {
+        sl_http_reply_error(&rep, err, sizeof err);
+        snprintf(msg, sizeof msg, "the hub refused the screenshot (%s)", err);
+        hb_problem(hb, msg);
+    } else {
+        pthread_mutex_lock(&hb->mu);
+        hb->st.screenshots_uploaded++;
+        pthread_mutex_unlock(&hb->mu);
+    }
+    sl_http_reply_free(&rep);
+    free(data);
+}
+
+static void *hb_main(void *arg)
+{
+    sl_heartbeat *hb = arg;
+    while (!atomic_load(&hb->stop)) {
+        send_heartbeat(hb);
+        double wait = hb->interval_s * (0.9 + 0.2 * (double)rand_r(&hb->rng) / (double)RAND_MAX);
+        struct timespec dl;
+        clock_gettime(CLOCK_MONOTONIC, &dl);
+        int64_t ns = (int64_t)(wait * 1e9);
+        dl.tv_sec += (time_t)(ns / 1000000000);
+        dl.tv_nsec += (long)(ns % 1000000000);
+        if (dl.tv_nsec >= 1000000000) {
+            dl.tv_sec++;
+            dl.tv_nsec -= 1000000000;
+        }
+        for (;;) {
+            char *shot = NULL;
+            bool now = false;
+            pthread_mutex_lock(&hb->mu);
+            while (!atomic_load(&hb->stop) && !hb->now && !hb->shot_path) {
+                if (pthread_cond_timedwait(&hb->cv, &hb->mu, &dl) == ETIMEDOUT)
+                    break;
+            }
+            shot = hb->shot_path;
+            hb->shot_path = NULL;
+            now = hb->now;
+            hb->now = false;
+            pthread_mutex_unlock(&hb->mu);
+            if (shot) {
+                if (!atomic_load(&hb->stop))
+                    send_screenshot(hb, shot);
+                free(shot);
+                if (!now)
+                    continue; /* back to waiting out the interval */
+            }
+            break;
+        }
+    }
+    return NULL;
+}
+
+static void hb_free(sl_heartbeat *hb)
+{
+    if (!hb)
+        return;
+    sl_http_free(hb->http);
+    free(hb->state_dir);
+    free(hb->shot_path);
+    memset(&hb->dev, 0, sizeof hb->dev);
+    pthread_cond_destroy(&hb->cv);
+    pthread_mutex_destroy(&hb->mu);
+    free(hb);
+}
+
+sl_heartbeat *sl_heartbeat_start(const sl_heartbeat_config *cfg, char *err, size_t errlen)
+{
+    if (!cfg || !cfg->device || !cfg->device->hub[0] || !cfg->device->token[0]) {
+        snprintf(err, errlen, "the heartbeat needs an enrolled device");
+        return NULL;
+    }
+    sl_heartbeat *hb = calloc(1, sizeof *hb);
+    if (!hb) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&hb->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&hb->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    atomic_init(&hb->stop, false);
+    hb->dev = *cfg->device;
+    hb->sync = cfg->sync;
+    hb->up = cfg->uploader;
+    hb->interval_s = cfg->interval_s > 0 ? cfg->interval_s : HB_DEFAULT_INTERVAL_S;
+    hb->log = cfg->log;
+    hb->trust = SL_CLOCK_UNTRUSTED;
+    hb->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)hb);
+    hb->state_dir = cfg->state_dir ? strdup(cfg->state_dir) : NULL;
+    hb->http = sl_http_new(&hb->stop);
+    if ((cfg->state_dir && !hb->state_dir) || !hb->http) {
+        snprintf(err, errlen, hb->http ? "out of memory" : "cannot start libcurl");
+        goto fail;
+    }
+    if (pthread_create(&hb->thread, NULL, hb_main, hb) != 0) {
+        snprintf(err, errlen, "cannot start the heartbeat thread");
+        goto fail;
+    }
+    hb->started = true;
+    return hb;
+fail:
+    hb_free(hb);
+    return NULL;
+}
+
+void sl_heartbeat_set_playing(sl_heartbeat *hb, int64_t content_version, const char *item)
+{
+    if (!hb)
+        return;
+    pthread_mutex_lock(&hb->mu);
+    hb->version = content_version;
+    snprintf(hb->item, sizeof hb->item, "%s", item ? item : "");
+    pthread_mutex_unlock(&hb->mu);
+}
+
+void sl_heartbeat_set_clock_trust(sl_heartbeat *hb, sl_clock_trust trust)
+{
+    if (!hb)
+        return;
+    pthread_mutex_lock(&hb->mu);
+    hb->trust = trust;
+    pthread_mutex_unlock(&hb->mu);
+}
+
+void sl_heartbeat_set_problem(sl_heartbeat *hb, const char *text)
+{
+    if (!hb)
+        return;
+    pthread_mutex_lock(&hb->mu);
+    snprintf(hb->engine_problem, sizeof hb->engine_problem, "%s", text ? text : "");
+    pthread_mutex_unlock(&hb->mu);
+}
+
+bool sl_heartbeat_take_screenshot_request(sl_heartbeat *hb)
+{
+    if (!hb)
+        return false;
+    pthread_mutex_lock(&hb->mu);
+    bool r = hb->shot_requested;
+    hb->shot_requested = false;
+    pthread_mutex_unlock(&hb->mu);
+    return r;
+}
+
+int sl_heartbeat_upload_screenshot(sl_heartbeat *hb, const char *path)
+{
+    if (!hb || !path)
+        return -1;
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    pthread_mutex_lock(&hb->mu);
+    free(hb->shot_path);
+    hb->shot_path = p;
+    pthread_cond_broadcast(&hb->cv);
+    pthread_mutex_unlock(&hb->mu);
+    return 0;
+}
+
+void sl_heartbeat_now(sl_heartbeat *hb)
+{
+    if (!hb)
+        return;
+    pthread_mutex_lock(&hb->mu);
+    hb->now = true;
+    pthread_cond_broadcast(&hb->cv);
+    pthread_mutex_unlock(&hb->mu);
+}
+
+void sl_heartbeat_get_status(sl_heartbeat *hb, sl_heartbeat_status *out)
+{
+    if (!hb) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    pthread_mutex_lock(&hb->mu);
+    *out = hb->st;
+    pthread_mutex_unlock(&hb->mu);
+}
+
+void sl_heartbeat_stop(sl_heartbeat *hb)
+{
+    if (!hb)
+        return;
+    if (hb->started) {
+        pthread_mutex_lock(&hb->mu);
+        atomic_store(&hb->stop, true);
+        pthread_cond_broadcast(&hb->cv);
+        pthread_mutex_unlock(&hb->mu);
+        pthread_join(hb->thread, NULL);
+    }
+    hb_free(hb);
+}

@@ -1,0 +1,72 @@
+/* heartbeat.h — the heartbeat thread: tells the hub every minute what the screen shows; learns the hub's clock; screenshots. */
+#ifndef SL_HEARTBEAT_H
+#define SL_HEARTBEAT_H
+
+#include "content/log.h"
+#include "content/record.h"
+#include "player/device.h"
+#include "player/sync.h"
+#include "player/uploader.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Every interval_s (default 60 s, ±10 % jitter) the thread posts
+ * POST /api/v1/heartbeat with: content_version and current_item (what the
+ * engine said last, through sl_heartbeat_set_playing), uptime_s (monotonic
+ * clock), free_disk_bytes (of the state folder), clock_offset_ms (the hub's
+ * Date header minus the local clock when the reply arrived; Date has 1 s
+ * resolution, so ±1 s), clock_trust (what the engine said last, through
+ * sl_heartbeat_set_clock_trust), player_version, and problems: those of the
+ * sync thread and the uploader (when given) and the engine's own
+ * (sl_heartbeat_set_problem).
+ *
+ * A reply with "screenshot_requested": true sets a flag the engine reads with
+ * sl_heartbeat_take_screenshot_request; the engine writes a PNG (or JPEG) of
+ * the frame shown and hands its path to sl_heartbeat_upload_screenshot,
+ * which returns at once: the thread PUTs it to /api/v1/screenshot.
+ */
+typedef struct {
+    const sl_device *device;   /* required (copied) */
+    const char *state_dir;     /* for free_disk_bytes; may be NULL */
+    sl_sync *sync;             /* may be NULL: its problems and version are reported */
+    sl_uploader *uploader;     /* may be NULL: its problem is reported */
+    double interval_s;         /* 0 = 60 */
+    const sl_log *log;         /* may be NULL */
+} sl_heartbeat_config;
+
+typedef struct {
+    int64_t sent;              /* heartbeats the hub accepted */
+    bool have_clock;           /* a Date header was seen */
+    int64_t clock_offset_ms;   /* hub minus local, at the last reply */
+    int64_t clock_learned_mono_ms; /* monotonic ms when it was learned */
+    int64_t screenshots_uploaded;
+    char problem[256];         /* the heartbeat's own ("" when none) */
+} sl_heartbeat_status;
+
+typedef struct sl_heartbeat sl_heartbeat;
+
+sl_heartbeat *sl_heartbeat_start(const sl_heartbeat_config *cfg, char *err, size_t errlen);
+
+/* What the engine shows now (item id may be NULL). Thread-safe, non-blocking. */
+void sl_heartbeat_set_playing(sl_heartbeat *hb, int64_t content_version, const char *item);
+void sl_heartbeat_set_clock_trust(sl_heartbeat *hb, sl_clock_trust trust);
+/* A problem of the engine's own, reported until cleared with NULL or "". */
+void sl_heartbeat_set_problem(sl_heartbeat *hb, const char *text);
+
+/* True once after the hub asked for a screenshot. */
+bool sl_heartbeat_take_screenshot_request(sl_heartbeat *hb);
+/* Queues a PNG/JPEG file for upload (the path is copied; the file is read by
+ * the thread, and left in place). Non-blocking. Returns 0, or -1 when no
+ * memory (a queued one not yet sent is replaced). */
+int sl_heartbeat_upload_screenshot(sl_heartbeat *hb, const char *path);
+
+/* Sends a heartbeat now. */
+void sl_heartbeat_now(sl_heartbeat *hb);
+
+void sl_heartbeat_get_status(sl_heartbeat *hb, sl_heartbeat_status *out);
+void sl_heartbeat_stop(sl_heartbeat *hb); /* NULL is fine */
+
+#endif

@@ -1,0 +1,226 @@
+/* managed.c — runs a managed screen: first content, manifest swaps, uploads, heartbeats and screenshots. */
+#include "player/managed.h"
+
+#include "content/fsutil.h"
+#include "content/json.h"
+#include "content/manifest.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool sl_managed_wanted(const sl_options *opt, const char *state_dir)
+{
+    char path[1200];
+    snprintf(path, sizeof path, "%s/device.json", state_dir);
+    return opt->hub || opt->enroll_code || sl_fs_is_file(path) ||
+           sl_fs_is_file(opt->enroll_file ? opt->enroll_file : SL_ENROLL_FILE_DEFAULT);
+}
+
+int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_dir, char *err,
+                       size_t errlen)
+{
+    memset(m, 0, sizeof *m);
+    m->opt = opt;
+    sl_log_init(&m->log, "screenlit-player");
+    snprintf(m->state_dir, sizeof m->state_dir, "%s", state_dir);
+    snprintf(m->media_dir, sizeof m->media_dir, "%s/media", state_dir);
+    if (sl_fs_mkdirs(state_dir, err, errlen) != 0)
+        return -1;
+    if (sl_keys_init() != 0) {
+        snprintf(err, errlen, "libsodium could not start");
+        return -1;
+    }
+    for (size_t i = 0; i < opt->n_publisher_keys; i++) {
+        if (sl_keyset_add_b64(&m->keys, opt->publisher_keys[i]) != 0) {
+            snprintf(err, errlen, "publisher-key %zu is not a base64 Ed25519 public key", i + 1);
+            return -1;
+        }
+    }
+    char e2[512];
+    if (opt->enroll_code) {
+        if (!opt->hub) {
+            snprintf(err, errlen, "--enroll needs --hub URL");
+            return -1;
+        }
+        if (sl_device_enroll(opt->hub, opt->enroll_code, state_dir, &m->dev, err, errlen) != 0)
+            return -1;
+        sl_log_info(&m->log, "enrolled as screen %s with %s", m->dev.screen, m->dev.hub);
+    } else {
+        int rc = sl_device_enroll_from_file(opt->enroll_file ? opt->enroll_file : SL_ENROLL_FILE_DEFAULT,
+                                            state_dir, &m->dev, e2, sizeof e2);
+        if (rc == 0)
+            sl_log_info(&m->log, "enrolled from the boot partition as screen %s", m->dev.screen);
+        else if (rc < 0)
+            sl_log_error(&m->log, "enrolment file: %s", e2);
+    }
+    int rc = sl_device_load(state_dir, &m->dev, e2, sizeof e2);
+    if (rc < 0)
+        sl_log_error(&m->log, "%s", e2);
+    m->enrolled = rc == 0;
+    if (m->enrolled && m->keys.n == 0) {
+        snprintf(err, errlen, "no publisher-key is pinned: the screen would refuse every manifest "
+                              "(add 'publisher-key = …' to the config)");
+        return -1;
+    }
+    return 0;
+}
+
+static void addresses(char *buf, size_t len)
+{
+    struct ifaddrs *ifs = NULL;
+    size_t at = 0;
+    buf[0] = '\0';
+    if (getifaddrs(&ifs) == 0) {
+        for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+                continue;
+            char ip[INET_ADDRSTRLEN];
+            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, ip, sizeof ip);
+            if (strcmp(ip, "127.0.0.1") == 0)
+                continue;
+            int w = snprintf(buf + at, len - at, "%s%s", at ? "  " : "", ip);
+            if (w < 0 || (size_t)w >= len - at)
+                break;
+            at += (size_t)w;
+        }
+        freeifaddrs(ifs);
+    }
+    if (!buf[0])
+        snprintf(buf, len, "no network");
+}
+
+/* A one-zone playlist whose fallback says what the screen is waiting for. */
+static sl_playlist *builtin(const char *text)
+{
+    cJSON *root = cJSON_CreateObject();
+    sl_playlist *pl = NULL;
+    if (!root)
+        return NULL;
+    cJSON_AddNumberToObject(root, "format", 1);
+    cJSON_AddStringToObject(root, "name", "screenlit");
+    cJSON_AddStringToObject(root, "timezone", "UTC");
+    cJSON *zones = cJSON_AddArrayToObject(root, "zones");
+    cJSON *z = cJSON_CreateObject();
+    cJSON_AddItemToArray(zones, z);
+    cJSON_AddStringToObject(z, "id", "screen");
+    cJSON_AddNumberToObject(z, "x", 0);
+    cJSON_AddNumberToObject(z, "y", 0);
+    cJSON_AddNumberToObject(z, "w", 100);
+    cJSON_AddNumberToObject(z, "h", 100);
+    cJSON_AddStringToObject(z, "background", "#102030");
+    cJSON_AddArrayToObject(root, "items");
+    cJSON *fb = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "fallback", fb);
+    cJSON_AddStringToObject(fb, "type", "text");
+    cJSON_AddStringToObject(fb, "mode", "static");
+    cJSON_AddStringToObject(fb, "text", text);
+    cJSON_AddNumberToObject(fb, "size", 40);
+    pl = sl_playlist_from_json(root, SL_PL_SOURCE, NULL, NULL);
+    cJSON_Delete(root);
+    return pl;
+}
+
+sl_playlist *sl_managed_initial(sl_managed *m, const char **media_dir)
+{
+    char err[512], ip[200], text[600];
+    *media_dir = NULL;
+    if (m->enrolled) {
+        sl_playlist *pl = sl_sync_load_current(m->state_dir, &m->keys, NULL, err, sizeof err);
+        if (pl) {
+            *media_dir = m->media_dir;
+            m->shown_version = pl->version;
+            return pl;
+        }
+        sl_log_info(&m->log, "no content yet (%s)", err);
+    }
+    addresses(ip, sizeof ip);
+    if (m->enrolled)
+        snprintf(text, sizeof text, "screen %s · waiting for content from %s · %s", m->dev.screen,
+                 m->dev.hub, ip);
+    else
+        snprintf(text, sizeof text, "waiting for enrolment · %s", ip);
+    return builtin(text);
+}
+
+int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen)
+{
+    if (!m->enrolled)
+        return 0;
+    const sl_options *o = m->opt;
+    sl_sync_config sc = {.state_dir = m->state_dir, .device = &m->dev, .pinned = &m->keys,
+                         .media_url = o->media_url, .poll_s = o->poll_s,
+                         .alert_poll_s = o->alert_poll_s, .disk_limit_bytes = o->disk_limit_bytes,
+                         .log = &m->log};
+    m->sync = sl_sync_start(&sc, err, errlen);
+    if (!m->sync)
+        return -1;
+    if (e->journal) {
+        sl_uploader_config uc = {.device = &m->dev, .journal = e->journal, .log = &m->log};
+        m->uploader = sl_uploader_start(&uc, err, errlen);
+        if (!m->uploader)
+            return -1;
+    }
+    sl_heartbeat_config hc = {.device = &m->dev, .state_dir = m->state_dir, .sync = m->sync,
+                              .uploader = m->uploader, .interval_s = o->heartbeat_s, .log = &m->log};
+    m->heartbeat = sl_heartbeat_start(&hc, err, errlen);
+    return m->heartbeat ? 0 : -1;
+}
+
+void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
+{
+    sl_managed *m = ud;
+    int64_t version = 0;
+    char *path = m->sync ? sl_sync_take_ready(m->sync, &version) : NULL;
+    if (path) {
+        char *buf = NULL, err[512];
+        size_t len = 0;
+        sl_playlist *pl = NULL;
+        if (sl_fs_read_file(path, SL_MANIFEST_MAX_BYTES, &buf, &len, err, sizeof err) == 0)
+            pl = sl_mf_open(buf, len, &m->keys, NULL, err, sizeof err);
+        if (pl) {
+            m->shown_version = pl->version;
+            sl_engine_swap(e, pl, m->media_dir, now);
+        } else {
+            sl_log_error(&m->log, "the synced manifest cannot be opened (%s): keeping the current content",
+                         err);
+            sl_heartbeat_set_problem(m->heartbeat, "synced manifest cannot be opened");
+        }
+        free(buf);
+        free(path);
+    }
+    if (m->uploader && e->recorder)
+        sl_uploader_kick(m->uploader);
+    if (m->heartbeat) {
+        const char *item = NULL;
+        if (e->pl && e->pl->n_zones > 0 && e->zones[0].has_cur)
+            item = e->pl->items[e->zones[0].cur.item].id;
+        sl_heartbeat_set_playing(m->heartbeat, m->shown_version, item);
+        sl_heartbeat_set_clock_trust(m->heartbeat, sl_clock_trust_now(&e->clock));
+        if (sl_heartbeat_take_screenshot_request(m->heartbeat)) {
+            char shot[1200], err[512];
+            snprintf(shot, sizeof shot, "%s/screenshot.png", m->state_dir);
+            sl_render_frame(e, now);
+            if (sl_vo_capture_png(&e->vo, shot, err, sizeof err) == 0)
+                sl_heartbeat_upload_screenshot(m->heartbeat, shot);
+            else
+                sl_log_error(&m->log, "screenshot: %s", err);
+        }
+    }
+}
+
+void sl_managed_stop(sl_managed *m)
+{
+    if (!m)
+        return;
+    sl_heartbeat_stop(m->heartbeat);
+    sl_uploader_stop(m->uploader);
+    sl_sync_stop(m->sync);
+    sl_keyset_free(&m->keys);
+    m->heartbeat = NULL;
+    m->uploader = NULL;
+    m->sync = NULL;
+}

@@ -1,0 +1,53 @@
+/* managed.h — a managed screen around the engine: identity, the synced manifest, uploads, heartbeats, screenshots. */
+#ifndef SL_MANAGED_H
+#define SL_MANAGED_H
+
+#include "content/keys.h"
+#include "player/device.h"
+#include "player/engine.h"
+#include "player/heartbeat.h"
+#include "player/options.h"
+#include "player/sync.h"
+#include "player/uploader.h"
+
+#include <stdbool.h>
+
+typedef struct {
+    const sl_options *opt;
+    sl_log log;
+    char state_dir[1024];
+    char media_dir[1100];
+    bool enrolled;
+    sl_device dev;
+    sl_keyset keys;
+    sl_sync *sync;
+    sl_uploader *uploader;
+    sl_heartbeat *heartbeat;
+    int64_t shown_version;
+} sl_managed;
+
+/* Whether these settings make a managed screen (a hub, an enrolment code or
+ * file, or an existing STATE/device.json). */
+bool sl_managed_wanted(const sl_options *opt, const char *state_dir);
+
+/* Enrols when asked (--enroll CODE with --hub, or the boot-partition file),
+ * loads the identity and the pinned keys. Returns 0 (m->enrolled says
+ * whether this screen has an identity) or -1 with err on a hard error. */
+int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_dir, char *err,
+                       size_t errlen);
+
+/* What to show first: the verified current manifest (with *media_dir set),
+ * else a built-in screen saying what the screen waits for. Never NULL unless
+ * out of memory. */
+sl_playlist *sl_managed_initial(sl_managed *m, const char **media_dir);
+
+/* Starts sync, uploader and heartbeat threads (enrolled screens only). */
+int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen);
+
+/* The engine's tick: swaps to a newly synced manifest, reports what plays,
+ * answers screenshot requests. */
+void sl_managed_tick(sl_engine *e, int64_t now, void *ud);
+
+void sl_managed_stop(sl_managed *m); /* NULL is fine */
+
+#endif

@@ -1,0 +1,696 @@
+/* sync.c — the sync thread: polls the hub for the signed manifest, fetches media by SHA-256, switches atomically. */
+#include "player/sync.h"
+
+#include "content/fsutil.h"
+#include "content/manifest.h"
+#include "content/media.h"
+#include "player/hubhttp.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SYNC_CURRENT "current.manifest"
+#define SYNC_MEDIA_DIR "media"
+#define SYNC_DISK_RESERVE_BYTES (32ll * 1024 * 1024) /* left free for the journal and logs */
+#define SYNC_DEFAULT_POLL_S 60.0
+#define SYNC_DEFAULT_ALERT_POLL_S 5.0
+#define SYNC_DEFAULT_BACKOFF_MAX_S 600.0
+
+typedef struct {
+    char sha[SL_SHA256_HEX_LEN + 1];
+    int64_t size;
+} media_ref;
+
+typedef struct {
+    media_ref *v;
+    size_t n;
+    int64_t total;
+} media_set;
+
+struct sl_sync {
+    /* configuration (read-only after start) */
+    char *state_dir, *media_dir, *current_path, *media_base, *zoneinfo_dir;
+    sl_device dev;
+    sl_keyset keys;
+    double poll_s, alert_poll_s, backoff_max_s;
+    int64_t disk_limit;
+    const sl_log *log;
+
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_bool stop;
+
+    /* under mu */
+    bool poll_now;
+    sl_sync_status st;
+    bool ready;         /* a switch not yet taken */
+    int64_t ready_version;
+    bool gc_allowed;    /* the engine has taken the last switch */
+
+    /* sync thread only */
+    sl_http *http;
+    unsigned rng;
+    int failures;
+    int64_t cur_version;
+    media_set cur;
+    char etag[160];     /* ETag of the last manifest handled (taken, pending or refused) */
+    char *pend_env;     /* the manifest being prepared */
+    size_t pend_len;
+    int64_t pend_version;
+    media_set pend;
+    bool gc_wanted;
+};
+
+static void set_problem(sl_sync *s, char *slot, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_problem(sl_sync *s, char *slot, const char *fmt, ...)
+{
+    char buf[SL_SYNC_PROBLEM_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&s->mu);
+    bool changed = strcmp(slot, buf) != 0;
+    memcpy(slot, buf, sizeof buf);
+    pthread_mutex_unlock(&s->mu);
+    if (changed && buf[0])
+        sl_log_warn(s->log, "sync: %s", buf);
+}
+
+static void clear_problem(sl_sync *s, char *slot)
+{
+    pthread_mutex_lock(&s->mu);
+    slot[0] = 0;
+    pthread_mutex_unlock(&s->mu);
+}
+
+static void media_set_free(media_set *m)
+{
+    free(m->v);
+    memset(m, 0, sizeof *m);
+}
+
+static bool media_set_has(const media_set *m, const char *sha)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (!strcmp(m->v[i].sha, sha))
+            return true;
+    return false;
+}
+
+/* The distinct media of a manifest and their total size. */
+static int media_set_of(const sl_playlist *pl, media_set *out)
+{
+    media_set m = {0};
+    m.v = calloc(pl->n_items ? pl->n_items : 1, sizeof *m.v);
+    if (!m.v)
+        return -1;
+    for (size_t i = 0; i < pl->n_items; i++) {
+        const sl_item *it = &pl->items[i];
+        if (!it->sha256 || !sl_media_is_sha256(it->sha256) || media_set_has(&m, it->sha256))
+            continue;
+        memcpy(m.v[m.n].sha, it->sha256, SL_SHA256_HEX_LEN + 1);
+        m.v[m.n].size = it->size_bytes;
+        m.total += it->size_bytes;
+        m.n++;
+    }
+    *out = m;
+    return 0;
+}
+
+char *sl_sync_media_path(const char *state_dir, const char *sha256)
+{
+    size_t n = strlen(state_dir) + strlen(SYNC_MEDIA_DIR) + SL_SHA256_HEX_LEN + 8;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s/%s", state_dir, SYNC_MEDIA_DIR, sha256);
+    return p;
+}
+
+static bool media_present(const char *media_dir, const media_ref *r)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", media_dir, r->sha);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == r->size;
+}
+
+static sl_playlist *open_current(const char *path, const sl_keyset *pinned, const char *zoneinfo_dir, char *err,
+                                 size_t errlen)
+{
+    char *env = NULL, why[256];
+    size_t len = 0;
+    sl_playlist *pl = NULL;
+    if (!sl_fs_is_file(path)) {
+        snprintf(err, errlen, "no %s yet", path);
+        return NULL;
+    }
+    if (sl_fs_read_file(path, SL_MANIFEST_MAX_BYTES, &env, &len, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why);
+        return NULL;
+    }
+    pl = sl_mf_open(env, len, pinned, zoneinfo_dir, why, sizeof why);
+    if (!pl)
+        snprintf(err, errlen, "%s: %s", path, why);
+    free(env);
+    return pl;
+}
+
+sl_playlist *sl_sync_load_current(const char *state_dir, const sl_keyset *pinned, const char *zoneinfo_dir,
+                                  char *err, size_t errlen)
+{
+    char *path = sl_fs_join(state_dir, SYNC_CURRENT), *mdir = sl_fs_join(state_dir, SYNC_MEDIA_DIR);
+    sl_playlist *pl = NULL;
+    media_set m = {0};
+    if (!path || !mdir) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    pl = open_current(path, pinned, zoneinfo_dir, err, errlen);
+    if (!pl)
+        goto out;
+    if (media_set_of(pl, &m) != 0) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < m.n; i++) {
+        if (!media_present(mdir, &m.v[i])) {
+            snprintf(err, errlen, "%s: media %s is missing", path, m.v[i].sha);
+            goto fail;
+        }
+    }
+    goto out;
+fail:
+    sl_playlist_free(pl);
+    pl = NULL;
+out:
+    media_set_free(&m);
+    free(path);
+    free(mdir);
+    return pl;
+}
+
+/* Deletes every file of the media folder that neither the current manifest
+ * nor the one being prepared needs (partial downloads of the latter kept). */
+static void gc_media(sl_sync *s)
+{
+    DIR *d = opendir(s->media_dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    char path[4096];
+    int removed = 0;
+    while ((e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        if (n[0] == '.')
+            continue;
+        char sha[SL_SHA256_HEX_LEN + 1] = "";
+        size_t len = strlen(n);
+        if (len >= SL_SHA256_HEX_LEN) {
+            memcpy(sha, n, SL_SHA256_HEX_LEN);
+            sha[SL_SHA256_HEX_LEN] = 0;
+        }
+        bool whole = len == SL_SHA256_HEX_LEN && sl_media_is_sha256(sha);
+        bool part = len == SL_SHA256_HEX_LEN + 5 && sl_media_is_sha256(sha) && !strcmp(n + SL_SHA256_HEX_LEN, ".part");
+        if (whole && (media_set_has(&s->cur, sha) || media_set_has(&s->pend, sha)))
+            continue;
+        if (part && media_set_has(&s->pend, sha))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", s->media_dir, n);
+        if (unlink(path) == 0)
+            removed++;
+    }
+    closedir(d);
+    if (removed)
+        sl_log_info(s->log, "sync: removed %d media file(s) no longer used", removed);
+}
+
+static void drop_pending(sl_sync *s)
+{
+    free(s->pend_env);
+    s->pend_env = NULL;
+    s->pend_len = 0;
+    s->pend_version = 0;
+    media_set_free(&s->pend);
+    pthread_mutex_lock(&s->mu);
+    s->st.pending_version = 0;
+    s->st.pending_bytes_done = s->st.pending_bytes_total = 0;
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Looks at a manifest the hub served: refuses it, or makes it the pending one. */
+static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
+{
+    char why[256];
+    media_set m = {0};
+    snprintf(s->etag, sizeof s->etag, "%s", etag);
+    sl_playlist *pl = sl_mf_open(env, len, &s->keys, s->zoneinfo_dir, why, sizeof why);
+    if (!pl) {
+        set_problem(s, s->st.refused, "manifest %s refused: %s", etag[0] ? etag : "(no ETag)", why);
+        goto out;
+    }
+    int64_t v = pl->version;
+    if (v == s->cur_version) { /* what we play (e.g. the first poll after a restart) */
+        clear_problem(s, s->st.refused);
+        goto out;
+    }
+    if (v < s->cur_version) {
+        set_problem(s, s->st.refused, "manifest %" PRId64 " refused: its version is not above the current %" PRId64,
+                    v, s->cur_version);
+        goto out;
+    }
+    if (s->pend_env && v == s->pend_version)
+        goto out;
+    if (media_set_of(pl, &m) != 0) {
+        sl_log_error(s->log, "sync: out of memory");
+        goto out;
+    }
+    if (s->disk_limit > 0 && m.total > s->disk_limit) {
+        set_problem(s, s->st.refused,
+                    "manifest %" PRId64 " refused: does not fit: its media need %" PRId64 " bytes, the limit is %" PRId64,
+                    v, m.total, s->disk_limit);
+        goto out;
+    }
+    drop_pending(s);
+    s->pend_env = env;
+    s->pend_len = len;
+    env = NULL;
+    s->pend_version = v;
+    s->pend = m;
+    memset(&m, 0, sizeof m);
+    clear_problem(s, s->st.refused);
+    pthread_mutex_lock(&s->mu);
+    s->st.pending_version = v;
+    s->st.pending_bytes_total = s->pend.total;
+    s->st.pending_bytes_done = 0;
+    pthread_mutex_unlock(&s->mu);
+    sl_log_info(s->log, "sync: manifest %" PRId64 " verified; fetching %zu media file(s), %" PRId64 " bytes", v,
+                s->pend.n, s->pend.total);
+out:
+    media_set_free(&m);
+    sl_playlist_free(pl);
+    free(env);
+}
+
+/* Fsyncs a folder so that a rename in it is durable. */
+static void fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+/* Fetches what the pending manifest lacks and switches when all is there.
+ * Returns 0 when done or waiting for nothing, -1 when a retry later is needed. */
+static int prepare_pending(sl_sync *s)
+{
+    char why[512], part[4096], final[4096], url[SL_HTTP_URL_MAX + 128];
+    int64_t missing = 0, done = 0;
+    if (sl_fs_mkdirs(s->media_dir, why, sizeof why) != 0) {
+        set_problem(s, s->st.disk, "cannot create the media folder: %s", why);
+        return -1;
+    }
+    for (size_t i = 0; i < s->pend.n; i++) {
+        const media_ref *r = &s->pend.v[i];
+        struct stat st;
+        if (media_present(s->media_dir, r)) {
+            done += r->size;
+            continue;
+        }
+        snprintf(part, sizeof part, "%s/%s.part", s->media_dir, r->sha);
+        int64_t have = stat(part, &st) == 0 && st.st_size <= r->size ? st.st_size : 0;
+        missing += r->size - have;
+        done += have;
+    }
+    pthread_mutex_lock(&s->mu);
+    s->st.pending_bytes_done = done;
+    pthread_mutex_unlock(&s->mu);
+    int64_t free_b = sl_fs_free_bytes(s->media_dir);
+    if (free_b >= 0 && missing > free_b - SYNC_DISK_RESERVE_BYTES) {
+        set_problem(s, s->st.disk,
+                    "manifest %" PRId64 " does not fit on disk: needs %" PRId64 " more bytes, %" PRId64 " free", s->pend_version,
+                    missing, free_b);
+        return -1;
+    }
+    for (size_t i = 0; i < s->pend.n; i++) {
+        const media_ref *r = &s->pend.v[i];
+        if (atomic_load(&s->stop))
+            return -1;
+        if (media_present(s->media_dir, r))
+            continue;
+        snprintf(part, sizeof part, "%s/%s.part", s->media_dir, r->sha);
+        snprintf(final, sizeof final, "%s/%s", s->media_dir, r->sha);
+        snprintf(url, sizeof url, "%s/media/%s", s->media_base, r->sha);
+        bool full = false;
+        int64_t fetched = 0;
+        int rc = sl_http_download(s->http, url, part, r->size, &full, &fetched, why, sizeof why);
+        pthread_mutex_lock(&s->mu);
+        s->st.fetched_bytes += fetched;
+        pthread_mutex_unlock(&s->mu);
+        if (rc != 0) {
+            if (full)
+                set_problem(s, s->st.disk, "disk full while fetching manifest %" PRId64 ": %s", s->pend_version, why);
+            else
+                set_problem(s, s->st.media, "media %.12s… of manifest %" PRId64 ": %s", r->sha, s->pend_version, why);
+            return -1;
+        }
+        char got[SL_SHA256_HEX_LEN + 1];
+        int64_t size = -1;
+        if (sl_media_sha256_file(part, got, &size, why, sizeof why) != 0) {
+            set_problem(s, s->st.media, "media %.12s…: cannot hash the download: %s", r->sha, why);
+            unlink(part);
+            return -1;
+        }
+        if (size != r->size || strcmp(got, r->sha) != 0) {
+            set_problem(s, s->st.media,
+                        "media %.12s… of manifest %" PRId64 " refused: the bytes served do not match its SHA-256",
+                        r->sha, s->pend_version);
+            unlink(part);
+            return -1;
+        }
+        if (rename(part, final) != 0) {
+            set_problem(s, s->st.disk, "cannot move %s into place: %s", part, strerror(errno));
+            return -1;
+        }
+        fsync_dir(s->media_dir);
+        done += r->size;
+        pthread_mutex_lock(&s->mu);
+        s->st.pending_bytes_done = done;
+        pthread_mutex_unlock(&s->mu);
+    }
+    /* Every file is there and verified: switch. */
+    if (sl_fs_write_atomic(s->current_path, s->pend_env, s->pend_len, 0644, false, why, sizeof why) != 0) {
+        set_problem(s, s->st.disk, "cannot write %s: %s", s->current_path, why);
+        return -1;
+    }
+    int64_t v = s->pend_version;
+    media_set_free(&s->cur);
+    s->cur = s->pend;
+    memset(&s->pend, 0, sizeof s->pend);
+    s->cur_version = v;
+    drop_pending(s);
+    s->gc_wanted = true;
+    pthread_mutex_lock(&s->mu);
+    s->st.current_version = v;
+    s->st.switches++;
+    s->st.media[0] = s->st.disk[0] = 0;
+    s->ready = true;
+    s->ready_version = v;
+    s->gc_allowed = false;
+    pthread_mutex_unlock(&s->mu);
+    sl_log_info(s->log, "sync: switched to manifest %" PRId64, v);
+    return 0;
+}
+
+/* One poll. Returns 0 when the hub answered as expected, -1 for a retry
+ * with backoff (no answer, 5xx, a failed download). */
+static int sync_cycle(sl_sync *s)
+{
+    char url[SL_HTTP_URL_MAX + 64], why[512];
+    sl_http_reply rep = {0};
+    int rc = -1;
+    snprintf(url, sizeof url, "%s/api/v1/manifest", s->dev.hub);
+    sl_http_req rq = {.method = "GET", .url = url, .token = s->dev.token, .if_none_match = s->etag,
+                      .reply_max = SL_MANIFEST_MAX_BYTES, .timeout_s = 120};
+    int sent = sl_http_send(s->http, &rq, &rep, why, sizeof why);
+    pthread_mutex_lock(&s->mu);
+    s->st.polls++;
+    s->st.hub_answered = sent == 0;
+    if (sent == 0) {
+        s->st.last_answer_mono_ms = sl_http_mono_ms();
+        if (rep.status == 304)
+            s->st.not_modified++;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (sent != 0) {
+        set_problem(s, s->st.hub, "hub not answering: %s", why);
+        goto pending;
+    }
+    if (rep.status == 200) {
+        clear_problem(s, s->st.hub);
+        char *env = rep.body;
+        rep.body = NULL;
+        take_envelope(s, env ? env : strdup(""), rep.len, rep.etag);
+    } else if (rep.status == 304 || rep.status == 404) {
+        clear_problem(s, s->st.hub);
+    } else {
+        sl_http_reply_error(&rep, why, sizeof why);
+        if (rep.status == 401 || rep.status == 403)
+            set_problem(s, s->st.hub, "the hub refused the device token (%s): enrol the screen again", why);
+        else
+            set_problem(s, s->st.hub, "manifest poll answered %s", why);
+        if (rep.status >= 500 || rep.status == 401 || rep.status == 403)
+            goto pending;
+    }
+    rc = 0;
+pending:
+    if (s->pend_env && prepare_pending(s) != 0)
+        rc = -1;
+    sl_http_reply_free(&rep);
+    return rc;
+}
+
+static double jitter(sl_sync *s, double sec)
+{
+    double r = (double)rand_r(&s->rng) / (double)RAND_MAX; /* 0..1 */
+    return sec * (0.9 + 0.2 * r);
+}
+
+static void *sync_main(void *arg)
+{
+    sl_sync *s = arg;
+    while (!atomic_load(&s->stop)) {
+        int rc = sync_cycle(s);
+        bool gc = false;
+        pthread_mutex_lock(&s->mu);
+        gc = s->gc_allowed && s->gc_wanted;
+        pthread_mutex_unlock(&s->mu);
+        if (gc) {
+            gc_media(s);
+            s->gc_wanted = false;
+        }
+        double base = s->poll_s;
+        if (s->alert_poll_s > 0 && s->alert_poll_s < base)
+            base = s->alert_poll_s;
+        double wait = base;
+        if (rc != 0) {
+            s->failures = s->failures < 30 ? s->failures + 1 : 30;
+            wait = base;
+            for (int i = 1; i < s->failures && wait < s->backoff_max_s; i++)
+                wait *= 2;
+            if (wait > s->backoff_max_s)
+                wait = s->backoff_max_s;
+        } else {
+            s->failures = 0;
+        }
+        wait = jitter(s, wait);
+        struct timespec dl;
+        clock_gettime(CLOCK_MONOTONIC, &dl);
+        int64_t ns = (int64_t)(wait * 1e9);
+        dl.tv_sec += (time_t)(ns / 1000000000);
+        dl.tv_nsec += (long)(ns % 1000000000);
+        if (dl.tv_nsec >= 1000000000) {
+            dl.tv_sec++;
+            dl.tv_nsec -= 1000000000;
+        }
+        pthread_mutex_lock(&s->mu);
+        while (!atomic_load(&s->stop) && !s->poll_now && !(s->gc_allowed && s->gc_wanted)) {
+            if (pthread_cond_timedwait(&s->cv, &s->mu, &dl) == ETIMEDOUT)
+                break;
+        }
+        bool gc_only = !s->poll_now && s->gc_allowed && s->gc_wanted;
+        s->poll_now = false;
+        pthread_mutex_unlock(&s->mu);
+        if (gc_only && !atomic_load(&s->stop)) {
+            gc_media(s);
+            s->gc_wanted = false;
+            /* then wait out the rest of the interval */
+            pthread_mutex_lock(&s->mu);
+            while (!atomic_load(&s->stop) && !s->poll_now) {
+                if (pthread_cond_timedwait(&s->cv, &s->mu, &dl) == ETIMEDOUT)
+                    break;
+            }
+            s->poll_now = false;
+            pthread_mutex_unlock(&s->mu);
+        }
+    }
+    return NULL;
+}
+
+static void sync_free(sl_sync *s)
+{
+    if (!s)
+        return;
+    sl_http_free(s->http);
+    free(s->state_dir);
+    free(s->media_dir);
+    free(s->current_path);
+    free(s->media_base);
+    free(s->zoneinfo_dir);
+    free(s->pend_env);
+    media_set_free(&s->pend);
+    media_set_free(&s->cur);
+    sl_keyset_free(&s->keys);
+    memset(&s->dev, 0, sizeof s->dev);
+    pthread_cond_destroy(&s->cv);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
+{
+    char why[256];
+    if (!cfg || !cfg->state_dir || !cfg->device || !cfg->pinned || !cfg->device->hub[0] || !cfg->device->token[0]) {
+        snprintf(err, errlen, "sync needs a state folder, an enrolled device and pinned keys");
+        return NULL;
+    }
+    if (cfg->pinned->n == 0) {
+        snprintf(err, errlen, "no publisher key is pinned (publisher-key = BASE64 in the config): every manifest "
+                              "would be refused");
+        return NULL;
+    }
+    sl_sync *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    atomic_init(&s->stop, false);
+    s->dev = *cfg->device;
+    s->log = cfg->log;
+    s->poll_s = cfg->poll_s > 0 ? cfg->poll_s : SYNC_DEFAULT_POLL_S;
+    s->alert_poll_s = cfg->alert_poll_s < 0 ? SYNC_DEFAULT_ALERT_POLL_S : cfg->alert_poll_s;
+    s->backoff_max_s = cfg->backoff_max_s > 0 ? cfg->backoff_max_s : SYNC_DEFAULT_BACKOFF_MAX_S;
+    s->disk_limit = cfg->disk_limit_bytes;
+    s->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)s);
+    s->state_dir = strdup(cfg->state_dir);
+    s->media_dir = sl_fs_join(cfg->state_dir, SYNC_MEDIA_DIR);
+    s->current_path = sl_fs_join(cfg->state_dir, SYNC_CURRENT);
+    s->media_base = strdup(cfg->media_url ? cfg->media_url : cfg->device->hub);
+    s->zoneinfo_dir = cfg->zoneinfo_dir ? strdup(cfg->zoneinfo_dir) : NULL;
+    if (!s->state_dir || !s->media_dir || !s->current_path || !s->media_base ||
+        (cfg->zoneinfo_dir && !s->zoneinfo_dir)) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    size_t mb = strlen(s->media_base);
+    while (mb > 0 && s->media_base[mb - 1] == '/')
+        s->media_base[--mb] = 0;
+    for (size_t i = 0; i < cfg->pinned->n; i++) {
+        char b64[SL_PUBKEY_B64_MAX];
+        sl_pubkey_to_b64(&cfg->pinned->v[i], b64, sizeof b64);
+        if (sl_keyset_add_b64(&s->keys, b64) != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+    }
+    if (sl_fs_mkdirs(s->media_dir, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why);
+        goto fail;
+    }
+    s->http = sl_http_new(&s->stop);
+    if (!s->http) {
+        snprintf(err, errlen, "cannot start libcurl");
+        goto fail;
+    }
+    sl_playlist *pl = open_current(s->current_path, &s->keys, s->zoneinfo_dir, why, sizeof why);
+    if (pl) {
+        s->cur_version = pl->version;
+        if (media_set_of(pl, &s->cur) != 0) {
+            sl_playlist_free(pl);
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        sl_playlist_free(pl);
+        s->st.current_version = s->cur_version;
+        s->gc_wanted = true; /* the engine plays current.manifest from boot */
+        s->gc_allowed = true;
+    } else if (sl_fs_is_file(s->current_path)) {
+        sl_log_warn(s->log, "sync: the stored manifest is not usable (%s); waiting for the hub", why);
+    }
+    if (pthread_create(&s->thread, NULL, sync_main, s) != 0) {
+        snprintf(err, errlen, "cannot start the sync thread");
+        goto fail;
+    }
+    s->started = true;
+    return s;
+fail:
+    sync_free(s);
+    return NULL;
+}
+
+char *sl_sync_take_ready(sl_sync *s, int64_t *version)
+{
+    char *path = NULL;
+    if (!s)
+        return NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->ready) {
+        path = strdup(s->current_path);
+        if (path) {
+            s->ready = false;
+            s->gc_allowed = true;
+            if (version)
+                *version = s->ready_version;
+            pthread_cond_broadcast(&s->cv);
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+    return path;
+}
+
+void sl_sync_get_status(sl_sync *s, sl_sync_status *out)
+{
+    if (!s) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    pthread_mutex_lock(&s->mu);
+    *out = s->st;
+    pthread_mutex_unlock(&s->mu);
+}
+
+void sl_sync_poll_now(sl_sync *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->mu);
+    s->poll_now = true;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+void sl_sync_stop(sl_sync *s)
+{
+    if (!s)
+        return;
+    if (s->started) {
+        pthread_mutex_lock(&s->mu);
+        atomic_store(&s->stop, true);
+        pthread_cond_broadcast(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+        pthread_join(s->thread, NULL);
+    }
+    sync_free(s);
+}

@@ -1,0 +1,397 @@
+/* uploader.c — the uploader thread: sends journal records to the hub in batches; a record leaves only once acked. */
+#include "player/uploader.h"
+
+#include "content/json.h"
+#include "player/hubhttp.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UP_BATCH_DEFAULT 500
+#define UP_BATCH_MAX 1000
+#define UP_REPLY_MAX (64u * 1024u)
+
+struct sl_uploader {
+    sl_device dev;
+    sl_journal *j;
+    size_t batch;
+    double idle_s, backoff_max_s;
+    const sl_log *log;
+
+    pthread_t thread;
+    bool started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    atomic_bool stop;
+    bool kicked;             /* under mu */
+    sl_uploader_status st;   /* under mu */
+
+    /* thread only */
+    sl_http *http;
+    sl_play_record *recs;
+    unsigned rng;
+    int failures;
+    bool greeted;            /* the empty first batch was answered */
+};
+
+static void set_status_problem(sl_uploader *u, const char *text)
+{
+    pthread_mutex_lock(&u->mu);
+    bool changed = strcmp(u->st.problem, text) != 0;
+    snprintf(u->st.problem, sizeof u->st.problem, "%s", text);
+    pthread_mutex_unlock(&u->mu);
+    if (changed && text[0])
+        sl_log_warn(u->log, "uploader: %s", text);
+}
+
+static cJSON *record_json(const sl_play_record *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    bool ok = cJSON_AddNumberToObject(o, "seq", (double)r->seq) && cJSON_AddStringToObject(o, "item", r->item) &&
+              cJSON_AddStringToObject(o, "media_sha256", r->media_sha256) &&
+              cJSON_AddNumberToObject(o, "manifest_version", (double)r->manifest_version) &&
+              cJSON_AddStringToObject(o, "zone", r->zone) &&
+              cJSON_AddNumberToObject(o, "start_ms", (double)r->start_ms) &&
+              cJSON_AddStringToObject(o, "clock_trust", sl_clock_trust_name(r->clock_trust)) &&
+              cJSON_AddNumberToObject(o, "duration_ms", (double)r->duration_ms) &&
+              cJSON_AddStringToObject(o, "outcome", sl_outcome_name(r->outcome)) &&
+              cJSON_AddStringToObject(o, "reason", r->reason);
+    if (ok && r->mono_start_ms >= 0)
+        ok = cJSON_AddNumberToObject(o, "mono_start_ms", (double)r->mono_start_ms) != NULL;
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Posts n records (n may be 0). Returns 0 with the hub's answer, 1 when the
+ * hub refused the batch (4xx: problem set), -1 when it did not answer or
+ * answered 5xx. */
+static int post_batch(sl_uploader *u, const sl_play_record *recs, size_t n, int64_t *acked, int64_t *stored,
+                      int64_t *dups)
+{
+    int rc = -1;
+    char url[SL_HTTP_URL_MAX + 64], err[512], msg[600];
+    char *text = NULL;
+    cJSON *body = cJSON_CreateObject(), *list = cJSON_CreateArray(), *in = NULL;
+    sl_http_reply rep = {0};
+    if (!body || !list) {
+        cJSON_Delete(list);
+        snprintf(msg, sizeof msg, "out of memory");
+        set_status_problem(u, msg);
+        goto out;
+    }
+    cJSON_AddItemToObject(body, "records", list);
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = record_json(&recs[i]);
+        if (!o) {
+            set_status_problem(u, "out of memory");
+            goto out;
+        }
+        cJSON_AddItemToArray(list, o);
+    }
+    text = cJSON_PrintUnformatted(body);
+    if (!text) {
+        set_status_problem(u, "out of memory");
+        goto out;
+    }
+    snprintf(url, sizeof url, "%s/api/v1/plays", u->dev.hub);
+    sl_http_req rq = {.method = "POST", .url = url, .token = u->dev.token, .content_type = "application/json",
+                      .body = text, .body_len = strlen(text), .reply_max = UP_REPLY_MAX, .timeout_s = 120};
+    int sent = sl_http_send(u->http, &rq, &rep, err, sizeof err);
+    pthread_mutex_lock(&u->mu);
+    u->st.hub_answered = sent == 0;
+    pthread_mutex_unlock(&u->mu);
+    if (sent != 0) {
+        snprintf(msg, sizeof msg, "hub not answering: %s", err);
+        set_status_problem(u, msg);
+        goto out;
+    }
+    if (rep.status != 200) {
+        sl_http_reply_error(&rep, err, sizeof err);
+        snprintf(msg, sizeof msg, "the hub refused a batch of %zu play records (%s); they are kept", n, err);
+        set_status_problem(u, msg);
+        rc = rep.status >= 500 ? -1 : 1;
+        goto out;
+    }
+    in = sl_json_parse(rep.body ? rep.body : "", rep.len, NULL, err, sizeof err);
+    const cJSON *a = in ? cJSON_GetObjectItemCaseSensitive(in, "acked_seq") : NULL;
+    const cJSON *s = in ? cJSON_GetObjectItemCaseSensitive(in, "stored") : NULL;
+    const cJSON *d = in ? cJSON_GetObjectItemCaseSensitive(in, "duplicates") : NULL;
+    if (!cJSON_IsNumber(a) || a->valuedouble < 0 || a->valuedouble > 9007199254740992.0 ||
+        a->valuedouble != floor(a->valuedouble)) {
+        snprintf(msg, sizeof msg, "the hub's reply to a batch has no valid acked_seq");
+        set_status_problem(u, msg);
+        rc = 1;
+        goto out;
+    }
+    *acked = (int64_t)a->valuedouble;
+    *stored = cJSON_IsNumber(s) ? (int64_t)s->valuedouble : 0;
+    *dups = cJSON_IsNumber(d) ? (int64_t)d->valuedouble : 0;
+    rc = 0;
+out:
+    sl_http_reply_free(&rep);
+    cJSON_Delete(in);
+    cJSON_Delete(body);
+    free(text);
+    return rc;
+}
+
+/* The hub holds every seq up to `acked`. Acknowledges them, or, when the
+ * journal never reached that seq (it was started over), renumbers first.
+ * Returns 0 or -1 (journal error: problem set). */
+static int apply_acked(sl_uploader *u, int64_t acked)
+{
+    char msg[512];
+    int64_t last = sl_journal_last_seq(u->j);
+    if (last < 0)
+        goto jerr;
+    if (acked > last) {
+        sl_log_warn(u->log,
+                    "uploader: the hub holds plays up to seq %" PRId64 " but this journal only reached %" PRId64
+                    ": it was started over; renumbering its records above %" PRId64,
+                    acked, last, acked);
+        if (sl_journal_raise_seq(u->j, acked) != 0)
+            goto jerr;
+        /* Re-append every pending record the hub would take for a duplicate. */
+        int64_t old_max = 0, moved = 0;
+        for (;;) {
+            size_t n = 0;
+            if (sl_journal_pending(u->j, u->recs, u->batch, &n) != 0)
+                goto jerr;
+            size_t k = 0;
+            while (k < n && u->recs[k].seq <= acked && u->recs[k].seq > old_max)
+                k++;
+            if (k == 0)
+                break;
+            for (size_t i = 0; i < k; i++) {
+                sl_play_record copy = u->recs[i];
+                char err[256];
+                if (sl_journal_append(u->j, &copy, err, sizeof err) != 0) {
+                    snprintf(msg, sizeof msg, "cannot renumber play records: %s", err);
+                    set_status_problem(u, msg);
+                    return -1;
+                }
+                old_max = u->recs[i].seq;
+                moved++;
+            }
+            /* The copies are durable: the old ones may go (the hub holds those seqs). */
+            if (sl_journal_ack(u->j, old_max) != 0)
+                goto jerr;
+        }
+        pthread_mutex_lock(&u->mu);
+        u->st.renumbered += moved;
+        pthread_mutex_unlock(&u->mu);
+        return 0;
+    }
+    if (acked > 0 && sl_journal_ack(u->j, acked) != 0)
+        goto jerr;
+    return 0;
+jerr:
+    snprintf(msg, sizeof msg, "journal: %s", sl_journal_errmsg(u->j));
+    set_status_problem(u, msg);
+    return -1;
+}
+
+/* One step. Returns 1 when there is more to send now, 0 when idle, -1 for
+ * a retry with backoff, -2 for a retry with the longest backoff. */
+static int upload_step(sl_uploader *u)
+{
+    int64_t acked = 0, stored = 0, dups = 0;
+    size_t n = 0;
+    if (!u->greeted) {
+        int rc = post_batch(u, NULL, 0, &acked, &stored, &dups);
+        if (rc != 0)
+            return rc < 0 ? -1 : -2;
+        pthread_mutex_lock(&u->mu);
+        u->st.hub_acked_seq = acked;
+        pthread_mutex_unlock(&u->mu);
+        if (apply_acked(u, acked) != 0)
+            return -1;
+        u->greeted = true;
+    }
+    if (sl_journal_pending(u->j, u->recs, u->batch, &n) != 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "journal: %s", sl_journal_errmsg(u->j));
+        set_status_problem(u, msg);
+        return -1;
+    }
+    int64_t left = sl_journal_pending_count(u->j);
+    pthread_mutex_lock(&u->mu);
+    u->st.pending = left >= 0 ? left : u->st.pending;
+    pthread_mutex_unlock(&u->mu);
+    if (n == 0) {
+        set_status_problem(u, "");
+        return 0;
+    }
+    int rc = post_batch(u, u->recs, n, &acked, &stored, &dups);
+    if (rc != 0)
+        return rc < 0 ? -1 : -2;
+    pthread_mutex_lock(&u->mu);
+    u->st.hub_acked_seq = acked;
+    u->st.uploaded += stored;
+    u->st.duplicates += dups;
+    pthread_mutex_unlock(&u->mu);
+    if (apply_acked(u, acked) != 0)
+        return -1;
+    if (acked < u->recs[n - 1].seq && acked < sl_journal_last_seq(u->j)) {
+        char msg[300];
+        snprintf(msg, sizeof msg,
+                 "the hub acknowledges plays only up to seq %" PRId64 " (it lacks an earlier one); seq %" PRId64
+                 " onwards are kept and resent",
+                 acked, u->recs[0].seq);
+        set_status_problem(u, msg);
+        return -2;
+    }
+    set_status_problem(u, "");
+    return 1;
+}
+
+static void *uploader_main(void *arg)
+{
+    sl_uploader *u = arg;
+    while (!atomic_load(&u->stop)) {
+        int rc = upload_step(u);
+        double wait = 0;
+        if (rc == 1) {
+            u->failures = 0;
+            continue;
+        }
+        if (rc == 0) {
+            u->failures = 0;
+            wait = u->idle_s;
+        } else if (rc == -2) {
+            wait = u->backoff_max_s;
+        } else {
+            u->failures = u->failures < 30 ? u->failures + 1 : 30;
+            wait = 1.0;
+            for (int i = 1; i < u->failures && wait < u->backoff_max_s; i++)
+                wait *= 2;
+            if (wait > u->backoff_max_s)
+                wait = u->backoff_max_s;
+            wait *= 0.9 + 0.2 * (double)rand_r(&u->rng) / (double)RAND_MAX;
+        }
+        struct timespec dl;
+        clock_gettime(CLOCK_MONOTONIC, &dl);
+        int64_t ns = (int64_t)(wait * 1e9);
+        dl.tv_sec += (time_t)(ns / 1000000000);
+        dl.tv_nsec += (long)(ns % 1000000000);
+        if (dl.tv_nsec >= 1000000000) {
+            dl.tv_sec++;
+            dl.tv_nsec -= 1000000000;
+        }
+        pthread_mutex_lock(&u->mu);
+        /* A kick ends an idle wait at once; it shortens a backoff only when the hub answered last. */
+        while (!atomic_load(&u->stop) && !(u->kicked && (rc == 0 || u->st.hub_answered))) {
+            if (pthread_cond_timedwait(&u->cv, &u->mu, &dl) == ETIMEDOUT)
+                break;
+        }
+        u->kicked = false;
+        pthread_mutex_unlock(&u->mu);
+    }
+    return NULL;
+}
+
+static void uploader_free(sl_uploader *u)
+{
+    if (!u)
+        return;
+    sl_http_free(u->http);
+    free(u->recs);
+    memset(&u->dev, 0, sizeof u->dev);
+    pthread_cond_destroy(&u->cv);
+    pthread_mutex_destroy(&u->mu);
+    free(u);
+}
+
+sl_uploader *sl_uploader_start(const sl_uploader_config *cfg, char *err, size_t errlen)
+{
+    if (!cfg || !cfg->device || !cfg->journal || !cfg->device->hub[0] || !cfg->device->token[0]) {
+        snprintf(err, errlen, "the uploader needs an enrolled device and a journal");
+        return NULL;
+    }
+    sl_uploader *u = calloc(1, sizeof *u);
+    if (!u) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&u->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&u->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    atomic_init(&u->stop, false);
+    u->dev = *cfg->device;
+    u->j = cfg->journal;
+    u->batch = cfg->batch ? cfg->batch : UP_BATCH_DEFAULT;
+    if (u->batch > UP_BATCH_MAX)
+        u->batch = UP_BATCH_MAX;
+    u->idle_s = cfg->idle_s > 0 ? cfg->idle_s : 5.0;
+    u->backoff_max_s = cfg->backoff_max_s > 0 ? cfg->backoff_max_s : 600.0;
+    u->log = cfg->log;
+    u->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)u);
+    u->st.hub_acked_seq = -1;
+    u->recs = calloc(u->batch, sizeof *u->recs);
+    u->http = sl_http_new(&u->stop);
+    if (!u->recs || !u->http) {
+        snprintf(err, errlen, !u->recs ? "out of memory" : "cannot start libcurl");
+        goto fail;
+    }
+    if (pthread_create(&u->thread, NULL, uploader_main, u) != 0) {
+        snprintf(err, errlen, "cannot start the uploader thread");
+        goto fail;
+    }
+    u->started = true;
+    return u;
+fail:
+    uploader_free(u);
+    return NULL;
+}
+
+void sl_uploader_kick(sl_uploader *u)
+{
+    if (!u)
+        return;
+    pthread_mutex_lock(&u->mu);
+    u->kicked = true;
+    pthread_cond_broadcast(&u->cv);
+    pthread_mutex_unlock(&u->mu);
+}
+
+void sl_uploader_get_status(sl_uploader *u, sl_uploader_status *out)
+{
+    if (!u) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
+    pthread_mutex_lock(&u->mu);
+    *out = u->st;
+    pthread_mutex_unlock(&u->mu);
+}
+
+void sl_uploader_stop(sl_uploader *u)
+{
+    if (!u)
+        return;
+    if (u->started) {
+        pthread_mutex_lock(&u->mu);
+        atomic_store(&u->stop, true);
+        pthread_cond_broadcast(&u->cv);
+        pthread_mutex_unlock(&u->mu);
+        pthread_join(u->thread, NULL);
+    }
+    uploader_free(u);
+}

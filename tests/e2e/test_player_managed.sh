@@ -1,0 +1,57 @@
+#!/bin/sh
+# test_player_managed.sh — a managed screen end to end: enrol with a one-time code, sync the signed manifest, play it, upload plays exactly once.
+. "$(dirname "$0")/lib.sh"
+
+sample_copy "$T/s"
+"$SCREENLIT" keygen --out "$T/keys" >/dev/null
+"$SCREENLIT" keygen --out "$T/other" >/dev/null
+mkdir -p "$T/hub"
+"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
+ADMIN=$(new_token admin)
+PUB=$(new_token publisher)
+start_hub "$T/hub"
+printf '\357\273\277id,name,site,region,unit_type,tags,channel,hours,timezone\nlobby-1,大堂一号,城关支行,城关镇,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' >"$T/inv.csv"
+expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
+expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
+expect_rc 0 "$SCREENLIT" enroll-code lobby-1 --hub "$URL" --token "$ADMIN" --json
+CODE=$(jq -r .code "$T/out")
+KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+OTHER=$(cut -d' ' -f2 "$T/other/publisher.pub")
+
+# A screen that pins the wrong key refuses the hub's manifest and keeps waiting (never black).
+expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$OTHER" --state-dir "$T/wrong" \
+    --output null --size 480x270 --run 4 --poll 1 --clock from:2026-11-25T09:00:00+08:00
+expect_in "$T/err" "enrolled as screen lobby-1"
+expect_in "$T/err" "not pinned"
+expect_not_in "$T/err" "switching to bank-lobby"
+expect_in "$T/out" "frames with a black zone 0"
+[ "$(stat -c %a "$T/wrong/device.json")" = 600 ] && ok || fail "device.json is not mode 0600"
+
+# Enrol again (a new code) with the right key: the screen syncs, verifies and plays the campaign.
+expect_rc 0 "$SCREENLIT" enroll-code lobby-1 --hub "$URL" --token "$ADMIN" --json
+CODE=$(jq -r .code "$T/out")
+expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
+    --output null --size 480x270 --run 6 --poll 1 --clock from:2026-11-25T09:00:00+08:00
+expect_in "$T/err" "switching to bank-lobby version 1"
+expect_in "$T/out" "frames with a black zone 0"
+[ -f "$T/st/current.manifest" ] && ok || fail "no current.manifest kept"
+for sha in $(jq -r '.payload | fromjson | .items[] | select(.sha256) | .sha256' "$T/st/current.manifest"); do
+    got=$(sha256sum "$T/st/media/$sha" | cut -d' ' -f1)
+    [ "$got" = "$sha" ] && ok || fail "media $sha missing or wrong in the cache"
+done
+
+# A restart plays the cached manifest at once (no hub needed for that), then uploads what is pending.
+expect_rc 0 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" \
+    --output null --size 480x270 --run 4 --poll 1 --clock from:2026-11-25T09:00:10+08:00
+expect_not_in "$T/err" "waiting for content"
+expect_in "$T/out" "poster-app"
+# Every play of the first run reached the hub exactly once (the second run's last plays are still pending).
+first_run=$(sqlite3 "$T/st/journal.db" "SELECT COUNT(*) FROM plays WHERE start_ms < 1795568410000")
+hub_n=$(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/plays?screen=lobby-1&limit=1000" | jq '.records | length')
+hub_first=$(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/plays?screen=lobby-1&limit=1000" | jq '[.records[] | select(.start_ms < 1795568410000)] | length')
+[ "$first_run" = 0 ] && ok || fail "$first_run plays of the first run are still in the journal"
+[ "${hub_first:-0}" -ge 2 ] && ok || fail "the hub holds only ${hub_first:-0} plays of the first run"
+dups=$(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/plays?screen=lobby-1&limit=1000" | jq '[.records[].seq] | length - (unique | length)')
+[ "$dups" = 0 ] && ok || fail "$dups duplicate records at the hub"
+echo "hub holds $hub_n records" >&2
+finish
