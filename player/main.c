@@ -1,6 +1,7 @@
 /* main.c — screenlit-player: reads its settings, plays, and prints the plays per item on exit. */
 #include "content/lint.h"
 #include "player/engine.h"
+#include "player/hubhttp.h"
 #include "player/managed.h"
 #include "player/options.h"
 
@@ -76,6 +77,10 @@ int main(int argc, char **argv)
         sl_engine_default_state_dir(state, sizeof state);
     managed_on = sl_managed_wanted(&opt, state) && (opt.hub || opt.enroll_code || !opt.playlist);
     if (managed_on) {
+        if (sl_http_global_init() != 0) {
+            fprintf(stderr, "screenlit-player: libcurl could not start\n");
+            goto out_options;
+        }
         /* A managed screen: the hub's signed content, or a screen that says what it waits for. */
         if (sl_managed_prepare(&m, &opt, state, err, sizeof err) != 0) {
             fprintf(stderr, "screenlit-player: %s\n", err);

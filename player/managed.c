@@ -3,7 +3,6 @@
 
 #include "content/fsutil.h"
 #include "content/json.h"
-#include "content/manifest.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
@@ -174,23 +173,11 @@ void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
 {
     sl_managed *m = ud;
     int64_t version = 0;
-    char *path = m->sync ? sl_sync_take_ready(m->sync, &version) : NULL;
-    if (path) {
-        char *buf = NULL, err[512];
-        size_t len = 0;
-        sl_playlist *pl = NULL;
-        if (sl_fs_read_file(path, SL_MANIFEST_MAX_BYTES, &buf, &len, err, sizeof err) == 0)
-            pl = sl_mf_open(buf, len, &m->keys, NULL, err, sizeof err);
-        if (pl) {
-            m->shown_version = pl->version;
-            sl_engine_swap(e, pl, m->media_dir, now);
-        } else {
-            sl_log_error(&m->log, "the synced manifest cannot be opened (%s): keeping the current content",
-                         err);
-            sl_heartbeat_set_problem(m->heartbeat, "synced manifest cannot be opened");
-        }
-        free(buf);
-        free(path);
+    /* Verified and parsed on the sync thread: the render thread only swaps. */
+    sl_playlist *pl = m->sync ? sl_sync_take_ready_playlist(m->sync, &version) : NULL;
+    if (pl) {
+        m->shown_version = pl->version;
+        sl_engine_swap(e, pl, m->media_dir, now);
     }
     if (m->uploader && e->recorder)
         sl_uploader_kick(m->uploader);

@@ -58,6 +58,7 @@ struct sl_sync {
     sl_sync_status st;
     bool ready;         /* a switch not yet taken */
     int64_t ready_version;
+    sl_playlist *ready_pl; /* the switched-to manifest, parsed; NULL once taken */
     bool gc_allowed;    /* the engine has taken the last switch */
 
     /* sync thread only */
@@ -70,6 +71,7 @@ struct sl_sync {
     char *pend_env;     /* the manifest being prepared */
     size_t pend_len;
     int64_t pend_version;
+    sl_playlist *pend_pl;
     media_set pend;
     bool gc_wanted;
 };
@@ -245,6 +247,8 @@ static void drop_pending(sl_sync *s)
     s->pend_env = NULL;
     s->pend_len = 0;
     s->pend_version = 0;
+    sl_playlist_free(s->pend_pl);
+    s->pend_pl = NULL;
     media_set_free(&s->pend);
     pthread_mutex_lock(&s->mu);
     s->st.pending_version = 0;
@@ -290,6 +294,8 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
     s->pend_len = len;
     env = NULL;
     s->pend_version = v;
+    s->pend_pl = pl;
+    pl = NULL;
     s->pend = m;
     memset(&m, 0, sizeof m);
     clear_problem(s, s->st.refused);
@@ -400,6 +406,8 @@ static int prepare_pending(sl_sync *s)
         return -1;
     }
     int64_t v = s->pend_version;
+    sl_playlist *ready_pl = s->pend_pl;
+    s->pend_pl = NULL;
     media_set_free(&s->cur);
     s->cur = s->pend;
     memset(&s->pend, 0, sizeof s->pend);
@@ -412,6 +420,8 @@ static int prepare_pending(sl_sync *s)
     s->st.media[0] = s->st.disk[0] = 0;
     s->ready = true;
     s->ready_version = v;
+    sl_playlist_free(s->ready_pl);
+    s->ready_pl = ready_pl;
     s->gc_allowed = false;
     pthread_mutex_unlock(&s->mu);
     sl_log_info(s->log, "sync: switched to manifest %" PRId64, v);
@@ -444,9 +454,13 @@ static int sync_cycle(sl_sync *s)
     }
     if (rep.status == 200) {
         clear_problem(s, s->st.hub);
-        char *env = rep.body;
-        rep.body = NULL;
-        take_envelope(s, env ? env : strdup(""), rep.len, rep.etag);
+        if (!rep.body || rep.len == 0) {
+            set_problem(s, s->st.refused, "manifest %s refused: the hub sent an empty body", rep.etag);
+        } else {
+            char *env = rep.body;
+            rep.body = NULL;
+            take_envelope(s, env, rep.len, rep.etag); /* takes env */
+        }
     } else if (rep.status == 304 || rep.status == 404) {
         clear_problem(s, s->st.hub);
     } else {
@@ -544,6 +558,8 @@ static void sync_free(sl_sync *s)
     free(s->media_base);
     free(s->zoneinfo_dir);
     free(s->pend_env);
+    sl_playlist_free(s->pend_pl);
+    sl_playlist_free(s->ready_pl);
     media_set_free(&s->pend);
     media_set_free(&s->cur);
     sl_keyset_free(&s->keys);
@@ -650,6 +666,8 @@ char *sl_sync_take_ready(sl_sync *s, int64_t *version)
         path = strdup(s->current_path);
         if (path) {
             s->ready = false;
+            sl_playlist_free(s->ready_pl);
+            s->ready_pl = NULL;
             s->gc_allowed = true;
             if (version)
                 *version = s->ready_version;
@@ -658,6 +676,25 @@ char *sl_sync_take_ready(sl_sync *s, int64_t *version)
     }
     pthread_mutex_unlock(&s->mu);
     return path;
+}
+
+sl_playlist *sl_sync_take_ready_playlist(sl_sync *s, int64_t *version)
+{
+    sl_playlist *pl = NULL;
+    if (!s)
+        return NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->ready && s->ready_pl) {
+        pl = s->ready_pl;
+        s->ready_pl = NULL;
+        s->ready = false;
+        s->gc_allowed = true;
+        if (version)
+            *version = s->ready_version;
+        pthread_cond_broadcast(&s->cv);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return pl;
 }
 
 void sl_sync_get_status(sl_sync *s, sl_sync_status *out)

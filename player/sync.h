@@ -98,6 +98,13 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen);
  * thread to delete the media of the previous manifest. */
 char *sl_sync_take_ready(sl_sync *s, int64_t *version);
 
+/* Like sl_sync_take_ready, but hands over the manifest already verified and
+ * parsed by the sync thread (the caller frees it with sl_playlist_free), so
+ * that the render thread neither reads the file nor checks the signature.
+ * Media paths: sl_sync_media_path(state_dir, item->sha256). NULL when no new
+ * switch (or out of memory: then the path form still works). */
+sl_playlist *sl_sync_take_ready_playlist(sl_sync *s, int64_t *version);
+
 /* Copies the current status. */
 void sl_sync_get_status(sl_sync *s, sl_sync_status *out);
 

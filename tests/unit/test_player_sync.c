@@ -489,9 +489,20 @@ static void test_sync_switch_and_cleanup(void **state)
     char k1[300];
     snprintf(k1, sizeof k1, "%s/keys", f->T);
     assert_int_equal(publish(f, a, k1), 0);
-    int64_t v = wait_ready(s, WAIT_S, &path);
+    /* The parsed form, for the render thread. */
+    sl_playlist *pl = NULL;
+    int64_t v = -1;
+    double t1 = now_s();
+    while (!pl && now_s() - t1 < WAIT_S) {
+        pl = sl_sync_take_ready_playlist(s, &v);
+        sleep_ms(20);
+    }
+    assert_non_null(pl);
     assert_int_equal(v, 2);
-    free(path);
+    assert_int_equal(pl->version, 2);
+    assert_null(sl_sync_take_ready(s, NULL)); /* taken once */
+    sl_playlist_free(pl);
+    (void)path;
     check_store(f, f->state);
     /* Taken: the unused file goes at the next round. */
     double t0 = now_s();
