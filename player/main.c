@@ -116,6 +116,11 @@ int main(int argc, char **argv)
     }
     if (sl_engine_run(&e) != 0)
         goto out;
+    if (managed_on) {
+        /* The last plays are in the journal; give the uploader a moment to send them. */
+        sl_recorder_flush(e.recorder);
+        sl_managed_drain(&m, 3000);
+    }
     printf("plays per item (this run):\n");
     printf("  %-24s %-10s %7s %10s\n", "item", "zone", "plays", "seconds");
     for (size_t i = 0; i < e.pl->n_items; i++) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 bool sl_managed_wanted(const sl_options *opt, const char *state_dir)
 {
@@ -189,13 +190,30 @@ void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
         sl_heartbeat_set_clock_trust(m->heartbeat, sl_clock_trust_now(&e->clock));
         if (sl_heartbeat_take_screenshot_request(m->heartbeat)) {
             char shot[1200], err[512];
-            snprintf(shot, sizeof shot, "%s/screenshot.png", m->state_dir);
+            /* Two names in turn: the heartbeat thread may still be sending the previous one. */
+            snprintf(shot, sizeof shot, "%s/screenshot-%d.png", m->state_dir, m->shot_turn);
+            m->shot_turn ^= 1;
             sl_render_frame(e, now);
             if (sl_vo_capture_png(&e->vo, shot, err, sizeof err) == 0)
                 sl_heartbeat_upload_screenshot(m->heartbeat, shot);
             else
                 sl_log_error(&m->log, "screenshot: %s", err);
         }
+    }
+}
+
+void sl_managed_drain(sl_managed *m, int timeout_ms)
+{
+    if (!m || !m->uploader)
+        return;
+    for (int waited = 0; waited < timeout_ms; waited += 100) {
+        sl_uploader_kick(m->uploader);
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+        sl_uploader_status st;
+        sl_uploader_get_status(m->uploader, &st);
+        if (st.pending == 0 && st.hub_answered)
+            return;
     }
 }
 

@@ -24,6 +24,7 @@ typedef struct {
     sl_uploader *uploader;
     sl_heartbeat *heartbeat;
     int64_t shown_version;
+    int shot_turn; /* which of the two screenshot files to write next */
 } sl_managed;
 
 /* Whether these settings make a managed screen (a hub, an enrolment code or
@@ -47,6 +48,10 @@ int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen);
 /* The engine's tick: swaps to a newly synced manifest, reports what plays,
  * answers screenshot requests. */
 void sl_managed_tick(sl_engine *e, int64_t now, void *ud);
+
+/* At exit: lets the uploader send what the journal holds, for at most
+ * timeout_ms (what is not sent stays in the journal for the next start). */
+void sl_managed_drain(sl_managed *m, int timeout_ms);
 
 void sl_managed_stop(sl_managed *m); /* NULL is fine */
 

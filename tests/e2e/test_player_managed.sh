@@ -47,11 +47,20 @@ expect_not_in "$T/err" "waiting for content"
 expect_in "$T/out" "poster-app"
 # Every play of the first run reached the hub exactly once (the second run's last plays are still pending).
 first_run=$(sqlite3 "$T/st/journal.db" "SELECT COUNT(*) FROM plays WHERE start_ms < 1795568410000")
+sleep 0.5
 hub_n=$(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/plays?screen=lobby-1&limit=1000" | jq '.records | length')
 hub_first=$(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/plays?screen=lobby-1&limit=1000" | jq '[.records[] | select(.start_ms < 1795568410000)] | length')
 [ "$first_run" = 0 ] && ok || fail "$first_run plays of the first run are still in the journal"
 [ "${hub_first:-0}" -ge 2 ] && ok || fail "the hub holds only ${hub_first:-0} plays of the first run"
 dups=$(curl -s -H "Authorization: Bearer $ADMIN" "$URL/api/v1/plays?screen=lobby-1&limit=1000" | jq '[.records[].seq] | length - (unique | length)')
 [ "$dups" = 0 ] && ok || fail "$dups duplicate records at the hub"
+# On exit the player sent its last plays too: the journal is empty and the hub holds every play.
+left=$(sqlite3 "$T/st/journal.db" "SELECT COUNT(*) FROM plays")
+[ "$left" = 0 ] && ok || fail "$left plays still in the journal after a clean exit"
+# Both installs of lobby-1 (the refused-key one, then the good one, each with its own
+# journal) count: the second journal's seqs were renumbered above the hub's, nothing lost.
+total=$(( $(sqlite3 "$T/st/journal.db" "SELECT SUM(plays) FROM item_totals") + \
+          $(sqlite3 "$T/wrong/journal.db" "SELECT SUM(plays) FROM item_totals") ))
+[ "$hub_n" = "$total" ] && ok || fail "the hub holds $hub_n records, the screen played $total"
 echo "hub holds $hub_n records" >&2
 finish
