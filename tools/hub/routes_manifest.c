@@ -125,24 +125,18 @@ enum MHD_Result sl_h_channels(sl_hub *hub, sl_req *r)
     return sl_reply_json(r, 200, o);
 }
 
+/* A screen's manifest: 304 from what the token lookup read (no further store call), else the envelope. */
 enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r)
 {
     char err[256], etag[SL_HUB_ID_MAX + 32];
-    sl_hub_screen screen;
-    int64_t version = 0;
-    sl_st_rc rc = hub->store->ops->screen_get(hub->store, r->who.subject, &screen, err, sizeof err);
-    if (rc == SL_ST_NOT_FOUND)
-        return sl_reply_error(r, 404, NULL, "screen %s is not in the inventory", r->who.subject);
-    if (rc != SL_ST_OK)
-        return sl_reply_store_error(hub, r, err);
-    if (!screen.channel[0])
-        return sl_reply_error(r, 404, NULL, "screen %s has no channel in the inventory", screen.id);
-    rc = hub->store->ops->manifest_version(hub->store, screen.channel, &version, err, sizeof err);
-    if (rc == SL_ST_NOT_FOUND)
-        return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", screen.channel);
-    if (rc != SL_ST_OK)
-        return sl_reply_store_error(hub, r, err);
-    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", screen.channel, version);
+    const sl_hub_principal *who = &r->who;
+    if (!who->in_inventory)
+        return sl_reply_error(r, 404, NULL, "screen %s is not in the inventory", who->subject);
+    if (!who->channel[0])
+        return sl_reply_error(r, 404, NULL, "screen %s has no channel in the inventory", who->subject);
+    if (who->version < 0)
+        return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", who->channel);
+    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", who->channel, who->version);
     if (sl_req_etag_matches(r, etag)) {
         struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
         if (resp) {
@@ -153,12 +147,13 @@ enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r)
     }
     char *env = NULL;
     size_t len = 0;
-    rc = hub->store->ops->manifest_get(hub->store, screen.channel, &version, &env, &len, err, sizeof err);
+    int64_t version = 0;
+    sl_st_rc rc = hub->store->ops->manifest_get(hub->store, who->channel, &version, &env, &len, err, sizeof err);
     if (rc == SL_ST_NOT_FOUND)
-        return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", screen.channel);
+        return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", who->channel);
     if (rc != SL_ST_OK)
         return sl_reply_store_error(hub, r, err);
-    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", screen.channel, version);
+    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", who->channel, version);
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, env, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(env);

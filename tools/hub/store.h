@@ -69,10 +69,15 @@ typedef struct {
 } sl_hub_token;
 
 /* Whose token a hash is: a role token (subject = its name) or a screen's
- * device token (role SCREEN, subject = the screen id). */
+ * device token (role SCREEN, subject = the screen id). For a screen token
+ * the same read also gives what a manifest poll needs, so that a 304 takes
+ * one store call; for a role token these are false, "" and -1. */
 typedef struct {
     sl_hub_role role;
     char subject[SL_HUB_ID_MAX + 1];
+    bool in_inventory;               /* SCREEN: the screen is in the inventory */
+    char channel[SL_HUB_ID_MAX + 1]; /* SCREEN: its channel, "" = none */
+    int64_t version;                 /* SCREEN: that channel's current version, -1 = nothing published */
 } sl_hub_principal;
 
 typedef struct {
@@ -142,8 +147,9 @@ typedef struct sl_store_ops {
     /* Revokes the valid token with this name. NOT_FOUND when there is none.
      * Revoking takes effect for the next request. */
     sl_st_rc (*token_revoke)(sl_store *st, const char *name, int64_t now_ms, char *err, size_t errlen);
-    /* Finds whose token a hash is: a valid role token or a screen token.
-     * NOT_FOUND when unknown or revoked. */
+    /* Finds whose token a hash is: a valid role token or a screen token,
+     * with (screen token) the screen's channel and that channel's current
+     * version, all read in one statement. NOT_FOUND when unknown or revoked. */
     sl_st_rc (*auth_lookup)(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], sl_hub_principal *out,
                             char *err, size_t errlen);
 

@@ -142,8 +142,13 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created) VALUES($1, $2, $3, $4)",
     [Q_TOKEN_LIST] = "SELECT name, role, created, revoked FROM tokens ORDER BY id",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked = $2 WHERE name = $1 AND revoked IS NULL",
-    [Q_AUTH] = "SELECT 0 AS k, role, name FROM tokens WHERE hash = $1 AND revoked IS NULL"
-               " UNION ALL SELECT 1, 'screen', screen FROM screen_tokens WHERE hash = $1 ORDER BY k LIMIT 1",
+    /* One statement for both kinds of token; a screen token also brings the
+     * screen's channel and that channel's current version (a poll's 304). */
+    [Q_AUTH] = "SELECT 0 AS k, role, name, false, NULL::text, NULL::bigint FROM tokens"
+               " WHERE hash = $1 AND revoked IS NULL"
+               " UNION ALL SELECT 1, 'screen', t.screen, s.id IS NOT NULL, s.channel, c.version"
+               " FROM screen_tokens t LEFT JOIN screens s ON s.id = t.screen"
+               " LEFT JOIN channels c ON c.channel = s.channel WHERE t.hash = $1 ORDER BY k LIMIT 1",
     [Q_KEY_ADD] = "INSERT INTO keys(name, key, created) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
     [Q_KEY_BY_KEY] = "SELECT name FROM keys WHERE key = $1",
     [Q_KEY_LIST] = "SELECT name, key, created FROM keys ORDER BY created, name COLLATE \"C\"",
@@ -672,6 +677,9 @@ static sl_st_rc pg_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTE
         if (ro != SL_ROLE_NONE) {
             out->role = ro;
             pg_str(r, 0, 2, out->subject, sizeof out->subject);
+            out->in_inventory = pg_bool(r, 0, 3);
+            pg_str(r, 0, 4, out->channel, sizeof out->channel);
+            out->version = pg_i64(r, 0, 5, -1);
             rc = SL_ST_OK;
         }
     }

@@ -107,9 +107,12 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_TOKEN_LIST] = "SELECT name, role, created, revoked FROM tokens ORDER BY id",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked = ?2 WHERE name = ?1 AND revoked IS NULL",
     /* One statement (one read transaction) for both kinds of token: every
-     * request of every screen runs it. */
-    [Q_AUTH] = "SELECT 0, role, name FROM tokens WHERE hash = ?1 AND revoked IS NULL"
-               " UNION ALL SELECT 1, NULL, screen FROM screen_tokens WHERE hash = ?1",
+     * request of every screen runs it. A screen token also brings the
+     * screen's channel and that channel's current version (a poll's 304). */
+    [Q_AUTH] = "SELECT 0, role, name, 0, NULL, NULL FROM tokens WHERE hash = ?1 AND revoked IS NULL"
+               " UNION ALL SELECT 1, NULL, t.screen, s.id IS NOT NULL, s.channel,"
+               " (SELECT max(m.version) FROM manifests m WHERE m.channel = s.channel)"
+               " FROM screen_tokens t LEFT JOIN screens s ON s.id = t.screen WHERE t.hash = ?1",
     [Q_KEY_BY_KEY] = "SELECT name FROM keys WHERE key = ?1",
     [Q_KEY_ADD] = "INSERT INTO keys(name, key, created) VALUES(?1, ?2, ?3)",
     [Q_KEY_LIST] = "SELECT name, key, created FROM keys ORDER BY created, name",
@@ -168,12 +171,23 @@ static const char *const sq_sql[Q_COUNT] = {
                       " ORDER BY taken DESC, id DESC LIMIT 1",
 };
 
+/* A connection that only reads (the token lookup), used by one thread at a time. */
+typedef struct sq_reader {
+    struct sq_reader *next;
+    sqlite3 *db;
+    sqlite3_stmt *auth; /* Q_AUTH */
+} sq_reader;
+
 typedef struct {
     sl_store base; /* first: the generic handle */
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT];
     pthread_mutex_t mu; /* one operation at a time on this connection */
     bool mu_ok;
+    char *path;            /* DATA/hub.db, for opening readers */
+    sq_reader *readers;    /* idle readers: WAL lets them read while db writes */
+    pthread_mutex_t rmu;   /* guards readers (held only to take or give one back) */
+    bool rmu_ok;
 } sq_store;
 
 static sq_store *sq(sl_store *st)
@@ -314,32 +328,101 @@ static sl_st_rc sq_token_revoke(sl_store *st, const char *name, int64_t now_ms, 
     return rc;
 }
 
-static sl_st_rc sq_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], sl_hub_principal *out,
-                               char *err, size_t errlen)
+/* Closes a reader; NULL is fine. */
+static void sq_reader_free(sq_reader *rd)
 {
-    sq_store *s = sq(st);
+    if (!rd)
+        return;
+    sqlite3_finalize(rd->auth);
+    sqlite3_close(rd->db);
+    free(rd);
+}
+
+/* An idle reader, or a new one; NULL when one cannot be opened (the caller then uses the main connection). */
+static sq_reader *sq_reader_take(sq_store *s)
+{
+    pthread_mutex_lock(&s->rmu);
+    sq_reader *rd = s->readers;
+    if (rd)
+        s->readers = rd->next;
+    pthread_mutex_unlock(&s->rmu);
+    if (rd)
+        return rd;
+    rd = calloc(1, sizeof *rd);
+    if (!rd)
+        return NULL;
+    if (sqlite3_open_v2(s->path, &rd->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        goto fail;
+    sqlite3_busy_timeout(rd->db, SQ_BUSY_TIMEOUT_MS);
+    if (sqlite3_exec(rd->db, "PRAGMA query_only = ON", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v3(rd->db, sq_sql[Q_AUTH], -1, SQLITE_PREPARE_PERSISTENT, &rd->auth, NULL) != SQLITE_OK)
+        goto fail;
+    return rd;
+fail:
+    sq_reader_free(rd);
+    return NULL;
+}
+
+/* Gives a reader back to the pool. */
+static void sq_reader_give(sq_store *s, sq_reader *rd)
+{
+    pthread_mutex_lock(&s->rmu);
+    rd->next = s->readers;
+    s->readers = rd;
+    pthread_mutex_unlock(&s->rmu);
+}
+
+/* Runs Q_AUTH (q, on db) for a hash: OK with *out, NOT_FOUND or ERROR. */
+static sl_st_rc sq_auth_run(sqlite3 *db, sqlite3_stmt *q, const uint8_t hash[SL_HUB_HASH_BYTES],
+                            sl_hub_principal *out, char *err, size_t errlen)
+{
     sl_st_rc rc = SL_ST_NOT_FOUND;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_AUTH);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
     sqlite3_bind_blob(q, 1, hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
     int r;
     for (int rows = 0; rc == SL_ST_NOT_FOUND && rows < 2 && (r = sqlite3_step(q)) != SQLITE_DONE; rows++) {
+        sl_hub_principal p;
         if (r != SQLITE_ROW) {
-            rc = sq_fail(s, err, errlen, "looking up a token");
+            if (errlen)
+                snprintf(err, errlen, "database: looking up a token: %s", sqlite3_errmsg(db));
+            rc = SL_ST_ERROR;
             break;
         }
         if (sqlite3_column_int(q, 0) == 0) { /* a role token */
             char role[16];
             sq_col(q, 1, role, sizeof role);
-            out->role = sl_hub_role_parse(role);
+            p.role = sl_hub_role_parse(role);
         } else {
-            out->role = SL_ROLE_SCREEN;
+            p.role = SL_ROLE_SCREEN;
         }
-        sq_col(q, 2, out->subject, sizeof out->subject);
-        if (out->role != SL_ROLE_NONE)
+        sq_col(q, 2, p.subject, sizeof p.subject);
+        p.in_inventory = sqlite3_column_int(q, 3) != 0;
+        sq_col(q, 4, p.channel, sizeof p.channel);
+        p.version = sq_col_i64_or(q, 5, -1);
+        if (p.role != SL_ROLE_NONE) {
+            *out = p;
             rc = SL_ST_OK;
+        }
     }
     sqlite3_reset(q);
+    return rc;
+}
+
+/* On a pooled reader, so that lookups neither wait for writes nor for each other. */
+static sl_st_rc sq_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], sl_hub_principal *out,
+                               char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc;
+    sq_reader *rd = sq_reader_take(s);
+    if (rd) {
+        rc = sq_auth_run(rd->db, rd->auth, hash, out, err, errlen);
+        sq_reader_give(s, rd);
+        return rc;
+    }
+    sq_lock(s);
+    rc = sq_auth_run(s->db, s->q[Q_AUTH], hash, out, err, errlen);
     sq_unlock(s);
     return rc;
 }
@@ -1105,12 +1188,20 @@ static void sq_close(sl_store *st)
     sq_store *s = sq(st);
     if (!s)
         return;
+    while (s->readers) {
+        sq_reader *rd = s->readers;
+        s->readers = rd->next;
+        sq_reader_free(rd);
+    }
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->q[i]);
     if (s->db)
         sqlite3_close(s->db);
     if (s->mu_ok)
         pthread_mutex_destroy(&s->mu);
+    if (s->rmu_ok)
+        pthread_mutex_destroy(&s->rmu);
+    free(s->path);
     free(s);
 }
 
@@ -1204,6 +1295,16 @@ sl_store *sl_store_open_sqlite(const char *data_dir, char *err, size_t errlen)
         goto out;
     }
     s->mu_ok = true;
+    if (pthread_mutex_init(&s->rmu, NULL) != 0) {
+        snprintf(err, errlen, "cannot make a mutex");
+        goto out;
+    }
+    s->rmu_ok = true;
+    s->path = strdup(path);
+    if (!s->path) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         snprintf(err, errlen, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
