@@ -2,41 +2,13 @@
 #include "player/engine.h"
 
 #include "content/fsutil.h"
+#include "player/netinfo.h"
 #include "content/timeutil.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
 #define DIAG_LINES 9
-
-static void addresses(char *buf, size_t len)
-{
-    struct ifaddrs *ifs = NULL, *i;
-    size_t at = 0;
-    buf[0] = '\0';
-    if (getifaddrs(&ifs) != 0) {
-        snprintf(buf, len, "(unknown)");
-        return;
-    }
-    for (i = ifs; i; i = i->ifa_next) {
-        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
-            continue;
-        char ip[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, ip, sizeof ip);
-        if (strcmp(ip, "127.0.0.1") == 0)
-            continue;
-        int w = snprintf(buf + at, len - at, "%s%s %s", at ? ", " : "", i->ifa_name, ip);
-        if (w < 0 || (size_t)w >= len - at)
-            break;
-        at += (size_t)w;
-    }
-    freeifaddrs(ifs);
-    if (!buf[0])
-        snprintf(buf, len, "none (no network)");
-}
 
 /* The LED alignment pattern over the whole canvas: a dim line every 8th pixel,
  * brighter every 64th, and the edges in red so the sending card's crop shows. */
@@ -68,7 +40,7 @@ static SDL_Surface *render_lines(sl_engine *e, int64_t now, int px)
 {
     char lines[DIAG_LINES][256];
     char ip[200], when[40];
-    addresses(ip, sizeof ip);
+    sl_net_addresses(ip, sizeof ip, true);
     int off = e->pl ? sl_tz_offset_at(e->pl->tz, now) : 0;
     sl_instant_format(now, off, when, sizeof when);
     sl_clock_trust trust = sl_clock_trust_now(&e->clock);

@@ -2,11 +2,9 @@
 #include "player/managed.h"
 
 #include "content/fsutil.h"
+#include "player/netinfo.h"
 #include "content/json.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,30 +67,6 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
     return 0;
 }
 
-static void addresses(char *buf, size_t len)
-{
-    struct ifaddrs *ifs = NULL;
-    size_t at = 0;
-    buf[0] = '\0';
-    if (getifaddrs(&ifs) == 0) {
-        for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
-            if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
-                continue;
-            char ip[INET_ADDRSTRLEN];
-            inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr, ip, sizeof ip);
-            if (strcmp(ip, "127.0.0.1") == 0)
-                continue;
-            int w = snprintf(buf + at, len - at, "%s%s", at ? "  " : "", ip);
-            if (w < 0 || (size_t)w >= len - at)
-                break;
-            at += (size_t)w;
-        }
-        freeifaddrs(ifs);
-    }
-    if (!buf[0])
-        snprintf(buf, len, "no network");
-}
-
 /* A one-zone playlist whose fallback says what the screen is waiting for. */
 static sl_playlist *builtin(const char *text)
 {
@@ -137,7 +111,7 @@ sl_playlist *sl_managed_initial(sl_managed *m, const char **media_dir)
         }
         sl_log_info(&m->log, "no content yet (%s)", err);
     }
-    addresses(ip, sizeof ip);
+    sl_net_addresses(ip, sizeof ip, false);
     if (m->enrolled)
         snprintf(text, sizeof text, "screen %s · waiting for content from %s · %s", m->dev.screen,
                  m->dev.hub, ip);
