@@ -1,0 +1,144 @@
+#!/bin/sh
+# test_fault_hubdown.sh — the hub stops while a managed player plays a simulated day (issue 5,
+# fault tests): the plays accumulate in the journal, nothing is dropped, and once the hub is back
+# (same data folder, same port: the player's hub URL is in its device.json) every record
+# arrives exactly once.
+#
+# The oracle is the journal's own bookkeeping, as in test_fault_kill.sh: seqs are AUTOINCREMENT
+# and assigned in the play's transaction, so the committed plays are exactly seqs 1..LAST
+# (sqlite_sequence); item_totals counts them per item in the same transaction and is never
+# touched by acknowledgements. At the end the hub must hold seqs 1..LAST, each once, with per
+# item the counts of item_totals, and the journal must be empty.
+. "$(dirname "$0")/lib.sh"
+export LC_ALL=C # sort and comm agree on the order
+
+SCREEN=lobby-1
+J="$T/st/journal.db"
+
+# The sample with longer items, so that a simulated day is a few hundred plays, not thousands
+# (a day of the sample's 10 s posters takes a minute of decoding even on the simulated clock).
+sample_copy "$T/s"
+jq '.items |= map(if .duration then .duration *= 12 else . end)' "$T/s/playlist.json" >"$T/s/p.json"
+mv "$T/s/p.json" "$T/s/playlist.json"
+"$SCREENLIT" keygen --out "$T/keys" >/dev/null
+mkdir -p "$T/hub"
+"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
+ADMIN=$(new_token admin)
+PUB=$(new_token publisher)
+start_hub "$T/hub"
+printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
+expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
+expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
+expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
+CODE=$(jq -r .code "$T/out")
+KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+
+# Enrol and sync on a real-pace clock.
+expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
+    --output null --size 160x90 --run 5 --poll 1 --clock from:2026-11-26T09:00:00+08:00
+expect_in "$T/err" "sync: switched to manifest 1"
+if [ ! -f "$T/st/current.manifest" ] || [ ! -f "$J" ]; then
+    fail "the first run did not sync the manifest or create the journal"
+    finish
+    exit 1
+fi
+HUBURL=$URL
+HUBPORT=$PORT
+
+last_seq() {
+    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)"
+}
+pending() {
+    sqlite3 "$J" 'SELECT count(*) FROM plays'
+}
+
+# A simulated day (Friday midnight to Saturday midnight in Shanghai: night, business hours,
+# evening); the hub is stopped a moment after it starts, while the uploader is at work.
+"$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 \
+    --run 86400 --poll 1 --clock sim:2026-11-27T00:00:00+08:00 >"$T/day.out" 2>"$T/day.err" &
+pid=$!
+sleep 0.3
+stop_hub
+t0=$(date +%s)
+set +e
+wait "$pid"
+rc=$?
+set -e
+echo "the simulated day took $(($(date +%s) - t0)) s after the hub stopped" >&2
+[ "$rc" -eq 0 ] && ok || { fail "the player exited $rc during the day without a hub"; sed 's/^/    | /' "$T/day.err" | tail -20 >&2; }
+expect_in "$T/day.out" "journal errors 0"
+day_last=$(last_seq)
+day_pending=$(pending)
+echo "after the day: $day_last plays committed, $day_pending waiting for the hub" >&2
+[ "$day_pending" -ge 100 ] && ok || fail "only $day_pending plays waiting after a simulated day without the hub"
+ic=$(sqlite3 "$J" 'PRAGMA integrity_check')
+[ "$ic" = ok ] && ok || fail "integrity_check after the day: $ic"
+
+# The player restarts while the hub is still down: the records stay.
+expect_rc 0 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 \
+    --run 600 --poll 1 --clock sim:2026-11-28T00:00:00+08:00
+[ "$(pending)" -ge "$day_pending" ] && ok || fail "records left the journal while the hub was down ($day_pending, then $(pending))"
+
+# The hub comes back on the same data and the same port.
+"$HUB" serve --data "$T/hub" --listen "127.0.0.1:$HUBPORT" >"$T/hub.out" 2>"$T/hub.log" &
+HUBPID=$!
+n=0
+while [ "$n" -lt 100 ] && ! grep -q '^listening on' "$T/hub.out" 2>/dev/null; do
+    kill -0 "$HUBPID" 2>/dev/null || break
+    n=$((n + 1))
+    sleep 0.1
+done
+if ! grep -q '^listening on' "$T/hub.out" 2>/dev/null; then
+    fail "the hub did not restart on port $HUBPORT"
+    sed 's/^/    | /' "$T/hub.log" >&2
+    finish
+    exit 1
+fi
+
+# A player runs (real pace: no item ends in its first seconds) until the journal is empty, then
+# is killed: a clean stop would journal cut-short plays after its uploader stopped.
+"$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 \
+    --run 120 --poll 1 --clock from:2026-11-30T10:00:00+08:00 >"$T/p.out" 2>"$T/p.err" &
+pid=$!
+n=0
+while [ "$n" -lt 300 ] && [ "$(pending 2>/dev/null || echo -1)" != 0 ]; do
+    sleep 0.1
+    n=$((n + 1))
+done
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+left=$(pending)
+[ "$left" = 0 ] && ok || { fail "$left records still in the journal after 30 s with the hub back"; sed 's/^/    | /' "$T/p.err" | tail -20 >&2; }
+ic=$(sqlite3 "$J" 'PRAGMA integrity_check')
+[ "$ic" = ok ] && ok || fail "integrity_check at the end: $ic"
+last=$(last_seq)
+
+# Every record exactly once at the hub.
+: >"$T/hub.rec"
+after=0
+while :; do
+    curl -sf -H "Authorization: Bearer $ADMIN" \
+        "$HUBURL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
+        fail "GET /api/v1/plays failed"
+        break
+    }
+    jq -r '.records[] | "\(.seq)|\(.item)"' "$T/page.json" >"$T/page.txt"
+    [ -s "$T/page.txt" ] || break
+    cat "$T/page.txt" >>"$T/hub.rec"
+    after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
+done
+hub_n=$(wc -l <"$T/hub.rec")
+[ "$hub_n" -eq "$last" ] && ok || fail "the hub holds $hub_n records; the journal committed $last"
+seq 1 "$last" >"$T/want.seq"
+cut -d'|' -f1 "$T/hub.rec" | sort -n >"$T/got.seq"
+if cmp -s "$T/want.seq" "$T/got.seq"; then ok; else
+    fail "the hub's seqs are not exactly 1..$last, each once: missing $(sort -u "$T/got.seq" >"$T/got.lex"; sort "$T/want.seq" | comm -23 - "$T/got.lex" | sort -n | head -5 | tr '\n' ' ')… doubled $(uniq -d "$T/got.seq" | head -5 | tr '\n' ' ')…"
+fi
+sqlite3 -separator '|' "$J" 'SELECT item, plays FROM item_totals' | sort >"$T/want.items"
+cut -d'|' -f2 "$T/hub.rec" | sort | uniq -c | awk '{ print $2 "|" $1 }' | sort >"$T/got.items"
+if cmp -s "$T/want.items" "$T/got.items"; then ok; else
+    fail "per item, the hub's counts differ from the journal's (item|committed vs item|at the hub):"
+    paste -d' ' "$T/want.items" "$T/got.items" | sed 's/^/    | /' >&2
+fi
+echo "hub holds $hub_n records for $SCREEN" >&2
+finish
