@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 bool sl_managed_wanted(const sl_options *opt, const char *state_dir)
 {
@@ -115,8 +116,12 @@ sl_playlist *sl_managed_initial(sl_managed *m, const char **media_dir)
     if (m->enrolled)
         snprintf(text, sizeof text, "screen %s · waiting for content from %s · %s", m->dev.screen,
                  m->dev.hub, ip);
-    else
-        snprintf(text, sizeof text, "waiting for enrolment · %s", ip);
+    else {
+        char host[65] = "";
+        if (gethostname(host, sizeof host - 1) != 0)
+            snprintf(host, sizeof host, "screen");
+        snprintf(text, sizeof text, "%s · waiting for enrolment · %s", host, ip);
+    }
     return builtin(text);
 }
 

@@ -18,6 +18,13 @@ CODE=$(jq -r .code "$T/out")
 KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
 OTHER=$(cut -d' ' -f2 "$T/other/publisher.pub")
 
+# Not enrolled and no hub reachable: the screen shows that it waits for enrolment, never black.
+expect_rc 0 "$PLAYER" --hub http://127.0.0.1:1 --state-dir "$T/new" --enroll-file "$T/none.txt" \
+    --output "frames:$T/wait" --size 640x360 --clock sim:2026-11-25T09:00:00+08:00 --run 1 --frames-every 1
+expect_in "$T/out" "frames with a black zone 0"
+c=$("$IMGCHECK" colours "$T/wait/frame-0000000000.png" 0,150,640,60 | wc -l)
+[ "$c" -gt 3 ] && ok || fail "the waiting screen shows no text"
+
 # A screen that pins the wrong key refuses the hub's manifest and keeps waiting (never black).
 expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$OTHER" --state-dir "$T/wrong" \
     --output null --size 480x270 --run 4 --poll 1 --clock from:2026-11-25T09:00:00+08:00
