@@ -251,24 +251,24 @@ static void test_plays(void **state)
     }
     /* 1, 2, 4: acked stops at the gap. */
     sl_play_record first[3] = {r[0], r[1], r[3]};
-    assert_int_equal(o->plays_put(f->st, "s1", first, 3, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "s1", first, NULL, 3, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
     assert_int_equal(stored, 3);
     assert_int_equal(dups, 0);
     assert_int_equal(acked, 2);
     /* The same again: all duplicates, even with a changed field (the first copy wins). */
     first[0].duration_ms = 5;
-    assert_int_equal(o->plays_put(f->st, "s1", first, 3, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "s1", first, NULL, 3, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
     assert_int_equal(stored, 0);
     assert_int_equal(dups, 3);
     /* Filling the gap moves acked past what was already there. */
-    assert_int_equal(o->plays_put(f->st, "s1", &r[2], 1, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "s1", &r[2], NULL, 1, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
     assert_int_equal(acked, 4);
     /* Another screen's seqs are independent. */
-    assert_int_equal(o->plays_put(f->st, "s2", r, 6, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "s2", r, NULL, 6, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
     assert_int_equal(stored, 6);
     assert_int_equal(acked, 6);
     /* An empty batch reports acked. */
-    assert_int_equal(o->plays_put(f->st, "s1", r, 0, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "s1", r, NULL, 0, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
     assert_int_equal(acked, 4);
 }
 
@@ -286,10 +286,153 @@ static void test_plays_many(void **state)
         snprintf(r[i].item, sizeof r[i].item, "x");
         snprintf(r[i].zone, sizeof r[i].zone, "main");
     }
-    assert_int_equal(o->plays_put(f->st, "s3", r, N, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "s3", r, NULL, N, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
     assert_int_equal(stored, N);
     assert_int_equal(acked, N); /* the ack scan crosses its 1024-row pages */
     free(r);
+}
+
+/* Collects play_hours rows as text lines "screen hour lit untrusted_ms plays untrusted corrected items". */
+typedef struct {
+    char text[4096];
+    size_t len;
+    int rows;
+} ph_rows;
+
+static int ph_cb(void *ud, const sl_hub_play_hour *h)
+{
+    ph_rows *r = ud;
+    /* items come in no set order: this test's rows hold at most two, put in name order */
+    char a[128] = "", b[128] = "";
+    const char *nl = strchr(h->items, '\n');
+    if (nl) {
+        snprintf(a, sizeof a, "%.*s", (int)(nl - h->items), h->items);
+        snprintf(b, sizeof b, "%s", nl + 1);
+        size_t bl = strlen(b);
+        if (bl && b[bl - 1] == '\n')
+            b[bl - 1] = '\0';
+    }
+    if (strcmp(a, b) > 0 && b[0]) {
+        char t[128];
+        memcpy(t, a, sizeof t);
+        memcpy(a, b, sizeof a);
+        memcpy(b, t, sizeof b);
+    }
+    for (char *p = a; *p; p++)
+        if (*p == '\t')
+            *p = '=';
+    for (char *p = b; *p; p++)
+        if (*p == '\t')
+            *p = '=';
+    r->len += (size_t)snprintf(r->text + r->len, sizeof r->text - r->len,
+                               "%s %lld %lld %lld %lld %lld %lld %s%s%s\n", h->screen, (long long)h->hour_ms,
+                               (long long)h->lit_ms, (long long)h->untrusted_ms, (long long)h->plays,
+                               (long long)h->untrusted_plays, (long long)h->corrected_plays, a, b[0] ? "," : "", b);
+    r->rows++;
+    return 0;
+}
+
+static int online_row_cb(void *ud, const char *screen, int64_t hour, int minutes)
+{
+    ph_rows *r = ud;
+    r->len += (size_t)snprintf(r->text + r->len, sizeof r->text - r->len, "%s %lld %d\n", screen,
+                               (long long)hour, minutes);
+    r->rows++;
+    return 0;
+}
+
+/* The hourly summary: lit time split over hours, untrusted plays in the hour
+ * received, failed plays nowhere, duplicates not counted twice, and the
+ * rows listed per screen in order; minutes online and one manifest version. */
+static void test_play_hours(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256];
+    const int64_t H = 3600000LL, T0 = 1795564800000LL; /* an hour boundary */
+    sl_play_record r[6];
+    uint8_t lit[6] = {1, 1, 0, 1, 1, 1};
+    size_t stored, dups;
+    int64_t acked;
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 6; i++) {
+        r[i].seq = i + 1;
+        r[i].clock_trust = SL_CLOCK_SYNCED;
+        snprintf(r[i].zone, sizeof r[i].zone, "main");
+        snprintf(r[i].item, sizeof r[i].item, "poster");
+    }
+    r[0].start_ms = T0 + H - 10000; /* 10 s in hour 0, 20 s in hour 1 */
+    r[0].duration_ms = 30000;
+    r[1].start_ms = T0 + 5000;      /* hour 0, corrected */
+    r[1].duration_ms = 10000;
+    r[1].clock_trust = SL_CLOCK_CORRECTED;
+    r[2].start_ms = T0 + 7000;      /* ticker: a play, not lit */
+    r[2].duration_ms = 20000;
+    snprintf(r[2].item, sizeof r[2].item, "slogan");
+    snprintf(r[2].zone, sizeof r[2].zone, "ticker");
+    r[3].start_ms = 0;              /* untrusted (1970): counted in the hour received */
+    r[3].duration_ms = 4000;
+    r[3].clock_trust = SL_CLOCK_UNTRUSTED;
+    r[4].start_ms = T0 + 9000;      /* failed: nothing */
+    r[4].duration_ms = 9000;
+    r[4].outcome = SL_OUTCOME_FAILED;
+    r[5] = r[1];                    /* a duplicate seq in the same batch: stored once */
+    assert_int_equal(o->plays_put(f->st, "s1", r, lit, 6, T0 + 2 * H + 1, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    assert_int_equal(stored, 5);
+    assert_int_equal(dups, 1);
+    /* The same batch again adds nothing. */
+    assert_int_equal(o->plays_put(f->st, "s1", r, lit, 6, T0 + 2 * H + 1, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    assert_int_equal(stored, 0);
+    /* A second batch adds to an existing hour. */
+    sl_play_record more = r[1];
+    more.seq = 7;
+    more.clock_trust = SL_CLOCK_SYNCED;
+    assert_int_equal(o->plays_put(f->st, "s1", &more, lit, 1, T0 + 2 * H + 1, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    sl_play_record other = r[1];
+    other.seq = 1;
+    assert_int_equal(o->plays_put(f->st, "s0", &other, NULL, 1, T0, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+
+    ph_rows rows = {0};
+    assert_int_equal(o->play_hours_list(f->st, NULL, T0, T0 + 3 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "s0 %lld 0 0 1 0 1 poster=1\n"                 /* s0 first; lit NULL: not lit */
+             "s1 %lld 30000 0 4 0 1 poster=3,slogan=1\n"    /* 10 s + 10 s + 10 s; plays 0,1,2,seq 7 */
+             "s1 %lld 20000 0 0 0 0 \n"                     /* the rest of the crossing play */
+             "s1 %lld 0 4000 0 1 0 \n",                     /* the untrusted play, in the hour received */
+             (long long)T0, (long long)T0, (long long)(T0 + H), (long long)(T0 + 2 * H));
+    assert_string_equal(rows.text, want);
+    /* One screen, and a window. */
+    memset(&rows, 0, sizeof rows);
+    assert_int_equal(o->play_hours_list(f->st, "s1", T0 + H, T0 + 2 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
+    assert_int_equal(rows.rows, 1);
+
+    /* Minutes online of every screen, in screen order. */
+    sl_hub_heartbeat hb = {.received_ms = T0 + 60000, .content_version = -1, .status_json = "{}"};
+    bool shot;
+    assert_int_equal(o->heartbeat_put(f->st, "s1", &hb, &shot, err, sizeof err), SL_ST_OK);
+    hb.received_ms = T0 + 120000;
+    assert_int_equal(o->heartbeat_put(f->st, "s1", &hb, &shot, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->heartbeat_put(f->st, "s0", &hb, &shot, err, sizeof err), SL_ST_OK);
+    memset(&rows, 0, sizeof rows);
+    assert_int_equal(o->online_list(f->st, NULL, T0, T0 + H, online_row_cb, &rows, err, sizeof err), SL_ST_OK);
+    snprintf(want, sizeof want, "s0 %lld 1\ns1 %lld 2\n", (long long)T0, (long long)T0);
+    assert_string_equal(rows.text, want);
+
+    /* A given version of a manifest, and one the store does not hold. */
+    int64_t cur;
+    char *env = NULL;
+    size_t len = 0;
+    assert_int_equal(o->manifest_put(f->st, "bank", 3, "{\"v\":3}", 7, 1, &cur, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->manifest_put(f->st, "bank", 4, "{\"v\":4}", 7, 1, &cur, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->manifest_at(f->st, "bank", 3, &env, &len, err, sizeof err), SL_ST_OK);
+    assert_string_equal(env, "{\"v\":3}");
+    assert_int_equal(len, 7);
+    free(env);
+    assert_int_equal(o->manifest_at(f->st, "bank", 5, &env, &len, err, sizeof err), SL_ST_NOT_FOUND);
 }
 
 static int hour_cb(void *ud, int64_t hour, int minutes)
@@ -444,7 +587,7 @@ static void *cc_plays(void *arg)
         }
         size_t stored = 0, dups = 0;
         int64_t acked = 0;
-        if (w->st->ops->plays_put(w->st, "cc", r, CC_BATCH, 1, &stored, &dups, &acked, err, sizeof err) != SL_ST_OK) {
+        if (w->st->ops->plays_put(w->st, "cc", r, NULL, CC_BATCH, 1, &stored, &dups, &acked, err, sizeof err) != SL_ST_OK) {
             fprintf(stderr, "plays_put: %s\n", err);
             w->failures++;
             continue;
@@ -514,7 +657,7 @@ static void test_concurrent(void **state)
     assert_int_equal(seen[0], CC_PLAYS);
     size_t st2, dups;
     int64_t acked;
-    assert_int_equal(other->ops->plays_put(other, "cc", NULL, 0, 1, &st2, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(other->ops->plays_put(other, "cc", NULL, NULL, 0, 1, &st2, &dups, &acked, err, sizeof err), SL_ST_OK);
     assert_int_equal(acked, CC_PLAYS);
 
     memset(w, 0, sizeof w);
@@ -562,6 +705,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_manifests),
         T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
+        T(test_play_hours),
         T(test_reopen),     T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
     };
 #undef T

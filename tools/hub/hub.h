@@ -30,6 +30,7 @@ typedef struct sl_hub {
     char *shots_dir;   /* DATA/screenshots/<screen>/ */
     sl_log log;
     atomic_int in_flight; /* requests being handled */
+    struct sl_mainzone *mainzone; /* main zone per manifest version (made by sl_hub_open) */
 } sl_hub;
 
 /* Opens the store (SQLite in DATA, or the PostgreSQL database named by db when

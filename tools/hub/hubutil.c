@@ -3,6 +3,7 @@
 #include "tools/hub/hub.h"
 
 #include "content/fsutil.h"
+#include "tools/hub/mainzone.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -30,6 +31,11 @@ int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, si
     }
     if (sl_fs_mkdirs(hub->partial_dir, err, errlen) != 0 || sl_fs_mkdirs(hub->shots_dir, err, errlen) != 0)
         return -1;
+    hub->mainzone = sl_mainzone_new();
+    if (!hub->mainzone) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
     hub->store = sl_store_open(data_dir, db, err, errlen);
     return hub->store ? 0 : -1;
 }
@@ -40,6 +46,8 @@ void sl_hub_close(sl_hub *hub)
         return;
     sl_store_close(hub->store);
     hub->store = NULL;
+    sl_mainzone_free(hub->mainzone);
+    hub->mainzone = NULL;
     free(hub->data_dir);
     free(hub->media_dir);
     free(hub->partial_dir);

@@ -22,11 +22,15 @@ static int day_index(const char *s, size_t n)
     return -1;
 }
 
-/* Checks a day list "mon-fri", "sat,sun", "daily". */
-static int days_check(const char *s, size_t n)
+/* Parses a day list "mon-fri", "sat,sun", "fri-mon", "daily" into a
+ * Monday-first mask of 7 bits; -1 when malformed. */
+static int days_parse(const char *s, size_t n, unsigned *mask)
 {
-    if (n == 5 && strncmp(s, "daily", 5) == 0)
+    *mask = 0;
+    if (n == 5 && strncmp(s, "daily", 5) == 0) {
+        *mask = 0x7f;
         return 0;
+    }
     size_t i = 0;
     while (i < n) {
         size_t e = i;
@@ -34,11 +38,20 @@ static int days_check(const char *s, size_t n)
             e++;
         const char *dash = memchr(s + i, '-', e - i);
         if (dash) {
-            if (day_index(s + i, (size_t)(dash - (s + i))) < 0 ||
-                day_index(dash + 1, (size_t)(s + e - dash - 1)) < 0)
+            int a = day_index(s + i, (size_t)(dash - (s + i)));
+            int b = day_index(dash + 1, (size_t)(s + e - dash - 1));
+            if (a < 0 || b < 0)
                 return -1;
-        } else if (day_index(s + i, e - i) < 0) {
-            return -1;
+            for (int d = a;; d = (d + 1) % 7) { /* "fri-mon" wraps over the weekend */
+                *mask |= 1u << d;
+                if (d == b)
+                    break;
+            }
+        } else {
+            int a = day_index(s + i, e - i);
+            if (a < 0)
+                return -1;
+            *mask |= 1u << a;
         }
         i = e + 1;
         if (e < n && i >= n)
@@ -47,8 +60,9 @@ static int days_check(const char *s, size_t n)
     return n ? 0 : -1;
 }
 
-/* Checks "08:30-17:30" windows separated by ','. */
-static int windows_check(const char *s, size_t n)
+/* Parses "08:30-17:30" windows separated by ',' and adds them to the days in
+ * mask (out may be NULL: only check). -1 when malformed or too many. */
+static int windows_parse(const char *s, size_t n, unsigned mask, sl_inv_hours *out)
 {
     size_t i = 0;
     if (!n)
@@ -71,6 +85,15 @@ static int windows_check(const char *s, size_t n)
         int32_t from, to;
         if (sl_tod_parse(a, &from) != 0 || sl_tod_parse(b, &to) != 0 || from >= to)
             return -1;
+        for (int d = 0; out && d < 7; d++) {
+            if (!(mask & (1u << d)))
+                continue;
+            if (out->n[d] >= SL_INV_WINDOWS_MAX)
+                return -1;
+            out->from_s[d][out->n[d]] = from;
+            out->to_s[d][out->n[d]] = to;
+            out->n[d]++;
+        }
         i = e + 1;
         if (e < n && i >= n)
             return -1;
@@ -78,9 +101,11 @@ static int windows_check(const char *s, size_t n)
     return 0;
 }
 
-int sl_inv_hours_check(const char *s, char *why, size_t whylen)
+int sl_inv_hours_parse(const char *s, sl_inv_hours *out, char *why, size_t whylen)
 {
     const char *p = s;
+    if (out)
+        memset(out, 0, sizeof *out);
     if (!*s) {
         snprintf(why, whylen, "hours are missing (write e.g. \"mon-fri 08:30-17:30; sat 09:00-12:00\" or "
                               "\"daily 00:00-24:00\")");
@@ -99,16 +124,25 @@ int sl_inv_hours_check(const char *s, char *why, size_t whylen)
         const char *w = sp;
         while (w && w < end && *w == ' ')
             w++;
-        if (!sp || days_check(p, (size_t)(sp - p)) != 0 || windows_check(w, (size_t)(end - w)) != 0) {
+        unsigned mask = 0;
+        if (!sp || days_parse(p, (size_t)(sp - p), &mask) != 0 ||
+            windows_parse(w, (size_t)(end - w), mask, out) != 0) {
             snprintf(why, whylen,
                      "hours \"%.*s\" is not like \"mon-fri 08:30-17:30\" (days: mon..sun, ranges like "
-                     "mon-fri, lists like sat,sun, or daily; then windows HH:MM-HH:MM separated by ',')",
-                     (int)(end - p), p);
+                     "mon-fri, lists like sat,sun, or daily; then at most %d windows HH:MM-HH:MM a day "
+                     "separated by ',')",
+                     (int)(end - p), p, SL_INV_WINDOWS_MAX);
             return -1;
         }
         p = *e ? e + 1 : e;
     }
     return 0;
+}
+
+int sl_inv_hours_check(const char *s, char *why, size_t whylen)
+{
+    sl_inv_hours h;
+    return sl_inv_hours_parse(s, &h, why, whylen);
 }
 
 /* Copies a trimmed value into buf; -1 when too long or not clean text. */

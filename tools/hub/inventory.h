@@ -5,12 +5,26 @@
 #include "tools/hub/store.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The inventory CSV columns, in export order. */
 #define SL_INV_N_COLS 9
 extern const char *const sl_inv_cols[SL_INV_N_COLS];
 
-/* Checks "mon-fri 08:30-17:30; sat 09:00-12:00" (see API.md). 0 or -1 with why. */
+#define SL_INV_WINDOWS_MAX 8 /* required-hours windows per weekday */
+
+/* Required hours per weekday (0 = Monday), in seconds since local midnight;
+ * windows as written (they may overlap). */
+typedef struct {
+    int n[7];
+    int32_t from_s[7][SL_INV_WINDOWS_MAX];
+    int32_t to_s[7][SL_INV_WINDOWS_MAX]; /* > from_s, at most 86400 */
+} sl_inv_hours;
+
+/* Parses "mon-fri 08:30-17:30; sat 09:00-12:00" (see API.md) into out.
+ * 0 or -1 with why. */
+int sl_inv_hours_parse(const char *s, sl_inv_hours *out, char *why, size_t whylen);
+/* Checks the same: 0 or -1 with why. */
 int sl_inv_hours_check(const char *s, char *why, size_t whylen);
 
 /* Fills and checks a row from CSV fields ordered as sl_inv_cols (NULL for

@@ -33,6 +33,7 @@ const sl_route sl_hub_routes[] = {
     {"GET", "/media/*", 0, IGNORE_4K, NULL, NULL, NULL, sl_h_media_get},
     {"POST", "/api/v1/plays", R_SCREEN, SL_BODY_BUFFER, SL_CAP_PLAYS_JSON, NULL, NULL, NULL, sl_h_plays_post},
     {"GET", "/api/v1/plays", R_READ, IGNORE_4K, NULL, NULL, NULL, sl_h_plays_get},
+    {"GET", "/api/v1/reports/coverage", R_READ, IGNORE_4K, NULL, NULL, NULL, sl_h_report_coverage},
     {"POST", "/api/v1/heartbeat", R_SCREEN, SL_BODY_BUFFER, SL_CAP_SMALL_JSON, NULL, NULL, NULL, sl_h_heartbeat},
     {"PUT", "/api/v1/screenshot", R_SCREEN, SL_BODY_BUFFER, SL_CAP_SCREENSHOT, NULL, NULL, NULL,
      sl_h_screenshot_put},

@@ -4,6 +4,7 @@
 #include "content/json.h"
 #include "content/media.h"
 #include "content/timeutil.h"
+#include "tools/hub/mainzone.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -127,6 +128,45 @@ static int record_from_json(const cJSON *o, sl_play_record *p, char *why, size_t
     return 0;
 }
 
+/* Stores a validated batch of one screen's records: marks which are lit
+ * (their zone is the main zone of the manifest version they name, for the
+ * screen's channel; REPORTS.md) and calls the store. 0, or -1 with err. */
+int sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_record *recs, size_t n, size_t *stored,
+                       size_t *dups, int64_t *acked, char *err, size_t errlen)
+{
+    int rc = -1;
+    uint8_t *lit = calloc(n ? n : 1, 1);
+    sl_hub_screen row;
+    if (!lit) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    sl_st_rc g = hub->store->ops->screen_get(hub->store, screen, &row, err, errlen);
+    if (g == SL_ST_ERROR)
+        goto out;
+    if (g != SL_ST_OK)
+        row.channel[0] = '\0';
+    int64_t version = -1;
+    char zone[SL_RECORD_ID_MAX + 1] = "main";
+    for (size_t i = 0; i < n; i++) {
+        if (recs[i].manifest_version != version) {
+            version = recs[i].manifest_version;
+            snprintf(zone, sizeof zone, "main");
+            if (row.channel[0] && version > 0 && hub->mainzone &&
+                sl_mainzone_get(hub->mainzone, hub->store, row.channel, version, zone, err, errlen) != 0)
+                goto out;
+        }
+        lit[i] = strcmp(recs[i].zone, zone) == 0;
+    }
+    if (hub->store->ops->plays_put(hub->store, screen, recs, lit, n, sl_hub_now_ms(), stored, dups, acked, err,
+                                   errlen) != SL_ST_OK)
+        goto out;
+    rc = 0;
+out:
+    free(lit);
+    return rc;
+}
+
 enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
@@ -178,8 +218,7 @@ enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r)
     }
     size_t stored = 0, dups = 0;
     int64_t acked = 0;
-    if (hub->store->ops->plays_put(hub->store, screen, recs, (size_t)n, sl_hub_now_ms(), &stored, &dups, &acked,
-                                   err, sizeof err) != SL_ST_OK) {
+    if (sl_hub_plays_store(hub, screen, recs, (size_t)n, &stored, &dups, &acked, err, sizeof err) != 0) {
         res = sl_reply_store_error(hub, r, err);
         goto out;
     }

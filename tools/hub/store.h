@@ -129,6 +129,15 @@ typedef struct {
     char mime[16];               /* "image/png" or "image/jpeg" */
 } sl_hub_screenshot;
 
+/* One screen's play summary for one UTC hour (see playhours.h for what a
+ * play adds). */
+typedef struct {
+    const char *screen;
+    int64_t hour_ms;
+    int64_t lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays;
+    const char *items; /* "item\tcount\n" lines */
+} sl_hub_play_hour;
+
 typedef struct sl_store sl_store;
 
 typedef struct sl_store_ops {
@@ -205,6 +214,10 @@ typedef struct sl_store_ops {
      * version. NOT_FOUND when nothing is published. */
     sl_st_rc (*manifest_get)(sl_store *st, const char *channel, int64_t *version, char **envelope,
                              size_t *len, char *err, size_t errlen);
+    /* One version of a channel's manifest (malloc'd, NUL-terminated, caller
+     * frees). NOT_FOUND when the hub does not hold it. */
+    sl_st_rc (*manifest_at)(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
+                            char *err, size_t errlen);
     sl_st_rc (*channel_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_channel *c), void *ud,
                              char *err, size_t errlen);
 
@@ -213,10 +226,23 @@ typedef struct sl_store_ops {
      * `screen` is used) in one transaction. Idempotent by (screen, seq): a
      * record already held is not stored again and is counted in *dups even
      * when its fields differ (the first copy wins). *acked_seq is the highest
-     * seq such that every seq from 1 to it is held (0 when seq 1 is not). */
-    sl_st_rc (*plays_put)(sl_store *st, const char *screen, const sl_play_record *rec, size_t n,
-                          int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
+     * seq such that every seq from 1 to it is held (0 when seq 1 is not).
+     * In the same transaction each newly stored record is added to the
+     * screen's hourly summary (play_hours; playhours.h), lit when lit[i] is
+     * non-zero (lit NULL: none is). */
+    sl_st_rc (*plays_put)(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
+                          size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
                           size_t errlen);
+    /* Every hourly play summary with from_ms <= hour < to_ms, of one screen
+     * (screen not NULL) or all, ordered by screen then hour. */
+    sl_st_rc (*play_hours_list)(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                                int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud, char *err,
+                                size_t errlen);
+    /* Minutes online per hour, from_ms <= hour < to_ms, of one screen
+     * (screen not NULL) or all, ordered by screen then hour. */
+    sl_st_rc (*online_list)(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                            int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud,
+                            char *err, size_t errlen);
     /* A screen's records with seq > after_seq, by seq, at most `limit`. */
     sl_st_rc (*plays_list)(sl_store *st, const char *screen, int64_t after_seq, size_t limit,
                            int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,

@@ -1,6 +1,10 @@
 /* store_pg.c — the PostgreSQL backend of the hub store (libpq): a small connection pool, prepared statements, row locks for fleets of hubs. */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store.h"
+#include "tools/hub/playhours.h"
+
+#define SL_XSTR(x) #x
+#define SL_STR(x) SL_XSTR(x)
 
 #include "content/timeutil.h"
 
@@ -40,7 +44,8 @@
  *   is not reachable: ..." and work again once it is back.
  */
 
-#define PG_SCHEMA_VERSION 1
+#define PG_SCHEMA_VERSION 2 /* 2: play_hours */
+#define PG_REPORT_FETCH 20000 /* rows per FETCH of a report scan */
 #define PG_POOL_MAX 16
 #define PG_PLAY_CHUNK 64        /* rows per multi-row INSERT of plays */
 #define PG_PLAY_COLS 13
@@ -91,6 +96,13 @@ static const char *const pg_schema =
     "  file text NOT NULL, size bigint NOT NULL, mime text NOT NULL);"
     "CREATE INDEX screenshots_by_day ON screenshots(screen, day, taken);";
 
+/* Schema version 2: the hourly play summary (REPORTS.md). */
+static const char *const pg_schema_v2 =
+    "CREATE TABLE play_hours("
+    "  screen text NOT NULL, hour bigint NOT NULL, lit_ms bigint NOT NULL, untrusted_ms bigint NOT NULL,"
+    "  plays bigint NOT NULL, untrusted_plays bigint NOT NULL, corrected_plays bigint NOT NULL,"
+    "  items text NOT NULL, PRIMARY KEY(screen, hour));";
+
 /* Every statement the backend runs, prepared on each connection as "slN". */
 enum {
     Q_TOKEN_ADD,
@@ -130,6 +142,9 @@ enum {
     Q_SHOT_DAY,
     Q_SHOT_DEL,
     Q_SHOT_LATEST,
+    Q_MANIFEST_AT,
+    Q_PH_GET,
+    Q_PH_PUT,
     Q_COUNT
 };
 
@@ -188,7 +203,7 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_STATE_ENSURE] = "INSERT INTO screen_state(screen) VALUES($1) ON CONFLICT DO NOTHING",
     /* The per-screen lock: plays, heartbeats and screenshots of one screen take turns. */
     [Q_STATE_LOCK] = "SELECT acked_seq, screenshot_requested FROM screen_state WHERE screen = $1 FOR UPDATE",
-    [Q_PLAY_ADD_1] = PG_PLAY_INSERT " " PG_PLAY_ROW_VALUES " ON CONFLICT DO NOTHING",
+    [Q_PLAY_ADD_1] = PG_PLAY_INSERT " " PG_PLAY_ROW_VALUES " ON CONFLICT DO NOTHING RETURNING seq",
     [Q_PLAY_ADD_CHUNK] = NULL, /* built from placeholders only, see pg_play_chunk_sql */
     /* The highest seq reachable from $2 through consecutive stored seqs. */
     [Q_ACK_SCAN] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM plays WHERE screen = $1 AND seq = $2::bigint + 1)"
@@ -217,6 +232,14 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_SHOT_DEL] = "DELETE FROM screenshots WHERE id = $1",
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = $1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
+    [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = $1 AND version = $2",
+    [Q_PH_GET] = "SELECT lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays, items FROM play_hours"
+                 " WHERE screen = $1 AND hour = $2",
+    [Q_PH_PUT] = "INSERT INTO play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays,"
+                 " corrected_plays, items) VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT(screen, hour)"
+                 " DO UPDATE SET lit_ms = excluded.lit_ms, untrusted_ms = excluded.untrusted_ms,"
+                 " plays = excluded.plays, untrusted_plays = excluded.untrusted_plays,"
+                 " corrected_plays = excluded.corrected_plays, items = excluded.items",
 };
 
 struct pg_store;
@@ -1187,9 +1210,10 @@ static void pg_play_param(pg_play_params *pp, int k, const char *text, int64_t n
 }
 
 /* Inserts rec[0..n) (n <= PG_PLAY_CHUNK) with one statement; adds the rows
- * stored to *added. */
+ * stored to *added and sets stored_flag[i] for each record stored (the
+ * first of several with the same seq). */
 static int pg_plays_insert(pg_conn *c, pg_play_params *pp, const char *screen, const sl_play_record *rec,
-                           size_t n, int64_t now_ms, size_t *added)
+                           size_t n, int64_t now_ms, size_t *added, uint8_t *stored_flag)
 {
     for (size_t i = 0; i < n; i++) {
         const sl_play_record *x = &rec[i];
@@ -1214,14 +1238,71 @@ static int pg_plays_insert(pg_conn *c, pg_play_params *pp, const char *screen, c
     PGresult *r = pg_run_raw(c, q, (int)n * PG_PLAY_COLS, pp->v, NULL, NULL, 0);
     if (!r)
         return -1;
-    *added += (size_t)pg_affected(r);
+    *added += (size_t)PQntuples(r);
+    for (int row = 0; row < PQntuples(r); row++) {
+        int64_t seq = pg_i64(r, row, 0, -1);
+        for (size_t i = 0; i < n; i++) {
+            if (rec[i].seq == seq && !stored_flag[i]) {
+                stored_flag[i] = 1;
+                break;
+            }
+        }
+    }
     PQclear(r);
     return 0;
 }
 
+/* Adds a batch's hourly summaries to the stored ones; in the screen's
+ * locked transaction. */
+static sl_st_rc pg_play_hours_add(pg_conn *c, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        sl_ph_hour *h = &b->h[i];
+        pg_params p = {0};
+        pp_text(&p, screen);
+        pp_i64(&p, h->hour_ms);
+        PGresult *r = pg_run(c, Q_PH_GET, &p);
+        if (!r)
+            return pg_fail(c, err, errlen, "reading an hour's plays");
+        if (PQntuples(r) == 1) {
+            h->lit_ms += pg_i64(r, 0, 0, 0);
+            h->untrusted_ms += pg_i64(r, 0, 1, 0);
+            h->plays += pg_i64(r, 0, 2, 0);
+            h->untrusted_plays += pg_i64(r, 0, 3, 0);
+            h->corrected_plays += pg_i64(r, 0, 4, 0);
+            if (sl_ph_hour_add_items(h, PQgetvalue(r, 0, 5)) != 0) {
+                PQclear(r);
+                snprintf(err, errlen, "out of memory");
+                return SL_ST_ERROR;
+            }
+        }
+        PQclear(r);
+        char *items = sl_ph_items_text(h);
+        if (!items) {
+            snprintf(err, errlen, "out of memory");
+            return SL_ST_ERROR;
+        }
+        pg_params u = {0};
+        pp_text(&u, screen);
+        pp_i64(&u, h->hour_ms);
+        pp_i64(&u, h->lit_ms);
+        pp_i64(&u, h->untrusted_ms);
+        pp_i64(&u, h->plays);
+        pp_i64(&u, h->untrusted_plays);
+        pp_i64(&u, h->corrected_plays);
+        pp_text(&u, items);
+        r = pg_run(c, Q_PH_PUT, &u);
+        free(items);
+        if (!r)
+            return pg_fail(c, err, errlen, "storing an hour's plays");
+        PQclear(r);
+    }
+    return SL_ST_OK;
+}
+
 static sl_st_rc pg_plays_put_tx(pg_conn *c, pg_play_params *pp, const char *screen, const sl_play_record *rec,
-                                size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq,
-                                char *err, size_t errlen)
+                                const uint8_t *lit, uint8_t *stored_flag, size_t n, int64_t now_ms,
+                                size_t *stored, size_t *dups, int64_t *acked_seq, char *err, size_t errlen)
 {
     size_t added = 0;
     if (pg_begin(c) != 0)
@@ -1231,13 +1312,27 @@ static sl_st_rc pg_plays_put_tx(pg_conn *c, pg_play_params *pp, const char *scre
         return SL_ST_ERROR;
     int64_t start = pg_i64(r, 0, 0, 0);
     PQclear(r);
+    memset(stored_flag, 0, n ? n : 1);
     size_t i = 0;
     while (i < n) {
         size_t k = n - i >= PG_PLAY_CHUNK ? PG_PLAY_CHUNK : 1;
-        if (pg_plays_insert(c, pp, screen, &rec[i], k, now_ms, &added) != 0)
+        if (pg_plays_insert(c, pp, screen, &rec[i], k, now_ms, &added, &stored_flag[i]) != 0)
             return pg_fail(c, err, errlen, "storing plays");
         i += k;
     }
+    sl_ph_batch hours;
+    sl_ph_batch_init(&hours);
+    for (i = 0; i < n; i++) {
+        if (stored_flag[i] && sl_ph_batch_add(&hours, &rec[i], lit && lit[i], now_ms) != 0) {
+            sl_ph_batch_free(&hours);
+            snprintf(err, errlen, "out of memory");
+            return SL_ST_ERROR;
+        }
+    }
+    sl_st_rc hrc = pg_play_hours_add(c, screen, &hours, err, errlen);
+    sl_ph_batch_free(&hours);
+    if (hrc != SL_ST_OK)
+        return hrc;
     pg_params a = {0};
     pp_text(&a, screen);
     pp_i64(&a, start);
@@ -1263,26 +1358,169 @@ static sl_st_rc pg_plays_put_tx(pg_conn *c, pg_play_params *pp, const char *scre
     return SL_ST_OK;
 }
 
-static sl_st_rc pg_plays_put(sl_store *st, const char *screen, const sl_play_record *rec, size_t n,
-                             int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
+static sl_st_rc pg_plays_put(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
+                             size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
                              size_t errlen)
 {
     pg_store *s = pgs(st);
     pg_play_params *pp = malloc(sizeof *pp);
-    if (!pp) {
+    uint8_t *stored_flag = malloc(n ? n : 1);
+    if (!pp || !stored_flag) {
+        free(pp);
+        free(stored_flag);
         snprintf(err, errlen, "out of memory");
         return SL_ST_ERROR;
     }
     pg_conn *c = pg_acquire(s, err, errlen);
     sl_st_rc rc = SL_ST_ERROR;
     for (int attempt = 1; c; attempt++) {
-        rc = pg_plays_put_tx(c, pp, screen, rec, n, now_ms, stored, dups, acked_seq, err, errlen);
+        rc = pg_plays_put_tx(c, pp, screen, rec, lit, stored_flag, n, now_ms, stored, dups, acked_seq, err,
+                             errlen);
         pg_rollback(c);
         if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
             break;
     }
     pg_release(s, c);
     free(pp);
+    free(stored_flag);
+    return rc;
+}
+
+/* Runs a report query through a cursor, PG_REPORT_FETCH rows at a time, so
+ * that a month of a large fleet never sits in memory at once. sql takes
+ * $1 = from, $2 = to and, when screen is not NULL, $3 = screen. */
+static sl_st_rc pg_report_scan(pg_store *s, const char *sql, const char *screen, int64_t from_ms, int64_t to_ms,
+                               int (*row)(void *ud, const PGresult *r, int i), void *ud, const char *what,
+                               char *err, size_t errlen)
+{
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    PGresult *r = NULL;
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%" PRId64, from_ms);
+    snprintf(b, sizeof b, "%" PRId64, to_ms);
+    const char *v[3] = {a, b, screen};
+    if (pg_begin(c) != 0) {
+        rc = pg_fail(c, err, errlen, what);
+        goto out;
+    }
+    r = PQexecParams(c->pq, sql, screen ? 3 : 2, NULL, v, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        pg_note_failure(c, r);
+        rc = pg_fail(c, err, errlen, what);
+        goto out;
+    }
+    bool stop = false;
+    while (!stop) {
+        PQclear(r);
+        r = PQexec(c->pq, "FETCH " SL_STR(PG_REPORT_FETCH) " FROM sl_report");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            pg_note_failure(c, r);
+            rc = pg_fail(c, err, errlen, what);
+            goto out;
+        }
+        int n = PQntuples(r);
+        for (int i = 0; i < n && !stop; i++)
+            stop = row(ud, r, i) != 0;
+        if (n < PG_REPORT_FETCH)
+            break;
+    }
+out:
+    PQclear(r);
+    pg_rollback(c);
+    pg_release(s, c);
+    return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_play_hour *h);
+    void *ud;
+} pg_ph_ctx;
+
+static int pg_ph_row(void *ud, const PGresult *r, int i)
+{
+    pg_ph_ctx *c = ud;
+    sl_hub_play_hour h;
+    h.screen = PQgetvalue(r, i, 0);
+    h.hour_ms = pg_i64(r, i, 1, 0);
+    h.lit_ms = pg_i64(r, i, 2, 0);
+    h.untrusted_ms = pg_i64(r, i, 3, 0);
+    h.plays = pg_i64(r, i, 4, 0);
+    h.untrusted_plays = pg_i64(r, i, 5, 0);
+    h.corrected_plays = pg_i64(r, i, 6, 0);
+    h.items = PQgetvalue(r, i, 7);
+    return c->cb(c->ud, &h);
+}
+
+#define PG_PH_CURSOR                                                                                           \
+    "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays," \
+    " corrected_plays, items FROM play_hours"
+
+static sl_st_rc pg_play_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                                   int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud, char *err,
+                                   size_t errlen)
+{
+    pg_ph_ctx c = {cb, ud};
+    return pg_report_scan(pgs(st),
+                          screen ? PG_PH_CURSOR " WHERE screen = $3 AND hour >= $1 AND hour < $2 ORDER BY hour"
+                                 : PG_PH_CURSOR " WHERE hour >= $1 AND hour < $2 ORDER BY screen COLLATE \"C\", hour",
+                          screen, from_ms, to_ms, pg_ph_row, &c, "listing hourly plays", err, errlen);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes);
+    void *ud;
+} pg_online_ctx;
+
+static int pg_online_row(void *ud, const PGresult *r, int i)
+{
+    pg_online_ctx *c = ud;
+    return c->cb(c->ud, PQgetvalue(r, i, 0), pg_i64(r, i, 1, 0), (int)pg_i64(r, i, 2, 0));
+}
+
+#define PG_ONLINE_CURSOR "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, hour, minutes FROM screen_hours"
+
+static sl_st_rc pg_online_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                               int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud,
+                               char *err, size_t errlen)
+{
+    pg_online_ctx c = {cb, ud};
+    return pg_report_scan(pgs(st),
+                          screen ? PG_ONLINE_CURSOR " WHERE screen = $3 AND hour >= $1 AND hour < $2 ORDER BY hour"
+                                 : PG_ONLINE_CURSOR " WHERE hour >= $1 AND hour < $2 ORDER BY screen COLLATE \"C\", hour",
+                          screen, from_ms, to_ms, pg_online_row, &c, "listing hours online", err, errlen);
+}
+
+static sl_st_rc pg_manifest_at(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
+                               char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    pp_text(&p, channel);
+    pp_i64(&p, version);
+    PGresult *r = pg_run_raw(c, Q_MANIFEST_AT, p.n, p.v, p.len, p.fmt, 1);
+    sl_st_rc rc = r ? SL_ST_NOT_FOUND : pg_fail(c, err, errlen, "reading a manifest");
+    pg_release(s, c);
+    if (r && PQntuples(r) == 1) {
+        int n = PQgetlength(r, 0, 0);
+        char *copy = malloc((size_t)n + 1);
+        if (!copy) {
+            snprintf(err, errlen, "out of memory");
+            rc = SL_ST_ERROR;
+        } else {
+            memcpy(copy, PQgetvalue(r, 0, 0), (size_t)n);
+            copy[n] = '\0';
+            *envelope = copy;
+            *len = (size_t)n;
+            rc = SL_ST_OK;
+        }
+    }
+    PQclear(r);
     return rc;
 }
 
@@ -1585,6 +1823,9 @@ static const sl_store_ops pg_ops = {
     .plays_list = pg_plays_list,
     .heartbeat_put = pg_heartbeat_put,
     .hours_list = pg_hours_list,
+    .play_hours_list = pg_play_hours_list,
+    .online_list = pg_online_list,
+    .manifest_at = pg_manifest_at,
     .screenshot_request = pg_screenshot_request,
     .screenshot_add = pg_screenshot_add,
     .screenshot_latest = pg_screenshot_latest,
@@ -1604,7 +1845,7 @@ static char *pg_play_chunk_sql(void)
             len += (size_t)snprintf(sql + len, cap - len, "%s$%d", col ? "," : "", row * PG_PLAY_COLS + col + 1);
         len += (size_t)snprintf(sql + len, cap - len, ")");
     }
-    snprintf(sql + len, cap - len, " ON CONFLICT DO NOTHING");
+    snprintf(sql + len, cap - len, " ON CONFLICT DO NOTHING RETURNING seq");
     return sql;
 }
 
@@ -1630,7 +1871,11 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             goto fail;
         PQclear(r);
-        const char *const v[1] = {"1"};
+        r = PQexec(pq, pg_schema_v2);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
+        const char *const v[1] = {SL_STR(PG_SCHEMA_VERSION)};
         r = PQexecParams(pq, "INSERT INTO sl_meta(key, value) VALUES('schema_version', $1::bigint)", 1, NULL, v,
                          NULL, NULL, 0);
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
@@ -1640,6 +1885,17 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             goto fail;
         int64_t v = PQntuples(r) == 1 ? pg_i64(r, 0, 0, 0) : 0;
+        if (v == 1) { /* version 1 had no play summary: add it (plays before the upgrade are not in reports) */
+            PQclear(r);
+            r = PQexec(pq, pg_schema_v2);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                goto fail;
+            PQclear(r);
+            r = PQexec(pq, "UPDATE sl_meta SET value = " SL_STR(PG_SCHEMA_VERSION) " WHERE key = 'schema_version'");
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                goto fail;
+            v = PG_SCHEMA_VERSION;
+        }
         if (v != PG_SCHEMA_VERSION) {
             snprintf(err, errlen,
                      "PostgreSQL at %s: database schema version %" PRId64 " %s (this screenlit-hub knows %d)",

@@ -1,6 +1,7 @@
 /* store_sqlite.c — the SQLite backend of the hub store: one file DATA/hub.db, WAL, synchronous=FULL, prepared statements. */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store.h"
+#include "tools/hub/playhours.h"
 
 #include "content/fsutil.h"
 #include "content/timeutil.h"
@@ -11,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SQ_SCHEMA_VERSION 1
+#define SQ_SCHEMA_VERSION 2 /* 2: play_hours */
 #define SQ_BUSY_TIMEOUT_MS 10000
 #define SQ_SHOTS_FIRST_KEPT 5 /* per screen and day: the first five, plus the latest */
 
@@ -55,6 +56,13 @@ static const char *const sq_schema =
     "  file TEXT NOT NULL, size INTEGER NOT NULL, mime TEXT NOT NULL);"
     "CREATE INDEX screenshots_by_day ON screenshots(screen, day, taken);";
 
+/* Schema version 2: the hourly play summary (REPORTS.md). */
+static const char *const sq_schema_v2 =
+    "CREATE TABLE play_hours("
+    "  screen TEXT NOT NULL, hour INTEGER NOT NULL, lit_ms INTEGER NOT NULL, untrusted_ms INTEGER NOT NULL,"
+    "  plays INTEGER NOT NULL, untrusted_plays INTEGER NOT NULL, corrected_plays INTEGER NOT NULL,"
+    "  items TEXT NOT NULL, PRIMARY KEY(screen, hour)) WITHOUT ROWID;";
+
 /* Every statement the backend runs, prepared once and kept. */
 enum {
     Q_BEGIN,
@@ -96,6 +104,9 @@ enum {
     Q_SHOT_DAY,
     Q_SHOT_DEL,
     Q_SHOT_LATEST,
+    Q_MANIFEST_AT,
+    Q_PH_GET,
+    Q_PH_PUT,
     Q_COUNT
 };
 
@@ -169,6 +180,11 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_SHOT_DEL] = "DELETE FROM screenshots WHERE id = ?1",
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = ?1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
+    [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = ?1 AND version = ?2",
+    [Q_PH_GET] = "SELECT lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays, items FROM play_hours"
+                 " WHERE screen = ?1 AND hour = ?2",
+    [Q_PH_PUT] = "INSERT OR REPLACE INTO play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays,"
+                 " corrected_plays, items) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 /* A connection that only reads (the token lookup), used by one thread at a time. */
@@ -816,6 +832,39 @@ static sl_st_rc sq_manifest_get(sl_store *st, const char *channel, int64_t *vers
     return rc;
 }
 
+static sl_st_rc sq_manifest_at(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
+                               char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = SL_ST_NOT_FOUND;
+    sq_lock(s);
+    sqlite3_stmt *q = sq_q(s, Q_MANIFEST_AT);
+    sq_text(q, 1, channel);
+    sqlite3_bind_int64(q, 2, version);
+    int r = sqlite3_step(q);
+    if (r == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(q, 0);
+        const void *b = sqlite3_column_blob(q, 0);
+        char *copy = malloc((size_t)n + 1);
+        if (!copy) {
+            snprintf(err, errlen, "out of memory");
+            rc = SL_ST_ERROR;
+        } else {
+            if (n > 0)
+                memcpy(copy, b, (size_t)n);
+            copy[n] = '\0';
+            *envelope = copy;
+            *len = (size_t)n;
+            rc = SL_ST_OK;
+        }
+    } else if (r != SQLITE_DONE) {
+        rc = sq_fail(s, err, errlen, "reading a manifest");
+    }
+    sqlite3_reset(q);
+    sq_unlock(s);
+    return rc;
+}
+
 static sl_st_rc sq_channel_list(sl_store *st, int (*cb)(void *ud, const sl_hub_channel *c), void *ud, char *err,
                                 size_t errlen)
 {
@@ -891,14 +940,62 @@ static sl_st_rc sq_ack_advance(sq_store *s, const char *screen, int64_t *acked, 
     return SL_ST_OK;
 }
 
-static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_record *rec, size_t n,
-                             int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
+/* Adds a batch's hourly summaries to the stored ones; lock and transaction held. */
+static sl_st_rc sq_play_hours_add(sq_store *s, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        sl_ph_hour *h = &b->h[i];
+        sqlite3_stmt *q = sq_q(s, Q_PH_GET);
+        sq_text(q, 1, screen);
+        sqlite3_bind_int64(q, 2, h->hour_ms);
+        int r = sqlite3_step(q);
+        if (r == SQLITE_ROW) {
+            h->lit_ms += sqlite3_column_int64(q, 0);
+            h->untrusted_ms += sqlite3_column_int64(q, 1);
+            h->plays += sqlite3_column_int64(q, 2);
+            h->untrusted_plays += sqlite3_column_int64(q, 3);
+            h->corrected_plays += sqlite3_column_int64(q, 4);
+            if (sl_ph_hour_add_items(h, (const char *)sqlite3_column_text(q, 5)) != 0) {
+                sqlite3_reset(q);
+                snprintf(err, errlen, "out of memory");
+                return SL_ST_ERROR;
+            }
+        }
+        sqlite3_reset(q);
+        if (r != SQLITE_ROW && r != SQLITE_DONE)
+            return sq_fail(s, err, errlen, "reading an hour's plays");
+        char *items = sl_ph_items_text(h);
+        if (!items) {
+            snprintf(err, errlen, "out of memory");
+            return SL_ST_ERROR;
+        }
+        q = sq_q(s, Q_PH_PUT);
+        sq_text(q, 1, screen);
+        sqlite3_bind_int64(q, 2, h->hour_ms);
+        sqlite3_bind_int64(q, 3, h->lit_ms);
+        sqlite3_bind_int64(q, 4, h->untrusted_ms);
+        sqlite3_bind_int64(q, 5, h->plays);
+        sqlite3_bind_int64(q, 6, h->untrusted_plays);
+        sqlite3_bind_int64(q, 7, h->corrected_plays);
+        sq_text(q, 8, items);
+        int e = sq_exec(s, q);
+        free(items);
+        if (e != 0)
+            return sq_fail(s, err, errlen, "storing an hour's plays");
+    }
+    return SL_ST_OK;
+}
+
+static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
+                             size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
                              size_t errlen)
 {
     sq_store *s = sq(st);
     sl_st_rc rc = SL_ST_OK;
     size_t added = 0;
     int64_t acked = 0;
+    sl_ph_batch hours;
+    sl_ph_batch_init(&hours);
     sq_lock(s);
     if (sq_begin(s) != 0) {
         rc = sq_fail(s, err, errlen, "begin");
@@ -924,8 +1021,18 @@ static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_rec
             rc = sq_fail(s, err, errlen, "storing a play");
             goto out;
         }
-        added += (size_t)sqlite3_changes(s->db);
+        if (sqlite3_changes(s->db) > 0) {
+            added++;
+            if (sl_ph_batch_add(&hours, p, lit && lit[i], now_ms) != 0) {
+                snprintf(err, errlen, "out of memory");
+                rc = SL_ST_ERROR;
+                goto out;
+            }
+        }
     }
+    rc = sq_play_hours_add(s, screen, &hours, err, errlen);
+    if (rc != SL_ST_OK)
+        goto out;
     rc = sq_ack_advance(s, screen, &acked, err, errlen);
     if (rc != SL_ST_OK)
         goto out;
@@ -939,7 +1046,111 @@ static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_rec
 out:
     sq_rollback(s);
     sq_unlock(s);
+    sl_ph_batch_free(&hours);
     return rc;
+}
+
+/* Runs a report query on a pooled reader (so a long report neither holds
+ * up writes nor waits for them), falling back to the main connection.
+ * Binds screen (when not NULL) as ?3 after from and to. */
+typedef int (*sq_row_fn)(sqlite3_stmt *q, void *ud);
+
+static sl_st_rc sq_report_scan(sq_store *s, const char *sql_all, const char *sql_one, const char *screen,
+                               int64_t from_ms, int64_t to_ms, sq_row_fn row, void *ud, const char *what,
+                               char *err, size_t errlen)
+{
+    sl_st_rc rc = SL_ST_OK;
+    sqlite3_stmt *q = NULL;
+    sq_reader *rd = sq_reader_take(s);
+    sqlite3 *db = rd ? rd->db : s->db;
+    if (!rd)
+        sq_lock(s);
+    if (sqlite3_prepare_v2(db, screen ? sql_one : sql_all, -1, &q, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "database: %s: %s", what, sqlite3_errmsg(db));
+        rc = SL_ST_ERROR;
+        goto out;
+    }
+    sqlite3_bind_int64(q, 1, from_ms);
+    sqlite3_bind_int64(q, 2, to_ms);
+    if (screen)
+        sq_text(q, 3, screen);
+    int r;
+    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+        if (row(q, ud) != 0) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    if (r != SQLITE_DONE) {
+        snprintf(err, errlen, "database: %s: %s", what, sqlite3_errmsg(db));
+        rc = SL_ST_ERROR;
+    }
+out:
+    sqlite3_finalize(q);
+    if (rd)
+        sq_reader_give(s, rd);
+    else
+        sq_unlock(s);
+    return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_play_hour *h);
+    void *ud;
+} sq_ph_ctx;
+
+static int sq_ph_row(sqlite3_stmt *q, void *ud)
+{
+    sq_ph_ctx *c = ud;
+    sl_hub_play_hour h;
+    h.screen = (const char *)sqlite3_column_text(q, 0);
+    h.hour_ms = sqlite3_column_int64(q, 1);
+    h.lit_ms = sqlite3_column_int64(q, 2);
+    h.untrusted_ms = sqlite3_column_int64(q, 3);
+    h.plays = sqlite3_column_int64(q, 4);
+    h.untrusted_plays = sqlite3_column_int64(q, 5);
+    h.corrected_plays = sqlite3_column_int64(q, 6);
+    h.items = (const char *)sqlite3_column_text(q, 7);
+    if (!h.screen)
+        h.screen = "";
+    if (!h.items)
+        h.items = "";
+    return c->cb(c->ud, &h);
+}
+
+#define SQ_PH_COLS "SELECT screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays, items FROM play_hours"
+
+static sl_st_rc sq_play_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                                   int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud, char *err,
+                                   size_t errlen)
+{
+    sq_ph_ctx c = {cb, ud};
+    return sq_report_scan(sq(st), SQ_PH_COLS " WHERE hour >= ?1 AND hour < ?2 ORDER BY screen, hour",
+                          SQ_PH_COLS " WHERE screen = ?3 AND hour >= ?1 AND hour < ?2 ORDER BY hour", screen,
+                          from_ms, to_ms, sq_ph_row, &c, "listing hourly plays", err, errlen);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes);
+    void *ud;
+} sq_online_ctx;
+
+static int sq_online_row(sqlite3_stmt *q, void *ud)
+{
+    sq_online_ctx *c = ud;
+    const char *screen = (const char *)sqlite3_column_text(q, 0);
+    return c->cb(c->ud, screen ? screen : "", sqlite3_column_int64(q, 1), sqlite3_column_int(q, 2));
+}
+
+static sl_st_rc sq_online_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                               int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud,
+                               char *err, size_t errlen)
+{
+    sq_online_ctx c = {cb, ud};
+    return sq_report_scan(
+        sq(st), "SELECT screen, hour, minutes FROM screen_hours WHERE hour >= ?1 AND hour < ?2 ORDER BY screen, hour",
+        "SELECT screen, hour, minutes FROM screen_hours WHERE screen = ?3 AND hour >= ?1 AND hour < ?2 ORDER BY hour",
+        screen, from_ms, to_ms, sq_online_row, &c, "listing hours online", err, errlen);
 }
 
 static sl_st_rc sq_plays_list(sl_store *st, const char *screen, int64_t after_seq, size_t limit,
@@ -1228,6 +1439,9 @@ static const sl_store_ops sq_ops = {
     .plays_list = sq_plays_list,
     .heartbeat_put = sq_heartbeat_put,
     .hours_list = sq_hours_list,
+    .play_hours_list = sq_play_hours_list,
+    .online_list = sq_online_list,
+    .manifest_at = sq_manifest_at,
     .screenshot_request = sq_screenshot_request,
     .screenshot_add = sq_screenshot_add,
     .screenshot_latest = sq_screenshot_latest,
@@ -1252,10 +1466,14 @@ static int sq_migrate(sq_store *s, char *err, size_t errlen)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         goto done;
     }
-    if (v == 0) {
+    if (v < SQ_SCHEMA_VERSION) {
+        /* A new database gets every version's tables; an older one the
+         * versions it lacks (version 1 hubs had no play summary: their
+         * plays before the upgrade do not appear in reports). */
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", SQ_SCHEMA_VERSION);
-        if (sqlite3_exec(s->db, sq_schema, NULL, NULL, &msg) != SQLITE_OK ||
+        if ((v < 1 && sqlite3_exec(s->db, sq_schema, NULL, NULL, &msg) != SQLITE_OK) ||
+            (v < 2 && sqlite3_exec(s->db, sq_schema_v2, NULL, NULL, &msg) != SQLITE_OK) ||
             sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto out;
     }
