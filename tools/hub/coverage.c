@@ -11,6 +11,7 @@
 #include "tools/hub/playhours.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -191,8 +192,6 @@ static void screen_start(cv_ctx *c, size_t idx)
     cv_screen *s = &c->screens[idx];
     c->cur = (long)idx;
     memset(c->req, 0, (size_t)c->n_slots * sizeof *c->req);
-    for (int64_t k = 0; k < c->n_slots; k++)
-        c->lit[k] = -1;
     if (!s->tz)
         return;
     for (int64_t d = 0; d <= c->n_days; d++)
@@ -225,6 +224,39 @@ static void screen_start(cv_ctx *c, size_t idx)
     }
 }
 
+/* The required seconds of one slot of a screen, computed on its own (the
+ * rows of the plays scan come in no particular order): the overlap of the
+ * slot's local hour with that weekday's windows. */
+static int32_t slot_required(const cv_ctx *c, const cv_screen *s, int64_t k)
+{
+    if (!s->tz)
+        return 0;
+    int64_t t = c->g0 + k * SL_MS_PER_HOUR;
+    int64_t local = sl_tz_to_local(s->tz, t);
+    int64_t day = sl_floordiv(local, SL_MS_PER_DAY);
+    if (day < c->q.from_day || day > c->q.to_day)
+        return 0;
+    int wd = sl_weekday_from_days(day);
+    int32_t a = (int32_t)((local - day * SL_MS_PER_DAY) / 1000), b = a + 3600, got = 0;
+    /* windows may overlap: count each second once */
+    int32_t w[SL_INV_WINDOWS_MAX][2];
+    int n = s->hours.n[wd];
+    for (int i = 0; i < n; i++) {
+        w[i][0] = s->hours.from_s[wd][i] > a ? s->hours.from_s[wd][i] : a;
+        w[i][1] = s->hours.to_s[wd][i] < b ? s->hours.to_s[wd][i] : b;
+    }
+    qsort(w, (size_t)n, sizeof w[0], win_cmp);
+    int32_t upto = a;
+    for (int i = 0; i < n; i++) {
+        int32_t from = w[i][0] > upto ? w[i][0] : upto;
+        if (w[i][1] > from) {
+            got += w[i][1] - from;
+            upto = w[i][1];
+        }
+    }
+    return got;
+}
+
 typedef struct {
     cv_ctx *c;
     cv_screen *s;
@@ -250,9 +282,10 @@ static int row_item_cb(void *ud, const char *item, size_t len, int64_t plays)
 
 /* Checks the floors of slot k of the current screen against counts (NULL:
  * nothing played that hour). */
-static void check_floors(cv_ctx *c, cv_screen *s, int64_t k, const int64_t *counts)
+static void check_floors(cv_ctx *c, size_t idx, int64_t k, int32_t req, const int64_t *counts)
 {
-    if (s->group < 0 || c->req[k] <= 0)
+    cv_screen *s = &c->screens[idx];
+    if (s->group < 0 || req <= 0)
         return;
     const cv_group *g = &c->groups[s->group];
     for (size_t j = 0; j < g->n_floor; j++) {
@@ -264,7 +297,7 @@ static void check_floors(cv_ctx *c, cv_screen *s, int64_t k, const int64_t *coun
         if (missed) {
             s->floors_missed++;
             if (c->missed)
-                cv_missed_add(c, k, g->pl->items[g->floor_item[j]].id);
+                cv_missed_add(c, idx, k, g->pl->items[g->floor_item[j]].id);
         }
     }
 }
@@ -272,25 +305,21 @@ static void check_floors(cv_ctx *c, cv_screen *s, int64_t k, const int64_t *coun
 static int play_hour_cb(void *ud, const sl_hub_play_hour *h)
 {
     cv_ctx *c = ud;
-    long idx = cv_screen_find(c, h->screen);
+    long idx = cv_screen_find(c, h->screen, &c->last_found);
     if (idx < 0)
         return c->oom;
-    if (idx != c->cur) {
-        if (c->cur >= 0)
-            cv_screen_finish(c, (size_t)c->cur);
-        screen_start(c, (size_t)idx);
-    }
     cv_screen *s = &c->screens[idx];
     int64_t k = (h->hour_ms - c->g0) / SL_MS_PER_HOUR;
-    if (!s->tz || k < 0 || k >= c->n_slots || h->hour_ms < c->day_start[0] || h->hour_ms >= c->day_start[c->n_days])
+    if (!s->tz || h->hour_ms < c->g0 || k >= c->n_slots || h->hour_ms < s->from_ms || h->hour_ms >= s->to_ms)
         return 0;
+    size_t at = (size_t)idx * (size_t)c->n_slots + (size_t)k;
     s->plays += h->plays;
     s->untrusted_plays += h->untrusted_plays;
     s->untrusted_ms += h->untrusted_ms;
     s->corrected_plays += h->corrected_plays;
-    c->lit[k] = h->lit_ms > INT32_MAX ? INT32_MAX : (int32_t)h->lit_ms;
+    c->lit[at] = h->lit_ms > INT32_MAX ? INT32_MAX : (int32_t)h->lit_ms;
     if (c->plays_slot)
-        c->plays_slot[k] = h->plays;
+        c->plays_slot[at] = h->plays;
     const cv_group *g = s->group >= 0 ? &c->groups[s->group] : NULL;
     int64_t counts[64] = {0};
     int64_t *cnt = counts;
@@ -301,22 +330,42 @@ static int play_hour_cb(void *ud, const sl_hub_play_hour *h)
     }
     row_items ri = {c, s, g, cnt, k};
     sl_ph_items_each(h->items, row_item_cb, &ri);
-    check_floors(c, s, k, cnt);
+    check_floors(c, (size_t)idx, k, slot_required(c, s, k), cnt);
     if (cnt != counts)
         free(cnt);
     return c->oom;
 }
 
+/* The minutes-online scan, on its own thread while the plays are read. */
+typedef struct {
+    cv_ctx *c;
+    long last;
+    int oom;
+    sl_st_rc rc;
+    char err[256];
+} online_scan;
+
 static int online_cb(void *ud, const char *screen, int64_t hour_ms, int minutes)
 {
-    cv_ctx *c = ud;
-    long idx = cv_screen_find(c, screen);
+    online_scan *o = ud;
+    cv_ctx *c = o->c;
+    long idx = cv_screen_find(c, screen, &o->last);
     if (idx < 0)
-        return c->oom;
+        return 0;
     int64_t k = (hour_ms - c->g0) / SL_MS_PER_HOUR;
     if (k >= 0 && k < c->n_slots && hour_ms >= c->g0)
         c->online[(size_t)idx * (size_t)c->n_slots + (size_t)k] = (uint8_t)(minutes > 60 ? 60 : minutes);
     return 0;
+}
+
+static void *online_thread(void *arg)
+{
+    online_scan *o = arg;
+    cv_ctx *c = o->c;
+    sl_store *st = c->hub->store;
+    o->rc = st->ops->online_list(st, c->q.screen && c->q.screen[0] ? c->q.screen : NULL, c->g0,
+                                 c->g0 + c->n_slots * SL_MS_PER_HOUR, online_cb, o, o->err, sizeof o->err);
+    return NULL;
 }
 
 void cv_screen_finish(cv_ctx *c, size_t idx)
@@ -339,7 +388,8 @@ void cv_screen_finish(cv_ctx *c, size_t idx)
         int32_t req = c->req[k];
         if (req <= 0)
             continue;
-        int32_t lit = c->lit[k] < 0 ? 0 : c->lit[k] / 1000;
+        int32_t lr = c->lit[idx * (size_t)c->n_slots + (size_t)k];
+        int32_t lit = lr < 0 ? 0 : lr / 1000;
         if (lit > req)
             lit = req;
         s->required_s += req;
@@ -351,12 +401,12 @@ void cv_screen_finish(cv_ctx *c, size_t idx)
             s->offline_hours++;
         else if (on[k] > 0 && lit == 0)
             s->idle_hours++;
-        if (c->lit[k] < 0)
-            check_floors(c, s, k, NULL);
+        if (lr < 0)
+            check_floors(c, idx, k, req, NULL);
         c->day_req[d] += req;
         c->day_lit[d] += lit;
         if (c->q.detail_hours)
-            cv_detail_hour(c, s, k, t, req, lit, on[k]);
+            cv_detail_hour(c, idx, k, t, req, lit, on[k]);
     }
 }
 
@@ -376,26 +426,39 @@ cJSON *sl_coverage_report(sl_hub *hub, const sl_coverage_query *q, int64_t now_m
     }
     if (cv_slots(&c) != 0)
         goto out;
-    for (size_t i = 0; i < c.n_screens && !c.oom; i++)
-        c.screens[i].group = group_of(&c, &c.screens[i].st.s);
+    for (size_t i = 0; i < c.n_screens && !c.oom; i++) {
+        cv_screen *s = &c.screens[i];
+        s->group = group_of(&c, &s->st.s);
+        if (s->tz) { /* the screen's own period: its local midnights */
+            s->from_ms = sl_tz_from_local(s->tz, q->from_day * SL_MS_PER_DAY);
+            s->to_ms = sl_tz_from_local(s->tz, (q->to_day + 1) * SL_MS_PER_DAY);
+        }
+    }
     if (c.oom || c.store_failed)
         goto fail;
+    /* Minutes online and the hourly plays are read at once, on two
+     * connections; every screen is totalled once both are in. */
     sl_store *st = hub->store;
-    if (st->ops->online_list(st, q->screen && q->screen[0] ? q->screen : NULL, c.g0,
-                             c.g0 + c.n_slots * SL_MS_PER_HOUR, online_cb, &c, err, errlen) != SL_ST_OK)
+    online_scan os = {.c = &c, .last = -1, .rc = SL_ST_OK};
+    pthread_t th;
+    bool threaded = pthread_create(&th, NULL, online_thread, &os) == 0;
+    if (!threaded)
+        online_thread(&os);
+    sl_st_rc prc = st->ops->play_hours_list(st, q->screen && q->screen[0] ? q->screen : NULL, c.g0,
+                                            c.g0 + c.n_slots * SL_MS_PER_HOUR, play_hour_cb, &c, err, errlen);
+    if (threaded)
+        pthread_join(th, NULL);
+    if (prc != SL_ST_OK)
         goto out;
-    if (st->ops->play_hours_list(st, q->screen && q->screen[0] ? q->screen : NULL, c.g0,
-                                 c.g0 + c.n_slots * SL_MS_PER_HOUR, play_hour_cb, &c, err, errlen) != SL_ST_OK)
+    if (os.rc != SL_ST_OK) {
+        snprintf(err, errlen, "%s", os.err);
         goto out;
+    }
     if (c.oom)
         goto fail;
-    if (c.cur >= 0)
-        cv_screen_finish(&c, (size_t)c.cur);
     for (size_t i = 0; i < c.n_screens && !c.oom; i++) {
-        if (!c.screens[i].done) {
-            screen_start(&c, i);
-            cv_screen_finish(&c, i);
-        }
+        screen_start(&c, i);
+        cv_screen_finish(&c, i);
     }
     if (c.oom)
         goto fail;

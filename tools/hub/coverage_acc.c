@@ -71,6 +71,8 @@ int cv_init(cv_ctx *c, sl_hub *hub, const sl_coverage_query *q, char *err, size_
     c->errlen = errlen;
     c->cur = -1;
     c->last_found = -1;
+    for (size_t i = 0; i < sizeof c->item_recent / sizeof c->item_recent[0]; i++)
+        c->item_recent[i] = -1;
     sl_store *st = hub->store;
     if (st->ops->screen_list(st, screen_cb, c, err, errlen) != SL_ST_OK)
         return -1;
@@ -127,13 +129,16 @@ int cv_slots(cv_ctx *c)
     size_t ns = (size_t)c->n_slots;
     c->online = calloc(c->n_screens ? c->n_screens * ns : 1, 1);
     c->req = calloc(ns, sizeof *c->req);
-    c->lit = calloc(ns, sizeof *c->lit);
+    size_t cells = (c->n_screens ? c->n_screens : 1) * ns;
+    c->lit = malloc(cells * sizeof *c->lit);
+    if (c->lit)
+        memset(c->lit, 0xff, cells * sizeof *c->lit); /* -1: no row */
     c->day_start = calloc((size_t)c->n_days + 1, sizeof *c->day_start);
     c->day_req = calloc((size_t)c->n_days, sizeof *c->day_req);
     c->day_lit = calloc((size_t)c->n_days, sizeof *c->day_lit);
     if (c->q.detail_hours) {
-        c->plays_slot = calloc(ns, sizeof *c->plays_slot);
-        c->missed = calloc(ns, sizeof *c->missed);
+        c->plays_slot = calloc(cells, sizeof *c->plays_slot);
+        c->missed = calloc(cells, sizeof *c->missed);
     }
     if (!c->online || !c->req || !c->lit || !c->day_start || !c->day_req || !c->day_lit ||
         (c->q.detail_hours && (!c->plays_slot || !c->missed))) {
@@ -160,6 +165,7 @@ void cv_free(cv_ctx *c, void (*group_free)(cv_group *g))
     for (size_t i = 0; i < c->n_item_names; i++)
         free(c->item_names[i]);
     free(c->item_names);
+    free(c->item_lens);
     free(c->item_index);
     free(c->channels);
     free(c->online);
@@ -167,7 +173,7 @@ void cv_free(cv_ctx *c, void (*group_free)(cv_group *g))
     free(c->lit);
     free(c->plays_slot);
     if (c->missed) {
-        for (int64_t k = 0; k < c->n_slots; k++)
+        for (size_t k = 0; k < (c->n_screens ? c->n_screens : 1) * (size_t)c->n_slots; k++)
             cJSON_Delete(c->missed[k]);
     }
     free(c->missed);
@@ -177,16 +183,16 @@ void cv_free(cv_ctx *c, void (*group_free)(cv_group *g))
     memset(c, 0, sizeof *c);
 }
 
-long cv_screen_find(cv_ctx *c, const char *id)
+long cv_screen_find(const cv_ctx *c, const char *id, long *last)
 {
-    if (c->last_found >= 0 && strcmp(c->screens[c->last_found].st.s.id, id) == 0)
-        return c->last_found;
+    if (*last >= 0 && strcmp(c->screens[*last].st.s.id, id) == 0)
+        return *last;
     if (!c->index_cap)
         return -1;
     size_t h = (size_t)hash_bytes(id, strlen(id)) & (c->index_cap - 1);
     while (c->index[h] >= 0) {
         if (strcmp(c->screens[c->index[h]].st.s.id, id) == 0)
-            return c->last_found = c->index[h];
+            return *last = c->index[h];
         h = (h + 1) & (c->index_cap - 1);
     }
     return -1;
@@ -213,13 +219,28 @@ static int item_rehash(cv_ctx *c, size_t cap)
 
 int cv_item_id(cv_ctx *c, const char *item, size_t len)
 {
+    if (len == 0)
+        return -1;
+    /* Every row names the same few items: a cheap key first. */
+    size_t rk = (len * 31u + (uint8_t)item[0] * 7u + (uint8_t)item[len - 1] + (uint8_t)item[len / 2] * 13u) & 255u;
+    int r = c->item_recent[rk];
+    if (r >= 0 && c->item_lens[r] == len && memcmp(c->item_names[r], item, len) == 0)
+        return r;
+    r = cv_item_id_slow(c, item, len);
+    if (r >= 0)
+        c->item_recent[rk] = r;
+    return r;
+}
+
+int cv_item_id_slow(cv_ctx *c, const char *item, size_t len)
+{
     if (c->item_index_cap == 0 && item_rehash(c, 64) != 0)
         return c->oom = 1, -1;
     size_t h = (size_t)hash_bytes(item, len) & (c->item_index_cap - 1);
     while (c->item_index[h] >= 0) {
-        const char *n = c->item_names[c->item_index[h]];
-        if (strlen(n) == len && memcmp(n, item, len) == 0)
-            return c->item_index[h];
+        int i = c->item_index[h];
+        if (c->item_lens[i] == len && memcmp(c->item_names[i], item, len) == 0)
+            return i;
         h = (h + 1) & (c->item_index_cap - 1);
     }
     if (c->n_item_names == c->cap_item_names) {
@@ -228,6 +249,10 @@ int cv_item_id(cv_ctx *c, const char *item, size_t len)
         if (!v)
             return c->oom = 1, -1;
         c->item_names = v;
+        size_t *l = realloc(c->item_lens, cap * sizeof *l);
+        if (!l)
+            return c->oom = 1, -1;
+        c->item_lens = l;
         c->cap_item_names = cap;
     }
     char *name = malloc(len + 1);
@@ -235,6 +260,7 @@ int cv_item_id(cv_ctx *c, const char *item, size_t len)
         return c->oom = 1, -1;
     memcpy(name, item, len);
     name[len] = '\0';
+    c->item_lens[c->n_item_names] = len;
     c->item_names[c->n_item_names++] = name;
     if (c->n_item_names * 2 > c->item_index_cap) {
         if (item_rehash(c, c->item_index_cap * 2) != 0)
@@ -267,15 +293,18 @@ int cv_screen_item(cv_ctx *c, cv_screen *s, int item, int64_t plays, int64_t flo
     return 0;
 }
 
-void cv_missed_add(cv_ctx *c, int64_t k, const char *item)
+void cv_missed_add(cv_ctx *c, size_t idx, int64_t k, const char *item)
 {
-    if (!c->missed[k])
-        c->missed[k] = cJSON_CreateArray();
-    cJSON_AddItemToArray(c->missed[k], cJSON_CreateString(item));
+    size_t at = idx * (size_t)c->n_slots + (size_t)k;
+    if (!c->missed[at])
+        c->missed[at] = cJSON_CreateArray();
+    cJSON_AddItemToArray(c->missed[at], cJSON_CreateString(item));
 }
 
-void cv_detail_hour(cv_ctx *c, cv_screen *s, int64_t k, int64_t t, int32_t req, int32_t lit, int online)
+void cv_detail_hour(cv_ctx *c, size_t idx, int64_t k, int64_t t, int32_t req, int32_t lit, int online)
 {
+    cv_screen *s = &c->screens[idx];
+    size_t at = idx * (size_t)c->n_slots + (size_t)k;
     if (!s->detail)
         s->detail = cJSON_CreateArray();
     cJSON *h = cJSON_CreateObject();
@@ -285,8 +314,8 @@ void cv_detail_hour(cv_ctx *c, cv_screen *s, int64_t k, int64_t t, int32_t req, 
     cJSON_AddNumberToObject(h, "required_s", req);
     cJSON_AddNumberToObject(h, "lit_s", lit);
     cJSON_AddNumberToObject(h, "online_min", online);
-    cJSON_AddNumberToObject(h, "plays", c->lit[k] < 0 ? 0 : (double)c->plays_slot[k]);
-    cJSON_AddItemToObject(h, "floors_missed", c->missed[k] ? c->missed[k] : cJSON_CreateArray());
-    c->missed[k] = NULL;
+    cJSON_AddNumberToObject(h, "plays", c->lit[at] < 0 ? 0 : (double)c->plays_slot[at]);
+    cJSON_AddItemToObject(h, "floors_missed", c->missed[at] ? c->missed[at] : cJSON_CreateArray());
+    c->missed[at] = NULL;
     cJSON_AddItemToArray(s->detail, h);
 }

@@ -24,6 +24,7 @@ typedef struct {
     sl_tz *tz;          /* NULL: unknown zone or hours, so nothing is required (idle) */
     sl_inv_hours hours;
     int group;          /* index into groups, -1: no content to check floors against */
+    int64_t from_ms, to_ms; /* its period: local midnight of the first day to that after the last */
     int64_t channel_version; /* -1: nothing published */
     bool done;
     int64_t required_s, lit_s, online_min, plays, untrusted_plays, untrusted_ms, corrected_plays;
@@ -56,7 +57,7 @@ typedef struct {
     size_t n_screens, cap_screens;
     long *index;        /* open-addressing table of screen indexes by id */
     size_t index_cap;
-    long last_found;
+    long last_found;   /* cv_screen_find's memo for the plays scan */
 
     cv_group *groups;
     size_t n_groups, cap_groups;
@@ -64,6 +65,8 @@ typedef struct {
     size_t n_tz, cap_tz;
 
     char **item_names; /* global item ids */
+    size_t *item_lens; /* their lengths */
+    int item_recent[256]; /* a direct-mapped cache in front of item_index, -1 = empty */
     size_t n_item_names, cap_item_names;
     int *item_index;   /* open-addressing table of item ids */
     size_t item_index_cap;
@@ -78,12 +81,12 @@ typedef struct {
     int64_t n_slots;   /* hours from g0 */
     int64_t n_days;    /* local days in the period */
     uint8_t *online;   /* [screen][slot] minutes online */
+    int32_t *lit;      /* [screen][slot] lit ms, -1 = no row */
+    int64_t *plays_slot; /* [screen][slot] plays (detail only) */
+    cJSON **missed;    /* [screen][slot] items whose floor was missed (detail only) */
     /* scratch for the current screen */
     long cur;
     int32_t *req;      /* required seconds per slot */
-    int32_t *lit;      /* lit ms per slot, -1 = no row */
-    int64_t *plays_slot; /* plays per slot (detail only) */
-    cJSON **missed;    /* items whose floor was missed, per slot (detail only) */
     int64_t *day_start; /* n_days + 1 UTC instants of local midnights */
     int64_t *day_req, *day_lit; /* per period day, all screens */
 } cv_ctx;
@@ -95,16 +98,19 @@ int cv_slots(cv_ctx *c);
 /* Frees everything; group_free frees one group. */
 void cv_free(cv_ctx *c, void (*group_free)(cv_group *g));
 
-/* The index of a screen in the report, or -1 (not in it, or out of memory: c->oom). */
-long cv_screen_find(cv_ctx *c, const char *id);
+/* The index of a screen in the report, or -1. *last is the caller's memo
+ * of the previous answer (rows come grouped by screen); -1 to start. */
+long cv_screen_find(const cv_ctx *c, const char *id, long *last);
 /* The global id of an item (added when new), or -1 when out of memory. */
 int cv_item_id(cv_ctx *c, const char *item, size_t len);
+/* The same without the cache in front. */
+int cv_item_id_slow(cv_ctx *c, const char *item, size_t len);
 /* Adds to a screen's per-item numbers. 0 or -1 (out of memory). */
 int cv_screen_item(cv_ctx *c, cv_screen *s, int item, int64_t plays, int64_t floor_hours, int64_t floor_missed);
 /* Notes an item whose floor was missed in slot k (detail only). */
-void cv_missed_add(cv_ctx *c, int64_t k, const char *item);
+void cv_missed_add(cv_ctx *c, size_t idx, int64_t k, const char *item);
 /* Adds one hour to the screen's detail. */
-void cv_detail_hour(cv_ctx *c, cv_screen *s, int64_t k, int64_t t, int32_t req, int32_t lit, int online);
+void cv_detail_hour(cv_ctx *c, size_t idx, int64_t k, int64_t t, int32_t req, int32_t lit, int online);
 /* Totals a screen once all its rows are in (coverage.c). */
 void cv_screen_finish(cv_ctx *c, size_t idx);
 

@@ -233,13 +233,14 @@ typedef struct sl_store_ops {
     sl_st_rc (*plays_put)(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
                           size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
                           size_t errlen);
-    /* Every hourly play summary with from_ms <= hour < to_ms, of one screen
-     * (screen not NULL) or all, ordered by screen then hour. */
+    /* Every hourly play summary with from_ms <= hour < to_ms: of one screen
+     * (screen not NULL) by hour, or of all screens in no particular order
+     * (the cheapest scan the database has). */
     sl_st_rc (*play_hours_list)(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                                 int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud, char *err,
                                 size_t errlen);
-    /* Minutes online per hour, from_ms <= hour < to_ms, of one screen
-     * (screen not NULL) or all, ordered by screen then hour. */
+    /* Minutes online per hour, from_ms <= hour < to_ms: of one screen
+     * (screen not NULL) by hour, or of all screens in no particular order. */
     sl_st_rc (*online_list)(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                             int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud,
                             char *err, size_t errlen);

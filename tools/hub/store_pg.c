@@ -1465,7 +1465,7 @@ static sl_st_rc pg_play_hours_list(sl_store *st, const char *screen, int64_t fro
     pg_ph_ctx c = {cb, ud};
     return pg_report_scan(pgs(st),
                           screen ? PG_PH_CURSOR " WHERE screen = $3 AND hour >= $1 AND hour < $2 ORDER BY hour"
-                                 : PG_PH_CURSOR " WHERE hour >= $1 AND hour < $2 ORDER BY screen COLLATE \"C\", hour",
+                                 : PG_PH_CURSOR " WHERE hour >= $1 AND hour < $2",
                           screen, from_ms, to_ms, pg_ph_row, &c, "listing hourly plays", err, errlen);
 }
 
@@ -1489,7 +1489,7 @@ static sl_st_rc pg_online_list(sl_store *st, const char *screen, int64_t from_ms
     pg_online_ctx c = {cb, ud};
     return pg_report_scan(pgs(st),
                           screen ? PG_ONLINE_CURSOR " WHERE screen = $3 AND hour >= $1 AND hour < $2 ORDER BY hour"
-                                 : PG_ONLINE_CURSOR " WHERE hour >= $1 AND hour < $2 ORDER BY screen COLLATE \"C\", hour",
+                                 : PG_ONLINE_CURSOR " WHERE hour >= $1 AND hour < $2",
                           screen, from_ms, to_ms, pg_online_row, &c, "listing hours online", err, errlen);
 }
 

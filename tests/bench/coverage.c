@@ -1,0 +1,367 @@
+/* coverage.c — benchmark: generates a fleet's month of hourly data and times the coverage report on SQLite or PostgreSQL. */
+#define _POSIX_C_SOURCE 200809L
+#include "content/timeutil.h"
+#include "tools/hub/coverage.h"
+
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/*
+ * Usage: bench_coverage --data DIR [--db postgresql://...] [--screens N] [--days D] [--runs R]
+ *
+ * Makes a hub store (SQLite in DIR, or the PostgreSQL database) holding N
+ * screens (default 10 000) in 50 regions and 6 unit types, required
+ * "mon-fri 08:30-17:30; sat,sun 09:00-17:00" in Asia/Shanghai, one channel
+ * whose playlist has a frequency floor, and for D days (default 31, from
+ * 2026-12-01) the hourly play summaries and minutes online of a fleet where
+ * most screens are lit, some short, some dark and some never enrolled. The
+ * rows are written straight into the store's tables (the report reads
+ * nothing else). Then it times sl_coverage_report() over the D days R times
+ * (default 3) and prints one JSON line: rows, seconds of each run, median.
+ */
+
+#define REGIONS 50
+static const char *const units[] = {"bank", "station", "bus", "community", "hospital", "pharmacy"};
+static const char *const items =
+    "poster-app\t60\nposter-elderly\t55\nposter-leader\t55\nclip\t40\nslogan-app\t60\nslogan-elderly\t60\n";
+static const char *const payload =
+    "{\"format\":1,\"name\":\"bench\",\"timezone\":\"Asia/Shanghai\","
+    "\"zones\":[{\"id\":\"main\",\"x\":0,\"y\":0,\"w\":100,\"h\":88},{\"id\":\"ticker\",\"x\":0,\"y\":88,\"w\":100,\"h\":12}],"
+    "\"items\":[{\"id\":\"poster-app\",\"zone\":\"main\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"a\",\"duration\":10},"
+    "{\"id\":\"poster-elderly\",\"zone\":\"main\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"b\",\"duration\":10},"
+    "{\"id\":\"poster-leader\",\"zone\":\"main\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"c\",\"duration\":10},"
+    "{\"id\":\"clip\",\"zone\":\"main\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"d\",\"duration\":20},"
+    "{\"id\":\"slogan-app\",\"zone\":\"ticker\",\"type\":\"text\",\"mode\":\"ticker\",\"text\":\"e\",\"duration\":20},"
+    "{\"id\":\"slogan-elderly\",\"zone\":\"ticker\",\"type\":\"text\",\"mode\":\"ticker\",\"text\":\"f\",\"duration\":20}],"
+    "\"rules\":[{\"items\":[\"poster-app\"],\"hours\":\"08:30-17:30\",\"min_per_hour\":6}],"
+    "\"channel\":\"bank\",\"version\":1,\"created\":\"2026-11-20T00:00:00Z\"}";
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* What screen i is like: 0 lit, 1 short (half its hours), 2 dark (on, no plays), 3 never enrolled. */
+static int kind_of(long i)
+{
+    long k = i % 100;
+    return k < 90 ? 0 : k < 95 ? 1 : k < 98 ? 2 : 3;
+}
+
+/* Calls row(ud, screen, hour_ms, lit_ms, minutes_online) for every generated hour. */
+typedef int (*row_fn)(void *ud, long screen, int64_t hour_ms, int64_t lit_ms, int online);
+
+static int generate(long screens, int days, row_fn row, void *ud)
+{
+    int64_t day0 = sl_days_from_civil(2026, 12, 1);
+    for (long i = 0; i < screens; i++) {
+        int kind = kind_of(i);
+        if (kind == 3)
+            continue;
+        for (int d = 0; d < days; d++) {
+            int wd = sl_weekday_from_days(day0 + d);
+            int from = wd < 5 ? 8 : 9, to = wd < 5 ? 17 : 16; /* local hours holding required time */
+            int64_t base = (day0 + d) * SL_MS_PER_DAY - 8 * SL_MS_PER_HOUR;
+            for (int h = from; h <= to; h++) {
+                if (kind == 1 && h % 2)
+                    continue;
+                int64_t lit = kind == 2 ? -1 : 3600000;
+                if (row(ud, i, base + h * SL_MS_PER_HOUR, lit, 60) != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- SQLite ---------------------------------------------------------- */
+
+typedef struct {
+    sqlite3_stmt *ph, *on;
+    long rows;
+} sq_gen;
+
+static int sq_row(void *ud, long screen, int64_t hour, int64_t lit, int online)
+{
+    sq_gen *g = ud;
+    char id[32];
+    snprintf(id, sizeof id, "scr-%05ld", screen);
+    if (lit >= 0) {
+        sqlite3_reset(g->ph);
+        sqlite3_bind_text(g->ph, 1, id, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(g->ph, 2, hour);
+        sqlite3_bind_int64(g->ph, 3, lit);
+        if (sqlite3_step(g->ph) != SQLITE_DONE)
+            return -1;
+        g->rows++;
+    }
+    sqlite3_reset(g->on);
+    sqlite3_bind_text(g->on, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(g->on, 2, hour);
+    sqlite3_bind_int(g->on, 3, online);
+    if (sqlite3_step(g->on) != SQLITE_DONE)
+        return -1;
+    g->rows++;
+    return 0;
+}
+
+static int sq_fill(const char *dir, long screens, int days, long *rows)
+{
+    char path[1024];
+    sqlite3 *db = NULL;
+    sq_gen g = {0};
+    int rc = -1;
+    snprintf(path, sizeof path, "%s/hub.db", dir);
+    if (sqlite3_open(path, &db) != SQLITE_OK)
+        goto out;
+    sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+    if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays,"
+                           " corrected_plays, items) VALUES(?1, ?2, ?3, 0, 330, 0, 0, ?4)",
+                           -1, &g.ph, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO screen_hours(screen, hour, minutes) VALUES(?1, ?2, ?3)", -1, &g.on,
+                           NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(g.ph, 4, items, -1, SQLITE_STATIC);
+    if (generate(screens, days, sq_row, &g) != 0)
+        goto out;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO screen_tokens(screen, hash, created) SELECT id, randomblob(32), 0 FROM screens"
+             " WHERE CAST(substr(id, 5) AS INTEGER) %% 100 < 98");
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK || sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    *rows = g.rows;
+    rc = 0;
+out:
+    if (rc != 0)
+        fprintf(stderr, "bench_coverage: %s\n", db ? sqlite3_errmsg(db) : "cannot open the database");
+    sqlite3_finalize(g.ph);
+    sqlite3_finalize(g.on);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* ---- PostgreSQL (COPY) ----------------------------------------------- */
+
+typedef struct {
+    PGconn *c;
+    char *buf;
+    size_t len, cap;
+    long rows;
+    bool online; /* which table this pass fills */
+} pg_gen;
+
+static int pg_flush(pg_gen *g)
+{
+    if (g->len && PQputCopyData(g->c, g->buf, (int)g->len) != 1)
+        return -1;
+    g->len = 0;
+    return 0;
+}
+
+static int pg_row(void *ud, long screen, int64_t hour, int64_t lit, int online)
+{
+    pg_gen *g = ud;
+    if (g->cap - g->len < 512 && pg_flush(g) != 0)
+        return -1;
+    if (g->online) {
+        g->len += (size_t)snprintf(g->buf + g->len, g->cap - g->len, "scr-%05ld\t%" PRId64 "\t%d\n", screen, hour,
+                                   online);
+    } else if (lit >= 0) {
+        g->len += (size_t)snprintf(g->buf + g->len, g->cap - g->len,
+                                   "scr-%05ld\t%" PRId64 "\t%" PRId64 "\t0\t330\t0\t0\t", screen, hour, lit);
+        for (const char *p = items; *p; p++) { /* COPY text: escape tab and newline */
+            if (*p == '\t' || *p == '\n') {
+                g->buf[g->len++] = '\\';
+                g->buf[g->len++] = *p == '\t' ? 't' : 'n';
+            } else {
+                g->buf[g->len++] = *p;
+            }
+        }
+        g->buf[g->len++] = '\n';
+    } else {
+        return 0;
+    }
+    g->rows++;
+    return 0;
+}
+
+static int pg_exec(PGconn *c, const char *sql, ExecStatusType want)
+{
+    PGresult *r = PQexec(c, sql);
+    int ok = PQresultStatus(r) == want;
+    if (!ok)
+        fprintf(stderr, "bench_coverage: %s: %s", sql, PQerrorMessage(c));
+    PQclear(r);
+    return ok ? 0 : -1;
+}
+
+static int pg_copy(pg_gen *g, const char *sql, long screens, int days)
+{
+    if (pg_exec(g->c, sql, PGRES_COPY_IN) != 0)
+        return -1;
+    if (generate(screens, days, pg_row, g) != 0 || pg_flush(g) != 0 || PQputCopyEnd(g->c, NULL) != 1)
+        return -1;
+    PGresult *r = PQgetResult(g->c);
+    int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok)
+        fprintf(stderr, "bench_coverage: COPY: %s", PQerrorMessage(g->c));
+    PQclear(r);
+    while ((r = PQgetResult(g->c)))
+        PQclear(r);
+    return ok ? 0 : -1;
+}
+
+static int pg_fill(const char *url, long screens, int days, long *rows)
+{
+    pg_gen g = {0};
+    int rc = -1;
+    g.c = PQconnectdb(url);
+    g.cap = 1 << 20;
+    g.buf = malloc(g.cap);
+    if (!g.buf || PQstatus(g.c) != CONNECTION_OK) {
+        fprintf(stderr, "bench_coverage: %s", PQerrorMessage(g.c));
+        goto out;
+    }
+    if (pg_copy(&g, "COPY play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays,"
+                    " items) FROM STDIN", screens, days) != 0)
+        goto out;
+    g.online = true;
+    if (pg_copy(&g, "COPY screen_hours(screen, hour, minutes) FROM STDIN", screens, days) != 0)
+        goto out;
+    if (pg_exec(g.c, "INSERT INTO screen_tokens(screen, hash, created) SELECT id,"
+                     " decode(md5(id) || md5(id || 'x'), 'hex'), 0 FROM screens"
+                     " WHERE CAST(substr(id, 5) AS integer) % 100 < 98", PGRES_COMMAND_OK) != 0 ||
+        pg_exec(g.c, "ANALYZE", PGRES_COMMAND_OK) != 0)
+        goto out;
+    *rows = g.rows;
+    rc = 0;
+out:
+    free(g.buf);
+    PQfinish(g.c);
+    return rc;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    const char *data = NULL, *db = NULL;
+    long screens = 10000;
+    int days = 31, runs = 3;
+    bool fill = true;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+            db = argv[++i];
+        else if (strcmp(argv[i], "--screens") == 0 && i + 1 < argc)
+            screens = strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc)
+            days = (int)strtol(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--reuse") == 0)
+            fill = false; /* the store already holds a generated fleet */
+        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = (int)strtol(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: bench_coverage --data DIR [--db postgresql://...] [--screens N] [--days D] "
+                            "[--runs R] [--reuse]\n");
+            return 2;
+        }
+    }
+    if (!data || screens < 1 || screens > 100000 || days < 1 || days > 366 || runs < 1 || runs > 9) {
+        fprintf(stderr, "bench_coverage: --data is required; 1..100000 screens, 1..366 days, 1..9 runs\n");
+        return 2;
+    }
+    char err[512];
+    sl_hub hub;
+    if (sl_hub_open(&hub, data, db, err, sizeof err) != 0) {
+        fprintf(stderr, "bench_coverage: %s\n", err);
+        return 1;
+    }
+    sl_store *st = hub.store;
+    double t0 = now_s();
+    sl_hub_screen *inv = calloc((size_t)screens, sizeof *inv);
+    for (long i = 0; inv && i < screens; i++) {
+        sl_hub_screen *s = &inv[i];
+        snprintf(s->id, sizeof s->id, "scr-%05ld", i);
+        snprintf(s->name, sizeof s->name, "网点屏幕 %05ld", i);
+        snprintf(s->site, sizeof s->site, "网点 %ld", i / 3);
+        snprintf(s->region, sizeof s->region, "区域-%02ld", i % REGIONS);
+        snprintf(s->unit_type, sizeof s->unit_type, "%s", units[i % 6]);
+        snprintf(s->channel, sizeof s->channel, "bank");
+        snprintf(s->hours, sizeof s->hours, "mon-fri 08:30-17:30; sat,sun 09:00-17:00");
+        snprintf(s->timezone, sizeof s->timezone, "Asia/Shanghai");
+    }
+    int64_t cur;
+    char envelope[4096];
+    cJSON *env = cJSON_CreateObject();
+    cJSON_AddStringToObject(env, "payload", payload);
+    cJSON_PrintPreallocated(env, envelope, sizeof envelope, 0);
+    cJSON_Delete(env);
+    long rows = 0;
+    if (fill && (!inv || st->ops->inventory_upsert(st, inv, (size_t)screens, err, sizeof err) != SL_ST_OK ||
+        st->ops->manifest_put(st, "bank", 1, envelope, strlen(envelope), 1, &cur, err, sizeof err) != SL_ST_OK)) {
+        fprintf(stderr, "bench_coverage: %s\n", err);
+        return 1;
+    }
+    free(inv);
+    if (fill && (db ? pg_fill(db, screens, days, &rows) : sq_fill(data, screens, days, &rows)) != 0)
+        return 1;
+    double gen_s = now_s() - t0;
+    fprintf(stderr, "bench_coverage: generated %ld screens x %d days (%ld rows) in %.1f s\n", screens, days, rows,
+            gen_s);
+
+    int64_t day0 = sl_days_from_civil(2026, 12, 1);
+    sl_coverage_query q = {.from_day = day0, .to_day = day0 + days - 1};
+    double t[9], cpu[9];
+    long lit = -1;
+    for (int r = 0; r < runs; r++) {
+        double a = now_s(), ca = cpu_s();
+        cJSON *doc = sl_coverage_report(&hub, &q, 0, err, sizeof err);
+        if (!doc) {
+            fprintf(stderr, "bench_coverage: %s\n", err);
+            return 1;
+        }
+        char *text = cJSON_PrintUnformatted(doc); /* what a reply costs too */
+        t[r] = now_s() - a;
+        cpu[r] = cpu_s() - ca;
+        lit = (long)cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "summary"), "lit")->valuedouble;
+        free(text);
+        cJSON_Delete(doc);
+    }
+    double sorted[9];
+    memcpy(sorted, t, sizeof t);
+    qsort(sorted, (size_t)runs, sizeof sorted[0], cmp_double);
+    printf("{\"backend\":\"%s\",\"screens\":%ld,\"days\":%d,\"rows\":%ld,\"lit\":%ld,\"runs_s\":[", db ? "postgresql" : "sqlite",
+           screens, days, rows, lit);
+    for (int r = 0; r < runs; r++)
+        printf("%s%.3f", r ? "," : "", t[r]);
+    printf("],\"median_s\":%.3f,\"cpu_s\":[", sorted[runs / 2]);
+    for (int r = 0; r < runs; r++)
+        printf("%s%.3f", r ? "," : "", cpu[r]);
+    printf("]}\n");
+    sl_hub_close(&hub);
+    return 0;
+}
