@@ -802,18 +802,16 @@ static sl_st_rc sq_manifest_version(sl_store *st, const char *channel, int64_t *
     return rc;
 }
 
-static sl_st_rc sq_manifest_get(sl_store *st, const char *channel, int64_t *version, char **envelope,
+/* Runs a manifest query (bound, lock held) and copies its envelope from
+ * column `col` (version from column 0 when version is not NULL). */
+static sl_st_rc sq_envelope_row(sq_store *s, sqlite3_stmt *q, int col, int64_t *version, char **envelope,
                                 size_t *len, char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
     sl_st_rc rc = SL_ST_NOT_FOUND;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_MANIFEST_GET);
-    sq_text(q, 1, channel);
     int r = sqlite3_step(q);
     if (r == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(q, 1);
-        const void *b = sqlite3_column_blob(q, 1);
+        int n = sqlite3_column_bytes(q, col);
+        const void *b = sqlite3_column_blob(q, col);
         char *copy = malloc((size_t)n + 1);
         if (!copy) {
             snprintf(err, errlen, "out of memory");
@@ -822,7 +820,8 @@ static sl_st_rc sq_manifest_get(sl_store *st, const char *channel, int64_t *vers
             if (n > 0)
                 memcpy(copy, b, (size_t)n);
             copy[n] = '\0';
-            *version = sqlite3_column_int64(q, 0);
+            if (version)
+                *version = sqlite3_column_int64(q, 0);
             *envelope = copy;
             *len = (size_t)n;
             rc = SL_ST_OK;
@@ -831,6 +830,17 @@ static sl_st_rc sq_manifest_get(sl_store *st, const char *channel, int64_t *vers
         rc = sq_fail(s, err, errlen, "reading a manifest");
     }
     sqlite3_reset(q);
+    return rc;
+}
+
+static sl_st_rc sq_manifest_get(sl_store *st, const char *channel, int64_t *version, char **envelope,
+                                size_t *len, char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sq_lock(s);
+    sqlite3_stmt *q = sq_q(s, Q_MANIFEST_GET);
+    sq_text(q, 1, channel);
+    sl_st_rc rc = sq_envelope_row(s, q, 1, version, envelope, len, err, errlen);
     sq_unlock(s);
     return rc;
 }
@@ -839,31 +849,11 @@ static sl_st_rc sq_manifest_at(sl_store *st, const char *channel, int64_t versio
                                char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_NOT_FOUND;
     sq_lock(s);
     sqlite3_stmt *q = sq_q(s, Q_MANIFEST_AT);
     sq_text(q, 1, channel);
     sqlite3_bind_int64(q, 2, version);
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(q, 0);
-        const void *b = sqlite3_column_blob(q, 0);
-        char *copy = malloc((size_t)n + 1);
-        if (!copy) {
-            snprintf(err, errlen, "out of memory");
-            rc = SL_ST_ERROR;
-        } else {
-            if (n > 0)
-                memcpy(copy, b, (size_t)n);
-            copy[n] = '\0';
-            *envelope = copy;
-            *len = (size_t)n;
-            rc = SL_ST_OK;
-        }
-    } else if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "reading a manifest");
-    }
-    sqlite3_reset(q);
+    sl_st_rc rc = sq_envelope_row(s, q, 0, NULL, envelope, len, err, errlen);
     sq_unlock(s);
     return rc;
 }
