@@ -741,6 +741,11 @@ sl_playlist *sl_playlist_from_json(const cJSON *root, sl_pl_kind kind, const cha
             pl->version = (int64_t)x;
         else
             sl_diags_error(c.d, "version", "is missing or not a whole number");
+        /* Informative (the player's schedule floor on a board without a clock): never an error. */
+        const cJSON *cr = cJSON_GetObjectItemCaseSensitive(root, "created");
+        if (cJSON_IsString(cr) && cr->valuestring && strlen(cr->valuestring) < 64 &&
+            sl_instant_parse(cr->valuestring, NULL, &pl->created_ms) != 0)
+            pl->created_ms = 0;
     }
 
     /* Zones first: items name them. */

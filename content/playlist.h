@@ -97,6 +97,7 @@ typedef struct sl_playlist {
     bool is_manifest;
     char *channel;
     int64_t version;
+    int64_t created_ms; /* its "created" (UTC, when it was published); 0 when absent or unreadable */
 } sl_playlist;
 
 typedef enum {

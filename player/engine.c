@@ -4,6 +4,7 @@
 #include "content/fsutil.h"
 #include "content/lint.h"
 #include "content/timeutil.h"
+#include "content/tz.h"
 
 #include <SDL2/SDL_image.h>
 #include <errno.h>
@@ -45,9 +46,9 @@ static void record_play(sl_engine *e, sl_zone_state *z, int64_t end_ms, sl_outco
     snprintf(r.media_sha256, sizeof r.media_sha256, "%s", it->sha256 ? it->sha256 : "");
     r.manifest_version = e->pl->version;
     snprintf(r.zone, sizeof r.zone, "%s", e->pl->zones[z->zone].id);
-    r.start_ms = z->cur.start_ms;
-    r.mono_start_ms = r.start_ms - e->clock.start_ms + (e->clock.simulated ? 0 : e->clock.start_mono_ns / 1000000);
-    r.clock_trust = sl_clock_trust_now(&e->clock);
+    /* The board's clock (untrusted) or the true time; never the schedule's
+     * stand-in time of a board at 1970 (see clock.h). */
+    r.clock_trust = sl_clock_stamp(&e->clock, z->cur.start_ms, &r.mono_start_ms, &r.start_ms);
     r.duration_ms = end_ms - z->cur.start_ms;
     if (r.duration_ms < 0)
         r.duration_ms = 0;
@@ -214,6 +215,58 @@ void sl_engine_update(sl_engine *e, int64_t now)
     }
 }
 
+/* ---- the player's time ---- */
+
+/* Moves the player's time by delta_ms without a visible jump: the clock and
+ * every time the engine holds (current, next and pending items, the play
+ * history the frequency floors read) move together, so what is on screen
+ * plays on and the schedule continues from the new time at the next switch.
+ * Records are unaffected: they are stamped from the monotonic clock. */
+static void move_time(sl_engine *e, int64_t delta_ms)
+{
+    sl_clock_shift(&e->clock, delta_ms);
+    for (size_t i = 0; e->pl && i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        z->cur.start_ms += delta_ms;
+        z->cur_end_ms += delta_ms;
+        z->next.start_ms += delta_ms;
+        z->pending_pick.start_ms += delta_ms;
+    }
+    for (size_t i = 0; i < e->hist.n; i++)
+        e->hist.v[(e->hist.head + i) % e->hist.cap].start_ms += delta_ms;
+}
+
+static void log_move(sl_engine *e, int64_t delta_ms, const char *why)
+{
+    char when[40];
+    int off = e->pl ? sl_tz_offset_at(e->pl->tz, sl_clock_now_ms(&e->clock)) : 0;
+    sl_instant_format(sl_clock_now_ms(&e->clock), off, when, sizeof when);
+    sl_log_info(&e->log, "%s: the schedule now runs at %s (moved by %+.1f s)", why, when,
+                (double)delta_ms / 1000.0);
+}
+
+/* A board whose clock is untrusted and earlier than its content's publication
+ * (a Pi booted at 1970 without network) plays as if it were that instant plus
+ * the time since: the content it holds, not the fallback. */
+static void apply_content_floor(sl_engine *e)
+{
+    int64_t delta = 0;
+    if (e->pl && sl_clock_floor_due(&e->clock, e->pl->created_ms, &delta)) {
+        move_time(e, delta);
+        log_move(e, delta, "the clock is not trusted and earlier than the content's publication");
+    }
+}
+
+/* Once the true time is known (NTP, the hub's Date), the schedule follows it. */
+static void follow_true_time(sl_engine *e)
+{
+    int64_t delta = 0;
+    if (sl_clock_rebase_due(&e->clock, &delta)) {
+        move_time(e, delta);
+        log_move(e, delta, "learned the true time");
+    }
+}
+
 /* ---- opening and closing ---- */
 
 void sl_engine_default_state_dir(char *buf, size_t len)
@@ -329,6 +382,7 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
     sl_history_init(&e->hist, 0);
     layout(e);
     install_fallbacks(e);
+    apply_content_floor(e); /* newer content (e.g. from a USB bundle) on an untrusted clock */
     /* The next update starts every zone, waiting for its first item: no black frame. */
     return 0;
 }
@@ -423,8 +477,11 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
         sl_clock_init_sim(&e->clock, opt->sim_start_ms);
     else if (opt->shifted)
         sl_clock_init_shifted(&e->clock, opt->sim_start_ms);
+    else if (opt->skewed)
+        sl_clock_init_skewed(&e->clock, opt->sim_start_ms);
     else
         sl_clock_init_real(&e->clock);
+    apply_content_floor(e);
 
     /* Output. */
     bool offscreen = strcmp(opt->output, "window") != 0;
@@ -617,6 +674,8 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
      * clock only when they drift apart by more than two frames (dropped frames). */
     int64_t anim_ns = 0;
     int64_t start_mono = sl_mono_ns();
+    sl_clock_set_origin(&e->clock, start_mono); /* player time = start_ms + anim time */
+    int64_t next_time_check = 0; /* ms of anim time: look for the true time once a second */
     bool first = true;
     for (;;) {
         sl_vo_events ev = {0};
@@ -632,12 +691,17 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
             anim_ns += frame_ns;
         if (anim_ns < real_ns - 2 * frame_ns || anim_ns > real_ns + 2 * frame_ns)
             anim_ns = real_ns;
-        int64_t now = e->clock.start_ms + anim_ns / 1000000;
         int64_t elapsed = anim_ns / 1000000;
         if (run_ms > 0 && elapsed >= run_ms)
             break;
+        if (elapsed >= next_time_check) {
+            follow_true_time(e);
+            next_time_check = elapsed + 1000;
+        }
+        int64_t now = e->clock.start_ms + elapsed;
         if (e->tick)
             e->tick(e, now, e->tick_ud);
+        now = e->clock.start_ms + elapsed; /* a swap in the tick may have moved the time */
         sl_engine_update(e, now);
         sl_render_frame(e, now);
         if (frames && every > 0 && elapsed >= next_capture) {

@@ -26,6 +26,7 @@ struct sl_heartbeat {
     sl_uploader *up;
     double interval_s;
     const sl_log *log;
+    sl_clock *clock;
 
     pthread_t thread;
     bool started;
@@ -109,6 +110,8 @@ static void send_heartbeat(sl_heartbeat *hb)
     have_clock = hb->st.have_clock;
     offset = hb->st.clock_offset_ms;
     pthread_mutex_unlock(&hb->mu);
+    if (hb->clock)
+        trust = sl_clock_trust_now(hb->clock);
     sl_sync_get_status(hb->sync, &ss);
     sl_uploader_get_status(hb->up, &us);
     if (version <= 0)
@@ -137,16 +140,25 @@ static void send_heartbeat(sl_heartbeat *hb)
     snprintf(url, sizeof url, "%s/api/v1/heartbeat", hb->dev.hub);
     sl_http_req rq = {.method = "POST", .url = url, .token = hb->dev.token, .content_type = "application/json",
                       .body = text, .body_len = strlen(text), .reply_max = 64 * 1024, .timeout_s = 30};
+    int64_t mono_sent = sl_mono_ns() / 1000000;
     if (sl_http_send(hb->http, &rq, &rep, err, sizeof err) != 0) {
         snprintf(msg, sizeof msg, "hub not answering: %s", err);
         hb_problem(hb, msg);
         goto out;
     }
     if (rep.date_ms >= 0) {
+        int64_t mono_recv = sl_mono_ns() / 1000000;
+        int64_t local = hb->clock ? sl_clock_board_ms(hb->clock) : rep.local_ms;
+        sl_clock_learn_hub(hb->clock, rep.date_ms, mono_sent, mono_recv);
+        /* Just learned the true time: say so now rather than in a minute. */
+        bool again = hb->clock && trust == SL_CLOCK_UNTRUSTED &&
+                     sl_clock_trust_now(hb->clock) == SL_CLOCK_SYNCED;
         pthread_mutex_lock(&hb->mu);
         hb->st.have_clock = true;
-        hb->st.clock_offset_ms = rep.date_ms - rep.local_ms;
-        hb->st.clock_learned_mono_ms = sl_http_mono_ms();
+        hb->st.clock_offset_ms = rep.date_ms - local;
+        hb->st.clock_learned_mono_ms = mono_recv;
+        if (again)
+            hb->now = true;
         pthread_mutex_unlock(&hb->mu);
     }
     if (rep.status != 200) {
@@ -280,6 +292,7 @@ sl_heartbeat *sl_heartbeat_start(const sl_heartbeat_config *cfg, char *err, size
     hb->up = cfg->uploader;
     hb->interval_s = cfg->interval_s > 0 ? cfg->interval_s : HB_DEFAULT_INTERVAL_S;
     hb->log = cfg->log;
+    hb->clock = cfg->clock;
     hb->trust = SL_CLOCK_UNTRUSTED;
     hb->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)hb);
     hb->state_dir = cfg->state_dir ? strdup(cfg->state_dir) : NULL;

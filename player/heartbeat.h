@@ -4,6 +4,7 @@
 
 #include "content/log.h"
 #include "content/record.h"
+#include "player/clock.h"
 #include "player/device.h"
 #include "player/sync.h"
 #include "player/uploader.h"
@@ -18,10 +19,18 @@
  * engine said last, through sl_heartbeat_set_playing), uptime_s (monotonic
  * clock), free_disk_bytes (of the state folder), clock_offset_ms (the hub's
  * Date header minus the local clock when the reply arrived; Date has 1 s
- * resolution, so ±1 s), clock_trust (what the engine said last, through
- * sl_heartbeat_set_clock_trust), player_version, and problems: those of the
+ * resolution, so ±1 s; with cfg->clock, minus the board's clock, so a board
+ * at 1970 reports how far off it is), clock_trust (with cfg->clock, the
+ * clock's trust when the heartbeat leaves, sl_clock_trust_now: synced once
+ * NTP or the hub gave the true time; otherwise what the engine said last,
+ * through sl_heartbeat_set_clock_trust), player_version, and problems: those of the
  * sync thread and the uploader (when given) and the engine's own
  * (sl_heartbeat_set_problem).
+ *
+ * Every reply's Date header also teaches cfg->clock the hub's time
+ * (sl_clock_learn_hub); when that makes an untrusted clock trusted, the next
+ * heartbeat leaves at once, so the hub sees the new state without waiting a
+ * whole interval.
  *
  * A reply with "screenshot_requested": true sets a flag the engine reads with
  * sl_heartbeat_take_screenshot_request; the engine writes a PNG (or JPEG) of
@@ -35,12 +44,13 @@ typedef struct {
     sl_uploader *uploader;     /* may be NULL: its problem is reported */
     double interval_s;         /* 0 = 60 */
     const sl_log *log;         /* may be NULL */
+    sl_clock *clock;           /* may be NULL (the engine's clock; see clock.h for threads) */
 } sl_heartbeat_config;
 
 typedef struct {
     int64_t sent;              /* heartbeats the hub accepted */
     bool have_clock;           /* a Date header was seen */
-    int64_t clock_offset_ms;   /* hub minus local, at the last reply */
+    int64_t clock_offset_ms;   /* hub minus the board's clock, at the last reply */
     int64_t clock_learned_mono_ms; /* monotonic ms when it was learned */
     int64_t screenshots_uploaded;
     char problem[256];         /* the heartbeat's own ("" when none) */

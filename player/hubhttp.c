@@ -11,15 +11,18 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #define HTTP_CONNECT_TIMEOUT_S 10L
 #define HTTP_STALL_S 30L /* a transfer with no byte for this long fails */
+#define HTTP_FREE_CHECK_BYTES (256 * 1024) /* a download looks at the free space this often */
 
 struct sl_http {
     CURL *c;
     const atomic_bool *stop;
+    int64_t keep_free; /* downloads stop when less would be left free; 0 = fill the disk */
 };
 
 int sl_http_global_init(void)
@@ -55,6 +58,12 @@ sl_http *sl_http_new(const atomic_bool *stop)
     }
     h->stop = stop;
     return h;
+}
+
+void sl_http_keep_free(sl_http *h, int64_t bytes)
+{
+    if (h)
+        h->keep_free = bytes > 0 ? bytes : 0;
 }
 
 void sl_http_free(sl_http *h)
@@ -245,10 +254,26 @@ typedef struct {
     int64_t offset;  /* bytes held before this transfer */
     int64_t written; /* bytes written by this transfer */
     int64_t expect;
-    bool started, truncated, too_long, bad_status, write_err;
+    bool started, truncated, too_long, bad_status, write_err, low_space;
     int write_errno;
     long status;
+    int64_t unchecked; /* bytes written since the free space was last looked at */
+    int64_t free_left; /* what it was when the download stopped for it */
 } dl_state;
+
+/* Whether the disk of the part file still has more than keep_free bytes free. */
+static bool dl_room(dl_state *d, size_t len)
+{
+    d->unchecked += (int64_t)len;
+    if (d->h->keep_free <= 0 || d->unchecked < HTTP_FREE_CHECK_BYTES)
+        return true;
+    d->unchecked = 0;
+    struct statvfs vfs;
+    if (fstatvfs(d->fd, &vfs) != 0)
+        return true;
+    d->free_left = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize; fprintf(stderr, "DBG room %lld written %lld\n", (long long)d->free_left, (long long)d->written);
+    return d->free_left >= d->h->keep_free;
+}
 
 static size_t dl_write(char *p, size_t sz, size_t n, void *ud)
 {
@@ -272,6 +297,10 @@ static size_t dl_write(char *p, size_t sz, size_t n, void *ud)
     }
     if ((int64_t)len > d->expect - d->offset - d->written) {
         d->too_long = true;
+        return 0;
+    }
+    if (!dl_room(d, len)) { /* something else filled the disk: leave the rest to the journal */
+        d->low_space = true;
         return 0;
     }
     size_t done = 0;
@@ -336,6 +365,13 @@ int sl_http_download(sl_http *h, const char *url, const char *part_path, int64_t
         CURLcode cc = curl_easy_perform(h->c);
         if (!d.started)
             curl_easy_getinfo(h->c, CURLINFO_RESPONSE_CODE, &d.status);
+        if (d.low_space) {
+            *disk_full = true;
+            snprintf(err, errlen, "stopped writing %s: the disk has %lld bytes free, %lld are kept free", part_path,
+                     (long long)d.free_left, (long long)h->keep_free);
+            unlink(part_path);
+            goto out;
+        }
         if (d.write_err) {
             *disk_full = d.write_errno == ENOSPC || d.write_errno == EDQUOT;
             snprintf(err, errlen, "cannot write %s: %s", part_path, strerror(d.write_errno));

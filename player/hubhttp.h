@@ -53,6 +53,11 @@ void sl_http_reply_free(sl_http_reply *rep); /* NULL is fine */
 /* The "error" text of a JSON error reply, or a short text of the status. */
 void sl_http_reply_error(const sl_http_reply *rep, char *buf, size_t len);
 
+/* Downloads of this connection stop, as a full disk, when fewer than `bytes`
+ * would be left free on the disk of their part file (0, the default: only
+ * when the disk is full). Looked at every 256 KiB written. */
+void sl_http_keep_free(sl_http *h, int64_t bytes);
+
 /* Downloads url into part_path, resuming from its current length with a
  * Range request, never writing past `expect_size` bytes (a longer answer is
  * an error and the part file is removed). *fetched (may be NULL) gets the bytes written

@@ -29,10 +29,19 @@
  *                updated in the same transaction as each append, never
  *                deleted by acks (it feeds sl_journal_counts).
  *
+ * Version 2 adds to plays the column boot: the kernel's boot id when the
+ * record was appended (local only, never sent). A record's mono_start_ms
+ * means something only in the boot that made it, so only the records of
+ * this boot can have their time corrected (sl_journal_correct); rows from
+ * version 1 get '' (an unknown boot: never corrected). The partial index
+ * plays_untrusted keeps the correction cheap when the journal is long.
+ *
  * Migrations: a later schema bumps SL_JOURNAL_SCHEMA and adds a step to
  * schema_setup() that upgrades from the version before it.
  */
-#define SL_JOURNAL_SCHEMA 1
+#define SL_JOURNAL_SCHEMA 2
+
+#define SL_JOURNAL_BOOT_ID_FILE "/proc/sys/kernel/random/boot_id"
 
 #define SL_JOURNAL_BUSY_MS 5000                 /* wait for a lock this long, in ms */
 #define SL_JOURNAL_ERR_MAX 256
@@ -58,6 +67,12 @@ static const char *const schema_v1[] = {
     "PRAGMA user_version = 1",
 };
 
+static const char *const schema_v2[] = {
+    "ALTER TABLE plays ADD COLUMN boot TEXT NOT NULL DEFAULT ''",
+    "CREATE INDEX IF NOT EXISTS plays_untrusted ON plays (boot) WHERE clock_trust = 0",
+    "PRAGMA user_version = 2",
+};
+
 /* Cached prepared statements, all with constant text; data goes in by binding. */
 enum {
     ST_BEGIN,
@@ -72,6 +87,8 @@ enum {
     ST_LAST_SEQ,
     ST_RAISE_UPDATE,
     ST_RAISE_INSERT,
+    ST_CORRECT,
+    ST_UNTRUSTED_ANY,
     ST_N
 };
 
@@ -80,13 +97,13 @@ static const char *const stmt_sql[ST_N] = {
     [ST_COMMIT] = "COMMIT",
     [ST_ROLLBACK] = "ROLLBACK",
     [ST_INSERT] = "INSERT INTO plays (screen, item, media_sha256, manifest_version, zone,"
-                  " start_ms, mono_start_ms, clock_trust, duration_ms, outcome, reason)"
-                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                  " start_ms, mono_start_ms, clock_trust, duration_ms, outcome, reason, boot)"
+                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [ST_TOTALS] = "INSERT INTO item_totals (item, plays, total_ms) VALUES (?1, 1, ?2)"
                   " ON CONFLICT (item) DO UPDATE SET plays = plays + 1,"
                   " total_ms = total_ms + excluded.total_ms",
     [ST_PENDING] = "SELECT seq, screen, item, media_sha256, manifest_version, zone, start_ms,"
-                   " mono_start_ms, clock_trust, duration_ms, outcome, reason"
+                   " mono_start_ms, clock_trust, duration_ms, outcome, reason, boot = ?2"
                    " FROM plays ORDER BY seq LIMIT ?1",
     [ST_COUNT] = "SELECT count(*) FROM plays",
     [ST_COUNTS] = "SELECT item, plays, total_ms FROM item_totals ORDER BY item",
@@ -95,6 +112,9 @@ static const char *const stmt_sql[ST_N] = {
     [ST_RAISE_UPDATE] = "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'plays' AND seq < ?1",
     [ST_RAISE_INSERT] = "INSERT INTO sqlite_sequence (name, seq) SELECT 'plays', ?1"
                         " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'plays')",
+    [ST_CORRECT] = "UPDATE plays SET start_ms = mono_start_ms + ?1, clock_trust = 2"
+                   " WHERE clock_trust = 0 AND boot = ?2 AND boot <> '' AND mono_start_ms >= 0",
+    [ST_UNTRUSTED_ANY] = "SELECT EXISTS (SELECT 1 FROM plays WHERE clock_trust = 0 AND boot = ?1)",
 };
 
 struct sl_journal {
@@ -103,6 +123,7 @@ struct sl_journal {
     pthread_mutex_t lock; /* error-checking: a re-entrant call fails instead of hanging */
     bool lock_ok;
     char errmsg[SL_JOURNAL_ERR_MAX];
+    char boot[SL_JOURNAL_BOOT_MAX + 1]; /* this boot's id, stamped on every append */
 };
 
 /* What opening one file found. */
@@ -286,6 +307,33 @@ static char *str_cat(const char *a, const char *b)
     return s;
 }
 
+/* This boot's id (the kernel's random boot id), or, when it cannot be read,
+ * an id of this process's run: its records are then corrected only while it
+ * runs, never by a later run that cannot know whether the board rebooted. */
+static void read_boot_id(char *buf, size_t len)
+{
+    char raw[128] = "";
+    size_t n = 0;
+    FILE *f = fopen(SL_JOURNAL_BOOT_ID_FILE, "re");
+    if (f) {
+        n = fread(raw, 1, sizeof raw - 1, f);
+        fclose(f);
+    }
+    raw[n] = '\0';
+    while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == ' '))
+        raw[--n] = '\0';
+    bool ok = n > 0 && n < len;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = (raw[i] >= '0' && raw[i] <= '9') || (raw[i] >= 'a' && raw[i] <= 'f') || raw[i] == '-';
+    if (ok) {
+        snprintf(buf, len, "%s", raw);
+        return;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    snprintf(buf, len, "run-%ld-%lld.%09ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+}
+
 /* ---------- opening ---------- */
 
 /* The companion files SQLite may keep next to the database. A stale -wal must
@@ -405,7 +453,14 @@ static open_result schema_setup(sqlite3 *db, char *why, size_t whylen)
                 goto fail;
         }
     }
-    /* Later versions: if (version < 2) { ...upgrade from 1... } */
+    if (version < 2) {
+        for (size_t i = 0; i < sizeof schema_v2 / sizeof schema_v2[0]; i++) {
+            rc = run_sql(db, schema_v2[i]);
+            if (rc != SQLITE_OK)
+                goto fail;
+        }
+    }
+    /* Later versions: if (version < 3) { ...upgrade from 2... } */
     rc = run_sql(db, "COMMIT");
     if (rc != SQLITE_OK)
         goto fail;
@@ -492,6 +547,7 @@ static open_result open_file(const char *path, sl_journal **out, char *why, size
     }
     j->db = db;
     db = NULL;
+    read_boot_id(j->boot, sizeof j->boot);
     pthread_mutexattr_t attr;
     if (pthread_mutexattr_init(&attr) != 0) {
         set_err(why, whylen, "could not create a lock");
@@ -580,10 +636,15 @@ const char *sl_journal_errmsg(const sl_journal *j)
 
 /* ---------- writing ---------- */
 
+int sl_journal_append(sl_journal *j, sl_play_record *rec, char *err, size_t errlen)
+{
+    return sl_journal_append_as(j, rec, true, err, errlen);
+}
+
 /* Appends rec in one BEGIN IMMEDIATE … COMMIT with the item's totals; with
  * synchronous=FULL the COMMIT has reached the disk when it returns. rec->seq is
  * set only on success; on failure nothing of rec is kept. */
-int sl_journal_append(sl_journal *j, sl_play_record *rec, char *err, size_t errlen)
+int sl_journal_append_as(sl_journal *j, sl_play_record *rec, bool this_boot, char *err, size_t errlen)
 {
     int rc = -1;
     bool locked = false;
@@ -618,6 +679,7 @@ int sl_journal_append(sl_journal *j, sl_play_record *rec, char *err, size_t errl
     sqlite3_bind_int64(ins, 9, rec->duration_ms);
     sqlite3_bind_int(ins, 10, (int)rec->outcome);
     bind_field(ins, 11, rec->reason, sizeof rec->reason);
+    sqlite3_bind_text(ins, 12, this_boot ? j->boot : "", -1, SQLITE_STATIC);
     if (step_done(ins) != SQLITE_OK) {
         db_err(j, "could not write the play");
         goto out;
@@ -757,11 +819,83 @@ out:
     return rc;
 }
 
+/* One UPDATE in one transaction: every untrusted record of this boot gets
+ * its start from its monotonic anchor. */
+int sl_journal_correct(sl_journal *j, int64_t anchor_ms, int64_t *corrected)
+{
+    int rc = -1;
+    if (corrected)
+        *corrected = 0;
+    if (!j)
+        return -1;
+    if (jlock(j) != 0)
+        return -1;
+    /* Usually there is nothing to correct: find out without a write transaction. */
+    sqlite3_stmt *any = j->st[ST_UNTRUSTED_ANY];
+    sqlite3_bind_text(any, 1, j->boot, -1, SQLITE_STATIC);
+    int s = sqlite3_step(any);
+    bool some = s == SQLITE_ROW && sqlite3_column_int(any, 0) != 0;
+    sqlite3_reset(any);
+    sqlite3_clear_bindings(any);
+    if (s != SQLITE_ROW) {
+        db_err(j, "could not look for plays to correct");
+        goto out;
+    }
+    if (!some) {
+        rc = 0;
+        goto out;
+    }
+    if (step_done(j->st[ST_BEGIN]) != SQLITE_OK) {
+        db_err(j, "could not start a transaction");
+        goto out;
+    }
+    sqlite3_stmt *st = j->st[ST_CORRECT];
+    sqlite3_bind_int64(st, 1, anchor_ms);
+    sqlite3_bind_text(st, 2, j->boot, -1, SQLITE_STATIC);
+    if (step_done(st) != SQLITE_OK) {
+        db_err(j, "could not correct the times of plays");
+        goto out;
+    }
+    int64_t changed = sqlite3_changes64(j->db);
+    if (step_done(j->st[ST_COMMIT]) != SQLITE_OK) {
+        db_err(j, "could not commit the corrected times");
+        goto out;
+    }
+    if (corrected)
+        *corrected = changed;
+    rc = 0;
+out:
+    if (rc != 0)
+        rollback_if_open(j);
+    junlock(j);
+    return rc;
+}
+
+const char *sl_journal_boot_id(const sl_journal *j)
+{
+    return j ? j->boot : "";
+}
+
+int sl_journal_set_boot_id(sl_journal *j, const char *boot_id)
+{
+    if (!j || !boot_id || !boot_id[0] || strlen(boot_id) > SL_JOURNAL_BOOT_MAX || jlock(j) != 0)
+        return -1;
+    snprintf(j->boot, sizeof j->boot, "%s", boot_id);
+    junlock(j);
+    return 0;
+}
+
 /* ---------- reading ---------- */
 
-/* Fills out[0..*n) with the oldest unacknowledged records. out may be NULL
- * when max is 0. */
 int sl_journal_pending(sl_journal *j, sl_play_record *out, size_t max, size_t *n)
+{
+    return sl_journal_pending_boot(j, out, NULL, max, n);
+}
+
+/* Fills out[0..*n) with the oldest unacknowledged records, and this_boot
+ * (when not NULL) with whether each was appended in this boot. out may be
+ * NULL when max is 0. */
+int sl_journal_pending_boot(sl_journal *j, sl_play_record *out, bool *this_boot, size_t max, size_t *n)
 {
     int rc = -1;
     if (n)
@@ -774,6 +908,7 @@ int sl_journal_pending(sl_journal *j, sl_play_record *out, size_t max, size_t *n
         return -1;
     sqlite3_stmt *st = j->st[ST_PENDING];
     sqlite3_bind_int64(st, 1, max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max);
+    sqlite3_bind_text(st, 2, j->boot, -1, SQLITE_STATIC);
     size_t got = 0;
     int s = SQLITE_DONE;
     while (got < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -791,6 +926,8 @@ int sl_journal_pending(sl_journal *j, sl_play_record *out, size_t max, size_t *n
         r->duration_ms = sqlite3_column_int64(st, 9);
         r->outcome = (sl_outcome)sqlite3_column_int(st, 10);
         column_field(st, 11, r->reason, sizeof r->reason);
+        if (this_boot)
+            this_boot[got] = sqlite3_column_int(st, 12) != 0;
         got++;
     }
     if (got < max && s != SQLITE_DONE) {
@@ -864,4 +1001,59 @@ int64_t sl_journal_test_max_pages(sl_journal *j, int64_t max_pages)
         db_err(j, "could not set max_page_count");
     junlock(j);
     return res;
+}
+
+/* ---------- export ---------- */
+
+/* A statement of its own (not cached): exports are rare, one page at a time. */
+int sl_journal_pending_after(sl_journal *j, int64_t after_seq, sl_play_record *out, size_t max, size_t *n)
+{
+    static const char sql[] = "SELECT seq, screen, item, media_sha256, manifest_version, zone, start_ms,"
+                              " mono_start_ms, clock_trust, duration_ms, outcome, reason"
+                              " FROM plays WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+    int rc = -1;
+    sqlite3_stmt *st = NULL;
+    if (n)
+        *n = 0;
+    if (!j || !n || (!out && max > 0))
+        return -1;
+    if (max == 0)
+        return 0;
+    if (jlock(j) != 0)
+        return -1;
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_err(j, "could not read pending plays");
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, after_seq);
+    sqlite3_bind_int64(st, 2, max > (size_t)INT64_MAX ? INT64_MAX : (int64_t)max);
+    size_t got = 0;
+    int s = SQLITE_DONE;
+    while (got < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        sl_play_record *r = &out[got];
+        memset(r, 0, sizeof *r);
+        r->seq = sqlite3_column_int64(st, 0);
+        column_field(st, 1, r->screen, sizeof r->screen);
+        column_field(st, 2, r->item, sizeof r->item);
+        column_field(st, 3, r->media_sha256, sizeof r->media_sha256);
+        r->manifest_version = sqlite3_column_int64(st, 4);
+        column_field(st, 5, r->zone, sizeof r->zone);
+        r->start_ms = sqlite3_column_int64(st, 6);
+        r->mono_start_ms = sqlite3_column_int64(st, 7);
+        r->clock_trust = (sl_clock_trust)sqlite3_column_int(st, 8);
+        r->duration_ms = sqlite3_column_int64(st, 9);
+        r->outcome = (sl_outcome)sqlite3_column_int(st, 10);
+        column_field(st, 11, r->reason, sizeof r->reason);
+        got++;
+    }
+    if (got < max && s != SQLITE_DONE) {
+        db_err(j, "could not read pending plays");
+        goto out;
+    }
+    *n = got;
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    junlock(j);
+    return rc;
 }

@@ -63,10 +63,49 @@ int64_t sl_journal_last_seq(sl_journal *j);
  * the screen. Returns 0 or -1. */
 int sl_journal_raise_seq(sl_journal *j, int64_t floor_seq);
 
+/* ---- Clock corrections (schema 2). ----
+ *
+ * Each record remembers the boot it was appended in (the kernel's boot id,
+ * /proc/sys/kernel/random/boot_id; a local column, not part of the record
+ * sent to the hub). Its mono_start_ms is the monotonic clock of that boot,
+ * so once the player knows the true time as an anchor (true UTC = monotonic
+ * ms + anchor_ms, see player/clock.h) the records of this boot made with an
+ * untrusted clock can be given their true start. Records of another boot
+ * cannot, and stay untrusted. */
+#define SL_JOURNAL_BOOT_MAX 64
+
+/* Rewrites, in one transaction, every record of this boot whose clock_trust
+ * is SL_CLOCK_UNTRUSTED: start_ms = mono_start_ms + anchor_ms and clock_trust
+ * = SL_CLOCK_CORRECTED. Nothing else changes (seq, item totals). *corrected
+ * (may be NULL) gets the number of records rewritten. Returns 0 or -1. */
+int sl_journal_correct(sl_journal *j, int64_t anchor_ms, int64_t *corrected);
+
+/* sl_journal_pending, and this_boot[i] (this_boot may be NULL) says whether
+ * out[i] was appended in this boot. */
+int sl_journal_pending_boot(sl_journal *j, sl_play_record *out, bool *this_boot, size_t max, size_t *n);
+
+/* sl_journal_append, for a copy of a record (renumbering): this_boot false
+ * marks it as of an unknown boot, never corrected. sl_journal_append is
+ * sl_journal_append_as(j, rec, true, …). */
+int sl_journal_append_as(sl_journal *j, sl_play_record *rec, bool this_boot, char *err, size_t errlen);
+
+/* This boot's id as the journal stamps it ("" for NULL). */
+const char *sl_journal_boot_id(const sl_journal *j);
+/* TEST ONLY: stamps later appends with another boot id (1..SL_JOURNAL_BOOT_MAX
+ * characters), as if the board had rebooted. Returns 0 or -1. */
+int sl_journal_set_boot_id(sl_journal *j, const char *boot_id);
+
 /* TEST ONLY: caps the database at max_pages pages (PRAGMA max_page_count) so
  * that tests can make appends fail with SQLITE_FULL as on a full disk. A cap
  * below the current size is raised by SQLite to the current size. Returns the
  * cap now in force, or -1. */
 int64_t sl_journal_test_max_pages(sl_journal *j, int64_t max_pages);
+
+
+/* ---- Export (player/export.c): every unacknowledged record, page by page. ---- */
+
+/* Like sl_journal_pending, but only records with seq > after_seq: the oldest
+ * of those first, at most max. Returns 0 or -1. */
+int sl_journal_pending_after(sl_journal *j, int64_t after_seq, sl_play_record *out, size_t max, size_t *n);
 
 #endif

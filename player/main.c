@@ -1,6 +1,7 @@
 /* main.c — screenlit-player: reads its settings, plays, and prints the plays per item on exit. */
 #include "content/lint.h"
 #include "player/engine.h"
+#include "player/export.h"
 #include "player/hubhttp.h"
 #include "player/managed.h"
 #include "player/options.h"
@@ -70,12 +71,17 @@ int main(int argc, char **argv)
         return prc == 1 ? 0 : 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    if (opt.export_records) {
+        /* A command, not a run: the plays the hub has not acknowledged go to DIR/records. */
+        rc = sl_export_main(&opt);
+        goto out_options;
+    }
     char state[1024], err[512];
     if (opt.state_dir)
         snprintf(state, sizeof state, "%s", opt.state_dir);
     else
         sl_engine_default_state_dir(state, sizeof state);
-    managed_on = sl_managed_wanted(&opt, state) && (opt.hub || opt.enroll_code || !opt.playlist);
+    managed_on = sl_managed_wanted(&opt, state) && (opt.hub || opt.enroll_code || opt.usb_path || !opt.playlist);
     if (managed_on) {
         if (sl_http_global_init() != 0) {
             fprintf(stderr, "screenlit-player: libcurl could not start\n");
@@ -90,10 +96,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "screenlit-player: out of memory\n");
             goto out_options;
         }
+        if (!m.enrolled && opt.usb_path && !opt.screen_id)
+            sl_log_warn(&m.log, "no screen-id is set: plays are recorded under the host name; set screen-id to "
+                                "the screen's id in the hub's inventory");
         const char *media_dir = NULL;
         sl_playlist *first = NULL;
         if (opt.playlist && !m.enrolled)
-            first = NULL; /* not enrolled yet: play the local playlist meanwhile */
+            first = sl_managed_current(&m, &media_dir); /* a USB bundle taken earlier, else the local
+                                                           playlist until enrolment or a bundle */
         else
             first = sl_managed_initial(&m, &media_dir);
         if (first ? sl_engine_open_with(&e, &opt, first, media_dir) != 0 : sl_engine_open(&e, &opt) != 0)

@@ -15,7 +15,7 @@ bool sl_managed_wanted(const sl_options *opt, const char *state_dir)
 {
     char path[1200];
     snprintf(path, sizeof path, "%s/device.json", state_dir);
-    return opt->hub || opt->enroll_code || sl_fs_is_file(path) ||
+    return opt->hub || opt->enroll_code || opt->usb_path || sl_fs_is_file(path) ||
            sl_fs_is_file(opt->enroll_file ? opt->enroll_file : SL_ENROLL_FILE_DEFAULT);
 }
 
@@ -60,7 +60,7 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
     if (rc < 0)
         sl_log_error(&m->log, "%s", e2);
     m->enrolled = rc == 0;
-    if (m->enrolled && m->keys.n == 0) {
+    if ((m->enrolled || opt->usb_path) && m->keys.n == 0) {
         snprintf(err, errlen, "no publisher-key is pinned: the screen would refuse every manifest "
                               "(add 'publisher-key = …' to the config)");
         return -1;
@@ -99,23 +99,36 @@ static sl_playlist *builtin(const char *text)
     return pl;
 }
 
+sl_playlist *sl_managed_current(sl_managed *m, const char **media_dir)
+{
+    char err[512];
+    *media_dir = NULL;
+    if (!m->enrolled && !m->opt->usb_path)
+        return NULL;
+    sl_playlist *pl = sl_sync_load_current(m->state_dir, &m->keys, NULL, err, sizeof err);
+    if (!pl) {
+        sl_log_info(&m->log, "no content yet (%s)", err);
+        return NULL;
+    }
+    *media_dir = m->media_dir;
+    m->shown_version = pl->version;
+    return pl;
+}
+
 sl_playlist *sl_managed_initial(sl_managed *m, const char **media_dir)
 {
-    char err[512], ip[200], text[600];
-    *media_dir = NULL;
-    if (m->enrolled) {
-        sl_playlist *pl = sl_sync_load_current(m->state_dir, &m->keys, NULL, err, sizeof err);
-        if (pl) {
-            *media_dir = m->media_dir;
-            m->shown_version = pl->version;
-            return pl;
-        }
-        sl_log_info(&m->log, "no content yet (%s)", err);
-    }
+    char ip[200], text[900];
+    sl_playlist *pl = sl_managed_current(m, media_dir);
+    if (pl)
+        return pl;
+    const char *usb = m->opt->usb_path;
     sl_net_addresses(ip, sizeof ip, false);
     if (m->enrolled)
-        snprintf(text, sizeof text, "screen %s · waiting for content from %s · %s", m->dev.screen,
-                 m->dev.hub, ip);
+        snprintf(text, sizeof text, "screen %s · waiting for content from %s%s%s · %s", m->dev.screen,
+                 m->dev.hub, usb ? " or a USB bundle at " : "", usb ? usb : "", ip);
+    else if (usb)
+        snprintf(text, sizeof text, "%s · waiting for a USB bundle at %s · %s",
+                 m->opt->screen_id ? m->opt->screen_id : "screen", usb, ip);
     else {
         char host[65] = "";
         if (gethostname(host, sizeof host - 1) != 0)
@@ -127,24 +140,35 @@ sl_playlist *sl_managed_initial(sl_managed *m, const char **media_dir)
 
 int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen)
 {
-    if (!m->enrolled)
-        return 0;
     const sl_options *o = m->opt;
-    sl_sync_config sc = {.state_dir = m->state_dir, .device = &m->dev, .pinned = &m->keys,
+    if (!m->enrolled && !o->usb_path)
+        return 0;
+    /* On the simulated clock the stick is looked at from the engine's tick
+     * (sl_managed_tick), at fixed simulated times: runs stay deterministic. */
+    sl_sync_config sc = {.state_dir = m->state_dir, .device = m->enrolled ? &m->dev : NULL, .pinned = &m->keys,
                          .media_url = o->media_url, .poll_s = o->poll_s,
                          .alert_poll_s = o->alert_poll_s, .disk_limit_bytes = o->disk_limit_bytes,
-                         .log = &m->log};
+                         .log = &m->log, .usb_path = o->usb_path, .usb_poll_s = o->sim ? -1 : o->usb_poll_s};
     m->sync = sl_sync_start(&sc, err, errlen);
     if (!m->sync)
         return -1;
+    m->usb_on_tick = o->usb_path && o->sim;
+    m->usb_next_ms = INT64_MIN;
+    if (o->usb_path)
+        sl_log_info(&m->log, "watching %s for USB bundles%s", o->usb_path,
+                    m->enrolled ? "" : " (no hub: plays stay in the journal for --export-records)");
+    if (!m->enrolled)
+        return 0; /* no hub: nothing to upload, no heartbeats */
     if (e->journal) {
-        sl_uploader_config uc = {.device = &m->dev, .journal = e->journal, .log = &m->log};
+        sl_uploader_config uc = {.device = &m->dev, .journal = e->journal, .log = &m->log,
+                                 .clock = &e->clock};
         m->uploader = sl_uploader_start(&uc, err, errlen);
         if (!m->uploader)
             return -1;
     }
     sl_heartbeat_config hc = {.device = &m->dev, .state_dir = m->state_dir, .sync = m->sync,
-                              .uploader = m->uploader, .interval_s = o->heartbeat_s, .log = &m->log};
+                              .uploader = m->uploader, .interval_s = o->heartbeat_s, .log = &m->log,
+                              .clock = &e->clock};
     m->heartbeat = sl_heartbeat_start(&hc, err, errlen);
     return m->heartbeat ? 0 : -1;
 }
@@ -153,6 +177,10 @@ void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
 {
     sl_managed *m = ud;
     int64_t version = 0;
+    if (m->usb_on_tick && (m->usb_next_ms == INT64_MIN || now >= m->usb_next_ms)) {
+        sl_sync_usb_check(m->sync); /* waits for the look (and a copy): simulated time stands still */
+        m->usb_next_ms = now + (int64_t)(m->opt->usb_poll_s * 1000.0);
+    }
     /* Verified and parsed on the sync thread: the render thread only swaps. */
     sl_playlist *pl = m->sync ? sl_sync_take_ready_playlist(m->sync, &version) : NULL;
     if (pl) {

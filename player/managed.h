@@ -25,10 +25,12 @@ typedef struct {
     sl_heartbeat *heartbeat;
     int64_t shown_version;
     int shot_turn; /* which of the two screenshot files to write next */
+    bool usb_on_tick;    /* simulated clock: the tick asks the sync thread to look at the stick */
+    int64_t usb_next_ms; /* when it asks next (clock ms) */
 } sl_managed;
 
 /* Whether these settings make a managed screen (a hub, an enrolment code or
- * file, or an existing STATE/device.json). */
+ * file, a USB path, or an existing STATE/device.json). */
 bool sl_managed_wanted(const sl_options *opt, const char *state_dir);
 
 /* Enrols when asked (--enroll CODE with --hub, or the boot-partition file),
@@ -42,7 +44,14 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
  * out of memory. */
 sl_playlist *sl_managed_initial(sl_managed *m, const char **media_dir);
 
-/* Starts sync, uploader and heartbeat threads (enrolled screens only). */
+/* The verified current manifest (from the hub or a USB bundle) with
+ * *media_dir set, or NULL when there is none (or no hub and no USB path). */
+sl_playlist *sl_managed_current(sl_managed *m, const char **media_dir);
+
+/* Starts the sync thread (enrolled screens, and screens with a USB path),
+ * and for enrolled screens the uploader and heartbeat threads. A screen
+ * without a hub keeps its plays in the journal (screenlit-player
+ * --export-records). */
 int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen);
 
 /* The engine's tick: swaps to a newly synced manifest, reports what plays,

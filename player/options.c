@@ -27,6 +27,7 @@ void sl_options_defaults(sl_options *o)
     o->poll_s = 60;
     o->alert_poll_s = 5;
     o->heartbeat_s = 60;
+    o->usb_poll_s = 5;
 }
 
 void sl_options_free(sl_options *o)
@@ -50,6 +51,8 @@ void sl_options_free(sl_options *o)
         free(o->publisher_keys[i]);
     free(o->publisher_keys);
     free(o->media_url);
+    free(o->usb_path);
+    free(o->export_records);
     memset(o, 0, sizeof *o);
 }
 
@@ -145,6 +148,7 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
         return 0;
     }
     if (!strcmp(name, "clock")) {
+        o->skewed = false;
         if (!strcmp(v, "real")) {
             o->sim = false;
             o->shifted = false;
@@ -160,7 +164,14 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
             o->shifted = true;
             return 0;
         }
-        snprintf(err, errlen, "clock: '%s' is not 'real', or 'sim:'/'from:' with a time and "
+        if (strncmp(v, "real-at:", 8) == 0 && sl_instant_parse(v + 8, NULL, &o->sim_start_ms) == 0 &&
+            o->sim_start_ms >= 0) {
+            o->sim = false;
+            o->shifted = false;
+            o->skewed = true;
+            return 0;
+        }
+        snprintf(err, errlen, "clock: '%s' is not 'real', or 'sim:'/'from:'/'real-at:' with a time and "
                               "offset, e.g. sim:2026-11-25T08:00:00+08:00", v);
         return -1;
     }
@@ -269,6 +280,21 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
             return -1;
         }
         *(!strcmp(name, "poll-interval") ? &o->poll_s : zero_ok ? &o->alert_poll_s : &o->heartbeat_s) = x;
+        return 0;
+    }
+    if (!strcmp(name, "usb-path")) {
+        if (!v[0] || !strcmp(v, "off")) {
+            free(o->usb_path);
+            o->usb_path = NULL;
+            return 0;
+        }
+        return set_str(&o->usb_path, v, err, errlen);
+    }
+    if (!strcmp(name, "usb-poll")) {
+        if (parse_seconds(v, &o->usb_poll_s) != 0 || o->usb_poll_s < 1 || o->usb_poll_s > 3600) {
+            snprintf(err, errlen, "usb-poll: '%s' is not a number of seconds from 1 to 3600", v);
+            return -1;
+        }
         return 0;
     }
     if (!strcmp(name, "disk-limit")) {
@@ -398,11 +424,16 @@ static void help(void)
         "                          unscaled, the rest black (an LED wall behind an HDMI\n"
         "                          sending card)\n"
         "    --rotate N            0, 90, 180 or 270 degrees clockwise (portrait screens)\n"
-        "    --clock real|sim:T|from:T\n"
+        "    --clock real|sim:T|from:T|real-at:T\n"
         "                          the real clock (default); simulated time from T\n"
         "                          (e.g. sim:2026-11-25T08:00:00+08:00), run as fast as the\n"
         "                          machine allows, deterministic; or real-time pace starting\n"
-        "                          at T (to watch next Tuesday in a window)\n"
+        "                          at T (to watch next Tuesday in a window). real-at:T is\n"
+        "                          a testing and diagnosis aid: the real clock of a board\n"
+        "                          whose clock said T at start and that NTP has not set\n"
+        "                          (e.g. real-at:1970-01-01T00:00:00Z, a Pi without RTC or\n"
+        "                          network); its plays are untrusted until the hub's time\n"
+        "                          is seen, then corrected\n"
         "    --run SECONDS         stop after this long (simulated or real); default: run\n"
         "                          until stopped\n"
         "    --frames-every S      with frames:DIR, write a frame every S seconds of\n"
@@ -427,6 +458,23 @@ static void help(void)
         "    --config FILE         read settings from FILE first ('name = value' lines\n"
         "                          with the names above; see config/player.conf)\n"
         "    -h, --help            show this help;  --version  show the version\n"
+        "\n"
+        "SCREENS WITHOUT A NETWORK (USB sticks)\n"
+        "    --usb-path DIR        watch DIR (where a stick is mounted, e.g.\n"
+        "                          /media/screenlit) for a bundle made by `screenlit\n"
+        "                          bundle`: its signature (against publisher-key) and\n"
+        "                          every file's SHA-256 are checked, the media copied to\n"
+        "                          the state folder, and the screen switches to it, as\n"
+        "                          after a hub update; a bad bundle is refused, logged,\n"
+        "                          and the current content keeps playing. With or without\n"
+        "                          a hub; without one, set --screen-id to the screen's id\n"
+        "                          in the hub's inventory. Default: off\n"
+        "    --usb-poll SECONDS    how often to look at DIR (default 5; of simulated time\n"
+        "                          with --clock sim:)\n"
+        "    --export-records DIR  write the plays the hub has not acknowledged to\n"
+        "                          DIR/records/<screen>-<first seq>-<last seq>.json and\n"
+        "                          exit, for `screenlit records import`; they stay in the\n"
+        "                          journal until the hub acknowledges them\n"
         "\n"
         "KEYS (window)\n"
         "    d  diagnostic screen on/off    p  write a frame    q, Escape  quit\n"
@@ -456,6 +504,8 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         {"poll-interval", required_argument, NULL, 0}, {"alert-poll", required_argument, NULL, 0},
         {"heartbeat-interval", required_argument, NULL, 0}, {"disk-limit", required_argument, NULL, 0},
         {"media-url", required_argument, NULL, 0},
+        {"usb-path", required_argument, NULL, 0},   {"usb-poll", required_argument, NULL, 0},
+        {"export-records", required_argument, NULL, 0},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     char err[512];
     /* First pass: only --config, so that the command line overrides the file. */
@@ -495,6 +545,13 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         const char *name = opts[idx].name;
         if (!strcmp(name, "config"))
             continue;
+        if (!strcmp(name, "export-records")) { /* a command, not a setting: not in config files */
+            if (set_str(&o->export_records, optarg, err, sizeof err) != 0) {
+                fprintf(stderr, "screenlit-player: %s\n", err);
+                return 2;
+            }
+            continue;
+        }
         const char *value = optarg;
         if (opts[idx].has_arg == no_argument)
             value = "yes";
@@ -508,9 +565,9 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
                 argv[optind]);
         return 2;
     }
-    if (!o->playlist && !o->hub && !o->enroll_code) {
+    if (!o->playlist && !o->hub && !o->enroll_code && !o->usb_path && !o->export_records) {
         fprintf(stderr, "screenlit-player: --playlist FILE is missing (or --hub URL for a managed "
-                        "screen)\nTry 'screenlit-player --help'.\n");
+                        "screen, or --usb-path DIR for one fed by USB sticks)\nTry 'screenlit-player --help'.\n");
         return 2;
     }
     if ((o->frames_every_s > 0 || o->frames_at_switch) && strncmp(o->output, "frames:", 7) != 0) {

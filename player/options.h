@@ -16,6 +16,7 @@ typedef struct {
     bool sim;            /* simulated clock */
     int64_t sim_start_ms;
     bool shifted;        /* --clock from:T: real pace from T */
+    bool skewed;         /* --clock real-at:T: the real clock of an unsynced board saying T at start */
     double run_s;        /* 0 = until stopped */
     double frames_every_s; /* 0 = only on demand */
     bool frames_at_switch; /* also write a frame at every item start */
@@ -44,6 +45,11 @@ typedef struct {
     double heartbeat_s;  /* heartbeat interval; default 60 */
     int64_t disk_limit_bytes; /* media store limit; 0 = only the disk's free space */
     char *media_url;     /* serves /media/<sha256>; NULL = the hub */
+
+    /* USB bundles (player/usb.h) and offline proof of play (player/export.h). */
+    char *usb_path;      /* where a stick with a bundle is mounted; NULL = not watched */
+    double usb_poll_s;   /* how often to look there; default 5 */
+    char *export_records; /* --export-records DIR: write unacknowledged plays there and exit */
 } sl_options;
 
 #define SL_ENROLL_FILE_DEFAULT "/boot/firmware/screenlit-enroll.txt"

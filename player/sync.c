@@ -4,7 +4,9 @@
 #include "content/fsutil.h"
 #include "content/manifest.h"
 #include "content/media.h"
+#include "content/mediacopy.h"
 #include "player/hubhttp.h"
+#include "player/usb.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +28,7 @@
 #define SYNC_DEFAULT_POLL_S 60.0
 #define SYNC_DEFAULT_ALERT_POLL_S 5.0
 #define SYNC_DEFAULT_BACKOFF_MAX_S 600.0
+#define SYNC_DEFAULT_USB_POLL_S 5.0
 
 typedef struct {
     char sha[SL_SHA256_HEX_LEN + 1];
@@ -46,6 +49,8 @@ struct sl_sync {
     double poll_s, alert_poll_s, backoff_max_s;
     int64_t disk_limit;
     const sl_log *log;
+    bool has_hub, has_usb, usb_auto; /* usb_auto: look on its own timer, not only when asked */
+    double usb_poll_s;
 
     pthread_t thread;
     bool started;
@@ -60,6 +65,7 @@ struct sl_sync {
     int64_t ready_version;
     sl_playlist *ready_pl; /* the switched-to manifest, parsed; NULL once taken */
     bool gc_allowed;    /* the engine has taken the last switch */
+    int64_t usb_asked, usb_answered; /* sl_sync_usb_check requests */
 
     /* sync thread only */
     sl_http *http;
@@ -68,11 +74,16 @@ struct sl_sync {
     int64_t cur_version;
     media_set cur;
     char etag[160];     /* ETag of the last manifest handled (taken, pending or refused) */
+    int refetches;      /* hub manifests in a row that did not verify (maybe damaged on the way) */
+    bool progressed;    /* the last prepare_pending placed a file or resumed one: no backoff */
+    int64_t refetch_mono_ms; /* then: when to fetch it whole again, ignoring its ETag; 0 = not */
     char *pend_env;     /* the manifest being prepared */
     size_t pend_len;
     int64_t pend_version;
     sl_playlist *pend_pl;
     media_set pend;
+    bool pend_usb;      /* the pending manifest came from the USB bundle: media are copied from it */
+    sl_usb usb;
     bool gc_wanted;
 };
 
@@ -247,6 +258,7 @@ static void drop_pending(sl_sync *s)
     s->pend_env = NULL;
     s->pend_len = 0;
     s->pend_version = 0;
+    s->pend_usb = false;
     sl_playlist_free(s->pend_pl);
     s->pend_pl = NULL;
     media_set_free(&s->pend);
@@ -256,25 +268,46 @@ static void drop_pending(sl_sync *s)
     pthread_mutex_unlock(&s->mu);
 }
 
-/* Looks at a manifest the hub served: refuses it, or makes it the pending one. */
+/* Looks at a manifest the hub served (etag) or the USB bundle's (etag NULL):
+ * refuses it, or makes it the pending one. */
 static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
 {
     char why[256];
     media_set m = {0};
-    snprintf(s->etag, sizeof s->etag, "%s", etag);
+    bool usb = etag == NULL;
+    const char *what = usb ? "USB bundle" : "manifest";
+    if (!usb)
+        snprintf(s->etag, sizeof s->etag, "%s", etag);
     sl_playlist *pl = sl_mf_open(env, len, &s->keys, s->zoneinfo_dir, why, sizeof why);
     if (!pl) {
-        set_problem(s, s->st.refused, "manifest %s refused: %s", etag[0] ? etag : "(no ETag)", why);
+        if (usb)
+            set_problem(s, s->st.refused, "USB bundle at %s refused: %s", s->usb.dir, why);
+        else
+            set_problem(s, s->st.refused, "manifest %s refused: %s", etag[0] ? etag : "(no ETag)", why);
+        if (!usb) { /* it may have been damaged on the way: fetched again, less and less often */
+            s->refetches = s->refetches < 30 ? s->refetches + 1 : 30;
+            double wait = s->poll_s;
+            for (int i = 1; i < s->refetches && wait < s->backoff_max_s; i++)
+                wait *= 2;
+            if (wait > s->backoff_max_s)
+                wait = s->backoff_max_s;
+            s->refetch_mono_ms = sl_http_mono_ms() + (int64_t)(wait * 1000.0);
+        }
         goto out;
+    }
+    if (!usb) {
+        s->refetches = 0;
+        s->refetch_mono_ms = 0;
     }
     int64_t v = pl->version;
     if (v == s->cur_version) { /* what we play (e.g. the first poll after a restart) */
-        clear_problem(s, s->st.refused);
+        if (!usb)
+            clear_problem(s, s->st.refused);
         goto out;
     }
     if (v < s->cur_version) {
-        set_problem(s, s->st.refused, "manifest %" PRId64 " refused: its version is not above the current %" PRId64,
-                    v, s->cur_version);
+        set_problem(s, s->st.refused, "%s %" PRId64 " refused: its version is not above the current %" PRId64,
+                    what, v, s->cur_version);
         goto out;
     }
     if (s->pend_env && v == s->pend_version)
@@ -285,8 +318,8 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
     }
     if (s->disk_limit > 0 && m.total > s->disk_limit) {
         set_problem(s, s->st.refused,
-                    "manifest %" PRId64 " refused: does not fit: its media need %" PRId64 " bytes, the limit is %" PRId64,
-                    v, m.total, s->disk_limit);
+                    "%s %" PRId64 " refused: does not fit: its media need %" PRId64 " bytes, the limit is %" PRId64,
+                    what, v, m.total, s->disk_limit);
         goto out;
     }
     drop_pending(s);
@@ -298,14 +331,15 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
     pl = NULL;
     s->pend = m;
     memset(&m, 0, sizeof m);
+    s->pend_usb = usb;
     clear_problem(s, s->st.refused);
     pthread_mutex_lock(&s->mu);
     s->st.pending_version = v;
     s->st.pending_bytes_total = s->pend.total;
     s->st.pending_bytes_done = 0;
     pthread_mutex_unlock(&s->mu);
-    sl_log_info(s->log, "sync: manifest %" PRId64 " verified; fetching %zu media file(s), %" PRId64 " bytes", v,
-                s->pend.n, s->pend.total);
+    sl_log_info(s->log, "sync: %s %" PRId64 " verified; %s %zu media file(s), %" PRId64 " bytes", what, v,
+                usb ? "copying" : "fetching", s->pend.n, s->pend.total);
 out:
     media_set_free(&m);
     sl_playlist_free(pl);
@@ -322,12 +356,22 @@ static void fsync_dir(const char *dir)
     }
 }
 
+/* A media file of the USB bundle is not what its manifest says: the bundle is
+ * refused as a whole (not retried until the stick's manifest.json changes or
+ * the stick is plugged in again) and the current content stays. */
+static void refuse_usb_pending(sl_sync *s, const char *sha, const char *why)
+{
+    set_problem(s, s->st.refused, "USB bundle %" PRId64 " refused: media %.12s…: %s", s->pend_version, sha, why);
+    drop_pending(s);
+}
+
 /* Fetches what the pending manifest lacks and switches when all is there.
  * Returns 0 when done or waiting for nothing, -1 when a retry later is needed. */
 static int prepare_pending(sl_sync *s)
 {
     char why[512], part[4096], final[4096], url[SL_HTTP_URL_MAX + 128];
     int64_t missing = 0, done = 0;
+    s->progressed = false;
     if (sl_fs_mkdirs(s->media_dir, why, sizeof why) != 0) {
         set_problem(s, s->st.disk, "cannot create the media folder: %s", why);
         return -1;
@@ -365,10 +409,17 @@ static int prepare_pending(sl_sync *s)
         snprintf(url, sizeof url, "%s/media/%s", s->media_base, r->sha);
         bool full = false;
         int64_t fetched = 0;
-        int rc = sl_http_download(s->http, url, part, r->size, &full, &fetched, why, sizeof why);
+        int rc = s->pend_usb ? sl_usb_copy_media(&s->usb, r->sha, r->size, part, &full, why, sizeof why)
+                             : sl_http_download(s->http, url, part, r->size, &full, &fetched, why, sizeof why);
+        if (s->pend_usb && rc == SL_MEDIACOPY_MISMATCH) {
+            refuse_usb_pending(s, r->sha, why);
+            return -1;
+        }
         pthread_mutex_lock(&s->mu);
         s->st.fetched_bytes += fetched;
         pthread_mutex_unlock(&s->mu);
+        if (rc == 1 && fetched > 0)
+            s->progressed = true; /* cut short: the next round resumes where it stopped */
         if (rc != 0) {
             if (full)
                 set_problem(s, s->st.disk, "disk full while fetching manifest %" PRId64 ": %s", s->pend_version, why);
@@ -384,6 +435,11 @@ static int prepare_pending(sl_sync *s)
             return -1;
         }
         if (size != r->size || strcmp(got, r->sha) != 0) {
+            if (s->pend_usb) {
+                unlink(part);
+                refuse_usb_pending(s, r->sha, "its bytes do not match its SHA-256");
+                return -1;
+            }
             set_problem(s, s->st.media,
                         "media %.12s… of manifest %" PRId64 " refused: the bytes served do not match its SHA-256",
                         r->sha, s->pend_version);
@@ -395,6 +451,7 @@ static int prepare_pending(sl_sync *s)
             return -1;
         }
         fsync_dir(s->media_dir);
+        s->progressed = true;
         done += r->size;
         pthread_mutex_lock(&s->mu);
         s->st.pending_bytes_done = done;
@@ -436,7 +493,8 @@ static int sync_cycle(sl_sync *s)
     sl_http_reply rep = {0};
     int rc = -1;
     snprintf(url, sizeof url, "%s/api/v1/manifest", s->dev.hub);
-    sl_http_req rq = {.method = "GET", .url = url, .token = s->dev.token, .if_none_match = s->etag,
+    bool refetch = s->refetch_mono_ms && sl_http_mono_ms() >= s->refetch_mono_ms;
+    sl_http_req rq = {.method = "GET", .url = url, .token = s->dev.token, .if_none_match = refetch ? "" : s->etag,
                       .reply_max = SL_MANIFEST_MAX_BYTES, .timeout_s = 120};
     int sent = sl_http_send(s->http, &rq, &rep, why, sizeof why);
     pthread_mutex_lock(&s->mu);
@@ -474,10 +532,36 @@ static int sync_cycle(sl_sync *s)
     }
     rc = 0;
 pending:
-    if (s->pend_env && prepare_pending(s) != 0)
+    /* A failed download backs off, unless the round got further than the last one. */
+    if (s->pend_env && !s->pend_usb && prepare_pending(s) != 0 && !s->progressed)
         rc = -1;
     sl_http_reply_free(&rep);
     return rc;
+}
+
+/* One look at the USB folder: a new bundle is verified like a hub manifest;
+ * a pending bundle's media are copied (again, after a failure) while the
+ * stick is there, and forgotten once it is pulled out. */
+static void usb_cycle(sl_sync *s)
+{
+    char why[512], *env = NULL;
+    size_t len = 0;
+    int rc = sl_usb_look(&s->usb, &env, &len, why, sizeof why);
+    if (rc < 0)
+        set_problem(s, s->st.refused, "USB bundle at %s cannot be read: %s", s->usb.dir, why);
+    else if (rc > 0)
+        take_envelope(s, env, len, NULL); /* takes env */
+    if (!s->pend_env || !s->pend_usb)
+        return;
+    if (!sl_usb_present(&s->usb)) {
+        sl_log_warn(s->log, "sync: the USB stick was removed before bundle %" PRId64 " was copied; keeping the "
+                            "current content", s->pend_version);
+        drop_pending(s);
+        clear_problem(s, s->st.media);
+        clear_problem(s, s->st.disk);
+        return;
+    }
+    (void)prepare_pending(s); /* on failure: the problem is set, and the next look tries again */
 }
 
 static double jitter(sl_sync *s, double sec)
@@ -486,63 +570,71 @@ static double jitter(sl_sync *s, double sec)
     return sec * (0.9 + 0.2 * r);
 }
 
+/* Seconds until the next hub poll after one that returned rc. */
+static double hub_wait(sl_sync *s, int rc)
+{
+    double base = s->poll_s;
+    if (s->alert_poll_s > 0 && s->alert_poll_s < base)
+        base = s->alert_poll_s;
+    double wait = base;
+    if (rc != 0) {
+        s->failures = s->failures < 30 ? s->failures + 1 : 30;
+        for (int i = 1; i < s->failures && wait < s->backoff_max_s; i++)
+            wait *= 2;
+        if (wait > s->backoff_max_s)
+            wait = s->backoff_max_s;
+    } else {
+        s->failures = 0;
+    }
+    return jitter(s, wait);
+}
+
+/* Polls the hub and looks at the USB folder, each when it is due (or asked),
+ * and deletes unused media once the engine has taken a switch. */
 static void *sync_main(void *arg)
 {
     sl_sync *s = arg;
+    int64_t hub_due = 0, usb_due = 0; /* monotonic ms */
     while (!atomic_load(&s->stop)) {
-        int rc = sync_cycle(s);
-        bool gc = false;
+        if (s->has_hub && sl_http_mono_ms() >= hub_due) {
+            int rc = sync_cycle(s);
+            hub_due = sl_http_mono_ms() + (int64_t)(hub_wait(s, rc) * 1000.0);
+        }
         pthread_mutex_lock(&s->mu);
-        gc = s->gc_allowed && s->gc_wanted;
+        int64_t asked = s->usb_asked;
+        pthread_mutex_unlock(&s->mu);
+        if (s->has_usb && ((s->usb_auto && sl_http_mono_ms() >= usb_due) || asked > s->usb_answered)) {
+            usb_cycle(s);
+            usb_due = sl_http_mono_ms() + (int64_t)(s->usb_poll_s * 1000.0);
+            pthread_mutex_lock(&s->mu);
+            s->usb_answered = asked;
+            pthread_cond_broadcast(&s->cv);
+            pthread_mutex_unlock(&s->mu);
+        }
+        pthread_mutex_lock(&s->mu);
+        bool gc = s->gc_allowed && s->gc_wanted;
         pthread_mutex_unlock(&s->mu);
         if (gc) {
             gc_media(s);
             s->gc_wanted = false;
         }
-        double base = s->poll_s;
-        if (s->alert_poll_s > 0 && s->alert_poll_s < base)
-            base = s->alert_poll_s;
-        double wait = base;
-        if (rc != 0) {
-            s->failures = s->failures < 30 ? s->failures + 1 : 30;
-            wait = base;
-            for (int i = 1; i < s->failures && wait < s->backoff_max_s; i++)
-                wait *= 2;
-            if (wait > s->backoff_max_s)
-                wait = s->backoff_max_s;
-        } else {
-            s->failures = 0;
-        }
-        wait = jitter(s, wait);
-        struct timespec dl;
-        clock_gettime(CLOCK_MONOTONIC, &dl);
-        int64_t ns = (int64_t)(wait * 1e9);
-        dl.tv_sec += (time_t)(ns / 1000000000);
-        dl.tv_nsec += (long)(ns % 1000000000);
-        if (dl.tv_nsec >= 1000000000) {
-            dl.tv_sec++;
-            dl.tv_nsec -= 1000000000;
-        }
+        /* Sleep until the next thing is due, a poll is asked for, or a switch was taken. */
+        int64_t due = sl_http_mono_ms() + 3600 * 1000;
+        if (s->has_hub && hub_due < due)
+            due = hub_due;
+        if (s->has_usb && s->usb_auto && usb_due < due)
+            due = usb_due;
+        struct timespec dl = {(time_t)(due / 1000), (long)(due % 1000) * 1000000L};
         pthread_mutex_lock(&s->mu);
-        while (!atomic_load(&s->stop) && !s->poll_now && !(s->gc_allowed && s->gc_wanted)) {
+        while (!atomic_load(&s->stop) && !s->poll_now && !(s->gc_allowed && s->gc_wanted) &&
+               s->usb_asked == s->usb_answered) {
             if (pthread_cond_timedwait(&s->cv, &s->mu, &dl) == ETIMEDOUT)
                 break;
         }
-        bool gc_only = !s->poll_now && s->gc_allowed && s->gc_wanted;
+        if (s->poll_now)
+            hub_due = 0;
         s->poll_now = false;
         pthread_mutex_unlock(&s->mu);
-        if (gc_only && !atomic_load(&s->stop)) {
-            gc_media(s);
-            s->gc_wanted = false;
-            /* then wait out the rest of the interval */
-            pthread_mutex_lock(&s->mu);
-            while (!atomic_load(&s->stop) && !s->poll_now) {
-                if (pthread_cond_timedwait(&s->cv, &s->mu, &dl) == ETIMEDOUT)
-                    break;
-            }
-            s->poll_now = false;
-            pthread_mutex_unlock(&s->mu);
-        }
     }
     return NULL;
 }
@@ -562,6 +654,7 @@ static void sync_free(sl_sync *s)
     sl_playlist_free(s->ready_pl);
     media_set_free(&s->pend);
     media_set_free(&s->cur);
+    sl_usb_free(&s->usb);
     sl_keyset_free(&s->keys);
     memset(&s->dev, 0, sizeof s->dev);
     pthread_cond_destroy(&s->cv);
@@ -572,8 +665,9 @@ static void sync_free(sl_sync *s)
 sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
 {
     char why[256];
-    if (!cfg || !cfg->state_dir || !cfg->device || !cfg->pinned || !cfg->device->hub[0] || !cfg->device->token[0]) {
-        snprintf(err, errlen, "sync needs a state folder, an enrolled device and pinned keys");
+    bool hub = cfg && cfg->device && cfg->device->hub[0] && cfg->device->token[0];
+    if (!cfg || !cfg->state_dir || !cfg->pinned || (!hub && !cfg->usb_path)) {
+        snprintf(err, errlen, "sync needs a state folder, pinned keys, and an enrolled device or a USB path");
         return NULL;
     }
     if (cfg->pinned->n == 0) {
@@ -593,7 +687,9 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     pthread_cond_init(&s->cv, &ca);
     pthread_condattr_destroy(&ca);
     atomic_init(&s->stop, false);
-    s->dev = *cfg->device;
+    if (hub)
+        s->dev = *cfg->device;
+    s->has_hub = hub;
     s->log = cfg->log;
     s->poll_s = cfg->poll_s > 0 ? cfg->poll_s : SYNC_DEFAULT_POLL_S;
     s->alert_poll_s = cfg->alert_poll_s < 0 ? SYNC_DEFAULT_ALERT_POLL_S : cfg->alert_poll_s;
@@ -603,12 +699,21 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     s->state_dir = strdup(cfg->state_dir);
     s->media_dir = sl_fs_join(cfg->state_dir, SYNC_MEDIA_DIR);
     s->current_path = sl_fs_join(cfg->state_dir, SYNC_CURRENT);
-    s->media_base = strdup(cfg->media_url ? cfg->media_url : cfg->device->hub);
+    s->media_base = strdup(cfg->media_url ? cfg->media_url : s->dev.hub);
     s->zoneinfo_dir = cfg->zoneinfo_dir ? strdup(cfg->zoneinfo_dir) : NULL;
     if (!s->state_dir || !s->media_dir || !s->current_path || !s->media_base ||
         (cfg->zoneinfo_dir && !s->zoneinfo_dir)) {
         snprintf(err, errlen, "out of memory");
         goto fail;
+    }
+    if (cfg->usb_path) {
+        if (sl_usb_init(&s->usb, cfg->usb_path) != 0) {
+            snprintf(err, errlen, "out of memory");
+            goto fail;
+        }
+        s->has_usb = true;
+        s->usb_auto = cfg->usb_poll_s >= 0;
+        s->usb_poll_s = cfg->usb_poll_s > 0 ? cfg->usb_poll_s : SYNC_DEFAULT_USB_POLL_S;
     }
     size_t mb = strlen(s->media_base);
     while (mb > 0 && s->media_base[mb - 1] == '/')
@@ -630,6 +735,7 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "cannot start libcurl");
         goto fail;
     }
+    sl_http_keep_free(s->http, SYNC_DISK_RESERVE_BYTES); /* should something else fill the disk meanwhile */
     sl_playlist *pl = open_current(s->current_path, &s->keys, s->zoneinfo_dir, why, sizeof why);
     if (pl) {
         s->cur_version = pl->version;
@@ -705,6 +811,18 @@ void sl_sync_get_status(sl_sync *s, sl_sync_status *out)
     }
     pthread_mutex_lock(&s->mu);
     *out = s->st;
+    pthread_mutex_unlock(&s->mu);
+}
+
+void sl_sync_usb_check(sl_sync *s)
+{
+    if (!s || !s->has_usb || !s->started)
+        return;
+    pthread_mutex_lock(&s->mu);
+    int64_t ticket = ++s->usb_asked;
+    pthread_cond_broadcast(&s->cv);
+    while (!atomic_load(&s->stop) && s->usb_answered < ticket)
+        pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
 }
 

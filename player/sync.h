@@ -36,14 +36,30 @@
  * content kept — when its signature does not verify against the pinned keys,
  * when it does not parse, when its version is not above the current one, when
  * its media total passes disk_limit_bytes ("does not fit"), or when one of its
- * media files fails its SHA-256 or size check. A refused manifest is not
- * fetched again until the hub's ETag changes (media failures are retried with
- * backoff). Missing bytes beyond the free space of the disk are reported as
+ * media files fails its SHA-256 or size check. A manifest refused for its
+ * version or its size is not fetched again until the hub's ETag changes; one
+ * that does not verify or parse may have been damaged on the way, so it is
+ * fetched again whole after poll_s, then less and less often (doubling up to
+ * backoff_max_s) while it keeps failing. Media failures are retried with
+ * backoff, which does not grow while each round gets further (a file
+ * verified, or a cut-short download resumed). Missing bytes beyond the free space of the disk are reported as
  * "disk full" and retried at the next poll.
  *
  * Media not referenced by the current manifest (or by the one being
  * downloaded) are deleted once the engine has taken the new manifest
  * (sl_sync_take_ready) — never while it may still be opening the old files.
+ *
+ * USB bundles (player/usb.h): with usb_path, the thread also looks at
+ * USB_PATH/manifest.json every usb_poll_s seconds (with or without a hub).
+ * A new one goes through the same checks as a hub manifest (signature,
+ * version, disk limit); its media are copied from USB_PATH/media/<sha256>
+ * into STATE/media/<sha256>.part, checked by SHA-256 and size, renamed into
+ * place, and the switch is the same. A bundle with a missing or wrong media
+ * file is refused as a whole ("USB bundle 7 refused: media 3fa…: …") and not
+ * read again until its manifest.json changes or the stick is plugged in
+ * again; a copy cut short by pulling the stick out is forgotten. Versions
+ * compare across both sources: a hub manifest below a bundle's version is
+ * refused, and the other way round.
  */
 
 typedef struct {
@@ -57,6 +73,10 @@ typedef struct {
     double backoff_max_s;       /* 0 = 600 */
     int64_t disk_limit_bytes;   /* media total allowed; 0 = no limit but the disk's */
     const sl_log *log;          /* may be NULL */
+    const char *usb_path;       /* a folder that may hold a USB bundle; NULL = none. With it,
+                                   device may be NULL (a screen with no hub) */
+    double usb_poll_s;          /* how often to look there; 0 = 5; negative = only when
+                                   sl_sync_usb_check asks (the simulated clock) */
 } sl_sync_config;
 
 #define SL_SYNC_PROBLEM_MAX 256
@@ -107,6 +127,13 @@ sl_playlist *sl_sync_take_ready_playlist(sl_sync *s, int64_t *version);
 
 /* Copies the current status. */
 void sl_sync_get_status(sl_sync *s, sl_sync_status *out);
+
+/* Makes the thread look at the USB folder now and waits until it has: a
+ * new bundle is then switched to (take it with sl_sync_take_ready_playlist)
+ * or refused. For the simulated clock, which looks at the stick at fixed
+ * simulated times so that runs stay deterministic (a hub request in progress
+ * is finished first). No-op without usb_path. */
+void sl_sync_usb_check(sl_sync *s);
 
 /* Asks for a poll now (e.g. after the network came back). */
 void sl_sync_poll_now(sl_sync *s);

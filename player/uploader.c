@@ -26,6 +26,7 @@ struct sl_uploader {
     size_t batch;
     double idle_s, backoff_max_s;
     const sl_log *log;
+    sl_clock *clock;
 
     pthread_t thread;
     bool started;
@@ -38,9 +39,12 @@ struct sl_uploader {
     /* thread only */
     sl_http *http;
     sl_play_record *recs;
+    bool *this_boot;         /* per record of recs */
     unsigned rng;
     int failures;
     bool greeted;            /* the empty first batch was answered */
+    int64_t doubted;         /* an acked_seq not believed yet (-1: none); see ack_believed */
+    int doubts;              /* such answers in a row */
 };
 
 static void set_status_problem(sl_uploader *u, const char *text)
@@ -110,7 +114,10 @@ static int post_batch(sl_uploader *u, const sl_play_record *recs, size_t n, int6
     snprintf(url, sizeof url, "%s/api/v1/plays", u->dev.hub);
     sl_http_req rq = {.method = "POST", .url = url, .token = u->dev.token, .content_type = "application/json",
                       .body = text, .body_len = strlen(text), .reply_max = UP_REPLY_MAX, .timeout_s = 120};
+    int64_t mono_sent = sl_mono_ns() / 1000000;
     int sent = sl_http_send(u->http, &rq, &rep, err, sizeof err);
+    if (sent == 0 && rep.date_ms >= 0)
+        sl_clock_learn_hub(u->clock, rep.date_ms, mono_sent, sl_mono_ns() / 1000000);
     pthread_mutex_lock(&u->mu);
     u->st.hub_answered = sent == 0;
     pthread_mutex_unlock(&u->mu);
@@ -134,7 +141,7 @@ static int post_batch(sl_uploader *u, const sl_play_record *recs, size_t n, int6
         a->valuedouble != floor(a->valuedouble)) {
         snprintf(msg, sizeof msg, "the hub's reply to a batch has no valid acked_seq");
         set_status_problem(u, msg);
-        rc = 1;
+        rc = -1; /* garbled on the way, most likely: asked again */
         goto out;
     }
     *acked = (int64_t)a->valuedouble;
@@ -169,7 +176,7 @@ static int apply_acked(sl_uploader *u, int64_t acked)
         int64_t old_max = 0, moved = 0;
         for (;;) {
             size_t n = 0;
-            if (sl_journal_pending(u->j, u->recs, u->batch, &n) != 0)
+            if (sl_journal_pending_boot(u->j, u->recs, u->this_boot, u->batch, &n) != 0)
                 goto jerr;
             size_t k = 0;
             while (k < n && u->recs[k].seq <= acked && u->recs[k].seq > old_max)
@@ -179,7 +186,7 @@ static int apply_acked(sl_uploader *u, int64_t acked)
             for (size_t i = 0; i < k; i++) {
                 sl_play_record copy = u->recs[i];
                 char err[256];
-                if (sl_journal_append(u->j, &copy, err, sizeof err) != 0) {
+                if (sl_journal_append_as(u->j, &copy, u->this_boot[i], err, sizeof err) != 0) {
                     snprintf(msg, sizeof msg, "cannot renumber play records: %s", err);
                     set_status_problem(u, msg);
                     return -1;
@@ -205,6 +212,72 @@ jerr:
     return -1;
 }
 
+/* Rewrites the untrusted records of this boot in the journal with the true
+ * time's anchor. Returns 0 or -1 (journal error: problem set). */
+static int correct_journal(sl_uploader *u, int64_t anchor, bool from_hub)
+{
+    int64_t fixed = 0;
+    if (sl_journal_correct(u->j, anchor, &fixed) != 0) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "journal: %s", sl_journal_errmsg(u->j));
+        set_status_problem(u, msg);
+        return -1;
+    }
+    if (fixed == 0)
+        return 0;
+    sl_log_info(u->log,
+                "uploader: corrected the start of %" PRId64 " plays recorded before the true time was known "
+                "(from %s)",
+                fixed, from_hub ? "the hub's clock" : "NTP");
+    pthread_mutex_lock(&u->mu);
+    u->st.corrected += fixed;
+    pthread_mutex_unlock(&u->mu);
+    return 0;
+}
+
+/* Once the true time is known: the journal's untrusted records of this boot
+ * are corrected (before the batch is read), then any in recs[0..n) (appended
+ * in between: the writer thread does not wait for us), in the journal and in
+ * the batch, with the same anchor. n = 0: the journal only. Returns 0 or -1
+ * (journal error: problem set). */
+static int correct_times(sl_uploader *u, size_t n)
+{
+    int64_t anchor = 0;
+    bool from_hub = false;
+    if (!sl_clock_true_anchor(u->clock, &anchor, &from_hub))
+        return 0;
+    size_t late = 0;
+    for (size_t i = 0; i < n; i++)
+        late += u->recs[i].clock_trust == SL_CLOCK_UNTRUSTED && u->this_boot[i];
+    if ((n == 0 || late > 0) && correct_journal(u, anchor, from_hub) != 0)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        sl_play_record *r = &u->recs[i];
+        if (r->clock_trust == SL_CLOCK_UNTRUSTED && u->this_boot[i] && r->mono_start_ms >= 0) {
+            r->start_ms = r->mono_start_ms + anchor;
+            r->clock_trust = SL_CLOCK_CORRECTED;
+        }
+    }
+    return 0;
+}
+
+/* HTTP has no checksum: a reply damaged on the way can name an acked_seq
+ * the hub never said. One above the last seq the request sent (sent_max; 0
+ * for the empty first batch) would remove records the hub may lack, or
+ * renumber the journal: it is believed only when the next answer repeats it.
+ * Returns whether to act on it. */
+static bool ack_believed(sl_uploader *u, int64_t acked, int64_t sent_max)
+{
+    if (acked <= sent_max || acked == u->doubted) {
+        u->doubted = -1;
+        u->doubts = 0;
+        return true;
+    }
+    u->doubted = acked;
+    u->doubts++;
+    return false;
+}
+
 /* One step. Returns 1 when there is more to send now, 0 when idle, -1 for
  * a retry with backoff, -2 for a retry with the longest backoff. */
 static int upload_step(sl_uploader *u)
@@ -215,6 +288,8 @@ static int upload_step(sl_uploader *u)
         int rc = post_batch(u, NULL, 0, &acked, &stored, &dups);
         if (rc != 0)
             return rc < 0 ? -1 : -2;
+        if (!ack_believed(u, acked, 0))
+            return u->doubts > 1 ? -1 : 1; /* ask again (at once the first time) */
         pthread_mutex_lock(&u->mu);
         u->st.hub_acked_seq = acked;
         pthread_mutex_unlock(&u->mu);
@@ -222,7 +297,11 @@ static int upload_step(sl_uploader *u)
             return -1;
         u->greeted = true;
     }
-    if (sl_journal_pending(u->j, u->recs, u->batch, &n) != 0) {
+    /* The first contact is behind us (its reply's Date taught the clock):
+     * correct what can be, then send in seq order; nothing is held longer. */
+    if (correct_times(u, 0) != 0)
+        return -1;
+    if (sl_journal_pending_boot(u->j, u->recs, u->this_boot, u->batch, &n) != 0) {
         char msg[300];
         snprintf(msg, sizeof msg, "journal: %s", sl_journal_errmsg(u->j));
         set_status_problem(u, msg);
@@ -236,9 +315,13 @@ static int upload_step(sl_uploader *u)
         set_status_problem(u, "");
         return 0;
     }
+    if (correct_times(u, n) != 0)
+        return -1;
     int rc = post_batch(u, u->recs, n, &acked, &stored, &dups);
     if (rc != 0)
         return rc < 0 ? -1 : -2;
+    if (!ack_believed(u, acked, u->recs[n - 1].seq))
+        return u->doubts > 1 ? -1 : 1; /* the batch is sent again: the hub keeps the first copy */
     pthread_mutex_lock(&u->mu);
     u->st.hub_acked_seq = acked;
     u->st.uploaded += stored;
@@ -310,6 +393,7 @@ static void uploader_free(sl_uploader *u)
         return;
     sl_http_free(u->http);
     free(u->recs);
+    free(u->this_boot);
     memset(&u->dev, 0, sizeof u->dev);
     pthread_cond_destroy(&u->cv);
     pthread_mutex_destroy(&u->mu);
@@ -342,12 +426,15 @@ sl_uploader *sl_uploader_start(const sl_uploader_config *cfg, char *err, size_t 
     u->idle_s = cfg->idle_s > 0 ? cfg->idle_s : 5.0;
     u->backoff_max_s = cfg->backoff_max_s > 0 ? cfg->backoff_max_s : 600.0;
     u->log = cfg->log;
+    u->clock = cfg->clock;
     u->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)u);
     u->st.hub_acked_seq = -1;
+    u->doubted = -1;
     u->recs = calloc(u->batch, sizeof *u->recs);
+    u->this_boot = calloc(u->batch, sizeof *u->this_boot);
     u->http = sl_http_new(&u->stop);
-    if (!u->recs || !u->http) {
-        snprintf(err, errlen, !u->recs ? "out of memory" : "cannot start libcurl");
+    if (!u->recs || !u->this_boot || !u->http) {
+        snprintf(err, errlen, !u->recs || !u->this_boot ? "out of memory" : "cannot start libcurl");
         goto fail;
     }
     if (pthread_create(&u->thread, NULL, uploader_main, u) != 0) {

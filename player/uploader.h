@@ -3,6 +3,7 @@
 #define SL_UPLOADER_H
 
 #include "content/log.h"
+#include "player/clock.h"
 #include "player/device.h"
 #include "player/journal.h"
 
@@ -26,6 +27,18 @@
  * hub already holds, so that it gets a fresh seq instead of being taken for a
  * duplicate; then the old copies are acknowledged with that acked_seq. The
  * same check runs on every reply.
+ *
+ * Clock corrections (when cfg->clock is given): every reply's Date header
+ * teaches the clock the hub's time (sl_clock_learn_hub). Before each batch,
+ * once the true time is known (the hub's, or NTP's), the untrusted records
+ * of this boot are rewritten in the journal with their true start
+ * (sl_journal_correct: monotonic anchor + true-time anchor) and marked
+ * corrected; so are, in the batch, any appended since. Nothing is sent
+ * before the first answer from the hub — the empty first batch, whose reply
+ * carries the Date — so an untrusted record of this boot is held at most
+ * until that first contact; what still cannot be corrected then (no Date, no
+ * NTP) is sent untrusted, as are records of an earlier boot (their monotonic
+ * times mean nothing now). Seqs, order and acknowledgements are unchanged.
  */
 typedef struct {
     const sl_device *device; /* required (copied) */
@@ -34,6 +47,7 @@ typedef struct {
     double idle_s;           /* when the journal is empty, look again after this; 0 = 5 */
     double backoff_max_s;    /* 0 = 600 */
     const sl_log *log;       /* may be NULL */
+    sl_clock *clock;         /* may be NULL: no corrections (the engine's clock; see clock.h for threads) */
 } sl_uploader_config;
 
 typedef struct {
@@ -42,6 +56,7 @@ typedef struct {
     int64_t uploaded;        /* records the hub stored new since start */
     int64_t duplicates;      /* records the hub already held */
     int64_t renumbered;      /* records re-appended after a journal start-over */
+    int64_t corrected;       /* records whose untrusted time was corrected before sending */
     bool hub_answered;
     char problem[256];       /* "" when none */
 } sl_uploader_status;

@@ -10,6 +10,7 @@ PACKAGES="
   libmicrohttpd-dev libpq-dev libxlsxwriter-dev libcmocka-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core jq curl xvfb xauth x11-apps postgresql
   wrk nginx
+  chromium unzip
 "
 
 SUDO=""

@@ -10,6 +10,7 @@
 #   WRK_SECONDS       seconds of each wrk run (default 10, at most 120)
 #   WRK_THREADS       wrk threads (default 2), WRK_CONNECTIONS (default 64)
 #   HUB_THREADS       the hub's --threads (default: the hub's own default, one per CPU)
+#   HUB_AUTH_CACHE_MS the hub's --auth-cache-ms (default: the hub's own, 1000; 0 = every poll reads the store)
 #   BENCH_OUT         the JSON results (default tests/bench/results/latest.json)
 set -eu
 
@@ -40,6 +41,8 @@ num_in "$BATCH" 1 1000 BENCH_BATCH
 num_in "$WRK_SECONDS" 1 120 WRK_SECONDS
 num_in "$WRK_THREADS" 1 64 WRK_THREADS
 num_in "$WRK_CONNECTIONS" 1 4096 WRK_CONNECTIONS
+[ -z "${HUB_THREADS:-}" ] || num_in "$HUB_THREADS" 1 256 HUB_THREADS
+[ -z "${HUB_AUTH_CACHE_MS:-}" ] || num_in "$HUB_AUTH_CACHE_MS" 0 60000 HUB_AUTH_CACHE_MS
 
 # ---- what the machine has ------------------------------------------------
 missing=""
@@ -121,12 +124,10 @@ hub_up() {
     PUB=$("$HUB" token create --data "$DATA" --role publisher --name bench-pub 2>/dev/null)
     "$HUB" key add --data "$DATA" --name bench "$T/keys/publisher.pub" >/dev/null
     : >"$T/hub.out"
-    if [ -n "${HUB_THREADS:-}" ]; then
-        "$HUB" serve --data "$DATA" --listen 127.0.0.1:0 --threads "$HUB_THREADS" --log-level warn \
-            >"$T/hub.out" 2>>"$T/hub.err" &
-    else
-        "$HUB" serve --data "$DATA" --listen 127.0.0.1:0 --log-level warn >"$T/hub.out" 2>>"$T/hub.err" &
-    fi
+    set -- serve --data "$DATA" --listen 127.0.0.1:0 --log-level warn
+    [ -z "${HUB_THREADS:-}" ] || set -- "$@" --threads "$HUB_THREADS"
+    [ -z "${HUB_AUTH_CACHE_MS:-}" ] || set -- "$@" --auth-cache-ms "$HUB_AUTH_CACHE_MS"
+    "$HUB" "$@" >"$T/hub.out" 2>>"$T/hub.err" &
     HUB_PID=$!
     i=0
     URL=""
@@ -182,6 +183,17 @@ INGEST_RATE=$(median "$T/ingest.rates")
 # ---- 2. 304 manifest polls: the hub and nginx --------------------------------
 HUB_RPS=0
 NGINX_RPS=0
+HUB_CPU_US=0
+NGINX_CPU_US=0
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+# ticks PID — CPU time (user + system, clock ticks) used so far by PID and its
+# child processes (nginx's workers); a measure that a busy shared machine
+# disturbs less than requests per second.
+ticks() {
+    for p in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+        awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null
+    done | awk '{ s += $1 } END { print s + 0 }'
+}
 if [ -z "$poll_missing" ]; then
     echo "== manifest polls answered 304: wrk -t$WRK_THREADS -c$WRK_CONNECTIONS -d${WRK_SECONDS}s, $RUNS runs each"
     # nginx serves the same envelope at the same path, with its own ETag.
@@ -275,14 +287,21 @@ LUA
 
     : >"$T/hub.rps"
     : >"$T/nginx.rps"
+    : >"$T/hub.cpu"
+    : >"$T/nginx.cpu"
     r=1
     while [ "$r" -le "$RUNS" ]; do
         for target in hub nginx; do # alternate, so that drift hits both alike
-            if [ $target = hub ]; then u=$URL; else u=$NGINX_URL; fi
+            if [ $target = hub ]; then u=$URL pid=$HUB_PID; else u=$NGINX_URL pid=$NGINX_PID; fi
+            t0=$(ticks "$pid")
             wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"${WRK_SECONDS}s" --timeout 10s -s "$T/$target.lua" \
                 "$u/api/v1/manifest" >"$T/wrk-$target-$r.txt" 2>&1 ||
                 { cat "$T/wrk-$target-$r.txt" >&2; exit 1; }
+            t1=$(ticks "$pid")
             rps=$(sed -n 's/^Requests\/sec: *//p' "$T/wrk-$target-$r.txt")
+            n=$(sed -n 's/^ *\([0-9][0-9]*\) requests in .*/\1/p' "$T/wrk-$target-$r.txt")
+            cpu=$(awk -v a="$t0" -v b="$t1" -v n="${n:-0}" -v hz="$CLK_TCK" \
+                'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000000 / hz / n; else print 0 }')
             bad=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$T/wrk-$target-$r.txt")
             errs=$(sed -n 's/^ *Socket errors: *//p' "$T/wrk-$target-$r.txt")
             if [ -n "$bad" ] || [ -z "$rps" ]; then
@@ -290,13 +309,17 @@ LUA
                 cat "$T/wrk-$target-$r.txt" >&2
                 exit 1
             fi
-            printf '  run %d: %-5s %10.0f req/s%s\n' "$r" $target "$rps" "${errs:+ (socket errors: $errs)}"
+            printf '  run %d: %-5s %10.0f req/s %7.2f us CPU per reply%s\n' "$r" $target "$rps" "$cpu" \
+                "${errs:+ (socket errors: $errs)}"
             echo "$rps" >>"$T/$target.rps"
+            echo "$cpu" >>"$T/$target.cpu"
         done
         r=$((r + 1))
     done
     HUB_RPS=$(median "$T/hub.rps")
     NGINX_RPS=$(median "$T/nginx.rps")
+    HUB_CPU_US=$(median "$T/hub.cpu")
+    NGINX_CPU_US=$(median "$T/nginx.cpu")
     kill -QUIT "$NGINX_PID" 2>/dev/null || true
     wait "$NGINX_PID" 2>/dev/null || true
     NGINX_PID=""
@@ -307,9 +330,11 @@ fi
 
 # ---- report ------------------------------------------------------------------
 ratio=$(awk -v h="$HUB_RPS" -v n="$NGINX_RPS" 'BEGIN { if (n > 0) printf "%.2f", h / n; else print 0 }')
+# nginx's CPU per reply over the hub's: the rate ratio the two would have if CPU were the only limit.
+cpu_ratio=$(awk -v h="$HUB_CPU_US" -v n="$NGINX_CPU_US" 'BEGIN { if (h > 0) printf "%.2f", n / h; else print 0 }')
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "meets" : "BELOW" }'; }
 echo
-echo "== results (median of $RUNS runs; $(nproc) CPUs, $(uname -m))"
+echo "== results (median of $RUNS runs; $(nproc) CPUs, $(uname -m); load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
 printf '%-34s %14s %14s %8s\n' "measure" "value" "target" ""
 printf '%-34s %14.0f %14s %8s\n' "ingest records/s (SQLite)" "$INGEST_RATE" "$INGEST_TARGET" \
     "$(verdict "$INGEST_RATE" "$INGEST_TARGET")"
@@ -317,6 +342,9 @@ if [ -z "$poll_missing" ]; then
     printf '%-34s %14.0f\n' "304 polls req/s, hub" "$HUB_RPS"
     printf '%-34s %14.0f\n' "304 polls req/s, nginx" "$NGINX_RPS"
     printf '%-34s %14s %14s %8s\n' "hub / nginx" "$ratio" "$POLL_TARGET" "$(verdict "$ratio" "$POLL_TARGET")"
+    printf '%-34s %14.2f\n' "CPU us per 304, hub" "$HUB_CPU_US"
+    printf '%-34s %14.2f\n' "CPU us per 304, nginx" "$NGINX_CPU_US"
+    printf '%-34s %14s\n' "nginx CPU / hub CPU per 304" "$cpu_ratio"
 else
     echo "304 polls: skipped (install:$poll_missing)"
 fi
@@ -326,6 +354,8 @@ cat "$T"/ingest-*.json | jq -s . >"$T/ingest-all.json"
 tolist() { if [ -s "$1" ]; then jq -s . "$1"; else echo '[]'; fi; }
 tolist "$T/hub.rps" >"$T/hub-all.json" 2>/dev/null || echo '[]' >"$T/hub-all.json"
 tolist "$T/nginx.rps" >"$T/nginx-all.json" 2>/dev/null || echo '[]' >"$T/nginx-all.json"
+tolist "$T/hub.cpu" >"$T/hub-cpu.json" 2>/dev/null || echo '[]' >"$T/hub-cpu.json"
+tolist "$T/nginx.cpu" >"$T/nginx-cpu.json" 2>/dev/null || echo '[]' >"$T/nginx-cpu.json"
 jq -n --argjson runs "$RUNS" --argjson cpus "$(nproc)" --arg arch "$(uname -m)" \
     --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     --arg commit "$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
@@ -334,14 +364,20 @@ jq -n --argjson runs "$RUNS" --argjson cpus "$(nproc)" --arg arch "$(uname -m)" 
     --argjson hub_rps "$HUB_RPS" --argjson nginx_rps "$NGINX_RPS" --argjson ratio "$ratio" \
     --argjson poll_target "$POLL_TARGET" --slurpfile hub_runs "$T/hub-all.json" \
     --slurpfile nginx_runs "$T/nginx-all.json" --arg skipped "$poll_missing" \
+    --argjson hub_cpu "$HUB_CPU_US" --argjson nginx_cpu "$NGINX_CPU_US" --argjson cpu_ratio "$cpu_ratio" \
+    --slurpfile hub_cpu_runs "$T/hub-cpu.json" --slurpfile nginx_cpu_runs "$T/nginx-cpu.json" \
     --argjson screens "$SCREENS" --argjson batch "$BATCH" --argjson ingest_s "$SECONDS_INGEST" \
-    --argjson wrk_s "$WRK_SECONDS" --argjson wrk_t "$WRK_THREADS" --argjson wrk_c "$WRK_CONNECTIONS" '
-    {date: $date, commit: $commit, cpus: $cpus, arch: $arch, runs: $runs,
+    --argjson wrk_s "$WRK_SECONDS" --argjson wrk_t "$WRK_THREADS" --argjson wrk_c "$WRK_CONNECTIONS" \
+    --arg cache_ms "${HUB_AUTH_CACHE_MS:-default}" --arg load "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" '
+    {date: $date, commit: $commit, cpus: $cpus, arch: $arch, runs: $runs, hub_auth_cache_ms: $cache_ms,
+     load_average_at_end: $load,
      ingest: {screens: $screens, batch: $batch, seconds: $ingest_s, records_per_s: $ingest_rate,
               target: $ingest_target, meets: ($ingest_rate >= $ingest_target), runs: $ingest_runs[0]},
      polls: (if $skipped != "" then {skipped: ("missing:" + $skipped)} else
              {wrk: {threads: $wrk_t, connections: $wrk_c, seconds: $wrk_s},
               hub_rps: $hub_rps, nginx_rps: $nginx_rps, ratio: $ratio, target: $poll_target,
-              meets: ($ratio >= $poll_target), hub_runs: $hub_runs[0], nginx_runs: $nginx_runs[0]} end)}' \
+              meets: ($ratio >= $poll_target), hub_runs: $hub_runs[0], nginx_runs: $nginx_runs[0],
+              cpu_us_per_reply: {hub: $hub_cpu, nginx: $nginx_cpu, nginx_over_hub: $cpu_ratio,
+                                 hub_runs: $hub_cpu_runs[0], nginx_runs: $nginx_cpu_runs[0]}} end)}' \
     >"$OUT"
 echo "results: $OUT"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_hub_auth.sh — screenlit-hub tokens and roles: no token 401, wrong role 403, revoked 401, nothing written; CLI usage.
+# test_hub_auth.sh — screenlit-hub tokens and roles: no token 401, wrong role 403, revoked 401 within the cache time, nothing written; CLI usage.
 . "$(dirname "$0")/lib.sh"
 . "$SL_SOURCE_DIR/tests/hub/hublib.sh"
 
@@ -15,6 +15,8 @@ expect_rc 2 "$HUB" frobnicate
 expect_rc 2 "$HUB" serve
 expect_rc 2 "$HUB" serve --data "$DATA" --threads 0
 expect_rc 2 "$HUB" serve --data "$DATA" --listen nonsense
+expect_rc 2 "$HUB" serve --data "$DATA" --auth-cache-ms -1
+expect_rc 2 "$HUB" serve --data "$DATA" --auth-cache-ms 60001
 expect_rc 2 "$HUB" token create --data "$DATA" --role root --name x
 expect_rc 2 "$HUB" token create --data "$DATA" --role admin
 expect_rc 2 "$HUB" token create --data "$DATA" --role admin --name "../x"
@@ -58,9 +60,24 @@ expect_call 200 GET /api/v1/channels "$PUB"
 expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
 expect_json '.imported == 3'
 
-# Revoking works at once, while the hub runs.
+# Revoking from the command line, while the hub runs, takes effect within
+# the hub's token-lookup cache time (--auth-cache-ms, 1000 ms by default).
+expect_call 200 GET /api/v1/screens "$AUD" # its lookup is now cached
+t0=$(date +%s%N)
 expect_rc 0 "$HUB" token revoke --data "$DATA" --name audit
-expect_call 401 GET /api/v1/screens "$AUD"
+i=0
+code=200
+while [ $i -lt 200 ]; do
+    code=$(call GET /api/v1/screens "$AUD") || true
+    [ "$code" = 401 ] && break
+    sleep 0.05
+    i=$((i + 1))
+done
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$code" = 401 ] && ok || fail "a revoked token still works after $ms ms"
+# 1000 ms, plus the slowest curl on a loaded machine.
+[ "$ms" -le 3000 ] && ok || fail "a revoked token kept working for $ms ms; the cache time is 1000 ms"
+for i in 1 2 3; do expect_call 401 GET /api/v1/screens "$AUD"; done
 expect_rc 1 "$HUB" token revoke --data "$DATA" --name audit
 expect_rc 0 "$HUB" token list --data "$DATA"
 expect_in "$T/out" "audit"

@@ -78,10 +78,27 @@ expect_header Cache-Control no-cache
 expect_call 304 GET /api/v1/manifest "$SCREEN" -H 'If-None-Match: "bank-lobby-2"'
 [ ! -s "$T/body" ] && ok || fail "a 304 has a body"
 expect_header ETag '"bank-lobby-2"'
+# The hub reuses a token's lookup (channel, version) for a second, but a
+# publish, an inventory import or an enrolment through this hub is seen by
+# the very next request.
+expect_call 304 GET /api/v1/manifest "$SCREEN" -H 'If-None-Match: "bank-lobby-2"'
 post 201 bank-lobby "$PUB" "$T/mf-bank-lobby-3.json"
 expect_call 200 GET /api/v1/manifest "$SCREEN" -H 'If-None-Match: "bank-lobby-2"'
 expect_header ETag '"bank-lobby-3"'
 cmp -s "$T/body" "$T/mf-bank-lobby-3.json" && ok || fail "version 3 not served"
+expect_call 304 GET /api/v1/manifest "$SCREEN" -H 'If-None-Match: "bank-lobby-3"'
+sed 's/^\(bank-0412-lobby,.*\),bank-lobby,/\1,bus-led,/' "$T/inv.csv" >"$T/inv-moved.csv"
+expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv-moved.csv"
+expect_call 200 GET /api/v1/manifest "$SCREEN" -H 'If-None-Match: "bank-lobby-3"'
+expect_header ETag '"bus-led-1"'
+expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+expect_call 304 GET /api/v1/manifest "$SCREEN" -H 'If-None-Match: "bank-lobby-3"'
+# Enrolling the screen again replaces its token: the old one stops at once.
+expect_call 201 POST /api/v1/enroll-codes "$ADMIN" -d '{"screen":"bank-0412-lobby"}'
+expect_call 200 POST /api/v1/enroll "" -d "{\"code\":\"$(jq -r .code "$T/body")\"}"
+SCREEN2=$(jq -r .token "$T/body")
+expect_call 401 GET /api/v1/manifest "$SCREEN" -H 'If-None-Match: "bank-lobby-3"'
+expect_call 304 GET /api/v1/manifest "$SCREEN2" -H 'If-None-Match: "bank-lobby-3"'
 # Every media file of the served manifest is served.
 expect_call 200 GET "/media/$PNG_SHA" ""
 cmp -s "$T/body" "$T/pl/media/poster.png" && ok || fail "the poster differs"

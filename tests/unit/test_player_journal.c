@@ -1,4 +1,4 @@
-/* test_player_journal.c — unit and fault tests of player/journal: seqs, acks, totals, corruption, full disk, kill -9. */
+/* test_player_journal.c — unit and fault tests of player/journal: seqs, acks, totals, clock corrections, corruption, full disk, kill -9. */
 #define _XOPEN_SOURCE 700 /* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -528,6 +528,168 @@ static void test_journal_newer_schema_refused(void **state)
     assert_string_equal(aside, "");
 }
 
+/* ---------- clock corrections ---------- */
+
+/* A record whose clock was untrusted (board at 1970): its start is the
+ * board's clock, its mono_start_ms the monotonic anchor. */
+static sl_play_record mkrec_trust(int n, sl_clock_trust trust)
+{
+    sl_play_record r = mkrec(n);
+    r.clock_trust = trust;
+    r.start_ms = trust == SL_CLOCK_UNTRUSTED ? 1000 + (int64_t)n * 10000 : r.start_ms;
+    return r;
+}
+
+/* Only untrusted records of this boot are rewritten: start = mono + anchor,
+ * trust corrected; every other field, seqs and item totals stay; a second
+ * pass changes nothing; another boot's records stay untrusted. */
+static void test_journal_correct_this_boot_only(void **state)
+{
+    fixture *f = *state;
+    const int64_t anchor = 1795651200000LL - 3600000; /* true UTC - monotonic ms */
+    sl_journal *j = open_ok(f->path);
+    assert_int_equal(sl_journal_set_boot_id(j, "boot-earlier"), 0);
+    sl_play_record r[6] = {mkrec_trust(1, SL_CLOCK_UNTRUSTED), mkrec_trust(2, SL_CLOCK_SYNCED),
+                           mkrec_trust(3, SL_CLOCK_UNTRUSTED), mkrec_trust(4, SL_CLOCK_UNTRUSTED),
+                           mkrec_trust(5, SL_CLOCK_SIMULATED), mkrec_trust(6, SL_CLOCK_UNTRUSTED)};
+    append_ok(j, &r[0]);
+    append_ok(j, &r[1]);
+    assert_int_equal(sl_journal_set_boot_id(j, "boot-now"), 0);
+    assert_string_equal(sl_journal_boot_id(j), "boot-now");
+    for (int i = 2; i < 6; i++)
+        append_ok(j, &r[i]);
+    /* A renumbered copy of a record of unknown boot: never corrected. */
+    char err[256];
+    sl_play_record copy = mkrec_trust(7, SL_CLOCK_UNTRUSTED);
+    assert_int_equal(sl_journal_append_as(j, &copy, false, err, sizeof err), 0);
+
+    sl_play_record got[8];
+    bool this_boot[8];
+    size_t n = 0;
+    assert_int_equal(sl_journal_pending_boot(j, got, this_boot, 8, &n), 0);
+    assert_int_equal(n, 7);
+    const bool want_boot[7] = {false, false, true, true, true, true, false};
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(this_boot[i], want_boot[i]);
+
+    int64_t fixed = -1;
+    assert_int_equal(sl_journal_correct(j, anchor, &fixed), 0);
+    assert_int_equal(fixed, 3); /* r[2], r[3], r[5] */
+    assert_int_equal(sl_journal_pending(j, got, 8, &n), 0);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < 6; i++) {
+        sl_play_record want = r[i];
+        if (i == 2 || i == 3 || i == 5) {
+            want.start_ms = r[i].mono_start_ms + anchor;
+            want.clock_trust = SL_CLOCK_CORRECTED;
+        }
+        assert_rec_equal(&got[i], &want);
+    }
+    assert_int_equal(got[0].clock_trust, SL_CLOCK_UNTRUSTED); /* the earlier boot's */
+    assert_int_equal(got[0].start_ms, r[0].start_ms);
+    assert_int_equal(got[6].clock_trust, SL_CLOCK_UNTRUSTED);
+    assert_int_equal(sl_journal_correct(j, anchor + 5000, &fixed), 0);
+    assert_int_equal(fixed, 0);
+    assert_int_equal(sl_journal_pending(j, got, 8, &n), 0);
+    assert_int_equal(got[2].start_ms, r[2].mono_start_ms + anchor); /* corrected once, for good */
+    assert_int_equal(sl_journal_last_seq(j), 7);
+    counts_seen c = {0};
+    assert_int_equal(sl_journal_counts(j, count_cb, &c), 0);
+    int64_t plays = 0;
+    for (int i = 0; i < c.n; i++)
+        plays += c.plays[i];
+    assert_int_equal(plays, 7);
+    assert_int_equal(sl_journal_correct(NULL, anchor, &fixed), -1);
+    assert_int_equal(sl_journal_set_boot_id(j, ""), -1);
+    sl_journal_close(j);
+}
+
+/* The journal stamps the kernel's boot id, and keeps it across a reopen in
+ * the same boot: a later run can correct an earlier run's records. */
+static void test_journal_boot_id_survives_restart(void **state)
+{
+    fixture *f = *state;
+    char kernel[128] = "";
+    FILE *fp = fopen("/proc/sys/kernel/random/boot_id", "r");
+    if (fp) {
+        if (!fgets(kernel, sizeof kernel, fp))
+            kernel[0] = '\0';
+        fclose(fp);
+        kernel[strcspn(kernel, "\n")] = '\0';
+    }
+    sl_journal *j = open_ok(f->path);
+    if (kernel[0])
+        assert_string_equal(sl_journal_boot_id(j), kernel);
+    assert_true(sl_journal_boot_id(j)[0] != '\0');
+    sl_play_record r = mkrec_trust(1, SL_CLOCK_UNTRUSTED);
+    append_ok(j, &r);
+    sl_journal_close(j);
+    j = open_ok(f->path);
+    int64_t fixed = 0;
+    if (kernel[0]) {
+        assert_int_equal(sl_journal_correct(j, 1000000, &fixed), 0);
+        assert_int_equal(fixed, 1);
+        sl_play_record got;
+        size_t n = 0;
+        assert_int_equal(sl_journal_pending(j, &got, 1, &n), 0);
+        assert_int_equal(got.start_ms, r.mono_start_ms + 1000000);
+        assert_int_equal(got.clock_trust, SL_CLOCK_CORRECTED);
+    }
+    sl_journal_close(j);
+}
+
+/* A journal of schema 1 (before boot ids) is upgraded in place: its records
+ * stay, of an unknown boot (never corrected), and seqs continue. */
+static void test_journal_schema1_upgraded(void **state)
+{
+    fixture *f = *state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    const char *v1 =
+        "PRAGMA journal_mode = WAL;"
+        "CREATE TABLE plays (seq INTEGER PRIMARY KEY AUTOINCREMENT, screen TEXT NOT NULL,"
+        " item TEXT NOT NULL, media_sha256 TEXT NOT NULL, manifest_version INTEGER NOT NULL,"
+        " zone TEXT NOT NULL, start_ms INTEGER NOT NULL, mono_start_ms INTEGER NOT NULL,"
+        " clock_trust INTEGER NOT NULL CHECK (clock_trust BETWEEN 0 AND 3),"
+        " duration_ms INTEGER NOT NULL CHECK (duration_ms >= 0),"
+        " outcome INTEGER NOT NULL CHECK (outcome BETWEEN 0 AND 2), reason TEXT NOT NULL);"
+        "CREATE TABLE item_totals (item TEXT PRIMARY KEY NOT NULL, plays INTEGER NOT NULL,"
+        " total_ms INTEGER NOT NULL) WITHOUT ROWID;"
+        "INSERT INTO plays (screen, item, media_sha256, manifest_version, zone, start_ms,"
+        " mono_start_ms, clock_trust, duration_ms, outcome, reason)"
+        " VALUES ('s', 'old', '', 1, 'main', 5000, 4000, 0, 1000, 0, '');"
+        "INSERT INTO item_totals VALUES ('old', 1, 1000);"
+        "PRAGMA user_version = 1;";
+    assert_int_equal(sqlite3_exec(db, v1, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+
+    sl_journal *j = open_ok(f->path);
+    sl_play_record got[2];
+    bool this_boot[2] = {true, true};
+    size_t n = 0;
+    assert_int_equal(sl_journal_pending_boot(j, got, this_boot, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(got[0].item, "old");
+    assert_false(this_boot[0]);
+    int64_t fixed = -1;
+    assert_int_equal(sl_journal_correct(j, 1795651200000LL, &fixed), 0);
+    assert_int_equal(fixed, 0);
+    sl_play_record r = mkrec_trust(2, SL_CLOCK_UNTRUSTED);
+    assert_int_equal(append_ok(j, &r), 2);
+    assert_int_equal(sl_journal_correct(j, 1795651200000LL, &fixed), 0);
+    assert_int_equal(fixed, 1);
+    sl_journal_close(j);
+
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    assert_quick_check_ok(f->path);
+}
+
 /* ---------- write failures ---------- */
 
 /* SQLITE_FULL (a full disk, through max_page_count) fails cleanly: -1, a
@@ -883,6 +1045,9 @@ int main(void)
         T(test_journal_garbage_file_moved_aside),
         T(test_journal_damaged_pages_moved_aside),
         T(test_journal_newer_schema_refused),
+        T(test_journal_correct_this_boot_only),
+        T(test_journal_boot_id_survives_restart),
+        T(test_journal_schema1_upgraded),
         T(test_journal_full_disk_fails_cleanly),
         T(test_journal_write_error_fails_cleanly),
         T(test_journal_read_only_fails_cleanly),

@@ -7,6 +7,7 @@
 int sl_hub_cmd_serve(int argc, char **argv);
 int sl_hub_cmd_token(int argc, char **argv);
 int sl_hub_cmd_key(int argc, char **argv);
+int sl_hub_cmd_report(int argc, char **argv);
 
 /* Prints "screenlit-hub CMD: MESSAGE" and a hint to --help; returns SL_HUB_EXIT_USAGE. */
 int sl_hub_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,6 +1,8 @@
 /* cmd_serve.c — `screenlit-hub serve`: runs the HTTP API until SIGTERM or SIGINT, then stops without losing a request. */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/cmd.h"
+#include "tools/hub/notmod.h"
+#include "tools/hub/schedule.h"
 #include "tools/hub/server.h"
 
 #include "content/fsutil.h"
@@ -24,8 +26,9 @@ static void help(void)
            "\n"
            "SYNOPSIS\n"
            "    screenlit-hub serve --data DIR [--db postgresql://USER@HOST:PORT/DB]\n"
-           "                        [--listen HOST:PORT] [--threads N]\n"
+           "                        [--listen HOST:PORT] [--threads N] [--auth-cache-ms MS]\n"
            "                        [--log-level error|warn|info|debug]\n"
+           "                        [--reports weekly,monthly] [--report-tz ZONE] [--report-lang zh|en]\n"
            "\n"
            "DESCRIPTION\n"
            "    Serves the API of tools/hub/API.md from the data folder DIR (created when\n"
@@ -55,8 +58,17 @@ static void help(void)
            "                           loopback only; 0.0.0.0:8080 for a fleet, [::]:8080\n"
            "                           for IPv6; port 0 picks a free port)\n"
            "    -t, --threads N        worker threads (default: the number of CPUs)\n"
+           "        --auth-cache-ms MS how long a token lookup is reused (default 1000,\n"
+           "                           at most 60000; 0 = look every token up every time).\n"
+           "                           Publishing, inventory imports and enrolment through\n"
+           "                           this hub are seen at once; a token revoked with\n"
+           "                           `token revoke`, or a change made through another hub\n"
+           "                           on the same database, takes effect within MS.\n"
            "        --log-level LEVEL  error, warn, info (default) or debug\n"
+           SL_SCHEDULE_HELP_OPTS
            "    -h, --help             show this help\n"
+           "\n"
+           SL_SCHEDULE_HELP_TEXT
            "\n"
            "EXIT STATUS\n"
            "    0 stopped by a signal, 1 could not start (data folder, address in use),\n"
@@ -74,15 +86,27 @@ int sl_hub_cmd_serve(int argc, char **argv)
                                          {"listen", required_argument, NULL, 'l'},
                                          {"threads", required_argument, NULL, 't'},
                                          {"log-level", required_argument, NULL, 'L'},
+                                         {"auth-cache-ms", required_argument, NULL, 'A'},
+                                         SL_SCHEDULE_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     const char *data = NULL, *db = NULL, *listen = "127.0.0.1:8080";
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     int level = SL_LOG_INFO;
+    long cache_ms = SL_AUTHCACHE_TTL_MS_DEFAULT;
     int c;
+    sl_schedule_cfg sched;
+    sl_schedule *schedule = NULL;
+    char serr[256];
+    sl_schedule_cfg_init(&sched);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:D:l:t:h", opts, NULL)) != -1) {
+        int st = sl_schedule_cfg_take(&sched, c, optarg, serr, sizeof serr);
+        if (st < 0)
+            return sl_hub_usage_error("serve", "%s", serr);
+        if (st > 0)
+            continue;
         switch (c) {
         case 'd':
             data = optarg;
@@ -98,6 +122,14 @@ int sl_hub_cmd_serve(int argc, char **argv)
             threads = strtol(optarg, &e, 10);
             if (*e || e == optarg || threads < 1 || threads > SERVE_THREADS_MAX)
                 return sl_hub_usage_error("serve", "--threads wants a number from 1 to %d", SERVE_THREADS_MAX);
+            break;
+        }
+        case 'A': {
+            char *e;
+            cache_ms = strtol(optarg, &e, 10);
+            if (*e || e == optarg || cache_ms < 0 || cache_ms > SL_AUTHCACHE_TTL_MS_MAX)
+                return sl_hub_usage_error("serve", "--auth-cache-ms wants a number from 0 to %d",
+                                          SL_AUTHCACHE_TTL_MS_MAX);
             break;
         }
         case 'L':
@@ -147,6 +179,11 @@ int sl_hub_cmd_serve(int argc, char **argv)
         goto out;
     }
     hub.log.level = (sl_log_level)level;
+    if ((cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, cache_ms))) ||
+        !(hub.notmod = sl_notmod_new())) {
+        fprintf(stderr, "screenlit-hub serve: out of memory\n");
+        goto out;
+    }
     srv = sl_server_start(&hub, listen, (unsigned)threads, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
@@ -157,8 +194,12 @@ int sl_hub_cmd_serve(int argc, char **argv)
     else
         printf("listening on http://%s:%u/\n", host, sl_server_port(srv));
     fflush(stdout);
-    sl_log_info(&hub.log, "serving %s (%s store) on %s:%u with %ld threads", data, hub.store->ops->name, host,
-                sl_server_port(srv), threads);
+    sl_log_info(&hub.log, "serving %s (%s store) on %s:%u with %ld threads, token lookups reused for %ld ms",
+                data, hub.store->ops->name, host, sl_server_port(srv), threads, cache_ms);
+    if (sl_schedule_start(&hub, &sched, &schedule, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit-hub serve: %s\n", err);
+        goto out;
+    }
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
@@ -168,7 +209,12 @@ int sl_hub_cmd_serve(int argc, char **argv)
     sl_log_info(&hub.log, "stopped");
     rc = SL_HUB_EXIT_OK;
 out:
+    sl_schedule_stop(schedule);
     sl_server_stop(srv, 0);
+    sl_authcache_free(hub.authcache);
+    sl_notmod_free(hub.notmod);
+    hub.authcache = NULL;
+    hub.notmod = NULL;
     sl_hub_close(&hub);
     return rc;
 }

@@ -79,7 +79,8 @@ static cJSON *reasons_of(const cv_ctx *c, cv_screen *s, const char *status)
         reason(list, "outdated_content", buf);
     }
     if (s->floors_missed > 0) {
-        qsort(s->items, s->n_items, sizeof *s->items, item_acc_cmp);
+        if (s->n_items)
+            qsort(s->items, s->n_items, sizeof *s->items, item_acc_cmp);
         size_t len = 0;
         buf[0] = '\0';
         for (size_t i = 0; i < s->n_items && len + 80 < sizeof buf; i++) {
@@ -154,7 +155,8 @@ static int rollup_cmp(const void *a, const void *b)
 
 static cJSON *rollup_json(rollups *r, const char *name)
 {
-    qsort(r->v, r->n, sizeof *r->v, rollup_cmp);
+    if (r->n)
+        qsort(r->v, r->n, sizeof *r->v, rollup_cmp);
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < r->n; i++) {
         const rollup *x = &r->v[i];
@@ -307,7 +309,8 @@ cJSON *cv_document(cv_ctx *c, int64_t now_ms)
         cv_screen *s = &c->screens[i];
         const char *status = status_of(c, s);
         cJSON *reasons = reasons_of(c, s, status);
-        qsort(s->items, s->n_items, sizeof *s->items, screen_item_cmp);
+        if (s->n_items)
+            qsort(s->items, s->n_items, sizeof *s->items, screen_item_cmp);
         for (size_t k = 0; k < s->n_items; k++) {
             const cv_item_acc *a = &s->items[k];
             item_plays[a->item] += a->plays;
@@ -371,7 +374,8 @@ cJSON *cv_document(cv_ctx *c, int64_t now_ms)
         cJSON_AddItemToArray(days, o);
     }
     cJSON_AddItemToObject(doc, "screens", screens);
-    qsort(dark, n_dark, sizeof *dark, dark_cmp);
+    if (n_dark)
+        qsort(dark, n_dark, sizeof *dark, dark_cmp);
     cJSON *dl = cJSON_AddArrayToObject(doc, "dark");
     for (size_t i = 0; i < n_dark; i++) {
         cJSON_AddItemToArray(dl, dark[i].entry);

@@ -3,6 +3,7 @@
 #define SL_HUB_H
 
 #include "content/log.h"
+#include "tools/hub/authcache.h"
 #include "tools/hub/store.h"
 
 #include <cjson/cJSON.h>
@@ -29,7 +30,9 @@ typedef struct sl_hub {
     char *partial_dir; /* DATA/media/.partial: uploads in progress, never served */
     char *shots_dir;   /* DATA/screenshots/<screen>/ */
     sl_log log;
-    atomic_int in_flight; /* requests being handled */
+    atomic_int in_flight;     /* requests being handled */
+    sl_authcache *authcache;  /* recent token lookups (made and freed by `serve`); NULL = none */
+    struct sl_notmod *notmod; /* reused 304 replies per ETag (notmod.h; made and freed by `serve`); NULL = none */
     struct sl_mainzone *mainzone; /* main zone per manifest version (made by sl_hub_open) */
 } sl_hub;
 

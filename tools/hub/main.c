@@ -19,6 +19,7 @@ static const hub_command commands[] = {
     {"serve", sl_hub_cmd_serve, "run the hub's HTTP API on a data folder"},
     {"token", sl_hub_cmd_token, "create, list and revoke role tokens (admin, publisher, auditor)"},
     {"key", sl_hub_cmd_key, "add and list the publisher keys whose manifests the hub accepts"},
+    {"report", sl_hub_cmd_report, "write a coverage report from the data folder (CSV, XLSX, HTML, JSON)"},
 };
 
 static void help(FILE *out)
@@ -47,7 +48,9 @@ static void help(FILE *out)
                  "EXAMPLES\n"
                  "    screenlit-hub token create --data /var/lib/screenlit-hub --role admin --name ops\n"
                  "    screenlit-hub key add --data /var/lib/screenlit-hub publisher.pub\n"
-                 "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n");
+                 "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n"
+                 "    screenlit-hub report --data /var/lib/screenlit-hub --from 2026-11-01 --to 2026-11-30 \\\n"
+                 "        --out november.xlsx\n");
 }
 
 int sl_hub_usage_error(const char *cmd, const char *fmt, ...)

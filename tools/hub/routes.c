@@ -32,6 +32,8 @@ const sl_route sl_hub_routes[] = {
     {"GET", "/api/v1/manifest", R_SCREEN, IGNORE_4K, NULL, NULL, NULL, sl_h_manifest_get},
     {"GET", "/media/*", 0, IGNORE_4K, NULL, NULL, NULL, sl_h_media_get},
     {"POST", "/api/v1/plays", R_SCREEN, SL_BODY_BUFFER, SL_CAP_PLAYS_JSON, NULL, NULL, NULL, sl_h_plays_post},
+    {"POST", "/api/v1/screens/*/plays", R_ADMIN, SL_BODY_BUFFER, SL_CAP_PLAYS_JSON, NULL, NULL, NULL,
+     sl_h_screen_plays_post},
     {"GET", "/api/v1/plays", R_READ, IGNORE_4K, NULL, NULL, NULL, sl_h_plays_get},
     {"GET", "/api/v1/reports/coverage", R_READ, IGNORE_4K, NULL, NULL, NULL, sl_h_report_coverage},
     {"POST", "/api/v1/heartbeat", R_SCREEN, SL_BODY_BUFFER, SL_CAP_SMALL_JSON, NULL, NULL, NULL, sl_h_heartbeat},

@@ -37,6 +37,7 @@ enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r);
 
 /* routes_plays.c */
 enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r);
+enum MHD_Result sl_h_screen_plays_post(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_plays_get(sl_hub *hub, sl_req *r);
 /* Stores a validated batch of one screen's records, marking which count as
  * lit (REPORTS.md); every path that stores plays goes through it. 0, or -1

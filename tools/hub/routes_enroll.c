@@ -105,6 +105,7 @@ enum MHD_Result sl_h_enroll(sl_hub *hub, sl_req *r)
                                                  err, sizeof err);
     switch (rc) {
     case SL_ST_OK: {
+        sl_authcache_clear(hub->authcache); /* the screen's earlier device token, if cached, stops now */
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "screen", screen.id);
         cJSON_AddStringToObject(o, "token", token);

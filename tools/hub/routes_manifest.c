@@ -5,6 +5,7 @@
 #include "content/keys.h"
 #include "content/manifest.h"
 #include "content/media.h"
+#include "tools/hub/notmod.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -125,10 +126,38 @@ enum MHD_Result sl_h_channels(sl_hub *hub, sl_req *r)
     return sl_reply_json(r, 200, o);
 }
 
-/* A screen's manifest: 304 from what the token lookup read (no further store call), else the envelope. */
+#define ETAG_MAX (SL_HUB_ID_MAX + 32) /* "<channel>-<version>" with its quotes and NUL */
+
+/* A manifest's ETag, "<channel>-<version>" in quotes (channel is an
+ * identifier, at most SL_HUB_ID_MAX bytes); formatted by hand, as every
+ * poll needs it. */
+static void etag_format(char etag[ETAG_MAX], const char *channel, int64_t version)
+{
+    char digits[24];
+    size_t n = 0, len = strlen(channel); /* at most SL_HUB_ID_MAX: a principal's field */
+    uint64_t v = version < 0 ? 0 - (uint64_t)version : (uint64_t)version;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (version < 0)
+        digits[n++] = '-';
+    char *p = etag;
+    *p++ = '"';
+    memcpy(p, channel, len);
+    p += len;
+    *p++ = '-';
+    while (n)
+        *p++ = digits[--n];
+    *p++ = '"';
+    *p = '\0';
+}
+
+/* A screen's manifest: 304 from what the token lookup read (no further store
+ * call; the reply is a shared response for its ETag), else the envelope. */
 enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r)
 {
-    char err[256], etag[SL_HUB_ID_MAX + 32];
+    char err[256], etag[ETAG_MAX];
     const sl_hub_principal *who = &r->who;
     if (!who->in_inventory)
         return sl_reply_error(r, 404, NULL, "screen %s is not in the inventory", who->subject);
@@ -136,14 +165,10 @@ enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r)
         return sl_reply_error(r, 404, NULL, "screen %s has no channel in the inventory", who->subject);
     if (who->version < 0)
         return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", who->channel);
-    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", who->channel, who->version);
+    etag_format(etag, who->channel, who->version);
     if (sl_req_etag_matches(r, etag)) {
-        struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        if (resp) {
-            MHD_add_response_header(resp, "ETag", etag);
-            MHD_add_response_header(resp, "Cache-Control", "no-cache");
-        }
-        return sl_reply(r, 304, resp);
+        r->replied = true;
+        return sl_notmod_queue(hub->notmod, r->conn, etag);
     }
     char *env = NULL;
     size_t len = 0;
@@ -153,7 +178,7 @@ enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r)
         return sl_reply_error(r, 404, NULL, "nothing is published on channel %s yet", who->channel);
     if (rc != SL_ST_OK)
         return sl_reply_store_error(hub, r, err);
-    snprintf(etag, sizeof etag, "\"%s-%" PRId64 "\"", who->channel, version);
+    etag_format(etag, who->channel, version);
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, env, MHD_RESPMEM_MUST_FREE);
     if (!resp) {
         free(env);

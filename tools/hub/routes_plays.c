@@ -167,7 +167,9 @@ out:
     return rc;
 }
 
-enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r)
+/* A batch of `screen`'s records: from the screen's own token, or from an
+ * admin on its behalf (the screen of the path; mismatches are then 400). */
+static enum MHD_Result plays_post(sl_hub *hub, sl_req *r, const char *screen, bool admin)
 {
     enum MHD_Result res;
     char err[256], why[160];
@@ -175,11 +177,11 @@ enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r)
     cJSON *in = sl_req_json(r, &res);
     if (!in)
         return res;
-    const char *screen = r->who.subject;
     const cJSON *sv = cJSON_GetObjectItemCaseSensitive(in, "screen");
     if (sv && (!cJSON_IsString(sv) || strcmp(sv->valuestring, screen) != 0)) {
-        res = sl_reply_error(r, 403, NULL, "this token belongs to screen %s; it cannot write another screen's "
-                             "records", screen);
+        res = admin ? sl_reply_error(r, 400, NULL, "the body's \"screen\" is not %s, the screen of the path", screen)
+                    : sl_reply_error(r, 403, NULL, "this token belongs to screen %s; it cannot write another "
+                                     "screen's records", screen);
         goto out;
     }
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(in, "records");
@@ -209,8 +211,9 @@ enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r)
         }
         const cJSON *rs = cJSON_GetObjectItemCaseSensitive(o, "screen");
         if (rs && (!cJSON_IsString(rs) || strcmp(rs->valuestring, screen) != 0)) {
-            res = sl_reply_error(r, 403, NULL, "records[%d] is for another screen; this token belongs to %s", i,
-                                 screen);
+            res = admin ? sl_reply_error(r, 400, NULL, "records[%d] is for another screen than %s", i, screen)
+                        : sl_reply_error(r, 403, NULL, "records[%d] is for another screen; this token belongs to %s",
+                                         i, screen);
             goto out;
         }
         snprintf(recs[i].screen, sizeof recs[i].screen, "%s", screen);
@@ -231,6 +234,26 @@ out:
     free(recs);
     cJSON_Delete(in);
     return res;
+}
+
+enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r)
+{
+    return plays_post(hub, r, r->who.subject, false);
+}
+
+/* POST /api/v1/screens/<id>/plays (admin): a screen's records carried from a
+ * screen without a network (screenlit records import). */
+enum MHD_Result sl_h_screen_plays_post(sl_hub *hub, sl_req *r)
+{
+    char err[256];
+    if (!sl_hub_id_ok(r->param))
+        return sl_reply_error(r, 400, NULL, "not a screen id");
+    sl_st_rc rc = hub->store->ops->screen_get(hub->store, r->param, NULL, err, sizeof err);
+    if (rc == SL_ST_NOT_FOUND)
+        return sl_reply_error(r, 404, NULL, "screen %s is not in the inventory", r->param);
+    if (rc != SL_ST_OK)
+        return sl_reply_store_error(hub, r, err);
+    return plays_post(hub, r, r->param, true);
 }
 
 static int play_cb(void *ud, const sl_play_record *p, int64_t received_ms)

@@ -13,10 +13,47 @@ static const char *arg(sl_req *r, const char *key)
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
 }
 
-/* A filter argument: absent is fine; present must be clean text. */
-static bool text_arg_ok(const char *v)
+static int hexval(char ch)
 {
-    return !v || (strlen(v) <= SL_HUB_TEXT_MAX && sl_hub_text_ok(v, strlen(v), false));
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+/* A filter argument, percent-decoded ("+" is a space) into buf: the server
+ * hands query values over as sent. Absent: NULL. Present: 0 when it decodes
+ * to clean text of at most SL_HUB_TEXT_MAX bytes (no NUL, no controls),
+ * else -1. */
+static int text_arg(const char *v, char buf[SL_HUB_TEXT_MAX + 1], const char **out)
+{
+    size_t n = 0;
+    *out = NULL;
+    if (!v)
+        return 0;
+    for (const char *p = v; *p; p++) {
+        int ch = (unsigned char)*p;
+        if (*p == '%') {
+            int hi = hexval(p[1]), lo = hi >= 0 ? hexval(p[2]) : -1;
+            if (lo < 0)
+                return -1;
+            ch = hi * 16 + lo;
+            p += 2;
+        } else if (*p == '+') {
+            ch = ' ';
+        }
+        if (ch == 0 || n >= SL_HUB_TEXT_MAX)
+            return -1;
+        buf[n++] = (char)ch;
+    }
+    buf[n] = '\0';
+    if (!sl_hub_text_ok(buf, n, false))
+        return -1;
+    *out = buf;
+    return 0;
 }
 
 enum MHD_Result sl_h_report_coverage(sl_hub *hub, sl_req *r)
@@ -32,12 +69,12 @@ enum MHD_Result sl_h_report_coverage(sl_hub *hub, sl_req *r)
         return sl_reply_error(r, 400, NULL, "to (%s) is before from (%s)", to, from);
     if (q.to_day - q.from_day + 1 > SL_COVERAGE_MAX_DAYS)
         return sl_reply_error(r, 400, NULL, "a report covers at most %d days", SL_COVERAGE_MAX_DAYS);
-    q.region = arg(r, "region");
-    q.unit_type = arg(r, "unit_type");
-    q.screen = arg(r, "screen");
-    if (!text_arg_ok(q.region) || !text_arg_ok(q.unit_type))
-        return sl_reply_error(r, 400, NULL, "region and unit_type must be text of at most %d bytes",
+    char region[SL_HUB_TEXT_MAX + 1], unit_type[SL_HUB_TEXT_MAX + 1];
+    if (text_arg(arg(r, "region"), region, &q.region) != 0 ||
+        text_arg(arg(r, "unit_type"), unit_type, &q.unit_type) != 0)
+        return sl_reply_error(r, 400, NULL, "region and unit_type must be URL-encoded text of at most %d bytes",
                               SL_HUB_TEXT_MAX);
+    q.screen = arg(r, "screen");
     if (q.screen && !sl_hub_id_ok(q.screen))
         return sl_reply_error(r, 400, NULL, "screen must be a screen id");
     if (thr) {

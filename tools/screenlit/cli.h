@@ -24,6 +24,9 @@ int sl_cmd_publish(int argc, char **argv);
 int sl_cmd_inventory(int argc, char **argv);
 int sl_cmd_enroll_code(int argc, char **argv);
 int sl_cmd_screens(int argc, char **argv);
+int sl_cmd_report(int argc, char **argv);
+int sl_cmd_bundle(int argc, char **argv);
+int sl_cmd_records(int argc, char **argv);
 
 /* Prints "screenlit CMD: MESSAGE" and a hint to --help; returns SL_EXIT_USAGE. */
 int sl_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,11 +1,11 @@
 /* cmd_publish.c — `screenlit publish`: lint, compile, upload only the media the hub lacks (resumable), sign, post. */
 #include "content/json.h"
 #include "content/keys.h"
-#include "content/lint.h"
 #include "content/manifest.h"
 #include "content/media.h"
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
+#include "tools/screenlit/mfbuild.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -72,20 +72,6 @@ static void help(void)
 }
 
 typedef struct {
-    char *path; /* as resolved by the compiler */
-    char sha[SL_SHA256_HEX_LEN + 1];
-    int64_t size;
-    bool missing;
-    int64_t received; /* bytes the hub already holds of it */
-} pub_media;
-
-typedef struct {
-    pub_media *v;
-    size_t n, cap;
-    bool oom;
-} pub_list;
-
-typedef struct {
     bool tty;
     char name[256];    /* shown name */
     int64_t total;     /* file size */
@@ -93,44 +79,6 @@ typedef struct {
     int64_t resumed;   /* bytes the hub held when this file started */
     double t0, last_draw;
 } pub_progress;
-
-static void pub_list_free(pub_list *l)
-{
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].path);
-    free(l->v);
-    memset(l, 0, sizeof *l);
-}
-
-/* sl_mf_compile's media callback: collects each distinct file once. */
-static int pub_collect(void *ud, const char *path, const char *sha256_hex, int64_t size)
-{
-    pub_list *l = ud;
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->v[i].sha, sha256_hex) == 0)
-            return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        pub_media *nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv)
-            goto oom;
-        l->v = nv;
-        l->cap = cap;
-    }
-    pub_media *m = &l->v[l->n];
-    memset(m, 0, sizeof *m);
-    if (!(m->path = strdup(path)))
-        goto oom;
-    snprintf(m->sha, sizeof m->sha, "%s", sha256_hex);
-    m->size = size;
-    l->n++;
-    return 0;
-oom:
-    l->oom = true;
-    return -1;
-}
 
 static double pub_now(void)
 {
@@ -181,7 +129,7 @@ static int64_t pub_received(const cJSON *j)
 
 /* Uploads one media file from m->received on; adds the bytes sent to *sent.
  * Returns 0 once the hub reports the file complete, or -1 with err. */
-static int pub_upload(sl_hub *h, pub_media *m, size_t chunk, int64_t rate, bool tty, int64_t *sent,
+static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bool tty, int64_t *sent,
                       char *err, size_t errlen)
 {
     FILE *f = NULL;
@@ -303,7 +251,7 @@ out:
 }
 
 /* Asks the hub which media it lacks; marks them in l. */
-static int pub_ask_missing(sl_hub *h, pub_list *l, char *err, size_t errlen)
+static int pub_ask_missing(sl_hub *h, sl_mfb_list *l, char *err, size_t errlen)
 {
     for (size_t start = 0; start < l->n; start += PUB_MISSING_BATCH) {
         size_t end = start + PUB_MISSING_BATCH < l->n ? start + PUB_MISSING_BATCH : l->n;
@@ -409,9 +357,7 @@ int sl_cmd_publish(int argc, char **argv)
             keypath = optarg;
             break;
         case 'V':
-            errno = 0;
-            version = strtoll(optarg, &end, 10);
-            if (errno || *end || end == optarg || version < 1 || version > 9007199254740991LL)
+            if (sl_mfb_parse_version(optarg, &version) != 0)
                 return sl_cli_usage_error("publish", "--version wants a whole number from 1 up, not '%s'",
                                           optarg);
             break;
@@ -469,16 +415,13 @@ int sl_cmd_publish(int argc, char **argv)
 
     int rc = SL_EXIT_FAIL;
     sl_hub *h = NULL;
-    sl_playlist *pl = NULL;
     char *payload = NULL, *envelope = NULL;
-    pub_list media = {0};
+    sl_mfb_list media = {0};
     sl_seckey sk;
     char err[SL_HUB_ERR_MAX];
-    sl_diags d;
     bool usage = false;
 
     memset(&sk, 0, sizeof sk);
-    sl_diags_init(&d);
 
     /* 1. Where the hub is (wrong settings are usage errors: nothing is done). */
     if (!(h = sl_hub_open(&ho, true, &usage, err, sizeof err))) {
@@ -491,26 +434,12 @@ int sl_cmd_publish(int argc, char **argv)
     }
 
     /* 2. Lint: errors stop here, before anything goes over the network. */
-    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = true};
-    pl = sl_lint_file(source, &lo, &d);
-    sl_cli_print_diags(stderr, source, &d);
-    if (!pl) {
-        fprintf(stderr, "screenlit publish: %s has %zu errors; nothing was published\n", source,
-                d.n_errors);
+    if (sl_mfb_lint("publish", source, "nothing was published") != 0)
         goto out;
-    }
-    sl_diags_free(&d);
-    sl_diags_init(&d);
 
     /* 3. The key. */
-    if (sl_keys_init() != 0) {
-        fprintf(stderr, "screenlit publish: libsodium could not start\n");
+    if (sl_mfb_load_key("publish", keypath, &sk) != 0)
         goto out;
-    }
-    if (sl_seckey_load(keypath, &sk, err, sizeof err) != 0) {
-        fprintf(stderr, "screenlit publish: %s\n", err);
-        goto out;
-    }
 
     /* 4. The version: one above the channel's current one. */
     int64_t current = 0;
@@ -529,14 +458,9 @@ int sl_cmd_publish(int argc, char **argv)
     }
 
     /* 5. Compile: hashes every media file and collects them. */
-    payload = sl_mf_compile(source, channel, version, (int64_t)time(NULL) * 1000, pub_collect,
-                            &media, &d);
-    if (!payload) {
-        sl_cli_print_diags(stderr, source, &d);
-        fprintf(stderr, "screenlit publish: %s\n",
-                media.oom ? "out of memory" : "the playlist could not be compiled; nothing was published");
+    payload = sl_mfb_compile("publish", source, channel, version, &media, "nothing was published");
+    if (!payload)
         goto out;
-    }
 
     /* 6. Upload only what the hub lacks. */
     if (media.n > 0 && pub_ask_missing(h, &media, err, sizeof err) != 0) {
@@ -602,9 +526,7 @@ int sl_cmd_publish(int argc, char **argv)
     rc = SL_EXIT_OK;
 out:
     sl_seckey_wipe(&sk);
-    sl_playlist_free(pl);
-    sl_diags_free(&d);
-    pub_list_free(&media);
+    sl_mfb_list_free(&media);
     free(payload);
     free(envelope);
     sl_hub_close(h);

@@ -17,6 +17,9 @@ static const sl_cli_command commands[] = {
     {"inventory", sl_cmd_inventory, "import or export the hub's list of screens (CSV)"},
     {"enroll-code", sl_cmd_enroll_code, "make a one-time code that enrols a screen"},
     {"screens", sl_cmd_screens, "list the screens: online, offline since, never enrolled"},
+    {"bundle", sl_cmd_bundle, "sign a playlist and write it with its media for a USB stick"},
+    {"records", sl_cmd_records, "load play records from a USB stick into the hub"},
+    {"report", sl_cmd_report, "coverage reports (CSV, XLSX, HTML, JSON) and play records"},
 };
 
 static void help(FILE *out)
@@ -45,7 +48,10 @@ static void help(FILE *out)
             "    screenlit keygen --out ~/.config/screenlit\n"
             "    screenlit publish config/sample/playlist.json --channel bank-lobby \\\n"
             "        --key ~/.config/screenlit/publisher.key --hub http://hub.example:8080\n"
-            "    screenlit screens --hub http://hub.example:8080\n");
+            "    screenlit screens --hub http://hub.example:8080\n"
+            "    screenlit bundle config/sample/playlist.json --key publisher.key --out /media/stick\n"
+            "    screenlit records import /media/stick --hub http://hub.example:8080\n"
+            "    screenlit report coverage --from 2026-11-23 --to 2026-11-29 -o week.xlsx\n");
 }
 
 int sl_cli_usage_error(const char *cmd, const char *fmt, ...)
