@@ -103,25 +103,17 @@ int sl_hub_cmd_key(int argc, char **argv)
         return sl_hub_usage_error("key", "unexpected argument '%s'", argv[optind]);
     if (!data && !db)
         return sl_hub_usage_error("key", "--data DIR (or --db URI) is missing");
-    if (db && !sl_store_db_is_pg(db))
-        return sl_hub_usage_error("key", "--db wants postgresql://USER@HOST:PORT/DB");
     if (list && name)
         return sl_hub_usage_error("key", "--name is for add");
     if (name && !sl_hub_id_ok(name))
         return sl_hub_usage_error("key", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
 
-    int rc = SL_HUB_EXIT_FAIL;
     char err[512];
     sl_store *st = NULL;
-    if (sodium_init() < 0) {
-        fprintf(stderr, "screenlit-hub key: libsodium could not start\n");
-        goto out;
-    }
-    st = sl_store_open(data, db, err, sizeof err);
-    if (!st) {
-        fprintf(stderr, "screenlit-hub key: %s\n", err);
-        goto out;
-    }
+    int rc = sl_hub_admin_open("key", data, db, &st);
+    if (rc != SL_HUB_EXIT_OK)
+        return rc;
+    rc = SL_HUB_EXIT_FAIL;
     if (add) {
         sl_pubkey pk;
         char b64[SL_PUBKEY_B64_MAX], dflt[16];

@@ -117,8 +117,6 @@ int sl_hub_cmd_token(int argc, char **argv)
         return sl_hub_usage_error("token", "unknown action '%s' (create, list or revoke)", action);
     if (!data && !db)
         return sl_hub_usage_error("token", "--data DIR (or --db URI) is missing");
-    if (db && !sl_store_db_is_pg(db))
-        return sl_hub_usage_error("token", "--db wants postgresql://USER@HOST:PORT/DB");
     sl_hub_role role = sl_hub_role_parse(role_s);
     if (create && role == SL_ROLE_NONE)
         return sl_hub_usage_error("token", "--role must be admin, publisher or auditor");
@@ -131,18 +129,12 @@ int sl_hub_cmd_token(int argc, char **argv)
     if (name && !sl_hub_id_ok(name))
         return sl_hub_usage_error("token", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
 
-    int rc = SL_HUB_EXIT_FAIL;
     char err[512];
     sl_store *st = NULL;
-    if (sodium_init() < 0) {
-        fprintf(stderr, "screenlit-hub token: libsodium could not start\n");
-        goto out;
-    }
-    st = sl_store_open(data, db, err, sizeof err);
-    if (!st) {
-        fprintf(stderr, "screenlit-hub token: %s\n", err);
-        goto out;
-    }
+    int rc = sl_hub_admin_open("token", data, db, &st);
+    if (rc != SL_HUB_EXIT_OK)
+        return rc;
+    rc = SL_HUB_EXIT_FAIL;
     if (create) {
         char token[SL_HUB_TOKEN_HEX + 1];
         uint8_t hash[SL_HUB_HASH_BYTES];
