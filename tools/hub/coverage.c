@@ -397,7 +397,7 @@ void cv_screen_finish(cv_ctx *c, size_t idx)
         s->required_hours++;
         if ((int64_t)lit * 100 >= (int64_t)c->threshold * req)
             s->lit_hours++;
-        if (on[k] == 0 && lit < req)
+        if (on[k] == 0)
             s->offline_hours++;
         else if (on[k] > 0 && lit == 0)
             s->idle_hours++;

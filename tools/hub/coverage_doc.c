@@ -78,7 +78,7 @@ static cJSON *reasons_of(const cv_ctx *c, cv_screen *s, const char *status)
                  s->st.content_version, s->channel_version);
         reason(list, "outdated_content", buf);
     }
-    if (s->floors_missed > 0) {
+    if (s->floors_missed > 0 && s->lit_s > 0) { /* a dark screen misses every floor: its other reasons say why */
         if (s->n_items)
             qsort(s->items, s->n_items, sizeof *s->items, item_acc_cmp);
         size_t len = 0;
