@@ -1415,7 +1415,8 @@ static sl_st_rc pg_report_scan(pg_store *s, const char *sql, const char *screen,
     bool stop = false;
     while (!stop) {
         PQclear(r);
-        r = PQexec(c->pq, "FETCH " SL_STR(PG_REPORT_FETCH) " FROM sl_report");
+        /* Binary results: no number is turned into text and back. */
+        r = PQexecParams(c->pq, "FETCH " SL_STR(PG_REPORT_FETCH) " FROM sl_report", 0, NULL, NULL, NULL, NULL, 1);
         if (PQresultStatus(r) != PGRES_TUPLES_OK) {
             pg_note_failure(c, r);
             rc = pg_fail(c, err, errlen, what);
@@ -1434,6 +1435,18 @@ out:
     return rc;
 }
 
+/* An integer column of a binary result (int4 or int8, big-endian). */
+static int64_t pg_bin_int(const PGresult *r, int row, int col)
+{
+    const unsigned char *u = (const unsigned char *)PQgetvalue(r, row, col);
+    int len = PQgetlength(r, row, col);
+    if (len == 8)
+        return pg_be64((const char *)u);
+    if (len == 4)
+        return (int32_t)((uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3]);
+    return 0;
+}
+
 typedef struct {
     int (*cb)(void *ud, const sl_hub_play_hour *h);
     void *ud;
@@ -1443,13 +1456,13 @@ static int pg_ph_row(void *ud, const PGresult *r, int i)
 {
     pg_ph_ctx *c = ud;
     sl_hub_play_hour h;
-    h.screen = PQgetvalue(r, i, 0);
-    h.hour_ms = pg_i64(r, i, 1, 0);
-    h.lit_ms = pg_i64(r, i, 2, 0);
-    h.untrusted_ms = pg_i64(r, i, 3, 0);
-    h.plays = pg_i64(r, i, 4, 0);
-    h.untrusted_plays = pg_i64(r, i, 5, 0);
-    h.corrected_plays = pg_i64(r, i, 6, 0);
+    h.screen = PQgetvalue(r, i, 0); /* text in binary is its bytes; libpq adds the NUL */
+    h.hour_ms = pg_bin_int(r, i, 1);
+    h.lit_ms = pg_bin_int(r, i, 2);
+    h.untrusted_ms = pg_bin_int(r, i, 3);
+    h.plays = pg_bin_int(r, i, 4);
+    h.untrusted_plays = pg_bin_int(r, i, 5);
+    h.corrected_plays = pg_bin_int(r, i, 6);
     h.items = PQgetvalue(r, i, 7);
     return c->cb(c->ud, &h);
 }
@@ -1477,7 +1490,7 @@ typedef struct {
 static int pg_online_row(void *ud, const PGresult *r, int i)
 {
     pg_online_ctx *c = ud;
-    return c->cb(c->ud, PQgetvalue(r, i, 0), pg_i64(r, i, 1, 0), (int)pg_i64(r, i, 2, 0));
+    return c->cb(c->ud, PQgetvalue(r, i, 0), pg_bin_int(r, i, 1), (int)pg_bin_int(r, i, 2));
 }
 
 #define PG_ONLINE_CURSOR "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, hour, minutes FROM screen_hours"
