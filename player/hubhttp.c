@@ -271,7 +271,7 @@ static bool dl_room(dl_state *d, size_t len)
     struct statvfs vfs;
     if (fstatvfs(d->fd, &vfs) != 0)
         return true;
-    d->free_left = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize; fprintf(stderr, "DBG room %lld written %lld\n", (long long)d->free_left, (long long)d->written);
+    d->free_left = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
     return d->free_left >= d->h->keep_free;
 }
 

@@ -366,7 +366,8 @@ static void refuse_usb_pending(sl_sync *s, const char *sha, const char *why)
 }
 
 /* Fetches what the pending manifest lacks and switches when all is there.
- * Returns 0 when done or waiting for nothing, -1 when a retry later is needed. */
+ * Returns 0 when done or waiting for nothing, -1 when a retry later is needed,
+ * 1 when the disk lacks the room (tried again at the next poll). */
 static int prepare_pending(sl_sync *s)
 {
     char why[512], part[4096], final[4096], url[SL_HTTP_URL_MAX + 128];
@@ -396,7 +397,7 @@ static int prepare_pending(sl_sync *s)
         set_problem(s, s->st.disk,
                     "manifest %" PRId64 " does not fit on disk: needs %" PRId64 " more bytes, %" PRId64 " free", s->pend_version,
                     missing, free_b);
-        return -1;
+        return 1; /* the disk, not the hub: looked at again at the next poll, no backoff */
     }
     for (size_t i = 0; i < s->pend.n; i++) {
         const media_ref *r = &s->pend.v[i];
@@ -533,7 +534,7 @@ static int sync_cycle(sl_sync *s)
     rc = 0;
 pending:
     /* A failed download backs off, unless the round got further than the last one. */
-    if (s->pend_env && !s->pend_usb && prepare_pending(s) != 0 && !s->progressed)
+    if (s->pend_env && !s->pend_usb && prepare_pending(s) < 0 && !s->progressed)
         rc = -1;
     sl_http_reply_free(&rep);
     return rc;

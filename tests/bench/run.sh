@@ -334,7 +334,8 @@ ratio=$(awk -v h="$HUB_RPS" -v n="$NGINX_RPS" 'BEGIN { if (n > 0) printf "%.2f",
 cpu_ratio=$(awk -v h="$HUB_CPU_US" -v n="$NGINX_CPU_US" 'BEGIN { if (h > 0) printf "%.2f", n / h; else print 0 }')
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t) ? "meets" : "BELOW" }'; }
 echo
-echo "== results (median of $RUNS runs; $(nproc) CPUs, $(uname -m); load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown))"
+loadavg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown; }
+echo "== results (median of $RUNS runs; $(nproc) CPUs, $(uname -m); load average $(loadavg))"
 printf '%-34s %14s %14s %8s\n' "measure" "value" "target" ""
 printf '%-34s %14.0f %14s %8s\n' "ingest records/s (SQLite)" "$INGEST_RATE" "$INGEST_TARGET" \
     "$(verdict "$INGEST_RATE" "$INGEST_TARGET")"
@@ -368,7 +369,7 @@ jq -n --argjson runs "$RUNS" --argjson cpus "$(nproc)" --arg arch "$(uname -m)" 
     --slurpfile hub_cpu_runs "$T/hub-cpu.json" --slurpfile nginx_cpu_runs "$T/nginx-cpu.json" \
     --argjson screens "$SCREENS" --argjson batch "$BATCH" --argjson ingest_s "$SECONDS_INGEST" \
     --argjson wrk_s "$WRK_SECONDS" --argjson wrk_t "$WRK_THREADS" --argjson wrk_c "$WRK_CONNECTIONS" \
-    --arg cache_ms "${HUB_AUTH_CACHE_MS:-default}" --arg load "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" '
+    --arg cache_ms "${HUB_AUTH_CACHE_MS:-default}" --arg load "$(loadavg)" '
     {date: $date, commit: $commit, cpus: $cpus, arch: $arch, runs: $runs, hub_auth_cache_ms: $cache_ms,
      load_average_at_end: $load,
      ingest: {screens: $screens, batch: $batch, seconds: $ingest_s, records_per_s: $ingest_rate,

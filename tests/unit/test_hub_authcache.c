@@ -1,4 +1,4 @@
-/* test_hub_authcache.c — unit tests of the hub's token-lookup cache: tags, hits, TTL expiry, clearing, stale puts, bounds, threads. */
+/* test_hub_authcache.c — the hub's token-lookup cache: tags, hits, TTL, clearing, stale puts, bounds, threads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* auth.c — bearer-token authentication (through the token-lookup cache) and role checks: 401 for no or unknown token, 403 for the wrong role. */
+/* auth.c — bearer tokens (through the lookup cache) and roles: 401 for no or unknown token, 403 for the wrong role. */
 #include "tools/hub/auth.h"
 
 #include <sodium.h>

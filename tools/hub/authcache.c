@@ -1,4 +1,4 @@
-/* authcache.c — the token-lookup cache: keyed tags, fixed-size open addressing behind striped mutexes, cleared by a generation counter. */
+/* authcache.c — the token-lookup cache: keyed tags, fixed slots behind striped mutexes, a generation to clear. */
 #define _GNU_SOURCE
 #include "tools/hub/authcache.h"
 

@@ -154,7 +154,8 @@ typedef struct sl_store_ops {
     sl_st_rc (*token_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_token *t), void *ud,
                            char *err, size_t errlen);
     /* Revokes the valid token with this name. NOT_FOUND when there is none.
-     * Revoking takes effect for the next request. */
+     * Revoking takes effect for the next request to this store; a hub
+     * that caches token lookups (serve --auth-cache-ms) sees it within that time. */
     sl_st_rc (*token_revoke)(sl_store *st, const char *name, int64_t now_ms, char *err, size_t errlen);
     /* Finds whose token a hash is: a valid role token or a screen token,
      * with (screen token) the screen's channel and that channel's current
