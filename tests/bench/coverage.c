@@ -20,15 +20,15 @@
  * whose playlist has a frequency floor, and for D days (default 31, from
  * 2026-12-01) the hourly play summaries and minutes online of a fleet where
  * most screens are lit, some short, some dark and some never enrolled. The
- * rows are written straight into the store's tables (the report reads
- * nothing else). Then it times sl_coverage_report() over the D days R times
+ * rows (one per screen and day, holding its hours) are written straight
+ * into the store's tables (the report reads nothing else). Then it times sl_coverage_report() over the D days R times
  * (default 3) and prints one JSON line: rows, seconds of each run, median.
  */
 
 #define REGIONS 50
 static const char *const units[] = {"bank", "station", "bus", "community", "hospital", "pharmacy"};
-static const char *const items =
-    "poster-app\t60\nposter-elderly\t55\nposter-leader\t55\nclip\t40\nslogan-app\t60\nslogan-elderly\t60\n";
+static const char *const names = "#poster-app;poster-elderly;poster-leader;clip;slogan-app;slogan-elderly\n";
+static const char *const items = "0=60;1=55;2=55;3=40;4=60;5=60";
 static const char *const payload =
     "{\"format\":1,\"name\":\"bench\",\"timezone\":\"Asia/Shanghai\","
     "\"zones\":[{\"id\":\"main\",\"x\":0,\"y\":0,\"w\":100,\"h\":88},{\"id\":\"ticker\",\"x\":0,\"y\":88,\"w\":100,\"h\":12}],"
@@ -55,12 +55,14 @@ static int kind_of(long i)
     return k < 90 ? 0 : k < 95 ? 1 : k < 98 ? 2 : 3;
 }
 
-/* Calls row(ud, screen, hour_ms, lit_ms, minutes_online) for every generated hour. */
-typedef int (*row_fn)(void *ud, long screen, int64_t hour_ms, int64_t lit_ms, int online);
+/* Calls row(ud, screen, day_ms, plays_text, online_text) for every generated
+ * screen and day, in the store's formats (tools/hub/playhours.h). */
+typedef int (*row_fn)(void *ud, long screen, int64_t day_ms, const char *plays, const char *online);
 
 static int generate(long screens, int days, row_fn row, void *ud)
 {
     int64_t day0 = sl_days_from_civil(2026, 12, 1);
+    char plays[4096], online[512];
     for (long i = 0; i < screens; i++) {
         int kind = kind_of(i);
         if (kind == 3)
@@ -68,14 +70,21 @@ static int generate(long screens, int days, row_fn row, void *ud)
         for (int d = 0; d < days; d++) {
             int wd = sl_weekday_from_days(day0 + d);
             int from = wd < 5 ? 8 : 9, to = wd < 5 ? 17 : 16; /* local hours holding required time */
-            int64_t base = (day0 + d) * SL_MS_PER_DAY - 8 * SL_MS_PER_HOUR;
+            size_t pl = 0, ol = 0;
+            plays[0] = online[0] = '\0';
+            if (kind != 2)
+                pl = (size_t)snprintf(plays, sizeof plays, "%s", names);
             for (int h = from; h <= to; h++) {
                 if (kind == 1 && h % 2)
                     continue;
-                int64_t lit = kind == 2 ? -1 : 3600000;
-                if (row(ud, i, base + h * SL_MS_PER_HOUR, lit, 60) != 0)
-                    return -1;
+                int uh = h - 8; /* UTC hour of the day (Asia/Shanghai is UTC+8) */
+                if (kind != 2)
+                    pl += (size_t)snprintf(plays + pl, sizeof plays - pl, "%d\t3600000\t0\t330\t0\t0\t%s\n", uh,
+                                           items);
+                ol += (size_t)snprintf(online + ol, sizeof online - ol, "%s%d=60", ol ? ";" : "", uh);
             }
+            if (row(ud, i, (day0 + d) * SL_MS_PER_DAY, pl ? plays : NULL, online) != 0)
+                return -1;
         }
     }
     return 0;
@@ -88,27 +97,25 @@ typedef struct {
     long rows;
 } sq_gen;
 
-static int sq_row(void *ud, long screen, int64_t hour, int64_t lit, int online)
+static int sq_put(sqlite3_stmt *q, const char *id, int64_t day, const char *text)
+{
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, day);
+    sqlite3_bind_text(q, 3, text, -1, SQLITE_TRANSIENT);
+    return sqlite3_step(q) == SQLITE_DONE ? 0 : -1;
+}
+
+static int sq_row(void *ud, long screen, int64_t day, const char *plays, const char *online)
 {
     sq_gen *g = ud;
     char id[32];
     snprintf(id, sizeof id, "scr-%05ld", screen);
-    if (lit >= 0) {
-        sqlite3_reset(g->ph);
-        sqlite3_bind_text(g->ph, 1, id, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(g->ph, 2, hour);
-        sqlite3_bind_int64(g->ph, 3, lit);
-        if (sqlite3_step(g->ph) != SQLITE_DONE)
-            return -1;
-        g->rows++;
-    }
-    sqlite3_reset(g->on);
-    sqlite3_bind_text(g->on, 1, id, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(g->on, 2, hour);
-    sqlite3_bind_int(g->on, 3, online);
-    if (sqlite3_step(g->on) != SQLITE_DONE)
+    if (plays && sq_put(g->ph, id, day, plays) != 0)
         return -1;
-    g->rows++;
+    if (sq_put(g->on, id, day, online) != 0)
+        return -1;
+    g->rows += plays ? 2 : 1;
     return 0;
 }
 
@@ -124,14 +131,11 @@ static int sq_fill(const char *dir, long screens, int days, long *rows)
     sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         goto out;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays,"
-                           " corrected_plays, items) VALUES(?1, ?2, ?3, 0, 330, 0, 0, ?4)",
-                           -1, &g.ph, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, "INSERT INTO screen_hours(screen, hour, minutes) VALUES(?1, ?2, ?3)", -1, &g.on,
+    if (sqlite3_prepare_v2(db, "INSERT INTO play_days(screen, day, hours) VALUES(?1, ?2, ?3)", -1, &g.ph, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO online_days(screen, day, minutes) VALUES(?1, ?2, ?3)", -1, &g.on,
                            NULL) != SQLITE_OK)
         goto out;
-    sqlite3_bind_text(g.ph, 4, items, -1, SQLITE_STATIC);
     if (generate(screens, days, sq_row, &g) != 0)
         goto out;
     char sql[256];
@@ -169,29 +173,24 @@ static int pg_flush(pg_gen *g)
     return 0;
 }
 
-static int pg_row(void *ud, long screen, int64_t hour, int64_t lit, int online)
+static int pg_row(void *ud, long screen, int64_t day, const char *plays, const char *online)
 {
     pg_gen *g = ud;
-    if (g->cap - g->len < 512 && pg_flush(g) != 0)
-        return -1;
-    if (g->online) {
-        g->len += (size_t)snprintf(g->buf + g->len, g->cap - g->len, "scr-%05ld\t%" PRId64 "\t%d\n", screen, hour,
-                                   online);
-    } else if (lit >= 0) {
-        g->len += (size_t)snprintf(g->buf + g->len, g->cap - g->len,
-                                   "scr-%05ld\t%" PRId64 "\t%" PRId64 "\t0\t330\t0\t0\t", screen, hour, lit);
-        for (const char *p = items; *p; p++) { /* COPY text: escape tab and newline */
-            if (*p == '\t' || *p == '\n') {
-                g->buf[g->len++] = '\\';
-                g->buf[g->len++] = *p == '\t' ? 't' : 'n';
-            } else {
-                g->buf[g->len++] = *p;
-            }
-        }
-        g->buf[g->len++] = '\n';
-    } else {
+    const char *text = g->online ? online : plays;
+    if (!text)
         return 0;
+    if (g->cap - g->len < 2 * strlen(text) + 64 && pg_flush(g) != 0)
+        return -1;
+    g->len += (size_t)snprintf(g->buf + g->len, g->cap - g->len, "scr-%05ld\t%" PRId64 "\t", screen, day);
+    for (const char *p = text; *p; p++) { /* COPY text: escape tab and newline */
+        if (*p == '\t' || *p == '\n') {
+            g->buf[g->len++] = '\\';
+            g->buf[g->len++] = *p == '\t' ? 't' : 'n';
+        } else {
+            g->buf[g->len++] = *p;
+        }
     }
+    g->buf[g->len++] = '\n';
     g->rows++;
     return 0;
 }
@@ -233,11 +232,10 @@ static int pg_fill(const char *url, long screens, int days, long *rows)
         fprintf(stderr, "bench_coverage: %s", PQerrorMessage(g.c));
         goto out;
     }
-    if (pg_copy(&g, "COPY play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays,"
-                    " items) FROM STDIN", screens, days) != 0)
+    if (pg_copy(&g, "COPY play_days(screen, day, hours) FROM STDIN", screens, days) != 0)
         goto out;
     g.online = true;
-    if (pg_copy(&g, "COPY screen_hours(screen, hour, minutes) FROM STDIN", screens, days) != 0)
+    if (pg_copy(&g, "COPY online_days(screen, day, minutes) FROM STDIN", screens, days) != 0)
         goto out;
     if (pg_exec(g.c, "INSERT INTO screen_tokens(screen, hash, created) SELECT id,"
                      " decode(md5(id) || md5(id || 'x'), 'hex'), 0 FROM screens"

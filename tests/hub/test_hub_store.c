@@ -292,7 +292,7 @@ static void test_plays_many(void **state)
     free(r);
 }
 
-/* Collects play_hours rows as text lines "screen hour lit untrusted_ms plays untrusted corrected items". */
+/* Collects hourly summaries as text lines "screen hour lit untrusted_ms plays untrusted corrected items". */
 typedef struct {
     char text[4096];
     size_t len;
@@ -302,15 +302,14 @@ typedef struct {
 static int ph_cb(void *ud, const sl_hub_play_hour *h)
 {
     ph_rows *r = ud;
-    /* items come in no set order: this test's rows hold at most two, put in name order */
+    /* items ("item=n;item=n") come in no set order: this test's rows hold at most two, put in name order */
     char a[128] = "", b[128] = "";
-    const char *nl = strchr(h->items, '\n');
-    if (nl) {
-        snprintf(a, sizeof a, "%.*s", (int)(nl - h->items), h->items);
-        snprintf(b, sizeof b, "%s", nl + 1);
-        size_t bl = strlen(b);
-        if (bl && b[bl - 1] == '\n')
-            b[bl - 1] = '\0';
+    const char *semi = strchr(h->items, ';');
+    if (semi) {
+        snprintf(a, sizeof a, "%.*s", (int)(semi - h->items), h->items);
+        snprintf(b, sizeof b, "%s", semi + 1);
+    } else {
+        snprintf(a, sizeof a, "%s", h->items);
     }
     if (strcmp(a, b) > 0 && b[0]) {
         char t[128];
@@ -318,12 +317,6 @@ static int ph_cb(void *ud, const sl_hub_play_hour *h)
         memcpy(a, b, sizeof a);
         memcpy(b, t, sizeof b);
     }
-    for (char *p = a; *p; p++)
-        if (*p == '\t')
-            *p = '=';
-    for (char *p = b; *p; p++)
-        if (*p == '\t')
-            *p = '=';
     r->len += (size_t)snprintf(r->text + r->len, sizeof r->text - r->len,
                                "%s %lld %lld %lld %lld %lld %lld %s%s%s\n", h->screen, (long long)h->hour_ms,
                                (long long)h->lit_ms, (long long)h->untrusted_ms, (long long)h->plays,

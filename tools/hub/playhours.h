@@ -3,6 +3,7 @@
 #define SL_HUB_PLAYHOURS_H
 
 #include "content/record.h"
+#include "tools/hub/store.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,7 +20,15 @@
  *   since its own time is not known;
  * - a failed play: nothing (the fallback was on the screen, not the
  *   campaign).
- * Item counts are kept as text, "item\tcount\n" per item, in no order.
+ * Item counts are kept as text, "item=count" pairs joined by ';', in no
+ * order. A screen's day is stored as one text (table play_days): a header
+ * "#name;name;…" naming the day's items once, then a line per UTC hour that
+ * has anything, "H\tlit_ms\tuntrusted_ms\tplays\tuntrusted_plays\t
+ * corrected_plays\tindex=count;…", H from 0 and index into the header's
+ * names (a day's item counts would otherwise repeat each name every
+ * hour); its minutes online (table online_days)
+ * as "H=minutes" pairs joined by ';'. One row per screen and day keeps a
+ * month's report to a tenth of the rows an hourly table would need.
  */
 
 typedef struct {
@@ -56,5 +65,23 @@ char *sl_ph_items_text(const sl_ph_hour *h);
  * NUL-terminated: len bytes); stops when cb returns non-zero. */
 void sl_ph_items_each(const char *items_text, int (*cb)(void *ud, const char *item, size_t len, int64_t plays),
                       void *ud);
+
+/* The day text for day_ms (UTC midnight): stored (NULL or "" = none) plus
+ * the batch's hours of that day. *out is malloc'd. 0, or -1 when out of
+ * memory (malformed stored lines are dropped). */
+int sl_ph_day_merge(const char *stored, const sl_ph_batch *b, int64_t day_ms, char **out);
+/* Calls cb for each hour of a day text with from_ms <= hour < to_ms; stops
+ * and returns cb's value when it is not 0; -1 when out of memory. */
+int sl_ph_day_each(const char *screen, const char *text, int64_t day_ms, int64_t from_ms, int64_t to_ms,
+                   int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud);
+/* The distinct UTC days (midnights) of a batch's hours, at most cap; how many. */
+size_t sl_ph_batch_days(const sl_ph_batch *b, int64_t *days, size_t cap);
+
+/* A day's minutes online with one more minute in UTC hour `hour` (at most
+ * 60); malloc'd, NULL when out of memory. */
+char *sl_ph_online_add(const char *stored, int hour);
+/* Calls cb for each hour of a day's minutes with from_ms <= hour < to_ms. */
+int sl_ph_online_each(const char *screen, const char *text, int64_t day_ms, int64_t from_ms, int64_t to_ms,
+                      int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud);
 
 #endif

@@ -96,12 +96,13 @@ static const char *const pg_schema =
     "  file text NOT NULL, size bigint NOT NULL, mime text NOT NULL);"
     "CREATE INDEX screenshots_by_day ON screenshots(screen, day, taken);";
 
-/* Schema version 2: the hourly play summary (REPORTS.md). */
+/* Schema version 2: the play summary and minutes online, one row per
+ * screen and UTC day (playhours.h; REPORTS.md). */
 static const char *const pg_schema_v2 =
-    "CREATE TABLE play_hours("
-    "  screen text NOT NULL, hour bigint NOT NULL, lit_ms bigint NOT NULL, untrusted_ms bigint NOT NULL,"
-    "  plays bigint NOT NULL, untrusted_plays bigint NOT NULL, corrected_plays bigint NOT NULL,"
-    "  items text NOT NULL, PRIMARY KEY(screen, hour));";
+    "CREATE TABLE play_days(screen text NOT NULL, day bigint NOT NULL, hours text NOT NULL,"
+    "  PRIMARY KEY(screen, day));"
+    "CREATE TABLE online_days(screen text NOT NULL, day bigint NOT NULL, minutes text NOT NULL,"
+    "  PRIMARY KEY(screen, day));";
 
 /* Every statement the backend runs, prepared on each connection as "slN". */
 enum {
@@ -145,6 +146,8 @@ enum {
     Q_MANIFEST_AT,
     Q_PH_GET,
     Q_PH_PUT,
+    Q_OD_GET,
+    Q_OD_PUT,
     Q_COUNT
 };
 
@@ -233,13 +236,12 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = $1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
     [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = $1 AND version = $2",
-    [Q_PH_GET] = "SELECT lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays, items FROM play_hours"
-                 " WHERE screen = $1 AND hour = $2",
-    [Q_PH_PUT] = "INSERT INTO play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays,"
-                 " corrected_plays, items) VALUES($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT(screen, hour)"
-                 " DO UPDATE SET lit_ms = excluded.lit_ms, untrusted_ms = excluded.untrusted_ms,"
-                 " plays = excluded.plays, untrusted_plays = excluded.untrusted_plays,"
-                 " corrected_plays = excluded.corrected_plays, items = excluded.items",
+    [Q_PH_GET] = "SELECT hours FROM play_days WHERE screen = $1 AND day = $2",
+    [Q_PH_PUT] = "INSERT INTO play_days(screen, day, hours) VALUES($1, $2, $3)"
+                 " ON CONFLICT(screen, day) DO UPDATE SET hours = excluded.hours",
+    [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = $1 AND day = $2",
+    [Q_OD_PUT] = "INSERT INTO online_days(screen, day, minutes) VALUES($1, $2, $3)"
+                 " ON CONFLICT(screen, day) DO UPDATE SET minutes = excluded.minutes",
 };
 
 struct pg_store;
@@ -1252,52 +1254,70 @@ static int pg_plays_insert(pg_conn *c, pg_play_params *pp, const char *screen, c
     return 0;
 }
 
-/* Adds a batch's hourly summaries to the stored ones; in the screen's
+/* Reads the text of (screen, day) with get (NULL when there is none),
+ * builds the new text with make and writes it with put; in the screen's
+ * locked transaction. */
+static sl_st_rc pg_day_update(pg_conn *c, int get, int put, const char *screen, int64_t day,
+                              char *(*make)(const char *stored, void *ud), void *ud, char *err, size_t errlen)
+{
+    pg_params p = {0};
+    pp_text(&p, screen);
+    pp_i64(&p, day);
+    PGresult *r = pg_run(c, get, &p);
+    if (!r)
+        return pg_fail(c, err, errlen, "reading a day's summary");
+    char *text = make(PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : NULL, ud);
+    PQclear(r);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    pg_params u = {0};
+    pp_text(&u, screen);
+    pp_i64(&u, day);
+    pp_text(&u, text);
+    r = pg_run(c, put, &u);
+    free(text);
+    if (!r)
+        return pg_fail(c, err, errlen, "storing a day's summary");
+    PQclear(r);
+    return SL_ST_OK;
+}
+
+typedef struct {
+    const sl_ph_batch *b;
+    int64_t day;
+} pg_day_ctx;
+
+static char *pg_make_day(const char *stored, void *ud)
+{
+    pg_day_ctx *d = ud;
+    char *out = NULL;
+    return sl_ph_day_merge(stored, d->b, d->day, &out) == 0 ? out : NULL;
+}
+
+static char *pg_make_online(const char *stored, void *ud)
+{
+    return sl_ph_online_add(stored, *(int *)ud);
+}
+
+/* Adds a batch's hourly summaries to the stored days; in the screen's
  * locked transaction. */
 static sl_st_rc pg_play_hours_add(pg_conn *c, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        sl_ph_hour *h = &b->h[i];
-        pg_params p = {0};
-        pp_text(&p, screen);
-        pp_i64(&p, h->hour_ms);
-        PGresult *r = pg_run(c, Q_PH_GET, &p);
-        if (!r)
-            return pg_fail(c, err, errlen, "reading an hour's plays");
-        if (PQntuples(r) == 1) {
-            h->lit_ms += pg_i64(r, 0, 0, 0);
-            h->untrusted_ms += pg_i64(r, 0, 1, 0);
-            h->plays += pg_i64(r, 0, 2, 0);
-            h->untrusted_plays += pg_i64(r, 0, 3, 0);
-            h->corrected_plays += pg_i64(r, 0, 4, 0);
-            if (sl_ph_hour_add_items(h, PQgetvalue(r, 0, 5)) != 0) {
-                PQclear(r);
-                snprintf(err, errlen, "out of memory");
-                return SL_ST_ERROR;
-            }
-        }
-        PQclear(r);
-        char *items = sl_ph_items_text(h);
-        if (!items) {
-            snprintf(err, errlen, "out of memory");
-            return SL_ST_ERROR;
-        }
-        pg_params u = {0};
-        pp_text(&u, screen);
-        pp_i64(&u, h->hour_ms);
-        pp_i64(&u, h->lit_ms);
-        pp_i64(&u, h->untrusted_ms);
-        pp_i64(&u, h->plays);
-        pp_i64(&u, h->untrusted_plays);
-        pp_i64(&u, h->corrected_plays);
-        pp_text(&u, items);
-        r = pg_run(c, Q_PH_PUT, &u);
-        free(items);
-        if (!r)
-            return pg_fail(c, err, errlen, "storing an hour's plays");
-        PQclear(r);
+    int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
+    if (!days) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
     }
-    return SL_ST_OK;
+    size_t n = sl_ph_batch_days(b, days, b->n);
+    sl_st_rc rc = SL_ST_OK;
+    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
+        pg_day_ctx d = {b, days[i]};
+        rc = pg_day_update(c, Q_PH_GET, Q_PH_PUT, screen, days[i], pg_make_day, &d, err, errlen);
+    }
+    free(days);
+    return rc;
 }
 
 static sl_st_rc pg_plays_put_tx(pg_conn *c, pg_play_params *pp, const char *screen, const sl_play_record *rec,
@@ -1449,61 +1469,52 @@ static int64_t pg_bin_int(const PGresult *r, int row, int col)
 
 typedef struct {
     int (*cb)(void *ud, const sl_hub_play_hour *h);
+    int (*ocb)(void *ud, const char *screen, int64_t hour_ms, int minutes);
     void *ud;
-} pg_ph_ctx;
+    int64_t from_ms, to_ms;
+} pg_day_scan;
 
 static int pg_ph_row(void *ud, const PGresult *r, int i)
 {
-    pg_ph_ctx *c = ud;
-    sl_hub_play_hour h;
-    h.screen = PQgetvalue(r, i, 0); /* text in binary is its bytes; libpq adds the NUL */
-    h.hour_ms = pg_bin_int(r, i, 1);
-    h.lit_ms = pg_bin_int(r, i, 2);
-    h.untrusted_ms = pg_bin_int(r, i, 3);
-    h.plays = pg_bin_int(r, i, 4);
-    h.untrusted_plays = pg_bin_int(r, i, 5);
-    h.corrected_plays = pg_bin_int(r, i, 6);
-    h.items = PQgetvalue(r, i, 7);
-    return c->cb(c->ud, &h);
+    pg_day_scan *c = ud;
+    /* text in binary is its bytes; libpq adds the NUL */
+    return sl_ph_day_each(PQgetvalue(r, i, 0), PQgetvalue(r, i, 2), pg_bin_int(r, i, 1), c->from_ms, c->to_ms, c->cb,
+                          c->ud);
 }
 
-#define PG_PH_CURSOR                                                                                           \
-    "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays," \
-    " corrected_plays, items FROM play_hours"
+static int pg_online_row(void *ud, const PGresult *r, int i)
+{
+    pg_day_scan *c = ud;
+    return sl_ph_online_each(PQgetvalue(r, i, 0), PQgetvalue(r, i, 2), pg_bin_int(r, i, 1), c->from_ms, c->to_ms,
+                             c->ocb, c->ud);
+}
 
 static sl_st_rc pg_play_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                                    int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud, char *err,
                                    size_t errlen)
 {
-    pg_ph_ctx c = {cb, ud};
+    pg_day_scan c = {cb, NULL, ud, from_ms, to_ms};
     return pg_report_scan(pgs(st),
-                          screen ? PG_PH_CURSOR " WHERE screen = $3 AND hour >= $1 AND hour < $2 ORDER BY hour"
-                                 : PG_PH_CURSOR " WHERE hour >= $1 AND hour < $2",
-                          screen, from_ms, to_ms, pg_ph_row, &c, "listing hourly plays", err, errlen);
+                          screen ? "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, hours FROM play_days"
+                                   " WHERE screen = $3 AND day >= $1 AND day < $2 ORDER BY day"
+                                 : "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, hours FROM play_days"
+                                   " WHERE day >= $1 AND day < $2",
+                          screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, pg_ph_row, &c,
+                          "listing hourly plays", err, errlen);
 }
-
-typedef struct {
-    int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes);
-    void *ud;
-} pg_online_ctx;
-
-static int pg_online_row(void *ud, const PGresult *r, int i)
-{
-    pg_online_ctx *c = ud;
-    return c->cb(c->ud, PQgetvalue(r, i, 0), pg_bin_int(r, i, 1), (int)pg_bin_int(r, i, 2));
-}
-
-#define PG_ONLINE_CURSOR "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, hour, minutes FROM screen_hours"
 
 static sl_st_rc pg_online_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                                int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud,
                                char *err, size_t errlen)
 {
-    pg_online_ctx c = {cb, ud};
+    pg_day_scan c = {NULL, cb, ud, from_ms, to_ms};
     return pg_report_scan(pgs(st),
-                          screen ? PG_ONLINE_CURSOR " WHERE screen = $3 AND hour >= $1 AND hour < $2 ORDER BY hour"
-                                 : PG_ONLINE_CURSOR " WHERE hour >= $1 AND hour < $2",
-                          screen, from_ms, to_ms, pg_online_row, &c, "listing hours online", err, errlen);
+                          screen ? "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, minutes FROM online_days"
+                                   " WHERE screen = $3 AND day >= $1 AND day < $2 ORDER BY day"
+                                 : "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, minutes FROM online_days"
+                                   " WHERE day >= $1 AND day < $2",
+                          screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, pg_online_row, &c,
+                          "listing hours online", err, errlen);
 }
 
 static sl_st_rc pg_manifest_at(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
@@ -1617,6 +1628,11 @@ static sl_st_rc pg_heartbeat_put_tx(pg_conn *c, const char *screen, const sl_hub
         if (!r)
             return pg_fail(c, err, errlen, "counting a minute online");
         PQclear(r);
+        int64_t day = sl_floordiv(hb->received_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY;
+        int hour = (int)((hb->received_ms - day) / SL_MS_PER_HOUR);
+        sl_st_rc drc = pg_day_update(c, Q_OD_GET, Q_OD_PUT, screen, day, pg_make_online, &hour, err, errlen);
+        if (drc != SL_ST_OK)
+            return drc;
     }
     if (wanted) {
         r = pg_run(c, Q_SHOT_FLAG_CLEAR, &p);

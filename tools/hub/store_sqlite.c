@@ -57,12 +57,13 @@ static const char *const sq_schema =
     "  file TEXT NOT NULL, size INTEGER NOT NULL, mime TEXT NOT NULL);"
     "CREATE INDEX screenshots_by_day ON screenshots(screen, day, taken);";
 
-/* Schema version 2: the hourly play summary (REPORTS.md). */
+/* Schema version 2: the play summary and minutes online, one row per
+ * screen and UTC day (playhours.h; REPORTS.md). */
 static const char *const sq_schema_v2 =
-    "CREATE TABLE play_hours("
-    "  screen TEXT NOT NULL, hour INTEGER NOT NULL, lit_ms INTEGER NOT NULL, untrusted_ms INTEGER NOT NULL,"
-    "  plays INTEGER NOT NULL, untrusted_plays INTEGER NOT NULL, corrected_plays INTEGER NOT NULL,"
-    "  items TEXT NOT NULL, PRIMARY KEY(screen, hour)) WITHOUT ROWID;";
+    "CREATE TABLE play_days(screen TEXT NOT NULL, day INTEGER NOT NULL, hours TEXT NOT NULL,"
+    "  PRIMARY KEY(screen, day)) WITHOUT ROWID;"
+    "CREATE TABLE online_days(screen TEXT NOT NULL, day INTEGER NOT NULL, minutes TEXT NOT NULL,"
+    "  PRIMARY KEY(screen, day)) WITHOUT ROWID;";
 
 /* Every statement the backend runs, prepared once and kept. */
 enum {
@@ -108,6 +109,8 @@ enum {
     Q_MANIFEST_AT,
     Q_PH_GET,
     Q_PH_PUT,
+    Q_OD_GET,
+    Q_OD_PUT,
     Q_COUNT
 };
 
@@ -182,10 +185,10 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = ?1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
     [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = ?1 AND version = ?2",
-    [Q_PH_GET] = "SELECT lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays, items FROM play_hours"
-                 " WHERE screen = ?1 AND hour = ?2",
-    [Q_PH_PUT] = "INSERT OR REPLACE INTO play_hours(screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays,"
-                 " corrected_plays, items) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [Q_PH_GET] = "SELECT hours FROM play_days WHERE screen = ?1 AND day = ?2",
+    [Q_PH_PUT] = "INSERT OR REPLACE INTO play_days(screen, day, hours) VALUES(?1, ?2, ?3)",
+    [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = ?1 AND day = ?2",
+    [Q_OD_PUT] = "INSERT OR REPLACE INTO online_days(screen, day, minutes) VALUES(?1, ?2, ?3)",
 };
 
 /* A connection that only reads (the token lookup), used by one thread at a time. */
@@ -933,50 +936,68 @@ static sl_st_rc sq_ack_advance(sq_store *s, const char *screen, int64_t *acked, 
     return SL_ST_OK;
 }
 
-/* Adds a batch's hourly summaries to the stored ones; lock and transaction held. */
+/* Reads the text of (screen, day) with q (Q_PH_GET or Q_OD_GET; NULL when
+ * there is none), builds the new text with make and writes it with put;
+ * lock and transaction held. */
+static sl_st_rc sq_day_update(sq_store *s, int get, int put, const char *screen, int64_t day,
+                              char *(*make)(const char *stored, void *ud), void *ud, char *err, size_t errlen)
+{
+    sqlite3_stmt *q = sq_q(s, get);
+    sq_text(q, 1, screen);
+    sqlite3_bind_int64(q, 2, day);
+    int r = sqlite3_step(q);
+    char *text = NULL;
+    if (r == SQLITE_ROW || r == SQLITE_DONE)
+        text = make(r == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL, ud);
+    sqlite3_reset(q);
+    if (r != SQLITE_ROW && r != SQLITE_DONE)
+        return sq_fail(s, err, errlen, "reading a day's summary");
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    q = sq_q(s, put);
+    sq_text(q, 1, screen);
+    sqlite3_bind_int64(q, 2, day);
+    sq_text(q, 3, text);
+    int e = sq_exec(s, q);
+    free(text);
+    return e == 0 ? SL_ST_OK : sq_fail(s, err, errlen, "storing a day's summary");
+}
+
+typedef struct {
+    const sl_ph_batch *b;
+    int64_t day;
+} sq_day_ctx;
+
+static char *sq_make_day(const char *stored, void *ud)
+{
+    sq_day_ctx *c = ud;
+    char *out = NULL;
+    return sl_ph_day_merge(stored, c->b, c->day, &out) == 0 ? out : NULL;
+}
+
+static char *sq_make_online(const char *stored, void *ud)
+{
+    return sl_ph_online_add(stored, *(int *)ud);
+}
+
+/* Adds a batch's hourly summaries to the stored days; lock and transaction held. */
 static sl_st_rc sq_play_hours_add(sq_store *s, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        sl_ph_hour *h = &b->h[i];
-        sqlite3_stmt *q = sq_q(s, Q_PH_GET);
-        sq_text(q, 1, screen);
-        sqlite3_bind_int64(q, 2, h->hour_ms);
-        int r = sqlite3_step(q);
-        if (r == SQLITE_ROW) {
-            h->lit_ms += sqlite3_column_int64(q, 0);
-            h->untrusted_ms += sqlite3_column_int64(q, 1);
-            h->plays += sqlite3_column_int64(q, 2);
-            h->untrusted_plays += sqlite3_column_int64(q, 3);
-            h->corrected_plays += sqlite3_column_int64(q, 4);
-            if (sl_ph_hour_add_items(h, (const char *)sqlite3_column_text(q, 5)) != 0) {
-                sqlite3_reset(q);
-                snprintf(err, errlen, "out of memory");
-                return SL_ST_ERROR;
-            }
-        }
-        sqlite3_reset(q);
-        if (r != SQLITE_ROW && r != SQLITE_DONE)
-            return sq_fail(s, err, errlen, "reading an hour's plays");
-        char *items = sl_ph_items_text(h);
-        if (!items) {
-            snprintf(err, errlen, "out of memory");
-            return SL_ST_ERROR;
-        }
-        q = sq_q(s, Q_PH_PUT);
-        sq_text(q, 1, screen);
-        sqlite3_bind_int64(q, 2, h->hour_ms);
-        sqlite3_bind_int64(q, 3, h->lit_ms);
-        sqlite3_bind_int64(q, 4, h->untrusted_ms);
-        sqlite3_bind_int64(q, 5, h->plays);
-        sqlite3_bind_int64(q, 6, h->untrusted_plays);
-        sqlite3_bind_int64(q, 7, h->corrected_plays);
-        sq_text(q, 8, items);
-        int e = sq_exec(s, q);
-        free(items);
-        if (e != 0)
-            return sq_fail(s, err, errlen, "storing an hour's plays");
+    int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
+    if (!days) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
     }
-    return SL_ST_OK;
+    size_t n = sl_ph_batch_days(b, days, b->n);
+    sl_st_rc rc = SL_ST_OK;
+    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
+        sq_day_ctx c = {b, days[i]};
+        rc = sq_day_update(s, Q_PH_GET, Q_PH_PUT, screen, days[i], sq_make_day, &c, err, errlen);
+    }
+    free(days);
+    return rc;
 }
 
 static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
@@ -1089,61 +1110,49 @@ out:
 
 typedef struct {
     int (*cb)(void *ud, const sl_hub_play_hour *h);
+    int (*ocb)(void *ud, const char *screen, int64_t hour_ms, int minutes);
     void *ud;
-} sq_ph_ctx;
+    int64_t from_ms, to_ms;
+} sq_day_scan;
 
 static int sq_ph_row(sqlite3_stmt *q, void *ud)
 {
-    sq_ph_ctx *c = ud;
-    sl_hub_play_hour h;
-    h.screen = (const char *)sqlite3_column_text(q, 0);
-    h.hour_ms = sqlite3_column_int64(q, 1);
-    h.lit_ms = sqlite3_column_int64(q, 2);
-    h.untrusted_ms = sqlite3_column_int64(q, 3);
-    h.plays = sqlite3_column_int64(q, 4);
-    h.untrusted_plays = sqlite3_column_int64(q, 5);
-    h.corrected_plays = sqlite3_column_int64(q, 6);
-    h.items = (const char *)sqlite3_column_text(q, 7);
-    if (!h.screen)
-        h.screen = "";
-    if (!h.items)
-        h.items = "";
-    return c->cb(c->ud, &h);
+    sq_day_scan *c = ud;
+    const char *screen = (const char *)sqlite3_column_text(q, 0);
+    return sl_ph_day_each(screen ? screen : "", (const char *)sqlite3_column_text(q, 2), sqlite3_column_int64(q, 1),
+                          c->from_ms, c->to_ms, c->cb, c->ud);
 }
-
-#define SQ_PH_COLS "SELECT screen, hour, lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays, items FROM play_hours"
 
 static sl_st_rc sq_play_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                                    int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud, char *err,
                                    size_t errlen)
 {
-    sq_ph_ctx c = {cb, ud};
-    return sq_report_scan(sq(st), SQ_PH_COLS " WHERE hour >= ?1 AND hour < ?2",
-                          SQ_PH_COLS " WHERE screen = ?3 AND hour >= ?1 AND hour < ?2 ORDER BY hour", screen,
-                          from_ms, to_ms, sq_ph_row, &c, "listing hourly plays", err, errlen);
+    sq_day_scan c = {cb, NULL, ud, from_ms, to_ms};
+    return sq_report_scan(sq(st), "SELECT screen, day, hours FROM play_days WHERE day >= ?1 AND day < ?2",
+                          "SELECT screen, day, hours FROM play_days WHERE screen = ?3 AND day >= ?1 AND day < ?2"
+                          " ORDER BY day",
+                          screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, sq_ph_row, &c,
+                          "listing hourly plays", err, errlen);
 }
-
-typedef struct {
-    int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes);
-    void *ud;
-} sq_online_ctx;
 
 static int sq_online_row(sqlite3_stmt *q, void *ud)
 {
-    sq_online_ctx *c = ud;
+    sq_day_scan *c = ud;
     const char *screen = (const char *)sqlite3_column_text(q, 0);
-    return c->cb(c->ud, screen ? screen : "", sqlite3_column_int64(q, 1), sqlite3_column_int(q, 2));
+    return sl_ph_online_each(screen ? screen : "", (const char *)sqlite3_column_text(q, 2),
+                             sqlite3_column_int64(q, 1), c->from_ms, c->to_ms, c->ocb, c->ud);
 }
 
 static sl_st_rc sq_online_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                                int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud,
                                char *err, size_t errlen)
 {
-    sq_online_ctx c = {cb, ud};
-    return sq_report_scan(
-        sq(st), "SELECT screen, hour, minutes FROM screen_hours WHERE hour >= ?1 AND hour < ?2",
-        "SELECT screen, hour, minutes FROM screen_hours WHERE screen = ?3 AND hour >= ?1 AND hour < ?2 ORDER BY hour",
-        screen, from_ms, to_ms, sq_online_row, &c, "listing hours online", err, errlen);
+    sq_day_scan c = {NULL, cb, ud, from_ms, to_ms};
+    return sq_report_scan(sq(st), "SELECT screen, day, minutes FROM online_days WHERE day >= ?1 AND day < ?2",
+                          "SELECT screen, day, minutes FROM online_days WHERE screen = ?3 AND day >= ?1 AND day < ?2"
+                          " ORDER BY day",
+                          screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, sq_online_row, &c,
+                          "listing hours online", err, errlen);
 }
 
 static sl_st_rc sq_plays_list(sl_store *st, const char *screen, int64_t after_seq, size_t limit,
@@ -1224,6 +1233,11 @@ static sl_st_rc sq_heartbeat_put(sl_store *st, const char *screen, const sl_hub_
             rc = sq_fail(s, err, errlen, "counting a minute online");
             goto out;
         }
+        int64_t day = sl_floordiv(hb->received_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY;
+        int hour = (int)((hb->received_ms - day) / SL_MS_PER_HOUR);
+        rc = sq_day_update(s, Q_OD_GET, Q_OD_PUT, screen, day, sq_make_online, &hour, err, errlen);
+        if (rc != SL_ST_OK)
+            goto out;
     }
     q = sq_q(s, Q_SHOT_FLAG_GET);
     sq_text(q, 1, screen);
