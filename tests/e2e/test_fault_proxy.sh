@@ -4,11 +4,14 @@
 # while new versions are published: the player ends up on the latest one, never plays content
 # that failed verification, and every play it committed is at the hub exactly once.
 #
-# Three proxies (tests/tools/faultproxy.c), all on loopback:
+# Four proxies (tests/tools/faultproxy.c), all on loopback:
 #   api    in front of the hub for everything the player asks it (manifest polls, plays,
 #          heartbeats every second): each of the five faults in SL_FAULT_PCT % (default 8) of
 #          the exchanges;
-#   mf     in front of `api`, for /api/v1/manifest only, corrupting every reply body: on while
+#   acks   in front of `api`, for /api/v1/plays only: half of the replies get some of their
+#          digits changed, so that the JSON stays valid and only its numbers (acked_seq, …) lie:
+#          nothing tells such a reply from a true one but what the player knows it sent;
+#   mf     in front of `acks`, for /api/v1/manifest only, corrupting every reply body: on while
 #          version 2 is published, so that the player first gets version 2 damaged on the way,
 #          then (once it has refused it) switched off: the player must still come to version 2;
 #   media  what the player downloads media from (--media-url): the downloads meet, in turn, a
@@ -16,10 +19,11 @@
 #          next one resumes with Range), a corrupted one (the file fails its SHA-256), a pass.
 # Versions 2, 3, … each replace the four posters (new media to fetch through `media`) until the
 # media proxy has injected every kind of fault (at most version 7).
-# The api and mf proxies draw one fault per request/reply exchange from a generator seeded with
-# SL_FAULT_SEED (default 1) and the connection's number; the script prints the seed. The counts
-# of the proxies (*.stats) show what was injected: the test fails unless `api` injected every
-# kind at least SL_FAULT_MIN_EACH times (default 3) and `media` every kind at least once.
+# The api, acks and mf proxies draw one fault per request/reply exchange from a generator seeded
+# with SL_FAULT_SEED (default 1) and the connection's number; the script prints the seed. The
+# counts of the proxies (*.stats) show what was injected: the test fails unless `api` injected
+# every kind at least SL_FAULT_MIN_EACH times (default 3), `acks` lied at least 5 times, `mf`
+# damaged version 2 and `media` injected every kind at least once.
 #
 # Oracles:
 #   - content: every play (at the hub, after the drain) names, for its item, the media that the
@@ -108,7 +112,8 @@ all_struck() { # all_struck NAME MIN
 }
 start_proxy api "$PORT" --drop-before "$PCT" --drop-after "$PCT" --stall "$PCT" --truncate "$PCT" \
     --corrupt "$PCT" --stall-ms 1500
-start_proxy mf "$api_PORT" --only /api/v1/manifest --corrupt 100
+start_proxy acks "$api_PORT" --only /api/v1/plays --corrupt 50 --digits
+start_proxy mf "$acks_PORT" --only /api/v1/manifest --corrupt 100
 start_proxy media "$PORT" --only /media/ --script drop_before,stall,drop_after,pass,truncate,corrupt,pass \
     --stall-ms 1500
 HUBVIA="http://127.0.0.1:$mf_PORT"
@@ -123,7 +128,7 @@ if [ ! -f "$T/st/current.manifest" ] || [ "$(jq -r .hub "$T/st/device.json")" !=
     finish
     exit 1
 fi
-kill -USR1 "$api_PID" "$media_PID"
+kill -USR1 "$api_PID" "$acks_PID" "$media_PID"
 
 last_seq() {
     sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" 2>/dev/null || echo 0
@@ -169,9 +174,10 @@ done
 at=$(last_seq)
 n=0
 while [ "$n" -lt 300 ] && [ "$(last_seq)" -lt $((at + 50)) ]; do sleep 0.1; n=$((n + 1)); done
-# Then on, until every kind of fault struck the api proxy at least MIN_EACH times (at most 90 s).
+# Then on, until every kind of fault struck the api proxy at least MIN_EACH times and the acks
+# proxy lied 5 times (at most 60 s).
 n=0
-while [ "$n" -lt 900 ] && ! all_struck api "$MIN_EACH"; do
+while [ "$n" -lt 600 ] && { ! all_struck api "$MIN_EACH" || [ "$(stat_of acks corrupt)" -lt 5 ]; }; do
     kill -0 "$PL" 2>/dev/null || break
     sleep 0.1
     n=$((n + 1))
@@ -181,18 +187,19 @@ kill -9 "$PL" 2>/dev/null || true
 wait "$PL" 2>/dev/null || true
 PL=
 echo "the faulty run took $(($(date +%s) - t0)) s, up to version $V; $(last_seq) plays committed" >&2
-for name in api mf media; do
+for name in api acks mf media; do
     echo "    $name proxy: $(tr '\n' ' ' <"$T/$name.stats")" >&2
 done
 all_struck api "$MIN_EACH" && ok || fail "the api proxy injected some kind of fault fewer than $MIN_EACH times (seed $SEED)"
 all_struck media 1 && ok || fail "the media proxy did not inject every kind of fault by version $MAXV (seed $SEED)"
 [ "$(stat_of mf corrupt)" -ge 1 ] && ok || fail "the manifest proxy corrupted nothing"
+[ "$(stat_of acks corrupt)" -ge 5 ] && ok || fail "the acks proxy changed the numbers of only $(stat_of acks corrupt) replies"
 grep -E 'warn|error' "$T/p.err" | sed 's/[0-9a-f]\{12\}…/…/; s/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn |
     head -12 | sed 's/^/    player: /' >&2
 
 # The drain: faults off, a real-pace run (no item ends in its first seconds) until the journal is
 # empty, then killed like the others (a clean stop would journal cut-short plays).
-kill -USR1 "$api_PID" "$media_PID"
+kill -USR1 "$api_PID" "$acks_PID" "$media_PID"
 "$PLAYER" --hub "$HUBVIA" --publisher-key "$KEY" --state-dir "$T/st" --media-url "$MEDIAVIA" \
     --output null --size 160x90 --run 120 --poll 1 --clock from:2026-12-01T10:00:00+08:00 >"$T/d.out" 2>"$T/d.err" &
 PL=$!

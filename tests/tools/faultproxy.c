@@ -22,7 +22,7 @@
  *   faultproxy --upstream HOST:PORT [--listen PORT] [--seed N] [--drop-before PCT]
  *              [--drop-after PCT] [--stall PCT] [--truncate PCT] [--corrupt PCT]
  *              [--stall-ms MS] [--stall-at BYTES] [--only PATH-PREFIX] [--script KIND,…]
- *              [--stats FILE] [--off]
+ *              [--digits] [--stats FILE] [--off]
  *
  * Listens on 127.0.0.1:PORT (0, the default: any free port) and prints the
  * port on the first line of stdout. Every connection is forwarded to the
@@ -34,7 +34,10 @@
  *   drop_after   the request is forwarded; once the reply begins, both sides are closed
  *   stall        the reply stops for MS ms (default 2000) at a random byte (or at BYTES)
  *   truncate     the reply is cut at a random byte before its end, both sides closed
- *   corrupt      one to three bits of the reply body are flipped (replies with a body only)
+ *   corrupt      one to three bits of the reply body are flipped (replies with a body only);
+ *                with --digits, digits of the body become other digits instead (one in
+ *                four of them, at random), so that a JSON reply stays well-formed and
+ *                only its numbers lie
  * Each PCT is the chance in percent (whole numbers; the rest pass through).
  * --script KIND,KIND,… instead applies these faults (names as above, or pass)
  * to the exchanges in the order they start, over and over, whatever their
@@ -51,7 +54,7 @@
  * atomically) and printed to stdout on SIGTERM or SIGINT, which end it.
  */
 
-#define MAX_CONNS 128
+#define MAX_CONNS 64
 #define BUF_BYTES 65536
 #define HDR_MAX 16384
 
@@ -66,6 +69,7 @@ typedef struct {
     const char *only;
     const char *stats;
     bool on;
+    bool digits; /* corrupt changes digits of the body into other digits */
     enum fault script[64]; /* --script: the faults in this order, over and over */
     int script_len;
 } config;
@@ -96,6 +100,8 @@ typedef struct {
     long long flip[3];
     unsigned char flipx[3];
     int nflip;
+    long long body_from;     /* where the reply's body starts (--digits) */
+    bool counted;            /* this exchange's corruption was counted */
     int64_t stall_until;     /* monotonic ms; 0: not stalled */
     bool up_eof;
 } conn;
@@ -232,16 +238,27 @@ static long long reply_length(const conn *c, size_t hend)
     return -1;
 }
 
-/* Appends reply bytes to the client buffer, flipping the chosen bits. */
-static void emit(conn *c, const char *p, size_t n)
+/* Appends reply bytes to the client buffer, flipping the chosen bits (or,
+ * with --digits, turning each digit of the body into another one, one in four). */
+static void emit(conn *c, const config *cfg, stats *st, const char *p, size_t n)
 {
     buf *b = &c->u2c;
     if (b->off && b->len == 0)
         b->off = 0;
-    memcpy(b->b + b->off + b->len, p, n);
+    char *out = b->b + b->off + b->len;
+    memcpy(out, p, n);
     for (int i = 0; i < c->nflip; i++)
         if (c->flip[i] >= c->rpos && c->flip[i] < c->rpos + (long long)n)
-            b->b[b->off + b->len + (size_t)(c->flip[i] - c->rpos)] ^= (char)c->flipx[i];
+            out[c->flip[i] - c->rpos] ^= (char)c->flipx[i];
+    for (size_t i = 0; c->f == F_CORRUPT && cfg->digits && i < n; i++) {
+        if (c->rpos + (long long)i < c->body_from || out[i] < '0' || out[i] > '9' || rnd_below(c, 4) != 0)
+            continue;
+        out[i] = (char)('0' + (out[i] - '0' + 1 + rnd_below(c, 9)) % 10);
+        if (!c->counted) {
+            c->counted = true;
+            count(cfg, st, F_CORRUPT);
+        }
+    }
     b->len += n;
     c->rpos += (long long)n;
 }
@@ -267,6 +284,10 @@ static void reply_begins(conn *c, const config *cfg, stats *st, size_t hend)
             c->f = F_PASS;
         break;
     case F_CORRUPT:
+        c->body_from = (long long)hend;
+        c->counted = false;
+        if (cfg->digits && total > (long long)hend)
+            break; /* counted when a digit changes */
         if (total > (long long)hend) {
             c->nflip = 1 + (int)rnd_below(c, 3);
             for (int i = 0; i < c->nflip; i++) {
@@ -312,7 +333,7 @@ static int from_upstream(conn *c, const config *cfg, stats *st)
             size_t take = c->hlen;
             if ((long long)take > c->total)
                 take = (size_t)c->total; /* bytes past the reply: the server would not send them */
-            emit(c, c->hdr, take);
+            emit(c, cfg, st, c->hdr, take);
         }
         c->hlen = 0;
         return 0;
@@ -334,7 +355,7 @@ static int from_upstream(conn *c, const config *cfg, stats *st)
         return b->len ? 0 : -1;
     }
     if (c->rs == R_BODY) {
-        emit(c, tmp, (size_t)n);
+        emit(c, cfg, st, tmp, (size_t)n);
     } else {
         memcpy(b->b + b->off + b->len, tmp, (size_t)n);
         b->len += (size_t)n;
@@ -459,7 +480,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: faultproxy --upstream HOST:PORT [--listen PORT] [--seed N] [--drop-before PCT]\n"
                     "       [--drop-after PCT] [--stall PCT] [--truncate PCT] [--corrupt PCT] [--stall-ms MS]\n"
-                    "       [--stall-at BYTES] [--only PATH-PREFIX] [--script KIND,…] [--stats FILE] [--off]\n");
+                    "       [--stall-at BYTES] [--only PATH-PREFIX] [--script KIND,…] [--digits] [--stats FILE]\n"
+                    "       [--off]\n");
     return 2;
 }
 
@@ -500,6 +522,7 @@ int main(int argc, char **argv)
         {"stall-ms", required_argument, NULL, 'm'}, {"stall-at", required_argument, NULL, 'a'},
         {"only", required_argument, NULL, 'o'},     {"stats", required_argument, NULL, 'f'},
         {"off", no_argument, NULL, 'x'},            {"script", required_argument, NULL, 'k'},
+        {"digits", no_argument, NULL, 'd'},
         {NULL, 0, NULL, 0}};
     config cfg = {.stall_ms = 2000, .stall_at = -1, .seed = 1, .on = true};
     stats st = {0};
@@ -526,6 +549,7 @@ int main(int argc, char **argv)
         case 'o': cfg.only = optarg; break;
         case 'f': cfg.stats = optarg; break;
         case 'x': cfg.on = false; break;
+        case 'd': cfg.digits = true; break;
         case 'k':
             if (parse_script(optarg, &cfg) != 0)
                 return usage();
@@ -570,7 +594,8 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < MAX_CONNS; i++)
         conns[i].cfd = conns[i].ufd = -1;
-    for (;;) {
+    int rc = 0;
+    for (bool run = true; run;) {
         int64_t now = mono_ms(), wake = -1;
         pf[0] = (struct pollfd){.fd = lfd, .events = POLLIN};
         pf[1] = (struct pollfd){.fd = sfd, .events = POLLIN};
@@ -601,7 +626,8 @@ int main(int argc, char **argv)
         int n = poll(pf, 2 + 2 * MAX_CONNS, wake < 0 ? -1 : (int)wake);
         if (n < 0 && errno != EINTR) {
             fprintf(stderr, "faultproxy: poll: %s\n", strerror(errno));
-            return 1;
+            rc = 1;
+            break;
         }
         if (n <= 0)
             continue;
@@ -613,7 +639,8 @@ int main(int argc, char **argv)
                     fprintf(stderr, "faultproxy: faults %s\n", cfg.on ? "on" : "off");
                 } else {
                     write_stats(&cfg, &st, stdout);
-                    return 0;
+                    run = false;
+                    continue;
                 }
             }
         }
@@ -624,23 +651,30 @@ int main(int argc, char **argv)
             short cr = pf[2 + 2 * i].revents, ur = pf[3 + 2 * i].revents;
             if (k->cfd < 0 || pf[2 + 2 * i].fd != k->cfd || (!cr && !ur))
                 continue;
-            int rc = 0;
+            int r = 0;
             if (cr & POLLIN)
-                rc = from_client(k, &cfg, &st);
+                r = from_client(k, &cfg, &st);
             else if (cr & (POLLERR | POLLHUP))
-                rc = -1;
-            if (rc == 0 && (ur & POLLOUT) && k->c2u.len)
-                rc = to_upstream(k);
-            if (rc == 0 && (ur & POLLIN)) {
-                rc = from_upstream(k, &cfg, &st);
-            } else if (rc == 0 && (ur & (POLLHUP | POLLERR))) {
+                r = -1;
+            if (r == 0 && (ur & POLLOUT) && k->c2u.len)
+                r = to_upstream(k);
+            if (r == 0 && (ur & POLLIN)) {
+                r = from_upstream(k, &cfg, &st);
+            } else if (r == 0 && (ur & (POLLHUP | POLLERR))) {
                 k->up_eof = true;
-                rc = k->u2c.len ? 0 : -1;
+                r = k->u2c.len ? 0 : -1;
             }
-            if (rc == 0 && (cr & POLLOUT))
-                rc = to_client(k, &cfg, &st);
-            if (rc != 0)
+            if (r == 0 && (cr & POLLOUT))
+                r = to_client(k, &cfg, &st);
+            if (r != 0)
                 conn_close(k);
         }
     }
+    for (int i = 0; i < MAX_CONNS; i++)
+        conn_close(&conns[i]);
+    free(conns);
+    free(pf);
+    close(lfd);
+    close(sfd);
+    return rc;
 }
