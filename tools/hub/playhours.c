@@ -238,9 +238,11 @@ static void day_items(const day_names *nm, const char *p, size_t len, char *out,
     while (p < end) {
         const char *semi = memchr(p, ';', (size_t)(end - p));
         const char *e = semi ? semi : end;
-        char *x;
-        long i = strtol(p, &x, 10);
-        if (x < e && *x == '=' && i >= 0 && i < nm->n) {
+        const char *x = p;
+        long i = 0;
+        while (x < e && *x >= '0' && *x <= '9' && i < DAY_NAMES_MAX)
+            i = i * 10 + (*x++ - '0');
+        if (x > p && x < e && *x == '=' && i < nm->n) {
             size_t cl = (size_t)(e - x - 1);
             if (o + nm->len[i] + cl + 3 < cap) {
                 if (o)
@@ -433,13 +435,16 @@ int sl_ph_online_each(const char *screen, const char *text, int64_t day_ms, int6
                       int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud)
 {
     for (const char *p = text ? text : ""; *p;) {
-        char *e;
-        long h = strtol(p, &e, 10);
-        if (*e != '=')
+        const char *e = p;
+        long h = 0, v = 0;
+        while (*e >= '0' && *e <= '9' && h < 100)
+            h = h * 10 + (*e++ - '0');
+        if (e == p || *e != '=')
             break;
-        long v = strtol(e + 1, &e, 10);
+        for (e++; *e >= '0' && *e <= '9' && v < 1000;)
+            v = v * 10 + (*e++ - '0');
         int64_t t = day_ms + h * SL_MS_PER_HOUR;
-        if (h >= 0 && h < 24 && t >= from_ms && t < to_ms) {
+        if (h < 24 && t >= from_ms && t < to_ms) {
             int r = cb(ud, screen, t, (int)v);
             if (r != 0)
                 return r;

@@ -45,7 +45,6 @@
  */
 
 #define PG_SCHEMA_VERSION 2 /* 2: play_hours */
-#define PG_REPORT_FETCH 20000 /* rows per FETCH of a report scan */
 #define PG_POOL_MAX 16
 #define PG_PLAY_CHUNK 64        /* rows per multi-row INSERT of plays */
 #define PG_PLAY_COLS 13
@@ -1406,9 +1405,11 @@ static sl_st_rc pg_plays_put(sl_store *st, const char *screen, const sl_play_rec
     return rc;
 }
 
-/* Runs a report query through a cursor, PG_REPORT_FETCH rows at a time, so
- * that a month of a large fleet never sits in memory at once. sql takes
- * $1 = from, $2 = to and, when screen is not NULL, $3 = screen. */
+/* Runs a report query in single-row mode: rows reach the callback while
+ * the server is still producing the next ones, and a month of a large
+ * fleet never sits in memory at once. Binary rows: no number is turned into
+ * text and back. sql takes $1 = from, $2 = to and, when screen is not NULL,
+ * $3 = screen. */
 static sl_st_rc pg_report_scan(pg_store *s, const char *sql, const char *screen, int64_t from_ms, int64_t to_ms,
                                int (*row)(void *ud, const PGresult *r, int i), void *ud, const char *what,
                                char *err, size_t errlen)
@@ -1417,40 +1418,30 @@ static sl_st_rc pg_report_scan(pg_store *s, const char *sql, const char *screen,
     if (!c)
         return SL_ST_ERROR;
     sl_st_rc rc = SL_ST_OK;
-    PGresult *r = NULL;
     char a[24], b[24];
     snprintf(a, sizeof a, "%" PRId64, from_ms);
     snprintf(b, sizeof b, "%" PRId64, to_ms);
     const char *v[3] = {a, b, screen};
-    if (pg_begin(c) != 0) {
+    c->fresh = false;
+    if (!PQsendQueryParams(c->pq, sql, screen ? 3 : 2, NULL, v, NULL, NULL, 1) || !PQsetSingleRowMode(c->pq)) {
+        pg_note_failure(c, NULL);
         rc = pg_fail(c, err, errlen, what);
-        goto out;
-    }
-    r = PQexecParams(c->pq, sql, screen ? 3 : 2, NULL, v, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-        pg_note_failure(c, r);
-        rc = pg_fail(c, err, errlen, what);
-        goto out;
     }
     bool stop = false;
-    while (!stop) {
-        PQclear(r);
-        /* Binary results: no number is turned into text and back. */
-        r = PQexecParams(c->pq, "FETCH " SL_STR(PG_REPORT_FETCH) " FROM sl_report", 0, NULL, NULL, NULL, NULL, 1);
-        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+    PGresult *r;
+    /* Every result is read, even after the callback asked to stop, so the
+     * connection goes back to the pool idle. */
+    while ((r = PQgetResult(c->pq)) != NULL) {
+        ExecStatusType t = PQresultStatus(r);
+        if (t == PGRES_SINGLE_TUPLE) {
+            if (!stop && rc == SL_ST_OK)
+                stop = row(ud, r, 0) != 0;
+        } else if (t != PGRES_TUPLES_OK && rc == SL_ST_OK) {
             pg_note_failure(c, r);
             rc = pg_fail(c, err, errlen, what);
-            goto out;
         }
-        int n = PQntuples(r);
-        for (int i = 0; i < n && !stop; i++)
-            stop = row(ud, r, i) != 0;
-        if (n < PG_REPORT_FETCH)
-            break;
+        PQclear(r);
     }
-out:
-    PQclear(r);
-    pg_rollback(c);
     pg_release(s, c);
     return rc;
 }
@@ -1495,9 +1486,9 @@ static sl_st_rc pg_play_hours_list(sl_store *st, const char *screen, int64_t fro
 {
     pg_day_scan c = {cb, NULL, ud, from_ms, to_ms};
     return pg_report_scan(pgs(st),
-                          screen ? "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, hours FROM play_days"
+                          screen ? "SELECT screen, day, hours FROM play_days"
                                    " WHERE screen = $3 AND day >= $1 AND day < $2 ORDER BY day"
-                                 : "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, hours FROM play_days"
+                                 : "SELECT screen, day, hours FROM play_days"
                                    " WHERE day >= $1 AND day < $2",
                           screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, pg_ph_row, &c,
                           "listing hourly plays", err, errlen);
@@ -1509,9 +1500,9 @@ static sl_st_rc pg_online_list(sl_store *st, const char *screen, int64_t from_ms
 {
     pg_day_scan c = {NULL, cb, ud, from_ms, to_ms};
     return pg_report_scan(pgs(st),
-                          screen ? "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, minutes FROM online_days"
+                          screen ? "SELECT screen, day, minutes FROM online_days"
                                    " WHERE screen = $3 AND day >= $1 AND day < $2 ORDER BY day"
-                                 : "DECLARE sl_report NO SCROLL CURSOR FOR SELECT screen, day, minutes FROM online_days"
+                                 : "SELECT screen, day, minutes FROM online_days"
                                    " WHERE day >= $1 AND day < $2",
                           screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, pg_online_row, &c,
                           "listing hours online", err, errlen);
