@@ -1,6 +1,7 @@
-/* record.c — wire names of play-record outcomes and clock-trust flags, both ways. */
+/* record.c — play records on the wire: outcome and clock-trust names both ways, and a record as JSON. */
 #include "content/record.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -43,4 +44,27 @@ int sl_outcome_parse(const char *s)
 int sl_clock_trust_parse(const char *s)
 {
     return name_index(trust_names, SL_NELEM(trust_names), s);
+}
+
+cJSON *sl_record_to_json(const sl_play_record *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    bool ok = cJSON_AddNumberToObject(o, "seq", (double)r->seq) && cJSON_AddStringToObject(o, "item", r->item) &&
+              cJSON_AddStringToObject(o, "media_sha256", r->media_sha256) &&
+              cJSON_AddNumberToObject(o, "manifest_version", (double)r->manifest_version) &&
+              cJSON_AddStringToObject(o, "zone", r->zone) &&
+              cJSON_AddNumberToObject(o, "start_ms", (double)r->start_ms) &&
+              cJSON_AddStringToObject(o, "clock_trust", sl_clock_trust_name(r->clock_trust)) &&
+              cJSON_AddNumberToObject(o, "duration_ms", (double)r->duration_ms) &&
+              cJSON_AddStringToObject(o, "outcome", sl_outcome_name(r->outcome)) &&
+              cJSON_AddStringToObject(o, "reason", r->reason);
+    if (ok && r->mono_start_ms >= 0)
+        ok = cJSON_AddNumberToObject(o, "mono_start_ms", (double)r->mono_start_ms) != NULL;
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
 }

@@ -2,6 +2,7 @@
 #ifndef SL_RECORD_H
 #define SL_RECORD_H
 
+#include <cjson/cJSON.h>
 #include <stdint.h>
 
 #define SL_RECORD_ID_MAX 64
@@ -44,5 +45,9 @@ const char *sl_clock_trust_name(sl_clock_trust t);
  * enum value, or -1 when s is NULL or not one of the names above. */
 int sl_outcome_parse(const char *s);
 int sl_clock_trust_parse(const char *s);
+
+/* A record as a screen posts it (the body of POST /api/v1/plays; the files
+ * of --export-records): a new cJSON object, NULL when out of memory. */
+cJSON *sl_record_to_json(const sl_play_record *r);
 
 #endif

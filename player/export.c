@@ -29,30 +29,6 @@ typedef struct {
     void *ud;
 } export_ctx;
 
-/* A record exactly as the uploader posts it. */
-static cJSON *record_json(const sl_play_record *r)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    bool ok = cJSON_AddNumberToObject(o, "seq", (double)r->seq) && cJSON_AddStringToObject(o, "item", r->item) &&
-              cJSON_AddStringToObject(o, "media_sha256", r->media_sha256) &&
-              cJSON_AddNumberToObject(o, "manifest_version", (double)r->manifest_version) &&
-              cJSON_AddStringToObject(o, "zone", r->zone) &&
-              cJSON_AddNumberToObject(o, "start_ms", (double)r->start_ms) &&
-              cJSON_AddStringToObject(o, "clock_trust", sl_clock_trust_name(r->clock_trust)) &&
-              cJSON_AddNumberToObject(o, "duration_ms", (double)r->duration_ms) &&
-              cJSON_AddStringToObject(o, "outcome", sl_outcome_name(r->outcome)) &&
-              cJSON_AddStringToObject(o, "reason", r->reason);
-    if (ok && r->mono_start_ms >= 0)
-        ok = cJSON_AddNumberToObject(o, "mono_start_ms", (double)r->mono_start_ms) != NULL;
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 static int note_span(export_ctx *c, const char *screen, int64_t first, int64_t last)
 {
     for (size_t i = 0; i < c->n_spans; i++) {
@@ -86,7 +62,7 @@ static int write_file(export_ctx *c, const char *screen, const sl_play_record *r
     if (!list)
         goto oom;
     for (size_t i = 0; i < n; i++) {
-        cJSON *o = record_json(&recs[i]);
+        cJSON *o = sl_record_to_json(&recs[i]);
         if (!o)
             goto oom;
         cJSON_AddItemToArray(list, o);

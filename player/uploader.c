@@ -57,29 +57,6 @@ static void set_status_problem(sl_uploader *u, const char *text)
         sl_log_warn(u->log, "uploader: %s", text);
 }
 
-static cJSON *record_json(const sl_play_record *r)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    bool ok = cJSON_AddNumberToObject(o, "seq", (double)r->seq) && cJSON_AddStringToObject(o, "item", r->item) &&
-              cJSON_AddStringToObject(o, "media_sha256", r->media_sha256) &&
-              cJSON_AddNumberToObject(o, "manifest_version", (double)r->manifest_version) &&
-              cJSON_AddStringToObject(o, "zone", r->zone) &&
-              cJSON_AddNumberToObject(o, "start_ms", (double)r->start_ms) &&
-              cJSON_AddStringToObject(o, "clock_trust", sl_clock_trust_name(r->clock_trust)) &&
-              cJSON_AddNumberToObject(o, "duration_ms", (double)r->duration_ms) &&
-              cJSON_AddStringToObject(o, "outcome", sl_outcome_name(r->outcome)) &&
-              cJSON_AddStringToObject(o, "reason", r->reason);
-    if (ok && r->mono_start_ms >= 0)
-        ok = cJSON_AddNumberToObject(o, "mono_start_ms", (double)r->mono_start_ms) != NULL;
-    if (!ok) {
-        cJSON_Delete(o);
-        return NULL;
-    }
-    return o;
-}
-
 /* Posts n records (n may be 0). Returns 0 with the hub's answer, 1 when the
  * hub refused the batch (4xx: problem set), -1 when it did not answer or
  * answered 5xx. */
@@ -99,7 +76,7 @@ static int post_batch(sl_uploader *u, const sl_play_record *recs, size_t n, int6
     }
     cJSON_AddItemToObject(body, "records", list);
     for (size_t i = 0; i < n; i++) {
-        cJSON *o = record_json(&recs[i]);
+        cJSON *o = sl_record_to_json(&recs[i]);
         if (!o) {
             set_status_problem(u, "out of memory");
             goto out;

@@ -1,9 +1,13 @@
-/* test_record.c — unit tests of content/record: outcome and clock-trust names, both ways. */
+/* test_record.c — unit tests of content/record: outcome and clock-trust names both ways, a record as JSON. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "content/record.h"
 
@@ -54,6 +58,38 @@ static void test_record_parse_rejects_other_names(void **state)
     assert_int_equal(sl_clock_trust_parse("sync"), -1);
 }
 
+/* A record as JSON carries every wire member, names for the enums, and
+ * mono_start_ms only when it is known. */
+static void test_record_to_json(void **state)
+{
+    (void)state;
+    sl_play_record r;
+    memset(&r, 0, sizeof r);
+    r.seq = 42;
+    snprintf(r.item, sizeof r.item, "poster-app");
+    snprintf(r.zone, sizeof r.zone, "main");
+    r.manifest_version = 7;
+    r.start_ms = 1795564800123LL;
+    r.mono_start_ms = 5000;
+    r.clock_trust = SL_CLOCK_CORRECTED;
+    r.duration_ms = 10000;
+    r.outcome = SL_OUTCOME_CUT_SHORT;
+    snprintf(r.reason, sizeof r.reason, "urgent alert");
+    cJSON *o = sl_record_to_json(&r);
+    assert_non_null(o);
+    char *text = cJSON_PrintUnformatted(o);
+    assert_string_equal(text, "{\"seq\":42,\"item\":\"poster-app\",\"media_sha256\":\"\",\"manifest_version\":7,"
+                              "\"zone\":\"main\",\"start_ms\":1795564800123,\"clock_trust\":\"corrected\","
+                              "\"duration_ms\":10000,\"outcome\":\"cut_short\",\"reason\":\"urgent alert\","
+                              "\"mono_start_ms\":5000}");
+    free(text);
+    cJSON_Delete(o);
+    r.mono_start_ms = -1;
+    o = sl_record_to_json(&r);
+    assert_null(cJSON_GetObjectItemCaseSensitive(o, "mono_start_ms"));
+    cJSON_Delete(o);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -61,6 +97,7 @@ int main(void)
         cmocka_unit_test(test_record_clock_trust_names),
         cmocka_unit_test(test_record_parse_round_trips),
         cmocka_unit_test(test_record_parse_rejects_other_names),
+        cmocka_unit_test(test_record_to_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
