@@ -195,7 +195,12 @@ void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
             item = e->pl->items[e->zones[0].cur.item].id;
         sl_heartbeat_set_playing(m->heartbeat, m->shown_version, item);
         sl_heartbeat_set_clock_trust(m->heartbeat, sl_clock_trust_now(&e->clock));
-        if (sl_heartbeat_take_screenshot_request(m->heartbeat)) {
+        /* A screenshot when the hub asks, and every screenshot-interval as proof. */
+        bool asked = sl_heartbeat_take_screenshot_request(m->heartbeat);
+        bool due = m->opt->screenshot_min > 0 && now >= m->shot_next_ms;
+        if (due)
+            m->shot_next_ms = now + (int64_t)(m->opt->screenshot_min * 60000.0);
+        if (asked || due) {
             char shot[1200], err[512];
             /* Two names in turn: the heartbeat thread may still be sending the previous one. */
             snprintf(shot, sizeof shot, "%s/screenshot-%d.png", m->state_dir, m->shot_turn);

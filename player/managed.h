@@ -25,6 +25,7 @@ typedef struct {
     sl_heartbeat *heartbeat;
     int64_t shown_version;
     int shot_turn; /* which of the two screenshot files to write next */
+    int64_t shot_next_ms; /* when the next periodic screenshot is due (clock in use); INT64_MIN = at once */
     bool usb_on_tick;    /* simulated clock: the tick asks the sync thread to look at the stick */
     int64_t usb_next_ms; /* when it asks next (clock ms) */
 } sl_managed;

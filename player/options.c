@@ -27,6 +27,7 @@ void sl_options_defaults(sl_options *o)
     o->poll_s = 60;
     o->alert_poll_s = 5;
     o->heartbeat_s = 60;
+    o->screenshot_min = 30;
     o->usb_poll_s = 5;
 }
 
@@ -290,6 +291,17 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
         }
         return set_str(&o->usb_path, v, err, errlen);
     }
+    if (!strcmp(name, "screenshot-interval")) {
+        char *end;
+        double x = strtod(v, &end);
+        if (!v[0] || *end || !(x == 0 || (x >= 1 && x <= 1440))) {
+            snprintf(err, errlen, "screenshot-interval: '%s' is not a number of minutes from 1 to 1440 (or 0: only "
+                                  "when the hub asks)", v);
+            return -1;
+        }
+        o->screenshot_min = x;
+        return 0;
+    }
     if (!strcmp(name, "usb-poll")) {
         if (parse_seconds(v, &o->usb_poll_s) != 0 || o->usb_poll_s < 1 || o->usb_poll_s > 3600) {
             snprintf(err, errlen, "usb-poll: '%s' is not a number of seconds from 1 to 3600", v);
@@ -459,6 +471,27 @@ static void help(void)
         "                          with the names above; see config/player.conf)\n"
         "    -h, --help            show this help;  --version  show the version\n"
         "\n"
+        "MANAGED SCREENS (a hub publishes; see config/player.conf)\n"
+        "    --hub URL             the hub; with it no --playlist is needed: the screen\n"
+        "                          plays its last verified manifest from STATE_DIR (or\n"
+        "                          a waiting screen) and follows the hub\n"
+        "    --enroll CODE         exchange a one-time enrolment code for this screen's\n"
+        "                          device token (kept in STATE_DIR/device.json, mode 0600)\n"
+        "    --enroll-file FILE    a file with \"hub = URL\" and \"code = CODE\" lines,\n"
+        "                          deleted once used (default\n"
+        "                          /boot/firmware/screenlit-enroll.txt)\n"
+        "    --publisher-key B64   a publisher's public key; manifests signed by any\n"
+        "                          other are refused (repeat for several)\n"
+        "    --poll-interval S     manifest poll, seconds ±10 %% (default 60)\n"
+        "    --alert-poll S        urgent-alert poll, seconds (default 5; 0 = off)\n"
+        "    --heartbeat-interval S  status to the hub, seconds (default 60)\n"
+        "    --screenshot-interval MIN  a screenshot of the frame shown every MIN\n"
+        "                          minutes, as proof (default 30; 0 = only when the hub\n"
+        "                          asks)\n"
+        "    --disk-limit SIZE     the most the media store may hold (8G, 500M; 0 =\n"
+        "                          the disk's free space)\n"
+        "    --media-url URL       fetch /media/<sha256> from this server (default: hub)\n"
+        "\n"
         "SCREENS WITHOUT A NETWORK (USB sticks)\n"
         "    --usb-path DIR        watch DIR (where a stick is mounted, e.g.\n"
         "                          /media/screenlit) for a bundle made by `screenlit\n"
@@ -503,7 +536,7 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         {"enroll-file", required_argument, NULL, 0}, {"publisher-key", required_argument, NULL, 0},
         {"poll-interval", required_argument, NULL, 0}, {"alert-poll", required_argument, NULL, 0},
         {"heartbeat-interval", required_argument, NULL, 0}, {"disk-limit", required_argument, NULL, 0},
-        {"media-url", required_argument, NULL, 0},
+        {"media-url", required_argument, NULL, 0},  {"screenshot-interval", required_argument, NULL, 0},
         {"usb-path", required_argument, NULL, 0},   {"usb-poll", required_argument, NULL, 0},
         {"export-records", required_argument, NULL, 0},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};

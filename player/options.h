@@ -43,6 +43,7 @@ typedef struct {
     double poll_s;       /* manifest poll interval; default 60 */
     double alert_poll_s; /* urgent-alert poll interval; 0 = off; default 5 */
     double heartbeat_s;  /* heartbeat interval; default 60 */
+    double screenshot_min; /* a proof screenshot every this many minutes (of the clock in use); 0 = only when the hub asks; default 30 */
     int64_t disk_limit_bytes; /* media store limit; 0 = only the disk's free space */
     char *media_url;     /* serves /media/<sha256>; NULL = the hub */
 

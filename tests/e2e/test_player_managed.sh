@@ -47,6 +47,14 @@ for sha in $(jq -r '.payload | fromjson | .items[] | select(.sha256) | .sha256' 
     [ "$got" = "$sha" ] && ok || fail "media $sha missing or wrong in the cache"
 done
 
+# Proof screenshots: one at start, then every screenshot-interval minutes (default 30); the hub keeps it.
+code=$(curl -s -o "$T/shot.png" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \
+    "$URL/api/v1/screens/lobby-1/screenshot")
+[ "$code" = 200 ] && ok || fail "the hub holds no screenshot of lobby-1 (HTTP $code)"
+[ "$(head -c 8 "$T/shot.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] && ok || fail "the screenshot is not a PNG"
+expect_rc 2 "$PLAYER" --hub "$URL" --state-dir "$T/st" --screenshot-interval 0.5
+expect_in "$T/err" "screenshot-interval"
+
 # A restart plays the cached manifest at once (no hub needed for that), then uploads what is pending.
 expect_rc 0 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" \
     --output null --size 480x270 --run 4 --poll 1 --clock from:2026-11-25T09:00:10+08:00
