@@ -151,6 +151,9 @@ mv "$T/b3" "$T/usb" # the stick is plugged in: its folder appears at once
 n=0
 while [ "$n" -lt 130 ] && ! grep -q "switched to manifest 30" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
 grep -q "switched to manifest 30" "$T/rt.err" && ok || fail "the screen did not take the bundle within 13 s"
+# The sync thread has switched; the engine takes the new content at its next frame.
+n=0
+while [ "$n" -lt 50 ] && ! grep -q "switching to usb version 30" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
 grep -q "switching to usb version 30" "$T/rt.err" && ok || fail "the engine did not switch to version 30"
 rm -rf "$T/usb" # pulled out
 set +e
