@@ -148,7 +148,8 @@ int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen)
     sl_sync_config sc = {.state_dir = m->state_dir, .device = m->enrolled ? &m->dev : NULL, .pinned = &m->keys,
                          .media_url = o->media_url, .poll_s = o->poll_s,
                          .alert_poll_s = o->alert_poll_s, .disk_limit_bytes = o->disk_limit_bytes,
-                         .log = &m->log, .usb_path = o->usb_path, .usb_poll_s = o->sim ? -1 : o->usb_poll_s};
+                         .log = &m->log, .usb_path = o->usb_path, .usb_poll_s = o->sim ? -1 : o->usb_poll_s,
+                         .clock = &e->clock};
     m->sync = sl_sync_start(&sc, err, errlen);
     if (!m->sync)
         return -1;

@@ -49,6 +49,7 @@ struct sl_sync {
     double poll_s, alert_poll_s, backoff_max_s;
     int64_t disk_limit;
     const sl_log *log;
+    sl_clock *clock; /* NULL: replies teach no clock */
     bool has_hub, has_usb, usb_auto; /* usb_auto: look on its own timer, not only when asked */
     double usb_poll_s;
 
@@ -497,7 +498,10 @@ static int sync_cycle(sl_sync *s)
     bool refetch = s->refetch_mono_ms && sl_http_mono_ms() >= s->refetch_mono_ms;
     sl_http_req rq = {.method = "GET", .url = url, .token = s->dev.token, .if_none_match = refetch ? "" : s->etag,
                       .reply_max = SL_MANIFEST_MAX_BYTES, .timeout_s = 120};
+    int64_t mono_sent = sl_mono_ns() / 1000000;
     int sent = sl_http_send(s->http, &rq, &rep, why, sizeof why);
+    if (sent == 0 && rep.date_ms >= 0 && s->clock)
+        sl_clock_learn_hub(s->clock, rep.date_ms, mono_sent, sl_mono_ns() / 1000000);
     pthread_mutex_lock(&s->mu);
     s->st.polls++;
     s->st.hub_answered = sent == 0;
@@ -692,6 +696,7 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
         s->dev = *cfg->device;
     s->has_hub = hub;
     s->log = cfg->log;
+    s->clock = cfg->clock;
     s->poll_s = cfg->poll_s > 0 ? cfg->poll_s : SYNC_DEFAULT_POLL_S;
     s->alert_poll_s = cfg->alert_poll_s < 0 ? SYNC_DEFAULT_ALERT_POLL_S : cfg->alert_poll_s;
     s->backoff_max_s = cfg->backoff_max_s > 0 ? cfg->backoff_max_s : SYNC_DEFAULT_BACKOFF_MAX_S;

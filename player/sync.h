@@ -5,6 +5,7 @@
 #include "content/keys.h"
 #include "content/log.h"
 #include "content/playlist.h"
+#include "player/clock.h"
 #include "player/device.h"
 
 #include <stdbool.h>
@@ -77,6 +78,8 @@ typedef struct {
                                    device may be NULL (a screen with no hub) */
     double usb_poll_s;          /* how often to look there; 0 = 5; negative = only when
                                    sl_sync_usb_check asks (the simulated clock) */
+    sl_clock *clock;            /* may be NULL: the Date of each hub reply teaches it the true
+                                   time (sl_clock_learn_hub), like the uploader's and heartbeat's */
 } sl_sync_config;
 
 #define SL_SYNC_PROBLEM_MAX 256

@@ -289,15 +289,21 @@ static int group_teardown(void **state)
     return 0;
 }
 
-static sl_sync *sync_start(fx *f, const char *state_dir, int64_t limit)
+static sl_sync *sync_start_clock(fx *f, const char *state_dir, int64_t limit, sl_clock *clock)
 {
     char err[256];
     sl_sync_config c = {.state_dir = state_dir, .device = &f->dev, .pinned = &f->pinned, .poll_s = 30,
-                        .alert_poll_s = 0.2, .backoff_max_s = 1.0, .disk_limit_bytes = limit, .log = &f->log};
+                        .alert_poll_s = 0.2, .backoff_max_s = 1.0, .disk_limit_bytes = limit, .log = &f->log,
+                        .clock = clock};
     sl_sync *s = sl_sync_start(&c, err, sizeof err);
     if (!s)
         fail_msg("sl_sync_start: %s", err);
     return s;
+}
+
+static sl_sync *sync_start(fx *f, const char *state_dir, int64_t limit)
+{
+    return sync_start_clock(f, state_dir, limit, NULL);
 }
 
 /* Waits for a switch; returns its version, or -1 after `timeout` seconds. */
@@ -436,8 +442,15 @@ static void test_sync_first_manifest(void **state)
     assert_null(sl_sync_take_ready(s, NULL));
     sl_sync_stop(s);
 
-    /* A restart knows its version at once and does not switch again. */
-    s = sync_start(f, f->state, 0);
+    /* A restart knows its version at once and does not switch again; on a
+     * board whose clock says 1970, the manifest poll's reply (its Date)
+     * teaches the clock the true time. */
+    sl_clock board;
+    sl_clock_init_skewed(&board, 0);
+    int64_t anchor;
+    bool from_hub;
+    assert_false(sl_clock_true_anchor(&board, &anchor, &from_hub));
+    s = sync_start_clock(f, f->state, 0, &board);
     sl_sync_get_status(s, &st);
     assert_int_equal(st.current_version, 1);
     sleep_ms(600);
@@ -445,6 +458,9 @@ static void test_sync_first_manifest(void **state)
     sl_sync_get_status(s, &st);
     assert_string_equal(st.refused, "");
     sl_sync_stop(s);
+    assert_true(st.polls >= 1);
+    assert_true(sl_clock_true_anchor(&board, &anchor, &from_hub));
+    assert_true(from_hub);
 }
 
 static void test_sync_does_not_fit(void **state)
