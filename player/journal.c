@@ -887,6 +887,26 @@ int sl_journal_set_boot_id(sl_journal *j, const char *boot_id)
 
 /* ---------- reading ---------- */
 
+/* A play record from a row whose first twelve columns are seq, screen,
+ * item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,
+ * clock_trust, duration_ms, outcome, reason. */
+static void record_from_row(sqlite3_stmt *st, sl_play_record *r)
+{
+    memset(r, 0, sizeof *r);
+    r->seq = sqlite3_column_int64(st, 0);
+    column_field(st, 1, r->screen, sizeof r->screen);
+    column_field(st, 2, r->item, sizeof r->item);
+    column_field(st, 3, r->media_sha256, sizeof r->media_sha256);
+    r->manifest_version = sqlite3_column_int64(st, 4);
+    column_field(st, 5, r->zone, sizeof r->zone);
+    r->start_ms = sqlite3_column_int64(st, 6);
+    r->mono_start_ms = sqlite3_column_int64(st, 7);
+    r->clock_trust = (sl_clock_trust)sqlite3_column_int(st, 8);
+    r->duration_ms = sqlite3_column_int64(st, 9);
+    r->outcome = (sl_outcome)sqlite3_column_int(st, 10);
+    column_field(st, 11, r->reason, sizeof r->reason);
+}
+
 int sl_journal_pending(sl_journal *j, sl_play_record *out, size_t max, size_t *n)
 {
     return sl_journal_pending_boot(j, out, NULL, max, n);
@@ -912,20 +932,7 @@ int sl_journal_pending_boot(sl_journal *j, sl_play_record *out, bool *this_boot,
     size_t got = 0;
     int s = SQLITE_DONE;
     while (got < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        sl_play_record *r = &out[got];
-        memset(r, 0, sizeof *r);
-        r->seq = sqlite3_column_int64(st, 0);
-        column_field(st, 1, r->screen, sizeof r->screen);
-        column_field(st, 2, r->item, sizeof r->item);
-        column_field(st, 3, r->media_sha256, sizeof r->media_sha256);
-        r->manifest_version = sqlite3_column_int64(st, 4);
-        column_field(st, 5, r->zone, sizeof r->zone);
-        r->start_ms = sqlite3_column_int64(st, 6);
-        r->mono_start_ms = sqlite3_column_int64(st, 7);
-        r->clock_trust = (sl_clock_trust)sqlite3_column_int(st, 8);
-        r->duration_ms = sqlite3_column_int64(st, 9);
-        r->outcome = (sl_outcome)sqlite3_column_int(st, 10);
-        column_field(st, 11, r->reason, sizeof r->reason);
+        record_from_row(st, &out[got]);
         if (this_boot)
             this_boot[got] = sqlite3_column_int(st, 12) != 0;
         got++;
@@ -1030,20 +1037,7 @@ int sl_journal_pending_after(sl_journal *j, int64_t after_seq, sl_play_record *o
     size_t got = 0;
     int s = SQLITE_DONE;
     while (got < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
-        sl_play_record *r = &out[got];
-        memset(r, 0, sizeof *r);
-        r->seq = sqlite3_column_int64(st, 0);
-        column_field(st, 1, r->screen, sizeof r->screen);
-        column_field(st, 2, r->item, sizeof r->item);
-        column_field(st, 3, r->media_sha256, sizeof r->media_sha256);
-        r->manifest_version = sqlite3_column_int64(st, 4);
-        column_field(st, 5, r->zone, sizeof r->zone);
-        r->start_ms = sqlite3_column_int64(st, 6);
-        r->mono_start_ms = sqlite3_column_int64(st, 7);
-        r->clock_trust = (sl_clock_trust)sqlite3_column_int(st, 8);
-        r->duration_ms = sqlite3_column_int64(st, 9);
-        r->outcome = (sl_outcome)sqlite3_column_int(st, 10);
-        column_field(st, 11, r->reason, sizeof r->reason);
+        record_from_row(st, &out[got]);
         got++;
     }
     if (got < max && s != SQLITE_DONE) {

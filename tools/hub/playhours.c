@@ -228,6 +228,20 @@ static int day_line(const char *p, size_t len, int *hour, int64_t v[5], const ch
     return 0;
 }
 
+/* The next well-formed hour line at *pp (malformed ones are skipped);
+ * advances *pp past it. false at the end of the text. */
+static bool day_next(const char **pp, int *hour, int64_t v[5], const char **items, size_t *items_len)
+{
+    while (**pp) {
+        const char *p = *pp, *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        *pp = nl ? nl + 1 : p + len;
+        if (day_line(p, len, hour, v, items, items_len) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Turns an hour's "index=count;…" (len bytes) into "name=count;…" in out
  * (cap bytes, NUL-terminated); unknown indexes are dropped. */
 static void day_items(const day_names *nm, const char *p, size_t len, char *out, size_t cap)
@@ -275,24 +289,19 @@ int sl_ph_day_merge(const char *stored, const sl_ph_batch *b, int64_t day_ms, ch
     buf = malloc(bcap);
     if (!buf)
         goto out;
-    for (const char *p = day_header(stored, &nm); *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        int hr;
-        int64_t v[5];
-        const char *items;
-        size_t il;
-        if (day_line(p, len, &hr, v, &items, &il) == 0) {
-            h[hr].lit_ms += v[0];
-            h[hr].untrusted_ms += v[1];
-            h[hr].plays += v[2];
-            h[hr].untrusted_plays += v[3];
-            h[hr].corrected_plays += v[4];
-            day_items(&nm, items, il, buf, bcap);
-            if (sl_ph_hour_add_items(&h[hr], buf) != 0)
-                goto out;
-        }
-        p = nl ? nl + 1 : p + len;
+    int hr;
+    int64_t v[5];
+    const char *items;
+    size_t il;
+    for (const char *p = day_header(stored, &nm); day_next(&p, &hr, v, &items, &il);) {
+        h[hr].lit_ms += v[0];
+        h[hr].untrusted_ms += v[1];
+        h[hr].plays += v[2];
+        h[hr].untrusted_plays += v[3];
+        h[hr].corrected_plays += v[4];
+        day_items(&nm, items, il, buf, bcap);
+        if (sl_ph_hour_add_items(&h[hr], buf) != 0)
+            goto out;
     }
     for (size_t i = 0; b && i < b->n; i++) {
         const sl_ph_hour *x = &b->h[i];
@@ -374,30 +383,25 @@ int sl_ph_day_each(const char *screen, const char *text, int64_t day_ms, int64_t
 {
     char buf[8192];
     day_names nm;
-    for (const char *p = day_header(text, &nm); *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        int hr;
-        int64_t v[5];
-        const char *items;
-        size_t il;
-        if (day_line(p, len, &hr, v, &items, &il) == 0) {
-            int64_t t = day_ms + hr * SL_MS_PER_HOUR;
-            if (t >= from_ms && t < to_ms) {
-                size_t need = il * 23 + 64; /* see sl_ph_day_merge */
-                char *x = need <= sizeof buf ? buf : malloc(need);
-                if (!x)
-                    return -1;
-                day_items(&nm, items, il, x, need);
-                sl_hub_play_hour h = {screen, t, v[0], v[1], v[2], v[3], v[4], x};
-                int r = cb(ud, &h);
-                if (x != buf)
-                    free(x);
-                if (r != 0)
-                    return r;
-            }
+    int hr;
+    int64_t v[5];
+    const char *items;
+    size_t il;
+    for (const char *p = day_header(text, &nm); day_next(&p, &hr, v, &items, &il);) {
+        int64_t t = day_ms + hr * SL_MS_PER_HOUR;
+        if (t >= from_ms && t < to_ms) {
+            size_t need = il * 23 + 64; /* see sl_ph_day_merge */
+            char *x = need <= sizeof buf ? buf : malloc(need);
+            if (!x)
+                return -1;
+            day_items(&nm, items, il, x, need);
+            sl_hub_play_hour h = {screen, t, v[0], v[1], v[2], v[3], v[4], x};
+            int r = cb(ud, &h);
+            if (x != buf)
+                free(x);
+            if (r != 0)
+                return r;
         }
-        p = nl ? nl + 1 : p + len;
     }
     return 0;
 }
