@@ -110,8 +110,16 @@ static void send_heartbeat(sl_heartbeat *hb)
     have_clock = hb->st.have_clock;
     offset = hb->st.clock_offset_ms;
     pthread_mutex_unlock(&hb->mu);
-    if (hb->clock)
+    if (hb->clock) {
         trust = sl_clock_trust_now(hb->clock);
+        /* The offset from whatever taught the clock the true time (any hub
+         * reply, or NTP), not only from this thread's own last reply. */
+        int64_t anchor;
+        if (sl_clock_true_anchor(hb->clock, &anchor, NULL)) {
+            offset = anchor + sl_mono_ns() / 1000000 - sl_clock_board_ms(hb->clock);
+            have_clock = true;
+        }
+    }
     sl_sync_get_status(hb->sync, &ss);
     sl_uploader_get_status(hb->up, &us);
     if (version <= 0)
