@@ -174,6 +174,83 @@ static size_t structure_check(const char *s, size_t len, int max_depth, const ch
     return len;
 }
 
+/* qsort order of object members by key. */
+static int key_cmp(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a;
+    const cJSON *y = *(const cJSON *const *)b;
+    return strcmp(x->string ? x->string : "", y->string ? y->string : "");
+}
+
+/* Appends one step ("name" or "[i]") to the JSON path in p (capped). */
+static void path_push(char *p, size_t cap, const cJSON *parent, const cJSON *child, int index)
+{
+    size_t n = strlen(p);
+    if (n >= cap - 1)
+        return;
+    if (cJSON_IsArray(parent))
+        snprintf(p + n, cap - n, "[%d]", index);
+    else
+        snprintf(p + n, cap - n, "%s%s", n ? "." : "", child->string ? child->string : "");
+}
+
+/* Finds a key that appears twice in one object, anywhere under v: one text
+ * would mean two things (cJSON keeps the first, jq and Python the last).
+ * Writes e.g. `items[2]: duplicate key "duration"` into err and returns -1.
+ * Large objects are checked by sorting their keys, so a hostile body with
+ * many keys costs n log n, not n². */
+static int dup_check(const cJSON *v, char *path, size_t pathcap, char *err, size_t errlen)
+{
+    size_t keep = strlen(path);
+    if (cJSON_IsObject(v)) {
+        size_t n = 0;
+        for (const cJSON *c = v->child; c; c = c->next)
+            n++;
+        const cJSON *dup = NULL;
+        if (n > 1 && n <= 32) {
+            for (const cJSON *a = v->child; a && !dup; a = a->next)
+                for (const cJSON *b = v->child; b != a; b = b->next)
+                    if (a->string && b->string && strcmp(a->string, b->string) == 0) {
+                        dup = a;
+                        break;
+                    }
+        } else if (n > 32) {
+            const cJSON **keys = malloc(n * sizeof *keys);
+            if (!keys) {
+                snprintf(err, errlen, "out of memory");
+                return -1;
+            }
+            size_t k = 0;
+            for (const cJSON *c = v->child; c; c = c->next)
+                keys[k++] = c;
+            qsort(keys, n, sizeof *keys, key_cmp);
+            for (k = 1; k < n && !dup; k++)
+                if (strcmp(keys[k - 1]->string ? keys[k - 1]->string : "",
+                           keys[k]->string ? keys[k]->string : "") == 0)
+                    dup = keys[k];
+            free(keys);
+        }
+        if (dup) {
+            snprintf(err, errlen, "%s%sduplicate key \"%.200s\"", path, *path ? ": " : "",
+                     dup->string ? dup->string : "");
+            return -1;
+        }
+    }
+    if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+        int i = 0;
+        for (const cJSON *c = v->child; c; c = c->next, i++) {
+            if (!cJSON_IsObject(c) && !cJSON_IsArray(c))
+                continue;
+            path_push(path, pathcap, v, c, i);
+            int rc = dup_check(c, path, pathcap, err, errlen);
+            path[keep] = '\0';
+            if (rc != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 cJSON *sl_json_parse(const char *buf, size_t len, const sl_json_limits *lim, char *err, size_t errlen)
 {
     size_t max_bytes = (lim && lim->max_bytes) ? lim->max_bytes : SL_JSON_MAX_BYTES_DEFAULT;
@@ -221,6 +298,12 @@ cJSON *sl_json_parse(const char *buf, size_t len, const sl_json_limits *lim, cha
             root = NULL;
             goto out;
         }
+    }
+    char path[256] = "";
+    if (dup_check(root, path, sizeof path, err, errlen) != 0) {
+        cJSON_Delete(root);
+        root = NULL;
+        goto out;
     }
 out:
     return root;

@@ -14,8 +14,9 @@ typedef struct {
 } sl_json_limits;
 
 /* Parses exactly `len` bytes as one JSON text (RFC 8259: no trailing
- * garbage, no NUL bytes, UTF-8 only). On failure returns NULL and writes a
- * message such as "line 3, column 7: unexpected character" into err.
+ * garbage, no NUL bytes, UTF-8 only, no key twice in one object). On
+ * failure returns NULL and writes a message such as "line 3, column 7:
+ * unexpected character" or `items[2]: duplicate key "duration"` into err.
  * lim may be NULL for the defaults. Free the result with cJSON_Delete. */
 cJSON *sl_json_parse(const char *buf, size_t len, const sl_json_limits *lim,
                      char *err, size_t errlen);

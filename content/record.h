@@ -1,4 +1,4 @@
-/* record.h — the play record: what a screen really played (DESIGN §3.1), shared by player, hub and reports. */
+/* record.h — the play record: what a screen really played (README "Architecture"), shared by player, hub and reports. */
 #ifndef SL_RECORD_H
 #define SL_RECORD_H
 

@@ -70,6 +70,16 @@ printf '{"zones": [' >"$T/sample/trunc.json"
 expect_rc 1 "$SCREENLIT" lint "$T/sample/trunc.json"
 expect_in "$T/err" "not valid JSON"
 
+# A key twice in one object: refused with the path (cJSON kept the first, jq the last).
+cat >"$T/sample/dup.json" <<'JSON'
+{"timezone": "UTC", "zones": [{"id": "m", "x": 0, "y": 0, "w": 100, "h": 100}],
+ "items": [{"id": "a", "zone": "m", "type": "text", "text": "x", "duration": 5},
+           {"id": "b", "zone": "m", "type": "text", "text": "y", "duration": 5},
+           {"id": "c", "zone": "m", "type": "text", "text": "z", "duration": 5, "duration": -3}]}
+JSON
+expect_rc 1 "$SCREENLIT" lint "$T/sample/dup.json"
+expect_in "$T/err" 'items[2]: duplicate key "duration"'
+
 # Usage errors exit 2; --help exits 0 with a man-page-like text.
 expect_rc 2 "$SCREENLIT"
 expect_rc 2 "$SCREENLIT" frobnicate

@@ -24,6 +24,10 @@ expect_rc 2 "$PLAYER" --playlist "$P" extra-argument
 printf '{"timezone": "UTC", "zones": [], "items": []}' >"$T/bad.json"
 expect_rc 1 "$PLAYER" --playlist "$T/bad.json" --output null --run 1 --journal "$T/bad.db"
 expect_in "$T/err" "zones: is empty"
+# A key twice in one object: refused with its path, nothing played.
+printf '{"timezone": "UTC", "zones": [{"id": "m", "x": 0, "y": 0, "w": 100, "h": 100}],\n "items": [{"id": "a", "zone": "m", "type": "text", "text": "x", "duration": 5, "duration": -3}]}' >"$T/dup.json"
+expect_rc 1 "$PLAYER" --playlist "$T/dup.json" --output null --run 1 --journal "$T/dup.db"
+expect_in "$T/err" 'items[0]: duplicate key "duration"'
 # A region that does not fit the output: exit 1.
 expect_rc 1 "$PLAYER" --playlist "$P" --output null --size 320x240 --region 300,200,100,100 --journal "$T/r.db" --run 1
 expect_in "$T/err" "does not fit"
