@@ -3,6 +3,7 @@
 #define SL_JSON_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SL_JSON_MAX_BYTES_DEFAULT (4u * 1024u * 1024u) /* 4 MiB */
@@ -27,5 +28,13 @@ cJSON *sl_json_read_file(const char *path, const sl_json_limits *lim,
 
 /* The string value of obj[key], or NULL when absent or not a string. */
 const char *sl_json_str(const cJSON *obj, const char *key);
+
+/* Prints v (and what is under it) like cJSON_Print / cJSON_PrintUnformatted,
+ * but every integral number within ±2^53 exactly (9007199254740991, where
+ * cJSON alone writes 9.00719925474099e+15). v is const for the caller: its
+ * numbers are changed during the call and put back before it returns, so it
+ * is not for a tree another thread reads at the same time.
+ * Free the text with free(). NULL when v is NULL or out of memory. */
+char *sl_json_print(const cJSON *v, bool formatted);
 
 #endif

@@ -614,7 +614,7 @@ char *sl_mf_compile(const char *source_path, const char *channel, int64_t versio
     pl = sl_playlist_from_json(root, SL_PL_MANIFEST, NULL, diags);
     if (!pl)
         goto out;
-    payload = cJSON_PrintUnformatted(root);
+    payload = sl_json_print(root, false);
     if (!payload)
         sl_diags_error(diags, "", "out of memory");
 out:

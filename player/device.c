@@ -73,7 +73,7 @@ static int device_store(const char *state_dir, const sl_device *d, char *err, si
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    text = cJSON_PrintUnformatted(o);
+    text = sl_json_print(o, false);
     path = sl_fs_join(state_dir, DEVICE_FILE);
     if (!text || !path) {
         snprintf(err, errlen, "out of memory");
@@ -117,7 +117,7 @@ int sl_device_enroll(const char *hub_url, const char *code, const char *state_di
         goto out;
     }
     body = cJSON_CreateObject();
-    if (!body || !cJSON_AddStringToObject(body, "code", code) || !(text = cJSON_PrintUnformatted(body))) {
+    if (!body || !cJSON_AddStringToObject(body, "code", code) || !(text = sl_json_print(body, false))) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }

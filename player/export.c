@@ -2,6 +2,7 @@
 #include "player/export.h"
 
 #include "content/fsutil.h"
+#include "content/json.h"
 #include "player/device.h"
 #include "player/engine.h"
 
@@ -67,7 +68,7 @@ static int write_file(export_ctx *c, const char *screen, const sl_play_record *r
             goto oom;
         cJSON_AddItemToArray(list, o);
     }
-    if (!(text = cJSON_PrintUnformatted(body)))
+    if (!(text = sl_json_print(body, false)))
         goto oom;
     snprintf(name, sizeof name, "%s-%" PRId64 "-%" PRId64 ".json", screen, recs[0].seq, recs[n - 1].seq);
     if (!(path = sl_fs_join(c->dir, name)))

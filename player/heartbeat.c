@@ -142,7 +142,7 @@ static void send_heartbeat(sl_heartbeat *hb)
     add_problem(probs, us.problem);
     add_problem(probs, eprob);
     cJSON_AddItemToObject(o, "problems", probs);
-    text = cJSON_PrintUnformatted(o);
+    text = sl_json_print(o, false);
     if (!text)
         goto out;
     snprintf(url, sizeof url, "%s/api/v1/heartbeat", hb->dev.hub);

@@ -83,7 +83,7 @@ static int post_batch(sl_uploader *u, const sl_play_record *recs, size_t n, int6
         }
         cJSON_AddItemToArray(list, o);
     }
-    text = cJSON_PrintUnformatted(body);
+    text = sl_json_print(body, false);
     if (!text) {
         set_status_problem(u, "out of memory");
         goto out;

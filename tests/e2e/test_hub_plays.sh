@@ -128,6 +128,16 @@ cmp -s "$T/body" "$T/shot.jpg" && ok || fail "the latest screenshot is not the l
 expect_header Content-Type image/jpeg
 expect_call 404 GET /api/v1/screens/bus-k1-07/screenshot "$AUD"
 
+# Integers up to 2^53 come back exactly (not 9.00719925474099e+15).
+echo "$r}" | sed 's/"seq":201/"seq":9007199254740991/; s/"start":"2026-11-25T00:00:00Z"/"start_ms":1764028800000/' \
+    | sed 's/^/{"records":[/; s/$/]}/' >"$T/maxseq"
+plays 200 "$B" "$T/maxseq"
+expect_json '.stored == 1'
+expect_call 200 GET "/api/v1/plays?screen=bus-k1-07&after_seq=9007199254740990" "$AUD"
+grep -q '"seq":9007199254740991,' "$T/body" && ok || fail "seq 2^53-1 is not printed exactly: $(head -c 300 "$T/body")"
+grep -q '"start_ms":1764028800000,' "$T/body" && ok || fail "start_ms is not printed exactly: $(head -c 300 "$T/body")"
+grep -q 'e+' "$T/body" && fail "an exponent in a reply of integers: $(head -c 300 "$T/body")" || ok
+
 hub_alive
 hub_stop
 finish

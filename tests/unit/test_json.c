@@ -204,6 +204,47 @@ static void test_json_refuses_duplicate_keys(void **state)
     free(big);
 }
 
+/* Integers within ±2^53 are printed exactly; other numbers as cJSON does;
+ * the tree is the same after the call. */
+static void test_json_print_writes_integers_exactly(void **state)
+{
+    (void)state;
+    cJSON *o = cJSON_CreateObject();
+    cJSON *a = cJSON_AddArrayToObject(o, "l");
+    cJSON_AddNumberToObject(o, "seq", 9007199254740991.0);
+    cJSON_AddNumberToObject(o, "neg", -9007199254740991.0);
+    cJSON_AddNumberToObject(o, "ms", 1764028800123.0);
+    cJSON_AddNumberToObject(o, "half", 1.5);
+    cJSON_AddNumberToObject(o, "huge", 1e300);
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(123456789012345678.0 / 10.0));
+    cJSON_AddItemToArray(a, cJSON_CreateNumber(0));
+    cJSON_AddStringToObject(o, "s", "12");
+    char *t = sl_json_print(o, false);
+    assert_non_null(t);
+    assert_string_equal(t, "{\"l\":[12345678901234568,0],\"seq\":9007199254740991,"
+                           "\"neg\":-9007199254740991,\"ms\":1764028800123,\"half\":1.5,"
+                           "\"huge\":1e+300,\"s\":\"12\"}");
+    free(t);
+    /* Unchanged: still numbers, and cJSON's own printer agrees on the rest. */
+    const cJSON *seq = cJSON_GetObjectItemCaseSensitive(o, "seq");
+    assert_true(cJSON_IsNumber(seq));
+    assert_null(seq->valuestring);
+    assert_true(seq->valuedouble == 9007199254740991.0);
+    assert_true(cJSON_IsNumber(cJSON_GetArrayItem(a, 1)));
+    t = sl_json_print(o, true);
+    assert_non_null(strstr(t, "\"seq\":\t9007199254740991"));
+    free(t);
+    /* Only the item given, not its siblings; a round trip through the parser. */
+    t = sl_json_print(cJSON_GetObjectItemCaseSensitive(o, "neg"), false);
+    assert_string_equal(t, "-9007199254740991");
+    cJSON *back = sl_json_parse(t, strlen(t), NULL, NULL, 0);
+    assert_true(back && back->valuedouble == -9007199254740991.0);
+    cJSON_Delete(back);
+    free(t);
+    assert_null(sl_json_print(NULL, false));
+    cJSON_Delete(o);
+}
+
 static void test_json_read_file_refuses_missing_file(void **state)
 {
     (void)state;
@@ -223,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_json_rejects_invalid_utf8),
         cmocka_unit_test(test_json_refuses_nul_escapes),
         cmocka_unit_test(test_json_refuses_duplicate_keys),
+        cmocka_unit_test(test_json_print_writes_integers_exactly),
         cmocka_unit_test(test_json_read_file_refuses_missing_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -58,7 +58,7 @@ enum MHD_Result sl_reply_empty(sl_req *r, unsigned status)
 
 enum MHD_Result sl_reply_json(sl_req *r, unsigned status, cJSON *obj)
 {
-    char *text = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    char *text = obj ? sl_json_print(obj, false) : NULL;
     cJSON_Delete(obj);
     if (!text) {
         static const char oom[] = "{\"error\":\"the hub ran out of memory\"}";

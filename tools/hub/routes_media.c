@@ -363,7 +363,7 @@ enum MHD_Result sl_h_media_get(sl_hub *hub, sl_req *r)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "error", "the range is past the end of the file");
         cJSON_AddNumberToObject(o, "size", (double)size);
-        text = cJSON_PrintUnformatted(o);
+        text = sl_json_print(o, false);
         cJSON_Delete(o);
         if (!text)
             return MHD_NO;

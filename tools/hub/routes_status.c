@@ -109,7 +109,7 @@ enum MHD_Result sl_h_heartbeat(sl_hub *hub, sl_req *r)
         res = sl_reply_error(r, 400, NULL, "%s; nothing was stored", bad);
         goto out;
     }
-    status = cJSON_PrintUnformatted(st);
+    status = sl_json_print(st, false);
     if (!status) {
         res = sl_reply_error(r, 500, NULL, "out of memory");
         goto out;

@@ -2,6 +2,7 @@
 #include "tools/report/sl_report.h"
 
 #include "content/fsutil.h"
+#include "content/json.h"
 #include "tools/report/sl_report_doc.h"
 
 #include <errno.h>
@@ -51,7 +52,7 @@ int sl_report_json(const cJSON *doc, sl_report_buf *out, char *err, size_t errle
 {
     if (sl_report_check(doc, err, errlen) != 0)
         return -1;
-    char *text = cJSON_Print(doc);
+    char *text = sl_json_print(doc, true);
     if (!text) {
         snprintf(err, errlen, "out of memory");
         return -1;

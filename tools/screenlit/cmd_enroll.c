@@ -126,7 +126,7 @@ int sl_cmd_enroll_code(int argc, char **argv)
         goto out;
     }
     if (json) {
-        if (!(text = cJSON_Print(reply))) {
+        if (!(text = sl_json_print(reply, true))) {
             fprintf(stderr, "screenlit enroll-code: out of memory\n");
             goto out;
         }

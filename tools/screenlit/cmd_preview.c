@@ -1,4 +1,5 @@
 /* cmd_preview.c — `screenlit preview`: the timeline a screen will play, plays per item, floors met or missed. */
+#include "content/json.h"
 #include "content/lint.h"
 #include "content/sched.h"
 #include "content/timeutil.h"
@@ -191,7 +192,7 @@ static int print_json(const sl_playlist *pl, const char *tags_csv, const sl_play
         cJSON_AddNumberToObject(o, "floor_hours_met", st[i].hours_met);
         cJSON_AddBoolToObject(o, "floor_met", st[i].hours_met == st[i].hours_checked);
     }
-    text = cJSON_Print(root);
+    text = sl_json_print(root, true);
     if (!text)
         goto out;
     printf("%s\n", text);

@@ -235,7 +235,7 @@ int sl_cmd_screens(int argc, char **argv)
             goto out;
         }
         out_arr = NULL;
-        text = cJSON_Print(doc);
+        text = sl_json_print(doc, true);
         cJSON_Delete(doc);
         if (!text) {
             fprintf(stderr, "screenlit screens: out of memory\n");

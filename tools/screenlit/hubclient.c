@@ -660,7 +660,7 @@ int sl_hub_json(sl_hub *h, const char *method, const char *path, const cJSON *bo
         *status = 0;
     if (reply_out)
         *reply_out = NULL;
-    if (body && !(text = cJSON_PrintUnformatted(body))) {
+    if (body && !(text = sl_json_print(body, false))) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
