@@ -189,6 +189,36 @@ out:
     return rc;
 }
 
+int sl_fs_mkdir_private(const char *path, char *err, size_t errlen)
+{
+    if (sl_fs_mkdirs(path, err, errlen) != 0)
+        return -1;
+    if (chmod(path, 0700) != 0) {
+        snprintf(err, errlen, "%s: cannot make it private (mode 0700): %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int sl_fs_file_private(const char *path, bool create, char *err, size_t errlen)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+    if (fd < 0) {
+        if (!create && errno == ENOENT)
+            return 0;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0 || ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) != 0)) {
+        snprintf(err, errlen, "%s: cannot make it private (mode 0600): %s", path, strerror(errno));
+        rc = -1;
+    }
+    close(fd);
+    return rc;
+}
+
 int sl_fs_mkdirs(const char *path, char *err, size_t errlen)
 {
     char *p = strdup(path ? path : "");

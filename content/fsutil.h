@@ -20,6 +20,14 @@ int sl_fs_write_atomic(const char *path, const void *data, size_t len, unsigned 
 /* Creates a folder and its parents (mode 0755); fine when it exists. */
 int sl_fs_mkdirs(const char *path, char *err, size_t errlen);
 
+/* Like sl_fs_mkdirs, then makes `path` itself mode 0700 whatever the umask
+ * and whatever it was before (for folders of secrets). */
+int sl_fs_mkdir_private(const char *path, char *err, size_t errlen);
+
+/* Makes the file `path` mode 0600 whatever the umask: creates it empty when
+ * create is true and it is missing; a missing file is fine otherwise. */
+int sl_fs_file_private(const char *path, bool create, char *err, size_t errlen);
+
 bool sl_fs_is_file(const char *path);
 bool sl_fs_is_dir(const char *path);
 

@@ -29,7 +29,10 @@ int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, si
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (sl_fs_mkdirs(hub->partial_dir, err, errlen) != 0 || sl_fs_mkdirs(hub->shots_dir, err, errlen) != 0)
+    /* Private whatever the umask: the folder 0700, the files in it 0600. */
+    if (sl_fs_mkdir_private(hub->data_dir, err, errlen) != 0 || sl_fs_mkdir_private(hub->media_dir, err, errlen) != 0 ||
+        sl_fs_mkdir_private(hub->partial_dir, err, errlen) != 0 ||
+        sl_fs_mkdir_private(hub->shots_dir, err, errlen) != 0)
         return -1;
     hub->mainzone = sl_mainzone_new();
     if (!hub->mainzone) {

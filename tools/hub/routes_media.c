@@ -167,7 +167,7 @@ int sl_h_media_put_begin(sl_hub *hub, sl_req *r)
         return 1;
     }
     partial_path(hub, r->param, path, sizeof path);
-    u->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    u->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (u->fd < 0) {
         sl_log_error(&hub->log, "%s: %s", path, strerror(errno));
         sl_reply_error(r, 500, NULL, "the hub cannot write its media folder");

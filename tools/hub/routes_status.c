@@ -172,7 +172,7 @@ enum MHD_Result sl_h_screenshot_put(sl_hub *hub, sl_req *r)
     shot.size = (int64_t)r->body.len;
     snprintf(shot.mime, sizeof shot.mime, "%s", mime);
     snprintf(dir, sizeof dir, "%s/%s", hub->shots_dir, r->who.subject);
-    if (sl_fs_mkdirs(dir, err, sizeof err) != 0) {
+    if (sl_fs_mkdir_private(dir, err, sizeof err) != 0) {
         sl_log_error(&hub->log, "%s", err);
         return sl_reply_error(r, 500, NULL, "the hub cannot write its screenshot folder");
     }
@@ -182,7 +182,7 @@ enum MHD_Result sl_h_screenshot_put(sl_hub *hub, sl_req *r)
                  (int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60), (int)(ms % 1000),
                  k ? "-" : "", k, ext);
         snprintf(path, sizeof path, "%s/%s", hub->shots_dir, shot.file);
-        written = sl_fs_write_atomic(path, r->body.data, r->body.len, 0644, true, err, sizeof err);
+        written = sl_fs_write_atomic(path, r->body.data, r->body.len, 0600, true, err, sizeof err);
     }
     if (written != 0) {
         sl_log_error(&hub->log, "%s", err);

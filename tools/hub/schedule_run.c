@@ -105,7 +105,7 @@ int sl_schedule_make(sl_hub *hub, const sl_schedule_run *run, sl_report_lang lan
         snprintf(err, errlen, "out of memory");
         return -1;
     }
-    if (sl_fs_mkdirs(dir, err, errlen) != 0)
+    if (sl_fs_mkdir_private(dir, err, errlen) != 0)
         goto out;
     if (!(doc = sl_coverage_report(hub, &q, sl_hub_now_ms(), err, errlen)))
         goto out;
@@ -113,6 +113,9 @@ int sl_schedule_make(sl_hub *hub, const sl_schedule_run *run, sl_report_lang lan
     for (size_t i = 0; i < RUN_FORMATS; i++) {
         char *p = run_path(hub, run, run_formats[i]);
         int w = p ? sl_hub_report_file(hub, doc, run_formats[i], lang, p, err, errlen) : -1;
+        /* In the private data folder, private files (XLSX is written by its library). */
+        if (w == 0 && sl_fs_file_private(p, false, err, errlen) != 0)
+            w = -1;
         if (!p)
             snprintf(err, errlen, "out of memory");
         free(p);

@@ -1498,6 +1498,18 @@ done:
     return rc;
 }
 
+/* Makes an existing hub.db-wal and hub.db-shm (of an older hub) mode 0600. */
+static int private_sidecars(const char *db_path, char *err, size_t errlen)
+{
+    char p[4096];
+    for (int i = 0; i < 2; i++) {
+        snprintf(p, sizeof p, "%s%s", db_path, i ? "-shm" : "-wal");
+        if (sl_fs_file_private(p, false, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Opens DATA/hub.db (see store.h). */
 sl_store *sl_store_open_sqlite(const char *data_dir, char *err, size_t errlen)
 {
@@ -1506,9 +1518,13 @@ sl_store *sl_store_open_sqlite(const char *data_dir, char *err, size_t errlen)
     char *msg = NULL;
     bool ok = false;
 
-    if (sl_fs_mkdirs(data_dir, err, errlen) != 0)
+    /* The data folder holds token and code hashes: 0700, its database 0600,
+     * whatever the umask (SQLite gives -wal and -shm the database's mode). */
+    if (sl_fs_mkdir_private(data_dir, err, errlen) != 0)
         goto out;
     path = sl_fs_join(data_dir, "hub.db");
+    if (path && (sl_fs_file_private(path, true, err, errlen) != 0 || private_sidecars(path, err, errlen) != 0))
+        goto out;
     s = calloc(1, sizeof *s);
     if (!path || !s) {
         snprintf(err, errlen, "out of memory");
