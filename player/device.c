@@ -198,6 +198,11 @@ int sl_device_load(const char *state_dir, sl_device *out, char *err, size_t errl
         snprintf(err, errlen, "%s: not a valid device identity (hub, screen, token, channel)", path);
         goto out;
     }
+    /* It holds the screen's token: an older or hand-copied file open to others is closed. */
+    if (sl_fs_file_private(path, false, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s", why);
+        goto out;
+    }
     *out = d;
     rc = 0;
 out:

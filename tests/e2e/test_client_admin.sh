@@ -129,7 +129,11 @@ expect_rc 1 "$SCREENLIT" screens --config "$T/missing.conf"
 expect_in "$T/err" "missing.conf"
 chmod 644 "$HOME/.config/screenlit/client.conf"
 expect_rc 0 "$SCREENLIT" screens
-expect_in "$T/err" "chmod 600"
+expect_in "$T/err" "warning: $HOME/.config/screenlit/client.conf holds a token but is mode 0644"
+expect_in "$T/err" "chmod 600 $HOME/.config/screenlit/client.conf"
+chmod 640 "$HOME/.config/screenlit/client.conf"
+expect_rc 0 "$SCREENLIT" screens
+expect_in "$T/err" "is mode 0640"
 rm "$HOME/.config/screenlit/client.conf"
 expect_rc 2 "$SCREENLIT" screens --hub "$URL"
 expect_in "$T/err" "no token"

@@ -58,6 +58,16 @@ done
 expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$KEY"
 expect_in "$T/out" "published channel bank-lobby version 2: 5 media files, 0 uploaded (0 B)"
 expect_not_in "$T/err" "uploaded "
+expect_not_in "$T/err" "warning"
+# A secret key others can read: used, with a warning naming the file, its mode and the fix.
+cp "$KEY" "$T/open.key"
+chmod 644 "$T/open.key"
+expect_rc 0 "$SCREENLIT" bundle "$T/s/playlist.json" --key "$T/open.key" --out "$T/usb-open" --version 7
+expect_in "$T/err" "warning: the secret key $T/open.key is mode 0644"
+expect_in "$T/err" "chmod 600 $T/open.key"
+chmod 600 "$T/open.key"
+expect_rc 0 "$SCREENLIT" bundle "$T/s/playlist.json" --key "$T/open.key" --out "$T/usb-open2" --version 7
+expect_not_in "$T/err" "warning"
 curl -s -D "$T/mh" -o "$T/manifest.json" -H "Authorization: Bearer $DEV" "$URL/api/v1/manifest"
 expect_in "$T/mh" '"bank-lobby-2"'
 # An explicit version that does not increase is refused before anything is sent.

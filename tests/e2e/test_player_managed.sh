@@ -55,9 +55,12 @@ code=$(curl -s -o "$T/shot.png" -w '%{http_code}' -H "Authorization: Bearer $ADM
 expect_rc 2 "$PLAYER" --hub "$URL" --state-dir "$T/st" --screenshot-interval 0.5
 expect_in "$T/err" "screenshot-interval"
 
-# A restart plays the cached manifest at once (no hub needed for that), then uploads what is pending.
+# A restart plays the cached manifest at once (no hub needed for that), then uploads what is pending;
+# a device.json others could read (its token) is made private again.
+chmod 644 "$T/st/device.json"
 expect_rc 0 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" \
     --output null --size 480x270 --run 4 --poll 1 --clock from:2026-11-25T09:00:10+08:00
+[ "$(stat -c %a "$T/st/device.json")" = 600 ] && ok || fail "device.json is $(stat -c %a "$T/st/device.json") after a restart"
 expect_not_in "$T/err" "waiting for content"
 expect_in "$T/out" "poster-app"
 # Every play of the first run reached the hub exactly once (the second run's last plays are still pending).

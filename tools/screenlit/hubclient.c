@@ -264,8 +264,9 @@ static int hub_read_config(const char *path, bool required, char *url, size_t ur
     }
     if (has_token && (st.st_mode & 077))
         fprintf(stderr,
-                "screenlit: warning: %s holds a token but others may read it (chmod 600 %s)\n",
-                path, path);
+                "screenlit: warning: %s holds a token but is mode %04o: others on this machine can read "
+                "it and act with its role; make it private with: chmod 600 %s\n",
+                path, (unsigned)(st.st_mode & 07777), path);
     rc = 0;
 out:
     free(text);

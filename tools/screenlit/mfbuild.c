@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 void sl_mfb_list_free(sl_mfb_list *l)
@@ -75,6 +76,13 @@ int sl_mfb_load_key(const char *cmd, const char *keypath, sl_seckey *sk)
         fprintf(stderr, "screenlit %s: %s\n", cmd, err);
         return -1;
     }
+    /* Like ssh, but a warning: whoever reads the key signs playlists in the publisher's name. */
+    struct stat st;
+    if (stat(keypath, &st) == 0 && (st.st_mode & 077))
+        fprintf(stderr,
+                "screenlit %s: warning: the secret key %s is mode %04o: others on this machine can read it and "
+                "sign playlists in your name; make it private with: chmod 600 %s\n",
+                cmd, keypath, (unsigned)(st.st_mode & 07777), keypath);
     return 0;
 }
 
