@@ -114,12 +114,16 @@ int main(int argc, char **argv)
         }
         e.tick = sl_managed_tick;
         e.tick_ud = &m;
-    } else if (sl_engine_open(&e, &opt) != 0) {
-        goto out;
+    } else {
+        /* The baseline before the playlist is read: an edit made while the engine
+         * opens is then seen at the first check, not taken for the baseline. */
+        if (!opt.sim && opt.playlist)
+            stat(opt.playlist, &watch.seen);
+        if (sl_engine_open(&e, &opt) != 0)
+            goto out;
     }
     if (!opt.sim && !managed_on) {
         watch.path = opt.playlist;
-        stat(opt.playlist, &watch.seen);
         watch.last_check_ms = sl_mono_ns() / 1000000;
         e.tick = reload_tick;
         e.tick_ud = &watch;

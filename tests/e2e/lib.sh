@@ -88,7 +88,7 @@ start_hub() {
     "$HUB" serve --data "$1" --listen 127.0.0.1:0 >"$T/hub.out" 2>"$T/hub.log" &
     HUBPID=$!
     i=0
-    while [ "$i" -lt 100 ] && kill -0 "$HUBPID" 2>/dev/null; do
+    while [ "$i" -lt 1200 ] && kill -0 "$HUBPID" 2>/dev/null; do
         URL=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/hub.out" | head -n 1)
         if [ -n "$URL" ]; then
             PORT=${URL##*:}

@@ -115,7 +115,7 @@ sha=$(sha256sum "$big" | cut -d' ' -f1)
     --chunk-mib 1 --limit-rate 4M >"$T/bg.out" 2>"$T/bg.err" &
 pubpid=$!
 i=0
-while [ "$(received "$sha" "$size")" -lt 2097152 ] && [ "$i" -lt 200 ]; do
+while [ "$(received "$sha" "$size")" -lt 2097152 ] && [ "$i" -lt 1200 ]; do
     i=$((i + 1))
     sleep 0.1
 done
@@ -124,7 +124,7 @@ wait "$pubpid" 2>/dev/null || true
 # The hub may still be writing what reached it before the kill: wait until the count settles.
 held=$(received "$sha" "$size")
 i=0
-while sleep 0.3; [ "$(received "$sha" "$size")" != "$held" ] && [ "$i" -lt 30 ]; do
+while sleep 0.3; [ "$(received "$sha" "$size")" != "$held" ] && [ "$i" -lt 400 ]; do
     held=$(received "$sha" "$size")
     i=$((i + 1))
 done

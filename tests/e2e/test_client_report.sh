@@ -199,7 +199,7 @@ start_reports() {
 }
 start_reports "$T/hub1.err"
 i=0
-while [ $i -lt 300 ] && ! grep -q "next monthly report at" "$T/hub1.err"; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 1200 ] && ! grep -q "next monthly report at" "$T/hub1.err"; do sleep 0.1; i=$((i + 1)); done
 expect_in "$T/hub1.err" "writing the scheduled report coverage-weekly-"
 weekly=$(ls "$DATA/reports" | grep -c '^coverage-weekly-[0-9-]*\.\(csv\|xlsx\|html\)$' || true)
 monthly=$(ls "$DATA/reports" | grep -c '^coverage-monthly-[0-9]*-[0-9]*\.\(csv\|xlsx\|html\)$' || true)
@@ -210,7 +210,7 @@ expect_in "$DATA/reports/coverage-weekly-$wk.csv" "Scope,Screen ID,Name"
 hub_stop
 start_reports "$T/hub2.err"
 i=0
-while [ $i -lt 300 ] && ! grep -q "next monthly report at" "$T/hub2.err"; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 1200 ] && ! grep -q "next monthly report at" "$T/hub2.err"; do sleep 0.1; i=$((i + 1)); done
 expect_in "$T/hub2.err" "next weekly report at"
 expect_not_in "$T/hub2.err" "writing the scheduled report"
 hub_stop

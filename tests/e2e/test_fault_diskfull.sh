@@ -59,7 +59,7 @@ KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
     --stats "$T/proxy.stats" >"$T/proxy.out" 2>"$T/proxy.err" &
 PXPID=$!
 n=0
-while [ "$n" -lt 100 ] && [ ! -s "$T/proxy.out" ]; do sleep 0.1; n=$((n + 1)); done
+while [ "$n" -lt 1200 ] && [ ! -s "$T/proxy.out" ]; do sleep 0.1; n=$((n + 1)); done
 MEDIAVIA="http://127.0.0.1:$(head -n 1 "$T/proxy.out")"
 
 expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$D" --media-url "$MEDIAVIA" \
@@ -100,7 +100,7 @@ expect_rc 0 "$SCREENLIT" publish "$T/s2/playlist.json" --hub "$URL" --token "$PU
 # The download stalls after its first megabyte (less the reply's headers): fill the disk but for
 # its last 4 MiB (room for the journal's write-ahead log, not for the picture).
 n=0
-while [ "$n" -lt 300 ] && [ "$(stat -c %s "$D/media/$BIG.part" 2>/dev/null || echo 0)" -lt 990000 ]; do
+while [ "$n" -lt 1200 ] && [ "$(stat -c %s "$D/media/$BIG.part" 2>/dev/null || echo 0)" -lt 990000 ]; do
     sleep 0.1
     n=$((n + 1))
 done
@@ -108,12 +108,12 @@ done
     fail "the download of version 2's picture did not start, or did not stall"
 head -c $(($(free_bytes) - 4194304)) /dev/zero >"$D/filler" 2>/dev/null || true
 echo "filled: $(free_bytes) bytes left" >&2
-wait_log "sync: disk full while fetching manifest 2" 30 && ok || fail "the player did not report the full disk"
+wait_log "sync: disk full while fetching manifest 2" 120 && ok || fail "the player did not report the full disk"
 from=$(last_seq)
 
 # The next heartbeats tell the hub: the problem, the version still shown.
 n=0
-while [ "$n" -lt 100 ] && ! hub_status | jq -e '.problems // [] | any(test("disk full|does not fit on disk"))' >/dev/null; do
+while [ "$n" -lt 1200 ] && ! hub_status | jq -e '.problems // [] | any(test("disk full|does not fit on disk"))' >/dev/null; do
     sleep 0.1
     n=$((n + 1))
 done
@@ -125,7 +125,7 @@ jq -e '.free_disk_bytes < 16777216' "$T/status.json" >/dev/null && ok || fail "t
 
 # The old content keeps playing (30 more plays), and nothing is half done.
 n=0
-while [ "$n" -lt 300 ] && [ "$(last_seq)" -lt $((from + 30)) ]; do sleep 0.1; n=$((n + 1)); done
+while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((from + 30)) ]; do sleep 0.1; n=$((n + 1)); done
 to=$(last_seq)
 [ "$to" -ge $((from + 30)) ] && ok || fail "only $((to - from)) plays committed with the disk full"
 cmp -s "$D/current.manifest" "$T/mf-1.json" && ok || fail "current.manifest changed"
@@ -141,11 +141,11 @@ kill -0 "$PL" 2>/dev/null && ok || { fail "the player died on the full disk"; ta
 
 # Space comes back: the update completes and the problem goes.
 rm -f "$D/filler"
-wait_log "switching to bank-lobby version 2" 60 && ok || fail "the update did not complete within 60 s after space was freed"
+wait_log "switching to bank-lobby version 2" 120 && ok || fail "the update did not complete within 120 s after space was freed"
 [ "$(sha256sum "$D/media/$BIG" 2>/dev/null | cut -d' ' -f1)" = "$BIG" ] && ok || fail "the picture is not in the cache"
 [ ! -e "$D/media/$BIG.part" ] && ok || fail "a partial download was left behind"
 n=0
-while [ "$n" -lt 100 ] && ! hub_status | jq -e '.content_version == 2 and (.problems // [] | length == 0)' >/dev/null; do
+while [ "$n" -lt 1200 ] && ! hub_status | jq -e '.content_version == 2 and (.problems // [] | length == 0)' >/dev/null; do
     sleep 0.1
     n=$((n + 1))
 done
@@ -155,7 +155,7 @@ jq -e '.content_version == 2 and (.problems // [] | length == 0)' "$T/status.jso
 
 # The plays committed while the disk was full were version 1's, and all reached the hub.
 n=0
-while [ "$n" -lt 300 ]; do
+while [ "$n" -lt 1200 ]; do
     acked=$(curl -sf -H "Authorization: Bearer $ADMIN" "$URL/api/v1/screens" | jq --arg s "$SCREEN" '.screens[] | select(.id == $s) | .acked_seq')
     [ "${acked:-0}" -ge "$to" ] && break
     sleep 0.1

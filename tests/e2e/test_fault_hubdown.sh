@@ -53,11 +53,16 @@ pending() {
 }
 
 # A simulated day (Friday midnight to Saturday midnight in Shanghai: night, business hours,
-# evening); the hub is stopped a moment after it starts, while the uploader is at work.
+# evening); the hub is stopped once the day's first play is committed, while the uploader is at work.
+s0=$(last_seq)
 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 \
     --run 86400 --poll 1 --clock sim:2026-11-27T00:00:00+08:00 >"$T/day.out" 2>"$T/day.err" &
 pid=$!
-sleep 0.3
+n=0
+while [ "$n" -lt 1200 ] && [ "$(last_seq 2>/dev/null || echo 0)" -le "$s0" ] && kill -0 "$pid" 2>/dev/null; do
+    sleep 0.1
+    n=$((n + 1))
+done
 stop_hub
 t0=$(date +%s)
 set +e
@@ -83,7 +88,7 @@ expect_rc 0 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --
 "$HUB" serve --data "$T/hub" --listen "127.0.0.1:$HUBPORT" >"$T/hub.out" 2>"$T/hub.log" &
 HUBPID=$!
 n=0
-while [ "$n" -lt 100 ] && ! grep -q '^listening on' "$T/hub.out" 2>/dev/null; do
+while [ "$n" -lt 1200 ] && ! grep -q '^listening on' "$T/hub.out" 2>/dev/null; do
     kill -0 "$HUBPID" 2>/dev/null || break
     n=$((n + 1))
     sleep 0.1
@@ -101,14 +106,14 @@ fi
     --run 120 --poll 1 --clock from:2026-11-30T10:00:00+08:00 >"$T/p.out" 2>"$T/p.err" &
 pid=$!
 n=0
-while [ "$n" -lt 300 ] && [ "$(pending 2>/dev/null || echo -1)" != 0 ]; do
+while [ "$n" -lt 1200 ] && [ "$(pending 2>/dev/null || echo -1)" != 0 ]; do
     sleep 0.1
     n=$((n + 1))
 done
 kill -9 "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 left=$(pending)
-[ "$left" = 0 ] && ok || { fail "$left records still in the journal after 30 s with the hub back"; sed 's/^/    | /' "$T/p.err" | tail -20 >&2; }
+[ "$left" = 0 ] && ok || { fail "$left records still in the journal after 120 s with the hub back"; sed 's/^/    | /' "$T/p.err" | tail -20 >&2; }
 ic=$(sqlite3 "$J" 'PRAGMA integrity_check')
 [ "$ic" = ok ] && ok || fail "integrity_check at the end: $ic"
 last=$(last_seq)

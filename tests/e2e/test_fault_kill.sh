@@ -8,6 +8,12 @@
 # SL_FAULT_CYCLES changes the number of cycles (default 200, the issue's minimum);
 # SL_FAULT_MIN_MS and SL_FAULT_MAX_MS the range of the kill delays (default 20 to 400 ms).
 #
+# When the delay starts. Three cycles in four wait until the run has committed its first play
+# (the journal's last seq goes up) and count the delay from there, so the kill lands in the
+# stream of commits and uploads however slow the machine is (counted from the process start,
+# a busy machine would spend the whole delay starting up and commit nothing); every fourth
+# cycle counts from the process start and so also kills during start-up and WAL recovery.
+#
 # What "the plays that completed" means, and how the test knows it. The player is killed
 # asynchronously, so the script cannot know which plays were committed by looking at the
 # player; it reads the journal after each kill instead, and relies on three facts of the
@@ -96,6 +102,18 @@ while [ "$i" -le "$CYCLES" ]; do
     "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 \
         --run 86400 --clock "sim:$start" >"$T/p.out" 2>"$T/p.err" &
     pid=$!
+    if [ $((i % 4)) -ne 0 ]; then
+        # Wait (up to 120 s) for this run's first commit: a seq above the last one seen.
+        n=0
+        while [ "$n" -lt 2400 ] && kill -0 "$pid" 2>/dev/null; do
+            cur=$(sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" \
+                2>/dev/null || echo 0)
+            [ "${cur:-0}" -gt "$last" ] && break
+            sleep 0.05
+            n=$((n + 1))
+        done
+        [ "$n" -lt 2400 ] || fail "cycle $i: the player committed no play in 120 s (seed $SEED)"
+    fi
     sleep "$delay"
     if ! kill -9 "$pid" 2>/dev/null; then
         fail "cycle $i: the player was gone before the kill (seed $SEED)"
@@ -118,11 +136,11 @@ posters=$(sqlite3 "$T/chk/j.db" "SELECT coalesce(sum(plays), 0) FROM item_totals
 # Drain: a real-pace run (no item ends within its first seconds) kept alive until the journal is
 # empty, then killed like the others — a clean stop would itself journal cut-short plays.
 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 \
-    --run 120 --poll 1 --clock from:2026-12-01T10:00:00+08:00 >"$T/p.out" 2>"$T/p.err" &
+    --run 600 --poll 1 --clock from:2026-12-01T10:00:00+08:00 >"$T/p.out" 2>"$T/p.err" &
 pid=$!
 n=0
 pending=-1
-while [ "$n" -lt 300 ]; do
+while [ "$n" -lt 1800 ]; do
     sleep 0.1
     pending=$(sqlite3 "$J" 'SELECT count(*) FROM plays' 2>/dev/null || echo -1)
     [ "$pending" = 0 ] && break
@@ -133,7 +151,7 @@ wait "$pid" 2>/dev/null || true
 check_journal "after the drain"
 left=$(sqlite3 "$J" 'SELECT count(*) FROM plays')
 [ "$left" = 0 ] && ok || {
-    fail "$left records still in the journal after 30 s of uploading"
+    fail "$left records still in the journal after 180 s of uploading"
     sed 's/^/    | /' "$T/p.err" | tail -20 >&2
 }
 kill -0 "$HUBPID" 2>/dev/null && ok || fail "the hub died"

@@ -98,7 +98,7 @@ start_proxy() {
     eval "${name}_PID=$!"
     PROXIES="$PROXIES $!"
     n=0
-    while [ "$n" -lt 100 ] && [ ! -s "$T/$name.out" ]; do sleep 0.1; n=$((n + 1)); done
+    while [ "$n" -lt 1200 ] && [ ! -s "$T/$name.out" ]; do sleep 0.1; n=$((n + 1)); done
     p=$(head -n 1 "$T/$name.out")
     [ -n "$p" ] || { echo "FAIL: the $name proxy did not start" >&2; cat "$T/$name.err" >&2; exit 1; }
     eval "${name}_PORT=$p"
@@ -151,7 +151,7 @@ wait_log() {
 PL=$!
 t0=$(date +%s)
 n=0
-while [ "$n" -lt 300 ] && [ "$(last_seq)" -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
 
 # Version 2 arrives damaged first; once refused, the damage stops: the player must still get it.
 make_version 2
@@ -159,25 +159,25 @@ kill -USR1 "$mf_PID"
 publish 2
 wait_log 'sync: manifest "bank-lobby-2" refused' 30 && ok || fail "the player did not refuse the damaged version 2"
 kill -USR1 "$mf_PID"
-wait_log "sync: switched to manifest 2" 60 && ok ||
-    fail "the player did not switch to manifest 2 within 60 s after the damaged copy"
+wait_log "sync: switched to manifest 2" 120 && ok ||
+    fail "the player did not switch to manifest 2 within 120 s after the damaged copy"
 echo "version 2 after $(($(date +%s) - t0)) s" >&2
 V=2
 while [ "$V" -lt 3 ] || { [ "$V" -lt "$MAXV" ] && ! all_struck media 1; }; do
     V=$((V + 1))
     make_version "$V"
     publish "$V"
-    wait_log "sync: switched to manifest $V" 60 && ok || { fail "the player did not switch to manifest $V within 60 s"; break; }
+    wait_log "sync: switched to manifest $V" 120 && ok || { fail "the player did not switch to manifest $V within 120 s"; break; }
     echo "version $V after $(($(date +%s) - t0)) s" >&2
 done
 # It plays the latest version a while.
 at=$(last_seq)
 n=0
-while [ "$n" -lt 300 ] && [ "$(last_seq)" -lt $((at + 50)) ]; do sleep 0.1; n=$((n + 1)); done
+while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((at + 50)) ]; do sleep 0.1; n=$((n + 1)); done
 # Then on, until every kind of fault struck the api proxy at least MIN_EACH times and the acks
 # proxy lied 5 times (at most 60 s).
 n=0
-while [ "$n" -lt 600 ] && { ! all_struck api "$MIN_EACH" || [ "$(stat_of acks corrupt)" -lt 5 ]; }; do
+while [ "$n" -lt 1200 ] && { ! all_struck api "$MIN_EACH" || [ "$(stat_of acks corrupt)" -lt 5 ]; }; do
     kill -0 "$PL" 2>/dev/null || break
     sleep 0.1
     n=$((n + 1))
@@ -204,7 +204,7 @@ kill -USR1 "$api_PID" "$acks_PID" "$media_PID"
     --output null --size 160x90 --run 120 --poll 1 --clock from:2026-12-01T10:00:00+08:00 >"$T/d.out" 2>"$T/d.err" &
 PL=$!
 n=0
-while [ "$n" -lt 600 ] && [ "$(sqlite3 "$J" 'SELECT count(*) FROM plays' 2>/dev/null || echo -1)" != 0 ]; do
+while [ "$n" -lt 1200 ] && [ "$(sqlite3 "$J" 'SELECT count(*) FROM plays' 2>/dev/null || echo -1)" != 0 ]; do
     sleep 0.1
     n=$((n + 1))
 done
@@ -212,7 +212,7 @@ kill -9 "$PL" 2>/dev/null || true
 wait "$PL" 2>/dev/null || true
 PL=
 left=$(sqlite3 "$J" 'SELECT count(*) FROM plays')
-[ "$left" = 0 ] && ok || { fail "$left records still in the journal after 60 s without faults"; tail -20 "$T/d.err" >&2; }
+[ "$left" = 0 ] && ok || { fail "$left records still in the journal after 120 s without faults"; tail -20 "$T/d.err" >&2; }
 ic=$(sqlite3 "$J" 'PRAGMA integrity_check')
 [ "$ic" = ok ] && ok || fail "integrity_check: $ic"
 LAST=$(last_seq)

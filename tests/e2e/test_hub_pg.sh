@@ -96,7 +96,7 @@ A_URL=$URL
 "$HUB" serve --data "$T/data-b" --db "$DB" --listen 127.0.0.1:0 --threads 4 >"$T/hub-b.out" 2>>"$T/hub-b.err" &
 B_PID=$!
 i=0
-while [ $i -lt 100 ] && ! grep -q '^listening on ' "$T/hub-b.out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+while [ $i -lt 1200 ] && ! grep -q '^listening on ' "$T/hub-b.out" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
 B_URL="http://127.0.0.1:$(sed -n '1s|.*:\([0-9][0-9]*\)/$|\1|p' "$T/hub-b.out")"
 if [ "$B_URL" = "http://127.0.0.1:" ]; then
     echo "FAIL: the second hub did not start" >&2

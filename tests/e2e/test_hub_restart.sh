@@ -28,7 +28,11 @@ poster() {
     done
 }
 for s in $SCREENS; do poster "$s" & done
-sleep 0.4
+# Stopped while the uploads go on: once every screen has had a batch answered (up to 120 s).
+n=0
+for s in $SCREENS; do
+    while [ "$n" -lt 1200 ] && [ ! -s "$T/log-$s" ]; do sleep 0.1; n=$((n + 1)); done
+done
 hub_stop
 wait
 

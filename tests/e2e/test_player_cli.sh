@@ -81,10 +81,16 @@ expect_rc 2 "$PLAYER" --playlist "$P" --text-render blurry
 # kill -9 mid-run: the journal stays intact and keeps what was recorded.
 "$PLAYER" --playlist "$P" --output null --size 320x180 --journal "$T/kill.db" --screen-id k >/dev/null 2>&1 &
 pid=$!
-sleep 3
+# Killed once it has recorded a play (up to 120 s on a busy machine).
+n=0
+while [ "$n" -lt 1200 ] && [ "$(sqlite3 "$T/kill.db" 'SELECT count(*) FROM plays' 2>/dev/null || echo 0)" -lt 1 ]; do
+    sleep 0.1
+    n=$((n + 1))
+done
 kill -9 "$pid"
 wait "$pid" 2>/dev/null || true
 [ "$(sqlite3 "$T/kill.db" 'PRAGMA integrity_check')" = ok ] && ok || fail "journal corrupt after kill -9"
+[ "$(sqlite3 "$T/kill.db" 'SELECT count(*) FROM plays')" -ge 1 ] && ok || fail "the play recorded before kill -9 is lost"
 expect_rc 0 "$PLAYER" --playlist "$P" --output null --size 320x180 --run 1 --journal "$T/kill.db" --screen-id k
 [ "$(sqlite3 "$T/kill.db" 'PRAGMA integrity_check')" = ok ] && ok || fail "journal corrupt after restart"
 

@@ -9,13 +9,23 @@ one() { # ID TEXT — a one-slogan playlist
 }
 one first "防范诈骗" >"$T/s/live.json"
 
-"$PLAYER" --playlist "$T/s/live.json" --output null --size 320x180 --run 7 --journal "$T/j.db" \
+# wait_err TEXT — until the player's log has TEXT (up to 120 s on a busy machine).
+wait_err() {
+    n=0
+    while [ "$n" -lt 1200 ] && ! grep -qF -- "$1" "$T/err" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    grep -qF -- "$1" "$T/err" && ok || fail "the player never said: $1"
+}
+"$PLAYER" --playlist "$T/s/live.json" --output null --size 320x180 --run 20 --journal "$T/j.db" \
     --screen-id reload >"$T/out" 2>"$T/err" &
 pid=$!
-sleep 2
+wait_err "playing $T/s/live.json"
 one second "下载国家反诈中心APP" >"$T/s/live.json.new" && mv "$T/s/live.json.new" "$T/s/live.json"
-sleep 2.5
+wait_err "live.json changed: playing the new version"
 printf '{"timezone": "UTC", "zones": [' >"$T/s/live.json.new" && mv "$T/s/live.json.new" "$T/s/live.json"
+wait_err "changed but has errors: keeping the current content"
 wait "$pid" && ok || fail "the player exited with an error"
 
 expect_in "$T/err" "live.json changed: playing the new version"

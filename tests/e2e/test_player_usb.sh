@@ -142,18 +142,18 @@ refused older "USB bundle 15 refused: its version is not above the current 20"
 rm -rf "$T/usb"
 make_v3 "$T/b3"
 "$PLAYER" --usb-path "$T/usb" --usb-poll 1 --publisher-key "$KEY" --screen-id village-1 --state-dir "$T/st" \
-    --output null --size 160x90 --clock from:2026-11-25T10:00:00+08:00 --run 15 >"$T/rt.out" 2>"$T/rt.err" &
+    --output null --size 160x90 --clock from:2026-11-25T10:00:00+08:00 --run 40 >"$T/rt.out" 2>"$T/rt.err" &
 pid=$!
 n=0
-while [ "$n" -lt 100 ] && ! grep -q "watching" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
+while [ "$n" -lt 300 ] && ! grep -q "watching" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
 sleep 1.5 # a look or two at the empty mount point
 mv "$T/b3" "$T/usb" # the stick is plugged in: its folder appears at once
 n=0
-while [ "$n" -lt 130 ] && ! grep -q "switched to manifest 30" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
-grep -q "switched to manifest 30" "$T/rt.err" && ok || fail "the screen did not take the bundle within 13 s"
+while [ "$n" -lt 300 ] && ! grep -q "switched to manifest 30" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
+grep -q "switched to manifest 30" "$T/rt.err" && ok || fail "the screen did not take the bundle within 30 s"
 # The sync thread has switched; the engine takes the new content at its next frame.
 n=0
-while [ "$n" -lt 50 ] && ! grep -q "switching to usb version 30" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
+while [ "$n" -lt 300 ] && ! grep -q "switching to usb version 30" "$T/rt.err"; do sleep 0.1; n=$((n + 1)); done
 grep -q "switching to usb version 30" "$T/rt.err" && ok || fail "the engine did not switch to version 30"
 rm -rf "$T/usb" # pulled out
 set +e

@@ -114,7 +114,7 @@ drained() {
         --run 120 --poll 1 --clock from:2026-11-27T20:00:00+08:00 >"$1.drain.out" 2>"$1.drain.err" &
     dpid=$!
     n=0
-    while [ "$n" -lt 600 ] && [ "$left" != 0 ]; do
+    while [ "$n" -lt 1200 ] && [ "$left" != 0 ]; do
         sleep 0.1
         left=$(sqlite3 "$1/journal.db" 'SELECT count(*) FROM plays' 2>/dev/null || echo -1)
         n=$((n + 1))
@@ -135,7 +135,7 @@ for s in a b; do
         --clock from:2026-11-24T09:00:00+08:00
 done
 n=0
-while [ "$n" -lt 300 ] && ! { [ -f "$T/a/current.manifest" ] && [ -f "$T/b/current.manifest" ]; }; do
+while [ "$n" -lt 1200 ] && ! { [ -f "$T/a/current.manifest" ] && [ -f "$T/b/current.manifest" ]; }; do
     sleep 0.1
     n=$((n + 1))
 done

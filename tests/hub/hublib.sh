@@ -26,7 +26,7 @@ hub_start() {
     "$HUB" serve --data "$DATA" $HUB_DB_ARGS --listen 127.0.0.1:0 --threads 4 >"$T/hub.out" 2>>"$T/hub.err" &
     HUB_PID=$!
     i=0
-    while [ $i -lt 100 ]; do
+    while [ $i -lt 1200 ]; do
         if grep -q '^listening on ' "$T/hub.out" 2>/dev/null; then
             port=$(sed -n '1s|.*:\([0-9][0-9]*\)/$|\1|p' "$T/hub.out")
             URL="http://127.0.0.1:$port"

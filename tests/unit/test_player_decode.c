@@ -787,11 +787,12 @@ static void test_video_close_blocked(void **state)
     path_in(f, "close.mp4", p, sizeof p);
     sl_video_opts o = {.box_w = 320, .box_h = 240, .fit = SL_FIT_CONTAIN, .queue_frames = 2};
     sl_video *v = open_ok(p, &o);
-    sleep_ms(300); /* the thread fills its two places and waits */
+    sleep_ms(300); /* the thread fills its two places and waits; close must not wait for
+                    * it (3 s: the margin of a busy machine, not a speed test) */
     assert_false(sl_video_ended(v));
     int64_t t0 = now_ms();
     sl_video_close(v);
-    assert_true(now_ms() - t0 < 500);
+    assert_true(now_ms() - t0 < 3000);
 
     /* mid-play, after some frames were taken */
     v = open_ok(p, &o);
@@ -799,7 +800,7 @@ static void test_video_close_blocked(void **state)
     sleep_ms(100);
     t0 = now_ms();
     sl_video_close(v);
-    assert_true(now_ms() - t0 < 500);
+    assert_true(now_ms() - t0 < 3000);
 
     /* at once after opening */
     v = open_ok(p, &o);

@@ -431,10 +431,13 @@ static void test_sync_first_manifest(void **state)
         assert_int_equal(run("%s", b), 0);
         free(p);
     }
-    /* Then it polls with If-None-Match: 304s, no new switch. */
-    sleep_ms(800);
+    /* Then it polls with If-None-Match: 304s, no new switch (waited for, up to 60 s). */
     sl_sync_status st;
     sl_sync_get_status(s, &st);
+    for (int i = 0; i < 1200 && st.not_modified < 1; i++) {
+        sleep_ms(50);
+        sl_sync_get_status(s, &st);
+    }
     assert_true(st.not_modified >= 1);
     assert_int_equal(st.current_version, 1);
     assert_int_equal(st.switches, 1);
@@ -453,7 +456,10 @@ static void test_sync_first_manifest(void **state)
     s = sync_start_clock(f, f->state, 0, &board);
     sl_sync_get_status(s, &st);
     assert_int_equal(st.current_version, 1);
-    sleep_ms(600);
+    for (int i = 0; i < 1200 && (st.polls < 1 || !sl_clock_true_anchor(&board, NULL, NULL)); i++) {
+        sleep_ms(50);
+        sl_sync_get_status(s, &st);
+    }
     assert_null(sl_sync_take_ready(s, NULL));
     sl_sync_get_status(s, &st);
     assert_string_equal(st.refused, "");
@@ -823,9 +829,12 @@ static void test_upload_across_hub_restart(void **state)
     hub_stop(f);
     append_n(j, 300, "b", 1796000000000LL);
     sl_uploader_kick(u);
-    sleep_ms(1500);
     sl_uploader_status us;
     sl_uploader_get_status(u, &us);
+    for (int i = 0; i < 1200 && !strstr(us.problem, "not answering"); i++) {
+        sleep_ms(50);
+        sl_uploader_get_status(u, &us);
+    }
     assert_false(us.hub_answered);
     assert_non_null(strstr(us.problem, "not answering"));
     assert_int_equal(sl_journal_pending_count(j), 300);
