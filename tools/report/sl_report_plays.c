@@ -1,12 +1,14 @@
-/* sl_report_plays.c — raw play records as CSV, in screenlit's own column layout or the Outsmart Playout digital layout (FORMATS.md). */
+/* sl_report_plays.c — raw play records as CSV or XLSX, in screenlit's own column layout or the Outsmart Playout digital layout (FORMATS.md). */
 #include "tools/report/sl_report_plays.h"
 
 #include "content/timeutil.h"
 #include "tools/report/sl_report_doc.h"
 
 #include <sodium.h>
+#include <xlsxwriter.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define OUTSMART_PLAYER_MAX 36 /* playerref */
@@ -62,16 +64,51 @@ static void fmt_offset(int offset_min, char *buf, size_t len)
     snprintf(buf, len, "%c%02d:%02d", offset_min < 0 ? '-' : '+', a / 60, a % 60);
 }
 
-static void field(sl_report_buf *b, const char *s, bool text, bool first)
+/* Where a row's cells go: CSV text, or the next row of an XLSX worksheet. */
+typedef struct {
+    sl_report_buf *b;  /* CSV, or NULL */
+    lxw_worksheet *ws; /* XLSX, or NULL */
+    lxw_row_t row;
+    lxw_col_t col;
+    lxw_error rc;
+} sink;
+
+static void xl_keep(sink *k, lxw_error e)
 {
-    if (!first)
-        sl_report_buf_add(b, ",", 1);
-    sl_report_buf_csv(b, s, text);
+    if (e != LXW_NO_ERROR && k->rc == LXW_NO_ERROR)
+        k->rc = e;
 }
 
-static void field_int(sl_report_buf *b, int64_t v)
+/* A text cell (text: guarded against spreadsheet formulas in CSV; an XLSX
+ * cell is a string and never a formula). */
+static void field_k(sink *k, const char *s, bool text)
 {
-    sl_report_buf_printf(b, ",%lld", (long long)v);
+    if (k->ws) {
+        if (s && *s)
+            xl_keep(k, worksheet_write_string(k->ws, k->row, k->col, s, NULL));
+    } else {
+        if (k->col)
+            sl_report_buf_add(k->b, ",", 1);
+        sl_report_buf_csv(k->b, s, text);
+    }
+    k->col++;
+}
+
+static void field_int_k(sink *k, int64_t v)
+{
+    if (k->ws)
+        xl_keep(k, worksheet_write_number(k->ws, k->row, k->col, (double)v, NULL));
+    else
+        sl_report_buf_printf(k->b, "%s%lld", k->col ? "," : "", (long long)v);
+    k->col++;
+}
+
+static void row_end(sink *k, const char *eol)
+{
+    if (!k->ws)
+        sl_report_buf_puts(k->b, eol);
+    k->row++;
+    k->col = 0;
 }
 
 /* Outsmart TEXT fields have length caps; ids are ASCII, so bytes are characters. */
@@ -96,8 +133,8 @@ static void outsmart_ref(const char *screen, int64_t seq, char *buf, size_t len)
     snprintf(buf, len, "sl-%s", hex);
 }
 
-bool sl_report_plays_row(sl_report_buf *b, sl_report_plays_layout l, const sl_report_plays_screen *s,
-                         const sl_report_outsmart_ids *ids, const cJSON *rec)
+static bool plays_row(sink *k, sl_report_plays_layout l, const sl_report_plays_screen *s,
+                      const sl_report_outsmart_ids *ids, const cJSON *rec)
 {
     int64_t start = sl_report_int(rec, "start_ms"), dur = sl_report_int(rec, "duration_ms");
     int64_t seq = sl_report_int(rec, "seq");
@@ -106,27 +143,27 @@ bool sl_report_plays_row(sl_report_buf *b, sl_report_plays_layout l, const sl_re
     char t1[64], t2[64], t3[64];
 
     if (l == SL_PLAYS_SCREENLIT) {
-        field(b, s->id, true, true);
-        field(b, s->name, true, false);
-        field(b, s->region, true, false);
-        field(b, s->unit_type, true, false);
-        field_int(b, seq);
-        field(b, sl_report_str(rec, "item"), true, false);
-        field(b, sl_report_str(rec, "zone"), true, false);
-        field(b, sl_report_str(rec, "media_sha256"), true, false);
-        field_int(b, sl_report_int(rec, "manifest_version"));
+        field_k(k, s->id, true);
+        field_k(k, s->name, true);
+        field_k(k, s->region, true);
+        field_k(k, s->unit_type, true);
+        field_int_k(k, seq);
+        field_k(k, sl_report_str(rec, "item"), true);
+        field_k(k, sl_report_str(rec, "zone"), true);
+        field_k(k, sl_report_str(rec, "media_sha256"), true);
+        field_int_k(k, sl_report_int(rec, "manifest_version"));
         fmt_ms(start, 0, false, t1, sizeof t1);
         fmt_ms(start, off_start, false, t2, sizeof t2);
         fmt_ms(start + dur, 0, false, t3, sizeof t3);
-        field(b, t1, false, false);
-        field(b, t2, false, false);
-        field(b, t3, false, false);
-        field_int(b, dur);
-        field(b, outcome, true, false);
-        field(b, sl_report_str(rec, "reason"), true, false);
-        field(b, trust, true, false);
-        field(b, sl_report_str(rec, "received"), false, false);
-        sl_report_buf_add(b, "\r\n", 2);
+        field_k(k, t1, false);
+        field_k(k, t2, false);
+        field_k(k, t3, false);
+        field_int_k(k, dur);
+        field_k(k, outcome, true);
+        field_k(k, sl_report_str(rec, "reason"), true);
+        field_k(k, trust, true);
+        field_k(k, sl_report_str(rec, "received"), false);
+        row_end(k, "\r\n");
         return true;
     }
 
@@ -144,25 +181,100 @@ bool sl_report_plays_row(sl_report_buf *b, sl_report_plays_layout l, const sl_re
     fmt_offset(off_end, o2, sizeof o2);
     cut(s->id, OUTSMART_PLAYER_MAX, player, sizeof player);
     outsmart_ref(s->id, seq, ref, sizeof ref);
-    field(b, s->id, false, true);                                                        /* frameid */
-    field(b, t1, false, false);                                                         /* startdate */
-    field(b, o1, false, false);                                                         /* startutcoffset */
-    field(b, t2, false, false);                                                         /* enddate */
-    field(b, o2, false, false);                                                         /* endutcoffset */
-    field_int(b, dur);                                                                  /* spotlength */
-    field(b, "", false, false);                                                         /* shareoftime */
-    field(b, ids->order && *ids->order ? ids->order : s->channel, false, false);         /* orderid */
-    field(b, "", false, false);                                                         /* lineid */
-    field(b, ids->space_buyer, false, false);                                           /* spacebuyerid */
-    field(b, ids->space_agency, false, false);                                          /* spaceagencyid */
-    field(b, ids->space_brand, false, false);                                           /* spacebrandid */
-    field(b, ids->campaign, false, false);                                               /* buyercampaignref */
-    field(b, item, false, false);                                                        /* creativeid */
-    field(b, item, false, false);                                                        /* creativename */
-    field(b, sl_report_str(rec, "media_sha256"), false, false);                         /* thirdpartycreativeref */
-    field(b, "", false, false);                                                         /* creativetriggerevent */
-    field(b, player, false, false);                                                      /* playerref */
-    field(b, ref, false, false);                                                         /* mediaownerplayoutref */
-    sl_report_buf_add(b, "\n", 1);
+    field_k(k, s->id, false);                                                        /* frameid */
+    field_k(k, t1, false);                                                         /* startdate */
+    field_k(k, o1, false);                                                         /* startutcoffset */
+    field_k(k, t2, false);                                                         /* enddate */
+    field_k(k, o2, false);                                                         /* endutcoffset */
+    field_int_k(k, dur);                                                                  /* spotlength */
+    field_k(k, "", false);                                                         /* shareoftime */
+    field_k(k, ids->order && *ids->order ? ids->order : s->channel, false);         /* orderid */
+    field_k(k, "", false);                                                         /* lineid */
+    field_k(k, ids->space_buyer, false);                                           /* spacebuyerid */
+    field_k(k, ids->space_agency, false);                                          /* spaceagencyid */
+    field_k(k, ids->space_brand, false);                                           /* spacebrandid */
+    field_k(k, ids->campaign, false);                                               /* buyercampaignref */
+    field_k(k, item, false);                                                        /* creativeid */
+    field_k(k, item, false);                                                        /* creativename */
+    field_k(k, sl_report_str(rec, "media_sha256"), false);                         /* thirdpartycreativeref */
+    field_k(k, "", false);                                                         /* creativetriggerevent */
+    field_k(k, player, false);                                                      /* playerref */
+    field_k(k, ref, false);                                                         /* mediaownerplayoutref */
+    row_end(k, "\n");
     return true;
+}
+
+bool sl_report_plays_row(sl_report_buf *b, sl_report_plays_layout l, const sl_report_plays_screen *s,
+                         const sl_report_outsmart_ids *ids, const cJSON *rec)
+{
+    sink k = {.b = b};
+    return plays_row(&k, l, s, ids, rec);
+}
+
+/* An XLSX file being written: one worksheet, rows in order (constant memory,
+ * so a year of plays does not have to fit in memory). */
+struct sl_report_plays_xlsx {
+    lxw_workbook *wb;
+    sink k;
+};
+
+sl_report_plays_xlsx *sl_report_plays_xlsx_open(const char *path, char *err, size_t errlen)
+{
+    sl_report_plays_xlsx *x = calloc(1, sizeof *x);
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE};
+    if (!x || !(x->wb = workbook_new_opt(path, &opt)) || !(x->k.ws = workbook_add_worksheet(x->wb, "plays"))) {
+        snprintf(err, errlen, "%s: cannot start the workbook", path);
+        sl_report_plays_xlsx_abandon(x);
+        return NULL;
+    }
+    lxw_format *head = workbook_add_format(x->wb);
+    if (head)
+        format_set_bold(head);
+    worksheet_freeze_panes(x->k.ws, 1, 0);
+    worksheet_set_column(x->k.ws, 0, 3, 18, NULL);
+    worksheet_set_column(x->k.ws, 9, 11, 30, NULL);
+    for (size_t i = 0; i < sizeof screenlit_cols / sizeof screenlit_cols[0]; i++)
+        xl_keep(&x->k, worksheet_write_string(x->k.ws, 0, (lxw_col_t)i, screenlit_cols[i], head));
+    x->k.row = 1;
+    return x;
+}
+
+int sl_report_plays_xlsx_row(sl_report_plays_xlsx *x, const sl_report_plays_screen *s, const cJSON *rec, char *err,
+                             size_t errlen)
+{
+    if (x->k.row >= LXW_ROW_MAX) {
+        snprintf(err, errlen, "more than %u records: over what one XLSX sheet holds; write CSV instead",
+                 (unsigned)(LXW_ROW_MAX - 1));
+        return -1;
+    }
+    plays_row(&x->k, SL_PLAYS_SCREENLIT, s, NULL, rec);
+    if (x->k.rc != LXW_NO_ERROR) {
+        snprintf(err, errlen, "the workbook: %s", lxw_strerror(x->k.rc));
+        return -1;
+    }
+    return 0;
+}
+
+int sl_report_plays_xlsx_close(sl_report_plays_xlsx *x, char *err, size_t errlen)
+{
+    if (!x)
+        return 0;
+    lxw_error e = workbook_close(x->wb);
+    free(x);
+    if (e != LXW_NO_ERROR) {
+        snprintf(err, errlen, "the workbook: %s", lxw_strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+void sl_report_plays_xlsx_abandon(sl_report_plays_xlsx *x)
+{
+    if (!x)
+        return;
+    /* libxlsxwriter writes the file only when the workbook is closed: the
+     * caller removes what it wrote (a temporary file). */
+    if (x->wb)
+        workbook_close(x->wb);
+    free(x);
 }

@@ -1,4 +1,4 @@
-/* sl_report_plays.h — raw play records as CSV, in screenlit's own column layout or the Outsmart Playout digital layout (FORMATS.md). */
+/* sl_report_plays.h — raw play records as CSV or XLSX, in screenlit's own column layout or the Outsmart Playout digital layout (FORMATS.md). */
 #ifndef SL_REPORT_PLAYS_H
 #define SL_REPORT_PLAYS_H
 
@@ -37,5 +37,18 @@ void sl_report_plays_begin(sl_report_buf *b, sl_report_plays_layout l);
  * the Outsmart layout and may be NULL. */
 bool sl_report_plays_row(sl_report_buf *b, sl_report_plays_layout l, const sl_report_plays_screen *s,
                          const sl_report_outsmart_ids *ids, const cJSON *rec);
+
+/* The screenlit layout as an XLSX workbook: one sheet "plays", the header
+ * row, then one row a record (text cells, and numbers for seq,
+ * manifest_version and duration_ms). The file appears at path when closed.
+ * At most 1 048 575 records (a sheet's rows). */
+typedef struct sl_report_plays_xlsx sl_report_plays_xlsx;
+sl_report_plays_xlsx *sl_report_plays_xlsx_open(const char *path, char *err, size_t errlen);
+int sl_report_plays_xlsx_row(sl_report_plays_xlsx *x, const sl_report_plays_screen *s, const cJSON *rec, char *err,
+                             size_t errlen);
+/* Writes the file; 0 or -1 with err. NULL is fine. */
+int sl_report_plays_xlsx_close(sl_report_plays_xlsx *x, char *err, size_t errlen);
+/* Gives up (on an error elsewhere); NULL is fine. */
+void sl_report_plays_xlsx_abandon(sl_report_plays_xlsx *x);
 
 #endif

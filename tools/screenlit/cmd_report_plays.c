@@ -9,10 +9,12 @@
 #include "tools/screenlit/hubclient.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #define PLAYS_PAGE 10000                        /* records per request: the hub's largest page */
@@ -24,10 +26,10 @@ static const char *const cmd = "report plays";
 static void help(void)
 {
     printf("NAME\n"
-           "    screenlit report plays - every play record of a period, as CSV\n"
+           "    screenlit report plays - every play record of a period, as CSV or XLSX\n"
            "\n"
            "SYNOPSIS\n"
-           "    screenlit report plays --from DATE --to DATE [--screen ID] [--format csv]\n"
+           "    screenlit report plays --from DATE --to DATE [--screen ID] [--format csv|xlsx]\n"
            "                           [--layout screenlit|outsmart] [--order ID]\n"
            "                           [--space-buyer N] [--space-agency N] [--space-brand N]\n"
            "                           [--campaign REF] -o FILE [--hub URL] [--token TOKEN]\n"
@@ -56,7 +58,11 @@ static void help(void)
            "               mediaownerplayoutref SCREEN:SEQ. The SPACE ids are screenlit's\n"
            "               to leave empty unless given below.\n"
            "\n"
-           "    The file is written whole or not at all; -o - writes to standard output.\n"
+           "    XLSX (screenlit layout only): one sheet \"plays\" with the same columns,\n"
+           "    a header row, then a row a record; seq, manifest_version and duration_ms\n"
+           "    are numbers, the rest text. At most 1 048 575 records (a sheet's rows).\n"
+           "\n"
+           "    The file is written whole or not at all; -o - writes CSV to standard output.\n"
            "    A last line (on standard error with -o -) says how many records were\n"
            "    written. Needs an auditor or admin token.\n"
            "\n"
@@ -64,7 +70,9 @@ static void help(void)
            "    --from DATE         first day, YYYY-MM-DD (required)\n"
            "    --to DATE           last day, YYYY-MM-DD (required)\n"
            "    --screen ID         only this screen\n"
-           "    --format csv        the only format (the default)\n"
+           "    --format F          csv or xlsx; by default the file's name decides (.xlsx:\n"
+           "                        XLSX, else CSV). A .xlsx name with --format csv, or\n"
+           "                        a .csv name with --format xlsx, is refused\n"
            "    --layout L          screenlit (default) or outsmart\n"
            "    --order ID          outsmart: the orderid of every record\n"
            "    --space-buyer N     outsmart: spacebuyerid\n"
@@ -87,14 +95,16 @@ static void help(void)
            "        --layout outsmart --space-buyer 1234 --space-brand 5678 -o playout.csv\n");
 }
 
-/* Where the CSV goes: a temporary file renamed into place at the end, or standard output. */
+/* Where the records go: a temporary file renamed into place at the end, or
+ * standard output (CSV); the CSV text through f, XLSX rows through x. */
 typedef struct {
     const char *path;
     char *tmp;
     FILE *f;
+    sl_report_plays_xlsx *x;
 } plays_out;
 
-static int out_open(plays_out *o, const char *path, char *err, size_t errlen)
+static int out_open(plays_out *o, const char *path, bool xlsx, char *err, size_t errlen)
 {
     o->path = path;
     if (strcmp(path, "-") == 0) {
@@ -107,6 +117,8 @@ static int out_open(plays_out *o, const char *path, char *err, size_t errlen)
         return -1;
     }
     snprintf(o->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    if (xlsx)
+        return (o->x = sl_report_plays_xlsx_open(o->tmp, err, errlen)) ? 0 : -1;
     if (!(o->f = fopen(o->tmp, "wb"))) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return -1;
@@ -116,6 +128,8 @@ static int out_open(plays_out *o, const char *path, char *err, size_t errlen)
 
 static int out_write(plays_out *o, sl_report_buf *b, char *err, size_t errlen)
 {
+    if (o->x)
+        return 0;
     if (b->oom) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -132,7 +146,31 @@ static int out_write(plays_out *o, sl_report_buf *b, char *err, size_t errlen)
 static int out_close(plays_out *o, bool ok, char *err, size_t errlen)
 {
     int rc = 0;
-    if (o->f == stdout) {
+    if (o->x) {
+        if (!ok) {
+            sl_report_plays_xlsx_abandon(o->x);
+        } else if (sl_report_plays_xlsx_close(o->x, err, errlen) != 0) {
+            ok = false;
+            rc = -1;
+        } else {
+            int fd = open(o->tmp, O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || fsync(fd) != 0) {
+                snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+                ok = false;
+                rc = -1;
+            }
+            if (fd >= 0)
+                close(fd);
+        }
+        o->x = NULL;
+        if (ok && rename(o->tmp, o->path) != 0) {
+            snprintf(err, errlen, "%s: %s", o->path, strerror(errno));
+            ok = false;
+            rc = -1;
+        }
+        if (!ok)
+            unlink(o->tmp);
+    } else if (o->f == stdout) {
         if (fflush(stdout) != 0) {
             snprintf(err, errlen, "standard output: %s", strerror(errno));
             rc = -1;
@@ -210,10 +248,17 @@ static int one_screen(sl_hub *h, const sl_report_plays_screen *s, int64_t start_
             after = seq;
             if (st < start_ms || st >= end_ms)
                 continue;
-            if (sl_report_plays_row(b, layout, s, ids, r))
+            if (o->x) {
+                if (sl_report_plays_xlsx_row(o->x, s, r, err, errlen) != 0) {
+                    cJSON_Delete(page);
+                    return -1;
+                }
                 n->written++;
-            else
+            } else if (sl_report_plays_row(b, layout, s, ids, r)) {
+                n->written++;
+            } else {
                 n->left_out++;
+            }
         }
         cJSON_Delete(page);
         if (out_write(o, b, err, errlen) != 0)
@@ -242,7 +287,7 @@ int sl_report_cli_plays(int argc, char **argv)
     sl_hub_opts ho = {0};
     sl_report_outsmart_ids ids = {0};
     sl_report_plays_layout layout = SL_PLAYS_SCREENLIT;
-    const char *from = NULL, *to = NULL, *screen = NULL, *out = NULL;
+    const char *from = NULL, *to = NULL, *screen = NULL, *out = NULL, *format = NULL;
     bool usage = false;
     int c;
 
@@ -264,8 +309,9 @@ int sl_report_cli_plays(int argc, char **argv)
             screen = optarg;
             break;
         case 'F':
-            if (strcmp(optarg, "csv") != 0)
-                return sl_cli_usage_error(cmd, "--format: play records are written as csv only");
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "xlsx") != 0)
+                return sl_cli_usage_error(cmd, "--format wants csv or xlsx, not '%s'", optarg);
+            format = optarg;
             break;
         case 'l':
             if (sl_report_plays_layout_parse(optarg, &layout) != 0)
@@ -305,6 +351,19 @@ int sl_report_cli_plays(int argc, char **argv)
         return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
     if (!out)
         return sl_cli_usage_error(cmd, "-o FILE is missing (- for standard output)");
+    /* The format: --format, else the file's extension; never one under the other's name. */
+    size_t olen = strlen(out);
+    bool named_xlsx = olen > 5 && strcasecmp(out + olen - 5, ".xlsx") == 0;
+    bool named_csv = olen > 4 && strcasecmp(out + olen - 4, ".csv") == 0;
+    bool xlsx = format ? strcmp(format, "xlsx") == 0 : named_xlsx;
+    if (xlsx && named_csv)
+        return sl_cli_usage_error(cmd, "--format xlsx but %s is named .csv: name it .xlsx", out);
+    if (!xlsx && named_xlsx)
+        return sl_cli_usage_error(cmd, "--format csv but %s is named .xlsx: name it .csv, or leave --format out", out);
+    if (xlsx && strcmp(out, "-") == 0)
+        return sl_cli_usage_error(cmd, "an XLSX workbook is written to a file, not to standard output");
+    if (xlsx && layout == SL_PLAYS_OUTSMART)
+        return sl_cli_usage_error(cmd, "the Outsmart layout is a CSV file format: write it to a .csv file");
     int64_t from_day, to_day;
     int rc = sl_report_cli_period(cmd, from, to, &from_day, &to_day);
     if (rc != SL_EXIT_OK)
@@ -345,7 +404,7 @@ int sl_report_cli_plays(int argc, char **argv)
         fprintf(stderr, "screenlit %s: the hub's answer has no \"screens\" list\n", cmd);
         goto out;
     }
-    if (out_open(&o, out, err, sizeof err) != 0) {
+    if (out_open(&o, out, xlsx, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit %s: %s\n", cmd, err);
         goto out;
     }
@@ -391,7 +450,7 @@ int sl_report_cli_plays(int argc, char **argv)
     fprintf(strcmp(out, "-") == 0 ? stderr : stdout, "\n");
     rc = SL_EXIT_OK;
 out:
-    if (o.f || o.tmp)
+    if (o.f || o.tmp || o.x)
         out_close(&o, false, err, sizeof err);
     sl_report_buf_free(&b);
     sl_tz_free(tz);
