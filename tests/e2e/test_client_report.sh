@@ -168,6 +168,31 @@ expect_in "$T/out" "1 left out"
 [ "$(awk -F, '{ print NF }' "$T/outsmart.csv" | sort -u)" = 19 ] && ok || fail "outsmart records do not have 19 fields"
 expect_not_in "$T/outsmart.csv" "$(printf '\r')"
 expect_in "$T/outsmart.csv" "bank-0412-lobby,2026-11-25T01:00:00.000,+08:00,2026-11-25T01:01:00.000,+08:00,60000,,bank-lobby,,1234,,5678,,poster-app,poster-app,,,bank-0412-lobby,bank-0412-lobby:1"
+# XLSX: chosen by the file's name (or --format); the same records as cells, never CSV under an .xlsx name.
+expect_rc 0 "$SCREENLIT" report plays --from 2026-11-25 --to 2026-11-25 -o "$T/plays.xlsx"
+expect_in "$T/out" "wrote $T/plays.xlsx: 422 play records of 3 screens"
+unzip -p "$T/plays.xlsx" xl/workbook.xml >"$T/pw.xml" && ok || fail "plays.xlsx is not a zip with a workbook"
+expect_in "$T/pw.xml" '<sheet name="plays"'
+unzip -p "$T/plays.xlsx" xl/worksheets/sheet1.xml | sed 's/<row /\n<row /g' >"$T/ps.xml"
+[ "$(grep -c '^<row ' "$T/ps.xml")" -eq 423 ] && ok || fail "plays.xlsx has $(grep -c '^<row ' "$T/ps.xml") rows, wanted 423"
+grep '^<row r="1"' "$T/ps.xml" | grep -q '<c r="A1"[^>]*><is><t>screen</t>' && ok || fail "plays.xlsx: no header row"
+# The bus's first play: text cells and number cells in their columns (E seq, I manifest_version, M duration_ms).
+row=$(grep '<t>bus-22-front</t>' "$T/ps.xml" | grep '<t>2026-11-25T01:00:00.000Z</t>' | head -n 1)
+for cell in 'B[0-9]*"[^>]*><is><t>22路公交车, 前门 LED 条屏</t>' 'E[0-9]*"[^>]*><v>1</v>' 'F[0-9]*"[^>]*><is><t>poster-app</t>' \
+    'I[0-9]*"[^>]*><v>1</v>' 'K[0-9]*"[^>]*><is><t>2026-11-25T09:00:00.000+08:00</t>' 'M[0-9]*"[^>]*><v>60000</v>' \
+    'N[0-9]*"[^>]*><is><t>completed</t>' 'P[0-9]*"[^>]*><is><t>synced</t>'; do
+    echo "$row" | grep -q "<c r=\"$cell" && ok || fail "plays.xlsx: the bus's first play has no cell $cell"
+done
+grep -q '<t>decode error</t>' "$T/ps.xml" && ok || fail "plays.xlsx: the failed play's reason is missing"
+expect_rc 0 "$SCREENLIT" report plays --from 2026-11-25 --to 2026-11-25 --screen bank-0412-lobby --format xlsx -o "$T/plays.data"
+unzip -p "$T/plays.data" xl/worksheets/sheet1.xml >/dev/null && ok || fail "--format xlsx did not write a workbook"
+expect_rc 2 "$SCREENLIT" report plays --from 2026-11-25 --to 2026-11-25 --format csv -o "$T/x.xlsx"
+expect_in "$T/err" "named .xlsx"
+expect_rc 2 "$SCREENLIT" report plays --from 2026-11-25 --to 2026-11-25 --format xlsx -o "$T/x.csv"
+expect_rc 2 "$SCREENLIT" report plays --from 2026-11-25 --to 2026-11-25 --layout outsmart -o "$T/x.xlsx"
+expect_in "$T/err" "Outsmart layout is a CSV file format"
+expect_rc 2 "$SCREENLIT" report plays --from 2026-11-25 --to 2026-11-25 --format xlsx -o -
+[ ! -e "$T/x.xlsx" ] && [ ! -e "$T/x.csv" ] && ok || fail "a refused plays report left a file"
 expect_rc 1 "$SCREENLIT" report plays --from 2026-11-25 --to 2026-11-25 --screen no-such-screen -o "$T/none.csv"
 [ ! -e "$T/none.csv" ] && ok || fail "a failed plays report left a file"
 

@@ -35,6 +35,7 @@ typedef struct {
     int peak;            /* over the whole file, both channels */
     int min;             /* the lowest sample, both channels */
     double freq;         /* from the left channel's zero crossings over the span */
+    double freq_sound;   /* the same over the span less its gaps (a busy machine's pauses between items) */
     int gaps;            /* silences of 5 ms or more inside the span (underruns) */
     bool channels_equal; /* left == right everywhere */
 } stream_info;
@@ -136,12 +137,16 @@ static int analyse(const char *raw, stream_info *si)
         size_t len = si->last - si->first + 1;
         double sum = 0;
         int crossings = 0;
-        size_t quiet = 0;
+        size_t quiet = 0, silent = 0;
         for (size_t i = si->first; i <= si->last; i++) {
             double v = s[2 * i];
             quiet = abs(s[2 * i]) <= LEVEL / 8 ? quiet + 1 : 0;
             if (quiet == RATE / 200)
                 si->gaps++;
+            if (quiet == RATE / 200)
+                silent += quiet;
+            else if (quiet > RATE / 200)
+                silent++;
             sum += v * v;
             if (i > si->first && (s[2 * i - 2] < 0) != (s[2 * i] < 0))
                 crossings++;
@@ -149,6 +154,7 @@ static int analyse(const char *raw, stream_info *si)
         si->span_s = (double)len / RATE;
         si->rms = sqrt(sum / (double)len);
         si->freq = crossings / 2.0 / si->span_s;
+        si->freq_sound = len > silent ? crossings / 2.0 / ((double)(len - silent) / RATE) : 0;
     }
     free(s);
     return 0;
@@ -526,7 +532,7 @@ static void test_engine(void **state)
                   si.rms, si.peak, (double)si.frames / RATE);
     assert_true(si.span_s > 1.8);
     assert_true(si.peak > 3950 && si.peak < 4250); /* the announcement at full volume */
-    assert_true(si.freq > 420 && si.freq < 460);
+    assert_true(si.freq_sound > 420 && si.freq_sound < 460);
 
     /* simulated clock: no device is opened, no sound written */
     path_in(f, "sim.raw", raw, sizeof raw);

@@ -182,24 +182,24 @@ static bool plays_row(sink *k, sl_report_plays_layout l, const sl_report_plays_s
     cut(s->id, OUTSMART_PLAYER_MAX, player, sizeof player);
     outsmart_ref(s->id, seq, ref, sizeof ref);
     field_k(k, s->id, false);                                                        /* frameid */
-    field_k(k, t1, false);                                                         /* startdate */
-    field_k(k, o1, false);                                                         /* startutcoffset */
-    field_k(k, t2, false);                                                         /* enddate */
-    field_k(k, o2, false);                                                         /* endutcoffset */
-    field_int_k(k, dur);                                                                  /* spotlength */
-    field_k(k, "", false);                                                         /* shareoftime */
-    field_k(k, ids->order && *ids->order ? ids->order : s->channel, false);         /* orderid */
-    field_k(k, "", false);                                                         /* lineid */
-    field_k(k, ids->space_buyer, false);                                           /* spacebuyerid */
-    field_k(k, ids->space_agency, false);                                          /* spaceagencyid */
-    field_k(k, ids->space_brand, false);                                           /* spacebrandid */
-    field_k(k, ids->campaign, false);                                               /* buyercampaignref */
-    field_k(k, item, false);                                                        /* creativeid */
-    field_k(k, item, false);                                                        /* creativename */
-    field_k(k, sl_report_str(rec, "media_sha256"), false);                         /* thirdpartycreativeref */
-    field_k(k, "", false);                                                         /* creativetriggerevent */
-    field_k(k, player, false);                                                      /* playerref */
-    field_k(k, ref, false);                                                         /* mediaownerplayoutref */
+    field_k(k, t1, false);                                                           /* startdate */
+    field_k(k, o1, false);                                                           /* startutcoffset */
+    field_k(k, t2, false);                                                           /* enddate */
+    field_k(k, o2, false);                                                           /* endutcoffset */
+    field_int_k(k, dur);                                                             /* spotlength */
+    field_k(k, "", false);                                                           /* shareoftime */
+    field_k(k, ids->order && *ids->order ? ids->order : s->channel, false);          /* orderid */
+    field_k(k, "", false);                                                           /* lineid */
+    field_k(k, ids->space_buyer, false);                                             /* spacebuyerid */
+    field_k(k, ids->space_agency, false);                                            /* spaceagencyid */
+    field_k(k, ids->space_brand, false);                                             /* spacebrandid */
+    field_k(k, ids->campaign, false);                                                /* buyercampaignref */
+    field_k(k, item, false);                                                         /* creativeid */
+    field_k(k, item, false);                                                         /* creativename */
+    field_k(k, sl_report_str(rec, "media_sha256"), false);                           /* thirdpartycreativeref */
+    field_k(k, "", false);                                                           /* creativetriggerevent */
+    field_k(k, player, false);                                                       /* playerref */
+    field_k(k, ref, false);                                                          /* mediaownerplayoutref */
     row_end(k, "\n");
     return true;
 }

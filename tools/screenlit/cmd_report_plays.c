@@ -91,6 +91,7 @@ static void help(void)
            "\n"
            "EXAMPLES\n"
            "    screenlit report plays --from 2026-11-23 --to 2026-11-29 -o plays.csv\n"
+           "    screenlit report plays --from 2026-11-23 --to 2026-11-29 -o plays.xlsx\n"
            "    screenlit report plays --from 2026-11-23 --to 2026-11-23 --screen bank-0412-lobby \\\n"
            "        --layout outsmart --space-buyer 1234 --space-brand 5678 -o playout.csv\n");
 }
