@@ -142,7 +142,7 @@ cJSON *sl_req_json_values(sl_req *r, size_t max_values, enum MHD_Result *result)
     }
     cJSON *root = sl_json_parse(r->body.data, r->body.len, &lim, perr, sizeof perr);
     if (!root) {
-        *result = sl_reply_error(r, 400, NULL, "the body is not valid JSON: %s", perr);
+        *result = sl_reply_error(r, 400, NULL, "the body cannot be read as JSON: %s", perr);
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
