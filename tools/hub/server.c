@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,10 +29,18 @@
  * pieces (a 60 MB media file on loopback ~0.7 s instead of ~0.45 s). */
 #define SL_CONN_MEMORY_BYTES (16u * 1024u)
 
+#define SL_LOG_REPEAT_MS 10000 /* a libmicrohttpd message repeated within this is counted, not logged */
+
 struct sl_server {
     struct MHD_Daemon *d;
     sl_hub *hub;
     unsigned port;
+    /* libmicrohttpd's messages, so that a flood of one (a refused connection
+     * each) is a line every SL_LOG_REPEAT_MS with a count, not a line each. */
+    pthread_mutex_t log_mu;
+    char log_last[512];
+    int64_t log_at_ms;
+    unsigned log_repeats;
 };
 
 /* Matches a path against a pattern; '*' matches one non-empty segment,
@@ -87,8 +96,9 @@ static const sl_route *route_find(sl_req *r, bool *path_known, bool *param_long)
 /* 503 (with Retry-After, added by sl_reply) for a body the budget refused. */
 static enum MHD_Result reply_busy(sl_hub *hub, sl_req *r, sl_budget_rc why)
 {
-    sl_log_debug(&hub->log, "%s %s: body refused, %s", r->method, r->url,
-                 why == SL_BUDGET_KEY_FULL ? "the screen's share is in use" : "the body budget is in use");
+    sl_log_debug(&hub->log, "%s %s (%s): 503, %s", r->method, r->url, r->who.subject[0] ? r->who.subject : "no token",
+                 why == SL_BUDGET_KEY_FULL ? "the screen's share of the body budget is in use"
+                                           : "the body budget is in use");
     if (why == SL_BUDGET_KEY_FULL)
         return sl_reply_error(r, 503, NULL,
                               "screen %s already has %zu bytes of requests in progress at the hub (at most %zu "
@@ -266,13 +276,32 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *uri)
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    sl_hub *hub = cls;
+    sl_server *s = cls;
     char line[512];
     vsnprintf(line, sizeof line, fmt, ap);
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
-    sl_log_warn(&hub->log, "http: %s", line);
+    int64_t now = sl_hub_now_ms();
+    pthread_mutex_lock(&s->log_mu);
+    bool same = strcmp(line, s->log_last) == 0;
+    if (same && now - s->log_at_ms < SL_LOG_REPEAT_MS) {
+        s->log_repeats++;
+        pthread_mutex_unlock(&s->log_mu);
+        return;
+    }
+    unsigned repeats = s->log_repeats;
+    s->log_repeats = 0;
+    s->log_at_ms = now;
+    memcpy(s->log_last, line, n + 1);
+    pthread_mutex_unlock(&s->log_mu);
+    if (repeats && !same)
+        sl_log_warn(&s->hub->log, "http: (the message before came %u more times)", repeats);
+    if (repeats && same)
+        sl_log_warn(&s->hub->log, "http: %s (and %u more times in the last %d s)", line, repeats,
+                    SL_LOG_REPEAT_MS / 1000);
+    else
+        sl_log_warn(&s->hub->log, "http: %s", line);
 }
 
 int sl_server_parse_listen(const char *listen, char *host, size_t hostlen, unsigned *port)
@@ -335,8 +364,9 @@ sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, ch
         return NULL;
     }
     s->hub = hub;
+    pthread_mutex_init(&s->log_mu, NULL);
     s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, hub,
-                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, hub,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads ? threads : 1),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, hub,
@@ -348,6 +378,7 @@ sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, ch
                             MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not allowed?)", listen);
+        pthread_mutex_destroy(&s->log_mu);
         free(s);
         return NULL;
     }
@@ -375,5 +406,6 @@ void sl_server_stop(sl_server *s, int grace_ms)
         sl_log_warn(&s->hub->log, "stopping with %d requests still in flight",
                     atomic_load(&s->hub->in_flight));
     MHD_stop_daemon(s->d);
+    pthread_mutex_destroy(&s->log_mu);
     free(s);
 }
