@@ -16,7 +16,7 @@
 #      hour on the simulated clock, then runs in real time: its uploads are refused, and its
 #      next try comes at least Retry-After later (not after 1-2 s, its own first backoff).
 #   3. The attack stops: the player delivers every play it committed, exactly once; an honest
-#      screen posts a batch of 1000 records.
+#      screen posts a batch of 1000 records; a 2 MB body of zeros is refused before parsing.
 #
 # Memory (VmRSS of the hub, /proc/PID/status) is checked in the plain build only: under
 # AddressSanitizer freed memory sits in quarantine and the shadow memory grows with it, so the
@@ -254,5 +254,13 @@ maxs=$(jq '[.records[].seq] | max // 0' "$T/plays.json")
 [ "$got" -eq "$last" ] && [ "$uniq" -eq "$last" ] && [ "$maxs" -eq "$last" ] && ok ||
     fail "the hub holds $got plays of $SCREEN ($uniq distinct, up to seq $maxs); the journal committed $last"
 echo "$last plays of $SCREEN delivered after the attack" >&2
+
+# Parsing is bounded too: a 2 MB body of zeros (a million values; cJSON would take ~100 MB for it)
+# is refused before it is parsed.
+awk 'BEGIN { printf "{\"records\":["; for (i = 0; i < 1040000; i++) printf "0,"; printf "0]}" }' >"$T/zeros"
+code=$(curl -s -o "$T/body" -w '%{http_code}' --max-time 60 -H "Authorization: Bearer $HONEST" \
+    -H 'Content-Type: application/json' --data-binary @"$T/zeros" "$URL/api/v1/plays") || true
+[ "$code" = 400 ] && ok || fail "a body of a million zeros got '$code', wanted 400"
+expect_in "$T/body" "more than 32064 values"
 rss_bound "at the end"
 finish

@@ -44,7 +44,8 @@ typedef struct sl_hub {
     /* Resource bounds (set by `serve`; server.c and body.c apply them). */
     unsigned max_conns;          /* connections at once; 0 = SL_HUB_MAX_CONNS_DEFAULT */
     unsigned max_conns_per_addr; /* connections at once from one client address; 0 = no limit */
-    struct sl_budget *bodies;    /* request bodies held in memory (budget.h; made and freed by `serve`); NULL = unbounded */
+    struct sl_budget *bodies;    /* request bodies held in memory (budget.h; made and freed by
+                                    `serve`); NULL = unbounded */
 } sl_hub;
 
 /* Opens the store (SQLite in DATA, or the PostgreSQL database named by db when

@@ -96,7 +96,8 @@ static const sl_route *route_find(sl_req *r, bool *path_known, bool *param_long)
 /* 503 (with Retry-After, added by sl_reply) for a body the budget refused. */
 static enum MHD_Result reply_busy(sl_hub *hub, sl_req *r, sl_budget_rc why)
 {
-    sl_log_debug(&hub->log, "%s %s (%s): 503, %s", r->method, r->url, r->who.subject[0] ? r->who.subject : "no token",
+    sl_log_debug(&hub->log, "%s %s (%s): 503, %s", r->method, r->url,
+                 r->who.subject[0] ? r->who.subject : "no token",
                  why == SL_BUDGET_KEY_FULL ? "the screen's share of the body budget is in use"
                                            : "the body budget is in use");
     if (why == SL_BUDGET_KEY_FULL)
