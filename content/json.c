@@ -111,12 +111,16 @@ static size_t number_end(const char *s, size_t len, size_t i)
     return i;
 }
 
-/* Walks the text outside strings and checks nesting depth and the grammar
- * points where cJSON is lenient. Returns the offset of the first problem or
- * len when none, with a reason in *why. */
-static size_t structure_check(const char *s, size_t len, int max_depth, const char **why)
+static const char too_many_values[] = "too many values";
+
+/* Walks the text outside strings and checks nesting depth, the number of
+ * values (max_values; 0 = any) and the grammar points where cJSON is
+ * lenient. Returns the offset of the first problem or len when none, with a
+ * reason in *why. */
+static size_t structure_check(const char *s, size_t len, int max_depth, size_t max_values, const char **why)
 {
     int depth = 0;
+    size_t values = 0;
     bool in_str = false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -149,6 +153,14 @@ static size_t structure_check(const char *s, size_t len, int max_depth, const ch
                 return i;
             }
             continue;
+        }
+        /* A value (or member name) starts here: a string, a number, an array,
+         * an object, or true/false/null (outside strings t, f and n start only
+         * those; the e of a number is skipped with it). */
+        if (max_values && (c == '"' || c == '-' || is_digit((char)c) || c == '[' || c == '{' || c == 't' ||
+                           c == 'f' || c == 'n') && ++values > max_values) {
+            *why = too_many_values;
+            return i;
         }
         if (c == '"') {
             in_str = true;
@@ -255,6 +267,7 @@ cJSON *sl_json_parse(const char *buf, size_t len, const sl_json_limits *lim, cha
 {
     size_t max_bytes = (lim && lim->max_bytes) ? lim->max_bytes : SL_JSON_MAX_BYTES_DEFAULT;
     int max_depth = (lim && lim->max_depth) ? lim->max_depth : SL_JSON_MAX_DEPTH_DEFAULT;
+    size_t max_values = lim ? lim->max_values : 0;
     cJSON *root = NULL;
     size_t line, col;
     const char *why = NULL;
@@ -273,10 +286,14 @@ cJSON *sl_json_parse(const char *buf, size_t len, const sl_json_limits *lim, cha
         snprintf(err, errlen, "line %zu, column %zu: not valid UTF-8", line, col);
         goto out;
     }
-    bad = structure_check(buf, len, max_depth, &why);
+    bad = structure_check(buf, len, max_depth, max_values, &why);
     if (bad < len) {
         position(buf, bad, &line, &col);
-        snprintf(err, errlen, "line %zu, column %zu: %s", line, col, why);
+        if (why == too_many_values)
+            snprintf(err, errlen, "line %zu, column %zu: more than %zu values (member names count as values)",
+                     line, col, max_values);
+        else
+            snprintf(err, errlen, "line %zu, column %zu: %s", line, col, why);
         goto out;
     }
     const char *end = NULL;

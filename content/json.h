@@ -12,6 +12,11 @@
 typedef struct {
     size_t max_bytes; /* 0 = SL_JSON_MAX_BYTES_DEFAULT */
     int max_depth;    /* 0 = SL_JSON_MAX_DEPTH_DEFAULT */
+    /* The most values (strings, numbers, true/false/null, arrays, objects;
+     * member names count as values) the text may hold, counted before cJSON
+     * parses it: cJSON takes ~100 bytes per value, so this bounds the parse's
+     * memory. 0 = no limit but max_bytes. */
+    size_t max_values;
 } sl_json_limits;
 
 /* Parses exactly `len` bytes as one JSON text (RFC 8259: no trailing

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #define HB_DEFAULT_INTERVAL_S 60.0
+#define HB_RETRY_AFTER_MAX_S 600.0 /* the longest a busy hub's Retry-After delays the next heartbeat */
 #define HB_SHOT_MAX (2u * 1024u * 1024u) /* the hub's cap */
 #define HB_TEXT_MAX 64                   /* the hub's cap on short texts */
 
@@ -47,6 +48,7 @@ struct sl_heartbeat {
     /* thread only */
     sl_http *http;
     unsigned rng;
+    double retry_after_s; /* the hub's last refusal asked to wait this long (heartbeat thread only) */
 };
 
 static void hb_problem(sl_heartbeat *hb, const char *text)
@@ -171,6 +173,7 @@ static void send_heartbeat(sl_heartbeat *hb)
     }
     if (rep.status != 200) {
         sl_http_reply_error(&rep, err, sizeof err);
+        hb->retry_after_s = sl_http_retry_after(&rep, HB_RETRY_AFTER_MAX_S);
         snprintf(msg, sizeof msg, "the hub refused the heartbeat (%s)", err);
         hb_problem(hb, msg);
         goto out;
@@ -212,6 +215,7 @@ static void send_screenshot(sl_heartbeat *hb, const char *path)
         hb_problem(hb, msg);
     } else if (rep.status != 201) {
         sl_http_reply_error(&rep, err, sizeof err);
+        hb->retry_after_s = sl_http_retry_after(&rep, HB_RETRY_AFTER_MAX_S);
         snprintf(msg, sizeof msg, "the hub refused the screenshot (%s)", err);
         hb_problem(hb, msg);
     } else {
@@ -229,6 +233,11 @@ static void *hb_main(void *arg)
     while (!atomic_load(&hb->stop)) {
         send_heartbeat(hb);
         double wait = hb->interval_s * (0.9 + 0.2 * (double)rand_r(&hb->rng) / (double)RAND_MAX);
+        /* A busy hub's Retry-After (capped) delays the next one, spread out. */
+        double ra = hb->retry_after_s * (1.0 + 0.5 * (double)rand_r(&hb->rng) / (double)RAND_MAX);
+        if (ra > wait)
+            wait = ra < HB_RETRY_AFTER_MAX_S ? ra : HB_RETRY_AFTER_MAX_S;
+        hb->retry_after_s = 0;
         struct timespec dl;
         clock_gettime(CLOCK_MONOTONIC, &dl);
         int64_t ns = (int64_t)(wait * 1e9);

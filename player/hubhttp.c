@@ -81,6 +81,7 @@ void sl_http_reply_free(sl_http_reply *rep)
     free(rep->body);
     memset(rep, 0, sizeof *rep);
     rep->date_ms = -1;
+    rep->retry_after_s = -1;
 }
 
 typedef struct {
@@ -116,6 +117,7 @@ static size_t sink_write(char *p, size_t sz, size_t n, void *ud)
 typedef struct {
     char etag[160];
     int64_t date_ms;
+    int64_t retry_after_s;
 } hdrs;
 
 static size_t hdr_cb(char *p, size_t sz, size_t n, void *ud)
@@ -131,6 +133,20 @@ static size_t hdr_cb(char *p, size_t sz, size_t n, void *ud)
     if (!strncasecmp(line, "HTTP/", 5)) { /* a new reply (after 100 Continue): forget the last */
         h->etag[0] = 0;
         h->date_ms = -1;
+        h->retry_after_s = -1;
+    } else if (!strncasecmp(line, "Retry-After:", 12)) {
+        const char *v = line + 12;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        char *end;
+        long long secs = strtoll(v, &end, 10);
+        if (end != v && *end == 0 && secs >= 0) {
+            h->retry_after_s = secs;
+        } else { /* an HTTP date */
+            time_t t = curl_getdate(v, NULL);
+            time_t now = time(NULL);
+            h->retry_after_s = t == (time_t)-1 ? -1 : (t > now ? (int64_t)(t - now) : 0);
+        }
     } else if (!strncasecmp(line, "ETag:", 5)) {
         const char *v = line + 5;
         while (*v == ' ' || *v == '\t')
@@ -176,9 +192,10 @@ int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *er
     struct curl_slist *hl = NULL;
     char line[SL_HTTP_TOKEN_MAX + 200], cerr[CURL_ERROR_SIZE] = "";
     sink s = {.max = rq->reply_max ? rq->reply_max : SL_HTTP_REPLY_MAX};
-    hdrs hd = {.date_ms = -1};
+    hdrs hd = {.date_ms = -1, .retry_after_s = -1};
     memset(rep, 0, sizeof *rep);
     rep->date_ms = -1;
+    rep->retry_after_s = -1;
 
     if (rq->token) {
         snprintf(line, sizeof line, "Authorization: Bearer %s", rq->token);
@@ -226,11 +243,19 @@ int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *er
     s.buf = NULL;
     snprintf(rep->etag, sizeof rep->etag, "%s", hd.etag);
     rep->date_ms = hd.date_ms;
+    rep->retry_after_s = hd.retry_after_s;
     rc = 0;
 out:
     free(s.buf);
     curl_slist_free_all(hl);
     return rc;
+}
+
+double sl_http_retry_after(const sl_http_reply *rep, double cap_s)
+{
+    if (!rep || (rep->status != 503 && rep->status != 429) || rep->retry_after_s < 0)
+        return 0;
+    return (double)rep->retry_after_s < cap_s ? (double)rep->retry_after_s : cap_s;
 }
 
 void sl_http_reply_error(const sl_http_reply *rep, char *buf, size_t len)
@@ -325,7 +350,7 @@ int sl_http_download(sl_http *h, const char *url, const char *part_path, int64_t
     int rc = -1;
     struct curl_slist *hl = NULL;
     char cerr[CURL_ERROR_SIZE] = "", range[64];
-    hdrs hd = {.date_ms = -1};
+    hdrs hd = {.date_ms = -1, .retry_after_s = -1};
     dl_state d = {.h = h, .fd = -1, .expect = expect_size};
     *disk_full = false;
     if (fetched)

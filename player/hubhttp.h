@@ -43,12 +43,17 @@ typedef struct {
     char etag[160];       /* "" when none */
     int64_t date_ms;      /* the Date header in ms UTC, or -1 */
     int64_t local_ms;     /* the local real-time clock when the reply arrived */
+    int64_t retry_after_s; /* the Retry-After header in seconds (a date: from now), or -1 */
 } sl_http_reply;
 
 /* Sends one request. Returns 0 when the hub answered (any status) and -1
  * when it did not, or the body passed its cap (err says which). */
 int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *err, size_t errlen);
 void sl_http_reply_free(sl_http_reply *rep); /* NULL is fine */
+
+/* How long a reply asks to be left alone: for a 503 or 429 with
+ * Retry-After, its seconds, at most cap_s; otherwise 0. */
+double sl_http_retry_after(const sl_http_reply *rep, double cap_s);
 
 /* The "error" text of a JSON error reply, or a short text of the status. */
 void sl_http_reply_error(const sl_http_reply *rep, char *buf, size_t len);

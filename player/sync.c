@@ -47,6 +47,7 @@ struct sl_sync {
     sl_device dev;
     sl_keyset keys;
     double poll_s, alert_poll_s, backoff_max_s;
+    double retry_after_s; /* the last refused poll asked to wait this long (capped); 0 = no ask */
     int64_t disk_limit;
     const sl_log *log;
     sl_clock *clock; /* NULL: replies teach no clock */
@@ -528,6 +529,7 @@ static int sync_cycle(sl_sync *s)
         clear_problem(s, s->st.hub);
     } else {
         sl_http_reply_error(&rep, why, sizeof why);
+        s->retry_after_s = sl_http_retry_after(&rep, s->backoff_max_s);
         if (rep.status == 401 || rep.status == 403)
             set_problem(s, s->st.hub, "the hub refused the device token (%s): enrol the screen again", why);
         else
@@ -591,7 +593,11 @@ static double hub_wait(sl_sync *s, int rc)
     } else {
         s->failures = 0;
     }
-    return jitter(s, wait);
+    wait = jitter(s, wait);
+    /* A busy hub's (or proxy's) Retry-After is honoured, capped, spread out. */
+    double ra = s->retry_after_s * (1.0 + 0.5 * (double)rand_r(&s->rng) / (double)RAND_MAX);
+    s->retry_after_s = 0;
+    return ra > wait ? (ra < s->backoff_max_s ? ra : s->backoff_max_s) : wait;
 }
 
 /* Polls the hub and looks at the USB folder, each when it is due (or asked),

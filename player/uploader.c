@@ -42,6 +42,7 @@ struct sl_uploader {
     bool *this_boot;         /* per record of recs */
     unsigned rng;
     int failures;
+    double retry_after_s;    /* the last refusal asked to wait this long (Retry-After, capped); 0 = no ask */
     bool greeted;            /* the empty first batch was answered */
     int64_t doubted;         /* an acked_seq not believed yet (-1: none); see ack_believed */
     int doubts;              /* such answers in a row */
@@ -105,9 +106,14 @@ static int post_batch(sl_uploader *u, const sl_play_record *recs, size_t n, int6
     }
     if (rep.status != 200) {
         sl_http_reply_error(&rep, err, sizeof err);
-        snprintf(msg, sizeof msg, "the hub refused a batch of %zu play records (%s); they are kept", n, err);
+        u->retry_after_s = sl_http_retry_after(&rep, u->backoff_max_s);
+        if (u->retry_after_s > 0)
+            snprintf(msg, sizeof msg, "the hub is busy (%s); a batch of %zu play records is kept and sent again "
+                     "in %.0f s or more", err, n, u->retry_after_s);
+        else
+            snprintf(msg, sizeof msg, "the hub refused a batch of %zu play records (%s); they are kept", n, err);
         set_status_problem(u, msg);
-        rc = rep.status >= 500 ? -1 : 1;
+        rc = rep.status >= 500 || rep.status == 429 ? -1 : 1;
         goto out;
     }
     in = sl_json_parse(rep.body ? rep.body : "", rep.len, NULL, err, sizeof err);
@@ -325,6 +331,7 @@ static void *uploader_main(void *arg)
     while (!atomic_load(&u->stop)) {
         int rc = upload_step(u);
         double wait = 0;
+        bool asked = false; /* waiting out a Retry-After: no kick shortens it */
         if (rc == 1) {
             u->failures = 0;
             continue;
@@ -342,7 +349,16 @@ static void *uploader_main(void *arg)
             if (wait > u->backoff_max_s)
                 wait = u->backoff_max_s;
             wait *= 0.9 + 0.2 * (double)rand_r(&u->rng) / (double)RAND_MAX;
+            /* A busy hub's Retry-After is honoured (capped at the longest
+             * backoff), spread over half as long again so that the screens it
+             * turned away do not all come back at once. */
+            double ra = u->retry_after_s * (1.0 + 0.5 * (double)rand_r(&u->rng) / (double)RAND_MAX);
+            if (ra > wait) {
+                wait = ra < u->backoff_max_s ? ra : u->backoff_max_s;
+                asked = true;
+            }
         }
+        u->retry_after_s = 0;
         struct timespec dl;
         clock_gettime(CLOCK_MONOTONIC, &dl);
         int64_t ns = (int64_t)(wait * 1e9);
@@ -353,8 +369,9 @@ static void *uploader_main(void *arg)
             dl.tv_nsec -= 1000000000;
         }
         pthread_mutex_lock(&u->mu);
-        /* A kick ends an idle wait at once; it shortens a backoff only when the hub answered last. */
-        while (!atomic_load(&u->stop) && !(u->kicked && (rc == 0 || u->st.hub_answered))) {
+        /* A kick ends an idle wait at once; it shortens a backoff only when the
+         * hub answered last, and never a wait the hub asked for. */
+        while (!atomic_load(&u->stop) && !(u->kicked && !asked && (rc == 0 || u->st.hub_answered))) {
             if (pthread_cond_timedwait(&u->cv, &u->mu, &dl) == ETIMEDOUT)
                 break;
         }

@@ -1,5 +1,6 @@
 /* cmd_serve.c — `screenlit-hub serve`: runs the HTTP API until SIGTERM or SIGINT, then stops without losing a request. */
 #define _POSIX_C_SOURCE 200809L
+#include "tools/hub/budget.h"
 #include "tools/hub/cmd.h"
 #include "tools/hub/notmod.h"
 #include "tools/hub/schedule.h"
@@ -14,10 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #define SERVE_THREADS_MAX 256
 #define SERVE_GRACE_MS 30000 /* how long requests in flight may take to finish at shutdown */
+#define SERVE_FDS_RESERVED 256 /* file descriptors kept for the store, media files served, logs, threads */
+#define SERVE_OPT_MAX_CONNS 0x2101
+#define SERVE_OPT_MAX_CONNS_ADDR 0x2102
+#define SERVE_OPT_BODY_MEMORY 0x2103
 
 static void help(void)
 {
@@ -28,6 +34,7 @@ static void help(void)
            "    screenlit-hub serve --data DIR [--db postgresql://USER@HOST:PORT/DB]\n"
            "                        [--listen HOST:PORT] [--threads N] [--auth-cache-ms MS]\n"
            "                        [--log-level error|warn|info|debug]\n"
+           "                        [--max-conns N] [--max-conns-per-address N] [--max-body-memory MIB]\n"
            "                        [--reports weekly,monthly] [--report-tz ZONE] [--report-lang zh|en]\n"
            "\n"
            "DESCRIPTION\n"
@@ -44,6 +51,12 @@ static void help(void)
            "    The first line on standard output is \"listening on http://HOST:PORT/\"\n"
            "    with the port actually bound (useful with port 0). Logs go to standard\n"
            "    error.\n"
+           "\n"
+           "    The hub's resources are bounded: connections (in all and per client\n"
+           "    address), request bodies held in memory (and per screen token), the size\n"
+           "    of every body, and the values a JSON body may hold; a connection idle\n"
+           "    for 120 s is closed. See --max-conns, --max-conns-per-address and\n"
+           "    --max-body-memory, and \"Limits\" in tools/hub/API.md.\n"
            "\n"
            "    On SIGTERM or SIGINT the hub stops accepting connections, lets requests\n"
            "    in flight finish (up to 30 s), closes the database and exits 0. Every\n"
@@ -65,6 +78,29 @@ static void help(void)
            "                           `token revoke`, or a change made through another hub\n"
            "                           on the same database, takes effect within MS.\n"
            "        --log-level LEVEL  error, warn, info (default) or debug\n"
+           "        --max-conns N      connections open at once (default 32768: a fleet of\n"
+           "                           10 000 screens keeps up to three each). Further\n"
+           "                           clients wait in the listen queue. At start the\n"
+           "                           hub raises its open-file limit (RLIMIT_NOFILE) to\n"
+           "                           the hard limit and, when that is still too low,\n"
+           "                           serves fewer connections and says so in its log\n"
+           "                           (raise it with LimitNOFILE= in a systemd unit).\n"
+           "        --max-conns-per-address N\n"
+           "                           connections open at once from one client address\n"
+           "                           (default 64: sixteen screens behind one NAT\n"
+           "                           address; raise it for larger sites); more are\n"
+           "                           closed at once. 0 = no limit: use 0 behind a\n"
+           "                           reverse proxy, where every request comes from the\n"
+           "                           proxy's address, and limit per address there\n"
+           "                           (nginx: limit_conn).\n"
+           "        --max-body-memory MIB\n"
+           "                           request bodies held in memory at once, in MiB\n"
+           "                           (default 128; at least 16). A request whose body\n"
+           "                           would pass it is answered 503 with Retry-After\n"
+           "                           (players wait and send again); so is one whose\n"
+           "                           screen token already holds 4 MiB of bodies, so\n"
+           "                           that one token cannot take the whole budget.\n"
+           "                           Media uploads go to disk and are not counted.\n"
            SL_SCHEDULE_HELP_OPTS
            "    -h, --help             show this help\n"
            "\n"
@@ -79,6 +115,45 @@ static void help(void)
            "    screenlit-hub serve --data /srv/hub --db postgresql://hub@db.example:5432/screenlit\n");
 }
 
+/* A whole number from lo to hi. 0 or -1. */
+static int number_arg(const char *s, long lo, long hi, long *out)
+{
+    char *e;
+    long v = strtol(s, &e, 10);
+    if (e == s || *e || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Raises the open-file limit to its hard limit and returns how many
+ * connections it allows next to what else the hub opens (at most want). */
+static unsigned fit_open_files(sl_log *log, long want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return (unsigned)want;
+    rlim_t was = rl.rlim_cur;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            rl.rlim_cur = was;
+        else
+            sl_log_info(log, "open-file limit raised from %llu to %llu (the hard limit)", (unsigned long long)was,
+                        (unsigned long long)rl.rlim_cur);
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= (rlim_t)want + SERVE_FDS_RESERVED)
+        return (unsigned)want;
+    long fit = (long)rl.rlim_cur - SERVE_FDS_RESERVED;
+    if (fit < 16)
+        fit = 16;
+    sl_log_warn(log,
+                "the open-file limit is %llu: serving at most %ld connections, not %ld (raise the hard limit, "
+                "e.g. LimitNOFILE=65536 in the hub's systemd unit or `ulimit -Hn` before starting it)",
+                (unsigned long long)rl.rlim_cur, fit, want);
+    return (unsigned)fit;
+}
+
 int sl_hub_cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
@@ -87,6 +162,9 @@ int sl_hub_cmd_serve(int argc, char **argv)
                                          {"threads", required_argument, NULL, 't'},
                                          {"log-level", required_argument, NULL, 'L'},
                                          {"auth-cache-ms", required_argument, NULL, 'A'},
+                                         {"max-conns", required_argument, NULL, SERVE_OPT_MAX_CONNS},
+                                         {"max-conns-per-address", required_argument, NULL, SERVE_OPT_MAX_CONNS_ADDR},
+                                         {"max-body-memory", required_argument, NULL, SERVE_OPT_BODY_MEMORY},
                                          SL_SCHEDULE_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
@@ -94,6 +172,8 @@ int sl_hub_cmd_serve(int argc, char **argv)
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     int level = SL_LOG_INFO;
     long cache_ms = SL_AUTHCACHE_TTL_MS_DEFAULT;
+    long max_conns = SL_HUB_MAX_CONNS_DEFAULT, per_addr = SL_HUB_MAX_CONNS_PER_ADDR_DEFAULT;
+    long body_mib = SL_HUB_BODY_MEMORY_DEFAULT_MIB;
     int c;
     sl_schedule_cfg sched;
     sl_schedule *schedule = NULL;
@@ -132,6 +212,19 @@ int sl_hub_cmd_serve(int argc, char **argv)
                                           SL_AUTHCACHE_TTL_MS_MAX);
             break;
         }
+        case SERVE_OPT_MAX_CONNS:
+            if (number_arg(optarg, 16, 1000000, &max_conns) != 0)
+                return sl_hub_usage_error("serve", "--max-conns wants a number from 16 to 1000000");
+            break;
+        case SERVE_OPT_MAX_CONNS_ADDR:
+            if (number_arg(optarg, 0, 1000000, &per_addr) != 0)
+                return sl_hub_usage_error("serve", "--max-conns-per-address wants a number from 0 (no limit) "
+                                                   "to 1000000");
+            break;
+        case SERVE_OPT_BODY_MEMORY:
+            if (number_arg(optarg, 16, 1024 * 1024, &body_mib) != 0)
+                return sl_hub_usage_error("serve", "--max-body-memory wants MiB, from 16 to 1048576");
+            break;
         case 'L':
             level = sl_log_level_parse(optarg);
             if (level < 0)
@@ -180,10 +273,13 @@ int sl_hub_cmd_serve(int argc, char **argv)
     }
     hub.log.level = (sl_log_level)level;
     if ((cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, cache_ms))) ||
-        !(hub.notmod = sl_notmod_new())) {
+        !(hub.notmod = sl_notmod_new()) ||
+        !(hub.bodies = sl_budget_new((size_t)body_mib << 20, SL_HUB_BODY_PER_SCREEN))) {
         fprintf(stderr, "screenlit-hub serve: out of memory\n");
         goto out;
     }
+    hub.max_conns = fit_open_files(&hub.log, max_conns);
+    hub.max_conns_per_addr = (unsigned)per_addr;
     srv = sl_server_start(&hub, listen, (unsigned)threads, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
@@ -196,6 +292,8 @@ int sl_hub_cmd_serve(int argc, char **argv)
     fflush(stdout);
     sl_log_info(&hub.log, "serving %s (%s store) on %s:%u with %ld threads, token lookups reused for %ld ms",
                 data, hub.store->ops->name, host, sl_server_port(srv), threads, cache_ms);
+    sl_log_info(&hub.log, "limits: %u connections, %u per client address%s, %ld MiB of request bodies in memory",
+                hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", body_mib);
     if (sl_schedule_start(&hub, &sched, &schedule, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
@@ -213,8 +311,10 @@ out:
     sl_server_stop(srv, 0);
     sl_authcache_free(hub.authcache);
     sl_notmod_free(hub.notmod);
+    sl_budget_free(hub.bodies);
     hub.authcache = NULL;
     hub.notmod = NULL;
+    hub.bodies = NULL;
     sl_hub_close(&hub);
     return rc;
 }

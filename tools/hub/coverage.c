@@ -27,16 +27,17 @@ static sl_playlist *channel_playlist(sl_store *st, const char *channel, char *er
     sl_playlist *pl = NULL;
     cJSON *e = NULL, *p = NULL;
     char jerr[128];
+    const sl_json_limits big = {.max_bytes = 16u * 1024u * 1024u};
     *fail = 0;
     sl_st_rc rc = st->ops->manifest_get(st, channel, &version, &env, &len, err, errlen);
     if (rc != SL_ST_OK) {
         *fail = rc == SL_ST_ERROR;
         return NULL;
     }
-    e = sl_json_parse(env, len, &(sl_json_limits){16u * 1024u * 1024u, 0}, jerr, sizeof jerr);
+    e = sl_json_parse(env, len, &big, jerr, sizeof jerr);
     const char *ptext = e ? sl_json_str(e, "payload") : NULL;
     if (ptext)
-        p = sl_json_parse(ptext, strlen(ptext), &(sl_json_limits){16u * 1024u * 1024u, 0}, jerr, sizeof jerr);
+        p = sl_json_parse(ptext, strlen(ptext), &big, jerr, sizeof jerr);
     if (p) {
         sl_diags d;
         sl_diags_init(&d);

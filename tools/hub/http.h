@@ -49,6 +49,7 @@ struct sl_req {
     sl_hub_principal who;              /* role NONE on routes without a token */
     sl_body body;
     bool too_large;                    /* the body passed its cap */
+    sl_budget_rc busy;                 /* the body budget refused the body (answered 503) */
     uint64_t discarded;                /* body bytes thrown away after a failure */
     unsigned fail_status;              /* set by sl_req_fail */
     char fail_msg[256];
@@ -66,7 +67,12 @@ const char *sl_req_header(const sl_req *r, const char *name);
 void sl_req_fail(sl_req *r, unsigned status, cJSON *extra, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* Queues resp (and destroys the reference) with the hub's common headers. */
+/* Whether the request's Content-Type is `type` (case-insensitive, exactly:
+ * parameters after ';' such as charset are allowed, nothing else). */
+bool sl_req_content_type_is(const sl_req *r, const char *type);
+
+/* Queues resp (and destroys the reference) with the hub's common headers
+ * (a 503 gets Retry-After: SL_HUB_RETRY_AFTER_S unless it has one). */
 enum MHD_Result sl_reply(sl_req *r, unsigned status, struct MHD_Response *resp);
 /* A JSON reply; obj is consumed (NULL gives 500). */
 enum MHD_Result sl_reply_json(sl_req *r, unsigned status, cJSON *obj);
@@ -80,8 +86,12 @@ enum MHD_Result sl_reply_empty(sl_req *r, unsigned status);
 
 /* Parses r->body as JSON (sl_json_parse with the route's cap) and requires
  * an object. On failure queues 400 with the reason and returns NULL with
- * *result set to the reply's result. */
+ * *result set to the reply's result. The body may hold at most one value
+ * (member names included) per 16 bytes of the route's cap, which bounds
+ * the parse's memory (cJSON takes ~100 bytes per value). */
 cJSON *sl_req_json(sl_req *r, enum MHD_Result *result);
+/* The same with another limit on the values (a body whose need is known). */
+cJSON *sl_req_json_values(sl_req *r, size_t max_values, enum MHD_Result *result);
 
 /* Logs a store failure and answers 500; returns the reply's result. */
 enum MHD_Result sl_reply_store_error(sl_hub *hub, sl_req *r, const char *err);

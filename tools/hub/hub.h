@@ -20,6 +20,13 @@
 
 #define SL_HUB_TOKEN_HEX 64 /* a token is 32 random bytes as lowercase hex */
 
+/* Resource bounds of `serve` (its --help and API.md explain them). */
+#define SL_HUB_MAX_CONNS_DEFAULT 32768u     /* a 10 000-screen fleet keeps up to 3 connections per screen */
+#define SL_HUB_MAX_CONNS_PER_ADDR_DEFAULT 64u /* 16 screens behind one NAT address */
+#define SL_HUB_BODY_MEMORY_DEFAULT_MIB 128u /* request bodies held in memory at once */
+#define SL_HUB_BODY_PER_SCREEN (4u * 1024u * 1024u) /* of them, per screen token: a plays batch and a screenshot */
+#define SL_HUB_RETRY_AFTER_S 10u            /* the Retry-After of a 503 */
+
 /* Everything a request handler may use; owned by `serve`, shared by the
  * server's threads (the store is thread-safe, the rest read-only while
  * serving, except the atomics). */
@@ -34,6 +41,11 @@ typedef struct sl_hub {
     sl_authcache *authcache;  /* recent token lookups (made and freed by `serve`); NULL = none */
     struct sl_notmod *notmod; /* reused 304 replies per ETag (notmod.h; made and freed by `serve`); NULL = none */
     struct sl_mainzone *mainzone; /* main zone per manifest version (made by sl_hub_open) */
+    /* Resource bounds (set by `serve`; server.c and body.c apply them). */
+    unsigned max_conns;          /* connections at once; 0 = SL_HUB_MAX_CONNS_DEFAULT */
+    unsigned max_conns_per_addr; /* connections at once from one client address; 0 = no limit */
+    struct sl_budget *bodies;    /* request bodies held in memory (budget.h; made and freed by
+                                    `serve`); NULL = unbounded */
 } sl_hub;
 
 /* Opens the store (SQLite in DATA, or the PostgreSQL database named by db when

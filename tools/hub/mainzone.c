@@ -71,7 +71,8 @@ int sl_mainzone_of_payload(const char *payload, size_t len, char out[SL_RECORD_I
 static char *payload_of(const char *envelope, size_t len)
 {
     char err[128];
-    cJSON *env = sl_json_parse(envelope, len, &(sl_json_limits){16u * 1024u * 1024u, 0}, err, sizeof err);
+    const sl_json_limits big = {.max_bytes = 16u * 1024u * 1024u};
+    cJSON *env = sl_json_parse(envelope, len, &big, err, sizeof err);
     const char *p = env ? sl_json_str(env, "payload") : NULL;
     char *copy = p ? strdup(p) : NULL;
     cJSON_Delete(env);

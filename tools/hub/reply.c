@@ -8,10 +8,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *sl_req_header(const sl_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+bool sl_req_content_type_is(const sl_req *r, const char *type)
+{
+    const char *ct = sl_req_header(r, "Content-Type");
+    if (!ct)
+        return false;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    size_t n = strlen(type);
+    if (strncasecmp(ct, type, n) != 0)
+        return false;
+    ct += n;
+    while (*ct == ' ' || *ct == '\t')
+        ct++;
+    return *ct == '\0' || *ct == ';';
 }
 
 void sl_req_fail(sl_req *r, unsigned status, cJSON *extra, const char *fmt, ...)
@@ -34,6 +51,11 @@ enum MHD_Result sl_reply(sl_req *r, unsigned status, struct MHD_Response *resp)
         return MHD_NO;
     if (!MHD_get_response_header(resp, "Cache-Control"))
         MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (status == 503 && !MHD_get_response_header(resp, "Retry-After")) {
+        char ra[16];
+        snprintf(ra, sizeof ra, "%u", SL_HUB_RETRY_AFTER_S);
+        MHD_add_response_header(resp, "Retry-After", ra);
+    }
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
     MHD_destroy_response(resp);
     r->replied = true;
@@ -101,8 +123,13 @@ enum MHD_Result sl_reply_error(sl_req *r, unsigned status, cJSON *extra, const c
 
 cJSON *sl_req_json(sl_req *r, enum MHD_Result *result)
 {
+    return sl_req_json_values(r, r->route->body_max / 16, result);
+}
+
+cJSON *sl_req_json_values(sl_req *r, size_t max_values, enum MHD_Result *result)
+{
     char perr[256];
-    sl_json_limits lim = {.max_bytes = r->route->body_max, .max_depth = 32};
+    sl_json_limits lim = {.max_bytes = r->route->body_max, .max_depth = 32, .max_values = max_values};
     if (r->body.len == 0) {
         *result = sl_reply_error(r, 400, NULL, "the request body is empty; a JSON object is expected");
         return NULL;
@@ -115,7 +142,7 @@ cJSON *sl_req_json(sl_req *r, enum MHD_Result *result)
     }
     cJSON *root = sl_json_parse(r->body.data, r->body.len, &lim, perr, sizeof perr);
     if (!root) {
-        *result = sl_reply_error(r, 400, NULL, "the body is not valid JSON: %s", perr);
+        *result = sl_reply_error(r, 400, NULL, "the body cannot be read as JSON: %s", perr);
         return NULL;
     }
     if (!cJSON_IsObject(root)) {

@@ -11,6 +11,9 @@
 #define SL_CAP_INVENTORY_CSV (16u * 1024u * 1024u)
 #define SL_CAP_MEDIA_PART (64u * 1024u * 1024u)
 #define SL_CAP_SCREENSHOT (2u * 1024u * 1024u)
+/* JSON values (member names included) in a plays body: a batch of at most
+ * 1000 records of at most 15 members each (31 values), and the envelope. */
+#define SL_CAP_PLAYS_VALUES (1000u * 32u + 64u)
 
 /* routes_enroll.c */
 enum MHD_Result sl_h_enroll_code(sl_hub *hub, sl_req *r);

@@ -156,8 +156,7 @@ enum MHD_Result sl_h_inventory_put(sl_hub *hub, sl_req *r)
     char err[512];
     size_t err_line = 0;
     memset(&im, 0, sizeof im);
-    const char *ct = sl_req_header(r, "Content-Type");
-    if (!ct || strncasecmp(ct, "text/csv", 8) != 0) {
+    if (!sl_req_content_type_is(r, "text/csv")) {
         res = sl_reply_error(r, 415, NULL, "send the inventory as Content-Type: text/csv");
         goto out;
     }

@@ -125,8 +125,7 @@ int sl_h_media_put_begin(sl_hub *hub, sl_req *r)
         sl_reply_error(r, 400, NULL, "media are named by their SHA-256: 64 lowercase hex digits");
         return 1;
     }
-    const char *ct = sl_req_header(r, "Content-Type");
-    if (!ct || strncasecmp(ct, "application/octet-stream", 24) != 0) {
+    if (!sl_req_content_type_is(r, "application/octet-stream")) {
         sl_reply_error(r, 415, NULL, "send media bytes as Content-Type: application/octet-stream");
         return 1;
     }

@@ -174,7 +174,7 @@ static enum MHD_Result plays_post(sl_hub *hub, sl_req *r, const char *screen, bo
     enum MHD_Result res;
     char err[256], why[160];
     sl_play_record *recs = NULL;
-    cJSON *in = sl_req_json(r, &res);
+    cJSON *in = sl_req_json_values(r, SL_CAP_PLAYS_VALUES, &res);
     if (!in)
         return res;
     const cJSON *sv = cJSON_GetObjectItemCaseSensitive(in, "screen");

@@ -145,15 +145,14 @@ enum MHD_Result sl_h_screenshot_put(sl_hub *hub, sl_req *r)
     static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     static const unsigned char jpg[3] = {0xff, 0xd8, 0xff};
     char err[512], dir[4096], path[4096];
-    const char *ct = sl_req_header(r, "Content-Type");
     const char *mime = NULL, *ext = NULL;
     const unsigned char *b = (const unsigned char *)r->body.data;
-    if (ct && strncasecmp(ct, "image/png", 9) == 0) {
+    if (sl_req_content_type_is(r, "image/png")) {
         mime = "image/png";
         ext = "png";
         if (r->body.len < 8 || memcmp(b, png, 8) != 0)
             return sl_reply_error(r, 400, NULL, "the body is not a PNG file");
-    } else if (ct && strncasecmp(ct, "image/jpeg", 10) == 0) {
+    } else if (sl_req_content_type_is(r, "image/jpeg")) {
         mime = "image/jpeg";
         ext = "jpg";
         if (r->body.len < 3 || memcmp(b, jpg, 3) != 0)

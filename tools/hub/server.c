@@ -7,10 +7,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,8 +20,7 @@
 /* Bytes of a refused body the server reads and drops before closing the
  * connection (so that small clients still see the error reply). */
 #define SL_DISCARD_MAX (1u << 20)
-#define SL_CONN_TIMEOUT_S 120
-#define SL_CONN_LIMIT 4096
+#define SL_CONN_TIMEOUT_S 120 /* an idle connection (nothing received or sent) is closed after this */
 /* Per connection: request headers, the read buffer (the size of the pieces
  * a body arrives in) and the reply's headers. libmicrohttpd clears all of it
  * between two requests on a kept-alive connection, so its size is a cost per
@@ -28,10 +29,18 @@
  * pieces (a 60 MB media file on loopback ~0.7 s instead of ~0.45 s). */
 #define SL_CONN_MEMORY_BYTES (16u * 1024u)
 
+#define SL_LOG_REPEAT_MS 10000 /* a libmicrohttpd message repeated within this is counted, not logged */
+
 struct sl_server {
     struct MHD_Daemon *d;
     sl_hub *hub;
     unsigned port;
+    /* libmicrohttpd's messages, so that a flood of one (a refused connection
+     * each) is a line every SL_LOG_REPEAT_MS with a count, not a line each. */
+    pthread_mutex_t log_mu;
+    char log_last[512];
+    int64_t log_at_ms;
+    unsigned log_repeats;
 };
 
 /* Matches a path against a pattern; '*' matches one non-empty segment,
@@ -84,6 +93,25 @@ static const sl_route *route_find(sl_req *r, bool *path_known, bool *param_long)
     return NULL;
 }
 
+/* 503 (with Retry-After, added by sl_reply) for a body the budget refused. */
+static enum MHD_Result reply_busy(sl_hub *hub, sl_req *r, sl_budget_rc why)
+{
+    sl_log_debug(&hub->log, "%s %s (%s): 503, %s", r->method, r->url,
+                 r->who.subject[0] ? r->who.subject : "no token",
+                 why == SL_BUDGET_KEY_FULL ? "the screen's share of the body budget is in use"
+                                           : "the body budget is in use");
+    if (why == SL_BUDGET_KEY_FULL)
+        return sl_reply_error(r, 503, NULL,
+                              "screen %s already has %zu bytes of requests in progress at the hub (at most %zu "
+                              "at once); retry after %u s",
+                              r->who.subject, sl_budget_key_used(hub->bodies, r->who.subject),
+                              sl_budget_per_key(hub->bodies), SL_HUB_RETRY_AFTER_S);
+    return sl_reply_error(r, 503, NULL,
+                          "the hub is busy: the request bodies it holds in memory are at their limit (%zu MiB); "
+                          "retry after %u s",
+                          sl_budget_total(hub->bodies) >> 20, SL_HUB_RETRY_AFTER_S);
+}
+
 /* The first call for a request: route, authorise, check the announced size. */
 static enum MHD_Result request_begin(sl_hub *hub, sl_req *r)
 {
@@ -102,14 +130,28 @@ static enum MHD_Result request_begin(sl_hub *hub, sl_req *r)
         return res;
     sl_body_init(&r->body, r->route->body_max);
     const char *cl = sl_req_header(r, "Content-Length");
+    unsigned long long n = 0;
     if (cl) {
         char *end = NULL;
-        unsigned long long n = strtoull(cl, &end, 10);
+        n = strtoull(cl, &end, 10);
         if (end == cl || *end)
             return sl_reply_error(r, 400, NULL, "Content-Length is not a number");
         if (n > r->route->body_max)
             return sl_reply_error(r, 413, NULL, "the body is %llu bytes; the limit here is %zu", n,
                                   r->route->body_max);
+    }
+    /* A body held in memory is charged to the hub's budget: the announced
+     * length at once, growth beyond it later. Refused: a client waiting for
+     * "100 Continue" is answered at once; one that sends its body anyway is
+     * answered once the body has been read and dropped (a reply sent while
+     * the client still sends may be lost to the connection's reset). */
+    if (r->route->body == SL_BODY_BUFFER) {
+        const char *key = r->who.role == SL_ROLE_SCREEN ? r->who.subject : NULL;
+        sl_budget_rc b = sl_body_charge(&r->body, hub->bodies, key, (size_t)n);
+        const char *expect = sl_req_header(r, "Expect");
+        if (b != SL_BUDGET_OK && expect && strcasecmp(expect, "100-continue") == 0)
+            return reply_busy(hub, r, b);
+        r->busy = b;
     }
     if (r->route->body == SL_BODY_STREAM && r->route->begin && r->route->begin(hub, r) != 0)
         return r->replied ? MHD_YES : MHD_NO;
@@ -119,9 +161,9 @@ static enum MHD_Result request_begin(sl_hub *hub, sl_req *r)
 /* Takes one piece of the body. */
 static enum MHD_Result request_data(sl_hub *hub, sl_req *r, const char *data, size_t n)
 {
-    if (r->too_large || r->fail_status) {
+    if (r->too_large || r->fail_status || r->busy) {
         r->discarded += n;
-        return r->discarded > SL_DISCARD_MAX ? MHD_NO : MHD_YES;
+        return r->discarded > (r->busy ? r->route->body_max : SL_DISCARD_MAX) ? MHD_NO : MHD_YES;
     }
     switch (r->route->body) {
     case SL_BODY_STREAM:
@@ -143,6 +185,8 @@ static enum MHD_Result request_data(sl_hub *hub, sl_req *r, const char *data, si
             r->too_large = true;
         else if (rc == -2)
             sl_req_fail(r, 500, NULL, "the hub ran out of memory");
+        else if (rc < 0)
+            r->busy = rc == -4 ? SL_BUDGET_KEY_FULL : SL_BUDGET_FULL;
         return MHD_YES;
     }
     }
@@ -189,6 +233,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_data_size = 0;
         return request_data(hub, r, upload_data, n);
     }
+    if (r->busy)
+        return reply_busy(hub, r, r->busy);
     if (r->too_large)
         return sl_reply_error(r, 413, NULL, "the body is larger than the limit here (%zu bytes)",
                               r->route->body_max);
@@ -231,13 +277,32 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *uri)
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    sl_hub *hub = cls;
+    sl_server *s = cls;
     char line[512];
     vsnprintf(line, sizeof line, fmt, ap);
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
-    sl_log_warn(&hub->log, "http: %s", line);
+    int64_t now = sl_hub_now_ms();
+    pthread_mutex_lock(&s->log_mu);
+    bool same = strcmp(line, s->log_last) == 0;
+    if (same && now - s->log_at_ms < SL_LOG_REPEAT_MS) {
+        s->log_repeats++;
+        pthread_mutex_unlock(&s->log_mu);
+        return;
+    }
+    unsigned repeats = s->log_repeats;
+    s->log_repeats = 0;
+    s->log_at_ms = now;
+    memcpy(s->log_last, line, n + 1);
+    pthread_mutex_unlock(&s->log_mu);
+    if (repeats && !same)
+        sl_log_warn(&s->hub->log, "http: (the message before came %u more times)", repeats);
+    if (repeats && same)
+        sl_log_warn(&s->hub->log, "http: %s (and %u more times in the last %d s)", line, repeats,
+                    SL_LOG_REPEAT_MS / 1000);
+    else
+        sl_log_warn(&s->hub->log, "http: %s", line);
 }
 
 int sl_server_parse_listen(const char *listen, char *host, size_t hostlen, unsigned *port)
@@ -300,18 +365,21 @@ sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, ch
         return NULL;
     }
     s->hub = hub;
+    pthread_mutex_init(&s->log_mu, NULL);
     s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, hub,
-                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, hub,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                             MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads ? threads : 1),
                             MHD_OPTION_NOTIFY_COMPLETED, on_completed, hub,
                             MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SL_CONN_TIMEOUT_S,
-                            MHD_OPTION_CONNECTION_LIMIT, (unsigned int)SL_CONN_LIMIT,
+                            MHD_OPTION_CONNECTION_LIMIT, hub->max_conns ? hub->max_conns : SL_HUB_MAX_CONNS_DEFAULT,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, hub->max_conns_per_addr,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SL_CONN_MEMORY_BYTES,
                             MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not allowed?)", listen);
+        pthread_mutex_destroy(&s->log_mu);
         free(s);
         return NULL;
     }
@@ -339,5 +407,6 @@ void sl_server_stop(sl_server *s, int grace_ms)
         sl_log_warn(&s->hub->log, "stopping with %d requests still in flight",
                     atomic_load(&s->hub->in_flight));
     MHD_stop_daemon(s->d);
+    pthread_mutex_destroy(&s->log_mu);
     free(s);
 }
