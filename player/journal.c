@@ -466,11 +466,12 @@ static open_result schema_setup(sqlite3 *db, char *why, size_t whylen)
         goto fail;
     res = OPEN_OK;
     goto out;
-fail:
+fail: {
     char d[200];
     describe(db, rc, d, sizeof d);
     set_err(why, whylen, "setting up the tables: %s", d);
     res = classify(rc);
+}
 out:
     sqlite3_finalize(st);
     if (res != OPEN_OK && !sqlite3_get_autocommit(db))

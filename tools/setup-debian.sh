@@ -8,6 +8,7 @@ PACKAGES="
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libcurl4-openssl-dev libcjson-dev libsodium-dev libsqlite3-dev sqlite3
   libmicrohttpd-dev libpq-dev libxlsxwriter-dev libcmocka-dev
+  clang libclang-rt-14-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core jq curl xvfb xauth x11-apps postgresql
   wrk nginx
   chromium unzip

@@ -161,13 +161,14 @@ enum MHD_Result sl_h_inventory_put(sl_hub *hub, sl_req *r)
         goto out;
     }
     /* Control bytes other than tab, CR and LF, and invalid UTF-8, are refused per line. */
+    const char *body = r->body.data ? r->body.data : ""; /* an empty body has no buffer */
     size_t line = 1, start = 0;
     for (size_t i = 0; i <= r->body.len; i++) {
-        if (i == r->body.len || r->body.data[i] == '\n') {
+        if (i == r->body.len || body[i] == '\n') {
             size_t e = i;
-            if (e > start && r->body.data[e - 1] == '\r')
+            if (e > start && body[e - 1] == '\r')
                 e--;
-            if (!sl_hub_text_ok(r->body.data + start, e - start, true)) {
+            if (!sl_hub_text_ok(body + start, e - start, true)) {
                 cJSON *x = cJSON_CreateObject();
                 cJSON_AddNumberToObject(x, "line", (double)line);
                 res = sl_reply_error(r, 400, x, "line %zu: not UTF-8 text (save the file as UTF-8)", line);
@@ -177,7 +178,7 @@ enum MHD_Result sl_h_inventory_put(sl_hub *hub, sl_req *r)
             start = i + 1;
         }
     }
-    int rc = sl_csv_parse(r->body.data ? r->body.data : "", r->body.len, INV_MAX_FIELDS, inv_row_cb, &im, err,
+    int rc = sl_csv_parse(body, r->body.len, INV_MAX_FIELDS, inv_row_cb, &im, err,
                           sizeof err, &err_line);
     if (rc != 0) {
         cJSON *x = cJSON_CreateObject();

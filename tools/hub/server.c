@@ -275,7 +275,7 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *uri)
     return strlen(uri);
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
     sl_server *s = cls;
     char line[512];
