@@ -115,6 +115,7 @@ static size_t sink_write(char *p, size_t sz, size_t n, void *ud)
 
 typedef struct {
     char etag[160];
+    char channel[80];
     int64_t date_ms;
 } hdrs;
 
@@ -130,7 +131,13 @@ static size_t hdr_cb(char *p, size_t sz, size_t n, void *ud)
         line[--l] = 0;
     if (!strncasecmp(line, "HTTP/", 5)) { /* a new reply (after 100 Continue): forget the last */
         h->etag[0] = 0;
+        h->channel[0] = 0;
         h->date_ms = -1;
+    } else if (!strncasecmp(line, "Screenlit-Channel:", 18)) {
+        const char *v = line + 18;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        snprintf(h->channel, sizeof h->channel, "%s", v);
     } else if (!strncasecmp(line, "ETag:", 5)) {
         const char *v = line + 5;
         while (*v == ' ' || *v == '\t')
@@ -225,6 +232,7 @@ int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *er
     rep->len = s.len;
     s.buf = NULL;
     snprintf(rep->etag, sizeof rep->etag, "%s", hd.etag);
+    snprintf(rep->channel, sizeof rep->channel, "%s", hd.channel);
     rep->date_ms = hd.date_ms;
     rc = 0;
 out:

@@ -80,13 +80,18 @@ typedef struct {
                                    sl_sync_usb_check asks (the simulated clock) */
     sl_clock *clock;            /* may be NULL: the Date of each hub reply teaches it the true
                                    time (sl_clock_learn_hub), like the uploader's and heartbeat's */
+    const char *channel;        /* the channel of a screen with no hub (device NULL); with a hub,
+                                   device->channel and then what the hub says are used */
 } sl_sync_config;
 
 #define SL_SYNC_PROBLEM_MAX 256
+#define SL_USB_CHANNEL_DEFAULT "usb" /* a screen without a hub and no `channel` setting; screenlit bundle's default */
 
 /* What the heartbeat reports. Problems are "" when there is none. */
 typedef struct {
     int64_t current_version;      /* 0 when no manifest yet */
+    char current_channel[SL_DEVICE_ID_MAX + 1]; /* the channel of the manifest in force; "" when none */
+    char channel[SL_DEVICE_ID_MAX + 1];         /* the channel the screen takes manifests of */
     int64_t pending_version;      /* being downloaded; 0 when none */
     int64_t pending_bytes_done, pending_bytes_total;
     bool hub_answered;            /* the last request got an HTTP answer */
