@@ -488,8 +488,8 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
     s->st.pending_bytes_total = s->pend.total;
     s->st.pending_bytes_done = 0;
     pthread_mutex_unlock(&s->mu);
-    sl_log_info(s->log, "sync: %s %" PRId64 " of channel %s verified; %s %zu media file(s), %" PRId64 " bytes",
-                what, v, ch, usb ? "copying" : "fetching", s->pend.n, s->pend.total);
+    sl_log_info(s->log, "sync: %s %" PRId64 " verified; %s %zu media file(s), %" PRId64 " bytes (channel %s)",
+                what, v, usb ? "copying" : "fetching", s->pend.n, s->pend.total, ch);
 out:
     media_set_free(&m);
     sl_playlist_free(pl);
