@@ -368,7 +368,8 @@ static void learn_channel(sl_sync *s, const char *channel)
         sl_log_error(s->log, "sync: cannot record the new channel: %s", why);
     pthread_mutex_lock(&s->mu);
     snprintf(s->st.channel, sizeof s->st.channel, "%s", channel);
-    pthread_mutex_unlock(&s->mu);    if (s->pend_env && strcmp(s->pend_channel, s->channel) != 0) {
+    pthread_mutex_unlock(&s->mu);
+    if (s->pend_env && strcmp(s->pend_channel, s->channel) != 0) {
         sl_log_info(s->log, "sync: manifest %" PRId64 " of channel %s is no longer wanted", s->pend_version,
                     s->pend_channel);
         drop_pending(s);
@@ -830,8 +831,13 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     bool hub = cfg && cfg->device && cfg->device->hub[0] && cfg->device->token[0];
     const char *channel = hub ? cfg->device->channel : cfg ? cfg->channel : NULL;
     if (channel && channel[0] && !sl_device_id_ok(channel)) {
-        snprintf(err, errlen, "channel '%.80s' is not 1 to 64 letters, digits, '.', '_' or '-'", channel);
-        return NULL;
+        if (!hub) {
+            snprintf(err, errlen, "channel '%.80s' is not 1 to 64 letters, digits, '.', '_' or '-'", channel);
+            return NULL;
+        }
+        sl_log_warn(cfg->log, "sync: device.json names an invalid channel \"%.80s\"; waiting for the hub's",
+                    channel);
+        channel = NULL; /* the hub names it in its next reply */
     }
     if (!cfg || !cfg->state_dir || !cfg->pinned || (!hub && !cfg->usb_path)) {
         snprintf(err, errlen, "sync needs a state folder, pinned keys, and an enrolled device or a USB path");
