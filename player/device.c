@@ -91,6 +91,15 @@ out:
     return rc;
 }
 
+int sl_device_save(const char *state_dir, const sl_device *d, char *err, size_t errlen)
+{
+    if (!state_dir || !d) {
+        snprintf(err, errlen, "no state folder or identity");
+        return -1;
+    }
+    return device_store(state_dir, d, err, errlen);
+}
+
 static int copy_member(const cJSON *o, const char *key, char *dst, size_t cap, bool allow_empty)
 {
     const char *v = sl_json_str(o, key);

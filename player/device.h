@@ -40,6 +40,10 @@ int sl_device_load(const char *state_dir, sl_device *out, char *err, size_t errl
 int sl_device_enroll_from_file(const char *path, const char *state_dir, sl_device *out, char *err,
                                size_t errlen);
 
+/* Writes d as STATE/device.json (write-temp, fsync, rename; mode 0600), e.g.
+ * after the hub moved the screen to another channel. Returns 0, or -1 with err. */
+int sl_device_save(const char *state_dir, const sl_device *d, char *err, size_t errlen);
+
 /* Whether s is a hub identifier: 1–64 bytes of [A-Za-z0-9._-], not starting
  * with '.' or '-'. */
 int sl_device_id_ok(const char *s);

@@ -116,6 +116,7 @@ static size_t sink_write(char *p, size_t sz, size_t n, void *ud)
 
 typedef struct {
     char etag[160];
+    char channel[80];
     int64_t date_ms;
     int64_t retry_after_s;
 } hdrs;
@@ -132,6 +133,7 @@ static size_t hdr_cb(char *p, size_t sz, size_t n, void *ud)
         line[--l] = 0;
     if (!strncasecmp(line, "HTTP/", 5)) { /* a new reply (after 100 Continue): forget the last */
         h->etag[0] = 0;
+        h->channel[0] = 0;
         h->date_ms = -1;
         h->retry_after_s = -1;
     } else if (!strncasecmp(line, "Retry-After:", 12)) {
@@ -147,6 +149,11 @@ static size_t hdr_cb(char *p, size_t sz, size_t n, void *ud)
             time_t now = time(NULL);
             h->retry_after_s = t == (time_t)-1 ? -1 : (t > now ? (int64_t)(t - now) : 0);
         }
+    } else if (!strncasecmp(line, "Screenlit-Channel:", 18)) {
+        const char *v = line + 18;
+        while (*v == ' ' || *v == '\t')
+            v++;
+        snprintf(h->channel, sizeof h->channel, "%s", v);
     } else if (!strncasecmp(line, "ETag:", 5)) {
         const char *v = line + 5;
         while (*v == ' ' || *v == '\t')
@@ -242,6 +249,7 @@ int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *er
     rep->len = s.len;
     s.buf = NULL;
     snprintf(rep->etag, sizeof rep->etag, "%s", hd.etag);
+    snprintf(rep->channel, sizeof rep->channel, "%s", hd.channel);
     rep->date_ms = hd.date_ms;
     rep->retry_after_s = hd.retry_after_s;
     rc = 0;

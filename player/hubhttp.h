@@ -41,6 +41,7 @@ typedef struct {
     char *body;           /* NUL-terminated, malloc'd (may be NULL for no body) */
     size_t len;
     char etag[160];       /* "" when none */
+    char channel[80];     /* the Screenlit-Channel header (the channel the hub assigns the screen); "" when none */
     int64_t date_ms;      /* the Date header in ms UTC, or -1 */
     int64_t local_ms;     /* the local real-time clock when the reply arrived */
     int64_t retry_after_s; /* the Retry-After header in seconds (a date: from now), or -1 */

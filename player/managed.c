@@ -149,14 +149,18 @@ int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen)
                          .media_url = o->media_url, .poll_s = o->poll_s,
                          .alert_poll_s = o->alert_poll_s, .disk_limit_bytes = o->disk_limit_bytes,
                          .log = &m->log, .usb_path = o->usb_path, .usb_poll_s = o->sim ? -1 : o->usb_poll_s,
-                         .clock = &e->clock};
+                         .clock = &e->clock, .channel = o->channel ? o->channel : SL_USB_CHANNEL_DEFAULT};
+    if (m->enrolled && o->channel && strcmp(o->channel, m->dev.channel) != 0)
+        sl_log_warn(&m->log, "channel = %s in the config is ignored: this screen is enrolled, and its channel (%s) is "
+                             "the one the hub's inventory gives it", o->channel, m->dev.channel[0] ? m->dev.channel : "none yet");
     m->sync = sl_sync_start(&sc, err, errlen);
     if (!m->sync)
         return -1;
     m->usb_on_tick = o->usb_path && o->sim;
     m->usb_next_ms = INT64_MIN;
     if (o->usb_path)
-        sl_log_info(&m->log, "watching %s for USB bundles%s", o->usb_path,
+        sl_log_info(&m->log, "watching %s for USB bundles of channel %s%s", o->usb_path,
+                    m->enrolled ? (m->dev.channel[0] ? m->dev.channel : "(the hub's, not known yet)") : sc.channel,
                     m->enrolled ? "" : " (no hub: plays stay in the journal for --export-records)");
     if (!m->enrolled)
         return 0; /* no hub: nothing to upload, no heartbeats */

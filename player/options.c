@@ -4,6 +4,7 @@
 #include "content/fsutil.h"
 #include "content/keys.h"
 #include "content/timeutil.h"
+#include "player/device.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -53,6 +54,7 @@ void sl_options_free(sl_options *o)
     free(o->publisher_keys);
     free(o->media_url);
     free(o->usb_path);
+    free(o->channel);
     free(o->export_records);
     memset(o, 0, sizeof *o);
 }
@@ -283,6 +285,14 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
         *(!strcmp(name, "poll-interval") ? &o->poll_s : zero_ok ? &o->alert_poll_s : &o->heartbeat_s) = x;
         return 0;
     }
+    if (!strcmp(name, "channel")) {
+        if (!sl_device_id_ok(v)) {
+            snprintf(err, errlen, "channel: '%.80s' is not 1 to 64 letters, digits, '.', '_' or '-' (the name "
+                                  "the bundles for this screen were made with: screenlit bundle --channel NAME)", v);
+            return -1;
+        }
+        return set_str(&o->channel, v, err, errlen);
+    }
     if (!strcmp(name, "usb-path")) {
         if (!v[0] || !strcmp(v, "off")) {
             free(o->usb_path);
@@ -504,6 +514,15 @@ static void help(void)
         "                          in the hub's inventory. Default: off\n"
         "    --usb-poll SECONDS    how often to look at DIR (default 5; of simulated time\n"
         "                          with --clock sim:)\n"
+        "    --channel NAME        the channel of a screen without a hub (default usb,\n"
+        "                          the default of `screenlit bundle --channel`): a\n"
+        "                          bundle signed for another channel is refused, logged\n"
+        "                          (\"USB bundle for channel station-hall refused: this\n"
+        "                          screen plays usb\"), and the current content keeps\n"
+        "                          playing. Versions are compared within a channel. An\n"
+        "                          enrolled screen ignores this setting: its channel is\n"
+        "                          the one the hub's inventory gives it, and it takes\n"
+        "                          hub manifests and bundles of that channel only\n"
         "    --export-records DIR  write the plays the hub has not acknowledged to\n"
         "                          DIR/records/<screen>-<first seq>-<last seq>.json and\n"
         "                          exit, for `screenlit records import`; they stay in the\n"
@@ -538,6 +557,7 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         {"heartbeat-interval", required_argument, NULL, 0}, {"disk-limit", required_argument, NULL, 0},
         {"media-url", required_argument, NULL, 0},  {"screenshot-interval", required_argument, NULL, 0},
         {"usb-path", required_argument, NULL, 0},   {"usb-poll", required_argument, NULL, 0},
+        {"channel", required_argument, NULL, 0},
         {"export-records", required_argument, NULL, 0},
         {"version", no_argument, NULL, 'V'},        {NULL, 0, NULL, 0}};
     char err[512];

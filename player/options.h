@@ -50,6 +50,7 @@ typedef struct {
     /* USB bundles (player/usb.h) and offline proof of play (player/export.h). */
     char *usb_path;      /* where a stick with a bundle is mounted; NULL = not watched */
     double usb_poll_s;   /* how often to look there; default 5 */
+    char *channel;       /* the channel of a screen without a hub; NULL = "usb" (screenlit bundle's default) */
     char *export_records; /* --export-records DIR: write unacknowledged plays there and exit */
 } sl_options;
 

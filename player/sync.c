@@ -2,6 +2,7 @@
 #include "player/sync.h"
 
 #include "content/fsutil.h"
+#include "content/json.h"
 #include "content/manifest.h"
 #include "content/media.h"
 #include "content/mediacopy.h"
@@ -23,6 +24,9 @@
 #include <unistd.h>
 
 #define SYNC_CURRENT "current.manifest"
+#define SYNC_FLOORS "floors.json"
+#define SYNC_FLOORS_MAX 1024                 /* channels remembered */
+#define SYNC_FLOORS_FILE_MAX (128u * 1024u)
 #define SYNC_MEDIA_DIR "media"
 #define SYNC_DISK_RESERVE_BYTES (32ll * 1024 * 1024) /* left free for the journal and logs */
 #define SYNC_DEFAULT_POLL_S 60.0
@@ -41,9 +45,15 @@ typedef struct {
     int64_t total;
 } media_set;
 
+/* The highest version switched to, per channel (STATE/floors.json). */
+typedef struct {
+    char channel[SL_DEVICE_ID_MAX + 1];
+    int64_t version;
+} floor_entry;
+
 struct sl_sync {
     /* configuration (read-only after start) */
-    char *state_dir, *media_dir, *current_path, *media_base, *zoneinfo_dir;
+    char *state_dir, *media_dir, *current_path, *floors_path, *media_base, *zoneinfo_dir;
     sl_device dev;
     sl_keyset keys;
     double poll_s, alert_poll_s, backoff_max_s;
@@ -74,6 +84,10 @@ struct sl_sync {
     unsigned rng;
     int failures;
     int64_t cur_version;
+    char channel[SL_DEVICE_ID_MAX + 1];     /* the screen's channel: the hub's (s->dev.channel) or configured */
+    char cur_channel[SL_DEVICE_ID_MAX + 1]; /* the channel of the manifest in force ("" when none) */
+    floor_entry *floors;
+    size_t n_floors;
     media_set cur;
     char etag[160];     /* ETag of the last manifest handled (taken, pending or refused) */
     int refetches;      /* hub manifests in a row that did not verify (maybe damaged on the way) */
@@ -82,6 +96,7 @@ struct sl_sync {
     char *pend_env;     /* the manifest being prepared */
     size_t pend_len;
     int64_t pend_version;
+    char pend_channel[SL_DEVICE_ID_MAX + 1];
     sl_playlist *pend_pl;
     media_set pend;
     bool pend_usb;      /* the pending manifest came from the USB bundle: media are copied from it */
@@ -90,6 +105,7 @@ struct sl_sync {
 };
 
 static void set_problem(sl_sync *s, char *slot, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void drop_pending(sl_sync *s);
 
 static void set_problem(sl_sync *s, char *slot, const char *fmt, ...)
 {
@@ -254,12 +270,120 @@ static void gc_media(sl_sync *s)
         sl_log_info(s->log, "sync: removed %d media file(s) no longer used", removed);
 }
 
+/* The highest version this screen switched to on a channel; 0 when none. */
+static int64_t floor_of(const sl_sync *s, const char *channel)
+{
+    for (size_t i = 0; i < s->n_floors; i++)
+        if (!strcmp(s->floors[i].channel, channel))
+            return s->floors[i].version;
+    return 0;
+}
+
+/* Raises a channel's floor (in memory). Returns true when it changed. */
+static bool floor_raise(sl_sync *s, const char *channel, int64_t version)
+{
+    if (!sl_device_id_ok(channel))
+        return false;
+    for (size_t i = 0; i < s->n_floors; i++) {
+        if (!strcmp(s->floors[i].channel, channel)) {
+            if (s->floors[i].version >= version)
+                return false;
+            s->floors[i].version = version;
+            return true;
+        }
+    }
+    if (s->n_floors >= SYNC_FLOORS_MAX)
+        return false;
+    floor_entry *v = realloc(s->floors, (s->n_floors + 1) * sizeof *v);
+    if (!v)
+        return false;
+    s->floors = v;
+    snprintf(v[s->n_floors].channel, sizeof v[s->n_floors].channel, "%s", channel);
+    v[s->n_floors].version = version;
+    s->n_floors++;
+    return true;
+}
+
+/* Reads STATE/floors.json ({"channel": version, …}); a missing file is no
+ * floors, a damaged one is logged and ignored (the current manifest's
+ * version is still its channel's floor). */
+static void floors_load(sl_sync *s)
+{
+    char why[256];
+    if (!sl_fs_is_file(s->floors_path))
+        return;
+    sl_json_limits lim = {.max_bytes = SYNC_FLOORS_FILE_MAX, .max_depth = 2};
+    cJSON *o = sl_json_read_file(s->floors_path, &lim, why, sizeof why);
+    if (!o || !cJSON_IsObject(o)) {
+        sl_log_warn(s->log, "sync: %s is not usable (%s); versions are compared from the current manifest only",
+                    s->floors_path, o ? "not an object" : why);
+        cJSON_Delete(o);
+        return;
+    }
+    const cJSON *e;
+    cJSON_ArrayForEach(e, o)
+    {
+        if (cJSON_IsNumber(e) && e->valuedouble >= 1 && e->valuedouble <= 9007199254740992.0)
+            (void)floor_raise(s, e->string, (int64_t)e->valuedouble);
+    }
+    cJSON_Delete(o);
+}
+
+/* Writes the floors durably (write-temp, fsync, rename), integers exactly. */
+static void floors_store(sl_sync *s)
+{
+    char why[256];
+    size_t cap = 8 + s->n_floors * (SL_DEVICE_ID_MAX + 32), len = 0;
+    char *text = malloc(cap);
+    if (!text) {
+        sl_log_error(s->log, "sync: out of memory");
+        return;
+    }
+    len += (size_t)snprintf(text + len, cap - len, "{");
+    for (size_t i = 0; i < s->n_floors; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%s\"%s\":%" PRId64, i ? "," : "", s->floors[i].channel,
+                                s->floors[i].version);
+    len += (size_t)snprintf(text + len, cap - len, "}\n");
+    if (sl_fs_write_atomic(s->floors_path, text, len, 0644, false, why, sizeof why) != 0)
+        sl_log_error(s->log, "sync: cannot write %s: %s", s->floors_path, why);
+    free(text);
+}
+
+/* The hub named the screen's channel in its reply (Screenlit-Channel): a
+ * change (the inventory moved the screen) is recorded in STATE/device.json,
+ * and from then on only that channel's manifests are taken. */
+static void learn_channel(sl_sync *s, const char *channel)
+{
+    char why[256];
+    if (!channel[0] || !strcmp(channel, s->channel))
+        return;
+    if (!sl_device_id_ok(channel)) {
+        sl_log_warn(s->log, "sync: the hub named an invalid channel \"%.80s\"; ignored", channel);
+        return;
+    }
+    sl_log_info(s->log, "sync: the hub assigns this screen to channel %s (it was %s)", channel,
+                s->channel[0] ? s->channel : "none");
+    snprintf(s->channel, sizeof s->channel, "%s", channel);
+    snprintf(s->dev.channel, sizeof s->dev.channel, "%s", channel);
+    if (sl_device_save(s->state_dir, &s->dev, why, sizeof why) != 0)
+        sl_log_error(s->log, "sync: cannot record the new channel: %s", why);
+    pthread_mutex_lock(&s->mu);
+    snprintf(s->st.channel, sizeof s->st.channel, "%s", channel);
+    pthread_mutex_unlock(&s->mu);
+    if (s->pend_env && strcmp(s->pend_channel, s->channel) != 0) {
+        sl_log_info(s->log, "sync: manifest %" PRId64 " of channel %s is no longer wanted", s->pend_version,
+                    s->pend_channel);
+        drop_pending(s);
+    }
+}
+
 static void drop_pending(sl_sync *s)
 {
     free(s->pend_env);
     s->pend_env = NULL;
     s->pend_len = 0;
     s->pend_version = 0;
+    s->pend_channel[0] = 0;
     s->pend_usb = false;
     sl_playlist_free(s->pend_pl);
     s->pend_pl = NULL;
@@ -302,17 +426,42 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
         s->refetch_mono_ms = 0;
     }
     int64_t v = pl->version;
-    if (v == s->cur_version) { /* what we play (e.g. the first poll after a restart) */
+    const char *ch = pl->channel ? pl->channel : "";
+    if (!s->channel[0]) {
+        set_problem(s, s->st.refused, "%s for channel %s refused: this screen has no channel yet (%s)", what, ch,
+                    s->has_hub ? "the hub has not assigned one" : "set `channel` in player.conf");
+        goto out;
+    }
+    if (strcmp(ch, s->channel) != 0) {
+        /* Another channel's content, however well signed, is not for this screen: never switched to,
+         * and its version raises no floor. */
+        if (usb && !s->has_hub)
+            set_problem(s, s->st.refused,
+                        "%s for channel %s refused: this screen plays %s (set `channel = %s` in player.conf if it "
+                        "should play that one)", what, ch, s->channel, ch);
+        else
+            set_problem(s, s->st.refused, "%s for channel %s refused: this screen plays %s", what, ch, s->channel);
+        goto out;
+    }
+    bool same = !strcmp(ch, s->cur_channel);
+    if (same && v == s->cur_version) { /* what we play (e.g. the first poll after a restart) */
         if (!usb)
             clear_problem(s, s->st.refused);
         goto out;
     }
-    if (v < s->cur_version) {
+    int64_t floor = floor_of(s, ch);
+    if (same && v < s->cur_version) {
         set_problem(s, s->st.refused, "%s %" PRId64 " refused: its version is not above the current %" PRId64,
                     what, v, s->cur_version);
         goto out;
     }
-    if (s->pend_env && v == s->pend_version)
+    if (v < floor) { /* back on a channel played before: not below what it played there */
+        set_problem(s, s->st.refused,
+                    "%s %" PRId64 " refused: this screen already played version %" PRId64 " of channel %s", what,
+                    v, floor, ch);
+        goto out;
+    }
+    if (s->pend_env && v == s->pend_version && !strcmp(ch, s->pend_channel))
         goto out;
     if (media_set_of(pl, &m) != 0) {
         sl_log_error(s->log, "sync: out of memory");
@@ -329,6 +478,7 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
     s->pend_len = len;
     env = NULL;
     s->pend_version = v;
+    snprintf(s->pend_channel, sizeof s->pend_channel, "%s", ch);
     s->pend_pl = pl;
     pl = NULL;
     s->pend = m;
@@ -340,8 +490,8 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
     s->st.pending_bytes_total = s->pend.total;
     s->st.pending_bytes_done = 0;
     pthread_mutex_unlock(&s->mu);
-    sl_log_info(s->log, "sync: %s %" PRId64 " verified; %s %zu media file(s), %" PRId64 " bytes", what, v,
-                usb ? "copying" : "fetching", s->pend.n, s->pend.total);
+    sl_log_info(s->log, "sync: %s %" PRId64 " verified; %s %zu media file(s), %" PRId64 " bytes (channel %s)",
+                what, v, usb ? "copying" : "fetching", s->pend.n, s->pend.total, ch);
 out:
     media_set_free(&m);
     sl_playlist_free(pl);
@@ -472,10 +622,14 @@ static int prepare_pending(sl_sync *s)
     s->cur = s->pend;
     memset(&s->pend, 0, sizeof s->pend);
     s->cur_version = v;
+    snprintf(s->cur_channel, sizeof s->cur_channel, "%s", s->pend_channel);
+    if (floor_raise(s, s->cur_channel, v))
+        floors_store(s); /* after current.manifest: a crash between leaves a floor the start-up corrects */
     drop_pending(s);
     s->gc_wanted = true;
     pthread_mutex_lock(&s->mu);
     s->st.current_version = v;
+    snprintf(s->st.current_channel, sizeof s->st.current_channel, "%s", s->cur_channel);
     s->st.switches++;
     s->st.media[0] = s->st.disk[0] = 0;
     s->ready = true;
@@ -484,7 +638,7 @@ static int prepare_pending(sl_sync *s)
     s->ready_pl = ready_pl;
     s->gc_allowed = false;
     pthread_mutex_unlock(&s->mu);
-    sl_log_info(s->log, "sync: switched to manifest %" PRId64, v);
+    sl_log_info(s->log, "sync: switched to manifest %" PRId64 " of channel %s", v, s->cur_channel);
     return 0;
 }
 
@@ -516,6 +670,8 @@ static int sync_cycle(sl_sync *s)
         set_problem(s, s->st.hub, "hub not answering: %s", why);
         goto pending;
     }
+    if (rep.status == 200 || rep.status == 304 || rep.status == 404)
+        learn_channel(s, rep.channel); /* before the manifest that came with it is looked at */
     if (rep.status == 200) {
         clear_problem(s, s->st.hub);
         if (!rep.body || rep.len == 0) {
@@ -658,6 +814,8 @@ static void sync_free(sl_sync *s)
     free(s->state_dir);
     free(s->media_dir);
     free(s->current_path);
+    free(s->floors_path);
+    free(s->floors);
     free(s->media_base);
     free(s->zoneinfo_dir);
     free(s->pend_env);
@@ -677,6 +835,16 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
 {
     char why[256];
     bool hub = cfg && cfg->device && cfg->device->hub[0] && cfg->device->token[0];
+    const char *channel = hub ? cfg->device->channel : cfg ? cfg->channel : NULL;
+    if (channel && channel[0] && !sl_device_id_ok(channel)) {
+        if (!hub) {
+            snprintf(err, errlen, "channel '%.80s' is not 1 to 64 letters, digits, '.', '_' or '-'", channel);
+            return NULL;
+        }
+        sl_log_warn(cfg->log, "sync: device.json names an invalid channel \"%.80s\"; waiting for the hub's",
+                    channel);
+        channel = NULL; /* the hub names it in its next reply */
+    }
     if (!cfg || !cfg->state_dir || !cfg->pinned || (!hub && !cfg->usb_path)) {
         snprintf(err, errlen, "sync needs a state folder, pinned keys, and an enrolled device or a USB path");
         return NULL;
@@ -711,9 +879,12 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     s->state_dir = strdup(cfg->state_dir);
     s->media_dir = sl_fs_join(cfg->state_dir, SYNC_MEDIA_DIR);
     s->current_path = sl_fs_join(cfg->state_dir, SYNC_CURRENT);
+    s->floors_path = sl_fs_join(cfg->state_dir, SYNC_FLOORS);
+    snprintf(s->channel, sizeof s->channel, "%s", channel ? channel : "");
+    snprintf(s->st.channel, sizeof s->st.channel, "%s", s->channel);
     s->media_base = strdup(cfg->media_url ? cfg->media_url : s->dev.hub);
     s->zoneinfo_dir = cfg->zoneinfo_dir ? strdup(cfg->zoneinfo_dir) : NULL;
-    if (!s->state_dir || !s->media_dir || !s->current_path || !s->media_base ||
+    if (!s->state_dir || !s->media_dir || !s->current_path || !s->floors_path || !s->media_base ||
         (cfg->zoneinfo_dir && !s->zoneinfo_dir)) {
         snprintf(err, errlen, "out of memory");
         goto fail;
@@ -749,8 +920,13 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     }
     sl_http_keep_free(s->http, SYNC_DISK_RESERVE_BYTES); /* should something else fill the disk meanwhile */
     sl_playlist *pl = open_current(s->current_path, &s->keys, s->zoneinfo_dir, why, sizeof why);
+    floors_load(s);
     if (pl) {
         s->cur_version = pl->version;
+        snprintf(s->cur_channel, sizeof s->cur_channel, "%s", pl->channel ? pl->channel : "");
+        snprintf(s->st.current_channel, sizeof s->st.current_channel, "%s", s->cur_channel);
+        if (floor_raise(s, s->cur_channel, s->cur_version))
+            floors_store(s); /* a screen that kept no floors yet, or a crash after a switch */
         if (media_set_of(pl, &s->cur) != 0) {
             sl_playlist_free(pl);
             snprintf(err, errlen, "out of memory");

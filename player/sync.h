@@ -33,9 +33,30 @@
  * While the hub does not answer (or answers 5xx), the wait doubles from the
  * poll interval up to backoff_max_s (default 600 s), with jitter.
  *
+ * Channels: a manifest is bound to its channel (the signed payload's
+ * "channel"). The screen takes only manifests of its own channel: with a hub,
+ * the channel the hub assigns (enrolment's reply, then the Screenlit-Channel
+ * header of every manifest reply; a change is recorded in STATE/device.json
+ * before the manifest that came with it is looked at); without one,
+ * cfg->channel (the player's `channel` setting, default "usb"). Versions are
+ * compared within a channel: STATE/floors.json ({"bank-lobby": 5, …},
+ * written by write-temp, fsync, rename after each switch) keeps the highest
+ * version switched to on each channel; the current manifest's version counts
+ * too (a crash between the two writes). A manifest of the screen's channel is
+ * taken when its version is above the current one (same channel as the one
+ * in force) or at least that channel's floor (back on a channel played
+ * before); another channel's manifest is refused ("manifest for channel
+ * station-hall refused: this screen plays bank-lobby") and raises no floor.
+ * What protects a channel change: the hub's reply. Over TLS it is authentic.
+ * Over plain HTTP an on-path attacker can forge the header and so claim a
+ * change, but can only make the screen play another real channel's content
+ * signed by a pinned key (never its own), and the screen's own channel comes
+ * back when the true hub answers the next poll.
+ *
  * A manifest is refused — logged, listed in the status' problems, and the old
  * content kept — when its signature does not verify against the pinned keys,
- * when it does not parse, when its version is not above the current one, when
+ * when it does not parse, when it is for another channel, when its version is
+ * not above the current one (below its channel's floor), when
  * its media total passes disk_limit_bytes ("does not fit"), or when one of its
  * media files fails its SHA-256 or size check. A manifest refused for its
  * version or its size is not fetched again until the hub's ETag changes; one
@@ -58,8 +79,10 @@
  * place, and the switch is the same. A bundle with a missing or wrong media
  * file is refused as a whole ("USB bundle 7 refused: media 3fa…: …") and not
  * read again until its manifest.json changes or the stick is plugged in
- * again; a copy cut short by pulling the stick out is forgotten. Versions
- * compare across both sources: a hub manifest below a bundle's version is
+ * again; a copy cut short by pulling the stick out is forgotten. A bundle for
+ * another channel is refused like a hub manifest ("USB bundle for channel usb
+ * refused: this screen plays bank-lobby"). Versions compare across both
+ * sources within the channel: a hub manifest below a bundle's version is
  * refused, and the other way round.
  */
 
@@ -80,13 +103,18 @@ typedef struct {
                                    sl_sync_usb_check asks (the simulated clock) */
     sl_clock *clock;            /* may be NULL: the Date of each hub reply teaches it the true
                                    time (sl_clock_learn_hub), like the uploader's and heartbeat's */
+    const char *channel;        /* the channel of a screen with no hub (device NULL); with a hub,
+                                   device->channel and then what the hub says are used */
 } sl_sync_config;
 
 #define SL_SYNC_PROBLEM_MAX 256
+#define SL_USB_CHANNEL_DEFAULT "usb" /* a screen without a hub and no `channel` setting; screenlit bundle's default */
 
 /* What the heartbeat reports. Problems are "" when there is none. */
 typedef struct {
     int64_t current_version;      /* 0 when no manifest yet */
+    char current_channel[SL_DEVICE_ID_MAX + 1]; /* the channel of the manifest in force; "" when none */
+    char channel[SL_DEVICE_ID_MAX + 1];         /* the channel the screen takes manifests of */
     int64_t pending_version;      /* being downloaded; 0 when none */
     int64_t pending_bytes_done, pending_bytes_total;
     bool hub_answered;            /* the last request got an HTTP answer */

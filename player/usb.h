@@ -15,7 +15,7 @@
  *   DIR/media/<sha256>    every media file it names
  * The sync thread (player/sync.h) looks at DIR every few seconds and treats a
  * new manifest.json exactly like one from the hub: signature against the
- * pinned keys, version above the current one, disk limit, every media file
+ * pinned keys, the screen's own channel, version above the current one, disk limit, every media file
  * copied into STATE/media and checked by SHA-256 and size, then the atomic
  * switch. This module only reads the stick; it never writes to it.
  */

@@ -136,6 +136,15 @@ refused missing "No such file or directory"
 rm -rf "$T/bad"
 expect_rc 0 "$SCREENLIT" bundle "$T/s/v3.json" --key "$T/keys/publisher.key" --out "$T/bad" --version 15
 refused older "USB bundle 15 refused: its version is not above the current 20"
+# A correctly signed bundle of a higher version, for another channel: a screen without a hub plays
+# channel usb (the default of `screenlit bundle --channel`) unless its config names another.
+rm -rf "$T/bad"
+expect_rc 0 "$SCREENLIT" bundle "$T/s/v3.json" --key "$T/keys/publisher.key" --out "$T/bad" --channel station-hall \
+    --version 40
+refused other-channel "USB bundle for channel station-hall refused: this screen plays usb (set \`channel = station-hall\` in player.conf if it should play that one)"
+grep -q station-hall "$T/st/floors.json" && fail "station-hall's version raised a floor" || ok
+expect_rc 2 "$PLAYER" --usb-path "$T/usb" --publisher-key "$KEY" --channel "no spaces" --output null
+expect_in "$T/err" "channel: 'no spaces' is not 1 to 64 letters"
 
 # On the real clock the stick is watched: a bundle that appears while the screen plays is taken
 # within seconds, and the stick may be pulled out afterwards.
@@ -167,6 +176,24 @@ play after
 ticker after "$GREEN"
 expect_not_in "$T/after.err" "refused"
 
+# With `channel = station-hall` in its config, the screen takes that channel's bundles (version 40,
+# and versions count from its own sequence), and no longer the channel usb's.
+printf 'channel = station-hall\n' >"$T/player.conf"
+rm -rf "$T/usb"
+expect_rc 0 "$SCREENLIT" bundle "$T/s/v3.json" --key "$T/keys/publisher.key" --out "$T/usb" --channel station-hall \
+    --version 40
+expect_rc 0 "$PLAYER" --config "$T/player.conf" --usb-path "$T/usb" --publisher-key "$KEY" --screen-id village-1 \
+    --state-dir "$T/st" --output null --size 160x90 --clock sim:2026-11-25T09:00:00+08:00 --run 10
+expect_in "$T/err" "watching $T/usb for USB bundles of channel station-hall"
+expect_in "$T/err" "sync: switched to manifest 40 of channel station-hall"
+[ "$(jq -c . "$T/st/floors.json")" = '{"usb":30,"station-hall":40}' ] && ok ||
+    fail "floors.json is $(cat "$T/st/floors.json"), wanted usb 30 and station-hall 40"
+rm -rf "$T/usb"
+make_v3 "$T/usb" # channel usb, version 30
+expect_rc 0 "$PLAYER" --config "$T/player.conf" --usb-path "$T/usb" --publisher-key "$KEY" --screen-id village-1 \
+    --state-dir "$T/st" --output null --size 160x90 --clock sim:2026-11-25T09:00:00+08:00 --run 10
+expect_in "$T/err" "USB bundle for channel usb refused: this screen plays station-hall"
+
 # A screen that also follows a hub: versions compare across both. The hub's channel is at 1; a
 # stick with version 5 of the channel wins, and then the hub's version 1 is refused.
 mkdir -p "$T/hub"
@@ -194,4 +221,13 @@ expect_rc 0 "$PLAYER" --hub "$URL" --usb-path "$T/usb" --publisher-key "$KEY" --
 expect_in "$T/err" "manifest 1 refused: its version is not above the current 5"
 v=$(jq -r '.payload | fromjson | .version' "$T/both/current.manifest")
 [ "$v" = 5 ] && ok || fail "the hub's lower version replaced the stick's ($v)"
+# An old bundle for another channel (usb, a higher version) plugged into the bank-lobby screen.
+rm -rf "$T/usb"
+expect_rc 0 "$SCREENLIT" bundle "$T/s/v3.json" --key "$T/keys/publisher.key" --out "$T/usb" --version 50
+expect_rc 0 "$PLAYER" --hub "$URL" --usb-path "$T/usb" --usb-poll 1 --publisher-key "$KEY" --state-dir "$T/both" \
+    --output null --size 160x90 --run 4 --poll 1 --clock from:2026-11-25T10:00:00+08:00
+expect_in "$T/err" "USB bundle for channel usb refused: this screen plays bank-lobby"
+expect_not_in "$T/err" "switched to manifest"
+v=$(jq -r '.payload | fromjson | "\(.channel) \(.version)"' "$T/both/current.manifest")
+[ "$v" = "bank-lobby 5" ] && ok || fail "the bank-lobby screen took another channel's bundle ($v)"
 finish

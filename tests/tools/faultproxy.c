@@ -22,7 +22,7 @@
  *   faultproxy --upstream HOST:PORT [--listen PORT] [--seed N] [--drop-before PCT]
  *              [--drop-after PCT] [--stall PCT] [--truncate PCT] [--corrupt PCT]
  *              [--stall-ms MS] [--stall-at BYTES] [--only PATH-PREFIX] [--script KIND,…]
- *              [--digits] [--stats FILE] [--off]
+ *              [--digits] [--replace FILE] [--stats FILE] [--off]
  *
  * Listens on 127.0.0.1:PORT (0, the default: any free port) and prints the
  * port on the first line of stdout. Every connection is forwarded to the
@@ -38,6 +38,10 @@
  *                with --digits, digits of the body become other digits instead (one in
  *                four of them, at random), so that a JSON reply stays well-formed and
  *                only its numbers lie
+ *   replace      (only with --script and --replace FILE) the reply, headers and body, is
+ *                replaced by the bytes of FILE, a whole HTTP reply with its own
+ *                Content-Length: what an attacker on the network path would serve (the
+ *                upstream's reply is read and thrown away)
  * Each PCT is the chance in percent (whole numbers; the rest pass through).
  * --script KIND,KIND,… instead applies these faults (names as above, or pass)
  * to the exchanges in the order they start, over and over, whatever their
@@ -58,8 +62,9 @@
 #define BUF_BYTES 65536
 #define HDR_MAX 16384
 
-enum fault { F_PASS, F_DROP_BEFORE, F_DROP_AFTER, F_STALL, F_TRUNCATE, F_CORRUPT, F_N };
-static const char *const fault_name[F_N] = {"pass", "drop_before", "drop_after", "stall", "truncate", "corrupt"};
+enum fault { F_PASS, F_DROP_BEFORE, F_DROP_AFTER, F_STALL, F_TRUNCATE, F_CORRUPT, F_REPLACE, F_N };
+static const char *const fault_name[F_N] = {"pass",     "drop_before", "drop_after", "stall",
+                                            "truncate", "corrupt",     "replace"};
 
 typedef struct {
     int pct[F_N];
@@ -72,6 +77,8 @@ typedef struct {
     bool digits; /* corrupt changes digits of the body into other digits */
     enum fault script[64]; /* --script: the faults in this order, over and over */
     int script_len;
+    char *replace;         /* --replace FILE: the reply served instead of upstream's */
+    size_t replace_len;
 } config;
 
 typedef struct {
@@ -104,6 +111,7 @@ typedef struct {
     bool counted;            /* this exchange's corruption was counted */
     int64_t stall_until;     /* monotonic ms; 0: not stalled */
     bool up_eof;
+    long long discard;       /* bytes of a replaced upstream reply still to read and throw away */
 } conn;
 
 static int64_t mono_ms(void)
@@ -283,6 +291,10 @@ static void reply_begins(conn *c, const config *cfg, stats *st, size_t hend)
         else
             c->f = F_PASS;
         break;
+    case F_REPLACE:
+        if (!cfg->replace)
+            c->f = F_PASS;
+        break;
     case F_CORRUPT:
         c->body_from = (long long)hend;
         c->counted = false;
@@ -309,6 +321,16 @@ static void reply_begins(conn *c, const config *cfg, stats *st, size_t hend)
 /* Reads what upstream sent. Returns -1 when the connection ends. */
 static int from_upstream(conn *c, const config *cfg, stats *st)
 {
+    if (c->discard > 0) { /* the rest of a replaced reply */
+        char junk[BUF_BYTES];
+        ssize_t n = read(c->ufd, junk, c->discard < (long long)sizeof junk ? (size_t)c->discard : sizeof junk);
+        if (n < 0)
+            return errno == EAGAIN || errno == EINTR ? 0 : -1;
+        if (n == 0)
+            return -1;
+        c->discard -= n;
+        return 0;
+    }
     if (c->rs == R_HDR) {
         if (c->f == F_DROP_AFTER) { /* the upstream has the request and answers: nobody hears it */
             count(cfg, st, F_DROP_AFTER);
@@ -323,6 +345,16 @@ static int from_upstream(conn *c, const config *cfg, stats *st)
         size_t hend = header_end(c->hdr, c->hlen);
         if (hend > 0)
             reply_begins(c, cfg, st, hend);
+        if (c->rs == R_BODY && c->f == F_REPLACE) {
+            long long used = (long long)c->hlen < c->total ? (long long)c->hlen : c->total;
+            c->discard = c->total - used;
+            c->total = (long long)cfg->replace_len;
+            c->hlen = 0;
+            c->u2c.off = c->u2c.len = 0;
+            emit(c, cfg, st, cfg->replace, cfg->replace_len);
+            count(cfg, st, F_REPLACE);
+            return 0;
+        }
         if (c->rs == R_HDR && c->hlen == HDR_MAX)
             c->rs = R_OPAQUE;
         if (c->rs == R_OPAQUE) {
@@ -480,8 +512,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: faultproxy --upstream HOST:PORT [--listen PORT] [--seed N] [--drop-before PCT]\n"
                     "       [--drop-after PCT] [--stall PCT] [--truncate PCT] [--corrupt PCT] [--stall-ms MS]\n"
-                    "       [--stall-at BYTES] [--only PATH-PREFIX] [--script KIND,…] [--digits] [--stats FILE]\n"
-                    "       [--off]\n");
+                    "       [--stall-at BYTES] [--only PATH-PREFIX] [--script KIND,…] [--digits] [--replace FILE]\n"
+                    "       [--stats FILE] [--off]\n");
     return 2;
 }
 
@@ -522,7 +554,7 @@ int main(int argc, char **argv)
         {"stall-ms", required_argument, NULL, 'm'}, {"stall-at", required_argument, NULL, 'a'},
         {"only", required_argument, NULL, 'o'},     {"stats", required_argument, NULL, 'f'},
         {"off", no_argument, NULL, 'x'},            {"script", required_argument, NULL, 'k'},
-        {"digits", no_argument, NULL, 'd'},
+        {"digits", no_argument, NULL, 'd'},         {"replace", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0}};
     config cfg = {.stall_ms = 2000, .stall_at = -1, .seed = 1, .on = true};
     stats st = {0};
@@ -550,6 +582,18 @@ int main(int argc, char **argv)
         case 'f': cfg.stats = optarg; break;
         case 'x': cfg.on = false; break;
         case 'd': cfg.digits = true; break;
+        case 'r': {
+            FILE *rf = fopen(optarg, "rb");
+            cfg.replace = rf ? malloc(BUF_BYTES) : NULL;
+            cfg.replace_len = cfg.replace ? fread(cfg.replace, 1, BUF_BYTES, rf) : 0;
+            if (rf)
+                fclose(rf);
+            if (!cfg.replace || cfg.replace_len == 0 || cfg.replace_len == BUF_BYTES) {
+                fprintf(stderr, "faultproxy: --replace %s: cannot read it, or it is empty or 64 KiB or more\n", optarg);
+                return 2;
+            }
+            break;
+        }
         case 'k':
             if (parse_script(optarg, &cfg) != 0)
                 return usage();
@@ -616,7 +660,7 @@ int main(int argc, char **argv)
                 ce |= POLLOUT;
             if (k->c2u.len > 0)
                 ue |= POLLOUT;
-            bool reply_read = k->rs == R_BODY && k->rpos == k->total; /* wait for the next request */
+            bool reply_read = k->rs == R_BODY && k->rpos == k->total && k->discard == 0; /* wait for the next request */
             if (!k->up_eof && !k->stall_until && !reply_read &&
                 (k->rs == R_HDR ? k->u2c.len == 0 : k->u2c.len < BUF_BYTES / 2))
                 ue |= POLLIN;
@@ -674,6 +718,7 @@ int main(int argc, char **argv)
         conn_close(&conns[i]);
     free(conns);
     free(pf);
+    free(cfg.replace);
     close(lfd);
     close(sfd);
     return rc;

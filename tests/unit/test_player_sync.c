@@ -442,8 +442,36 @@ static void test_sync_first_manifest(void **state)
     assert_int_equal(st.current_version, 1);
     assert_int_equal(st.switches, 1);
     assert_string_equal(st.refused, "");
+    assert_string_equal(st.channel, CHANNEL);
+    assert_string_equal(st.current_channel, CHANNEL);
     assert_null(sl_sync_take_ready(s, NULL));
     sl_sync_stop(s);
+    /* The highest version switched to, per channel, is kept durably. */
+    char fl[512], *text = NULL;
+    size_t len = 0;
+    snprintf(fl, sizeof fl, "%s/floors.json", f->state);
+    assert_int_equal(sl_fs_read_file(fl, 4096, &text, &len, err, sizeof err), 0);
+    assert_string_equal(text, "{\"" CHANNEL "\":1}\n");
+    free(text);
+
+    /* The hub names the screen's channel in its manifest replies, 200 and 304 alike. */
+    char url[256];
+    snprintf(url, sizeof url, "%s/api/v1/manifest", f->url);
+    sl_http *h = sl_http_new(NULL);
+    sl_http_reply rep;
+    sl_http_req rq = {.method = "GET", .url = url, .token = f->dev.token, .reply_max = 8u << 20};
+    assert_int_equal(sl_http_send(h, &rq, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.status, 200);
+    assert_string_equal(rep.channel, CHANNEL);
+    char etag[160];
+    snprintf(etag, sizeof etag, "%s", rep.etag);
+    sl_http_reply_free(&rep);
+    rq.if_none_match = etag;
+    assert_int_equal(sl_http_send(h, &rq, &rep, err, sizeof err), 0);
+    assert_int_equal(rep.status, 304);
+    assert_string_equal(rep.channel, CHANNEL);
+    sl_http_reply_free(&rep);
+    sl_http_free(h);
 
     /* A restart knows its version at once and does not switch again; on a
      * board whose clock says 1970, the manifest poll's reply (its Date)
@@ -985,6 +1013,12 @@ static void test_options_managed(void **state)
     assert_int_equal(sl_options_set(&o, "poll-interval", "30", err, sizeof err), 0);
     assert_int_equal(sl_options_set(&o, "enroll", "K7Q2-9XWD-MB4T", err, sizeof err), 0);
     assert_int_equal(sl_options_set(&o, "media-url", "https://cdn.example/x", err, sizeof err), 0);
+    assert_null(o.channel); /* a screen without a hub then plays channel SL_USB_CHANNEL_DEFAULT */
+    assert_int_equal(sl_options_set(&o, "channel", "station-hall", err, sizeof err), 0);
+    assert_string_equal(o.channel, "station-hall");
+    assert_int_equal(sl_options_set(&o, "channel", "two words", err, sizeof err), -1);
+    assert_non_null(strstr(err, "screenlit bundle --channel"));
+    assert_int_equal(sl_options_set(&o, "channel", "", err, sizeof err), -1);
     sl_options_free(&o);
     sl_options_free(NULL);
 }

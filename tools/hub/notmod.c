@@ -43,10 +43,19 @@ void sl_notmod_free(sl_notmod *nm)
 
 static struct MHD_Response *make(const char *etag)
 {
+    /* The ETag is "<channel>-<version>": the channel, the screen's, goes in Screenlit-Channel too. */
+    char channel[ETAG_MAX + 1] = "";
+    const char *dash = strrchr(etag, '-');
+    size_t n = dash && etag[0] == '"' ? (size_t)(dash - etag - 1) : 0;
+    if (n > 0 && n < sizeof channel) {
+        memcpy(channel, etag + 1, n);
+        channel[n] = 0;
+    }
     struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     if (!resp)
         return NULL;
     if (MHD_add_response_header(resp, "ETag", etag) != MHD_YES ||
+        (channel[0] && MHD_add_response_header(resp, "Screenlit-Channel", channel) != MHD_YES) ||
         MHD_add_response_header(resp, "Cache-Control", "no-cache") != MHD_YES) {
         MHD_destroy_response(resp);
         return NULL;

@@ -6,7 +6,8 @@
 
 /*
  * A 304 to a manifest poll is the same bytes for every screen on a channel
- * version: `ETag: "<channel>-<version>"`, `Cache-Control: no-cache`, no body.
+ * version: `ETag: "<channel>-<version>"`, `Screenlit-Channel: <channel>`,
+ * `Cache-Control: no-cache`, no body.
  * Instead of building (and freeing) a libmicrohttpd response for each poll,
  * the hub keeps one per ETag and queues it on every matching connection
  * (libmicrohttpd counts references; a response may be queued on many

@@ -186,6 +186,7 @@ enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r)
     }
     MHD_add_response_header(resp, "Content-Type", "application/json");
     MHD_add_response_header(resp, "ETag", etag);
+    MHD_add_response_header(resp, "Screenlit-Channel", who->channel); /* the screen's channel, now */
     MHD_add_response_header(resp, "Cache-Control", "no-cache");
     return sl_reply(r, 200, resp);
 }
