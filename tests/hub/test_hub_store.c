@@ -654,6 +654,78 @@ static void test_reopen(void **state)
     sl_store_close(NULL);
 }
 
+/* A store of schema 2 (before channel scopes, code ids and revocation) is
+ * upgraded when opened: its tokens keep working for every channel, its codes
+ * get ids in the order they were stored, and enrolling revokes the others. */
+static void test_upgrade_from_v2(void **state)
+{
+    fixture *f = *state;
+    char err[512] = "";
+    uint8_t admin[32], c1[32], c2[32], tok[32];
+    sl_hub_principal p;
+    sl_hub_screen got;
+    sl_hub_enroll_code v[8];
+    memset(v, 0, sizeof v);
+    hash_of(admin, 0x51);
+    hash_of(c1, 0x52);
+    hash_of(c2, 0x53);
+    hash_of(tok, 0x54);
+    sl_store_close(f->st);
+    f->st = NULL;
+    /* Back to schema 2, with a token, a screen and two codes stored the old way. */
+    const char *common =
+        "DROP TABLE revoked_screen_tokens; DROP INDEX enroll_codes_id; DROP INDEX enroll_codes_screen;"
+        "ALTER TABLE tokens DROP COLUMN channels; ALTER TABLE keys DROP COLUMN channels;"
+        "ALTER TABLE enroll_codes DROP COLUMN id; ALTER TABLE enroll_codes DROP COLUMN revoked;"
+        "INSERT INTO screens(id, name, site, region, unit_type, tags, channel, hours, timezone)"
+        " VALUES('s1', 'n', '', '', '', '', 'bank', 'daily 08:00-18:00', 'UTC');";
+    char sql[2048];
+    if (f->be->pg) {
+        snprintf(sql, sizeof sql,
+                 "%s UPDATE sl_meta SET value = 2 WHERE key = 'schema_version';"
+                 "INSERT INTO tokens(name, role, hash, created) VALUES('old', 'admin', '\\x51%060dab', 1);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES('\\x52%060dab', 's1', 1, 9000);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES('\\x53%060dab', 's1', 2, 9000);",
+                 common, 0, 0, 0);
+        assert_int_equal(pg_admin(f->url, sql), 0);
+    } else {
+        char path[300];
+        sqlite3 *db = NULL;
+        snprintf(sql, sizeof sql,
+                 "%s PRAGMA user_version = 2;"
+                 "INSERT INTO tokens(name, role, hash, created) VALUES('old', 'admin', X'51%060dab', 1);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES(X'52%060dab', 's1', 1, 9000);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES(X'53%060dab', 's1', 2, 9000);",
+                 common, 0, 0, 0);
+        snprintf(path, sizeof path, "%s/hub.db", f->dir);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        char *msg = NULL;
+        int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+        if (rc != SQLITE_OK)
+            fprintf(stderr, "%s\n", msg ? msg : "?");
+        sqlite3_free(msg);
+        assert_int_equal(rc, SQLITE_OK);
+        sqlite3_close(db);
+    }
+    f->st = open_store(f, err, sizeof err);
+    if (!f->st)
+        fail_msg("the upgrade failed: %s", err);
+    const sl_store_ops *o = f->st->ops;
+    assert_int_equal(o->auth_lookup(f->st, admin, &p, err, sizeof err), SL_ST_OK);
+    assert_string_equal(p.subject, "old");
+    assert_string_equal(p.scope, "");
+    assert_int_equal(o->enroll_code_list(f->st, NULL, code_cb, v, err, sizeof err), SL_ST_OK);
+    assert_int_equal(v[0].id, 1);
+    assert_int_equal(v[0].created_ms, 1);
+    assert_int_equal(v[1].id, 2);
+    assert_int_equal(v[1].created_ms, 2);
+    assert_int_equal(o->enroll_redeem(f->st, c2, tok, 100, &got, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->enroll_redeem(f->st, c1, tok, 100, &got, err, sizeof err), SL_ST_REVOKED);
+    int64_t id = 0;
+    assert_int_equal(o->enroll_code_add(f->st, "s1", admin, 9000, 200, &id, err, sizeof err), SL_ST_OK);
+    assert_int_equal(id, 3);
+}
+
 /* A database written by a newer hub is refused with a clear message. */
 static void test_newer_schema(void **state)
 {
@@ -845,7 +917,7 @@ int main(int argc, char **argv)
         T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_enrol_codes), T(test_manifests),
         T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
         T(test_play_hours),
-        T(test_reopen),     T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
+        T(test_reopen),     T(test_upgrade_from_v2), T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
     };
 #undef T
     return cmocka_run_group_tests_name(be.pg ? "store:postgresql" : "store:sqlite", tests, NULL, NULL);
