@@ -100,6 +100,32 @@ static void enroll_failed(sl_hub *hub, const uint8_t key[SL_RATELIMIT_KEY_BYTES]
                     "for a while", addr, why);
 }
 
+/* 429 with Retry-After: this address failed too often. */
+static enum MHD_Result reply_slow_down(sl_req *r, const char *addr, int64_t retry_s)
+{
+    char ra[24], msg[200];
+    snprintf(ra, sizeof ra, "%" PRId64, retry_s);
+    snprintf(msg, sizeof msg, "too many failed enrolments from %s; try again in %" PRId64 " s", addr, retry_s);
+    cJSON *o = cJSON_CreateObject();
+    if (!o || !cJSON_AddStringToObject(o, "error", msg) ||
+        !cJSON_AddNumberToObject(o, "retry_after_s", (double)retry_s)) {
+        cJSON_Delete(o);
+        return sl_reply_error(r, 500, NULL, "the hub ran out of memory");
+    }
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text)
+        return sl_reply_error(r, 500, NULL, "the hub ran out of memory");
+    struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "Retry-After", ra);
+    return sl_reply(r, 429, resp);
+}
+
 enum MHD_Result sl_h_enroll(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
@@ -113,27 +139,8 @@ enum MHD_Result sl_h_enroll(sl_hub *hub, sl_req *r)
     int64_t retry_s = 0;
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     sl_ratelimit_key(ci ? ci->client_addr : NULL, key, addr, sizeof addr);
-    if (!sl_ratelimit_allow(hub->enroll_limit, key, sl_authcache_now_ms(), &retry_s)) {
-        char ra[24];
-        snprintf(ra, sizeof ra, "%" PRId64, retry_s);
-        char msg[200];
-        snprintf(msg, sizeof msg, "too many failed enrolments from %s; try again in %" PRId64 " s", addr, retry_s);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "error", msg);
-        cJSON_AddNumberToObject(o, "retry_after_s", (double)retry_s);
-        char *text = cJSON_PrintUnformatted(o);
-        cJSON_Delete(o);
-        if (!text)
-            return sl_reply_error(r, 500, NULL, "the hub ran out of memory");
-        struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-        if (!resp) {
-            free(text);
-            return MHD_NO;
-        }
-        MHD_add_response_header(resp, "Content-Type", "application/json");
-        MHD_add_response_header(resp, "Retry-After", ra);
-        return sl_reply(r, 429, resp);
-    }
+    if (!sl_ratelimit_allow(hub->enroll_limit, key, sl_authcache_now_ms(), &retry_s))
+        return reply_slow_down(r, addr, retry_s);
     cJSON *in = sl_req_json(r, &res);
     if (!in)
         return res;
