@@ -100,8 +100,12 @@ c=$("$IMGCHECK" colours "$T/fr/$waiting" 0,70,320,40 | wc -l)
 [ ! -f "$T/st/device.json" ] && ok || fail "device.json was kept after the revocation"
 [ ! -f "$T/st/current.manifest" ] && ok || fail "current.manifest was kept after the revocation"
 [ -z "$(ls "$T/st/media")" ] && ok || fail "media were kept after the revocation"
+# It kept running through all this (no crash, no sanitizer report).
+kill -0 "$PLAYER_PID" 2>/dev/null && ok || fail "the player stopped after the revocation"
+expect_not_in "$T/play.err" "Sanitizer"
+expect_not_in "$T/play.err" "runtime error"
 kill -TERM "$PLAYER_PID"
-wait "$PLAYER_PID" || true
+wait "$PLAYER_PID" 2>/dev/null || true
 
 # Restarted, it waits for enrolment (no identity, no content); a new code enrols it again.
 expect_rc 0 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 320x180 \
