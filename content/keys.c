@@ -256,17 +256,196 @@ void sl_seckey_wipe(sl_seckey *sk)
         sodium_memzero(sk, sizeof *sk);
 }
 
-/* Appends a key to the set unless it is already there. Returns 0 or -1. */
+/* The index of pk in the set, or -1. */
+static long keyset_find(const sl_keyset *ks, const sl_pubkey *pk)
+{
+    for (size_t i = 0; ks && pk && i < ks->n; i++) {
+        if (memcmp(ks->v[i].pk, pk->pk, SL_PUBKEY_BYTES) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* Appends a key to the set, for the channels listed (NULL = every one);
+ * a key already there is allowed what either addition allows. Returns 0 or -1. */
+static int keyset_add_scoped(sl_keyset *ks, const sl_pubkey *pk, const char *channels)
+{
+    long at = keyset_find(ks, pk);
+    if (at >= 0) {
+        char *had = ks->channels ? ks->channels[at] : NULL;
+        if (!had)
+            return 0; /* every channel already */
+        if (!channels) {
+            free(had);
+            ks->channels[at] = NULL;
+            return 0;
+        }
+        size_t n = strlen(had) + strlen(channels) + 2;
+        char *both = malloc(n);
+        if (!both)
+            return -1;
+        snprintf(both, n, "%s,%s", had, channels);
+        free(had);
+        ks->channels[at] = both;
+        return 0;
+    }
+    char *copy = channels ? strdup(channels) : NULL;
+    if (channels && !copy)
+        return -1;
+    if (channels && !ks->channels) {
+        ks->channels = calloc(ks->n + 1, sizeof *ks->channels);
+        if (!ks->channels) {
+            free(copy);
+            return -1;
+        }
+    }
+    sl_pubkey *v = realloc(ks->v, (ks->n + 1) * sizeof *v);
+    if (!v) {
+        free(copy);
+        return -1;
+    }
+    ks->v = v;
+    if (ks->channels) {
+        char **c = realloc(ks->channels, (ks->n + 1) * sizeof *c);
+        if (!c) {
+            free(copy);
+            return -1;
+        }
+        ks->channels = c;
+        c[ks->n] = copy;
+    }
+    v[ks->n] = *pk;
+    ks->n++;
+    return 0;
+}
+
 static int keyset_add(sl_keyset *ks, const sl_pubkey *pk)
 {
-    if (sl_keyset_has(ks, pk))
-        return 0;
-    sl_pubkey *v = realloc(ks->v, (ks->n + 1) * sizeof *v);
-    if (!v)
+    return keyset_add_scoped(ks, pk, NULL);
+}
+
+/* Whether a channel list is names of [A-Za-z0-9._-] (not starting with '.'
+ * or '-', at most 64 bytes) joined by ','. */
+static bool channels_ok(const char *list, char *err, size_t errlen)
+{
+    size_t len = strlen(list);
+    if (len == 0 || len > SL_KEYSET_CHANNELS_MAX) {
+        snprintf(err, errlen, "channels=: give 1 to %d bytes of channel names joined by ','", SL_KEYSET_CHANNELS_MAX);
+        return false;
+    }
+    for (const char *p = list; p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        bool ok = n >= 1 && n <= 64 && p[0] != '.' && p[0] != '-';
+        for (size_t i = 0; ok && i < n; i++) {
+            char c = p[i];
+            ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                 c == '_' || c == '-';
+        }
+        if (!ok) {
+            snprintf(err, errlen, "channels=: '%.*s' is not a channel name (1 to 64 letters, digits, '.', '_' or "
+                     "'-', names joined by ',' without spaces)", (int)(n > 80 ? 80 : n), p);
+            return false;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return true;
+}
+
+int sl_keyset_add_channels(sl_keyset *ks, const char *b64, const char *channels, char *err, size_t errlen)
+{
+    sl_pubkey pk;
+    if (!ks || !b64 || sl_pubkey_from_b64(b64, &pk) != 0) {
+        snprintf(err, errlen, "'%.80s' is not the base64 of a public key (the text after "
+                 "screenlit-ed25519-public-v1 in publisher.pub)", b64 ? b64 : "");
         return -1;
-    v[ks->n] = *pk;
-    ks->v = v;
-    ks->n++;
+    }
+    if (channels && !channels_ok(channels, err, errlen))
+        return -1;
+    if (keyset_add_scoped(ks, &pk, channels) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+int sl_keyset_add_spec(sl_keyset *ks, const char *spec, char *err, size_t errlen)
+{
+    char b64[SL_PUBKEY_B64_MAX];
+    const char *p = spec ? spec : "";
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t n = strcspn(p, " \t");
+    if (n == 0 || n >= sizeof b64) {
+        snprintf(err, errlen, "'%.80s' is not the base64 of a public key (the text after "
+                 "screenlit-ed25519-public-v1 in publisher.pub)", p);
+        return -1;
+    }
+    memcpy(b64, p, n);
+    b64[n] = '\0';
+    p += n;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    const char *channels = NULL;
+    char list[SL_KEYSET_CHANNELS_MAX + 2];
+    if (*p) {
+        if (strncmp(p, "channels=", 9) != 0) {
+            snprintf(err, errlen, "after the key, only 'channels=NAME[,NAME...]' may follow, not '%.80s'", p);
+            return -1;
+        }
+        p += 9;
+        size_t m = strcspn(p, " \t");
+        const char *rest = p + m;
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+        if (*rest) {
+            snprintf(err, errlen, "channels=: join the names with ',' and no spaces ('%.80s' is extra)", rest);
+            return -1;
+        }
+        if (m > SL_KEYSET_CHANNELS_MAX) {
+            snprintf(err, errlen, "channels=: longer than %d bytes", SL_KEYSET_CHANNELS_MAX);
+            return -1;
+        }
+        memcpy(list, p, m);
+        list[m] = '\0';
+        channels = list;
+    }
+    return sl_keyset_add_channels(ks, b64, channels, err, errlen);
+}
+
+bool sl_keyset_allows(const sl_keyset *ks, const sl_pubkey *pk, const char *channel)
+{
+    long at = keyset_find(ks, pk);
+    if (at < 0)
+        return false;
+    const char *list = ks->channels ? ks->channels[at] : NULL;
+    if (!list)
+        return true;
+    if (!channel)
+        return false;
+    size_t n = strlen(channel);
+    for (const char *p = list; p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && memcmp(p, channel, n) == 0)
+            return true;
+        p = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+const char *sl_keyset_channels(const sl_keyset *ks, const sl_pubkey *pk)
+{
+    long at = keyset_find(ks, pk);
+    return at >= 0 && ks->channels ? ks->channels[at] : NULL;
+}
+
+int sl_keyset_copy(sl_keyset *dst, const sl_keyset *src)
+{
+    for (size_t i = 0; src && i < src->n; i++) {
+        if (keyset_add_scoped(dst, &src->v[i], src->channels ? src->channels[i] : NULL) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -300,13 +479,7 @@ int sl_keyset_add_file(sl_keyset *ks, const char *path, char *err, size_t errlen
 /* Whether pk is in the set; a NULL or empty set has no keys. */
 bool sl_keyset_has(const sl_keyset *ks, const sl_pubkey *pk)
 {
-    if (!ks || !pk)
-        return false;
-    for (size_t i = 0; i < ks->n; i++) {
-        if (memcmp(ks->v[i].pk, pk->pk, SL_PUBKEY_BYTES) == 0)
-            return true;
-    }
-    return false;
+    return keyset_find(ks, pk) >= 0;
 }
 
 /* Frees the keys and leaves an empty set; NULL is fine. */
@@ -314,6 +487,10 @@ void sl_keyset_free(sl_keyset *ks)
 {
     if (!ks)
         return;
+    for (size_t i = 0; ks->channels && i < ks->n; i++)
+        free(ks->channels[i]);
+    free(ks->channels);
+    ks->channels = NULL;
     free(ks->v);
     ks->v = NULL;
     ks->n = 0;

@@ -42,16 +42,38 @@ void sl_seckey_public(const sl_seckey *sk, sl_pubkey *out);
 /* Zeroes a secret key; NULL is fine. */
 void sl_seckey_wipe(sl_seckey *sk);
 
-/* A set of pinned public keys. */
+/* A set of pinned public keys, each for every channel or for some. */
 typedef struct {
     sl_pubkey *v;
     size_t n;
+    char **channels; /* per key (n of them, or NULL when none is limited): NULL = every channel,
+                        else the channel names it may sign for, joined by ',' */
 } sl_keyset;
 
-/* Adds a key (by base64 text, or a path to a .pub file). Returns 0 or -1. */
+#define SL_KEYSET_CHANNELS_MAX 1024 /* bytes of one key's channel list */
+
+/* Adds a key for every channel (by base64 text, or a path to a .pub file).
+ * Returns 0 or -1. Adding a key twice keeps one copy, allowed what either
+ * addition allows. */
 int sl_keyset_add_b64(sl_keyset *ks, const char *b64);
 int sl_keyset_add_file(sl_keyset *ks, const char *path, char *err, size_t errlen);
+/* Adds a key that may sign manifests of the listed channels only: channels
+ * is channel names joined by ',' (NULL = every channel). Returns 0, or -1
+ * with err (a bad key or channel name, out of memory). */
+int sl_keyset_add_channels(sl_keyset *ks, const char *b64, const char *channels, char *err, size_t errlen);
+/* Adds a pinned key as a config line gives it: "BASE64" (every channel) or
+ * "BASE64 channels=a,b" (those channels only). Returns 0, or -1 with err. */
+int sl_keyset_add_spec(sl_keyset *ks, const char *spec, char *err, size_t errlen);
+/* Whether pk is in the set (for any channel). */
 bool sl_keyset_has(const sl_keyset *ks, const sl_pubkey *pk);
+/* Whether pk may sign manifests of channel; channel NULL: whether it may
+ * sign every channel. */
+bool sl_keyset_allows(const sl_keyset *ks, const sl_pubkey *pk, const char *channel);
+/* The channels pk is limited to ("a,b"), or NULL when it may sign every
+ * channel or is not in the set. */
+const char *sl_keyset_channels(const sl_keyset *ks, const sl_pubkey *pk);
+/* Makes dst (an empty set) a copy of src. Returns 0 or -1 (out of memory). */
+int sl_keyset_copy(sl_keyset *dst, const sl_keyset *src);
 void sl_keyset_free(sl_keyset *ks); /* NULL is fine */
 
 #endif

@@ -166,8 +166,39 @@ out:
  * canonical envelope of what they hold, that the key is pinned, and the
  * Ed25519 signature over the payload bytes. payload_out and payload_len may
  * be NULL (then only the verdict is wanted). */
+/* Whether a key limited to some channels may sign this payload: reads the
+ * payload's "channel" (only for such keys). 0, or -1 with err. */
+static int mf_scope_check(const sl_keyset *pinned, const sl_pubkey *pk, const char *key, const char *payload,
+                          size_t plen, char *err, size_t errlen)
+{
+    const char *list = sl_keyset_channels(pinned, pk);
+    if (!list)
+        return 0;
+    char perr[256];
+    sl_json_limits lim = {.max_bytes = SL_MANIFEST_MAX_BYTES, .max_depth = 0};
+    cJSON *root = sl_json_parse(payload, plen, &lim, perr, sizeof perr);
+    const char *channel = root && cJSON_IsObject(root) ? sl_json_str(root, "channel") : NULL;
+    int rc = 0;
+    if (!channel || !sl_keyset_allows(pinned, pk, channel)) {
+        snprintf(err, errlen, "signed by key %s, which is pinned for channel%s %s only, not for \"%.64s\"", key,
+                 strchr(list, ',') ? "s" : "", list, channel ? channel : "");
+        rc = -1;
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+static int mf_verify(const char *envelope, size_t len, const sl_keyset *pinned, char **payload_out,
+                     size_t *payload_len, sl_pubkey *signer, char *err, size_t errlen);
+
 int sl_mf_verify(const char *envelope, size_t len, const sl_keyset *pinned, char **payload_out,
                  size_t *payload_len, char *err, size_t errlen)
+{
+    return mf_verify(envelope, len, pinned, payload_out, payload_len, NULL, err, errlen);
+}
+
+static int mf_verify(const char *envelope, size_t len, const sl_keyset *pinned, char **payload_out,
+                     size_t *payload_len, sl_pubkey *signer, char *err, size_t errlen)
 {
     int rc = -1;
     cJSON *root = NULL;
@@ -244,6 +275,10 @@ int sl_mf_verify(const char *envelope, size_t len, const sl_keyset *pinned, char
         snprintf(err, errlen, "signature does not match");
         goto out;
     }
+    if (mf_scope_check(pinned, &pk, key, payload, plen, err, errlen) != 0)
+        goto out;
+    if (signer)
+        *signer = pk;
     if (payload_out) {
         *payload_out = malloc(plen + 1);
         if (!*payload_out) {
@@ -266,6 +301,12 @@ out:
 sl_playlist *sl_mf_open(const char *envelope, size_t len, const sl_keyset *pinned,
                         const char *zoneinfo_dir, char *err, size_t errlen)
 {
+    return sl_mf_open_signed(envelope, len, pinned, zoneinfo_dir, NULL, err, errlen);
+}
+
+sl_playlist *sl_mf_open_signed(const char *envelope, size_t len, const sl_keyset *pinned, const char *zoneinfo_dir,
+                               sl_pubkey *signer, char *err, size_t errlen)
+{
     sl_playlist *pl = NULL;
     char *payload = NULL;
     size_t plen = 0;
@@ -275,7 +316,7 @@ sl_playlist *sl_mf_open(const char *envelope, size_t len, const sl_keyset *pinne
     sl_json_limits lim = {.max_bytes = SL_MANIFEST_MAX_BYTES, .max_depth = 0};
 
     sl_diags_init(&diags);
-    if (sl_mf_verify(envelope, len, pinned, &payload, &plen, err, errlen) != 0)
+    if (mf_verify(envelope, len, pinned, &payload, &plen, signer, err, errlen) != 0)
         goto out;
     root = sl_json_parse(payload, plen, &lim, perr, sizeof perr);
     if (!root) {

@@ -45,12 +45,19 @@ char *sl_mf_sign(const char *payload, size_t len, const sl_seckey *sk);
 /* Verifies an envelope against pinned keys. On success returns 0 and the
  * payload text (malloc'd, NUL-terminated) in *payload_out; on failure -1 and
  * a reason in err ("signed by a key that is not pinned", "signature does not
- * match", "not a signed manifest: ..."). */
+ * match", "not a signed manifest: ..."). A key pinned for some channels only
+ * (sl_keyset_add_channels) verifies only payloads whose "channel" is one of
+ * them ("signed by key K, which is pinned for channels a,b only, not for
+ * \"c\""). */
 int sl_mf_verify(const char *envelope, size_t len, const sl_keyset *pinned, char **payload_out,
                  size_t *payload_len, char *err, size_t errlen);
 
 /* Verifies and parses into a playlist model in one step. */
 sl_playlist *sl_mf_open(const char *envelope, size_t len, const sl_keyset *pinned,
                         const char *zoneinfo_dir, char *err, size_t errlen);
+
+/* Like sl_mf_open, and writes the key that signed it to *signer (may be NULL). */
+sl_playlist *sl_mf_open_signed(const char *envelope, size_t len, const sl_keyset *pinned, const char *zoneinfo_dir,
+                               sl_pubkey *signer, char *err, size_t errlen);
 
 #endif

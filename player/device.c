@@ -293,3 +293,33 @@ out:
     memset(code, 0, sizeof code);
     return rc;
 }
+
+bool sl_device_revoked_reply(const sl_device *dev, long status, const char *body, size_t len)
+{
+    if (!dev || status != 401 || !body || len == 0 || len > 4096)
+        return false;
+    char why[128];
+    sl_json_limits lim = {.max_bytes = 4096, .max_depth = 4};
+    cJSON *o = sl_json_parse(body, len, &lim, why, sizeof why);
+    const char *code = o && cJSON_IsObject(o) ? sl_json_str(o, "code") : NULL;
+    const char *screen = o && cJSON_IsObject(o) ? sl_json_str(o, "screen") : NULL;
+    bool yes = code && screen && strcmp(code, SL_DEVICE_REVOKED_CODE) == 0 && strcmp(screen, dev->screen) == 0;
+    cJSON_Delete(o);
+    return yes;
+}
+
+int sl_device_forget(const char *state_dir, char *err, size_t errlen)
+{
+    char *path = sl_fs_join(state_dir, DEVICE_FILE);
+    if (!path) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = 0;
+    if (unlink(path) != 0 && errno != ENOENT) {
+        snprintf(err, errlen, "cannot remove %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    free(path);
+    return rc;
+}

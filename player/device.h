@@ -4,6 +4,7 @@
 
 #include "player/hubhttp.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define SL_DEVICE_ID_MAX 64
@@ -47,5 +48,20 @@ int sl_device_save(const char *state_dir, const sl_device *d, char *err, size_t 
 /* Whether s is a hub identifier: 1–64 bytes of [A-Za-z0-9._-], not starting
  * with '.' or '-'. */
 int sl_device_id_ok(const char *s);
+
+/* The "code" of the hub's 401 that says a device token was taken away. */
+#define SL_DEVICE_REVOKED_CODE "device_revoked"
+
+/* Whether a hub reply says that this screen's device token was taken away
+ * at the hub (`screenlit screens revoke`, or another box enrolled as this
+ * screen): status 401 with a JSON body whose "code" is "device_revoked" and
+ * whose "screen" is this screen. Nothing else counts — not a 401 without
+ * that body (e.g. from a proxy), not a network failure, not a 5xx — so a
+ * passing fault never makes a screen forget who it is. */
+bool sl_device_revoked_reply(const sl_device *dev, long status, const char *body, size_t len);
+
+/* Forgets the identity: removes STATE/device.json. Returns 0 (also when
+ * there was none) or -1 with err. */
+int sl_device_forget(const char *state_dir, char *err, size_t errlen);
 
 #endif

@@ -1,10 +1,11 @@
-/* managed.c — runs a managed screen: first content, manifest swaps, uploads, heartbeats and screenshots. */
+/* managed.c — runs a managed screen: first content, manifest swaps, uploads, heartbeats and screenshots; forgets its identity when the hub revokes it. */
 #include "player/managed.h"
 
 #include "content/fsutil.h"
 #include "player/netinfo.h"
 #include "content/json.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,9 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
         return -1;
     }
     for (size_t i = 0; i < opt->n_publisher_keys; i++) {
-        if (sl_keyset_add_b64(&m->keys, opt->publisher_keys[i]) != 0) {
-            snprintf(err, errlen, "publisher-key %zu is not a base64 Ed25519 public key", i + 1);
+        char why[300];
+        if (sl_keyset_add_spec(&m->keys, opt->publisher_keys[i], why, sizeof why) != 0) {
+            snprintf(err, errlen, "publisher-key %zu: %s", i + 1, why);
             return -1;
         }
     }
@@ -178,10 +180,66 @@ int sl_managed_start(sl_managed *m, sl_engine *e, char *err, size_t errlen)
     return m->heartbeat ? 0 : -1;
 }
 
+/* Deletes STATE/current.manifest and every file of STATE/media. */
+static void forget_content(sl_managed *m)
+{
+    char path[1300];
+    snprintf(path, sizeof path, "%s/current.manifest", m->state_dir);
+    if (unlink(path) != 0 && sl_fs_is_file(path))
+        sl_log_error(&m->log, "cannot remove %s", path);
+    DIR *d = opendir(m->media_dir);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", m->media_dir, de->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* The hub took this screen's device token away (de-enrolled, or another box
+ * enrolled as it): stop talking to the hub, show the waiting screen, and
+ * forget the identity and the hub's content, so that the box plays nothing
+ * of that hub until it is enrolled again. Plays not yet uploaded stay in the
+ * journal (--export-records). */
+static void managed_revoked(sl_managed *m, sl_engine *e, int64_t now)
+{
+    char err[512], text[900], ip[200];
+    sl_log_error(&m->log, "the hub %s revoked this screen's device token (screen %s was de-enrolled, or another "
+                          "box enrolled as it): forgetting the identity and the content; enrol the screen again",
+                 m->dev.hub, m->dev.screen);
+    sl_heartbeat_stop(m->heartbeat);
+    sl_uploader_stop(m->uploader);
+    sl_sync_stop(m->sync);
+    m->heartbeat = NULL;
+    m->uploader = NULL;
+    m->sync = NULL;
+    sl_net_addresses(ip, sizeof ip, false);
+    snprintf(text, sizeof text, "screen %s · de-enrolled by %s · waiting for enrolment: enrol it again with a new "
+             "code · %s", m->dev.screen, m->dev.hub, ip);
+    sl_playlist *pl = builtin(text);
+    if (pl) {
+        m->shown_version = 0;
+        sl_engine_swap(e, pl, NULL, now);
+    }
+    if (sl_device_forget(m->state_dir, err, sizeof err) != 0)
+        sl_log_error(&m->log, "%s", err);
+    forget_content(m);
+    m->enrolled = false;
+    memset(&m->dev.token, 0, sizeof m->dev.token);
+    sl_log_info(&m->log, "waiting for enrolment (the screen was de-enrolled)");
+}
+
 void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
 {
     sl_managed *m = ud;
     int64_t version = 0;
+    if (m->sync && m->enrolled && sl_sync_device_revoked(m->sync)) {
+        managed_revoked(m, e, now);
+        return;
+    }
     if (m->usb_on_tick && (m->usb_next_ms == INT64_MIN || now >= m->usb_next_ms)) {
         sl_sync_usb_check(m->sync); /* waits for the look (and a copy): simulated time stands still */
         m->usb_next_ms = now + (int64_t)(m->opt->usb_poll_s * 1000.0);

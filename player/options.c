@@ -256,10 +256,12 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
     if (!strcmp(name, "enroll-file"))
         return set_str(&o->enroll_file, v, err, errlen);
     if (!strcmp(name, "publisher-key")) {
-        sl_pubkey pk;
-        if (sl_pubkey_from_b64(v, &pk) != 0) {
-            snprintf(err, errlen, "publisher-key: '%.80s' is not the base64 of a public key (the text after "
-                                  "screenlit-ed25519-public-v1 in publisher.pub)", v);
+        sl_keyset probe = {0};
+        char why[300];
+        int bad = sl_keyset_add_spec(&probe, v, why, sizeof why);
+        sl_keyset_free(&probe);
+        if (bad) {
+            snprintf(err, errlen, "publisher-key: %s", why);
             return -1;
         }
         char **nk = realloc(o->publisher_keys, (o->n_publisher_keys + 1) * sizeof *nk);
@@ -491,7 +493,10 @@ static void help(void)
         "                          deleted once used (default\n"
         "                          /boot/firmware/screenlit-enroll.txt)\n"
         "    --publisher-key B64   a publisher's public key; manifests signed by any\n"
-        "                          other are refused (repeat for several)\n"
+        "                          other are refused (repeat for several). \"B64\n"
+        "                          channels=A,B\" (one argument) pins it for those\n"
+        "                          channels only: a manifest of another channel\n"
+        "                          signed with it is refused\n"
         "    --poll-interval S     manifest poll, seconds ±10 %% (default 60)\n"
         "    --alert-poll S        urgent-alert poll, seconds (default 5; 0 = off)\n"
         "    --heartbeat-interval S  status to the hub, seconds (default 60)\n"

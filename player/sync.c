@@ -69,6 +69,7 @@ struct sl_sync {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     atomic_bool stop;
+    atomic_bool revoked; /* the hub took the device token away: no more polls */
 
     /* under mu */
     bool poll_now;
@@ -686,6 +687,12 @@ static int sync_cycle(sl_sync *s)
     } else {
         sl_http_reply_error(&rep, why, sizeof why);
         s->retry_after_s = sl_http_retry_after(&rep, s->backoff_max_s);
+        if (sl_device_revoked_reply(&s->dev, rep.status, rep.body, rep.len)) {
+            pthread_mutex_lock(&s->mu);
+            s->st.device_revoked = true;
+            pthread_mutex_unlock(&s->mu);
+            atomic_store(&s->revoked, true);
+        }
         if (rep.status == 401 || rep.status == 403)
             set_problem(s, s->st.hub, "the hub refused the device token (%s): enrol the screen again", why);
         else
@@ -763,7 +770,7 @@ static void *sync_main(void *arg)
     sl_sync *s = arg;
     int64_t hub_due = 0, usb_due = 0; /* monotonic ms */
     while (!atomic_load(&s->stop)) {
-        if (s->has_hub && sl_http_mono_ms() >= hub_due) {
+        if (s->has_hub && !atomic_load(&s->revoked) && sl_http_mono_ms() >= hub_due) {
             int rc = sync_cycle(s);
             hub_due = sl_http_mono_ms() + (int64_t)(hub_wait(s, rc) * 1000.0);
         }
@@ -787,7 +794,7 @@ static void *sync_main(void *arg)
         }
         /* Sleep until the next thing is due, a poll is asked for, or a switch was taken. */
         int64_t due = sl_http_mono_ms() + 3600 * 1000;
-        if (s->has_hub && hub_due < due)
+        if (s->has_hub && !atomic_load(&s->revoked) && hub_due < due)
             due = hub_due;
         if (s->has_usb && s->usb_auto && usb_due < due)
             due = usb_due;
@@ -866,6 +873,7 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     pthread_cond_init(&s->cv, &ca);
     pthread_condattr_destroy(&ca);
     atomic_init(&s->stop, false);
+    atomic_init(&s->revoked, false);
     if (hub)
         s->dev = *cfg->device;
     s->has_hub = hub;
@@ -901,13 +909,9 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     size_t mb = strlen(s->media_base);
     while (mb > 0 && s->media_base[mb - 1] == '/')
         s->media_base[--mb] = 0;
-    for (size_t i = 0; i < cfg->pinned->n; i++) {
-        char b64[SL_PUBKEY_B64_MAX];
-        sl_pubkey_to_b64(&cfg->pinned->v[i], b64, sizeof b64);
-        if (sl_keyset_add_b64(&s->keys, b64) != 0) {
-            snprintf(err, errlen, "out of memory");
-            goto fail;
-        }
+    if (sl_keyset_copy(&s->keys, cfg->pinned) != 0) { /* with each key's channels */
+        snprintf(err, errlen, "out of memory");
+        goto fail;
     }
     if (sl_fs_mkdirs(s->media_dir, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s", why);
@@ -989,6 +993,11 @@ sl_playlist *sl_sync_take_ready_playlist(sl_sync *s, int64_t *version)
     }
     pthread_mutex_unlock(&s->mu);
     return pl;
+}
+
+bool sl_sync_device_revoked(sl_sync *s)
+{
+    return s && atomic_load(&s->revoked);
 }
 
 void sl_sync_get_status(sl_sync *s, sl_sync_status *out)

@@ -125,6 +125,8 @@ typedef struct {
     char media[SL_SYNC_PROBLEM_MAX];     /* "media 3fa…: SHA-256 does not match" */
     char disk[SL_SYNC_PROBLEM_MAX];      /* "manifest 7 does not fit: …", "disk full …" */
     char hub[SL_SYNC_PROBLEM_MAX];       /* "hub not answering: …", "device token refused" */
+    bool device_revoked;          /* the hub said this screen's device token was taken away
+                                     (sl_device_revoked_reply); polling has stopped */
 } sl_sync_status;
 
 typedef struct sl_sync sl_sync;
@@ -165,6 +167,10 @@ void sl_sync_get_status(sl_sync *s, sl_sync_status *out);
  * simulated times so that runs stay deterministic (a hub request in progress
  * is finished first). No-op without usb_path. */
 void sl_sync_usb_check(sl_sync *s);
+
+/* Whether the hub said this screen's device token was taken away (cheap:
+ * for every engine tick). */
+bool sl_sync_device_revoked(sl_sync *s);
 
 /* Asks for a poll now (e.g. after the network came back). */
 void sl_sync_poll_now(sl_sync *s);

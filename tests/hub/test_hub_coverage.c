@@ -58,7 +58,7 @@ static void enrol(sl_store *st, const char *id, uint8_t n)
     uint8_t code[SL_HUB_HASH_BYTES] = {n}, tok[SL_HUB_HASH_BYTES] = {n, 1};
     char err[256];
     sl_hub_screen out;
-    assert_int_equal(st->ops->enroll_code_add(st, id, code, INT64_MAX, 1, err, sizeof err), SL_ST_OK);
+    assert_int_equal(st->ops->enroll_code_add(st, id, code, INT64_MAX, 1, NULL, err, sizeof err), SL_ST_OK);
     assert_int_equal(st->ops->enroll_redeem(st, code, tok, 2, &out, err, sizeof err), SL_ST_OK);
 }
 

@@ -127,6 +127,12 @@ static int count_cb(void *ud, const sl_hub_token *t)
     return 0;
 }
 
+static int last_token_cb(void *ud, const sl_hub_token *t)
+{
+    *(sl_hub_token *)ud = *t;
+    return 0;
+}
+
 static void test_tokens(void **state)
 {
     fixture *f = *state;
@@ -137,20 +143,30 @@ static void test_tokens(void **state)
     hash_of(h1, 1);
     hash_of(h2, 2);
     hash_of(h3, 3);
-    assert_int_equal(o->token_add(f->st, "ops", SL_ROLE_ADMIN, h1, 1000, err, sizeof err), SL_ST_OK);
-    assert_int_equal(o->token_add(f->st, "ops", SL_ROLE_AUDITOR, h2, 1000, err, sizeof err), SL_ST_CONFLICT);
+    assert_int_equal(o->token_add(f->st, "ops", SL_ROLE_ADMIN, NULL, h1, 1000, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->token_add(f->st, "ops", SL_ROLE_AUDITOR, NULL, h2, 1000, err, sizeof err), SL_ST_CONFLICT);
     assert_int_equal(o->auth_lookup(f->st, h1, &p, err, sizeof err), SL_ST_OK);
     assert_int_equal(p.role, SL_ROLE_ADMIN);
     assert_string_equal(p.subject, "ops");
+    assert_string_equal(p.scope, "");
     assert_int_equal(o->auth_lookup(f->st, h2, &p, err, sizeof err), SL_ST_NOT_FOUND);
     assert_int_equal(o->token_revoke(f->st, "ops", 2000, err, sizeof err), SL_ST_OK);
     assert_int_equal(o->token_revoke(f->st, "ops", 2000, err, sizeof err), SL_ST_NOT_FOUND);
     assert_int_equal(o->auth_lookup(f->st, h1, &p, err, sizeof err), SL_ST_NOT_FOUND);
     /* The name is free again; both rows are listed. */
-    assert_int_equal(o->token_add(f->st, "ops", SL_ROLE_PUBLISHER, h3, 3000, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->token_add(f->st, "ops", SL_ROLE_PUBLISHER, "bank-lobby,bus.k1", h3, 3000, err, sizeof err),
+                     SL_ST_OK);
     int n = 0;
     assert_int_equal(o->token_list(f->st, count_cb, &n, err, sizeof err), SL_ST_OK);
     assert_int_equal(n, 2);
+    /* A publisher token's channel scope comes back with the lookup and the list. */
+    assert_int_equal(o->auth_lookup(f->st, h3, &p, err, sizeof err), SL_ST_OK);
+    assert_int_equal(p.role, SL_ROLE_PUBLISHER);
+    assert_string_equal(p.scope, "bank-lobby,bus.k1");
+    sl_hub_token last;
+    memset(&last, 0, sizeof last);
+    assert_int_equal(o->token_list(f->st, last_token_cb, &last, err, sizeof err), SL_ST_OK);
+    assert_string_equal(last.channels, "bank-lobby,bus.k1");
 }
 
 static int key_count(void *ud, const sl_hub_key *k)
@@ -160,17 +176,33 @@ static int key_count(void *ud, const sl_hub_key *k)
     return 0;
 }
 
+static int key_last(void *ud, const sl_hub_key *k)
+{
+    *(sl_hub_key *)ud = *k;
+    return 0;
+}
+
 static void test_keys(void **state)
 {
     fixture *f = *state;
     const sl_store_ops *o = f->st->ops;
     char err[256];
     int n = 0;
-    assert_int_equal(o->key_add(f->st, "a", "AAAA", 1, err, sizeof err), SL_ST_OK);
-    assert_int_equal(o->key_add(f->st, "other-name", "AAAA", 1, err, sizeof err), SL_ST_OK); /* idempotent */
-    assert_int_equal(o->key_add(f->st, "a", "BBBB", 1, err, sizeof err), SL_ST_CONFLICT);
+    sl_hub_key k;
+    assert_int_equal(o->key_add(f->st, "a", "AAAA", "bank", 1, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->key_list(f->st, key_last, &k, err, sizeof err), SL_ST_OK);
+    assert_string_equal(k.channels, "bank");
+    /* The same key again changes only its channels (here: to every channel). */
+    assert_int_equal(o->key_add(f->st, "other-name", "AAAA", NULL, 1, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->key_add(f->st, "a", "BBBB", NULL, 1, err, sizeof err), SL_ST_CONFLICT);
     assert_int_equal(o->key_list(f->st, key_count, &n, err, sizeof err), SL_ST_OK);
     assert_int_equal(n, 1);
+    assert_int_equal(o->key_list(f->st, key_last, &k, err, sizeof err), SL_ST_OK);
+    assert_string_equal(k.name, "a");
+    assert_string_equal(k.channels, "");
+    assert_int_equal(o->key_add(f->st, "a", "AAAA", "bank,bus", 1, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->key_list(f->st, key_last, &k, err, sizeof err), SL_ST_OK);
+    assert_string_equal(k.channels, "bank,bus");
 }
 
 static void test_inventory_enrol(void **state)
@@ -195,9 +227,9 @@ static void test_inventory_enrol(void **state)
     assert_int_equal(o->screen_get(f->st, "s1", &got, err, sizeof err), SL_ST_OK);
     assert_string_equal(got.channel, "bank2");
 
-    assert_int_equal(o->enroll_code_add(f->st, "nope", code, 5000, 1000, err, sizeof err), SL_ST_NOT_FOUND);
-    assert_int_equal(o->enroll_code_add(f->st, "s1", code, 5000, 1000, err, sizeof err), SL_ST_OK);
-    assert_int_equal(o->enroll_code_add(f->st, "s2", code, 5000, 1000, err, sizeof err), SL_ST_CONFLICT);
+    assert_int_equal(o->enroll_code_add(f->st, "nope", code, 5000, 1000, NULL, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->enroll_code_add(f->st, "s1", code, 5000, 1000, NULL, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->enroll_code_add(f->st, "s2", code, 5000, 1000, NULL, err, sizeof err), SL_ST_CONFLICT);
     assert_int_equal(o->enroll_redeem(f->st, tok, tok, 2000, &got, err, sizeof err), SL_ST_NOT_FOUND);
     assert_int_equal(o->enroll_redeem(f->st, code, tok, 5000, &got, err, sizeof err), SL_ST_EXPIRED);
     assert_int_equal(o->enroll_redeem(f->st, code, tok, 2000, &got, err, sizeof err), SL_ST_OK);
@@ -207,10 +239,103 @@ static void test_inventory_enrol(void **state)
     assert_int_equal(p.role, SL_ROLE_SCREEN);
     assert_string_equal(p.subject, "s1");
     /* A new code replaces the device token. */
-    assert_int_equal(o->enroll_code_add(f->st, "s1", code2, 5000, 1000, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->enroll_code_add(f->st, "s1", code2, 5000, 1000, NULL, err, sizeof err), SL_ST_OK);
     assert_int_equal(o->enroll_redeem(f->st, code2, tok2, 2000, &got, err, sizeof err), SL_ST_OK);
-    assert_int_equal(o->auth_lookup(f->st, tok, &p, err, sizeof err), SL_ST_NOT_FOUND);
+    /* The replaced token is refused as revoked, naming its screen. */
+    memset(&p, 0, sizeof p);
+    assert_int_equal(o->auth_lookup(f->st, tok, &p, err, sizeof err), SL_ST_REVOKED);
+    assert_int_equal(p.role, SL_ROLE_SCREEN);
+    assert_string_equal(p.subject, "s1");
     assert_int_equal(o->auth_lookup(f->st, tok2, &p, err, sizeof err), SL_ST_OK);
+}
+
+static int code_cb(void *ud, const sl_hub_enroll_code *c)
+{
+    sl_hub_enroll_code *v = ud;
+    if (c->id >= 1 && c->id <= 8)
+        v[c->id - 1] = *c;
+    return 0;
+}
+
+static int enrolled_cb(void *ud, const sl_hub_screen_status *s)
+{
+    if (strcmp(s->s.id, "s1") == 0)
+        *(int *)ud = s->enrolled ? 1 : 0;
+    return 0;
+}
+
+/* Enrolling with one code revokes the screen's other outstanding codes;
+ * codes are listed by id (never the code) and can be revoked; a screen can
+ * be de-enrolled. */
+static void test_enrol_codes(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256];
+    sl_hub_screen rows[2] = {screen("s1", "bank"), screen("s2", "bank")}, got;
+    uint8_t c1[32], c2[32], c3[32], c4[32], t1[32], t2[32], t3[32];
+    sl_hub_principal p;
+    sl_hub_enroll_code v[8], one;
+    int64_t id = 0;
+    int enrolled = -1;
+    hash_of(c1, 31);
+    hash_of(c2, 32);
+    hash_of(c3, 33);
+    hash_of(c4, 34);
+    hash_of(t1, 41);
+    hash_of(t2, 42);
+    hash_of(t3, 43);
+    memset(v, 0, sizeof v);
+    assert_int_equal(o->inventory_upsert(f->st, rows, 2, err, sizeof err), SL_ST_OK);
+    /* An old 30-day code, then a new one; and one of another screen. */
+    assert_int_equal(o->enroll_code_add(f->st, "s1", c1, 1000000, 1000, &id, err, sizeof err), SL_ST_OK);
+    assert_int_equal(id, 1);
+    assert_int_equal(o->enroll_code_add(f->st, "s1", c2, 1000000, 1100, &id, err, sizeof err), SL_ST_OK);
+    assert_int_equal(id, 2);
+    assert_int_equal(o->enroll_code_add(f->st, "s2", c3, 1000000, 1200, &id, err, sizeof err), SL_ST_OK);
+    assert_int_equal(id, 3);
+    assert_int_equal(o->enroll_redeem(f->st, c2, t2, 2000, &got, err, sizeof err), SL_ST_OK);
+    /* The older code no longer enrols a second board; the other screen's code still works. */
+    assert_int_equal(o->enroll_redeem(f->st, c1, t1, 3000, &got, err, sizeof err), SL_ST_REVOKED);
+    assert_int_equal(o->auth_lookup(f->st, t2, &p, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->auth_lookup(f->st, t1, &p, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->enroll_code_list(f->st, NULL, code_cb, v, err, sizeof err), SL_ST_OK);
+    assert_int_equal(v[0].id, 1);
+    assert_string_equal(v[0].screen, "s1");
+    assert_int_equal(v[0].revoked_ms, 2000);
+    assert_int_equal(v[0].used_ms, -1);
+    assert_int_equal(v[1].used_ms, 2000);
+    assert_int_equal(v[1].revoked_ms, -1);
+    assert_int_equal(v[1].created_ms, 1100);
+    assert_int_equal(v[1].expires_ms, 1000000);
+    assert_int_equal(v[2].used_ms, -1);
+    assert_int_equal(v[2].revoked_ms, -1);
+    memset(v, 0, sizeof v);
+    assert_int_equal(o->enroll_code_list(f->st, "s2", code_cb, v, err, sizeof err), SL_ST_OK);
+    assert_int_equal(v[0].id, 0); /* s1's codes are not listed */
+    assert_int_equal(v[2].id, 3);
+    /* Revoking: only a valid code; the revoked one no longer enrols. */
+    assert_int_equal(o->enroll_code_revoke(f->st, 99, 4000, &one, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->enroll_code_revoke(f->st, 2, 4000, &one, err, sizeof err), SL_ST_CONFLICT);
+    assert_int_equal(one.used_ms, 2000);
+    assert_int_equal(o->enroll_code_revoke(f->st, 3, 4000, &one, err, sizeof err), SL_ST_OK);
+    assert_string_equal(one.screen, "s2");
+    assert_int_equal(one.revoked_ms, 4000);
+    assert_int_equal(o->enroll_code_revoke(f->st, 3, 4000, &one, err, sizeof err), SL_ST_CONFLICT);
+    assert_int_equal(o->enroll_redeem(f->st, c3, t3, 5000, &got, err, sizeof err), SL_ST_REVOKED);
+    /* An expired code cannot be revoked. */
+    assert_int_equal(o->enroll_code_add(f->st, "s2", c4, 6000, 5000, &id, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->enroll_code_revoke(f->st, id, 6000, &one, err, sizeof err), SL_ST_CONFLICT);
+    /* De-enrolment: the device token is refused as revoked, the screen is not enrolled. */
+    assert_int_equal(o->screen_list(f->st, enrolled_cb, &enrolled, err, sizeof err), SL_ST_OK);
+    assert_int_equal(enrolled, 1);
+    assert_int_equal(o->screen_revoke(f->st, "s1", 7000, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->auth_lookup(f->st, t2, &p, err, sizeof err), SL_ST_REVOKED);
+    assert_string_equal(p.subject, "s1");
+    assert_int_equal(o->screen_list(f->st, enrolled_cb, &enrolled, err, sizeof err), SL_ST_OK);
+    assert_int_equal(enrolled, 0);
+    assert_int_equal(o->screen_revoke(f->st, "s1", 7000, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->screen_revoke(f->st, "nope", 7000, err, sizeof err), SL_ST_NOT_FOUND);
 }
 
 static void test_manifests(void **state)
@@ -519,7 +644,7 @@ static void test_reopen(void **state)
     uint8_t h[32];
     sl_hub_principal p;
     hash_of(h, 99);
-    assert_int_equal(f->st->ops->token_add(f->st, "keep", SL_ROLE_AUDITOR, h, 1, err, sizeof err), SL_ST_OK);
+    assert_int_equal(f->st->ops->token_add(f->st, "keep", SL_ROLE_AUDITOR, NULL, h, 1, err, sizeof err), SL_ST_OK);
     sl_store_close(f->st);
     f->st = open_store(f, err, sizeof err);
     assert_non_null(f->st);
@@ -527,6 +652,78 @@ static void test_reopen(void **state)
     assert_int_equal(f->st->ops->auth_lookup(f->st, h, &p, err, sizeof err), SL_ST_OK);
     assert_string_equal(p.subject, "keep");
     sl_store_close(NULL);
+}
+
+/* A store of schema 2 (before channel scopes, code ids and revocation) is
+ * upgraded when opened: its tokens keep working for every channel, its codes
+ * get ids in the order they were stored, and enrolling revokes the others. */
+static void test_upgrade_from_v2(void **state)
+{
+    fixture *f = *state;
+    char err[512] = "";
+    uint8_t admin[32], c1[32], c2[32], tok[32];
+    sl_hub_principal p;
+    sl_hub_screen got;
+    sl_hub_enroll_code v[8];
+    memset(v, 0, sizeof v);
+    hash_of(admin, 0x51);
+    hash_of(c1, 0x52);
+    hash_of(c2, 0x53);
+    hash_of(tok, 0x54);
+    sl_store_close(f->st);
+    f->st = NULL;
+    /* Back to schema 2, with a token, a screen and two codes stored the old way. */
+    const char *common =
+        "DROP TABLE revoked_screen_tokens; DROP INDEX enroll_codes_id; DROP INDEX enroll_codes_screen;"
+        "ALTER TABLE tokens DROP COLUMN channels; ALTER TABLE keys DROP COLUMN channels;"
+        "ALTER TABLE enroll_codes DROP COLUMN id; ALTER TABLE enroll_codes DROP COLUMN revoked;"
+        "INSERT INTO screens(id, name, site, region, unit_type, tags, channel, hours, timezone)"
+        " VALUES('s1', 'n', '', '', '', '', 'bank', 'daily 08:00-18:00', 'UTC');";
+    char sql[2048];
+    if (f->be->pg) {
+        snprintf(sql, sizeof sql,
+                 "%s UPDATE sl_meta SET value = 2 WHERE key = 'schema_version';"
+                 "INSERT INTO tokens(name, role, hash, created) VALUES('old', 'admin', '\\x51%060dab', 1);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES('\\x52%060dab', 's1', 1, 9000);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES('\\x53%060dab', 's1', 2, 9000);",
+                 common, 0, 0, 0);
+        assert_int_equal(pg_admin(f->url, sql), 0);
+    } else {
+        char path[300];
+        sqlite3 *db = NULL;
+        snprintf(sql, sizeof sql,
+                 "%s PRAGMA user_version = 2;"
+                 "INSERT INTO tokens(name, role, hash, created) VALUES('old', 'admin', X'51%060dab', 1);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES(X'52%060dab', 's1', 1, 9000);"
+                 "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES(X'53%060dab', 's1', 2, 9000);",
+                 common, 0, 0, 0);
+        snprintf(path, sizeof path, "%s/hub.db", f->dir);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        char *msg = NULL;
+        int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+        if (rc != SQLITE_OK)
+            fprintf(stderr, "%s\n", msg ? msg : "?");
+        sqlite3_free(msg);
+        assert_int_equal(rc, SQLITE_OK);
+        sqlite3_close(db);
+    }
+    f->st = open_store(f, err, sizeof err);
+    if (!f->st)
+        fail_msg("the upgrade failed: %s", err);
+    const sl_store_ops *o = f->st->ops;
+    assert_int_equal(o->auth_lookup(f->st, admin, &p, err, sizeof err), SL_ST_OK);
+    assert_string_equal(p.subject, "old");
+    assert_string_equal(p.scope, "");
+    assert_int_equal(o->enroll_code_list(f->st, NULL, code_cb, v, err, sizeof err), SL_ST_OK);
+    assert_int_equal(v[0].id, 1);
+    assert_int_equal(v[0].created_ms, 1);
+    assert_int_equal(v[1].id, 2);
+    assert_int_equal(v[1].created_ms, 2);
+    assert_int_equal(o->enroll_redeem(f->st, c2, tok, 100, &got, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->enroll_redeem(f->st, c1, tok, 100, &got, err, sizeof err), SL_ST_REVOKED);
+    int64_t id = 0;
+    assert_int_equal(o->enroll_code_add(f->st, "s1", admin, 9000, 200, &id, err, sizeof err), SL_ST_OK);
+    assert_int_equal(id, 3);
 }
 
 /* A database written by a newer hub is refused with a clear message. */
@@ -717,10 +914,10 @@ int main(int argc, char **argv)
     }
 #define T(fn) cmocka_unit_test_prestate_setup_teardown(fn, setup, teardown, &be)
     const struct CMUnitTest tests[] = {
-        T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_manifests),
+        T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_enrol_codes), T(test_manifests),
         T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
         T(test_play_hours),
-        T(test_reopen),     T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
+        T(test_reopen),     T(test_upgrade_from_v2), T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
     };
 #undef T
     return cmocka_run_group_tests_name(be.pg ? "store:postgresql" : "store:sqlite", tests, NULL, NULL);

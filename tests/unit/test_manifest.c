@@ -235,6 +235,59 @@ static void test_unknown_key(void **state)
     free(env);
 }
 
+/* A key pinned for some channels only verifies manifests of those channels;
+ * the same key pinned again for every channel verifies all. */
+static void test_key_channels(void **state)
+{
+    fixture *f = *state;
+    char err[512], b64[SL_PUBKEY_B64_MAX], spec[SL_PUBKEY_B64_MAX + 64];
+    const char *lobby = "{\"channel\":\"bank-lobby\",\"version\":1}";
+    const char *hall = "{\"channel\":\"station-hall\",\"version\":1}";
+    char *env_lobby = sl_mf_sign(lobby, strlen(lobby), &f->sk2), *env_hall = sl_mf_sign(hall, strlen(hall), &f->sk2);
+    sl_pubkey signer;
+    assert_non_null(env_lobby);
+    assert_non_null(env_hall);
+    sl_pubkey_to_b64(&f->pk2, b64, sizeof b64);
+    sl_keyset ks = {0};
+    snprintf(spec, sizeof spec, "%s channels=bank-lobby,bank-door", b64);
+    assert_int_equal(sl_keyset_add_spec(&ks, spec, err, sizeof err), 0);
+    assert_int_equal(sl_mf_verify(env_lobby, strlen(env_lobby), &ks, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(sl_mf_verify(env_hall, strlen(env_hall), &ks, NULL, NULL, err, sizeof err), -1);
+    assert_non_null(strstr(err, "pinned for channels bank-lobby,bank-door only, not for \"station-hall\""));
+    assert_true(sl_keyset_allows(&ks, &f->pk2, "bank-door"));
+    assert_false(sl_keyset_allows(&ks, &f->pk2, NULL));
+    assert_string_equal(sl_keyset_channels(&ks, &f->pk2), "bank-lobby,bank-door");
+    /* A copy keeps the channels. */
+    sl_keyset copy = {0};
+    assert_int_equal(sl_keyset_copy(&copy, &ks), 0);
+    assert_int_equal(sl_mf_verify(env_hall, strlen(env_hall), &copy, NULL, NULL, err, sizeof err), -1);
+    sl_keyset_free(&copy);
+    /* Pinned again for one more channel: both. */
+    assert_int_equal(sl_keyset_add_channels(&ks, b64, "station-hall", err, sizeof err), 0);
+    assert_int_equal(sl_mf_verify(env_hall, strlen(env_hall), &ks, NULL, NULL, err, sizeof err), 0);
+    /* Pinned for every channel: the limit goes. */
+    assert_int_equal(sl_keyset_add_b64(&ks, b64), 0);
+    assert_null(sl_keyset_channels(&ks, &f->pk2));
+    sl_playlist *pl = sl_mf_open_signed(env_hall, strlen(env_hall), &ks, NULL, &signer, err, sizeof err);
+    assert_null(pl); /* not a valid playlist payload, but verified first: */
+    assert_null(strstr(err, "pinned"));
+    sl_keyset_free(&ks);
+    /* Bad specs say what is wrong. */
+    assert_int_equal(sl_keyset_add_spec(&ks, "nonsense", err, sizeof err), -1);
+    assert_non_null(strstr(err, "base64"));
+    snprintf(spec, sizeof spec, "%s channel=a", b64);
+    assert_int_equal(sl_keyset_add_spec(&ks, spec, err, sizeof err), -1);
+    assert_non_null(strstr(err, "channels="));
+    snprintf(spec, sizeof spec, "%s channels=a,,b", b64);
+    assert_int_equal(sl_keyset_add_spec(&ks, spec, err, sizeof err), -1);
+    snprintf(spec, sizeof spec, "%s channels=a, b", b64);
+    assert_int_equal(sl_keyset_add_spec(&ks, spec, err, sizeof err), -1);
+    assert_int_equal(ks.n, 0);
+    sl_keyset_free(&ks);
+    free(env_lobby);
+    free(env_hall);
+}
+
 /* Replaces the first `from` in s with `to`; returns a new string. */
 static char *replace(const char *s, const char *from, const char *to)
 {
@@ -750,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_sign_verify_roundtrip),
         cmocka_unit_test(test_sign_refuses),
         cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_key_channels),
         cmocka_unit_test(test_forgeries),
         cmocka_unit_test(test_byte_flip),
         cmocka_unit_test(test_compile_and_open),

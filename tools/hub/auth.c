@@ -75,6 +75,20 @@ int sl_auth_check(sl_hub *hub, sl_req *r, enum MHD_Result *result)
         *result = sl_reply_store_error(hub, r, err);
         return 1;
     }
+    if (rc == SL_ST_REVOKED) {
+        /* A screen's device token taken away at the hub: the screen is told
+         * so, in a form it can tell from any other refusal (player/device.h). */
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "code", SL_HUB_DEVICE_REVOKED);
+        cJSON_AddStringToObject(x, "screen", r->who.subject);
+        sl_log_info(&hub->log, "%s %s: refused the revoked device token of screen %s", r->method, r->url,
+                    r->who.subject);
+        *result = sl_reply_error(r, 401, x, "screen %s was de-enrolled at the hub (or another box enrolled as "
+                                 "it): this device token no longer works; enrol the screen again",
+                                 r->who.subject);
+        memset(&r->who, 0, sizeof r->who);
+        return 1;
+    }
     if (rc != SL_ST_OK) {
         *result = sl_reply_error(r, 401, NULL, "unknown or revoked token");
         return 1;

@@ -16,7 +16,7 @@ static void help(void)
            "\n"
            "SYNOPSIS\n"
            "    screenlit-hub token create (--data DIR | --db URI) --role admin|publisher|auditor\n"
-           "                               --name NAME\n"
+           "                               --name NAME [--channels A,B]\n"
            "    screenlit-hub token list (--data DIR | --db URI)\n"
            "    screenlit-hub token revoke (--data DIR | --db URI) --name NAME\n"
            "\n"
@@ -30,8 +30,12 @@ static void help(void)
            "\n"
            "    create prints the new token on standard output, once: the hub keeps only\n"
            "    its SHA-256 and cannot show it again. NAME (1 to 64 letters, digits, '.',\n"
-           "    '_' or '-') must not be used by another valid token. list shows every\n"
-           "    token's name, role, creation and revocation time, never the token.\n"
+           "    '_' or '-') must not be used by another valid token. A publisher token\n"
+           "    made with --channels may publish to those channels only: the hub refuses\n"
+           "    any other with 403 (media uploads are not limited: media belong to no\n"
+           "    channel). Without --channels it may publish to every channel. list shows\n"
+           "    every token's name, role, channels (\"*\" = every channel), creation and\n"
+           "    revocation time, never the token.\n"
            "    revoke stops a token from working at once, even while the hub runs.\n"
            "\n"
            "    These commands work on the hub's database directly (DIR/hub.db, or the\n"
@@ -44,6 +48,8 @@ static void help(void)
            "                      postgresql://USER@HOST:PORT/DB (as given to serve --db)\n"
            "    -r, --role ROLE   admin, publisher or auditor (create)\n"
            "    -n, --name NAME   the token's name (create, revoke)\n"
+           "    -c, --channels A,B  publisher tokens only: the channels it may publish to,\n"
+           "                      names joined by ',' (default: every channel)\n"
            "    -h, --help        show this help\n"
            "\n"
            "EXIT STATUS\n"
@@ -52,6 +58,8 @@ static void help(void)
            "EXAMPLES\n"
            "    TOKEN=$(screenlit-hub token create --data /var/lib/screenlit-hub \\\n"
            "            --role publisher --name content-team)\n"
+           "    screenlit-hub token create --data /var/lib/screenlit-hub --role publisher \\\n"
+           "            --name branch-staff --channels bank-lobby,bank-door\n"
            "    screenlit-hub token revoke --data /var/lib/screenlit-hub --name content-team\n");
 }
 
@@ -63,7 +71,8 @@ static int list_cb(void *ud, const sl_hub_token *t)
         sl_instant_format(t->revoked_ms, 0, revoked, sizeof revoked);
     else
         snprintf(revoked, sizeof revoked, "-");
-    printf("%-24s %-10s %-21s %s\n", t->name, sl_hub_role_name(t->role), created, revoked);
+    printf("%-24s %-10s %-21s %-21s %s\n", t->name, sl_hub_role_name(t->role), created, revoked,
+           t->channels[0] ? t->channels : "*");
     return 0;
 }
 
@@ -73,9 +82,11 @@ int sl_hub_cmd_token(int argc, char **argv)
                                          {"db", required_argument, NULL, 'D'},
                                          {"role", required_argument, NULL, 'r'},
                                          {"name", required_argument, NULL, 'n'},
+                                         {"channels", required_argument, NULL, 'c'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *data = NULL, *db = NULL, *role_s = NULL, *name = NULL, *action = NULL;
+    const char *data = NULL, *db = NULL, *role_s = NULL, *name = NULL, *action = NULL, *channels_s = NULL;
+    char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
     int c;
     if (argc >= 2 && argv[1][0] != '-') {
         action = argv[1];
@@ -84,7 +95,7 @@ int sl_hub_cmd_token(int argc, char **argv)
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:D:r:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":d:D:r:n:c:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd':
             data = optarg;
@@ -97,6 +108,9 @@ int sl_hub_cmd_token(int argc, char **argv)
             break;
         case 'n':
             name = optarg;
+            break;
+        case 'c':
+            channels_s = optarg;
             break;
         case 'h':
             help();
@@ -128,6 +142,12 @@ int sl_hub_cmd_token(int argc, char **argv)
         return sl_hub_usage_error("token", "--name is not for list");
     if (name && !sl_hub_id_ok(name))
         return sl_hub_usage_error("token", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
+    if (channels_s && !(create && role == SL_ROLE_PUBLISHER))
+        return sl_hub_usage_error("token", "--channels is only for create --role publisher");
+    if (channels_s && sl_hub_scope_parse(channels_s, channels, cerr, sizeof cerr) != 0)
+        return sl_hub_usage_error("token", "--%s", cerr);
+    if (channels_s && !channels[0])
+        return sl_hub_usage_error("token", "--channels: name at least one channel (leave it out for every channel)");
 
     char err[512];
     sl_store *st = NULL;
@@ -142,7 +162,7 @@ int sl_hub_cmd_token(int argc, char **argv)
             fprintf(stderr, "screenlit-hub token: no random numbers\n");
             goto out;
         }
-        sl_st_rc r = st->ops->token_add(st, name, role, hash, sl_hub_now_ms(), err, sizeof err);
+        sl_st_rc r = st->ops->token_add(st, name, role, channels, hash, sl_hub_now_ms(), err, sizeof err);
         if (r == SL_ST_CONFLICT) {
             fprintf(stderr, "screenlit-hub token: a valid token named %s exists; revoke it first or pick "
                             "another name\n", name);
@@ -150,13 +170,13 @@ int sl_hub_cmd_token(int argc, char **argv)
             fprintf(stderr, "screenlit-hub token: %s\n", err);
         } else {
             printf("%s\n", token);
-            fprintf(stderr, "screenlit-hub token: %s token \"%s\" created; it is shown only this once\n",
-                    sl_hub_role_name(role), name);
+            fprintf(stderr, "screenlit-hub token: %s token \"%s\"%s%s created; it is shown only this once\n",
+                    sl_hub_role_name(role), name, channels[0] ? " for channels " : "", channels);
             rc = SL_HUB_EXIT_OK;
         }
         sodium_memzero(token, sizeof token);
     } else if (list) {
-        printf("%-24s %-10s %-21s %s\n", "NAME", "ROLE", "CREATED", "REVOKED");
+        printf("%-24s %-10s %-21s %-21s %s\n", "NAME", "ROLE", "CREATED", "REVOKED", "CHANNELS");
         if (st->ops->token_list(st, list_cb, NULL, err, sizeof err) != SL_ST_OK)
             fprintf(stderr, "screenlit-hub token: %s\n", err);
         else

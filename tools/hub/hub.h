@@ -4,6 +4,7 @@
 
 #include "content/log.h"
 #include "tools/hub/authcache.h"
+#include "tools/hub/ratelimit.h"
 #include "tools/hub/store.h"
 
 #include <cjson/cJSON.h>
@@ -19,6 +20,10 @@
 #define SL_HUB_EXIT_USAGE 2
 
 #define SL_HUB_TOKEN_HEX 64 /* a token is 32 random bytes as lowercase hex */
+/* The "code" of the 401 that tells a screen its device token was taken away
+ * (de-enrolled, or another box enrolled as it); players drop their identity
+ * and content on it (API.md). */
+#define SL_HUB_DEVICE_REVOKED "device_revoked"
 
 /* Resource bounds of `serve` (its --help and API.md explain them). */
 #define SL_HUB_MAX_CONNS_DEFAULT 32768u     /* a 10 000-screen fleet keeps up to 3 connections per screen */
@@ -46,6 +51,7 @@ typedef struct sl_hub {
     unsigned max_conns_per_addr; /* connections at once from one client address; 0 = no limit */
     struct sl_budget *bodies;    /* request bodies held in memory (budget.h; made and freed by
                                     `serve`); NULL = unbounded */
+    sl_ratelimit *enroll_limit;   /* failed enrolments per client address (made by sl_hub_open) */
 } sl_hub;
 
 /* Opens the store (SQLite in DATA, or the PostgreSQL database named by db when
@@ -61,6 +67,14 @@ bool sl_hub_id_ok(const char *s);
 /* Whether len bytes are valid UTF-8 without NUL or other C0 control bytes
  * (tab allowed when allow_tab). */
 bool sl_hub_text_ok(const char *s, size_t len, bool allow_tab);
+
+/* Checks and normalises a channel scope given by people: channel ids
+ * separated by ',' (spaces around them ignored), each at most once; NULL or
+ * "" is every channel (out = ""). Returns 0, or -1 with a message in err. */
+int sl_hub_scope_parse(const char *in, char out[SL_HUB_SCOPE_MAX + 1], char *err, size_t errlen);
+
+/* Whether a scope ("" = every channel, else ids joined by ',') holds channel. */
+bool sl_hub_scope_has(const char *scope, const char *channel);
 
 /* The wall clock, milliseconds UTC. */
 int64_t sl_hub_now_ms(void);

@@ -35,7 +35,9 @@ int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, si
         sl_fs_mkdir_private(hub->shots_dir, err, errlen) != 0)
         return -1;
     hub->mainzone = sl_mainzone_new();
-    if (!hub->mainzone) {
+    hub->enroll_limit = sl_ratelimit_new(SL_RATELIMIT_CAPACITY_DEFAULT, SL_RATELIMIT_BURST_DEFAULT,
+                                         SL_RATELIMIT_DRAIN_MS_DEFAULT);
+    if (!hub->mainzone || !hub->enroll_limit) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -51,11 +53,71 @@ void sl_hub_close(sl_hub *hub)
     hub->store = NULL;
     sl_mainzone_free(hub->mainzone);
     hub->mainzone = NULL;
+    sl_ratelimit_free(hub->enroll_limit);
+    hub->enroll_limit = NULL;
     free(hub->data_dir);
     free(hub->media_dir);
     free(hub->partial_dir);
     free(hub->shots_dir);
     hub->data_dir = hub->media_dir = hub->partial_dir = hub->shots_dir = NULL;
+}
+
+int sl_hub_scope_parse(const char *in, char out[SL_HUB_SCOPE_MAX + 1], char *err, size_t errlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const char *p = in ? in : ""; *p;) {
+        char id[SL_HUB_ID_MAX + 2];
+        while (*p == ' ')
+            p++;
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        if (n == 0 && !e && !*p)
+            break;
+        if (n == 0 || n > SL_HUB_ID_MAX) {
+            snprintf(err, errlen, "channels: an empty or over-long name in '%.80s'", in);
+            return -1;
+        }
+        memcpy(id, p, n);
+        id[n] = '\0';
+        if (!sl_hub_id_ok(id)) {
+            snprintf(err, errlen, "channels: '%s' is not a channel name (1 to 64 letters, digits, '.', '_' or '-')",
+                     id);
+            return -1;
+        }
+        if (sl_hub_scope_has(out, id) && out[0]) {
+            snprintf(err, errlen, "channels: '%s' is named twice", id);
+            return -1;
+        }
+        if (used + n + (used ? 1 : 0) > SL_HUB_SCOPE_MAX) {
+            snprintf(err, errlen, "channels: the list is longer than %d bytes", SL_HUB_SCOPE_MAX);
+            return -1;
+        }
+        used += (size_t)snprintf(out + used, SL_HUB_SCOPE_MAX + 1 - used, "%s%s", used ? "," : "", id);
+        p = e ? e + 1 : p + strlen(p);
+        if (e && !*p) {
+            snprintf(err, errlen, "channels: '%.80s' ends with ','", in);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+bool sl_hub_scope_has(const char *scope, const char *channel)
+{
+    if (!scope || !scope[0])
+        return true;
+    size_t n = strlen(channel);
+    for (const char *p = scope; p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && memcmp(p, channel, n) == 0)
+            return true;
+        p = e ? e + 1 : NULL;
+    }
+    return false;
 }
 
 bool sl_hub_id_ok(const char *s)

@@ -13,7 +13,10 @@
 const sl_route sl_hub_routes[] = {
     {"GET", "/api/v1/health", 0, IGNORE_4K, NULL, NULL, NULL, sl_h_health},
     {"POST", "/api/v1/enroll-codes", R_ADMIN, SL_BODY_BUFFER, SL_CAP_SMALL_JSON, NULL, NULL, NULL, sl_h_enroll_code},
+    {"GET", "/api/v1/enroll-codes", R_ADMIN, IGNORE_4K, NULL, NULL, NULL, sl_h_enroll_code_list},
+    {"POST", "/api/v1/enroll-codes/*/revoke", R_ADMIN, IGNORE_4K, NULL, NULL, NULL, sl_h_enroll_code_revoke},
     {"POST", "/api/v1/enroll", 0, SL_BODY_BUFFER, 4096u, NULL, NULL, NULL, sl_h_enroll},
+    {"POST", "/api/v1/screens/*/revoke", R_ADMIN, IGNORE_4K, NULL, NULL, NULL, sl_h_screen_revoke},
     {"PUT", "/api/v1/inventory", R_ADMIN, SL_BODY_BUFFER, SL_CAP_INVENTORY_CSV, NULL, NULL, NULL,
      sl_h_inventory_put},
     {"GET", "/api/v1/inventory", R_READ, IGNORE_4K, NULL, NULL, NULL, sl_h_inventory_get},

@@ -18,6 +18,9 @@
 /* routes_enroll.c */
 enum MHD_Result sl_h_enroll_code(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_enroll(sl_hub *hub, sl_req *r);
+enum MHD_Result sl_h_enroll_code_list(sl_hub *hub, sl_req *r);
+enum MHD_Result sl_h_enroll_code_revoke(sl_hub *hub, sl_req *r);
+enum MHD_Result sl_h_screen_revoke(sl_hub *hub, sl_req *r);
 
 /* routes_inventory.c */
 enum MHD_Result sl_h_inventory_put(sl_hub *hub, sl_req *r);

@@ -13,9 +13,47 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The hub's keys: every one (to verify the signature), and each key's
+ * channel scope (to refuse a manifest outside it with 403, naming it). */
+typedef struct {
+    sl_keyset all;
+    sl_hub_key *rows;
+    size_t n;
+} hub_keys;
+
 static int key_cb(void *ud, const sl_hub_key *k)
 {
-    return sl_keyset_add_b64(ud, k->key_b64) == 0 ? 0 : 1;
+    hub_keys *hk = ud;
+    sl_hub_key *rows = realloc(hk->rows, (hk->n + 1) * sizeof *rows);
+    if (!rows)
+        return 1;
+    hk->rows = rows;
+    rows[hk->n++] = *k;
+    return sl_keyset_add_b64(&hk->all, k->key_b64) == 0 ? 0 : 1;
+}
+
+/* The row of the key that signed an envelope, or NULL. */
+static const sl_hub_key *signing_key(const hub_keys *hk, const sl_pubkey *signer)
+{
+    char b64[SL_PUBKEY_B64_MAX];
+    sl_pubkey_to_b64(signer, b64, sizeof b64);
+    for (size_t i = 0; i < hk->n; i++)
+        if (strcmp(hk->rows[i].key_b64, b64) == 0)
+            return &hk->rows[i];
+    return NULL;
+}
+
+typedef struct {
+    const char *channel;
+    bool used;
+} channel_use;
+
+static int use_cb(void *ud, const sl_hub_screen_status *s)
+{
+    channel_use *u = ud;
+    if (strcmp(s->s.channel, u->channel) == 0)
+        u->used = true;
+    return u->used; /* stop at the first */
 }
 
 /* Adds {sha256, size} of an item's media to `missing` when the store lacks it. */
@@ -44,22 +82,35 @@ enum MHD_Result sl_h_manifest_post(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
     char err[512];
-    sl_keyset ks = {NULL, 0};
+    hub_keys hk = {{0}, NULL, 0};
+    sl_pubkey signer;
     sl_playlist *pl = NULL;
     cJSON *missing = NULL;
     if (!sl_hub_id_ok(r->param))
         return sl_reply_error(r, 400, NULL, "a channel is 1 to 64 letters, digits, '.', '_' or '-'");
-    if (hub->store->ops->key_list(hub->store, key_cb, &ks, err, sizeof err) != SL_ST_OK) {
+    /* A publisher token limited to channels publishes only to those. */
+    if (!sl_hub_scope_has(r->who.scope, r->param))
+        return sl_reply_error(r, 403, NULL, "the token \"%s\" may publish to channel%s %s only, not to \"%s\"",
+                              r->who.subject, strchr(r->who.scope, ',') ? "s" : "", r->who.scope, r->param);
+    if (hub->store->ops->key_list(hub->store, key_cb, &hk, err, sizeof err) != SL_ST_OK) {
         res = sl_reply_store_error(hub, r, err);
         goto out;
     }
-    if (ks.n == 0) {
+    if (hk.all.n == 0) {
         res = sl_reply_error(r, 409, NULL, "the hub has no publisher keys yet: run screenlit-hub key add");
         goto out;
     }
-    pl = sl_mf_open(r->body.data ? r->body.data : "", r->body.len, &ks, NULL, err, sizeof err);
+    pl = sl_mf_open_signed(r->body.data ? r->body.data : "", r->body.len, &hk.all, NULL, &signer, err, sizeof err);
     if (!pl) {
         res = sl_reply_error(r, 400, NULL, "manifest refused: %s", err);
+        goto out;
+    }
+    /* A key limited to channels signs only those. */
+    const sl_hub_key *key = signing_key(&hk, &signer);
+    if (key && !sl_hub_scope_has(key->channels, r->param)) {
+        res = sl_reply_error(r, 403, NULL, "the manifest is signed with key \"%s\", which may sign channel%s %s "
+                             "only, not \"%s\"", key->name, strchr(key->channels, ',') ? "s" : "", key->channels,
+                             r->param);
         goto out;
     }
     if (!pl->channel || strcmp(pl->channel, r->param) != 0) {
@@ -95,11 +146,24 @@ enum MHD_Result sl_h_manifest_post(sl_hub *hub, sl_req *r)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "channel", r->param);
     cJSON_AddNumberToObject(o, "version", (double)pl->version);
+    /* Published to a channel no screen uses: allowed (the inventory may
+     * follow), but said, since it is often a typing mistake. */
+    cJSON *warnings = cJSON_AddArrayToObject(o, "warnings");
+    channel_use use = {r->param, false};
+    if (hub->store->ops->screen_list(hub->store, use_cb, &use, err, sizeof err) != SL_ST_OK)
+        sl_log_error(&hub->log, "listing screens after publishing: %s", err);
+    else if (!use.used) {
+        char w[300];
+        snprintf(w, sizeof w, "no screen in the inventory uses channel \"%s\" yet: nothing will play this "
+                 "manifest until the inventory names the channel", r->param);
+        cJSON_AddItemToArray(warnings, cJSON_CreateString(w));
+    }
     res = sl_reply_json(r, 201, o);
 out:
     cJSON_Delete(missing);
     sl_playlist_free(pl);
-    sl_keyset_free(&ks);
+    sl_keyset_free(&hk.all);
+    free(hk.rows);
     return res;
 }
 

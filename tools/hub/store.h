@@ -24,7 +24,8 @@
  * - Every operation is safe to call from several threads at once (the HTTP
  *   server calls them from its thread pool) and from several processes on
  *   the same store (the `token` and `key` commands run next to `serve`).
- * - Output structs are written only on SL_ST_OK.
+ * - Output structs are written only on SL_ST_OK (exceptions are named
+ *   where they apply).
  * - Instants are int64 milliseconds UTC; -1 means "none".
  * - Strings passed in are validated by the caller (identifiers, lengths,
  *   UTF-8); backends store them byte for byte and give them back unchanged.
@@ -39,13 +40,15 @@ typedef enum {
     SL_ST_ERROR = -1,    /* database or I/O failure; see err */
     SL_ST_NOT_FOUND = 1, /* the named thing does not exist */
     SL_ST_CONFLICT = 2,  /* a uniqueness or ordering rule refuses it (see each operation) */
-    SL_ST_EXPIRED = 3    /* an enrolment code past its expiry */
+    SL_ST_EXPIRED = 3,   /* an enrolment code past its expiry */
+    SL_ST_REVOKED = 4    /* an enrolment code or a screen's device token that was revoked */
 } sl_st_rc;
 
 #define SL_HUB_HASH_BYTES 32 /* SHA-256 of a secret */
 #define SL_HUB_ID_MAX 64     /* bytes in a screen id, channel, token or key name */
 #define SL_HUB_TEXT_MAX 256  /* bytes in inventory free text (name, site, region, hours) */
 #define SL_HUB_TAGS_MAX 512  /* bytes in an inventory tag list */
+#define SL_HUB_SCOPE_MAX 512 /* bytes in a channel scope: channel ids joined by ',' ("" = every channel) */
 
 typedef enum {
     SL_ROLE_NONE = 0,
@@ -64,6 +67,7 @@ sl_hub_role sl_hub_role_parse(const char *s);
 typedef struct {
     char name[SL_HUB_ID_MAX + 1];
     sl_hub_role role;
+    char channels[SL_HUB_SCOPE_MAX + 1]; /* publisher: the channels it may publish to; "" = every channel */
     int64_t created_ms;
     int64_t revoked_ms; /* -1 while valid */
 } sl_hub_token;
@@ -78,13 +82,24 @@ typedef struct {
     bool in_inventory;               /* SCREEN: the screen is in the inventory */
     char channel[SL_HUB_ID_MAX + 1]; /* SCREEN: its channel, "" = none */
     int64_t version;                 /* SCREEN: that channel's current version, -1 = nothing published */
+    char scope[SL_HUB_SCOPE_MAX + 1]; /* role token: the channels it may publish to, "" = every channel */
 } sl_hub_principal;
 
 typedef struct {
     char name[SL_HUB_ID_MAX + 1];
     char key_b64[64]; /* the base64 Ed25519 public key */
+    char channels[SL_HUB_SCOPE_MAX + 1]; /* the channels it may sign manifests for; "" = every channel */
     int64_t created_ms;
 } sl_hub_key;
+
+/* An enrolment code as listed (the code itself is never kept: only its hash). */
+typedef struct {
+    int64_t id; /* 1, 2, 3 … in the order codes were made */
+    char screen[SL_HUB_ID_MAX + 1];
+    int64_t created_ms, expires_ms;
+    int64_t used_ms;    /* -1 while unused */
+    int64_t revoked_ms; /* -1 unless revoked (by an admin, or because the screen enrolled with another code) */
+} sl_hub_enroll_code;
 
 /* One inventory row: a screen that should exist. */
 typedef struct {
@@ -147,8 +162,10 @@ typedef struct sl_store_ops {
     void (*close)(sl_store *st);
 
     /* ---- role tokens ---- */
-    /* Adds a token. CONFLICT when a valid (unrevoked) token has this name. */
-    sl_st_rc (*token_add)(sl_store *st, const char *name, sl_hub_role role,
+    /* Adds a token. channels (NULL or "" = every channel) limits what a
+     * publisher token may publish to: channel ids joined by ','. CONFLICT
+     * when a valid (unrevoked) token has this name. */
+    sl_st_rc (*token_add)(sl_store *st, const char *name, sl_hub_role role, const char *channels,
                           const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, char *err, size_t errlen);
     /* Lists every token, revoked ones too, oldest first. */
     sl_st_rc (*token_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_token *t), void *ud,
@@ -157,17 +174,23 @@ typedef struct sl_store_ops {
      * Revoking takes effect for the next request to this store; a hub
      * that caches token lookups (serve --auth-cache-ms) sees it within that time. */
     sl_st_rc (*token_revoke)(sl_store *st, const char *name, int64_t now_ms, char *err, size_t errlen);
-    /* Finds whose token a hash is: a valid role token or a screen token,
-     * with (screen token) the screen's channel and that channel's current
-     * version, all read in one statement. NOT_FOUND when unknown or revoked. */
+    /* Finds whose token a hash is: a valid role token (with its channel
+     * scope) or a screen token, with (screen token) the screen's channel and
+     * that channel's current version, all read in one statement. NOT_FOUND
+     * when unknown or a revoked role token. REVOKED when it was a screen's
+     * device token that screen_revoke or a later enrolment took away: then
+     * (the one exception to "outputs only on OK") out->role is SCREEN and
+     * out->subject the screen, so the screen can be told it was de-enrolled. */
     sl_st_rc (*auth_lookup)(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], sl_hub_principal *out,
                             char *err, size_t errlen);
 
     /* ---- publisher keys ---- */
-    /* Adds a key. Idempotent: the same key again is SL_ST_OK and changes
-     * nothing (whatever the name). CONFLICT when another key has this name. */
-    sl_st_rc (*key_add)(sl_store *st, const char *name, const char *key_b64, int64_t now_ms, char *err,
-                        size_t errlen);
+    /* Adds a key that may sign manifests for `channels` (channel ids joined
+     * by ','; NULL or "" = every channel). The same key again is SL_ST_OK
+     * and changes only its channels, to the ones given (whatever the name).
+     * CONFLICT when another key has this name. */
+    sl_st_rc (*key_add)(sl_store *st, const char *name, const char *key_b64, const char *channels, int64_t now_ms,
+                        char *err, size_t errlen);
     sl_st_rc (*key_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_key *k), void *ud, char *err,
                          size_t errlen);
 
@@ -183,19 +206,37 @@ typedef struct sl_store_ops {
                             char *err, size_t errlen);
 
     /* ---- enrolment ---- */
-    /* Adds a one-time code for a screen. NOT_FOUND when the screen is not in
-     * the inventory; CONFLICT when the hash already exists (a collision:
-     * make a new code). */
+    /* Adds a one-time code for a screen; *id (may be NULL) gets its id, the
+     * next of 1, 2, 3 … NOT_FOUND when the screen is not in the inventory;
+     * CONFLICT when the hash already exists (a collision: make a new code). */
     sl_st_rc (*enroll_code_add)(sl_store *st, const char *screen, const uint8_t code_hash[SL_HUB_HASH_BYTES],
-                                int64_t expires_ms, int64_t now_ms, char *err, size_t errlen);
-    /* Redeems a code: marks it used and makes token_hash the screen's one
-     * device token (replacing an earlier one), in one transaction. Writes
-     * the screen's inventory row to *out. NOT_FOUND: unknown code; CONFLICT:
-     * used before; EXPIRED: expires_ms <= now_ms. Not idempotent by design:
-     * a code works once. */
+                                int64_t expires_ms, int64_t now_ms, int64_t *id, char *err, size_t errlen);
+    /* Lists the codes of one screen (screen not NULL) or of all, by id. */
+    sl_st_rc (*enroll_code_list)(sl_store *st, const char *screen,
+                                 int (*cb)(void *ud, const sl_hub_enroll_code *c), void *ud, char *err,
+                                 size_t errlen);
+    /* Revokes an outstanding code (unused, unrevoked, unexpired at now_ms).
+     * NOT_FOUND: no code has this id; CONFLICT: it is not outstanding. *out
+     * (may be NULL) gets the code's row as it is after the call, on OK and
+     * on CONFLICT. */
+    sl_st_rc (*enroll_code_revoke)(sl_store *st, int64_t id, int64_t now_ms, sl_hub_enroll_code *out, char *err,
+                                   size_t errlen);
+    /* Redeems a code: marks it used, revokes every other outstanding code of
+     * the same screen, and makes token_hash the screen's one device token
+     * (the earlier one, if any, is kept as revoked: auth_lookup then answers
+     * REVOKED for it), in one transaction. Writes the screen's inventory row
+     * to *out. NOT_FOUND: unknown code; CONFLICT: used before; REVOKED:
+     * revoked (by enroll_code_revoke, or because the screen enrolled with
+     * another code since); EXPIRED: expires_ms <= now_ms. Not idempotent by
+     * design: a code works once. */
     sl_st_rc (*enroll_redeem)(sl_store *st, const uint8_t code_hash[SL_HUB_HASH_BYTES],
                               const uint8_t token_hash[SL_HUB_HASH_BYTES], int64_t now_ms, sl_hub_screen *out,
                               char *err, size_t errlen);
+    /* De-enrols a screen: its device token stops working (auth_lookup
+     * answers REVOKED for it) and the screen shows as not enrolled.
+     * NOT_FOUND when the screen holds no device token. Takes effect for the
+     * next request to this store (see token_revoke for hubs that cache). */
+    sl_st_rc (*screen_revoke)(sl_store *st, const char *screen, int64_t now_ms, char *err, size_t errlen);
 
     /* ---- media catalogue (the bytes live in DATA/media/<sha256>) ---- */
     /* Records a stored media file. Idempotent. */

@@ -44,7 +44,7 @@
  *   is not reachable: ..." and work again once it is back.
  */
 
-#define PG_SCHEMA_VERSION 2 /* 2: play_hours */
+#define PG_SCHEMA_VERSION 3 /* 2: play_hours; 3: channel scopes, code ids and revocation */
 #define PG_POOL_MAX 16
 #define PG_PLAY_CHUNK 64        /* rows per multi-row INSERT of plays */
 #define PG_PLAY_COLS 13
@@ -103,6 +103,19 @@ static const char *const pg_schema_v2 =
     "CREATE TABLE online_days(screen text NOT NULL, day bigint NOT NULL, minutes text NOT NULL,"
     "  PRIMARY KEY(screen, day));";
 
+/* Schema version 3: channel scopes of publisher tokens and keys; enrolment
+ * codes get an id (existing codes are numbered) and can be revoked; device
+ * tokens taken away by de-enrolment or a later enrolment are kept, so that
+ * the screen can be told. */
+static const char *const pg_schema_v3 =
+    "ALTER TABLE tokens ADD COLUMN channels text NOT NULL DEFAULT '';"
+    "ALTER TABLE keys ADD COLUMN channels text NOT NULL DEFAULT '';"
+    "ALTER TABLE enroll_codes ADD COLUMN id bigserial;"
+    "ALTER TABLE enroll_codes ADD COLUMN revoked bigint;"
+    "CREATE UNIQUE INDEX enroll_codes_id ON enroll_codes(id);"
+    "CREATE INDEX enroll_codes_screen ON enroll_codes(screen);"
+    "CREATE TABLE revoked_screen_tokens(hash bytea PRIMARY KEY, screen text NOT NULL, revoked bigint NOT NULL);";
+
 /* Every statement the backend runs, prepared on each connection as "slN". */
 enum {
     Q_TOKEN_ADD,
@@ -147,6 +160,15 @@ enum {
     Q_PH_PUT,
     Q_OD_GET,
     Q_OD_PUT,
+    Q_KEY_SCOPE,
+    Q_CODE_SCREEN,
+    Q_SCREEN_LOCK,
+    Q_CODES_SUPERSEDE,
+    Q_TOKEN_RETIRE,
+    Q_SCREEN_REVOKE,
+    Q_CODE_LIST,
+    Q_CODE_BY_ID,
+    Q_CODE_REVOKE,
     Q_COUNT
 };
 
@@ -156,19 +178,22 @@ enum {
     " clock_trust, duration_ms, outcome, reason, received) VALUES"
 
 static const char *const pg_sql[Q_COUNT] = {
-    [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created) VALUES($1, $2, $3, $4)",
-    [Q_TOKEN_LIST] = "SELECT name, role, created, revoked FROM tokens ORDER BY id",
+    [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created, channels) VALUES($1, $2, $3, $4, $5)",
+    [Q_TOKEN_LIST] = "SELECT name, role, created, revoked, channels FROM tokens ORDER BY id",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked = $2 WHERE name = $1 AND revoked IS NULL",
     /* One statement for both kinds of token; a screen token also brings the
-     * screen's channel and that channel's current version (a poll's 304). */
-    [Q_AUTH] = "SELECT 0 AS k, role, name, false, NULL::text, NULL::bigint FROM tokens"
+     * screen's channel and that channel's current version (a poll's 304);
+     * a device token taken away comes back as kind 2. */
+    [Q_AUTH] = "SELECT 0 AS k, role, name, false, NULL::text, NULL::bigint, channels FROM tokens"
                " WHERE hash = $1 AND revoked IS NULL"
-               " UNION ALL SELECT 1, 'screen', t.screen, s.id IS NOT NULL, s.channel, c.version"
+               " UNION ALL SELECT 1, 'screen', t.screen, s.id IS NOT NULL, s.channel, c.version, ''"
                " FROM screen_tokens t LEFT JOIN screens s ON s.id = t.screen"
-               " LEFT JOIN channels c ON c.channel = s.channel WHERE t.hash = $1 ORDER BY k LIMIT 1",
-    [Q_KEY_ADD] = "INSERT INTO keys(name, key, created) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
+               " LEFT JOIN channels c ON c.channel = s.channel WHERE t.hash = $1"
+               " UNION ALL SELECT 2, 'screen', screen, false, NULL::text, NULL::bigint, ''"
+               " FROM revoked_screen_tokens WHERE hash = $1 ORDER BY k LIMIT 1",
+    [Q_KEY_ADD] = "INSERT INTO keys(name, key, created, channels) VALUES($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     [Q_KEY_BY_KEY] = "SELECT name FROM keys WHERE key = $1",
-    [Q_KEY_LIST] = "SELECT name, key, created FROM keys ORDER BY created, name COLLATE \"C\"",
+    [Q_KEY_LIST] = "SELECT name, key, created, channels FROM keys ORDER BY created, name COLLATE \"C\"",
     [Q_SCREEN_UPSERT] =
         "INSERT INTO screens(id, name, site, region, unit_type, tags, channel, hours, timezone)"
         " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT(id) DO UPDATE SET"
@@ -185,10 +210,10 @@ static const char *const pg_sql[Q_COUNT] = {
         " ORDER BY s.id COLLATE \"C\"",
     [Q_CODE_ADD] = "INSERT INTO enroll_codes(hash, screen, created, expires)"
                    " SELECT $1::bytea, $2::text, $3::bigint, $4::bigint"
-                   " WHERE EXISTS (SELECT 1 FROM screens WHERE id = $2::text)",
-    [Q_CODE_CLAIM] = "UPDATE enroll_codes SET used = $2 WHERE hash = $1 AND used IS NULL AND expires > $2"
-                     " RETURNING screen",
-    [Q_CODE_GET] = "SELECT used IS NOT NULL, expires FROM enroll_codes WHERE hash = $1",
+                   " WHERE EXISTS (SELECT 1 FROM screens WHERE id = $2::text) RETURNING id",
+    [Q_CODE_CLAIM] = "UPDATE enroll_codes SET used = $2 WHERE hash = $1 AND used IS NULL AND revoked IS NULL"
+                     " AND expires > $2 RETURNING screen",
+    [Q_CODE_GET] = "SELECT used IS NOT NULL, revoked IS NOT NULL, expires FROM enroll_codes WHERE hash = $1",
     [Q_SCREEN_TOKEN_SET] = "INSERT INTO screen_tokens(screen, hash, created) VALUES($1, $2, $3)"
                            " ON CONFLICT(screen) DO UPDATE SET hash = excluded.hash, created = excluded.created",
     [Q_MEDIA_ADD] = "INSERT INTO media(sha256, size, received) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -241,6 +266,21 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = $1 AND day = $2",
     [Q_OD_PUT] = "INSERT INTO online_days(screen, day, minutes) VALUES($1, $2, $3)"
                  " ON CONFLICT(screen, day) DO UPDATE SET minutes = excluded.minutes",
+    [Q_KEY_SCOPE] = "UPDATE keys SET channels = $2 WHERE key = $1",
+    [Q_CODE_SCREEN] = "SELECT screen FROM enroll_codes WHERE hash = $1",
+    /* The per-screen enrolment lock: two codes of one screen redeemed at once take turns. */
+    [Q_SCREEN_LOCK] = "SELECT 1 FROM screens WHERE id = $1 FOR UPDATE",
+    [Q_CODES_SUPERSEDE] = "UPDATE enroll_codes SET revoked = $2 WHERE screen = $1 AND used IS NULL AND revoked IS NULL",
+    [Q_TOKEN_RETIRE] = "INSERT INTO revoked_screen_tokens(hash, screen, revoked)"
+                       " SELECT hash, screen, $2 FROM screen_tokens WHERE screen = $1 ON CONFLICT DO NOTHING",
+    [Q_SCREEN_REVOKE] = "WITH d AS (DELETE FROM screen_tokens WHERE screen = $1 RETURNING hash, screen)"
+                        " INSERT INTO revoked_screen_tokens(hash, screen, revoked) SELECT hash, screen, $2 FROM d"
+                        " ON CONFLICT (hash) DO UPDATE SET revoked = excluded.revoked RETURNING screen",
+    [Q_CODE_LIST] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes"
+                    " WHERE $1::text IS NULL OR screen = $1::text ORDER BY id",
+    [Q_CODE_BY_ID] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes WHERE id = $1",
+    [Q_CODE_REVOKE] = "UPDATE enroll_codes SET revoked = $2 WHERE id = $1 AND used IS NULL AND revoked IS NULL"
+                      " AND expires > $2 RETURNING id, screen, created, expires, used, revoked",
 };
 
 struct pg_store;
@@ -614,7 +654,7 @@ static void pg_release(pg_store *s, pg_conn *c)
 
 /* ---- role tokens ------------------------------------------------------ */
 
-static sl_st_rc pg_token_add(sl_store *st, const char *name, sl_hub_role role,
+static sl_st_rc pg_token_add(sl_store *st, const char *name, sl_hub_role role, const char *channels,
                              const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, char *err, size_t errlen)
 {
     pg_store *s = pgs(st);
@@ -627,6 +667,7 @@ static sl_st_rc pg_token_add(sl_store *st, const char *name, sl_hub_role role,
     pp_text(&p, sl_hub_role_name(role));
     pp_bin(&p, hash, SL_HUB_HASH_BYTES);
     pp_i64(&p, now_ms);
+    pp_text(&p, channels ? channels : "");
     PGresult *r = pg_run(c, Q_TOKEN_ADD, &p);
     if (!r)
         rc = pg_unique_violation(c) ? SL_ST_CONFLICT : pg_fail(c, err, errlen, "adding a token");
@@ -654,6 +695,7 @@ static sl_st_rc pg_token_list(sl_store *st, int (*cb)(void *ud, const sl_hub_tok
         t.role = sl_hub_role_parse(role);
         t.created_ms = pg_i64(r, i, 2, 0);
         t.revoked_ms = pg_i64(r, i, 3, -1);
+        pg_str(r, i, 4, t.channels, sizeof t.channels);
         if (cb(ud, &t) != 0)
             break;
     }
@@ -697,14 +739,16 @@ static sl_st_rc pg_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTE
     } else if (PQntuples(r) == 1) {
         char role[16];
         pg_str(r, 0, 1, role, sizeof role);
-        sl_hub_role ro = pg_i64(r, 0, 0, 0) == 1 ? SL_ROLE_SCREEN : sl_hub_role_parse(role);
+        int64_t kind = pg_i64(r, 0, 0, 0);
+        sl_hub_role ro = kind != 0 ? SL_ROLE_SCREEN : sl_hub_role_parse(role);
         if (ro != SL_ROLE_NONE) {
             out->role = ro;
             pg_str(r, 0, 2, out->subject, sizeof out->subject);
             out->in_inventory = pg_bool(r, 0, 3);
             pg_str(r, 0, 4, out->channel, sizeof out->channel);
             out->version = pg_i64(r, 0, 5, -1);
-            rc = SL_ST_OK;
+            pg_str(r, 0, 6, out->scope, sizeof out->scope);
+            rc = kind == 2 ? SL_ST_REVOKED : SL_ST_OK;
         }
     }
     PQclear(r);
@@ -714,8 +758,8 @@ static sl_st_rc pg_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTE
 
 /* ---- publisher keys --------------------------------------------------- */
 
-static sl_st_rc pg_key_add(sl_store *st, const char *name, const char *key_b64, int64_t now_ms, char *err,
-                           size_t errlen)
+static sl_st_rc pg_key_add(sl_store *st, const char *name, const char *key_b64, const char *channels,
+                           int64_t now_ms, char *err, size_t errlen)
 {
     pg_store *s = pgs(st);
     pg_conn *c = pg_acquire(s, err, errlen);
@@ -726,6 +770,7 @@ static sl_st_rc pg_key_add(sl_store *st, const char *name, const char *key_b64, 
     pp_text(&p, name);
     pp_text(&p, key_b64);
     pp_i64(&p, now_ms);
+    pp_text(&p, channels ? channels : "");
     PGresult *r = pg_run(c, Q_KEY_ADD, &p);
     if (!r) {
         rc = pg_fail(c, err, errlen, "adding a key");
@@ -736,10 +781,19 @@ static sl_st_rc pg_key_add(sl_store *st, const char *name, const char *key_b64, 
         pg_params k = {0};
         pp_text(&k, key_b64);
         r = pg_run(c, Q_KEY_BY_KEY, &k);
-        if (!r)
+        if (!r) {
             rc = pg_fail(c, err, errlen, "looking up a key");
-        else if (PQntuples(r) == 0)
+        } else if (PQntuples(r) == 0) {
             rc = SL_ST_CONFLICT;
+        } else { /* already there: only its channels change */
+            PQclear(r);
+            pg_params u = {0};
+            pp_text(&u, key_b64);
+            pp_text(&u, channels ? channels : "");
+            r = pg_run(c, Q_KEY_SCOPE, &u);
+            if (!r)
+                rc = pg_fail(c, err, errlen, "changing a key's channels");
+        }
     }
     PQclear(r);
     pg_release(s, c);
@@ -762,6 +816,7 @@ static sl_st_rc pg_key_list(sl_store *st, int (*cb)(void *ud, const sl_hub_key *
         pg_str(r, i, 0, k.name, sizeof k.name);
         pg_str(r, i, 1, k.key_b64, sizeof k.key_b64);
         k.created_ms = pg_i64(r, i, 2, 0);
+        pg_str(r, i, 3, k.channels, sizeof k.channels);
         if (cb(ud, &k) != 0)
             break;
     }
@@ -908,7 +963,7 @@ static sl_st_rc pg_screen_list(sl_store *st, int (*cb)(void *ud, const sl_hub_sc
 /* ---- enrolment -------------------------------------------------------- */
 
 static sl_st_rc pg_enroll_code_add(sl_store *st, const char *screen, const uint8_t code_hash[SL_HUB_HASH_BYTES],
-                                   int64_t expires_ms, int64_t now_ms, char *err, size_t errlen)
+                                   int64_t expires_ms, int64_t now_ms, int64_t *id, char *err, size_t errlen)
 {
     pg_store *s = pgs(st);
     pg_conn *c = pg_acquire(s, err, errlen);
@@ -923,8 +978,10 @@ static sl_st_rc pg_enroll_code_add(sl_store *st, const char *screen, const uint8
     PGresult *r = pg_run(c, Q_CODE_ADD, &p);
     if (!r)
         rc = pg_unique_violation(c) ? SL_ST_CONFLICT : pg_fail(c, err, errlen, "adding an enrolment code");
-    else if (pg_affected(r) == 0)
+    else if (PQntuples(r) == 0)
         rc = SL_ST_NOT_FOUND;
+    else if (id)
+        *id = pg_i64(r, 0, 0, 0);
     PQclear(r);
     pg_release(s, c);
     return rc;
@@ -938,11 +995,30 @@ static sl_st_rc pg_enroll_redeem_tx(pg_conn *c, const uint8_t code_hash[SL_HUB_H
     sl_hub_screen row;
     if (pg_begin(c) != 0)
         return pg_fail(c, err, errlen, "begin");
+    /* The screen's row lock first: two codes of one screen redeemed at once
+     * take turns, and the second finds its code revoked by the first. */
+    pg_params w = {0};
+    pp_bin(&w, code_hash, SL_HUB_HASH_BYTES);
+    PGresult *r = pg_run(c, Q_CODE_SCREEN, &w);
+    if (!r)
+        return pg_fail(c, err, errlen, "reading a code");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return SL_ST_NOT_FOUND;
+    }
+    pg_str(r, 0, 0, screen, sizeof screen);
+    PQclear(r);
+    pg_params l = {0};
+    pp_text(&l, screen);
+    r = pg_run(c, Q_SCREEN_LOCK, &l);
+    if (!r)
+        return pg_fail(c, err, errlen, "locking a screen");
+    PQclear(r);
     /* Claims the code: its row lock makes a concurrent redeem wait, then find it used. */
     pg_params p = {0};
     pp_bin(&p, code_hash, SL_HUB_HASH_BYTES);
     pp_i64(&p, now_ms);
-    PGresult *r = pg_run(c, Q_CODE_CLAIM, &p);
+    r = pg_run(c, Q_CODE_CLAIM, &p);
     if (!r)
         return pg_fail(c, err, errlen, "using a code");
     bool claimed = PQntuples(r) == 1;
@@ -955,13 +1031,28 @@ static sl_st_rc pg_enroll_redeem_tx(pg_conn *c, const uint8_t code_hash[SL_HUB_H
         r = pg_run(c, Q_CODE_GET, &g);
         if (!r)
             return pg_fail(c, err, errlen, "reading a code");
-        sl_st_rc rc = PQntuples(r) == 0 ? SL_ST_NOT_FOUND : pg_bool(r, 0, 0) ? SL_ST_CONFLICT : SL_ST_EXPIRED;
+        sl_st_rc rc = PQntuples(r) == 0 ? SL_ST_NOT_FOUND
+                      : pg_bool(r, 0, 0) ? SL_ST_CONFLICT
+                      : pg_bool(r, 0, 1) ? SL_ST_REVOKED
+                                         : SL_ST_EXPIRED;
         PQclear(r);
         return rc;
     }
     sl_st_rc rc = pg_screen_get_on(c, screen, &row, err, errlen);
     if (rc != SL_ST_OK)
         return rc;
+    /* Every other outstanding code of the screen stops working, and its
+     * earlier device token is kept as revoked. */
+    for (int q = Q_CODES_SUPERSEDE; q <= Q_TOKEN_RETIRE; q++) {
+        pg_params x = {0};
+        pp_text(&x, screen);
+        pp_i64(&x, now_ms);
+        r = pg_run(c, q, &x);
+        if (!r)
+            return pg_fail(c, err, errlen, q == Q_CODES_SUPERSEDE ? "revoking the screen's other codes"
+                                                                  : "retiring a screen token");
+        PQclear(r);
+    }
     pg_params t = {0};
     pp_text(&t, screen);
     pp_bin(&t, token_hash, SL_HUB_HASH_BYTES);
@@ -991,6 +1082,99 @@ static sl_st_rc pg_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HA
         if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
             break;
     }
+    pg_release(s, c);
+    return rc;
+}
+
+static void pg_code_row(const PGresult *r, int i, sl_hub_enroll_code *o)
+{
+    o->id = pg_i64(r, i, 0, 0);
+    pg_str(r, i, 1, o->screen, sizeof o->screen);
+    o->created_ms = pg_i64(r, i, 2, 0);
+    o->expires_ms = pg_i64(r, i, 3, 0);
+    o->used_ms = pg_i64(r, i, 4, -1);
+    o->revoked_ms = pg_i64(r, i, 5, -1);
+}
+
+static sl_st_rc pg_enroll_code_list(sl_store *st, const char *screen,
+                                    int (*cb)(void *ud, const sl_hub_enroll_code *x), void *ud, char *err,
+                                    size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    if (screen)
+        pp_text(&p, screen);
+    else
+        pp_null(&p);
+    PGresult *r = pg_run(c, Q_CODE_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing enrolment codes");
+    pg_release(s, c);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        sl_hub_enroll_code x;
+        pg_code_row(r, i, &x);
+        if (cb(ud, &x) != 0)
+            break;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static sl_st_rc pg_enroll_code_revoke(sl_store *st, int64_t id, int64_t now_ms, sl_hub_enroll_code *out,
+                                      char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_i64(&p, id);
+    pp_i64(&p, now_ms);
+    PGresult *r = pg_run(c, Q_CODE_REVOKE, &p);
+    if (!r) {
+        rc = pg_fail(c, err, errlen, "revoking a code");
+    } else if (PQntuples(r) == 1) {
+        if (out)
+            pg_code_row(r, 0, out);
+    } else { /* not outstanding, or no such code */
+        PQclear(r);
+        pg_params g = {0};
+        pp_i64(&g, id);
+        r = pg_run(c, Q_CODE_BY_ID, &g);
+        if (!r) {
+            rc = pg_fail(c, err, errlen, "reading a code");
+        } else if (PQntuples(r) == 0) {
+            rc = SL_ST_NOT_FOUND;
+        } else {
+            rc = SL_ST_CONFLICT;
+            if (out)
+                pg_code_row(r, 0, out);
+        }
+    }
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_screen_revoke(sl_store *st, const char *screen, int64_t now_ms, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_text(&p, screen);
+    pp_i64(&p, now_ms);
+    PGresult *r = pg_run(c, Q_SCREEN_REVOKE, &p); /* one statement: atomic */
+    if (!r)
+        rc = pg_fail(c, err, errlen, "revoking a screen token");
+    else if (PQntuples(r) == 0)
+        rc = SL_ST_NOT_FOUND;
+    PQclear(r);
     pg_release(s, c);
     return rc;
 }
@@ -1834,6 +2018,9 @@ static const sl_store_ops pg_ops = {
     .screen_list = pg_screen_list,
     .enroll_code_add = pg_enroll_code_add,
     .enroll_redeem = pg_enroll_redeem,
+    .enroll_code_list = pg_enroll_code_list,
+    .enroll_code_revoke = pg_enroll_code_revoke,
+    .screen_revoke = pg_screen_revoke,
     .media_add = pg_media_add,
     .manifest_put = pg_manifest_put,
     .manifest_version = pg_manifest_version,
@@ -1895,6 +2082,10 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             goto fail;
         PQclear(r);
+        r = PQexec(pq, pg_schema_v3);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
         const char *const v[1] = {SL_STR(PG_SCHEMA_VERSION)};
         r = PQexecParams(pq, "INSERT INTO sl_meta(key, value) VALUES('schema_version', $1::bigint)", 1, NULL, v,
                          NULL, NULL, 0);
@@ -1905,9 +2096,15 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             goto fail;
         int64_t v = PQntuples(r) == 1 ? pg_i64(r, 0, 0, 0) : 0;
-        if (v == 1) { /* version 1 had no play summary: add it (plays before the upgrade are not in reports) */
+        if (v == 1 || v == 2) {
+            /* Version 1 had no play summary (plays before the upgrade are not
+             * in reports); versions 1 and 2 no scopes, code ids or revocation. */
             PQclear(r);
-            r = PQexec(pq, pg_schema_v2);
+            r = PQexec(pq, v == 1 ? pg_schema_v2 : "SELECT 1");
+            if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+                goto fail;
+            PQclear(r);
+            r = PQexec(pq, pg_schema_v3);
             if (PQresultStatus(r) != PGRES_COMMAND_OK)
                 goto fail;
             PQclear(r);

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SQ_SCHEMA_VERSION 2 /* 2: play_hours */
+#define SQ_SCHEMA_VERSION 3 /* 2: play_hours; 3: channel scopes, code ids and revocation */
 #define SQ_BUSY_TIMEOUT_MS 10000
 #define SQ_READER_MMAP "1073741824" /* bytes of the database a reader maps (1 GiB) */
 #define SQ_SHOTS_FIRST_KEPT 5 /* per screen and day: the first five, plus the latest */
@@ -65,6 +65,20 @@ static const char *const sq_schema_v2 =
     "CREATE TABLE online_days(screen TEXT NOT NULL, day INTEGER NOT NULL, minutes TEXT NOT NULL,"
     "  PRIMARY KEY(screen, day)) WITHOUT ROWID;";
 
+/* Schema version 3: channel scopes of publisher tokens and keys; enrolment
+ * codes get an id (existing codes keep their order) and can be revoked;
+ * device tokens taken away by de-enrolment or a later enrolment are kept,
+ * so that the screen can be told. */
+static const char *const sq_schema_v3 =
+    "ALTER TABLE tokens ADD COLUMN channels TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE keys ADD COLUMN channels TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE enroll_codes ADD COLUMN id INTEGER;"
+    "ALTER TABLE enroll_codes ADD COLUMN revoked INTEGER;"
+    "UPDATE enroll_codes SET id = rowid;"
+    "CREATE UNIQUE INDEX enroll_codes_id ON enroll_codes(id);"
+    "CREATE INDEX enroll_codes_screen ON enroll_codes(screen);"
+    "CREATE TABLE revoked_screen_tokens(hash BLOB PRIMARY KEY, screen TEXT NOT NULL, revoked INTEGER NOT NULL);";
+
 /* Every statement the backend runs, prepared once and kept. */
 enum {
     Q_BEGIN,
@@ -111,6 +125,13 @@ enum {
     Q_PH_PUT,
     Q_OD_GET,
     Q_OD_PUT,
+    Q_KEY_SCOPE,
+    Q_CODES_SUPERSEDE,
+    Q_TOKEN_RETIRE,
+    Q_SCREEN_TOKEN_DEL,
+    Q_CODE_LIST,
+    Q_CODE_BY_ID,
+    Q_CODE_REVOKE,
     Q_COUNT
 };
 
@@ -118,19 +139,21 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_BEGIN] = "BEGIN IMMEDIATE",
     [Q_COMMIT] = "COMMIT",
     [Q_ROLLBACK] = "ROLLBACK",
-    [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created) VALUES(?1, ?2, ?3, ?4)",
-    [Q_TOKEN_LIST] = "SELECT name, role, created, revoked FROM tokens ORDER BY id",
+    [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created, channels) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_TOKEN_LIST] = "SELECT name, role, created, revoked, channels FROM tokens ORDER BY id",
     [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked = ?2 WHERE name = ?1 AND revoked IS NULL",
     /* One statement (one read transaction) for both kinds of token: every
      * request of every screen runs it. A screen token also brings the
-     * screen's channel and that channel's current version (a poll's 304). */
-    [Q_AUTH] = "SELECT 0, role, name, 0, NULL, NULL FROM tokens WHERE hash = ?1 AND revoked IS NULL"
+     * screen's channel and that channel's current version (a poll's 304);
+     * a device token taken away comes back as kind 2. */
+    [Q_AUTH] = "SELECT 0, role, name, 0, NULL, NULL, channels FROM tokens WHERE hash = ?1 AND revoked IS NULL"
                " UNION ALL SELECT 1, NULL, t.screen, s.id IS NOT NULL, s.channel,"
-               " (SELECT max(m.version) FROM manifests m WHERE m.channel = s.channel)"
-               " FROM screen_tokens t LEFT JOIN screens s ON s.id = t.screen WHERE t.hash = ?1",
+               " (SELECT max(m.version) FROM manifests m WHERE m.channel = s.channel), ''"
+               " FROM screen_tokens t LEFT JOIN screens s ON s.id = t.screen WHERE t.hash = ?1"
+               " UNION ALL SELECT 2, NULL, screen, 0, NULL, NULL, '' FROM revoked_screen_tokens WHERE hash = ?1",
     [Q_KEY_BY_KEY] = "SELECT name FROM keys WHERE key = ?1",
-    [Q_KEY_ADD] = "INSERT INTO keys(name, key, created) VALUES(?1, ?2, ?3)",
-    [Q_KEY_LIST] = "SELECT name, key, created FROM keys ORDER BY created, name",
+    [Q_KEY_ADD] = "INSERT INTO keys(name, key, created, channels) VALUES(?1, ?2, ?3, ?4)",
+    [Q_KEY_LIST] = "SELECT name, key, created, channels FROM keys ORDER BY created, name",
     [Q_SCREEN_UPSERT] =
         "INSERT INTO screens(id, name, site, region, unit_type, tags, channel, hours, timezone)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(id) DO UPDATE SET"
@@ -145,8 +168,9 @@ static const char *const sq_sql[Q_COUNT] = {
         " FROM screens s LEFT JOIN screen_tokens t ON t.screen = s.id"
         " LEFT JOIN heartbeats h ON h.screen = s.id LEFT JOIN screen_state st ON st.screen = s.id"
         " ORDER BY s.id",
-    [Q_CODE_ADD] = "INSERT INTO enroll_codes(hash, screen, created, expires) VALUES(?1, ?2, ?3, ?4)",
-    [Q_CODE_GET] = "SELECT screen, expires, used FROM enroll_codes WHERE hash = ?1",
+    [Q_CODE_ADD] = "INSERT INTO enroll_codes(hash, screen, created, expires, id) VALUES(?1, ?2, ?3, ?4,"
+                   " (SELECT coalesce(max(id), 0) + 1 FROM enroll_codes)) RETURNING id",
+    [Q_CODE_GET] = "SELECT screen, expires, used, revoked FROM enroll_codes WHERE hash = ?1",
     [Q_CODE_USE] = "UPDATE enroll_codes SET used = ?2 WHERE hash = ?1 AND used IS NULL",
     [Q_SCREEN_TOKEN_SET] = "INSERT INTO screen_tokens(screen, hash, created) VALUES(?1, ?2, ?3)"
                            " ON CONFLICT(screen) DO UPDATE SET hash = excluded.hash, created = excluded.created",
@@ -189,6 +213,15 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_PH_PUT] = "INSERT OR REPLACE INTO play_days(screen, day, hours) VALUES(?1, ?2, ?3)",
     [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = ?1 AND day = ?2",
     [Q_OD_PUT] = "INSERT OR REPLACE INTO online_days(screen, day, minutes) VALUES(?1, ?2, ?3)",
+    [Q_KEY_SCOPE] = "UPDATE keys SET channels = ?2 WHERE key = ?1",
+    [Q_CODES_SUPERSEDE] = "UPDATE enroll_codes SET revoked = ?2 WHERE screen = ?1 AND used IS NULL AND revoked IS NULL",
+    [Q_TOKEN_RETIRE] = "INSERT OR IGNORE INTO revoked_screen_tokens(hash, screen, revoked)"
+                       " SELECT hash, screen, ?2 FROM screen_tokens WHERE screen = ?1",
+    [Q_SCREEN_TOKEN_DEL] = "DELETE FROM screen_tokens WHERE screen = ?1",
+    [Q_CODE_LIST] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes"
+                    " WHERE ?1 IS NULL OR screen = ?1 ORDER BY id",
+    [Q_CODE_BY_ID] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes WHERE id = ?1",
+    [Q_CODE_REVOKE] = "UPDATE enroll_codes SET revoked = ?2 WHERE id = ?1",
 };
 
 /* A connection that only reads (the token lookup), used by one thread at a time. */
@@ -283,7 +316,7 @@ static int64_t sq_col_i64_or(sqlite3_stmt *stmt, int i, int64_t none)
 
 /* ---- role tokens ------------------------------------------------------ */
 
-static sl_st_rc sq_token_add(sl_store *st, const char *name, sl_hub_role role,
+static sl_st_rc sq_token_add(sl_store *st, const char *name, sl_hub_role role, const char *channels,
                              const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
@@ -294,6 +327,7 @@ static sl_st_rc sq_token_add(sl_store *st, const char *name, sl_hub_role role,
     sq_text(q, 2, sl_hub_role_name(role));
     sqlite3_bind_blob(q, 3, hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
     sqlite3_bind_int64(q, 4, now_ms);
+    sq_text(q, 5, channels ? channels : "");
     int r = sqlite3_step(q);
     if (r == SQLITE_CONSTRAINT)
         rc = SL_ST_CONFLICT;
@@ -320,6 +354,7 @@ static sl_st_rc sq_token_list(sl_store *st, int (*cb)(void *ud, const sl_hub_tok
         t.role = sl_hub_role_parse(role);
         t.created_ms = sqlite3_column_int64(q, 2);
         t.revoked_ms = sq_col_i64_or(q, 3, -1);
+        sq_col(q, 4, t.channels, sizeof t.channels);
         if (cb(ud, &t) != 0) {
             r = SQLITE_DONE;
             break;
@@ -403,7 +438,7 @@ static sl_st_rc sq_auth_run(sqlite3 *db, sqlite3_stmt *q, const uint8_t hash[SL_
     sqlite3_clear_bindings(q);
     sqlite3_bind_blob(q, 1, hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
     int r;
-    for (int rows = 0; rc == SL_ST_NOT_FOUND && rows < 2 && (r = sqlite3_step(q)) != SQLITE_DONE; rows++) {
+    for (int rows = 0; rc == SL_ST_NOT_FOUND && rows < 3 && (r = sqlite3_step(q)) != SQLITE_DONE; rows++) {
         sl_hub_principal p;
         if (r != SQLITE_ROW) {
             if (errlen)
@@ -411,7 +446,8 @@ static sl_st_rc sq_auth_run(sqlite3 *db, sqlite3_stmt *q, const uint8_t hash[SL_
             rc = SL_ST_ERROR;
             break;
         }
-        if (sqlite3_column_int(q, 0) == 0) { /* a role token */
+        int kind = sqlite3_column_int(q, 0);
+        if (kind == 0) { /* a role token */
             char role[16];
             sq_col(q, 1, role, sizeof role);
             p.role = sl_hub_role_parse(role);
@@ -422,9 +458,10 @@ static sl_st_rc sq_auth_run(sqlite3 *db, sqlite3_stmt *q, const uint8_t hash[SL_
         p.in_inventory = sqlite3_column_int(q, 3) != 0;
         sq_col(q, 4, p.channel, sizeof p.channel);
         p.version = sq_col_i64_or(q, 5, -1);
+        sq_col(q, 6, p.scope, sizeof p.scope);
         if (p.role != SL_ROLE_NONE) {
             *out = p;
-            rc = SL_ST_OK;
+            rc = kind == 2 ? SL_ST_REVOKED : SL_ST_OK;
         }
     }
     sqlite3_reset(q);
@@ -451,8 +488,8 @@ static sl_st_rc sq_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTE
 
 /* ---- publisher keys --------------------------------------------------- */
 
-static sl_st_rc sq_key_add(sl_store *st, const char *name, const char *key_b64, int64_t now_ms, char *err,
-                           size_t errlen)
+static sl_st_rc sq_key_add(sl_store *st, const char *name, const char *key_b64, const char *channels,
+                           int64_t now_ms, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
     sl_st_rc rc = SL_ST_OK;
@@ -465,8 +502,14 @@ static sl_st_rc sq_key_add(sl_store *st, const char *name, const char *key_b64, 
     sq_text(q, 1, key_b64);
     int r = sqlite3_step(q);
     sqlite3_reset(q);
-    if (r == SQLITE_ROW)
-        goto out; /* already there: nothing to do */
+    if (r == SQLITE_ROW) { /* already there: only its channels change */
+        q = sq_q(s, Q_KEY_SCOPE);
+        sq_text(q, 1, key_b64);
+        sq_text(q, 2, channels ? channels : "");
+        if (sq_exec(s, q) != 0 || sq_commit(s) != 0)
+            rc = sq_fail(s, err, errlen, "changing a key's channels");
+        goto out;
+    }
     if (r != SQLITE_DONE) {
         rc = sq_fail(s, err, errlen, "looking up a key");
         goto out;
@@ -475,6 +518,7 @@ static sl_st_rc sq_key_add(sl_store *st, const char *name, const char *key_b64, 
     sq_text(q, 1, name);
     sq_text(q, 2, key_b64);
     sqlite3_bind_int64(q, 3, now_ms);
+    sq_text(q, 4, channels ? channels : "");
     r = sqlite3_step(q);
     sqlite3_reset(q);
     if (r == SQLITE_CONSTRAINT) {
@@ -506,6 +550,7 @@ static sl_st_rc sq_key_list(sl_store *st, int (*cb)(void *ud, const sl_hub_key *
         sq_col(q, 0, k.name, sizeof k.name);
         sq_col(q, 1, k.key_b64, sizeof k.key_b64);
         k.created_ms = sqlite3_column_int64(q, 2);
+        sq_col(q, 3, k.channels, sizeof k.channels);
         if (cb(ud, &k) != 0) {
             r = SQLITE_DONE;
             break;
@@ -629,7 +674,7 @@ static sl_st_rc sq_screen_list(sl_store *st, int (*cb)(void *ud, const sl_hub_sc
 /* ---- enrolment -------------------------------------------------------- */
 
 static sl_st_rc sq_enroll_code_add(sl_store *st, const char *screen, const uint8_t code_hash[SL_HUB_HASH_BYTES],
-                                   int64_t expires_ms, int64_t now_ms, char *err, size_t errlen)
+                                   int64_t expires_ms, int64_t now_ms, int64_t *id, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
     sl_st_rc rc = SL_ST_OK;
@@ -647,6 +692,9 @@ static sl_st_rc sq_enroll_code_add(sl_store *st, const char *screen, const uint8
     sqlite3_bind_int64(q, 3, now_ms);
     sqlite3_bind_int64(q, 4, expires_ms);
     int r = sqlite3_step(q);
+    int64_t new_id = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    if (r == SQLITE_ROW)
+        r = sqlite3_step(q);
     sqlite3_reset(q);
     if (r == SQLITE_CONSTRAINT) {
         rc = SL_ST_CONFLICT;
@@ -656,8 +704,12 @@ static sl_st_rc sq_enroll_code_add(sl_store *st, const char *screen, const uint8
         rc = sq_fail(s, err, errlen, "adding an enrolment code");
         goto out;
     }
-    if (sq_commit(s) != 0)
+    if (sq_commit(s) != 0) {
         rc = sq_fail(s, err, errlen, "commit");
+        goto out;
+    }
+    if (id)
+        *id = new_id;
 out:
     sq_rollback(s);
     sq_unlock(s);
@@ -684,7 +736,8 @@ static sl_st_rc sq_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HA
         sq_col(q, 0, screen, sizeof screen);
         int64_t expires = sqlite3_column_int64(q, 1);
         bool used = sqlite3_column_type(q, 2) != SQLITE_NULL;
-        rc = used ? SL_ST_CONFLICT : expires <= now_ms ? SL_ST_EXPIRED : SL_ST_OK;
+        bool revoked = sqlite3_column_type(q, 3) != SQLITE_NULL;
+        rc = used ? SL_ST_CONFLICT : revoked ? SL_ST_REVOKED : expires <= now_ms ? SL_ST_EXPIRED : SL_ST_OK;
     } else {
         rc = r == SQLITE_DONE ? SL_ST_NOT_FOUND : sq_fail(s, err, errlen, "reading a code");
     }
@@ -701,6 +754,22 @@ static sl_st_rc sq_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HA
         rc = sq_fail(s, err, errlen, "using a code");
         goto out;
     }
+    /* Every other outstanding code of the screen stops working, and its
+     * earlier device token is kept as revoked. */
+    q = sq_q(s, Q_CODES_SUPERSEDE);
+    sq_text(q, 1, screen);
+    sqlite3_bind_int64(q, 2, now_ms);
+    if (sq_exec(s, q) != 0) {
+        rc = sq_fail(s, err, errlen, "revoking the screen's other codes");
+        goto out;
+    }
+    q = sq_q(s, Q_TOKEN_RETIRE);
+    sq_text(q, 1, screen);
+    sqlite3_bind_int64(q, 2, now_ms);
+    if (sq_exec(s, q) != 0) {
+        rc = sq_fail(s, err, errlen, "retiring a screen token");
+        goto out;
+    }
     q = sq_q(s, Q_SCREEN_TOKEN_SET);
     sq_text(q, 1, screen);
     sqlite3_bind_blob(q, 2, token_hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
@@ -714,6 +783,119 @@ static sl_st_rc sq_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HA
         goto out;
     }
     *out = row;
+out:
+    sq_rollback(s);
+    sq_unlock(s);
+    return rc;
+}
+
+static void sq_code_row(sqlite3_stmt *q, sl_hub_enroll_code *c)
+{
+    c->id = sqlite3_column_int64(q, 0);
+    sq_col(q, 1, c->screen, sizeof c->screen);
+    c->created_ms = sqlite3_column_int64(q, 2);
+    c->expires_ms = sqlite3_column_int64(q, 3);
+    c->used_ms = sq_col_i64_or(q, 4, -1);
+    c->revoked_ms = sq_col_i64_or(q, 5, -1);
+}
+
+static sl_st_rc sq_enroll_code_list(sl_store *st, const char *screen,
+                                    int (*cb)(void *ud, const sl_hub_enroll_code *c), void *ud, char *err,
+                                    size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = SL_ST_OK;
+    sq_lock(s);
+    sqlite3_stmt *q = sq_q(s, Q_CODE_LIST);
+    if (screen)
+        sq_text(q, 1, screen);
+    int r;
+    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+        sl_hub_enroll_code c;
+        sq_code_row(q, &c);
+        if (cb(ud, &c) != 0) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    if (r != SQLITE_DONE)
+        rc = sq_fail(s, err, errlen, "listing enrolment codes");
+    sqlite3_reset(q);
+    sq_unlock(s);
+    return rc;
+}
+
+static sl_st_rc sq_enroll_code_revoke(sl_store *st, int64_t id, int64_t now_ms, sl_hub_enroll_code *out,
+                                      char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = SL_ST_OK;
+    sl_hub_enroll_code c;
+    sq_lock(s);
+    if (sq_begin(s) != 0) {
+        rc = sq_fail(s, err, errlen, "begin");
+        goto out;
+    }
+    sqlite3_stmt *q = sq_q(s, Q_CODE_BY_ID);
+    sqlite3_bind_int64(q, 1, id);
+    int r = sqlite3_step(q);
+    if (r == SQLITE_ROW)
+        sq_code_row(q, &c);
+    sqlite3_reset(q);
+    if (r != SQLITE_ROW) {
+        rc = r == SQLITE_DONE ? SL_ST_NOT_FOUND : sq_fail(s, err, errlen, "reading a code");
+        goto out;
+    }
+    if (c.used_ms >= 0 || c.revoked_ms >= 0 || c.expires_ms <= now_ms) {
+        if (out)
+            *out = c;
+        rc = SL_ST_CONFLICT;
+        goto out;
+    }
+    q = sq_q(s, Q_CODE_REVOKE);
+    sqlite3_bind_int64(q, 1, id);
+    sqlite3_bind_int64(q, 2, now_ms);
+    if (sq_exec(s, q) != 0 || sq_commit(s) != 0) {
+        rc = sq_fail(s, err, errlen, "revoking a code");
+        goto out;
+    }
+    c.revoked_ms = now_ms;
+    if (out)
+        *out = c;
+out:
+    sq_rollback(s);
+    sq_unlock(s);
+    return rc;
+}
+
+static sl_st_rc sq_screen_revoke(sl_store *st, const char *screen, int64_t now_ms, char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = SL_ST_OK;
+    sq_lock(s);
+    if (sq_begin(s) != 0) {
+        rc = sq_fail(s, err, errlen, "begin");
+        goto out;
+    }
+    sqlite3_stmt *q = sq_q(s, Q_TOKEN_RETIRE);
+    sq_text(q, 1, screen);
+    sqlite3_bind_int64(q, 2, now_ms);
+    if (sq_exec(s, q) != 0) {
+        rc = sq_fail(s, err, errlen, "retiring a screen token");
+        goto out;
+    }
+    q = sq_q(s, Q_SCREEN_TOKEN_DEL);
+    sq_text(q, 1, screen);
+    if (sq_exec(s, q) != 0) {
+        rc = sq_fail(s, err, errlen, "removing a screen token");
+        goto out;
+    }
+    if (sqlite3_changes(s->db) == 0) {
+        rc = SL_ST_NOT_FOUND;
+        goto out;
+    }
+    if (sq_commit(s) != 0)
+        rc = sq_fail(s, err, errlen, "commit");
 out:
     sq_rollback(s);
     sq_unlock(s);
@@ -1437,6 +1619,9 @@ static const sl_store_ops sq_ops = {
     .screen_list = sq_screen_list,
     .enroll_code_add = sq_enroll_code_add,
     .enroll_redeem = sq_enroll_redeem,
+    .enroll_code_list = sq_enroll_code_list,
+    .enroll_code_revoke = sq_enroll_code_revoke,
+    .screen_revoke = sq_screen_revoke,
     .media_add = sq_media_add,
     .manifest_put = sq_manifest_put,
     .manifest_version = sq_manifest_version,
@@ -1481,6 +1666,7 @@ static int sq_migrate(sq_store *s, char *err, size_t errlen)
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", SQ_SCHEMA_VERSION);
         if ((v < 1 && sqlite3_exec(s->db, sq_schema, NULL, NULL, &msg) != SQLITE_OK) ||
             (v < 2 && sqlite3_exec(s->db, sq_schema_v2, NULL, NULL, &msg) != SQLITE_OK) ||
+            (v < 3 && sqlite3_exec(s->db, sq_schema_v3, NULL, NULL, &msg) != SQLITE_OK) ||
             sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto out;
     }

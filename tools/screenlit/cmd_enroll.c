@@ -1,4 +1,4 @@
-/* cmd_enroll.c — `screenlit enroll-code`: asks the hub for a one-time code that enrols a screen of the inventory. */
+/* cmd_enroll.c — `screenlit enroll-code`: asks the hub for a one-time code that enrols a screen of the inventory; lists and revokes codes. */
 #include "content/json.h"
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
@@ -20,18 +20,32 @@ static void help(void)
            "SYNOPSIS\n"
            "    screenlit enroll-code SCREEN_ID [--ttl HOURS] [--json] [--hub URL]\n"
            "                          [--token TOKEN] [--config FILE]\n"
+           "    screenlit enroll-code --list [SCREEN_ID] [--all] [--json] [hub options]\n"
+           "    screenlit enroll-code --revoke ID [--json] [hub options]\n"
            "\n"
            "DESCRIPTION\n"
            "    Asks the hub for an enrolment code for SCREEN_ID, a screen of the\n"
            "    inventory (see `screenlit inventory`), and prints it with its expiry.\n"
            "    The installer types the code into the player once; the player trades it\n"
            "    for its own device token. A code works once; a new code for the same\n"
-           "    screen replaces the screen's token (use it when a box is swapped).\n"
-           "    Needs an admin token.\n"
+           "    screen replaces the screen's token (use it when a box is swapped). When\n"
+           "    a screen enrols, every other code still outstanding for it stops working,\n"
+           "    so an old code cannot enrol a second box later.\n"
+           "\n"
+           "    --list prints the codes still valid (with --all: every code, used,\n"
+           "    revoked and expired ones too), of one screen or of all: the code's id,\n"
+           "    screen, state, when it was made and when it expires. The code itself is\n"
+           "    shown only once, when it is made; the hub keeps only its hash.\n"
+           "    --revoke ID makes a valid code stop working (e.g. one sent to the wrong\n"
+           "    person). To take a screen's device token away, see `screenlit screens\n"
+           "    revoke`. Needs an admin token.\n"
            "\n"
            "OPTIONS\n"
            "    --ttl HOURS         how long the code stays valid (1-%d, default %d)\n"
            "    --json              print the hub's answer as JSON\n"
+           "    --list              list codes instead of making one\n"
+           "    --all               with --list: used, revoked and expired codes too\n"
+           "    --revoke ID         revoke the valid code with this id (from --list)\n"
            SL_HUB_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
@@ -41,23 +55,116 @@ static void help(void)
            "    0 code printed, 1 the hub refused (e.g. the screen is not in the\n"
            "    inventory) or could not be reached, 2 wrong arguments.\n"
            "\n"
-           "EXAMPLE\n"
+           "EXAMPLES\n"
            "    screenlit enroll-code bank-0412-lobby --ttl 72\n"
-           "        screen bank-0412-lobby: enrolment code K7Q2-9XWD-MB4T\n"
-           "        valid until 2026-11-28T10:00:00Z (72 hours), once\n",
+           "        screen bank-0412-lobby: enrolment code K7Q2-9XWD-MB4T (id 7)\n"
+           "        valid until 2026-11-28T10:00:00Z (72 hours), once\n"
+           "    screenlit enroll-code --list bank-0412-lobby\n"
+           "        ID  SCREEN           STATE  CREATED               EXPIRES\n"
+           "        7   bank-0412-lobby  valid  2026-11-25T10:00:00Z  2026-11-28T10:00:00Z\n"
+           "    screenlit enroll-code --revoke 7\n",
            ENROLL_TTL_MAX_H, ENROLL_TTL_DEFAULT_H);
+}
+
+/* Prints the hub's reply as indented JSON; 0 or -1. */
+static int print_json(const cJSON *reply)
+{
+    char *text = cJSON_Print(reply);
+    if (!text) {
+        fprintf(stderr, "screenlit enroll-code: out of memory\n");
+        return -1;
+    }
+    printf("%s\n", text);
+    free(text);
+    return 0;
+}
+
+/* --list: a table of codes (never the codes themselves: the hub does not keep them). */
+static int list_codes(sl_hub *h, const char *screen, bool all, bool json)
+{
+    char err[SL_HUB_ERR_MAX], path[256];
+    cJSON *reply = NULL;
+    int rc = SL_EXIT_FAIL;
+    snprintf(path, sizeof path, "/api/v1/enroll-codes?state=%s%s%s", all ? "all" : "valid", screen ? "&screen=" : "",
+             screen ? screen : "");
+    if (sl_hub_json(h, "GET", path, NULL, true, 200, &reply, NULL, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit enroll-code: %s\n", err);
+        goto out;
+    }
+    const cJSON *codes = cJSON_GetObjectItemCaseSensitive(reply, "codes"), *c;
+    if (!cJSON_IsArray(codes)) {
+        fprintf(stderr, "screenlit enroll-code: the hub's answer has no \"codes\" list\n");
+        goto out;
+    }
+    if (json) {
+        rc = print_json(reply) == 0 ? SL_EXIT_OK : SL_EXIT_FAIL;
+        goto out;
+    }
+    int w_screen = 6;
+    cJSON_ArrayForEach(c, codes)
+    {
+        const char *s = sl_json_str(c, "screen");
+        if (s && (int)strlen(s) > w_screen)
+            w_screen = (int)strlen(s);
+    }
+    printf("%-6s %-*s  %-8s %-21s %s\n", "ID", w_screen, "SCREEN", "STATE", "CREATED", "EXPIRES");
+    int n = 0;
+    cJSON_ArrayForEach(c, codes)
+    {
+        char s1[80], s2[16], s3[40], s4[40];
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
+        sl_hub_printable(sl_json_str(c, "screen") ? sl_json_str(c, "screen") : "?", s1, sizeof s1);
+        sl_hub_printable(sl_json_str(c, "state") ? sl_json_str(c, "state") : "?", s2, sizeof s2);
+        sl_hub_printable(sl_json_str(c, "created") ? sl_json_str(c, "created") : "-", s3, sizeof s3);
+        sl_hub_printable(sl_json_str(c, "expires") ? sl_json_str(c, "expires") : "-", s4, sizeof s4);
+        printf("%-6lld %-*s  %-8s %-21s %s\n", cJSON_IsNumber(id) ? (long long)id->valuedouble : 0LL, w_screen, s1, s2,
+               s3, s4);
+        n++;
+    }
+    printf("%d code%s%s\n", n, n == 1 ? "" : "s", all ? "" : " valid (--all: used, revoked and expired ones too)");
+    rc = SL_EXIT_OK;
+out:
+    cJSON_Delete(reply);
+    return rc;
+}
+
+/* --revoke ID */
+static int revoke_code(sl_hub *h, long long id, bool json)
+{
+    char err[SL_HUB_ERR_MAX], path[96];
+    cJSON *reply = NULL;
+    snprintf(path, sizeof path, "/api/v1/enroll-codes/%lld/revoke", id);
+    /* Idempotent in effect: a repeat finds the code revoked (409), nothing more changes. */
+    if (sl_hub_json(h, "POST", path, NULL, true, 200, &reply, NULL, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit enroll-code: %s\n", err);
+        return SL_EXIT_FAIL;
+    }
+    int rc = SL_EXIT_OK;
+    if (json) {
+        rc = print_json(reply) == 0 ? SL_EXIT_OK : SL_EXIT_FAIL;
+    } else {
+        char s1[80];
+        sl_hub_printable(sl_json_str(reply, "screen") ? sl_json_str(reply, "screen") : "?", s1, sizeof s1);
+        printf("enrolment code %lld (screen %s) revoked: it no longer enrols anything\n", id, s1);
+    }
+    cJSON_Delete(reply);
+    return rc;
 }
 
 int sl_cmd_enroll_code(int argc, char **argv)
 {
     static const struct option opts[] = {{"ttl", required_argument, NULL, 't'},
                                          {"json", no_argument, NULL, 'j'},
+                                         {"list", no_argument, NULL, 'l'},
+                                         {"all", no_argument, NULL, 'a'},
+                                         {"revoke", required_argument, NULL, 'r'},
                                          SL_HUB_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     sl_hub_opts ho = {0};
     long ttl_h = ENROLL_TTL_DEFAULT_H;
-    bool json = false, usage = false;
+    bool json = false, usage = false, list = false, all = false, ttl_given = false;
+    long long revoke_id = 0;
     char err[SL_HUB_ERR_MAX], *end;
     int c;
 
@@ -73,9 +180,23 @@ int sl_cmd_enroll_code(int argc, char **argv)
             if (errno || *end || end == optarg || ttl_h < 1 || ttl_h > ENROLL_TTL_MAX_H)
                 return sl_cli_usage_error("enroll-code", "--ttl wants hours from 1 to %d, not '%s'",
                                           ENROLL_TTL_MAX_H, optarg);
+            ttl_given = true;
             break;
         case 'j':
             json = true;
+            break;
+        case 'l':
+            list = true;
+            break;
+        case 'a':
+            all = true;
+            break;
+        case 'r':
+            errno = 0;
+            revoke_id = strtoll(optarg, &end, 10);
+            if (errno || *end || end == optarg || revoke_id < 1)
+                return sl_cli_usage_error("enroll-code", "--revoke wants a code's id (a number, see --list), not "
+                                          "'%s'", optarg);
             break;
         case 'h':
             help();
@@ -85,6 +206,31 @@ int sl_cmd_enroll_code(int argc, char **argv)
         default:
             return sl_cli_usage_error("enroll-code", "unknown option '%s'", argv[optind - 1]);
         }
+    }
+    if (list && revoke_id)
+        return sl_cli_usage_error("enroll-code", "--list or --revoke, not both");
+    if (all && !list)
+        return sl_cli_usage_error("enroll-code", "--all goes with --list");
+    if ((list || revoke_id) && ttl_given)
+        return sl_cli_usage_error("enroll-code", "--ttl is for making a code");
+    if (revoke_id && optind < argc)
+        return sl_cli_usage_error("enroll-code", "--revoke takes a code's id only ('%s' is extra)", argv[optind]);
+    if (list && optind + 1 < argc)
+        return sl_cli_usage_error("enroll-code", "--list takes at most one screen ('%s' is extra)",
+                                  argv[optind + 1]);
+    if (list && optind < argc && !sl_hub_id_ok(argv[optind]))
+        return sl_cli_usage_error("enroll-code", "'%s' is not a screen id", argv[optind]);
+    if (list || revoke_id) {
+        sl_hub *lh = sl_hub_open(&ho, true, &usage, err, sizeof err);
+        if (!lh) {
+            if (usage)
+                return sl_cli_usage_error("enroll-code", "%s", err);
+            fprintf(stderr, "screenlit enroll-code: %s\n", err);
+            return SL_EXIT_FAIL;
+        }
+        int lrc = list ? list_codes(lh, optind < argc ? argv[optind] : NULL, all, json) : revoke_code(lh, revoke_id, json);
+        sl_hub_close(lh);
+        return lrc;
     }
     if (optind >= argc)
         return sl_cli_usage_error("enroll-code", "the screen id is missing");
@@ -135,7 +281,11 @@ int sl_cmd_enroll_code(int argc, char **argv)
         char c1[64], c2[64];
         sl_hub_printable(code, c1, sizeof c1);
         sl_hub_printable(expires ? expires : "?", c2, sizeof c2);
-        printf("screen %s: enrolment code %s\n", screen, c1);
+        const cJSON *cid = cJSON_GetObjectItemCaseSensitive(reply, "id");
+        if (cJSON_IsNumber(cid))
+            printf("screen %s: enrolment code %s (id %lld)\n", screen, c1, (long long)cid->valuedouble);
+        else
+            printf("screen %s: enrolment code %s\n", screen, c1);
         printf("valid until %s (%ld hour%s), once\n", c2, ttl_h, ttl_h == 1 ? "" : "s");
     }
     rc = SL_EXIT_OK;

@@ -41,6 +41,12 @@ static void help(void)
            "    to it only once every file of it is on their disk and verified, so a\n"
            "    publish cannot leave a screen dark.\n"
            "\n"
+           "    The hub may limit your token and your key to some channels (screenlit-hub\n"
+           "    token create --channels, key add --channels): a channel outside either is\n"
+           "    refused (403) and nothing is published. Publishing to a channel that no\n"
+           "    screen of the hub's inventory uses works, with a warning on standard\n"
+           "    error (check the channel's name, or import the inventory).\n"
+           "\n"
            "    Progress goes to standard error: a progress bar (bytes, percent, rate)\n"
            "    when it is a terminal, one line per uploaded file otherwise. The result\n"
            "    goes to standard output, e.g.\n"
@@ -515,6 +521,18 @@ int sl_cmd_publish(int argc, char **argv)
         sl_hub_reply_free(&rep);
         goto out;
     }
+    /* Warnings of the hub (e.g. no screen uses this channel): said, not failed. */
+    cJSON *done = sl_hub_reply_json(&rep, err, sizeof err);
+    const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(done, "warnings"), *w;
+    cJSON_ArrayForEach(w, warnings)
+    {
+        char text[512];
+        if (!cJSON_IsString(w))
+            continue;
+        sl_hub_printable(w->valuestring, text, sizeof text);
+        fprintf(stderr, "screenlit publish: warning: %s\n", text);
+    }
+    cJSON_Delete(done);
     sl_hub_reply_free(&rep);
 
     char total[32];

@@ -1,4 +1,4 @@
-/* cmd_screens.c — `screenlit screens`: the hub's screens as a table: online, offline since, never enrolled. */
+/* cmd_screens.c — `screenlit screens`: the hub's screens as a table (online, offline since, never enrolled); `screens revoke` de-enrols one. */
 #include "content/json.h"
 #include "content/timeutil.h"
 #include "tools/screenlit/cli.h"
@@ -21,8 +21,9 @@ static void help(void)
            "    screenlit screens - list the screens and whether they are lit\n"
            "\n"
            "SYNOPSIS\n"
-           "    screenlit screens [--status online|offline|never] [--json] [--hub URL]\n"
+           "    screenlit screens [list] [--status online|offline|never] [--json] [--hub URL]\n"
            "                      [--token TOKEN] [--config FILE]\n"
+           "    screenlit screens revoke SCREEN_ID [--hub URL] [--token TOKEN] [--config FILE]\n"
            "\n"
            "DESCRIPTION\n"
            "    Prints one line per screen of the hub's inventory: its id, name, region,\n"
@@ -35,6 +36,13 @@ static void help(void)
            "    Times are in this computer's local time. A last line counts each status.\n"
            "    Needs an admin or auditor token.\n"
            "\n"
+           "    revoke de-enrols a screen (a stolen or scrapped box, or one to be enrolled\n"
+           "    again): its device token stops working at once, and the box, at its next\n"
+           "    contact with the hub, drops its identity and content and shows a waiting\n"
+           "    screen asking for a new enrolment code (`screenlit enroll-code`). The\n"
+           "    screen stays in the inventory, listed as never enrolled; its play records\n"
+           "    are kept. Needs an admin token.\n"
+           "\n"
            "OPTIONS\n"
            "    --status S          only screens that are online, offline (enrolled but\n"
            "                        silent) or never (never enrolled)\n"
@@ -45,7 +53,12 @@ static void help(void)
            SL_HUB_HELP_ENV
            "\n"
            "EXIT STATUS\n"
-           "    0 listed, 1 the hub refused or could not be reached, 2 wrong arguments.\n");
+           "    0 listed (or revoked), 1 the hub refused (e.g. the screen is not enrolled)\n"
+           "    or could not be reached, 2 wrong arguments.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    screenlit screens --status offline\n"
+           "    screenlit screens revoke bank-0412-lobby\n");
 }
 
 /* "2026-11-25 18:02" in local time for an ISO instant from the hub. */
@@ -131,8 +144,64 @@ static void scr_print_row(char cells[SCR_COLS][SCR_CELL_MAX], const int widths[S
     putchar('\n');
 }
 
+/* `screens revoke SCREEN_ID`. */
+static int scr_revoke(int argc, char **argv)
+{
+    static const struct option opts[] = {SL_HUB_LONG_OPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    sl_hub_opts ho = {0};
+    bool usage = false;
+    char err[SL_HUB_ERR_MAX], path[128];
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (sl_hub_opts_take(&ho, c, optarg))
+            continue;
+        switch (c) {
+        case 'h':
+            help();
+            return SL_EXIT_OK;
+        case ':':
+            return sl_cli_usage_error("screens revoke", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_cli_usage_error("screens revoke", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return sl_cli_usage_error("screens revoke", "the screen id is missing");
+    if (optind + 1 < argc)
+        return sl_cli_usage_error("screens revoke", "one screen at a time ('%s' is extra)", argv[optind + 1]);
+    const char *screen = argv[optind];
+    if (!sl_hub_id_ok(screen))
+        return sl_cli_usage_error("screens revoke", "'%s' is not a screen id", screen);
+    sl_hub *h = sl_hub_open(&ho, true, &usage, err, sizeof err);
+    if (!h) {
+        if (usage)
+            return sl_cli_usage_error("screens revoke", "%s", err);
+        fprintf(stderr, "screenlit screens revoke: %s\n", err);
+        return SL_EXIT_FAIL;
+    }
+    snprintf(path, sizeof path, "/api/v1/screens/%s/revoke", screen);
+    int rc = SL_EXIT_OK;
+    if (sl_hub_json(h, "POST", path, NULL, false, 200, NULL, NULL, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit screens revoke: %s\n", err);
+        rc = SL_EXIT_FAIL;
+    } else {
+        printf("screen %s de-enrolled: its device token no longer works; the box shows a waiting screen until "
+               "it is enrolled again\n", screen);
+    }
+    sl_hub_close(h);
+    return rc;
+}
+
 int sl_cmd_screens(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "revoke") == 0)
+        return scr_revoke(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "list") == 0) {
+        argc--;
+        argv++;
+    }
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"status", required_argument, NULL, 's'},
                                          SL_HUB_LONG_OPTS,

@@ -627,8 +627,10 @@ void sl_hub_reply_error(const sl_hub *h, const sl_hub_reply *rep, char *err, siz
         snprintf(err, errlen, "the hub refused the token (401)%s%s", what[0] ? ": " : "", what);
         break;
     case 403:
-        snprintf(err, errlen, "the hub refused: this token's role may not do that (403)%s%s",
-                 what[0] ? ": " : "", what);
+        if (what[0])
+            snprintf(err, errlen, "the hub refused (403): %s", what);
+        else
+            snprintf(err, errlen, "the hub refused: this token's role may not do that (403)");
         break;
     default:
         if (what[0]) {
