@@ -78,18 +78,22 @@ stop_hub() {
 }
 trap 'stop_hub; rm -rf "$T"' EXIT INT TERM
 
-# start_hub DATA — serves DATA on a free loopback port (the hub picks it and
-# prints it first); sets URL and PORT, or fails the test.
+# start_hub DATA [SERVE ARGS...] — serves DATA on a free loopback port (the
+# hub picks it and prints it first; HUB_LISTEN=127.0.0.1:PORT asks for one);
+# sets URL (http:// or, with --tls-cert, https://) and PORT, or fails the test.
 start_hub() {
     if [ ! -x "$HUB" ]; then
         echo "FAIL: $HUB is not built" >&2
         exit 1
     fi
-    "$HUB" serve --data "$1" --listen 127.0.0.1:0 >"$T/hub.out" 2>"$T/hub.log" &
+    data=$1
+    shift
+    : >"$T/hub.out"
+    "$HUB" serve --data "$data" --listen "${HUB_LISTEN:-127.0.0.1:0}" "$@" >"$T/hub.out" 2>"$T/hub.log" &
     HUBPID=$!
     i=0
-    while [ "$i" -lt 100 ] && kill -0 "$HUBPID" 2>/dev/null; do
-        URL=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/hub.out" | head -n 1)
+    while [ "$i" -lt 300 ] && kill -0 "$HUBPID" 2>/dev/null; do
+        URL=$(sed -n 's|^listening on \(https\{0,1\}://[^/]*\)/$|\1|p' "$T/hub.out" | head -n 1)
         if [ -n "$URL" ]; then
             PORT=${URL##*:}
             return 0
@@ -100,6 +104,82 @@ start_hub() {
     echo "FAIL: the hub did not start" >&2
     sed 's/^/    | /' "$T/hub.log" >&2
     exit 1
+}
+
+# start_hub_tls DATA DIR [SERVE ARGS...] — start_hub with DIR/hub.crt and
+# DIR/hub.key (made by tls_pki DIR): URL is https://127.0.0.1:PORT.
+start_hub_tls() {
+    data=$1
+    dir=$2
+    shift 2
+    start_hub "$data" --tls-cert "$dir/hub.crt" --tls-key "$dir/hub.key" "$@"
+}
+
+# tls_pki DIR — a private CA and certificates for https tests, made with the
+# openssl command (EC P-256; the test skips, exit 77, without openssl):
+#   ca.crt          the test CA (ca.key its key): what players and the CLI pin
+#   hub.crt/.key    the hub's certificate for 127.0.0.1 and localhost, by ca
+#   other.crt/.key  the same names, signed by another CA (other-ca.crt)
+#   expired.crt/.key  by ca, valid only on 1-2 January 2020
+#   wrongname.crt/.key  by ca, for hub.elsewhere.example only
+#   self.crt/.key   a self-signed certificate for 127.0.0.1 (pinned as itself)
+tls_pki() {
+    command -v openssl >/dev/null || { echo "SKIP: openssl is not installed (apt-get install openssl)"; exit 77; }
+    d=$1
+    mkdir -p "$d"
+    ec="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
+    # shellcheck disable=SC2086 # $ec is several words on purpose
+    for ca in ca other-ca; do
+        openssl req -x509 $ec -keyout "$d/$ca.key" -out "$d/$ca.crt" -days 3650 -subj "/CN=screenlit test $ca" \
+            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    done
+    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' \
+        "DNS:localhost,IP:127.0.0.1" >"$d/ext.cnf"
+    printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' \
+        "DNS:hub.elsewhere.example" >"$d/ext-wrong.cnf"
+    # name CA EXTFILE [x509 args...] — a key, a request, a certificate signed by CA.
+    tls_cert() {
+        # shellcheck disable=SC2086
+        openssl req $ec -keyout "$d/$1.key" -out "$d/$1.csr" -subj "/CN=$1" 2>/dev/null
+        n=$1
+        c=$2
+        e=$3
+        shift 3
+        openssl x509 -req -in "$d/$n.csr" -CA "$d/$c.crt" -CAkey "$d/$c.key" -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
+            -extfile "$d/$e" -out "$d/$n.crt" "$@" 2>/dev/null
+    }
+    tls_cert hub ca ext.cnf -days 30
+    tls_cert other other-ca ext.cnf -days 30
+    tls_cert wrongname ca ext-wrong.cnf -days 30
+    # openssl 3.0's x509 cannot backdate: `openssl ca` takes a start and an end date.
+    # shellcheck disable=SC2086
+    openssl req $ec -keyout "$d/expired.key" -out "$d/expired.csr" -subj "/CN=expired" 2>/dev/null
+    mkdir -p "$d/ca-db"
+    : >"$d/ca-db/index.txt"
+    printf '[ca]\ndefault_ca = test\n[test]\ndatabase = %s\nnew_certs_dir = %s\nserial = %s\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n' \
+        "$d/ca-db/index.txt" "$d/ca-db" "$d/ca-db/serial" >"$d/ca.cnf"
+    echo 1000 >"$d/ca-db/serial"
+    openssl ca -batch -config "$d/ca.cnf" -cert "$d/ca.crt" -keyfile "$d/ca.key" -in "$d/expired.csr" \
+        -out "$d/expired.crt" -startdate 20200101000000Z -enddate 20200102000000Z -extfile "$d/ext.cnf" -notext 2>/dev/null
+    # shellcheck disable=SC2086
+    openssl req -x509 $ec -keyout "$d/self.key" -out "$d/self.crt" -days 30 -subj "/CN=127.0.0.1" \
+        -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+    chmod 600 "$d"/*.key
+    for f in ca hub other expired wrongname self; do
+        [ -s "$d/$f.crt" ] || { echo "FAIL: openssl did not make $f.crt" >&2; exit 1; }
+    done
+}
+
+# wait_in FILE TEXT SECONDS — waits until FILE contains TEXT (fixed string);
+# returns 1 after SECONDS.
+wait_in() {
+    n=0
+    while [ "$n" -lt $(($3 * 10)) ]; do
+        grep -qF -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+        n=$((n + 1))
+    done
+    return 1
 }
 
 # new_token ROLE — a role token on the hub in $T/hub, printed once.
