@@ -9,7 +9,7 @@ PACKAGES="
   libcurl4-openssl-dev libcjson-dev libsodium-dev libsqlite3-dev sqlite3
   libmicrohttpd-dev libpq-dev libxlsxwriter-dev libcmocka-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core jq curl xvfb xauth x11-apps postgresql
-  wrk nginx
+  wrk nginx openssl
   chromium unzip
 "
 

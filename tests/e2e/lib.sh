@@ -121,53 +121,63 @@ start_hub_tls() {
 #   hub.crt/.key    the hub's certificate for 127.0.0.1 and localhost, by ca
 #   other.crt/.key  the same names, signed by another CA (other-ca.crt)
 #   expired.crt/.key  by ca, valid only on 1-2 January 2020
+#   future.crt/.key   by ca, valid only from 2090
 #   wrongname.crt/.key  by ca, for hub.elsewhere.example only
 #   self.crt/.key   a self-signed certificate for 127.0.0.1 (pinned as itself)
+TLS_EC="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
 tls_pki() {
     command -v openssl >/dev/null || { echo "SKIP: openssl is not installed (apt-get install openssl)"; exit 77; }
-    d=$1
-    mkdir -p "$d"
-    ec="-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes"
-    # shellcheck disable=SC2086 # $ec is several words on purpose
-    for ca in ca other-ca; do
-        openssl req -x509 $ec -keyout "$d/$ca.key" -out "$d/$ca.crt" -days 3650 -subj "/CN=screenlit test $ca" \
-            -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+    tls_d=$1
+    mkdir -p "$tls_d/ca-db"
+    for tls_ca in ca other-ca; do
+        # shellcheck disable=SC2086 # $TLS_EC is several words on purpose
+        openssl req -x509 $TLS_EC -keyout "$tls_d/$tls_ca.key" -out "$tls_d/$tls_ca.crt" -days 3650 \
+            -subj "/CN=screenlit test $tls_ca" -addext basicConstraints=critical,CA:TRUE \
+            -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
     done
     printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' \
-        "DNS:localhost,IP:127.0.0.1" >"$d/ext.cnf"
+        "DNS:localhost,IP:127.0.0.1" >"$tls_d/ext.cnf"
     printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' \
-        "DNS:hub.elsewhere.example" >"$d/ext-wrong.cnf"
-    # name CA EXTFILE [x509 args...] — a key, a request, a certificate signed by CA.
-    tls_cert() {
-        # shellcheck disable=SC2086
-        openssl req $ec -keyout "$d/$1.key" -out "$d/$1.csr" -subj "/CN=$1" 2>/dev/null
-        n=$1
-        c=$2
-        e=$3
-        shift 3
-        openssl x509 -req -in "$d/$n.csr" -CA "$d/$c.crt" -CAkey "$d/$c.key" -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
-            -extfile "$d/$e" -out "$d/$n.crt" "$@" 2>/dev/null
-    }
-    tls_cert hub ca ext.cnf -days 30
-    tls_cert other other-ca ext.cnf -days 30
-    tls_cert wrongname ca ext-wrong.cnf -days 30
-    # openssl 3.0's x509 cannot backdate: `openssl ca` takes a start and an end date.
+        "DNS:hub.elsewhere.example" >"$tls_d/ext-wrong.cnf"
+    tls_pki_cert "$tls_d" hub ca ext.cnf -days 30
+    tls_pki_cert "$tls_d" other other-ca ext.cnf -days 30
+    tls_pki_cert "$tls_d" wrongname ca ext-wrong.cnf -days 30
+    # openssl 3.0's x509 cannot backdate; `openssl ca` takes a start and an end date.
     # shellcheck disable=SC2086
-    openssl req $ec -keyout "$d/expired.key" -out "$d/expired.csr" -subj "/CN=expired" 2>/dev/null
-    mkdir -p "$d/ca-db"
-    : >"$d/ca-db/index.txt"
+    openssl req $TLS_EC -keyout "$tls_d/expired.key" -out "$tls_d/expired.csr" -subj "/CN=expired" 2>/dev/null
+    : >"$tls_d/ca-db/index.txt"
+    echo 1000 >"$tls_d/ca-db/serial"
     printf '[ca]\ndefault_ca = test\n[test]\ndatabase = %s\nnew_certs_dir = %s\nserial = %s\ndefault_md = sha256\npolicy = any\n[any]\ncommonName = supplied\n' \
-        "$d/ca-db/index.txt" "$d/ca-db" "$d/ca-db/serial" >"$d/ca.cnf"
-    echo 1000 >"$d/ca-db/serial"
-    openssl ca -batch -config "$d/ca.cnf" -cert "$d/ca.crt" -keyfile "$d/ca.key" -in "$d/expired.csr" \
-        -out "$d/expired.crt" -startdate 20200101000000Z -enddate 20200102000000Z -extfile "$d/ext.cnf" -notext 2>/dev/null
+        "$tls_d/ca-db/index.txt" "$tls_d/ca-db" "$tls_d/ca-db/serial" >"$tls_d/ca.cnf"
+    openssl ca -batch -config "$tls_d/ca.cnf" -cert "$tls_d/ca.crt" -keyfile "$tls_d/ca.key" -in "$tls_d/expired.csr" \
+        -out "$tls_d/expired.crt" -startdate 20200101000000Z -enddate 20200102000000Z -extfile "$tls_d/ext.cnf" \
+        -notext 2>/dev/null
     # shellcheck disable=SC2086
-    openssl req -x509 $ec -keyout "$d/self.key" -out "$d/self.crt" -days 30 -subj "/CN=127.0.0.1" \
+    openssl req $TLS_EC -keyout "$tls_d/future.key" -out "$tls_d/future.csr" -subj "/CN=future" 2>/dev/null
+    openssl ca -batch -config "$tls_d/ca.cnf" -cert "$tls_d/ca.crt" -keyfile "$tls_d/ca.key" -in "$tls_d/future.csr" \
+        -out "$tls_d/future.crt" -startdate 20900101000000Z -enddate 20910101000000Z -extfile "$tls_d/ext.cnf" \
+        -notext 2>/dev/null
+    # shellcheck disable=SC2086
+    openssl req -x509 $TLS_EC -keyout "$tls_d/self.key" -out "$tls_d/self.crt" -days 30 -subj "/CN=127.0.0.1" \
         -addext subjectAltName=IP:127.0.0.1 2>/dev/null
-    chmod 600 "$d"/*.key
-    for f in ca hub other expired wrongname self; do
-        [ -s "$d/$f.crt" ] || { echo "FAIL: openssl did not make $f.crt" >&2; exit 1; }
+    chmod 600 "$tls_d"/*.key
+    for tls_f in ca hub other expired future wrongname self; do
+        [ -s "$tls_d/$tls_f.crt" ] || { echo "FAIL: openssl did not make $tls_f.crt" >&2; exit 1; }
     done
+}
+
+# tls_pki_cert DIR NAME CA EXTFILE [x509 args...] — DIR/NAME.key and DIR/NAME.crt signed by DIR/CA.
+tls_pki_cert() {
+    tls_d=$1
+    tls_n=$2
+    tls_ca=$3
+    tls_ext=$4
+    shift 4
+    # shellcheck disable=SC2086
+    openssl req $TLS_EC -keyout "$tls_d/$tls_n.key" -out "$tls_d/$tls_n.csr" -subj "/CN=$tls_n" 2>/dev/null
+    openssl x509 -req -in "$tls_d/$tls_n.csr" -CA "$tls_d/$tls_ca.crt" -CAkey "$tls_d/$tls_ca.key" \
+        -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" -extfile "$tls_d/$tls_ext" \
+        -out "$tls_d/$tls_n.crt" "$@" 2>/dev/null
 }
 
 # wait_in FILE TEXT SECONDS — waits until FILE contains TEXT (fixed string);

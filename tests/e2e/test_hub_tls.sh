@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_hub_tls.sh — the hub over HTTPS with certificates the test makes (openssl): enrolment, sync, play uploads, screenshots and publish with a pinned CA; another CA, an expired certificate, a hostname mismatch and an unpinned self-signed one are refused with their reason; plain http to the TLS port fails clearly.
+# test_hub_tls.sh — the hub over HTTPS with certificates the test makes (openssl): enrolment, sync, play uploads, screenshots and publish with a pinned CA; another CA, an expired or not yet valid certificate, a hostname mismatch and an unpinned self-signed one are refused with their reason; plain http to the TLS port fails clearly.
 . "$(dirname "$0")/lib.sh"
 
 P="$T/pki"
@@ -150,6 +150,9 @@ expect_in "$T/err" "enrolment file: TLS: the hub's certificate is signed by an u
 
 refused expired "TLS: the hub's certificate has expired"
 refused wrongname "TLS: hostname mismatch: the hub's certificate is not for 127.0.0.1"
+restart_hub future
+expect_rc 1 "$SCREENLIT" screens --hub "$URL" --token "$ADMIN" --hub-ca "$P/ca.crt"
+expect_in "$T/err" "TLS: the hub's certificate is not valid yet"
 
 # A self-signed certificate works when it is the pin itself, and is refused otherwise.
 restart_hub self
