@@ -69,7 +69,8 @@ static int device_store(const char *state_dir, const sl_device *d, char *err, si
     char *path = NULL, *text = NULL;
     cJSON *o = cJSON_CreateObject();
     if (!o || !cJSON_AddStringToObject(o, "hub", d->hub) || !cJSON_AddStringToObject(o, "screen", d->screen) ||
-        !cJSON_AddStringToObject(o, "token", d->token) || !cJSON_AddStringToObject(o, "channel", d->channel)) {
+        !cJSON_AddStringToObject(o, "token", d->token) || !cJSON_AddStringToObject(o, "channel", d->channel) ||
+        (d->hub_ca[0] && !cJSON_AddStringToObject(o, "hub_ca", SL_DEVICE_CA_FILE))) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
@@ -109,8 +110,33 @@ static int copy_member(const cJSON *o, const char *key, char *dst, size_t cap, b
     return 0;
 }
 
-int sl_device_enroll(const char *hub_url, const char *code, const char *state_dir, sl_device *out,
-                     char *err, size_t errlen)
+/* Copies the pinned CA into the state folder, next to device.json. */
+static int keep_ca(const char *ca_file, const char *state_dir, char *kept, size_t keptlen, char *err, size_t errlen)
+{
+    char *pem = NULL, *path = NULL, why[300];
+    size_t len = 0;
+    int rc = -1;
+    if (sl_fs_read_file(ca_file, SL_TLSCLIENT_CA_MAX, &pem, &len, why, sizeof why) != 0) {
+        snprintf(err, errlen, "hub-ca %s", why);
+        goto out;
+    }
+    path = sl_fs_join(state_dir, SL_DEVICE_CA_FILE);
+    if (!path || strlen(path) >= keptlen) {
+        snprintf(err, errlen, "the state folder's path is too long");
+        goto out;
+    }
+    if (sl_fs_mkdirs(state_dir, err, errlen) != 0 || sl_fs_write_atomic(path, pem, len, 0644, false, err, errlen) != 0)
+        goto out;
+    memcpy(kept, path, strlen(path) + 1);
+    rc = 0;
+out:
+    free(pem);
+    free(path);
+    return rc;
+}
+
+int sl_device_enroll(const char *hub_url, const char *code, const char *ca_file, const char *state_dir,
+                     sl_device *out, char *err, size_t errlen)
 {
     int rc = -1;
     sl_device d;
@@ -118,8 +144,16 @@ int sl_device_enroll(const char *hub_url, const char *code, const char *state_di
     sl_http_reply rep = {0};
     cJSON *body = NULL, *in = NULL;
     char *text = NULL, url[SL_HTTP_URL_MAX + 64], why[300];
+    bool pin = ca_file && ca_file[0];
     memset(&d, 0, sizeof d);
     if (url_norm(hub_url, d.hub, err, errlen) != 0)
+        goto out;
+    if (pin && strncmp(d.hub, "https://", 8) != 0) {
+        snprintf(err, errlen, "hub-ca %s is set but the hub URL %.200s is plain http://: a pinned CA needs "
+                              "https://", ca_file, d.hub);
+        goto out;
+    }
+    if (pin && sl_tlsclient_ca_check(ca_file, err, errlen) != 0)
         goto out;
     if (!code || !code[0] || strlen(code) > CODE_TEXT_MAX) {
         snprintf(err, errlen, "no enrolment code, or one longer than %d characters", CODE_TEXT_MAX);
@@ -131,7 +165,7 @@ int sl_device_enroll(const char *hub_url, const char *code, const char *state_di
         goto out;
     }
     h = sl_http_new(NULL);
-    if (!h) {
+    if (!h || sl_http_set_ca(h, ca_file) != 0) {
         snprintf(err, errlen, "cannot start libcurl");
         goto out;
     }
@@ -161,6 +195,8 @@ int sl_device_enroll(const char *hub_url, const char *code, const char *state_di
         snprintf(err, errlen, "the hub's enrolment reply has an invalid channel");
         goto out;
     }
+    if (pin && keep_ca(ca_file, state_dir, d.hub_ca, sizeof d.hub_ca, err, errlen) != 0)
+        goto out;
     if (device_store(state_dir, &d, err, errlen) != 0)
         goto out;
     if (out)
@@ -212,6 +248,18 @@ int sl_device_load(const char *state_dir, sl_device *out, char *err, size_t errl
         snprintf(err, errlen, "%s", why);
         goto out;
     }
+    const cJSON *ca = cJSON_GetObjectItemCaseSensitive(o, "hub_ca");
+    if (ca) {
+        char *ca_path = sl_fs_join(state_dir, SL_DEVICE_CA_FILE);
+        bool fits = ca_path && strlen(ca_path) < sizeof d.hub_ca;
+        if (!cJSON_IsString(ca) || strcmp(ca->valuestring, SL_DEVICE_CA_FILE) != 0 || !fits) {
+            snprintf(err, errlen, "%s: hub_ca is not \"%s\"", path, SL_DEVICE_CA_FILE);
+            free(ca_path);
+            goto out;
+        }
+        memcpy(d.hub_ca, ca_path, strlen(ca_path) + 1);
+        free(ca_path);
+    }
     *out = d;
     rc = 0;
 out:
@@ -232,11 +280,12 @@ static char *trim(char *s)
     return s;
 }
 
-int sl_device_enroll_from_file(const char *path, const char *state_dir, sl_device *out, char *err,
-                               size_t errlen)
+int sl_device_enroll_from_file(const char *path, const char *ca_file, const char *state_dir, sl_device *out,
+                               char *err, size_t errlen)
 {
     int rc = -1;
     char *text = NULL, hub[SL_HTTP_URL_MAX + 1] = "", code[CODE_TEXT_MAX + 1] = "", why[256];
+    char ca[SL_TLSCLIENT_PATH_MAX] = "";
     size_t len;
     if (!path || access(path, F_OK) != 0)
         return 1;
@@ -268,8 +317,15 @@ int sl_device_enroll_from_file(const char *path, const char *state_dir, sl_devic
             memcpy(hub, v, strlen(v) + 1);
         else if (!strcmp(k, "code") && strlen(v) <= CODE_TEXT_MAX)
             memcpy(code, v, strlen(v) + 1);
-        else {
-            snprintf(err, errlen, "%s: line %d: unknown or too long setting '%.40s' (hub, code)", path, lineno, k);
+        else if (!strcmp(k, "hub-ca") && v[0] && strlen(path) + strlen(v) + 2 <= sizeof ca) {
+            const char *slash = strrchr(path, '/');
+            if (v[0] == '/' || !slash) /* a relative file is in the enrolment file's folder */
+                snprintf(ca, sizeof ca, "%s", v);
+            else
+                snprintf(ca, sizeof ca, "%.*s/%s", (int)(slash - path), path, v);
+        } else {
+            snprintf(err, errlen, "%s: line %d: unknown or too long setting '%.40s' (hub, code, hub-ca)", path,
+                     lineno, k);
             goto out;
         }
     }
@@ -277,7 +333,7 @@ int sl_device_enroll_from_file(const char *path, const char *state_dir, sl_devic
         snprintf(err, errlen, "%s: needs both 'hub = URL' and 'code = XXXX-XXXX-XXXX'", path);
         goto out;
     }
-    if (sl_device_enroll(hub, code, state_dir, out, err, errlen) != 0)
+    if (sl_device_enroll(hub, code, ca_file && ca_file[0] ? ca_file : ca, state_dir, out, err, errlen) != 0)
         goto out;
     rc = 0;
     if (unlink(path) != 0) {

@@ -313,7 +313,7 @@ sl_heartbeat *sl_heartbeat_start(const sl_heartbeat_config *cfg, char *err, size
     hb->trust = SL_CLOCK_UNTRUSTED;
     hb->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)hb);
     hb->state_dir = cfg->state_dir ? strdup(cfg->state_dir) : NULL;
-    hb->http = sl_http_new(&hb->stop);
+    hb->http = sl_http_new_ca(&hb->stop, hb->dev.hub_ca);
     if ((cfg->state_dir && !hb->state_dir) || !hb->http) {
         snprintf(err, errlen, hb->http ? "out of memory" : "cannot start libcurl");
         goto fail;

@@ -2,6 +2,7 @@
 #include "player/hubhttp.h"
 
 #include "content/json.h"
+#include "net/tlsclient.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -23,6 +24,7 @@ struct sl_http {
     CURL *c;
     const atomic_bool *stop;
     int64_t keep_free; /* downloads stop when less would be left free; 0 = fill the disk */
+    char *ca;          /* the pinned hub-ca file, or NULL: the system's CA store */
 };
 
 int sl_http_global_init(void)
@@ -60,6 +62,28 @@ sl_http *sl_http_new(const atomic_bool *stop)
     return h;
 }
 
+sl_http *sl_http_new_ca(const atomic_bool *stop, const char *ca_file)
+{
+    sl_http *h = sl_http_new(stop);
+    if (h && sl_http_set_ca(h, ca_file) != 0) {
+        sl_http_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+int sl_http_set_ca(sl_http *h, const char *ca_file)
+{
+    if (!h)
+        return 0;
+    char *ca = ca_file && ca_file[0] ? strdup(ca_file) : NULL;
+    if (ca_file && ca_file[0] && !ca)
+        return -1;
+    free(h->ca);
+    h->ca = ca;
+    return 0;
+}
+
 void sl_http_keep_free(sl_http *h, int64_t bytes)
 {
     if (h)
@@ -71,6 +95,7 @@ void sl_http_free(sl_http *h)
     if (!h)
         return;
     curl_easy_cleanup(h->c);
+    free(h->ca);
     free(h);
 }
 
@@ -186,6 +211,7 @@ static void common_opts(sl_http *h, const char *url, struct curl_slist *hl, char
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, HTTP_STALL_S);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    sl_tlsclient_setup(c, h->ca);
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, xferinfo);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)h);
@@ -241,7 +267,9 @@ int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *er
         goto out;
     }
     if (cc != CURLE_OK) {
-        snprintf(err, errlen, "the hub did not answer: %s", cerr[0] ? cerr : curl_easy_strerror(cc));
+        char why[600];
+        sl_tlsclient_explain(c, cc, rq->url, cerr, h->ca, why, sizeof why);
+        snprintf(err, errlen, "%s%s", sl_tlsclient_is_tls_error(cc) ? "" : "the hub did not answer: ", why);
         goto out;
     }
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rep->status);
@@ -425,9 +453,10 @@ int sl_http_download(sl_http *h, const char *url, const char *part_path, int64_t
             goto out;
         }
         if (cc != CURLE_OK) {
+            char why[600];
+            sl_tlsclient_explain(h->c, cc, url, cerr, h->ca, why, sizeof why);
             snprintf(err, errlen, "download of %s stopped at %lld of %lld bytes: %s", url,
-                     (long long)(d.offset + d.written), (long long)expect_size,
-                     cerr[0] ? cerr : curl_easy_strerror(cc));
+                     (long long)(d.offset + d.written), (long long)expect_size, why);
             rc = 1;
             goto out;
         }

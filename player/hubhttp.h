@@ -22,6 +22,9 @@ int sl_http_global_init(void);
  * within about a second when it becomes true. */
 typedef struct sl_http sl_http;
 sl_http *sl_http_new(const atomic_bool *stop);
+/* The same, trusting only ca_file for https (sl_http_set_ca; NULL or "" = the
+ * system's CA store). NULL when out of memory. */
+sl_http *sl_http_new_ca(const atomic_bool *stop, const char *ca_file);
 void sl_http_free(sl_http *h); /* NULL is fine */
 
 typedef struct {
@@ -48,7 +51,8 @@ typedef struct {
 } sl_http_reply;
 
 /* Sends one request. Returns 0 when the hub answered (any status) and -1
- * when it did not, or the body passed its cap (err says which). */
+ * when it did not, or the body passed its cap (err says which; a refused
+ * certificate says why, see sl_tlsclient_explain). */
 int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *err, size_t errlen);
 void sl_http_reply_free(sl_http_reply *rep); /* NULL is fine */
 
@@ -58,6 +62,13 @@ double sl_http_retry_after(const sl_http_reply *rep, double cap_s);
 
 /* The "error" text of a JSON error reply, or a short text of the status. */
 void sl_http_reply_error(const sl_http_reply *rep, char *buf, size_t len);
+
+/* Trusts only the certificates in ca_file (PEM: a private CA, or the hub's
+ * own self-signed certificate) for https:// URLs of this connection, instead
+ * of the system's CA store; NULL or "" = the system store. Certificates are
+ * always verified, host name included (net/tlsclient.h). Returns 0, or -1
+ * when out of memory. */
+int sl_http_set_ca(sl_http *h, const char *ca_file);
 
 /* Downloads of this connection stop, as a full disk, when fewer than `bytes`
  * would be left free on the disk of their part file (0, the default: only

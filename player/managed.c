@@ -42,17 +42,19 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
         }
     }
     char e2[512];
+    if (opt->hub_ca && sl_tlsclient_ca_check(opt->hub_ca, err, errlen) != 0)
+        return -1;
     if (opt->enroll_code) {
         if (!opt->hub) {
             snprintf(err, errlen, "--enroll needs --hub URL");
             return -1;
         }
-        if (sl_device_enroll(opt->hub, opt->enroll_code, state_dir, &m->dev, err, errlen) != 0)
+        if (sl_device_enroll(opt->hub, opt->enroll_code, opt->hub_ca, state_dir, &m->dev, err, errlen) != 0)
             return -1;
         sl_log_info(&m->log, "enrolled as screen %s with %s", m->dev.screen, m->dev.hub);
     } else {
         int rc = sl_device_enroll_from_file(opt->enroll_file ? opt->enroll_file : SL_ENROLL_FILE_DEFAULT,
-                                            state_dir, &m->dev, e2, sizeof e2);
+                                            opt->hub_ca, state_dir, &m->dev, e2, sizeof e2);
         if (rc == 0)
             sl_log_info(&m->log, "enrolled from the boot partition as screen %s", m->dev.screen);
         else if (rc < 0)
@@ -62,6 +64,11 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
     if (rc < 0)
         sl_log_error(&m->log, "%s", e2);
     m->enrolled = rc == 0;
+    if (m->enrolled && opt->hub_ca) /* the setting wins over the CA pinned at enrolment */
+        snprintf(m->dev.hub_ca, sizeof m->dev.hub_ca, "%s", opt->hub_ca);
+    if (m->enrolled && m->dev.hub_ca[0] && strncmp(m->dev.hub, "https://", 8) != 0)
+        sl_log_warn(&m->log, "hub-ca %s is pinned but the hub URL %s is plain http://: nothing is encrypted "
+                             "or checked; enrol again with an https:// URL", m->dev.hub_ca, m->dev.hub);
     if ((m->enrolled || opt->usb_path) && m->keys.n == 0) {
         snprintf(err, errlen, "no publisher-key is pinned: the screen would refuse every manifest "
                               "(add 'publisher-key = …' to the config)");

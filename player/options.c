@@ -49,6 +49,7 @@ void sl_options_free(sl_options *o)
     free(o->hub);
     free(o->enroll_code);
     free(o->enroll_file);
+    free(o->hub_ca);
     for (size_t i = 0; i < o->n_publisher_keys; i++)
         free(o->publisher_keys[i]);
     free(o->publisher_keys);
@@ -255,6 +256,13 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
         return set_str(&o->enroll_code, v, err, errlen);
     if (!strcmp(name, "enroll-file"))
         return set_str(&o->enroll_file, v, err, errlen);
+    if (!strcmp(name, "hub-ca")) {
+        if (!v[0] || strlen(v) >= 1024) {
+            snprintf(err, errlen, "hub-ca: give the path of a PEM certificate file (at most 1023 bytes)");
+            return -1;
+        }
+        return set_str(&o->hub_ca, v, err, errlen);
+    }
     if (!strcmp(name, "publisher-key")) {
         sl_keyset probe = {0};
         char why[300];
@@ -490,8 +498,18 @@ static void help(void)
         "    --enroll CODE         exchange a one-time enrolment code for this screen's\n"
         "                          device token (kept in STATE_DIR/device.json, mode 0600)\n"
         "    --enroll-file FILE    a file with \"hub = URL\" and \"code = CODE\" lines,\n"
-        "                          deleted once used (default\n"
+        "                          and optionally \"hub-ca = FILE\" (relative to its\n"
+        "                          folder), deleted once used (default\n"
         "                          /boot/firmware/screenlit-enroll.txt)\n"
+        "    --hub-ca FILE         for an https:// hub: trust only the certificates in\n"
+        "                          this PEM file (a private CA, or the hub's own\n"
+        "                          self-signed certificate) instead of the system's CA\n"
+        "                          store. Every request to the hub (and to --media-url)\n"
+        "                          checks the certificate and host name; a refused one\n"
+        "                          is logged with the reason (expired, unknown CA,\n"
+        "                          hostname mismatch) and never retried over http://.\n"
+        "                          The CA used at enrolment is kept in\n"
+        "                          STATE_DIR/hub-ca.pem; this setting wins over it\n"
         "    --publisher-key B64   a publisher's public key; manifests signed by any\n"
         "                          other are refused (repeat for several). \"B64\n"
         "                          channels=A,B\" (one argument) pins it for those\n"
@@ -558,6 +576,7 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         {"config", required_argument, NULL, 0},     {"help", no_argument, NULL, 'h'},
         {"hub", required_argument, NULL, 0},        {"enroll", required_argument, NULL, 0},
         {"enroll-file", required_argument, NULL, 0}, {"publisher-key", required_argument, NULL, 0},
+        {"hub-ca", required_argument, NULL, 0},
         {"poll-interval", required_argument, NULL, 0}, {"alert-poll", required_argument, NULL, 0},
         {"heartbeat-interval", required_argument, NULL, 0}, {"disk-limit", required_argument, NULL, 0},
         {"media-url", required_argument, NULL, 0},  {"screenshot-interval", required_argument, NULL, 0},

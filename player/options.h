@@ -38,6 +38,7 @@ typedef struct {
     char *hub;           /* hub URL to enrol with ("hub = URL", --hub) */
     char *enroll_code;   /* one-time enrolment code (--enroll CODE) */
     char *enroll_file;   /* code file on the boot partition; default SL_ENROLL_FILE_DEFAULT */
+    char *hub_ca;        /* PEM CA (or the hub's self-signed certificate) trusted for https; NULL = system store */
     char **publisher_keys; /* pinned publisher keys, base64 ("publisher-key = …", repeated) */
     size_t n_publisher_keys;
     double poll_s;       /* manifest poll interval; default 60 */

@@ -917,7 +917,7 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "%s", why);
         goto fail;
     }
-    s->http = sl_http_new(&s->stop);
+    s->http = sl_http_new_ca(&s->stop, s->dev.hub_ca);
     if (!s->http) {
         snprintf(err, errlen, "cannot start libcurl");
         goto fail;

@@ -426,7 +426,7 @@ sl_uploader *sl_uploader_start(const sl_uploader_config *cfg, char *err, size_t 
     u->doubted = -1;
     u->recs = calloc(u->batch, sizeof *u->recs);
     u->this_boot = calloc(u->batch, sizeof *u->this_boot);
-    u->http = sl_http_new(&u->stop);
+    u->http = sl_http_new_ca(&u->stop, u->dev.hub_ca);
     if (!u->recs || !u->this_boot || !u->http) {
         snprintf(err, errlen, !u->recs || !u->this_boot ? "out of memory" : "cannot start libcurl");
         goto fail;

@@ -10,7 +10,7 @@ PACKAGES="
   libmicrohttpd-dev libpq-dev libxlsxwriter-dev libcmocka-dev
   clang libclang-rt-14-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core jq curl xvfb xauth x11-apps postgresql
-  wrk nginx
+  wrk nginx openssl
   chromium unzip
 "
 

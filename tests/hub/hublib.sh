@@ -19,17 +19,19 @@ hub_kill() {
 trap 'hub_kill; rm -rf "$T"' EXIT
 trap 'hub_kill; rm -rf "$T"; exit 1' INT TERM
 
-# hub_start — starts `serve` on a free loopback port; sets HUB_PID and URL.
+# hub_start [SERVE ARGS...] — starts `serve` on a free loopback port; sets
+# HUB_PID and URL (https:// when the arguments give --tls-cert and --tls-key,
+# e.g. those of tls_pki in tests/e2e/lib.sh; then curl needs --cacert).
 hub_start() {
     : >"$T/hub.out"
     # shellcheck disable=SC2086 # HUB_DB_ARGS is empty or two words without spaces
-    "$HUB" serve --data "$DATA" $HUB_DB_ARGS --listen 127.0.0.1:0 --threads 4 >"$T/hub.out" 2>>"$T/hub.err" &
+    "$HUB" serve --data "$DATA" $HUB_DB_ARGS --listen 127.0.0.1:0 --threads 4 "$@" >"$T/hub.out" 2>>"$T/hub.err" &
     HUB_PID=$!
     i=0
     while [ $i -lt 1200 ]; do
         if grep -q '^listening on ' "$T/hub.out" 2>/dev/null; then
             port=$(sed -n '1s|.*:\([0-9][0-9]*\)/$|\1|p' "$T/hub.out")
-            URL="http://127.0.0.1:$port"
+            URL="$(sed -n '1s|^listening on \(https\{0,1\}\)://.*|\1|p' "$T/hub.out")://127.0.0.1:$port"
             return 0
         fi
         if ! kill -0 "$HUB_PID" 2>/dev/null; then

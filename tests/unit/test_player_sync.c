@@ -370,13 +370,13 @@ static void test_enroll_from_boot_file(void **state)
     char err[512], path[256], text[512];
     sl_device d;
     snprintf(path, sizeof path, "%s/screenlit-enroll.txt", f->T);
-    assert_int_equal(sl_device_enroll_from_file(path, f->state, &d, err, sizeof err), 1); /* no file */
+    assert_int_equal(sl_device_enroll_from_file(path, NULL, f->state, &d, err, sizeof err), 1); /* no file */
     assert_int_equal(sl_device_load(f->state, &d, err, sizeof err), 1);                   /* not enrolled */
 
     /* A wrong code: refused, the file kept. */
     snprintf(text, sizeof text, "# dropped by the installer\nhub = %s/\ncode = ABCD-EFGH-JKMN\n", f->url);
     assert_int_equal(sl_fs_write_atomic(path, text, strlen(text), 0644, false, err, sizeof err), 0);
-    assert_int_equal(sl_device_enroll_from_file(path, f->state, &d, err, sizeof err), -1);
+    assert_int_equal(sl_device_enroll_from_file(path, NULL, f->state, &d, err, sizeof err), -1);
     assert_non_null(strstr(err, "refused"));
     assert_true(sl_fs_is_file(path));
 
@@ -386,7 +386,7 @@ static void test_enroll_from_boot_file(void **state)
     snprintf(text, sizeof text, "hub = %s/\ncode = %s\n", f->url, code);
     free(code);
     assert_int_equal(sl_fs_write_atomic(path, text, strlen(text), 0644, false, err, sizeof err), 0);
-    if (sl_device_enroll_from_file(path, f->state, &d, err, sizeof err) != 0)
+    if (sl_device_enroll_from_file(path, NULL, f->state, &d, err, sizeof err) != 0)
         fail_msg("enrol: %s", err);
     assert_false(sl_fs_is_file(path)); /* the spent code is gone */
     assert_string_equal(d.screen, SCREEN);

@@ -5,6 +5,7 @@
 #include "tools/hub/notmod.h"
 #include "tools/hub/schedule.h"
 #include "tools/hub/server.h"
+#include "tools/hub/servertls.h"
 
 #include "content/fsutil.h"
 
@@ -33,6 +34,7 @@ static void help(void)
            "SYNOPSIS\n"
            "    screenlit-hub serve --data DIR [--db postgresql://USER@HOST:PORT/DB]\n"
            "                        [--listen HOST:PORT] [--threads N] [--auth-cache-ms MS]\n"
+           "                        [--tls-cert FILE --tls-key FILE]\n"
            "                        [--log-level error|warn|info|debug]\n"
            "                        [--max-conns N] [--max-conns-per-address N] [--max-body-memory MIB]\n"
            "                        [--reports weekly,monthly] [--report-tz ZONE] [--report-lang zh|en]\n"
@@ -49,8 +51,17 @@ static void help(void)
            "    is created on first use. See tools/hub/STORAGE.md.\n"
            "\n"
            "    The first line on standard output is \"listening on http://HOST:PORT/\"\n"
-           "    with the port actually bound (useful with port 0). Logs go to standard\n"
-           "    error.\n"
+           "    (https:// with --tls-cert) with the port actually bound (useful with\n"
+           "    port 0). Logs go to standard error.\n"
+           "\n"
+           "    With --tls-cert and --tls-key the hub serves HTTPS only (TLS 1.2 and\n"
+           "    1.3) on the address; a plain http:// request to it fails. Players and\n"
+           "    the screenlit command check the certificate against the system's CA\n"
+           "    store, or against a pinned CA or certificate (hub-ca). The files are\n"
+           "    read once at start; the hub does not start when one is unreadable, not\n"
+           "    PEM, or the key does not belong to the certificate. To replace them,\n"
+           "    restart the hub. See tools/hub/TLS.md (also: the hub behind nginx or\n"
+           "    Caddy).\n"
            "\n"
            "    The hub's resources are bounded: connections (in all and per client\n"
            "    address), request bodies held in memory (and per screen token), the size\n"
@@ -101,6 +112,10 @@ static void help(void)
            "                           screen token already holds 4 MiB of bodies, so\n"
            "                           that one token cannot take the whole budget.\n"
            "                           Media uploads go to disk and are not counted.\n"
+           "        --tls-cert FILE    serve HTTPS with this PEM certificate (the server's\n"
+           "                           first, then any intermediate CA certificates)\n"
+           "        --tls-key FILE     the certificate's PEM private key, unencrypted;\n"
+           "                           keep it mode 0600\n"
            SL_SCHEDULE_HELP_OPTS
            "    -h, --help             show this help\n"
            "\n"
@@ -112,7 +127,9 @@ static void help(void)
            "\n"
            "EXAMPLES\n"
            "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n"
-           "    screenlit-hub serve --data /srv/hub --db postgresql://hub@db.example:5432/screenlit\n");
+           "    screenlit-hub serve --data /srv/hub --db postgresql://hub@db.example:5432/screenlit\n"
+           "    screenlit-hub serve --data /srv/hub --listen 0.0.0.0:8443 \\\n"
+           "        --tls-cert /etc/screenlit/hub.crt --tls-key /etc/screenlit/hub.key\n");
 }
 
 /* A whole number from lo to hi. 0 or -1. */
@@ -165,10 +182,12 @@ int sl_hub_cmd_serve(int argc, char **argv)
                                          {"max-conns", required_argument, NULL, SERVE_OPT_MAX_CONNS},
                                          {"max-conns-per-address", required_argument, NULL, SERVE_OPT_MAX_CONNS_ADDR},
                                          {"max-body-memory", required_argument, NULL, SERVE_OPT_BODY_MEMORY},
+                                         {"tls-cert", required_argument, NULL, 'C'},
+                                         {"tls-key", required_argument, NULL, 'K'},
                                          SL_SCHEDULE_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *data = NULL, *db = NULL, *listen = "127.0.0.1:8080";
+    const char *data = NULL, *db = NULL, *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
     long threads = sysconf(_SC_NPROCESSORS_ONLN);
     int level = SL_LOG_INFO;
     long cache_ms = SL_AUTHCACHE_TTL_MS_DEFAULT;
@@ -225,6 +244,12 @@ int sl_hub_cmd_serve(int argc, char **argv)
             if (number_arg(optarg, 16, 1024 * 1024, &body_mib) != 0)
                 return sl_hub_usage_error("serve", "--max-body-memory wants MiB, from 16 to 1048576");
             break;
+        case 'C':
+            tls_cert = optarg;
+            break;
+        case 'K':
+            tls_key = optarg;
+            break;
         case 'L':
             level = sl_log_level_parse(optarg);
             if (level < 0)
@@ -243,6 +268,8 @@ int sl_hub_cmd_serve(int argc, char **argv)
         return sl_hub_usage_error("serve", "unexpected argument '%s'", argv[optind]);
     if (!data)
         return sl_hub_usage_error("serve", "--data DIR is missing");
+    if (!tls_cert != !tls_key)
+        return sl_hub_usage_error("serve", "--tls-cert and --tls-key go together (the certificate and its key)");
     if (db && !sl_store_db_is_pg(db))
         return sl_hub_usage_error("serve", "--db wants postgresql://USER@HOST:PORT/DB");
     char host[128];
@@ -267,6 +294,12 @@ int sl_hub_cmd_serve(int argc, char **argv)
     char err[512];
     sl_hub hub;
     sl_server *srv = NULL;
+    sl_servertls tls = {0};
+    memset(&hub, 0, sizeof hub);
+    if (tls_cert && sl_servertls_load(&tls, tls_cert, tls_key, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit-hub serve: %s\n", err);
+        goto out;
+    }
     if (sl_hub_open(&hub, data, db, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
@@ -280,18 +313,22 @@ int sl_hub_cmd_serve(int argc, char **argv)
     }
     hub.max_conns = fit_open_files(&hub.log, max_conns);
     hub.max_conns_per_addr = (unsigned)per_addr;
-    srv = sl_server_start(&hub, listen, (unsigned)threads, err, sizeof err);
+    srv = sl_server_start_tls(&hub, listen, (unsigned)threads, tls_cert ? &tls : NULL, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
     }
+    const char *scheme = tls_cert ? "https" : "http";
     if (strchr(host, ':'))
-        printf("listening on http://[%s]:%u/\n", host, sl_server_port(srv));
+        printf("listening on %s://[%s]:%u/\n", scheme, host, sl_server_port(srv));
     else
-        printf("listening on http://%s:%u/\n", host, sl_server_port(srv));
+        printf("listening on %s://%s:%u/\n", scheme, host, sl_server_port(srv));
     fflush(stdout);
-    sl_log_info(&hub.log, "serving %s (%s store) on %s:%u with %ld threads, token lookups reused for %ld ms",
-                data, hub.store->ops->name, host, sl_server_port(srv), threads, cache_ms);
+    if (tls.warning[0])
+        sl_log_warn(&hub.log, "%s", tls.warning);
+    sl_log_info(&hub.log, "serving %s (%s store) on %s:%u (%s) with %ld threads, token lookups reused for %ld ms",
+                data, hub.store->ops->name, host, sl_server_port(srv), tls_cert ? "HTTPS" : "plain HTTP", threads,
+                cache_ms);
     sl_log_info(&hub.log, "limits: %u connections, %u per client address%s, %ld MiB of request bodies in memory",
                 hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", body_mib);
     if (sl_schedule_start(&hub, &sched, &schedule, err, sizeof err) != 0) {
@@ -316,5 +353,6 @@ out:
     hub.notmod = NULL;
     hub.bodies = NULL;
     sl_hub_close(&hub);
+    sl_servertls_free(&tls);
     return rc;
 }

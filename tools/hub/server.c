@@ -337,6 +337,12 @@ int sl_server_parse_listen(const char *listen, char *host, size_t hostlen, unsig
 
 sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, char *err, size_t errlen)
 {
+    return sl_server_start_tls(hub, listen, threads, NULL, err, errlen);
+}
+
+sl_server *sl_server_start_tls(sl_hub *hub, const char *listen, unsigned threads, const sl_servertls *tls, char *err,
+                               size_t errlen)
+{
     char host[128];
     unsigned port;
     struct sockaddr_storage ss;
@@ -359,6 +365,16 @@ sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, ch
         snprintf(err, errlen, "--listen %s: '%s' is not an IPv4 or IPv6 address", listen, host);
         return NULL;
     }
+    /* TLS 1.2 and 1.3 only; the certificate and key were checked by sl_servertls_load. */
+    struct MHD_OptionItem tls_opts[] = {
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, tls ? tls->cert_pem : NULL},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? tls->key_pem : NULL},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+        {MHD_OPTION_END, 0, NULL}};
+    if (tls)
+        flags |= MHD_USE_TLS;
+    else
+        tls_opts[0].option = MHD_OPTION_END; /* plain HTTP: none of them */
     sl_server *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
@@ -376,6 +392,7 @@ sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, ch
                             MHD_OPTION_CONNECTION_LIMIT, hub->max_conns ? hub->max_conns : SL_HUB_MAX_CONNS_DEFAULT,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, hub->max_conns_per_addr,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SL_CONN_MEMORY_BYTES,
+                            MHD_OPTION_ARRAY, tls_opts,
                             MHD_OPTION_END);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not allowed?)", listen);

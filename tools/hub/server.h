@@ -3,6 +3,7 @@
 #define SL_HUB_SERVER_H
 
 #include "tools/hub/hub.h"
+#include "tools/hub/servertls.h"
 
 #include <stddef.h>
 
@@ -11,6 +12,11 @@ typedef struct sl_server sl_server;
 /* Starts serving hub on `listen` ("HOST:PORT", "[V6]:PORT"; port 0 picks a
  * free one) with `threads` worker threads. Returns NULL with err. */
 sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, char *err, size_t errlen);
+
+/* The same, serving HTTPS with tls (checked by sl_servertls_load; it must
+ * outlive the server) when tls is not NULL. */
+sl_server *sl_server_start_tls(sl_hub *hub, const char *listen, unsigned threads, const sl_servertls *tls, char *err,
+                               size_t errlen);
 
 /* The port actually bound. */
 unsigned sl_server_port(const sl_server *s);

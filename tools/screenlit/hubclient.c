@@ -3,6 +3,7 @@
 
 #include "content/fsutil.h"
 #include "content/json.h"
+#include "net/tlsclient.h"
 
 #include <curl/curl.h>
 #include <ctype.h>
@@ -30,6 +31,7 @@ struct sl_hub {
     CURL *curl;
     char url[HUB_URL_MAX + 1];
     char token[HUB_TOKEN_MAX + 1]; /* "" when none */
+    char ca[SL_TLSCLIENT_PATH_MAX]; /* the pinned CA file, or "": the system's CA store */
     int retries;
 };
 
@@ -51,6 +53,9 @@ bool sl_hub_opts_take(sl_hub_opts *o, int c, const char *arg)
         return true;
     case SL_HUB_OPT_CONFIG:
         o->config = arg;
+        return true;
+    case SL_HUB_OPT_CA:
+        o->ca = arg;
         return true;
     default:
         return false;
@@ -194,11 +199,13 @@ static char *hub_trim(char *s)
     return s;
 }
 
-/* Reads "hub = …" and "token = …" from a config file into the buffers
- * (which keep what they hold when the file does not set them). A missing
- * file is fine unless `required`. Returns 0 or -1 with err. */
+/* Reads "hub = …", "token = …" and "hub-ca = …" (a relative file is in the
+ * config file's folder) from a config file into the buffers (which keep
+ * what they hold when the file does not set them; ca has
+ * SL_TLSCLIENT_PATH_MAX bytes). A missing file is fine unless `required`.
+ * Returns 0 or -1 with err. */
 static int hub_read_config(const char *path, bool required, char *url, size_t urllen, char *token,
-                           size_t toklen, char *err, size_t errlen)
+                           size_t toklen, char *ca, char *err, size_t errlen)
 {
     char *text = NULL;
     size_t len = 0;
@@ -259,6 +266,16 @@ static int hub_read_config(const char *path, bool required, char *url, size_t ur
             }
             memcpy(token, val, strlen(val) + 1);
             has_token = true;
+        } else if (strcmp(key, "hub-ca") == 0) {
+            const char *slash = strrchr(path, '/');
+            int n = val[0] == '/' || !slash ? snprintf(ca, SL_TLSCLIENT_PATH_MAX, "%s", val)
+                                            : snprintf(ca, SL_TLSCLIENT_PATH_MAX, "%.*s/%s",
+                                                       (int)(slash - path), path, val);
+            if (!val[0] || n >= SL_TLSCLIENT_PATH_MAX) {
+                snprintf(err, errlen, "config file %s: line %d: hub-ca needs a file name (at most %d bytes)",
+                         path, lineno, SL_TLSCLIENT_PATH_MAX - 1);
+                goto out;
+            }
         }
         /* Other keys belong to other commands or later versions: ignored. */
     }
@@ -322,14 +339,14 @@ static int hub_url_norm(const char *in, char *out, size_t outlen, char *err, siz
 sl_hub *sl_hub_open(const sl_hub_opts *o, bool need_token, bool *usage, char *err, size_t errlen)
 {
     sl_hub *h = NULL;
-    char url[HUB_URL_MAX + 1] = "", token[HUB_TOKEN_MAX + 1] = "";
+    char url[HUB_URL_MAX + 1] = "", token[HUB_TOKEN_MAX + 1] = "", ca[SL_TLSCLIENT_PATH_MAX] = "";
     char *defconf = NULL;
     const char *env;
 
     *usage = false;
     /* Lowest precedence first: the file, then the environment, then flags. */
     if (o->config) {
-        if (hub_read_config(o->config, true, url, sizeof url, token, sizeof token, err, errlen) != 0)
+        if (hub_read_config(o->config, true, url, sizeof url, token, sizeof token, ca, err, errlen) != 0)
             goto fail;
     } else {
         const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -338,7 +355,7 @@ sl_hub *sl_hub_open(const sl_hub_opts *o, bool need_token, bool *usage, char *er
         else if (home && home[0])
             defconf = sl_fs_join(home, ".config/screenlit/client.conf");
         if (defconf &&
-            hub_read_config(defconf, false, url, sizeof url, token, sizeof token, err, errlen) != 0)
+            hub_read_config(defconf, false, url, sizeof url, token, sizeof token, ca, err, errlen) != 0)
             goto fail;
     }
     if ((env = getenv("SCREENLIT_HUB")) && env[0])
@@ -349,6 +366,10 @@ sl_hub *sl_hub_open(const sl_hub_opts *o, bool need_token, bool *usage, char *er
         snprintf(url, sizeof url, "%s", o->hub);
     if (o->token)
         snprintf(token, sizeof token, "%s", o->token);
+    if ((env = getenv("SCREENLIT_HUB_CA")) && env[0])
+        snprintf(ca, sizeof ca, "%s", env);
+    if (o->ca)
+        snprintf(ca, sizeof ca, "%s", o->ca);
 
     if (!url[0]) {
         snprintf(err, errlen,
@@ -379,6 +400,19 @@ sl_hub *sl_hub_open(const sl_hub_opts *o, bool need_token, bool *usage, char *er
         goto fail;
     }
     memcpy(h->token, token, sizeof token);
+    if (ca[0]) {
+        if (strncmp(h->url, "https://", 8) != 0) {
+            snprintf(err, errlen, "hub-ca %s is set but the hub URL %s is plain http://: a pinned CA needs https://",
+                     ca, h->url);
+            *usage = true;
+            goto fail;
+        }
+        if (sl_tlsclient_ca_check(ca, err, errlen) != 0) {
+            *usage = true;
+            goto fail;
+        }
+        memcpy(h->ca, ca, sizeof ca);
+    }
     h->retries = 3;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK || !(h->curl = curl_easy_init())) {
         snprintf(err, errlen, "libcurl could not start");
@@ -542,6 +576,7 @@ int sl_hub_send(sl_hub *h, const sl_hub_req *rq, sl_hub_reply *rep, char *err, s
         curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, HUB_STALL_S);
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
         curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+        sl_tlsclient_setup(c, h->ca);
         if (rq->max_send_bps > 0)
             curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)rq->max_send_bps);
         if (rq->timeout_s > 0)
@@ -573,11 +608,12 @@ int sl_hub_send(sl_hub *h, const sl_hub_req *rq, sl_hub_reply *rep, char *err, s
         goto out;
     }
     if (cc != CURLE_OK) {
-        char tries[48] = "";
+        char tries[48] = "", why[700];
         if (attempt > 0)
             snprintf(tries, sizeof tries, " (tried %d times)", attempt + 1);
-        snprintf(err, errlen, "the hub at %s did not answer: %s%s", h->url,
-                 cerr[0] ? cerr : curl_easy_strerror(cc), tries);
+        sl_tlsclient_explain(h->curl, cc, url, cerr, h->ca, why, sizeof why);
+        snprintf(err, errlen, "the hub at %s%s%s%s", h->url, sl_tlsclient_is_tls_error(cc) ? ": " : " did not answer: ",
+                 why, tries);
         goto out;
     }
     curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &rep->status);

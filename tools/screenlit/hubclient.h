@@ -10,14 +10,16 @@
 #define SL_HUB_REPLY_MAX (8u * 1024u * 1024u) /* default cap on a reply body */
 #define SL_HUB_ERR_MAX 1024                    /* room for an error message */
 
-/* Where the hub and the token come from, as given on the command line
- * (any may be NULL). Precedence: flags > environment (SCREENLIT_HUB,
- * SCREENLIT_TOKEN) > config file (--config FILE, else
- * $XDG_CONFIG_HOME/screenlit/client.conf or ~/.config/screenlit/client.conf). */
+/* Where the hub, the token and the pinned CA come from, as given on the
+ * command line (any may be NULL). Precedence: flags > environment
+ * (SCREENLIT_HUB, SCREENLIT_TOKEN, SCREENLIT_HUB_CA) > config file (--config
+ * FILE, else $XDG_CONFIG_HOME/screenlit/client.conf or
+ * ~/.config/screenlit/client.conf). */
 typedef struct {
     const char *hub;
     const char *token;
     const char *config;
+    const char *ca; /* --hub-ca FILE */
 } sl_hub_opts;
 
 /* The long options every hub command takes, for getopt_long tables, and the
@@ -25,24 +27,33 @@ typedef struct {
 #define SL_HUB_OPT_HUB 0x1001
 #define SL_HUB_OPT_TOKEN 0x1002
 #define SL_HUB_OPT_CONFIG 0x1003
+#define SL_HUB_OPT_CA 0x1004
 #define SL_HUB_LONG_OPTS                                                                          \
     {"hub", required_argument, NULL, SL_HUB_OPT_HUB},                                             \
         {"token", required_argument, NULL, SL_HUB_OPT_TOKEN},                                     \
-        {"config", required_argument, NULL, SL_HUB_OPT_CONFIG}
+        {"config", required_argument, NULL, SL_HUB_OPT_CONFIG},                                   \
+        {"hub-ca", required_argument, NULL, SL_HUB_OPT_CA}
 #define SL_HUB_HELP_OPTS                                                                          \
     "    --hub URL           the hub, e.g. http://hub.example:8080 (else\n"                     \
     "                        $SCREENLIT_HUB, else \"hub = URL\" in the config file)\n"           \
     "    --token TOKEN       the role token (else $SCREENLIT_TOKEN, else \"token = …\"\n"        \
     "                        in the config file; prefer those: a flag shows in ps)\n"             \
-    "    --config FILE       the config file (default ~/.config/screenlit/client.conf)\n"
+    "    --config FILE       the config file (default ~/.config/screenlit/client.conf)\n"     \
+    "    --hub-ca FILE       for an https:// hub: trust only the certificates in this\n"      \
+    "                        PEM file (a private CA, or the hub's self-signed\n"             \
+    "                        certificate), not the system's CA store (else\n"                \
+    "                        $SCREENLIT_HUB_CA, else \"hub-ca = FILE\" in the config file)\n"
 #define SL_HUB_HELP_ENV                                                                           \
     "ENVIRONMENT\n"                                                                               \
     "    SCREENLIT_HUB       the hub URL, when --hub is not given\n"                             \
-    "    SCREENLIT_TOKEN     the token, when --token is not given\n"        \
+    "    SCREENLIT_TOKEN     the token, when --token is not given\n"                            \
+    "    SCREENLIT_HUB_CA    the pinned CA file, when --hub-ca is not given\n"                  \
     "\n"                                                                                          \
     "FILES\n"                                                                                     \
-    "    ~/.config/screenlit/client.conf  lines \"hub = URL\" and \"token = TOKEN\" ('#'\n"       \
-    "                                     starts a comment); keep it mode 0600.\n"
+    "    ~/.config/screenlit/client.conf  lines \"hub = URL\", \"token = TOKEN\" and\n"         \
+    "                                     \"hub-ca = FILE\" (relative to the config\n"            \
+    "                                     file's folder) ('#' starts a comment);\n"               \
+    "                                     keep it mode 0600.\n"
 
 /* Stores an option of SL_HUB_LONG_OPTS into o; returns true when c was one. */
 bool sl_hub_opts_take(sl_hub_opts *o, int c, const char *arg);
@@ -95,7 +106,10 @@ typedef struct {
 
 /* Sends a request and collects the reply. Returns 0 when the hub answered
  * (whatever the status) and -1 when it did not (err: "the hub at URL did not
- * answer: …") or its reply was larger than the cap. Connection failures are
+ * answer: …", or "the hub at URL: TLS: …" when its certificate was refused,
+ * saying why) or its reply was larger than the cap. The certificate of an
+ * https:// hub is always verified (net/tlsclient.h); there is no fallback
+ * to http://. Connection failures are
  * retried with backoff: every one for idempotent requests, only "could not
  * connect" (nothing was sent) for the others. */
 int sl_hub_send(sl_hub *h, const sl_hub_req *rq, sl_hub_reply *rep, char *err, size_t errlen);
