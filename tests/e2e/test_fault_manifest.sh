@@ -104,7 +104,7 @@ still_old "before anything"
 
 # 1. Version 2, signed by a key the hub holds and the player does not pin.
 expect_rc 0 "$SCREENLIT" publish "$T/s1/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/other/publisher.key"
-wait_log 'manifest "bank-lobby-2" refused: signed by a key that is not pinned' 30 && ok ||
+wait_log 'manifest "bank-lobby-2" refused: signed by a key that is not pinned' 120 && ok ||
     fail "the manifest of an unknown key was not refused with its reason"
 still_old "unknown key"
 
@@ -114,7 +114,7 @@ jq -r .payload "$T/mf-1.json" | jq -c '.version = 3' >"$T/p3.json"
 sed 's/poster-app/poster-apq/' "$T/good3.json" >"$T/bad3.json"
 [ "$(cmp -l "$T/good3.json" "$T/bad3.json" | wc -l)" = 1 ] && ok || fail "the tampered manifest differs by more than one byte"
 hub_sql "INSERT INTO manifests(channel, version, envelope, published) VALUES('bank-lobby', 3, readfile('$T/bad3.json'), 0)"
-wait_log 'manifest "bank-lobby-3" refused: signature does not match' 30 && ok ||
+wait_log 'manifest "bank-lobby-3" refused: signature does not match' 120 && ok ||
     fail "the tampered manifest was not refused with its reason"
 still_old "tampered"
 

@@ -157,7 +157,7 @@ while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt 50 ]; do sleep 0.1; n=$((n + 1));
 make_version 2
 kill -USR1 "$mf_PID"
 publish 2
-wait_log 'sync: manifest "bank-lobby-2" refused' 30 && ok || fail "the player did not refuse the damaged version 2"
+wait_log 'sync: manifest "bank-lobby-2" refused' 120 && ok || fail "the player did not refuse the damaged version 2"
 kill -USR1 "$mf_PID"
 wait_log "sync: switched to manifest 2" 120 && ok ||
     fail "the player did not switch to manifest 2 within 120 s after the damaged copy"
