@@ -42,7 +42,8 @@ typedef struct {
     "    --hub-ca FILE       for an https:// hub: trust only the certificates in this\n"      \
     "                        PEM file (a private CA, or the hub's self-signed\n"             \
     "                        certificate), not the system's CA store (else\n"                \
-    "                        $SCREENLIT_HUB_CA, else \"hub-ca = FILE\" in the config file)\n"
+    "                        $SCREENLIT_HUB_CA, else \"hub-ca = FILE\" in the\n"             \
+    "                        config file); see tools/hub/TLS.md\n"
 #define SL_HUB_HELP_ENV                                                                           \
     "ENVIRONMENT\n"                                                                               \
     "    SCREENLIT_HUB       the hub URL, when --hub is not given\n"                             \
