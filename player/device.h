@@ -2,7 +2,7 @@
 #ifndef SL_DEVICE_H
 #define SL_DEVICE_H
 
-#include "net/tlsclient.h"
+#include "content/net/tlsclient.h"
 #include "player/hubhttp.h"
 
 #include <stdbool.h>

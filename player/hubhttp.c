@@ -2,7 +2,7 @@
 #include "player/hubhttp.h"
 
 #include "content/json.h"
-#include "net/tlsclient.h"
+#include "content/net/tlsclient.h"
 
 #include <curl/curl.h>
 #include <errno.h>

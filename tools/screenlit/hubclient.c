@@ -3,7 +3,7 @@
 
 #include "content/fsutil.h"
 #include "content/json.h"
-#include "net/tlsclient.h"
+#include "content/net/tlsclient.h"
 
 #include <curl/curl.h>
 #include <ctype.h>

@@ -1,5 +1,5 @@
 /* tlsclient.c — the TLS settings every client of the hub shares: verification always on, an optional pinned CA, errors that say which certificate problem. */
-#include "net/tlsclient.h"
+#include "content/net/tlsclient.h"
 
 #include "content/fsutil.h"
 
