@@ -421,7 +421,12 @@ bool sl_keyset_allows(const sl_keyset *ks, const sl_pubkey *pk, const char *chan
     const char *list = ks->channels ? ks->channels[at] : NULL;
     if (!list)
         return true;
-    if (!channel)
+    return sl_channel_list_has(list, channel);
+}
+
+bool sl_channel_list_has(const char *list, const char *channel)
+{
+    if (!list || !channel)
         return false;
     size_t n = strlen(channel);
     for (const char *p = list; p;) {

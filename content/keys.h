@@ -72,6 +72,10 @@ bool sl_keyset_allows(const sl_keyset *ks, const sl_pubkey *pk, const char *chan
 /* The channels pk is limited to ("a,b"), or NULL when it may sign every
  * channel or is not in the set. */
 const char *sl_keyset_channels(const sl_keyset *ks, const sl_pubkey *pk);
+/* Whether channel is one of the names in list, names joined by ',' ("a,b");
+ * false when either is NULL. The one reading of a channel list, for pinned
+ * keys and the hub's token and key scopes. */
+bool sl_channel_list_has(const char *list, const char *channel);
 /* Makes dst (an empty set) a copy of src. Returns 0 or -1 (out of memory). */
 int sl_keyset_copy(sl_keyset *dst, const sl_keyset *src);
 void sl_keyset_free(sl_keyset *ks); /* NULL is fine */

@@ -3,6 +3,7 @@
 #include "tools/hub/hub.h"
 
 #include "content/fsutil.h"
+#include "content/keys.h"
 #include "tools/hub/mainzone.h"
 
 #include <math.h>
@@ -109,15 +110,7 @@ bool sl_hub_scope_has(const char *scope, const char *channel)
 {
     if (!scope || !scope[0])
         return true;
-    size_t n = strlen(channel);
-    for (const char *p = scope; p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && memcmp(p, channel, n) == 0)
-            return true;
-        p = e ? e + 1 : NULL;
-    }
-    return false;
+    return sl_channel_list_has(scope, channel);
 }
 
 bool sl_hub_id_ok(const char *s)
