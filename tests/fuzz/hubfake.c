@@ -133,7 +133,7 @@ static void hub_make(void)
     char b64[SL_PUBKEY_B64_MAX];
     sl_fuzz_test_key(&sk, &pk);
     sl_pubkey_to_b64(&pk, b64, sizeof b64);
-    if (hub.store->ops->key_add(hub.store, "test", b64, sl_hub_now_ms(), err, sizeof err) != SL_ST_OK) {
+    if (hub.store->ops->key_add(hub.store, "test", b64, NULL, sl_hub_now_ms(), err, sizeof err) != SL_ST_OK) {
         fprintf(stderr, "fuzz: cannot add the test key: %s\n", err);
         abort();
     }

@@ -18,7 +18,7 @@ typedef struct {
     char text[512];
 } probe_log;
 
-static void probe_logger(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void probe_logger(void *cls, const char *fmt, va_list ap)
 {
     probe_log *pl = cls;
     size_t n = strlen(pl->text);
