@@ -108,7 +108,7 @@ tries=0
 until hub_back "$HUBPORT"; do
     tries=$((tries + 1))
     [ "$tries" -lt 30 ] || break
-    sleep 2
+    sleep 2 # the pause between tries of a port another program holds; the loop waits for the port itself
 done
 if [ -z "$HUBPID" ] && hub_back 0; then
     URL=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/hub.out" | head -n 1)
