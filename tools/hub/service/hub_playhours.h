@@ -1,4 +1,4 @@
-/* hub_playhours.h — the hourly play summary per screen (table play_hours) that batches add to and reports read. */
+/* hub_playhours.h — the hourly play summary per screen (stored per screen and UTC day in table play_days) that batches add to and reports read. */
 #ifndef SL_HUB_PLAYHOURS_H
 #define SL_HUB_PLAYHOURS_H
 

@@ -270,7 +270,7 @@ typedef struct sl_store_ops {
      * when its fields differ (the first copy wins). *acked_seq is the highest
      * seq such that every seq from 1 to it is held (0 when seq 1 is not).
      * In the same transaction each newly stored record is added to the
-     * screen's hourly summary (play_hours; hub_playhours.h), lit when lit[i] is
+     * screen's hourly summary (table play_days; hub_playhours.h), lit when lit[i] is
      * non-zero (lit NULL: none is). */
     sl_st_rc (*plays_put)(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
                           size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
