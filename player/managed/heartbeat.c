@@ -1,9 +1,9 @@
 /* heartbeat.c — the heartbeat thread: tells the hub every minute what the screen shows; learns the hub's clock; screenshots. */
-#include "player/heartbeat.h"
+#include "player/managed/heartbeat.h"
 
 #include "content/fsutil.h"
 #include "content/json.h"
-#include "player/hubhttp.h"
+#include "player/managed/hubhttp.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

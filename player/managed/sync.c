@@ -1,13 +1,13 @@
 /* sync.c — the sync thread: polls the hub for the signed manifest, fetches media by SHA-256, switches atomically. */
-#include "player/sync.h"
+#include "player/managed/sync.h"
 
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/manifest.h"
 #include "content/media.h"
 #include "content/mediacopy.h"
-#include "player/hubhttp.h"
-#include "player/usb.h"
+#include "player/managed/hubhttp.h"
+#include "player/managed/usb.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,8 +1,8 @@
 /* uploader.c — the uploader thread: sends journal records to the hub in batches; a record leaves only once acked. */
-#include "player/uploader.h"
+#include "player/managed/uploader.h"
 
 #include "content/json.h"
-#include "player/hubhttp.h"
+#include "player/managed/hubhttp.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
