@@ -9,7 +9,7 @@
 typedef struct {
     char *playlist;      /* local playlist source (standalone mode) */
     char *output;        /* "window", "frames:DIR", "null" */
-    int size_w, size_h;  /* output size; 0 = display size (window) or 1920x1080 */
+    int size_w, size_h;  /* output size; 0 = display size (window) or SL_VO_DEFAULT_W x _H (player/vo.h) */
     bool has_region;
     int region_x, region_y, region_w, region_h;
     int rotate;          /* 0, 90, 180, 270 */
