@@ -1,7 +1,7 @@
 /* coverage.c — benchmark: generates a fleet's month of hourly data and times the coverage report on SQLite or PostgreSQL. */
 #define _POSIX_C_SOURCE 200809L
 #include "content/timeutil.h"
-#include "tools/hub/coverage.h"
+#include "tools/hub/coverage/hub_coverage.h"
 
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -56,7 +56,7 @@ static int kind_of(long i)
 }
 
 /* Calls row(ud, screen, day_ms, plays_text, online_text) for every generated
- * screen and day, in the store's formats (tools/hub/playhours.h). */
+ * screen and day, in the store's formats (tools/hub/service/hub_playhours.h). */
 typedef int (*row_fn)(void *ud, long screen, int64_t day_ms, const char *plays, const char *online);
 
 static int generate(long screens, int days, row_fn row, void *ud)

@@ -74,7 +74,7 @@ if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
 fi
 HUB="$BUILD/tools/screenlit-hub"
 SCREENLIT="$BUILD/tools/screenlit"
-MKMANIFEST="$BUILD/tools/mkmanifest"
+MKMANIFEST="$BUILD/tests/mkmanifest"
 INGEST="$BUILD/tests/bench_ingest"
 for b in "$HUB" "$SCREENLIT" "$MKMANIFEST" "$INGEST"; do
     [ -x "$b" ] || { echo "run.sh: $b is missing (build first)" >&2; exit 2; }

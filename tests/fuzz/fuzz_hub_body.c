@@ -2,7 +2,7 @@
 #include "content/manifest.h"
 #include "tests/fuzz/fuzzutil.h"
 #include "tests/fuzz/hubfake.h"
-#include "tools/hub/routes.h"
+#include "tools/hub/http/routes.h"
 
 #include <stdlib.h>
 #include <string.h>

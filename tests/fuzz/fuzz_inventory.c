@@ -1,9 +1,9 @@
 /* fuzz_inventory.c — libFuzzer target: the inventory CSV import (PUT /api/v1/inventory: CSV reader, row checks, hours, time zones, store). */
 #include "tests/fuzz/fuzzutil.h"
 #include "tests/fuzz/hubfake.h"
-#include "tools/hub/csv.h"
-#include "tools/hub/inventory.h"
-#include "tools/hub/routes.h"
+#include "tools/hub/service/hub_csv.h"
+#include "tools/hub/service/hub_inventory.h"
+#include "tools/hub/http/routes.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

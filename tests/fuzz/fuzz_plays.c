@@ -1,7 +1,7 @@
 /* fuzz_plays.c — libFuzzer target: play-record batches as screens post them (POST /api/v1/plays, and an admin's POST /api/v1/screens/<id>/plays when the first byte is odd). */
 #include "tests/fuzz/fuzzutil.h"
 #include "tests/fuzz/hubfake.h"
-#include "tools/hub/routes.h"
+#include "tools/hub/http/routes.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

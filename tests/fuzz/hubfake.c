@@ -4,7 +4,7 @@
 
 #include "content/fsutil.h"
 #include "tests/fuzz/fuzzutil.h"
-#include "tools/hub/routes.h"
+#include "tools/hub/http/routes.h"
 
 #include <dlfcn.h>
 #include <stdio.h>

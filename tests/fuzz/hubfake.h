@@ -2,7 +2,7 @@
 #ifndef SL_HUBFAKE_H
 #define SL_HUBFAKE_H
 
-#include "tools/hub/http.h"
+#include "tools/hub/http/http.h"
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 # hublib.sh — helpers for the hub's end-to-end tests (sourced after tests/e2e/lib.sh): a real hub on a loopback port, curl calls.
 HUB="$SL_BUILD_DIR/tools/screenlit-hub"
-MKMANIFEST="$SL_BUILD_DIR/tools/mkmanifest"
+MKMANIFEST="$SL_BUILD_DIR/tests/mkmanifest"
 DATA="$T/data"
 HUB_PID=""
 URL=""

@@ -1,8 +1,8 @@
 /* test_hub_coverage.c — the coverage report against a real SQLite store: required hours, lit time, floors, verdicts and reasons. */
 #define _POSIX_C_SOURCE 200809L
 #include "content/timeutil.h"
-#include "tools/hub/coverage.h"
-#include "tools/hub/routes.h"
+#include "tools/hub/coverage/hub_coverage.h"
+#include "tools/hub/http/routes.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

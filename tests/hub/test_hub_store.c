@@ -1,6 +1,6 @@
 /* test_hub_store.c — unit tests of the hub store contract, run against either backend (argument "sqlite" or "pg"): tokens, keys, inventory, enrolment, manifests, plays, heartbeats, screenshots, concurrency. */
 #define _POSIX_C_SOURCE 200809L
-#include "tools/hub/store.h"
+#include "tools/hub/store/store.h"
 
 #include <libpq-fe.h>
 #include <pthread.h>

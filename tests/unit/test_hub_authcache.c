@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/hub/authcache.h"
+#include "tools/hub/http/authcache.h"
 
 #include <pthread.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/hub/body.h"
-#include "tools/hub/budget.h"
+#include "tools/hub/http/body.h"
+#include "tools/hub/http/budget.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

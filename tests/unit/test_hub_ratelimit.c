@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "tools/hub/ratelimit.h"
+#include "tools/hub/http/ratelimit.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

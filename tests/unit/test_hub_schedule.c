@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "content/timeutil.h"
-#include "tools/hub/schedule.h"
+#include "tools/hub/coverage/hub_schedule.h"
 
 #include <string.h>
 

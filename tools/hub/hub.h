@@ -3,9 +3,9 @@
 #define SL_HUB_H
 
 #include "content/log.h"
-#include "tools/hub/authcache.h"
-#include "tools/hub/ratelimit.h"
-#include "tools/hub/store.h"
+#include "tools/hub/http/authcache.h"
+#include "tools/hub/http/ratelimit.h"
+#include "tools/hub/store/store.h"
 
 #include <cjson/cJSON.h>
 

@@ -1,5 +1,5 @@
 /* main.c — the screenlit-hub command: dispatches to serve, token and key, and prints the overall help. */
-#include "tools/hub/cmd.h"
+#include "tools/hub/cmd/hubcmd.h"
 
 #include <stdarg.h>
 #include <stdio.h>

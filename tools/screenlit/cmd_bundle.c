@@ -183,7 +183,7 @@ static int write_readme(const char *dir, const char *channel, int64_t version, s
     char created[40], total[32], key[SL_PUBKEY_B64_MAX], err[512], text[4096];
     sl_pubkey pk;
     sl_instant_format((int64_t)time(NULL) * 1000, 0, created, sizeof created);
-    sl_hub_fmt_bytes(bytes, total, sizeof total);
+    sl_hubc_fmt_bytes(bytes, total, sizeof total);
     sl_seckey_public(sk, &pk);
     sl_pubkey_to_b64(&pk, key, sizeof key);
     int n = snprintf(
@@ -269,7 +269,7 @@ int sl_cmd_bundle(int argc, char **argv)
         return sl_cli_usage_error("bundle", "--key FILE (your publisher secret key) is missing");
     if (!out_dir || !out_dir[0])
         return sl_cli_usage_error("bundle", "--out DIR (the bundle folder, e.g. a USB stick) is missing");
-    if (!sl_hub_id_ok(channel))
+    if (!sl_hubc_id_ok(channel))
         return sl_cli_usage_error("bundle",
                                   "'%s' is not a channel name (1-64 letters, digits, '.', '_', '-'; "
                                   "not starting with '.' or '-')",
@@ -338,8 +338,8 @@ int sl_cmd_bundle(int argc, char **argv)
         goto out;
 
     char t[32], cp[32];
-    sl_hub_fmt_bytes(total, t, sizeof t);
-    sl_hub_fmt_bytes(copied, cp, sizeof cp);
+    sl_hubc_fmt_bytes(total, t, sizeof t);
+    sl_hubc_fmt_bytes(copied, cp, sizeof cp);
     printf("bundle %s: channel %s version %lld, %zu media file%s (%s, %s copied)\n", out_dir, channel,
            (long long)version, media.n, media.n == 1 ? "" : "s", t, cp);
     rc = SL_EXIT_OK;

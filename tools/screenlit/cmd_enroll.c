@@ -46,10 +46,10 @@ static void help(void)
            "    --list              list codes instead of making one\n"
            "    --all               with --list: used, revoked and expired codes too\n"
            "    --revoke ID         revoke the valid code with this id (from --list)\n"
-           SL_HUB_HELP_OPTS
+           SL_HUBC_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
-           SL_HUB_HELP_ENV
+           SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
            "    0 code printed, 1 the hub refused (e.g. the screen is not in the\n"
@@ -80,14 +80,14 @@ static int print_json(const cJSON *reply)
 }
 
 /* --list: a table of codes (never the codes themselves: the hub does not keep them). */
-static int list_codes(sl_hub *h, const char *screen, bool all, bool json)
+static int list_codes(sl_hubc *h, const char *screen, bool all, bool json)
 {
-    char err[SL_HUB_ERR_MAX], path[256];
+    char err[SL_HUBC_ERR_MAX], path[256];
     cJSON *reply = NULL;
     int rc = SL_EXIT_FAIL;
     snprintf(path, sizeof path, "/api/v1/enroll-codes?state=%s%s%s", all ? "all" : "valid", screen ? "&screen=" : "",
              screen ? screen : "");
-    if (sl_hub_json(h, "GET", path, NULL, true, 200, &reply, NULL, NULL, err, sizeof err) != 0) {
+    if (sl_hubc_json(h, "GET", path, NULL, true, 200, &reply, NULL, NULL, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit enroll-code: %s\n", err);
         goto out;
     }
@@ -113,10 +113,10 @@ static int list_codes(sl_hub *h, const char *screen, bool all, bool json)
     {
         char s1[80], s2[16], s3[40], s4[40];
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
-        sl_hub_printable(sl_json_str(c, "screen") ? sl_json_str(c, "screen") : "?", s1, sizeof s1);
-        sl_hub_printable(sl_json_str(c, "state") ? sl_json_str(c, "state") : "?", s2, sizeof s2);
-        sl_hub_printable(sl_json_str(c, "created") ? sl_json_str(c, "created") : "-", s3, sizeof s3);
-        sl_hub_printable(sl_json_str(c, "expires") ? sl_json_str(c, "expires") : "-", s4, sizeof s4);
+        sl_hubc_printable(sl_json_str(c, "screen") ? sl_json_str(c, "screen") : "?", s1, sizeof s1);
+        sl_hubc_printable(sl_json_str(c, "state") ? sl_json_str(c, "state") : "?", s2, sizeof s2);
+        sl_hubc_printable(sl_json_str(c, "created") ? sl_json_str(c, "created") : "-", s3, sizeof s3);
+        sl_hubc_printable(sl_json_str(c, "expires") ? sl_json_str(c, "expires") : "-", s4, sizeof s4);
         printf("%-6lld %-*s  %-8s %-21s %s\n", cJSON_IsNumber(id) ? (long long)id->valuedouble : 0LL, w_screen, s1, s2,
                s3, s4);
         n++;
@@ -129,13 +129,13 @@ out:
 }
 
 /* --revoke ID */
-static int revoke_code(sl_hub *h, long long id, bool json)
+static int revoke_code(sl_hubc *h, long long id, bool json)
 {
-    char err[SL_HUB_ERR_MAX], path[96];
+    char err[SL_HUBC_ERR_MAX], path[96];
     cJSON *reply = NULL;
     snprintf(path, sizeof path, "/api/v1/enroll-codes/%lld/revoke", id);
     /* Idempotent in effect: a repeat finds the code revoked (409), nothing more changes. */
-    if (sl_hub_json(h, "POST", path, NULL, true, 200, &reply, NULL, NULL, err, sizeof err) != 0) {
+    if (sl_hubc_json(h, "POST", path, NULL, true, 200, &reply, NULL, NULL, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit enroll-code: %s\n", err);
         return SL_EXIT_FAIL;
     }
@@ -144,7 +144,7 @@ static int revoke_code(sl_hub *h, long long id, bool json)
         rc = print_json(reply) == 0 ? SL_EXIT_OK : SL_EXIT_FAIL;
     } else {
         char s1[80];
-        sl_hub_printable(sl_json_str(reply, "screen") ? sl_json_str(reply, "screen") : "?", s1, sizeof s1);
+        sl_hubc_printable(sl_json_str(reply, "screen") ? sl_json_str(reply, "screen") : "?", s1, sizeof s1);
         printf("enrolment code %lld (screen %s) revoked: it no longer enrols anything\n", id, s1);
     }
     cJSON_Delete(reply);
@@ -158,20 +158,20 @@ int sl_cmd_enroll_code(int argc, char **argv)
                                          {"list", no_argument, NULL, 'l'},
                                          {"all", no_argument, NULL, 'a'},
                                          {"revoke", required_argument, NULL, 'r'},
-                                         SL_HUB_LONG_OPTS,
+                                         SL_HUBC_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    sl_hubc_opts ho = {0};
     long ttl_h = ENROLL_TTL_DEFAULT_H;
     bool json = false, usage = false, list = false, all = false, ttl_given = false;
     long long revoke_id = 0;
-    char err[SL_HUB_ERR_MAX], *end;
+    char err[SL_HUBC_ERR_MAX], *end;
     int c;
 
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 't':
@@ -218,10 +218,10 @@ int sl_cmd_enroll_code(int argc, char **argv)
     if (list && optind + 1 < argc)
         return sl_cli_usage_error("enroll-code", "--list takes at most one screen ('%s' is extra)",
                                   argv[optind + 1]);
-    if (list && optind < argc && !sl_hub_id_ok(argv[optind]))
+    if (list && optind < argc && !sl_hubc_id_ok(argv[optind]))
         return sl_cli_usage_error("enroll-code", "'%s' is not a screen id", argv[optind]);
     if (list || revoke_id) {
-        sl_hub *lh = sl_hub_open(&ho, true, &usage, err, sizeof err);
+        sl_hubc *lh = sl_hubc_open(&ho, true, &usage, err, sizeof err);
         if (!lh) {
             if (usage)
                 return sl_cli_usage_error("enroll-code", "%s", err);
@@ -229,7 +229,7 @@ int sl_cmd_enroll_code(int argc, char **argv)
             return SL_EXIT_FAIL;
         }
         int lrc = list ? list_codes(lh, optind < argc ? argv[optind] : NULL, all, json) : revoke_code(lh, revoke_id, json);
-        sl_hub_close(lh);
+        sl_hubc_close(lh);
         return lrc;
     }
     if (optind >= argc)
@@ -238,7 +238,7 @@ int sl_cmd_enroll_code(int argc, char **argv)
         return sl_cli_usage_error("enroll-code", "one screen at a time ('%s' is extra)",
                                   argv[optind + 1]);
     const char *screen = argv[optind];
-    if (!sl_hub_id_ok(screen))
+    if (!sl_hubc_id_ok(screen))
         return sl_cli_usage_error("enroll-code",
                                   "'%s' is not a screen id (1-64 letters, digits, '.', '_', '-'; "
                                   "not starting with '.' or '-')",
@@ -247,7 +247,7 @@ int sl_cmd_enroll_code(int argc, char **argv)
     int rc = SL_EXIT_FAIL;
     cJSON *req = NULL, *reply = NULL;
     char *text = NULL;
-    sl_hub *h = sl_hub_open(&ho, true, &usage, err, sizeof err);
+    sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
     if (!h) {
         if (usage)
             return sl_cli_usage_error("enroll-code", "%s", err);
@@ -261,7 +261,7 @@ int sl_cmd_enroll_code(int argc, char **argv)
         goto out;
     }
     /* Not idempotent: a repeat would make a second code. */
-    if (sl_hub_json(h, "POST", "/api/v1/enroll-codes", req, false, 201, &reply, NULL, NULL, err,
+    if (sl_hubc_json(h, "POST", "/api/v1/enroll-codes", req, false, 201, &reply, NULL, NULL, err,
                     sizeof err) != 0) {
         fprintf(stderr, "screenlit enroll-code: %s\n", err);
         goto out;
@@ -279,8 +279,8 @@ int sl_cmd_enroll_code(int argc, char **argv)
         printf("%s\n", text);
     } else {
         char c1[64], c2[64];
-        sl_hub_printable(code, c1, sizeof c1);
-        sl_hub_printable(expires ? expires : "?", c2, sizeof c2);
+        sl_hubc_printable(code, c1, sizeof c1);
+        sl_hubc_printable(expires ? expires : "?", c2, sizeof c2);
         const cJSON *cid = cJSON_GetObjectItemCaseSensitive(reply, "id");
         if (cJSON_IsNumber(cid))
             printf("screen %s: enrolment code %s (id %lld)\n", screen, c1, (long long)cid->valuedouble);
@@ -293,6 +293,6 @@ out:
     free(text);
     cJSON_Delete(req);
     cJSON_Delete(reply);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }

@@ -43,12 +43,12 @@ static void help(void)
            "\n"
            "OPTIONS\n"
            "    -o, --output FILE   export: write FILE instead of standard output\n"
-           SL_HUB_HELP_OPTS
+           SL_HUBC_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
            "    An admin token is needed for import; export also works with an auditor's.\n"
            "\n"
-           SL_HUB_HELP_ENV
+           SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
            "    0 done, 1 the hub refused the file (the line is shown) or could not be\n"
@@ -98,12 +98,12 @@ bad:
     return false;
 }
 
-static int inv_import(sl_hub *h, const char *file)
+static int inv_import(sl_hubc *h, const char *file)
 {
     char *data = NULL;
     size_t len = 0;
-    char err[SL_HUB_ERR_MAX];
-    sl_hub_reply rep = {0};
+    char err[SL_HUBC_ERR_MAX];
+    sl_hubc_reply rep = {0};
     cJSON *j = NULL;
     int rc = SL_EXIT_FAIL;
     long bad_line = 0;
@@ -124,22 +124,22 @@ static int inv_import(sl_hub *h, const char *file)
                 file, bad_line);
         goto out;
     }
-    sl_hub_req rq = {.method = "PUT",
+    sl_hubc_req rq = {.method = "PUT",
                      .path = "/api/v1/inventory",
                      .content_type = "text/csv",
                      .body = data,
                      .body_len = len,
                      .idempotent = true, /* an upsert of the same rows */
                      .timeout_s = 300};
-    if (sl_hub_send(h, &rq, &rep, err, sizeof err) != 0) {
+    if (sl_hubc_send(h, &rq, &rep, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit inventory: %s\n", err);
         goto out;
     }
     if (rep.status != 200) {
         char jerr[64];
-        j = rep.len ? sl_hub_reply_json(&rep, jerr, sizeof jerr) : NULL;
+        j = rep.len ? sl_hubc_reply_json(&rep, jerr, sizeof jerr) : NULL;
         const cJSON *ln = cJSON_GetObjectItemCaseSensitive(j, "line");
-        sl_hub_reply_error(h, &rep, err, sizeof err);
+        sl_hubc_reply_error(h, &rep, err, sizeof err);
         if (cJSON_IsNumber(ln) && ln->valuedouble >= 1 && ln->valuedouble < 1e9)
             fprintf(stderr, "screenlit inventory: %s: line %ld: %s\n", file, (long)ln->valuedouble,
                     err);
@@ -148,7 +148,7 @@ static int inv_import(sl_hub *h, const char *file)
         fprintf(stderr, "screenlit inventory: nothing was imported\n");
         goto out;
     }
-    if (!(j = sl_hub_reply_json(&rep, err, sizeof err))) {
+    if (!(j = sl_hubc_reply_json(&rep, err, sizeof err))) {
         fprintf(stderr, "screenlit inventory: %s\n", err);
         goto out;
     }
@@ -161,34 +161,34 @@ static int inv_import(sl_hub *h, const char *file)
     rc = SL_EXIT_OK;
 out:
     cJSON_Delete(j);
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
     free(data);
     return rc;
 }
 
-static int inv_export(sl_hub *h, const char *out_path)
+static int inv_export(sl_hubc *h, const char *out_path)
 {
-    char err[SL_HUB_ERR_MAX];
-    sl_hub_reply rep = {0};
+    char err[SL_HUBC_ERR_MAX];
+    sl_hubc_reply rep = {0};
     int rc = SL_EXIT_FAIL;
 
-    sl_hub_req rq = {.method = "GET",
+    sl_hubc_req rq = {.method = "GET",
                      .path = "/api/v1/inventory",
                      .idempotent = true,
                      .reply_max = INV_MAX_BYTES,
                      .timeout_s = 300};
-    if (sl_hub_send(h, &rq, &rep, err, sizeof err) != 0) {
+    if (sl_hubc_send(h, &rq, &rep, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit inventory: %s\n", err);
         goto out;
     }
     if (rep.status != 200) {
-        sl_hub_reply_error(h, &rep, err, sizeof err);
+        sl_hubc_reply_error(h, &rep, err, sizeof err);
         fprintf(stderr, "screenlit inventory: %s\n", err);
         goto out;
     }
     if (strncmp(rep.content_type, "text/csv", 8) != 0) {
         char shown[128];
-        sl_hub_printable(rep.content_type, shown, sizeof shown);
+        sl_hubc_printable(rep.content_type, shown, sizeof shown);
         fprintf(stderr, "screenlit inventory: the hub sent '%s', not CSV\n", shown);
         goto out;
     }
@@ -210,19 +210,19 @@ static int inv_export(sl_hub *h, const char *out_path)
     }
     rc = SL_EXIT_OK;
 out:
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
     return rc;
 }
 
 int sl_cmd_inventory(int argc, char **argv)
 {
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         SL_HUB_LONG_OPTS,
+                                         SL_HUBC_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    sl_hubc_opts ho = {0};
     const char *out_path = NULL;
-    char err[SL_HUB_ERR_MAX];
+    char err[SL_HUBC_ERR_MAX];
     bool usage;
     int c;
 
@@ -241,7 +241,7 @@ int sl_cmd_inventory(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 'o':
@@ -267,7 +267,7 @@ int sl_cmd_inventory(int argc, char **argv)
     if (optind < argc)
         return sl_cli_usage_error("inventory", "unexpected argument '%s'", argv[optind]);
 
-    sl_hub *h = sl_hub_open(&ho, true, &usage, err, sizeof err);
+    sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
     if (!h) {
         if (usage)
             return sl_cli_usage_error("inventory", "%s", err);
@@ -275,6 +275,6 @@ int sl_cmd_inventory(int argc, char **argv)
         return SL_EXIT_FAIL;
     }
     int rc = import ? inv_import(h, file) : inv_export(h, out_path);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }

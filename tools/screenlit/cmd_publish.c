@@ -63,10 +63,10 @@ static void help(void)
            "    --chunk-mib N       upload in chunks of N MiB (1-64, default 8)\n"
            "    --limit-rate RATE   upload at most RATE bytes a second (suffix k or M,\n"
            "                        e.g. 500k), to leave a shared line usable\n"
-           SL_HUB_HELP_OPTS
+           SL_HUBC_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
-           SL_HUB_HELP_ENV
+           SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
            "    0 published, 1 the playlist has errors or the publish failed (nothing\n"
@@ -105,11 +105,11 @@ static void pub_draw(pub_progress *pg, int64_t done, bool final)
     for (int i = 0; i < 24; i++)
         bar[i] = i < fill ? '#' : '-';
     bar[24] = '\0';
-    sl_hub_fmt_bytes(done, a, sizeof a);
-    sl_hub_fmt_bytes(pg->total, b, sizeof b);
-    sl_hub_fmt_bytes((int64_t)rate, r, sizeof r);
+    sl_hubc_fmt_bytes(done, a, sizeof a);
+    sl_hubc_fmt_bytes(pg->total, b, sizeof b);
+    sl_hubc_fmt_bytes((int64_t)rate, r, sizeof r);
     char name[128];
-    int w = sl_hub_cell(pg->name, 24, name, sizeof name);
+    int w = sl_hubc_cell(pg->name, 24, name, sizeof name);
     fprintf(stderr, "\r%s%*s [%s] %3d%%  %s / %s  %s/s\033[K%s", name, 24 - w, "", bar, pct, a, b,
             r, final ? "\n" : "");
     fflush(stderr);
@@ -136,15 +136,15 @@ static int64_t pub_received(const cJSON *j)
 
 /* Uploads one media file from m->received on; adds the bytes sent to *sent.
  * Returns 0 once the hub reports the file complete, or -1 with err. */
-static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bool tty, int64_t *sent,
+static int pub_upload(sl_hubc *h, sl_mfb_media *m, size_t chunk, int64_t rate, bool tty, int64_t *sent,
                       char *err, size_t errlen)
 {
     FILE *f = NULL;
     char *buf = NULL;
     cJSON *j = NULL;
-    sl_hub_reply rep = {0};
+    sl_hubc_reply rep = {0};
     int rc = -1;
-    char path[128], range[96], jerr[SL_HUB_ERR_MAX];
+    char path[128], range[96], jerr[SL_HUBC_ERR_MAX];
     int conflicts = 0;
     bool restarted = false;
     int64_t off = m->received;
@@ -152,7 +152,7 @@ static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bo
     pub_progress pg = {.tty = tty, .total = m->size, .resumed = off, .t0 = pub_now()};
 
     const char *base = strrchr(m->path, '/');
-    sl_hub_printable(base ? base + 1 : m->path, pg.name, sizeof pg.name);
+    sl_hubc_printable(base ? base + 1 : m->path, pg.name, sizeof pg.name);
     snprintf(path, sizeof path, "/api/v1/media/%s", m->sha);
     if (!(f = fopen(m->path, "rb"))) {
         snprintf(err, errlen, "%s: %s", m->path, strerror(errno));
@@ -176,7 +176,7 @@ static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bo
                      (long long)(off + (int64_t)n - 1), (long long)m->size);
         }
         pg.base = off;
-        sl_hub_req rq = {.method = "PUT",
+        sl_hubc_req rq = {.method = "PUT",
                          .path = path,
                          .content_type = "application/octet-stream",
                          .body = buf,
@@ -186,11 +186,11 @@ static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bo
                          .max_send_bps = rate,
                          .progress = pub_progress_cb,
                          .progress_ud = &pg};
-        sl_hub_reply_free(&rep);
-        if (sl_hub_send(h, &rq, &rep, err, errlen) != 0)
+        sl_hubc_reply_free(&rep);
+        if (sl_hubc_send(h, &rq, &rep, err, errlen) != 0)
             goto out;
         cJSON_Delete(j);
-        j = rep.len ? sl_hub_reply_json(&rep, jerr, sizeof jerr) : NULL;
+        j = rep.len ? sl_hubc_reply_json(&rep, jerr, sizeof jerr) : NULL;
         int64_t got = j ? pub_received(j) : -1;
         if (rep.status == 200) {
             if (got < 0 || got > m->size) {
@@ -224,7 +224,7 @@ static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bo
             off = 0;
             pg.resumed = 0;
         } else {
-            sl_hub_reply_error(h, &rep, jerr, sizeof jerr);
+            sl_hubc_reply_error(h, &rep, jerr, sizeof jerr);
             snprintf(err, errlen, "%s: %s%s", m->path, jerr,
                      rep.status == 400 ? " (did the file change while publishing?)" : "");
             goto out;
@@ -235,11 +235,11 @@ static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bo
     } else {
         char a[32], r[32], at[32];
         double el = pub_now() - pg.t0;
-        sl_hub_fmt_bytes(sent_here, a, sizeof a);
-        sl_hub_fmt_bytes(el > 0 ? (int64_t)((double)sent_here / el) : 0, r, sizeof r);
-        sl_hub_fmt_bytes(m->received, at, sizeof at);
+        sl_hubc_fmt_bytes(sent_here, a, sizeof a);
+        sl_hubc_fmt_bytes(el > 0 ? (int64_t)((double)sent_here / el) : 0, r, sizeof r);
+        sl_hubc_fmt_bytes(m->received, at, sizeof at);
         char shown[256];
-        sl_hub_printable(m->path, shown, sizeof shown);
+        sl_hubc_printable(m->path, shown, sizeof shown);
         if (m->received > 0 && !restarted)
             fprintf(stderr, "uploaded %s: %s in %.1f s (%s/s), resumed at %s\n", shown, a, el, r, at);
         else
@@ -249,7 +249,7 @@ static int pub_upload(sl_hub *h, sl_mfb_media *m, size_t chunk, int64_t rate, bo
 out:
     if (rc != 0 && tty && pg.last_draw > 0)
         fputc('\n', stderr);
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
     cJSON_Delete(j);
     free(buf);
     if (f)
@@ -258,7 +258,7 @@ out:
 }
 
 /* Asks the hub which media it lacks; marks them in l. */
-static int pub_ask_missing(sl_hub *h, sl_mfb_list *l, char *err, size_t errlen)
+static int pub_ask_missing(sl_hubc *h, sl_mfb_list *l, char *err, size_t errlen)
 {
     for (size_t start = 0; start < l->n; start += PUB_MISSING_BATCH) {
         size_t end = start + PUB_MISSING_BATCH < l->n ? start + PUB_MISSING_BATCH : l->n;
@@ -278,7 +278,7 @@ static int pub_ask_missing(sl_hub *h, sl_mfb_list *l, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory");
             return -1;
         }
-        int rc = sl_hub_json(h, "POST", "/api/v1/media/missing", req, true, 200, &reply, NULL, NULL,
+        int rc = sl_hubc_json(h, "POST", "/api/v1/media/missing", req, true, 200, &reply, NULL, NULL,
                              err, errlen);
         cJSON_Delete(req);
         if (rc != 0)
@@ -307,12 +307,12 @@ static int pub_ask_missing(sl_hub *h, sl_mfb_list *l, char *err, size_t errlen)
 }
 
 /* The channel's current version on the hub (0 when it has none). */
-static int pub_current_version(sl_hub *h, const char *channel, int64_t *version, char *err,
+static int pub_current_version(sl_hubc *h, const char *channel, int64_t *version, char *err,
                                size_t errlen)
 {
     cJSON *reply = NULL;
     *version = 0;
-    if (sl_hub_json(h, "GET", "/api/v1/channels", NULL, true, 200, &reply, NULL, NULL, err,
+    if (sl_hubc_json(h, "GET", "/api/v1/channels", NULL, true, 200, &reply, NULL, NULL, err,
                     errlen) != 0)
         return -1;
     const cJSON *chs = cJSON_GetObjectItemCaseSensitive(reply, "channels"), *e;
@@ -340,10 +340,10 @@ int sl_cmd_publish(int argc, char **argv)
                                          {"version", required_argument, NULL, 'V'},
                                          {"chunk-mib", required_argument, NULL, 'C'},
                                          {"limit-rate", required_argument, NULL, 'R'},
-                                         SL_HUB_LONG_OPTS,
+                                         SL_HUBC_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    sl_hubc_opts ho = {0};
     const char *channel = NULL, *keypath = NULL;
     int64_t version = 0;
     long chunk_mib = PUB_CHUNK_MIB_DEFAULT;
@@ -354,7 +354,7 @@ int sl_cmd_publish(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":c:k:h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 'c':
@@ -411,7 +411,7 @@ int sl_cmd_publish(int argc, char **argv)
         return sl_cli_usage_error("publish", "one playlist at a time ('%s' is extra)", argv[optind + 1]);
     if (!channel)
         return sl_cli_usage_error("publish", "--channel NAME is missing");
-    if (!sl_hub_id_ok(channel))
+    if (!sl_hubc_id_ok(channel))
         return sl_cli_usage_error("publish",
                                   "'%s' is not a channel name (1-64 letters, digits, '.', '_', '-'; "
                                   "not starting with '.' or '-')",
@@ -421,17 +421,17 @@ int sl_cmd_publish(int argc, char **argv)
     const char *source = argv[optind];
 
     int rc = SL_EXIT_FAIL;
-    sl_hub *h = NULL;
+    sl_hubc *h = NULL;
     char *payload = NULL, *envelope = NULL;
     sl_mfb_list media = {0};
     sl_seckey sk;
-    char err[SL_HUB_ERR_MAX];
+    char err[SL_HUBC_ERR_MAX];
     bool usage = false;
 
     memset(&sk, 0, sizeof sk);
 
     /* 1. Where the hub is (wrong settings are usage errors: nothing is done). */
-    if (!(h = sl_hub_open(&ho, true, &usage, err, sizeof err))) {
+    if (!(h = sl_hubc_open(&ho, true, &usage, err, sizeof err))) {
         if (usage) {
             rc = sl_cli_usage_error("publish", "%s", err);
         } else {
@@ -500,43 +500,43 @@ int sl_cmd_publish(int argc, char **argv)
     }
     char mpath[128];
     snprintf(mpath, sizeof mpath, "/api/v1/channels/%s/manifests", channel);
-    sl_hub_reply rep = {0};
-    sl_hub_req rq = {.method = "POST",
+    sl_hubc_reply rep = {0};
+    sl_hubc_req rq = {.method = "POST",
                      .path = mpath,
                      .content_type = "application/json",
                      .body = envelope,
                      .body_len = strlen(envelope),
                      .timeout_s = 120};
-    if (sl_hub_send(h, &rq, &rep, err, sizeof err) != 0) {
+    if (sl_hubc_send(h, &rq, &rep, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit publish: %s\n", err);
         goto out;
     }
     if (rep.status != 201) {
-        sl_hub_reply_error(h, &rep, err, sizeof err);
+        sl_hubc_reply_error(h, &rep, err, sizeof err);
         fprintf(stderr, "screenlit publish: %s\n", err);
         if (rep.status == 409)
             fprintf(stderr, "screenlit publish: channel %s was not changed; screens keep their "
                             "current version\n",
                     channel);
-        sl_hub_reply_free(&rep);
+        sl_hubc_reply_free(&rep);
         goto out;
     }
     /* Warnings of the hub (e.g. no screen uses this channel): said, not failed. */
-    cJSON *done = sl_hub_reply_json(&rep, err, sizeof err);
+    cJSON *done = sl_hubc_reply_json(&rep, err, sizeof err);
     const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(done, "warnings"), *w;
     cJSON_ArrayForEach(w, warnings)
     {
         char text[512];
         if (!cJSON_IsString(w))
             continue;
-        sl_hub_printable(w->valuestring, text, sizeof text);
+        sl_hubc_printable(w->valuestring, text, sizeof text);
         fprintf(stderr, "screenlit publish: warning: %s\n", text);
     }
     cJSON_Delete(done);
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
 
     char total[32];
-    sl_hub_fmt_bytes(sent, total, sizeof total);
+    sl_hubc_fmt_bytes(sent, total, sizeof total);
     printf("published channel %s version %lld: %zu media file%s, %zu uploaded (%s)", channel,
            (long long)version, media.n, media.n == 1 ? "" : "s", n_missing, total);
     if (n_resumed)
@@ -548,6 +548,6 @@ out:
     sl_mfb_list_free(&media);
     free(payload);
     free(envelope);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }

@@ -44,10 +44,10 @@ static void help(void)
            "    imported leave its journal at the first exchange.\n"
            "\n"
            "OPTIONS\n"
-           SL_HUB_HELP_OPTS
+           SL_HUBC_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
-           SL_HUB_HELP_ENV
+           SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
            "    0 every file imported (new or already held), 1 a file could not be read or\n"
@@ -113,14 +113,14 @@ typedef struct {
 
 /* Imports one file. Returns 0, -1 (reason printed), or -2 when the hub did
  * not answer (the other files would not get through either). */
-static int import_file(sl_hub *h, const char *dir, const char *name, import_totals *tot)
+static int import_file(sl_hubc *h, const char *dir, const char *name, import_totals *tot)
 {
-    char *path = sl_fs_join(dir, name), *text = NULL, err[SL_HUB_ERR_MAX], shown[300];
+    char *path = sl_fs_join(dir, name), *text = NULL, err[SL_HUBC_ERR_MAX], shown[300];
     size_t len = 0;
     cJSON *in = NULL, *reply = NULL;
-    sl_hub_reply rep = {0};
+    sl_hubc_reply rep = {0};
     int rc = -1;
-    sl_hub_printable(name, shown, sizeof shown);
+    sl_hubc_printable(name, shown, sizeof shown);
     if (!path) {
         fprintf(stderr, "screenlit records: out of memory\n");
         goto out;
@@ -135,7 +135,7 @@ static int import_file(sl_hub *h, const char *dir, const char *name, import_tota
     }
     const char *screen = sl_json_str(in, "screen");
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(in, "records");
-    if (!screen || !sl_hub_id_ok(screen) || !cJSON_IsArray(list)) {
+    if (!screen || !sl_hubc_id_ok(screen) || !cJSON_IsArray(list)) {
         fprintf(stderr, "screenlit records: %s: not a file of play records (it needs \"screen\" and "
                         "\"records\")\n", shown);
         goto out;
@@ -144,19 +144,19 @@ static int import_file(sl_hub *h, const char *dir, const char *name, import_tota
     char url[160];
     snprintf(url, sizeof url, "/api/v1/screens/%s/plays", screen);
     /* The file goes as it is: the hub checks every record (all or nothing). */
-    sl_hub_req rq = {.method = "POST", .path = url, .content_type = "application/json", .body = text,
+    sl_hubc_req rq = {.method = "POST", .path = url, .content_type = "application/json", .body = text,
                      .body_len = len, .idempotent = true, .timeout_s = 120};
-    if (sl_hub_send(h, &rq, &rep, err, sizeof err) != 0) {
+    if (sl_hubc_send(h, &rq, &rep, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit records: %s: %s\n", shown, err);
         rc = -2;
         goto out;
     }
     if (rep.status != 200) {
-        sl_hub_reply_error(h, &rep, err, sizeof err);
+        sl_hubc_reply_error(h, &rep, err, sizeof err);
         fprintf(stderr, "screenlit records: %s: %s; nothing of it was stored\n", shown, err);
         goto out;
     }
-    reply = sl_hub_reply_json(&rep, err, sizeof err);
+    reply = sl_hubc_reply_json(&rep, err, sizeof err);
     const cJSON *s = reply ? cJSON_GetObjectItemCaseSensitive(reply, "stored") : NULL;
     const cJSON *d = reply ? cJSON_GetObjectItemCaseSensitive(reply, "duplicates") : NULL;
     const cJSON *a = reply ? cJSON_GetObjectItemCaseSensitive(reply, "acked_seq") : NULL;
@@ -173,7 +173,7 @@ static int import_file(sl_hub *h, const char *dir, const char *name, import_tota
     tot->dups += (int64_t)d->valuedouble;
     rc = 0;
 out:
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
     cJSON_Delete(reply);
     cJSON_Delete(in);
     free(text);
@@ -183,15 +183,15 @@ out:
 
 static int records_import(int argc, char **argv)
 {
-    static const struct option opts[] = {SL_HUB_LONG_OPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    static const struct option opts[] = {SL_HUBC_LONG_OPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    sl_hubc_opts ho = {0};
     bool usage = false;
-    char err[SL_HUB_ERR_MAX];
+    char err[SL_HUBC_ERR_MAX];
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 'h':
@@ -212,7 +212,7 @@ static int records_import(int argc, char **argv)
         return sl_cli_usage_error("records import", "%s is not a folder", top);
 
     int rc = SL_EXIT_FAIL;
-    sl_hub *h = NULL;
+    sl_hubc *h = NULL;
     char **files = NULL, *sub = sl_fs_join(top, "records");
     size_t n = 0, failed = 0;
     import_totals tot = {0};
@@ -220,7 +220,7 @@ static int records_import(int argc, char **argv)
         fprintf(stderr, "screenlit records: out of memory\n");
         goto out;
     }
-    if (!(h = sl_hub_open(&ho, true, &usage, err, sizeof err))) {
+    if (!(h = sl_hubc_open(&ho, true, &usage, err, sizeof err))) {
         if (usage)
             rc = sl_cli_usage_error("records import", "%s", err);
         else
@@ -257,7 +257,7 @@ out:
         free(files[i]);
     free(files);
     free(sub);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }
 

@@ -72,10 +72,10 @@ static void help_coverage(void)
            "    --input FILE        render a report saved earlier as json instead of asking\n"
            "                        the hub (no hub or token needed)\n"
            "    -o, --output FILE   where to write (required)\n"
-           SL_HUB_HELP_OPTS
+           SL_HUBC_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
-           SL_HUB_HELP_ENV
+           SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
            "    0 the report was written (whatever it found), 1 the hub refused or could\n"
@@ -147,11 +147,11 @@ sl_report_lang sl_report_cli_lang(void)
 }
 
 /* Fetches the latest screenshot of each screen that has one, up to max. */
-static void fetch_shots(sl_hub *h, const cJSON *doc, size_t max, sl_report_shot *shots, sl_hub_reply *bodies,
+static void fetch_shots(sl_hubc *h, const cJSON *doc, size_t max, sl_report_shot *shots, sl_hubc_reply *bodies,
                         size_t *n)
 {
     const cJSON *s;
-    char path[256], err[SL_HUB_ERR_MAX];
+    char path[256], err[SL_HUBC_ERR_MAX];
     *n = 0;
     cJSON_ArrayForEach(s, sl_report_list(doc, "screens"))
     {
@@ -159,21 +159,21 @@ static void fetch_shots(sl_hub *h, const cJSON *doc, size_t max, sl_report_shot 
             break;
         const cJSON *shot = sl_report_obj(s, "screenshot");
         const char *id = sl_report_str(s, "id");
-        if (!shot || !sl_hub_id_ok(id))
+        if (!shot || !sl_hubc_id_ok(id))
             continue;
         snprintf(path, sizeof path, "/api/v1/screens/%s/screenshot", id);
-        sl_hub_req rq = {.method = "GET", .path = path, .idempotent = true, .reply_max = REPORT_SHOT_MAX};
-        sl_hub_reply *rep = &bodies[*n];
-        if (sl_hub_send(h, &rq, rep, err, sizeof err) != 0) {
+        sl_hubc_req rq = {.method = "GET", .path = path, .idempotent = true, .reply_max = REPORT_SHOT_MAX};
+        sl_hubc_reply *rep = &bodies[*n];
+        if (sl_hubc_send(h, &rq, rep, err, sizeof err) != 0) {
             fprintf(stderr, "screenlit report coverage: screenshot of %s left out: %s\n", id, err);
             continue;
         }
         if (rep->status != 200) {
             if (rep->status != 404) {
-                sl_hub_reply_error(h, rep, err, sizeof err);
+                sl_hubc_reply_error(h, rep, err, sizeof err);
                 fprintf(stderr, "screenlit report coverage: screenshot of %s left out: %s\n", id, err);
             }
-            sl_hub_reply_free(rep);
+            sl_hubc_reply_free(rep);
             continue;
         }
         shots[*n] = (sl_report_shot){.screen = id,
@@ -185,17 +185,17 @@ static void fetch_shots(sl_hub *h, const cJSON *doc, size_t max, sl_report_shot 
 }
 
 /* GET /api/v1/reports/coverage with the query; the document or NULL with err. */
-static cJSON *fetch_report(sl_hub *h, const char *query, char *err, size_t errlen)
+static cJSON *fetch_report(sl_hubc *h, const char *query, char *err, size_t errlen)
 {
     char path[1024 + 64];
-    sl_hub_reply rep;
+    sl_hubc_reply rep;
     cJSON *doc = NULL;
     snprintf(path, sizeof path, "/api/v1/reports/coverage?%s", query);
-    sl_hub_req rq = {.method = "GET", .path = path, .idempotent = true, .reply_max = REPORT_REPLY_MAX};
-    if (sl_hub_send(h, &rq, &rep, err, errlen) != 0)
+    sl_hubc_req rq = {.method = "GET", .path = path, .idempotent = true, .reply_max = REPORT_REPLY_MAX};
+    if (sl_hubc_send(h, &rq, &rep, err, errlen) != 0)
         return NULL;
     if (rep.status != 200) {
-        sl_hub_reply_error(h, &rep, err, errlen);
+        sl_hubc_reply_error(h, &rep, err, errlen);
     } else {
         sl_json_limits lim = {.max_bytes = REPORT_REPLY_MAX, .max_depth = 0};
         char jerr[256];
@@ -203,7 +203,7 @@ static cJSON *fetch_report(sl_hub *h, const char *query, char *err, size_t errle
         if (!doc)
             snprintf(err, errlen, "the hub's report is not JSON: %s", jerr);
     }
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
     return doc;
 }
 
@@ -239,10 +239,10 @@ static int cmd_coverage(int argc, char **argv)
                                          {"shots", required_argument, NULL, 'S'},
                                          {"input", required_argument, NULL, 'i'},
                                          {"output", required_argument, NULL, 'o'},
-                                         SL_HUB_LONG_OPTS,
+                                         SL_HUBC_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    sl_hubc_opts ho = {0};
     const char *from = NULL, *to = NULL, *region = NULL, *unit = NULL, *screen = NULL, *out = NULL, *input = NULL;
     long threshold = 0, nshots = REPORT_SHOTS_DEFAULT;
     bool have_format = false, usage = false;
@@ -254,7 +254,7 @@ static int cmd_coverage(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 'f':
@@ -271,7 +271,7 @@ static int cmd_coverage(int argc, char **argv)
             *(c == 'r' ? &region : &unit) = optarg;
             break;
         case 's':
-            if (!sl_hub_id_ok(optarg))
+            if (!sl_hubc_id_ok(optarg))
                 return sl_cli_usage_error(cmd, "--screen '%s' is not a screen id", optarg);
             screen = optarg;
             break;
@@ -328,11 +328,11 @@ static int cmd_coverage(int argc, char **argv)
     }
 
     int rc = SL_EXIT_FAIL;
-    char err[SL_HUB_ERR_MAX];
+    char err[SL_HUBC_ERR_MAX];
     cJSON *doc = NULL;
-    sl_hub *h = NULL;
+    sl_hubc *h = NULL;
     sl_report_shot shots[REPORT_SHOTS_LIMIT];
-    sl_hub_reply bodies[REPORT_SHOTS_LIMIT];
+    sl_hubc_reply bodies[REPORT_SHOTS_LIMIT];
     size_t n_shots = 0;
     memset(bodies, 0, sizeof bodies);
 
@@ -361,7 +361,7 @@ static int cmd_coverage(int argc, char **argv)
             rc = sl_cli_usage_error(cmd, "--region and --unit-type are too long together");
             goto out;
         }
-        if (!(h = sl_hub_open(&ho, true, &usage, err, sizeof err))) {
+        if (!(h = sl_hubc_open(&ho, true, &usage, err, sizeof err))) {
             if (usage)
                 rc = sl_cli_usage_error(cmd, "%s", err);
             else
@@ -388,9 +388,9 @@ static int cmd_coverage(int argc, char **argv)
     rc = SL_EXIT_OK;
 out:
     for (size_t i = 0; i < REPORT_SHOTS_LIMIT; i++)
-        sl_hub_reply_free(&bodies[i]);
+        sl_hubc_reply_free(&bodies[i]);
     cJSON_Delete(doc);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }
 

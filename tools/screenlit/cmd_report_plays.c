@@ -80,10 +80,10 @@ static void help(void)
            "    --space-brand N     outsmart: spacebrandid\n"
            "    --campaign REF      outsmart: buyercampaignref\n"
            "    -o, --output FILE   where to write (required)\n"
-           SL_HUB_HELP_OPTS
+           SL_HUBC_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
-           SL_HUB_HELP_ENV
+           SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
            "    0 written, 1 the hub refused or could not be reached, or FILE could not be\n"
@@ -207,7 +207,7 @@ typedef struct {
 } plays_count;
 
 /* Every record of one screen that started in [start_ms, end_ms). */
-static int one_screen(sl_hub *h, const sl_report_plays_screen *s, int64_t start_ms, int64_t end_ms,
+static int one_screen(sl_hubc *h, const sl_report_plays_screen *s, int64_t start_ms, int64_t end_ms,
                       sl_report_plays_layout layout, const sl_report_outsmart_ids *ids, plays_out *o,
                       sl_report_buf *b, plays_count *n, char *err, size_t errlen)
 {
@@ -215,19 +215,19 @@ static int one_screen(sl_hub *h, const sl_report_plays_screen *s, int64_t start_
     char path[256];
     for (;;) {
         snprintf(path, sizeof path, "/api/v1/plays?screen=%s&after_seq=%lld&limit=%d", s->id, after, PLAYS_PAGE);
-        sl_hub_req rq = {.method = "GET", .path = path, .idempotent = true, .reply_max = PLAYS_REPLY_MAX};
-        sl_hub_reply rep;
-        if (sl_hub_send(h, &rq, &rep, err, errlen) != 0)
+        sl_hubc_req rq = {.method = "GET", .path = path, .idempotent = true, .reply_max = PLAYS_REPLY_MAX};
+        sl_hubc_reply rep;
+        if (sl_hubc_send(h, &rq, &rep, err, errlen) != 0)
             return -1;
         if (rep.status != 200) {
-            sl_hub_reply_error(h, &rep, err, errlen);
-            sl_hub_reply_free(&rep);
+            sl_hubc_reply_error(h, &rep, err, errlen);
+            sl_hubc_reply_free(&rep);
             return -1;
         }
         sl_json_limits lim = {.max_bytes = PLAYS_REPLY_MAX, .max_depth = 0};
         char jerr[256];
         cJSON *page = sl_json_parse(rep.body ? rep.body : "", rep.len, &lim, jerr, sizeof jerr);
-        sl_hub_reply_free(&rep);
+        sl_hubc_reply_free(&rep);
         const cJSON *recs = page ? sl_report_list(page, "records") : NULL, *r;
         if (!recs) {
             snprintf(err, errlen, "the hub's plays of %s are not a list of records%s%s", s->id, page ? "" : ": ",
@@ -282,10 +282,10 @@ int sl_report_cli_plays(int argc, char **argv)
                                          {"space-brand", required_argument, NULL, 'R'},
                                          {"campaign", required_argument, NULL, 'C'},
                                          {"output", required_argument, NULL, 'o'},
-                                         SL_HUB_LONG_OPTS,
+                                         SL_HUBC_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    sl_hubc_opts ho = {0};
     sl_report_outsmart_ids ids = {0};
     sl_report_plays_layout layout = SL_PLAYS_SCREENLIT;
     const char *from = NULL, *to = NULL, *screen = NULL, *out = NULL, *format = NULL;
@@ -295,7 +295,7 @@ int sl_report_cli_plays(int argc, char **argv)
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 'f':
@@ -305,7 +305,7 @@ int sl_report_cli_plays(int argc, char **argv)
             to = optarg;
             break;
         case 's':
-            if (!sl_hub_id_ok(optarg))
+            if (!sl_hubc_id_ok(optarg))
                 return sl_cli_usage_error(cmd, "--screen '%s' is not a screen id", optarg);
             screen = optarg;
             break;
@@ -371,7 +371,7 @@ int sl_report_cli_plays(int argc, char **argv)
         return rc;
 
     rc = SL_EXIT_FAIL;
-    char err[SL_HUB_ERR_MAX];
+    char err[SL_HUBC_ERR_MAX];
     cJSON *list = NULL;
     sl_tz *tz = NULL;
     char tzname[128] = "";
@@ -379,28 +379,28 @@ int sl_report_cli_plays(int argc, char **argv)
     sl_report_buf b = {0};
     plays_count n = {0};
     bool found = false;
-    sl_hub *h = sl_hub_open(&ho, true, &usage, err, sizeof err);
+    sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
     if (!h) {
         if (usage)
             return sl_cli_usage_error(cmd, "%s", err);
         fprintf(stderr, "screenlit %s: %s\n", cmd, err);
         return SL_EXIT_FAIL;
     }
-    sl_hub_reply rep;
-    sl_hub_req rq = {.method = "GET", .path = "/api/v1/screens", .idempotent = true, .reply_max = PLAYS_SCREENS_MAX};
-    if (sl_hub_send(h, &rq, &rep, err, sizeof err) != 0) {
+    sl_hubc_reply rep;
+    sl_hubc_req rq = {.method = "GET", .path = "/api/v1/screens", .idempotent = true, .reply_max = PLAYS_SCREENS_MAX};
+    if (sl_hubc_send(h, &rq, &rep, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit %s: %s\n", cmd, err);
         goto out;
     }
     if (rep.status != 200) {
-        sl_hub_reply_error(h, &rep, err, sizeof err);
-        sl_hub_reply_free(&rep);
+        sl_hubc_reply_error(h, &rep, err, sizeof err);
+        sl_hubc_reply_free(&rep);
         fprintf(stderr, "screenlit %s: %s\n", cmd, err);
         goto out;
     }
     sl_json_limits lim = {.max_bytes = PLAYS_SCREENS_MAX, .max_depth = 0};
     list = sl_json_parse(rep.body ? rep.body : "", rep.len, &lim, err, sizeof err);
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
     if (!list || !sl_report_list(list, "screens")) {
         fprintf(stderr, "screenlit %s: the hub's answer has no \"screens\" list\n", cmd);
         goto out;
@@ -414,7 +414,7 @@ int sl_report_cli_plays(int argc, char **argv)
     cJSON_ArrayForEach(s, sl_report_list(list, "screens"))
     {
         const char *id = sl_report_str(s, "id"), *zone = sl_report_str(s, "timezone");
-        if ((screen && strcmp(id, screen) != 0) || !sl_hub_id_ok(id))
+        if ((screen && strcmp(id, screen) != 0) || !sl_hubc_id_ok(id))
             continue;
         found = true;
         if (!tz || strcmp(tzname, zone) != 0) {
@@ -456,6 +456,6 @@ out:
     sl_report_buf_free(&b);
     sl_tz_free(tz);
     cJSON_Delete(list);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }

@@ -47,10 +47,10 @@ static void help(void)
            "    --status S          only screens that are online, offline (enrolled but\n"
            "                        silent) or never (never enrolled)\n"
            "    --json              print the hub's answer as JSON instead of a table\n"
-           SL_HUB_HELP_OPTS
+           SL_HUBC_HELP_OPTS
            "    -h, --help          show this help\n"
            "\n"
-           SL_HUB_HELP_ENV
+           SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
            "    0 listed (or revoked), 1 the hub refused (e.g. the screen is not enrolled)\n"
@@ -100,9 +100,9 @@ static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][S
     bool has_seen = seen && sl_instant_parse(seen, NULL, &seen_ms) == 0;
     scr_filter kind;
 
-    widths[0] = sl_hub_cell(sl_json_str(s, "id"), 64, cells[0], SCR_CELL_MAX);
-    widths[1] = sl_hub_cell(sl_json_str(s, "name"), SCR_NAME_WIDTH, cells[1], SCR_CELL_MAX);
-    widths[2] = sl_hub_cell(sl_json_str(s, "region"), SCR_NAME_WIDTH, cells[2], SCR_CELL_MAX);
+    widths[0] = sl_hubc_cell(sl_json_str(s, "id"), 64, cells[0], SCR_CELL_MAX);
+    widths[1] = sl_hubc_cell(sl_json_str(s, "name"), SCR_NAME_WIDTH, cells[1], SCR_CELL_MAX);
+    widths[2] = sl_hubc_cell(sl_json_str(s, "region"), SCR_NAME_WIDTH, cells[2], SCR_CELL_MAX);
 
     if (cJSON_IsTrue(online) || (status && strcmp(status, "online") == 0)) {
         kind = SCR_ONLINE;
@@ -119,17 +119,17 @@ static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][S
             snprintf(tmp, sizeof tmp, "enrolled, never seen");
         }
     }
-    widths[3] = sl_hub_cell(tmp, 64, cells[3], SCR_CELL_MAX);
+    widths[3] = sl_hubc_cell(tmp, 64, cells[3], SCR_CELL_MAX);
     if (has_seen)
         scr_ago(seen_ms, now_ms, tmp, sizeof tmp);
     else
         snprintf(tmp, sizeof tmp, "-");
-    widths[4] = sl_hub_cell(tmp, 64, cells[4], SCR_CELL_MAX);
+    widths[4] = sl_hubc_cell(tmp, 64, cells[4], SCR_CELL_MAX);
     if (cJSON_IsNumber(ver) && ver->valuedouble >= 0 && ver->valuedouble < 9.0e15)
         snprintf(tmp, sizeof tmp, "%lld", (long long)ver->valuedouble);
     else
         snprintf(tmp, sizeof tmp, "-");
-    widths[5] = sl_hub_cell(tmp, 64, cells[5], SCR_CELL_MAX);
+    widths[5] = sl_hubc_cell(tmp, 64, cells[5], SCR_CELL_MAX);
     return kind;
 }
 
@@ -147,15 +147,15 @@ static void scr_print_row(char cells[SCR_COLS][SCR_CELL_MAX], const int widths[S
 /* `screens revoke SCREEN_ID`. */
 static int scr_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {SL_HUB_LONG_OPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    static const struct option opts[] = {SL_HUBC_LONG_OPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    sl_hubc_opts ho = {0};
     bool usage = false;
-    char err[SL_HUB_ERR_MAX], path[128];
+    char err[SL_HUBC_ERR_MAX], path[128];
     int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 'h':
@@ -172,9 +172,9 @@ static int scr_revoke(int argc, char **argv)
     if (optind + 1 < argc)
         return sl_cli_usage_error("screens revoke", "one screen at a time ('%s' is extra)", argv[optind + 1]);
     const char *screen = argv[optind];
-    if (!sl_hub_id_ok(screen))
+    if (!sl_hubc_id_ok(screen))
         return sl_cli_usage_error("screens revoke", "'%s' is not a screen id", screen);
-    sl_hub *h = sl_hub_open(&ho, true, &usage, err, sizeof err);
+    sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
     if (!h) {
         if (usage)
             return sl_cli_usage_error("screens revoke", "%s", err);
@@ -183,14 +183,14 @@ static int scr_revoke(int argc, char **argv)
     }
     snprintf(path, sizeof path, "/api/v1/screens/%s/revoke", screen);
     int rc = SL_EXIT_OK;
-    if (sl_hub_json(h, "POST", path, NULL, false, 200, NULL, NULL, NULL, err, sizeof err) != 0) {
+    if (sl_hubc_json(h, "POST", path, NULL, false, 200, NULL, NULL, NULL, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit screens revoke: %s\n", err);
         rc = SL_EXIT_FAIL;
     } else {
         printf("screen %s de-enrolled: its device token no longer works; the box shows a waiting screen until "
                "it is enrolled again\n", screen);
     }
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }
 
@@ -204,19 +204,19 @@ int sl_cmd_screens(int argc, char **argv)
     }
     static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
                                          {"status", required_argument, NULL, 's'},
-                                         SL_HUB_LONG_OPTS,
+                                         SL_HUBC_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    sl_hub_opts ho = {0};
+    sl_hubc_opts ho = {0};
     bool json = false, usage = false;
     scr_filter filter = SCR_ALL;
-    char err[SL_HUB_ERR_MAX];
+    char err[SL_HUBC_ERR_MAX];
     int c;
 
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hub_opts_take(&ho, c, optarg))
+        if (sl_hubc_opts_take(&ho, c, optarg))
             continue;
         switch (c) {
         case 'j':
@@ -249,14 +249,14 @@ int sl_cmd_screens(int argc, char **argv)
     cJSON *reply = NULL, *out_arr = NULL;
     char *text = NULL;
     char(*cells)[SCR_CELL_MAX] = NULL;
-    sl_hub *h = sl_hub_open(&ho, true, &usage, err, sizeof err);
+    sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
     if (!h) {
         if (usage)
             return sl_cli_usage_error("screens", "%s", err);
         fprintf(stderr, "screenlit screens: %s\n", err);
         return SL_EXIT_FAIL;
     }
-    if (sl_hub_json(h, "GET", "/api/v1/screens", NULL, true, 200, &reply, NULL, NULL, err,
+    if (sl_hubc_json(h, "GET", "/api/v1/screens", NULL, true, 200, &reply, NULL, NULL, err,
                     sizeof err) != 0) {
         fprintf(stderr, "screenlit screens: %s\n", err);
         goto out;
@@ -328,7 +328,7 @@ int sl_cmd_screens(int argc, char **argv)
     char hc[SCR_COLS][SCR_CELL_MAX];
     int hw[SCR_COLS];
     for (int k = 0; k < SCR_COLS; k++)
-        hw[k] = sl_hub_cell(head[k], 64, hc[k], SCR_CELL_MAX);
+        hw[k] = sl_hubc_cell(head[k], 64, hc[k], SCR_CELL_MAX);
     scr_print_row(hc, hw, colw);
     cJSON_ArrayForEach(s, screens)
     {
@@ -350,6 +350,6 @@ out:
     free(cells);
     cJSON_Delete(out_arr);
     cJSON_Delete(reply);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return rc;
 }

@@ -27,7 +27,7 @@
 #define HUB_STALL_S 60L /* a transfer that moves no byte for this long fails */
 #define HUB_BACKOFF_MS 500L
 
-struct sl_hub {
+struct sl_hubc {
     CURL *curl;
     char url[HUB_URL_MAX + 1];
     char token[HUB_TOKEN_MAX + 1]; /* "" when none */
@@ -42,19 +42,19 @@ typedef struct {
     bool over;
 } hub_sink;
 
-bool sl_hub_opts_take(sl_hub_opts *o, int c, const char *arg)
+bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg)
 {
     switch (c) {
-    case SL_HUB_OPT_HUB:
+    case SL_HUBC_OPT_HUB:
         o->hub = arg;
         return true;
-    case SL_HUB_OPT_TOKEN:
+    case SL_HUBC_OPT_TOKEN:
         o->token = arg;
         return true;
-    case SL_HUB_OPT_CONFIG:
+    case SL_HUBC_OPT_CONFIG:
         o->config = arg;
         return true;
-    case SL_HUB_OPT_CA:
+    case SL_HUBC_OPT_CA:
         o->ca = arg;
         return true;
     default:
@@ -62,7 +62,7 @@ bool sl_hub_opts_take(sl_hub_opts *o, int c, const char *arg)
     }
 }
 
-bool sl_hub_id_ok(const char *s)
+bool sl_hubc_id_ok(const char *s)
 {
     if (!s || !s[0] || s[0] == '.' || s[0] == '-')
         return false;
@@ -75,7 +75,7 @@ bool sl_hub_id_ok(const char *s)
     return n <= 64;
 }
 
-void sl_hub_printable(const char *s, char *buf, size_t len)
+void sl_hubc_printable(const char *s, char *buf, size_t len)
 {
     if (!len)
         return;
@@ -141,7 +141,7 @@ static int hub_width_at(const unsigned char *p, size_t *k)
 
 /* Copies text into a cell of at most maxw columns (and len bytes), cut with
  * "…" when longer; control characters become '?'. Returns the columns used. */
-int sl_hub_cell(const char *s, int maxw, char *buf, size_t len)
+int sl_hubc_cell(const char *s, int maxw, char *buf, size_t len)
 {
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     size_t k, bytes = 0;
@@ -176,7 +176,7 @@ int sl_hub_cell(const char *s, int maxw, char *buf, size_t len)
     return w;
 }
 
-void sl_hub_fmt_bytes(int64_t n, char *buf, size_t len)
+void sl_hubc_fmt_bytes(int64_t n, char *buf, size_t len)
 {
     if (n < 1000)
         snprintf(buf, len, "%lld B", (long long)n);
@@ -308,7 +308,7 @@ static bool hub_token_ok(const char *t)
 static int hub_url_norm(const char *in, char *out, size_t outlen, char *err, size_t errlen)
 {
     char shown[160];
-    sl_hub_printable(in, shown, sizeof shown);
+    sl_hubc_printable(in, shown, sizeof shown);
     if (strncmp(in, "http://", 7) != 0 && strncmp(in, "https://", 8) != 0) {
         snprintf(err, errlen, "the hub URL '%s' must start with http:// or https://", shown);
         return -1;
@@ -336,9 +336,9 @@ static int hub_url_norm(const char *in, char *out, size_t outlen, char *err, siz
     return 0;
 }
 
-sl_hub *sl_hub_open(const sl_hub_opts *o, bool need_token, bool *usage, char *err, size_t errlen)
+sl_hubc *sl_hubc_open(const sl_hubc_opts *o, bool need_token, bool *usage, char *err, size_t errlen)
 {
-    sl_hub *h = NULL;
+    sl_hubc *h = NULL;
     char url[HUB_URL_MAX + 1] = "", token[HUB_TOKEN_MAX + 1] = "", ca[SL_TLSCLIENT_PATH_MAX] = "";
     char *defconf = NULL;
     const char *env;
@@ -422,11 +422,11 @@ sl_hub *sl_hub_open(const sl_hub_opts *o, bool need_token, bool *usage, char *er
     return h;
 fail:
     free(defconf);
-    sl_hub_close(h);
+    sl_hubc_close(h);
     return NULL;
 }
 
-void sl_hub_close(sl_hub *h)
+void sl_hubc_close(sl_hubc *h)
 {
     if (!h)
         return;
@@ -439,17 +439,17 @@ void sl_hub_close(sl_hub *h)
     free(h);
 }
 
-const char *sl_hub_url(const sl_hub *h)
+const char *sl_hubc_url(const sl_hubc *h)
 {
     return h->url;
 }
 
-void sl_hub_set_retries(sl_hub *h, int retries)
+void sl_hubc_set_retries(sl_hubc *h, int retries)
 {
     h->retries = retries < 0 ? 0 : retries;
 }
 
-void sl_hub_reply_free(sl_hub_reply *rep)
+void sl_hubc_reply_free(sl_hubc_reply *rep)
 {
     if (!rep)
         return;
@@ -486,7 +486,7 @@ static size_t hub_write(char *data, size_t size, size_t nmemb, void *ud)
 static int hub_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                         curl_off_t ulnow)
 {
-    const sl_hub_req *rq = ud;
+    const sl_hubc_req *rq = ud;
     return rq->progress(rq->progress_ud, (int64_t)ulnow, (int64_t)ultotal);
 }
 
@@ -514,7 +514,7 @@ static void hub_sleep_ms(long ms)
         ;
 }
 
-int sl_hub_send(sl_hub *h, const sl_hub_req *rq, sl_hub_reply *rep, char *err, size_t errlen)
+int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *err, size_t errlen)
 {
     struct curl_slist *hdrs = NULL;
     hub_sink sink = {0};
@@ -530,7 +530,7 @@ int sl_hub_send(sl_hub *h, const sl_hub_req *rq, sl_hub_reply *rep, char *err, s
         return -1;
     }
     snprintf(url, sizeof url, "%s%s", h->url, rq->path);
-    sink.max = rq->reply_max ? rq->reply_max : SL_HUB_REPLY_MAX;
+    sink.max = rq->reply_max ? rq->reply_max : SL_HUBC_REPLY_MAX;
 
     struct curl_slist *t;
 #define HUB_HDR(text)                                                                             \
@@ -639,9 +639,9 @@ out:
     return rc;
 }
 
-cJSON *sl_hub_reply_json(const sl_hub_reply *rep, char *err, size_t errlen)
+cJSON *sl_hubc_reply_json(const sl_hubc_reply *rep, char *err, size_t errlen)
 {
-    sl_json_limits lim = {.max_bytes = SL_HUB_REPLY_MAX, .max_depth = 0};
+    sl_json_limits lim = {.max_bytes = SL_HUBC_REPLY_MAX, .max_depth = 0};
     char jerr[256];
     cJSON *j = sl_json_parse(rep->body ? rep->body : "", rep->len, &lim, jerr, sizeof jerr);
     if (!j)
@@ -649,15 +649,15 @@ cJSON *sl_hub_reply_json(const sl_hub_reply *rep, char *err, size_t errlen)
     return j;
 }
 
-void sl_hub_reply_error(const sl_hub *h, const sl_hub_reply *rep, char *err, size_t errlen)
+void sl_hubc_reply_error(const sl_hubc *h, const sl_hubc_reply *rep, char *err, size_t errlen)
 {
     char what[512] = "";
     char jerr[256];
-    sl_json_limits lim = {.max_bytes = SL_HUB_REPLY_MAX, .max_depth = 0};
+    sl_json_limits lim = {.max_bytes = SL_HUBC_REPLY_MAX, .max_depth = 0};
     cJSON *j = rep->len ? sl_json_parse(rep->body, rep->len, &lim, jerr, sizeof jerr) : NULL;
     const char *e = j ? sl_json_str(j, "error") : NULL;
     if (e)
-        sl_hub_printable(e, what, sizeof what);
+        sl_hubc_printable(e, what, sizeof what);
     switch (rep->status) {
     case 401:
         snprintf(err, errlen, "the hub refused the token (401)%s%s", what[0] ? ": " : "", what);
@@ -673,7 +673,7 @@ void sl_hub_reply_error(const sl_hub *h, const sl_hub_reply *rep, char *err, siz
             snprintf(err, errlen, "the hub answered %ld: %s", rep->status, what);
         } else if (rep->content_type[0] && strncmp(rep->content_type, "application/json", 16) != 0) {
             char ct[64];
-            sl_hub_printable(rep->content_type, ct, sizeof ct);
+            sl_hubc_printable(rep->content_type, ct, sizeof ct);
             snprintf(err, errlen,
                      "%s answered %ld with %s, not the hub's JSON (is a proxy in between, or is "
                      "it another server?)",
@@ -686,11 +686,11 @@ void sl_hub_reply_error(const sl_hub *h, const sl_hub_reply *rep, char *err, siz
     cJSON_Delete(j);
 }
 
-int sl_hub_json(sl_hub *h, const char *method, const char *path, const cJSON *body, bool idempotent,
+int sl_hubc_json(sl_hubc *h, const char *method, const char *path, const cJSON *body, bool idempotent,
                 long want, cJSON **out, long *status, cJSON **reply_out, char *err, size_t errlen)
 {
     char *text = NULL;
-    sl_hub_reply rep = {0};
+    sl_hubc_reply rep = {0};
     int rc = -1;
 
     if (out)
@@ -703,30 +703,30 @@ int sl_hub_json(sl_hub *h, const char *method, const char *path, const cJSON *bo
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    sl_hub_req rq = {.method = method,
+    sl_hubc_req rq = {.method = method,
                      .path = path,
                      .content_type = text ? "application/json" : NULL,
                      .body = text,
                      .body_len = text ? strlen(text) : 0,
                      .idempotent = idempotent,
                      .timeout_s = 120};
-    if (sl_hub_send(h, &rq, &rep, err, errlen) != 0)
+    if (sl_hubc_send(h, &rq, &rep, err, errlen) != 0)
         goto out;
     if (status)
         *status = rep.status;
     if (rep.status != want) {
-        sl_hub_reply_error(h, &rep, err, errlen);
+        sl_hubc_reply_error(h, &rep, err, errlen);
         if (reply_out && rep.len) {
             char jerr[64];
-            *reply_out = sl_hub_reply_json(&rep, jerr, sizeof jerr);
+            *reply_out = sl_hubc_reply_json(&rep, jerr, sizeof jerr);
         }
         goto out;
     }
-    if (out && !(*out = sl_hub_reply_json(&rep, err, errlen)))
+    if (out && !(*out = sl_hubc_reply_json(&rep, err, errlen)))
         goto out;
     rc = 0;
 out:
     free(text);
-    sl_hub_reply_free(&rep);
+    sl_hubc_reply_free(&rep);
     return rc;
 }

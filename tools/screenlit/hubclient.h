@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SL_HUB_REPLY_MAX (8u * 1024u * 1024u) /* default cap on a reply body */
-#define SL_HUB_ERR_MAX 1024                    /* room for an error message */
+#define SL_HUBC_REPLY_MAX (8u * 1024u * 1024u) /* default cap on a reply body */
+#define SL_HUBC_ERR_MAX 1024                    /* room for an error message */
 
 /* Where the hub, the token and the pinned CA come from, as given on the
  * command line (any may be NULL). Precedence: flags > environment
@@ -20,20 +20,20 @@ typedef struct {
     const char *token;
     const char *config;
     const char *ca; /* --hub-ca FILE */
-} sl_hub_opts;
+} sl_hubc_opts;
 
 /* The long options every hub command takes, for getopt_long tables, and the
  * text of their help. Their `val`s are the three constants below. */
-#define SL_HUB_OPT_HUB 0x1001
-#define SL_HUB_OPT_TOKEN 0x1002
-#define SL_HUB_OPT_CONFIG 0x1003
-#define SL_HUB_OPT_CA 0x1004
-#define SL_HUB_LONG_OPTS                                                                          \
-    {"hub", required_argument, NULL, SL_HUB_OPT_HUB},                                             \
-        {"token", required_argument, NULL, SL_HUB_OPT_TOKEN},                                     \
-        {"config", required_argument, NULL, SL_HUB_OPT_CONFIG},                                   \
-        {"hub-ca", required_argument, NULL, SL_HUB_OPT_CA}
-#define SL_HUB_HELP_OPTS                                                                          \
+#define SL_HUBC_OPT_HUB 0x1001
+#define SL_HUBC_OPT_TOKEN 0x1002
+#define SL_HUBC_OPT_CONFIG 0x1003
+#define SL_HUBC_OPT_CA 0x1004
+#define SL_HUBC_LONG_OPTS                                                                          \
+    {"hub", required_argument, NULL, SL_HUBC_OPT_HUB},                                             \
+        {"token", required_argument, NULL, SL_HUBC_OPT_TOKEN},                                     \
+        {"config", required_argument, NULL, SL_HUBC_OPT_CONFIG},                                   \
+        {"hub-ca", required_argument, NULL, SL_HUBC_OPT_CA}
+#define SL_HUBC_HELP_OPTS                                                                          \
     "    --hub URL           the hub, e.g. http://hub.example:8080 (else\n"                     \
     "                        $SCREENLIT_HUB, else \"hub = URL\" in the config file)\n"           \
     "    --token TOKEN       the role token (else $SCREENLIT_TOKEN, else \"token = …\"\n"        \
@@ -44,7 +44,7 @@ typedef struct {
     "                        certificate), not the system's CA store (else\n"                \
     "                        $SCREENLIT_HUB_CA, else \"hub-ca = FILE\" in the\n"             \
     "                        config file); see tools/hub/TLS.md\n"
-#define SL_HUB_HELP_ENV                                                                           \
+#define SL_HUBC_HELP_ENV                                                                           \
     "ENVIRONMENT\n"                                                                               \
     "    SCREENLIT_HUB       the hub URL, when --hub is not given\n"                             \
     "    SCREENLIT_TOKEN     the token, when --token is not given\n"                            \
@@ -56,30 +56,30 @@ typedef struct {
     "                                     file's folder) ('#' starts a comment);\n"               \
     "                                     keep it mode 0600.\n"
 
-/* Stores an option of SL_HUB_LONG_OPTS into o; returns true when c was one. */
-bool sl_hub_opts_take(sl_hub_opts *o, int c, const char *arg);
+/* Stores an option of SL_HUBC_LONG_OPTS into o; returns true when c was one. */
+bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg);
 
 /* An open client. Not shared between threads. */
-typedef struct sl_hub sl_hub;
+typedef struct sl_hubc sl_hubc;
 
 /* Resolves the hub URL and token and opens a client. The token is required
  * unless need_token is false. On failure returns NULL with a message in err
  * and *usage set when the failure is a missing or malformed setting. */
-sl_hub *sl_hub_open(const sl_hub_opts *o, bool need_token, bool *usage, char *err, size_t errlen);
+sl_hubc *sl_hubc_open(const sl_hubc_opts *o, bool need_token, bool *usage, char *err, size_t errlen);
 
 /* Closes a client; NULL is fine. */
-void sl_hub_close(sl_hub *h);
+void sl_hubc_close(sl_hubc *h);
 
 /* The hub's base URL, without a trailing '/'. */
-const char *sl_hub_url(const sl_hub *h);
+const char *sl_hubc_url(const sl_hubc *h);
 
 /* Sets how many times a request is retried after a connection failure
  * (default 3, with backoff 0.5 s, 1 s, 2 s …). */
-void sl_hub_set_retries(sl_hub *h, int retries);
+void sl_hubc_set_retries(sl_hubc *h, int retries);
 
 /* Called during a transfer with the bytes of the request body sent so far;
  * returns non-zero to abort. */
-typedef int (*sl_hub_progress_cb)(void *ud, int64_t sent, int64_t total);
+typedef int (*sl_hubc_progress_cb)(void *ud, int64_t sent, int64_t total);
 
 /* One request. */
 typedef struct {
@@ -90,12 +90,12 @@ typedef struct {
     size_t body_len;
     const char *header;       /* one extra header line, e.g. "Content-Range: …"; may be NULL */
     bool idempotent;          /* retry even when the request may have been sent */
-    size_t reply_max;         /* 0 = SL_HUB_REPLY_MAX */
+    size_t reply_max;         /* 0 = SL_HUBC_REPLY_MAX */
     long timeout_s;           /* 0 = no total timeout (a stalled transfer still fails) */
     int64_t max_send_bps;     /* upload speed limit in bytes per second; 0 = none */
-    sl_hub_progress_cb progress;
+    sl_hubc_progress_cb progress;
     void *progress_ud;
-} sl_hub_req;
+} sl_hubc_req;
 
 /* A reply: any HTTP status. body is NUL-terminated (the NUL not counted). */
 typedef struct {
@@ -103,7 +103,7 @@ typedef struct {
     char *body;
     size_t len;
     char content_type[128];
-} sl_hub_reply;
+} sl_hubc_reply;
 
 /* Sends a request and collects the reply. Returns 0 when the hub answered
  * (whatever the status) and -1 when it did not (err: "the hub at URL did not
@@ -113,41 +113,41 @@ typedef struct {
  * to http://. Connection failures are
  * retried with backoff: every one for idempotent requests, only "could not
  * connect" (nothing was sent) for the others. */
-int sl_hub_send(sl_hub *h, const sl_hub_req *rq, sl_hub_reply *rep, char *err, size_t errlen);
+int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *err, size_t errlen);
 
 /* Frees a reply's body and clears it; NULL is fine. */
-void sl_hub_reply_free(sl_hub_reply *rep);
+void sl_hubc_reply_free(sl_hubc_reply *rep);
 
 /* Writes a sentence for people about a reply that is not a success:
  * "the hub refused the token (401)", "the token's role may not …  (403)",
  * or "the hub answered 409: <its JSON \"error\" text>". */
-void sl_hub_reply_error(const sl_hub *h, const sl_hub_reply *rep, char *err, size_t errlen);
+void sl_hubc_reply_error(const sl_hubc *h, const sl_hubc_reply *rep, char *err, size_t errlen);
 
 /* Parses a reply body as JSON (sl_json_parse, capped). Returns NULL with
  * err when it is not JSON. */
-cJSON *sl_hub_reply_json(const sl_hub_reply *rep, char *err, size_t errlen);
+cJSON *sl_hubc_reply_json(const sl_hubc_reply *rep, char *err, size_t errlen);
 
 /* A JSON request: sends `body` (may be NULL) and, when the status is
  * `want`, returns 0 with the parsed reply in *out (may be NULL: then it is
  * not parsed). Otherwise returns -1 with a sentence in err; *status (may be
  * NULL) gets the HTTP status or 0 when the hub did not answer, and *reply_out
  * (may be NULL) the parsed error body when there is one. */
-int sl_hub_json(sl_hub *h, const char *method, const char *path, const cJSON *body, bool idempotent,
+int sl_hubc_json(sl_hubc *h, const char *method, const char *path, const cJSON *body, bool idempotent,
                 long want, cJSON **out, long *status, cJSON **reply_out, char *err, size_t errlen);
 
 /* Whether s is an identifier of the API: 1–64 bytes of [A-Za-z0-9._-], not
  * starting with '.' or '-'. */
-bool sl_hub_id_ok(const char *s);
+bool sl_hubc_id_ok(const char *s);
 
 /* Copies s into buf for a terminal: control characters become '?'. */
-void sl_hub_printable(const char *s, char *buf, size_t len);
+void sl_hubc_printable(const char *s, char *buf, size_t len);
 
 /* Copies UTF-8 text into a table cell of at most maxw terminal columns (and
  * len bytes), cut with "…" when longer; East Asian wide characters count
  * two columns, control characters become '?'. Returns the columns used. */
-int sl_hub_cell(const char *s, int maxw, char *buf, size_t len);
+int sl_hubc_cell(const char *s, int maxw, char *buf, size_t len);
 
 /* "4.1 MB", "812 kB", "17 B" (SI units). */
-void sl_hub_fmt_bytes(int64_t n, char *buf, size_t len);
+void sl_hubc_fmt_bytes(int64_t n, char *buf, size_t len);
 
 #endif

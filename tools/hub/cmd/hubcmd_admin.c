@@ -1,0 +1,25 @@
+/* hubcmd_admin.c — what the hub's admin commands (token, key) share: checking --data/--db and opening the store. */
+#include "tools/hub/cmd/hubcmd.h"
+
+#include <sodium.h>
+#include <stdio.h>
+
+int sl_hub_admin_open(const char *cmd, const char *data, const char *db, sl_store **out)
+{
+    char err[512];
+    *out = NULL;
+    if (!data && !db)
+        return sl_hub_usage_error(cmd, "--data DIR (or --db URI) is missing");
+    if (db && !sl_store_db_is_pg(db))
+        return sl_hub_usage_error(cmd, "--db wants postgresql://USER@HOST:PORT/DB");
+    if (sodium_init() < 0) {
+        fprintf(stderr, "screenlit-hub %s: libsodium could not start\n", cmd);
+        return SL_HUB_EXIT_FAIL;
+    }
+    *out = sl_store_open(data, db, err, sizeof err);
+    if (!*out) {
+        fprintf(stderr, "screenlit-hub %s: %s\n", cmd, err);
+        return SL_HUB_EXIT_FAIL;
+    }
+    return SL_HUB_EXIT_OK;
+}

@@ -1,0 +1,167 @@
+/* hubcmd_key.c — `screenlit-hub key add|list`: the publisher public keys whose signed manifests the hub accepts. */
+#include "tools/hub/cmd/hubcmd.h"
+
+#include "content/keys.h"
+#include "content/timeutil.h"
+
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("NAME\n"
+           "    screenlit-hub key - the publisher keys the hub accepts manifests from\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    screenlit-hub key add (--data DIR | --db URI) [--name NAME] [--channels A,B]\n"
+           "                          PUBLISHER.pub\n"
+           "    screenlit-hub key list (--data DIR | --db URI)\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    The hub refuses a manifest unless it is signed with the secret key of\n"
+           "    one of these public keys (made with `screenlit keygen`). Screens pin the\n"
+           "    same public keys in their own config: the hub checks early, so that a\n"
+           "    bad manifest is refused at publishing rather than by every screen.\n"
+           "\n"
+           "    add reads a publisher.pub file and adds its key. With --channels the key\n"
+           "    may sign manifests of those channels only: the hub refuses a manifest of\n"
+           "    any other channel signed with it (403). Without --channels it may sign\n"
+           "    every channel. Adding a key the hub has already is not an error and\n"
+           "    changes only its channels, to the ones given now (none: every channel).\n"
+           "    NAME defaults to key-<first 8 hex digits of the key>. list prints name,\n"
+           "    key (base64), when it was added and its channels (\"*\" = every channel).\n"
+           "    Screens can limit the keys they pin to channels too (publisher-key =\n"
+           "    BASE64 channels=A,B in the player's config).\n"
+           "\n"
+           "OPTIONS\n"
+           "    -d, --data DIR    the hub's data folder (its SQLite database DIR/hub.db)\n"
+           "    -D, --db URI      the hub's PostgreSQL database instead,\n"
+           "                      postgresql://USER@HOST:PORT/DB (as given to serve --db)\n"
+           "    -n, --name NAME   a name for the key (add); 1 to 64 letters, digits, '.', '_', '-'\n"
+           "    -c, --channels A,B  the channels the key may sign for (add), names joined by\n"
+           "                      ',' (default: every channel)\n"
+           "    -h, --help        show this help\n"
+           "\n"
+           "EXIT STATUS\n"
+           "    0 done, 1 failure (unreadable key file, name taken by another key),\n"
+           "    2 wrong arguments.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    screenlit keygen --out keys\n"
+           "    screenlit-hub key add --data /var/lib/screenlit-hub --name content-team keys/publisher.pub\n"
+           "    screenlit-hub key add --data /var/lib/screenlit-hub --name branch-0412 \\\n"
+           "        --channels bank-lobby,bank-door branch.pub\n");
+}
+
+static int list_cb(void *ud, const sl_hub_key *k)
+{
+    char added[40];
+    sl_instant_format(k->created_ms, 0, added, sizeof added);
+    printf("%-24s %-46s %-21s %s\n", k->name, k->key_b64, added, k->channels[0] ? k->channels : "*");
+    return 0;
+}
+
+int sl_hub_cmd_key(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"db", required_argument, NULL, 'D'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"channels", required_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *data = NULL, *db = NULL, *name = NULL, *action = NULL, *file = NULL, *channels_s = NULL;
+    char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
+    int c;
+    if (argc >= 2 && argv[1][0] != '-') {
+        action = argv[1];
+        argc--;
+        argv++;
+    }
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:D:n:c:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'D':
+            db = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'c':
+            channels_s = optarg;
+            break;
+        case 'h':
+            help();
+            return SL_HUB_EXIT_OK;
+        case ':':
+            return sl_hub_usage_error("key", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_hub_usage_error("key", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!action)
+        return sl_hub_usage_error("key", "say add or list");
+    bool add = strcmp(action, "add") == 0, list = strcmp(action, "list") == 0;
+    if (!add && !list)
+        return sl_hub_usage_error("key", "unknown action '%s' (add or list)", action);
+    if (add) {
+        if (optind >= argc)
+            return sl_hub_usage_error("key", "the publisher.pub file is missing");
+        file = argv[optind++];
+    }
+    if (optind < argc)
+        return sl_hub_usage_error("key", "unexpected argument '%s'", argv[optind]);
+    if (!data && !db)
+        return sl_hub_usage_error("key", "--data DIR (or --db URI) is missing");
+    if (list && name)
+        return sl_hub_usage_error("key", "--name is for add");
+    if (list && channels_s)
+        return sl_hub_usage_error("key", "--channels is for add");
+    if (channels_s && sl_hub_scope_parse(channels_s, channels, cerr, sizeof cerr) != 0)
+        return sl_hub_usage_error("key", "--%s", cerr);
+    if (channels_s && !channels[0])
+        return sl_hub_usage_error("key", "--channels: name at least one channel (leave it out for every channel)");
+    if (name && !sl_hub_id_ok(name))
+        return sl_hub_usage_error("key", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
+
+    char err[512];
+    sl_store *st = NULL;
+    int rc = sl_hub_admin_open("key", data, db, &st);
+    if (rc != SL_HUB_EXIT_OK)
+        return rc;
+    rc = SL_HUB_EXIT_FAIL;
+    if (add) {
+        sl_pubkey pk;
+        char b64[SL_PUBKEY_B64_MAX], dflt[16];
+        if (sl_pubkey_load(file, &pk, err, sizeof err) != 0) {
+            fprintf(stderr, "screenlit-hub key: %s\n", err);
+            goto out;
+        }
+        sl_pubkey_to_b64(&pk, b64, sizeof b64);
+        snprintf(dflt, sizeof dflt, "key-%02x%02x%02x%02x", pk.pk[0], pk.pk[1], pk.pk[2], pk.pk[3]);
+        sl_st_rc r = st->ops->key_add(st, name ? name : dflt, b64, channels, sl_hub_now_ms(), err, sizeof err);
+        if (r == SL_ST_CONFLICT) {
+            fprintf(stderr, "screenlit-hub key: another key is named %s\n", name ? name : dflt);
+        } else if (r != SL_ST_OK) {
+            fprintf(stderr, "screenlit-hub key: %s\n", err);
+        } else {
+            printf("publisher key %s accepted (%s) for %s%s\n", b64, name ? name : dflt,
+                   channels[0] ? "channels " : "every channel", channels);
+            rc = SL_HUB_EXIT_OK;
+        }
+    } else {
+        printf("%-24s %-46s %-21s %s\n", "NAME", "KEY", "ADDED", "CHANNELS");
+        if (st->ops->key_list(st, list_cb, NULL, err, sizeof err) != SL_ST_OK)
+            fprintf(stderr, "screenlit-hub key: %s\n", err);
+        else
+            rc = SL_HUB_EXIT_OK;
+    }
+out:
+    sl_store_close(st);
+    return rc;
+}

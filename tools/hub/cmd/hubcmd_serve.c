@@ -1,0 +1,358 @@
+/* hubcmd_serve.c — `screenlit-hub serve`: runs the HTTP API until SIGTERM or SIGINT, then stops without losing a request. */
+#define _POSIX_C_SOURCE 200809L
+#include "tools/hub/http/budget.h"
+#include "tools/hub/cmd/hubcmd.h"
+#include "tools/hub/http/notmod.h"
+#include "tools/hub/coverage/hub_schedule.h"
+#include "tools/hub/http/server.h"
+#include "tools/hub/http/servertls.h"
+
+#include "content/fsutil.h"
+
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#define SERVE_THREADS_MAX 256
+#define SERVE_GRACE_MS 30000 /* how long requests in flight may take to finish at shutdown */
+#define SERVE_FDS_RESERVED 256 /* file descriptors kept for the store, media files served, logs, threads */
+#define SERVE_OPT_MAX_CONNS 0x2101
+#define SERVE_OPT_MAX_CONNS_ADDR 0x2102
+#define SERVE_OPT_BODY_MEMORY 0x2103
+
+static void help(void)
+{
+    printf("NAME\n"
+           "    screenlit-hub serve - run the hub's HTTP API\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    screenlit-hub serve --data DIR [--db postgresql://USER@HOST:PORT/DB]\n"
+           "                        [--listen HOST:PORT] [--threads N] [--auth-cache-ms MS]\n"
+           "                        [--tls-cert FILE --tls-key FILE]\n"
+           "                        [--log-level error|warn|info|debug]\n"
+           "                        [--max-conns N] [--max-conns-per-address N] [--max-body-memory MIB]\n"
+           "                        [--reports weekly,monthly] [--report-tz ZONE] [--report-lang zh|en]\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    Serves the API of tools/hub/API.md from the data folder DIR (created when\n"
+           "    missing): DIR/hub.db (SQLite, WAL), DIR/media/<sha256> (verified media),\n"
+           "    DIR/media/.partial/ (uploads in progress, never served) and\n"
+           "    DIR/screenshots/.\n"
+           "\n"
+           "    With --db the database is PostgreSQL instead of DIR/hub.db (the media\n"
+           "    and screenshots stay in DIR): several hubs behind a load balancer may\n"
+           "    share one database (and a shared or synchronised DIR/media). The schema\n"
+           "    is created on first use. See tools/hub/STORAGE.md.\n"
+           "\n"
+           "    The first line on standard output is \"listening on http://HOST:PORT/\"\n"
+           "    (https:// with --tls-cert) with the port actually bound (useful with\n"
+           "    port 0). Logs go to standard error.\n"
+           "\n"
+           "    With --tls-cert and --tls-key the hub serves HTTPS only (TLS 1.2 and\n"
+           "    1.3) on the address; a plain http:// request to it fails. Players and\n"
+           "    the screenlit command check the certificate against the system's CA\n"
+           "    store, or against a pinned CA or certificate (hub-ca). The files are\n"
+           "    read once at start; the hub does not start when one is unreadable, not\n"
+           "    PEM, or the key does not belong to the certificate. To replace them,\n"
+           "    restart the hub. See tools/hub/TLS.md (also: the hub behind nginx or\n"
+           "    Caddy).\n"
+           "\n"
+           "    The hub's resources are bounded: connections (in all and per client\n"
+           "    address), request bodies held in memory (and per screen token), the size\n"
+           "    of every body, and the values a JSON body may hold; a connection idle\n"
+           "    for 120 s is closed. See --max-conns, --max-conns-per-address and\n"
+           "    --max-body-memory, and \"Limits\" in tools/hub/API.md.\n"
+           "\n"
+           "    On SIGTERM or SIGINT the hub stops accepting connections, lets requests\n"
+           "    in flight finish (up to 30 s), closes the database and exits 0. Every\n"
+           "    reply is sent only after its change is durably committed, so a request\n"
+           "    that was answered is never lost, and one that was not can be retried.\n"
+           "\n"
+           "OPTIONS\n"
+           "    -d, --data DIR         the data folder (required)\n"
+           "    -D, --db URI           a PostgreSQL database, postgresql://USER@HOST:PORT/DB\n"
+           "                           (default: SQLite in DIR/hub.db)\n"
+           "    -l, --listen HOST:PORT the address to listen on (default 127.0.0.1:8080,\n"
+           "                           loopback only; 0.0.0.0:8080 for a fleet, [::]:8080\n"
+           "                           for IPv6; port 0 picks a free port)\n"
+           "    -t, --threads N        worker threads (default: the number of CPUs)\n"
+           "        --auth-cache-ms MS how long a token lookup is reused (default 1000,\n"
+           "                           at most 60000; 0 = look every token up every time).\n"
+           "                           Publishing, inventory imports and enrolment through\n"
+           "                           this hub are seen at once; a token revoked with\n"
+           "                           `token revoke`, or a change made through another hub\n"
+           "                           on the same database, takes effect within MS.\n"
+           "        --log-level LEVEL  error, warn, info (default) or debug\n"
+           "        --max-conns N      connections open at once (default 32768: a fleet of\n"
+           "                           10 000 screens keeps up to three each). Further\n"
+           "                           clients wait in the listen queue. At start the\n"
+           "                           hub raises its open-file limit (RLIMIT_NOFILE) to\n"
+           "                           the hard limit and, when that is still too low,\n"
+           "                           serves fewer connections and says so in its log\n"
+           "                           (raise it with LimitNOFILE= in a systemd unit).\n"
+           "        --max-conns-per-address N\n"
+           "                           connections open at once from one client address\n"
+           "                           (default 64: sixteen screens behind one NAT\n"
+           "                           address; raise it for larger sites); more are\n"
+           "                           closed at once. 0 = no limit: use 0 behind a\n"
+           "                           reverse proxy, where every request comes from the\n"
+           "                           proxy's address, and limit per address there\n"
+           "                           (nginx: limit_conn).\n"
+           "        --max-body-memory MIB\n"
+           "                           request bodies held in memory at once, in MiB\n"
+           "                           (default 128; at least 16). A request whose body\n"
+           "                           would pass it is answered 503 with Retry-After\n"
+           "                           (players wait and send again); so is one whose\n"
+           "                           screen token already holds 4 MiB of bodies, so\n"
+           "                           that one token cannot take the whole budget.\n"
+           "                           Media uploads go to disk and are not counted.\n"
+           "        --tls-cert FILE    serve HTTPS with this PEM certificate (the server's\n"
+           "                           first, then any intermediate CA certificates)\n"
+           "        --tls-key FILE     the certificate's PEM private key, unencrypted;\n"
+           "                           keep it mode 0600\n"
+           SL_SCHEDULE_HELP_OPTS
+           "    -h, --help             show this help\n"
+           "\n"
+           SL_SCHEDULE_HELP_TEXT
+           "\n"
+           "EXIT STATUS\n"
+           "    0 stopped by a signal, 1 could not start (data folder, address in use),\n"
+           "    2 wrong arguments.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n"
+           "    screenlit-hub serve --data /srv/hub --db postgresql://hub@db.example:5432/screenlit\n"
+           "    screenlit-hub serve --data /srv/hub --listen 0.0.0.0:8443 \\\n"
+           "        --tls-cert /etc/screenlit/hub.crt --tls-key /etc/screenlit/hub.key\n");
+}
+
+/* A whole number from lo to hi. 0 or -1. */
+static int number_arg(const char *s, long lo, long hi, long *out)
+{
+    char *e;
+    long v = strtol(s, &e, 10);
+    if (e == s || *e || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* Raises the open-file limit to its hard limit and returns how many
+ * connections it allows next to what else the hub opens (at most want). */
+static unsigned fit_open_files(sl_log *log, long want)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return (unsigned)want;
+    rlim_t was = rl.rlim_cur;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            rl.rlim_cur = was;
+        else
+            sl_log_info(log, "open-file limit raised from %llu to %llu (the hard limit)", (unsigned long long)was,
+                        (unsigned long long)rl.rlim_cur);
+    }
+    if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= (rlim_t)want + SERVE_FDS_RESERVED)
+        return (unsigned)want;
+    long fit = (long)rl.rlim_cur - SERVE_FDS_RESERVED;
+    if (fit < 16)
+        fit = 16;
+    sl_log_warn(log,
+                "the open-file limit is %llu: serving at most %ld connections, not %ld (raise the hard limit, "
+                "e.g. LimitNOFILE=65536 in the hub's systemd unit or `ulimit -Hn` before starting it)",
+                (unsigned long long)rl.rlim_cur, fit, want);
+    return (unsigned)fit;
+}
+
+int sl_hub_cmd_serve(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"db", required_argument, NULL, 'D'},
+                                         {"listen", required_argument, NULL, 'l'},
+                                         {"threads", required_argument, NULL, 't'},
+                                         {"log-level", required_argument, NULL, 'L'},
+                                         {"auth-cache-ms", required_argument, NULL, 'A'},
+                                         {"max-conns", required_argument, NULL, SERVE_OPT_MAX_CONNS},
+                                         {"max-conns-per-address", required_argument, NULL, SERVE_OPT_MAX_CONNS_ADDR},
+                                         {"max-body-memory", required_argument, NULL, SERVE_OPT_BODY_MEMORY},
+                                         {"tls-cert", required_argument, NULL, 'C'},
+                                         {"tls-key", required_argument, NULL, 'K'},
+                                         SL_SCHEDULE_LONG_OPTS,
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *data = NULL, *db = NULL, *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
+    long threads = sysconf(_SC_NPROCESSORS_ONLN);
+    int level = SL_LOG_INFO;
+    long cache_ms = SL_AUTHCACHE_TTL_MS_DEFAULT;
+    long max_conns = SL_HUB_MAX_CONNS_DEFAULT, per_addr = SL_HUB_MAX_CONNS_PER_ADDR_DEFAULT;
+    long body_mib = SL_HUB_BODY_MEMORY_DEFAULT_MIB;
+    int c;
+    sl_schedule_cfg sched;
+    sl_schedule *schedule = NULL;
+    char serr[256];
+    sl_schedule_cfg_init(&sched);
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:D:l:t:h", opts, NULL)) != -1) {
+        int st = sl_schedule_cfg_take(&sched, c, optarg, serr, sizeof serr);
+        if (st < 0)
+            return sl_hub_usage_error("serve", "%s", serr);
+        if (st > 0)
+            continue;
+        switch (c) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'D':
+            db = optarg;
+            break;
+        case 'l':
+            listen = optarg;
+            break;
+        case 't': {
+            char *e;
+            threads = strtol(optarg, &e, 10);
+            if (*e || e == optarg || threads < 1 || threads > SERVE_THREADS_MAX)
+                return sl_hub_usage_error("serve", "--threads wants a number from 1 to %d", SERVE_THREADS_MAX);
+            break;
+        }
+        case 'A': {
+            char *e;
+            cache_ms = strtol(optarg, &e, 10);
+            if (*e || e == optarg || cache_ms < 0 || cache_ms > SL_AUTHCACHE_TTL_MS_MAX)
+                return sl_hub_usage_error("serve", "--auth-cache-ms wants a number from 0 to %d",
+                                          SL_AUTHCACHE_TTL_MS_MAX);
+            break;
+        }
+        case SERVE_OPT_MAX_CONNS:
+            if (number_arg(optarg, 16, 1000000, &max_conns) != 0)
+                return sl_hub_usage_error("serve", "--max-conns wants a number from 16 to 1000000");
+            break;
+        case SERVE_OPT_MAX_CONNS_ADDR:
+            if (number_arg(optarg, 0, 1000000, &per_addr) != 0)
+                return sl_hub_usage_error("serve", "--max-conns-per-address wants a number from 0 (no limit) "
+                                                   "to 1000000");
+            break;
+        case SERVE_OPT_BODY_MEMORY:
+            if (number_arg(optarg, 16, 1024 * 1024, &body_mib) != 0)
+                return sl_hub_usage_error("serve", "--max-body-memory wants MiB, from 16 to 1048576");
+            break;
+        case 'C':
+            tls_cert = optarg;
+            break;
+        case 'K':
+            tls_key = optarg;
+            break;
+        case 'L':
+            level = sl_log_level_parse(optarg);
+            if (level < 0)
+                return sl_hub_usage_error("serve", "--log-level is error, warn, info or debug");
+            break;
+        case 'h':
+            help();
+            return SL_HUB_EXIT_OK;
+        case ':':
+            return sl_hub_usage_error("serve", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_hub_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return sl_hub_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    if (!data)
+        return sl_hub_usage_error("serve", "--data DIR is missing");
+    if (!tls_cert != !tls_key)
+        return sl_hub_usage_error("serve", "--tls-cert and --tls-key go together (the certificate and its key)");
+    if (db && !sl_store_db_is_pg(db))
+        return sl_hub_usage_error("serve", "--db wants postgresql://USER@HOST:PORT/DB");
+    char host[128];
+    unsigned port;
+    if (sl_server_parse_listen(listen, host, sizeof host, &port) != 0)
+        return sl_hub_usage_error("serve", "--listen %s: write HOST:PORT, e.g. 127.0.0.1:8080", listen);
+    if (threads < 1)
+        threads = 2;
+    if (threads > SERVE_THREADS_MAX)
+        threads = SERVE_THREADS_MAX;
+
+    /* Signals are taken synchronously by this thread (sigwait); the server's
+     * threads inherit the blocked mask, so no handler and no global flag. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = SL_HUB_EXIT_FAIL;
+    char err[512];
+    sl_hub hub;
+    sl_server *srv = NULL;
+    sl_servertls tls = {0};
+    memset(&hub, 0, sizeof hub);
+    if (tls_cert && sl_servertls_load(&tls, tls_cert, tls_key, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit-hub serve: %s\n", err);
+        goto out;
+    }
+    if (sl_hub_open(&hub, data, db, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit-hub serve: %s\n", err);
+        goto out;
+    }
+    hub.log.level = (sl_log_level)level;
+    if ((cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, cache_ms))) ||
+        !(hub.notmod = sl_notmod_new()) ||
+        !(hub.bodies = sl_budget_new((size_t)body_mib << 20, SL_HUB_BODY_PER_SCREEN))) {
+        fprintf(stderr, "screenlit-hub serve: out of memory\n");
+        goto out;
+    }
+    hub.max_conns = fit_open_files(&hub.log, max_conns);
+    hub.max_conns_per_addr = (unsigned)per_addr;
+    srv = sl_server_start_tls(&hub, listen, (unsigned)threads, tls_cert ? &tls : NULL, err, sizeof err);
+    if (!srv) {
+        fprintf(stderr, "screenlit-hub serve: %s\n", err);
+        goto out;
+    }
+    const char *scheme = tls_cert ? "https" : "http";
+    if (strchr(host, ':'))
+        printf("listening on %s://[%s]:%u/\n", scheme, host, sl_server_port(srv));
+    else
+        printf("listening on %s://%s:%u/\n", scheme, host, sl_server_port(srv));
+    fflush(stdout);
+    if (tls.warning[0])
+        sl_log_warn(&hub.log, "%s", tls.warning);
+    sl_log_info(&hub.log, "serving %s (%s store) on %s:%u (%s) with %ld threads, token lookups reused for %ld ms",
+                data, hub.store->ops->name, host, sl_server_port(srv), tls_cert ? "HTTPS" : "plain HTTP", threads,
+                cache_ms);
+    sl_log_info(&hub.log, "limits: %u connections, %u per client address%s, %ld MiB of request bodies in memory",
+                hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", body_mib);
+    if (sl_schedule_start(&hub, &sched, &schedule, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit-hub serve: %s\n", err);
+        goto out;
+    }
+    int sig = 0;
+    while (sigwait(&stop, &sig) != 0)
+        ;
+    sl_log_info(&hub.log, "signal %d: finishing requests in flight, then stopping", sig);
+    sl_server_stop(srv, SERVE_GRACE_MS);
+    srv = NULL;
+    sl_log_info(&hub.log, "stopped");
+    rc = SL_HUB_EXIT_OK;
+out:
+    sl_schedule_stop(schedule);
+    sl_server_stop(srv, 0);
+    sl_authcache_free(hub.authcache);
+    sl_notmod_free(hub.notmod);
+    sl_budget_free(hub.bodies);
+    hub.authcache = NULL;
+    hub.notmod = NULL;
+    hub.bodies = NULL;
+    sl_hub_close(&hub);
+    sl_servertls_free(&tls);
+    return rc;
+}

@@ -1,0 +1,198 @@
+/* hubcmd_token.c — `screenlit-hub token create|list|revoke`: role tokens for admins, publishers and auditors. */
+#include "tools/hub/cmd/hubcmd.h"
+
+#include "content/timeutil.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static void help(void)
+{
+    printf("NAME\n"
+           "    screenlit-hub token - create, list and revoke role tokens\n"
+           "\n"
+           "SYNOPSIS\n"
+           "    screenlit-hub token create (--data DIR | --db URI) --role admin|publisher|auditor\n"
+           "                               --name NAME [--channels A,B]\n"
+           "    screenlit-hub token list (--data DIR | --db URI)\n"
+           "    screenlit-hub token revoke (--data DIR | --db URI) --name NAME\n"
+           "\n"
+           "DESCRIPTION\n"
+           "    Role tokens let people use the hub's API (Authorization: Bearer TOKEN):\n"
+           "      admin      everything: inventory, enrolment codes, screenshots, and what\n"
+           "                 publishers and auditors may do\n"
+           "      publisher  upload media and publish manifests\n"
+           "      auditor    read screens, plays and reports\n"
+           "    Screens get their own device tokens by enrolling (POST /api/v1/enroll).\n"
+           "\n"
+           "    create prints the new token on standard output, once: the hub keeps only\n"
+           "    its SHA-256 and cannot show it again. NAME (1 to 64 letters, digits, '.',\n"
+           "    '_' or '-') must not be used by another valid token. A publisher token\n"
+           "    made with --channels may publish to those channels only: the hub refuses\n"
+           "    any other with 403 (media uploads are not limited: media belong to no\n"
+           "    channel). Without --channels it may publish to every channel. list shows\n"
+           "    every token's name, role, channels (\"*\" = every channel), creation and\n"
+           "    revocation time, never the token.\n"
+           "    revoke stops a token from working at once, even while the hub runs.\n"
+           "\n"
+           "    These commands work on the hub's database directly (DIR/hub.db, or the\n"
+           "    PostgreSQL database given with --db) and may run while\n"
+           "    `screenlit-hub serve` is serving it.\n"
+           "\n"
+           "OPTIONS\n"
+           "    -d, --data DIR    the hub's data folder (its SQLite database DIR/hub.db)\n"
+           "    -D, --db URI      the hub's PostgreSQL database instead,\n"
+           "                      postgresql://USER@HOST:PORT/DB (as given to serve --db)\n"
+           "    -r, --role ROLE   admin, publisher or auditor (create)\n"
+           "    -n, --name NAME   the token's name (create, revoke)\n"
+           "    -c, --channels A,B  publisher tokens only: the channels it may publish to,\n"
+           "                      names joined by ',' (default: every channel)\n"
+           "    -h, --help        show this help\n"
+           "\n"
+           "EXIT STATUS\n"
+           "    0 done, 1 failure (e.g. the name is taken, no such token), 2 wrong arguments.\n"
+           "\n"
+           "EXAMPLES\n"
+           "    TOKEN=$(screenlit-hub token create --data /var/lib/screenlit-hub \\\n"
+           "            --role publisher --name content-team)\n"
+           "    screenlit-hub token create --data /var/lib/screenlit-hub --role publisher \\\n"
+           "            --name branch-staff --channels bank-lobby,bank-door\n"
+           "    screenlit-hub token revoke --data /var/lib/screenlit-hub --name content-team\n");
+}
+
+static int list_cb(void *ud, const sl_hub_token *t)
+{
+    char created[40], revoked[40];
+    sl_instant_format(t->created_ms, 0, created, sizeof created);
+    if (t->revoked_ms >= 0)
+        sl_instant_format(t->revoked_ms, 0, revoked, sizeof revoked);
+    else
+        snprintf(revoked, sizeof revoked, "-");
+    printf("%-24s %-10s %-21s %-21s %s\n", t->name, sl_hub_role_name(t->role), created, revoked,
+           t->channels[0] ? t->channels : "*");
+    return 0;
+}
+
+int sl_hub_cmd_token(int argc, char **argv)
+{
+    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
+                                         {"db", required_argument, NULL, 'D'},
+                                         {"role", required_argument, NULL, 'r'},
+                                         {"name", required_argument, NULL, 'n'},
+                                         {"channels", required_argument, NULL, 'c'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    const char *data = NULL, *db = NULL, *role_s = NULL, *name = NULL, *action = NULL, *channels_s = NULL;
+    char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
+    int c;
+    if (argc >= 2 && argv[1][0] != '-') {
+        action = argv[1];
+        argc--;
+        argv++;
+    }
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":d:D:r:n:c:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            data = optarg;
+            break;
+        case 'D':
+            db = optarg;
+            break;
+        case 'r':
+            role_s = optarg;
+            break;
+        case 'n':
+            name = optarg;
+            break;
+        case 'c':
+            channels_s = optarg;
+            break;
+        case 'h':
+            help();
+            return SL_HUB_EXIT_OK;
+        case ':':
+            return sl_hub_usage_error("token", "'%s' needs a value", argv[optind - 1]);
+        default:
+            return sl_hub_usage_error("token", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return sl_hub_usage_error("token", "unexpected argument '%s'", argv[optind]);
+    if (!action)
+        return sl_hub_usage_error("token", "say create, list or revoke");
+    bool create = strcmp(action, "create") == 0, list = strcmp(action, "list") == 0,
+         revoke = strcmp(action, "revoke") == 0;
+    if (!create && !list && !revoke)
+        return sl_hub_usage_error("token", "unknown action '%s' (create, list or revoke)", action);
+    if (!data && !db)
+        return sl_hub_usage_error("token", "--data DIR (or --db URI) is missing");
+    sl_hub_role role = sl_hub_role_parse(role_s);
+    if (create && role == SL_ROLE_NONE)
+        return sl_hub_usage_error("token", "--role must be admin, publisher or auditor");
+    if (!create && role_s)
+        return sl_hub_usage_error("token", "--role is only for create");
+    if ((create || revoke) && !name)
+        return sl_hub_usage_error("token", "--name NAME is missing");
+    if (list && name)
+        return sl_hub_usage_error("token", "--name is not for list");
+    if (name && !sl_hub_id_ok(name))
+        return sl_hub_usage_error("token", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
+    if (channels_s && !(create && role == SL_ROLE_PUBLISHER))
+        return sl_hub_usage_error("token", "--channels is only for create --role publisher");
+    if (channels_s && sl_hub_scope_parse(channels_s, channels, cerr, sizeof cerr) != 0)
+        return sl_hub_usage_error("token", "--%s", cerr);
+    if (channels_s && !channels[0])
+        return sl_hub_usage_error("token", "--channels: name at least one channel (leave it out for every channel)");
+
+    char err[512];
+    sl_store *st = NULL;
+    int rc = sl_hub_admin_open("token", data, db, &st);
+    if (rc != SL_HUB_EXIT_OK)
+        return rc;
+    rc = SL_HUB_EXIT_FAIL;
+    if (create) {
+        char token[SL_HUB_TOKEN_HEX + 1];
+        uint8_t hash[SL_HUB_HASH_BYTES];
+        if (sl_hub_token_new(token, hash) != 0) {
+            fprintf(stderr, "screenlit-hub token: no random numbers\n");
+            goto out;
+        }
+        sl_st_rc r = st->ops->token_add(st, name, role, channels, hash, sl_hub_now_ms(), err, sizeof err);
+        if (r == SL_ST_CONFLICT) {
+            fprintf(stderr, "screenlit-hub token: a valid token named %s exists; revoke it first or pick "
+                            "another name\n", name);
+        } else if (r != SL_ST_OK) {
+            fprintf(stderr, "screenlit-hub token: %s\n", err);
+        } else {
+            printf("%s\n", token);
+            fprintf(stderr, "screenlit-hub token: %s token \"%s\"%s%s created; it is shown only this once\n",
+                    sl_hub_role_name(role), name, channels[0] ? " for channels " : "", channels);
+            rc = SL_HUB_EXIT_OK;
+        }
+        sodium_memzero(token, sizeof token);
+    } else if (list) {
+        printf("%-24s %-10s %-21s %-21s %s\n", "NAME", "ROLE", "CREATED", "REVOKED", "CHANNELS");
+        if (st->ops->token_list(st, list_cb, NULL, err, sizeof err) != SL_ST_OK)
+            fprintf(stderr, "screenlit-hub token: %s\n", err);
+        else
+            rc = SL_HUB_EXIT_OK;
+    } else {
+        sl_st_rc r = st->ops->token_revoke(st, name, sl_hub_now_ms(), err, sizeof err);
+        if (r == SL_ST_NOT_FOUND)
+            fprintf(stderr, "screenlit-hub token: no valid token is named %s\n", name);
+        else if (r != SL_ST_OK)
+            fprintf(stderr, "screenlit-hub token: %s\n", err);
+        else {
+            fprintf(stderr, "screenlit-hub token: %s revoked\n", name);
+            rc = SL_HUB_EXIT_OK;
+        }
+    }
+out:
+    sl_store_close(st);
+    return rc;
+}

@@ -1,0 +1,219 @@
+/* hub.c — the hub context's life cycle and shared helpers: identifiers, UTF-8 text, tokens, clock. */
+#define _POSIX_C_SOURCE 200809L
+#include "tools/hub/hub.h"
+
+#include "content/fsutil.h"
+#include "content/keys.h"
+#include "tools/hub/service/hub_mainzone.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, size_t errlen)
+{
+    memset(hub, 0, sizeof *hub);
+    sl_log_init(&hub->log, "screenlit-hub");
+    atomic_init(&hub->in_flight, 0);
+    if (sodium_init() < 0) {
+        snprintf(err, errlen, "libsodium could not start");
+        return -1;
+    }
+    hub->data_dir = strdup(data_dir);
+    hub->media_dir = sl_fs_join(data_dir, "media");
+    hub->partial_dir = sl_fs_join(data_dir, "media/.partial");
+    hub->shots_dir = sl_fs_join(data_dir, "screenshots");
+    if (!hub->data_dir || !hub->media_dir || !hub->partial_dir || !hub->shots_dir) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    /* Private whatever the umask: the folder 0700, the files in it 0600. */
+    if (sl_fs_mkdir_private(hub->data_dir, err, errlen) != 0 || sl_fs_mkdir_private(hub->media_dir, err, errlen) != 0 ||
+        sl_fs_mkdir_private(hub->partial_dir, err, errlen) != 0 ||
+        sl_fs_mkdir_private(hub->shots_dir, err, errlen) != 0)
+        return -1;
+    hub->mainzone = sl_mainzone_new();
+    hub->enroll_limit = sl_ratelimit_new(SL_RATELIMIT_CAPACITY_DEFAULT, SL_RATELIMIT_BURST_DEFAULT,
+                                         SL_RATELIMIT_DRAIN_MS_DEFAULT);
+    if (!hub->mainzone || !hub->enroll_limit) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    hub->store = sl_store_open(data_dir, db, err, errlen);
+    return hub->store ? 0 : -1;
+}
+
+void sl_hub_close(sl_hub *hub)
+{
+    if (!hub)
+        return;
+    sl_store_close(hub->store);
+    hub->store = NULL;
+    sl_mainzone_free(hub->mainzone);
+    hub->mainzone = NULL;
+    sl_ratelimit_free(hub->enroll_limit);
+    hub->enroll_limit = NULL;
+    free(hub->data_dir);
+    free(hub->media_dir);
+    free(hub->partial_dir);
+    free(hub->shots_dir);
+    hub->data_dir = hub->media_dir = hub->partial_dir = hub->shots_dir = NULL;
+}
+
+int sl_hub_scope_parse(const char *in, char out[SL_HUB_SCOPE_MAX + 1], char *err, size_t errlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const char *p = in ? in : ""; *p;) {
+        char id[SL_HUB_ID_MAX + 2];
+        while (*p == ' ')
+            p++;
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        if (n == 0 && !e && !*p)
+            break;
+        if (n == 0 || n > SL_HUB_ID_MAX) {
+            snprintf(err, errlen, "channels: an empty or over-long name in '%.80s'", in);
+            return -1;
+        }
+        memcpy(id, p, n);
+        id[n] = '\0';
+        if (!sl_hub_id_ok(id)) {
+            snprintf(err, errlen, "channels: '%s' is not a channel name (1 to 64 letters, digits, '.', '_' or '-')",
+                     id);
+            return -1;
+        }
+        if (sl_hub_scope_has(out, id) && out[0]) {
+            snprintf(err, errlen, "channels: '%s' is named twice", id);
+            return -1;
+        }
+        if (used + n + (used ? 1 : 0) > SL_HUB_SCOPE_MAX) {
+            snprintf(err, errlen, "channels: the list is longer than %d bytes", SL_HUB_SCOPE_MAX);
+            return -1;
+        }
+        used += (size_t)snprintf(out + used, SL_HUB_SCOPE_MAX + 1 - used, "%s%s", used ? "," : "", id);
+        p = e ? e + 1 : p + strlen(p);
+        if (e && !*p) {
+            snprintf(err, errlen, "channels: '%.80s' ends with ','", in);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+bool sl_hub_scope_has(const char *scope, const char *channel)
+{
+    if (!scope || !scope[0])
+        return true;
+    return sl_channel_list_has(scope, channel);
+}
+
+bool sl_hub_id_ok(const char *s)
+{
+    if (!s || !s[0] || s[0] == '.' || s[0] == '-')
+        return false;
+    size_t i = 0;
+    for (; s[i]; i++) {
+        char c = s[i];
+        if (i >= SL_HUB_ID_MAX)
+            return false;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+bool sl_hub_text_ok(const char *str, size_t len, bool allow_tab)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if ((c < 0x20 && !(allow_tab && c == '\t')) || c == 0x7f)
+                return false;
+            i++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp;
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 2;
+            cp = c & 0x1f;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 3;
+            cp = c & 0x0f;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 4;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n > len)
+            return false;
+        for (size_t k = 1; k < n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+            (cp >= 0xd800 && cp <= 0xdfff))
+            return false;
+        i += n;
+    }
+    return true;
+}
+
+int64_t sl_hub_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void sl_hub_hash(const void *data, size_t len, uint8_t out[SL_HUB_HASH_BYTES])
+{
+    crypto_hash_sha256(out, (const unsigned char *)data, len);
+}
+
+int sl_hub_token_new(char hex[SL_HUB_TOKEN_HEX + 1], uint8_t hash[SL_HUB_HASH_BYTES])
+{
+    uint8_t raw[SL_HUB_TOKEN_HEX / 2];
+    if (sodium_init() < 0)
+        return -1;
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(hex, SL_HUB_TOKEN_HEX + 1, raw, sizeof raw);
+    sodium_memzero(raw, sizeof raw);
+    sl_hub_hash(hex, SL_HUB_TOKEN_HEX, hash);
+    return 0;
+}
+
+#define SL_JSON_INT_LIMIT 9007199254740992.0 /* 2^53: integers a double holds exactly */
+
+int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
+                    int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            return -1;
+        *out = dflt;
+        return 0;
+    }
+    if (!cJSON_IsNumber(v))
+        return -1;
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d) || d < -SL_JSON_INT_LIMIT || d > SL_JSON_INT_LIMIT)
+        return -1;
+    int64_t i = (int64_t)d;
+    if (i < lo || i > hi)
+        return -1;
+    *out = i;
+    return 0;
+}

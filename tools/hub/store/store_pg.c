@@ -1,0 +1,2188 @@
+/* store_pg.c — the PostgreSQL backend of the hub store (libpq): a small connection pool, prepared statements, row locks for fleets of hubs. */
+#define _POSIX_C_SOURCE 200809L
+#include "tools/hub/store/store.h"
+#include "tools/hub/service/hub_playhours.h"
+
+#define SL_XSTR(x) #x
+#define SL_STR(x) SL_XSTR(x)
+
+#include "content/timeutil.h"
+
+#include <libpq-fe.h>
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * Design (see tools/hub/STORAGE.md)
+ * - Threads: a pool of at most PG_POOL_MAX connections, opened on demand.
+ *   An operation takes one connection (waiting when all are busy), runs on
+ *   it alone and gives it back; a PGconn is never used by two threads at
+ *   once. The pool's list is guarded by one mutex.
+ * - Every statement is prepared on each connection when it is opened
+ *   (PQprepare) and run with PQexecPrepared: data only ever travels as
+ *   parameters. Hashes and envelopes are bytea, sent and read in binary.
+ * - Processes: several hubs may share one database. Whatever reads a value
+ *   and then writes on its basis takes a row lock first (screen_state for a
+ *   screen's plays, heartbeats and screenshots; channels for a channel's
+ *   version), so two hubs cannot both accept version 5, or compute acked_seq
+ *   from a stale view. Idempotency rests on primary keys (ON CONFLICT DO
+ *   NOTHING). Transactions run at READ COMMITTED; a deadlock or
+ *   serialisation failure is retried a few times.
+ * - Durability: COMMIT returns after the server flushed its WAL
+ *   (synchronous_commit is the server's; its default, on, is what the
+ *   contract needs).
+ * - A connection that broke while idle in the pool (the server restarted)
+ *   is replaced when taken, or when the operation's first statement finds
+ *   it closed (nothing had reached a live server: the statement is run
+ *   again on a new connection). One that breaks later in an operation
+ *   fails that operation (SL_ST_ERROR, rolled back) and is dropped.
+ * - The server unreachable: operations fail with "PostgreSQL at HOST:PORT/DB
+ *   is not reachable: ..." and work again once it is back.
+ */
+
+#define PG_SCHEMA_VERSION 3 /* 2: play_hours; 3: channel scopes, code ids and revocation */
+#define PG_POOL_MAX 16
+#define PG_PLAY_CHUNK 64        /* rows per multi-row INSERT of plays */
+#define PG_PLAY_COLS 13
+#define PG_PARAMS_MAX 16
+#define PG_TX_ATTEMPTS 4        /* a transaction hit by a deadlock or serialisation failure is retried */
+#define PG_SHOTS_FIRST_KEPT 5   /* per screen and day: the first five, plus the latest */
+#define PG_MIGRATE_LOCK "7307876597088940032" /* pg_advisory_xact_lock key for schema creation */
+
+static const char *const pg_schema =
+    "CREATE TABLE sl_meta(key text PRIMARY KEY, value bigint NOT NULL);"
+    "CREATE TABLE tokens("
+    "  id bigserial PRIMARY KEY, name text NOT NULL, role text NOT NULL,"
+    "  hash bytea NOT NULL UNIQUE, created bigint NOT NULL, revoked bigint);"
+    "CREATE UNIQUE INDEX tokens_valid_name ON tokens(name) WHERE revoked IS NULL;"
+    "CREATE TABLE keys(name text PRIMARY KEY, key text NOT NULL UNIQUE, created bigint NOT NULL);"
+    "CREATE TABLE screens("
+    "  id text PRIMARY KEY, name text NOT NULL, site text NOT NULL, region text NOT NULL,"
+    "  unit_type text NOT NULL, tags text NOT NULL, channel text NOT NULL, hours text NOT NULL,"
+    "  timezone text NOT NULL);"
+    "CREATE TABLE enroll_codes("
+    "  hash bytea PRIMARY KEY, screen text NOT NULL REFERENCES screens(id),"
+    "  created bigint NOT NULL, expires bigint NOT NULL, used bigint);"
+    "CREATE TABLE screen_tokens("
+    "  screen text PRIMARY KEY REFERENCES screens(id), hash bytea NOT NULL UNIQUE,"
+    "  created bigint NOT NULL);"
+    "CREATE TABLE screen_state("
+    "  screen text PRIMARY KEY, acked_seq bigint NOT NULL DEFAULT 0,"
+    "  screenshot_requested boolean NOT NULL DEFAULT false);"
+    "CREATE TABLE channels(channel text PRIMARY KEY, version bigint NOT NULL, published bigint NOT NULL);"
+    "CREATE TABLE manifests("
+    "  channel text NOT NULL, version bigint NOT NULL, envelope bytea NOT NULL,"
+    "  published bigint NOT NULL, PRIMARY KEY(channel, version));"
+    "CREATE TABLE media(sha256 text PRIMARY KEY, size bigint NOT NULL, received bigint NOT NULL);"
+    "CREATE TABLE plays("
+    "  screen text NOT NULL, seq bigint NOT NULL, item text NOT NULL, media_sha256 text NOT NULL,"
+    "  manifest_version bigint NOT NULL, zone text NOT NULL, start_ms bigint NOT NULL,"
+    "  mono_start_ms bigint NOT NULL, clock_trust integer NOT NULL, duration_ms bigint NOT NULL,"
+    "  outcome integer NOT NULL, reason text NOT NULL, received bigint NOT NULL,"
+    "  PRIMARY KEY(screen, seq));"
+    "CREATE TABLE heartbeats("
+    "  screen text PRIMARY KEY, received bigint NOT NULL, content_version bigint,"
+    "  status text NOT NULL, last_minute bigint NOT NULL);"
+    "CREATE TABLE screen_hours("
+    "  screen text NOT NULL, hour bigint NOT NULL, minutes integer NOT NULL,"
+    "  PRIMARY KEY(screen, hour));"
+    "CREATE TABLE screenshots("
+    "  id bigserial PRIMARY KEY, screen text NOT NULL, day bigint NOT NULL, taken bigint NOT NULL,"
+    "  file text NOT NULL, size bigint NOT NULL, mime text NOT NULL);"
+    "CREATE INDEX screenshots_by_day ON screenshots(screen, day, taken);";
+
+/* Schema version 2: the play summary and minutes online, one row per
+ * screen and UTC day (hub_playhours.h; REPORTS.md). */
+static const char *const pg_schema_v2 =
+    "CREATE TABLE play_days(screen text NOT NULL, day bigint NOT NULL, hours text NOT NULL,"
+    "  PRIMARY KEY(screen, day));"
+    "CREATE TABLE online_days(screen text NOT NULL, day bigint NOT NULL, minutes text NOT NULL,"
+    "  PRIMARY KEY(screen, day));";
+
+/* Schema version 3: channel scopes of publisher tokens and keys; enrolment
+ * codes get an id (existing codes are numbered) and can be revoked; device
+ * tokens taken away by de-enrolment or a later enrolment are kept, so that
+ * the screen can be told. */
+static const char *const pg_schema_v3 =
+    "ALTER TABLE tokens ADD COLUMN channels text NOT NULL DEFAULT '';"
+    "ALTER TABLE keys ADD COLUMN channels text NOT NULL DEFAULT '';"
+    "ALTER TABLE enroll_codes ADD COLUMN id bigserial;"
+    "ALTER TABLE enroll_codes ADD COLUMN revoked bigint;"
+    "CREATE UNIQUE INDEX enroll_codes_id ON enroll_codes(id);"
+    "CREATE INDEX enroll_codes_screen ON enroll_codes(screen);"
+    "CREATE TABLE revoked_screen_tokens(hash bytea PRIMARY KEY, screen text NOT NULL, revoked bigint NOT NULL);";
+
+/* Every statement the backend runs, prepared on each connection as "slN". */
+enum {
+    Q_TOKEN_ADD,
+    Q_TOKEN_LIST,
+    Q_TOKEN_REVOKE,
+    Q_AUTH,
+    Q_KEY_ADD,
+    Q_KEY_BY_KEY,
+    Q_KEY_LIST,
+    Q_SCREEN_UPSERT,
+    Q_SCREEN_GET,
+    Q_SCREEN_LIST,
+    Q_CODE_ADD,
+    Q_CODE_CLAIM,
+    Q_CODE_GET,
+    Q_SCREEN_TOKEN_SET,
+    Q_MEDIA_ADD,
+    Q_CHANNEL_BUMP,
+    Q_CHANNEL_VERSION,
+    Q_MANIFEST_ADD,
+    Q_MANIFEST_GET,
+    Q_CHANNEL_LIST,
+    Q_STATE_ENSURE,
+    Q_STATE_LOCK,
+    Q_PLAY_ADD_1,
+    Q_PLAY_ADD_CHUNK,
+    Q_ACK_SCAN,
+    Q_ACK_SET,
+    Q_PLAYS_LIST,
+    Q_HB_LAST_MINUTE,
+    Q_HB_PUT,
+    Q_HOUR_ADD,
+    Q_SHOT_FLAG_CLEAR,
+    Q_SHOT_FLAG_SET,
+    Q_HOURS_LIST,
+    Q_SHOT_ADD,
+    Q_SHOT_DAY,
+    Q_SHOT_DEL,
+    Q_SHOT_LATEST,
+    Q_MANIFEST_AT,
+    Q_PH_GET,
+    Q_PH_PUT,
+    Q_OD_GET,
+    Q_OD_PUT,
+    Q_KEY_SCOPE,
+    Q_CODE_SCREEN,
+    Q_SCREEN_LOCK,
+    Q_CODES_SUPERSEDE,
+    Q_TOKEN_RETIRE,
+    Q_SCREEN_REVOKE,
+    Q_CODE_LIST,
+    Q_CODE_BY_ID,
+    Q_CODE_REVOKE,
+    Q_COUNT
+};
+
+#define PG_PLAY_ROW_VALUES "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)"
+#define PG_PLAY_INSERT                                                                                      \
+    "INSERT INTO plays(screen, seq, item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,"    \
+    " clock_trust, duration_ms, outcome, reason, received) VALUES"
+
+static const char *const pg_sql[Q_COUNT] = {
+    [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created, channels) VALUES($1, $2, $3, $4, $5)",
+    [Q_TOKEN_LIST] = "SELECT name, role, created, revoked, channels FROM tokens ORDER BY id",
+    [Q_TOKEN_REVOKE] = "UPDATE tokens SET revoked = $2 WHERE name = $1 AND revoked IS NULL",
+    /* One statement for both kinds of token; a screen token also brings the
+     * screen's channel and that channel's current version (a poll's 304);
+     * a device token taken away comes back as kind 2. */
+    [Q_AUTH] = "SELECT 0 AS k, role, name, false, NULL::text, NULL::bigint, channels FROM tokens"
+               " WHERE hash = $1 AND revoked IS NULL"
+               " UNION ALL SELECT 1, 'screen', t.screen, s.id IS NOT NULL, s.channel, c.version, ''"
+               " FROM screen_tokens t LEFT JOIN screens s ON s.id = t.screen"
+               " LEFT JOIN channels c ON c.channel = s.channel WHERE t.hash = $1"
+               " UNION ALL SELECT 2, 'screen', screen, false, NULL::text, NULL::bigint, ''"
+               " FROM revoked_screen_tokens WHERE hash = $1 ORDER BY k LIMIT 1",
+    [Q_KEY_ADD] = "INSERT INTO keys(name, key, created, channels) VALUES($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    [Q_KEY_BY_KEY] = "SELECT name FROM keys WHERE key = $1",
+    [Q_KEY_LIST] = "SELECT name, key, created, channels FROM keys ORDER BY created, name COLLATE \"C\"",
+    [Q_SCREEN_UPSERT] =
+        "INSERT INTO screens(id, name, site, region, unit_type, tags, channel, hours, timezone)"
+        " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT(id) DO UPDATE SET"
+        " name = excluded.name, site = excluded.site, region = excluded.region,"
+        " unit_type = excluded.unit_type, tags = excluded.tags, channel = excluded.channel,"
+        " hours = excluded.hours, timezone = excluded.timezone",
+    [Q_SCREEN_GET] = "SELECT id, name, site, region, unit_type, tags, channel, hours, timezone"
+                     " FROM screens WHERE id = $1",
+    [Q_SCREEN_LIST] =
+        "SELECT s.id, s.name, s.site, s.region, s.unit_type, s.tags, s.channel, s.hours, s.timezone,"
+        " t.screen IS NOT NULL, h.received, h.content_version, st.acked_seq"
+        " FROM screens s LEFT JOIN screen_tokens t ON t.screen = s.id"
+        " LEFT JOIN heartbeats h ON h.screen = s.id LEFT JOIN screen_state st ON st.screen = s.id"
+        " ORDER BY s.id COLLATE \"C\"",
+    [Q_CODE_ADD] = "INSERT INTO enroll_codes(hash, screen, created, expires)"
+                   " SELECT $1::bytea, $2::text, $3::bigint, $4::bigint"
+                   " WHERE EXISTS (SELECT 1 FROM screens WHERE id = $2::text) RETURNING id",
+    [Q_CODE_CLAIM] = "UPDATE enroll_codes SET used = $2 WHERE hash = $1 AND used IS NULL AND revoked IS NULL"
+                     " AND expires > $2 RETURNING screen",
+    [Q_CODE_GET] = "SELECT used IS NOT NULL, revoked IS NOT NULL, expires FROM enroll_codes WHERE hash = $1",
+    [Q_SCREEN_TOKEN_SET] = "INSERT INTO screen_tokens(screen, hash, created) VALUES($1, $2, $3)"
+                           " ON CONFLICT(screen) DO UPDATE SET hash = excluded.hash, created = excluded.created",
+    [Q_MEDIA_ADD] = "INSERT INTO media(sha256, size, received) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
+    /* Takes the channel's row lock; a row comes back only when the version increases. */
+    [Q_CHANNEL_BUMP] = "INSERT INTO channels(channel, version, published) VALUES($1, $2, $3)"
+                       " ON CONFLICT(channel) DO UPDATE SET version = excluded.version,"
+                       " published = excluded.published WHERE channels.version < excluded.version"
+                       " RETURNING version",
+    [Q_CHANNEL_VERSION] = "SELECT version FROM channels WHERE channel = $1",
+    [Q_MANIFEST_ADD] = "INSERT INTO manifests(channel, version, envelope, published) VALUES($1, $2, $3, $4)",
+    [Q_MANIFEST_GET] = "SELECT m.version, m.envelope FROM channels c JOIN manifests m"
+                       " ON m.channel = c.channel AND m.version = c.version WHERE c.channel = $1",
+    [Q_CHANNEL_LIST] = "SELECT channel, version, published FROM channels ORDER BY channel COLLATE \"C\"",
+    [Q_STATE_ENSURE] = "INSERT INTO screen_state(screen) VALUES($1) ON CONFLICT DO NOTHING",
+    /* The per-screen lock: plays, heartbeats and screenshots of one screen take turns. */
+    [Q_STATE_LOCK] = "SELECT acked_seq, screenshot_requested FROM screen_state WHERE screen = $1 FOR UPDATE",
+    [Q_PLAY_ADD_1] = PG_PLAY_INSERT " " PG_PLAY_ROW_VALUES " ON CONFLICT DO NOTHING RETURNING seq",
+    [Q_PLAY_ADD_CHUNK] = NULL, /* built from placeholders only, see pg_play_chunk_sql */
+    /* The highest seq reachable from $2 through consecutive stored seqs. */
+    [Q_ACK_SCAN] = "SELECT CASE WHEN EXISTS (SELECT 1 FROM plays WHERE screen = $1 AND seq = $2::bigint + 1)"
+                   " THEN (SELECT p.seq FROM plays p WHERE p.screen = $1 AND p.seq > $2::bigint AND NOT EXISTS"
+                   "  (SELECT 1 FROM plays q WHERE q.screen = $1 AND q.seq = p.seq + 1) ORDER BY p.seq LIMIT 1)"
+                   " ELSE $2::bigint END",
+    [Q_ACK_SET] = "UPDATE screen_state SET acked_seq = $2 WHERE screen = $1",
+    [Q_PLAYS_LIST] = "SELECT seq, item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,"
+                     " clock_trust, duration_ms, outcome, reason, received FROM plays"
+                     " WHERE screen = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+    [Q_HB_LAST_MINUTE] = "SELECT last_minute FROM heartbeats WHERE screen = $1",
+    [Q_HB_PUT] = "INSERT INTO heartbeats(screen, received, content_version, status, last_minute)"
+                 " VALUES($1, $2, $3, $4, $5) ON CONFLICT(screen) DO UPDATE SET"
+                 " received = excluded.received, content_version = excluded.content_version,"
+                 " status = excluded.status, last_minute = excluded.last_minute",
+    [Q_HOUR_ADD] = "INSERT INTO screen_hours(screen, hour, minutes) VALUES($1, $2, 1)"
+                   " ON CONFLICT(screen, hour) DO UPDATE SET minutes = LEAST(60, screen_hours.minutes + 1)",
+    [Q_SHOT_FLAG_CLEAR] = "UPDATE screen_state SET screenshot_requested = false WHERE screen = $1",
+    [Q_SHOT_FLAG_SET] = "INSERT INTO screen_state(screen, screenshot_requested) SELECT $1::text, true"
+                        " WHERE EXISTS (SELECT 1 FROM screens WHERE id = $1::text)"
+                        " ON CONFLICT(screen) DO UPDATE SET screenshot_requested = true",
+    [Q_HOURS_LIST] = "SELECT hour, minutes FROM screen_hours WHERE screen = $1 AND hour >= $2 AND hour < $3"
+                     " ORDER BY hour",
+    [Q_SHOT_ADD] = "INSERT INTO screenshots(screen, day, taken, file, size, mime) VALUES($1, $2, $3, $4, $5, $6)",
+    [Q_SHOT_DAY] = "SELECT id, file FROM screenshots WHERE screen = $1 AND day = $2 ORDER BY taken, id",
+    [Q_SHOT_DEL] = "DELETE FROM screenshots WHERE id = $1",
+    [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = $1"
+                      " ORDER BY taken DESC, id DESC LIMIT 1",
+    [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = $1 AND version = $2",
+    [Q_PH_GET] = "SELECT hours FROM play_days WHERE screen = $1 AND day = $2",
+    [Q_PH_PUT] = "INSERT INTO play_days(screen, day, hours) VALUES($1, $2, $3)"
+                 " ON CONFLICT(screen, day) DO UPDATE SET hours = excluded.hours",
+    [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = $1 AND day = $2",
+    [Q_OD_PUT] = "INSERT INTO online_days(screen, day, minutes) VALUES($1, $2, $3)"
+                 " ON CONFLICT(screen, day) DO UPDATE SET minutes = excluded.minutes",
+    [Q_KEY_SCOPE] = "UPDATE keys SET channels = $2 WHERE key = $1",
+    [Q_CODE_SCREEN] = "SELECT screen FROM enroll_codes WHERE hash = $1",
+    /* The per-screen enrolment lock: two codes of one screen redeemed at once take turns. */
+    [Q_SCREEN_LOCK] = "SELECT 1 FROM screens WHERE id = $1 FOR UPDATE",
+    [Q_CODES_SUPERSEDE] = "UPDATE enroll_codes SET revoked = $2 WHERE screen = $1 AND used IS NULL AND revoked IS NULL",
+    [Q_TOKEN_RETIRE] = "INSERT INTO revoked_screen_tokens(hash, screen, revoked)"
+                       " SELECT hash, screen, $2 FROM screen_tokens WHERE screen = $1 ON CONFLICT DO NOTHING",
+    [Q_SCREEN_REVOKE] = "WITH d AS (DELETE FROM screen_tokens WHERE screen = $1 RETURNING hash, screen)"
+                        " INSERT INTO revoked_screen_tokens(hash, screen, revoked) SELECT hash, screen, $2 FROM d"
+                        " ON CONFLICT (hash) DO UPDATE SET revoked = excluded.revoked RETURNING screen",
+    [Q_CODE_LIST] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes"
+                    " WHERE $1::text IS NULL OR screen = $1::text ORDER BY id",
+    [Q_CODE_BY_ID] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes WHERE id = $1",
+    [Q_CODE_REVOKE] = "UPDATE enroll_codes SET revoked = $2 WHERE id = $1 AND used IS NULL AND revoked IS NULL"
+                      " AND expires > $2 RETURNING id, screen, created, expires, used, revoked",
+};
+
+struct pg_store;
+
+/* One pooled connection. */
+typedef struct pg_conn {
+    PGconn *pq;
+    struct pg_store *owner;
+    struct pg_conn *next; /* in the idle list */
+    bool fresh;           /* just taken from the pool: nothing run on it yet */
+    char state[6];        /* SQLSTATE of the last failure, "" if none */
+    char msg[256];        /* its message */
+} pg_conn;
+
+typedef struct pg_store {
+    sl_store base; /* first: the generic handle */
+    char *url;
+    char *chunk_sql; /* Q_PLAY_ADD_CHUNK */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool mu_ok, cv_ok;
+    pg_conn *idle;  /* connections ready for use */
+    size_t open;    /* connections that exist (idle or in use) */
+} pg_store;
+
+/* Parameters of one statement (text, bytea or int64). */
+typedef struct {
+    int n;
+    const char *v[PG_PARAMS_MAX];
+    int len[PG_PARAMS_MAX];
+    int fmt[PG_PARAMS_MAX];
+    char num[PG_PARAMS_MAX][24];
+} pg_params;
+
+static pg_store *pgs(sl_store *st)
+{
+    return (pg_store *)st;
+}
+
+static void pp_text(pg_params *p, const char *s)
+{
+    p->v[p->n] = s;
+    p->len[p->n] = 0;
+    p->fmt[p->n] = 0;
+    p->n++;
+}
+
+static void pp_null(pg_params *p)
+{
+    pp_text(p, NULL);
+}
+
+static void pp_i64(pg_params *p, int64_t x)
+{
+    snprintf(p->num[p->n], sizeof p->num[p->n], "%" PRId64, x);
+    pp_text(p, p->num[p->n]);
+}
+
+static void pp_bin(pg_params *p, const void *b, size_t len)
+{
+    p->v[p->n] = b;
+    p->len[p->n] = (int)len;
+    p->fmt[p->n] = 1;
+    p->n++;
+}
+
+/* The message of a libpq error, on one line. */
+static void pg_clean_msg(char *dst, size_t dstlen, const char *msg)
+{
+    snprintf(dst, dstlen, "%s", msg && *msg ? msg : "unknown error");
+    for (char *q = dst; *q; q++) {
+        if (*q == '\n' || *q == '\r')
+            *q = *(q + 1) ? ' ' : '\0';
+    }
+}
+
+static PGconn *pg_open_pq(struct pg_store *s, char *err, size_t errlen);
+
+/* The first statement of an operation failed and the connection is gone:
+ * it had broken while idle in the pool (e.g. the server restarted), so
+ * nothing of this operation reached a live server. Puts a new connection in
+ * its place; true when the statement may run again. */
+static bool pg_reconnect(pg_conn *c, bool first)
+{
+    if (!first || PQstatus(c->pq) != CONNECTION_BAD)
+        return false;
+    char err[256];
+    PGconn *pq = pg_open_pq(c->owner, err, sizeof err);
+    if (!pq) {
+        pg_clean_msg(c->msg, sizeof c->msg, err);
+        return false;
+    }
+    PQfinish(c->pq);
+    c->pq = pq;
+    return true;
+}
+
+/* Records why a statement failed in c->state and c->msg. */
+static void pg_note_failure(pg_conn *c, const PGresult *res)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    snprintf(c->state, sizeof c->state, "%s", state ? state : "");
+    const char *m = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    pg_clean_msg(c->msg, sizeof c->msg, m ? m : PQerrorMessage(c->pq));
+}
+
+/* Runs prepared statement q and checks its status; NULL on failure with
+ * c->state and c->msg set. */
+static PGresult *pg_run_raw(pg_conn *c, int q, int n, const char *const *v, const int *len, const int *fmt,
+                            int binary)
+{
+    char name[16];
+    bool first = c->fresh;
+    c->fresh = false;
+    snprintf(name, sizeof name, "sl%d", q);
+    for (;;) {
+        PGresult *res = PQexecPrepared(c->pq, name, n, v, len, fmt, binary);
+        ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+        if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK) {
+            c->state[0] = '\0';
+            return res;
+        }
+        pg_note_failure(c, res);
+        PQclear(res);
+        if (!pg_reconnect(c, first))
+            return NULL;
+        first = false;
+    }
+}
+
+static PGresult *pg_run(pg_conn *c, int q, const pg_params *p)
+{
+    return pg_run_raw(c, q, p->n, p->v, p->len, p->fmt, 0);
+}
+
+/* Runs a parameterless command (BEGIN, COMMIT, ROLLBACK); 0 or -1. */
+static int pg_cmd(pg_conn *c, const char *sql)
+{
+    bool first = c->fresh;
+    c->fresh = false;
+    for (;;) {
+        PGresult *res = PQexec(c->pq, sql);
+        bool ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+        if (!ok)
+            pg_note_failure(c, res);
+        PQclear(res);
+        if (ok)
+            return 0;
+        if (!pg_reconnect(c, first))
+            return -1;
+        first = false;
+    }
+}
+
+static int pg_begin(pg_conn *c)
+{
+    return pg_cmd(c, "BEGIN");
+}
+
+static int pg_commit(pg_conn *c)
+{
+    return pg_cmd(c, "COMMIT");
+}
+
+/* Ends a transaction left open by a failure; harmless outside one. */
+static void pg_rollback(pg_conn *c)
+{
+    if (PQstatus(c->pq) == CONNECTION_OK && PQtransactionStatus(c->pq) != PQTRANS_IDLE) {
+        PGresult *res = PQexec(c->pq, "ROLLBACK");
+        PQclear(res);
+    }
+}
+
+static bool pg_is(const pg_conn *c, const char *state)
+{
+    return strcmp(c->state, state) == 0;
+}
+
+static bool pg_unique_violation(const pg_conn *c)
+{
+    return pg_is(c, "23505");
+}
+
+/* A failure worth running the whole transaction again for. */
+static bool pg_retryable(const pg_conn *c)
+{
+    return pg_is(c, "40001") || pg_is(c, "40P01");
+}
+
+static sl_st_rc pg_fail(pg_conn *c, char *err, size_t errlen, const char *what)
+{
+    if (errlen)
+        snprintf(err, errlen, "database: %s: %s", what, c->msg[0] ? c->msg : "unknown error");
+    return SL_ST_ERROR;
+}
+
+static int64_t pg_i64(const PGresult *r, int row, int col, int64_t none)
+{
+    if (PQgetisnull(r, row, col))
+        return none;
+    return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static void pg_str(const PGresult *r, int row, int col, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+static bool pg_bool(const PGresult *r, int row, int col)
+{
+    return !PQgetisnull(r, row, col) && PQgetvalue(r, row, col)[0] == 't';
+}
+
+static long pg_affected(const PGresult *r)
+{
+    return strtol(PQcmdTuples((PGresult *)r), NULL, 10);
+}
+
+/* ---- connections and the pool ----------------------------------------- */
+
+/* "host:port/db" of a connection, for messages (never the password). */
+static void pg_where(PGconn *pq, char *buf, size_t len)
+{
+    const char *h = pq ? PQhost(pq) : NULL, *p = pq ? PQport(pq) : NULL, *d = pq ? PQdb(pq) : NULL;
+    snprintf(buf, len, "%s:%s/%s", h && *h ? h : "?", p && *p ? p : "?", d && *d ? d : "?");
+}
+
+static void pg_conn_free(pg_conn *c)
+{
+    if (!c)
+        return;
+    PQfinish(c->pq);
+    free(c);
+}
+
+/* libpq's notices (e.g. the server's shutdown message) are not for stderr. */
+static void pg_quiet(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+/* Opens one connection to url; NULL with err. */
+static PGconn *pg_dial(const char *url, char *err, size_t errlen)
+{
+    /* The URL's own settings override the defaults before it; client_encoding
+     * after it is forced: the store's strings are UTF-8. */
+    const char *const keys[] = {"connect_timeout", "application_name", "dbname", "client_encoding", NULL};
+    const char *const vals[] = {"10", "screenlit-hub", url, "UTF8", NULL};
+    char where[256], msg[256];
+    PGconn *pq = PQconnectdbParams(keys, vals, 1);
+    if (!pq) {
+        snprintf(err, errlen, "PostgreSQL: out of memory");
+        return NULL;
+    }
+    if (PQstatus(pq) != CONNECTION_OK) {
+        pg_where(pq, where, sizeof where);
+        pg_clean_msg(msg, sizeof msg, PQerrorMessage(pq));
+        snprintf(err, errlen, "PostgreSQL at %s is not reachable: %s", where, msg);
+        PQfinish(pq);
+        return NULL;
+    }
+    PQsetNoticeProcessor(pq, pg_quiet, NULL);
+    const char *enc = PQparameterStatus(pq, "server_encoding");
+    if (enc && strcmp(enc, "UTF8") != 0 && strcmp(enc, "SQL_ASCII") != 0) {
+        pg_where(pq, where, sizeof where);
+        snprintf(err, errlen, "PostgreSQL at %s: the database's encoding is %s; screenlit-hub needs UTF8 "
+                              "(CREATE DATABASE ... ENCODING 'UTF8')", where, enc);
+        PQfinish(pq);
+        return NULL;
+    }
+    return pq;
+}
+
+/* Opens a connection for the pool, with every statement prepared. */
+static PGconn *pg_open_pq(pg_store *s, char *err, size_t errlen)
+{
+    char where[256], msg[256];
+    PGconn *pq = pg_dial(s->url, err, errlen);
+    for (int q = 0; pq && q < Q_COUNT; q++) {
+        char name[16];
+        snprintf(name, sizeof name, "sl%d", q);
+        PGresult *res = PQprepare(pq, name, q == Q_PLAY_ADD_CHUNK ? s->chunk_sql : pg_sql[q], 0, NULL);
+        if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+            pg_where(pq, where, sizeof where);
+            pg_clean_msg(msg, sizeof msg, PQerrorMessage(pq));
+            snprintf(err, errlen, "PostgreSQL at %s: preparing statement %d: %s", where, q, msg);
+            PQfinish(pq);
+            pq = NULL;
+        }
+        PQclear(res);
+    }
+    return pq;
+}
+
+static pg_conn *pg_connect(pg_store *s, char *err, size_t errlen)
+{
+    pg_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->owner = s;
+    c->pq = pg_open_pq(s, err, errlen);
+    if (!c->pq) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* Whether an idle connection still works: reads whatever the server sent
+ * meanwhile (a shutdown notice, EOF) without blocking. */
+static bool pg_conn_alive(pg_conn *c)
+{
+    return PQstatus(c->pq) == CONNECTION_OK && PQconsumeInput(c->pq) == 1 && PQstatus(c->pq) == CONNECTION_OK &&
+           PQtransactionStatus(c->pq) == PQTRANS_IDLE;
+}
+
+/* Takes a connection for one operation: an idle one, a new one while fewer
+ * than PG_POOL_MAX exist, or else waits for one to be given back. */
+static pg_conn *pg_acquire(pg_store *s, char *err, size_t errlen)
+{
+    pg_conn *c = NULL;
+    pthread_mutex_lock(&s->mu);
+    while (!s->idle && s->open >= PG_POOL_MAX)
+        pthread_cond_wait(&s->cv, &s->mu);
+    if (s->idle) {
+        c = s->idle;
+        s->idle = c->next;
+        c->next = NULL;
+    }
+    s->open += c ? 0 : 1; /* reserve a slot for the new connection */
+    pthread_mutex_unlock(&s->mu);
+    if (c && pg_conn_alive(c)) {
+        c->fresh = true;
+        return c;
+    }
+    /* None idle, or the idle one broke (e.g. the server restarted): a new one. */
+    pg_conn_free(c);
+    c = pg_connect(s, err, errlen);
+    if (!c) {
+        pthread_mutex_lock(&s->mu);
+        s->open--;
+        pthread_cond_signal(&s->cv);
+        pthread_mutex_unlock(&s->mu);
+    }
+    return c;
+}
+
+/* Gives a connection back; a broken one is closed instead. */
+static void pg_release(pg_store *s, pg_conn *c)
+{
+    if (!c)
+        return;
+    pg_rollback(c);
+    bool keep = PQstatus(c->pq) == CONNECTION_OK && PQtransactionStatus(c->pq) == PQTRANS_IDLE;
+    c->state[0] = c->msg[0] = '\0';
+    if (!keep)
+        pg_conn_free(c);
+    pthread_mutex_lock(&s->mu);
+    if (keep) {
+        c->next = s->idle;
+        s->idle = c;
+    } else {
+        s->open--;
+    }
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- role tokens ------------------------------------------------------ */
+
+static sl_st_rc pg_token_add(sl_store *st, const char *name, sl_hub_role role, const char *channels,
+                             const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_text(&p, name);
+    pp_text(&p, sl_hub_role_name(role));
+    pp_bin(&p, hash, SL_HUB_HASH_BYTES);
+    pp_i64(&p, now_ms);
+    pp_text(&p, channels ? channels : "");
+    PGresult *r = pg_run(c, Q_TOKEN_ADD, &p);
+    if (!r)
+        rc = pg_unique_violation(c) ? SL_ST_CONFLICT : pg_fail(c, err, errlen, "adding a token");
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_token_list(sl_store *st, int (*cb)(void *ud, const sl_hub_token *t), void *ud, char *err,
+                              size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    PGresult *r = pg_run(c, Q_TOKEN_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing tokens");
+    pg_release(s, c);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        sl_hub_token t;
+        char role[16];
+        pg_str(r, i, 0, t.name, sizeof t.name);
+        pg_str(r, i, 1, role, sizeof role);
+        t.role = sl_hub_role_parse(role);
+        t.created_ms = pg_i64(r, i, 2, 0);
+        t.revoked_ms = pg_i64(r, i, 3, -1);
+        pg_str(r, i, 4, t.channels, sizeof t.channels);
+        if (cb(ud, &t) != 0)
+            break;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static sl_st_rc pg_token_revoke(sl_store *st, const char *name, int64_t now_ms, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_text(&p, name);
+    pp_i64(&p, now_ms);
+    PGresult *r = pg_run(c, Q_TOKEN_REVOKE, &p);
+    if (!r)
+        rc = pg_fail(c, err, errlen, "revoking a token");
+    else if (pg_affected(r) == 0)
+        rc = SL_ST_NOT_FOUND;
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], sl_hub_principal *out,
+                               char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_NOT_FOUND;
+    pg_params p = {0};
+    pp_bin(&p, hash, SL_HUB_HASH_BYTES);
+    PGresult *r = pg_run(c, Q_AUTH, &p);
+    if (!r) {
+        rc = pg_fail(c, err, errlen, "looking up a token");
+    } else if (PQntuples(r) == 1) {
+        char role[16];
+        pg_str(r, 0, 1, role, sizeof role);
+        int64_t kind = pg_i64(r, 0, 0, 0);
+        sl_hub_role ro = kind != 0 ? SL_ROLE_SCREEN : sl_hub_role_parse(role);
+        if (ro != SL_ROLE_NONE) {
+            out->role = ro;
+            pg_str(r, 0, 2, out->subject, sizeof out->subject);
+            out->in_inventory = pg_bool(r, 0, 3);
+            pg_str(r, 0, 4, out->channel, sizeof out->channel);
+            out->version = pg_i64(r, 0, 5, -1);
+            pg_str(r, 0, 6, out->scope, sizeof out->scope);
+            rc = kind == 2 ? SL_ST_REVOKED : SL_ST_OK;
+        }
+    }
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+/* ---- publisher keys --------------------------------------------------- */
+
+static sl_st_rc pg_key_add(sl_store *st, const char *name, const char *key_b64, const char *channels,
+                           int64_t now_ms, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_text(&p, name);
+    pp_text(&p, key_b64);
+    pp_i64(&p, now_ms);
+    pp_text(&p, channels ? channels : "");
+    PGresult *r = pg_run(c, Q_KEY_ADD, &p);
+    if (!r) {
+        rc = pg_fail(c, err, errlen, "adding a key");
+    } else if (pg_affected(r) == 0) {
+        /* Refused by a unique rule: the same key (fine) or another key with this name. Rows are never
+         * removed, so what made the insert do nothing is still there. */
+        PQclear(r);
+        pg_params k = {0};
+        pp_text(&k, key_b64);
+        r = pg_run(c, Q_KEY_BY_KEY, &k);
+        if (!r) {
+            rc = pg_fail(c, err, errlen, "looking up a key");
+        } else if (PQntuples(r) == 0) {
+            rc = SL_ST_CONFLICT;
+        } else { /* already there: only its channels change */
+            PQclear(r);
+            pg_params u = {0};
+            pp_text(&u, key_b64);
+            pp_text(&u, channels ? channels : "");
+            r = pg_run(c, Q_KEY_SCOPE, &u);
+            if (!r)
+                rc = pg_fail(c, err, errlen, "changing a key's channels");
+        }
+    }
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_key_list(sl_store *st, int (*cb)(void *ud, const sl_hub_key *k), void *ud, char *err,
+                            size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    PGresult *r = pg_run(c, Q_KEY_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing keys");
+    pg_release(s, c);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        sl_hub_key k;
+        pg_str(r, i, 0, k.name, sizeof k.name);
+        pg_str(r, i, 1, k.key_b64, sizeof k.key_b64);
+        k.created_ms = pg_i64(r, i, 2, 0);
+        pg_str(r, i, 3, k.channels, sizeof k.channels);
+        if (cb(ud, &k) != 0)
+            break;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* ---- inventory -------------------------------------------------------- */
+
+static int pg_cmp_screen_ptr(const void *a, const void *b)
+{
+    const sl_hub_screen *x = *(const sl_hub_screen *const *)a, *y = *(const sl_hub_screen *const *)b;
+    return strcmp(x->id, y->id);
+}
+
+static sl_st_rc pg_inventory_upsert_tx(pg_conn *c, const sl_hub_screen *const *rows, size_t n, char *err,
+                                       size_t errlen)
+{
+    if (pg_begin(c) != 0)
+        return pg_fail(c, err, errlen, "begin");
+    for (size_t i = 0; i < n; i++) {
+        const sl_hub_screen *x = rows[i];
+        pg_params p = {0};
+        pp_text(&p, x->id);
+        pp_text(&p, x->name);
+        pp_text(&p, x->site);
+        pp_text(&p, x->region);
+        pp_text(&p, x->unit_type);
+        pp_text(&p, x->tags);
+        pp_text(&p, x->channel);
+        pp_text(&p, x->hours);
+        pp_text(&p, x->timezone);
+        PGresult *r = pg_run(c, Q_SCREEN_UPSERT, &p);
+        if (!r)
+            return pg_fail(c, err, errlen, "storing a screen");
+        PQclear(r);
+    }
+    if (pg_commit(c) != 0)
+        return pg_fail(c, err, errlen, "commit");
+    return SL_ST_OK;
+}
+
+static sl_st_rc pg_inventory_upsert(sl_store *st, const sl_hub_screen *rows, size_t n, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    sl_st_rc rc = SL_ST_ERROR;
+    /* Rows are written in id order, so that two hubs importing at once lock
+     * them in the same order and cannot deadlock. */
+    const sl_hub_screen **sorted = malloc((n ? n : 1) * sizeof *sorted);
+    pg_conn *c = NULL;
+    if (!sorted) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &rows[i];
+    qsort(sorted, n, sizeof *sorted, pg_cmp_screen_ptr);
+    c = pg_acquire(s, err, errlen);
+    if (!c)
+        goto out;
+    for (int attempt = 1;; attempt++) {
+        rc = pg_inventory_upsert_tx(c, sorted, n, err, errlen);
+        pg_rollback(c);
+        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
+            break;
+    }
+out:
+    pg_release(s, c);
+    free(sorted);
+    return rc;
+}
+
+static void pg_screen_row(const PGresult *r, int i, sl_hub_screen *o)
+{
+    pg_str(r, i, 0, o->id, sizeof o->id);
+    pg_str(r, i, 1, o->name, sizeof o->name);
+    pg_str(r, i, 2, o->site, sizeof o->site);
+    pg_str(r, i, 3, o->region, sizeof o->region);
+    pg_str(r, i, 4, o->unit_type, sizeof o->unit_type);
+    pg_str(r, i, 5, o->tags, sizeof o->tags);
+    pg_str(r, i, 6, o->channel, sizeof o->channel);
+    pg_str(r, i, 7, o->hours, sizeof o->hours);
+    pg_str(r, i, 8, o->timezone, sizeof o->timezone);
+}
+
+/* Reads one screen on a connection already taken. */
+static sl_st_rc pg_screen_get_on(pg_conn *c, const char *id, sl_hub_screen *out, char *err, size_t errlen)
+{
+    pg_params p = {0};
+    pp_text(&p, id);
+    PGresult *r = pg_run(c, Q_SCREEN_GET, &p);
+    if (!r)
+        return pg_fail(c, err, errlen, "reading a screen");
+    sl_st_rc rc = PQntuples(r) == 1 ? SL_ST_OK : SL_ST_NOT_FOUND;
+    if (rc == SL_ST_OK && out)
+        pg_screen_row(r, 0, out);
+    PQclear(r);
+    return rc;
+}
+
+static sl_st_rc pg_screen_get(sl_store *st, const char *id, sl_hub_screen *out, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = pg_screen_get_on(c, id, out, err, errlen);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_screen_list(sl_store *st, int (*cb)(void *ud, const sl_hub_screen_status *x), void *ud,
+                               char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    sl_hub_screen_status *row = malloc(sizeof *row);
+    if (!row) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c) {
+        free(row);
+        return SL_ST_ERROR;
+    }
+    pg_params p = {0};
+    PGresult *r = pg_run(c, Q_SCREEN_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing screens");
+    pg_release(s, c);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        pg_screen_row(r, i, &row->s);
+        row->enrolled = pg_bool(r, i, 9);
+        row->last_seen_ms = pg_i64(r, i, 10, -1);
+        row->content_version = pg_i64(r, i, 11, -1);
+        row->acked_seq = pg_i64(r, i, 12, 0);
+        if (cb(ud, row) != 0)
+            break;
+    }
+    PQclear(r);
+    free(row);
+    return rc;
+}
+
+/* ---- enrolment -------------------------------------------------------- */
+
+static sl_st_rc pg_enroll_code_add(sl_store *st, const char *screen, const uint8_t code_hash[SL_HUB_HASH_BYTES],
+                                   int64_t expires_ms, int64_t now_ms, int64_t *id, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_bin(&p, code_hash, SL_HUB_HASH_BYTES);
+    pp_text(&p, screen);
+    pp_i64(&p, now_ms);
+    pp_i64(&p, expires_ms);
+    PGresult *r = pg_run(c, Q_CODE_ADD, &p);
+    if (!r)
+        rc = pg_unique_violation(c) ? SL_ST_CONFLICT : pg_fail(c, err, errlen, "adding an enrolment code");
+    else if (PQntuples(r) == 0)
+        rc = SL_ST_NOT_FOUND;
+    else if (id)
+        *id = pg_i64(r, 0, 0, 0);
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_enroll_redeem_tx(pg_conn *c, const uint8_t code_hash[SL_HUB_HASH_BYTES],
+                                    const uint8_t token_hash[SL_HUB_HASH_BYTES], int64_t now_ms,
+                                    sl_hub_screen *out, char *err, size_t errlen)
+{
+    char screen[SL_HUB_ID_MAX + 1];
+    sl_hub_screen row;
+    if (pg_begin(c) != 0)
+        return pg_fail(c, err, errlen, "begin");
+    /* The screen's row lock first: two codes of one screen redeemed at once
+     * take turns, and the second finds its code revoked by the first. */
+    pg_params w = {0};
+    pp_bin(&w, code_hash, SL_HUB_HASH_BYTES);
+    PGresult *r = pg_run(c, Q_CODE_SCREEN, &w);
+    if (!r)
+        return pg_fail(c, err, errlen, "reading a code");
+    if (PQntuples(r) == 0) {
+        PQclear(r);
+        return SL_ST_NOT_FOUND;
+    }
+    pg_str(r, 0, 0, screen, sizeof screen);
+    PQclear(r);
+    pg_params l = {0};
+    pp_text(&l, screen);
+    r = pg_run(c, Q_SCREEN_LOCK, &l);
+    if (!r)
+        return pg_fail(c, err, errlen, "locking a screen");
+    PQclear(r);
+    /* Claims the code: its row lock makes a concurrent redeem wait, then find it used. */
+    pg_params p = {0};
+    pp_bin(&p, code_hash, SL_HUB_HASH_BYTES);
+    pp_i64(&p, now_ms);
+    r = pg_run(c, Q_CODE_CLAIM, &p);
+    if (!r)
+        return pg_fail(c, err, errlen, "using a code");
+    bool claimed = PQntuples(r) == 1;
+    if (claimed)
+        pg_str(r, 0, 0, screen, sizeof screen);
+    PQclear(r);
+    if (!claimed) {
+        pg_params g = {0};
+        pp_bin(&g, code_hash, SL_HUB_HASH_BYTES);
+        r = pg_run(c, Q_CODE_GET, &g);
+        if (!r)
+            return pg_fail(c, err, errlen, "reading a code");
+        sl_st_rc rc = PQntuples(r) == 0 ? SL_ST_NOT_FOUND
+                      : pg_bool(r, 0, 0) ? SL_ST_CONFLICT
+                      : pg_bool(r, 0, 1) ? SL_ST_REVOKED
+                                         : SL_ST_EXPIRED;
+        PQclear(r);
+        return rc;
+    }
+    sl_st_rc rc = pg_screen_get_on(c, screen, &row, err, errlen);
+    if (rc != SL_ST_OK)
+        return rc;
+    /* Every other outstanding code of the screen stops working, and its
+     * earlier device token is kept as revoked. */
+    for (int q = Q_CODES_SUPERSEDE; q <= Q_TOKEN_RETIRE; q++) {
+        pg_params x = {0};
+        pp_text(&x, screen);
+        pp_i64(&x, now_ms);
+        r = pg_run(c, q, &x);
+        if (!r)
+            return pg_fail(c, err, errlen, q == Q_CODES_SUPERSEDE ? "revoking the screen's other codes"
+                                                                  : "retiring a screen token");
+        PQclear(r);
+    }
+    pg_params t = {0};
+    pp_text(&t, screen);
+    pp_bin(&t, token_hash, SL_HUB_HASH_BYTES);
+    pp_i64(&t, now_ms);
+    r = pg_run(c, Q_SCREEN_TOKEN_SET, &t);
+    if (!r)
+        return pg_fail(c, err, errlen, "storing a screen token");
+    PQclear(r);
+    if (pg_commit(c) != 0)
+        return pg_fail(c, err, errlen, "commit");
+    *out = row;
+    return SL_ST_OK;
+}
+
+static sl_st_rc pg_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HASH_BYTES],
+                                 const uint8_t token_hash[SL_HUB_HASH_BYTES], int64_t now_ms, sl_hub_screen *out,
+                                 char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc;
+    for (int attempt = 1;; attempt++) {
+        rc = pg_enroll_redeem_tx(c, code_hash, token_hash, now_ms, out, err, errlen);
+        pg_rollback(c);
+        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
+            break;
+    }
+    pg_release(s, c);
+    return rc;
+}
+
+static void pg_code_row(const PGresult *r, int i, sl_hub_enroll_code *o)
+{
+    o->id = pg_i64(r, i, 0, 0);
+    pg_str(r, i, 1, o->screen, sizeof o->screen);
+    o->created_ms = pg_i64(r, i, 2, 0);
+    o->expires_ms = pg_i64(r, i, 3, 0);
+    o->used_ms = pg_i64(r, i, 4, -1);
+    o->revoked_ms = pg_i64(r, i, 5, -1);
+}
+
+static sl_st_rc pg_enroll_code_list(sl_store *st, const char *screen,
+                                    int (*cb)(void *ud, const sl_hub_enroll_code *x), void *ud, char *err,
+                                    size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    if (screen)
+        pp_text(&p, screen);
+    else
+        pp_null(&p);
+    PGresult *r = pg_run(c, Q_CODE_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing enrolment codes");
+    pg_release(s, c);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        sl_hub_enroll_code x;
+        pg_code_row(r, i, &x);
+        if (cb(ud, &x) != 0)
+            break;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static sl_st_rc pg_enroll_code_revoke(sl_store *st, int64_t id, int64_t now_ms, sl_hub_enroll_code *out,
+                                      char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_i64(&p, id);
+    pp_i64(&p, now_ms);
+    PGresult *r = pg_run(c, Q_CODE_REVOKE, &p);
+    if (!r) {
+        rc = pg_fail(c, err, errlen, "revoking a code");
+    } else if (PQntuples(r) == 1) {
+        if (out)
+            pg_code_row(r, 0, out);
+    } else { /* not outstanding, or no such code */
+        PQclear(r);
+        pg_params g = {0};
+        pp_i64(&g, id);
+        r = pg_run(c, Q_CODE_BY_ID, &g);
+        if (!r) {
+            rc = pg_fail(c, err, errlen, "reading a code");
+        } else if (PQntuples(r) == 0) {
+            rc = SL_ST_NOT_FOUND;
+        } else {
+            rc = SL_ST_CONFLICT;
+            if (out)
+                pg_code_row(r, 0, out);
+        }
+    }
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_screen_revoke(sl_store *st, const char *screen, int64_t now_ms, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_text(&p, screen);
+    pp_i64(&p, now_ms);
+    PGresult *r = pg_run(c, Q_SCREEN_REVOKE, &p); /* one statement: atomic */
+    if (!r)
+        rc = pg_fail(c, err, errlen, "revoking a screen token");
+    else if (PQntuples(r) == 0)
+        rc = SL_ST_NOT_FOUND;
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+/* ---- media, manifests ------------------------------------------------- */
+
+static sl_st_rc pg_media_add(sl_store *st, const char *sha256, int64_t size, int64_t now_ms, char *err,
+                             size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    pp_text(&p, sha256);
+    pp_i64(&p, size);
+    pp_i64(&p, now_ms);
+    PGresult *r = pg_run(c, Q_MEDIA_ADD, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "recording a media file");
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_manifest_put_tx(pg_conn *c, const char *channel, int64_t version, const char *envelope,
+                                   size_t len, int64_t now_ms, int64_t *current, char *err, size_t errlen)
+{
+    if (pg_begin(c) != 0)
+        return pg_fail(c, err, errlen, "begin");
+    /* The channel's row lock orders publishers on every hub: the version
+     * check below sees the latest committed version. */
+    pg_params p = {0};
+    pp_text(&p, channel);
+    pp_i64(&p, version);
+    pp_i64(&p, now_ms);
+    PGresult *r = pg_run(c, Q_CHANNEL_BUMP, &p);
+    if (!r)
+        return pg_fail(c, err, errlen, "updating a channel's version");
+    bool bumped = PQntuples(r) == 1;
+    PQclear(r);
+    if (!bumped) {
+        pg_params v = {0};
+        pp_text(&v, channel);
+        r = pg_run(c, Q_CHANNEL_VERSION, &v);
+        if (!r)
+            return pg_fail(c, err, errlen, "reading a channel's version");
+        if (PQntuples(r) == 1 && current)
+            *current = pg_i64(r, 0, 0, 0);
+        PQclear(r);
+        return SL_ST_CONFLICT;
+    }
+    pg_params m = {0};
+    pp_text(&m, channel);
+    pp_i64(&m, version);
+    pp_bin(&m, envelope, len);
+    pp_i64(&m, now_ms);
+    r = pg_run(c, Q_MANIFEST_ADD, &m);
+    if (!r)
+        return pg_fail(c, err, errlen, "storing a manifest");
+    PQclear(r);
+    if (pg_commit(c) != 0)
+        return pg_fail(c, err, errlen, "commit");
+    return SL_ST_OK;
+}
+
+static sl_st_rc pg_manifest_put(sl_store *st, const char *channel, int64_t version, const char *envelope,
+                                size_t len, int64_t now_ms, int64_t *current, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    if (len > INT32_MAX) {
+        snprintf(err, errlen, "database: a manifest of %zu bytes is too large", len);
+        return SL_ST_ERROR;
+    }
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc;
+    for (int attempt = 1;; attempt++) {
+        rc = pg_manifest_put_tx(c, channel, version, envelope, len, now_ms, current, err, errlen);
+        pg_rollback(c);
+        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
+            break;
+    }
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_manifest_version(sl_store *st, const char *channel, int64_t *version, char *err,
+                                    size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_NOT_FOUND;
+    pg_params p = {0};
+    pp_text(&p, channel);
+    PGresult *r = pg_run(c, Q_CHANNEL_VERSION, &p);
+    if (!r) {
+        rc = pg_fail(c, err, errlen, "reading a channel's version");
+    } else if (PQntuples(r) == 1) {
+        *version = pg_i64(r, 0, 0, 0);
+        rc = SL_ST_OK;
+    }
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static int64_t pg_be64(const char *b)
+{
+    const unsigned char *u = (const unsigned char *)b;
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++)
+        x = (x << 8) | u[i];
+    return (int64_t)x;
+}
+
+static sl_st_rc pg_manifest_get(sl_store *st, const char *channel, int64_t *version, char **envelope,
+                                size_t *len, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_NOT_FOUND;
+    pg_params p = {0};
+    pp_text(&p, channel);
+    /* Binary results: the version as 8 bytes big-endian, the envelope as is. */
+    PGresult *r = pg_run_raw(c, Q_MANIFEST_GET, p.n, p.v, p.len, p.fmt, 1);
+    if (!r) {
+        rc = pg_fail(c, err, errlen, "reading a manifest");
+    } else if (PQntuples(r) == 1 && PQgetlength(r, 0, 0) == 8) {
+        size_t n = (size_t)PQgetlength(r, 0, 1);
+        char *copy = malloc(n + 1);
+        if (!copy) {
+            snprintf(err, errlen, "out of memory");
+            rc = SL_ST_ERROR;
+        } else {
+            memcpy(copy, PQgetvalue(r, 0, 1), n);
+            copy[n] = '\0';
+            *version = pg_be64(PQgetvalue(r, 0, 0));
+            *envelope = copy;
+            *len = n;
+            rc = SL_ST_OK;
+        }
+    }
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_channel_list(sl_store *st, int (*cb)(void *ud, const sl_hub_channel *ch), void *ud, char *err,
+                                size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    PGresult *r = pg_run(c, Q_CHANNEL_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing channels");
+    pg_release(s, c);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        sl_hub_channel ch;
+        pg_str(r, i, 0, ch.channel, sizeof ch.channel);
+        ch.version = pg_i64(r, i, 1, 0);
+        ch.published_ms = pg_i64(r, i, 2, 0);
+        if (cb(ud, &ch) != 0)
+            break;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* ---- plays ------------------------------------------------------------ */
+
+/* Makes sure the screen has a state row and locks it for this transaction:
+ * one screen's writers (on any hub) take turns. The row comes back. */
+static PGresult *pg_lock_screen(pg_conn *c, const char *screen, char *err, size_t errlen)
+{
+    pg_params p = {0};
+    pp_text(&p, screen);
+    PGresult *r = pg_run(c, Q_STATE_ENSURE, &p);
+    if (!r) {
+        pg_fail(c, err, errlen, "screen state");
+        return NULL;
+    }
+    PQclear(r);
+    r = pg_run(c, Q_STATE_LOCK, &p);
+    if (!r) {
+        pg_fail(c, err, errlen, "locking a screen's state");
+        return NULL;
+    }
+    if (PQntuples(r) != 1) {
+        PQclear(r);
+        snprintf(c->msg, sizeof c->msg, "the screen's state row is missing");
+        pg_fail(c, err, errlen, "locking a screen's state");
+        return NULL;
+    }
+    return r;
+}
+
+/* Parameters of up to PG_PLAY_CHUNK play rows. */
+typedef struct {
+    const char *v[PG_PLAY_CHUNK * PG_PLAY_COLS];
+    char num[PG_PLAY_CHUNK * PG_PLAY_COLS][24];
+} pg_play_params;
+
+static void pg_play_param(pg_play_params *pp, int k, const char *text, int64_t num, bool is_num)
+{
+    if (is_num) {
+        snprintf(pp->num[k], sizeof pp->num[k], "%" PRId64, num);
+        pp->v[k] = pp->num[k];
+    } else {
+        pp->v[k] = text;
+    }
+}
+
+/* Inserts rec[0..n) (n <= PG_PLAY_CHUNK) with one statement; adds the rows
+ * stored to *added and sets stored_flag[i] for each record stored (the
+ * first of several with the same seq). */
+static int pg_plays_insert(pg_conn *c, pg_play_params *pp, const char *screen, const sl_play_record *rec,
+                           size_t n, int64_t now_ms, size_t *added, uint8_t *stored_flag)
+{
+    for (size_t i = 0; i < n; i++) {
+        const sl_play_record *x = &rec[i];
+        int k = (int)i * PG_PLAY_COLS;
+        pg_play_param(pp, k + 0, screen, 0, false);
+        pg_play_param(pp, k + 1, NULL, x->seq, true);
+        pg_play_param(pp, k + 2, x->item, 0, false);
+        pg_play_param(pp, k + 3, x->media_sha256, 0, false);
+        pg_play_param(pp, k + 4, NULL, x->manifest_version, true);
+        pg_play_param(pp, k + 5, x->zone, 0, false);
+        pg_play_param(pp, k + 6, NULL, x->start_ms, true);
+        pg_play_param(pp, k + 7, NULL, x->mono_start_ms, true);
+        pg_play_param(pp, k + 8, NULL, (int64_t)x->clock_trust, true);
+        pg_play_param(pp, k + 9, NULL, x->duration_ms, true);
+        pg_play_param(pp, k + 10, NULL, (int64_t)x->outcome, true);
+        pg_play_param(pp, k + 11, x->reason, 0, false);
+        pg_play_param(pp, k + 12, NULL, now_ms, true);
+    }
+    int q = n == PG_PLAY_CHUNK ? Q_PLAY_ADD_CHUNK : Q_PLAY_ADD_1;
+    if (q == Q_PLAY_ADD_1 && n != 1)
+        return -1;
+    PGresult *r = pg_run_raw(c, q, (int)n * PG_PLAY_COLS, pp->v, NULL, NULL, 0);
+    if (!r)
+        return -1;
+    *added += (size_t)PQntuples(r);
+    for (int row = 0; row < PQntuples(r); row++) {
+        int64_t seq = pg_i64(r, row, 0, -1);
+        for (size_t i = 0; i < n; i++) {
+            if (rec[i].seq == seq && !stored_flag[i]) {
+                stored_flag[i] = 1;
+                break;
+            }
+        }
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* Reads the text of (screen, day) with get (NULL when there is none),
+ * builds the new text with make and writes it with put; in the screen's
+ * locked transaction. */
+static sl_st_rc pg_day_update(pg_conn *c, int get, int put, const char *screen, int64_t day,
+                              char *(*make)(const char *stored, void *ud), void *ud, char *err, size_t errlen)
+{
+    pg_params p = {0};
+    pp_text(&p, screen);
+    pp_i64(&p, day);
+    PGresult *r = pg_run(c, get, &p);
+    if (!r)
+        return pg_fail(c, err, errlen, "reading a day's summary");
+    char *text = make(PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : NULL, ud);
+    PQclear(r);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    pg_params u = {0};
+    pp_text(&u, screen);
+    pp_i64(&u, day);
+    pp_text(&u, text);
+    r = pg_run(c, put, &u);
+    free(text);
+    if (!r)
+        return pg_fail(c, err, errlen, "storing a day's summary");
+    PQclear(r);
+    return SL_ST_OK;
+}
+
+typedef struct {
+    const sl_ph_batch *b;
+    int64_t day;
+} pg_day_ctx;
+
+static char *pg_make_day(const char *stored, void *ud)
+{
+    pg_day_ctx *d = ud;
+    char *out = NULL;
+    return sl_ph_day_merge(stored, d->b, d->day, &out) == 0 ? out : NULL;
+}
+
+static char *pg_make_online(const char *stored, void *ud)
+{
+    return sl_ph_online_add(stored, *(int *)ud);
+}
+
+/* Adds a batch's hourly summaries to the stored days; in the screen's
+ * locked transaction. */
+static sl_st_rc pg_play_hours_add(pg_conn *c, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
+{
+    int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
+    if (!days) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    size_t n = sl_ph_batch_days(b, days, b->n);
+    sl_st_rc rc = SL_ST_OK;
+    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
+        pg_day_ctx d = {b, days[i]};
+        rc = pg_day_update(c, Q_PH_GET, Q_PH_PUT, screen, days[i], pg_make_day, &d, err, errlen);
+    }
+    free(days);
+    return rc;
+}
+
+static sl_st_rc pg_plays_put_tx(pg_conn *c, pg_play_params *pp, const char *screen, const sl_play_record *rec,
+                                const uint8_t *lit, uint8_t *stored_flag, size_t n, int64_t now_ms,
+                                size_t *stored, size_t *dups, int64_t *acked_seq, char *err, size_t errlen)
+{
+    size_t added = 0;
+    if (pg_begin(c) != 0)
+        return pg_fail(c, err, errlen, "begin");
+    PGresult *r = pg_lock_screen(c, screen, err, errlen);
+    if (!r)
+        return SL_ST_ERROR;
+    int64_t start = pg_i64(r, 0, 0, 0);
+    PQclear(r);
+    memset(stored_flag, 0, n ? n : 1);
+    size_t i = 0;
+    while (i < n) {
+        size_t k = n - i >= PG_PLAY_CHUNK ? PG_PLAY_CHUNK : 1;
+        if (pg_plays_insert(c, pp, screen, &rec[i], k, now_ms, &added, &stored_flag[i]) != 0)
+            return pg_fail(c, err, errlen, "storing plays");
+        i += k;
+    }
+    sl_ph_batch hours;
+    sl_ph_batch_init(&hours);
+    for (i = 0; i < n; i++) {
+        if (stored_flag[i] && sl_ph_batch_add(&hours, &rec[i], lit && lit[i], now_ms) != 0) {
+            sl_ph_batch_free(&hours);
+            snprintf(err, errlen, "out of memory");
+            return SL_ST_ERROR;
+        }
+    }
+    sl_st_rc hrc = pg_play_hours_add(c, screen, &hours, err, errlen);
+    sl_ph_batch_free(&hours);
+    if (hrc != SL_ST_OK)
+        return hrc;
+    pg_params a = {0};
+    pp_text(&a, screen);
+    pp_i64(&a, start);
+    r = pg_run(c, Q_ACK_SCAN, &a);
+    if (!r)
+        return pg_fail(c, err, errlen, "scanning plays");
+    int64_t acked = pg_i64(r, 0, 0, start);
+    PQclear(r);
+    if (acked != start) {
+        pg_params u = {0};
+        pp_text(&u, screen);
+        pp_i64(&u, acked);
+        r = pg_run(c, Q_ACK_SET, &u);
+        if (!r)
+            return pg_fail(c, err, errlen, "storing acked_seq");
+        PQclear(r);
+    }
+    if (pg_commit(c) != 0)
+        return pg_fail(c, err, errlen, "commit");
+    *stored = added;
+    *dups = n - added;
+    *acked_seq = acked;
+    return SL_ST_OK;
+}
+
+static sl_st_rc pg_plays_put(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
+                             size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
+                             size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_play_params *pp = malloc(sizeof *pp);
+    uint8_t *stored_flag = malloc(n ? n : 1);
+    if (!pp || !stored_flag) {
+        free(pp);
+        free(stored_flag);
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    pg_conn *c = pg_acquire(s, err, errlen);
+    sl_st_rc rc = SL_ST_ERROR;
+    for (int attempt = 1; c; attempt++) {
+        rc = pg_plays_put_tx(c, pp, screen, rec, lit, stored_flag, n, now_ms, stored, dups, acked_seq, err,
+                             errlen);
+        pg_rollback(c);
+        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
+            break;
+    }
+    pg_release(s, c);
+    free(pp);
+    free(stored_flag);
+    return rc;
+}
+
+/* Runs a report query in single-row mode: rows reach the callback while
+ * the server is still producing the next ones, and a month of a large
+ * fleet never sits in memory at once. Binary rows: no number is turned into
+ * text and back. sql takes $1 = from, $2 = to and, when screen is not NULL,
+ * $3 = screen. */
+static sl_st_rc pg_report_scan(pg_store *s, const char *sql, const char *screen, int64_t from_ms, int64_t to_ms,
+                               int (*row)(void *ud, const PGresult *r, int i), void *ud, const char *what,
+                               char *err, size_t errlen)
+{
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    char a[24], b[24];
+    snprintf(a, sizeof a, "%" PRId64, from_ms);
+    snprintf(b, sizeof b, "%" PRId64, to_ms);
+    const char *v[3] = {a, b, screen};
+    c->fresh = false;
+    if (!PQsendQueryParams(c->pq, sql, screen ? 3 : 2, NULL, v, NULL, NULL, 1) || !PQsetSingleRowMode(c->pq)) {
+        pg_note_failure(c, NULL);
+        rc = pg_fail(c, err, errlen, what);
+    }
+    bool stop = false;
+    PGresult *r;
+    /* Every result is read, even after the callback asked to stop, so the
+     * connection goes back to the pool idle. */
+    while ((r = PQgetResult(c->pq)) != NULL) {
+        ExecStatusType t = PQresultStatus(r);
+        if (t == PGRES_SINGLE_TUPLE) {
+            if (!stop && rc == SL_ST_OK)
+                stop = row(ud, r, 0) != 0;
+        } else if (t != PGRES_TUPLES_OK && rc == SL_ST_OK) {
+            pg_note_failure(c, r);
+            rc = pg_fail(c, err, errlen, what);
+        }
+        PQclear(r);
+    }
+    pg_release(s, c);
+    return rc;
+}
+
+/* An integer column of a binary result (int4 or int8, big-endian). */
+static int64_t pg_bin_int(const PGresult *r, int row, int col)
+{
+    const unsigned char *u = (const unsigned char *)PQgetvalue(r, row, col);
+    int len = PQgetlength(r, row, col);
+    if (len == 8)
+        return pg_be64((const char *)u);
+    if (len == 4)
+        return (int32_t)((uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 | (uint32_t)u[2] << 8 | u[3]);
+    return 0;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_play_hour *h);
+    int (*ocb)(void *ud, const char *screen, int64_t hour_ms, int minutes);
+    void *ud;
+    int64_t from_ms, to_ms;
+} pg_day_scan;
+
+static int pg_ph_row(void *ud, const PGresult *r, int i)
+{
+    pg_day_scan *c = ud;
+    /* text in binary is its bytes; libpq adds the NUL */
+    return sl_ph_day_each(PQgetvalue(r, i, 0), PQgetvalue(r, i, 2), pg_bin_int(r, i, 1), c->from_ms, c->to_ms, c->cb,
+                          c->ud);
+}
+
+static int pg_online_row(void *ud, const PGresult *r, int i)
+{
+    pg_day_scan *c = ud;
+    return sl_ph_online_each(PQgetvalue(r, i, 0), PQgetvalue(r, i, 2), pg_bin_int(r, i, 1), c->from_ms, c->to_ms,
+                             c->ocb, c->ud);
+}
+
+static sl_st_rc pg_play_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                                   int (*cb)(void *ud, const sl_hub_play_hour *h), void *ud, char *err,
+                                   size_t errlen)
+{
+    pg_day_scan c = {cb, NULL, ud, from_ms, to_ms};
+    return pg_report_scan(pgs(st),
+                          screen ? "SELECT screen, day, hours FROM play_days"
+                                   " WHERE screen = $3 AND day >= $1 AND day < $2 ORDER BY day"
+                                 : "SELECT screen, day, hours FROM play_days"
+                                   " WHERE day >= $1 AND day < $2",
+                          screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, pg_ph_row, &c,
+                          "listing hourly plays", err, errlen);
+}
+
+static sl_st_rc pg_online_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                               int (*cb)(void *ud, const char *screen, int64_t hour_ms, int minutes), void *ud,
+                               char *err, size_t errlen)
+{
+    pg_day_scan c = {NULL, cb, ud, from_ms, to_ms};
+    return pg_report_scan(pgs(st),
+                          screen ? "SELECT screen, day, minutes FROM online_days"
+                                   " WHERE screen = $3 AND day >= $1 AND day < $2 ORDER BY day"
+                                 : "SELECT screen, day, minutes FROM online_days"
+                                   " WHERE day >= $1 AND day < $2",
+                          screen, sl_floordiv(from_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY, to_ms, pg_online_row, &c,
+                          "listing hours online", err, errlen);
+}
+
+static sl_st_rc pg_manifest_at(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
+                               char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    pp_text(&p, channel);
+    pp_i64(&p, version);
+    PGresult *r = pg_run_raw(c, Q_MANIFEST_AT, p.n, p.v, p.len, p.fmt, 1);
+    sl_st_rc rc = r ? SL_ST_NOT_FOUND : pg_fail(c, err, errlen, "reading a manifest");
+    pg_release(s, c);
+    if (r && PQntuples(r) == 1) {
+        int n = PQgetlength(r, 0, 0);
+        char *copy = malloc((size_t)n + 1);
+        if (!copy) {
+            snprintf(err, errlen, "out of memory");
+            rc = SL_ST_ERROR;
+        } else {
+            memcpy(copy, PQgetvalue(r, 0, 0), (size_t)n);
+            copy[n] = '\0';
+            *envelope = copy;
+            *len = (size_t)n;
+            rc = SL_ST_OK;
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+static sl_st_rc pg_plays_list(sl_store *st, const char *screen, int64_t after_seq, size_t limit,
+                              int (*cb)(void *ud, const sl_play_record *rec, int64_t received_ms), void *ud,
+                              char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    pp_text(&p, screen);
+    pp_i64(&p, after_seq);
+    pp_i64(&p, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+    PGresult *r = pg_run(c, Q_PLAYS_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing plays");
+    pg_release(s, c);
+    sl_play_record x;
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        memset(&x, 0, sizeof x);
+        snprintf(x.screen, sizeof x.screen, "%s", screen);
+        x.seq = pg_i64(r, i, 0, 0);
+        pg_str(r, i, 1, x.item, sizeof x.item);
+        pg_str(r, i, 2, x.media_sha256, sizeof x.media_sha256);
+        x.manifest_version = pg_i64(r, i, 3, 0);
+        pg_str(r, i, 4, x.zone, sizeof x.zone);
+        x.start_ms = pg_i64(r, i, 5, 0);
+        x.mono_start_ms = pg_i64(r, i, 6, 0);
+        x.clock_trust = (sl_clock_trust)pg_i64(r, i, 7, 0);
+        x.duration_ms = pg_i64(r, i, 8, 0);
+        x.outcome = (sl_outcome)pg_i64(r, i, 9, 0);
+        pg_str(r, i, 10, x.reason, sizeof x.reason);
+        if (cb(ud, &x, pg_i64(r, i, 11, 0)) != 0)
+            break;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* ---- heartbeats, screenshots ------------------------------------------ */
+
+static sl_st_rc pg_heartbeat_put_tx(pg_conn *c, const char *screen, const sl_hub_heartbeat *hb,
+                                    bool *screenshot_requested, char *err, size_t errlen)
+{
+    int64_t minute = sl_floordiv(hb->received_ms, SL_MS_PER_MIN);
+    int64_t last_minute = -1;
+    if (pg_begin(c) != 0)
+        return pg_fail(c, err, errlen, "begin");
+    PGresult *r = pg_lock_screen(c, screen, err, errlen);
+    if (!r)
+        return SL_ST_ERROR;
+    bool wanted = pg_bool(r, 0, 1);
+    PQclear(r);
+    pg_params p = {0};
+    pp_text(&p, screen);
+    r = pg_run(c, Q_HB_LAST_MINUTE, &p);
+    if (!r)
+        return pg_fail(c, err, errlen, "reading a heartbeat");
+    if (PQntuples(r) == 1)
+        last_minute = pg_i64(r, 0, 0, -1);
+    PQclear(r);
+    pg_params h = {0};
+    pp_text(&h, screen);
+    pp_i64(&h, hb->received_ms);
+    if (hb->content_version >= 0)
+        pp_i64(&h, hb->content_version);
+    else
+        pp_null(&h);
+    pp_text(&h, hb->status_json ? hb->status_json : "{}");
+    pp_i64(&h, minute > last_minute ? minute : last_minute);
+    r = pg_run(c, Q_HB_PUT, &h);
+    if (!r)
+        return pg_fail(c, err, errlen, "storing a heartbeat");
+    PQclear(r);
+    if (minute > last_minute) {
+        pg_params m = {0};
+        pp_text(&m, screen);
+        pp_i64(&m, sl_floordiv(hb->received_ms, SL_MS_PER_HOUR) * SL_MS_PER_HOUR);
+        r = pg_run(c, Q_HOUR_ADD, &m);
+        if (!r)
+            return pg_fail(c, err, errlen, "counting a minute online");
+        PQclear(r);
+        int64_t day = sl_floordiv(hb->received_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY;
+        int hour = (int)((hb->received_ms - day) / SL_MS_PER_HOUR);
+        sl_st_rc drc = pg_day_update(c, Q_OD_GET, Q_OD_PUT, screen, day, pg_make_online, &hour, err, errlen);
+        if (drc != SL_ST_OK)
+            return drc;
+    }
+    if (wanted) {
+        r = pg_run(c, Q_SHOT_FLAG_CLEAR, &p);
+        if (!r)
+            return pg_fail(c, err, errlen, "clearing a screenshot request");
+        PQclear(r);
+    }
+    if (pg_commit(c) != 0)
+        return pg_fail(c, err, errlen, "commit");
+    *screenshot_requested = wanted;
+    return SL_ST_OK;
+}
+
+static sl_st_rc pg_heartbeat_put(sl_store *st, const char *screen, const sl_hub_heartbeat *hb,
+                                 bool *screenshot_requested, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc;
+    for (int attempt = 1;; attempt++) {
+        rc = pg_heartbeat_put_tx(c, screen, hb, screenshot_requested, err, errlen);
+        pg_rollback(c);
+        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
+            break;
+    }
+    pg_release(s, c);
+    return rc;
+}
+
+static sl_st_rc pg_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                              int (*cb)(void *ud, int64_t hour_start_ms, int minutes), void *ud, char *err,
+                              size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    pg_params p = {0};
+    pp_text(&p, screen);
+    pp_i64(&p, from_ms);
+    pp_i64(&p, to_ms);
+    PGresult *r = pg_run(c, Q_HOURS_LIST, &p);
+    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing hours");
+    pg_release(s, c);
+    for (int i = 0; r && i < PQntuples(r); i++) {
+        if (cb(ud, pg_i64(r, i, 0, 0), (int)pg_i64(r, i, 1, 0)) != 0)
+            break;
+    }
+    PQclear(r);
+    return rc;
+}
+
+static sl_st_rc pg_screenshot_request(sl_store *st, const char *screen, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_OK;
+    pg_params p = {0};
+    pp_text(&p, screen);
+    PGresult *r = pg_run(c, Q_SHOT_FLAG_SET, &p);
+    if (!r)
+        rc = pg_fail(c, err, errlen, "requesting a screenshot");
+    else if (pg_affected(r) == 0)
+        rc = SL_ST_NOT_FOUND;
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+/* Stores a screenshot and deletes what the retention rule drops; on
+ * SL_ST_OK, *day_rows holds the day's rows as they were (ids and files),
+ * with gone[k] = true for each row removed. */
+static sl_st_rc pg_screenshot_add_tx(pg_conn *c, const char *screen, const sl_hub_screenshot *shot,
+                                     PGresult **day_rows, char *err, size_t errlen)
+{
+    int64_t day = sl_floordiv(shot->taken_ms, SL_MS_PER_DAY);
+    if (pg_begin(c) != 0)
+        return pg_fail(c, err, errlen, "begin");
+    PGresult *r = pg_lock_screen(c, screen, err, errlen);
+    if (!r)
+        return SL_ST_ERROR;
+    PQclear(r);
+    pg_params p = {0};
+    pp_text(&p, screen);
+    pp_i64(&p, day);
+    pp_i64(&p, shot->taken_ms);
+    pp_text(&p, shot->file);
+    pp_i64(&p, shot->size);
+    pp_text(&p, shot->mime);
+    r = pg_run(c, Q_SHOT_ADD, &p);
+    if (!r)
+        return pg_fail(c, err, errlen, "storing a screenshot");
+    PQclear(r);
+    pg_params d = {0};
+    pp_text(&d, screen);
+    pp_i64(&d, day);
+    r = pg_run(c, Q_SHOT_DAY, &d);
+    if (!r)
+        return pg_fail(c, err, errlen, "listing screenshots");
+    /* Keep the first PG_SHOTS_FIRST_KEPT of the day and the latest. */
+    int n = PQntuples(r);
+    for (int i = PG_SHOTS_FIRST_KEPT; i < n - 1; i++) {
+        pg_params x = {0};
+        pp_text(&x, PQgetvalue(r, i, 0));
+        PGresult *del = pg_run(c, Q_SHOT_DEL, &x);
+        if (!del) {
+            PQclear(r);
+            return pg_fail(c, err, errlen, "removing a screenshot");
+        }
+        PQclear(del);
+    }
+    if (pg_commit(c) != 0) {
+        PQclear(r);
+        return pg_fail(c, err, errlen, "commit");
+    }
+    *day_rows = r;
+    return SL_ST_OK;
+}
+
+static sl_st_rc pg_screenshot_add(sl_store *st, const char *screen, const sl_hub_screenshot *shot,
+                                  void (*evicted)(void *ud, const char *file), void *ud, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc;
+    PGresult *rows = NULL;
+    for (int attempt = 1;; attempt++) {
+        rc = pg_screenshot_add_tx(c, screen, shot, &rows, err, errlen);
+        pg_rollback(c);
+        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
+            break;
+    }
+    pg_release(s, c);
+    if (rc == SL_ST_OK && evicted) {
+        int n = PQntuples(rows);
+        for (int i = PG_SHOTS_FIRST_KEPT; i < n - 1; i++)
+            evicted(ud, PQgetvalue(rows, i, 1));
+    }
+    PQclear(rows);
+    return rc;
+}
+
+static sl_st_rc pg_screenshot_latest(sl_store *st, const char *screen, sl_hub_screenshot *out, char *err,
+                                     size_t errlen)
+{
+    pg_store *s = pgs(st);
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = SL_ST_NOT_FOUND;
+    pg_params p = {0};
+    pp_text(&p, screen);
+    PGresult *r = pg_run(c, Q_SHOT_LATEST, &p);
+    if (!r) {
+        rc = pg_fail(c, err, errlen, "reading a screenshot");
+    } else if (PQntuples(r) == 1) {
+        out->taken_ms = pg_i64(r, 0, 0, 0);
+        pg_str(r, 0, 1, out->file, sizeof out->file);
+        out->size = pg_i64(r, 0, 2, 0);
+        pg_str(r, 0, 3, out->mime, sizeof out->mime);
+        rc = SL_ST_OK;
+    }
+    PQclear(r);
+    pg_release(s, c);
+    return rc;
+}
+
+/* ---- open, close ------------------------------------------------------ */
+
+static void pg_close(sl_store *st)
+{
+    pg_store *s = pgs(st);
+    if (!s)
+        return;
+    /* Every operation has returned its connection by now (the caller stops
+     * using the store before closing it). */
+    while (s->idle) {
+        pg_conn *c = s->idle;
+        s->idle = c->next;
+        pg_conn_free(c);
+    }
+    if (s->cv_ok)
+        pthread_cond_destroy(&s->cv);
+    if (s->mu_ok)
+        pthread_mutex_destroy(&s->mu);
+    free(s->chunk_sql);
+    free(s->url);
+    free(s);
+}
+
+static const sl_store_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .token_add = pg_token_add,
+    .token_list = pg_token_list,
+    .token_revoke = pg_token_revoke,
+    .auth_lookup = pg_auth_lookup,
+    .key_add = pg_key_add,
+    .key_list = pg_key_list,
+    .inventory_upsert = pg_inventory_upsert,
+    .screen_get = pg_screen_get,
+    .screen_list = pg_screen_list,
+    .enroll_code_add = pg_enroll_code_add,
+    .enroll_redeem = pg_enroll_redeem,
+    .enroll_code_list = pg_enroll_code_list,
+    .enroll_code_revoke = pg_enroll_code_revoke,
+    .screen_revoke = pg_screen_revoke,
+    .media_add = pg_media_add,
+    .manifest_put = pg_manifest_put,
+    .manifest_version = pg_manifest_version,
+    .manifest_get = pg_manifest_get,
+    .channel_list = pg_channel_list,
+    .plays_put = pg_plays_put,
+    .plays_list = pg_plays_list,
+    .heartbeat_put = pg_heartbeat_put,
+    .hours_list = pg_hours_list,
+    .play_hours_list = pg_play_hours_list,
+    .online_list = pg_online_list,
+    .manifest_at = pg_manifest_at,
+    .screenshot_request = pg_screenshot_request,
+    .screenshot_add = pg_screenshot_add,
+    .screenshot_latest = pg_screenshot_latest,
+};
+
+/* The multi-row play INSERT: placeholders $1..$N only, never data. */
+static char *pg_play_chunk_sql(void)
+{
+    size_t cap = sizeof PG_PLAY_INSERT + (size_t)PG_PLAY_CHUNK * (PG_PLAY_COLS * 7 + 4) + 32;
+    char *sql = malloc(cap);
+    if (!sql)
+        return NULL;
+    size_t len = (size_t)snprintf(sql, cap, "%s", PG_PLAY_INSERT);
+    for (int row = 0; row < PG_PLAY_CHUNK; row++) {
+        len += (size_t)snprintf(sql + len, cap - len, "%s(", row ? "," : " ");
+        for (int col = 0; col < PG_PLAY_COLS; col++)
+            len += (size_t)snprintf(sql + len, cap - len, "%s$%d", col ? "," : "", row * PG_PLAY_COLS + col + 1);
+        len += (size_t)snprintf(sql + len, cap - len, ")");
+    }
+    snprintf(sql + len, cap - len, " ON CONFLICT DO NOTHING RETURNING seq");
+    return sql;
+}
+
+/* Creates the schema in a database without it, or checks the version of an
+ * existing one. An advisory lock makes hubs starting at once take turns. */
+static int pg_migrate(PGconn *pq, char *err, size_t errlen)
+{
+    int rc = -1;
+    PGresult *r = NULL;
+    char where[256], msg[256];
+    pg_where(pq, where, sizeof where);
+    r = PQexec(pq, "BEGIN");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        goto fail;
+    PQclear(r);
+    r = PQexec(pq, "SELECT pg_advisory_xact_lock(" PG_MIGRATE_LOCK "), to_regclass('sl_meta') IS NOT NULL");
+    if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
+        goto fail;
+    bool exists = pg_bool(r, 0, 1);
+    PQclear(r);
+    if (!exists) {
+        r = PQexec(pq, pg_schema);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
+        r = PQexec(pq, pg_schema_v2);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
+        r = PQexec(pq, pg_schema_v3);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
+        const char *const v[1] = {SL_STR(PG_SCHEMA_VERSION)};
+        r = PQexecParams(pq, "INSERT INTO sl_meta(key, value) VALUES('schema_version', $1::bigint)", 1, NULL, v,
+                         NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+    } else {
+        r = PQexec(pq, "SELECT value FROM sl_meta WHERE key = 'schema_version'");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            goto fail;
+        int64_t v = PQntuples(r) == 1 ? pg_i64(r, 0, 0, 0) : 0;
+        if (v == 1 || v == 2) {
+            /* Version 1 had no play summary (plays before the upgrade are not
+             * in reports); versions 1 and 2 no scopes, code ids or revocation. */
+            PQclear(r);
+            r = PQexec(pq, v == 1 ? pg_schema_v2 : "SELECT 1");
+            if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+                goto fail;
+            PQclear(r);
+            r = PQexec(pq, pg_schema_v3);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                goto fail;
+            PQclear(r);
+            r = PQexec(pq, "UPDATE sl_meta SET value = " SL_STR(PG_SCHEMA_VERSION) " WHERE key = 'schema_version'");
+            if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                goto fail;
+            v = PG_SCHEMA_VERSION;
+        }
+        if (v != PG_SCHEMA_VERSION) {
+            snprintf(err, errlen,
+                     "PostgreSQL at %s: database schema version %" PRId64 " %s (this screenlit-hub knows %d)",
+                     where, v, v > PG_SCHEMA_VERSION ? "was made by a newer screenlit-hub" : "is unknown",
+                     PG_SCHEMA_VERSION);
+            goto out;
+        }
+    }
+    PQclear(r);
+    r = PQexec(pq, "COMMIT");
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        goto fail;
+    rc = 0;
+    goto out;
+fail:
+    pg_clean_msg(msg, sizeof msg, PQerrorMessage(pq));
+    snprintf(err, errlen, "PostgreSQL at %s: creating the schema: %s", where, msg);
+out:
+    PQclear(r);
+    if (rc != 0 && PQtransactionStatus(pq) != PQTRANS_IDLE)
+        PQclear(PQexec(pq, "ROLLBACK"));
+    return rc;
+}
+
+/* Opens a PostgreSQL store (see store.h). */
+sl_store *sl_store_open_pg(const char *url, char *err, size_t errlen)
+{
+    pg_store *s = calloc(1, sizeof *s);
+    pg_conn *c = NULL;
+    bool ok = false;
+    if (!s) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    s->base.ops = &pg_ops;
+    s->url = strdup(url);
+    s->chunk_sql = pg_play_chunk_sql();
+    if (!s->url || !s->chunk_sql) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    if (pthread_mutex_init(&s->mu, NULL) != 0) {
+        snprintf(err, errlen, "cannot make a mutex");
+        goto out;
+    }
+    s->mu_ok = true;
+    if (pthread_cond_init(&s->cv, NULL) != 0) {
+        snprintf(err, errlen, "cannot make a condition variable");
+        goto out;
+    }
+    s->cv_ok = true;
+    /* The first connection: checks the server, creates or checks the schema
+     * (statements are prepared only after it exists), then joins the pool. */
+    PGconn *pq = pg_dial(url, err, errlen);
+    if (!pq)
+        goto out;
+    int m = pg_migrate(pq, err, errlen);
+    PQfinish(pq);
+    if (m != 0)
+        goto out;
+    c = pg_connect(s, err, errlen);
+    if (!c)
+        goto out;
+    s->idle = c;
+    s->open = 1;
+    ok = true;
+out:
+    if (!ok) {
+        pg_close(s ? &s->base : NULL);
+        return NULL;
+    }
+    return &s->base;
+}
