@@ -1009,9 +1009,7 @@ static void *video_thread(void *arg)
             break;
         }
         if (v->pkt->stream_index != v->stream) {
-            /* TODO(audio): when opts.audio is set, decode the sound track
-             * here (swresample to the device format) into its own bounded
-             * queue; until then audio packets are skipped. */
+            /* The sound track is player/audio.c's: it reads the file on its own. */
             av_packet_unref(v->pkt);
             continue;
         }

@@ -43,7 +43,8 @@ typedef struct {
     sl_fit fit;
     int queue_frames;     /* frames decoded ahead; 0 = 8 */
     bool try_hw;          /* try hardware decoders by name first (h264_v4l2m2m, hevc_v4l2m2m …) */
-    bool audio;           /* also decode the sound track (see sl_video_audio) */
+    bool audio;           /* the item plays its sound track too: player/audio.h (sl_audio_start) decodes
+                           * it from the same file on its own thread; this decoder skips it either way */
 } sl_video_opts;
 
 /* Opens a video and starts its decode thread. Returns NULL with err when the

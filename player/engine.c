@@ -516,11 +516,11 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
     }
     e->vo.out_w = opt->size_w;
     e->vo.out_h = opt->size_h;
+    e->vo_begun = true; /* uninit at close, even after a failed init: it frees what init made */
     if (e->vo.driver->init(&e->vo, err, sizeof err) != 0) {
         sl_log_error(&e->log, "output %s: %s", e->vo.driver->name, err);
         goto out;
     }
-    e->vo_ok = true;
     if (opt->has_region && (opt->region_x + opt->region_w > e->vo.out_w ||
                             opt->region_y + opt->region_h > e->vo.out_h)) {
         sl_log_error(&e->log, "region %d,%d,%d,%d does not fit in the %dx%d output", opt->region_x,
@@ -570,7 +570,7 @@ void sl_engine_close(sl_engine *e)
     sl_audio_out_close(e->audio_out);
     sl_loader_free(e->loader);
     sl_text_free(e->text);
-    if (e->vo_ok)
+    if (e->vo_begun)
         e->vo.driver->uninit(&e->vo);
     if (e->sdl_ok) {
         IMG_Quit();

@@ -6,7 +6,7 @@
 #include "content/playlist.h"
 #include "content/sched.h"
 #include "player/audio.h"
-#include "player/clock.h"
+#include "player/managed/clock.h"
 #include "player/journal.h"
 #include "player/loader.h"
 #include "player/options.h"
@@ -57,7 +57,7 @@ typedef struct sl_engine {
     sl_tags tags;
     char screen_id[SL_RECORD_ID_MAX + 1];
     sl_vo vo;
-    bool vo_ok, sdl_ok;
+    bool vo_begun, sdl_ok;
     sl_text *text;
     sl_loader *loader;
     sl_audio_out *audio_out;     /* real clock only; NULL: play without sound */

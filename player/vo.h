@@ -17,7 +17,9 @@ typedef struct {
 typedef struct {
     const char *name;
     /* Creates the output (window or offscreen surface) and vo->renderer.
-     * vo->out_w/out_h hold the requested size (0 = the display's size). */
+     * vo->out_w/out_h hold the requested size (0 = the display's size, or
+     * SL_VO_DEFAULT_W x SL_VO_DEFAULT_H without a display). On failure what
+     * was made stays in vo for uninit to free. */
     int (*init)(sl_vo *vo, char *err, size_t errlen);
     /* Shows what was drawn. */
     void (*present)(sl_vo *vo);
@@ -25,8 +27,13 @@ typedef struct {
     SDL_Surface *(*read_frame)(sl_vo *vo);
     /* Collects input events; offscreen drivers report none. */
     void (*poll_events)(sl_vo *vo, sl_vo_events *ev);
+    /* Frees the output; also after a failed init (any part may be missing). */
     void (*uninit)(sl_vo *vo);
 } sl_vo_driver;
+
+/* The output size when neither the options (--size) nor the display give one. */
+#define SL_VO_DEFAULT_W 1920
+#define SL_VO_DEFAULT_H 1080
 
 struct sl_vo {
     const sl_vo_driver *driver;

@@ -4,9 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define SL_VO_DEFAULT_W 1920
-#define SL_VO_DEFAULT_H 1080
-
 typedef struct {
     SDL_Surface *surface; /* ARGB8888: what the renderer draws into */
 } offscreen_priv;

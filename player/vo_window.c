@@ -27,8 +27,8 @@ static int window_init(sl_vo *vo, char *err, size_t errlen)
             w = dm.w;
             h = dm.h;
         } else {
-            w = 1920;
-            h = 1080;
+            w = SL_VO_DEFAULT_W; /* the window fills the display all the same */
+            h = SL_VO_DEFAULT_H;
         }
     }
     p->window = SDL_CreateWindow("screenlit", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,

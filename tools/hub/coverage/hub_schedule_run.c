@@ -3,9 +3,9 @@
 
 #include "content/fsutil.h"
 #include "content/timeutil.h"
+#include "content/worker.h"
 #include "tools/report/sl_report_doc.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,10 +133,9 @@ struct sl_schedule {
     sl_hub *hub;
     sl_schedule_cfg cfg;
     sl_tz *tz;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv; /* on CLOCK_MONOTONIC */
-    bool stop;
+    sl_worker *worker;
+    int64_t done[2]; /* the worker's thread only: the last run made of each kind */
+    bool first;
 };
 
 /* Makes the runs that are due; returns how long to sleep, in ms. */
@@ -179,27 +178,15 @@ static int64_t sched_step(sl_schedule *s, int64_t done[2], bool first)
     return wait;
 }
 
-static void *sched_main(void *arg)
+/* One round of the schedule's thread: the runs that are due, then a wait
+ * until the next one (or the next look). */
+static double sched_round(void *arg, bool *kickable)
 {
     sl_schedule *s = arg;
-    int64_t done[2] = {INT64_MIN, INT64_MIN};
-    bool first = true;
-    pthread_mutex_lock(&s->mu);
-    while (!s->stop) {
-        pthread_mutex_unlock(&s->mu);
-        int64_t wait = sched_step(s, done, first);
-        first = false;
-        pthread_mutex_lock(&s->mu);
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        int64_t ns = (int64_t)ts.tv_nsec + (wait % 1000) * 1000000;
-        ts.tv_sec += (time_t)(wait / 1000 + ns / 1000000000);
-        ts.tv_nsec = (long)(ns % 1000000000);
-        while (!s->stop && pthread_cond_timedwait(&s->cv, &s->mu, &ts) == 0)
-            ;
-    }
-    pthread_mutex_unlock(&s->mu);
-    return NULL;
+    *kickable = false; /* nothing kicks it: only stop ends a wait */
+    int64_t wait = sched_step(s, s->done, s->first);
+    s->first = false;
+    return (double)wait / 1000.0;
 }
 
 int sl_schedule_start(sl_hub *hub, const sl_schedule_cfg *cfg, sl_schedule **out, char *err, size_t errlen)
@@ -220,16 +207,12 @@ int sl_schedule_start(sl_hub *hub, const sl_schedule_cfg *cfg, sl_schedule **out
         free(s);
         return -1;
     }
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_mutex_init(&s->mu, NULL);
-    pthread_cond_init(&s->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    if (pthread_create(&s->thread, NULL, sched_main, s) != 0) {
-        snprintf(err, errlen, "cannot start the report schedule's thread");
-        pthread_cond_destroy(&s->cv);
-        pthread_mutex_destroy(&s->mu);
+    s->done[0] = s->done[1] = INT64_MIN;
+    s->first = true;
+    s->worker = sl_worker_new();
+    if (!s->worker || sl_worker_start(s->worker, sched_round, s) != 0) {
+        snprintf(err, errlen, s->worker ? "cannot start the report schedule's thread" : "out of memory");
+        sl_worker_free(s->worker);
         sl_tz_free(s->tz);
         free(s);
         return -1;
@@ -242,13 +225,7 @@ void sl_schedule_stop(sl_schedule *s)
 {
     if (!s)
         return;
-    pthread_mutex_lock(&s->mu);
-    s->stop = true;
-    pthread_cond_signal(&s->cv);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->thread, NULL);
-    pthread_cond_destroy(&s->cv);
-    pthread_mutex_destroy(&s->mu);
+    sl_worker_free(s->worker); /* stops it: a report being written is finished first */
     sl_tz_free(s->tz);
     free(s);
 }
