@@ -62,19 +62,6 @@ bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg)
     }
 }
 
-bool sl_hubc_id_ok(const char *s)
-{
-    if (!s || !s[0] || s[0] == '.' || s[0] == '-')
-        return false;
-    size_t n = 0;
-    for (const char *p = s; *p; p++, n++) {
-        unsigned char ch = (unsigned char)*p;
-        if (!(isalnum(ch) || ch == '.' || ch == '_' || ch == '-') || ch > 127)
-            return false;
-    }
-    return n <= 64;
-}
-
 void sl_hubc_printable(const char *s, char *buf, size_t len)
 {
     if (!len)
@@ -97,83 +84,6 @@ void sl_hubc_printable(const char *s, char *buf, size_t len)
         }
     }
     buf[o] = '\0';
-}
-
-/* Terminal columns of a code point (East Asian wide characters take two). */
-static int hub_cp_width(uint32_t cp)
-{
-    if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF)
-        return 0;
-    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
-        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
-        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
-        return 2;
-    return 1;
-}
-
-/* Decodes the UTF-8 character at p (valid: it came through sl_json_parse;
- * a stray byte counts as one character); *k gets its length in bytes. */
-static uint32_t hub_decode(const unsigned char *p, size_t *k)
-{
-    size_t n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-    uint32_t cp = n == 1 ? *p : n == 2 ? (*p & 0x1Fu) : n == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
-    for (size_t j = 1; j < n; j++) {
-        if ((p[j] & 0xC0) != 0x80) {
-            *k = 1;
-            return '?';
-        }
-        cp = (cp << 6) | (p[j] & 0x3Fu);
-    }
-    *k = n;
-    return cp;
-}
-
-/* Columns a character takes in a cell (control characters are shown as '?'). */
-static int hub_width_at(const unsigned char *p, size_t *k)
-{
-    uint32_t cp = hub_decode(p, k);
-    return (cp < 0x20 || cp == 0x7F) ? 1 : hub_cp_width(cp);
-}
-
-/* Copies text into a cell of at most maxw columns (and len bytes), cut with
- * "…" when longer; control characters become '?'. Returns the columns used. */
-int sl_hubc_cell(const char *s, int maxw, char *buf, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t k, bytes = 0;
-    int total = 0;
-    for (const unsigned char *q = p; *q; q += k) {
-        total += hub_width_at(q, &k);
-        bytes += k;
-    }
-    bool cut = total > maxw || bytes + 1 > len;
-    int room = cut ? maxw - 1 : maxw;
-    size_t o = 0;
-    int w = 0;
-    for (; *p; p += k) {
-        int cw = hub_width_at(p, &k);
-        if (w + cw > room || o + k + 4 > len)
-            break;
-        uint32_t cp = hub_decode(p, &k);
-        if (cp < 0x20 || cp == 0x7F)
-            buf[o++] = '?';
-        else {
-            memcpy(buf + o, p, k);
-            o += k;
-        }
-        w += cw;
-    }
-    if (cut) {
-        memcpy(buf + o, "\xE2\x80\xA6", 3);
-        o += 3;
-        w += 1;
-    }
-    buf[o] = '\0';
-    return w;
 }
 
 void sl_hubc_fmt_bytes(int64_t n, char *buf, size_t len)
