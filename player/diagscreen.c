@@ -2,7 +2,7 @@
 #include "player/engine.h"
 
 #include "content/fsutil.h"
-#include "player/netinfo.h"
+#include "player/managed/netinfo.h"
 #include "content/timeutil.h"
 
 #include <stdio.h>

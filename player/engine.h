@@ -6,7 +6,7 @@
 #include "content/playlist.h"
 #include "content/sched.h"
 #include "player/audio.h"
-#include "player/clock.h"
+#include "player/managed/clock.h"
 #include "player/journal.h"
 #include "player/loader.h"
 #include "player/options.h"

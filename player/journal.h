@@ -69,7 +69,7 @@ int sl_journal_raise_seq(sl_journal *j, int64_t floor_seq);
  * /proc/sys/kernel/random/boot_id; a local column, not part of the record
  * sent to the hub). Its mono_start_ms is the monotonic clock of that boot,
  * so once the player knows the true time as an anchor (true UTC = monotonic
- * ms + anchor_ms, see player/clock.h) the records of this boot made with an
+ * ms + anchor_ms, see player/managed/clock.h) the records of this boot made with an
  * untrusted clock can be given their true start. Records of another boot
  * cannot, and stay untrusted. */
 #define SL_JOURNAL_BOOT_MAX 64
@@ -102,7 +102,7 @@ int sl_journal_set_boot_id(sl_journal *j, const char *boot_id);
 int64_t sl_journal_test_max_pages(sl_journal *j, int64_t max_pages);
 
 
-/* ---- Export (player/export.c): every unacknowledged record, page by page. ---- */
+/* ---- Export (player/managed/export.c): every unacknowledged record, page by page. ---- */
 
 /* Like sl_journal_pending, but only records with seq > after_seq: the oldest
  * of those first, at most max. Returns 0 or -1. */

@@ -1,9 +1,9 @@
 /* main.c — screenlit-player: reads its settings, plays, and prints the plays per item on exit. */
 #include "content/lint.h"
 #include "player/engine.h"
-#include "player/export.h"
-#include "player/hubhttp.h"
-#include "player/managed.h"
+#include "player/managed/export.h"
+#include "player/managed/hubhttp.h"
+#include "player/managed/managed.h"
 #include "player/options.h"
 
 #include <signal.h>

@@ -4,7 +4,7 @@
 #include "content/fsutil.h"
 #include "content/keys.h"
 #include "content/timeutil.h"
-#include "player/device.h"
+#include "player/managed/device.h"
 
 #include <ctype.h>
 #include <errno.h>

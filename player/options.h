@@ -34,7 +34,7 @@ typedef struct {
     char *log_level;
     char *config;        /* the config file read, if any */
 
-    /* Managed screens (player/device.h, sync.h, uploader.h, heartbeat.h). */
+    /* Managed screens (player/managed/device.h, sync.h, uploader.h, heartbeat.h). */
     char *hub;           /* hub URL to enrol with ("hub = URL", --hub) */
     char *enroll_code;   /* one-time enrolment code (--enroll CODE) */
     char *enroll_file;   /* code file on the boot partition; default SL_ENROLL_FILE_DEFAULT */
@@ -48,7 +48,7 @@ typedef struct {
     int64_t disk_limit_bytes; /* media store limit; 0 = only the disk's free space */
     char *media_url;     /* serves /media/<sha256>; NULL = the hub */
 
-    /* USB bundles (player/usb.h) and offline proof of play (player/export.h). */
+    /* USB bundles (player/managed/usb.h) and offline proof of play (player/managed/export.h). */
     char *usb_path;      /* where a stick with a bundle is mounted; NULL = not watched */
     double usb_poll_s;   /* how often to look there; default 5 */
     char *channel;       /* the channel of a screen without a hub; NULL = "usb" (screenlit bundle's default) */

@@ -1,7 +1,7 @@
 /* fuzz_usb.c — libFuzzer target: the USB bundle reader: a folder's manifest.json (signed here with the test key when the first byte is even, raw when odd) read, verified, opened, its media copied. */
 #include "content/fsutil.h"
 #include "content/manifest.h"
-#include "player/usb.h"
+#include "player/managed/usb.h"
 #include "tests/fuzz/fuzzutil.h"
 
 #include <sodium.h>

@@ -1,11 +1,11 @@
-/* test_player_clock.c — unit tests of player/clock: the hub-time anchor, stamps of untrusted and corrected plays, the schedule's moves. */
+/* test_player_clock.c — unit tests of player/managed/clock: the hub-time anchor, stamps of untrusted and corrected plays, the schedule's moves. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "player/clock.h"
+#include "player/managed/clock.h"
 
 #include <pthread.h>
 #include <stdlib.h>

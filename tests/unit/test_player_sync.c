@@ -11,13 +11,13 @@
 #include "content/keys.h"
 #include "content/log.h"
 #include "content/media.h"
-#include "player/device.h"
-#include "player/heartbeat.h"
-#include "player/hubhttp.h"
+#include "player/managed/device.h"
+#include "player/managed/heartbeat.h"
+#include "player/managed/hubhttp.h"
 #include "player/journal.h"
 #include "player/options.h"
-#include "player/sync.h"
-#include "player/uploader.h"
+#include "player/managed/sync.h"
+#include "player/managed/uploader.h"
 
 #include <sqlite3.h>
 

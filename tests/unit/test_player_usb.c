@@ -10,9 +10,9 @@
 #include "content/json.h"
 #include "content/media.h"
 #include "content/mediacopy.h"
-#include "player/export.h"
+#include "player/managed/export.h"
 #include "player/journal.h"
-#include "player/usb.h"
+#include "player/managed/usb.h"
 
 #include <dirent.h>
 #include <ftw.h>

@@ -77,7 +77,7 @@ int sl_auth_check(sl_hub *hub, sl_req *r, enum MHD_Result *result)
     }
     if (rc == SL_ST_REVOKED) {
         /* A screen's device token taken away at the hub: the screen is told
-         * so, in a form it can tell from any other refusal (player/device.h). */
+         * so, in a form it can tell from any other refusal (player/managed/device.h). */
         cJSON *x = cJSON_CreateObject();
         cJSON_AddStringToObject(x, "code", SL_HUB_DEVICE_REVOKED);
         cJSON_AddStringToObject(x, "screen", r->who.subject);

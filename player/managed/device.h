@@ -3,7 +3,7 @@
 #define SL_DEVICE_H
 
 #include "content/net/tlsclient.h"
-#include "player/hubhttp.h"
+#include "player/managed/hubhttp.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,9 +1,10 @@
 /* heartbeat.c — the heartbeat thread: tells the hub every minute what the screen shows; learns the hub's clock; screenshots. */
-#include "player/heartbeat.h"
+#include "player/managed/heartbeat.h"
 
 #include "content/fsutil.h"
 #include "content/json.h"
-#include "player/hubhttp.h"
+#include "content/worker.h"
+#include "player/managed/hubhttp.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -29,11 +30,8 @@ struct sl_heartbeat {
     const sl_log *log;
     sl_clock *clock;
 
-    pthread_t thread;
-    bool started;
+    sl_worker *worker;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    atomic_bool stop;
 
     /* under mu */
     bool now;
@@ -47,8 +45,8 @@ struct sl_heartbeat {
 
     /* thread only */
     sl_http *http;
-    unsigned rng;
     double retry_after_s; /* the hub's last refusal asked to wait this long (heartbeat thread only) */
+    int64_t due_mono_ms;  /* the next heartbeat */
 };
 
 static void hb_problem(sl_heartbeat *hb, const char *text)
@@ -227,50 +225,35 @@ static void send_screenshot(sl_heartbeat *hb, const char *path)
     free(data);
 }
 
-static void *hb_main(void *arg)
+/* One round of the heartbeat thread: a screenshot handed over, then the
+ * heartbeat when it is due or asked for. Returns the seconds until the next
+ * one; a screenshot or a heartbeat asked for kicks the wait. */
+static double hb_round(void *arg, bool *kickable)
 {
     sl_heartbeat *hb = arg;
-    while (!atomic_load(&hb->stop)) {
-        send_heartbeat(hb);
-        double wait = hb->interval_s * (0.9 + 0.2 * (double)rand_r(&hb->rng) / (double)RAND_MAX);
-        /* A busy hub's Retry-After (capped) delays the next one, spread out. */
-        double ra = hb->retry_after_s * (1.0 + 0.5 * (double)rand_r(&hb->rng) / (double)RAND_MAX);
-        if (ra > wait)
-            wait = ra < HB_RETRY_AFTER_MAX_S ? ra : HB_RETRY_AFTER_MAX_S;
-        hb->retry_after_s = 0;
-        struct timespec dl;
-        clock_gettime(CLOCK_MONOTONIC, &dl);
-        int64_t ns = (int64_t)(wait * 1e9);
-        dl.tv_sec += (time_t)(ns / 1000000000);
-        dl.tv_nsec += (long)(ns % 1000000000);
-        if (dl.tv_nsec >= 1000000000) {
-            dl.tv_sec++;
-            dl.tv_nsec -= 1000000000;
-        }
-        for (;;) {
-            char *shot = NULL;
-            bool now = false;
-            pthread_mutex_lock(&hb->mu);
-            while (!atomic_load(&hb->stop) && !hb->now && !hb->shot_path) {
-                if (pthread_cond_timedwait(&hb->cv, &hb->mu, &dl) == ETIMEDOUT)
-                    break;
-            }
-            shot = hb->shot_path;
-            hb->shot_path = NULL;
-            now = hb->now;
-            hb->now = false;
-            pthread_mutex_unlock(&hb->mu);
-            if (shot) {
-                if (!atomic_load(&hb->stop))
-                    send_screenshot(hb, shot);
-                free(shot);
-                if (!now)
-                    continue; /* back to waiting out the interval */
-            }
-            break;
-        }
+    (void)kickable;
+    pthread_mutex_lock(&hb->mu);
+    char *shot = hb->shot_path;
+    hb->shot_path = NULL;
+    bool now = hb->now;
+    hb->now = false;
+    pthread_mutex_unlock(&hb->mu);
+    if (shot) {
+        if (!sl_worker_stopping(hb->worker))
+            send_screenshot(hb, shot);
+        free(shot);
     }
-    return NULL;
+    if (now || sl_http_mono_ms() >= hb->due_mono_ms) {
+        send_heartbeat(hb);
+        double wait = sl_worker_jitter(hb->worker, hb->interval_s);
+        /* A busy hub's Retry-After (capped) delays the next one, spread out. */
+        wait = sl_worker_retry_after(hb->worker, wait, &hb->retry_after_s, HB_RETRY_AFTER_MAX_S, NULL);
+        hb->due_mono_ms = sl_http_mono_ms() + (int64_t)(wait * 1000.0);
+    }
+    pthread_mutex_lock(&hb->mu);
+    bool more = hb->now || hb->shot_path; /* the heartbeat's reply asked for another at once */
+    pthread_mutex_unlock(&hb->mu);
+    return more ? 0 : (double)(hb->due_mono_ms - sl_http_mono_ms()) / 1000.0;
 }
 
 static void hb_free(sl_heartbeat *hb)
@@ -281,7 +264,7 @@ static void hb_free(sl_heartbeat *hb)
     free(hb->state_dir);
     free(hb->shot_path);
     memset(&hb->dev, 0, sizeof hb->dev);
-    pthread_cond_destroy(&hb->cv);
+    sl_worker_free(hb->worker);
     pthread_mutex_destroy(&hb->mu);
     free(hb);
 }
@@ -298,12 +281,6 @@ sl_heartbeat *sl_heartbeat_start(const sl_heartbeat_config *cfg, char *err, size
         return NULL;
     }
     pthread_mutex_init(&hb->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&hb->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    atomic_init(&hb->stop, false);
     hb->dev = *cfg->device;
     hb->sync = cfg->sync;
     hb->up = cfg->uploader;
@@ -311,18 +288,17 @@ sl_heartbeat *sl_heartbeat_start(const sl_heartbeat_config *cfg, char *err, size
     hb->log = cfg->log;
     hb->clock = cfg->clock;
     hb->trust = SL_CLOCK_UNTRUSTED;
-    hb->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)hb);
     hb->state_dir = cfg->state_dir ? strdup(cfg->state_dir) : NULL;
-    hb->http = sl_http_new_ca(&hb->stop, hb->dev.hub_ca);
+    hb->worker = sl_worker_new();
+    hb->http = hb->worker ? sl_http_new_ca(sl_worker_stop_flag(hb->worker), hb->dev.hub_ca) : NULL;
     if ((cfg->state_dir && !hb->state_dir) || !hb->http) {
-        snprintf(err, errlen, hb->http ? "out of memory" : "cannot start libcurl");
+        snprintf(err, errlen, hb->http || !hb->worker ? "out of memory" : "cannot start libcurl");
         goto fail;
     }
-    if (pthread_create(&hb->thread, NULL, hb_main, hb) != 0) {
+    if (sl_worker_start(hb->worker, hb_round, hb) != 0) {
         snprintf(err, errlen, "cannot start the heartbeat thread");
         goto fail;
     }
-    hb->started = true;
     return hb;
 fail:
     hb_free(hb);
@@ -378,8 +354,8 @@ int sl_heartbeat_upload_screenshot(sl_heartbeat *hb, const char *path)
     pthread_mutex_lock(&hb->mu);
     free(hb->shot_path);
     hb->shot_path = p;
-    pthread_cond_broadcast(&hb->cv);
     pthread_mutex_unlock(&hb->mu);
+    sl_worker_kick(hb->worker);
     return 0;
 }
 
@@ -389,8 +365,8 @@ void sl_heartbeat_now(sl_heartbeat *hb)
         return;
     pthread_mutex_lock(&hb->mu);
     hb->now = true;
-    pthread_cond_broadcast(&hb->cv);
     pthread_mutex_unlock(&hb->mu);
+    sl_worker_kick(hb->worker);
 }
 
 void sl_heartbeat_get_status(sl_heartbeat *hb, sl_heartbeat_status *out)
@@ -408,12 +384,6 @@ void sl_heartbeat_stop(sl_heartbeat *hb)
 {
     if (!hb)
         return;
-    if (hb->started) {
-        pthread_mutex_lock(&hb->mu);
-        atomic_store(&hb->stop, true);
-        pthread_cond_broadcast(&hb->cv);
-        pthread_mutex_unlock(&hb->mu);
-        pthread_join(hb->thread, NULL);
-    }
+    sl_worker_stop(hb->worker);
     hb_free(hb);
 }

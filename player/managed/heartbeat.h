@@ -4,10 +4,10 @@
 
 #include "content/log.h"
 #include "content/record.h"
-#include "player/clock.h"
-#include "player/device.h"
-#include "player/sync.h"
-#include "player/uploader.h"
+#include "player/managed/clock.h"
+#include "player/managed/device.h"
+#include "player/managed/sync.h"
+#include "player/managed/uploader.h"
 
 #include <stdbool.h>
 #include <stddef.h>

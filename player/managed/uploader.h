@@ -3,8 +3,8 @@
 #define SL_UPLOADER_H
 
 #include "content/log.h"
-#include "player/clock.h"
-#include "player/device.h"
+#include "player/managed/clock.h"
+#include "player/managed/device.h"
 #include "player/journal.h"
 
 #include <stdbool.h>

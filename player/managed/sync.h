@@ -5,8 +5,8 @@
 #include "content/keys.h"
 #include "content/log.h"
 #include "content/playlist.h"
-#include "player/clock.h"
-#include "player/device.h"
+#include "player/managed/clock.h"
+#include "player/managed/device.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,7 +71,7 @@
  * downloaded) are deleted once the engine has taken the new manifest
  * (sl_sync_take_ready) — never while it may still be opening the old files.
  *
- * USB bundles (player/usb.h): with usb_path, the thread also looks at
+ * USB bundles (player/managed/usb.h): with usb_path, the thread also looks at
  * USB_PATH/manifest.json every usb_poll_s seconds (with or without a hub).
  * A new one goes through the same checks as a hub manifest (signature,
  * version, disk limit); its media are copied from USB_PATH/media/<sha256>

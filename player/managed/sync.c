@@ -1,13 +1,14 @@
 /* sync.c — the sync thread: polls the hub for the signed manifest, fetches media by SHA-256, switches atomically. */
-#include "player/sync.h"
+#include "player/managed/sync.h"
 
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/manifest.h"
 #include "content/media.h"
 #include "content/mediacopy.h"
-#include "player/hubhttp.h"
-#include "player/usb.h"
+#include "content/worker.h"
+#include "player/managed/hubhttp.h"
+#include "player/managed/usb.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,11 +65,10 @@ struct sl_sync {
     bool has_hub, has_usb, usb_auto; /* usb_auto: look on its own timer, not only when asked */
     double usb_poll_s;
 
-    pthread_t thread;
+    sl_worker *worker;
     bool started;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    atomic_bool stop;
+    pthread_cond_t cv; /* usb_answered moved */
     atomic_bool revoked; /* the hub took the device token away: no more polls */
 
     /* under mu */
@@ -82,8 +82,8 @@ struct sl_sync {
 
     /* sync thread only */
     sl_http *http;
-    unsigned rng;
     int failures;
+    int64_t hub_due, usb_due; /* monotonic ms */
     int64_t cur_version;
     char channel[SL_DEVICE_ID_MAX + 1];     /* the screen's channel: the hub's (s->dev.channel) or configured */
     char cur_channel[SL_DEVICE_ID_MAX + 1]; /* the channel of the manifest in force ("" when none) */
@@ -412,12 +412,7 @@ static void take_envelope(sl_sync *s, char *env, size_t len, const char *etag)
         else
             set_problem(s, s->st.refused, "manifest %s refused: %s", etag[0] ? etag : "(no ETag)", why);
         if (!usb) { /* it may have been damaged on the way: fetched again, less and less often */
-            s->refetches = s->refetches < 30 ? s->refetches + 1 : 30;
-            double wait = s->poll_s;
-            for (int i = 1; i < s->refetches && wait < s->backoff_max_s; i++)
-                wait *= 2;
-            if (wait > s->backoff_max_s)
-                wait = s->backoff_max_s;
+            double wait = sl_worker_backoff(&s->refetches, true, s->poll_s, s->backoff_max_s);
             s->refetch_mono_ms = sl_http_mono_ms() + (int64_t)(wait * 1000.0);
         }
         goto out;
@@ -554,7 +549,7 @@ static int prepare_pending(sl_sync *s)
     }
     for (size_t i = 0; i < s->pend.n; i++) {
         const media_ref *r = &s->pend.v[i];
-        if (atomic_load(&s->stop))
+        if (sl_worker_stopping(s->worker))
             return -1;
         if (media_present(s->media_dir, r))
             continue;
@@ -734,83 +729,59 @@ static void usb_cycle(sl_sync *s)
     (void)prepare_pending(s); /* on failure: the problem is set, and the next look tries again */
 }
 
-static double jitter(sl_sync *s, double sec)
-{
-    double r = (double)rand_r(&s->rng) / (double)RAND_MAX; /* 0..1 */
-    return sec * (0.9 + 0.2 * r);
-}
-
 /* Seconds until the next hub poll after one that returned rc. */
 static double hub_wait(sl_sync *s, int rc)
 {
     double base = s->poll_s;
     if (s->alert_poll_s > 0 && s->alert_poll_s < base)
         base = s->alert_poll_s;
-    double wait = base;
-    if (rc != 0) {
-        s->failures = s->failures < 30 ? s->failures + 1 : 30;
-        for (int i = 1; i < s->failures && wait < s->backoff_max_s; i++)
-            wait *= 2;
-        if (wait > s->backoff_max_s)
-            wait = s->backoff_max_s;
-    } else {
-        s->failures = 0;
-    }
-    wait = jitter(s, wait);
+    double wait = sl_worker_jitter(s->worker, sl_worker_backoff(&s->failures, rc != 0, base, s->backoff_max_s));
     /* A busy hub's (or proxy's) Retry-After is honoured, capped, spread out. */
-    double ra = s->retry_after_s * (1.0 + 0.5 * (double)rand_r(&s->rng) / (double)RAND_MAX);
-    s->retry_after_s = 0;
-    return ra > wait ? (ra < s->backoff_max_s ? ra : s->backoff_max_s) : wait;
+    return sl_worker_retry_after(s->worker, wait, &s->retry_after_s, s->backoff_max_s, NULL);
 }
 
-/* Polls the hub and looks at the USB folder, each when it is due (or asked),
- * and deletes unused media once the engine has taken a switch. */
-static void *sync_main(void *arg)
+/* One round of the sync thread: polls the hub and looks at the USB folder,
+ * each when it is due (or asked), and deletes unused media once the engine
+ * has taken a switch. Returns the seconds until the next thing is due; a
+ * poll asked for, a switch taken or a USB look asked for kicks the wait. */
+static double sync_step(void *arg, bool *kickable)
 {
     sl_sync *s = arg;
-    int64_t hub_due = 0, usb_due = 0; /* monotonic ms */
-    while (!atomic_load(&s->stop)) {
-        if (s->has_hub && !atomic_load(&s->revoked) && sl_http_mono_ms() >= hub_due) {
-            int rc = sync_cycle(s);
-            hub_due = sl_http_mono_ms() + (int64_t)(hub_wait(s, rc) * 1000.0);
-        }
+    (void)kickable;
+    pthread_mutex_lock(&s->mu);
+    if (s->poll_now)
+        s->hub_due = 0;
+    s->poll_now = false;
+    pthread_mutex_unlock(&s->mu);
+    if (s->has_hub && !atomic_load(&s->revoked) && sl_http_mono_ms() >= s->hub_due) {
+        int rc = sync_cycle(s);
+        s->hub_due = sl_http_mono_ms() + (int64_t)(hub_wait(s, rc) * 1000.0);
+    }
+    pthread_mutex_lock(&s->mu);
+    int64_t asked = s->usb_asked;
+    pthread_mutex_unlock(&s->mu);
+    if (s->has_usb && ((s->usb_auto && sl_http_mono_ms() >= s->usb_due) || asked > s->usb_answered)) {
+        usb_cycle(s);
+        s->usb_due = sl_http_mono_ms() + (int64_t)(s->usb_poll_s * 1000.0);
         pthread_mutex_lock(&s->mu);
-        int64_t asked = s->usb_asked;
-        pthread_mutex_unlock(&s->mu);
-        if (s->has_usb && ((s->usb_auto && sl_http_mono_ms() >= usb_due) || asked > s->usb_answered)) {
-            usb_cycle(s);
-            usb_due = sl_http_mono_ms() + (int64_t)(s->usb_poll_s * 1000.0);
-            pthread_mutex_lock(&s->mu);
-            s->usb_answered = asked;
-            pthread_cond_broadcast(&s->cv);
-            pthread_mutex_unlock(&s->mu);
-        }
-        pthread_mutex_lock(&s->mu);
-        bool gc = s->gc_allowed && s->gc_wanted;
-        pthread_mutex_unlock(&s->mu);
-        if (gc) {
-            gc_media(s);
-            s->gc_wanted = false;
-        }
-        /* Sleep until the next thing is due, a poll is asked for, or a switch was taken. */
-        int64_t due = sl_http_mono_ms() + 3600 * 1000;
-        if (s->has_hub && !atomic_load(&s->revoked) && hub_due < due)
-            due = hub_due;
-        if (s->has_usb && s->usb_auto && usb_due < due)
-            due = usb_due;
-        struct timespec dl = {(time_t)(due / 1000), (long)(due % 1000) * 1000000L};
-        pthread_mutex_lock(&s->mu);
-        while (!atomic_load(&s->stop) && !s->poll_now && !(s->gc_allowed && s->gc_wanted) &&
-               s->usb_asked == s->usb_answered) {
-            if (pthread_cond_timedwait(&s->cv, &s->mu, &dl) == ETIMEDOUT)
-                break;
-        }
-        if (s->poll_now)
-            hub_due = 0;
-        s->poll_now = false;
+        s->usb_answered = asked;
+        pthread_cond_broadcast(&s->cv);
         pthread_mutex_unlock(&s->mu);
     }
-    return NULL;
+    pthread_mutex_lock(&s->mu);
+    bool gc = s->gc_allowed && s->gc_wanted;
+    pthread_mutex_unlock(&s->mu);
+    if (gc) {
+        gc_media(s);
+        s->gc_wanted = false;
+    }
+    /* Sleep until the next thing is due (an hour at most). */
+    int64_t now = sl_http_mono_ms(), due = now + 3600 * 1000;
+    if (s->has_hub && !atomic_load(&s->revoked) && s->hub_due < due)
+        due = s->hub_due;
+    if (s->has_usb && s->usb_auto && s->usb_due < due)
+        due = s->usb_due;
+    return (double)(due - now) / 1000.0;
 }
 
 static void sync_free(sl_sync *s)
@@ -833,6 +804,7 @@ static void sync_free(sl_sync *s)
     sl_usb_free(&s->usb);
     sl_keyset_free(&s->keys);
     memset(&s->dev, 0, sizeof s->dev);
+    sl_worker_free(s->worker);
     pthread_cond_destroy(&s->cv);
     pthread_mutex_destroy(&s->mu);
     free(s);
@@ -867,12 +839,7 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
         return NULL;
     }
     pthread_mutex_init(&s->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&s->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    atomic_init(&s->stop, false);
+    pthread_cond_init(&s->cv, NULL);
     atomic_init(&s->revoked, false);
     if (hub)
         s->dev = *cfg->device;
@@ -883,7 +850,6 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     s->alert_poll_s = cfg->alert_poll_s < 0 ? SYNC_DEFAULT_ALERT_POLL_S : cfg->alert_poll_s;
     s->backoff_max_s = cfg->backoff_max_s > 0 ? cfg->backoff_max_s : SYNC_DEFAULT_BACKOFF_MAX_S;
     s->disk_limit = cfg->disk_limit_bytes;
-    s->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)s);
     s->state_dir = strdup(cfg->state_dir);
     s->media_dir = sl_fs_join(cfg->state_dir, SYNC_MEDIA_DIR);
     s->current_path = sl_fs_join(cfg->state_dir, SYNC_CURRENT);
@@ -917,7 +883,8 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "%s", why);
         goto fail;
     }
-    s->http = sl_http_new_ca(&s->stop, s->dev.hub_ca);
+    s->worker = sl_worker_new();
+    s->http = s->worker ? sl_http_new_ca(sl_worker_stop_flag(s->worker), s->dev.hub_ca) : NULL;
     if (!s->http) {
         snprintf(err, errlen, "cannot start libcurl");
         goto fail;
@@ -943,7 +910,7 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     } else if (sl_fs_is_file(s->current_path)) {
         sl_log_warn(s->log, "sync: the stored manifest is not usable (%s); waiting for the hub", why);
     }
-    if (pthread_create(&s->thread, NULL, sync_main, s) != 0) {
+    if (sl_worker_start(s->worker, sync_step, s) != 0) {
         snprintf(err, errlen, "cannot start the sync thread");
         goto fail;
     }
@@ -969,10 +936,12 @@ char *sl_sync_take_ready(sl_sync *s, int64_t *version)
             s->gc_allowed = true;
             if (version)
                 *version = s->ready_version;
-            pthread_cond_broadcast(&s->cv);
         }
     }
+    bool taken = path != NULL;
     pthread_mutex_unlock(&s->mu);
+    if (taken)
+        sl_worker_kick(s->worker); /* the media the old manifest alone used can go */
     return path;
 }
 
@@ -989,9 +958,10 @@ sl_playlist *sl_sync_take_ready_playlist(sl_sync *s, int64_t *version)
         s->gc_allowed = true;
         if (version)
             *version = s->ready_version;
-        pthread_cond_broadcast(&s->cv);
     }
     pthread_mutex_unlock(&s->mu);
+    if (pl)
+        sl_worker_kick(s->worker); /* the media the old manifest alone used can go */
     return pl;
 }
 
@@ -1017,8 +987,10 @@ void sl_sync_usb_check(sl_sync *s)
         return;
     pthread_mutex_lock(&s->mu);
     int64_t ticket = ++s->usb_asked;
-    pthread_cond_broadcast(&s->cv);
-    while (!atomic_load(&s->stop) && s->usb_answered < ticket)
+    pthread_mutex_unlock(&s->mu);
+    sl_worker_kick(s->worker);
+    pthread_mutex_lock(&s->mu);
+    while (!sl_worker_stopping(s->worker) && s->usb_answered < ticket)
         pthread_cond_wait(&s->cv, &s->mu);
     pthread_mutex_unlock(&s->mu);
 }
@@ -1029,20 +1001,17 @@ void sl_sync_poll_now(sl_sync *s)
         return;
     pthread_mutex_lock(&s->mu);
     s->poll_now = true;
-    pthread_cond_broadcast(&s->cv);
     pthread_mutex_unlock(&s->mu);
+    sl_worker_kick(s->worker);
 }
 
 void sl_sync_stop(sl_sync *s)
 {
     if (!s)
         return;
-    if (s->started) {
-        pthread_mutex_lock(&s->mu);
-        atomic_store(&s->stop, true);
-        pthread_cond_broadcast(&s->cv);
-        pthread_mutex_unlock(&s->mu);
-        pthread_join(s->thread, NULL);
-    }
+    sl_worker_stop(s->worker);
+    pthread_mutex_lock(&s->mu); /* a sl_sync_usb_check waiting for an answer gives up */
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
     sync_free(s);
 }

@@ -1,5 +1,5 @@
 /* usb.c — USB bundles: notices a new manifest.json in the watched folder and copies media from it. */
-#include "player/usb.h"
+#include "player/managed/usb.h"
 
 #include "content/fsutil.h"
 #include "content/manifest.h"

@@ -1,5 +1,5 @@
 /* hubhttp.c — the player's small libcurl client of the hub: capped replies, the hub's clock, resumable downloads. */
-#include "player/hubhttp.h"
+#include "player/managed/hubhttp.h"
 
 #include "content/json.h"
 #include "content/net/tlsclient.h"

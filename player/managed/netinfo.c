@@ -1,5 +1,5 @@
 /* netinfo.c — lists the board's IPv4 addresses with getifaddrs. */
-#include "player/netinfo.h"
+#include "player/managed/netinfo.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>

@@ -1,5 +1,5 @@
 /* device.c — a managed screen's identity: enrolment with a one-time code, STATE/device.json (mode 0600). */
-#include "player/device.h"
+#include "player/managed/device.h"
 
 #include "content/fsutil.h"
 #include "content/json.h"

@@ -13,7 +13,7 @@
  *   DIR/manifest.json     the signed envelope (content/manifest.h), the same
  *                         bytes a hub would serve
  *   DIR/media/<sha256>    every media file it names
- * The sync thread (player/sync.h) looks at DIR every few seconds and treats a
+ * The sync thread (player/managed/sync.h) looks at DIR every few seconds and treats a
  * new manifest.json exactly like one from the hub: signature against the
  * pinned keys, the screen's own channel, version above the current one, disk limit, every media file
  * copied into STATE/media and checked by SHA-256 and size, then the atomic

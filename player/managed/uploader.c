@@ -1,8 +1,9 @@
 /* uploader.c — the uploader thread: sends journal records to the hub in batches; a record leaves only once acked. */
-#include "player/uploader.h"
+#include "player/managed/uploader.h"
 
 #include "content/json.h"
-#include "player/hubhttp.h"
+#include "content/worker.h"
+#include "player/managed/hubhttp.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -28,19 +29,14 @@ struct sl_uploader {
     const sl_log *log;
     sl_clock *clock;
 
-    pthread_t thread;
-    bool started;
+    sl_worker *worker;
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    atomic_bool stop;
-    bool kicked;             /* under mu */
     sl_uploader_status st;   /* under mu */
 
     /* thread only */
     sl_http *http;
     sl_play_record *recs;
     bool *this_boot;         /* per record of recs */
-    unsigned rng;
     int failures;
     double retry_after_s;    /* the last refusal asked to wait this long (Retry-After, capped); 0 = no ask */
     bool greeted;            /* the empty first batch was answered */
@@ -325,60 +321,38 @@ static int upload_step(sl_uploader *u)
     return 1;
 }
 
-static void *uploader_main(void *arg)
+/* One round of the uploader thread: a batch, then how long to wait. A kick
+ * ends an idle wait at once; it shortens a backoff only when the hub answered
+ * last, and never a wait the hub asked for. */
+static double uploader_round(void *arg, bool *kickable)
 {
     sl_uploader *u = arg;
-    while (!atomic_load(&u->stop)) {
-        int rc = upload_step(u);
-        double wait = 0;
-        bool asked = false; /* waiting out a Retry-After: no kick shortens it */
-        if (rc == 1) {
-            u->failures = 0;
-            continue;
-        }
-        if (rc == 0) {
-            u->failures = 0;
-            wait = u->idle_s;
-        } else if (rc == -2) {
+    int rc = upload_step(u);
+    double wait = 0;
+    if (rc == 1) {
+        u->failures = 0;
+        return 0; /* more to send: at once */
+    }
+    if (rc == 0) {
+        u->failures = 0;
+        wait = u->idle_s;
+    } else {
+        bool asked = false;
+        if (rc == -2) {
             wait = u->backoff_max_s;
         } else {
-            u->failures = u->failures < 30 ? u->failures + 1 : 30;
-            wait = 1.0;
-            for (int i = 1; i < u->failures && wait < u->backoff_max_s; i++)
-                wait *= 2;
-            if (wait > u->backoff_max_s)
-                wait = u->backoff_max_s;
-            wait *= 0.9 + 0.2 * (double)rand_r(&u->rng) / (double)RAND_MAX;
+            wait = sl_worker_jitter(u->worker, sl_worker_backoff(&u->failures, true, 1.0, u->backoff_max_s));
             /* A busy hub's Retry-After is honoured (capped at the longest
-             * backoff), spread over half as long again so that the screens it
-             * turned away do not all come back at once. */
-            double ra = u->retry_after_s * (1.0 + 0.5 * (double)rand_r(&u->rng) / (double)RAND_MAX);
-            if (ra > wait) {
-                wait = ra < u->backoff_max_s ? ra : u->backoff_max_s;
-                asked = true;
-            }
-        }
-        u->retry_after_s = 0;
-        struct timespec dl;
-        clock_gettime(CLOCK_MONOTONIC, &dl);
-        int64_t ns = (int64_t)(wait * 1e9);
-        dl.tv_sec += (time_t)(ns / 1000000000);
-        dl.tv_nsec += (long)(ns % 1000000000);
-        if (dl.tv_nsec >= 1000000000) {
-            dl.tv_sec++;
-            dl.tv_nsec -= 1000000000;
+             * backoff), spread out; no kick shortens it. */
+            wait = sl_worker_retry_after(u->worker, wait, &u->retry_after_s, u->backoff_max_s, &asked);
         }
         pthread_mutex_lock(&u->mu);
-        /* A kick ends an idle wait at once; it shortens a backoff only when the
-         * hub answered last, and never a wait the hub asked for. */
-        while (!atomic_load(&u->stop) && !(u->kicked && !asked && (rc == 0 || u->st.hub_answered))) {
-            if (pthread_cond_timedwait(&u->cv, &u->mu, &dl) == ETIMEDOUT)
-                break;
-        }
-        u->kicked = false;
+        bool answered = u->st.hub_answered;
         pthread_mutex_unlock(&u->mu);
+        *kickable = !asked && answered;
     }
-    return NULL;
+    u->retry_after_s = 0;
+    return wait;
 }
 
 static void uploader_free(sl_uploader *u)
@@ -389,7 +363,7 @@ static void uploader_free(sl_uploader *u)
     free(u->recs);
     free(u->this_boot);
     memset(&u->dev, 0, sizeof u->dev);
-    pthread_cond_destroy(&u->cv);
+    sl_worker_free(u->worker);
     pthread_mutex_destroy(&u->mu);
     free(u);
 }
@@ -406,12 +380,6 @@ sl_uploader *sl_uploader_start(const sl_uploader_config *cfg, char *err, size_t 
         return NULL;
     }
     pthread_mutex_init(&u->mu, NULL);
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    pthread_cond_init(&u->cv, &ca);
-    pthread_condattr_destroy(&ca);
-    atomic_init(&u->stop, false);
     u->dev = *cfg->device;
     u->j = cfg->journal;
     u->batch = cfg->batch ? cfg->batch : UP_BATCH_DEFAULT;
@@ -421,21 +389,20 @@ sl_uploader *sl_uploader_start(const sl_uploader_config *cfg, char *err, size_t 
     u->backoff_max_s = cfg->backoff_max_s > 0 ? cfg->backoff_max_s : 600.0;
     u->log = cfg->log;
     u->clock = cfg->clock;
-    u->rng = (unsigned)(sl_http_now_ms() ^ (int64_t)getpid() ^ (int64_t)(uintptr_t)u);
     u->st.hub_acked_seq = -1;
     u->doubted = -1;
     u->recs = calloc(u->batch, sizeof *u->recs);
     u->this_boot = calloc(u->batch, sizeof *u->this_boot);
-    u->http = sl_http_new_ca(&u->stop, u->dev.hub_ca);
+    u->worker = sl_worker_new();
+    u->http = u->worker ? sl_http_new_ca(sl_worker_stop_flag(u->worker), u->dev.hub_ca) : NULL;
     if (!u->recs || !u->this_boot || !u->http) {
-        snprintf(err, errlen, !u->recs || !u->this_boot ? "out of memory" : "cannot start libcurl");
+        snprintf(err, errlen, !u->recs || !u->this_boot || !u->worker ? "out of memory" : "cannot start libcurl");
         goto fail;
     }
-    if (pthread_create(&u->thread, NULL, uploader_main, u) != 0) {
+    if (sl_worker_start(u->worker, uploader_round, u) != 0) {
         snprintf(err, errlen, "cannot start the uploader thread");
         goto fail;
     }
-    u->started = true;
     return u;
 fail:
     uploader_free(u);
@@ -446,10 +413,7 @@ void sl_uploader_kick(sl_uploader *u)
 {
     if (!u)
         return;
-    pthread_mutex_lock(&u->mu);
-    u->kicked = true;
-    pthread_cond_broadcast(&u->cv);
-    pthread_mutex_unlock(&u->mu);
+    sl_worker_kick(u->worker);
 }
 
 void sl_uploader_get_status(sl_uploader *u, sl_uploader_status *out)
@@ -467,12 +431,6 @@ void sl_uploader_stop(sl_uploader *u)
 {
     if (!u)
         return;
-    if (u->started) {
-        pthread_mutex_lock(&u->mu);
-        atomic_store(&u->stop, true);
-        pthread_cond_broadcast(&u->cv);
-        pthread_mutex_unlock(&u->mu);
-        pthread_join(u->thread, NULL);
-    }
+    sl_worker_stop(u->worker);
     uploader_free(u);
 }

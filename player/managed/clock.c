@@ -1,6 +1,6 @@
 /* clock.c — real and simulated clocks, whether the board's clock is trustworthy, and the true time once learned. */
 #define _GNU_SOURCE
-#include "player/clock.h"
+#include "player/managed/clock.h"
 
 #include <stddef.h>
 #include <sys/timex.h>

@@ -3,12 +3,12 @@
 #define SL_MANAGED_H
 
 #include "content/keys.h"
-#include "player/device.h"
+#include "player/managed/device.h"
 #include "player/engine.h"
-#include "player/heartbeat.h"
+#include "player/managed/heartbeat.h"
 #include "player/options.h"
-#include "player/sync.h"
-#include "player/uploader.h"
+#include "player/managed/sync.h"
+#include "player/managed/uploader.h"
 
 #include <stdbool.h>
 

@@ -1,9 +1,9 @@
 /* export.c — offline proof of play: the journal's unacknowledged plays as files for `screenlit records import`. */
-#include "player/export.h"
+#include "player/managed/export.h"
 
 #include "content/fsutil.h"
 #include "content/json.h"
-#include "player/device.h"
+#include "player/managed/device.h"
 #include "player/engine.h"
 
 #include <cjson/cJSON.h>

@@ -1,8 +1,8 @@
 /* managed.c — runs a managed screen: first content, manifest swaps, uploads, heartbeats and screenshots; forgets its identity when the hub revokes it. */
-#include "player/managed.h"
+#include "player/managed/managed.h"
 
 #include "content/fsutil.h"
-#include "player/netinfo.h"
+#include "player/managed/netinfo.h"
 #include "content/json.h"
 
 #include <dirent.h>
