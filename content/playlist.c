@@ -281,30 +281,33 @@ static void zone_names(const sl_playlist *pl, char *buf, size_t len)
     }
 }
 
-static void parse_item(ctx *c, const cJSON *it, const char *p, sl_playlist *pl, sl_item *out,
-                       bool is_fallback)
+/* Reads an optional string member that must be one of names (NULL-ended);
+ * *out = its index. what names the member's kind in the error, e.g.
+ * "a fit (contain, cover or stretch)". Returns 1 when present and known. */
+static int get_enum(ctx *c, const cJSON *obj, const char *base, const char *key, const char *const *names,
+                    const char *what, int *out)
 {
-    static const char *const known[] = {"id",   "type",  "zone",  "duration", "text",  "mode",
-                                        "color", "background", "size", "speed", "font", "render",
-                                        "file", "sha256", "size_bytes", "fit", "audio", "volume",
-                                        "comment", NULL};
+    const char *s;
+    if (get_str(c, obj, base, key, 16, &s) != 1)
+        return 0;
+    for (int i = 0; names[i]; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *out = i;
+            return 1;
+        }
+    }
+    char q[PATH_MAX_LEN];
+    subpath(q, base, key);
+    sl_diags_error(c->d, q, "\"%s\" is not %s", s, what);
+    return 0;
+}
+
+/* An item's id, type and zone; returns its type, or -1 when not known. */
+static int parse_item_head(ctx *c, const cJSON *it, const char *p, sl_playlist *pl, sl_item *out,
+                           bool is_fallback)
+{
     char q[PATH_MAX_LEN];
     const char *s;
-    double x;
-    bool b;
-
-    out->zone = -1;
-    out->color = (sl_color){255, 255, 255, 255};
-    out->background = (sl_color){0, 0, 0, 0};
-    out->speed_px_s = 120;
-    out->volume = 1.0;
-    out->mode = SL_TEXT_TICKER;
-    if (!cJSON_IsObject(it)) {
-        sl_diags_error(c->d, p, "should be an object like {\"id\": \"poster1\", \"type\": "
-                                "\"image\", \"zone\": \"main\", \"file\": \"poster1.png\"}");
-        return;
-    }
-    unknown_members(c, it, p, known);
 
     if (is_fallback) {
         if (get_id(c, it, p, "id", false, &s) == 1)
@@ -348,106 +351,140 @@ static void parse_item(ctx *c, const cJSON *it, const char *p, sl_playlist *pl, 
             }
         }
     }
+    return type;
+}
 
-    rc = get_num(c, it, p, "duration", 0.001, 86400, false, &x);
-    if (rc == 1) {
+/* The members of a text item. */
+static void parse_item_text(ctx *c, const cJSON *it, const char *p, sl_item *out)
+{
+    static const char *const modes[] = {"ticker", "static", NULL};
+    static const char *const renders[] = {"smooth", "crisp", NULL};
+    static const sl_text_mode mode_values[] = {SL_TEXT_TICKER, SL_TEXT_STATIC};
+    static const sl_render render_values[] = {SL_RENDER_SMOOTH, SL_RENDER_CRISP};
+    char q[PATH_MAX_LEN];
+    const char *s;
+    double x;
+    int k;
+
+    subpath(q, p, "text");
+    int rc = get_str(c, it, p, "text", SL_TEXT_MAX, &s);
+    if (rc == 0 || (rc == 1 && !s[0]))
+        sl_diags_error(c->d, q, "is missing (the words to show)");
+    else if (rc == 1)
+        out->text = strdup(s);
+    if (get_enum(c, it, p, "mode", modes, "a mode (ticker or static)", &k) == 1)
+        out->mode = mode_values[k];
+    get_color(c, it, p, "color", &out->color);
+    get_color(c, it, p, "background", &out->background);
+    if (get_num(c, it, p, "size", 4, 2048, true, &x) == 1)
+        out->size_px = (int)x;
+    if (get_num(c, it, p, "speed", 1, 10000, false, &x) == 1)
+        out->speed_px_s = x;
+    if (get_str(c, it, p, "font", 4096, &s) == 1)
+        out->font = strdup(s);
+    if (get_enum(c, it, p, "render", renders, "a text rendering (smooth or crisp)", &k) == 1)
+        out->render = render_values[k];
+    if (!out->duration_given)
+        out->duration_ms = SL_TEXT_DURATION_DEFAULT_MS;
+}
+
+/* Where a media item's bytes are: a file beside a source playlist, or a
+ * SHA-256 and size in a manifest. */
+static void parse_item_source(ctx *c, const cJSON *it, const char *p, sl_item *out, int type)
+{
+    char q[PATH_MAX_LEN];
+    const char *s;
+    double x;
+    int rc;
+
+    if (c->kind == SL_PL_SOURCE) {
+        subpath(q, p, "file");
+        rc = get_str(c, it, p, "file", 4096, &s);
+        if (rc == 0 || (rc == 1 && !s[0]))
+            sl_diags_error(c->d, q, "is missing (the media file, relative to the playlist)");
+        else if (rc == 1)
+            out->file = strdup(s);
+        return;
+    }
+    subpath(q, p, "sha256");
+    rc = get_str(c, it, p, "sha256", 64, &s);
+    bool hex_ok = rc == 1 && strlen(s) == 64;
+    for (size_t i = 0; hex_ok && i < 64; i++)
+        hex_ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
+    if (rc == 0)
+        sl_diags_error(c->d, q, "is missing");
+    else if (rc == 1 && !hex_ok)
+        sl_diags_error(c->d, q, "is not a SHA-256 (64 lowercase hex digits)");
+    else if (rc == 1)
+        out->sha256 = strdup(s);
+    subpath(q, p, "size");
+    rc = get_num(c, it, p, "size", 0, 9007199254740992.0, true, &x);
+    if (rc == 0)
+        sl_diags_error(c->d, q, "is missing (bytes)");
+    else if (rc == 1)
+        out->size_bytes = (int64_t)x;
+    if (cJSON_GetObjectItemCaseSensitive(it, "file")) {
+        subpath(q, p, "file");
+        sl_diags_error(c->d, q, "a manifest names media by sha256, not by file");
+    }
+    if (!out->duration_given && type != SL_ITEM_IMAGE) {
+        subpath(q, p, "duration");
+        sl_diags_error(c->d, q, "is missing (a manifest carries every duration)");
+    }
+}
+
+/* The members of an image, video or audio item. */
+static void parse_item_media(ctx *c, const cJSON *it, const char *p, sl_item *out, int type)
+{
+    static const char *const fits[] = {"contain", "cover", "stretch", NULL};
+    static const sl_fit fit_values[] = {SL_FIT_CONTAIN, SL_FIT_COVER, SL_FIT_STRETCH};
+    double x;
+    bool b;
+    int k;
+
+    parse_item_source(c, it, p, out, type);
+    if (get_enum(c, it, p, "fit", fits, "a fit (contain, cover or stretch)", &k) == 1)
+        out->fit = fit_values[k];
+    if (get_bool(c, it, p, "audio", &b) == 1)
+        out->audio = b;
+    if (type == SL_ITEM_AUDIO)
+        out->audio = true;
+    if (get_num(c, it, p, "volume", 0, 1, false, &x) == 1)
+        out->volume = x;
+    if (type == SL_ITEM_IMAGE && !out->duration_given)
+        out->duration_ms = SL_IMAGE_DURATION_DEFAULT_MS;
+}
+
+static void parse_item(ctx *c, const cJSON *it, const char *p, sl_playlist *pl, sl_item *out,
+                       bool is_fallback)
+{
+    static const char *const known[] = {"id",   "type",  "zone",  "duration", "text",  "mode",
+                                        "color", "background", "size", "speed", "font", "render",
+                                        "file", "sha256", "size_bytes", "fit", "audio", "volume",
+                                        "comment", NULL};
+    double x;
+
+    out->zone = -1;
+    out->color = (sl_color){255, 255, 255, 255};
+    out->background = (sl_color){0, 0, 0, 0};
+    out->speed_px_s = 120;
+    out->volume = 1.0;
+    out->mode = SL_TEXT_TICKER;
+    if (!cJSON_IsObject(it)) {
+        sl_diags_error(c->d, p, "should be an object like {\"id\": \"poster1\", \"type\": "
+                                "\"image\", \"zone\": \"main\", \"file\": \"poster1.png\"}");
+        return;
+    }
+    unknown_members(c, it, p, known);
+    int type = parse_item_head(c, it, p, pl, out, is_fallback);
+    if (get_num(c, it, p, "duration", 0.001, 86400, false, &x) == 1) {
         out->duration_ms = (int64_t)llround(x * 1000.0);
         out->duration_given = true;
     }
-
-    if (type == SL_ITEM_TEXT) {
-        subpath(q, p, "text");
-        rc = get_str(c, it, p, "text", SL_TEXT_MAX, &s);
-        if (rc == 0 || (rc == 1 && !s[0]))
-            sl_diags_error(c->d, q, "is missing (the words to show)");
-        else if (rc == 1)
-            out->text = strdup(s);
-        if (get_str(c, it, p, "mode", 16, &s) == 1) {
-            if (strcmp(s, "ticker") == 0)
-                out->mode = SL_TEXT_TICKER;
-            else if (strcmp(s, "static") == 0)
-                out->mode = SL_TEXT_STATIC;
-            else {
-                subpath(q, p, "mode");
-                sl_diags_error(c->d, q, "\"%s\" is not a mode (ticker or static)", s);
-            }
-        }
-        get_color(c, it, p, "color", &out->color);
-        get_color(c, it, p, "background", &out->background);
-        if (get_num(c, it, p, "size", 4, 2048, true, &x) == 1)
-            out->size_px = (int)x;
-        if (get_num(c, it, p, "speed", 1, 10000, false, &x) == 1)
-            out->speed_px_s = x;
-        if (get_str(c, it, p, "font", 4096, &s) == 1)
-            out->font = strdup(s);
-        if (get_str(c, it, p, "render", 16, &s) == 1) {
-            if (strcmp(s, "smooth") == 0)
-                out->render = SL_RENDER_SMOOTH;
-            else if (strcmp(s, "crisp") == 0)
-                out->render = SL_RENDER_CRISP;
-            else {
-                subpath(q, p, "render");
-                sl_diags_error(c->d, q, "\"%s\" is not a text rendering (smooth or crisp)", s);
-            }
-        }
-        if (!out->duration_given)
-            out->duration_ms = SL_TEXT_DURATION_DEFAULT_MS;
-    } else if (type >= 0) {
-        if (c->kind == SL_PL_SOURCE) {
-            subpath(q, p, "file");
-            rc = get_str(c, it, p, "file", 4096, &s);
-            if (rc == 0 || (rc == 1 && !s[0]))
-                sl_diags_error(c->d, q, "is missing (the media file, relative to the playlist)");
-            else if (rc == 1)
-                out->file = strdup(s);
-        } else {
-            subpath(q, p, "sha256");
-            rc = get_str(c, it, p, "sha256", 64, &s);
-            bool hex_ok = rc == 1 && strlen(s) == 64;
-            for (size_t i = 0; hex_ok && i < 64; i++)
-                hex_ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
-            if (rc == 0)
-                sl_diags_error(c->d, q, "is missing");
-            else if (rc == 1 && !hex_ok)
-                sl_diags_error(c->d, q, "is not a SHA-256 (64 lowercase hex digits)");
-            else if (rc == 1)
-                out->sha256 = strdup(s);
-            subpath(q, p, "size");
-            rc = get_num(c, it, p, "size", 0, 9007199254740992.0, true, &x);
-            if (rc == 0)
-                sl_diags_error(c->d, q, "is missing (bytes)");
-            else if (rc == 1)
-                out->size_bytes = (int64_t)x;
-            if (cJSON_GetObjectItemCaseSensitive(it, "file")) {
-                subpath(q, p, "file");
-                sl_diags_error(c->d, q, "a manifest names media by sha256, not by file");
-            }
-            if (!out->duration_given && type != SL_ITEM_IMAGE) {
-                subpath(q, p, "duration");
-                sl_diags_error(c->d, q, "is missing (a manifest carries every duration)");
-            }
-        }
-        if (get_str(c, it, p, "fit", 16, &s) == 1) {
-            if (strcmp(s, "contain") == 0)
-                out->fit = SL_FIT_CONTAIN;
-            else if (strcmp(s, "cover") == 0)
-                out->fit = SL_FIT_COVER;
-            else if (strcmp(s, "stretch") == 0)
-                out->fit = SL_FIT_STRETCH;
-            else {
-                subpath(q, p, "fit");
-                sl_diags_error(c->d, q, "\"%s\" is not a fit (contain, cover or stretch)", s);
-            }
-        }
-        if (get_bool(c, it, p, "audio", &b) == 1)
-            out->audio = b;
-        if (type == SL_ITEM_AUDIO)
-            out->audio = true;
-        if (get_num(c, it, p, "volume", 0, 1, false, &x) == 1)
-            out->volume = x;
-        if (type == SL_ITEM_IMAGE && !out->duration_given)
-            out->duration_ms = SL_IMAGE_DURATION_DEFAULT_MS;
-    }
+    if (type == SL_ITEM_TEXT)
+        parse_item_text(c, it, p, out);
+    else if (type >= 0)
+        parse_item_media(c, it, p, out, type);
     (void)get_num(c, it, p, "size_bytes", 0, 9007199254740992.0, true, &x);
 }
 
@@ -496,24 +533,10 @@ static void parse_hours(ctx *c, const char *s, const char *q, sl_rule *r)
     r->hours_to_s = to;
 }
 
-static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, sl_rule *r)
+/* A rule's "items": the ids it is about. */
+static void parse_rule_items(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, sl_rule *r)
 {
-    static const char *const known[] = {"items",    "dates",  "weekdays", "hours", "min_per_hour",
-                                        "priority", "urgent", "from",     "until", "tags",
-                                        "comment",  NULL};
     char q[PATH_MAX_LEN];
-    const char *s;
-    double x;
-    r->weekdays = SL_WEEKDAYS_ALL;
-    r->urgent_from_ms = INT64_MIN;
-    r->urgent_until_ms = INT64_MAX;
-    if (!cJSON_IsObject(ru)) {
-        sl_diags_error(c->d, p, "should be an object like {\"items\": [\"poster1\"], \"hours\": "
-                                "\"08:30-17:30\"}");
-        return;
-    }
-    unknown_members(c, ru, p, known);
-
     subpath(q, p, "items");
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(ru, "items");
     if (!items) {
@@ -539,6 +562,12 @@ static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, 
         }
     }
 
+}
+
+/* A rule's "dates": a campaign window of whole days. */
+static void parse_rule_dates(ctx *c, const cJSON *ru, const char *p, sl_rule *r)
+{
+    char q[PATH_MAX_LEN];
     const cJSON *dates = cJSON_GetObjectItemCaseSensitive(ru, "dates");
     if (dates) {
         subpath(q, p, "dates");
@@ -576,6 +605,12 @@ static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, 
         }
     }
 
+}
+
+/* A rule's "weekdays". */
+static void parse_rule_weekdays(ctx *c, const cJSON *ru, const char *p, sl_rule *r)
+{
+    char q[PATH_MAX_LEN];
     const cJSON *wd = cJSON_GetObjectItemCaseSensitive(ru, "weekdays");
     if (wd) {
         subpath(q, p, "weekdays");
@@ -602,13 +637,13 @@ static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, 
         }
     }
 
-    subpath(q, p, "hours");
-    if (get_str(c, ru, p, "hours", 32, &s) == 1)
-        parse_hours(c, s, q, r);
-    if (get_num(c, ru, p, "min_per_hour", 1, 3600, true, &x) == 1)
-        r->min_per_hour = (int)x;
-    if (get_num(c, ru, p, "priority", -1000, 1000, true, &x) == 1)
-        r->priority = (int)x;
+}
+
+/* A rule's urgent alert: "urgent", "from" and "until", and what they exclude. */
+static void parse_rule_urgent(ctx *c, const cJSON *ru, const char *p, sl_rule *r)
+{
+    char q[PATH_MAX_LEN];
+    const char *s;
     bool urgent = false;
     get_bool(c, ru, p, "urgent", &urgent);
     r->urgent = urgent;
@@ -642,6 +677,12 @@ static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, 
         sl_diags_error(c->d, q, "an urgent alert plays all the time; a floor makes no sense here");
     }
 
+}
+
+/* A rule's "tags": the screens it is for. */
+static void parse_rule_tags(ctx *c, const cJSON *ru, const char *p, sl_rule *r)
+{
+    char q[PATH_MAX_LEN];
     const cJSON *tags = cJSON_GetObjectItemCaseSensitive(ru, "tags");
     if (tags) {
         subpath(q, p, "tags");
@@ -663,6 +704,37 @@ static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, 
             }
         }
     }
+}
+
+static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, sl_rule *r)
+{
+    static const char *const known[] = {"items",    "dates",  "weekdays", "hours", "min_per_hour",
+                                        "priority", "urgent", "from",     "until", "tags",
+                                        "comment",  NULL};
+    char q[PATH_MAX_LEN];
+    const char *s;
+    double x;
+    r->weekdays = SL_WEEKDAYS_ALL;
+    r->urgent_from_ms = INT64_MIN;
+    r->urgent_until_ms = INT64_MAX;
+    if (!cJSON_IsObject(ru)) {
+        sl_diags_error(c->d, p, "should be an object like {\"items\": [\"poster1\"], \"hours\": "
+                                "\"08:30-17:30\"}");
+        return;
+    }
+    unknown_members(c, ru, p, known);
+    parse_rule_items(c, ru, p, pl, r);
+    parse_rule_dates(c, ru, p, r);
+    parse_rule_weekdays(c, ru, p, r);
+    subpath(q, p, "hours");
+    if (get_str(c, ru, p, "hours", 32, &s) == 1)
+        parse_hours(c, s, q, r);
+    if (get_num(c, ru, p, "min_per_hour", 1, 3600, true, &x) == 1)
+        r->min_per_hour = (int)x;
+    if (get_num(c, ru, p, "priority", -1000, 1000, true, &x) == 1)
+        r->priority = (int)x;
+    parse_rule_urgent(c, ru, p, r);
+    parse_rule_tags(c, ru, p, r);
 }
 
 /* ---- the document ---- */

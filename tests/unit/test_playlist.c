@@ -161,6 +161,44 @@ static void test_playlist_rejects_wrong_types_and_ranges(void **state)
     sl_diags_free(&d);
 }
 
+/* Members that take one of a few words: a wrong word is an error at its path,
+ * naming the words; a right one lands in the model. */
+static void test_playlist_checks_the_words_of_mode_render_and_fit(void **state)
+{
+    (void)state;
+    const char *bad =
+        "{\"timezone\":\"+08:00\",\"zones\":[{\"id\":\"m\",\"x\":0,\"y\":0,\"w\":100,\"h\":100}],"
+        "\"items\":[{\"id\":\"t\",\"zone\":\"m\",\"type\":\"text\",\"text\":\"x\","
+        "\"mode\":\"scroll\",\"render\":\"sharp\"},"
+        "{\"id\":\"p\",\"zone\":\"m\",\"type\":\"image\",\"file\":\"p.png\",\"fit\":\"fill\"},"
+        "{\"id\":\"q\",\"zone\":\"m\",\"type\":\"image\",\"file\":\"q.png\",\"fit\":7}]}";
+    sl_diags d;
+    sl_diags_init(&d);
+    assert_null(parse(bad, SL_PL_SOURCE, &d));
+    dump(&d);
+    assert_true(has_diag(&d, SL_DIAG_ERROR, "items[0].mode", "\"scroll\" is not a mode (ticker or static)"));
+    assert_true(has_diag(&d, SL_DIAG_ERROR, "items[0].render",
+                         "\"sharp\" is not a text rendering (smooth or crisp)"));
+    assert_true(has_diag(&d, SL_DIAG_ERROR, "items[1].fit", "\"fill\" is not a fit (contain, cover or stretch)"));
+    assert_true(has_diag(&d, SL_DIAG_ERROR, "items[2].fit", "should be"));
+    sl_diags_free(&d);
+
+    const char *good =
+        "{\"timezone\":\"+08:00\",\"zones\":[{\"id\":\"m\",\"x\":0,\"y\":0,\"w\":100,\"h\":100}],"
+        "\"items\":[{\"id\":\"t\",\"zone\":\"m\",\"type\":\"text\",\"text\":\"x\","
+        "\"mode\":\"static\",\"render\":\"crisp\"},"
+        "{\"id\":\"p\",\"zone\":\"m\",\"type\":\"image\",\"file\":\"p.png\",\"fit\":\"stretch\"}]}";
+    sl_diags_init(&d);
+    sl_playlist *pl = parse(good, SL_PL_SOURCE, &d);
+    dump(&d);
+    assert_non_null(pl);
+    assert_int_equal(pl->items[0].mode, SL_TEXT_STATIC);
+    assert_int_equal(pl->items[0].render, SL_RENDER_CRISP);
+    assert_int_equal(pl->items[1].fit, SL_FIT_STRETCH);
+    sl_playlist_free(pl);
+    sl_diags_free(&d);
+}
+
 static void test_playlist_warns_about_unknown_members(void **state)
 {
     (void)state;
@@ -241,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_playlist_builds_the_model),
         cmocka_unit_test(test_playlist_reports_every_error_with_its_path),
         cmocka_unit_test(test_playlist_rejects_wrong_types_and_ranges),
+        cmocka_unit_test(test_playlist_checks_the_words_of_mode_render_and_fit),
         cmocka_unit_test(test_playlist_warns_about_unknown_members),
         cmocka_unit_test(test_playlist_manifest_kind_needs_hashes),
         cmocka_unit_test(test_playlist_tags_parse_and_target),
