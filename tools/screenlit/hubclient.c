@@ -4,6 +4,8 @@
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/net/tlsclient.h"
+#include "content/net/transfer.h"
+#include "content/wire.h"
 
 #include <curl/curl.h>
 #include <ctype.h>
@@ -23,7 +25,6 @@
 #define HUB_TOKEN_MAX 256
 #define HUB_CONFIG_MAX (64u * 1024u)
 #define HUB_PATH_MAX 1024
-#define HUB_CONNECT_TIMEOUT_S 10L
 #define HUB_STALL_S 60L /* a transfer that moves no byte for this long fails */
 #define HUB_BACKOFF_MS 500L
 
@@ -34,13 +35,6 @@ struct sl_hubc {
     char ca[SL_TLSCLIENT_PATH_MAX]; /* the pinned CA file, or "": the system's CA store */
     int retries;
 };
-
-/* A reply body being received: grows up to `max` bytes, never further. */
-typedef struct {
-    char *buf;
-    size_t len, cap, max;
-    bool over;
-} hub_sink;
 
 bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg)
 {
@@ -367,32 +361,6 @@ void sl_hubc_reply_free(sl_hubc_reply *rep)
     memset(rep, 0, sizeof *rep);
 }
 
-static size_t hub_write(char *data, size_t size, size_t nmemb, void *ud)
-{
-    hub_sink *s = ud;
-    size_t n = size * nmemb;
-    if (n > s->max - s->len) {
-        s->over = true;
-        return 0; /* aborts the transfer */
-    }
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        if (cap > s->max + 1)
-            cap = s->max + 1;
-        char *nb = realloc(s->buf, cap);
-        if (!nb)
-            return 0;
-        s->buf = nb;
-        s->cap = cap;
-    }
-    memcpy(s->buf + s->len, data, n);
-    s->len += n;
-    s->buf[s->len] = '\0';
-    return n;
-}
-
 static int hub_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                         curl_off_t ulnow)
 {
@@ -426,11 +394,8 @@ static void hub_sleep_ms(long ms)
 
 int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *err, size_t errlen)
 {
-    struct curl_slist *hdrs = NULL;
-    hub_sink sink = {0};
+    sl_transfer_reply tr = {0};
     char url[HUB_URL_MAX + HUB_PATH_MAX + 1];
-    char line[HUB_TOKEN_MAX + 64];
-    char cerr[CURL_ERROR_SIZE];
     int rc = -1;
     CURLcode cc = CURLE_OK;
 
@@ -440,112 +405,64 @@ int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *er
         return -1;
     }
     snprintf(url, sizeof url, "%s%s", h->url, rq->path);
-    sink.max = rq->reply_max ? rq->reply_max : SL_HUBC_REPLY_MAX;
-
-    struct curl_slist *t;
-#define HUB_HDR(text)                                                                             \
-    do {                                                                                          \
-        if (!(t = curl_slist_append(hdrs, (text)))) {                                             \
-            snprintf(err, errlen, "out of memory");                                               \
-            goto out;                                                                             \
-        }                                                                                         \
-        hdrs = t;                                                                                 \
-    } while (0)
-    if (h->token[0]) {
-        snprintf(line, sizeof line, "Authorization: Bearer %s", h->token);
-        HUB_HDR(line);
-        memset(line, 0, sizeof line);
-    }
-    if (rq->content_type) {
-        snprintf(line, sizeof line, "Content-Type: %s", rq->content_type);
-        HUB_HDR(line);
-    }
-    if (rq->header)
-        HUB_HDR(rq->header);
-    HUB_HDR("Expect:"); /* no 100-continue round trip */
-#undef HUB_HDR
-
+    sl_transfer_req t = {.method = rq->method,
+                         .url = url,
+                         .user_agent = "screenlit/" SL_VERSION,
+                         .token = h->token,
+                         .content_type = rq->content_type,
+                         .header = rq->header,
+                         .body = rq->body,
+                         .body_len = rq->body_len,
+                         .reply_max = rq->reply_max ? rq->reply_max : SL_HUBC_REPLY_MAX,
+                         .timeout_s = rq->timeout_s,
+                         .stall_s = HUB_STALL_S,
+                         .max_send_bps = rq->max_send_bps,
+                         .ca_file = h->ca,
+                         .progress = rq->progress ? hub_xferinfo : NULL,
+                         .progress_ud = (void *)rq};
     int attempt;
     for (attempt = 0;; attempt++) {
-        CURL *c = h->curl;
-        curl_easy_reset(c);
-        free(sink.buf);
-        sink.buf = NULL;
-        sink.len = sink.cap = 0;
-        sink.over = false;
-        cerr[0] = '\0';
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(c, CURLOPT_USERAGENT, "screenlit/" SL_VERSION);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, hub_write);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, HUB_CONNECT_TIMEOUT_S);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, HUB_STALL_S);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-        sl_tlsclient_setup(c, h->ca);
-        if (rq->max_send_bps > 0)
-            curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)rq->max_send_bps);
-        if (rq->timeout_s > 0)
-            curl_easy_setopt(c, CURLOPT_TIMEOUT, rq->timeout_s);
-        if (strcmp(rq->method, "GET") == 0) {
-            curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-        } else {
-            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
-            curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
-            if (strcmp(rq->method, "POST") != 0)
-                curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
-        }
-        if (rq->progress) {
-            curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-            curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, hub_xferinfo);
-            curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)rq);
-        }
-        cc = curl_easy_perform(c);
-        if (cc == CURLE_OK || sink.over)
+        sl_transfer_reply_free(&tr);
+        cc = sl_transfer_run(h->curl, &t, &tr);
+        if (cc == CURLE_OK || tr.over)
             break;
         bool again = rq->idempotent ? hub_transient(cc) : cc == CURLE_COULDNT_CONNECT;
         if (!again || attempt >= h->retries)
             break;
         hub_sleep_ms(HUB_BACKOFF_MS << attempt);
     }
-    if (sink.over) {
-        snprintf(err, errlen, "the hub at %s sent a reply larger than %zu bytes; refused", h->url,
-                 sink.max);
+    if (tr.over) {
+        snprintf(err, errlen, "the hub at %s sent a reply larger than %zu bytes; refused", h->url, t.reply_max);
+        goto out;
+    }
+    if (cc == CURLE_OUT_OF_MEMORY && !tr.status) {
+        snprintf(err, errlen, "out of memory");
         goto out;
     }
     if (cc != CURLE_OK) {
-        char tries[48] = "", why[700];
+        char tries[48] = "";
         if (attempt > 0)
             snprintf(tries, sizeof tries, " (tried %d times)", attempt + 1);
-        sl_tlsclient_explain(h->curl, cc, url, cerr, h->ca, why, sizeof why);
         snprintf(err, errlen, "the hub at %s%s%s%s", h->url, sl_tlsclient_is_tls_error(cc) ? ": " : " did not answer: ",
-                 why, tries);
+                 tr.why, tries);
         goto out;
     }
-    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &rep->status);
-    char *ct = NULL;
-    if (curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-        snprintf(rep->content_type, sizeof rep->content_type, "%s", ct);
-    if (!sink.buf) {
-        sink.buf = malloc(1);
-        if (!sink.buf) {
+    rep->status = tr.status;
+    snprintf(rep->content_type, sizeof rep->content_type, "%s", tr.content_type);
+    if (!tr.body) {
+        tr.body = malloc(1);
+        if (!tr.body) {
             snprintf(err, errlen, "out of memory");
             goto out;
         }
-        sink.buf[0] = '\0';
+        tr.body[0] = '\0';
     }
-    rep->body = sink.buf;
-    rep->len = sink.len;
-    sink.buf = NULL;
+    rep->body = tr.body;
+    rep->len = tr.len;
+    tr.body = NULL;
     rc = 0;
 out:
-    curl_easy_reset(h->curl); /* drops pointers to this call's buffers; keeps connections */
-    curl_slist_free_all(hdrs);
-    free(sink.buf);
+    sl_transfer_reply_free(&tr);
     return rc;
 }
 
@@ -562,12 +479,9 @@ cJSON *sl_hubc_reply_json(const sl_hubc_reply *rep, char *err, size_t errlen)
 void sl_hubc_reply_error(const sl_hubc *h, const sl_hubc_reply *rep, char *err, size_t errlen)
 {
     char what[512] = "";
-    char jerr[256];
-    sl_json_limits lim = {.max_bytes = SL_HUBC_REPLY_MAX, .max_depth = 0};
-    cJSON *j = rep->len ? sl_json_parse(rep->body, rep->len, &lim, jerr, sizeof jerr) : NULL;
-    const char *e = j ? sl_json_str(j, "error") : NULL;
-    if (e)
-        sl_hubc_printable(e, what, sizeof what);
+    sl_wire_error e;
+    if (sl_wire_error_parse(rep->body, rep->len, &e) == 0 && e.error[0])
+        sl_hubc_printable(e.error, what, sizeof what);
     switch (rep->status) {
     case 401:
         snprintf(err, errlen, "the hub refused the token (401)%s%s", what[0] ? ": " : "", what);
@@ -593,7 +507,6 @@ void sl_hubc_reply_error(const sl_hubc *h, const sl_hubc_reply *rep, char *err, 
                      rep->status,
                      rep->status == 404 ? " (is it a screenlit hub, and new enough?)" : "");
     }
-    cJSON_Delete(j);
 }
 
 int sl_hubc_json(sl_hubc *h, const char *method, const char *path, const cJSON *body, bool idempotent,
