@@ -1,4 +1,5 @@
 /* transfer.c — one libcurl request to the hub, as every client of it makes them: headers, TLS, timeouts, a capped reply, the headers that matter. */
+#define _POSIX_C_SOURCE 200809L
 #include "content/net/transfer.h"
 
 #include "content/net/tlsclient.h"
@@ -179,6 +180,9 @@ CURLcode sl_transfer_run(CURL *c, const sl_transfer_req *rq, sl_transfer_reply *
             curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     }
     CURLcode cc = curl_easy_perform(c);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    rep->local_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rep->status);
     if (cc == CURLE_OK) {
         char *ct = NULL;

@@ -44,6 +44,7 @@ typedef struct {
     char channel[80];      /* the Screenlit-Channel header; "" when none */
     int64_t date_ms;       /* the Date header in ms UTC, or -1 */
     int64_t retry_after_s; /* the Retry-After header in seconds (a date: from now), or -1 */
+    int64_t local_ms;      /* the local real-time clock when the transfer ended (ms UTC) */
     char why[SL_TRANSFER_WHY_MAX]; /* when the transfer failed: why (sl_tlsclient_explain) */
 } sl_transfer_reply;
 

@@ -100,14 +100,8 @@ void sl_http_free(sl_http *h)
 
 void sl_http_reply_free(sl_http_reply *rep)
 {
-    if (!rep)
-        return;
-    free(rep->body);
-    memset(rep, 0, sizeof *rep);
-    rep->date_ms = -1;
-    rep->retry_after_s = -1;
+    sl_transfer_reply_free(rep);
 }
-
 static int xferinfo(void *ud, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
     const sl_http *h = ud;
@@ -127,7 +121,6 @@ static sl_transfer_req base_req(sl_http *h, const char *url)
 
 int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *err, size_t errlen)
 {
-    sl_transfer_reply tr;
     sl_transfer_req t = base_req(h, rq->url);
     t.method = rq->method;
     t.token = rq->token;
@@ -137,32 +130,17 @@ int sl_http_send(sl_http *h, const sl_http_req *rq, sl_http_reply *rep, char *er
     t.body_len = rq->body_len;
     t.reply_max = rq->reply_max ? rq->reply_max : SL_HTTP_REPLY_MAX;
     t.timeout_s = rq->timeout_s > 0 ? rq->timeout_s : 60L;
-    memset(rep, 0, sizeof *rep);
-    rep->date_ms = -1;
-    rep->retry_after_s = -1;
-    CURLcode cc = sl_transfer_run(h->c, &t, &tr);
-    rep->local_ms = sl_http_now_ms();
-    int rc = -1;
-    if (tr.over) {
+    CURLcode cc = sl_transfer_run(h->c, &t, rep);
+    if (rep->over)
         snprintf(err, errlen, "the reply from %s is larger than %zu bytes", rq->url, t.reply_max);
-        goto out;
-    }
-    if (cc != CURLE_OK) {
-        snprintf(err, errlen, "%s%s", sl_tlsclient_is_tls_error(cc) ? "" : "the hub did not answer: ", tr.why);
-        goto out;
-    }
-    rep->status = tr.status;
-    rep->body = tr.body;
-    rep->len = tr.len;
-    tr.body = NULL;
-    snprintf(rep->etag, sizeof rep->etag, "%s", tr.etag);
-    snprintf(rep->channel, sizeof rep->channel, "%s", tr.channel);
-    rep->date_ms = tr.date_ms;
-    rep->retry_after_s = tr.retry_after_s;
-    rc = 0;
-out:
-    sl_transfer_reply_free(&tr);
-    return rc;
+    else if (cc != CURLE_OK)
+        snprintf(err, errlen, "%s%s", sl_tlsclient_is_tls_error(cc) ? "" : "the hub did not answer: ", rep->why);
+    else
+        return 0;
+    int64_t local = rep->local_ms;
+    sl_transfer_reply_free(rep); /* no answer: no status, no body */
+    rep->local_ms = local;
+    return -1;
 }
 
 double sl_http_retry_after(const sl_http_reply *rep, double cap_s)

@@ -355,12 +355,8 @@ void sl_hubc_set_retries(sl_hubc *h, int retries)
 
 void sl_hubc_reply_free(sl_hubc_reply *rep)
 {
-    if (!rep)
-        return;
-    free(rep->body);
-    memset(rep, 0, sizeof *rep);
+    sl_transfer_reply_free(rep);
 }
-
 static int hub_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                         curl_off_t ulnow)
 {
@@ -394,9 +390,7 @@ static void hub_sleep_ms(long ms)
 
 int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *err, size_t errlen)
 {
-    sl_transfer_reply tr = {0};
     char url[HUB_URL_MAX + HUB_PATH_MAX + 1];
-    int rc = -1;
     CURLcode cc = CURLE_OK;
 
     memset(rep, 0, sizeof *rep);
@@ -422,20 +416,20 @@ int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *er
                          .progress_ud = (void *)rq};
     int attempt;
     for (attempt = 0;; attempt++) {
-        sl_transfer_reply_free(&tr);
-        cc = sl_transfer_run(h->curl, &t, &tr);
-        if (cc == CURLE_OK || tr.over)
+        sl_transfer_reply_free(rep); /* the last attempt's */
+        cc = sl_transfer_run(h->curl, &t, rep);
+        if (cc == CURLE_OK || rep->over)
             break;
         bool again = rq->idempotent ? hub_transient(cc) : cc == CURLE_COULDNT_CONNECT;
         if (!again || attempt >= h->retries)
             break;
         hub_sleep_ms(HUB_BACKOFF_MS << attempt);
     }
-    if (tr.over) {
+    if (rep->over) {
         snprintf(err, errlen, "the hub at %s sent a reply larger than %zu bytes; refused", h->url, t.reply_max);
         goto out;
     }
-    if (cc == CURLE_OUT_OF_MEMORY && !tr.status) {
+    if (cc == CURLE_OUT_OF_MEMORY && !rep->status) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
@@ -444,26 +438,17 @@ int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *er
         if (attempt > 0)
             snprintf(tries, sizeof tries, " (tried %d times)", attempt + 1);
         snprintf(err, errlen, "the hub at %s%s%s%s", h->url, sl_tlsclient_is_tls_error(cc) ? ": " : " did not answer: ",
-                 tr.why, tries);
+                 rep->why, tries);
         goto out;
     }
-    rep->status = tr.status;
-    snprintf(rep->content_type, sizeof rep->content_type, "%s", tr.content_type);
-    if (!tr.body) {
-        tr.body = malloc(1);
-        if (!tr.body) {
-            snprintf(err, errlen, "out of memory");
-            goto out;
-        }
-        tr.body[0] = '\0';
+    if (!rep->body && !(rep->body = calloc(1, 1))) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
     }
-    rep->body = tr.body;
-    rep->len = tr.len;
-    tr.body = NULL;
-    rc = 0;
+    return 0;
 out:
-    sl_transfer_reply_free(&tr);
-    return rc;
+    sl_transfer_reply_free(rep); /* no answer: no status, no body */
+    return -1;
 }
 
 cJSON *sl_hubc_reply_json(const sl_hubc_reply *rep, char *err, size_t errlen)

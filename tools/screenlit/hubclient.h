@@ -2,6 +2,8 @@
 #ifndef SL_HUBCLIENT_H
 #define SL_HUBCLIENT_H
 
+#include "content/net/transfer.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,13 +99,10 @@ typedef struct {
     void *progress_ud;
 } sl_hubc_req;
 
-/* A reply: any HTTP status. body is NUL-terminated (the NUL not counted). */
-typedef struct {
-    long status;
-    char *body;
-    size_t len;
-    char content_type[128];
-} sl_hubc_reply;
+/* A reply (content/net/transfer.h): any HTTP status; body is
+ * NUL-terminated (the NUL not counted), never NULL after sl_hubc_send
+ * succeeded; content_type "" when none. */
+typedef sl_transfer_reply sl_hubc_reply;
 
 /* Sends a request and collects the reply. Returns 0 when the hub answered
  * (whatever the status) and -1 when it did not (err: "the hub at URL did not
