@@ -58,23 +58,29 @@ static void test_record_parse_rejects_other_names(void **state)
     assert_int_equal(sl_clock_trust_parse("sync"), -1);
 }
 
+/* A record with every member set. */
+static void sample_record(sl_play_record *r)
+{
+    memset(r, 0, sizeof *r);
+    r->seq = 42;
+    snprintf(r->item, sizeof r->item, "poster-app");
+    snprintf(r->zone, sizeof r->zone, "main");
+    r->manifest_version = 7;
+    r->start_ms = 1795564800123LL;
+    r->mono_start_ms = 5000;
+    r->clock_trust = SL_CLOCK_CORRECTED;
+    r->duration_ms = 10000;
+    r->outcome = SL_OUTCOME_CUT_SHORT;
+    snprintf(r->reason, sizeof r->reason, "urgent alert");
+}
+
 /* A record as JSON carries every wire member, names for the enums, and
  * mono_start_ms only when it is known. */
 static void test_record_to_json(void **state)
 {
     (void)state;
     sl_play_record r;
-    memset(&r, 0, sizeof r);
-    r.seq = 42;
-    snprintf(r.item, sizeof r.item, "poster-app");
-    snprintf(r.zone, sizeof r.zone, "main");
-    r.manifest_version = 7;
-    r.start_ms = 1795564800123LL;
-    r.mono_start_ms = 5000;
-    r.clock_trust = SL_CLOCK_CORRECTED;
-    r.duration_ms = 10000;
-    r.outcome = SL_OUTCOME_CUT_SHORT;
-    snprintf(r.reason, sizeof r.reason, "urgent alert");
+    sample_record(&r);
     cJSON *o = sl_record_to_json(&r);
     assert_non_null(o);
     char *text = cJSON_PrintUnformatted(o);
@@ -163,17 +169,7 @@ static void test_record_from_json_round_trip(void **state)
     (void)state;
     sl_play_record r, back;
     char why[160];
-    memset(&r, 0, sizeof r);
-    r.seq = 42;
-    snprintf(r.item, sizeof r.item, "poster-app");
-    snprintf(r.zone, sizeof r.zone, "main");
-    r.manifest_version = 7;
-    r.start_ms = 1795564800123LL;
-    r.mono_start_ms = 5000;
-    r.clock_trust = SL_CLOCK_CORRECTED;
-    r.duration_ms = 10000;
-    r.outcome = SL_OUTCOME_CUT_SHORT;
-    snprintf(r.reason, sizeof r.reason, "urgent alert");
+    sample_record(&r);
     for (int listed = 0; listed < 2; listed++) {
         cJSON *o = listed ? sl_record_to_json_listed(&r) : sl_record_to_json(&r);
         assert_int_equal(sl_record_from_json(o, &back, why, sizeof why), 0);
