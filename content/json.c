@@ -3,6 +3,7 @@
 
 #include "content/fsutil.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,4 +348,28 @@ const char *sl_json_str(const cJSON *obj, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+#define SL_JSON_INT_LIMIT 9007199254740992.0 /* 2^53: integers a double holds exactly */
+
+int sl_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
+                int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            return -1;
+        *out = dflt;
+        return 0;
+    }
+    if (!cJSON_IsNumber(v))
+        return -1;
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d) || d < -SL_JSON_INT_LIMIT || d > SL_JSON_INT_LIMIT)
+        return -1;
+    int64_t i = (int64_t)d;
+    if (i < lo || i > hi)
+        return -1;
+    *out = i;
+    return 0;
 }

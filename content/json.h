@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SL_JSON_MAX_BYTES_DEFAULT (4u * 1024u * 1024u) /* 4 MiB */
 #define SL_JSON_MAX_DEPTH_DEFAULT 64
@@ -33,6 +34,12 @@ cJSON *sl_json_read_file(const char *path, const sl_json_limits *lim,
 
 /* The string value of obj[key], or NULL when absent or not a string. */
 const char *sl_json_str(const cJSON *obj, const char *key);
+
+/* Reads an integer member of a JSON object. Absent (or null): -1 when
+ * required, else 0 with *out = dflt. Present: must be a JSON number with no
+ * fraction, within [lo, hi] (both within +-2^53); else -1. */
+int sl_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
+                int64_t *out);
 
 /* Prints v (and what is under it) like cJSON_Print / cJSON_PrintUnformatted,
  * but every integral number within ±2^53 exactly (9007199254740991, where

@@ -4,6 +4,7 @@
 #include "content/fsutil.h"
 #include "content/keys.h"
 #include "content/timeutil.h"
+#include "content/wire.h"
 #include "player/managed/device.h"
 
 #include <ctype.h>
@@ -296,7 +297,7 @@ int sl_options_set(sl_options *o, const char *name, const char *v, char *err, si
         return 0;
     }
     if (!strcmp(name, "channel")) {
-        if (!sl_device_id_ok(v)) {
+        if (!sl_wire_id_ok(v)) {
             snprintf(err, errlen, "channel: '%.80s' is not 1 to 64 letters, digits, '.', '_' or '-' (the name "
                                   "the bundles for this screen were made with: screenlit bundle --channel NAME)", v);
             return -1;

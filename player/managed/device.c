@@ -3,9 +3,9 @@
 
 #include "content/fsutil.h"
 #include "content/json.h"
+#include "content/wire.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,19 +17,6 @@
 #define DEVICE_FILE_MAX (16u * 1024u)
 #define ENROLL_FILE_MAX (16u * 1024u)
 #define CODE_TEXT_MAX 64
-
-int sl_device_id_ok(const char *s)
-{
-    size_t n = s ? strlen(s) : 0;
-    if (n < 1 || n > SL_DEVICE_ID_MAX || s[0] == '.' || s[0] == '-')
-        return 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!isalnum(c) && c != '.' && c != '_' && c != '-')
-            return 0;
-    }
-    return 1;
-}
 
 static bool token_ok(const char *s)
 {
@@ -184,14 +171,14 @@ int sl_device_enroll(const char *hub_url, const char *code, const char *ca_file,
         snprintf(err, errlen, "the hub's enrolment reply is not JSON: %s", why);
         goto out;
     }
-    if (copy_member(in, "screen", d.screen, sizeof d.screen, false) != 0 || !sl_device_id_ok(d.screen) ||
+    if (copy_member(in, "screen", d.screen, sizeof d.screen, false) != 0 || !sl_wire_id_ok(d.screen) ||
         copy_member(in, "token", d.token, sizeof d.token, false) != 0 || !token_ok(d.token)) {
         snprintf(err, errlen, "the hub's enrolment reply lacks a valid screen id or token");
         goto out;
     }
     if (cJSON_GetObjectItemCaseSensitive(in, "channel") && !cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(in, "channel")) &&
         (copy_member(in, "channel", d.channel, sizeof d.channel, true) != 0 ||
-         (d.channel[0] && !sl_device_id_ok(d.channel)))) {
+         (d.channel[0] && !sl_wire_id_ok(d.channel)))) {
         snprintf(err, errlen, "the hub's enrolment reply has an invalid channel");
         goto out;
     }
@@ -237,7 +224,7 @@ int sl_device_load(const char *state_dir, sl_device *out, char *err, size_t errl
         goto out;
     }
     if (copy_member(o, "hub", d.hub, sizeof d.hub, false) != 0 || url_norm(d.hub, d.hub, why, sizeof why) != 0 ||
-        copy_member(o, "screen", d.screen, sizeof d.screen, false) != 0 || !sl_device_id_ok(d.screen) ||
+        copy_member(o, "screen", d.screen, sizeof d.screen, false) != 0 || !sl_wire_id_ok(d.screen) ||
         copy_member(o, "token", d.token, sizeof d.token, false) != 0 || !token_ok(d.token) ||
         copy_member(o, "channel", d.channel, sizeof d.channel, true) != 0) {
         snprintf(err, errlen, "%s: not a valid device identity (hub, screen, token, channel)", path);
@@ -354,14 +341,9 @@ bool sl_device_revoked_reply(const sl_device *dev, long status, const char *body
 {
     if (!dev || status != 401 || !body || len == 0 || len > 4096)
         return false;
-    char why[128];
-    sl_json_limits lim = {.max_bytes = 4096, .max_depth = 4};
-    cJSON *o = sl_json_parse(body, len, &lim, why, sizeof why);
-    const char *code = o && cJSON_IsObject(o) ? sl_json_str(o, "code") : NULL;
-    const char *screen = o && cJSON_IsObject(o) ? sl_json_str(o, "screen") : NULL;
-    bool yes = code && screen && strcmp(code, SL_DEVICE_REVOKED_CODE) == 0 && strcmp(screen, dev->screen) == 0;
-    cJSON_Delete(o);
-    return yes;
+    sl_wire_error e;
+    return sl_wire_error_parse(body, len, &e) == 0 && strcmp(e.code, SL_DEVICE_REVOKED_CODE) == 0 &&
+           e.screen[0] && strcmp(e.screen, dev->screen) == 0;
 }
 
 int sl_device_forget(const char *state_dir, char *err, size_t errlen)

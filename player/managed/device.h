@@ -56,10 +56,6 @@ int sl_device_enroll_from_file(const char *path, const char *ca_file, const char
  * after the hub moved the screen to another channel. Returns 0, or -1 with err. */
 int sl_device_save(const char *state_dir, const sl_device *d, char *err, size_t errlen);
 
-/* Whether s is a hub identifier: 1–64 bytes of [A-Za-z0-9._-], not starting
- * with '.' or '-'. */
-int sl_device_id_ok(const char *s);
-
 /* The "code" of the hub's 401 that says a device token was taken away. */
 #define SL_DEVICE_REVOKED_CODE "device_revoked"
 

@@ -3,6 +3,7 @@
 
 #include "content/fsutil.h"
 #include "content/json.h"
+#include "content/wire.h"
 #include "player/managed/device.h"
 #include "player/engine.h"
 
@@ -194,7 +195,7 @@ int sl_export_records(sl_journal *j, const char *dir, const char *screen, sl_exp
                     goto out;
                 ng = 0;
             }
-            if (!sl_device_id_ok(r->screen)) {
+            if (!sl_wire_id_ok(r->screen)) {
                 snprintf(err, errlen, "play seq %" PRId64 " was recorded as screen '%s', which is not a screen id "
                                       "of the hub; set screen-id (or --screen-id) to the screen's id and export again",
                          r->seq, r->screen);
@@ -256,7 +257,7 @@ int sl_export_main(const sl_options *opt)
         screen = dev.screen;
     else if (opt->screen_id)
         screen = opt->screen_id;
-    if (screen && !sl_device_id_ok(screen)) {
+    if (screen && !sl_wire_id_ok(screen)) {
         fprintf(stderr, "screenlit-player: screen-id '%s' is not a screen id of the hub (1-64 letters, digits, "
                         "'.', '_', '-')\n", screen);
         return 1;

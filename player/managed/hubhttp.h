@@ -2,6 +2,8 @@
 #ifndef SL_HUBHTTP_H
 #define SL_HUBHTTP_H
 
+#include "content/net/transfer.h"
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -39,16 +41,12 @@ typedef struct {
     long timeout_s;            /* 0 = 60 s */
 } sl_http_req;
 
-typedef struct {
-    long status;          /* HTTP status; 0 when the hub did not answer */
-    char *body;           /* NUL-terminated, malloc'd (may be NULL for no body) */
-    size_t len;
-    char etag[160];       /* "" when none */
-    char channel[80];     /* the Screenlit-Channel header (the channel the hub assigns the screen); "" when none */
-    int64_t date_ms;      /* the Date header in ms UTC, or -1 */
-    int64_t local_ms;     /* the local real-time clock when the reply arrived */
-    int64_t retry_after_s; /* the Retry-After header in seconds (a date: from now), or -1 */
-} sl_http_reply;
+/* A reply (content/net/transfer.h): status (0 when the hub did not
+ * answer), body (NUL-terminated, malloc'd, NULL for no body) and len, etag
+ * and channel (the Screenlit-Channel header: the channel the hub assigns the
+ * screen) ("" when none), date_ms (the Date header, or -1), local_ms (the
+ * local real-time clock when the reply arrived), retry_after_s (or -1). */
+typedef sl_transfer_reply sl_http_reply;
 
 /* Sends one request. Returns 0 when the hub answered (any status) and -1
  * when it did not, or the body passed its cap (err says which; a refused

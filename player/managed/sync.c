@@ -6,6 +6,7 @@
 #include "content/manifest.h"
 #include "content/media.h"
 #include "content/mediacopy.h"
+#include "content/wire.h"
 #include "content/worker.h"
 #include "player/managed/hubhttp.h"
 #include "player/managed/usb.h"
@@ -283,7 +284,7 @@ static int64_t floor_of(const sl_sync *s, const char *channel)
 /* Raises a channel's floor (in memory). Returns true when it changed. */
 static bool floor_raise(sl_sync *s, const char *channel, int64_t version)
 {
-    if (!sl_device_id_ok(channel))
+    if (!sl_wire_id_ok(channel))
         return false;
     for (size_t i = 0; i < s->n_floors; i++) {
         if (!strcmp(s->floors[i].channel, channel)) {
@@ -358,7 +359,7 @@ static void learn_channel(sl_sync *s, const char *channel)
     char why[256];
     if (!channel[0] || !strcmp(channel, s->channel))
         return;
-    if (!sl_device_id_ok(channel)) {
+    if (!sl_wire_id_ok(channel)) {
         sl_log_warn(s->log, "sync: the hub named an invalid channel \"%.80s\"; ignored", channel);
         return;
     }
@@ -815,7 +816,7 @@ sl_sync *sl_sync_start(const sl_sync_config *cfg, char *err, size_t errlen)
     char why[256];
     bool hub = cfg && cfg->device && cfg->device->hub[0] && cfg->device->token[0];
     const char *channel = hub ? cfg->device->channel : cfg ? cfg->channel : NULL;
-    if (channel && channel[0] && !sl_device_id_ok(channel)) {
+    if (channel && channel[0] && !sl_wire_id_ok(channel)) {
         if (!hub) {
             snprintf(err, errlen, "channel '%.80s' is not 1 to 64 letters, digits, '.', '_' or '-'", channel);
             return NULL;

@@ -2,7 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "content/timeutil.h"
 #include "tools/hub/coverage/hub_coverage.h"
-#include "tools/hub/http/routes.h"
+#include "tools/hub/service/hub_plays.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "content/json.h"
+#include "content/textwidth.h"
 #include "tools/report/sl_report.h"
 #include "tools/report/sl_report_svg.h"
 
@@ -146,15 +147,15 @@ static void test_svg_fit(void **state)
 {
     (void)state;
     char buf[64];
-    sl_report_svg_fit("short", 22, buf, sizeof buf);
+    sl_textwidth_fit("short", 22, buf, sizeof buf);
     assert_string_equal(buf, "short");
-    sl_report_svg_fit("abcdef", 6, buf, sizeof buf);
+    sl_textwidth_fit("abcdef", 6, buf, sizeof buf);
     assert_string_equal(buf, "abcdef");
-    sl_report_svg_fit("abcdefg", 6, buf, sizeof buf);
+    sl_textwidth_fit("abcdefg", 6, buf, sizeof buf);
     assert_string_equal(buf, "abcde…");
-    sl_report_svg_fit("城东区城东区", 6, buf, sizeof buf);
+    sl_textwidth_fit("城东区城东区", 6, buf, sizeof buf);
     assert_string_equal(buf, "城东…");
-    sl_report_svg_fit("城东区", 6, buf, sizeof buf);
+    sl_textwidth_fit("城东区", 6, buf, sizeof buf);
     assert_string_equal(buf, "城东区");
 }
 

@@ -3,10 +3,11 @@
 #include "tools/hub/hub.h"
 
 #include "content/fsutil.h"
+#include "content/json.h"
 #include "content/keys.h"
+#include "content/wire.h"
 #include "tools/hub/service/hub_mainzone.h"
 
-#include <math.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,59 +116,12 @@ bool sl_hub_scope_has(const char *scope, const char *channel)
 
 bool sl_hub_id_ok(const char *s)
 {
-    if (!s || !s[0] || s[0] == '.' || s[0] == '-')
-        return false;
-    size_t i = 0;
-    for (; s[i]; i++) {
-        char c = s[i];
-        if (i >= SL_HUB_ID_MAX)
-            return false;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == '-'))
-            return false;
-    }
-    return true;
+    return sl_wire_id_ok(s);
 }
 
 bool sl_hub_text_ok(const char *str, size_t len, bool allow_tab)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            if ((c < 0x20 && !(allow_tab && c == '\t')) || c == 0x7f)
-                return false;
-            i++;
-            continue;
-        }
-        size_t n;
-        uint32_t cp;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 2;
-            cp = c & 0x1f;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 3;
-            cp = c & 0x0f;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (i + n > len)
-            return false;
-        for (size_t k = 1; k < n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += n;
-    }
-    return true;
+    return sl_wire_text_ok(str, len, allow_tab);
 }
 
 int64_t sl_hub_now_ms(void)
@@ -194,26 +148,8 @@ int sl_hub_token_new(char hex[SL_HUB_TOKEN_HEX + 1], uint8_t hash[SL_HUB_HASH_BY
     return 0;
 }
 
-#define SL_JSON_INT_LIMIT 9007199254740992.0 /* 2^53: integers a double holds exactly */
-
 int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
                     int64_t *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!v || cJSON_IsNull(v)) {
-        if (required)
-            return -1;
-        *out = dflt;
-        return 0;
-    }
-    if (!cJSON_IsNumber(v))
-        return -1;
-    double d = v->valuedouble;
-    if (!isfinite(d) || d != floor(d) || d < -SL_JSON_INT_LIMIT || d > SL_JSON_INT_LIMIT)
-        return -1;
-    int64_t i = (int64_t)d;
-    if (i < lo || i > hi)
-        return -1;
-    *out = i;
-    return 0;
+    return sl_json_int(obj, key, lo, hi, required, dflt, out);
 }

@@ -60,12 +60,12 @@ int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, si
 /* Closes the store and frees the paths; a half-opened hub is fine. */
 void sl_hub_close(sl_hub *hub);
 
-/* Whether s is an identifier: 1..64 bytes of [A-Za-z0-9._-], not starting
- * with '.' or '-' (screen ids, channels, item and zone ids, token names). */
+/* sl_wire_id_ok (content/wire.h): whether s is an identifier of the API
+ * (screen ids, channels, item and zone ids, token names). */
 bool sl_hub_id_ok(const char *s);
 
-/* Whether len bytes are valid UTF-8 without NUL or other C0 control bytes
- * (tab allowed when allow_tab). */
+/* sl_wire_text_ok (content/wire.h): whether len bytes are valid UTF-8
+ * without NUL or other C0 control bytes (tab allowed when allow_tab). */
 bool sl_hub_text_ok(const char *s, size_t len, bool allow_tab);
 
 /* Checks and normalises a channel scope given by people: channel ids
@@ -85,9 +85,7 @@ void sl_hub_hash(const void *data, size_t len, uint8_t out[SL_HUB_HASH_BYTES]);
 /* A new random token (64 lowercase hex + NUL) and its hash. 0 or -1. */
 int sl_hub_token_new(char hex[SL_HUB_TOKEN_HEX + 1], uint8_t hash[SL_HUB_HASH_BYTES]);
 
-/* Reads an integer member of a JSON object. Absent (or null): -1 when
- * required, else 0 with *out = dflt. Present: must be a JSON number with no
- * fraction, within [lo, hi] (both within +-2^53); else -1. */
+/* sl_json_int (content/json.h): reads an integer member of a JSON object. */
 int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
                     int64_t *out);
 

@@ -1,6 +1,8 @@
 /* sl_report_svg.c — the report's charts as inline SVG: coverage by region (bars) and hours lit per day. */
 #include "tools/report/sl_report_svg.h"
 
+#include "content/textwidth.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -19,71 +21,6 @@
 #define DAY_MAX_LABELS 14
 
 #define FONT "font-family=\"Noto Sans CJK SC,Source Han Sans SC,Microsoft YaHei,PingFang SC,sans-serif\""
-
-/* Decodes one UTF-8 character at s; returns its byte length (1 for a bad byte). */
-static size_t cp_at(const unsigned char *s, uint32_t *cp)
-{
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    size_t n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
-    uint32_t v = n == 1 ? s[0] : s[0] & (0x7fu >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            *cp = 0xfffd;
-            return 1;
-        }
-        v = v << 6 | (s[i] & 0x3fu);
-    }
-    *cp = v;
-    return n;
-}
-
-static int cp_width(uint32_t cp)
-{
-    return (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) ||
-                   (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
-                   (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || cp >= 0x20000
-               ? 2
-               : 1;
-}
-
-void sl_report_svg_fit(const char *s, int maxw, char *buf, size_t len)
-{
-    static const char ell[] = "\xe2\x80\xa6";
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t o = 0, cut = 0;
-    int w = 0;
-    bool cutting = false;
-    if (!len)
-        return;
-    while (*p) {
-        uint32_t cp;
-        size_t n = cp_at(p, &cp);
-        int cw = cp_width(cp);
-        if (w + cw > maxw - 1 && !cutting) {
-            cut = o; /* where "…" goes if the rest does not fit */
-            cutting = true;
-        }
-        if (w + cw > maxw) {
-            o = cut;
-            if (o + sizeof ell <= len) {
-                memcpy(buf + o, ell, sizeof ell);
-                o += sizeof ell - 1;
-            }
-            buf[o] = '\0';
-            return;
-        }
-        if (o + n >= len)
-            break;
-        memcpy(buf + o, p, n);
-        o += n;
-        w += cw;
-        p += n;
-    }
-    buf[o] = '\0';
-}
 
 static const char *bar_colour(double pct, double threshold)
 {
@@ -116,7 +53,7 @@ void sl_report_svg_regions(sl_report_buf *b, const char *title, const sl_report_
         double pct = bars[i].pct < 0 ? 0 : bars[i].pct > 100 ? 100 : bars[i].pct;
         double y = REG_TOP + (double)i * REG_ROW;
         double w = REG_BAR_W * pct / 100.0;
-        sl_report_svg_fit(bars[i].label, REG_LABEL_COLS, label, sizeof label);
+        sl_textwidth_fit(bars[i].label, REG_LABEL_COLS, label, sizeof label);
         sl_report_buf_printf(b, "<g class=\"bar\"><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", x0 - 8.0,
                              y + REG_ROW / 2 + 4.0);
         sl_report_buf_html(b, label);

@@ -38,8 +38,5 @@ typedef struct {
 void sl_report_svg_days(sl_report_buf *b, const char *title, const sl_report_day *days, size_t n,
                         const char *legend_required, const char *legend_lit, const char *unit);
 
-/* Copies UTF-8 s into buf, cut to at most maxw columns (East Asian wide
- * characters count two) with "…" when cut. */
-void sl_report_svg_fit(const char *s, int maxw, char *buf, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include "content/manifest.h"
 #include "content/mediacopy.h"
 #include "content/timeutil.h"
+#include "content/wire.h"
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
 #include "tools/screenlit/mfbuild.h"
@@ -269,7 +270,7 @@ int sl_cmd_bundle(int argc, char **argv)
         return sl_cli_usage_error("bundle", "--key FILE (your publisher secret key) is missing");
     if (!out_dir || !out_dir[0])
         return sl_cli_usage_error("bundle", "--out DIR (the bundle folder, e.g. a USB stick) is missing");
-    if (!sl_hubc_id_ok(channel))
+    if (!sl_wire_id_ok(channel))
         return sl_cli_usage_error("bundle",
                                   "'%s' is not a channel name (1-64 letters, digits, '.', '_', '-'; "
                                   "not starting with '.' or '-')",

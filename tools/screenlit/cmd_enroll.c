@@ -1,5 +1,6 @@
 /* cmd_enroll.c — `screenlit enroll-code`: asks the hub for a one-time code that enrols a screen of the inventory; lists and revokes codes. */
 #include "content/json.h"
+#include "content/wire.h"
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
 
@@ -218,7 +219,7 @@ int sl_cmd_enroll_code(int argc, char **argv)
     if (list && optind + 1 < argc)
         return sl_cli_usage_error("enroll-code", "--list takes at most one screen ('%s' is extra)",
                                   argv[optind + 1]);
-    if (list && optind < argc && !sl_hubc_id_ok(argv[optind]))
+    if (list && optind < argc && !sl_wire_id_ok(argv[optind]))
         return sl_cli_usage_error("enroll-code", "'%s' is not a screen id", argv[optind]);
     if (list || revoke_id) {
         sl_hubc *lh = sl_hubc_open(&ho, true, &usage, err, sizeof err);
@@ -238,7 +239,7 @@ int sl_cmd_enroll_code(int argc, char **argv)
         return sl_cli_usage_error("enroll-code", "one screen at a time ('%s' is extra)",
                                   argv[optind + 1]);
     const char *screen = argv[optind];
-    if (!sl_hubc_id_ok(screen))
+    if (!sl_wire_id_ok(screen))
         return sl_cli_usage_error("enroll-code",
                                   "'%s' is not a screen id (1-64 letters, digits, '.', '_', '-'; "
                                   "not starting with '.' or '-')",

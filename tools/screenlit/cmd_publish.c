@@ -3,6 +3,8 @@
 #include "content/keys.h"
 #include "content/manifest.h"
 #include "content/media.h"
+#include "content/textwidth.h"
+#include "content/wire.h"
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
 #include "tools/screenlit/mfbuild.h"
@@ -109,7 +111,7 @@ static void pub_draw(pub_progress *pg, int64_t done, bool final)
     sl_hubc_fmt_bytes(pg->total, b, sizeof b);
     sl_hubc_fmt_bytes((int64_t)rate, r, sizeof r);
     char name[128];
-    int w = sl_hubc_cell(pg->name, 24, name, sizeof name);
+    int w = sl_textwidth_fit(pg->name, 24, name, sizeof name);
     fprintf(stderr, "\r%s%*s [%s] %3d%%  %s / %s  %s/s\033[K%s", name, 24 - w, "", bar, pct, a, b,
             r, final ? "\n" : "");
     fflush(stderr);
@@ -411,7 +413,7 @@ int sl_cmd_publish(int argc, char **argv)
         return sl_cli_usage_error("publish", "one playlist at a time ('%s' is extra)", argv[optind + 1]);
     if (!channel)
         return sl_cli_usage_error("publish", "--channel NAME is missing");
-    if (!sl_hubc_id_ok(channel))
+    if (!sl_wire_id_ok(channel))
         return sl_cli_usage_error("publish",
                                   "'%s' is not a channel name (1-64 letters, digits, '.', '_', '-'; "
                                   "not starting with '.' or '-')",

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* strverscmp */
 #include "content/fsutil.h"
 #include "content/json.h"
+#include "content/wire.h"
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
 
@@ -135,7 +136,7 @@ static int import_file(sl_hubc *h, const char *dir, const char *name, import_tot
     }
     const char *screen = sl_json_str(in, "screen");
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(in, "records");
-    if (!screen || !sl_hubc_id_ok(screen) || !cJSON_IsArray(list)) {
+    if (!screen || !sl_wire_id_ok(screen) || !cJSON_IsArray(list)) {
         fprintf(stderr, "screenlit records: %s: not a file of play records (it needs \"screen\" and "
                         "\"records\")\n", shown);
         goto out;

@@ -1,6 +1,7 @@
 /* cmd_report.c — `screenlit report coverage`: the hub's coverage report written as CSV, XLSX, HTML or JSON, with a short summary. */
 #include "content/json.h"
 #include "content/timeutil.h"
+#include "content/wire.h"
 #include "tools/report/sl_report.h"
 #include "tools/report/sl_report_doc.h"
 #include "tools/screenlit/cli.h"
@@ -159,7 +160,7 @@ static void fetch_shots(sl_hubc *h, const cJSON *doc, size_t max, sl_report_shot
             break;
         const cJSON *shot = sl_report_obj(s, "screenshot");
         const char *id = sl_report_str(s, "id");
-        if (!shot || !sl_hubc_id_ok(id))
+        if (!shot || !sl_wire_id_ok(id))
             continue;
         snprintf(path, sizeof path, "/api/v1/screens/%s/screenshot", id);
         sl_hubc_req rq = {.method = "GET", .path = path, .idempotent = true, .reply_max = REPORT_SHOT_MAX};
@@ -271,7 +272,7 @@ static int cmd_coverage(int argc, char **argv)
             *(c == 'r' ? &region : &unit) = optarg;
             break;
         case 's':
-            if (!sl_hubc_id_ok(optarg))
+            if (!sl_wire_id_ok(optarg))
                 return sl_cli_usage_error(cmd, "--screen '%s' is not a screen id", optarg);
             screen = optarg;
             break;

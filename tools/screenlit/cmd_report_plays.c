@@ -2,6 +2,7 @@
 #include "content/json.h"
 #include "content/timeutil.h"
 #include "content/tz.h"
+#include "content/wire.h"
 #include "tools/report/sl_report_doc.h"
 #include "tools/report/sl_report_plays.h"
 #include "tools/screenlit/cli.h"
@@ -305,7 +306,7 @@ int sl_report_cli_plays(int argc, char **argv)
             to = optarg;
             break;
         case 's':
-            if (!sl_hubc_id_ok(optarg))
+            if (!sl_wire_id_ok(optarg))
                 return sl_cli_usage_error(cmd, "--screen '%s' is not a screen id", optarg);
             screen = optarg;
             break;
@@ -414,7 +415,7 @@ int sl_report_cli_plays(int argc, char **argv)
     cJSON_ArrayForEach(s, sl_report_list(list, "screens"))
     {
         const char *id = sl_report_str(s, "id"), *zone = sl_report_str(s, "timezone");
-        if ((screen && strcmp(id, screen) != 0) || !sl_hubc_id_ok(id))
+        if ((screen && strcmp(id, screen) != 0) || !sl_wire_id_ok(id))
             continue;
         found = true;
         if (!tz || strcmp(tzname, zone) != 0) {

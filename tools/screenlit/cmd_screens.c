@@ -1,6 +1,8 @@
 /* cmd_screens.c — `screenlit screens`: the hub's screens as a table (online, offline since, never enrolled); `screens revoke` de-enrols one. */
 #include "content/json.h"
+#include "content/textwidth.h"
 #include "content/timeutil.h"
+#include "content/wire.h"
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
 
@@ -100,9 +102,9 @@ static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][S
     bool has_seen = seen && sl_instant_parse(seen, NULL, &seen_ms) == 0;
     scr_filter kind;
 
-    widths[0] = sl_hubc_cell(sl_json_str(s, "id"), 64, cells[0], SCR_CELL_MAX);
-    widths[1] = sl_hubc_cell(sl_json_str(s, "name"), SCR_NAME_WIDTH, cells[1], SCR_CELL_MAX);
-    widths[2] = sl_hubc_cell(sl_json_str(s, "region"), SCR_NAME_WIDTH, cells[2], SCR_CELL_MAX);
+    widths[0] = sl_textwidth_fit(sl_json_str(s, "id"), 64, cells[0], SCR_CELL_MAX);
+    widths[1] = sl_textwidth_fit(sl_json_str(s, "name"), SCR_NAME_WIDTH, cells[1], SCR_CELL_MAX);
+    widths[2] = sl_textwidth_fit(sl_json_str(s, "region"), SCR_NAME_WIDTH, cells[2], SCR_CELL_MAX);
 
     if (cJSON_IsTrue(online) || (status && strcmp(status, "online") == 0)) {
         kind = SCR_ONLINE;
@@ -119,17 +121,17 @@ static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][S
             snprintf(tmp, sizeof tmp, "enrolled, never seen");
         }
     }
-    widths[3] = sl_hubc_cell(tmp, 64, cells[3], SCR_CELL_MAX);
+    widths[3] = sl_textwidth_fit(tmp, 64, cells[3], SCR_CELL_MAX);
     if (has_seen)
         scr_ago(seen_ms, now_ms, tmp, sizeof tmp);
     else
         snprintf(tmp, sizeof tmp, "-");
-    widths[4] = sl_hubc_cell(tmp, 64, cells[4], SCR_CELL_MAX);
+    widths[4] = sl_textwidth_fit(tmp, 64, cells[4], SCR_CELL_MAX);
     if (cJSON_IsNumber(ver) && ver->valuedouble >= 0 && ver->valuedouble < 9.0e15)
         snprintf(tmp, sizeof tmp, "%lld", (long long)ver->valuedouble);
     else
         snprintf(tmp, sizeof tmp, "-");
-    widths[5] = sl_hubc_cell(tmp, 64, cells[5], SCR_CELL_MAX);
+    widths[5] = sl_textwidth_fit(tmp, 64, cells[5], SCR_CELL_MAX);
     return kind;
 }
 
@@ -172,7 +174,7 @@ static int scr_revoke(int argc, char **argv)
     if (optind + 1 < argc)
         return sl_cli_usage_error("screens revoke", "one screen at a time ('%s' is extra)", argv[optind + 1]);
     const char *screen = argv[optind];
-    if (!sl_hubc_id_ok(screen))
+    if (!sl_wire_id_ok(screen))
         return sl_cli_usage_error("screens revoke", "'%s' is not a screen id", screen);
     sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
     if (!h) {
@@ -328,7 +330,7 @@ int sl_cmd_screens(int argc, char **argv)
     char hc[SCR_COLS][SCR_CELL_MAX];
     int hw[SCR_COLS];
     for (int k = 0; k < SCR_COLS; k++)
-        hw[k] = sl_hubc_cell(head[k], 64, hc[k], SCR_CELL_MAX);
+        hw[k] = sl_textwidth_fit(head[k], 64, hc[k], SCR_CELL_MAX);
     scr_print_row(hc, hw, colw);
     cJSON_ArrayForEach(s, screens)
     {

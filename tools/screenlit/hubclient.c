@@ -4,6 +4,8 @@
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/net/tlsclient.h"
+#include "content/net/transfer.h"
+#include "content/wire.h"
 
 #include <curl/curl.h>
 #include <ctype.h>
@@ -23,7 +25,6 @@
 #define HUB_TOKEN_MAX 256
 #define HUB_CONFIG_MAX (64u * 1024u)
 #define HUB_PATH_MAX 1024
-#define HUB_CONNECT_TIMEOUT_S 10L
 #define HUB_STALL_S 60L /* a transfer that moves no byte for this long fails */
 #define HUB_BACKOFF_MS 500L
 
@@ -34,13 +35,6 @@ struct sl_hubc {
     char ca[SL_TLSCLIENT_PATH_MAX]; /* the pinned CA file, or "": the system's CA store */
     int retries;
 };
-
-/* A reply body being received: grows up to `max` bytes, never further. */
-typedef struct {
-    char *buf;
-    size_t len, cap, max;
-    bool over;
-} hub_sink;
 
 bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg)
 {
@@ -60,19 +54,6 @@ bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg)
     default:
         return false;
     }
-}
-
-bool sl_hubc_id_ok(const char *s)
-{
-    if (!s || !s[0] || s[0] == '.' || s[0] == '-')
-        return false;
-    size_t n = 0;
-    for (const char *p = s; *p; p++, n++) {
-        unsigned char ch = (unsigned char)*p;
-        if (!(isalnum(ch) || ch == '.' || ch == '_' || ch == '-') || ch > 127)
-            return false;
-    }
-    return n <= 64;
 }
 
 void sl_hubc_printable(const char *s, char *buf, size_t len)
@@ -97,83 +78,6 @@ void sl_hubc_printable(const char *s, char *buf, size_t len)
         }
     }
     buf[o] = '\0';
-}
-
-/* Terminal columns of a code point (East Asian wide characters take two). */
-static int hub_cp_width(uint32_t cp)
-{
-    if ((cp >= 0x300 && cp <= 0x36F) || (cp >= 0x200B && cp <= 0x200F) || cp == 0xFEFF)
-        return 0;
-    if ((cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
-        (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-        (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-        (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-        (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
-        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
-        return 2;
-    return 1;
-}
-
-/* Decodes the UTF-8 character at p (valid: it came through sl_json_parse;
- * a stray byte counts as one character); *k gets its length in bytes. */
-static uint32_t hub_decode(const unsigned char *p, size_t *k)
-{
-    size_t n = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-    uint32_t cp = n == 1 ? *p : n == 2 ? (*p & 0x1Fu) : n == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
-    for (size_t j = 1; j < n; j++) {
-        if ((p[j] & 0xC0) != 0x80) {
-            *k = 1;
-            return '?';
-        }
-        cp = (cp << 6) | (p[j] & 0x3Fu);
-    }
-    *k = n;
-    return cp;
-}
-
-/* Columns a character takes in a cell (control characters are shown as '?'). */
-static int hub_width_at(const unsigned char *p, size_t *k)
-{
-    uint32_t cp = hub_decode(p, k);
-    return (cp < 0x20 || cp == 0x7F) ? 1 : hub_cp_width(cp);
-}
-
-/* Copies text into a cell of at most maxw columns (and len bytes), cut with
- * "…" when longer; control characters become '?'. Returns the columns used. */
-int sl_hubc_cell(const char *s, int maxw, char *buf, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    size_t k, bytes = 0;
-    int total = 0;
-    for (const unsigned char *q = p; *q; q += k) {
-        total += hub_width_at(q, &k);
-        bytes += k;
-    }
-    bool cut = total > maxw || bytes + 1 > len;
-    int room = cut ? maxw - 1 : maxw;
-    size_t o = 0;
-    int w = 0;
-    for (; *p; p += k) {
-        int cw = hub_width_at(p, &k);
-        if (w + cw > room || o + k + 4 > len)
-            break;
-        uint32_t cp = hub_decode(p, &k);
-        if (cp < 0x20 || cp == 0x7F)
-            buf[o++] = '?';
-        else {
-            memcpy(buf + o, p, k);
-            o += k;
-        }
-        w += cw;
-    }
-    if (cut) {
-        memcpy(buf + o, "\xE2\x80\xA6", 3);
-        o += 3;
-        w += 1;
-    }
-    buf[o] = '\0';
-    return w;
 }
 
 void sl_hubc_fmt_bytes(int64_t n, char *buf, size_t len)
@@ -451,38 +355,8 @@ void sl_hubc_set_retries(sl_hubc *h, int retries)
 
 void sl_hubc_reply_free(sl_hubc_reply *rep)
 {
-    if (!rep)
-        return;
-    free(rep->body);
-    memset(rep, 0, sizeof *rep);
+    sl_transfer_reply_free(rep);
 }
-
-static size_t hub_write(char *data, size_t size, size_t nmemb, void *ud)
-{
-    hub_sink *s = ud;
-    size_t n = size * nmemb;
-    if (n > s->max - s->len) {
-        s->over = true;
-        return 0; /* aborts the transfer */
-    }
-    if (s->len + n + 1 > s->cap) {
-        size_t cap = s->cap ? s->cap : 4096;
-        while (cap < s->len + n + 1)
-            cap *= 2;
-        if (cap > s->max + 1)
-            cap = s->max + 1;
-        char *nb = realloc(s->buf, cap);
-        if (!nb)
-            return 0;
-        s->buf = nb;
-        s->cap = cap;
-    }
-    memcpy(s->buf + s->len, data, n);
-    s->len += n;
-    s->buf[s->len] = '\0';
-    return n;
-}
-
 static int hub_xferinfo(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                         curl_off_t ulnow)
 {
@@ -516,12 +390,7 @@ static void hub_sleep_ms(long ms)
 
 int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *err, size_t errlen)
 {
-    struct curl_slist *hdrs = NULL;
-    hub_sink sink = {0};
     char url[HUB_URL_MAX + HUB_PATH_MAX + 1];
-    char line[HUB_TOKEN_MAX + 64];
-    char cerr[CURL_ERROR_SIZE];
-    int rc = -1;
     CURLcode cc = CURLE_OK;
 
     memset(rep, 0, sizeof *rep);
@@ -530,113 +399,56 @@ int sl_hubc_send(sl_hubc *h, const sl_hubc_req *rq, sl_hubc_reply *rep, char *er
         return -1;
     }
     snprintf(url, sizeof url, "%s%s", h->url, rq->path);
-    sink.max = rq->reply_max ? rq->reply_max : SL_HUBC_REPLY_MAX;
-
-    struct curl_slist *t;
-#define HUB_HDR(text)                                                                             \
-    do {                                                                                          \
-        if (!(t = curl_slist_append(hdrs, (text)))) {                                             \
-            snprintf(err, errlen, "out of memory");                                               \
-            goto out;                                                                             \
-        }                                                                                         \
-        hdrs = t;                                                                                 \
-    } while (0)
-    if (h->token[0]) {
-        snprintf(line, sizeof line, "Authorization: Bearer %s", h->token);
-        HUB_HDR(line);
-        memset(line, 0, sizeof line);
-    }
-    if (rq->content_type) {
-        snprintf(line, sizeof line, "Content-Type: %s", rq->content_type);
-        HUB_HDR(line);
-    }
-    if (rq->header)
-        HUB_HDR(rq->header);
-    HUB_HDR("Expect:"); /* no 100-continue round trip */
-#undef HUB_HDR
-
+    sl_transfer_req t = {.method = rq->method,
+                         .url = url,
+                         .user_agent = "screenlit/" SL_VERSION,
+                         .token = h->token,
+                         .content_type = rq->content_type,
+                         .header = rq->header,
+                         .body = rq->body,
+                         .body_len = rq->body_len,
+                         .reply_max = rq->reply_max ? rq->reply_max : SL_HUBC_REPLY_MAX,
+                         .timeout_s = rq->timeout_s,
+                         .stall_s = HUB_STALL_S,
+                         .max_send_bps = rq->max_send_bps,
+                         .ca_file = h->ca,
+                         .progress = rq->progress ? hub_xferinfo : NULL,
+                         .progress_ud = (void *)rq};
     int attempt;
     for (attempt = 0;; attempt++) {
-        CURL *c = h->curl;
-        curl_easy_reset(c);
-        free(sink.buf);
-        sink.buf = NULL;
-        sink.len = sink.cap = 0;
-        sink.over = false;
-        cerr[0] = '\0';
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-        curl_easy_setopt(c, CURLOPT_USERAGENT, "screenlit/" SL_VERSION);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, hub_write);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, HUB_CONNECT_TIMEOUT_S);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-        curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, HUB_STALL_S);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-        sl_tlsclient_setup(c, h->ca);
-        if (rq->max_send_bps > 0)
-            curl_easy_setopt(c, CURLOPT_MAX_SEND_SPEED_LARGE, (curl_off_t)rq->max_send_bps);
-        if (rq->timeout_s > 0)
-            curl_easy_setopt(c, CURLOPT_TIMEOUT, rq->timeout_s);
-        if (strcmp(rq->method, "GET") == 0) {
-            curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-        } else {
-            curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
-            curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "");
-            if (strcmp(rq->method, "POST") != 0)
-                curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, rq->method);
-        }
-        if (rq->progress) {
-            curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-            curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, hub_xferinfo);
-            curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)rq);
-        }
-        cc = curl_easy_perform(c);
-        if (cc == CURLE_OK || sink.over)
+        sl_transfer_reply_free(rep); /* the last attempt's */
+        cc = sl_transfer_run(h->curl, &t, rep);
+        if (cc == CURLE_OK || rep->over)
             break;
         bool again = rq->idempotent ? hub_transient(cc) : cc == CURLE_COULDNT_CONNECT;
         if (!again || attempt >= h->retries)
             break;
         hub_sleep_ms(HUB_BACKOFF_MS << attempt);
     }
-    if (sink.over) {
-        snprintf(err, errlen, "the hub at %s sent a reply larger than %zu bytes; refused", h->url,
-                 sink.max);
+    if (rep->over) {
+        snprintf(err, errlen, "the hub at %s sent a reply larger than %zu bytes; refused", h->url, t.reply_max);
+        goto out;
+    }
+    if (cc == CURLE_OUT_OF_MEMORY && !rep->status) {
+        snprintf(err, errlen, "out of memory");
         goto out;
     }
     if (cc != CURLE_OK) {
-        char tries[48] = "", why[700];
+        char tries[48] = "";
         if (attempt > 0)
             snprintf(tries, sizeof tries, " (tried %d times)", attempt + 1);
-        sl_tlsclient_explain(h->curl, cc, url, cerr, h->ca, why, sizeof why);
         snprintf(err, errlen, "the hub at %s%s%s%s", h->url, sl_tlsclient_is_tls_error(cc) ? ": " : " did not answer: ",
-                 why, tries);
+                 rep->why, tries);
         goto out;
     }
-    curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &rep->status);
-    char *ct = NULL;
-    if (curl_easy_getinfo(h->curl, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
-        snprintf(rep->content_type, sizeof rep->content_type, "%s", ct);
-    if (!sink.buf) {
-        sink.buf = malloc(1);
-        if (!sink.buf) {
-            snprintf(err, errlen, "out of memory");
-            goto out;
-        }
-        sink.buf[0] = '\0';
+    if (!rep->body && !(rep->body = calloc(1, 1))) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
     }
-    rep->body = sink.buf;
-    rep->len = sink.len;
-    sink.buf = NULL;
-    rc = 0;
+    return 0;
 out:
-    curl_easy_reset(h->curl); /* drops pointers to this call's buffers; keeps connections */
-    curl_slist_free_all(hdrs);
-    free(sink.buf);
-    return rc;
+    sl_transfer_reply_free(rep); /* no answer: no status, no body */
+    return -1;
 }
 
 cJSON *sl_hubc_reply_json(const sl_hubc_reply *rep, char *err, size_t errlen)
@@ -652,12 +464,9 @@ cJSON *sl_hubc_reply_json(const sl_hubc_reply *rep, char *err, size_t errlen)
 void sl_hubc_reply_error(const sl_hubc *h, const sl_hubc_reply *rep, char *err, size_t errlen)
 {
     char what[512] = "";
-    char jerr[256];
-    sl_json_limits lim = {.max_bytes = SL_HUBC_REPLY_MAX, .max_depth = 0};
-    cJSON *j = rep->len ? sl_json_parse(rep->body, rep->len, &lim, jerr, sizeof jerr) : NULL;
-    const char *e = j ? sl_json_str(j, "error") : NULL;
-    if (e)
-        sl_hubc_printable(e, what, sizeof what);
+    sl_wire_error e;
+    if (sl_wire_error_parse(rep->body, rep->len, &e) == 0 && e.error[0])
+        sl_hubc_printable(e.error, what, sizeof what);
     switch (rep->status) {
     case 401:
         snprintf(err, errlen, "the hub refused the token (401)%s%s", what[0] ? ": " : "", what);
@@ -683,7 +492,6 @@ void sl_hubc_reply_error(const sl_hubc *h, const sl_hubc_reply *rep, char *err, 
                      rep->status,
                      rep->status == 404 ? " (is it a screenlit hub, and new enough?)" : "");
     }
-    cJSON_Delete(j);
 }
 
 int sl_hubc_json(sl_hubc *h, const char *method, const char *path, const cJSON *body, bool idempotent,

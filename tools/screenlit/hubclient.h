@@ -2,6 +2,8 @@
 #ifndef SL_HUBCLIENT_H
 #define SL_HUBCLIENT_H
 
+#include "content/net/transfer.h"
+
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,13 +99,10 @@ typedef struct {
     void *progress_ud;
 } sl_hubc_req;
 
-/* A reply: any HTTP status. body is NUL-terminated (the NUL not counted). */
-typedef struct {
-    long status;
-    char *body;
-    size_t len;
-    char content_type[128];
-} sl_hubc_reply;
+/* A reply (content/net/transfer.h): any HTTP status; body is
+ * NUL-terminated (the NUL not counted), never NULL after sl_hubc_send
+ * succeeded; content_type "" when none. */
+typedef sl_transfer_reply sl_hubc_reply;
 
 /* Sends a request and collects the reply. Returns 0 when the hub answered
  * (whatever the status) and -1 when it did not (err: "the hub at URL did not
@@ -135,17 +134,8 @@ cJSON *sl_hubc_reply_json(const sl_hubc_reply *rep, char *err, size_t errlen);
 int sl_hubc_json(sl_hubc *h, const char *method, const char *path, const cJSON *body, bool idempotent,
                 long want, cJSON **out, long *status, cJSON **reply_out, char *err, size_t errlen);
 
-/* Whether s is an identifier of the API: 1–64 bytes of [A-Za-z0-9._-], not
- * starting with '.' or '-'. */
-bool sl_hubc_id_ok(const char *s);
-
 /* Copies s into buf for a terminal: control characters become '?'. */
 void sl_hubc_printable(const char *s, char *buf, size_t len);
-
-/* Copies UTF-8 text into a table cell of at most maxw terminal columns (and
- * len bytes), cut with "…" when longer; East Asian wide characters count
- * two columns, control characters become '?'. Returns the columns used. */
-int sl_hubc_cell(const char *s, int maxw, char *buf, size_t len);
 
 /* "4.1 MB", "812 kB", "17 B" (SI units). */
 void sl_hubc_fmt_bytes(int64_t n, char *buf, size_t len);

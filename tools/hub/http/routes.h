@@ -45,11 +45,6 @@ enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_screen_plays_post(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_plays_get(sl_hub *hub, sl_req *r);
-/* Stores a validated batch of one screen's records, marking which count as
- * lit (REPORTS.md); every path that stores plays goes through it. 0, or -1
- * with err (a store failure). */
-int sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_record *recs, size_t n, size_t *stored,
-                       size_t *dups, int64_t *acked, char *err, size_t errlen);
 
 /* routes_report.c */
 enum MHD_Result sl_h_report_coverage(sl_hub *hub, sl_req *r);
