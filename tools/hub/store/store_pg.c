@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store/store.h"
 #include "tools/hub/service/hub_playhours.h"
+#include "tools/hub/store/store_days.h"
 
 #define SL_XSTR(x) #x
 #define SL_STR(x) SL_XSTR(x)
@@ -1391,78 +1392,43 @@ static int pg_plays_insert(pg_conn *c, pg_play_params *pp, const char *screen, c
     return 0;
 }
 
-/* The text of a day's summary built from the stored one (NULL when none). */
+/* A copy of the first column's text; oom when it could not be made. */
 typedef struct {
-    char *(*make)(const char *stored, void *ud);
-    void *ud;
     char *text;
-    bool read;
-} pg_day_text;
+    bool oom;
+} pg_text_copy;
 
-static int pg_day_row(void *ud, const PGresult *r, int i)
+static int pg_text_copy_row(void *ud, const PGresult *r, int i)
 {
-    pg_day_text *d = ud;
-    d->text = d->make(PQgetvalue(r, i, 0), d->ud);
-    d->read = true;
+    pg_text_copy *c = ud;
+    c->text = strdup(PQgetvalue(r, i, 0));
+    c->oom = !c->text;
     return 1;
 }
 
-/* Reads the text of (screen, day) with get (NULL when there is none),
- * builds the new text with make and writes it with put; in the screen's
- * locked transaction. */
-static sl_st_rc pg_day_update(pg_conn *c, int get, int put, const char *screen, int64_t day,
-                              char *(*make)(const char *stored, void *ud), void *ud, char *err, size_t errlen)
+/* Day rows for store_days.c; in the screen's locked transaction. */
+static sl_st_rc pg_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day, char **text, char *err,
+                            size_t errlen)
 {
-    pg_day_text d = {make, ud, NULL, false};
-    sl_st_rc rc = pg_q(c, get, pg_day_row, &d, "reading a day's summary", err, errlen, "ti", screen, day);
-    if (rc != SL_ST_OK)
-        return rc;
-    if (!d.read)
-        d.text = make(NULL, ud);
-    if (!d.text) {
+    pg_text_copy c = {NULL, false};
+    sl_st_rc rc = pg_q(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, pg_text_copy_row, &c,
+                       "reading a day's summary", err, errlen, "ti", screen, day);
+    if (rc == SL_ST_OK && c.oom) {
         snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
+        rc = SL_ST_ERROR;
     }
-    rc = pg_q(c, put, NULL, NULL, "storing a day's summary", err, errlen, "tit", screen, day, d.text);
-    free(d.text);
+    *text = c.text;
     return rc;
 }
 
-typedef struct {
-    const sl_ph_batch *b;
-    int64_t day;
-} pg_day_ctx;
-
-static char *pg_make_day(const char *stored, void *ud)
+static sl_st_rc pg_days_put(void *db, sl_st_days_table t, const char *screen, int64_t day, const char *text,
+                            char *err, size_t errlen)
 {
-    pg_day_ctx *d = ud;
-    char *out = NULL;
-    return sl_ph_day_merge(stored, d->b, d->day, &out) == 0 ? out : NULL;
+    return pg_q(db, t == SL_ST_DAYS_PLAYS ? Q_PH_PUT : Q_OD_PUT, NULL, NULL, "storing a day's summary", err, errlen,
+                "tit", screen, day, text);
 }
 
-static char *pg_make_online(const char *stored, void *ud)
-{
-    return sl_ph_online_add(stored, *(int *)ud);
-}
-
-/* Adds a batch's hourly summaries to the stored days; in the screen's
- * locked transaction. */
-static sl_st_rc pg_play_hours_add(pg_conn *c, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
-{
-    int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
-    if (!days) {
-        snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
-    }
-    size_t n = sl_ph_batch_days(b, days, b->n);
-    sl_st_rc rc = SL_ST_OK;
-    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
-        pg_day_ctx d = {b, days[i]};
-        rc = pg_day_update(c, Q_PH_GET, Q_PH_PUT, screen, days[i], pg_make_day, &d, err, errlen);
-    }
-    free(days);
-    return rc;
-}
+static const sl_st_days_io pg_days = {pg_days_get, pg_days_put};
 
 typedef struct {
     pg_play_params *pp;
@@ -1489,7 +1455,7 @@ static sl_st_rc pg_plays_summarise(pg_conn *c, pg_plays_ctx *x, char *err, size_
         }
     }
     if (rc == SL_ST_OK)
-        rc = pg_play_hours_add(c, x->screen, &hours, err, errlen);
+        rc = sl_st_days_add_plays(&pg_days, c, x->screen, &hours, err, errlen);
     sl_ph_batch_free(&hours);
     return rc;
 }
@@ -1689,10 +1655,8 @@ static sl_st_rc pg_minute_add(pg_conn *c, const char *screen, int64_t received_m
 {
     sl_st_rc rc = pg_q(c, Q_HOUR_ADD, NULL, NULL, "counting a minute online", err, errlen, "ti", screen,
                        sl_floordiv(received_ms, SL_MS_PER_HOUR) * SL_MS_PER_HOUR);
-    int64_t day = sl_floordiv(received_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY;
-    int hour = (int)((received_ms - day) / SL_MS_PER_HOUR);
     if (rc == SL_ST_OK)
-        rc = pg_day_update(c, Q_OD_GET, Q_OD_PUT, screen, day, pg_make_online, &hour, err, errlen);
+        rc = sl_st_days_add_minute(&pg_days, c, screen, received_ms, err, errlen);
     return rc;
 }
 

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store/store.h"
 #include "tools/hub/service/hub_playhours.h"
+#include "tools/hub/store/store_days.h"
 
 #include "content/fsutil.h"
 #include "content/timeutil.h"
@@ -971,77 +972,44 @@ static sl_st_rc sq_ack_advance(sq_store *s, const char *screen, int64_t *acked, 
     return rc;
 }
 
-/* The text of a day's summary built from the stored one (NULL when none). */
+/* A copy of the first column's text; oom when it could not be made. */
 typedef struct {
-    char *(*make)(const char *stored, void *ud);
-    void *ud;
     char *text;
-    bool read;
-} sq_day_text;
+    bool oom;
+} sq_text_copy;
 
-static int sq_day_row(sqlite3_stmt *q, void *ud)
+static int sq_text_copy_row(sqlite3_stmt *q, void *ud)
 {
-    sq_day_text *d = ud;
-    d->text = d->make((const char *)sqlite3_column_text(q, 0), d->ud);
-    d->read = true;
+    const unsigned char *t = sqlite3_column_text(q, 0);
+    sq_text_copy *c = ud;
+    c->text = strdup(t ? (const char *)t : "");
+    c->oom = !c->text;
     return 1;
 }
 
-/* Reads the text of (screen, day) with get (Q_PH_GET or Q_OD_GET; NULL when
- * there is none), builds the new text with make and writes it with put;
- * lock and transaction held. */
-static sl_st_rc sq_day_update(sq_store *s, int get, int put, const char *screen, int64_t day,
-                              char *(*make)(const char *stored, void *ud), void *ud, char *err, size_t errlen)
+/* Day rows for store_days.c; lock and transaction held. */
+static sl_st_rc sq_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day, char **text, char *err,
+                            size_t errlen)
 {
-    sq_day_text d = {make, ud, NULL, false};
-    sl_st_rc rc = sq_run(s, get, sq_day_row, &d, "reading a day's summary", err, errlen, "ti", screen, day);
-    if (rc != SL_ST_OK)
-        return rc;
-    if (!d.read)
-        d.text = make(NULL, ud);
-    if (!d.text) {
+    sq_text_copy c = {NULL, false};
+    sl_st_rc rc = sq_run(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, sq_text_copy_row, &c,
+                         "reading a day's summary", err, errlen, "ti", screen, day);
+    if (rc == SL_ST_OK && c.oom) {
         snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
+        rc = SL_ST_ERROR;
     }
-    rc = sq_run(s, put, NULL, NULL, "storing a day's summary", err, errlen, "tit", screen, day, d.text);
-    free(d.text);
+    *text = c.text;
     return rc;
 }
 
-typedef struct {
-    const sl_ph_batch *b;
-    int64_t day;
-} sq_day_ctx;
-
-static char *sq_make_day(const char *stored, void *ud)
+static sl_st_rc sq_days_put(void *db, sl_st_days_table t, const char *screen, int64_t day, const char *text,
+                            char *err, size_t errlen)
 {
-    sq_day_ctx *c = ud;
-    char *out = NULL;
-    return sl_ph_day_merge(stored, c->b, c->day, &out) == 0 ? out : NULL;
+    return sq_run(db, t == SL_ST_DAYS_PLAYS ? Q_PH_PUT : Q_OD_PUT, NULL, NULL, "storing a day's summary", err, errlen,
+                  "tit", screen, day, text);
 }
 
-static char *sq_make_online(const char *stored, void *ud)
-{
-    return sl_ph_online_add(stored, *(int *)ud);
-}
-
-/* Adds a batch's hourly summaries to the stored days; lock and transaction held. */
-static sl_st_rc sq_play_hours_add(sq_store *s, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
-{
-    int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
-    if (!days) {
-        snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
-    }
-    size_t n = sl_ph_batch_days(b, days, b->n);
-    sl_st_rc rc = SL_ST_OK;
-    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
-        sq_day_ctx c = {b, days[i]};
-        rc = sq_day_update(s, Q_PH_GET, Q_PH_PUT, screen, days[i], sq_make_day, &c, err, errlen);
-    }
-    free(days);
-    return rc;
-}
+static const sl_st_days_io sq_days = {sq_days_get, sq_days_put};
 
 /* Stores one play unless held; *added tells whether it was new. Lock and transaction held. */
 static sl_st_rc sq_play_add(sq_store *s, const char *screen, const sl_play_record *p, int64_t now_ms, bool *added,
@@ -1076,7 +1044,7 @@ static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_rec
         }
     }
     if (rc == SL_ST_OK)
-        rc = sq_play_hours_add(s, screen, &hours, err, errlen);
+        rc = sl_st_days_add_plays(&sq_days, s, screen, &hours, err, errlen);
     if (rc == SL_ST_OK)
         rc = sq_ack_advance(s, screen, &acked, err, errlen);
     rc = sq_tx_end(s, rc, err, errlen);
@@ -1205,10 +1173,8 @@ static sl_st_rc sq_minute_add(sq_store *s, const char *screen, int64_t received_
 {
     sl_st_rc rc = sq_run(s, Q_HOUR_ADD, NULL, NULL, "counting a minute online", err, errlen, "ti", screen,
                          sl_floordiv(received_ms, SL_MS_PER_HOUR) * SL_MS_PER_HOUR);
-    int64_t day = sl_floordiv(received_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY;
-    int hour = (int)((received_ms - day) / SL_MS_PER_HOUR);
     if (rc == SL_ST_OK)
-        rc = sq_day_update(s, Q_OD_GET, Q_OD_PUT, screen, day, sq_make_online, &hour, err, errlen);
+        rc = sl_st_days_add_minute(&sq_days, s, screen, received_ms, err, errlen);
     return rc;
 }
 
