@@ -4,6 +4,7 @@
 
 #include "content/fsutil.h"
 #include "content/keys.h"
+#include "content/timeutil.h"
 #include "tools/hub/service/hub_mainzone.h"
 
 #include <math.h>
@@ -216,4 +217,13 @@ int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, b
         return -1;
     *out = i;
     return 0;
+}
+
+cJSON *sl_json_instant(int64_t ms)
+{
+    if (ms < 0)
+        return cJSON_CreateNull();
+    char buf[40];
+    sl_instant_format(ms, 0, buf, sizeof buf);
+    return cJSON_CreateString(buf);
 }
