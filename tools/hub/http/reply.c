@@ -165,7 +165,7 @@ enum MHD_Result sl_reply_svc_error(sl_hub *hub, sl_req *r, const sl_svc_err *e, 
         cJSON_Delete(extra);
         return sl_reply_store_error(hub, r, e->msg);
     }
-    return sl_reply_error(r, (unsigned)e->rc, extra, "%s", e->msg);
+    return sl_reply_error(r, e->rc == SL_SVC_FAILED ? 500u : (unsigned)e->rc, extra, "%s", e->msg);
 }
 
 bool sl_req_etag_matches(const sl_req *r, const char *etag)

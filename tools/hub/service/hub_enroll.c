@@ -69,7 +69,7 @@ sl_svc_rc sl_enroll_redeem(sl_hub *hub, const char *typed, sl_enroll_grant *out,
         return sl_svc_fail(e, SL_SVC_INVALID, "\"code\" must be an enrolment code like K7Q2-9XWD-MB4T");
     sl_hub_hash(code, SL_ENROLL_CODE_CHARS, code_hash);
     if (sl_hub_token_new(out->token, token_hash) != 0)
-        return sl_svc_fail(e, SL_SVC_STORE, "no random numbers");
+        return sl_svc_fail(e, SL_SVC_FAILED, "no random numbers");
     sl_st_rc rc = hub->store->ops->enroll_redeem(hub->store, code_hash, token_hash, sl_hub_now_ms(), &out->screen,
                                                  err, sizeof err);
     switch (rc) {

@@ -11,6 +11,8 @@
  */
 typedef enum {
     SL_SVC_OK = 0,
+    SL_SVC_FAILED = 1,      /* the hub failed (disk, memory): msg is for the client (answered 500); the
+                               service logged the details */
     SL_SVC_INVALID = 400,   /* the request is wrong: msg says what, and how to fix it */
     SL_SVC_REFUSED = 401,   /* the credential given (an enrolment code, say) is refused: msg says why */
     SL_SVC_NOT_FOUND = 404, /* what it names does not exist: msg names it */
