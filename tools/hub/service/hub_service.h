@@ -15,6 +15,7 @@ typedef enum {
                                service logged the details */
     SL_SVC_INVALID = 400,   /* the request is wrong: msg says what, and how to fix it */
     SL_SVC_REFUSED = 401,   /* the credential given (an enrolment code, say) is refused: msg says why */
+    SL_SVC_FORBIDDEN = 403, /* the caller may not do this (a channel outside its scope): msg says why */
     SL_SVC_NOT_FOUND = 404, /* what it names does not exist: msg names it */
     SL_SVC_CONFLICT = 409,  /* the state does not allow it: msg says why */
     SL_SVC_STORE = 500      /* the store failed: msg is for the hub's log, not for the client */
