@@ -6,23 +6,40 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The new text of a day, made from the stored one when there is a row. */
+typedef struct {
+    char *(*make)(const char *stored, const void *ud);
+    const void *ud;
+    char *text;
+    bool found;
+} days_text;
+
+static void days_found(void *ud, const char *stored)
+{
+    days_text *d = ud;
+    d->text = d->make(stored, d->ud);
+    d->found = true;
+}
+
 /* Reads (screen, day) of table t, builds its new text with make and writes it back. */
 static sl_st_rc days_update(const sl_st_days_io *io, void *db, sl_st_days_table t, const char *screen, int64_t day,
                             char *(*make)(const char *stored, const void *ud), const void *ud, char *err,
                             size_t errlen)
 {
-    char *stored = NULL;
-    sl_st_rc rc = io->get(db, t, screen, day, &stored, err, errlen);
-    if (rc != SL_ST_OK)
+    days_text d = {make, ud, NULL, false};
+    sl_st_rc rc = io->get(db, t, screen, day, days_found, &d, err, errlen);
+    if (rc != SL_ST_OK) {
+        free(d.text);
         return rc;
-    char *text = make(stored, ud);
-    free(stored);
-    if (!text) {
+    }
+    if (!d.found)
+        d.text = make(NULL, ud);
+    if (!d.text) {
         snprintf(err, errlen, "out of memory");
         return SL_ST_ERROR;
     }
-    rc = io->put(db, t, screen, day, text, err, errlen);
-    free(text);
+    rc = io->put(db, t, screen, day, d.text, err, errlen);
+    free(d.text);
     return rc;
 }
 

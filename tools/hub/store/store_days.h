@@ -12,11 +12,11 @@ typedef enum {
 } sl_st_days_table;
 
 /* A backend's reads and writes of day rows, inside the transaction it holds
- * (db is the backend's handle for it). get gives the stored text of
- * (screen, day) as a malloc'd copy in *text, NULL when there is none. */
+ * (db is the backend's handle for it). get calls found with the stored text
+ * of (screen, day) when there is a row (the text is valid during the call). */
 typedef struct {
-    sl_st_rc (*get)(void *db, sl_st_days_table t, const char *screen, int64_t day, char **text, char *err,
-                    size_t errlen);
+    sl_st_rc (*get)(void *db, sl_st_days_table t, const char *screen, int64_t day,
+                    void (*found)(void *ud, const char *text), void *ud, char *err, size_t errlen);
     sl_st_rc (*put)(void *db, sl_st_days_table t, const char *screen, int64_t day, const char *text, char *err,
                     size_t errlen);
 } sl_st_days_io;

@@ -1392,32 +1392,17 @@ static int pg_plays_insert(pg_conn *c, pg_play_params *pp, const char *screen, c
     return 0;
 }
 
-/* A copy of the first column's text; oom when it could not be made. */
-typedef struct {
-    char *text;
-    bool oom;
-} pg_text_copy;
-
-static int pg_text_copy_row(void *ud, const PGresult *r, int i)
+/* Day rows for store_days.c, in the screen's locked transaction: the
+ * stored text goes to found. */
+static sl_st_rc pg_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day,
+                            void (*found)(void *ud, const char *text), void *ud, char *err, size_t errlen)
 {
-    pg_text_copy *c = ud;
-    c->text = strdup(PQgetvalue(r, i, 0));
-    c->oom = !c->text;
-    return 1;
-}
-
-/* Day rows for store_days.c; in the screen's locked transaction. */
-static sl_st_rc pg_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day, char **text, char *err,
-                            size_t errlen)
-{
-    pg_text_copy c = {NULL, false};
-    sl_st_rc rc = pg_q(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, pg_text_copy_row, &c,
-                       "reading a day's summary", err, errlen, "ti", screen, day);
-    if (rc == SL_ST_OK && c.oom) {
-        snprintf(err, errlen, "out of memory");
-        rc = SL_ST_ERROR;
-    }
-    *text = c.text;
+    PGresult *r = NULL;
+    sl_st_rc rc = pg_qres(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, &r, "reading a day's summary", err, errlen,
+                          "ti", screen, day);
+    if (rc == SL_ST_OK && PQntuples(r) == 1)
+        found(ud, PQgetvalue(r, 0, 0));
+    PQclear(r);
     return rc;
 }
 

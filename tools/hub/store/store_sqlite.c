@@ -972,34 +972,27 @@ static sl_st_rc sq_ack_advance(sq_store *s, const char *screen, int64_t *acked, 
     return rc;
 }
 
-/* A copy of the first column's text; oom when it could not be made. */
+/* Hands the first column's text to a store_days.c callback. */
 typedef struct {
-    char *text;
-    bool oom;
-} sq_text_copy;
+    void (*found)(void *ud, const char *text);
+    void *ud;
+} sq_days_found;
 
-static int sq_text_copy_row(sqlite3_stmt *q, void *ud)
+static int sq_days_row(sqlite3_stmt *q, void *ud)
 {
     const unsigned char *t = sqlite3_column_text(q, 0);
-    sq_text_copy *c = ud;
-    c->text = strdup(t ? (const char *)t : "");
-    c->oom = !c->text;
+    sq_days_found *c = ud;
+    c->found(c->ud, t ? (const char *)t : "");
     return 1;
 }
 
 /* Day rows for store_days.c; lock and transaction held. */
-static sl_st_rc sq_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day, char **text, char *err,
-                            size_t errlen)
+static sl_st_rc sq_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day,
+                            void (*found)(void *ud, const char *text), void *ud, char *err, size_t errlen)
 {
-    sq_text_copy c = {NULL, false};
-    sl_st_rc rc = sq_run(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, sq_text_copy_row, &c,
-                         "reading a day's summary", err, errlen, "ti", screen, day);
-    if (rc == SL_ST_OK && c.oom) {
-        snprintf(err, errlen, "out of memory");
-        rc = SL_ST_ERROR;
-    }
-    *text = c.text;
-    return rc;
+    sq_days_found c = {found, ud};
+    return sq_run(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, sq_days_row, &c, "reading a day's summary", err,
+                  errlen, "ti", screen, day);
 }
 
 static sl_st_rc sq_days_put(void *db, sl_st_days_table t, const char *screen, int64_t day, const char *text,
