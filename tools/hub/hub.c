@@ -5,6 +5,7 @@
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/keys.h"
+#include "content/timeutil.h"
 #include "content/wire.h"
 #include "tools/hub/service/hub_mainzone.h"
 
@@ -152,4 +153,13 @@ int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, b
                     int64_t *out)
 {
     return sl_json_int(obj, key, lo, hi, required, dflt, out);
+}
+
+cJSON *sl_json_instant(int64_t ms)
+{
+    if (ms < 0)
+        return cJSON_CreateNull();
+    char buf[40];
+    sl_instant_format(ms, 0, buf, sizeof buf);
+    return cJSON_CreateString(buf);
 }

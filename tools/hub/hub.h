@@ -89,4 +89,7 @@ int sl_hub_token_new(char hex[SL_HUB_TOKEN_HEX + 1], uint8_t hash[SL_HUB_HASH_BY
 int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
                     int64_t *out);
 
+/* The ISO 8601 UTC text of an instant, or JSON null for -1 (for replies and reports). */
+cJSON *sl_json_instant(int64_t ms);
+
 #endif

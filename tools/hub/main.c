@@ -1,7 +1,6 @@
 /* main.c — the screenlit-hub command: dispatches to serve, token and key, and prints the overall help. */
 #include "tools/hub/cmd/hubcmd.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,17 +52,6 @@ static void help(FILE *out)
                  "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n"
                  "    screenlit-hub report --data /var/lib/screenlit-hub --from 2026-11-01 --to 2026-11-30 \\\n"
                  "        --out november.xlsx\n");
-}
-
-int sl_hub_usage_error(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "screenlit-hub%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry 'screenlit-hub%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
-    return SL_HUB_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)

@@ -171,7 +171,19 @@ static unsigned fit_open_files(sl_log *log, long want)
     return (unsigned)fit;
 }
 
-int sl_hub_cmd_serve(int argc, char **argv)
+/* What serve was told on its command line. */
+typedef struct {
+    const char *data, *db, *listen, *tls_cert, *tls_key;
+    long threads, cache_ms, max_conns, per_addr, body_mib;
+    int level;
+    sl_schedule_cfg sched;
+    char host[128]; /* of listen */
+    unsigned port;
+} serve_args;
+
+/* Reads serve's options into *a: -1 to go on, else the exit status (after
+ * the help or a usage error). */
+static int serve_parse(int argc, char **argv, serve_args *a)
 {
     static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
                                          {"db", required_argument, NULL, 'D'},
@@ -187,72 +199,71 @@ int sl_hub_cmd_serve(int argc, char **argv)
                                          SL_SCHEDULE_LONG_OPTS,
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
-    const char *data = NULL, *db = NULL, *listen = "127.0.0.1:8080", *tls_cert = NULL, *tls_key = NULL;
-    long threads = sysconf(_SC_NPROCESSORS_ONLN);
-    int level = SL_LOG_INFO;
-    long cache_ms = SL_AUTHCACHE_TTL_MS_DEFAULT;
-    long max_conns = SL_HUB_MAX_CONNS_DEFAULT, per_addr = SL_HUB_MAX_CONNS_PER_ADDR_DEFAULT;
-    long body_mib = SL_HUB_BODY_MEMORY_DEFAULT_MIB;
     int c;
-    sl_schedule_cfg sched;
-    sl_schedule *schedule = NULL;
     char serr[256];
-    sl_schedule_cfg_init(&sched);
+    *a = (serve_args){.listen = "127.0.0.1:8080",
+                      .threads = sysconf(_SC_NPROCESSORS_ONLN),
+                      .cache_ms = SL_AUTHCACHE_TTL_MS_DEFAULT,
+                      .max_conns = SL_HUB_MAX_CONNS_DEFAULT,
+                      .per_addr = SL_HUB_MAX_CONNS_PER_ADDR_DEFAULT,
+                      .body_mib = SL_HUB_BODY_MEMORY_DEFAULT_MIB,
+                      .level = SL_LOG_INFO};
+    sl_schedule_cfg_init(&a->sched);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":d:D:l:t:h", opts, NULL)) != -1) {
-        int st = sl_schedule_cfg_take(&sched, c, optarg, serr, sizeof serr);
+        int st = sl_schedule_cfg_take(&a->sched, c, optarg, serr, sizeof serr);
         if (st < 0)
             return sl_hub_usage_error("serve", "%s", serr);
         if (st > 0)
             continue;
         switch (c) {
         case 'd':
-            data = optarg;
+            a->data = optarg;
             break;
         case 'D':
-            db = optarg;
+            a->db = optarg;
             break;
         case 'l':
-            listen = optarg;
+            a->listen = optarg;
             break;
         case 't': {
             char *e;
-            threads = strtol(optarg, &e, 10);
-            if (*e || e == optarg || threads < 1 || threads > SERVE_THREADS_MAX)
+            a->threads = strtol(optarg, &e, 10);
+            if (*e || e == optarg || a->threads < 1 || a->threads > SERVE_THREADS_MAX)
                 return sl_hub_usage_error("serve", "--threads wants a number from 1 to %d", SERVE_THREADS_MAX);
             break;
         }
         case 'A': {
             char *e;
-            cache_ms = strtol(optarg, &e, 10);
-            if (*e || e == optarg || cache_ms < 0 || cache_ms > SL_AUTHCACHE_TTL_MS_MAX)
+            a->cache_ms = strtol(optarg, &e, 10);
+            if (*e || e == optarg || a->cache_ms < 0 || a->cache_ms > SL_AUTHCACHE_TTL_MS_MAX)
                 return sl_hub_usage_error("serve", "--auth-cache-ms wants a number from 0 to %d",
                                           SL_AUTHCACHE_TTL_MS_MAX);
             break;
         }
         case SERVE_OPT_MAX_CONNS:
-            if (number_arg(optarg, 16, 1000000, &max_conns) != 0)
+            if (number_arg(optarg, 16, 1000000, &a->max_conns) != 0)
                 return sl_hub_usage_error("serve", "--max-conns wants a number from 16 to 1000000");
             break;
         case SERVE_OPT_MAX_CONNS_ADDR:
-            if (number_arg(optarg, 0, 1000000, &per_addr) != 0)
+            if (number_arg(optarg, 0, 1000000, &a->per_addr) != 0)
                 return sl_hub_usage_error("serve", "--max-conns-per-address wants a number from 0 (no limit) "
                                                    "to 1000000");
             break;
         case SERVE_OPT_BODY_MEMORY:
-            if (number_arg(optarg, 16, 1024 * 1024, &body_mib) != 0)
+            if (number_arg(optarg, 16, 1024 * 1024, &a->body_mib) != 0)
                 return sl_hub_usage_error("serve", "--max-body-memory wants MiB, from 16 to 1048576");
             break;
         case 'C':
-            tls_cert = optarg;
+            a->tls_cert = optarg;
             break;
         case 'K':
-            tls_key = optarg;
+            a->tls_key = optarg;
             break;
         case 'L':
-            level = sl_log_level_parse(optarg);
-            if (level < 0)
+            a->level = sl_log_level_parse(optarg);
+            if (a->level < 0)
                 return sl_hub_usage_error("serve", "--log-level is error, warn, info or debug");
             break;
         case 'h':
@@ -266,21 +277,25 @@ int sl_hub_cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         return sl_hub_usage_error("serve", "unexpected argument '%s'", argv[optind]);
-    if (!data)
+    if (!a->data)
         return sl_hub_usage_error("serve", "--data DIR is missing");
-    if (!tls_cert != !tls_key)
+    if (!a->tls_cert != !a->tls_key)
         return sl_hub_usage_error("serve", "--tls-cert and --tls-key go together (the certificate and its key)");
-    if (db && !sl_store_db_is_pg(db))
+    if (a->db && !sl_store_db_is_pg(a->db))
         return sl_hub_usage_error("serve", "--db wants postgresql://USER@HOST:PORT/DB");
-    char host[128];
-    unsigned port;
-    if (sl_server_parse_listen(listen, host, sizeof host, &port) != 0)
-        return sl_hub_usage_error("serve", "--listen %s: write HOST:PORT, e.g. 127.0.0.1:8080", listen);
-    if (threads < 1)
-        threads = 2;
-    if (threads > SERVE_THREADS_MAX)
-        threads = SERVE_THREADS_MAX;
+    if (sl_server_parse_listen(a->listen, a->host, sizeof a->host, &a->port) != 0)
+        return sl_hub_usage_error("serve", "--listen %s: write HOST:PORT, e.g. 127.0.0.1:8080", a->listen);
+    if (a->threads < 1)
+        a->threads = 2;
+    if (a->threads > SERVE_THREADS_MAX)
+        a->threads = SERVE_THREADS_MAX;
+    return -1;
+}
 
+/* Serves until SIGTERM or SIGINT. */
+static int serve_run(serve_args *a)
+{
+    sl_schedule *schedule = NULL;
     /* Signals are taken synchronously by this thread (sigwait); the server's
      * threads inherit the blocked mask, so no handler and no global flag. */
     sigset_t stop;
@@ -296,42 +311,42 @@ int sl_hub_cmd_serve(int argc, char **argv)
     sl_server *srv = NULL;
     sl_servertls tls = {0};
     memset(&hub, 0, sizeof hub);
-    if (tls_cert && sl_servertls_load(&tls, tls_cert, tls_key, err, sizeof err) != 0) {
+    if (a->tls_cert && sl_servertls_load(&tls, a->tls_cert, a->tls_key, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
     }
-    if (sl_hub_open(&hub, data, db, err, sizeof err) != 0) {
+    if (sl_hub_open(&hub, a->data, a->db, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
     }
-    hub.log.level = (sl_log_level)level;
-    if ((cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, cache_ms))) ||
+    hub.log.level = (sl_log_level)a->level;
+    if ((a->cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, a->cache_ms))) ||
         !(hub.notmod = sl_notmod_new()) ||
-        !(hub.bodies = sl_budget_new((size_t)body_mib << 20, SL_HUB_BODY_PER_SCREEN))) {
+        !(hub.bodies = sl_budget_new((size_t)a->body_mib << 20, SL_HUB_BODY_PER_SCREEN))) {
         fprintf(stderr, "screenlit-hub serve: out of memory\n");
         goto out;
     }
-    hub.max_conns = fit_open_files(&hub.log, max_conns);
-    hub.max_conns_per_addr = (unsigned)per_addr;
-    srv = sl_server_start_tls(&hub, listen, (unsigned)threads, tls_cert ? &tls : NULL, err, sizeof err);
+    hub.max_conns = fit_open_files(&hub.log, a->max_conns);
+    hub.max_conns_per_addr = (unsigned)a->per_addr;
+    srv = sl_server_start_tls(&hub, a->listen, (unsigned)a->threads, a->tls_cert ? &tls : NULL, err, sizeof err);
     if (!srv) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
     }
-    const char *scheme = tls_cert ? "https" : "http";
-    if (strchr(host, ':'))
-        printf("listening on %s://[%s]:%u/\n", scheme, host, sl_server_port(srv));
+    const char *scheme = a->tls_cert ? "https" : "http";
+    if (strchr(a->host, ':'))
+        printf("listening on %s://[%s]:%u/\n", scheme, a->host, sl_server_port(srv));
     else
-        printf("listening on %s://%s:%u/\n", scheme, host, sl_server_port(srv));
+        printf("listening on %s://%s:%u/\n", scheme, a->host, sl_server_port(srv));
     fflush(stdout);
     if (tls.warning[0])
         sl_log_warn(&hub.log, "%s", tls.warning);
     sl_log_info(&hub.log, "serving %s (%s store) on %s:%u (%s) with %ld threads, token lookups reused for %ld ms",
-                data, hub.store->ops->name, host, sl_server_port(srv), tls_cert ? "HTTPS" : "plain HTTP", threads,
-                cache_ms);
+                a->data, hub.store->ops->name, a->host, sl_server_port(srv), a->tls_cert ? "HTTPS" : "plain HTTP",
+                a->threads, a->cache_ms);
     sl_log_info(&hub.log, "limits: %u connections, %u per client address%s, %ld MiB of request bodies in memory",
-                hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", body_mib);
-    if (sl_schedule_start(&hub, &sched, &schedule, err, sizeof err) != 0) {
+                hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", a->body_mib);
+    if (sl_schedule_start(&hub, &a->sched, &schedule, err, sizeof err) != 0) {
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
     }
@@ -355,4 +370,11 @@ out:
     sl_hub_close(&hub);
     sl_servertls_free(&tls);
     return rc;
+}
+
+int sl_hub_cmd_serve(int argc, char **argv)
+{
+    serve_args a;
+    int st = serve_parse(argc, argv, &a);
+    return st >= 0 ? st : serve_run(&a);
 }

@@ -2,7 +2,7 @@
 #include "tools/hub/coverage/hub_coverage_acc.h"
 
 #include "content/timeutil.h"
-#include "tools/hub/http/routes.h"
+#include "tools/hub/hub.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -4,6 +4,7 @@
 
 #include "tools/hub/http/body.h"
 #include "tools/hub/hub.h"
+#include "tools/hub/service/hub_service.h"
 
 #include <cjson/cJSON.h>
 #include <microhttpd.h>
@@ -95,6 +96,9 @@ cJSON *sl_req_json_values(sl_req *r, size_t max_values, enum MHD_Result *result)
 
 /* Logs a store failure and answers 500; returns the reply's result. */
 enum MHD_Result sl_reply_store_error(sl_hub *hub, sl_req *r, const char *err);
+/* The reply to a service's failure: its message with its status, or (a
+ * store failure) sl_reply_store_error. extra as for sl_reply_error. */
+enum MHD_Result sl_reply_svc_error(sl_hub *hub, sl_req *r, const sl_svc_err *e, cJSON *extra);
 
 /* ETag comparison for If-None-Match ("*", a list, weak W/ tags). */
 bool sl_req_etag_matches(const sl_req *r, const char *etag);

@@ -159,6 +159,15 @@ enum MHD_Result sl_reply_store_error(sl_hub *hub, sl_req *r, const char *err)
     return sl_reply_error(r, 500, NULL, "the hub could not read or write its store; see the hub's log");
 }
 
+enum MHD_Result sl_reply_svc_error(sl_hub *hub, sl_req *r, const sl_svc_err *e, cJSON *extra)
+{
+    if (e->rc == SL_SVC_STORE) {
+        cJSON_Delete(extra);
+        return sl_reply_store_error(hub, r, e->msg);
+    }
+    return sl_reply_error(r, e->rc == SL_SVC_FAILED ? 500u : (unsigned)e->rc, extra, "%s", e->msg);
+}
+
 bool sl_req_etag_matches(const sl_req *r, const char *etag)
 {
     const char *inm = sl_req_header(r, "If-None-Match");

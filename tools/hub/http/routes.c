@@ -1,8 +1,6 @@
 /* routes.c — the hub's route table: method, path, roles, body handling and handler of every endpoint. */
 #include "tools/hub/http/routes.h"
 
-#include "content/timeutil.h"
-
 #define R_ADMIN SL_ROLE_ADMIN
 #define R_PUB (SL_ROLE_PUBLISHER | SL_ROLE_ADMIN)
 #define R_READ (SL_ROLE_AUDITOR | SL_ROLE_ADMIN)
@@ -45,12 +43,3 @@ const sl_route sl_hub_routes[] = {
 };
 
 const size_t sl_hub_n_routes = sizeof sl_hub_routes / sizeof sl_hub_routes[0];
-
-cJSON *sl_json_instant(int64_t ms)
-{
-    if (ms < 0)
-        return cJSON_CreateNull();
-    char buf[40];
-    sl_instant_format(ms, 0, buf, sizeof buf);
-    return cJSON_CreateString(buf);
-}

@@ -56,7 +56,4 @@ enum MHD_Result sl_h_screenshot_request(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_screenshot_get(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_health(sl_hub *hub, sl_req *r);
 
-/* The ISO 8601 UTC text of an instant, or JSON null for -1 (for replies). */
-cJSON *sl_json_instant(int64_t ms);
-
 #endif

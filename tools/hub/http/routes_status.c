@@ -1,20 +1,17 @@
-/* routes_status.c — heartbeats (last seen, minutes online), screenshots (capped, magic-checked, kept a few a day), health. */
+/* routes_status.c — HTTP for heartbeats (their body checked here) and screenshots (service/hub_status.c), and health. */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/http/routes.h"
+#include "tools/hub/service/hub_status.h"
 
-#include "content/fsutil.h"
 #include "content/json.h"
 #include "content/timeutil.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define PROBLEMS_MAX 32
@@ -52,7 +49,6 @@ static int hb_str(const cJSON *in, cJSON *out, const char *key, size_t max)
 enum MHD_Result sl_h_heartbeat(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    char err[256];
     char *status = NULL;
     cJSON *in = sl_req_json(r, &res);
     if (!in)
@@ -115,10 +111,10 @@ enum MHD_Result sl_h_heartbeat(sl_hub *hub, sl_req *r)
         goto out;
     }
     int64_t now = sl_hub_now_ms();
-    sl_hub_heartbeat hb = {now, version, status};
     bool shot = false;
-    if (hub->store->ops->heartbeat_put(hub->store, r->who.subject, &hb, &shot, err, sizeof err) != SL_ST_OK) {
-        res = sl_reply_store_error(hub, r, err);
+    sl_svc_err e;
+    if (sl_status_heartbeat(hub, r->who.subject, now, version, status, &shot, &e) != SL_SVC_OK) {
+        res = sl_reply_svc_error(hub, r, &e, NULL);
         goto out;
     }
     cJSON *o = cJSON_CreateObject();
@@ -132,66 +128,17 @@ out:
     return res;
 }
 
-static void shot_evicted(void *ud, const char *file)
-{
-    const sl_hub *hub = ud;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", hub->shots_dir, file);
-    unlink(path);
-}
-
 enum MHD_Result sl_h_screenshot_put(sl_hub *hub, sl_req *r)
 {
-    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    static const unsigned char jpg[3] = {0xff, 0xd8, 0xff};
-    char err[512], dir[4096], path[4096];
-    const char *mime = NULL, *ext = NULL;
-    const unsigned char *b = (const unsigned char *)r->body.data;
-    if (sl_req_content_type_is(r, "image/png")) {
-        mime = "image/png";
-        ext = "png";
-        if (r->body.len < 8 || memcmp(b, png, 8) != 0)
-            return sl_reply_error(r, 400, NULL, "the body is not a PNG file");
-    } else if (sl_req_content_type_is(r, "image/jpeg")) {
-        mime = "image/jpeg";
-        ext = "jpg";
-        if (r->body.len < 3 || memcmp(b, jpg, 3) != 0)
-            return sl_reply_error(r, 400, NULL, "the body is not a JPEG file");
-    } else {
+    sl_svc_err e;
+    const char *mime = sl_req_content_type_is(r, "image/png")    ? "image/png"
+                       : sl_req_content_type_is(r, "image/jpeg") ? "image/jpeg"
+                                                                 : NULL;
+    if (!mime)
         return sl_reply_error(r, 415, NULL, "send a screenshot as Content-Type: image/png or image/jpeg");
-    }
     int64_t now = sl_hub_now_ms();
-    int64_t days = sl_floordiv(now, SL_MS_PER_DAY);
-    int64_t ms = now - days * SL_MS_PER_DAY;
-    int y, m, d;
-    sl_civil_from_days(days, &y, &m, &d);
-    sl_hub_screenshot shot;
-    memset(&shot, 0, sizeof shot);
-    shot.taken_ms = now;
-    shot.size = (int64_t)r->body.len;
-    snprintf(shot.mime, sizeof shot.mime, "%s", mime);
-    snprintf(dir, sizeof dir, "%s/%s", hub->shots_dir, r->who.subject);
-    if (sl_fs_mkdir_private(dir, err, sizeof err) != 0) {
-        sl_log_error(&hub->log, "%s", err);
-        return sl_reply_error(r, 500, NULL, "the hub cannot write its screenshot folder");
-    }
-    int written = -1;
-    for (int k = 0; k < 10 && written != 0; k++) {
-        snprintf(shot.file, sizeof shot.file, "%s/%04d%02d%02d-%02d%02d%02d%03d%s%.0d.%s", r->who.subject, y, m, d,
-                 (int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60), (int)(ms % 1000),
-                 k ? "-" : "", k, ext);
-        snprintf(path, sizeof path, "%s/%s", hub->shots_dir, shot.file);
-        written = sl_fs_write_atomic(path, r->body.data, r->body.len, 0600, true, err, sizeof err);
-    }
-    if (written != 0) {
-        sl_log_error(&hub->log, "%s", err);
-        return sl_reply_error(r, 500, NULL, "the hub could not store the screenshot");
-    }
-    if (hub->store->ops->screenshot_add(hub->store, r->who.subject, &shot, shot_evicted, hub, err, sizeof err) !=
-        SL_ST_OK) {
-        unlink(path);
-        return sl_reply_store_error(hub, r, err);
-    }
+    if (sl_status_screenshot_put(hub, r->who.subject, mime, r->body.data, r->body.len, now, &e) != SL_SVC_OK)
+        return sl_reply_svc_error(hub, r, &e, NULL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "taken", sl_json_instant(now));
     cJSON_AddNumberToObject(o, "size", (double)r->body.len);
@@ -200,14 +147,9 @@ enum MHD_Result sl_h_screenshot_put(sl_hub *hub, sl_req *r)
 
 enum MHD_Result sl_h_screenshot_request(sl_hub *hub, sl_req *r)
 {
-    char err[256];
-    if (!sl_hub_id_ok(r->param))
-        return sl_reply_error(r, 400, NULL, "not a screen id");
-    sl_st_rc rc = hub->store->ops->screenshot_request(hub->store, r->param, err, sizeof err);
-    if (rc == SL_ST_NOT_FOUND)
-        return sl_reply_error(r, 404, NULL, "screen %s is not in the inventory", r->param);
-    if (rc != SL_ST_OK)
-        return sl_reply_store_error(hub, r, err);
+    sl_svc_err e;
+    if (sl_status_screenshot_request(hub, r->param, &e) != SL_SVC_OK)
+        return sl_reply_svc_error(hub, r, &e, NULL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "screen", r->param);
     cJSON_AddBoolToObject(o, "screenshot_requested", true);
@@ -216,24 +158,14 @@ enum MHD_Result sl_h_screenshot_request(sl_hub *hub, sl_req *r)
 
 enum MHD_Result sl_h_screenshot_get(sl_hub *hub, sl_req *r)
 {
-    char err[256], path[4096], taken[40];
+    char taken[40];
+    sl_svc_err e;
     sl_hub_screenshot shot;
-    if (!sl_hub_id_ok(r->param))
-        return sl_reply_error(r, 400, NULL, "not a screen id");
-    sl_st_rc rc = hub->store->ops->screenshot_latest(hub->store, r->param, &shot, err, sizeof err);
-    if (rc == SL_ST_NOT_FOUND)
-        return sl_reply_error(r, 404, NULL, "no screenshot of %s yet", r->param);
-    if (rc != SL_ST_OK)
-        return sl_reply_store_error(hub, r, err);
-    snprintf(path, sizeof path, "%s/%s", hub->shots_dir, shot.file);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        if (fd >= 0)
-            close(fd);
-        return sl_reply_error(r, 404, NULL, "the latest screenshot of %s is gone from disk", r->param);
-    }
-    struct MHD_Response *resp = MHD_create_response_from_fd((size_t)st.st_size, fd);
+    int fd = -1;
+    int64_t size = 0;
+    if (sl_status_screenshot_open(hub, r->param, &shot, &fd, &size, &e) != SL_SVC_OK)
+        return sl_reply_svc_error(hub, r, &e, NULL);
+    struct MHD_Response *resp = MHD_create_response_from_fd((size_t)size, fd);
     if (!resp) {
         close(fd);
         return MHD_NO;

@@ -1,11 +1,14 @@
 /* hub_inventory.c — checks inventory rows (ids, UTF-8 text, tags, required hours, time zone) before they are stored. */
+#define _GNU_SOURCE
 #include "tools/hub/service/hub_inventory.h"
 
 #include "content/timeutil.h"
 #include "content/tz.h"
 #include "tools/hub/hub.h"
+#include "tools/hub/service/hub_csv.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const sl_inv_cols[SL_INV_N_COLS] = {"id",   "name",    "site",  "region",  "unit_type",
@@ -243,4 +246,265 @@ const char *sl_inv_value(const sl_hub_screen *s, int i)
     default:
         return s->timezone;
     }
+}
+
+/* ---- the inventory as a service ------------------------------------- */
+
+#define INV_MAX_ROWS 20000
+#define INV_MAX_FIELDS 32
+#define INV_TZ_CACHE 16
+#define INV_ONLINE_WINDOW_MS (3 * SL_MS_PER_MIN)
+
+typedef struct {
+    int col[SL_INV_N_COLS]; /* field index of each column, -1 when absent */
+    bool header_done;
+    sl_hub_screen *rows;
+    size_t *lines; /* the line of each row */
+    size_t n, cap;
+    char tz_ok[INV_TZ_CACHE][SL_HUB_ID_MAX + 1];
+    size_t n_tz;
+    char why[512];
+    size_t bad_line;
+} inv_import;
+
+static int inv_header(inv_import *im, char **f, size_t n)
+{
+    static const bool required[SL_INV_N_COLS] = {true, true, false, false, false, false, true, true, true};
+    for (int c = 0; c < SL_INV_N_COLS; c++)
+        im->col[c] = -1;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = f[i];
+        while (*name == ' ')
+            name++;
+        int found = -1;
+        for (int c = 0; c < SL_INV_N_COLS; c++) {
+            size_t len = strlen(sl_inv_cols[c]);
+            if (strncmp(name, sl_inv_cols[c], len) == 0 && strspn(name + len, " ") == strlen(name + len))
+                found = c;
+        }
+        if (found < 0) {
+            snprintf(im->why, sizeof im->why, "unknown column \"%s\" (the columns are "
+                     "id,name,site,region,unit_type,tags,channel,hours,timezone)", f[i]);
+            return -1;
+        }
+        if (im->col[found] >= 0) {
+            snprintf(im->why, sizeof im->why, "column \"%s\" appears twice", sl_inv_cols[found]);
+            return -1;
+        }
+        im->col[found] = (int)i;
+    }
+    for (int c = 0; c < SL_INV_N_COLS; c++) {
+        if (required[c] && im->col[c] < 0) {
+            snprintf(im->why, sizeof im->why, "the header lacks the column \"%s\"", sl_inv_cols[c]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int inv_tz(inv_import *im, const char *tz)
+{
+    for (size_t i = 0; i < im->n_tz; i++) {
+        if (strcmp(im->tz_ok[i], tz) == 0)
+            return 0;
+    }
+    if (sl_inv_tz_check(tz, im->why, sizeof im->why) != 0)
+        return -1;
+    snprintf(im->tz_ok[im->n_tz % INV_TZ_CACHE], sizeof im->tz_ok[0], "%s", tz);
+    if (im->n_tz < INV_TZ_CACHE)
+        im->n_tz++;
+    return 0;
+}
+
+static int inv_row_cb(void *ud, size_t line, char **f, size_t n)
+{
+    inv_import *im = ud;
+    im->bad_line = line;
+    if (!im->header_done) {
+        im->header_done = true;
+        return inv_header(im, f, n) == 0 ? 0 : 1;
+    }
+    const char *vals[SL_INV_N_COLS];
+    size_t used = 0;
+    for (int c = 0; c < SL_INV_N_COLS; c++) {
+        vals[c] = im->col[c] >= 0 && (size_t)im->col[c] < n ? f[im->col[c]] : NULL;
+        if (im->col[c] >= 0)
+            used++;
+    }
+    if (n != used) {
+        snprintf(im->why, sizeof im->why, "%zu fields; the header has %zu", n, used);
+        return 1;
+    }
+    if (im->n >= INV_MAX_ROWS) {
+        snprintf(im->why, sizeof im->why, "more than %d screens in one import", INV_MAX_ROWS);
+        return 1;
+    }
+    if (im->n == im->cap) {
+        size_t cap = im->cap ? im->cap * 2 : 64;
+        sl_hub_screen *v = realloc(im->rows, cap * sizeof *v);
+        if (v)
+            im->rows = v;
+        size_t *l = v ? realloc(im->lines, cap * sizeof *l) : NULL;
+        if (!l) {
+            snprintf(im->why, sizeof im->why, "out of memory");
+            return 1;
+        }
+        im->lines = l;
+        im->cap = cap;
+    }
+    sl_hub_screen *row = &im->rows[im->n];
+    if (sl_inv_row(row, vals, im->why, sizeof im->why) != 0 || inv_tz(im, row->timezone) != 0)
+        return 1;
+    im->lines[im->n] = line;
+    im->n++;
+    return 0;
+}
+
+static int by_id(const void *a, const void *b, void *ud)
+{
+    const sl_hub_screen *rows = ud;
+    return strcmp(rows[*(const size_t *)a].id, rows[*(const size_t *)b].id);
+}
+
+/* Finds a screen id listed twice; returns the index of the later row or -1. */
+static long inv_duplicate(const inv_import *im)
+{
+    long dup = -1;
+    size_t *ix = malloc((im->n ? im->n : 1) * sizeof *ix);
+    if (!ix)
+        return -1;
+    for (size_t i = 0; i < im->n; i++)
+        ix[i] = i;
+    qsort_r(ix, im->n, sizeof *ix, by_id, im->rows);
+    for (size_t i = 1; i < im->n; i++) {
+        if (strcmp(im->rows[ix[i]].id, im->rows[ix[i - 1]].id) == 0) {
+            size_t later = ix[i] > ix[i - 1] ? ix[i] : ix[i - 1];
+            if (dup < 0 || (long)later < dup)
+                dup = (long)later;
+        }
+    }
+    free(ix);
+    return dup;
+}
+
+/* Refuses control bytes other than tab, CR and LF, and invalid UTF-8, per line. */
+static sl_svc_rc inv_text_check(const char *body, size_t len, size_t *bad_line, sl_svc_err *e)
+{
+    size_t line = 1, start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || body[i] == '\n') {
+            size_t end = i;
+            if (end > start && body[end - 1] == '\r')
+                end--;
+            if (!sl_hub_text_ok(body + start, end - start, true)) {
+                *bad_line = line;
+                return sl_svc_fail(e, SL_SVC_INVALID, "line %zu: not UTF-8 text (save the file as UTF-8)", line);
+            }
+            line++;
+            start = i + 1;
+        }
+    }
+    return SL_SVC_OK;
+}
+
+/* Parses and checks every row into *im. */
+static sl_svc_rc inv_parse(inv_import *im, const char *body, size_t len, size_t *bad_line, sl_svc_err *e)
+{
+    char err[512];
+    size_t err_line = 0;
+    sl_svc_rc rc = inv_text_check(body, len, bad_line, e);
+    if (rc != SL_SVC_OK)
+        return rc;
+    int prc = sl_csv_parse(body, len, INV_MAX_FIELDS, inv_row_cb, im, err, sizeof err, &err_line);
+    if (prc != 0) {
+        *bad_line = prc < 0 ? err_line : im->bad_line;
+        return sl_svc_fail(e, SL_SVC_INVALID, "line %zu: %s", *bad_line, prc < 0 ? err : im->why);
+    }
+    if (!im->header_done)
+        return sl_svc_fail(e, SL_SVC_INVALID, "the file is empty; the first line must be the header "
+                                              "id,name,site,region,unit_type,tags,channel,hours,timezone");
+    long dup = inv_duplicate(im);
+    if (dup >= 0) {
+        *bad_line = im->lines[dup];
+        return sl_svc_fail(e, SL_SVC_INVALID, "line %zu: screen id \"%s\" appears twice", im->lines[dup],
+                           im->rows[dup].id);
+    }
+    return SL_SVC_OK;
+}
+
+sl_svc_rc sl_inv_import(sl_hub *hub, const char *csv, size_t len, size_t *imported, size_t *bad_line, sl_svc_err *e)
+{
+    inv_import im;
+    char err[512];
+    memset(&im, 0, sizeof im);
+    *bad_line = 0;
+    sl_svc_rc rc = inv_parse(&im, csv ? csv : "", len, bad_line, e);
+    if (rc == SL_SVC_OK &&
+        hub->store->ops->inventory_upsert(hub->store, im.rows, im.n, err, sizeof err) != SL_ST_OK)
+        rc = sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    if (rc == SL_SVC_OK) {
+        sl_log_info(&hub->log, "inventory: %zu screens imported", im.n);
+        *imported = im.n;
+    }
+    free(im.rows);
+    free(im.lines);
+    return rc;
+}
+
+static int inv_export_row(void *ud, const sl_hub_screen_status *s)
+{
+    sl_body *b = ud;
+    for (int c = 0; c < SL_INV_N_COLS; c++) {
+        if (sl_csv_put(b, sl_inv_value(&s->s, c), c == SL_INV_N_COLS - 1) != 0)
+            return 1;
+    }
+    return 0;
+}
+
+sl_svc_rc sl_inv_export(sl_hub *hub, sl_body *out, sl_svc_err *e)
+{
+    char err[256];
+    bool ok = sl_body_append(out, "\xEF\xBB\xBF", 3) == 0;
+    for (int c = 0; c < SL_INV_N_COLS && ok; c++)
+        ok = sl_csv_put(out, sl_inv_cols[c], c == SL_INV_N_COLS - 1) == 0;
+    if (!ok)
+        return sl_svc_fail(e, SL_SVC_FAILED, "out of memory");
+    if (hub->store->ops->screen_list(hub->store, inv_export_row, out, err, sizeof err) != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    return SL_SVC_OK;
+}
+
+typedef struct {
+    sl_inv_screen_cb cb;
+    void *ud;
+    int64_t now;
+} inv_screens_ctx;
+
+static int inv_screens_row(void *ud, const sl_hub_screen_status *s)
+{
+    inv_screens_ctx *c = ud;
+    bool online = s->last_seen_ms >= 0 && c->now - s->last_seen_ms <= INV_ONLINE_WINDOW_MS;
+    return c->cb(c->ud, s, online, online ? "online" : s->enrolled ? "offline" : "never enrolled");
+}
+
+sl_svc_rc sl_inv_screens(sl_hub *hub, int64_t now_ms, sl_inv_screen_cb cb, void *ud, sl_svc_err *e)
+{
+    char err[256];
+    inv_screens_ctx c = {cb, ud, now_ms};
+    if (hub->store->ops->screen_list(hub->store, inv_screens_row, &c, err, sizeof err) != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    return SL_SVC_OK;
+}
+
+sl_svc_rc sl_inv_screen_hours(sl_hub *hub, const char *screen, int64_t from_ms, int64_t to_ms,
+                              int (*cb)(void *ud, int64_t hour_ms, int minutes), void *ud, sl_svc_err *e)
+{
+    char err[256];
+    sl_st_rc rc = hub->store->ops->screen_get(hub->store, screen, NULL, err, sizeof err);
+    if (rc == SL_ST_NOT_FOUND)
+        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "screen %s is not in the inventory", screen);
+    if (rc == SL_ST_OK && hub->store->ops->hours_list(hub->store, screen, from_ms, to_ms, cb, ud, err, sizeof err) ==
+                              SL_ST_OK)
+        return SL_SVC_OK;
+    return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
 }

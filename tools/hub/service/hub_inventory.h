@@ -1,7 +1,10 @@
-/* hub_inventory.h — validating inventory rows: identifiers, free text, tags, required hours, time zones. */
+/* hub_inventory.h — the inventory: validating rows (identifiers, free text, tags, required hours, time zones), importing and exporting CSV, screens with their status. */
 #ifndef SL_HUB_INVENTORY_H
 #define SL_HUB_INVENTORY_H
 
+#include "tools/hub/hub.h"
+#include "tools/hub/http/body.h"
+#include "tools/hub/service/hub_service.h"
 #include "tools/hub/store/store.h"
 
 #include <stddef.h>
@@ -38,5 +41,27 @@ int sl_inv_tz_check(const char *name, char *why, size_t whylen);
 
 /* The value of column i of a row. */
 const char *sl_inv_value(const sl_hub_screen *s, int i);
+
+/* Imports an inventory CSV (UTF-8, the first line a header naming the
+ * columns, API.md): every row is checked, then all are stored (added or
+ * replaced by id) in one transaction. *imported gets the number of rows.
+ * INVALID with *bad_line (0: none) the line at fault, STORE. */
+sl_svc_rc sl_inv_import(sl_hub *hub, const char *csv, size_t len, size_t *imported, size_t *bad_line,
+                        sl_svc_err *e);
+
+/* Appends the inventory as CSV (a BOM, the header, a row per screen by id) to out. FAILED (the buffer), STORE. */
+sl_svc_rc sl_inv_export(sl_hub *hub, sl_body *out, sl_svc_err *e);
+
+/* Called for each screen with its status: online (a heartbeat within the
+ * last 3 minutes) and its state in words ("online", "offline", "never
+ * enrolled"). Non-zero stops. */
+typedef int (*sl_inv_screen_cb)(void *ud, const sl_hub_screen_status *s, bool online, const char *state);
+
+/* Every screen, by id, as seen at now_ms. STORE. */
+sl_svc_rc sl_inv_screens(sl_hub *hub, int64_t now_ms, sl_inv_screen_cb cb, void *ud, sl_svc_err *e);
+
+/* A screen's minutes online per hour in [from_ms, to_ms). NOT_FOUND (not in the inventory), STORE. */
+sl_svc_rc sl_inv_screen_hours(sl_hub *hub, const char *screen, int64_t from_ms, int64_t to_ms,
+                              int (*cb)(void *ud, int64_t hour_ms, int minutes), void *ud, sl_svc_err *e);
 
 #endif

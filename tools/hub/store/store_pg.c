@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store/store.h"
 #include "tools/hub/service/hub_playhours.h"
+#include "tools/hub/store/store_days.h"
 
 #define SL_XSTR(x) #x
 #define SL_STR(x) SL_XSTR(x)
@@ -12,6 +13,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -328,11 +330,6 @@ static void pp_text(pg_params *p, const char *s)
     p->n++;
 }
 
-static void pp_null(pg_params *p)
-{
-    pp_text(p, NULL);
-}
-
 static void pp_i64(pg_params *p, int64_t x)
 {
     snprintf(p->num[p->n], sizeof p->num[p->n], "%" PRId64, x);
@@ -409,11 +406,6 @@ static PGresult *pg_run_raw(pg_conn *c, int q, int n, const char *const *v, cons
             return NULL;
         first = false;
     }
-}
-
-static PGresult *pg_run(pg_conn *c, int q, const pg_params *p)
-{
-    return pg_run_raw(c, q, p->n, p->v, p->len, p->fmt, 0);
 }
 
 /* Runs a parameterless command (BEGIN, COMMIT, ROLLBACK); 0 or -1. */
@@ -652,108 +644,228 @@ static void pg_release(pg_store *s, pg_conn *c)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* ---- running statements ----------------------------------------------- */
+
+/* Called for each row of a result; non-zero stops. */
+typedef int (*pg_row_fn)(void *ud, const PGresult *r, int i);
+
+#define PG_CONFLICT 1u   /* C: a unique violation is SL_ST_CONFLICT */
+#define PG_NEED_ROW 2u   /* R: no row is SL_ST_NOT_FOUND */
+#define PG_NEED_CHANGE 4u /* N: no row changed is SL_ST_NOT_FOUND */
+#define PG_BINARY 8u     /* B: results in binary */
+
+/*
+ * Runs prepared statement q on c. spec names the arguments that follow,
+ * sent as $1, $2 …:
+ *   t  a string (const char *; NULL sends NULL)
+ *   i  an int64_t
+ *   h  a hash of SL_HUB_HASH_BYTES (const uint8_t *), as bytea
+ *   b  a bytea: const void * and size_t
+ * and, in upper case, how an outcome maps to the store's codes:
+ *   C  a unique violation is SL_ST_CONFLICT
+ *   R  no row is SL_ST_NOT_FOUND
+ *   N  no row changed is SL_ST_NOT_FOUND
+ *   B  rows come back in binary
+ * Any other failure is SL_ST_ERROR with "database: <what>: <the server's
+ * message>". On SL_ST_OK and SL_ST_NOT_FOUND *res holds the result.
+ */
+static sl_st_rc pg_vexec(pg_conn *c, int q, const char *what, char *err, size_t errlen, PGresult **res,
+                         const char *spec, va_list ap)
+{
+    pg_params p = {0};
+    unsigned flags = 0;
+    for (const char *k = spec; *k && p.n < PG_PARAMS_MAX; k++) {
+        if (*k == 'C') {
+            flags |= PG_CONFLICT;
+        } else if (*k == 'R') {
+            flags |= PG_NEED_ROW;
+        } else if (*k == 'N') {
+            flags |= PG_NEED_CHANGE;
+        } else if (*k == 'B') {
+            flags |= PG_BINARY;
+        } else if (*k == 't') {
+            pp_text(&p, va_arg(ap, const char *));
+        } else if (*k == 'i') {
+            pp_i64(&p, va_arg(ap, int64_t));
+        } else if (*k == 'h') {
+            pp_bin(&p, va_arg(ap, const uint8_t *), SL_HUB_HASH_BYTES);
+        } else if (*k == 'b') {
+            const void *b = va_arg(ap, const void *);
+            pp_bin(&p, b, va_arg(ap, size_t));
+        }
+    }
+    PGresult *r = pg_run_raw(c, q, p.n, p.v, p.len, p.fmt, (flags & PG_BINARY) ? 1 : 0);
+    *res = r;
+    if (!r)
+        return (flags & PG_CONFLICT) && pg_unique_violation(c) ? SL_ST_CONFLICT : pg_fail(c, err, errlen, what);
+    if (((flags & PG_NEED_ROW) && PQntuples(r) == 0) || ((flags & PG_NEED_CHANGE) && pg_affected(r) == 0))
+        return SL_ST_NOT_FOUND;
+    return SL_ST_OK;
+}
+
+/* Calls row for each row of r until it returns non-zero; clears r. */
+static void pg_rows(PGresult *r, pg_row_fn row, void *ud)
+{
+    for (int i = 0; r && row && i < PQntuples(r); i++) {
+        if (row(ud, r, i) != 0)
+            break;
+    }
+    PQclear(r);
+}
+
+/* Runs statement q on a connection already taken (in a transaction, say)
+ * and calls row for each row it returns (see pg_vexec for spec). */
+static sl_st_rc pg_q(pg_conn *c, int q, pg_row_fn row, void *ud, const char *what, char *err, size_t errlen,
+                     const char *spec, ...)
+{
+    PGresult *r = NULL;
+    va_list ap;
+    va_start(ap, spec);
+    sl_st_rc rc = pg_vexec(c, q, what, err, errlen, &r, spec, ap);
+    va_end(ap);
+    pg_rows(r, row, ud);
+    return rc;
+}
+
+/* Runs statement q on a connection already taken and gives its result to
+ * the caller in *res (to clear) on SL_ST_OK and SL_ST_NOT_FOUND. */
+static sl_st_rc pg_qres(pg_conn *c, int q, PGresult **res, const char *what, char *err, size_t errlen,
+                        const char *spec, ...)
+{
+    va_list ap;
+    va_start(ap, spec);
+    sl_st_rc rc = pg_vexec(c, q, what, err, errlen, res, spec, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Runs statement q as one operation: takes a connection, runs it, gives it
+ * back, then calls row for each row (see pg_vexec for spec). */
+static sl_st_rc pg_op(pg_store *s, int q, pg_row_fn row, void *ud, const char *what, char *err, size_t errlen,
+                      const char *spec, ...)
+{
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    PGresult *r = NULL;
+    va_list ap;
+    va_start(ap, spec);
+    sl_st_rc rc = pg_vexec(c, q, what, err, errlen, &r, spec, ap);
+    va_end(ap);
+    pg_release(s, c);
+    pg_rows(r, row, ud);
+    return rc;
+}
+
+/* The body of a transaction, run on c between BEGIN and COMMIT. */
+typedef sl_st_rc (*pg_tx_fn)(pg_conn *c, void *ctx, char *err, size_t errlen);
+
+/* Runs fn in one transaction on a connection of the pool: commits when it
+ * returns SL_ST_OK, else rolls back; runs it again (up to PG_TX_ATTEMPTS
+ * times) after a deadlock or serialisation failure. */
+static sl_st_rc pg_tx(pg_store *s, pg_tx_fn fn, void *ctx, char *err, size_t errlen)
+{
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc;
+    for (int attempt = 1;; attempt++) {
+        rc = pg_begin(c) != 0 ? pg_fail(c, err, errlen, "begin") : fn(c, ctx, err, errlen);
+        if (rc == SL_ST_OK && pg_commit(c) != 0)
+            rc = pg_fail(c, err, errlen, "commit");
+        pg_rollback(c);
+        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
+            break;
+    }
+    pg_release(s, c);
+    return rc;
+}
+
+/* The first column of a row as a number, and whether there was a row. */
+typedef struct {
+    bool has;
+    int64_t v;
+} pg_i64_out;
+
+static int pg_i64_row(void *ud, const PGresult *r, int i)
+{
+    pg_i64_out *x = ud;
+    x->has = true;
+    x->v = pg_i64(r, i, 0, x->v);
+    return 1;
+}
+
 /* ---- role tokens ------------------------------------------------------ */
 
 static sl_st_rc pg_token_add(sl_store *st, const char *name, sl_hub_role role, const char *channels,
                              const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_OK;
-    pg_params p = {0};
-    pp_text(&p, name);
-    pp_text(&p, sl_hub_role_name(role));
-    pp_bin(&p, hash, SL_HUB_HASH_BYTES);
-    pp_i64(&p, now_ms);
-    pp_text(&p, channels ? channels : "");
-    PGresult *r = pg_run(c, Q_TOKEN_ADD, &p);
-    if (!r)
-        rc = pg_unique_violation(c) ? SL_ST_CONFLICT : pg_fail(c, err, errlen, "adding a token");
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    return pg_op(pgs(st), Q_TOKEN_ADD, NULL, NULL, "adding a token", err, errlen, "Ctthit", name,
+                 sl_hub_role_name(role), hash, now_ms, channels ? channels : "");
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_token *t);
+    void *ud;
+} pg_token_scan;
+
+static int pg_token_row(void *ud, const PGresult *r, int i)
+{
+    pg_token_scan *c = ud;
+    sl_hub_token t;
+    char role[16];
+    pg_str(r, i, 0, t.name, sizeof t.name);
+    pg_str(r, i, 1, role, sizeof role);
+    t.role = sl_hub_role_parse(role);
+    t.created_ms = pg_i64(r, i, 2, 0);
+    t.revoked_ms = pg_i64(r, i, 3, -1);
+    pg_str(r, i, 4, t.channels, sizeof t.channels);
+    return c->cb(c->ud, &t);
 }
 
 static sl_st_rc pg_token_list(sl_store *st, int (*cb)(void *ud, const sl_hub_token *t), void *ud, char *err,
                               size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    PGresult *r = pg_run(c, Q_TOKEN_LIST, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing tokens");
-    pg_release(s, c);
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        sl_hub_token t;
-        char role[16];
-        pg_str(r, i, 0, t.name, sizeof t.name);
-        pg_str(r, i, 1, role, sizeof role);
-        t.role = sl_hub_role_parse(role);
-        t.created_ms = pg_i64(r, i, 2, 0);
-        t.revoked_ms = pg_i64(r, i, 3, -1);
-        pg_str(r, i, 4, t.channels, sizeof t.channels);
-        if (cb(ud, &t) != 0)
-            break;
-    }
-    PQclear(r);
-    return rc;
+    pg_token_scan c = {cb, ud};
+    return pg_op(pgs(st), Q_TOKEN_LIST, pg_token_row, &c, "listing tokens", err, errlen, "");
 }
 
 static sl_st_rc pg_token_revoke(sl_store *st, const char *name, int64_t now_ms, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_OK;
-    pg_params p = {0};
-    pp_text(&p, name);
-    pp_i64(&p, now_ms);
-    PGresult *r = pg_run(c, Q_TOKEN_REVOKE, &p);
-    if (!r)
-        rc = pg_fail(c, err, errlen, "revoking a token");
-    else if (pg_affected(r) == 0)
-        rc = SL_ST_NOT_FOUND;
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    return pg_op(pgs(st), Q_TOKEN_REVOKE, NULL, NULL, "revoking a token", err, errlen, "Nti", name, now_ms);
+}
+
+typedef struct {
+    sl_hub_principal *out;
+    sl_st_rc rc;
+} pg_auth_scan;
+
+/* The row of Q_AUTH: kind 0 a role token, 1 a screen token, 2 a device token taken away. */
+static int pg_auth_row(void *ud, const PGresult *r, int i)
+{
+    pg_auth_scan *c = ud;
+    char role[16];
+    pg_str(r, i, 1, role, sizeof role);
+    int64_t kind = pg_i64(r, i, 0, 0);
+    sl_hub_role ro = kind != 0 ? SL_ROLE_SCREEN : sl_hub_role_parse(role);
+    if (ro == SL_ROLE_NONE)
+        return 1;
+    c->out->role = ro;
+    pg_str(r, i, 2, c->out->subject, sizeof c->out->subject);
+    c->out->in_inventory = pg_bool(r, i, 3);
+    pg_str(r, i, 4, c->out->channel, sizeof c->out->channel);
+    c->out->version = pg_i64(r, i, 5, -1);
+    pg_str(r, i, 6, c->out->scope, sizeof c->out->scope);
+    c->rc = kind == 2 ? SL_ST_REVOKED : SL_ST_OK;
+    return 1;
 }
 
 static sl_st_rc pg_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], sl_hub_principal *out,
                                char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    pg_params p = {0};
-    pp_bin(&p, hash, SL_HUB_HASH_BYTES);
-    PGresult *r = pg_run(c, Q_AUTH, &p);
-    if (!r) {
-        rc = pg_fail(c, err, errlen, "looking up a token");
-    } else if (PQntuples(r) == 1) {
-        char role[16];
-        pg_str(r, 0, 1, role, sizeof role);
-        int64_t kind = pg_i64(r, 0, 0, 0);
-        sl_hub_role ro = kind != 0 ? SL_ROLE_SCREEN : sl_hub_role_parse(role);
-        if (ro != SL_ROLE_NONE) {
-            out->role = ro;
-            pg_str(r, 0, 2, out->subject, sizeof out->subject);
-            out->in_inventory = pg_bool(r, 0, 3);
-            pg_str(r, 0, 4, out->channel, sizeof out->channel);
-            out->version = pg_i64(r, 0, 5, -1);
-            pg_str(r, 0, 6, out->scope, sizeof out->scope);
-            rc = kind == 2 ? SL_ST_REVOKED : SL_ST_OK;
-        }
-    }
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    pg_auth_scan c = {out, SL_ST_NOT_FOUND};
+    sl_st_rc rc = pg_op(pgs(st), Q_AUTH, pg_auth_row, &c, "looking up a token", err, errlen, "h", hash);
+    return rc == SL_ST_OK ? c.rc : rc;
 }
 
 /* ---- publisher keys --------------------------------------------------- */
@@ -762,66 +874,46 @@ static sl_st_rc pg_key_add(sl_store *st, const char *name, const char *key_b64, 
                            int64_t now_ms, char *err, size_t errlen)
 {
     pg_store *s = pgs(st);
+    const char *scope = channels ? channels : "";
     pg_conn *c = pg_acquire(s, err, errlen);
     if (!c)
         return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_OK;
-    pg_params p = {0};
-    pp_text(&p, name);
-    pp_text(&p, key_b64);
-    pp_i64(&p, now_ms);
-    pp_text(&p, channels ? channels : "");
-    PGresult *r = pg_run(c, Q_KEY_ADD, &p);
-    if (!r) {
-        rc = pg_fail(c, err, errlen, "adding a key");
-    } else if (pg_affected(r) == 0) {
-        /* Refused by a unique rule: the same key (fine) or another key with this name. Rows are never
-         * removed, so what made the insert do nothing is still there. */
-        PQclear(r);
-        pg_params k = {0};
-        pp_text(&k, key_b64);
-        r = pg_run(c, Q_KEY_BY_KEY, &k);
-        if (!r) {
-            rc = pg_fail(c, err, errlen, "looking up a key");
-        } else if (PQntuples(r) == 0) {
+    sl_st_rc rc = pg_q(c, Q_KEY_ADD, NULL, NULL, "adding a key", err, errlen, "Nttit", name, key_b64, now_ms, scope);
+    /* Refused by a unique rule: the same key (fine) or another key with this
+     * name. Rows are never removed, so what made the insert do nothing is
+     * still there. */
+    if (rc == SL_ST_NOT_FOUND) {
+        rc = pg_q(c, Q_KEY_BY_KEY, NULL, NULL, "looking up a key", err, errlen, "Rt", key_b64);
+        if (rc == SL_ST_OK) /* already there: only its channels change */
+            rc = pg_q(c, Q_KEY_SCOPE, NULL, NULL, "changing a key's channels", err, errlen, "tt", key_b64, scope);
+        else if (rc == SL_ST_NOT_FOUND)
             rc = SL_ST_CONFLICT;
-        } else { /* already there: only its channels change */
-            PQclear(r);
-            pg_params u = {0};
-            pp_text(&u, key_b64);
-            pp_text(&u, channels ? channels : "");
-            r = pg_run(c, Q_KEY_SCOPE, &u);
-            if (!r)
-                rc = pg_fail(c, err, errlen, "changing a key's channels");
-        }
     }
-    PQclear(r);
     pg_release(s, c);
     return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_key *k);
+    void *ud;
+} pg_key_scan;
+
+static int pg_key_row(void *ud, const PGresult *r, int i)
+{
+    pg_key_scan *c = ud;
+    sl_hub_key k;
+    pg_str(r, i, 0, k.name, sizeof k.name);
+    pg_str(r, i, 1, k.key_b64, sizeof k.key_b64);
+    k.created_ms = pg_i64(r, i, 2, 0);
+    pg_str(r, i, 3, k.channels, sizeof k.channels);
+    return c->cb(c->ud, &k);
 }
 
 static sl_st_rc pg_key_list(sl_store *st, int (*cb)(void *ud, const sl_hub_key *k), void *ud, char *err,
                             size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    PGresult *r = pg_run(c, Q_KEY_LIST, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing keys");
-    pg_release(s, c);
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        sl_hub_key k;
-        pg_str(r, i, 0, k.name, sizeof k.name);
-        pg_str(r, i, 1, k.key_b64, sizeof k.key_b64);
-        k.created_ms = pg_i64(r, i, 2, 0);
-        pg_str(r, i, 3, k.channels, sizeof k.channels);
-        if (cb(ud, &k) != 0)
-            break;
-    }
-    PQclear(r);
-    return rc;
+    pg_key_scan c = {cb, ud};
+    return pg_op(pgs(st), Q_KEY_LIST, pg_key_row, &c, "listing keys", err, errlen, "");
 }
 
 /* ---- inventory -------------------------------------------------------- */
@@ -832,64 +924,42 @@ static int pg_cmp_screen_ptr(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-static sl_st_rc pg_inventory_upsert_tx(pg_conn *c, const sl_hub_screen *const *rows, size_t n, char *err,
-                                       size_t errlen)
+typedef struct {
+    const sl_hub_screen *const *rows;
+    size_t n;
+} pg_inventory_ctx;
+
+static sl_st_rc pg_inventory_upsert_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
 {
-    if (pg_begin(c) != 0)
-        return pg_fail(c, err, errlen, "begin");
-    for (size_t i = 0; i < n; i++) {
-        const sl_hub_screen *x = rows[i];
-        pg_params p = {0};
-        pp_text(&p, x->id);
-        pp_text(&p, x->name);
-        pp_text(&p, x->site);
-        pp_text(&p, x->region);
-        pp_text(&p, x->unit_type);
-        pp_text(&p, x->tags);
-        pp_text(&p, x->channel);
-        pp_text(&p, x->hours);
-        pp_text(&p, x->timezone);
-        PGresult *r = pg_run(c, Q_SCREEN_UPSERT, &p);
-        if (!r)
-            return pg_fail(c, err, errlen, "storing a screen");
-        PQclear(r);
+    pg_inventory_ctx *x = ctx;
+    sl_st_rc rc = SL_ST_OK;
+    for (size_t i = 0; i < x->n && rc == SL_ST_OK; i++) {
+        const sl_hub_screen *r = x->rows[i];
+        rc = pg_q(c, Q_SCREEN_UPSERT, NULL, NULL, "storing a screen", err, errlen, "ttttttttt", r->id, r->name,
+                  r->site, r->region, r->unit_type, r->tags, r->channel, r->hours, r->timezone);
     }
-    if (pg_commit(c) != 0)
-        return pg_fail(c, err, errlen, "commit");
-    return SL_ST_OK;
+    return rc;
 }
 
 static sl_st_rc pg_inventory_upsert(sl_store *st, const sl_hub_screen *rows, size_t n, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    sl_st_rc rc = SL_ST_ERROR;
     /* Rows are written in id order, so that two hubs importing at once lock
      * them in the same order and cannot deadlock. */
     const sl_hub_screen **sorted = malloc((n ? n : 1) * sizeof *sorted);
-    pg_conn *c = NULL;
     if (!sorted) {
         snprintf(err, errlen, "out of memory");
-        goto out;
+        return SL_ST_ERROR;
     }
     for (size_t i = 0; i < n; i++)
         sorted[i] = &rows[i];
     qsort(sorted, n, sizeof *sorted, pg_cmp_screen_ptr);
-    c = pg_acquire(s, err, errlen);
-    if (!c)
-        goto out;
-    for (int attempt = 1;; attempt++) {
-        rc = pg_inventory_upsert_tx(c, sorted, n, err, errlen);
-        pg_rollback(c);
-        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
-            break;
-    }
-out:
-    pg_release(s, c);
+    pg_inventory_ctx x = {sorted, n};
+    sl_st_rc rc = pg_tx(pgs(st), pg_inventory_upsert_tx, &x, err, errlen);
     free(sorted);
     return rc;
 }
 
-static void pg_screen_row(const PGresult *r, int i, sl_hub_screen *o)
+static void pg_screen_cols(const PGresult *r, int i, sl_hub_screen *o)
 {
     pg_str(r, i, 0, o->id, sizeof o->id);
     pg_str(r, i, 1, o->name, sizeof o->name);
@@ -902,61 +972,45 @@ static void pg_screen_row(const PGresult *r, int i, sl_hub_screen *o)
     pg_str(r, i, 8, o->timezone, sizeof o->timezone);
 }
 
-/* Reads one screen on a connection already taken. */
-static sl_st_rc pg_screen_get_on(pg_conn *c, const char *id, sl_hub_screen *out, char *err, size_t errlen)
+static int pg_screen_row(void *ud, const PGresult *r, int i)
 {
-    pg_params p = {0};
-    pp_text(&p, id);
-    PGresult *r = pg_run(c, Q_SCREEN_GET, &p);
-    if (!r)
-        return pg_fail(c, err, errlen, "reading a screen");
-    sl_st_rc rc = PQntuples(r) == 1 ? SL_ST_OK : SL_ST_NOT_FOUND;
-    if (rc == SL_ST_OK && out)
-        pg_screen_row(r, 0, out);
-    PQclear(r);
-    return rc;
+    if (ud)
+        pg_screen_cols(r, i, ud);
+    return 1;
 }
 
 static sl_st_rc pg_screen_get(sl_store *st, const char *id, sl_hub_screen *out, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = pg_screen_get_on(c, id, out, err, errlen);
-    pg_release(s, c);
-    return rc;
+    return pg_op(pgs(st), Q_SCREEN_GET, pg_screen_row, out, "reading a screen", err, errlen, "Rt", id);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_screen_status *x);
+    void *ud;
+    sl_hub_screen_status *row;
+} pg_screen_scan;
+
+static int pg_status_row(void *ud, const PGresult *r, int i)
+{
+    pg_screen_scan *c = ud;
+    pg_screen_cols(r, i, &c->row->s);
+    c->row->enrolled = pg_bool(r, i, 9);
+    c->row->last_seen_ms = pg_i64(r, i, 10, -1);
+    c->row->content_version = pg_i64(r, i, 11, -1);
+    c->row->acked_seq = pg_i64(r, i, 12, 0);
+    return c->cb(c->ud, c->row);
 }
 
 static sl_st_rc pg_screen_list(sl_store *st, int (*cb)(void *ud, const sl_hub_screen_status *x), void *ud,
                                char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    sl_hub_screen_status *row = malloc(sizeof *row);
-    if (!row) {
+    pg_screen_scan c = {cb, ud, malloc(sizeof *c.row)};
+    if (!c.row) {
         snprintf(err, errlen, "out of memory");
         return SL_ST_ERROR;
     }
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c) {
-        free(row);
-        return SL_ST_ERROR;
-    }
-    pg_params p = {0};
-    PGresult *r = pg_run(c, Q_SCREEN_LIST, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing screens");
-    pg_release(s, c);
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        pg_screen_row(r, i, &row->s);
-        row->enrolled = pg_bool(r, i, 9);
-        row->last_seen_ms = pg_i64(r, i, 10, -1);
-        row->content_version = pg_i64(r, i, 11, -1);
-        row->acked_seq = pg_i64(r, i, 12, 0);
-        if (cb(ud, row) != 0)
-            break;
-    }
-    PQclear(r);
-    free(row);
+    sl_st_rc rc = pg_op(pgs(st), Q_SCREEN_LIST, pg_status_row, &c, "listing screens", err, errlen, "");
+    free(c.row);
     return rc;
 }
 
@@ -965,161 +1019,110 @@ static sl_st_rc pg_screen_list(sl_store *st, int (*cb)(void *ud, const sl_hub_sc
 static sl_st_rc pg_enroll_code_add(sl_store *st, const char *screen, const uint8_t code_hash[SL_HUB_HASH_BYTES],
                                    int64_t expires_ms, int64_t now_ms, int64_t *id, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_OK;
-    pg_params p = {0};
-    pp_bin(&p, code_hash, SL_HUB_HASH_BYTES);
-    pp_text(&p, screen);
-    pp_i64(&p, now_ms);
-    pp_i64(&p, expires_ms);
-    PGresult *r = pg_run(c, Q_CODE_ADD, &p);
-    if (!r)
-        rc = pg_unique_violation(c) ? SL_ST_CONFLICT : pg_fail(c, err, errlen, "adding an enrolment code");
-    else if (PQntuples(r) == 0)
-        rc = SL_ST_NOT_FOUND;
-    else if (id)
-        *id = pg_i64(r, 0, 0, 0);
-    PQclear(r);
-    pg_release(s, c);
+    pg_i64_out x = {false, 0};
+    sl_st_rc rc = pg_op(pgs(st), Q_CODE_ADD, pg_i64_row, &x, "adding an enrolment code", err, errlen, "CRhtii",
+                        code_hash, screen, now_ms, expires_ms);
+    if (rc == SL_ST_OK && id)
+        *id = x.v;
     return rc;
 }
 
-static sl_st_rc pg_enroll_redeem_tx(pg_conn *c, const uint8_t code_hash[SL_HUB_HASH_BYTES],
-                                    const uint8_t token_hash[SL_HUB_HASH_BYTES], int64_t now_ms,
-                                    sl_hub_screen *out, char *err, size_t errlen)
-{
-    char screen[SL_HUB_ID_MAX + 1];
+typedef struct {
+    const uint8_t *code_hash, *token_hash;
+    int64_t now_ms;
     sl_hub_screen row;
-    if (pg_begin(c) != 0)
-        return pg_fail(c, err, errlen, "begin");
+} pg_redeem_ctx;
+
+static int pg_text_row(void *ud, const PGresult *r, int i)
+{
+    pg_str(r, i, 0, ud, SL_HUB_ID_MAX + 1);
+    return 1;
+}
+
+/* Why a code could not be claimed: its state as Q_CODE_GET reads it. */
+static int pg_code_state_row(void *ud, const PGresult *r, int i)
+{
+    *(sl_st_rc *)ud = pg_bool(r, i, 0) ? SL_ST_CONFLICT : pg_bool(r, i, 1) ? SL_ST_REVOKED : SL_ST_EXPIRED;
+    return 1;
+}
+
+static sl_st_rc pg_enroll_redeem_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
+{
+    pg_redeem_ctx *x = ctx;
+    char screen[SL_HUB_ID_MAX + 1];
     /* The screen's row lock first: two codes of one screen redeemed at once
      * take turns, and the second finds its code revoked by the first. */
-    pg_params w = {0};
-    pp_bin(&w, code_hash, SL_HUB_HASH_BYTES);
-    PGresult *r = pg_run(c, Q_CODE_SCREEN, &w);
-    if (!r)
-        return pg_fail(c, err, errlen, "reading a code");
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        return SL_ST_NOT_FOUND;
-    }
-    pg_str(r, 0, 0, screen, sizeof screen);
-    PQclear(r);
-    pg_params l = {0};
-    pp_text(&l, screen);
-    r = pg_run(c, Q_SCREEN_LOCK, &l);
-    if (!r)
-        return pg_fail(c, err, errlen, "locking a screen");
-    PQclear(r);
-    /* Claims the code: its row lock makes a concurrent redeem wait, then find it used. */
-    pg_params p = {0};
-    pp_bin(&p, code_hash, SL_HUB_HASH_BYTES);
-    pp_i64(&p, now_ms);
-    r = pg_run(c, Q_CODE_CLAIM, &p);
-    if (!r)
-        return pg_fail(c, err, errlen, "using a code");
-    bool claimed = PQntuples(r) == 1;
-    if (claimed)
-        pg_str(r, 0, 0, screen, sizeof screen);
-    PQclear(r);
-    if (!claimed) {
-        pg_params g = {0};
-        pp_bin(&g, code_hash, SL_HUB_HASH_BYTES);
-        r = pg_run(c, Q_CODE_GET, &g);
-        if (!r)
-            return pg_fail(c, err, errlen, "reading a code");
-        sl_st_rc rc = PQntuples(r) == 0 ? SL_ST_NOT_FOUND
-                      : pg_bool(r, 0, 0) ? SL_ST_CONFLICT
-                      : pg_bool(r, 0, 1) ? SL_ST_REVOKED
-                                         : SL_ST_EXPIRED;
-        PQclear(r);
-        return rc;
-    }
-    sl_st_rc rc = pg_screen_get_on(c, screen, &row, err, errlen);
+    sl_st_rc rc = pg_q(c, Q_CODE_SCREEN, pg_text_row, screen, "reading a code", err, errlen, "Rh", x->code_hash);
     if (rc != SL_ST_OK)
         return rc;
+    rc = pg_q(c, Q_SCREEN_LOCK, NULL, NULL, "locking a screen", err, errlen, "t", screen);
+    /* Claims the code: its row lock makes a concurrent redeem wait, then find it used. */
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_CODE_CLAIM, pg_text_row, screen, "using a code", err, errlen, "Rhi", x->code_hash, x->now_ms);
+    if (rc == SL_ST_NOT_FOUND) {
+        sl_st_rc why = SL_ST_NOT_FOUND;
+        rc = pg_q(c, Q_CODE_GET, pg_code_state_row, &why, "reading a code", err, errlen, "h", x->code_hash);
+        return rc == SL_ST_OK ? why : rc;
+    }
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_SCREEN_GET, pg_screen_row, &x->row, "reading a screen", err, errlen, "Rt", screen);
     /* Every other outstanding code of the screen stops working, and its
      * earlier device token is kept as revoked. */
-    for (int q = Q_CODES_SUPERSEDE; q <= Q_TOKEN_RETIRE; q++) {
-        pg_params x = {0};
-        pp_text(&x, screen);
-        pp_i64(&x, now_ms);
-        r = pg_run(c, q, &x);
-        if (!r)
-            return pg_fail(c, err, errlen, q == Q_CODES_SUPERSEDE ? "revoking the screen's other codes"
-                                                                  : "retiring a screen token");
-        PQclear(r);
-    }
-    pg_params t = {0};
-    pp_text(&t, screen);
-    pp_bin(&t, token_hash, SL_HUB_HASH_BYTES);
-    pp_i64(&t, now_ms);
-    r = pg_run(c, Q_SCREEN_TOKEN_SET, &t);
-    if (!r)
-        return pg_fail(c, err, errlen, "storing a screen token");
-    PQclear(r);
-    if (pg_commit(c) != 0)
-        return pg_fail(c, err, errlen, "commit");
-    *out = row;
-    return SL_ST_OK;
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_CODES_SUPERSEDE, NULL, NULL, "revoking the screen's other codes", err, errlen, "ti", screen,
+                  x->now_ms);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_TOKEN_RETIRE, NULL, NULL, "retiring a screen token", err, errlen, "ti", screen, x->now_ms);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_SCREEN_TOKEN_SET, NULL, NULL, "storing a screen token", err, errlen, "thi", screen,
+                  x->token_hash, x->now_ms);
+    return rc;
 }
 
 static sl_st_rc pg_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HASH_BYTES],
                                  const uint8_t token_hash[SL_HUB_HASH_BYTES], int64_t now_ms, sl_hub_screen *out,
                                  char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc;
-    for (int attempt = 1;; attempt++) {
-        rc = pg_enroll_redeem_tx(c, code_hash, token_hash, now_ms, out, err, errlen);
-        pg_rollback(c);
-        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
-            break;
-    }
-    pg_release(s, c);
+    pg_redeem_ctx x = {.code_hash = code_hash, .token_hash = token_hash, .now_ms = now_ms};
+    sl_st_rc rc = pg_tx(pgs(st), pg_enroll_redeem_tx, &x, err, errlen);
+    if (rc == SL_ST_OK)
+        *out = x.row;
     return rc;
 }
 
-static void pg_code_row(const PGresult *r, int i, sl_hub_enroll_code *o)
+static int pg_code_row(void *ud, const PGresult *r, int i)
 {
+    sl_hub_enroll_code *o = ud;
+    if (!o)
+        return 1;
     o->id = pg_i64(r, i, 0, 0);
     pg_str(r, i, 1, o->screen, sizeof o->screen);
     o->created_ms = pg_i64(r, i, 2, 0);
     o->expires_ms = pg_i64(r, i, 3, 0);
     o->used_ms = pg_i64(r, i, 4, -1);
     o->revoked_ms = pg_i64(r, i, 5, -1);
+    return 1;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_enroll_code *x);
+    void *ud;
+} pg_code_scan;
+
+static int pg_code_list_row(void *ud, const PGresult *r, int i)
+{
+    pg_code_scan *c = ud;
+    sl_hub_enroll_code x;
+    pg_code_row(&x, r, i);
+    return c->cb(c->ud, &x);
 }
 
 static sl_st_rc pg_enroll_code_list(sl_store *st, const char *screen,
                                     int (*cb)(void *ud, const sl_hub_enroll_code *x), void *ud, char *err,
                                     size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    if (screen)
-        pp_text(&p, screen);
-    else
-        pp_null(&p);
-    PGresult *r = pg_run(c, Q_CODE_LIST, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing enrolment codes");
-    pg_release(s, c);
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        sl_hub_enroll_code x;
-        pg_code_row(r, i, &x);
-        if (cb(ud, &x) != 0)
-            break;
-    }
-    PQclear(r);
-    return rc;
+    pg_code_scan c = {cb, ud};
+    return pg_op(pgs(st), Q_CODE_LIST, pg_code_list_row, &c, "listing enrolment codes", err, errlen, "t", screen);
 }
 
 static sl_st_rc pg_enroll_code_revoke(sl_store *st, int64_t id, int64_t now_ms, sl_hub_enroll_code *out,
@@ -1129,54 +1132,20 @@ static sl_st_rc pg_enroll_code_revoke(sl_store *st, int64_t id, int64_t now_ms, 
     pg_conn *c = pg_acquire(s, err, errlen);
     if (!c)
         return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_OK;
-    pg_params p = {0};
-    pp_i64(&p, id);
-    pp_i64(&p, now_ms);
-    PGresult *r = pg_run(c, Q_CODE_REVOKE, &p);
-    if (!r) {
-        rc = pg_fail(c, err, errlen, "revoking a code");
-    } else if (PQntuples(r) == 1) {
-        if (out)
-            pg_code_row(r, 0, out);
-    } else { /* not outstanding, or no such code */
-        PQclear(r);
-        pg_params g = {0};
-        pp_i64(&g, id);
-        r = pg_run(c, Q_CODE_BY_ID, &g);
-        if (!r) {
-            rc = pg_fail(c, err, errlen, "reading a code");
-        } else if (PQntuples(r) == 0) {
-            rc = SL_ST_NOT_FOUND;
-        } else {
+    sl_st_rc rc = pg_q(c, Q_CODE_REVOKE, pg_code_row, out, "revoking a code", err, errlen, "Rii", id, now_ms);
+    if (rc == SL_ST_NOT_FOUND) { /* not outstanding, or no such code */
+        rc = pg_q(c, Q_CODE_BY_ID, pg_code_row, out, "reading a code", err, errlen, "Ri", id);
+        if (rc == SL_ST_OK)
             rc = SL_ST_CONFLICT;
-            if (out)
-                pg_code_row(r, 0, out);
-        }
     }
-    PQclear(r);
     pg_release(s, c);
     return rc;
 }
 
 static sl_st_rc pg_screen_revoke(sl_store *st, const char *screen, int64_t now_ms, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_OK;
-    pg_params p = {0};
-    pp_text(&p, screen);
-    pp_i64(&p, now_ms);
-    PGresult *r = pg_run(c, Q_SCREEN_REVOKE, &p); /* one statement: atomic */
-    if (!r)
-        rc = pg_fail(c, err, errlen, "revoking a screen token");
-    else if (PQntuples(r) == 0)
-        rc = SL_ST_NOT_FOUND;
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    /* one statement: atomic */
+    return pg_op(pgs(st), Q_SCREEN_REVOKE, NULL, NULL, "revoking a screen token", err, errlen, "Rti", screen, now_ms);
 }
 
 /* ---- media, manifests ------------------------------------------------- */
@@ -1184,103 +1153,58 @@ static sl_st_rc pg_screen_revoke(sl_store *st, const char *screen, int64_t now_m
 static sl_st_rc pg_media_add(sl_store *st, const char *sha256, int64_t size, int64_t now_ms, char *err,
                              size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    pp_text(&p, sha256);
-    pp_i64(&p, size);
-    pp_i64(&p, now_ms);
-    PGresult *r = pg_run(c, Q_MEDIA_ADD, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "recording a media file");
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    return pg_op(pgs(st), Q_MEDIA_ADD, NULL, NULL, "recording a media file", err, errlen, "tii", sha256, size, now_ms);
 }
 
-static sl_st_rc pg_manifest_put_tx(pg_conn *c, const char *channel, int64_t version, const char *envelope,
-                                   size_t len, int64_t now_ms, int64_t *current, char *err, size_t errlen)
+typedef struct {
+    const char *channel;
+    int64_t version;
+    const char *envelope;
+    size_t len;
+    int64_t now_ms;
+    int64_t *current;
+} pg_manifest_ctx;
+
+static sl_st_rc pg_manifest_put_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
 {
-    if (pg_begin(c) != 0)
-        return pg_fail(c, err, errlen, "begin");
+    pg_manifest_ctx *x = ctx;
     /* The channel's row lock orders publishers on every hub: the version
      * check below sees the latest committed version. */
-    pg_params p = {0};
-    pp_text(&p, channel);
-    pp_i64(&p, version);
-    pp_i64(&p, now_ms);
-    PGresult *r = pg_run(c, Q_CHANNEL_BUMP, &p);
-    if (!r)
-        return pg_fail(c, err, errlen, "updating a channel's version");
-    bool bumped = PQntuples(r) == 1;
-    PQclear(r);
-    if (!bumped) {
-        pg_params v = {0};
-        pp_text(&v, channel);
-        r = pg_run(c, Q_CHANNEL_VERSION, &v);
-        if (!r)
-            return pg_fail(c, err, errlen, "reading a channel's version");
-        if (PQntuples(r) == 1 && current)
-            *current = pg_i64(r, 0, 0, 0);
-        PQclear(r);
-        return SL_ST_CONFLICT;
+    sl_st_rc rc = pg_q(c, Q_CHANNEL_BUMP, NULL, NULL, "updating a channel's version", err, errlen, "Rtii",
+                       x->channel, x->version, x->now_ms);
+    if (rc == SL_ST_NOT_FOUND) {
+        pg_i64_out cur = {false, 0};
+        rc = pg_q(c, Q_CHANNEL_VERSION, pg_i64_row, &cur, "reading a channel's version", err, errlen, "t",
+                  x->channel);
+        if (rc == SL_ST_OK && cur.has && x->current)
+            *x->current = cur.v;
+        return rc == SL_ST_OK ? SL_ST_CONFLICT : rc;
     }
-    pg_params m = {0};
-    pp_text(&m, channel);
-    pp_i64(&m, version);
-    pp_bin(&m, envelope, len);
-    pp_i64(&m, now_ms);
-    r = pg_run(c, Q_MANIFEST_ADD, &m);
-    if (!r)
-        return pg_fail(c, err, errlen, "storing a manifest");
-    PQclear(r);
-    if (pg_commit(c) != 0)
-        return pg_fail(c, err, errlen, "commit");
-    return SL_ST_OK;
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_MANIFEST_ADD, NULL, NULL, "storing a manifest", err, errlen, "tibi", x->channel, x->version,
+                  (const void *)x->envelope, x->len, x->now_ms);
+    return rc;
 }
 
 static sl_st_rc pg_manifest_put(sl_store *st, const char *channel, int64_t version, const char *envelope,
                                 size_t len, int64_t now_ms, int64_t *current, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
     if (len > INT32_MAX) {
         snprintf(err, errlen, "database: a manifest of %zu bytes is too large", len);
         return SL_ST_ERROR;
     }
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc;
-    for (int attempt = 1;; attempt++) {
-        rc = pg_manifest_put_tx(c, channel, version, envelope, len, now_ms, current, err, errlen);
-        pg_rollback(c);
-        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
-            break;
-    }
-    pg_release(s, c);
-    return rc;
+    pg_manifest_ctx x = {channel, version, envelope, len, now_ms, current};
+    return pg_tx(pgs(st), pg_manifest_put_tx, &x, err, errlen);
 }
 
 static sl_st_rc pg_manifest_version(sl_store *st, const char *channel, int64_t *version, char *err,
                                     size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    pg_params p = {0};
-    pp_text(&p, channel);
-    PGresult *r = pg_run(c, Q_CHANNEL_VERSION, &p);
-    if (!r) {
-        rc = pg_fail(c, err, errlen, "reading a channel's version");
-    } else if (PQntuples(r) == 1) {
-        *version = pg_i64(r, 0, 0, 0);
-        rc = SL_ST_OK;
-    }
-    PQclear(r);
-    pg_release(s, c);
+    pg_i64_out v = {false, 0};
+    sl_st_rc rc = pg_op(pgs(st), Q_CHANNEL_VERSION, pg_i64_row, &v, "reading a channel's version", err, errlen, "Rt",
+                        channel);
+    if (rc == SL_ST_OK)
+        *version = v.v;
     return rc;
 }
 
@@ -1293,89 +1217,120 @@ static int64_t pg_be64(const char *b)
     return (int64_t)x;
 }
 
+/* An envelope read in binary from column col (and, col 1, a version from column 0). */
+typedef struct {
+    int col;
+    int64_t version;
+    char *envelope;
+    size_t len;
+    bool ok;
+} pg_envelope;
+
+static int pg_envelope_row(void *ud, const PGresult *r, int i)
+{
+    pg_envelope *e = ud;
+    if (e->col == 1 && PQgetlength(r, i, 0) != 8)
+        return 1;
+    e->ok = true;
+    e->len = (size_t)PQgetlength(r, i, e->col);
+    e->envelope = malloc(e->len + 1);
+    if (e->envelope) {
+        memcpy(e->envelope, PQgetvalue(r, i, e->col), e->len);
+        e->envelope[e->len] = '\0';
+    }
+    if (e->col == 1)
+        e->version = pg_be64(PQgetvalue(r, i, 0));
+    return 1;
+}
+
+/* The outcome of reading an envelope into *envelope, *len (and *version when not NULL). */
+static sl_st_rc pg_envelope_out(sl_st_rc rc, pg_envelope *e, int64_t *version, char **envelope, size_t *len,
+                                char *err, size_t errlen)
+{
+    if (rc != SL_ST_OK)
+        return rc;
+    if (!e->ok)
+        return SL_ST_NOT_FOUND;
+    if (!e->envelope) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    if (version)
+        *version = e->version;
+    *envelope = e->envelope;
+    *len = e->len;
+    return SL_ST_OK;
+}
+
 static sl_st_rc pg_manifest_get(sl_store *st, const char *channel, int64_t *version, char **envelope,
                                 size_t *len, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    pg_params p = {0};
-    pp_text(&p, channel);
     /* Binary results: the version as 8 bytes big-endian, the envelope as is. */
-    PGresult *r = pg_run_raw(c, Q_MANIFEST_GET, p.n, p.v, p.len, p.fmt, 1);
-    if (!r) {
-        rc = pg_fail(c, err, errlen, "reading a manifest");
-    } else if (PQntuples(r) == 1 && PQgetlength(r, 0, 0) == 8) {
-        size_t n = (size_t)PQgetlength(r, 0, 1);
-        char *copy = malloc(n + 1);
-        if (!copy) {
-            snprintf(err, errlen, "out of memory");
-            rc = SL_ST_ERROR;
-        } else {
-            memcpy(copy, PQgetvalue(r, 0, 1), n);
-            copy[n] = '\0';
-            *version = pg_be64(PQgetvalue(r, 0, 0));
-            *envelope = copy;
-            *len = n;
-            rc = SL_ST_OK;
-        }
-    }
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    pg_envelope e = {1, 0, NULL, 0, false};
+    sl_st_rc rc = pg_op(pgs(st), Q_MANIFEST_GET, pg_envelope_row, &e, "reading a manifest", err, errlen, "Bt",
+                        channel);
+    return pg_envelope_out(rc, &e, version, envelope, len, err, errlen);
+}
+
+static sl_st_rc pg_manifest_at(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
+                               char *err, size_t errlen)
+{
+    pg_envelope e = {0, 0, NULL, 0, false};
+    sl_st_rc rc = pg_op(pgs(st), Q_MANIFEST_AT, pg_envelope_row, &e, "reading a manifest", err, errlen, "Bti",
+                        channel, version);
+    return pg_envelope_out(rc, &e, NULL, envelope, len, err, errlen);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_channel *ch);
+    void *ud;
+} pg_channel_scan;
+
+static int pg_channel_row(void *ud, const PGresult *r, int i)
+{
+    pg_channel_scan *c = ud;
+    sl_hub_channel ch;
+    pg_str(r, i, 0, ch.channel, sizeof ch.channel);
+    ch.version = pg_i64(r, i, 1, 0);
+    ch.published_ms = pg_i64(r, i, 2, 0);
+    return c->cb(c->ud, &ch);
 }
 
 static sl_st_rc pg_channel_list(sl_store *st, int (*cb)(void *ud, const sl_hub_channel *ch), void *ud, char *err,
                                 size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    PGresult *r = pg_run(c, Q_CHANNEL_LIST, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing channels");
-    pg_release(s, c);
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        sl_hub_channel ch;
-        pg_str(r, i, 0, ch.channel, sizeof ch.channel);
-        ch.version = pg_i64(r, i, 1, 0);
-        ch.published_ms = pg_i64(r, i, 2, 0);
-        if (cb(ud, &ch) != 0)
-            break;
-    }
-    PQclear(r);
-    return rc;
+    pg_channel_scan c = {cb, ud};
+    return pg_op(pgs(st), Q_CHANNEL_LIST, pg_channel_row, &c, "listing channels", err, errlen, "");
 }
 
 /* ---- plays ------------------------------------------------------------ */
 
-/* Makes sure the screen has a state row and locks it for this transaction:
- * one screen's writers (on any hub) take turns. The row comes back. */
-static PGresult *pg_lock_screen(pg_conn *c, const char *screen, char *err, size_t errlen)
+/* A screen's state row as locked. */
+typedef struct {
+    int64_t acked;
+    bool wanted; /* a screenshot is requested */
+} pg_state;
+
+static int pg_state_row(void *ud, const PGresult *r, int i)
 {
-    pg_params p = {0};
-    pp_text(&p, screen);
-    PGresult *r = pg_run(c, Q_STATE_ENSURE, &p);
-    if (!r) {
-        pg_fail(c, err, errlen, "screen state");
-        return NULL;
-    }
-    PQclear(r);
-    r = pg_run(c, Q_STATE_LOCK, &p);
-    if (!r) {
-        pg_fail(c, err, errlen, "locking a screen's state");
-        return NULL;
-    }
-    if (PQntuples(r) != 1) {
-        PQclear(r);
+    pg_state *x = ud;
+    x->acked = pg_i64(r, i, 0, 0);
+    x->wanted = pg_bool(r, i, 1);
+    return 1;
+}
+
+/* Makes sure the screen has a state row and locks it for this transaction:
+ * one screen's writers (on any hub) take turns. *state gets the row. */
+static sl_st_rc pg_lock_screen(pg_conn *c, const char *screen, pg_state *state, char *err, size_t errlen)
+{
+    sl_st_rc rc = pg_q(c, Q_STATE_ENSURE, NULL, NULL, "screen state", err, errlen, "t", screen);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_STATE_LOCK, pg_state_row, state, "locking a screen's state", err, errlen, "Rt", screen);
+    if (rc == SL_ST_NOT_FOUND) {
         snprintf(c->msg, sizeof c->msg, "the screen's state row is missing");
-        pg_fail(c, err, errlen, "locking a screen's state");
-        return NULL;
+        rc = pg_fail(c, err, errlen, "locking a screen's state");
     }
-    return r;
+    return rc;
 }
 
 /* Parameters of up to PG_PLAY_CHUNK play rows. */
@@ -1437,155 +1392,101 @@ static int pg_plays_insert(pg_conn *c, pg_play_params *pp, const char *screen, c
     return 0;
 }
 
-/* Reads the text of (screen, day) with get (NULL when there is none),
- * builds the new text with make and writes it with put; in the screen's
- * locked transaction. */
-static sl_st_rc pg_day_update(pg_conn *c, int get, int put, const char *screen, int64_t day,
-                              char *(*make)(const char *stored, void *ud), void *ud, char *err, size_t errlen)
+/* Day rows for store_days.c, in the screen's locked transaction: the
+ * stored text goes to found. */
+static sl_st_rc pg_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day,
+                            void (*found)(void *ud, const char *text), void *ud, char *err, size_t errlen)
 {
-    pg_params p = {0};
-    pp_text(&p, screen);
-    pp_i64(&p, day);
-    PGresult *r = pg_run(c, get, &p);
-    if (!r)
-        return pg_fail(c, err, errlen, "reading a day's summary");
-    char *text = make(PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : NULL, ud);
+    PGresult *r = NULL;
+    sl_st_rc rc = pg_qres(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, &r, "reading a day's summary", err, errlen,
+                          "ti", screen, day);
+    if (rc == SL_ST_OK && PQntuples(r) == 1)
+        found(ud, PQgetvalue(r, 0, 0));
     PQclear(r);
-    if (!text) {
-        snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
-    }
-    pg_params u = {0};
-    pp_text(&u, screen);
-    pp_i64(&u, day);
-    pp_text(&u, text);
-    r = pg_run(c, put, &u);
-    free(text);
-    if (!r)
-        return pg_fail(c, err, errlen, "storing a day's summary");
-    PQclear(r);
-    return SL_ST_OK;
-}
-
-typedef struct {
-    const sl_ph_batch *b;
-    int64_t day;
-} pg_day_ctx;
-
-static char *pg_make_day(const char *stored, void *ud)
-{
-    pg_day_ctx *d = ud;
-    char *out = NULL;
-    return sl_ph_day_merge(stored, d->b, d->day, &out) == 0 ? out : NULL;
-}
-
-static char *pg_make_online(const char *stored, void *ud)
-{
-    return sl_ph_online_add(stored, *(int *)ud);
-}
-
-/* Adds a batch's hourly summaries to the stored days; in the screen's
- * locked transaction. */
-static sl_st_rc pg_play_hours_add(pg_conn *c, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
-{
-    int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
-    if (!days) {
-        snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
-    }
-    size_t n = sl_ph_batch_days(b, days, b->n);
-    sl_st_rc rc = SL_ST_OK;
-    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
-        pg_day_ctx d = {b, days[i]};
-        rc = pg_day_update(c, Q_PH_GET, Q_PH_PUT, screen, days[i], pg_make_day, &d, err, errlen);
-    }
-    free(days);
     return rc;
 }
 
-static sl_st_rc pg_plays_put_tx(pg_conn *c, pg_play_params *pp, const char *screen, const sl_play_record *rec,
-                                const uint8_t *lit, uint8_t *stored_flag, size_t n, int64_t now_ms,
-                                size_t *stored, size_t *dups, int64_t *acked_seq, char *err, size_t errlen)
+static sl_st_rc pg_days_put(void *db, sl_st_days_table t, const char *screen, int64_t day, const char *text,
+                            char *err, size_t errlen)
 {
-    size_t added = 0;
-    if (pg_begin(c) != 0)
-        return pg_fail(c, err, errlen, "begin");
-    PGresult *r = pg_lock_screen(c, screen, err, errlen);
-    if (!r)
-        return SL_ST_ERROR;
-    int64_t start = pg_i64(r, 0, 0, 0);
-    PQclear(r);
-    memset(stored_flag, 0, n ? n : 1);
-    size_t i = 0;
-    while (i < n) {
-        size_t k = n - i >= PG_PLAY_CHUNK ? PG_PLAY_CHUNK : 1;
-        if (pg_plays_insert(c, pp, screen, &rec[i], k, now_ms, &added, &stored_flag[i]) != 0)
+    return pg_q(db, t == SL_ST_DAYS_PLAYS ? Q_PH_PUT : Q_OD_PUT, NULL, NULL, "storing a day's summary", err, errlen,
+                "tit", screen, day, text);
+}
+
+static const sl_st_days_io pg_days = {pg_days_get, pg_days_put};
+
+typedef struct {
+    pg_play_params *pp;
+    const char *screen;
+    const sl_play_record *rec;
+    const uint8_t *lit;
+    uint8_t *stored_flag;
+    size_t n;
+    int64_t now_ms;
+    size_t added;
+    int64_t acked;
+} pg_plays_ctx;
+
+/* Adds the records stored (stored_flag) to the screen's day summaries. */
+static sl_st_rc pg_plays_summarise(pg_conn *c, pg_plays_ctx *x, char *err, size_t errlen)
+{
+    sl_ph_batch hours;
+    sl_ph_batch_init(&hours);
+    sl_st_rc rc = SL_ST_OK;
+    for (size_t i = 0; i < x->n && rc == SL_ST_OK; i++) {
+        if (x->stored_flag[i] && sl_ph_batch_add(&hours, &x->rec[i], x->lit && x->lit[i], x->now_ms) != 0) {
+            snprintf(err, errlen, "out of memory");
+            rc = SL_ST_ERROR;
+        }
+    }
+    if (rc == SL_ST_OK)
+        rc = sl_st_days_add_plays(&pg_days, c, x->screen, &hours, err, errlen);
+    sl_ph_batch_free(&hours);
+    return rc;
+}
+
+static sl_st_rc pg_plays_put_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
+{
+    pg_plays_ctx *x = ctx;
+    pg_state state = {0, false};
+    x->added = 0;
+    sl_st_rc rc = pg_lock_screen(c, x->screen, &state, err, errlen);
+    if (rc != SL_ST_OK)
+        return rc;
+    memset(x->stored_flag, 0, x->n ? x->n : 1);
+    for (size_t i = 0; i < x->n;) {
+        size_t k = x->n - i >= PG_PLAY_CHUNK ? PG_PLAY_CHUNK : 1;
+        if (pg_plays_insert(c, x->pp, x->screen, &x->rec[i], k, x->now_ms, &x->added, &x->stored_flag[i]) != 0)
             return pg_fail(c, err, errlen, "storing plays");
         i += k;
     }
-    sl_ph_batch hours;
-    sl_ph_batch_init(&hours);
-    for (i = 0; i < n; i++) {
-        if (stored_flag[i] && sl_ph_batch_add(&hours, &rec[i], lit && lit[i], now_ms) != 0) {
-            sl_ph_batch_free(&hours);
-            snprintf(err, errlen, "out of memory");
-            return SL_ST_ERROR;
-        }
-    }
-    sl_st_rc hrc = pg_play_hours_add(c, screen, &hours, err, errlen);
-    sl_ph_batch_free(&hours);
-    if (hrc != SL_ST_OK)
-        return hrc;
-    pg_params a = {0};
-    pp_text(&a, screen);
-    pp_i64(&a, start);
-    r = pg_run(c, Q_ACK_SCAN, &a);
-    if (!r)
-        return pg_fail(c, err, errlen, "scanning plays");
-    int64_t acked = pg_i64(r, 0, 0, start);
-    PQclear(r);
-    if (acked != start) {
-        pg_params u = {0};
-        pp_text(&u, screen);
-        pp_i64(&u, acked);
-        r = pg_run(c, Q_ACK_SET, &u);
-        if (!r)
-            return pg_fail(c, err, errlen, "storing acked_seq");
-        PQclear(r);
-    }
-    if (pg_commit(c) != 0)
-        return pg_fail(c, err, errlen, "commit");
-    *stored = added;
-    *dups = n - added;
-    *acked_seq = acked;
-    return SL_ST_OK;
+    rc = pg_plays_summarise(c, x, err, errlen);
+    pg_i64_out acked = {false, state.acked};
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_ACK_SCAN, pg_i64_row, &acked, "scanning plays", err, errlen, "ti", x->screen, state.acked);
+    x->acked = acked.v;
+    if (rc == SL_ST_OK && acked.v != state.acked)
+        rc = pg_q(c, Q_ACK_SET, NULL, NULL, "storing acked_seq", err, errlen, "ti", x->screen, acked.v);
+    return rc;
 }
 
 static sl_st_rc pg_plays_put(sl_store *st, const char *screen, const sl_play_record *rec, const uint8_t *lit,
                              size_t n, int64_t now_ms, size_t *stored, size_t *dups, int64_t *acked_seq, char *err,
                              size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_play_params *pp = malloc(sizeof *pp);
-    uint8_t *stored_flag = malloc(n ? n : 1);
-    if (!pp || !stored_flag) {
-        free(pp);
-        free(stored_flag);
-        snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
-    }
-    pg_conn *c = pg_acquire(s, err, errlen);
+    pg_plays_ctx x = {malloc(sizeof *x.pp), screen, rec, lit, malloc(n ? n : 1), n, now_ms, 0, 0};
     sl_st_rc rc = SL_ST_ERROR;
-    for (int attempt = 1; c; attempt++) {
-        rc = pg_plays_put_tx(c, pp, screen, rec, lit, stored_flag, n, now_ms, stored, dups, acked_seq, err,
-                             errlen);
-        pg_rollback(c);
-        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
-            break;
+    if (!x.pp || !x.stored_flag)
+        snprintf(err, errlen, "out of memory");
+    else
+        rc = pg_tx(pgs(st), pg_plays_put_tx, &x, err, errlen);
+    if (rc == SL_ST_OK) {
+        *stored = x.added;
+        *dups = n - x.added;
+        *acked_seq = x.acked;
     }
-    pg_release(s, c);
-    free(pp);
-    free(stored_flag);
+    free(x.pp);
+    free(x.stored_flag);
     return rc;
 }
 
@@ -1595,8 +1496,7 @@ static sl_st_rc pg_plays_put(sl_store *st, const char *screen, const sl_play_rec
  * text and back. sql takes $1 = from, $2 = to and, when screen is not NULL,
  * $3 = screen. */
 static sl_st_rc pg_report_scan(pg_store *s, const char *sql, const char *screen, int64_t from_ms, int64_t to_ms,
-                               int (*row)(void *ud, const PGresult *r, int i), void *ud, const char *what,
-                               char *err, size_t errlen)
+                               pg_row_fn row, void *ud, const char *what, char *err, size_t errlen)
 {
     pg_conn *c = pg_acquire(s, err, errlen);
     if (!c)
@@ -1692,293 +1592,174 @@ static sl_st_rc pg_online_list(sl_store *st, const char *screen, int64_t from_ms
                           "listing hours online", err, errlen);
 }
 
-static sl_st_rc pg_manifest_at(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
-                               char *err, size_t errlen)
+typedef struct {
+    int (*cb)(void *ud, const sl_play_record *rec, int64_t received_ms);
+    void *ud;
+    const char *screen;
+} pg_play_scan;
+
+static int pg_play_row(void *ud, const PGresult *r, int i)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    pp_text(&p, channel);
-    pp_i64(&p, version);
-    PGresult *r = pg_run_raw(c, Q_MANIFEST_AT, p.n, p.v, p.len, p.fmt, 1);
-    sl_st_rc rc = r ? SL_ST_NOT_FOUND : pg_fail(c, err, errlen, "reading a manifest");
-    pg_release(s, c);
-    if (r && PQntuples(r) == 1) {
-        int n = PQgetlength(r, 0, 0);
-        char *copy = malloc((size_t)n + 1);
-        if (!copy) {
-            snprintf(err, errlen, "out of memory");
-            rc = SL_ST_ERROR;
-        } else {
-            memcpy(copy, PQgetvalue(r, 0, 0), (size_t)n);
-            copy[n] = '\0';
-            *envelope = copy;
-            *len = (size_t)n;
-            rc = SL_ST_OK;
-        }
-    }
-    PQclear(r);
-    return rc;
+    pg_play_scan *c = ud;
+    sl_play_record x;
+    memset(&x, 0, sizeof x);
+    snprintf(x.screen, sizeof x.screen, "%s", c->screen);
+    x.seq = pg_i64(r, i, 0, 0);
+    pg_str(r, i, 1, x.item, sizeof x.item);
+    pg_str(r, i, 2, x.media_sha256, sizeof x.media_sha256);
+    x.manifest_version = pg_i64(r, i, 3, 0);
+    pg_str(r, i, 4, x.zone, sizeof x.zone);
+    x.start_ms = pg_i64(r, i, 5, 0);
+    x.mono_start_ms = pg_i64(r, i, 6, 0);
+    x.clock_trust = (sl_clock_trust)pg_i64(r, i, 7, 0);
+    x.duration_ms = pg_i64(r, i, 8, 0);
+    x.outcome = (sl_outcome)pg_i64(r, i, 9, 0);
+    pg_str(r, i, 10, x.reason, sizeof x.reason);
+    return c->cb(c->ud, &x, pg_i64(r, i, 11, 0));
 }
 
 static sl_st_rc pg_plays_list(sl_store *st, const char *screen, int64_t after_seq, size_t limit,
                               int (*cb)(void *ud, const sl_play_record *rec, int64_t received_ms), void *ud,
                               char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    pp_text(&p, screen);
-    pp_i64(&p, after_seq);
-    pp_i64(&p, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
-    PGresult *r = pg_run(c, Q_PLAYS_LIST, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing plays");
-    pg_release(s, c);
-    sl_play_record x;
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        memset(&x, 0, sizeof x);
-        snprintf(x.screen, sizeof x.screen, "%s", screen);
-        x.seq = pg_i64(r, i, 0, 0);
-        pg_str(r, i, 1, x.item, sizeof x.item);
-        pg_str(r, i, 2, x.media_sha256, sizeof x.media_sha256);
-        x.manifest_version = pg_i64(r, i, 3, 0);
-        pg_str(r, i, 4, x.zone, sizeof x.zone);
-        x.start_ms = pg_i64(r, i, 5, 0);
-        x.mono_start_ms = pg_i64(r, i, 6, 0);
-        x.clock_trust = (sl_clock_trust)pg_i64(r, i, 7, 0);
-        x.duration_ms = pg_i64(r, i, 8, 0);
-        x.outcome = (sl_outcome)pg_i64(r, i, 9, 0);
-        pg_str(r, i, 10, x.reason, sizeof x.reason);
-        if (cb(ud, &x, pg_i64(r, i, 11, 0)) != 0)
-            break;
-    }
-    PQclear(r);
-    return rc;
+    pg_play_scan c = {cb, ud, screen};
+    return pg_op(pgs(st), Q_PLAYS_LIST, pg_play_row, &c, "listing plays", err, errlen, "tii", screen, after_seq,
+                 limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 }
 
 /* ---- heartbeats, screenshots ------------------------------------------ */
 
-static sl_st_rc pg_heartbeat_put_tx(pg_conn *c, const char *screen, const sl_hub_heartbeat *hb,
-                                    bool *screenshot_requested, char *err, size_t errlen)
+typedef struct {
+    const char *screen;
+    const sl_hub_heartbeat *hb;
+    bool wanted;
+} pg_heartbeat_ctx;
+
+/* Counts a minute online in the hour and the day of received_ms; in the screen's locked transaction. */
+static sl_st_rc pg_minute_add(pg_conn *c, const char *screen, int64_t received_ms, char *err, size_t errlen)
 {
+    sl_st_rc rc = pg_q(c, Q_HOUR_ADD, NULL, NULL, "counting a minute online", err, errlen, "ti", screen,
+                       sl_floordiv(received_ms, SL_MS_PER_HOUR) * SL_MS_PER_HOUR);
+    if (rc == SL_ST_OK)
+        rc = sl_st_days_add_minute(&pg_days, c, screen, received_ms, err, errlen);
+    return rc;
+}
+
+static sl_st_rc pg_heartbeat_put_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
+{
+    pg_heartbeat_ctx *x = ctx;
+    const sl_hub_heartbeat *hb = x->hb;
     int64_t minute = sl_floordiv(hb->received_ms, SL_MS_PER_MIN);
-    int64_t last_minute = -1;
-    if (pg_begin(c) != 0)
-        return pg_fail(c, err, errlen, "begin");
-    PGresult *r = pg_lock_screen(c, screen, err, errlen);
-    if (!r)
-        return SL_ST_ERROR;
-    bool wanted = pg_bool(r, 0, 1);
-    PQclear(r);
-    pg_params p = {0};
-    pp_text(&p, screen);
-    r = pg_run(c, Q_HB_LAST_MINUTE, &p);
-    if (!r)
-        return pg_fail(c, err, errlen, "reading a heartbeat");
-    if (PQntuples(r) == 1)
-        last_minute = pg_i64(r, 0, 0, -1);
-    PQclear(r);
-    pg_params h = {0};
-    pp_text(&h, screen);
-    pp_i64(&h, hb->received_ms);
-    if (hb->content_version >= 0)
-        pp_i64(&h, hb->content_version);
-    else
-        pp_null(&h);
-    pp_text(&h, hb->status_json ? hb->status_json : "{}");
-    pp_i64(&h, minute > last_minute ? minute : last_minute);
-    r = pg_run(c, Q_HB_PUT, &h);
-    if (!r)
-        return pg_fail(c, err, errlen, "storing a heartbeat");
-    PQclear(r);
-    if (minute > last_minute) {
-        pg_params m = {0};
-        pp_text(&m, screen);
-        pp_i64(&m, sl_floordiv(hb->received_ms, SL_MS_PER_HOUR) * SL_MS_PER_HOUR);
-        r = pg_run(c, Q_HOUR_ADD, &m);
-        if (!r)
-            return pg_fail(c, err, errlen, "counting a minute online");
-        PQclear(r);
-        int64_t day = sl_floordiv(hb->received_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY;
-        int hour = (int)((hb->received_ms - day) / SL_MS_PER_HOUR);
-        sl_st_rc drc = pg_day_update(c, Q_OD_GET, Q_OD_PUT, screen, day, pg_make_online, &hour, err, errlen);
-        if (drc != SL_ST_OK)
-            return drc;
-    }
-    if (wanted) {
-        r = pg_run(c, Q_SHOT_FLAG_CLEAR, &p);
-        if (!r)
-            return pg_fail(c, err, errlen, "clearing a screenshot request");
-        PQclear(r);
-    }
-    if (pg_commit(c) != 0)
-        return pg_fail(c, err, errlen, "commit");
-    *screenshot_requested = wanted;
-    return SL_ST_OK;
+    pg_state state = {0, false};
+    pg_i64_out last = {false, -1};
+    sl_st_rc rc = pg_lock_screen(c, x->screen, &state, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_HB_LAST_MINUTE, pg_i64_row, &last, "reading a heartbeat", err, errlen, "t", x->screen);
+    int64_t last_minute = last.v;
+    char version[24];
+    snprintf(version, sizeof version, "%" PRId64, hb->content_version);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_HB_PUT, NULL, NULL, "storing a heartbeat", err, errlen, "titti", x->screen, hb->received_ms,
+                  hb->content_version >= 0 ? version : NULL, hb->status_json ? hb->status_json : "{}",
+                  minute > last_minute ? minute : last_minute);
+    if (rc == SL_ST_OK && minute > last_minute)
+        rc = pg_minute_add(c, x->screen, hb->received_ms, err, errlen);
+    if (rc == SL_ST_OK && state.wanted)
+        rc = pg_q(c, Q_SHOT_FLAG_CLEAR, NULL, NULL, "clearing a screenshot request", err, errlen, "t", x->screen);
+    x->wanted = state.wanted;
+    return rc;
 }
 
 static sl_st_rc pg_heartbeat_put(sl_store *st, const char *screen, const sl_hub_heartbeat *hb,
                                  bool *screenshot_requested, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc;
-    for (int attempt = 1;; attempt++) {
-        rc = pg_heartbeat_put_tx(c, screen, hb, screenshot_requested, err, errlen);
-        pg_rollback(c);
-        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
-            break;
-    }
-    pg_release(s, c);
+    pg_heartbeat_ctx x = {screen, hb, false};
+    sl_st_rc rc = pg_tx(pgs(st), pg_heartbeat_put_tx, &x, err, errlen);
+    if (rc == SL_ST_OK)
+        *screenshot_requested = x.wanted;
     return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, int64_t hour_start_ms, int minutes);
+    void *ud;
+} pg_hours_scan;
+
+static int pg_hours_row(void *ud, const PGresult *r, int i)
+{
+    pg_hours_scan *c = ud;
+    return c->cb(c->ud, pg_i64(r, i, 0, 0), (int)pg_i64(r, i, 1, 0));
 }
 
 static sl_st_rc pg_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                               int (*cb)(void *ud, int64_t hour_start_ms, int minutes), void *ud, char *err,
                               size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    pg_params p = {0};
-    pp_text(&p, screen);
-    pp_i64(&p, from_ms);
-    pp_i64(&p, to_ms);
-    PGresult *r = pg_run(c, Q_HOURS_LIST, &p);
-    sl_st_rc rc = r ? SL_ST_OK : pg_fail(c, err, errlen, "listing hours");
-    pg_release(s, c);
-    for (int i = 0; r && i < PQntuples(r); i++) {
-        if (cb(ud, pg_i64(r, i, 0, 0), (int)pg_i64(r, i, 1, 0)) != 0)
-            break;
-    }
-    PQclear(r);
-    return rc;
+    pg_hours_scan c = {cb, ud};
+    return pg_op(pgs(st), Q_HOURS_LIST, pg_hours_row, &c, "listing hours", err, errlen, "tii", screen, from_ms,
+                 to_ms);
 }
 
 static sl_st_rc pg_screenshot_request(sl_store *st, const char *screen, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_OK;
-    pg_params p = {0};
-    pp_text(&p, screen);
-    PGresult *r = pg_run(c, Q_SHOT_FLAG_SET, &p);
-    if (!r)
-        rc = pg_fail(c, err, errlen, "requesting a screenshot");
-    else if (pg_affected(r) == 0)
-        rc = SL_ST_NOT_FOUND;
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    return pg_op(pgs(st), Q_SHOT_FLAG_SET, NULL, NULL, "requesting a screenshot", err, errlen, "Nt", screen);
 }
 
-/* Stores a screenshot and deletes what the retention rule drops; on
- * SL_ST_OK, *day_rows holds the day's rows as they were (ids and files),
- * with gone[k] = true for each row removed. */
-static sl_st_rc pg_screenshot_add_tx(pg_conn *c, const char *screen, const sl_hub_screenshot *shot,
-                                     PGresult **day_rows, char *err, size_t errlen)
+typedef struct {
+    const char *screen;
+    const sl_hub_screenshot *shot;
+    PGresult *day_rows; /* the day's rows as they were (ids and files) */
+} pg_shot_ctx;
+
+/* Stores a screenshot and deletes what the retention rule drops: rows
+ * PG_SHOTS_FIRST_KEPT to the last but one of x->day_rows. */
+static sl_st_rc pg_screenshot_add_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
 {
-    int64_t day = sl_floordiv(shot->taken_ms, SL_MS_PER_DAY);
-    if (pg_begin(c) != 0)
-        return pg_fail(c, err, errlen, "begin");
-    PGresult *r = pg_lock_screen(c, screen, err, errlen);
-    if (!r)
-        return SL_ST_ERROR;
-    PQclear(r);
-    pg_params p = {0};
-    pp_text(&p, screen);
-    pp_i64(&p, day);
-    pp_i64(&p, shot->taken_ms);
-    pp_text(&p, shot->file);
-    pp_i64(&p, shot->size);
-    pp_text(&p, shot->mime);
-    r = pg_run(c, Q_SHOT_ADD, &p);
-    if (!r)
-        return pg_fail(c, err, errlen, "storing a screenshot");
-    PQclear(r);
-    pg_params d = {0};
-    pp_text(&d, screen);
-    pp_i64(&d, day);
-    r = pg_run(c, Q_SHOT_DAY, &d);
-    if (!r)
-        return pg_fail(c, err, errlen, "listing screenshots");
-    /* Keep the first PG_SHOTS_FIRST_KEPT of the day and the latest. */
-    int n = PQntuples(r);
-    for (int i = PG_SHOTS_FIRST_KEPT; i < n - 1; i++) {
-        pg_params x = {0};
-        pp_text(&x, PQgetvalue(r, i, 0));
-        PGresult *del = pg_run(c, Q_SHOT_DEL, &x);
-        if (!del) {
-            PQclear(r);
-            return pg_fail(c, err, errlen, "removing a screenshot");
-        }
-        PQclear(del);
-    }
-    if (pg_commit(c) != 0) {
-        PQclear(r);
-        return pg_fail(c, err, errlen, "commit");
-    }
-    *day_rows = r;
-    return SL_ST_OK;
+    pg_shot_ctx *x = ctx;
+    int64_t day = sl_floordiv(x->shot->taken_ms, SL_MS_PER_DAY);
+    pg_state state;
+    PQclear(x->day_rows);
+    x->day_rows = NULL;
+    sl_st_rc rc = pg_lock_screen(c, x->screen, &state, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_SHOT_ADD, NULL, NULL, "storing a screenshot", err, errlen, "tiitit", x->screen, day,
+                  x->shot->taken_ms, x->shot->file, x->shot->size, x->shot->mime);
+    if (rc != SL_ST_OK)
+        return rc;
+    rc = pg_qres(c, Q_SHOT_DAY, &x->day_rows, "listing screenshots", err, errlen, "ti", x->screen, day);
+    int n = rc == SL_ST_OK ? PQntuples(x->day_rows) : 0;
+    for (int i = PG_SHOTS_FIRST_KEPT; i < n - 1 && rc == SL_ST_OK; i++)
+        rc = pg_q(c, Q_SHOT_DEL, NULL, NULL, "removing a screenshot", err, errlen, "t",
+                  PQgetvalue(x->day_rows, i, 0));
+    return rc;
 }
 
 static sl_st_rc pg_screenshot_add(sl_store *st, const char *screen, const sl_hub_screenshot *shot,
                                   void (*evicted)(void *ud, const char *file), void *ud, char *err, size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc;
-    PGresult *rows = NULL;
-    for (int attempt = 1;; attempt++) {
-        rc = pg_screenshot_add_tx(c, screen, shot, &rows, err, errlen);
-        pg_rollback(c);
-        if (rc != SL_ST_ERROR || !pg_retryable(c) || attempt >= PG_TX_ATTEMPTS)
-            break;
-    }
-    pg_release(s, c);
-    if (rc == SL_ST_OK && evicted) {
-        int n = PQntuples(rows);
-        for (int i = PG_SHOTS_FIRST_KEPT; i < n - 1; i++)
-            evicted(ud, PQgetvalue(rows, i, 1));
-    }
-    PQclear(rows);
+    pg_shot_ctx x = {screen, shot, NULL};
+    sl_st_rc rc = pg_tx(pgs(st), pg_screenshot_add_tx, &x, err, errlen);
+    int n = rc == SL_ST_OK && evicted ? PQntuples(x.day_rows) : 0;
+    for (int i = PG_SHOTS_FIRST_KEPT; i < n - 1; i++)
+        evicted(ud, PQgetvalue(x.day_rows, i, 1));
+    PQclear(x.day_rows);
     return rc;
+}
+
+static int pg_shot_latest_row(void *ud, const PGresult *r, int i)
+{
+    sl_hub_screenshot *out = ud;
+    out->taken_ms = pg_i64(r, i, 0, 0);
+    pg_str(r, i, 1, out->file, sizeof out->file);
+    out->size = pg_i64(r, i, 2, 0);
+    pg_str(r, i, 3, out->mime, sizeof out->mime);
+    return 1;
 }
 
 static sl_st_rc pg_screenshot_latest(sl_store *st, const char *screen, sl_hub_screenshot *out, char *err,
                                      size_t errlen)
 {
-    pg_store *s = pgs(st);
-    pg_conn *c = pg_acquire(s, err, errlen);
-    if (!c)
-        return SL_ST_ERROR;
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    pg_params p = {0};
-    pp_text(&p, screen);
-    PGresult *r = pg_run(c, Q_SHOT_LATEST, &p);
-    if (!r) {
-        rc = pg_fail(c, err, errlen, "reading a screenshot");
-    } else if (PQntuples(r) == 1) {
-        out->taken_ms = pg_i64(r, 0, 0, 0);
-        pg_str(r, 0, 1, out->file, sizeof out->file);
-        out->size = pg_i64(r, 0, 2, 0);
-        pg_str(r, 0, 3, out->mime, sizeof out->mime);
-        rc = SL_ST_OK;
-    }
-    PQclear(r);
-    pg_release(s, c);
-    return rc;
+    return pg_op(pgs(st), Q_SHOT_LATEST, pg_shot_latest_row, out, "reading a screenshot", err, errlen, "Rt", screen);
 }
 
 /* ---- open, close ------------------------------------------------------ */

@@ -2,12 +2,14 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store/store.h"
 #include "tools/hub/service/hub_playhours.h"
+#include "tools/hub/store/store_days.h"
 
 #include "content/fsutil.h"
 #include "content/timeutil.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,59 +250,133 @@ static sq_store *sq(sl_store *st)
     return (sq_store *)st;
 }
 
-static sl_st_rc sq_fail(sq_store *s, char *err, size_t errlen, const char *what)
+/* ---- running statements ----------------------------------------------- */
+
+/* Called for each row of a statement; non-zero stops the scan. */
+typedef int (*sq_row_fn)(sqlite3_stmt *q, void *ud);
+
+/*
+ * Runs statement q (of connection db; its lock held) and steps through its
+ * rows, calling row (may be NULL) for each until it returns non-zero, then
+ * resets it. spec names the arguments that follow, bound as ?1, ?2 …:
+ *   t  a string (const char *; NULL binds NULL)
+ *   i  an int64_t
+ *   h  a hash of SL_HUB_HASH_BYTES (const uint8_t *)
+ *   b  a blob: const void * and size_t
+ * and, in upper case, how an outcome maps to the store's codes:
+ *   C  a constraint violation is SL_ST_CONFLICT
+ *   R  no row is SL_ST_NOT_FOUND
+ *   N  no row changed is SL_ST_NOT_FOUND
+ * Any other failure is SL_ST_ERROR with "database: <what>: <SQLite's message>".
+ */
+static sl_st_rc sq_vstmt(sqlite3 *db, sqlite3_stmt *q, sq_row_fn row, void *ud, const char *what, char *err,
+                         size_t errlen, const char *spec, va_list ap)
 {
-    if (errlen)
-        snprintf(err, errlen, "database: %s: %s", what, sqlite3_errmsg(s->db));
-    return SL_ST_ERROR;
+    bool conflict = false, need_row = false, need_change = false;
+    int k = 0;
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    for (const char *c = spec; *c; c++) {
+        if (*c == 'C') {
+            conflict = true;
+        } else if (*c == 'R') {
+            need_row = true;
+        } else if (*c == 'N') {
+            need_change = true;
+        } else if (*c == 't') {
+            const char *v = va_arg(ap, const char *);
+            if (v)
+                sqlite3_bind_text(q, k + 1, v, -1, SQLITE_STATIC);
+            k++;
+        } else if (*c == 'i') {
+            sqlite3_bind_int64(q, ++k, va_arg(ap, int64_t));
+        } else if (*c == 'h') {
+            sqlite3_bind_blob(q, ++k, va_arg(ap, const uint8_t *), SL_HUB_HASH_BYTES, SQLITE_STATIC);
+        } else if (*c == 'b') {
+            const void *b = va_arg(ap, const void *);
+            size_t len = va_arg(ap, size_t);
+            sqlite3_bind_blob64(q, ++k, b, len, SQLITE_STATIC);
+        }
+    }
+    int r;
+    size_t rows = 0;
+    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
+        rows++;
+        if (row && row(q, ud) != 0) {
+            r = SQLITE_DONE;
+            break;
+        }
+    }
+    sl_st_rc rc = SL_ST_OK;
+    if (r != SQLITE_DONE) {
+        if (conflict && (r & 0xff) == SQLITE_CONSTRAINT) {
+            rc = SL_ST_CONFLICT;
+        } else {
+            if (errlen)
+                snprintf(err, errlen, "database: %s: %s", what, sqlite3_errmsg(db));
+            rc = SL_ST_ERROR;
+        }
+    } else if ((need_row && rows == 0) || (need_change && sqlite3_changes(db) == 0)) {
+        rc = SL_ST_NOT_FOUND;
+    }
+    sqlite3_reset(q);
+    return rc;
 }
 
-/* The prepared statement for q, reset and with bindings cleared. */
-static sqlite3_stmt *sq_q(sq_store *s, int q)
+/* sq_vstmt on any connection. */
+static sl_st_rc sq_stmt(sqlite3 *db, sqlite3_stmt *q, sq_row_fn row, void *ud, const char *what, char *err,
+                        size_t errlen, const char *spec, ...)
 {
-    sqlite3_stmt *stmt = s->q[q];
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
-    return stmt;
+    va_list ap;
+    va_start(ap, spec);
+    sl_st_rc rc = sq_vstmt(db, q, row, ud, what, err, errlen, spec, ap);
+    va_end(ap);
+    return rc;
 }
 
-/* Runs a statement that returns no rows; 0 or -1. */
-static int sq_exec(sq_store *s, sqlite3_stmt *stmt)
+/* Runs the store's statement q with the lock held (see sq_vstmt). */
+static sl_st_rc sq_run(sq_store *s, int q, sq_row_fn row, void *ud, const char *what, char *err, size_t errlen,
+                       const char *spec, ...)
 {
-    int rc = sqlite3_step(stmt);
-    sqlite3_reset(stmt);
-    return rc == SQLITE_DONE ? 0 : -1;
+    va_list ap;
+    va_start(ap, spec);
+    sl_st_rc rc = sq_vstmt(s->db, s->q[q], row, ud, what, err, errlen, spec, ap);
+    va_end(ap);
+    return rc;
 }
 
-static int sq_begin(sq_store *s)
+/* Runs the store's statement q as one operation: takes the lock, runs it
+ * (see sq_vstmt), gives the lock back. */
+static sl_st_rc sq_op(sq_store *s, int q, sq_row_fn row, void *ud, const char *what, char *err, size_t errlen,
+                      const char *spec, ...)
 {
-    return sq_exec(s, sq_q(s, Q_BEGIN));
+    va_list ap;
+    va_start(ap, spec);
+    pthread_mutex_lock(&s->mu);
+    sl_st_rc rc = sq_vstmt(s->db, s->q[q], row, ud, what, err, errlen, spec, ap);
+    pthread_mutex_unlock(&s->mu);
+    va_end(ap);
+    return rc;
 }
 
-static int sq_commit(sq_store *s)
-{
-    return sq_exec(s, sq_q(s, Q_COMMIT));
-}
-
-static void sq_rollback(sq_store *s)
-{
-    if (!sqlite3_get_autocommit(s->db))
-        sq_exec(s, sq_q(s, Q_ROLLBACK));
-}
-
-static void sq_lock(sq_store *s)
+/* Takes the lock and begins a write transaction; whatever it returns,
+ * sq_tx_end ends both. */
+static sl_st_rc sq_tx_begin(sq_store *s, char *err, size_t errlen)
 {
     pthread_mutex_lock(&s->mu);
+    return sq_run(s, Q_BEGIN, NULL, NULL, "begin", err, errlen, "");
 }
 
-static void sq_unlock(sq_store *s)
+/* Commits when rc is SL_ST_OK (a failed commit is SL_ST_ERROR), else rolls
+ * back; gives the lock back. Returns the operation's outcome. */
+static sl_st_rc sq_tx_end(sq_store *s, sl_st_rc rc, char *err, size_t errlen)
 {
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_COMMIT, NULL, NULL, "commit", err, errlen, "");
+    if (!sqlite3_get_autocommit(s->db))
+        sq_run(s, Q_ROLLBACK, NULL, NULL, "rollback", NULL, 0, "");
     pthread_mutex_unlock(&s->mu);
-}
-
-static void sq_text(sqlite3_stmt *stmt, int i, const char *v)
-{
-    sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC);
+    return rc;
 }
 
 static void sq_col(sqlite3_stmt *stmt, int i, char *buf, size_t len)
@@ -314,73 +390,58 @@ static int64_t sq_col_i64_or(sqlite3_stmt *stmt, int i, int64_t none)
     return sqlite3_column_type(stmt, i) == SQLITE_NULL ? none : sqlite3_column_int64(stmt, i);
 }
 
+/* The first column of a row as a number: has is false when it is NULL. */
+typedef struct {
+    bool has;
+    int64_t v;
+} sq_i64;
+
+static int sq_i64_row(sqlite3_stmt *q, void *ud)
+{
+    sq_i64 *x = ud;
+    x->has = sqlite3_column_type(q, 0) != SQLITE_NULL;
+    x->v = sqlite3_column_int64(q, 0);
+    return 1;
+}
+
 /* ---- role tokens ------------------------------------------------------ */
 
 static sl_st_rc sq_token_add(sl_store *st, const char *name, sl_hub_role role, const char *channels,
                              const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_TOKEN_ADD);
-    sq_text(q, 1, name);
-    sq_text(q, 2, sl_hub_role_name(role));
-    sqlite3_bind_blob(q, 3, hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, now_ms);
-    sq_text(q, 5, channels ? channels : "");
-    int r = sqlite3_step(q);
-    if (r == SQLITE_CONSTRAINT)
-        rc = SL_ST_CONFLICT;
-    else if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "adding a token");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    return sq_op(sq(st), Q_TOKEN_ADD, NULL, NULL, "adding a token", err, errlen, "Ctthit", name,
+                 sl_hub_role_name(role), hash, now_ms, channels ? channels : "");
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_token *t);
+    void *ud;
+} sq_token_scan;
+
+static int sq_token_row(sqlite3_stmt *q, void *ud)
+{
+    sq_token_scan *c = ud;
+    sl_hub_token t;
+    char role[16];
+    sq_col(q, 0, t.name, sizeof t.name);
+    sq_col(q, 1, role, sizeof role);
+    t.role = sl_hub_role_parse(role);
+    t.created_ms = sqlite3_column_int64(q, 2);
+    t.revoked_ms = sq_col_i64_or(q, 3, -1);
+    sq_col(q, 4, t.channels, sizeof t.channels);
+    return c->cb(c->ud, &t);
 }
 
 static sl_st_rc sq_token_list(sl_store *st, int (*cb)(void *ud, const sl_hub_token *t), void *ud, char *err,
                               size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_TOKEN_LIST);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        sl_hub_token t;
-        char role[16];
-        sq_col(q, 0, t.name, sizeof t.name);
-        sq_col(q, 1, role, sizeof role);
-        t.role = sl_hub_role_parse(role);
-        t.created_ms = sqlite3_column_int64(q, 2);
-        t.revoked_ms = sq_col_i64_or(q, 3, -1);
-        sq_col(q, 4, t.channels, sizeof t.channels);
-        if (cb(ud, &t) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "listing tokens");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    sq_token_scan c = {cb, ud};
+    return sq_op(sq(st), Q_TOKEN_LIST, sq_token_row, &c, "listing tokens", err, errlen, "");
 }
 
 static sl_st_rc sq_token_revoke(sl_store *st, const char *name, int64_t now_ms, char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_TOKEN_REVOKE);
-    sq_text(q, 1, name);
-    sqlite3_bind_int64(q, 2, now_ms);
-    if (sq_exec(s, q) != 0)
-        rc = sq_fail(s, err, errlen, "revoking a token");
-    else if (sqlite3_changes(s->db) == 0)
-        rc = SL_ST_NOT_FOUND;
-    sq_unlock(s);
-    return rc;
+    return sq_op(sq(st), Q_TOKEN_REVOKE, NULL, NULL, "revoking a token", err, errlen, "Nti", name, now_ms);
 }
 
 /* Closes a reader; NULL is fine. */
@@ -429,43 +490,43 @@ static void sq_reader_give(sq_store *s, sq_reader *rd)
     pthread_mutex_unlock(&s->rmu);
 }
 
-/* Runs Q_AUTH (q, on db) for a hash: OK with *out, NOT_FOUND or ERROR. */
+typedef struct {
+    sl_hub_principal *out;
+    sl_st_rc rc;
+} sq_auth_scan;
+
+/* A row of Q_AUTH: kind 0 a role token, 1 a screen token, 2 a device token taken away. */
+static int sq_auth_row(sqlite3_stmt *q, void *ud)
+{
+    sq_auth_scan *c = ud;
+    sl_hub_principal p;
+    int kind = sqlite3_column_int(q, 0);
+    if (kind == 0) {
+        char role[16];
+        sq_col(q, 1, role, sizeof role);
+        p.role = sl_hub_role_parse(role);
+    } else {
+        p.role = SL_ROLE_SCREEN;
+    }
+    sq_col(q, 2, p.subject, sizeof p.subject);
+    p.in_inventory = sqlite3_column_int(q, 3) != 0;
+    sq_col(q, 4, p.channel, sizeof p.channel);
+    p.version = sq_col_i64_or(q, 5, -1);
+    sq_col(q, 6, p.scope, sizeof p.scope);
+    if (p.role == SL_ROLE_NONE)
+        return 0;
+    *c->out = p;
+    c->rc = kind == 2 ? SL_ST_REVOKED : SL_ST_OK;
+    return 1;
+}
+
+/* Runs Q_AUTH (q, on db) for a hash: OK with *out, NOT_FOUND, REVOKED or ERROR. */
 static sl_st_rc sq_auth_run(sqlite3 *db, sqlite3_stmt *q, const uint8_t hash[SL_HUB_HASH_BYTES],
                             sl_hub_principal *out, char *err, size_t errlen)
 {
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
-    sqlite3_bind_blob(q, 1, hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-    int r;
-    for (int rows = 0; rc == SL_ST_NOT_FOUND && rows < 3 && (r = sqlite3_step(q)) != SQLITE_DONE; rows++) {
-        sl_hub_principal p;
-        if (r != SQLITE_ROW) {
-            if (errlen)
-                snprintf(err, errlen, "database: looking up a token: %s", sqlite3_errmsg(db));
-            rc = SL_ST_ERROR;
-            break;
-        }
-        int kind = sqlite3_column_int(q, 0);
-        if (kind == 0) { /* a role token */
-            char role[16];
-            sq_col(q, 1, role, sizeof role);
-            p.role = sl_hub_role_parse(role);
-        } else {
-            p.role = SL_ROLE_SCREEN;
-        }
-        sq_col(q, 2, p.subject, sizeof p.subject);
-        p.in_inventory = sqlite3_column_int(q, 3) != 0;
-        sq_col(q, 4, p.channel, sizeof p.channel);
-        p.version = sq_col_i64_or(q, 5, -1);
-        sq_col(q, 6, p.scope, sizeof p.scope);
-        if (p.role != SL_ROLE_NONE) {
-            *out = p;
-            rc = kind == 2 ? SL_ST_REVOKED : SL_ST_OK;
-        }
-    }
-    sqlite3_reset(q);
-    return rc;
+    sq_auth_scan c = {out, SL_ST_NOT_FOUND};
+    sl_st_rc rc = sq_stmt(db, q, sq_auth_row, &c, "looking up a token", err, errlen, "h", hash);
+    return rc == SL_ST_OK ? c.rc : rc;
 }
 
 /* On a pooled reader, so that lookups neither wait for writes nor for each other. */
@@ -480,9 +541,9 @@ static sl_st_rc sq_auth_lookup(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTE
         sq_reader_give(s, rd);
         return rc;
     }
-    sq_lock(s);
+    pthread_mutex_lock(&s->mu);
     rc = sq_auth_run(s->db, s->q[Q_AUTH], hash, out, err, errlen);
-    sq_unlock(s);
+    pthread_mutex_unlock(&s->mu);
     return rc;
 }
 
@@ -492,75 +553,38 @@ static sl_st_rc sq_key_add(sl_store *st, const char *name, const char *key_b64, 
                            int64_t now_ms, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    sqlite3_stmt *q = sq_q(s, Q_KEY_BY_KEY);
-    sq_text(q, 1, key_b64);
-    int r = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (r == SQLITE_ROW) { /* already there: only its channels change */
-        q = sq_q(s, Q_KEY_SCOPE);
-        sq_text(q, 1, key_b64);
-        sq_text(q, 2, channels ? channels : "");
-        if (sq_exec(s, q) != 0 || sq_commit(s) != 0)
-            rc = sq_fail(s, err, errlen, "changing a key's channels");
-        goto out;
-    }
-    if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "looking up a key");
-        goto out;
-    }
-    q = sq_q(s, Q_KEY_ADD);
-    sq_text(q, 1, name);
-    sq_text(q, 2, key_b64);
-    sqlite3_bind_int64(q, 3, now_ms);
-    sq_text(q, 4, channels ? channels : "");
-    r = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (r == SQLITE_CONSTRAINT) {
-        rc = SL_ST_CONFLICT;
-        goto out;
-    }
-    if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "adding a key");
-        goto out;
-    }
-    if (sq_commit(s) != 0)
-        rc = sq_fail(s, err, errlen, "commit");
-out:
-    sq_rollback(s);
-    sq_unlock(s);
-    return rc;
+    const char *scope = channels ? channels : "";
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_KEY_BY_KEY, NULL, NULL, "looking up a key", err, errlen, "Rt", key_b64);
+    if (rc == SL_ST_OK) /* already there: only its channels change */
+        rc = sq_run(s, Q_KEY_SCOPE, NULL, NULL, "changing a key's channels", err, errlen, "tt", key_b64, scope);
+    else if (rc == SL_ST_NOT_FOUND)
+        rc = sq_run(s, Q_KEY_ADD, NULL, NULL, "adding a key", err, errlen, "Cttit", name, key_b64, now_ms, scope);
+    return sq_tx_end(s, rc, err, errlen);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_key *k);
+    void *ud;
+} sq_key_scan;
+
+static int sq_key_row(sqlite3_stmt *q, void *ud)
+{
+    sq_key_scan *c = ud;
+    sl_hub_key k;
+    sq_col(q, 0, k.name, sizeof k.name);
+    sq_col(q, 1, k.key_b64, sizeof k.key_b64);
+    k.created_ms = sqlite3_column_int64(q, 2);
+    sq_col(q, 3, k.channels, sizeof k.channels);
+    return c->cb(c->ud, &k);
 }
 
 static sl_st_rc sq_key_list(sl_store *st, int (*cb)(void *ud, const sl_hub_key *k), void *ud, char *err,
                             size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_KEY_LIST);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        sl_hub_key k;
-        sq_col(q, 0, k.name, sizeof k.name);
-        sq_col(q, 1, k.key_b64, sizeof k.key_b64);
-        k.created_ms = sqlite3_column_int64(q, 2);
-        sq_col(q, 3, k.channels, sizeof k.channels);
-        if (cb(ud, &k) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "listing keys");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    sq_key_scan c = {cb, ud};
+    return sq_op(sq(st), Q_KEY_LIST, sq_key_row, &c, "listing keys", err, errlen, "");
 }
 
 /* ---- inventory -------------------------------------------------------- */
@@ -568,38 +592,16 @@ static sl_st_rc sq_key_list(sl_store *st, int (*cb)(void *ud, const sl_hub_key *
 static sl_st_rc sq_inventory_upsert(sl_store *st, const sl_hub_screen *rows, size_t n, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
         const sl_hub_screen *r = &rows[i];
-        sqlite3_stmt *q = sq_q(s, Q_SCREEN_UPSERT);
-        sq_text(q, 1, r->id);
-        sq_text(q, 2, r->name);
-        sq_text(q, 3, r->site);
-        sq_text(q, 4, r->region);
-        sq_text(q, 5, r->unit_type);
-        sq_text(q, 6, r->tags);
-        sq_text(q, 7, r->channel);
-        sq_text(q, 8, r->hours);
-        sq_text(q, 9, r->timezone);
-        if (sq_exec(s, q) != 0) {
-            rc = sq_fail(s, err, errlen, "storing a screen");
-            goto out;
-        }
+        rc = sq_run(s, Q_SCREEN_UPSERT, NULL, NULL, "storing a screen", err, errlen, "ttttttttt", r->id, r->name,
+                    r->site, r->region, r->unit_type, r->tags, r->channel, r->hours, r->timezone);
     }
-    if (sq_commit(s) != 0)
-        rc = sq_fail(s, err, errlen, "commit");
-out:
-    sq_rollback(s);
-    sq_unlock(s);
-    return rc;
+    return sq_tx_end(s, rc, err, errlen);
 }
 
-static void sq_screen_row(sqlite3_stmt *q, sl_hub_screen *o)
+static void sq_screen_cols(sqlite3_stmt *q, sl_hub_screen *o)
 {
     sq_col(q, 0, o->id, sizeof o->id);
     sq_col(q, 1, o->name, sizeof o->name);
@@ -612,62 +614,51 @@ static void sq_screen_row(sqlite3_stmt *q, sl_hub_screen *o)
     sq_col(q, 8, o->timezone, sizeof o->timezone);
 }
 
-/* Reads one screen with the lock held. */
+static int sq_screen_row(sqlite3_stmt *q, void *ud)
+{
+    if (ud)
+        sq_screen_cols(q, ud);
+    return 1;
+}
+
+/* Reads one screen with the lock held (out may be NULL). */
 static sl_st_rc sq_screen_get_locked(sq_store *s, const char *id, sl_hub_screen *out, char *err, size_t errlen)
 {
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    sqlite3_stmt *q = sq_q(s, Q_SCREEN_GET);
-    sq_text(q, 1, id);
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW) {
-        if (out)
-            sq_screen_row(q, out);
-        rc = SL_ST_OK;
-    } else if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "reading a screen");
-    }
-    sqlite3_reset(q);
-    return rc;
+    return sq_run(s, Q_SCREEN_GET, sq_screen_row, out, "reading a screen", err, errlen, "Rt", id);
 }
 
 static sl_st_rc sq_screen_get(sl_store *st, const char *id, sl_hub_screen *out, char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
-    sq_lock(s);
-    sl_st_rc rc = sq_screen_get_locked(s, id, out, err, errlen);
-    sq_unlock(s);
-    return rc;
+    return sq_op(sq(st), Q_SCREEN_GET, sq_screen_row, out, "reading a screen", err, errlen, "Rt", id);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_screen_status *x);
+    void *ud;
+    sl_hub_screen_status *row;
+} sq_screen_scan;
+
+static int sq_status_row(sqlite3_stmt *q, void *ud)
+{
+    sq_screen_scan *c = ud;
+    sq_screen_cols(q, &c->row->s);
+    c->row->enrolled = sqlite3_column_int(q, 9) != 0;
+    c->row->last_seen_ms = sq_col_i64_or(q, 10, -1);
+    c->row->content_version = sq_col_i64_or(q, 11, -1);
+    c->row->acked_seq = sq_col_i64_or(q, 12, 0);
+    return c->cb(c->ud, c->row);
 }
 
 static sl_st_rc sq_screen_list(sl_store *st, int (*cb)(void *ud, const sl_hub_screen_status *x), void *ud,
                                char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sl_hub_screen_status *row = malloc(sizeof *row);
-    if (!row) {
+    sq_screen_scan c = {cb, ud, malloc(sizeof *c.row)};
+    if (!c.row) {
         snprintf(err, errlen, "out of memory");
         return SL_ST_ERROR;
     }
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_SCREEN_LIST);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        sq_screen_row(q, &row->s);
-        row->enrolled = sqlite3_column_int(q, 9) != 0;
-        row->last_seen_ms = sq_col_i64_or(q, 10, -1);
-        row->content_version = sq_col_i64_or(q, 11, -1);
-        row->acked_seq = sq_col_i64_or(q, 12, 0);
-        if (cb(ud, row) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "listing screens");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    free(row);
+    sl_st_rc rc = sq_op(sq(st), Q_SCREEN_LIST, sq_status_row, &c, "listing screens", err, errlen, "");
+    free(c.row);
     return rc;
 }
 
@@ -677,43 +668,34 @@ static sl_st_rc sq_enroll_code_add(sl_store *st, const char *screen, const uint8
                                    int64_t expires_ms, int64_t now_ms, int64_t *id, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    rc = sq_screen_get_locked(s, screen, NULL, err, errlen);
-    if (rc != SL_ST_OK)
-        goto out;
-    sqlite3_stmt *q = sq_q(s, Q_CODE_ADD);
-    sqlite3_bind_blob(q, 1, code_hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-    sq_text(q, 2, screen);
-    sqlite3_bind_int64(q, 3, now_ms);
-    sqlite3_bind_int64(q, 4, expires_ms);
-    int r = sqlite3_step(q);
-    int64_t new_id = r == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    if (r == SQLITE_ROW)
-        r = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (r == SQLITE_CONSTRAINT) {
-        rc = SL_ST_CONFLICT;
-        goto out;
-    }
-    if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "adding an enrolment code");
-        goto out;
-    }
-    if (sq_commit(s) != 0) {
-        rc = sq_fail(s, err, errlen, "commit");
-        goto out;
-    }
-    if (id)
-        *id = new_id;
-out:
-    sq_rollback(s);
-    sq_unlock(s);
+    sq_i64 new_id = {false, 0};
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_screen_get_locked(s, screen, NULL, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_CODE_ADD, sq_i64_row, &new_id, "adding an enrolment code", err, errlen, "Chtii",
+                    code_hash, screen, now_ms, expires_ms);
+    rc = sq_tx_end(s, rc, err, errlen);
+    if (rc == SL_ST_OK && id)
+        *id = new_id.v;
     return rc;
+}
+
+/* A code as Q_CODE_GET reads it. */
+typedef struct {
+    char screen[SL_HUB_ID_MAX + 1];
+    int64_t expires;
+    bool used, revoked;
+} sq_code_state;
+
+static int sq_code_state_row(sqlite3_stmt *q, void *ud)
+{
+    sq_code_state *c = ud;
+    sq_col(q, 0, c->screen, sizeof c->screen);
+    c->expires = sqlite3_column_int64(q, 1);
+    c->used = sqlite3_column_type(q, 2) != SQLITE_NULL;
+    c->revoked = sqlite3_column_type(q, 3) != SQLITE_NULL;
+    return 1;
 }
 
 static sl_st_rc sq_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HASH_BYTES],
@@ -721,185 +703,99 @@ static sl_st_rc sq_enroll_redeem(sl_store *st, const uint8_t code_hash[SL_HUB_HA
                                  char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    char screen[SL_HUB_ID_MAX + 1];
+    sq_code_state c;
     sl_hub_screen row;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    sqlite3_stmt *q = sq_q(s, Q_CODE_GET);
-    sqlite3_bind_blob(q, 1, code_hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW) {
-        sq_col(q, 0, screen, sizeof screen);
-        int64_t expires = sqlite3_column_int64(q, 1);
-        bool used = sqlite3_column_type(q, 2) != SQLITE_NULL;
-        bool revoked = sqlite3_column_type(q, 3) != SQLITE_NULL;
-        rc = used ? SL_ST_CONFLICT : revoked ? SL_ST_REVOKED : expires <= now_ms ? SL_ST_EXPIRED : SL_ST_OK;
-    } else {
-        rc = r == SQLITE_DONE ? SL_ST_NOT_FOUND : sq_fail(s, err, errlen, "reading a code");
-    }
-    sqlite3_reset(q);
-    if (rc != SL_ST_OK)
-        goto out;
-    rc = sq_screen_get_locked(s, screen, &row, err, errlen);
-    if (rc != SL_ST_OK)
-        goto out;
-    q = sq_q(s, Q_CODE_USE);
-    sqlite3_bind_blob(q, 1, code_hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, now_ms);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "using a code");
-        goto out;
-    }
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_CODE_GET, sq_code_state_row, &c, "reading a code", err, errlen, "Rh", code_hash);
+    if (rc == SL_ST_OK)
+        rc = c.used ? SL_ST_CONFLICT : c.revoked ? SL_ST_REVOKED : c.expires <= now_ms ? SL_ST_EXPIRED : SL_ST_OK;
+    if (rc == SL_ST_OK)
+        rc = sq_screen_get_locked(s, c.screen, &row, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_CODE_USE, NULL, NULL, "using a code", err, errlen, "hi", code_hash, now_ms);
     /* Every other outstanding code of the screen stops working, and its
      * earlier device token is kept as revoked. */
-    q = sq_q(s, Q_CODES_SUPERSEDE);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, now_ms);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "revoking the screen's other codes");
-        goto out;
-    }
-    q = sq_q(s, Q_TOKEN_RETIRE);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, now_ms);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "retiring a screen token");
-        goto out;
-    }
-    q = sq_q(s, Q_SCREEN_TOKEN_SET);
-    sq_text(q, 1, screen);
-    sqlite3_bind_blob(q, 2, token_hash, SL_HUB_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, now_ms);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "storing a screen token");
-        goto out;
-    }
-    if (sq_commit(s) != 0) {
-        rc = sq_fail(s, err, errlen, "commit");
-        goto out;
-    }
-    *out = row;
-out:
-    sq_rollback(s);
-    sq_unlock(s);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_CODES_SUPERSEDE, NULL, NULL, "revoking the screen's other codes", err, errlen, "ti",
+                    c.screen, now_ms);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_TOKEN_RETIRE, NULL, NULL, "retiring a screen token", err, errlen, "ti", c.screen, now_ms);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SCREEN_TOKEN_SET, NULL, NULL, "storing a screen token", err, errlen, "thi", c.screen,
+                    token_hash, now_ms);
+    rc = sq_tx_end(s, rc, err, errlen);
+    if (rc == SL_ST_OK)
+        *out = row;
     return rc;
 }
 
-static void sq_code_row(sqlite3_stmt *q, sl_hub_enroll_code *c)
+static int sq_code_row(sqlite3_stmt *q, void *ud)
 {
+    sl_hub_enroll_code *c = ud;
     c->id = sqlite3_column_int64(q, 0);
     sq_col(q, 1, c->screen, sizeof c->screen);
     c->created_ms = sqlite3_column_int64(q, 2);
     c->expires_ms = sqlite3_column_int64(q, 3);
     c->used_ms = sq_col_i64_or(q, 4, -1);
     c->revoked_ms = sq_col_i64_or(q, 5, -1);
+    return 1;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_enroll_code *c);
+    void *ud;
+} sq_code_scan;
+
+static int sq_code_list_row(sqlite3_stmt *q, void *ud)
+{
+    sq_code_scan *c = ud;
+    sl_hub_enroll_code x;
+    sq_code_row(q, &x);
+    return c->cb(c->ud, &x);
 }
 
 static sl_st_rc sq_enroll_code_list(sl_store *st, const char *screen,
                                     int (*cb)(void *ud, const sl_hub_enroll_code *c), void *ud, char *err,
                                     size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_CODE_LIST);
-    if (screen)
-        sq_text(q, 1, screen);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        sl_hub_enroll_code c;
-        sq_code_row(q, &c);
-        if (cb(ud, &c) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "listing enrolment codes");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    sq_code_scan c = {cb, ud};
+    return sq_op(sq(st), Q_CODE_LIST, sq_code_list_row, &c, "listing enrolment codes", err, errlen, "t", screen);
 }
 
 static sl_st_rc sq_enroll_code_revoke(sl_store *st, int64_t id, int64_t now_ms, sl_hub_enroll_code *out,
                                       char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
     sl_hub_enroll_code c;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    sqlite3_stmt *q = sq_q(s, Q_CODE_BY_ID);
-    sqlite3_bind_int64(q, 1, id);
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW)
-        sq_code_row(q, &c);
-    sqlite3_reset(q);
-    if (r != SQLITE_ROW) {
-        rc = r == SQLITE_DONE ? SL_ST_NOT_FOUND : sq_fail(s, err, errlen, "reading a code");
-        goto out;
-    }
-    if (c.used_ms >= 0 || c.revoked_ms >= 0 || c.expires_ms <= now_ms) {
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_CODE_BY_ID, sq_code_row, &c, "reading a code", err, errlen, "Ri", id);
+    if (rc == SL_ST_OK && (c.used_ms >= 0 || c.revoked_ms >= 0 || c.expires_ms <= now_ms)) {
         if (out)
             *out = c;
         rc = SL_ST_CONFLICT;
-        goto out;
     }
-    q = sq_q(s, Q_CODE_REVOKE);
-    sqlite3_bind_int64(q, 1, id);
-    sqlite3_bind_int64(q, 2, now_ms);
-    if (sq_exec(s, q) != 0 || sq_commit(s) != 0) {
-        rc = sq_fail(s, err, errlen, "revoking a code");
-        goto out;
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_CODE_REVOKE, NULL, NULL, "revoking a code", err, errlen, "ii", id, now_ms);
+    rc = sq_tx_end(s, rc, err, errlen);
+    if (rc == SL_ST_OK) {
+        c.revoked_ms = now_ms;
+        if (out)
+            *out = c;
     }
-    c.revoked_ms = now_ms;
-    if (out)
-        *out = c;
-out:
-    sq_rollback(s);
-    sq_unlock(s);
     return rc;
 }
 
 static sl_st_rc sq_screen_revoke(sl_store *st, const char *screen, int64_t now_ms, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    sqlite3_stmt *q = sq_q(s, Q_TOKEN_RETIRE);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, now_ms);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "retiring a screen token");
-        goto out;
-    }
-    q = sq_q(s, Q_SCREEN_TOKEN_DEL);
-    sq_text(q, 1, screen);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "removing a screen token");
-        goto out;
-    }
-    if (sqlite3_changes(s->db) == 0) {
-        rc = SL_ST_NOT_FOUND;
-        goto out;
-    }
-    if (sq_commit(s) != 0)
-        rc = sq_fail(s, err, errlen, "commit");
-out:
-    sq_rollback(s);
-    sq_unlock(s);
-    return rc;
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_TOKEN_RETIRE, NULL, NULL, "retiring a screen token", err, errlen, "ti", screen, now_ms);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SCREEN_TOKEN_DEL, NULL, NULL, "removing a screen token", err, errlen, "Nt", screen);
+    return sq_tx_end(s, rc, err, errlen);
 }
 
 /* ---- media, manifests ------------------------------------------------- */
@@ -907,35 +803,20 @@ out:
 static sl_st_rc sq_media_add(sl_store *st, const char *sha256, int64_t size, int64_t now_ms, char *err,
                              size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_MEDIA_ADD);
-    sq_text(q, 1, sha256);
-    sqlite3_bind_int64(q, 2, size);
-    sqlite3_bind_int64(q, 3, now_ms);
-    if (sq_exec(s, q) != 0)
-        rc = sq_fail(s, err, errlen, "recording a media file");
-    sq_unlock(s);
-    return rc;
+    return sq_op(sq(st), Q_MEDIA_ADD, NULL, NULL, "recording a media file", err, errlen, "tii", sha256, size,
+                 now_ms);
 }
 
 /* The current version of a channel with the lock held: OK or NOT_FOUND. */
 static sl_st_rc sq_version_locked(sq_store *s, const char *channel, int64_t *version, char *err, size_t errlen)
 {
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    sqlite3_stmt *q = sq_q(s, Q_MANIFEST_CUR);
-    sq_text(q, 1, channel);
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 0) != SQLITE_NULL) {
-            *version = sqlite3_column_int64(q, 0);
-            rc = SL_ST_OK;
-        }
-    } else {
-        rc = sq_fail(s, err, errlen, "reading a channel's version");
-    }
-    sqlite3_reset(q);
+    sq_i64 v = {false, 0};
+    sl_st_rc rc = sq_run(s, Q_MANIFEST_CUR, sq_i64_row, &v, "reading a channel's version", err, errlen, "t",
+                         channel);
+    if (rc == SL_ST_OK && !v.has)
+        return SL_ST_NOT_FOUND;
+    if (rc == SL_ST_OK)
+        *version = v.v;
     return rc;
 }
 
@@ -943,242 +824,194 @@ static sl_st_rc sq_manifest_put(sl_store *st, const char *channel, int64_t versi
                                 size_t len, int64_t now_ms, int64_t *current, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
     int64_t cur = 0;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK) {
+        rc = sq_version_locked(s, channel, &cur, err, errlen);
+        if (rc == SL_ST_OK && version <= cur) {
+            if (current)
+                *current = cur;
+            rc = SL_ST_CONFLICT;
+        } else if (rc == SL_ST_OK || rc == SL_ST_NOT_FOUND) {
+            rc = sq_run(s, Q_MANIFEST_ADD, NULL, NULL, "storing a manifest", err, errlen, "tibi", channel, version,
+                        (const void *)envelope, len, now_ms);
+        }
     }
-    rc = sq_version_locked(s, channel, &cur, err, errlen);
-    if (rc == SL_ST_ERROR)
-        goto out;
-    if (rc == SL_ST_OK && version <= cur) {
-        if (current)
-            *current = cur;
-        rc = SL_ST_CONFLICT;
-        goto out;
-    }
-    rc = SL_ST_OK;
-    sqlite3_stmt *q = sq_q(s, Q_MANIFEST_ADD);
-    sq_text(q, 1, channel);
-    sqlite3_bind_int64(q, 2, version);
-    sqlite3_bind_blob64(q, 3, envelope, len, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 4, now_ms);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "storing a manifest");
-        goto out;
-    }
-    if (sq_commit(s) != 0)
-        rc = sq_fail(s, err, errlen, "commit");
-out:
-    sq_rollback(s);
-    sq_unlock(s);
-    return rc;
+    return sq_tx_end(s, rc, err, errlen);
 }
 
 static sl_st_rc sq_manifest_version(sl_store *st, const char *channel, int64_t *version, char *err,
                                     size_t errlen)
 {
     sq_store *s = sq(st);
-    sq_lock(s);
+    pthread_mutex_lock(&s->mu);
     sl_st_rc rc = sq_version_locked(s, channel, version, err, errlen);
-    sq_unlock(s);
+    pthread_mutex_unlock(&s->mu);
     return rc;
 }
 
-/* Runs a manifest query (bound, lock held) and copies its envelope from
- * column `col` (version from column 0 when version is not NULL). */
-static sl_st_rc sq_envelope_row(sq_store *s, sqlite3_stmt *q, int col, int64_t *version, char **envelope,
-                                size_t *len, char *err, size_t errlen)
+/* An envelope read from column col (and a version from column 0 when wanted). */
+typedef struct {
+    int col;
+    int64_t version;
+    char *envelope;
+    size_t len;
+} sq_envelope;
+
+static int sq_envelope_row(sqlite3_stmt *q, void *ud)
 {
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(q, col);
-        const void *b = sqlite3_column_blob(q, col);
-        char *copy = malloc((size_t)n + 1);
-        if (!copy) {
-            snprintf(err, errlen, "out of memory");
-            rc = SL_ST_ERROR;
-        } else {
-            if (n > 0)
-                memcpy(copy, b, (size_t)n);
-            copy[n] = '\0';
-            if (version)
-                *version = sqlite3_column_int64(q, 0);
-            *envelope = copy;
-            *len = (size_t)n;
-            rc = SL_ST_OK;
-        }
-    } else if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "reading a manifest");
+    sq_envelope *e = ud;
+    int n = sqlite3_column_bytes(q, e->col);
+    const void *b = sqlite3_column_blob(q, e->col);
+    e->envelope = malloc((size_t)n + 1);
+    if (e->envelope) {
+        if (n > 0)
+            memcpy(e->envelope, b, (size_t)n);
+        e->envelope[n] = '\0';
     }
-    sqlite3_reset(q);
+    e->version = sqlite3_column_int64(q, 0);
+    e->len = (size_t)n;
+    return 1;
+}
+
+/* The outcome of reading an envelope into *envelope, *len (and *version when not NULL). */
+static sl_st_rc sq_envelope_out(sl_st_rc rc, sq_envelope *e, int64_t *version, char **envelope, size_t *len,
+                                char *err, size_t errlen)
+{
+    if (rc == SL_ST_OK && !e->envelope) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    if (rc == SL_ST_OK) {
+        if (version)
+            *version = e->version;
+        *envelope = e->envelope;
+        *len = e->len;
+    }
     return rc;
 }
 
 static sl_st_rc sq_manifest_get(sl_store *st, const char *channel, int64_t *version, char **envelope,
                                 size_t *len, char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_MANIFEST_GET);
-    sq_text(q, 1, channel);
-    sl_st_rc rc = sq_envelope_row(s, q, 1, version, envelope, len, err, errlen);
-    sq_unlock(s);
-    return rc;
+    sq_envelope e = {1, 0, NULL, 0};
+    sl_st_rc rc = sq_op(sq(st), Q_MANIFEST_GET, sq_envelope_row, &e, "reading a manifest", err, errlen, "Rt", channel);
+    return sq_envelope_out(rc, &e, version, envelope, len, err, errlen);
 }
 
 static sl_st_rc sq_manifest_at(sl_store *st, const char *channel, int64_t version, char **envelope, size_t *len,
                                char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_MANIFEST_AT);
-    sq_text(q, 1, channel);
-    sqlite3_bind_int64(q, 2, version);
-    sl_st_rc rc = sq_envelope_row(s, q, 0, NULL, envelope, len, err, errlen);
-    sq_unlock(s);
-    return rc;
+    sq_envelope e = {0, 0, NULL, 0};
+    sl_st_rc rc = sq_op(sq(st), Q_MANIFEST_AT, sq_envelope_row, &e, "reading a manifest", err, errlen, "Rti",
+                        channel, version);
+    return sq_envelope_out(rc, &e, NULL, envelope, len, err, errlen);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_channel *c);
+    void *ud;
+} sq_channel_scan;
+
+static int sq_channel_row(sqlite3_stmt *q, void *ud)
+{
+    sq_channel_scan *x = ud;
+    sl_hub_channel c;
+    sq_col(q, 0, c.channel, sizeof c.channel);
+    c.version = sqlite3_column_int64(q, 1);
+    c.published_ms = sqlite3_column_int64(q, 2);
+    return x->cb(x->ud, &c);
 }
 
 static sl_st_rc sq_channel_list(sl_store *st, int (*cb)(void *ud, const sl_hub_channel *c), void *ud, char *err,
                                 size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_CHANNEL_LIST);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        sl_hub_channel c;
-        sq_col(q, 0, c.channel, sizeof c.channel);
-        c.version = sqlite3_column_int64(q, 1);
-        c.published_ms = sqlite3_column_int64(q, 2);
-        if (cb(ud, &c) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "listing channels");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    sq_channel_scan c = {cb, ud};
+    return sq_op(sq(st), Q_CHANNEL_LIST, sq_channel_row, &c, "listing channels", err, errlen, "");
 }
 
 /* ---- plays ------------------------------------------------------------ */
+
+/* A scan of stored seqs from a: a advances while they are consecutive. */
+typedef struct {
+    int64_t a;
+    size_t rows;
+    bool gap;
+} sq_ack_scan;
+
+static int sq_ack_row(sqlite3_stmt *q, void *ud)
+{
+    sq_ack_scan *c = ud;
+    int64_t seq = sqlite3_column_int64(q, 0);
+    c->rows++;
+    if (seq != c->a + 1) {
+        c->gap = true;
+        return 1;
+    }
+    c->a = seq;
+    return 0;
+}
 
 /* Advances a screen's acked_seq over contiguous stored seqs; lock and
  * transaction held. */
 static sl_st_rc sq_ack_advance(sq_store *s, const char *screen, int64_t *acked, char *err, size_t errlen)
 {
-    int64_t a = 0;
-    sqlite3_stmt *q = sq_q(s, Q_STATE_ENSURE);
-    sq_text(q, 1, screen);
-    if (sq_exec(s, q) != 0)
-        return sq_fail(s, err, errlen, "screen state");
-    q = sq_q(s, Q_ACK_GET);
-    sq_text(q, 1, screen);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        a = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    int64_t start = a;
-    for (;;) {
-        size_t rows = 0;
-        bool gap = false;
-        q = sq_q(s, Q_ACK_SCAN);
-        sq_text(q, 1, screen);
-        sqlite3_bind_int64(q, 2, a);
-        int r;
-        while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-            rows++;
-            int64_t seq = sqlite3_column_int64(q, 0);
-            if (seq != a + 1) {
-                gap = true;
-                break;
-            }
-            a = seq;
-        }
-        sqlite3_reset(q);
-        if (r != SQLITE_ROW && r != SQLITE_DONE)
-            return sq_fail(s, err, errlen, "scanning plays");
-        if (gap || rows < 1024)
-            break;
+    sq_i64 start = {false, 0};
+    sl_st_rc rc = sq_run(s, Q_STATE_ENSURE, NULL, NULL, "screen state", err, errlen, "t", screen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_ACK_GET, sq_i64_row, &start, "screen state", err, errlen, "t", screen);
+    sq_ack_scan c = {start.v, 1024, false};
+    while (rc == SL_ST_OK && !c.gap && c.rows >= 1024) {
+        c.rows = 0;
+        rc = sq_run(s, Q_ACK_SCAN, sq_ack_row, &c, "scanning plays", err, errlen, "ti", screen, c.a);
     }
-    if (a != start) {
-        q = sq_q(s, Q_ACK_SET);
-        sq_text(q, 1, screen);
-        sqlite3_bind_int64(q, 2, a);
-        if (sq_exec(s, q) != 0)
-            return sq_fail(s, err, errlen, "storing acked_seq");
-    }
-    *acked = a;
-    return SL_ST_OK;
+    if (rc == SL_ST_OK && c.a != start.v)
+        rc = sq_run(s, Q_ACK_SET, NULL, NULL, "storing acked_seq", err, errlen, "ti", screen, c.a);
+    if (rc == SL_ST_OK)
+        *acked = c.a;
+    return rc;
 }
 
-/* Reads the text of (screen, day) with q (Q_PH_GET or Q_OD_GET; NULL when
- * there is none), builds the new text with make and writes it with put;
- * lock and transaction held. */
-static sl_st_rc sq_day_update(sq_store *s, int get, int put, const char *screen, int64_t day,
-                              char *(*make)(const char *stored, void *ud), void *ud, char *err, size_t errlen)
-{
-    sqlite3_stmt *q = sq_q(s, get);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, day);
-    int r = sqlite3_step(q);
-    char *text = NULL;
-    if (r == SQLITE_ROW || r == SQLITE_DONE)
-        text = make(r == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL, ud);
-    sqlite3_reset(q);
-    if (r != SQLITE_ROW && r != SQLITE_DONE)
-        return sq_fail(s, err, errlen, "reading a day's summary");
-    if (!text) {
-        snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
-    }
-    q = sq_q(s, put);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, day);
-    sq_text(q, 3, text);
-    int e = sq_exec(s, q);
-    free(text);
-    return e == 0 ? SL_ST_OK : sq_fail(s, err, errlen, "storing a day's summary");
-}
-
+/* Hands the first column's text to a store_days.c callback. */
 typedef struct {
-    const sl_ph_batch *b;
-    int64_t day;
-} sq_day_ctx;
+    void (*found)(void *ud, const char *text);
+    void *ud;
+} sq_days_found;
 
-static char *sq_make_day(const char *stored, void *ud)
+static int sq_days_row(sqlite3_stmt *q, void *ud)
 {
-    sq_day_ctx *c = ud;
-    char *out = NULL;
-    return sl_ph_day_merge(stored, c->b, c->day, &out) == 0 ? out : NULL;
+    const unsigned char *t = sqlite3_column_text(q, 0);
+    sq_days_found *c = ud;
+    c->found(c->ud, t ? (const char *)t : "");
+    return 1;
 }
 
-static char *sq_make_online(const char *stored, void *ud)
+/* Day rows for store_days.c; lock and transaction held. */
+static sl_st_rc sq_days_get(void *db, sl_st_days_table t, const char *screen, int64_t day,
+                            void (*found)(void *ud, const char *text), void *ud, char *err, size_t errlen)
 {
-    return sl_ph_online_add(stored, *(int *)ud);
+    sq_days_found c = {found, ud};
+    return sq_run(db, t == SL_ST_DAYS_PLAYS ? Q_PH_GET : Q_OD_GET, sq_days_row, &c, "reading a day's summary", err,
+                  errlen, "ti", screen, day);
 }
 
-/* Adds a batch's hourly summaries to the stored days; lock and transaction held. */
-static sl_st_rc sq_play_hours_add(sq_store *s, const char *screen, sl_ph_batch *b, char *err, size_t errlen)
+static sl_st_rc sq_days_put(void *db, sl_st_days_table t, const char *screen, int64_t day, const char *text,
+                            char *err, size_t errlen)
 {
-    int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
-    if (!days) {
-        snprintf(err, errlen, "out of memory");
-        return SL_ST_ERROR;
-    }
-    size_t n = sl_ph_batch_days(b, days, b->n);
-    sl_st_rc rc = SL_ST_OK;
-    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
-        sq_day_ctx c = {b, days[i]};
-        rc = sq_day_update(s, Q_PH_GET, Q_PH_PUT, screen, days[i], sq_make_day, &c, err, errlen);
-    }
-    free(days);
+    return sq_run(db, t == SL_ST_DAYS_PLAYS ? Q_PH_PUT : Q_OD_PUT, NULL, NULL, "storing a day's summary", err, errlen,
+                  "tit", screen, day, text);
+}
+
+static const sl_st_days_io sq_days = {sq_days_get, sq_days_put};
+
+/* Stores one play unless held; *added tells whether it was new. Lock and transaction held. */
+static sl_st_rc sq_play_add(sq_store *s, const char *screen, const sl_play_record *p, int64_t now_ms, bool *added,
+                            char *err, size_t errlen)
+{
+    sl_st_rc rc = sq_run(s, Q_PLAY_ADD, NULL, NULL, "storing a play", err, errlen, "tittitiiiiiti", screen, p->seq,
+                         p->item, p->media_sha256, p->manifest_version, p->zone, p->start_ms, p->mono_start_ms,
+                         (int64_t)p->clock_trust, p->duration_ms, (int64_t)p->outcome, p->reason, now_ms);
+    *added = rc == SL_ST_OK && sqlite3_changes(s->db) > 0;
     return rc;
 }
 
@@ -1187,106 +1020,60 @@ static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_rec
                              size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
     size_t added = 0;
     int64_t acked = 0;
     sl_ph_batch hours;
     sl_ph_batch_init(&hours);
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const sl_play_record *p = &rec[i];
-        sqlite3_stmt *q = sq_q(s, Q_PLAY_ADD);
-        sq_text(q, 1, screen);
-        sqlite3_bind_int64(q, 2, p->seq);
-        sq_text(q, 3, p->item);
-        sq_text(q, 4, p->media_sha256);
-        sqlite3_bind_int64(q, 5, p->manifest_version);
-        sq_text(q, 6, p->zone);
-        sqlite3_bind_int64(q, 7, p->start_ms);
-        sqlite3_bind_int64(q, 8, p->mono_start_ms);
-        sqlite3_bind_int(q, 9, (int)p->clock_trust);
-        sqlite3_bind_int64(q, 10, p->duration_ms);
-        sqlite3_bind_int(q, 11, (int)p->outcome);
-        sq_text(q, 12, p->reason);
-        sqlite3_bind_int64(q, 13, now_ms);
-        if (sq_exec(s, q) != 0) {
-            rc = sq_fail(s, err, errlen, "storing a play");
-            goto out;
-        }
-        if (sqlite3_changes(s->db) > 0) {
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    for (size_t i = 0; i < n && rc == SL_ST_OK; i++) {
+        bool is_new = false;
+        rc = sq_play_add(s, screen, &rec[i], now_ms, &is_new, err, errlen);
+        if (rc == SL_ST_OK && is_new) {
             added++;
-            if (sl_ph_batch_add(&hours, p, lit && lit[i], now_ms) != 0) {
+            if (sl_ph_batch_add(&hours, &rec[i], lit && lit[i], now_ms) != 0) {
                 snprintf(err, errlen, "out of memory");
                 rc = SL_ST_ERROR;
-                goto out;
             }
         }
     }
-    rc = sq_play_hours_add(s, screen, &hours, err, errlen);
-    if (rc != SL_ST_OK)
-        goto out;
-    rc = sq_ack_advance(s, screen, &acked, err, errlen);
-    if (rc != SL_ST_OK)
-        goto out;
-    if (sq_commit(s) != 0) {
-        rc = sq_fail(s, err, errlen, "commit");
-        goto out;
-    }
-    *stored = added;
-    *dups = n - added;
-    *acked_seq = acked;
-out:
-    sq_rollback(s);
-    sq_unlock(s);
+    if (rc == SL_ST_OK)
+        rc = sl_st_days_add_plays(&sq_days, s, screen, &hours, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_ack_advance(s, screen, &acked, err, errlen);
+    rc = sq_tx_end(s, rc, err, errlen);
     sl_ph_batch_free(&hours);
+    if (rc == SL_ST_OK) {
+        *stored = added;
+        *dups = n - added;
+        *acked_seq = acked;
+    }
     return rc;
 }
 
 /* Runs a report query on a pooled reader (so a long report neither holds
  * up writes nor waits for them), falling back to the main connection.
  * Binds screen (when not NULL) as ?3 after from and to. */
-typedef int (*sq_row_fn)(sqlite3_stmt *q, void *ud);
-
 static sl_st_rc sq_report_scan(sq_store *s, const char *sql_all, const char *sql_one, const char *screen,
                                int64_t from_ms, int64_t to_ms, sq_row_fn row, void *ud, const char *what,
                                char *err, size_t errlen)
 {
-    sl_st_rc rc = SL_ST_OK;
+    sl_st_rc rc;
     sqlite3_stmt *q = NULL;
     sq_reader *rd = sq_reader_take(s);
     sqlite3 *db = rd ? rd->db : s->db;
     if (!rd)
-        sq_lock(s);
+        pthread_mutex_lock(&s->mu);
     if (sqlite3_prepare_v2(db, screen ? sql_one : sql_all, -1, &q, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "database: %s: %s", what, sqlite3_errmsg(db));
         rc = SL_ST_ERROR;
-        goto out;
+    } else {
+        rc = sq_stmt(db, q, row, ud, what, err, errlen, "iit", from_ms, to_ms, screen);
     }
-    sqlite3_bind_int64(q, 1, from_ms);
-    sqlite3_bind_int64(q, 2, to_ms);
-    if (screen)
-        sq_text(q, 3, screen);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        if (row(q, ud) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE) {
-        snprintf(err, errlen, "database: %s: %s", what, sqlite3_errmsg(db));
-        rc = SL_ST_ERROR;
-    }
-out:
     sqlite3_finalize(q);
     if (rd)
         sq_reader_give(s, rd);
     else
-        sq_unlock(s);
+        pthread_mutex_unlock(&s->mu);
     return rc;
 }
 
@@ -1337,248 +1124,181 @@ static sl_st_rc sq_online_list(sl_store *st, const char *screen, int64_t from_ms
                           "listing hours online", err, errlen);
 }
 
+typedef struct {
+    int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms);
+    void *ud;
+    const char *screen;
+} sq_play_scan;
+
+static int sq_play_row(sqlite3_stmt *q, void *ud)
+{
+    sq_play_scan *c = ud;
+    sl_play_record p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.screen, sizeof p.screen, "%s", c->screen);
+    p.seq = sqlite3_column_int64(q, 0);
+    sq_col(q, 1, p.item, sizeof p.item);
+    sq_col(q, 2, p.media_sha256, sizeof p.media_sha256);
+    p.manifest_version = sqlite3_column_int64(q, 3);
+    sq_col(q, 4, p.zone, sizeof p.zone);
+    p.start_ms = sqlite3_column_int64(q, 5);
+    p.mono_start_ms = sqlite3_column_int64(q, 6);
+    p.clock_trust = (sl_clock_trust)sqlite3_column_int(q, 7);
+    p.duration_ms = sqlite3_column_int64(q, 8);
+    p.outcome = (sl_outcome)sqlite3_column_int(q, 9);
+    sq_col(q, 10, p.reason, sizeof p.reason);
+    return c->cb(c->ud, &p, sqlite3_column_int64(q, 11));
+}
+
 static sl_st_rc sq_plays_list(sl_store *st, const char *screen, int64_t after_seq, size_t limit,
                               int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,
                               char *err, size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sl_play_record p;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_PLAYS_LIST);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, after_seq);
-    sqlite3_bind_int64(q, 3, (sqlite3_int64)limit);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        memset(&p, 0, sizeof p);
-        snprintf(p.screen, sizeof p.screen, "%s", screen);
-        p.seq = sqlite3_column_int64(q, 0);
-        sq_col(q, 1, p.item, sizeof p.item);
-        sq_col(q, 2, p.media_sha256, sizeof p.media_sha256);
-        p.manifest_version = sqlite3_column_int64(q, 3);
-        sq_col(q, 4, p.zone, sizeof p.zone);
-        p.start_ms = sqlite3_column_int64(q, 5);
-        p.mono_start_ms = sqlite3_column_int64(q, 6);
-        p.clock_trust = (sl_clock_trust)sqlite3_column_int(q, 7);
-        p.duration_ms = sqlite3_column_int64(q, 8);
-        p.outcome = (sl_outcome)sqlite3_column_int(q, 9);
-        sq_col(q, 10, p.reason, sizeof p.reason);
-        if (cb(ud, &p, sqlite3_column_int64(q, 11)) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "listing plays");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    sq_play_scan c = {cb, ud, screen};
+    return sq_op(sq(st), Q_PLAYS_LIST, sq_play_row, &c, "listing plays", err, errlen, "tii", screen, after_seq,
+                 limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 }
 
 /* ---- heartbeats, screenshots ------------------------------------------ */
+
+/* Counts a minute online in the hour and the day of received_ms; lock and transaction held. */
+static sl_st_rc sq_minute_add(sq_store *s, const char *screen, int64_t received_ms, char *err, size_t errlen)
+{
+    sl_st_rc rc = sq_run(s, Q_HOUR_ADD, NULL, NULL, "counting a minute online", err, errlen, "ti", screen,
+                         sl_floordiv(received_ms, SL_MS_PER_HOUR) * SL_MS_PER_HOUR);
+    if (rc == SL_ST_OK)
+        rc = sl_st_days_add_minute(&sq_days, s, screen, received_ms, err, errlen);
+    return rc;
+}
 
 static sl_st_rc sq_heartbeat_put(sl_store *st, const char *screen, const sl_hub_heartbeat *hb,
                                  bool *screenshot_requested, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
     int64_t minute = sl_floordiv(hb->received_ms, SL_MS_PER_MIN);
-    int64_t last_minute = -1;
-    bool wanted = false;
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    sqlite3_stmt *q = sq_q(s, Q_HB_LAST_MINUTE);
-    sq_text(q, 1, screen);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        last_minute = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
-    q = sq_q(s, Q_HB_PUT);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, hb->received_ms);
-    if (hb->content_version >= 0)
-        sqlite3_bind_int64(q, 3, hb->content_version);
-    sq_text(q, 4, hb->status_json ? hb->status_json : "{}");
-    sqlite3_bind_int64(q, 5, minute > last_minute ? minute : last_minute);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "storing a heartbeat");
-        goto out;
-    }
-    if (minute > last_minute) {
-        q = sq_q(s, Q_HOUR_ADD);
-        sq_text(q, 1, screen);
-        sqlite3_bind_int64(q, 2, sl_floordiv(hb->received_ms, SL_MS_PER_HOUR) * SL_MS_PER_HOUR);
-        if (sq_exec(s, q) != 0) {
-            rc = sq_fail(s, err, errlen, "counting a minute online");
-            goto out;
-        }
-        int64_t day = sl_floordiv(hb->received_ms, SL_MS_PER_DAY) * SL_MS_PER_DAY;
-        int hour = (int)((hb->received_ms - day) / SL_MS_PER_HOUR);
-        rc = sq_day_update(s, Q_OD_GET, Q_OD_PUT, screen, day, sq_make_online, &hour, err, errlen);
-        if (rc != SL_ST_OK)
-            goto out;
-    }
-    q = sq_q(s, Q_SHOT_FLAG_GET);
-    sq_text(q, 1, screen);
-    if (sqlite3_step(q) == SQLITE_ROW)
-        wanted = sqlite3_column_int(q, 0) != 0;
-    sqlite3_reset(q);
-    if (wanted) {
-        q = sq_q(s, Q_SHOT_FLAG_CLEAR);
-        sq_text(q, 1, screen);
-        if (sq_exec(s, q) != 0) {
-            rc = sq_fail(s, err, errlen, "clearing a screenshot request");
-            goto out;
-        }
-    }
-    if (sq_commit(s) != 0) {
-        rc = sq_fail(s, err, errlen, "commit");
-        goto out;
-    }
-    *screenshot_requested = wanted;
-out:
-    sq_rollback(s);
-    sq_unlock(s);
+    sq_i64 last = {false, -1}, wanted = {false, 0};
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_HB_LAST_MINUTE, sq_i64_row, &last, "reading a heartbeat", err, errlen, "t", screen);
+    int64_t last_minute = last.has ? last.v : -1;
+    if (rc == SL_ST_OK && hb->content_version >= 0)
+        rc = sq_run(s, Q_HB_PUT, NULL, NULL, "storing a heartbeat", err, errlen, "tiiti", screen, hb->received_ms,
+                    hb->content_version, hb->status_json ? hb->status_json : "{}",
+                    minute > last_minute ? minute : last_minute);
+    else if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_HB_PUT, NULL, NULL, "storing a heartbeat", err, errlen, "titti", screen, hb->received_ms,
+                    (const char *)NULL, hb->status_json ? hb->status_json : "{}",
+                    minute > last_minute ? minute : last_minute);
+    if (rc == SL_ST_OK && minute > last_minute)
+        rc = sq_minute_add(s, screen, hb->received_ms, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SHOT_FLAG_GET, sq_i64_row, &wanted, "reading a screenshot request", err, errlen, "t",
+                    screen);
+    if (rc == SL_ST_OK && wanted.v != 0)
+        rc = sq_run(s, Q_SHOT_FLAG_CLEAR, NULL, NULL, "clearing a screenshot request", err, errlen, "t", screen);
+    rc = sq_tx_end(s, rc, err, errlen);
+    if (rc == SL_ST_OK)
+        *screenshot_requested = wanted.v != 0;
     return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, int64_t hour_start_ms, int minutes);
+    void *ud;
+} sq_hours_scan;
+
+static int sq_hours_row(sqlite3_stmt *q, void *ud)
+{
+    sq_hours_scan *c = ud;
+    return c->cb(c->ud, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1));
 }
 
 static sl_st_rc sq_hours_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                               int (*cb)(void *ud, int64_t hour_start_ms, int minutes), void *ud, char *err,
                               size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_HOURS_LIST);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, from_ms);
-    sqlite3_bind_int64(q, 3, to_ms);
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        if (cb(ud, sqlite3_column_int64(q, 0), sqlite3_column_int(q, 1)) != 0) {
-            r = SQLITE_DONE;
-            break;
-        }
-    }
-    if (r != SQLITE_DONE)
-        rc = sq_fail(s, err, errlen, "listing hours");
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    sq_hours_scan c = {cb, ud};
+    return sq_op(sq(st), Q_HOURS_LIST, sq_hours_row, &c, "listing hours", err, errlen, "tii", screen, from_ms, to_ms);
 }
 
 static sl_st_rc sq_screenshot_request(sl_store *st, const char *screen, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc;
-    sq_lock(s);
-    rc = sq_screen_get_locked(s, screen, NULL, err, errlen);
-    if (rc == SL_ST_OK) {
-        sqlite3_stmt *q = sq_q(s, Q_SHOT_FLAG_SET);
-        sq_text(q, 1, screen);
-        if (sq_exec(s, q) != 0)
-            rc = sq_fail(s, err, errlen, "requesting a screenshot");
-    }
-    sq_unlock(s);
+    pthread_mutex_lock(&s->mu);
+    sl_st_rc rc = sq_screen_get_locked(s, screen, NULL, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SHOT_FLAG_SET, NULL, NULL, "requesting a screenshot", err, errlen, "t", screen);
+    pthread_mutex_unlock(&s->mu);
     return rc;
 }
 
 #define SQ_SHOTS_EVICT_MAX 64
 
+/* The day's screenshots in order: every one after the first
+ * SQ_SHOTS_FIRST_KEPT except the latest is to go. */
+typedef struct {
+    char gone[SQ_SHOTS_EVICT_MAX][sizeof(((sl_hub_screenshot *)0)->file)];
+    int64_t gone_id[SQ_SHOTS_EVICT_MAX];
+    size_t n_gone, i;
+    int64_t prev_id;
+    char prev_file[sizeof(((sl_hub_screenshot *)0)->file)];
+} sq_shot_scan;
+
+static int sq_shot_row(sqlite3_stmt *q, void *ud)
+{
+    sq_shot_scan *c = ud;
+    if (c->prev_id >= 0 && c->n_gone < SQ_SHOTS_EVICT_MAX) {
+        c->gone_id[c->n_gone] = c->prev_id;
+        snprintf(c->gone[c->n_gone], sizeof c->gone[c->n_gone], "%s", c->prev_file);
+        c->n_gone++;
+    }
+    c->prev_id = c->i >= SQ_SHOTS_FIRST_KEPT ? sqlite3_column_int64(q, 0) : -1;
+    sq_col(q, 1, c->prev_file, sizeof c->prev_file);
+    c->i++;
+    return 0;
+}
+
 static sl_st_rc sq_screenshot_add(sl_store *st, const char *screen, const sl_hub_screenshot *shot,
                                   void (*evicted)(void *ud, const char *file), void *ud, char *err, size_t errlen)
 {
     sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_OK;
-    char gone[SQ_SHOTS_EVICT_MAX][sizeof shot->file];
-    int64_t gone_id[SQ_SHOTS_EVICT_MAX];
-    size_t n_gone = 0;
+    sq_shot_scan *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    c->prev_id = -1;
     int64_t day = sl_floordiv(shot->taken_ms, SL_MS_PER_DAY);
-    sq_lock(s);
-    if (sq_begin(s) != 0) {
-        rc = sq_fail(s, err, errlen, "begin");
-        goto out;
-    }
-    sqlite3_stmt *q = sq_q(s, Q_SHOT_ADD);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, day);
-    sqlite3_bind_int64(q, 3, shot->taken_ms);
-    sq_text(q, 4, shot->file);
-    sqlite3_bind_int64(q, 5, shot->size);
-    sq_text(q, 6, shot->mime);
-    if (sq_exec(s, q) != 0) {
-        rc = sq_fail(s, err, errlen, "storing a screenshot");
-        goto out;
-    }
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SHOT_ADD, NULL, NULL, "storing a screenshot", err, errlen, "tiitit", screen, day,
+                    shot->taken_ms, shot->file, shot->size, shot->mime);
     /* Keep the first SQ_SHOTS_FIRST_KEPT of the day and the latest. */
-    q = sq_q(s, Q_SHOT_DAY);
-    sq_text(q, 1, screen);
-    sqlite3_bind_int64(q, 2, day);
-    size_t i = 0;
-    int64_t prev_id = -1;
-    char prev_file[sizeof shot->file] = "";
-    int r;
-    while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-        if (prev_id >= 0 && n_gone < SQ_SHOTS_EVICT_MAX) {
-            gone_id[n_gone] = prev_id;
-            snprintf(gone[n_gone], sizeof gone[n_gone], "%s", prev_file);
-            n_gone++;
-        }
-        prev_id = i >= SQ_SHOTS_FIRST_KEPT ? sqlite3_column_int64(q, 0) : -1;
-        sq_col(q, 1, prev_file, sizeof prev_file);
-        i++;
-    }
-    sqlite3_reset(q);
-    if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "listing screenshots");
-        goto out;
-    }
-    for (size_t k = 0; k < n_gone; k++) {
-        q = sq_q(s, Q_SHOT_DEL);
-        sqlite3_bind_int64(q, 1, gone_id[k]);
-        if (sq_exec(s, q) != 0) {
-            rc = sq_fail(s, err, errlen, "removing a screenshot");
-            goto out;
-        }
-    }
-    if (sq_commit(s) != 0) {
-        rc = sq_fail(s, err, errlen, "commit");
-        goto out;
-    }
-out:
-    sq_rollback(s);
-    sq_unlock(s);
-    if (rc == SL_ST_OK && evicted) {
-        for (size_t k = 0; k < n_gone; k++)
-            evicted(ud, gone[k]);
-    }
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SHOT_DAY, sq_shot_row, c, "listing screenshots", err, errlen, "ti", screen, day);
+    for (size_t k = 0; k < c->n_gone && rc == SL_ST_OK; k++)
+        rc = sq_run(s, Q_SHOT_DEL, NULL, NULL, "removing a screenshot", err, errlen, "i", c->gone_id[k]);
+    rc = sq_tx_end(s, rc, err, errlen);
+    for (size_t k = 0; rc == SL_ST_OK && evicted && k < c->n_gone; k++)
+        evicted(ud, c->gone[k]);
+    free(c);
     return rc;
+}
+
+static int sq_shot_latest_row(sqlite3_stmt *q, void *ud)
+{
+    sl_hub_screenshot *out = ud;
+    out->taken_ms = sqlite3_column_int64(q, 0);
+    sq_col(q, 1, out->file, sizeof out->file);
+    out->size = sqlite3_column_int64(q, 2);
+    sq_col(q, 3, out->mime, sizeof out->mime);
+    return 1;
 }
 
 static sl_st_rc sq_screenshot_latest(sl_store *st, const char *screen, sl_hub_screenshot *out, char *err,
                                      size_t errlen)
 {
-    sq_store *s = sq(st);
-    sl_st_rc rc = SL_ST_NOT_FOUND;
-    sq_lock(s);
-    sqlite3_stmt *q = sq_q(s, Q_SHOT_LATEST);
-    sq_text(q, 1, screen);
-    int r = sqlite3_step(q);
-    if (r == SQLITE_ROW) {
-        out->taken_ms = sqlite3_column_int64(q, 0);
-        sq_col(q, 1, out->file, sizeof out->file);
-        out->size = sqlite3_column_int64(q, 2);
-        sq_col(q, 3, out->mime, sizeof out->mime);
-        rc = SL_ST_OK;
-    } else if (r != SQLITE_DONE) {
-        rc = sq_fail(s, err, errlen, "reading a screenshot");
-    }
-    sqlite3_reset(q);
-    sq_unlock(s);
-    return rc;
+    return sq_op(sq(st), Q_SHOT_LATEST, sq_shot_latest_row, out, "reading a screenshot", err, errlen, "Rt", screen);
 }
 
 /* ---- open, close ------------------------------------------------------ */

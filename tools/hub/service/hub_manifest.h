@@ -1,0 +1,31 @@
+/* hub_manifest.h — channels and their manifests: publishing a signed manifest (verified against the hub's publisher keys and their scopes), reading the current one, listing channels. */
+#ifndef SL_HUB_MANIFEST_H
+#define SL_HUB_MANIFEST_H
+
+#include "tools/hub/hub.h"
+#include "tools/hub/service/hub_service.h"
+
+typedef struct {
+    int64_t version;  /* OK: the version published */
+    int64_t current;  /* CONFLICT over the version: the channel's current one; else -1 */
+    cJSON *missing;   /* CONFLICT over media: [{"sha256", "size"}] the hub lacks (the caller frees); else NULL */
+    char warning[300]; /* OK: a warning for people ("" none), e.g. no screen uses the channel */
+} sl_publish_result;
+
+/* Publishes a signed manifest envelope to channel on behalf of the token
+ * named token whose scope is token_scope ("" every channel). INVALID (the
+ * channel id, the envelope, another channel's manifest), FORBIDDEN (outside
+ * the token's or the signing key's channels), CONFLICT (no keys yet, media
+ * missing, a version not above the current one), STORE. */
+sl_svc_rc sl_manifest_publish(sl_hub *hub, const char *channel, const char *token, const char *token_scope,
+                              const char *envelope, size_t len, sl_publish_result *out, sl_svc_err *e);
+
+/* The current envelope of a channel (malloc'd, NUL-terminated, the caller
+ * frees) and its version. NOT_FOUND (nothing published), STORE. */
+sl_svc_rc sl_manifest_current(sl_hub *hub, const char *channel, int64_t *version, char **envelope, size_t *len,
+                              sl_svc_err *e);
+
+/* Every channel with its current version. STORE. */
+sl_svc_rc sl_manifest_channels(sl_hub *hub, int (*cb)(void *ud, const sl_hub_channel *c), void *ud, sl_svc_err *e);
+
+#endif

@@ -1,0 +1,128 @@
+/* hub_status.c — heartbeats (last seen, minutes online) and screenshots (magic-checked, kept a few a day). */
+#define _POSIX_C_SOURCE 200809L
+#include "tools/hub/service/hub_status.h"
+
+#include "content/fsutil.h"
+#include "content/timeutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+sl_svc_rc sl_status_heartbeat(sl_hub *hub, const char *screen, int64_t now_ms, int64_t content_version,
+                              const char *status_json, bool *screenshot_requested, sl_svc_err *e)
+{
+    char err[256];
+    sl_hub_heartbeat hb = {now_ms, content_version, status_json};
+    if (hub->store->ops->heartbeat_put(hub->store, screen, &hb, screenshot_requested, err, sizeof err) != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    return SL_SVC_OK;
+}
+
+static void shot_evicted(void *ud, const char *file)
+{
+    const sl_hub *hub = ud;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", hub->shots_dir, file);
+    unlink(path);
+}
+
+/* Writes the file of a screenshot taken at now_ms under a name of its own
+ * (shot->file, relative to DATA/screenshots) into path. */
+static sl_svc_rc shot_write(sl_hub *hub, const char *screen, const char *ext, const void *data, size_t len,
+                            int64_t now_ms, sl_hub_screenshot *shot, char *path, size_t pathlen, sl_svc_err *e)
+{
+    char err[512], dir[4096];
+    int64_t days = sl_floordiv(now_ms, SL_MS_PER_DAY);
+    int64_t ms = now_ms - days * SL_MS_PER_DAY;
+    int y, m, d;
+    sl_civil_from_days(days, &y, &m, &d);
+    snprintf(dir, sizeof dir, "%s/%s", hub->shots_dir, screen);
+    if (sl_fs_mkdir_private(dir, err, sizeof err) != 0) {
+        sl_log_error(&hub->log, "%s", err);
+        return sl_svc_fail(e, SL_SVC_FAILED, "the hub cannot write its screenshot folder");
+    }
+    int written = -1;
+    for (int k = 0; k < 10 && written != 0; k++) {
+        snprintf(shot->file, sizeof shot->file, "%s/%04d%02d%02d-%02d%02d%02d%03d%s%.0d.%s", screen, y, m, d,
+                 (int)(ms / 3600000), (int)(ms / 60000 % 60), (int)(ms / 1000 % 60), (int)(ms % 1000), k ? "-" : "",
+                 k, ext);
+        snprintf(path, pathlen, "%s/%s", hub->shots_dir, shot->file);
+        written = sl_fs_write_atomic(path, data, len, 0600, true, err, sizeof err);
+    }
+    if (written != 0) {
+        sl_log_error(&hub->log, "%s", err);
+        return sl_svc_fail(e, SL_SVC_FAILED, "the hub could not store the screenshot");
+    }
+    return SL_SVC_OK;
+}
+
+sl_svc_rc sl_status_screenshot_put(sl_hub *hub, const char *screen, const char *mime, const void *data, size_t len,
+                                   int64_t now_ms, sl_svc_err *e)
+{
+    static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    static const unsigned char jpg[3] = {0xff, 0xd8, 0xff};
+    char err[512], path[4096];
+    const char *ext;
+    if (strcmp(mime, "image/png") == 0) {
+        ext = "png";
+        if (len < 8 || memcmp(data, png, 8) != 0)
+            return sl_svc_fail(e, SL_SVC_INVALID, "the body is not a PNG file");
+    } else {
+        ext = "jpg";
+        if (len < 3 || memcmp(data, jpg, 3) != 0)
+            return sl_svc_fail(e, SL_SVC_INVALID, "the body is not a JPEG file");
+    }
+    sl_hub_screenshot shot;
+    memset(&shot, 0, sizeof shot);
+    shot.taken_ms = now_ms;
+    shot.size = (int64_t)len;
+    snprintf(shot.mime, sizeof shot.mime, "%s", mime);
+    sl_svc_rc rc = shot_write(hub, screen, ext, data, len, now_ms, &shot, path, sizeof path, e);
+    if (rc != SL_SVC_OK)
+        return rc;
+    if (hub->store->ops->screenshot_add(hub->store, screen, &shot, shot_evicted, hub, err, sizeof err) != SL_ST_OK) {
+        unlink(path);
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    }
+    return SL_SVC_OK;
+}
+
+sl_svc_rc sl_status_screenshot_request(sl_hub *hub, const char *screen, sl_svc_err *e)
+{
+    char err[256];
+    if (!sl_hub_id_ok(screen))
+        return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
+    sl_st_rc rc = hub->store->ops->screenshot_request(hub->store, screen, err, sizeof err);
+    if (rc == SL_ST_NOT_FOUND)
+        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "screen %s is not in the inventory", screen);
+    if (rc != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    return SL_SVC_OK;
+}
+
+sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, sl_hub_screenshot *shot, int *fd,
+                                    int64_t *size, sl_svc_err *e)
+{
+    char err[256], path[4096];
+    if (!sl_hub_id_ok(screen))
+        return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
+    sl_st_rc rc = hub->store->ops->screenshot_latest(hub->store, screen, shot, err, sizeof err);
+    if (rc == SL_ST_NOT_FOUND)
+        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "no screenshot of %s yet", screen);
+    if (rc != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    snprintf(path, sizeof path, "%s/%s", hub->shots_dir, shot->file);
+    int f = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (f < 0 || fstat(f, &st) != 0) {
+        if (f >= 0)
+            close(f);
+        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "the latest screenshot of %s is gone from disk", screen);
+    }
+    *fd = f;
+    *size = (int64_t)st.st_size;
+    return SL_SVC_OK;
+}
