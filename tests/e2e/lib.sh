@@ -63,12 +63,24 @@ finish() {
 PLAYER="$SL_BUILD_DIR/player/screenlit-player"
 IMGCHECK="$SL_BUILD_DIR/tests/imgcheck"
 
-# ---- a real hub on loopback, for the hub and client tests ----
+# ---- a real hub on loopback, for the hub, client and managed-screen tests ----
 HUB="$SL_BUILD_DIR/tools/screenlit-hub"
+MKMANIFEST="$SL_BUILD_DIR/tools/mkmanifest"
+DATA="$T/hub"     # the hub's data folder
+HUB_DB_ARGS=""    # "--db postgresql://..." runs start_hub and new_token on PostgreSQL (test_hub_pg.sh)
 HUBPID=
 URL=
 PORT=
 
+# need CMD... — the test skips (exit 77) without one of these commands.
+need() {
+    for need_cmd in "$@"; do
+        command -v "$need_cmd" >/dev/null ||
+            { echo "SKIP: $need_cmd is not installed (apt-get install $need_cmd)"; exit 77; }
+    done
+}
+
+# stop_hub — stops the hub (SIGTERM) and waits for it; nothing when none runs.
 stop_hub() {
     if [ -n "$HUBPID" ]; then
         kill "$HUBPID" 2>/dev/null || true
@@ -76,11 +88,41 @@ stop_hub() {
         HUBPID=
     fi
 }
-trap 'stop_hub; rm -rf "$T"' EXIT INT TERM
 
-# start_hub DATA [SERVE ARGS...] — serves DATA on a free loopback port (the
-# hub picks it and prints it first; HUB_LISTEN=127.0.0.1:PORT asks for one);
-# sets URL (http:// or, with --tls-cert, https://) and PORT, or fails the test.
+# kill_hub — the same with SIGKILL (cleanup that must not wait on a stuck hub).
+kill_hub() {
+    if [ -n "$HUBPID" ]; then
+        kill -KILL "$HUBPID" 2>/dev/null || true
+        wait "$HUBPID" 2>/dev/null || true
+        HUBPID=
+    fi
+}
+trap 'stop_hub; rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+
+# stop_hub_clean — a check: on SIGTERM the hub exits 0.
+stop_hub_clean() {
+    kill -TERM "$HUBPID"
+    set +e
+    wait "$HUBPID"
+    rc=$?
+    set -e
+    HUBPID=
+    if [ "$rc" -eq 0 ]; then ok; else fail "the hub exited $rc on SIGTERM"; sed 's/^/    | /' "$T/hub.log" | tail -20 >&2; fi
+}
+
+# hub_alive — a check: the hub process runs and answers.
+hub_alive() {
+    if kill -0 "$HUBPID" 2>/dev/null && curl -sf "$URL/api/v1/health" >/dev/null; then ok; else
+        fail "the hub is down"
+        tail -20 "$T/hub.log" >&2
+    fi
+}
+
+# start_hub DATA [SERVE ARGS...] — serves DATA (with HUB_DB_ARGS, four worker threads unless
+# the arguments say otherwise) on a free loopback port (the hub picks it and prints it first;
+# HUB_LISTEN=127.0.0.1:PORT asks for one); its log goes to $T/hub.log. Sets HUBPID, URL
+# (http:// or, with --tls-cert, https://; curl then needs --cacert) and PORT, or stops the test.
 start_hub() {
     if [ ! -x "$HUB" ]; then
         echo "FAIL: $HUB is not built" >&2
@@ -89,7 +131,9 @@ start_hub() {
     data=$1
     shift
     : >"$T/hub.out"
-    "$HUB" serve --data "$data" --listen "${HUB_LISTEN:-127.0.0.1:0}" "$@" >"$T/hub.out" 2>"$T/hub.log" &
+    # shellcheck disable=SC2086 # HUB_DB_ARGS is empty or words without spaces
+    "$HUB" serve --data "$data" $HUB_DB_ARGS --listen "${HUB_LISTEN:-127.0.0.1:0}" --threads 4 "$@" \
+        >"$T/hub.out" 2>"$T/hub.log" &
     HUBPID=$!
     i=0
     while [ "$i" -lt 1200 ] && kill -0 "$HUBPID" 2>/dev/null; do
@@ -192,7 +236,92 @@ wait_in() {
     return 1
 }
 
-# new_token ROLE — a role token on the hub in $T/hub, printed once.
+# new_token ROLE [NAME] — a new token of ROLE on the hub's store (DATA, HUB_DB_ARGS), named NAME
+# (default test-ROLE); prints it, shown this once.
 new_token() {
-    "$HUB" token create --data "$T/hub" --role "$1" --name "test-$1" | grep -oE '[0-9a-f]{64}' | head -n 1
+    # shellcheck disable=SC2086
+    "$HUB" token create --data "$DATA" $HUB_DB_ARGS --role "$1" --name "${2:-test-$1}"
+}
+
+# call METHOD PATH TOKEN [curl args...] — the reply body goes to $T/body,
+# headers to $T/headers, and the status code is printed.
+call() {
+    m=$1
+    p=$2
+    tok=$3
+    rm -f "$T/body"; : >"$T/body"
+    shift 3
+    if [ -n "$tok" ]; then
+        curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" -H "Authorization: Bearer $tok" "$@" "$URL$p"
+    else
+        curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" "$@" "$URL$p"
+    fi
+}
+
+# expect_call WANT METHOD PATH TOKEN [curl args...] — checks the status code;
+# a 4xx/5xx reply must have a JSON body with an "error" text.
+expect_call() {
+    want=$1
+    shift
+    got=$(call "$@") || true
+    if [ "$got" != "$want" ]; then
+        fail "$1 $2 gave $got, wanted $want"
+        head -c 600 "$T/body" | sed 's/^/    | /' >&2
+        echo >&2
+        return 0
+    fi
+    ok
+    case "$want" in
+    4* | 5*)
+        if [ "$1" != HEAD ] && ! jq -e '.error | type == "string"' "$T/body" >/dev/null 2>&1; then
+            fail "$1 $2: the $want reply has no JSON error body"
+            head -c 300 "$T/body" >&2
+        fi
+        ;;
+    esac
+}
+
+# expect_json FILTER — jq -e FILTER holds on the last body.
+expect_json() {
+    if jq -e "$1" "$T/body" >/dev/null 2>&1; then ok; else
+        fail "body does not satisfy: $1"
+        head -c 600 "$T/body" | sed 's/^/    | /' >&2
+        echo >&2
+    fi
+}
+
+# expect_header NAME VALUE — the last reply had this header (value is a fixed prefix).
+expect_header() {
+    if tr -d '\r' <"$T/headers" | grep -qi "^$1: $2"; then ok; else
+        fail "no header '$1: $2'"
+        sed 's/^/    | /' "$T/headers" >&2
+    fi
+}
+
+# inventory_csv FILE — a small inventory with a BOM, CRLF and Chinese names.
+inventory_csv() {
+    printf '\357\273\277id,name,site,region,unit_type,tags,channel,hours,timezone\r\n' >"$1"
+    printf 'bank-0412-lobby,工商银行城关支行 大厅,"城关镇, 解放路 12 号",城关镇,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30; sat 09:00-12:00,Asia/Shanghai\r\n' >>"$1"
+    printf 'bus-k1-07,K1 路公交 07 号车 LED,公交公司,县城,bus,bus;led,bus-led,daily 06:00-22:00,Asia/Shanghai\r\n' >>"$1"
+    printf 'clinic-3,"社区卫生服务中心 ""东区""",东区,东区,hospital,,bank-lobby,"mon-fri 08:00-12:00,14:00-17:30",+08:00\r\n' >>"$1"
+}
+
+# batch FROM TO [EXTRA] — a plays batch with seqs FROM..TO; EXTRA is added to every record.
+batch() {
+    awk -v a="$1" -v b="$2" -v x="${3:-}" 'BEGIN {
+        printf "{\"records\":[";
+        for (i = a; i <= b; i++) {
+            if (i > a) printf ",";
+            printf "{\"seq\":%d,\"item\":\"poster\",\"media_sha256\":\"\",\"manifest_version\":3,\"zone\":\"main\",", i;
+            printf "\"start\":\"2026-11-25T%02d:%02d:%02d.%03dZ\",\"clock_trust\":\"synced\",", int(i / 3600) % 24, int(i / 60) % 60, i % 60, i % 1000;
+            printf "\"duration_ms\":10000,\"outcome\":\"completed\",\"reason\":\"\"%s}", x;
+        }
+        printf "]}";
+    }'
+}
+
+# enrol ADMIN_TOKEN SCREEN — enrols a screen of the inventory; prints its device token.
+enrol() {
+    code=$(curl -s -H "Authorization: Bearer $1" -d "{\"screen\":\"$2\"}" "$URL/api/v1/enroll-codes" | jq -r .code)
+    curl -s -d "{\"code\":\"$code\"}" "$URL/api/v1/enroll" | jq -r .token
 }
