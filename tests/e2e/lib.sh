@@ -325,3 +325,149 @@ enrol() {
     code=$(curl -s -H "Authorization: Bearer $1" -d "{\"screen\":\"$2\"}" "$URL/api/v1/enroll-codes" | jq -r .code)
     curl -s -d "{\"code\":\"$code\"}" "$URL/api/v1/enroll" | jq -r .token
 }
+
+# ---- a managed screen of a real hub: the fixture of the fault and records tests ----
+SCREEN=lobby-1 # the screen the fixture enrols
+J=             # its journal (STATE/journal.db), read by last_seq, pending, expect_exactly_once
+PL=            # the pid of a player running in the background (wait_log)
+
+# hub_keys — a publisher key pair in $T/keys (KEY: its public key, as a screen pins it), held by
+# the hub's store DATA, and tokens ADMIN and PUB.
+hub_keys() {
+    "$SCREENLIT" keygen --out "$T/keys" >/dev/null
+    mkdir -p "$DATA"
+    "$HUB" key add --data "$DATA" "$T/keys/publisher.pub" >/dev/null
+    ADMIN=$(new_token admin)
+    PUB=$(new_token publisher)
+    KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+}
+
+# inventory_screen [HOURS [TIMEZONE]] — SCREEN alone in the hub's inventory, on channel
+# bank-lobby, open HOURS (default mon-fri 08:30-17:30) in TIMEZONE (default Asia/Shanghai).
+inventory_screen() {
+    printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,%s,%s\n' \
+        "$SCREEN" "${1:-mon-fri 08:30-17:30}" "${2:-Asia/Shanghai}" >"$T/inv.csv"
+    expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
+}
+
+# publish_sample DIR — publishes DIR/playlist.json (e.g. made by sample_copy) on bank-lobby.
+publish_sample() {
+    expect_rc 0 "$SCREENLIT" publish "$1/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby \
+        --key "$T/keys/publisher.key"
+}
+
+# enrol_screen HUB_URL STATE [PLAYER ARGS...] — a one-time code for SCREEN (CODE), then a first
+# short run of the player (--output null --size 160x90 --poll 1, then PLAYER ARGS: --run and
+# --clock) that enrols with it at HUB_URL into the state folder STATE. It must sync version 1
+# and start its journal (J is set to it), else the test stops there.
+enrol_screen() {
+    es_hub=$1
+    es_state=$2
+    shift 2
+    J="$es_state/journal.db"
+    expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
+    CODE=$(jq -r .code "$T/out")
+    expect_rc 0 "$PLAYER" --hub "$es_hub" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$es_state" \
+        --output null --size 160x90 --poll 1 "$@"
+    expect_in "$T/err" "sync: switched to manifest 1"
+    if [ ! -f "$es_state/current.manifest" ] || [ ! -f "$J" ]; then
+        fail "the first run did not sync the manifest or create the journal"
+        finish
+        exit 1
+    fi
+}
+
+# managed_screen SRC [PLAYER ARGS...] — the whole fixture: a hub (hub_keys, start_hub) with SCREEN
+# in its inventory, SRC/playlist.json published as version 1 of bank-lobby, and the screen enrolled
+# into $T/st and synced (enrol_screen; PLAYER ARGS default to 5 s from 09:00 on 25 November 2026).
+managed_screen() {
+    ms_src=$1
+    shift
+    [ "$#" -gt 0 ] || set -- --run 5 --clock from:2026-11-25T09:00:00+08:00
+    hub_keys
+    start_hub "$DATA"
+    inventory_screen
+    publish_sample "$ms_src"
+    enrol_screen "$URL" "$T/st" "$@"
+}
+
+# start_faultproxy NAME UPSTREAM-PORT [OPTION...] — tests/tools/faultproxy.c in front of loopback
+# port UPSTREAM-PORT with OPTIONs, its counts in $T/NAME.stats; sets NAME_PID and NAME_PORT (the
+# port it listens on) and adds the pid to PROXIES, or stops the test.
+FAULTPROXY="$SL_BUILD_DIR/tests/faultproxy"
+PROXIES=
+start_faultproxy() {
+    fp_name=$1
+    fp_up=$2
+    shift 2
+    rm -f "$T/$fp_name.out"
+    "$FAULTPROXY" --upstream "127.0.0.1:$fp_up" --stats "$T/$fp_name.stats" "$@" \
+        >"$T/$fp_name.out" 2>"$T/$fp_name.err" &
+    eval "${fp_name}_PID=$!"
+    PROXIES="$PROXIES $!"
+    n=0
+    while [ "$n" -lt 1200 ] && [ ! -s "$T/$fp_name.out" ]; do sleep 0.1; n=$((n + 1)); done
+    fp_port=$(head -n 1 "$T/$fp_name.out")
+    [ -n "$fp_port" ] || { echo "FAIL: the $fp_name proxy did not start" >&2; cat "$T/$fp_name.err" >&2; exit 1; }
+    eval "${fp_name}_PORT=$fp_port"
+}
+
+# last_seq — the highest seq the journal J ever gave a play (0 before any, or without a journal).
+last_seq() {
+    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" 2>/dev/null || echo 0
+}
+
+# pending — how many plays of J the hub has not acknowledged yet.
+pending() {
+    sqlite3 "$J" 'SELECT count(*) FROM plays'
+}
+
+# wait_log TEXT SECONDS — polls the log of the player PL ($T/p.err) for TEXT while it runs; true
+# once it is there.
+wait_log() {
+    n=0
+    while [ "$n" -lt $(($2 * 10)) ] && ! grep -qF -- "$1" "$T/p.err"; do
+        kill -0 "$PL" 2>/dev/null || break
+        sleep 0.1
+        n=$((n + 1))
+    done
+    grep -qF -- "$1" "$T/p.err"
+}
+
+# hub_records FIELD... — every record the hub holds for SCREEN, page by page: the FIELDs (seq
+# first) joined by | a line, into $T/hub.rec.
+hub_records() {
+    hr_sel=$(printf '.%s, ' "$@")
+    : >"$T/hub.rec"
+    after=0
+    while :; do
+        curl -sf -H "Authorization: Bearer $ADMIN" \
+            "$URL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
+            fail "GET /api/v1/plays failed"
+            break
+        }
+        jq -r ".records[] | [${hr_sel%, }] | map(tostring) | join(\"|\")" "$T/page.json" >"$T/page.txt"
+        [ -s "$T/page.txt" ] || break
+        cat "$T/page.txt" >>"$T/hub.rec"
+        after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
+    done
+}
+
+# expect_exactly_once LAST — checks: $T/hub.rec (hub_records seq item …) holds seqs 1..LAST, each
+# once, and per item as many records as the journal J counts in item_totals.
+expect_exactly_once() {
+    hub_n=$(wc -l <"$T/hub.rec")
+    [ "$hub_n" -eq "$1" ] && ok || fail "the hub holds $hub_n records; the journal committed $1"
+    seq 1 "$1" >"$T/want.seq"
+    cut -d'|' -f1 "$T/hub.rec" | sort -n >"$T/got.seq"
+    if cmp -s "$T/want.seq" "$T/got.seq"; then ok; else
+        sort -u "$T/got.seq" >"$T/got.lex"
+        fail "the hub's seqs are not exactly 1..$1, each once: missing $(sort "$T/want.seq" | comm -23 - "$T/got.lex" | sort -n | head -5 | tr '\n' ' ')… doubled $(uniq -d "$T/got.seq" | head -5 | tr '\n' ' ')…"
+    fi
+    sqlite3 -separator '|' "$J" 'SELECT item, plays FROM item_totals' | sort >"$T/want.items"
+    cut -d'|' -f2 "$T/hub.rec" | sort | uniq -c | awk '{ print $2 "|" $1 }' | sort >"$T/got.items"
+    if cmp -s "$T/want.items" "$T/got.items"; then ok; else
+        fail "per item, the hub's counts differ from the journal's (item|committed vs item|at the hub):"
+        paste -d' ' "$T/want.items" "$T/got.items" | sed 's/^/    | /' >&2
+    fi
+}
