@@ -412,6 +412,13 @@ start_faultproxy() {
     eval "${fp_name}_PORT=$fp_port"
 }
 
+# expect_cached STATE — checks: every medium STATE/current.manifest names is in STATE/media, whole.
+expect_cached() {
+    for sha in $(jq -r '.payload | fromjson | .items[] | select(.sha256) | .sha256' "$1/current.manifest"); do
+        [ "$(sha256sum "$1/media/$sha" | cut -d' ' -f1)" = "$sha" ] && ok || fail "medium $sha missing or wrong in the cache"
+    done
+}
+
 # last_seq — the highest seq the journal J ever gave a play (0 before any, or without a journal).
 last_seq() {
     sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" 2>/dev/null || echo 0
