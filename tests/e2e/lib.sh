@@ -306,6 +306,12 @@ inventory_csv() {
     printf 'clinic-3,"社区卫生服务中心 ""东区""",东区,东区,hospital,,bank-lobby,"mon-fri 08:00-12:00,14:00-17:30",+08:00\r\n' >>"$1"
 }
 
+# load_inventory — that inventory in $T/inv.csv, put to the hub with ADMIN's token: a check (200).
+load_inventory() {
+    inventory_csv "$T/inv.csv"
+    expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+}
+
 # batch FROM TO [EXTRA] — a plays batch with seqs FROM..TO; EXTRA is added to every record.
 batch() {
     awk -v a="$1" -v b="$2" -v x="${3:-}" 'BEGIN {
@@ -427,6 +433,17 @@ last_seq() {
 # pending — how many plays of J the hub has not acknowledged yet.
 pending() {
     sqlite3 "$J" 'SELECT count(*) FROM plays'
+}
+
+# wait_seq SEQ — waits (at most 120 s) until the journal J has given a play seq SEQ, or until the
+# player PL (when set) stops.
+wait_seq() {
+    n=0
+    while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt "$1" ]; do
+        [ -z "$PL" ] || kill -0 "$PL" 2>/dev/null || break
+        sleep 0.1
+        n=$((n + 1))
+    done
 }
 
 # wait_log TEXT SECONDS — polls the log of the player PL ($T/p.err) for TEXT while it runs; true

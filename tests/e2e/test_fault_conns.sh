@@ -82,8 +82,7 @@ fi
 
 ADMIN=$(new_token admin ops)
 start_hub "$DATA"
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+load_inventory
 S=$(enrol "$ADMIN" bank-0412-lobby)
 [ ${#S} -eq 64 ] && ok || fail "enrolment failed"
 expect_in "$T/hub.log" " connections, 64 per client address"

@@ -91,8 +91,7 @@ jq -e '.content_version == 1' "$T/status.json" >/dev/null && ok || fail "the hea
 jq -e '.free_disk_bytes < 16777216' "$T/status.json" >/dev/null && ok || fail "the heartbeat's free_disk_bytes is not the full disk's"
 
 # The old content keeps playing (30 more plays), and nothing is half done.
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((from + 30)) ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq $((from + 30))
 to=$(last_seq)
 [ "$to" -ge $((from + 30)) ] && ok || fail "only $((to - from)) plays committed with the disk full"
 cmp -s "$D/current.manifest" "$T/mf-1.json" && ok || fail "current.manifest changed"

@@ -60,12 +60,7 @@ fi
 # version 1's. The seq range is kept in $T/ranges for the check at the hub at the end.
 still_old() {
     from=$(last_seq)
-    n=0
-    while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((from + 30)) ]; do
-        kill -0 "$PL" 2>/dev/null || break
-        sleep 0.1
-        n=$((n + 1))
-    done
+    wait_seq $((from + 30))
     to=$(last_seq)
     [ "$to" -ge $((from + 30)) ] && ok || fail "$1: the player committed only $((to - from)) plays in 120 s"
     echo "$1|$((from + 1))|$to" >>"$T/ranges"
@@ -125,8 +120,7 @@ still_old "swapped media"
 cp "$T/good5" "$T/hub/media/$SHA5"
 wait_log "switching to bank-lobby version 5" 120 && ok || fail "the player did not take version 5 once its media were right"
 from5=$(last_seq)
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((from5 + 30)) ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq $((from5 + 30))
 to5=$(last_seq)
 kill -0 "$PL" 2>/dev/null && ok || { fail "the player died"; tail -20 "$T/p.err" >&2; }
 [ "$(sha256sum "$T/st/media/$SHA5" | cut -d' ' -f1)" = "$SHA5" ] && ok || fail "the new poster is not in the cache as it should be"

@@ -116,8 +116,7 @@ kill -USR1 "$api_PID" "$acks_PID" "$media_PID"
     --clock sim:2026-11-25T08:00:00+08:00 >"$T/p.out" 2>"$T/p.err" &
 PL=$!
 t0=$(date +%s)
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq 50
 
 # Version 2 arrives damaged first; once refused, the damage stops: the player must still get it.
 make_version 2
@@ -138,8 +137,7 @@ while [ "$V" -lt 3 ] || { [ "$V" -lt "$MAXV" ] && ! all_struck media 1; }; do
 done
 # It plays the latest version a while.
 at=$(last_seq)
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((at + 50)) ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq $((at + 50))
 # Then on, until every kind of fault struck the api proxy at least MIN_EACH times and the acks
 # proxy lied 5 times (at most 60 s).
 n=0

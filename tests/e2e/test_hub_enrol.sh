@@ -6,8 +6,7 @@ need curl jq
 ADMIN=$(new_token admin ops)
 AUD=$(new_token auditor audit)
 start_hub "$DATA"
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+load_inventory
 
 # Two codes for one screen: an old 30-day one and a new one. Enrolling with
 # the new one makes the old one useless (it used to enrol a second board and

@@ -48,8 +48,7 @@ for v in 1 2 3; do "$MKMANIFEST" "$T/pl/playlist.json" bank-lobby $v "$T/keys/pu
 
 start_hub "$DATA"
 grep -q "postgresql store" "$T/hub.log" && ok || fail "the hub does not say it uses PostgreSQL"
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+load_inventory
 SCR=$(enrol "$ADMIN" bank-0412-lobby)
 [ ${#SCR} -eq 64 ] && ok || fail "enrolment failed"
 expect_call 201 POST /api/v1/channels/bank-lobby/manifests "$PUB" --data-binary @"$T/mf-1.json"

@@ -6,8 +6,7 @@ need curl jq
 ADMIN=$(new_token admin ops)
 AUD=$(new_token auditor audit)
 start_hub "$DATA"
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+load_inventory
 A=$(enrol "$ADMIN" bank-0412-lobby)
 B=$(enrol "$ADMIN" bus-k1-07)
 [ ${#A} -eq 64 ] && [ ${#B} -eq 64 ] && ok || fail "enrolment failed"

@@ -7,8 +7,7 @@ umask 022
 ADMIN=$(new_token admin ops)
 PUB=$(new_token publisher content)
 start_hub "$DATA"
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+load_inventory
 S=$(enrol "$ADMIN" bank-0412-lobby)
 OCT='Content-Type: application/octet-stream'
 # One whole media file, one partial upload.

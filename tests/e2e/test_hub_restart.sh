@@ -8,8 +8,7 @@ AUD=$(new_token auditor audit)
 "$SCREENLIT" keygen --out "$T/keys" >/dev/null
 "$HUB" key add --data "$DATA" "$T/keys/publisher.pub" >/dev/null
 start_hub "$DATA"
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+load_inventory
 SCREENS="bank-0412-lobby bus-k1-07 clinic-3"
 for s in $SCREENS; do enrol "$ADMIN" "$s" >"$T/token-$s"; done
 
