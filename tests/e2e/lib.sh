@@ -1,11 +1,12 @@
-# lib.sh — shared helpers for the end-to-end tests (sourced, not run).
+# lib.sh — the one library of the end-to-end tests (sourced, not run): checks (expect_*), a real
+# hub on loopback (start_hub, new_token, call), test certificates (tls_pki), and the fixture of a
+# managed screen (managed_screen: hub + enrolled screen + published sample) with its journal checks.
 set -eu
 
 : "${SL_SOURCE_DIR:?run through ctest}"
 : "${SL_BUILD_DIR:?run through ctest}"
 SCREENLIT="$SL_BUILD_DIR/tools/screenlit"
 T=$(mktemp -d "${TMPDIR:-/tmp}/screenlit-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
 failures=0
 checks=0
 

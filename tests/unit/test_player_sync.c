@@ -771,8 +771,11 @@ static void append_n(sl_journal *j, int n, const char *prefix, int64_t start_ms)
 }
 
 /* The hub's records of the screen: count, highest seq, and whether seqs are 1..n without repeats. */
-static void hub_plays(fx *f, int *count, int64_t *max_seq, bool *dense, char last_item[65])
+/* Checks that the hub holds exactly seqs 1..want of the screen, each once, the last of item
+ * want_last (unless NULL). */
+static void expect_hub_plays(fx *f, int want, const char *want_last)
 {
+    char last_item[65] = "";
     sl_http_reply rep;
     assert_int_equal(hub_req(f, "GET", "/api/v1/plays?screen=" SCREEN "&limit=10000", f->aud, NULL, NULL, &rep), 200);
     sl_json_limits lim = {.max_bytes = 64u << 20};
@@ -781,20 +784,23 @@ static void hub_plays(fx *f, int *count, int64_t *max_seq, bool *dense, char las
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "records"), *o;
     int n = 0;
     int64_t prev = 0;
-    *dense = true;
+    bool dense = true;
     cJSON_ArrayForEach(o, list)
     {
         int64_t seq = (int64_t)cJSON_GetObjectItemCaseSensitive(o, "seq")->valuedouble;
         if (seq != prev + 1)
-            *dense = false;
+            dense = false;
         prev = seq;
-        snprintf(last_item, 65, "%s", sl_json_str(o, "item"));
+        snprintf(last_item, sizeof last_item, "%s", sl_json_str(o, "item"));
         n++;
     }
-    *count = n;
-    *max_seq = prev;
     cJSON_Delete(j);
     sl_http_reply_free(&rep);
+    assert_int_equal(n, want);
+    assert_int_equal(prev, want);
+    assert_true(dense);
+    if (want_last)
+        assert_string_equal(last_item, want_last);
 }
 
 static bool wait_pending_zero(sl_journal *j, double timeout)
@@ -811,7 +817,7 @@ static bool wait_pending_zero(sl_journal *j, double timeout)
 static void test_upload_across_hub_restart(void **state)
 {
     fx *f = *state;
-    char err[256], jp[300], last[65];
+    char err[256], jp[300];
     snprintf(jp, sizeof jp, "%s/journal.db", f->state);
     sl_journal *j = sl_journal_open(jp, err, sizeof err);
     assert_non_null(j);
@@ -821,13 +827,7 @@ static void test_upload_across_hub_restart(void **state)
     sl_uploader *u = sl_uploader_start(&c, err, sizeof err);
     assert_non_null(u);
     assert_true(wait_pending_zero(j, WAIT_S));
-    int n;
-    int64_t max;
-    bool dense;
-    hub_plays(f, &n, &max, &dense, last);
-    assert_int_equal(n, 1200);
-    assert_int_equal(max, 1200);
-    assert_true(dense);
+    expect_hub_plays(f, 1200, NULL);
 
     /* The hub goes away; plays go on; they wait in the journal. */
     hub_stop(f);
@@ -844,11 +844,7 @@ static void test_upload_across_hub_restart(void **state)
     assert_int_equal(sl_journal_pending_count(j), 300);
     hub_start(f);
     assert_true(wait_pending_zero(j, WAIT_S));
-    hub_plays(f, &n, &max, &dense, last);
-    assert_int_equal(n, 1500); /* every record exactly once */
-    assert_int_equal(max, 1500);
-    assert_true(dense);
-    assert_string_equal(last, "b-299");
+    expect_hub_plays(f, 1500, "b-299"); /* every record exactly once */
     sl_uploader_get_status(u, &us);
     assert_int_equal(us.hub_acked_seq, 1500);
     assert_string_equal(us.problem, "");
@@ -859,7 +855,7 @@ static void test_upload_across_hub_restart(void **state)
 static void test_upload_journal_started_over(void **state)
 {
     fx *f = *state;
-    char err[256], jp[300], last[65];
+    char err[256], jp[300];
     /* A new journal (the old one was corrupt): its seqs restart at 1, which the hub already holds. */
     snprintf(jp, sizeof jp, "%s/journal-new.db", f->state);
     sl_journal *j = sl_journal_open(jp, err, sizeof err);
@@ -870,14 +866,7 @@ static void test_upload_journal_started_over(void **state)
     sl_uploader *u = sl_uploader_start(&c, err, sizeof err);
     assert_non_null(u);
     assert_true(wait_pending_zero(j, WAIT_S));
-    int n;
-    int64_t max;
-    bool dense;
-    hub_plays(f, &n, &max, &dense, last);
-    assert_int_equal(n, 1510); /* renumbered 1501..1510, none taken for a duplicate */
-    assert_int_equal(max, 1510);
-    assert_true(dense);
-    assert_string_equal(last, "c-9");
+    expect_hub_plays(f, 1510, "c-9"); /* renumbered 1501..1510, none taken for a duplicate */
     sl_uploader_status us;
     sl_uploader_get_status(u, &us);
     assert_int_equal(us.renumbered, 10);
