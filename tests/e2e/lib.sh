@@ -1,11 +1,12 @@
-# lib.sh — shared helpers for the end-to-end tests (sourced, not run).
+# lib.sh — the one library of the end-to-end tests (sourced, not run): checks (expect_*), a real
+# hub on loopback (start_hub, new_token, call), test certificates (tls_pki), and the fixture of a
+# managed screen (managed_screen: hub + enrolled screen + published sample) with its journal checks.
 set -eu
 
 : "${SL_SOURCE_DIR:?run through ctest}"
 : "${SL_BUILD_DIR:?run through ctest}"
 SCREENLIT="$SL_BUILD_DIR/tools/screenlit"
 T=$(mktemp -d "${TMPDIR:-/tmp}/screenlit-e2e.XXXXXX")
-trap 'rm -rf "$T"' EXIT INT TERM
 failures=0
 checks=0
 
@@ -63,12 +64,24 @@ finish() {
 PLAYER="$SL_BUILD_DIR/player/screenlit-player"
 IMGCHECK="$SL_BUILD_DIR/tests/imgcheck"
 
-# ---- a real hub on loopback, for the hub and client tests ----
+# ---- a real hub on loopback, for the hub, client and managed-screen tests ----
 HUB="$SL_BUILD_DIR/tools/screenlit-hub"
+MKMANIFEST="$SL_BUILD_DIR/tests/mkmanifest"
+DATA="$T/hub"     # the hub's data folder
+HUB_DB_ARGS=""    # "--db postgresql://..." runs start_hub and new_token on PostgreSQL (test_hub_pg.sh)
 HUBPID=
 URL=
 PORT=
 
+# need CMD... — the test skips (exit 77) without one of these commands.
+need() {
+    for need_cmd in "$@"; do
+        command -v "$need_cmd" >/dev/null ||
+            { echo "SKIP: $need_cmd is not installed (apt-get install $need_cmd)"; exit 77; }
+    done
+}
+
+# stop_hub — stops the hub (SIGTERM) and waits for it; nothing when none runs.
 stop_hub() {
     if [ -n "$HUBPID" ]; then
         kill "$HUBPID" 2>/dev/null || true
@@ -76,11 +89,41 @@ stop_hub() {
         HUBPID=
     fi
 }
-trap 'stop_hub; rm -rf "$T"' EXIT INT TERM
 
-# start_hub DATA [SERVE ARGS...] — serves DATA on a free loopback port (the
-# hub picks it and prints it first; HUB_LISTEN=127.0.0.1:PORT asks for one);
-# sets URL (http:// or, with --tls-cert, https://) and PORT, or fails the test.
+# kill_hub — the same with SIGKILL (cleanup that must not wait on a stuck hub).
+kill_hub() {
+    if [ -n "$HUBPID" ]; then
+        kill -KILL "$HUBPID" 2>/dev/null || true
+        wait "$HUBPID" 2>/dev/null || true
+        HUBPID=
+    fi
+}
+trap 'stop_hub; rm -rf "$T"' EXIT
+trap 'exit 1' INT TERM
+
+# stop_hub_clean — a check: on SIGTERM the hub exits 0.
+stop_hub_clean() {
+    kill -TERM "$HUBPID"
+    set +e
+    wait "$HUBPID"
+    rc=$?
+    set -e
+    HUBPID=
+    if [ "$rc" -eq 0 ]; then ok; else fail "the hub exited $rc on SIGTERM"; sed 's/^/    | /' "$T/hub.log" | tail -20 >&2; fi
+}
+
+# hub_alive — a check: the hub process runs and answers.
+hub_alive() {
+    if kill -0 "$HUBPID" 2>/dev/null && curl -sf "$URL/api/v1/health" >/dev/null; then ok; else
+        fail "the hub is down"
+        tail -20 "$T/hub.log" >&2
+    fi
+}
+
+# start_hub DATA [SERVE ARGS...] — serves DATA (with HUB_DB_ARGS, four worker threads unless
+# the arguments say otherwise) on a free loopback port (the hub picks it and prints it first;
+# HUB_LISTEN=127.0.0.1:PORT asks for one); its log goes to $T/hub.log. Sets HUBPID, URL
+# (http:// or, with --tls-cert, https://; curl then needs --cacert) and PORT, or stops the test.
 start_hub() {
     if [ ! -x "$HUB" ]; then
         echo "FAIL: $HUB is not built" >&2
@@ -89,7 +132,9 @@ start_hub() {
     data=$1
     shift
     : >"$T/hub.out"
-    "$HUB" serve --data "$data" --listen "${HUB_LISTEN:-127.0.0.1:0}" "$@" >"$T/hub.out" 2>"$T/hub.log" &
+    # shellcheck disable=SC2086 # HUB_DB_ARGS is empty or words without spaces
+    "$HUB" serve --data "$data" $HUB_DB_ARGS --listen "${HUB_LISTEN:-127.0.0.1:0}" --threads 4 "$@" \
+        >"$T/hub.out" 2>"$T/hub.log" &
     HUBPID=$!
     i=0
     while [ "$i" -lt 1200 ] && kill -0 "$HUBPID" 2>/dev/null; do
@@ -192,7 +237,262 @@ wait_in() {
     return 1
 }
 
-# new_token ROLE — a role token on the hub in $T/hub, printed once.
+# new_token ROLE [NAME] — a new token of ROLE on the hub's store (DATA, HUB_DB_ARGS), named NAME
+# (default test-ROLE); prints it, shown this once.
 new_token() {
-    "$HUB" token create --data "$T/hub" --role "$1" --name "test-$1" | grep -oE '[0-9a-f]{64}' | head -n 1
+    # shellcheck disable=SC2086
+    "$HUB" token create --data "$DATA" $HUB_DB_ARGS --role "$1" --name "${2:-test-$1}"
+}
+
+# call METHOD PATH TOKEN [curl args...] — the reply body goes to $T/body,
+# headers to $T/headers, and the status code is printed.
+call() {
+    m=$1
+    p=$2
+    tok=$3
+    rm -f "$T/body"; : >"$T/body"
+    shift 3
+    if [ -n "$tok" ]; then
+        curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" -H "Authorization: Bearer $tok" "$@" "$URL$p"
+    else
+        curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -X "$m" "$@" "$URL$p"
+    fi
+}
+
+# expect_call WANT METHOD PATH TOKEN [curl args...] — checks the status code;
+# a 4xx/5xx reply must have a JSON body with an "error" text.
+expect_call() {
+    want=$1
+    shift
+    got=$(call "$@") || true
+    if [ "$got" != "$want" ]; then
+        fail "$1 $2 gave $got, wanted $want"
+        head -c 600 "$T/body" | sed 's/^/    | /' >&2
+        echo >&2
+        return 0
+    fi
+    ok
+    case "$want" in
+    4* | 5*)
+        if [ "$1" != HEAD ] && ! jq -e '.error | type == "string"' "$T/body" >/dev/null 2>&1; then
+            fail "$1 $2: the $want reply has no JSON error body"
+            head -c 300 "$T/body" >&2
+        fi
+        ;;
+    esac
+}
+
+# expect_json FILTER — jq -e FILTER holds on the last body.
+expect_json() {
+    if jq -e "$1" "$T/body" >/dev/null 2>&1; then ok; else
+        fail "body does not satisfy: $1"
+        head -c 600 "$T/body" | sed 's/^/    | /' >&2
+        echo >&2
+    fi
+}
+
+# expect_header NAME VALUE — the last reply had this header (value is a fixed prefix).
+expect_header() {
+    if tr -d '\r' <"$T/headers" | grep -qi "^$1: $2"; then ok; else
+        fail "no header '$1: $2'"
+        sed 's/^/    | /' "$T/headers" >&2
+    fi
+}
+
+# inventory_csv FILE — a small inventory with a BOM, CRLF and Chinese names.
+inventory_csv() {
+    printf '\357\273\277id,name,site,region,unit_type,tags,channel,hours,timezone\r\n' >"$1"
+    printf 'bank-0412-lobby,工商银行城关支行 大厅,"城关镇, 解放路 12 号",城关镇,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30; sat 09:00-12:00,Asia/Shanghai\r\n' >>"$1"
+    printf 'bus-k1-07,K1 路公交 07 号车 LED,公交公司,县城,bus,bus;led,bus-led,daily 06:00-22:00,Asia/Shanghai\r\n' >>"$1"
+    printf 'clinic-3,"社区卫生服务中心 ""东区""",东区,东区,hospital,,bank-lobby,"mon-fri 08:00-12:00,14:00-17:30",+08:00\r\n' >>"$1"
+}
+
+# load_inventory — that inventory in $T/inv.csv, put to the hub with ADMIN's token: a check (200).
+load_inventory() {
+    inventory_csv "$T/inv.csv"
+    expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+}
+
+# batch FROM TO [EXTRA] — a plays batch with seqs FROM..TO; EXTRA is added to every record.
+batch() {
+    awk -v a="$1" -v b="$2" -v x="${3:-}" 'BEGIN {
+        printf "{\"records\":[";
+        for (i = a; i <= b; i++) {
+            if (i > a) printf ",";
+            printf "{\"seq\":%d,\"item\":\"poster\",\"media_sha256\":\"\",\"manifest_version\":3,\"zone\":\"main\",", i;
+            printf "\"start\":\"2026-11-25T%02d:%02d:%02d.%03dZ\",\"clock_trust\":\"synced\",", int(i / 3600) % 24, int(i / 60) % 60, i % 60, i % 1000;
+            printf "\"duration_ms\":10000,\"outcome\":\"completed\",\"reason\":\"\"%s}", x;
+        }
+        printf "]}";
+    }'
+}
+
+# enrol ADMIN_TOKEN SCREEN — enrols a screen of the inventory; prints its device token.
+enrol() {
+    code=$(curl -s -H "Authorization: Bearer $1" -d "{\"screen\":\"$2\"}" "$URL/api/v1/enroll-codes" | jq -r .code)
+    curl -s -d "{\"code\":\"$code\"}" "$URL/api/v1/enroll" | jq -r .token
+}
+
+# ---- a managed screen of a real hub: the fixture of the fault and records tests ----
+SCREEN=lobby-1 # the screen the fixture enrols
+J=             # its journal (STATE/journal.db), read by last_seq, pending, expect_exactly_once
+PL=            # the pid of a player running in the background (wait_log)
+
+# hub_keys — a publisher key pair in $T/keys (KEY: its public key, as a screen pins it), held by
+# the hub's store DATA, and tokens ADMIN and PUB.
+hub_keys() {
+    "$SCREENLIT" keygen --out "$T/keys" >/dev/null
+    mkdir -p "$DATA"
+    "$HUB" key add --data "$DATA" "$T/keys/publisher.pub" >/dev/null
+    ADMIN=$(new_token admin)
+    PUB=$(new_token publisher)
+    KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+}
+
+# inventory_screen [HOURS [TIMEZONE]] — SCREEN alone in the hub's inventory, on channel
+# bank-lobby, open HOURS (default mon-fri 08:30-17:30) in TIMEZONE (default Asia/Shanghai).
+inventory_screen() {
+    printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,%s,%s\n' \
+        "$SCREEN" "${1:-mon-fri 08:30-17:30}" "${2:-Asia/Shanghai}" >"$T/inv.csv"
+    expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
+}
+
+# publish_sample DIR — publishes DIR/playlist.json (e.g. made by sample_copy) on bank-lobby.
+publish_sample() {
+    expect_rc 0 "$SCREENLIT" publish "$1/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby \
+        --key "$T/keys/publisher.key"
+}
+
+# enrol_screen HUB_URL STATE [PLAYER ARGS...] — a one-time code for SCREEN (CODE), then a first
+# short run of the player (--output null --size 160x90 --poll 1, then PLAYER ARGS: --run and
+# --clock) that enrols with it at HUB_URL into the state folder STATE. It must sync version 1
+# and start its journal (J is set to it), else the test stops there.
+enrol_screen() {
+    es_hub=$1
+    es_state=$2
+    shift 2
+    J="$es_state/journal.db"
+    expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
+    CODE=$(jq -r .code "$T/out")
+    expect_rc 0 "$PLAYER" --hub "$es_hub" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$es_state" \
+        --output null --size 160x90 --poll 1 "$@"
+    expect_in "$T/err" "sync: switched to manifest 1"
+    if [ ! -f "$es_state/current.manifest" ] || [ ! -f "$J" ]; then
+        fail "the first run did not sync the manifest or create the journal"
+        finish
+        exit 1
+    fi
+}
+
+# managed_screen SRC [PLAYER ARGS...] — the whole fixture: a hub (hub_keys, start_hub) with SCREEN
+# in its inventory, SRC/playlist.json published as version 1 of bank-lobby, and the screen enrolled
+# into $T/st and synced (enrol_screen; PLAYER ARGS default to 5 s from 09:00 on 25 November 2026).
+managed_screen() {
+    ms_src=$1
+    shift
+    [ "$#" -gt 0 ] || set -- --run 5 --clock from:2026-11-25T09:00:00+08:00
+    hub_keys
+    start_hub "$DATA"
+    inventory_screen
+    publish_sample "$ms_src"
+    enrol_screen "$URL" "$T/st" "$@"
+}
+
+# start_faultproxy NAME UPSTREAM-PORT [OPTION...] — tests/tools/faultproxy.c in front of loopback
+# port UPSTREAM-PORT with OPTIONs, its counts in $T/NAME.stats; sets NAME_PID and NAME_PORT (the
+# port it listens on) and adds the pid to PROXIES, or stops the test.
+FAULTPROXY="$SL_BUILD_DIR/tests/faultproxy"
+PROXIES=
+start_faultproxy() {
+    fp_name=$1
+    fp_up=$2
+    shift 2
+    rm -f "$T/$fp_name.out"
+    "$FAULTPROXY" --upstream "127.0.0.1:$fp_up" --stats "$T/$fp_name.stats" "$@" \
+        >"$T/$fp_name.out" 2>"$T/$fp_name.err" &
+    eval "${fp_name}_PID=$!"
+    PROXIES="$PROXIES $!"
+    n=0
+    while [ "$n" -lt 1200 ] && [ ! -s "$T/$fp_name.out" ]; do sleep 0.1; n=$((n + 1)); done
+    fp_port=$(head -n 1 "$T/$fp_name.out")
+    [ -n "$fp_port" ] || { echo "FAIL: the $fp_name proxy did not start" >&2; cat "$T/$fp_name.err" >&2; exit 1; }
+    eval "${fp_name}_PORT=$fp_port"
+}
+
+# expect_cached STATE — checks: every medium STATE/current.manifest names is in STATE/media, whole.
+expect_cached() {
+    for sha in $(jq -r '.payload | fromjson | .items[] | select(.sha256) | .sha256' "$1/current.manifest"); do
+        [ "$(sha256sum "$1/media/$sha" | cut -d' ' -f1)" = "$sha" ] && ok || fail "medium $sha missing or wrong in the cache"
+    done
+}
+
+# last_seq — the highest seq the journal J ever gave a play (0 before any, or without a journal).
+last_seq() {
+    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" 2>/dev/null || echo 0
+}
+
+# pending — how many plays of J the hub has not acknowledged yet.
+pending() {
+    sqlite3 "$J" 'SELECT count(*) FROM plays'
+}
+
+# wait_seq SEQ — waits (at most 120 s) until the journal J has given a play seq SEQ, or until the
+# player PL (when set) stops.
+wait_seq() {
+    n=0
+    while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt "$1" ]; do
+        [ -z "$PL" ] || kill -0 "$PL" 2>/dev/null || break
+        sleep 0.1
+        n=$((n + 1))
+    done
+}
+
+# wait_log TEXT SECONDS — polls the log of the player PL ($T/p.err) for TEXT while it runs; true
+# once it is there.
+wait_log() {
+    n=0
+    while [ "$n" -lt $(($2 * 10)) ] && ! grep -qF -- "$1" "$T/p.err"; do
+        kill -0 "$PL" 2>/dev/null || break
+        sleep 0.1
+        n=$((n + 1))
+    done
+    grep -qF -- "$1" "$T/p.err"
+}
+
+# hub_records FIELD... — every record the hub holds for SCREEN, page by page: the FIELDs (seq
+# first) joined by | a line, into $T/hub.rec.
+hub_records() {
+    hr_sel=$(printf '.%s, ' "$@")
+    : >"$T/hub.rec"
+    after=0
+    while :; do
+        curl -sf -H "Authorization: Bearer $ADMIN" \
+            "$URL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
+            fail "GET /api/v1/plays failed"
+            break
+        }
+        jq -r ".records[] | [${hr_sel%, }] | map(tostring) | join(\"|\")" "$T/page.json" >"$T/page.txt"
+        [ -s "$T/page.txt" ] || break
+        cat "$T/page.txt" >>"$T/hub.rec"
+        after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
+    done
+}
+
+# expect_exactly_once LAST — checks: $T/hub.rec (hub_records seq item …) holds seqs 1..LAST, each
+# once, and per item as many records as the journal J counts in item_totals.
+expect_exactly_once() {
+    hub_n=$(wc -l <"$T/hub.rec")
+    [ "$hub_n" -eq "$1" ] && ok || fail "the hub holds $hub_n records; the journal committed $1"
+    seq 1 "$1" >"$T/want.seq"
+    cut -d'|' -f1 "$T/hub.rec" | sort -n >"$T/got.seq"
+    if cmp -s "$T/want.seq" "$T/got.seq"; then ok; else
+        sort -u "$T/got.seq" >"$T/got.lex"
+        fail "the hub's seqs are not exactly 1..$1, each once: missing $(sort "$T/want.seq" | comm -23 - "$T/got.lex" | sort -n | head -5 | tr '\n' ' ')… doubled $(uniq -d "$T/got.seq" | head -5 | tr '\n' ' ')…"
+    fi
+    sqlite3 -separator '|' "$J" 'SELECT item, plays FROM item_totals' | sort >"$T/want.items"
+    cut -d'|' -f2 "$T/hub.rec" | sort | uniq -c | awk '{ print $2 "|" $1 }' | sort >"$T/got.items"
+    if cmp -s "$T/want.items" "$T/got.items"; then ok; else
+        fail "per item, the hub's counts differ from the journal's (item|committed vs item|at the hub):"
+        paste -d' ' "$T/want.items" "$T/got.items" | sed 's/^/    | /' >&2
+    fi
 }

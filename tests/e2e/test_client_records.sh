@@ -12,39 +12,10 @@ sample_copy "$T/s"
 KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
 expect_rc 0 "$SCREENLIT" bundle "$T/s/playlist.json" --key "$T/keys/publisher.key" --out "$T/usb" --version 7
 
-last_seq() {
-    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)"
-}
-pending() {
-    sqlite3 "$J" 'SELECT count(*) FROM plays'
-}
-# hub_plays — every record the hub holds for the screen, "seq|item" a line, into $T/hub.rec.
-hub_plays() {
-    : >"$T/hub.rec"
-    after=0
-    while :; do
-        curl -sf -H "Authorization: Bearer $ADMIN" \
-            "$URL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
-            fail "GET /api/v1/plays failed"
-            break
-        }
-        jq -r '.records[] | "\(.seq)|\(.item)"' "$T/page.json" >"$T/page.txt"
-        [ -s "$T/page.txt" ] || break
-        cat "$T/page.txt" >>"$T/hub.rec"
-        after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
-    done
-}
 # exactly_once N — the hub holds seqs 1..N, each once, with the journal's plays per item.
 exactly_once() {
-    hub_plays
-    n=$(wc -l <"$T/hub.rec")
-    [ "$n" -eq "$1" ] && ok || fail "the hub holds $n records, wanted $1"
-    seq 1 "$1" >"$T/want.seq"
-    cut -d'|' -f1 "$T/hub.rec" | sort -n >"$T/got.seq"
-    cmp -s "$T/want.seq" "$T/got.seq" && ok || fail "the hub's seqs are not exactly 1..$1, each once"
-    sqlite3 -separator '|' "$J" 'SELECT item, plays FROM item_totals' | sort >"$T/want.items"
-    cut -d'|' -f2 "$T/hub.rec" | sort | uniq -c | awk '{ print $2 "|" $1 }' | sort >"$T/got.items"
-    cmp -s "$T/want.items" "$T/got.items" && ok || fail "per item, the hub's counts differ from the journal's"
+    hub_records seq item
+    expect_exactly_once "$1"
 }
 
 # Two simulated hours of an offline screen fed by the stick: over a thousand plays.
@@ -67,10 +38,10 @@ f="$T/usb/records/$SCREEN-1-1000.json"
     ok || fail "the first record of $f is not the first play"
 
 # The hub: the screen is in the inventory; importing needs an admin token.
-mkdir -p "$T/hub"
+mkdir -p "$DATA"
 ADMIN=$(new_token admin)
 PUB=$(new_token publisher)
-start_hub "$T/hub"
+start_hub "$DATA"
 printf 'id,name,channel,hours,timezone\n%s,村委会,,daily 08:00-18:00,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
 expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
 

@@ -8,7 +8,7 @@
 # posts a screenshot. The coverage numbers come from the hub; the test checks that every format
 # carries the hub's own numbers, in Chinese and English, and that the page renders in Chromium.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY SCREENLIT_HUB SCREENLIT_TOKEN \
     XDG_CONFIG_HOME LC_ALL LC_MESSAGES
@@ -18,10 +18,10 @@ for tool in unzip chromium ffmpeg; do
     command -v "$tool" >/dev/null || { echo "FAIL: $tool is not installed (tools/setup-debian.sh installs it)" >&2; exit 1; }
 done
 
-ADMIN=$(token admin ops)
-AUD=$(token auditor audit)
-PUB=$(token publisher staff)
-hub_start
+ADMIN=$(new_token admin ops)
+AUD=$(new_token auditor audit)
+PUB=$(new_token publisher staff)
+start_hub "$DATA"
 export SCREENLIT_HUB="$URL" SCREENLIT_TOKEN="$AUD"
 
 {
@@ -215,30 +215,23 @@ expect_rc 0 "$HUB" report --data "$DATA" --run monthly --at 2026-12-01T00:00:00+
 expect_in "$T/out" "$DATA/reports/coverage-monthly-2026-11"
 
 # 7. serve --reports: the runs the hub was down for are written at start-up, once.
-hub_stop
+stop_hub_clean
 rm -rf "$DATA/reports"
-start_reports() {
-    : >"$T/hub.out"
-    "$HUB" serve --data "$DATA" --listen 127.0.0.1:0 --reports weekly,monthly --report-lang en >"$T/hub.out" 2>"$1" &
-    HUB_PID=$!
-}
-start_reports "$T/hub1.err"
-i=0
-while [ $i -lt 1200 ] && ! grep -q "next monthly report at" "$T/hub1.err"; do sleep 0.1; i=$((i + 1)); done
-expect_in "$T/hub1.err" "writing the scheduled report coverage-weekly-"
+start_hub "$DATA" --reports weekly,monthly --report-lang en
+wait_in "$T/hub.log" "next monthly report at" 120 || true
+expect_in "$T/hub.log" "writing the scheduled report coverage-weekly-"
 weekly=$(ls "$DATA/reports" | grep -c '^coverage-weekly-[0-9-]*\.\(csv\|xlsx\|html\)$' || true)
 monthly=$(ls "$DATA/reports" | grep -c '^coverage-monthly-[0-9]*-[0-9]*\.\(csv\|xlsx\|html\)$' || true)
 [ "$weekly" -eq 3 ] && [ "$monthly" -eq 3 ] && ok || fail "start-up wrote $weekly weekly and $monthly monthly files"
 wk=$(ls "$DATA/reports" | sed -n 's/^coverage-weekly-\([0-9-]*\)\.csv$/\1/p')
 [ "$(date -d "$wk" +%u)" = 4 ] && ok || fail "the weekly report's last day $wk is not a Thursday"
 expect_in "$DATA/reports/coverage-weekly-$wk.csv" "Scope,Screen ID,Name"
-hub_stop
-start_reports "$T/hub2.err"
-i=0
-while [ $i -lt 1200 ] && ! grep -q "next monthly report at" "$T/hub2.err"; do sleep 0.1; i=$((i + 1)); done
-expect_in "$T/hub2.err" "next weekly report at"
-expect_not_in "$T/hub2.err" "writing the scheduled report"
-hub_stop
+stop_hub_clean
+start_hub "$DATA" --reports weekly,monthly --report-lang en
+wait_in "$T/hub.log" "next monthly report at" 120 || true
+expect_in "$T/hub.log" "next weekly report at"
+expect_not_in "$T/hub.log" "writing the scheduled report"
+stop_hub_clean
 
 # 8. Wrong arguments (2), refusals and failures (1), a saved report rendered again.
 expect_rc 2 "$SCREENLIT" report coverage --to 2026-11-25 -o "$T/x.csv"
@@ -262,7 +255,7 @@ expect_in "$T/err" "did not answer"
 [ ! -e "$T/x.csv" ] && ok || fail "a failed report left a file"
 expect_rc 0 "$SCREENLIT" report coverage --input "$T/r.json" --lang en -o "$T/again.csv"
 cmp -s "$T/again.csv" "$T/client.csv" && ok || fail "a saved JSON report renders to another CSV"
-hub_start
+start_hub "$DATA"
 export SCREENLIT_HUB="$URL"
 expect_rc 1 "$SCREENLIT" report coverage --from 2026-11-25 --to 2026-11-25 --token "$PUB" -o "$T/x.csv"
 expect_in "$T/err" "(403)"
@@ -270,6 +263,6 @@ expect_rc 0 "$SCREENLIT" report coverage --from 2026-11-25 --to 2026-11-25 --reg
 cp "$T/out" "$T/body"
 expect_json '.filters.region == "城西区" and .summary.screens == 1 and .screens[0].id == "bus-22-front"'
 expect_in "$T/err" "wrote - (json, 1 screen)"
-hub_stop
+stop_hub_clean
 
 finish

@@ -115,28 +115,8 @@ post_batch() {
 
 # ---- a hub with the smallest budget, a channel, a player enrolled, stolen and honest tokens ----
 sample_copy "$T/s"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-"$HUB" serve --data "$T/hub" --listen 127.0.0.1:0 --threads 2 --max-body-memory 16 --log-level debug \
-    >"$T/hub.out" 2>"$T/hub.log" &
-HUBPID=$!
-i=0
-while [ "$i" -lt 300 ] && ! grep -q '^listening on' "$T/hub.out" 2>/dev/null; do
-    kill -0 "$HUBPID" 2>/dev/null || break
-    sleep 0.1
-    i=$((i + 1))
-done
-URL=$(sed -n 's|^listening on \(http://[^/]*\)/$|\1|p' "$T/hub.out")
-if [ -z "$URL" ]; then
-    fail "the hub did not start with --max-body-memory 16"
-    sed 's/^/    | /' "$T/hub.log" >&2
-    finish
-    exit 1
-fi
-PORT=${URL##*:}
+hub_keys
+start_hub "$DATA" --threads 2 --max-body-memory 16 --log-level debug
 expect_in "$T/hub.log" "16 MiB of request bodies in memory"
 {
     printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n'
@@ -145,22 +125,13 @@ expect_in "$T/hub.log" "16 MiB of request bodies in memory"
     done
 } >"$T/inv.csv"
 expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
-enrol() {
-    code=$(curl -s -H "Authorization: Bearer $ADMIN" -d "{\"screen\":\"$1\"}" "$URL/api/v1/enroll-codes" | jq -r .code)
-    curl -s -d "{\"code\":\"$code\"}" "$URL/api/v1/enroll" | jq -r .token
-}
-HONEST=$(enrol honest)
+publish_sample "$T/s"
+HONEST=$(enrol "$ADMIN" honest)
 for s in st1 st2 st3 st4 st5 st6 st7 st8; do
-    eval "TOK_$s=\$(enrol $s)"
+    eval "TOK_$s=\$(enrol \"\$ADMIN\" $s)"
 done
 [ ${#HONEST} -eq 64 ] && [ ${#TOK_st8} -eq 64 ] && ok || fail "enrolment of the test screens failed"
-expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
-CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
-expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
-    --output null --size 160x90 --run 5 --poll 1 --clock from:2026-11-26T09:00:00+08:00
-expect_in "$T/err" "sync: switched to manifest 1"
+enrol_screen "$URL" "$T/st" --run 5 --clock from:2026-11-26T09:00:00+08:00
 RSS0=$(rss_kb)
 
 # ---- 1. one stolen token, 120 connections from two addresses ----
@@ -194,12 +165,6 @@ rss_bound "with a full budget"
 # A managed player plays half an hour on the simulated clock: its uploads are refused.
 "$PLAYER" --hub "$URL" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 \
     --run 1800 --poll 1 --clock sim:2026-11-27T09:00:00+08:00 >"$T/sim.out" 2>"$T/sim.err" || fail "the simulated half hour failed"
-pending() {
-    sqlite3 "$J" 'SELECT count(*) FROM plays'
-}
-last_seq() {
-    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)"
-}
 p0=$(pending)
 [ "$p0" -ge 5 ] && ok || fail "only $p0 plays waiting after a simulated half hour with the budget full"
 # Then in real time: its first upload is refused, and its next try must wait out Retry-After

@@ -18,8 +18,6 @@
 export LC_ALL=C
 
 SCREEN=lobby-1
-PROXY="$SL_BUILD_DIR/tests/faultproxy"
-PROXIES=
 PL=
 cleanup() {
     [ -n "$PL" ] && kill -9 "$PL" 2>/dev/null || true
@@ -31,13 +29,8 @@ trap cleanup EXIT INT TERM
 
 sample_copy "$T/s1"
 jq '.zones[1].background = "#1030c0"' "$T/s1/playlist.json" >"$T/s1/v2.json"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
+hub_keys
+start_hub "$DATA"
 # inventory CHANNEL — lobby-1 on CHANNEL (and a station-hall screen, so that channel is in use).
 inventory() {
     printf 'id,name,channel,hours,timezone\n%s,Lobby,%s,daily 08:00-18:00,Asia/Shanghai\nhall-1,Hall,station-hall,daily 08:00-18:00,Asia/Shanghai\n' \
@@ -76,16 +69,7 @@ reply "$T/hall-5.json" "$T/forged.reply" station-hall
 # start_proxy NAME UPSTREAM-PORT REPLY [PORT] — a proxy replacing manifest replies by REPLY, off
 # until USR1.
 start_proxy() {
-    rm -f "$T/$1.out"
-    "$PROXY" --upstream "127.0.0.1:$2" --listen "${4:-0}" --off --only /api/v1/manifest --script replace \
-        --replace "$3" --stats "$T/$1.stats" >"$T/$1.out" 2>"$T/$1.err" &
-    eval "${1}_PID=$!"
-    PROXIES="$PROXIES $!"
-    n=0
-    while [ "$n" -lt 100 ] && [ ! -s "$T/$1.out" ]; do sleep 0.1; n=$((n + 1)); done
-    p=$(head -n 1 "$T/$1.out")
-    [ -n "$p" ] || { echo "FAIL: the $1 proxy did not start" >&2; cat "$T/$1.err" >&2; exit 1; }
-    eval "${1}_PORT=$p"
+    start_faultproxy "$1" "$2" --listen "${4:-0}" --off --only /api/v1/manifest --script replace --replace "$3"
 }
 start_proxy plain "$PORT" "$T/plain.reply"
 start_proxy forged "$plain_PORT" "$T/forged.reply"
@@ -101,16 +85,6 @@ run_player() {
     "$PLAYER" --hub "$VIA" --publisher-key "$KEY" --state-dir "$T/st" --output null --size 160x90 --run 900 \
         --poll 1 --heartbeat-interval 1 --clock from:2026-11-25T09:00:00+08:00 >"$T/p.out" 2>"$T/p.err" &
     PL=$!
-}
-# wait_log TEXT — the player's log shows TEXT within 90 s.
-wait_log() {
-    n=0
-    while [ "$n" -lt 900 ] && ! grep -qF -- "$1" "$T/p.err"; do
-        kill -0 "$PL" 2>/dev/null || break
-        sleep 0.1
-        n=$((n + 1))
-    done
-    grep -qF -- "$1" "$T/p.err"
 }
 # wait_file FILE TEXT — FILE holds TEXT within 90 s.
 wait_file() {
@@ -138,7 +112,7 @@ ls "$T/st/media" | sort >"$T/media.before"
 # 1. station-hall's version 5, correctly signed, served to the bank-lobby screen: refused.
 run_player
 kill -USR1 "$plain_PID"
-wait_log "manifest for channel station-hall refused: this screen plays bank-lobby" && ok ||
+wait_log "manifest for channel station-hall refused: this screen plays bank-lobby" 90 && ok ||
     { fail "station-hall's manifest was not refused with its reason"; tail -20 "$T/p.err" | sed 's/^/    | /' >&2; }
 [ "$(replaced plain)" -ge 1 ] && ok || fail "the plain proxy replaced no reply"
 # Its refusal is in the status the screen reports (the hub keeps the last heartbeat's).
@@ -162,7 +136,7 @@ grep -q station-hall "$T/st/floors.json" && fail "station-hall's version raised 
 # 2. The screen still takes its own channel's next version (2, below the refused 5).
 kill -USR1 "$plain_PID"
 publish "$T/s1/v2.json" bank-lobby 2
-wait_log "sync: switched to manifest 2 of channel bank-lobby" && ok ||
+wait_log "sync: switched to manifest 2 of channel bank-lobby" 90 && ok ||
     { fail "the screen did not take bank-lobby version 2 after the refusal"; tail -20 "$T/p.err" | sed 's/^/    | /' >&2; }
 envelope bank-lobby 2 "$T/bank-2.json"
 
@@ -174,7 +148,7 @@ back_count() {
 }
 before=$(back_count)
 kill -USR1 "$forged_PID"
-wait_log "sync: switched to manifest 5 of channel station-hall" && ok ||
+wait_log "sync: switched to manifest 5 of channel station-hall" 90 && ok ||
     fail "the forged channel change did not behave as documented"
 kill -USR1 "$forged_PID"
 wait_file "$T/st/device.json" '"channel":"bank-lobby"' && ok || fail "device.json did not come back to bank-lobby"
@@ -193,16 +167,16 @@ cmp -s "$T/st/current.manifest" "$T/bank-2.json" && ok || fail "current.manifest
 
 # 4. The inventory moves the screen to bus-stop, whose versions are lower (1 < 2): it switches.
 inventory bus-stop
-wait_log "sync: the hub assigns this screen to channel bus-stop (it was bank-lobby)" && ok ||
+wait_log "sync: the hub assigns this screen to channel bus-stop (it was bank-lobby)" 90 && ok ||
     fail "the screen did not learn its new channel"
-wait_log "sync: switched to manifest 1 of channel bus-stop" && ok ||
+wait_log "sync: switched to manifest 1 of channel bus-stop" 90 && ok ||
     { fail "the screen moved to bus-stop did not take its version 1"; tail -20 "$T/p.err" | sed 's/^/    | /' >&2; }
 [ "$(screen_channel)" = bus-stop ] && ok || fail "device.json has channel $(screen_channel), wanted bus-stop"
 publish "$T/s1/v2.json" bus-stop 2
-wait_log "sync: switched to manifest 2 of channel bus-stop" && ok || fail "the screen did not take bus-stop version 2"
+wait_log "sync: switched to manifest 2 of channel bus-stop" 90 && ok || fail "the screen did not take bus-stop version 2"
 # And back to bank-lobby: its version 2 again (not above the 2 it played there, and taken).
 inventory bank-lobby
-wait_log "sync: the hub assigns this screen to channel bank-lobby (it was bus-stop)" && ok ||
+wait_log "sync: the hub assigns this screen to channel bank-lobby (it was bus-stop)" 90 && ok ||
     fail "the screen did not learn it was moved back"
 n=0
 while [ "$n" -lt 900 ] && ! cmp -s "$T/st/current.manifest" "$T/bank-2.json"; do sleep 0.1; n=$((n + 1)); done
@@ -220,7 +194,7 @@ wait "$forged_PID" 2>/dev/null || true
 start_proxy forged "$plain_PORT" "$T/forged.reply" "$forged_PORT"
 run_player
 kill -USR1 "$forged_PID"
-wait_log "manifest 1 refused: this screen already played version 2 of channel bus-stop" && ok ||
+wait_log "manifest 1 refused: this screen already played version 2 of channel bus-stop" 90 && ok ||
     { fail "an older version of a channel played before was taken after a restart"; tail -20 "$T/p.err" | sed 's/^/    | /' >&2; }
 cmp -s "$T/st/current.manifest" "$T/bank-2.json" && ok || fail "the replayed bus-stop version 1 replaced bank-lobby 2"
 kill -USR1 "$forged_PID"

@@ -26,29 +26,13 @@ cat >"$T/s/playlist.json" <<EOF
  "rules": [{"items": ["poster"], "dates": {"from": "$FROM", "to": "$TO"}}],
  "fallback": {"type": "text", "mode": "static", "text": "FALLBACK", "color": "#ffffff"}}
 EOF
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
-printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank,bank-lobby,mon-sun 00:00-24:00,UTC\n' "$SCREEN" >"$T/inv.csv"
-expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
-expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
-CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
-
+hub_keys
+start_hub "$DATA"
+inventory_screen "mon-sun 00:00-24:00" UTC
+publish_sample "$T/s"
 # Enrol and cache the content (the real clock).
-expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
-    --output null --size 160x90 --run 3 --poll 1
-expect_in "$T/err" "sync: switched to manifest 1"
-if [ ! -f "$T/st/current.manifest" ]; then
-    fail "the first run did not cache the manifest"
-    finish
-    exit 1
-fi
-first_last=$(sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)")
+enrol_screen "$URL" "$T/st" --run 3
+first_last=$(last_seq)
 
 now_ms() {
     date +%s%3N

@@ -9,7 +9,7 @@
 # (curl --interface). Before the limit, 5000 idle connections filled the hub's 4096 and every other
 # request timed out.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
 FLOOD="$SL_BUILD_DIR/tests/hubflood"
 N=5000
@@ -19,8 +19,7 @@ cleanup_floods() {
     for p in $FLOODS; do wait "$p" 2>/dev/null || true; done
     FLOODS=
 }
-trap 'cleanup_floods; hub_kill; rm -rf "$T"' EXIT
-trap 'cleanup_floods; hub_kill; rm -rf "$T"; exit 1' INT TERM
+trap 'cleanup_floods; kill_hub; rm -rf "$T"' EXIT
 
 # fstat FILE NAME — a count of a hubflood stats file (0 before it exists).
 fstat() {
@@ -81,14 +80,12 @@ if [ "$rc" -eq 45 ]; then
     exit 77
 fi
 
-ADMIN=$(token admin ops)
-hub_start
-PORT=${URL##*:}
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+ADMIN=$(new_token admin ops)
+start_hub "$DATA"
+load_inventory
 S=$(enrol "$ADMIN" bank-0412-lobby)
 [ ${#S} -eq 64 ] && ok || fail "enrolment failed"
-expect_in "$T/hub.err" " connections, 64 per client address"
+expect_in "$T/hub.log" " connections, 64 per client address"
 
 # 5000 idle connections from 127.0.0.3: once they are all made (the kernel completes them
 # whether or not the hub takes them), the hub answers others at once, and at most 64 stay open.
@@ -115,14 +112,11 @@ answered "under idle connections from two addresses"
 # The first flood is still held where it was.
 [ "$(fstat "$T/idle3" open)" -le 64 ] && ok || fail "127.0.0.3 holds $(fstat "$T/idle3" open) connections"
 cleanup_floods
-hub_stop
+stop_hub_clean
 
-# With --max-conns-per-address 0 (behind a reverse proxy) one address may hold 200. (hub_start
-# passes HUB_DB_ARGS to serve.)
-HUB_DB_ARGS="--max-conns-per-address 0"
-hub_start
-PORT=${URL##*:}
-expect_in "$T/hub.err" "per client address (no limit)"
+# With --max-conns-per-address 0 (behind a reverse proxy) one address may hold 200.
+start_hub "$DATA" --max-conns-per-address 0
+expect_in "$T/hub.log" "per client address (no limit)"
 flood off3 127.0.0.3 200
 i=0
 while [ "$i" -lt 1200 ] && ! { [ "$(fstat "$T/off3" settled)" = 1 ] && [ "$(fstat "$T/off3" open)" -ge 200 ]; }; do
@@ -132,7 +126,7 @@ done
 [ "$(fstat "$T/off3" open)" -eq 200 ] && ok || fail "without a limit per address, $(fstat "$T/off3" open) of 200 stayed open"
 answered "under 200 connections from one address with no limit per address"
 cleanup_floods
-hub_stop
+stop_hub_clean
 
 # Wrong values are refused with a reason.
 "$HUB" serve --data "$DATA" --max-conns-per-address -1 >"$T/o" 2>"$T/e" && fail "--max-conns-per-address -1 accepted" || ok

@@ -16,12 +16,10 @@ export LC_ALL=C
 SCREEN=lobby-1
 D="$T/disk"
 J="$D/journal.db"
-PROXY="$SL_BUILD_DIR/tests/faultproxy"
 PL=
-PXPID=
 cleanup() {
     [ -n "$PL" ] && kill -9 "$PL" 2>/dev/null && wait "$PL" 2>/dev/null
-    [ -n "$PXPID" ] && kill "$PXPID" 2>/dev/null
+    for p in $PROXIES; do kill "$p" 2>/dev/null; done
     umount "$D" 2>/dev/null
     stop_hub
     rm -rf "$T"
@@ -42,49 +40,18 @@ ffmpeg -v error -y -f rawvideo -pix_fmt rgb24 -s 1920x1080 -i /dev/urandom -fram
 BIG=$(sha256sum "$T/s2/media/poster-weekend.png" | cut -d' ' -f1)
 BIGSIZE=$(stat -c %s "$T/s2/media/poster-weekend.png")
 
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
-printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
-expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/s1/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
-expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
-CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+hub_keys
+start_hub "$DATA"
+inventory_screen
+publish_sample "$T/s1"
 
-"$PROXY" --upstream "127.0.0.1:$PORT" --only "/media/$BIG" --stall 100 --stall-at 1000000 --stall-ms 4000 \
-    --stats "$T/proxy.stats" >"$T/proxy.out" 2>"$T/proxy.err" &
-PXPID=$!
-n=0
-while [ "$n" -lt 1200 ] && [ ! -s "$T/proxy.out" ]; do sleep 0.1; n=$((n + 1)); done
-MEDIAVIA="http://127.0.0.1:$(head -n 1 "$T/proxy.out")"
+start_faultproxy proxy "$PORT" --only "/media/$BIG" --stall 100 --stall-at 1000000 --stall-ms 4000
+MEDIAVIA="http://127.0.0.1:$proxy_PORT"
 
-expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$D" --media-url "$MEDIAVIA" \
-    --output null --size 160x90 --run 3 --poll 1 --clock from:2026-11-25T09:00:00+08:00
-expect_in "$T/err" "sync: switched to manifest 1"
-if [ ! -f "$D/current.manifest" ]; then
-    fail "the first run did not sync version 1"
-    finish
-    exit 1
-fi
+enrol_screen "$URL" "$D" --media-url "$MEDIAVIA" --run 3 --clock from:2026-11-25T09:00:00+08:00
 cp "$D/current.manifest" "$T/mf-1.json"
 jq -r '.payload | fromjson | .items[] | "1|\(.id)|\(.sha256 // "")"' "$T/mf-1.json" | sort >"$T/v1.allowed"
 
-last_seq() {
-    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" 2>/dev/null || echo 0
-}
-wait_log() { # wait_log TEXT SECONDS
-    n=0
-    while [ "$n" -lt $(($2 * 10)) ] && ! grep -qF -- "$1" "$T/p.err"; do
-        kill -0 "$PL" 2>/dev/null || break
-        sleep 0.1
-        n=$((n + 1))
-    done
-    grep -qF -- "$1" "$T/p.err"
-}
 free_bytes() {
     df -B1 --output=avail "$D" | tail -n 1 | tr -d ' '
 }
@@ -124,8 +91,7 @@ jq -e '.content_version == 1' "$T/status.json" >/dev/null && ok || fail "the hea
 jq -e '.free_disk_bytes < 16777216' "$T/status.json" >/dev/null && ok || fail "the heartbeat's free_disk_bytes is not the full disk's"
 
 # The old content keeps playing (30 more plays), and nothing is half done.
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((from + 30)) ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq $((from + 30))
 to=$(last_seq)
 [ "$to" -ge $((from + 30)) ] && ok || fail "only $((to - from)) plays committed with the disk full"
 cmp -s "$D/current.manifest" "$T/mf-1.json" && ok || fail "current.manifest changed"

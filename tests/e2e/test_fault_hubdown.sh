@@ -20,37 +20,9 @@ J="$T/st/journal.db"
 sample_copy "$T/s"
 jq '.items |= map(if .duration then .duration *= 12 else . end)' "$T/s/playlist.json" >"$T/s/p.json"
 mv "$T/s/p.json" "$T/s/playlist.json"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
-printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
-expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
-expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
-CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
-
-# Enrol and sync on a real-pace clock.
-expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
-    --output null --size 160x90 --run 5 --poll 1 --clock from:2026-11-26T09:00:00+08:00
-expect_in "$T/err" "sync: switched to manifest 1"
-if [ ! -f "$T/st/current.manifest" ] || [ ! -f "$J" ]; then
-    fail "the first run did not sync the manifest or create the journal"
-    finish
-    exit 1
-fi
-HUBURL=$URL
+# A hub, the screen enrolled and synced on a real-pace clock.
+managed_screen "$T/s" --run 5 --clock from:2026-11-26T09:00:00+08:00
 HUBPORT=$PORT
-
-last_seq() {
-    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)"
-}
-pending() {
-    sqlite3 "$J" 'SELECT count(*) FROM plays'
-}
 
 # A simulated day (Friday midnight to Saturday midnight in Shanghai: night, business hours,
 # evening); the hub is stopped once the day's first play is committed, while the uploader is at work.
@@ -59,7 +31,7 @@ s0=$(last_seq)
     --run 86400 --poll 1 --clock sim:2026-11-27T00:00:00+08:00 >"$T/day.out" 2>"$T/day.err" &
 pid=$!
 n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq 2>/dev/null || echo 0)" -le "$s0" ] && kill -0 "$pid" 2>/dev/null; do
+while [ "$n" -lt 1200 ] && [ "$(last_seq)" -le "$s0" ] && kill -0 "$pid" 2>/dev/null; do
     sleep 0.1
     n=$((n + 1))
 done
@@ -142,31 +114,7 @@ ic=$(sqlite3 "$J" 'PRAGMA integrity_check')
 last=$(last_seq)
 
 # Every record exactly once at the hub.
-: >"$T/hub.rec"
-after=0
-while :; do
-    curl -sf -H "Authorization: Bearer $ADMIN" \
-        "$HUBURL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
-        fail "GET /api/v1/plays failed"
-        break
-    }
-    jq -r '.records[] | "\(.seq)|\(.item)"' "$T/page.json" >"$T/page.txt"
-    [ -s "$T/page.txt" ] || break
-    cat "$T/page.txt" >>"$T/hub.rec"
-    after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
-done
-hub_n=$(wc -l <"$T/hub.rec")
-[ "$hub_n" -eq "$last" ] && ok || fail "the hub holds $hub_n records; the journal committed $last"
-seq 1 "$last" >"$T/want.seq"
-cut -d'|' -f1 "$T/hub.rec" | sort -n >"$T/got.seq"
-if cmp -s "$T/want.seq" "$T/got.seq"; then ok; else
-    fail "the hub's seqs are not exactly 1..$last, each once: missing $(sort -u "$T/got.seq" >"$T/got.lex"; sort "$T/want.seq" | comm -23 - "$T/got.lex" | sort -n | head -5 | tr '\n' ' ')… doubled $(uniq -d "$T/got.seq" | head -5 | tr '\n' ' ')…"
-fi
-sqlite3 -separator '|' "$J" 'SELECT item, plays FROM item_totals' | sort >"$T/want.items"
-cut -d'|' -f2 "$T/hub.rec" | sort | uniq -c | awk '{ print $2 "|" $1 }' | sort >"$T/got.items"
-if cmp -s "$T/want.items" "$T/got.items"; then ok; else
-    fail "per item, the hub's counts differ from the journal's (item|committed vs item|at the hub):"
-    paste -d' ' "$T/want.items" "$T/got.items" | sed 's/^/    | /' >&2
-fi
+hub_records seq item
+expect_exactly_once "$last"
 echo "hub holds $hub_n records for $SCREEN" >&2
 finish

@@ -45,29 +45,10 @@ SCREEN=lobby-1
 J="$T/st/journal.db"
 echo "test_fault_kill: seed $SEED, $CYCLES cycles, kills $MIN_MS-$MAX_MS ms after each start (SL_FAULT_SEED=$SEED reproduces)" >&2
 
+# A hub, the screen enrolled, synced once on a real-pace clock, so that every later run plays the
+# cached manifest at once.
 sample_copy "$T/s"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
-printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
-expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
-expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
-CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
-
-# Enrol and sync once on a real-pace clock, so that every later run plays the cached manifest at once.
-expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
-    --output null --size 160x90 --run 5 --poll 1 --clock from:2026-11-25T09:00:00+08:00
-expect_in "$T/err" "sync: switched to manifest 1"
-if [ ! -f "$T/st/current.manifest" ] || [ ! -f "$J" ]; then
-    fail "the first run did not sync the manifest or create the journal"
-    finish
-    exit 1
-fi
+managed_screen "$T/s" --run 5 --clock from:2026-11-25T09:00:00+08:00
 
 # check_journal LABEL — integrity and bookkeeping of the journal, on a copy (the player is dead).
 last=0
@@ -156,32 +137,12 @@ left=$(sqlite3 "$J" 'SELECT count(*) FROM plays')
 }
 kill -0 "$HUBPID" 2>/dev/null && ok || fail "the hub died"
 
-# Everything the hub holds for the screen, page by page.
-: >"$T/hub.rec"
-after=0
-while :; do
-    curl -sf -H "Authorization: Bearer $ADMIN" \
-        "$URL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
-        fail "GET /api/v1/plays failed"
-        break
-    }
-    jq -r '.records[] | "\(.seq)|\(.item)|\(.start_ms)|\(.duration_ms)"' "$T/page.json" >"$T/page.txt"
-    [ -s "$T/page.txt" ] || break
-    cat "$T/page.txt" >>"$T/hub.rec"
-    after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
-done
-
+# Everything the hub holds for the screen: seqs 1..LAST, each once, per item as many as committed.
+hub_records seq item start_ms duration_ms
 hub_n=$(wc -l <"$T/hub.rec")
 distinct=$(cut -d'|' -f1 "$T/hub.rec" | sort -n | uniq | wc -l)
-[ "$hub_n" -eq "$last" ] && ok || fail "the hub holds $hub_n records; the journal committed $last"
 [ "$distinct" -eq "$hub_n" ] && ok || fail "$((hub_n - distinct)) duplicate seqs at the hub"
-seq 1 "$last" >"$T/want.seq"
-cut -d'|' -f1 "$T/hub.rec" | sort -n | uniq >"$T/got.seq"
-if cmp -s "$T/want.seq" "$T/got.seq"; then ok; else
-    sort -o "$T/want.lex" "$T/want.seq"
-    sort -o "$T/got.lex" "$T/got.seq"
-    fail "the hub's seqs are not exactly 1..$last: missing $(comm -23 "$T/want.lex" "$T/got.lex" | sort -n | head -5 | tr '\n' ' ')… extra $(comm -13 "$T/want.lex" "$T/got.lex" | sort -n | head -5 | tr '\n' ' ')…"
-fi
+expect_exactly_once "$last"
 # Every record the journal ever held arrived unchanged.
 sort -u "$T/seen" >"$T/seen.s"
 sort -u "$T/hub.rec" >"$T/hub.s"
@@ -190,13 +151,5 @@ missing=$(comm -23 "$T/seen.s" "$T/hub.s" | wc -l)
     fail "$missing records seen in the journal are not at the hub as they were, e.g.:"
     comm -23 "$T/seen.s" "$T/hub.s" | head -5 | sed 's/^/    | /' >&2
 }
-# Per item: the hub's count equals the plays the journal committed.
-sqlite3 -separator '|' "$J" 'SELECT item, plays FROM item_totals ORDER BY item' >"$T/want.items"
-cut -d'|' -f2 "$T/hub.rec" | sort | uniq -c | awk '{ print $2 "|" $1 }' | sort >"$T/got.items"
-sort -o "$T/want.items" "$T/want.items"
-if cmp -s "$T/want.items" "$T/got.items"; then ok; else
-    fail "per item, the hub's counts differ from the journal's (item|committed vs item|at the hub):"
-    paste -d' ' "$T/want.items" "$T/got.items" | sed 's/^/    | /' >&2
-fi
 echo "hub holds $hub_n records for $SCREEN over $(wc -l <"$T/want.items") items" >&2
 finish

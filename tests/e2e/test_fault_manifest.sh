@@ -32,20 +32,12 @@ trap '[ -n "$PL" ] && kill -9 "$PL" 2>/dev/null; stop_hub; rm -rf "$T"' EXIT INT
 sample_copy "$T/s1"
 jq '.items |= map(if .duration then .duration *= 6 else . end)' "$T/s1/playlist.json" >"$T/p.json"
 mv "$T/p.json" "$T/s1/playlist.json"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
+hub_keys
 "$SCREENLIT" keygen --out "$T/other" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-"$HUB" key add --data "$T/hub" --name other "$T/other/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
-printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
-expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/s1/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
-expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
-CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+"$HUB" key add --data "$DATA" --name other "$T/other/publisher.pub" >/dev/null
+start_hub "$DATA"
+inventory_screen
+publish_sample "$T/s1"
 LIMIT=100000000 # the player's --disk-limit: 100 MB
 
 # hub_sql SQL — runs SQL on the hub's store while the hub runs.
@@ -57,38 +49,18 @@ hub_sql "SELECT writefile('$T/mf-1.json', envelope) FROM manifests WHERE version
 jq -r '.payload | fromjson | .items[] | "1|\(.id)|\(.sha256 // "")"' "$T/mf-1.json" | sort >"$T/v1.allowed"
 
 # Enrol and sync version 1 on a real-pace clock.
-expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
-    --output null --size 160x90 --run 3 --poll 1 --clock from:2026-11-25T09:00:00+08:00
-expect_in "$T/err" "sync: switched to manifest 1"
+enrol_screen "$URL" "$T/st" --run 3 --clock from:2026-11-25T09:00:00+08:00
 if ! cmp -s "$T/st/current.manifest" "$T/mf-1.json"; then
     fail "the first run did not sync version 1"
     finish
     exit 1
 fi
 
-last_seq() {
-    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" 2>/dev/null || echo 0
-}
-# wait_log TEXT SECONDS — polls the player's log for TEXT while it runs.
-wait_log() {
-    n=0
-    while [ "$n" -lt $(($2 * 10)) ] && ! grep -qF -- "$1" "$T/p.err"; do
-        kill -0 "$PL" 2>/dev/null || break
-        sleep 0.1
-        n=$((n + 1))
-    done
-    grep -qF -- "$1" "$T/p.err"
-}
 # still_old LABEL — after a refusal: 30 more plays are committed, and the files in force are
 # version 1's. The seq range is kept in $T/ranges for the check at the hub at the end.
 still_old() {
     from=$(last_seq)
-    n=0
-    while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((from + 30)) ]; do
-        kill -0 "$PL" 2>/dev/null || break
-        sleep 0.1
-        n=$((n + 1))
-    done
+    wait_seq $((from + 30))
     to=$(last_seq)
     [ "$to" -ge $((from + 30)) ] && ok || fail "$1: the player committed only $((to - from)) plays in 120 s"
     echo "$1|$((from + 1))|$to" >>"$T/ranges"
@@ -148,8 +120,7 @@ still_old "swapped media"
 cp "$T/good5" "$T/hub/media/$SHA5"
 wait_log "switching to bank-lobby version 5" 120 && ok || fail "the player did not take version 5 once its media were right"
 from5=$(last_seq)
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((from5 + 30)) ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq $((from5 + 30))
 to5=$(last_seq)
 kill -0 "$PL" 2>/dev/null && ok || { fail "the player died"; tail -20 "$T/p.err" >&2; }
 [ "$(sha256sum "$T/st/media/$SHA5" | cut -d' ' -f1)" = "$SHA5" ] && ok || fail "the new poster is not in the cache as it should be"
@@ -166,19 +137,7 @@ done
 kill -9 "$PL" 2>/dev/null || true
 wait "$PL" 2>/dev/null || true
 PL=
-: >"$T/hub.rec"
-after=0
-while [ "$after" -lt "$to5" ]; do
-    curl -sf -H "Authorization: Bearer $ADMIN" \
-        "$URL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
-        fail "GET /api/v1/plays failed"
-        break
-    }
-    jq -r '.records[] | "\(.seq)|\(.manifest_version)|\(.item)|\(.media_sha256)"' "$T/page.json" >"$T/page.txt"
-    [ -s "$T/page.txt" ] || break
-    cat "$T/page.txt" >>"$T/hub.rec"
-    after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
-done
+hub_records seq manifest_version item media_sha256
 while IFS='|' read -r label from to; do
     awk -F'|' -v a="$from" -v b="$to" '$1 >= a && $1 <= b { print $2 "|" $3 "|" $4 }' "$T/hub.rec" | sort -u >"$T/played"
     got=$(awk -F'|' -v a="$from" -v b="$to" '$1 >= a && $1 <= b' "$T/hub.rec" | wc -l)

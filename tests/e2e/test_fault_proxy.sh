@@ -42,9 +42,7 @@ MIN_EACH=${SL_FAULT_MIN_EACH:-3}
 MAXV=7
 SCREEN=lobby-1
 J="$T/st/journal.db"
-PROXY="$SL_BUILD_DIR/tests/faultproxy"
 KINDS="drop_before drop_after stall truncate corrupt"
-PROXIES=
 PL=
 echo "test_fault_proxy: seed $SEED, $PCT % of each fault (SL_FAULT_SEED=$SEED reproduces)" >&2
 cleanup() {
@@ -70,38 +68,21 @@ make_version() {
     done
 }
 
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
-printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\n%s,Lobby,Branch,Town,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
-expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-publish() {
-    expect_rc 0 "$SCREENLIT" publish "$T/s$1/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby \
-        --key "$T/keys/publisher.key"
+hub_keys
+start_hub "$DATA"
+inventory_screen
+publish() { # publish V — the source of version V
+    publish_sample "$T/s$1"
 }
 publish 1
-expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
-CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
 
 # start_proxy NAME UPSTREAM-PORT OPTION… — a proxy, its faults off until `kill -USR1`;
 # sets NAME_PID and NAME_PORT; its counts go to $T/NAME.stats.
 start_proxy() {
-    name=$1
-    up=$2
+    sp_name=$1
+    sp_up=$2
     shift 2
-    "$PROXY" --upstream "127.0.0.1:$up" --seed "$SEED" --stats "$T/$name.stats" --off "$@" \
-        >"$T/$name.out" 2>"$T/$name.err" &
-    eval "${name}_PID=$!"
-    PROXIES="$PROXIES $!"
-    n=0
-    while [ "$n" -lt 1200 ] && [ ! -s "$T/$name.out" ]; do sleep 0.1; n=$((n + 1)); done
-    p=$(head -n 1 "$T/$name.out")
-    [ -n "$p" ] || { echo "FAIL: the $name proxy did not start" >&2; cat "$T/$name.err" >&2; exit 1; }
-    eval "${name}_PORT=$p"
+    start_faultproxy "$sp_name" "$sp_up" --seed "$SEED" --off "$@"
 }
 stat_of() { # stat_of NAME KIND
     v=$(awk -v f="$2" '$1 == f { print $2 }' "$T/$1.stats")
@@ -120,29 +101,14 @@ HUBVIA="http://127.0.0.1:$mf_PORT"
 MEDIAVIA="http://127.0.0.1:$media_PORT"
 
 # Enrolment (a one-time code cannot survive a lost reply) and the first sync, faults off.
-expect_rc 0 "$PLAYER" --hub "$HUBVIA" --enroll "$CODE" --publisher-key "$KEY" --state-dir "$T/st" \
-    --media-url "$MEDIAVIA" --output null --size 160x90 --run 3 --poll 1 --clock from:2026-11-25T09:00:00+08:00
-expect_in "$T/err" "sync: switched to manifest 1"
-if [ ! -f "$T/st/current.manifest" ] || [ "$(jq -r .hub "$T/st/device.json")" != "$HUBVIA" ]; then
+enrol_screen "$HUBVIA" "$T/st" --media-url "$MEDIAVIA" --run 3 --clock from:2026-11-25T09:00:00+08:00
+if [ "$(jq -r .hub "$T/st/device.json")" != "$HUBVIA" ]; then
     fail "the first run did not enrol through the proxies and sync manifest 1"
     finish
     exit 1
 fi
 kill -USR1 "$api_PID" "$acks_PID" "$media_PID"
 
-last_seq() {
-    sqlite3 "$J" "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'plays'), 0)" 2>/dev/null || echo 0
-}
-# wait_log TEXT SECONDS — polls the player's log for TEXT while the player runs.
-wait_log() {
-    n=0
-    while [ "$n" -lt $(($2 * 10)) ] && ! grep -qF -- "$1" "$T/p.err"; do
-        kill -0 "$PL" 2>/dev/null || break
-        sleep 0.1
-        n=$((n + 1))
-    done
-    grep -qF -- "$1" "$T/p.err"
-}
 
 # The faulty run: simulated days from a Wednesday morning, as fast as the machine goes.
 "$PLAYER" --hub "$HUBVIA" --publisher-key "$KEY" --state-dir "$T/st" --media-url "$MEDIAVIA" \
@@ -150,8 +116,7 @@ wait_log() {
     --clock sim:2026-11-25T08:00:00+08:00 >"$T/p.out" 2>"$T/p.err" &
 PL=$!
 t0=$(date +%s)
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq 50
 
 # Version 2 arrives damaged first; once refused, the damage stops: the player must still get it.
 make_version 2
@@ -172,8 +137,7 @@ while [ "$V" -lt 3 ] || { [ "$V" -lt "$MAXV" ] && ! all_struck media 1; }; do
 done
 # It plays the latest version a while.
 at=$(last_seq)
-n=0
-while [ "$n" -lt 1200 ] && [ "$(last_seq)" -lt $((at + 50)) ]; do sleep 0.1; n=$((n + 1)); done
+wait_seq $((at + 50))
 # Then on, until every kind of fault struck the api proxy at least MIN_EACH times and the acks
 # proxy lied 5 times (at most 60 s).
 n=0
@@ -231,19 +195,7 @@ for f in "$T"/mf-*.json; do
 done | sort >"$T/allowed"
 
 # Everything the hub holds for the screen.
-: >"$T/hub.rec"
-after=0
-while :; do
-    curl -sf -H "Authorization: Bearer $ADMIN" \
-        "$URL/api/v1/plays?screen=$SCREEN&after_seq=$after&limit=1000" >"$T/page.json" || {
-        fail "GET /api/v1/plays failed"
-        break
-    }
-    jq -r '.records[] | "\(.seq)|\(.item)|\(.manifest_version)|\(.media_sha256)"' "$T/page.json" >"$T/page.txt"
-    [ -s "$T/page.txt" ] || break
-    cat "$T/page.txt" >>"$T/hub.rec"
-    after=$(tail -n 1 "$T/page.txt" | cut -d'|' -f1)
-done
+hub_records seq item manifest_version media_sha256
 # Plays of the fallback (no item of the manifest) name no media; every other names its manifest's.
 awk -F'|' '{ print $3 "|" $2 "|" $4 }' "$T/hub.rec" | sort -u >"$T/played"
 bad=$(comm -23 "$T/played" "$T/allowed" | grep -v '|$' || true)
@@ -252,18 +204,6 @@ vlast=$(awk -F'|' -v v="$V" '$3 == v' "$T/hub.rec" | wc -l)
 [ "$vlast" -gt 0 ] && ok || fail "no play of version $V reached the hub"
 
 # Exactly once.
-hub_n=$(wc -l <"$T/hub.rec")
-[ "$hub_n" -eq "$LAST" ] && ok || fail "the hub holds $hub_n records; the journal committed $LAST"
-seq 1 "$LAST" >"$T/want.seq"
-cut -d'|' -f1 "$T/hub.rec" | sort -n >"$T/got.seq"
-if cmp -s "$T/want.seq" "$T/got.seq"; then ok; else
-    fail "the hub's seqs are not exactly 1..$LAST, each once: missing $(sort -u "$T/got.seq" >"$T/got.lex"; sort "$T/want.seq" | comm -23 - "$T/got.lex" | sort -n | head -5 | tr '\n' ' ')… doubled $(uniq -d "$T/got.seq" | head -5 | tr '\n' ' ')…"
-fi
-sqlite3 -separator '|' "$J" 'SELECT item, plays FROM item_totals' | sort >"$T/want.items"
-cut -d'|' -f2 "$T/hub.rec" | sort | uniq -c | awk '{ print $2 "|" $1 }' | sort >"$T/got.items"
-if cmp -s "$T/want.items" "$T/got.items"; then ok; else
-    fail "per item, the hub's counts differ from the journal's (item|committed vs item|at the hub):"
-    paste -d' ' "$T/want.items" "$T/got.items" | sed 's/^/    | /' >&2
-fi
+expect_exactly_once "$LAST"
 echo "hub holds $hub_n records for $SCREEN, $vlast of version $V" >&2
 finish

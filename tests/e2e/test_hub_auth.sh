@@ -1,7 +1,7 @@
 #!/bin/sh
 # test_hub_auth.sh — screenlit-hub tokens and roles: no token 401, wrong role 403, revoked 401 within the cache time, nothing written; CLI usage.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
 # The command line.
 expect_rc 0 "$HUB" --help
@@ -24,9 +24,9 @@ expect_rc 2 "$HUB" token
 expect_rc 2 "$HUB" key add --data "$DATA"
 expect_rc 1 "$HUB" key add --data "$DATA" /nonexistent/publisher.pub
 
-ADMIN=$(token admin ops)
-PUB=$(token publisher content)
-AUD=$(token auditor audit)
+ADMIN=$(new_token admin ops)
+PUB=$(new_token publisher content)
+AUD=$(new_token auditor audit)
 [ ${#ADMIN} -eq 64 ] && ok || fail "an admin token is not 64 hex digits: $ADMIN"
 expect_rc 1 "$HUB" token create --data "$DATA" --role admin --name ops
 expect_in "$T/err" "exists"
@@ -37,7 +37,7 @@ expect_not_in "$T/out" "$PUB"
 # The database holds only hashes.
 if grep -qa "$ADMIN" "$DATA/hub.db" "$DATA"/hub.db-wal 2>/dev/null; then fail "a token is stored in clear"; else ok; fi
 
-hub_start
+start_hub "$DATA"
 inventory_csv "$T/inv.csv"
 
 # No token, a malformed one, an unknown one: 401, and nothing is written.
@@ -82,7 +82,7 @@ expect_rc 1 "$HUB" token revoke --data "$DATA" --name audit
 expect_rc 0 "$HUB" token list --data "$DATA"
 expect_in "$T/out" "audit"
 # The name is free again after revoking.
-AUD2=$(token auditor audit)
+AUD2=$(new_token auditor audit)
 expect_call 200 GET /api/v1/screens "$AUD2"
 
 # Unknown paths and methods.
@@ -93,5 +93,5 @@ expect_call 405 DELETE /api/v1/screens "$ADMIN"
 call GET /api/v1/health "" >/dev/null
 expect_header Date ""
 hub_alive
-hub_stop
+stop_hub_clean
 finish

@@ -1,13 +1,13 @@
 #!/bin/sh
 # test_hub_badjson.sh — every invalid JSON text of JSONTestSuite posted to the hub gives 400 with a JSON error body; the hub stays up and stores nothing.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
 SUITE="$SL_TESTDATA_DIR/JSONTestSuite/test_parsing"
 [ -d "$SUITE" ] || { echo "FAIL: $SUITE is missing (the suite lives in the repository)"; exit 1; }
-ADMIN=$(token admin ops)
-AUD=$(token auditor audit)
-hub_start
+ADMIN=$(new_token admin ops)
+AUD=$(new_token auditor audit)
+start_hub "$DATA"
 inventory_csv "$T/inv.csv"
 expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
 S=$(enrol "$ADMIN" bank-0412-lobby)
@@ -45,5 +45,5 @@ expect_call 200 GET "/api/v1/plays?screen=bank-0412-lobby" "$AUD"
 expect_json '.records == []'
 expect_call 200 GET /api/v1/screens "$AUD"
 expect_json '.screens[] | select(.id == "bank-0412-lobby") | .last_seen == null'
-hub_stop
+stop_hub_clean
 finish

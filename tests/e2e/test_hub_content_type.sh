@@ -1,11 +1,11 @@
 #!/bin/sh
 # test_hub_content_type.sh — where the hub requires a Content-Type (media, inventory, screenshots) it takes that type exactly: parameters after ';' are fine, a longer name is 415.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
-ADMIN=$(token admin ops)
-PUB=$(token publisher content)
-hub_start
+ADMIN=$(new_token admin ops)
+PUB=$(new_token publisher content)
+start_hub "$DATA"
 
 # Inventory: text/csv.
 inventory_csv "$T/inv.csv"

@@ -1,13 +1,12 @@
 #!/bin/sh
 # test_hub_enrol.sh — enrolment on a real hub: an enrolment revokes the screen's other codes, codes are listed (never shown) and revoked, a screen is de-enrolled (its cached token stops at once), failed enrolments are logged without the code and slowed per address (429).
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
-ADMIN=$(token admin ops)
-AUD=$(token auditor audit)
-hub_start
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+ADMIN=$(new_token admin ops)
+AUD=$(new_token auditor audit)
+start_hub "$DATA"
+load_inventory
 
 # Two codes for one screen: an old 30-day one and a new one. Enrolling with
 # the new one makes the old one useless (it used to enrol a second board and
@@ -75,7 +74,7 @@ expect_call 404 POST /api/v1/screens/no-such-screen/revoke "$ADMIN"
 # It can be enrolled again; the new token works.
 SECOND=$(enrol "$ADMIN" bank-0412-lobby)
 expect_call 200 POST /api/v1/heartbeat "$SECOND" -d '{}'
-grep -q "screen bank-0412-lobby de-enrolled" "$T/hub.err" && ok || fail "the hub did not log the de-enrolment"
+grep -q "screen bank-0412-lobby de-enrolled" "$T/hub.log" && ok || fail "the hub did not log the de-enrolment"
 
 # The CLI: list, revoke, de-enrol.
 expect_rc 0 "$SCREENLIT" enroll-code bus-k1-07 --hub "$URL" --token "$ADMIN"
@@ -125,18 +124,18 @@ expect_header Retry-After "[1-9]"
 expect_call 429 POST /api/v1/enroll "" -d "{\"code\":\"$GOOD\"}"
 expect_header Retry-After "[1-9]"
 expect_json '.retry_after_s >= 1 and (.error | test("too many failed enrolments from 127.0.0.1"))'
-grep -q "enrolment from 127.0.0.1 refused: an unknown code" "$T/hub.err" && ok || fail "no log line for a failed enrolment"
-grep -q "enrolment from 127.0.0.1 refused: a revoked code" "$T/hub.err" && ok || fail "no log line for a revoked code"
+grep -q "enrolment from 127.0.0.1 refused: an unknown code" "$T/hub.log" && ok || fail "no log line for a failed enrolment"
+grep -q "enrolment from 127.0.0.1 refused: a revoked code" "$T/hub.log" && ok || fail "no log line for a revoked code"
 while read -r tried; do
     plain=$(printf '%s' "$tried" | tr -d '-')
-    if grep -qF -e "$tried" -e "$plain" "$T/hub.err"; then fail "the hub logged a tried code ($tried)"; else ok; fi
+    if grep -qF -e "$tried" -e "$plain" "$T/hub.log"; then fail "the hub logged a tried code ($tried)"; else ok; fi
 done <"$T/tried"
 for c in "$OLD" "$NEW" "$BUS" "$GOOD"; do
-    if grep -qF "$c" "$T/hub.err"; then fail "the hub logged a code"; else ok; fi
+    if grep -qF "$c" "$T/hub.log"; then fail "the hub logged a code"; else ok; fi
 done
 # The limit is per address: other clients are not affected (here: the health check, and other routes).
 expect_call 200 GET /api/v1/health ""
 
 hub_alive
-hub_stop
+stop_hub_clean
 finish

@@ -1,11 +1,11 @@
 #!/bin/sh
 # test_hub_inventory.sh — inventory CSV import/export (BOM, CRLF, Chinese names round-trip), bad rows refused whole, enrolment codes, screens list.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
-ADMIN=$(token admin ops)
-AUD=$(token auditor audit)
-hub_start
+ADMIN=$(new_token admin ops)
+AUD=$(new_token auditor audit)
+start_hub "$DATA"
 inventory_csv "$T/inv.csv"
 
 expect_call 415 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: application/json' --data-binary @"$T/inv.csv"
@@ -93,5 +93,5 @@ expect_call 401 POST /api/v1/heartbeat "$SCREEN_TOKEN" -d '{}'
 expect_call 200 POST /api/v1/heartbeat "$NEW_TOKEN" -d '{}'
 
 hub_alive
-hub_stop
+stop_hub_clean
 finish

@@ -1,12 +1,12 @@
 #!/bin/sh
 # test_hub_manifest.sh — publishing signed manifests: keys, signature, channel, media present, versions increase (409); screens get them with ETag/304.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
 command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg is not installed"; exit 0; }
-ADMIN=$(token admin ops)
-PUB=$(token publisher content)
-AUD=$(token auditor audit)
+ADMIN=$(new_token admin ops)
+PUB=$(new_token publisher content)
+AUD=$(new_token auditor audit)
 "$SCREENLIT" keygen --out "$T/keys" >/dev/null
 "$SCREENLIT" keygen --out "$T/rogue" >/dev/null
 
@@ -26,7 +26,7 @@ mf bus-led 1 "$T/keys/publisher.key"
 "$MKMANIFEST" "$T/pl/playlist.json" bank-lobby 9 "$T/rogue/publisher.key" >"$T/mf-rogue.json"
 PNG_SHA=$(sha256sum "$T/pl/media/poster.png" | cut -d' ' -f1)
 
-hub_start
+start_hub "$DATA"
 post() { expect_call "$1" POST "/api/v1/channels/$2/manifests" "$3" --data-binary @"$4"; }
 
 # No publisher keys yet.
@@ -104,5 +104,5 @@ expect_call 200 GET "/media/$PNG_SHA" ""
 cmp -s "$T/body" "$T/pl/media/poster.png" && ok || fail "the poster differs"
 
 hub_alive
-hub_stop
+stop_hub_clean
 finish

@@ -1,11 +1,11 @@
 #!/bin/sh
 # test_hub_media.sh — media uploads: missing list, two-part upload with resume, wrong hash refused and never served, GET/HEAD with ETag, Range 206/416.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
-PUB=$(token publisher content)
-AUD=$(token auditor audit)
-hub_start
+PUB=$(new_token publisher content)
+AUD=$(new_token auditor audit)
+start_hub "$DATA"
 
 head -c 300000 /dev/urandom >"$T/clip.bin"
 SHA=$(sha256sum "$T/clip.bin" | cut -d' ' -f1)
@@ -90,5 +90,5 @@ out=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$URL/media/.partial/$
 expect_call 413 PUT "/api/v1/media/$SHA" "$PUB" -H "$OCT" -H "Content-Length: 70000000" --data-binary @"$T/part1"
 
 hub_alive
-hub_stop
+stop_hub_clean
 finish

@@ -1,14 +1,14 @@
 #!/bin/sh
 # test_hub_pg.sh — the hub on PostgreSQL (serve --db): a manifest published and served, idempotent plays with acked_seq, state kept across restarts (hub and server), two hubs sharing one database.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
 # A throwaway PostgreSQL server (outside $T: when we are root the server runs
 # as nobody, who cannot enter $T). Missing binaries fail the test.
 PGDIR=$(mktemp -d "${TMPDIR:-/tmp}/screenlit-pg.XXXXXX")
 B_PID=""
 b_kill() { if [ -n "$B_PID" ]; then kill -KILL "$B_PID" 2>/dev/null || true; wait "$B_PID" 2>/dev/null || true; B_PID=""; fi; }
-trap 'hub_kill; b_kill; sh "$SL_SOURCE_DIR/tests/hub/pg-stop.sh" "$PGDIR"; rm -rf "$T"' EXIT
+trap 'kill_hub; b_kill; sh "$SL_SOURCE_DIR/tests/hub/pg-stop.sh" "$PGDIR"; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 sh "$SL_SOURCE_DIR/tests/hub/pg-start.sh" "$PGDIR" >/dev/null || exit 1
 . "$PGDIR/env"
@@ -25,9 +25,9 @@ expect_rc 2 "$HUB" serve --data "$T/nodata" --db "mysql://x/y"
 expect_rc 2 "$HUB" token list
 
 # Tokens and keys go straight to the database (no data folder needed).
-ADMIN=$(token admin ops)
-PUB=$(token publisher content)
-AUD=$(token auditor audit)
+ADMIN=$(new_token admin ops)
+PUB=$(new_token publisher content)
+AUD=$(new_token auditor audit)
 [ ${#ADMIN} -eq 64 ] && ok || fail "no admin token from token create --db"
 "$SCREENLIT" keygen --out "$T/keys" >/dev/null
 expect_rc 0 "$HUB" key add --db "$DB" --name content-team "$T/keys/publisher.pub"
@@ -46,10 +46,9 @@ cat >"$T/pl/playlist.json" <<'JSON'
 JSON
 for v in 1 2 3; do "$MKMANIFEST" "$T/pl/playlist.json" bank-lobby $v "$T/keys/publisher.key" >"$T/mf-$v.json"; done
 
-hub_start
-grep -q "postgresql store" "$T/hub.err" && ok || fail "the hub does not say it uses PostgreSQL"
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+start_hub "$DATA"
+grep -q "postgresql store" "$T/hub.log" && ok || fail "the hub does not say it uses PostgreSQL"
+load_inventory
 SCR=$(enrol "$ADMIN" bank-0412-lobby)
 [ ${#SCR} -eq 64 ] && ok || fail "enrolment failed"
 expect_call 201 POST /api/v1/channels/bank-lobby/manifests "$PUB" --data-binary @"$T/mf-1.json"
@@ -75,8 +74,8 @@ expect_json '.stored == 1 and .acked_seq == 150'
 expect_call 200 POST /api/v1/heartbeat "$SCR" -d '{"content_version":1}'
 
 # A hub restart keeps everything.
-hub_stop
-hub_start
+stop_hub_clean
+start_hub "$DATA"
 expect_call 200 GET "/api/v1/plays?screen=bank-0412-lobby&limit=10000" "$AUD"
 expect_json '(.records | length) == 150 and .records[0].item == "poster"'
 expect_call 200 GET /api/v1/screens "$AUD"
@@ -157,5 +156,5 @@ kill -TERM "$B_PID"
 wait "$B_PID" && ok || fail "hub B did not stop cleanly"
 B_PID=""
 URL=$A_URL
-hub_stop
+stop_hub_clean
 finish

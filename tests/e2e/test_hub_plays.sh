@@ -1,13 +1,12 @@
 #!/bin/sh
 # test_hub_plays.sh — proof of play (idempotent by screen+seq, acked_seq, own records only, bad records refused whole), heartbeats, screenshots.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
-ADMIN=$(token admin ops)
-AUD=$(token auditor audit)
-hub_start
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+ADMIN=$(new_token admin ops)
+AUD=$(new_token auditor audit)
+start_hub "$DATA"
+load_inventory
 A=$(enrol "$ADMIN" bank-0412-lobby)
 B=$(enrol "$ADMIN" bus-k1-07)
 [ ${#A} -eq 64 ] && [ ${#B} -eq 64 ] && ok || fail "enrolment failed"
@@ -139,5 +138,5 @@ grep -q '"start_ms":1764028800000,' "$T/body" && ok || fail "start_ms is not pri
 grep -q 'e+' "$T/body" && fail "an exponent in a reply of integers: $(head -c 300 "$T/body")" || ok
 
 hub_alive
-hub_stop
+stop_hub_clean
 finish

@@ -1,14 +1,13 @@
 #!/bin/sh
 # test_hub_private.sh — under umask 022 the hub's data folder is 0700 and every file in it 0600 (database, WAL, media, partial uploads, screenshots, reports); an older, open folder is closed at start.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
 umask 022
-ADMIN=$(token admin ops)
-PUB=$(token publisher content)
-hub_start
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+ADMIN=$(new_token admin ops)
+PUB=$(new_token publisher content)
+start_hub "$DATA"
+load_inventory
 S=$(enrol "$ADMIN" bank-0412-lobby)
 OCT='Content-Type: application/octet-stream'
 # One whole media file, one partial upload.
@@ -35,15 +34,15 @@ check_private() {
     [ -z "$open" ] && ok || fail "$1: not private: $(ls -ld $open | tr '\n' ';')"
 }
 check_private "while serving"
-hub_stop
+stop_hub_clean
 
 # An older data folder, open to everyone: closed again at start.
 chmod 0755 "$DATA" "$DATA/media" "$DATA/screenshots"
 chmod 0644 "$DATA/hub.db" "$DATA/media/$A"
 [ -f "$DATA/hub.db-wal" ] && chmod 0644 "$DATA/hub.db-wal"
-hub_start
+start_hub "$DATA"
 expect_call 200 GET /api/v1/screens "$ADMIN"
 [ "$(stat -c %a "$DATA")" = 700 ] && ok || fail "the data folder is $(stat -c %a "$DATA") after a restart"
 [ "$(stat -c %a "$DATA/hub.db")" = 600 ] && ok || fail "hub.db is $(stat -c %a "$DATA/hub.db") after a restart"
-hub_stop
+stop_hub_clean
 finish

@@ -1,15 +1,14 @@
 #!/bin/sh
 # test_hub_restart.sh — SIGTERM with uploads in flight loses no acknowledged record; all state survives a restart; retries are idempotent.
 . "$(dirname "$0")/lib.sh"
-. "$SL_SOURCE_DIR/tests/hub/hublib.sh"
+need curl jq
 
-ADMIN=$(token admin ops)
-AUD=$(token auditor audit)
+ADMIN=$(new_token admin ops)
+AUD=$(new_token auditor audit)
 "$SCREENLIT" keygen --out "$T/keys" >/dev/null
 "$HUB" key add --data "$DATA" "$T/keys/publisher.pub" >/dev/null
-hub_start
-inventory_csv "$T/inv.csv"
-expect_call 200 PUT /api/v1/inventory "$ADMIN" -H 'Content-Type: text/csv' --data-binary @"$T/inv.csv"
+start_hub "$DATA"
+load_inventory
 SCREENS="bank-0412-lobby bus-k1-07 clinic-3"
 for s in $SCREENS; do enrol "$ADMIN" "$s" >"$T/token-$s"; done
 
@@ -33,11 +32,11 @@ n=0
 for s in $SCREENS; do
     while [ "$n" -lt 1200 ] && [ ! -s "$T/log-$s" ]; do sleep 0.1; n=$((n + 1)); done
 done
-hub_stop
+stop_hub_clean
 wait
 
 # Restart: every batch answered 200 is held; then everything is retried.
-hub_start
+start_hub "$DATA"
 for s in $SCREENS; do
     acked=0
     while read -r b code; do
@@ -67,14 +66,14 @@ expect_call 200 GET /api/v1/screens "$AUD"
 expect_json '[.screens[] | select(.enrolled)] | length == 3'
 expect_call 200 GET /api/v1/inventory "$AUD"
 cmp -s "$T/body" "$T/inv.csv" && ok || fail "the inventory changed across a restart"
-hub_stop
-hub_start
+stop_hub_clean
+start_hub "$DATA"
 expect_call 200 GET "/api/v1/plays?screen=clinic-3&after_seq=$((BATCHES * SIZE - 1))" "$AUD"
 expect_json '[.records[].seq] == [15000]'
 tok=$(cat "$T/token-clinic-3")
 expect_call 200 POST /api/v1/heartbeat "$tok" -d '{"content_version":1}'
 expect_rc 0 "$HUB" token list --data "$DATA"
 expect_in "$T/out" "ops"
-hub_stop
-grep -q "requests still in flight" "$T/hub.err" && fail "the hub stopped with requests in flight" || ok
+stop_hub_clean
+grep -q "requests still in flight" "$T/hub.log" && fail "the hub stopped with requests in flight" || ok
 finish

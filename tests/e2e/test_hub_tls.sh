@@ -15,12 +15,7 @@ trap 'cleanup_player; stop_hub; rm -rf "$T"' EXIT INT TERM
 
 tls_pki "$P"
 sample_copy "$T/s"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+hub_keys
 
 # ---- The hub checks its certificate and key before it listens ----
 expect_rc 1 "$HUB" serve --data "$T/hub" --listen 127.0.0.1:0 --tls-cert "$P/hub.crt" --tls-key "$P/other.key"
@@ -99,9 +94,7 @@ done
 cleanup_player
 expect_in "$T/p.err" "enrolled as screen lobby-1"
 expect_not_in "$T/p.err" "TLS:"
-for sha in $(jq -r '.payload | fromjson | .items[] | select(.sha256) | .sha256' "$T/st/current.manifest"); do
-    [ "$(sha256sum "$T/st/media/$sha" | cut -d' ' -f1)" = "$sha" ] && ok || fail "medium $sha missing or wrong in the cache"
-done
+expect_cached "$T/st"
 # The CA used at enrolment stays pinned with the identity.
 cmp -s "$P/ca.crt" "$T/st/hub-ca.pem" && ok || fail "the enrolment's CA is not kept in STATE/hub-ca.pem"
 jq -e '.hub_ca == "hub-ca.pem"' "$T/st/device.json" >/dev/null && ok || fail "device.json does not name the pinned CA"

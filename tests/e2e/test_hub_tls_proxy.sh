@@ -20,12 +20,7 @@ trap 'cleanup' EXIT INT TERM
 
 tls_pki "$P"
 sample_copy "$T/s"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+hub_keys
 start_hub "$T/hub" # plain HTTP on loopback
 HUB_PLAIN=$URL
 
@@ -137,7 +132,5 @@ wait "$PL" 2>/dev/null || true
 PL=
 expect_in "$T/p.err" "enrolled as screen lobby-1"
 expect_not_in "$T/p.err" "TLS:"
-for sha in $(jq -r '.payload | fromjson | .items[] | select(.sha256) | .sha256' "$T/st/current.manifest"); do
-    [ "$(sha256sum "$T/st/media/$sha" | cut -d' ' -f1)" = "$sha" ] && ok || fail "medium $sha missing or wrong in the cache"
-done
+expect_cached "$T/st"
 finish

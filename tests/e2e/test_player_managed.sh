@@ -3,19 +3,14 @@
 . "$(dirname "$0")/lib.sh"
 
 sample_copy "$T/s"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
+hub_keys
 "$SCREENLIT" keygen --out "$T/other" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
+start_hub "$DATA"
 printf '\357\273\277id,name,site,region,unit_type,tags,channel,hours,timezone\nlobby-1,大堂一号,城关支行,城关镇,bank,bank;lobby,bank-lobby,mon-fri 08:30-17:30,Asia/Shanghai\n' >"$T/inv.csv"
 expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$T/keys/publisher.key"
+publish_sample "$T/s"
 expect_rc 0 "$SCREENLIT" enroll-code lobby-1 --hub "$URL" --token "$ADMIN" --json
 CODE=$(jq -r .code "$T/out")
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
 OTHER=$(cut -d' ' -f2 "$T/other/publisher.pub")
 
 # Not enrolled and no hub reachable: the screen shows that it waits for enrolment, never black.
@@ -42,10 +37,7 @@ expect_rc 0 "$PLAYER" --hub "$URL" --enroll "$CODE" --publisher-key "$KEY" --sta
 expect_in "$T/err" "switching to bank-lobby version 1"
 expect_in "$T/out" "frames with a black zone 0"
 [ -f "$T/st/current.manifest" ] && ok || fail "no current.manifest kept"
-for sha in $(jq -r '.payload | fromjson | .items[] | select(.sha256) | .sha256' "$T/st/current.manifest"); do
-    got=$(sha256sum "$T/st/media/$sha" | cut -d' ' -f1)
-    [ "$got" = "$sha" ] && ok || fail "media $sha missing or wrong in the cache"
-done
+expect_cached "$T/st"
 
 # Proof screenshots: one at start, then every screenshot-interval minutes (default 30); the hub keeps it.
 code=$(curl -s -o "$T/shot.png" -w '%{http_code}' -H "Authorization: Bearer $ADMIN" \

@@ -9,16 +9,11 @@ cat >"$T/p/playlist.json" <<'JSON'
  "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100, "background": "#400000"}],
  "items": [{"id": "slogan", "zone": "main", "type": "text", "mode": "static", "text": "反诈", "duration": 10}]}
 JSON
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
-start_hub "$T/hub"
+hub_keys
+start_hub "$DATA"
 printf 'id,name,site,region,unit_type,tags,channel,hours,timezone\nlobby-1,大堂,城东支行,城东区,bank,lobby,bank-lobby,daily 00:00-24:00,Asia/Shanghai\n' >"$T/inv.csv"
 expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
-expect_rc 0 "$SCREENLIT" publish "$T/p/playlist.json" --hub "$URL" --token "$PUB" --channel bank-lobby \
-    --key "$T/keys/publisher.key"
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
+publish_sample "$T/p"
 code() {
     "$SCREENLIT" enroll-code lobby-1 --hub "$URL" --token "$ADMIN" --json | jq -r .code
 }

@@ -43,14 +43,9 @@ D1=$((D0 + 86400000))
 
 sample_copy "$T/s"
 PL="$T/s/playlist.json"
-"$SCREENLIT" keygen --out "$T/keys" >/dev/null
-mkdir -p "$T/hub"
-"$HUB" key add --data "$T/hub" "$T/keys/publisher.pub" >/dev/null
-ADMIN=$(new_token admin)
-PUB=$(new_token publisher)
+hub_keys
 AUD=$(new_token auditor)
-KEY=$(cut -d' ' -f2 "$T/keys/publisher.pub")
-start_hub "$T/hub"
+start_hub "$DATA"
 
 cat >"$T/inv.csv" <<'EOF'
 id,name,site,region,unit_type,tags,channel,hours,timezone

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +26,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl-test-keys-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (sl_test_tmpdir(f->dir, sizeof f->dir, "sl-test-keys") != 0) {
         free(f);
         return -1;
     }
@@ -40,36 +41,22 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = sl_test_rmtree(f->dir);
     free(f);
     return rc == 0 ? 0 : -1;
 }
 
 static void write_text(const char *path, const char *text)
 {
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
-    assert_int_equal(fclose(fp), 0);
+    assert_int_equal(sl_test_write_file(path, text, strlen(text)), 0);
 }
 
+/* The whole text file (the caller frees it). */
 static char *read_text(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    char *buf = calloc(1, 4096);
-    assert_non_null(buf);
-    size_t n = fread(buf, 1, 4095, fp);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-static void join(char *out, size_t len, const char *dir, const char *name)
-{
-    snprintf(out, len, "%s/%s", dir, name);
+    char *text = (char *)sl_test_read_file(path, NULL);
+    assert_non_null(text);
+    return text;
 }
 
 static void test_generate_and_load(void **state)
@@ -77,8 +64,8 @@ static void test_generate_and_load(void **state)
     fixture *f = *state;
     char err[512] = "";
     char kpath[300], ppath[300];
-    join(kpath, sizeof kpath, f->dir, "publisher.key");
-    join(ppath, sizeof ppath, f->dir, "publisher.pub");
+    sl_test_path(f->dir, "publisher.key", kpath, sizeof kpath);
+    sl_test_path(f->dir, "publisher.pub", ppath, sizeof ppath);
 
     assert_int_equal(sl_keys_generate(f->dir, err, sizeof err), 0);
 
@@ -127,10 +114,10 @@ static void test_generate_and_load(void **state)
 
     /* A second key pair in another folder differs. */
     char dir2[300];
-    join(dir2, sizeof dir2, f->dir, "second/nested");
+    sl_test_path(f->dir, "second/nested", dir2, sizeof dir2);
     assert_int_equal(sl_keys_generate(dir2, err, sizeof err), 0);
     char p2[400];
-    join(p2, sizeof p2, dir2, "publisher.pub");
+    sl_test_path(dir2, "publisher.pub", p2, sizeof p2);
     sl_pubkey pk2;
     assert_int_equal(sl_pubkey_load(p2, &pk2, err, sizeof err), 0);
     assert_memory_not_equal(pk2.pk, pk.pk, SL_PUBKEY_BYTES);
@@ -144,8 +131,8 @@ static void test_refuse_overwrite(void **state)
     fixture *f = *state;
     char err[512] = "";
     char kpath[300], ppath[300];
-    join(kpath, sizeof kpath, f->dir, "publisher.key");
-    join(ppath, sizeof ppath, f->dir, "publisher.pub");
+    sl_test_path(f->dir, "publisher.key", kpath, sizeof kpath);
+    sl_test_path(f->dir, "publisher.pub", ppath, sizeof ppath);
 
     assert_int_equal(sl_keys_generate(f->dir, err, sizeof err), 0);
     char *k1 = read_text(kpath);
@@ -192,9 +179,9 @@ static void test_corrupt_files(void **state)
     char err[512] = "";
     assert_int_equal(sl_keys_generate(f->dir, err, sizeof err), 0);
     char kpath[300], ppath[300], bad[300];
-    join(kpath, sizeof kpath, f->dir, "publisher.key");
-    join(ppath, sizeof ppath, f->dir, "publisher.pub");
-    join(bad, sizeof bad, f->dir, "bad");
+    sl_test_path(f->dir, "publisher.key", kpath, sizeof kpath);
+    sl_test_path(f->dir, "publisher.pub", ppath, sizeof ppath);
+    sl_test_path(f->dir, "bad", bad, sizeof bad);
     char *ktext = read_text(kpath);
     char *ptext = read_text(ppath);
     const char *pb64 = ptext + 28; /* 44 chars + "\n" */
@@ -292,7 +279,7 @@ static void test_corrupt_files(void **state)
     assert_int_equal(sl_pubkey_load(bad, &pk, err, sizeof err), -1);
     assert_non_null(strstr(err, "too large"));
     assert_int_equal(sl_pubkey_load(f->dir, &pk, err, sizeof err), -1);
-    join(bad, sizeof bad, f->dir, "missing.pub");
+    sl_test_path(f->dir, "missing.pub", bad, sizeof bad);
     assert_int_equal(sl_pubkey_load(bad, &pk, err, sizeof err), -1);
     assert_non_null(strstr(err, "missing.pub"));
     assert_int_equal(sl_pubkey_load(NULL, &pk, err, sizeof err), -1);
@@ -375,14 +362,14 @@ static void test_keyset(void **state)
 
     assert_int_equal(sl_keys_generate(f->dir, err, sizeof err), 0);
     char ppath[300];
-    join(ppath, sizeof ppath, f->dir, "publisher.pub");
+    sl_test_path(f->dir, "publisher.pub", ppath, sizeof ppath);
     assert_int_equal(sl_keyset_add_file(&ks, ppath, err, sizeof err), 0);
     assert_int_equal(ks.n, 2);
     sl_pubkey filekey;
     assert_int_equal(sl_pubkey_load(ppath, &filekey, err, sizeof err), 0);
     assert_true(sl_keyset_has(&ks, &filekey));
     char missing[300];
-    join(missing, sizeof missing, f->dir, "nope.pub");
+    sl_test_path(f->dir, "nope.pub", missing, sizeof missing);
     assert_int_equal(sl_keyset_add_file(&ks, missing, err, sizeof err), -1);
     assert_int_equal(ks.n, 2);
 

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -19,20 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* An 8x6 RGB PNG. */
-static const unsigned char tiny_png[] = {
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x06, 0x08, 0x02, 0x00, 0x00, 0x00, 0x71, 0x67, 0x48,
-    0xac, 0x00, 0x00, 0x00, 0x63, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x0d, 0xc9, 0x21, 0x01, 0x00,
-    0x41, 0x08, 0x45, 0x41, 0x92, 0xa0, 0x09, 0xb1, 0x21, 0xd0, 0x9b, 0xe4, 0xcb, 0x97, 0x02, 0x4d,
-    0x88, 0x0d, 0x81, 0x26, 0xd1, 0xdd, 0xd8, 0x31, 0x33, 0xdc, 0x38, 0xc6, 0x35, 0x64, 0x94, 0xf1,
-    0x8c, 0x35, 0xcc, 0x02, 0x0f, 0x4e, 0x70, 0x03, 0x05, 0x15, 0xbc, 0x60, 0xe3, 0x8f, 0xc4, 0x93,
-    0x93, 0xdc, 0x44, 0x49, 0x25, 0x2f, 0xd9, 0xfc, 0x43, 0xb8, 0x38, 0xe2, 0x0a, 0x89, 0x12, 0x4f,
-    0xac, 0xfe, 0x68, 0xbc, 0x39, 0xcd, 0x6d, 0xd4, 0x54, 0xf3, 0x9a, 0xed, 0x3f, 0x06, 0x1f, 0xce,
-    0x70, 0x07, 0x0d, 0x35, 0xbc, 0x61, 0x87, 0x0f, 0xcc, 0x7f, 0x3e, 0x71, 0x8f, 0xb9, 0xa0, 0x71,
-    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-};
 
 /* A payload with every kind of character the canonical escaping treats
  * specially: quotes, backslashes, control characters, '/', DEL and UTF-8. */
@@ -47,20 +35,6 @@ typedef struct {
     sl_keyset pinned; /* pk only */
     bool have_ffmpeg;
 } fixture;
-
-static void path_in(const fixture *f, const char *name, char *out, size_t len)
-{
-    snprintf(out, len, "%s/%s", f->dir, name);
-}
-
-static int write_bytes(const char *path, const void *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return -1;
-    size_t w = fwrite(data, 1, len, fp);
-    return (fclose(fp) == 0 && w == len) ? 0 : -1;
-}
 
 static int load_pair(const fixture *f, const char *sub, sl_seckey *sk, sl_pubkey *pk)
 {
@@ -81,8 +55,7 @@ static int group_setup(void **state)
     char p[512], cmd[1024];
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl-test-manifest-XXXXXX");
-    if (!mkdtemp(f->dir) || sl_keys_init() != 0)
+    if (sl_test_tmpdir(f->dir, sizeof f->dir, "sl-test-manifest") != 0 || sl_keys_init() != 0)
         goto fail;
     if (load_pair(f, "keys", &f->sk, &f->pk) != 0 || load_pair(f, "keys2", &f->sk2, &f->pk2) != 0)
         goto fail;
@@ -93,15 +66,15 @@ static int group_setup(void **state)
     snprintf(p, sizeof p, "%s/media", f->dir);
     if (mkdir(p, 0755) != 0)
         goto fail;
-    path_in(f, "media/poster.png", p, sizeof p);
-    if (write_bytes(p, tiny_png, sizeof tiny_png) != 0)
+    sl_test_path(f->dir, "media/poster.png", p, sizeof p);
+    if (sl_test_write_file(p, sl_test_tiny_png, sl_test_tiny_png_size) != 0)
         goto fail;
     snprintf(cmd, sizeof cmd,
              "cd '%s/media' && ffmpeg -nostdin -v error -y -f lavfi -i testsrc2=size=64x64:rate=10 "
              "-t 2 -pix_fmt yuv420p clip.mp4 </dev/null && ffmpeg -nostdin -v error -y -f lavfi "
              "-i sine=frequency=440:duration=1.5 chime.wav </dev/null",
              f->dir);
-    f->have_ffmpeg = system("ffmpeg -version >/dev/null 2>&1") == 0 && system(cmd) == 0;
+    f->have_ffmpeg = sl_test_have_ffmpeg() && system(cmd) == 0;
     *state = f;
     return 0;
 fail:
@@ -113,9 +86,7 @@ fail:
 static int group_teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = sl_test_rmtree(f->dir);
     sl_seckey_wipe(&f->sk);
     sl_seckey_wipe(&f->sk2);
     sl_keyset_free(&f->pinned);
@@ -491,8 +462,8 @@ static void test_compile_and_open(void **state)
     if (!f->have_ffmpeg)
         skip();
     char src[512], p[512], err[512];
-    path_in(f, "playlist.json", src, sizeof src);
-    assert_int_equal(write_bytes(src, source_json, strlen(source_json)), 0);
+    sl_test_path(f->dir, "playlist.json", src, sizeof src);
+    assert_int_equal(sl_test_write_file(src, source_json, strlen(source_json)), 0);
 
     sl_diags d;
     sl_diags_init(&d);
@@ -507,11 +478,11 @@ static void test_compile_and_open(void **state)
 
     char png_hex[65], mp4_hex[65], wav_hex[65];
     int64_t png_size, mp4_size, wav_size;
-    path_in(f, "media/poster.png", p, sizeof p);
+    sl_test_path(f->dir, "media/poster.png", p, sizeof p);
     assert_int_equal(sl_media_sha256_file(p, png_hex, &png_size, err, sizeof err), 0);
-    path_in(f, "media/clip.mp4", p, sizeof p);
+    sl_test_path(f->dir, "media/clip.mp4", p, sizeof p);
     assert_int_equal(sl_media_sha256_file(p, mp4_hex, &mp4_size, err, sizeof err), 0);
-    path_in(f, "media/chime.wav", p, sizeof p);
+    sl_test_path(f->dir, "media/chime.wav", p, sizeof p);
     assert_int_equal(sl_media_sha256_file(p, wav_hex, &wav_size, err, sizeof err), 0);
 
     cJSON *root = sl_json_parse(payload, strlen(payload), NULL, err, sizeof err);
@@ -598,13 +569,13 @@ static char *compile_one(const fixture *f, const char *type, const char *file, c
                          sl_mf_media_cb cb, const char *channel, int64_t version, bool *ok)
 {
     char src[512], json[2048];
-    path_in(f, "one.json", src, sizeof src);
+    sl_test_path(f->dir, "one.json", src, sizeof src);
     snprintf(json, sizeof json,
              "{\"format\":1,\"name\":\"x\",\"timezone\":\"UTC\",\"zones\":[{\"id\":\"main\",\"x\":0,"
              "\"y\":0,\"w\":100,\"h\":100}],\"items\":[{\"id\":\"a\",\"zone\":\"main\",\"type\":\"%s\","
              "\"file\":\"%s\"%s}]}",
              type, file, extra);
-    assert_int_equal(write_bytes(src, json, strlen(json)), 0);
+    assert_int_equal(sl_test_write_file(src, json, strlen(json)), 0);
     sl_diags d;
     sl_diags_init(&d);
     int calls = 0;
@@ -651,8 +622,8 @@ static void test_compile_errors(void **state)
     /* Random bytes as a video. */
     unsigned char junk[4096];
     randombytes_buf(junk, sizeof junk);
-    path_in(f, "media/junk.mp4", p, sizeof p);
-    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    sl_test_path(f->dir, "media/junk.mp4", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, junk, sizeof junk), 0);
     e = compile_one(f, "video", "media/junk.mp4", "", count_cb, "c", 1, &ok);
     assert_false(ok);
     assert_non_null(strstr(e, "items[0].file: "));
@@ -713,13 +684,13 @@ static void test_compile_errors(void **state)
     /* Missing and invalid sources. */
     sl_diags d;
     sl_diags_init(&d);
-    path_in(f, "nope.json", p, sizeof p);
+    sl_test_path(f->dir, "nope.json", p, sizeof p);
     assert_null(sl_mf_compile(p, "c", 1, 0, NULL, NULL, &d));
     assert_true(sl_diags_has_errors(&d));
     sl_diags_free(&d);
     sl_diags_init(&d);
-    path_in(f, "bad.json", p, sizeof p);
-    assert_int_equal(write_bytes(p, "{\"format\":1,", 12), 0);
+    sl_test_path(f->dir, "bad.json", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, "{\"format\":1,", 12), 0);
     assert_null(sl_mf_compile(p, "c", 1, 0, NULL, NULL, &d));
     assert_true(sl_diags_has_errors(&d));
     sl_diags_free(&d);

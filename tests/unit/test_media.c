@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,86 +17,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* An 8x6 RGB PNG. */
-static const unsigned char tiny_png[] = {
-    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
-    0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x06, 0x08, 0x02, 0x00, 0x00, 0x00, 0x71, 0x67, 0x48,
-    0xac, 0x00, 0x00, 0x00, 0x63, 0x49, 0x44, 0x41, 0x54, 0x78, 0xda, 0x0d, 0xc9, 0x21, 0x01, 0x00,
-    0x41, 0x08, 0x45, 0x41, 0x92, 0xa0, 0x09, 0xb1, 0x21, 0xd0, 0x9b, 0xe4, 0xcb, 0x97, 0x02, 0x4d,
-    0x88, 0x0d, 0x81, 0x26, 0xd1, 0xdd, 0xd8, 0x31, 0x33, 0xdc, 0x38, 0xc6, 0x35, 0x64, 0x94, 0xf1,
-    0x8c, 0x35, 0xcc, 0x02, 0x0f, 0x4e, 0x70, 0x03, 0x05, 0x15, 0xbc, 0x60, 0xe3, 0x8f, 0xc4, 0x93,
-    0x93, 0xdc, 0x44, 0x49, 0x25, 0x2f, 0xd9, 0xfc, 0x43, 0xb8, 0x38, 0xe2, 0x0a, 0x89, 0x12, 0x4f,
-    0xac, 0xfe, 0x68, 0xbc, 0x39, 0xcd, 0x6d, 0xd4, 0x54, 0xf3, 0x9a, 0xed, 0x3f, 0x06, 0x1f, 0xce,
-    0x70, 0x07, 0x0d, 0x35, 0xbc, 0x61, 0x87, 0x0f, 0xcc, 0x7f, 0x3e, 0x71, 0x8f, 0xb9, 0xa0, 0x71,
-    0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
-};
-
 typedef struct {
     char dir[256];
     bool have_ffmpeg; /* the generated media exist */
 } fixture;
-
-static void path_in(const fixture *f, const char *name, char *out, size_t len)
-{
-    snprintf(out, len, "%s/%s", f->dir, name);
-}
-
-static int write_bytes(const char *path, const void *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return -1;
-    size_t w = fwrite(data, 1, len, fp);
-    return (fclose(fp) == 0 && w == len) ? 0 : -1;
-}
-
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
-}
-
-/* Runs an ffmpeg command line (quiet) in the fixture's folder. */
-static int ffmpeg(const fixture *f, const char *args)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "cd '%s' && ffmpeg -nostdin -v error -y %s </dev/null", f->dir, args);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static int group_setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl-test-media-XXXXXX");
-    if (!mkdtemp(f->dir) || sodium_init() < 0) {
+    if (sl_test_tmpdir(f->dir, sizeof f->dir, "sl-test-media") != 0 || sodium_init() < 0) {
         free(f);
         return -1;
     }
     f->have_ffmpeg =
-        system("ffmpeg -version >/dev/null 2>&1") == 0 &&
-        ffmpeg(f, "-f lavfi -i testsrc2=size=64x64:rate=10 -t 2 -pix_fmt yuv420p -c:v libx264 video.mp4") == 0 &&
-        ffmpeg(f, "-f lavfi -i testsrc2=size=64x64:rate=10 -t 2 -pix_fmt yuv420p -c:v libx264 "
+        sl_test_have_ffmpeg() &&
+        sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=64x64:rate=10 -t 2 -pix_fmt yuv420p -c:v libx264 video.mp4") == 0 &&
+        sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=64x64:rate=10 -t 2 -pix_fmt yuv420p -c:v libx264 "
                   "-movflags +faststart faststart.mp4") == 0 &&
-        ffmpeg(f, "-f lavfi -i testsrc2=size=96x48:rate=25 -f lavfi -i sine=frequency=440:duration=3 "
+        sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=96x48:rate=25 -f lavfi -i sine=frequency=440:duration=3 "
                   "-t 3 -pix_fmt yuv420p -c:v libx264 -c:a aac av.mp4") == 0 &&
-        ffmpeg(f, "-f lavfi -i sine=frequency=440:duration=1.5 sound.wav") == 0;
+        sl_test_ffmpeg(f->dir, "-f lavfi -i sine=frequency=440:duration=1.5 sound.wav") == 0;
     char p[512];
-    path_in(f, "tiny.png", p, sizeof p);
-    if (write_bytes(p, tiny_png, sizeof tiny_png) != 0) {
+    sl_test_path(f->dir, "tiny.png", p, sizeof p);
+    if (sl_test_write_file(p, sl_test_tiny_png, sl_test_tiny_png_size) != 0) {
         free(f);
         return -1;
     }
@@ -105,9 +52,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = sl_test_rmtree(f->dir);
     free(f);
     return rc == 0 ? 0 : -1;
 }
@@ -118,14 +63,14 @@ static void test_sha256_vectors(void **state)
     char p[512], hex[SL_SHA256_HEX_LEN + 1], err[512];
     int64_t size = -1;
 
-    path_in(f, "abc.txt", p, sizeof p);
-    assert_int_equal(write_bytes(p, "abc", 3), 0);
+    sl_test_path(f->dir, "abc.txt", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, "abc", 3), 0);
     assert_int_equal(sl_media_sha256_file(p, hex, &size, err, sizeof err), 0);
     assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert_int_equal(size, 3);
 
-    path_in(f, "empty.txt", p, sizeof p);
-    assert_int_equal(write_bytes(p, "", 0), 0);
+    sl_test_path(f->dir, "empty.txt", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, "", 0), 0);
     assert_int_equal(sl_media_sha256_file(p, hex, &size, err, sizeof err), 0);
     assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assert_int_equal(size, 0);
@@ -137,8 +82,8 @@ static void test_sha256_vectors(void **state)
     assert_non_null(buf);
     for (size_t i = 0; i < n; i++)
         buf[i] = (unsigned char)((i * 2654435761u) >> 13);
-    path_in(f, "big.bin", p, sizeof p);
-    assert_int_equal(write_bytes(p, buf, n), 0);
+    sl_test_path(f->dir, "big.bin", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, buf, n), 0);
     unsigned char digest[crypto_hash_sha256_BYTES];
     char want[SL_SHA256_HEX_LEN + 1];
     crypto_hash_sha256(digest, buf, n);
@@ -156,7 +101,7 @@ static void test_sha256_errors(void **state)
     char p[512], hex[SL_SHA256_HEX_LEN + 1], err[512];
     int64_t size = 7;
 
-    path_in(f, "does-not-exist.mp4", p, sizeof p);
+    sl_test_path(f->dir, "does-not-exist.mp4", p, sizeof p);
     err[0] = '\0';
     strcpy(hex, "junk");
     assert_int_equal(sl_media_sha256_file(p, hex, &size, err, sizeof err), -1);
@@ -191,7 +136,7 @@ static void test_probe_png(void **state)
     char p[512], err[512];
     sl_media_info info;
 
-    path_in(f, "tiny.png", p, sizeof p);
+    sl_test_path(f->dir, "tiny.png", p, sizeof p);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
     assert_true(info.is_still);
     assert_true(info.has_video);
@@ -202,8 +147,8 @@ static void test_probe_png(void **state)
     assert_int_equal(info.duration_ms, -1);
 
     /* A name that looks like an image-sequence pattern is just a name. */
-    path_in(f, "img%03d.png", p, sizeof p);
-    assert_int_equal(write_bytes(p, tiny_png, sizeof tiny_png), 0);
+    sl_test_path(f->dir, "img%03d.png", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, sl_test_tiny_png, sl_test_tiny_png_size), 0);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
     assert_true(info.is_still);
     assert_int_equal(info.width, 8);
@@ -221,8 +166,8 @@ static void test_probe_png(void **state)
     assert_true(info.is_still);
 
     /* A truncated PNG. */
-    path_in(f, "cut.png", p, sizeof p);
-    assert_int_equal(write_bytes(p, tiny_png, 30), 0);
+    sl_test_path(f->dir, "cut.png", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, sl_test_tiny_png, 30), 0);
     rc = sl_media_probe(p, &info, err, sizeof err);
     if (rc == 0)
         assert_true(info.width == 8 || info.width == 0);
@@ -236,7 +181,7 @@ static void test_probe_video(void **state)
     if (!f->have_ffmpeg)
         skip();
 
-    path_in(f, "video.mp4", p, sizeof p);
+    sl_test_path(f->dir, "video.mp4", p, sizeof p);
     err[0] = '\0';
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
     assert_true(info.has_video);
@@ -248,7 +193,7 @@ static void test_probe_video(void **state)
     assert_true(info.duration_ms >= 1900 && info.duration_ms <= 2100);
     assert_true(info.fps > 9.9 && info.fps < 10.1);
 
-    path_in(f, "av.mp4", p, sizeof p);
+    sl_test_path(f->dir, "av.mp4", p, sizeof p);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
     assert_true(info.has_video);
     assert_true(info.has_audio);
@@ -259,7 +204,7 @@ static void test_probe_video(void **state)
     assert_true(info.duration_ms >= 2900 && info.duration_ms <= 3100);
     assert_true(info.fps > 24.9 && info.fps < 25.1);
 
-    path_in(f, "sound.wav", p, sizeof p);
+    sl_test_path(f->dir, "sound.wav", p, sizeof p);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), 0);
     assert_false(info.has_video);
     assert_true(info.has_audio);
@@ -274,14 +219,14 @@ static int probe_prefixes(const fixture *f, const char *name, size_t steps)
 {
     char src[512], p[512], err[512];
     size_t n = 0;
-    path_in(f, name, src, sizeof src);
-    unsigned char *buf = read_bytes(src, &n);
+    sl_test_path(f->dir, name, src, sizeof src);
+    unsigned char *buf = sl_test_read_file(src, &n);
     assert_non_null(buf);
-    path_in(f, "prefix.bin", p, sizeof p);
+    sl_test_path(f->dir, "prefix.bin", p, sizeof p);
     int refused = 0;
     for (size_t k = 0; k < steps; k++) {
         size_t len = n * k / steps;
-        assert_int_equal(write_bytes(p, buf, len), 0);
+        assert_int_equal(sl_test_write_file(p, buf, len), 0);
         sl_media_info info;
         if (sl_media_probe(p, &info, err, sizeof err) != 0) {
             assert_true(strlen(err) > 0);
@@ -305,8 +250,8 @@ static void test_probe_bad_files(void **state)
     /* Random bytes. */
     unsigned char junk[50000];
     randombytes_buf(junk, sizeof junk);
-    path_in(f, "random.mp4", p, sizeof p);
-    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    sl_test_path(f->dir, "random.mp4", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, junk, sizeof junk), 0);
     err[0] = '\0';
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
     assert_non_null(strstr(err, "random.mp4"));
@@ -314,15 +259,15 @@ static void test_probe_bad_files(void **state)
     assert_false(info.has_video);
 
     /* Text, an empty file, a folder, a missing file. */
-    path_in(f, "notes.mp4", p, sizeof p);
+    sl_test_path(f->dir, "notes.mp4", p, sizeof p);
     const char *text = "these are not the frames you are looking for\n";
-    assert_int_equal(write_bytes(p, text, strlen(text)), 0);
+    assert_int_equal(sl_test_write_file(p, text, strlen(text)), 0);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
-    path_in(f, "empty.mp4", p, sizeof p);
-    assert_int_equal(write_bytes(p, "", 0), 0);
+    sl_test_path(f->dir, "empty.mp4", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, "", 0), 0);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
     assert_int_equal(sl_media_probe(f->dir, &info, err, sizeof err), -1);
-    path_in(f, "missing.mp4", p, sizeof p);
+    sl_test_path(f->dir, "missing.mp4", p, sizeof p);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
     assert_non_null(strstr(err, "missing.mp4"));
     assert_int_equal(sl_media_probe(NULL, &info, err, sizeof err), -1);
@@ -335,26 +280,26 @@ static void test_probe_bad_files(void **state)
      * index first ("faststart") it points past the end of the file. */
     char src[512];
     size_t n = 0;
-    path_in(f, "video.mp4", src, sizeof src);
-    unsigned char *buf = read_bytes(src, &n);
+    sl_test_path(f->dir, "video.mp4", src, sizeof src);
+    unsigned char *buf = sl_test_read_file(src, &n);
     assert_non_null(buf);
-    path_in(f, "half.mp4", p, sizeof p);
-    assert_int_equal(write_bytes(p, buf, n / 2), 0);
+    sl_test_path(f->dir, "half.mp4", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, buf, n / 2), 0);
     err[0] = '\0';
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
     assert_non_null(strstr(err, "half.mp4"));
     free(buf);
 
-    path_in(f, "faststart.mp4", src, sizeof src);
-    buf = read_bytes(src, &n);
+    sl_test_path(f->dir, "faststart.mp4", src, sizeof src);
+    buf = sl_test_read_file(src, &n);
     assert_non_null(buf);
-    path_in(f, "half-faststart.mp4", p, sizeof p);
-    assert_int_equal(write_bytes(p, buf, n / 2), 0);
+    sl_test_path(f->dir, "half-faststart.mp4", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, buf, n / 2), 0);
     err[0] = '\0';
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
     assert_non_null(strstr(err, "truncated"));
     /* Only the last byte missing is still caught. */
-    assert_int_equal(write_bytes(p, buf, n - 1), 0);
+    assert_int_equal(sl_test_write_file(p, buf, n - 1), 0);
     assert_int_equal(sl_media_probe(p, &info, err, sizeof err), -1);
     free(buf);
 

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <SDL2/SDL.h>
 #include <math.h>
 #include <stdio.h>
@@ -40,48 +42,16 @@ typedef struct {
     bool channels_equal; /* left == right everywhere */
 } stream_info;
 
-static void path_in(const fixture *f, const char *name, char *out, size_t len)
-{
-    snprintf(out, len, "%s/%s", f->dir, name);
-}
-
-static int ffmpeg(const fixture *f, const char *args)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "cd '%s' && ffmpeg -nostdin -v error -y %s </dev/null", f->dir, args);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static bool have_encoder(const char *name)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' %s '", name);
-    return system(cmd) == 0;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* Waits until each of n sounds has played at least `frames` frames (or
  * timeout_ms); returns whether they did. A busy machine only makes it slower. */
 static bool wait_played(sl_audio *const *a, int n, int64_t frames, int timeout_ms)
 {
-    int64_t until = now_ms() + timeout_ms;
+    int64_t until = sl_test_now_ms() + timeout_ms;
     for (int i = 0; i < n; i++) {
         while (sl_audio_played_frames(a[i]) < frames) {
-            if (now_ms() > until)
+            if (sl_test_now_ms() > until)
                 return false;
-            sleep_ms(10);
+            sl_test_sleep_ms(10);
         }
     }
     return true;
@@ -92,7 +62,7 @@ static sl_audio_out *open_disk(fixture *f, char *raw, size_t rawlen)
 {
     char name[64], err[256] = "";
     snprintf(name, sizeof name, "out%d.raw", ++f->runs);
-    path_in(f, name, raw, rawlen);
+    sl_test_path(f->dir, name, raw, rawlen);
     setenv("SDL_AUDIODRIVER", "disk", 1);
     setenv("SDL_DISKAUDIOFILE", raw, 1);
     sl_audio_out *out = sl_audio_out_open(err, sizeof err);
@@ -104,11 +74,11 @@ static sl_audio_out *open_disk(fixture *f, char *raw, size_t rawlen)
 /* Waits until the sound has ended (or timeout_ms); returns whether it did. */
 static bool wait_ended(const sl_audio *a, int timeout_ms)
 {
-    int64_t until = now_ms() + timeout_ms;
+    int64_t until = sl_test_now_ms() + timeout_ms;
     while (!sl_audio_ended(a)) {
-        if (now_ms() > until)
+        if (sl_test_now_ms() > until)
             return false;
-        sleep_ms(10);
+        sl_test_sleep_ms(10);
     }
     return true;
 }
@@ -180,7 +150,7 @@ static void play_whole(fixture *f, const char *file, double volume, unsigned fla
                        int64_t *played)
 {
     char raw[512], path[512], err[256] = "";
-    path_in(f, file, path, sizeof path);
+    sl_test_path(f->dir, file, path, sizeof path);
     sl_audio_out *out = open_disk(f, raw, sizeof raw);
     assert_non_null(out);
     assert_string_equal(sl_audio_out_driver(out), "disk");
@@ -191,7 +161,7 @@ static void play_whole(fixture *f, const char *file, double volume, unsigned fla
         print_message("unexpected: %s\n", sl_audio_error(a));
     assert_null(sl_audio_error(a));
     *played = sl_audio_played_frames(a);
-    sleep_ms(100); /* what the device buffers reaches the file */
+    sl_test_sleep_ms(100); /* what the device buffers reaches the file */
     sl_audio_stop(a);
     sl_audio_out_close(out);
     assert_int_equal(analyse(raw, si), 0);
@@ -215,28 +185,27 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl-audio-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (sl_test_tmpdir(f->dir, sizeof f->dir, "sl-audio") != 0)
         return -1;
-    const char *vcodec = have_encoder("libx264") ? "libx264 -pix_fmt yuv420p" : "mpeg4";
+    const char *vcodec = sl_test_have_encoder("libx264") ? "libx264 -pix_fmt yuv420p" : "mpeg4";
     char args[1024];
     int r = 0;
-    r |= ffmpeg(f, "-f lavfi -i sine=frequency=440:duration=1 -ar 22050 -ac 1 s.wav");
-    r |= ffmpeg(f, "-f lavfi -i sine=frequency=440:duration=5 -ar 44100 -ac 2 long.wav");
+    r |= sl_test_ffmpeg(f->dir, "-f lavfi -i sine=frequency=440:duration=1 -ar 22050 -ac 1 s.wav");
+    r |= sl_test_ffmpeg(f->dir, "-f lavfi -i sine=frequency=440:duration=5 -ar 44100 -ac 2 long.wav");
     /* constant levels (no resampling at 48 kHz): 0.05 = 1638, 0.8 = 26214 */
-    r |= ffmpeg(f, "-f lavfi -i aevalsrc=0.05:d=3:s=48000 -ac 1 dc.wav");
-    r |= ffmpeg(f, "-f lavfi -i aevalsrc=0.8:d=3:s=48000 -ac 1 loud.wav");
+    r |= sl_test_ffmpeg(f->dir, "-f lavfi -i aevalsrc=0.05:d=3:s=48000 -ac 1 dc.wav");
+    r |= sl_test_ffmpeg(f->dir, "-f lavfi -i aevalsrc=0.8:d=3:s=48000 -ac 1 loud.wav");
     snprintf(args, sizeof args,
              "-f lavfi -i testsrc2=size=160x120:rate=25:duration=1 "
              "-f lavfi -i sine=frequency=440:duration=1 -c:v %s -c:a aac -ar 44100 -ac 2 av.mp4",
              vcodec);
-    r |= ffmpeg(f, args);
+    r |= sl_test_ffmpeg(f->dir, args);
     snprintf(args, sizeof args, "-f lavfi -i testsrc2=size=160x120:rate=25:duration=1 -c:v %s v.mp4",
              vcodec);
-    r |= ffmpeg(f, args);
+    r |= sl_test_ffmpeg(f->dir, args);
     f->have_media = r == 0;
     char p[512];
-    path_in(f, "garbage.mp3", p, sizeof p);
+    sl_test_path(f->dir, "garbage.mp3", p, sizeof p);
     FILE *fp = fopen(p, "wb");
     if (fp) {
         for (int i = 0; i < 4096; i++)
@@ -245,7 +214,7 @@ static int setup(void **state)
     }
     /* Is the disk driver there at all? */
     char raw[512], err[256];
-    path_in(f, "probe.raw", raw, sizeof raw);
+    sl_test_path(f->dir, "probe.raw", raw, sizeof raw);
     setenv("SDL_AUDIODRIVER", "disk", 1);
     setenv("SDL_DISKAUDIOFILE", raw, 1);
     sl_audio_out *out = sl_audio_out_open(err, sizeof err);
@@ -261,9 +230,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     if (f) {
-        char cmd[512];
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-        if (system(cmd) != 0)
+        if (sl_test_rmtree(f->dir) != 0)
             print_message("could not remove %s\n", f->dir);
         free(f);
     }
@@ -340,7 +307,7 @@ static void test_stop_early(void **state)
     fixture *f = *state;
     NEED(f->have_media && f->have_disk);
     char raw[512], path[512], err[256];
-    path_in(f, "s.wav", path, sizeof path);
+    sl_test_path(f->dir, "s.wav", path, sizeof path);
     sl_audio_out *out = open_disk(f, raw, sizeof raw);
     assert_non_null(out);
     sl_audio *a = sl_audio_start(out, path, 1.0, 0, err, sizeof err);
@@ -349,7 +316,7 @@ static void test_stop_early(void **state)
     assert_false(sl_audio_ended(a));
     int64_t played = sl_audio_played_frames(a);
     sl_audio_stop(a);
-    sleep_ms(300); /* the device keeps running: silence now */
+    sl_test_sleep_ms(300); /* the device keeps running: silence now */
     sl_audio_out_close(out);
     stream_info si;
     assert_int_equal(analyse(raw, &si), 0);
@@ -366,15 +333,15 @@ static void test_stop_blocked(void **state)
     fixture *f = *state;
     NEED(f->have_media && f->have_disk);
     char raw[512], path[512], err[256];
-    path_in(f, "long.wav", path, sizeof path);
+    sl_test_path(f->dir, "long.wav", path, sizeof path);
     sl_audio_out *out = open_disk(f, raw, sizeof raw);
     assert_non_null(out);
     sl_audio *a = sl_audio_start(out, path, 1.0, 0, err, sizeof err);
     assert_non_null(a);
-    sleep_ms(150);
-    int64_t t0 = now_ms();
+    sl_test_sleep_ms(150);
+    int64_t t0 = sl_test_now_ms();
     sl_audio_stop(a);
-    int64_t took = now_ms() - t0;
+    int64_t took = sl_test_now_ms() - t0;
     sl_audio_out_close(out);
     print_message("stop took %lld ms\n", (long long)took);
     assert_true(took < 2000); /* not the long file's length: the thread does not finish it */
@@ -387,7 +354,7 @@ static void test_mix_and_limit(void **state)
     fixture *f = *state;
     NEED(f->have_media && f->have_disk);
     char raw[512], path[512], err[256] = "";
-    path_in(f, "dc.wav", path, sizeof path);
+    sl_test_path(f->dir, "dc.wav", path, sizeof path);
     sl_audio_out *out = open_disk(f, raw, sizeof raw);
     assert_non_null(out);
     sl_audio *a[SL_AUDIO_MAX_SOUNDS];
@@ -414,7 +381,7 @@ static void test_mix_and_limit(void **state)
     assert_true(si.min >= 0);
 
     /* two loud ones: 2 × 26214 clips at 32767 and never wraps negative */
-    path_in(f, "loud.wav", path, sizeof path);
+    sl_test_path(f->dir, "loud.wav", path, sizeof path);
     out = open_disk(f, raw, sizeof raw);
     assert_non_null(out);
     sl_audio *l1 = sl_audio_start(out, path, 1.0, 0, err, sizeof err);
@@ -448,7 +415,7 @@ static void test_bad_files(void **state)
     sl_audio_out *out = open_disk(f, raw, sizeof raw);
     assert_non_null(out);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        path_in(f, cases[i].file, path, sizeof path);
+        sl_test_path(f->dir, cases[i].file, path, sizeof path);
         sl_audio *a = sl_audio_start(out, path, 1.0, SL_AUDIO_SYNC, err, sizeof err);
         assert_non_null(a);
         assert_true(wait_ended(a, 5000));
@@ -527,7 +494,7 @@ static void test_engine(void **state)
     NEED(access(bin, X_OK) == 0);
     NEED(access("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", R_OK) == 0);
     char pl[512], raw[512], journal[512];
-    path_in(f, "pl.json", pl, sizeof pl);
+    sl_test_path(f->dir, "pl.json", pl, sizeof pl);
     FILE *fp = fopen(pl, "w");
     assert_non_null(fp);
     fputs("{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, \"h\": 100}],\n"
@@ -538,8 +505,8 @@ static void test_engine(void **state)
     fclose(fp);
 
     /* real clock: 2.5 s = the announcement (1 s), the clip (1 s), a bit of the announcement again */
-    path_in(f, "engine.raw", raw, sizeof raw);
-    path_in(f, "engine.db", journal, sizeof journal);
+    sl_test_path(f->dir, "engine.raw", raw, sizeof raw);
+    sl_test_path(f->dir, "engine.db", journal, sizeof journal);
     assert_int_equal(run_player(f, pl, "real", "2.5", raw, journal), 0);
     assert_true(file_has(f, "player.err", "disk audio driver"));
     stream_info si;
@@ -551,15 +518,15 @@ static void test_engine(void **state)
     assert_true(si.freq_sound > 420 && si.freq_sound < 460);
 
     /* simulated clock: no device is opened, no sound written */
-    path_in(f, "sim.raw", raw, sizeof raw);
-    path_in(f, "sim.db", journal, sizeof journal);
+    sl_test_path(f->dir, "sim.raw", raw, sizeof raw);
+    sl_test_path(f->dir, "sim.db", journal, sizeof journal);
     assert_int_equal(run_player(f, pl, "sim:2026-11-25T00:00:00Z", "60", raw, journal), 0);
     assert_int_equal(access(raw, F_OK), -1);
     assert_false(file_has(f, "player.err", "audio driver"));
 
     /* no device: the player plays on, saying so once */
     char cmd[2048];
-    path_in(f, "nodev.db", journal, sizeof journal);
+    sl_test_path(f->dir, "nodev.db", journal, sizeof journal);
     snprintf(cmd, sizeof cmd,
              "cd '%s' && SDL_AUDIODRIVER=nonexistent '%s' --playlist '%s' --output null --size 64x64 "
              "--clock real --run 1.2 --journal '%s' --screen-id t "
@@ -584,7 +551,7 @@ static void test_engine_failed_announcement(void **state)
     /* lint refuses an audio item without sound, so the file turns bad after
      * the player has checked it: a copy of the WAV, truncated to its header */
     char pl[512], raw[512], journal[512], cmd[2048];
-    path_in(f, "pl2.json", pl, sizeof pl);
+    sl_test_path(f->dir, "pl2.json", pl, sizeof pl);
     FILE *fp = fopen(pl, "w");
     assert_non_null(fp);
     fputs("{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, \"h\": 100}],\n"
@@ -594,8 +561,8 @@ static void test_engine_failed_announcement(void **state)
     fclose(fp);
     snprintf(cmd, sizeof cmd, "cd '%s' && head -c 44 s.wav > hdr.wav", f->dir);
     assert_int_equal(system(cmd), 0);
-    path_in(f, "bad.raw", raw, sizeof raw);
-    path_in(f, "bad.db", journal, sizeof journal);
+    sl_test_path(f->dir, "bad.raw", raw, sizeof raw);
+    sl_test_path(f->dir, "bad.db", journal, sizeof journal);
     int r = run_player(f, pl, "real", "1.5", raw, journal);
     if (r != 0 && file_has(f, "player.err", "cannot play")) {
         print_message("lint refuses the truncated announcement; nothing more to check\n");

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,67 +23,6 @@ typedef struct {
     char dir[256];
     bool have_ffmpeg; /* ffmpeg runs and made the basic pictures */
 } fixture;
-
-static void path_in(const fixture *f, const char *name, char *out, size_t len)
-{
-    snprintf(out, len, "%s/%s", f->dir, name);
-}
-
-static int write_bytes(const char *path, const void *data, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    if (!fp)
-        return -1;
-    size_t w = len ? fwrite(data, 1, len, fp) : 0;
-    return (fclose(fp) == 0 && w == len) ? 0 : -1;
-}
-
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
-}
-
-/* Runs an ffmpeg command line (quiet) in the fixture's folder. */
-static int ffmpeg(const fixture *f, const char *args)
-{
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "cd '%s' && ffmpeg -nostdin -v error -y %s </dev/null", f->dir, args);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-/* Whether this ffmpeg has an encoder (e.g. "libx265"). */
-static bool have_encoder(const char *name)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "ffmpeg -hide_banner -encoders 2>/dev/null | grep -q ' %s '", name);
-    return system(cmd) == 0;
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
 
 /* The ARGB8888 pixel at (x, y). */
 static uint32_t pixel(const sl_frame *fr, int x, int y)
@@ -115,17 +56,16 @@ static int group_setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl-test-decode-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (sl_test_tmpdir(f->dir, sizeof f->dir, "sl-test-decode") != 0) {
         free(f);
         return -1;
     }
     f->have_ffmpeg =
-        system("ffmpeg -version >/dev/null 2>&1") == 0 &&
-        ffmpeg(f, "-f lavfi -i color=c=0x3366cc:size=640x360,format=rgb24 -frames:v 1 solid.png") == 0 &&
-        ffmpeg(f, "-f lavfi -i color=c=0x3366cc:size=640x360 -frames:v 1 -q:v 2 solid.jpg") == 0 &&
-        ffmpeg(f, "-f lavfi -i testsrc2=size=640x360 -frames:v 1 -q:v 3 noisy.jpg") == 0 &&
-        ffmpeg(f, "-f lavfi -i testsrc2=size=640x360 -frames:v 1 noisy.png") == 0;
+        sl_test_have_ffmpeg() &&
+        sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=0x3366cc:size=640x360,format=rgb24 -frames:v 1 solid.png") == 0 &&
+        sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=0x3366cc:size=640x360 -frames:v 1 -q:v 2 solid.jpg") == 0 &&
+        sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=640x360 -frames:v 1 -q:v 3 noisy.jpg") == 0 &&
+        sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=640x360 -frames:v 1 noisy.png") == 0;
     *state = f;
     return 0;
 }
@@ -133,9 +73,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    int rc = system(cmd);
+    int rc = sl_test_rmtree(f->dir);
     free(f);
     return rc == 0 ? 0 : -1;
 }
@@ -204,7 +142,7 @@ static void test_image_png(void **state)
     char p[512];
     sl_frame fr = {0};
     NEED_FFMPEG(f);
-    path_in(f, "solid.png", p, sizeof p);
+    sl_test_path(f->dir, "solid.png", p, sizeof p);
 
     decode_ok(p, 320, 320, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 320);
@@ -252,7 +190,7 @@ static void test_image_jpeg_webp(void **state)
     sl_frame fr = {0};
     NEED_FFMPEG(f);
 
-    path_in(f, "solid.jpg", p, sizeof p);
+    sl_test_path(f->dir, "solid.jpg", p, sizeof p);
     decode_ok(p, 320, 320, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 180);
@@ -264,29 +202,29 @@ static void test_image_jpeg_webp(void **state)
     assert_near(pixel(&fr, 50, 150), 0xff3366cc, 6);
     sl_frame_free(&fr);
 
-    path_in(f, "noisy.jpg", p, sizeof p);
+    sl_test_path(f->dir, "noisy.jpg", p, sizeof p);
     decode_ok(p, 333, 111, SL_FIT_STRETCH, &fr);
     assert_int_equal(fr.w, 333);
     assert_int_equal(fr.h, 111);
     sl_frame_free(&fr);
 
-    if (!have_encoder("libwebp")) {
+    if (!sl_test_have_encoder("libwebp")) {
         print_message("no WebP encoder: WebP part skipped\n");
         return;
     }
-    assert_int_equal(ffmpeg(f, "-f lavfi -i color=c=0x3366cc:size=640x360 -frames:v 1 "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=0x3366cc:size=640x360 -frames:v 1 "
                                "-c:v libwebp -lossless 1 solid-lossless.webp"),
                      0);
-    assert_int_equal(ffmpeg(f, "-f lavfi -i color=c=0x3366cc:size=640x360 -frames:v 1 "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=0x3366cc:size=640x360 -frames:v 1 "
                                "-c:v libwebp -quality 95 solid-lossy.webp"),
                      0);
-    path_in(f, "solid-lossless.webp", p, sizeof p);
+    sl_test_path(f->dir, "solid-lossless.webp", p, sizeof p);
     decode_ok(p, 320, 320, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 180);
     assert_near(pixel(&fr, 100, 100), 0xff3366cc, 1);
     sl_frame_free(&fr);
-    path_in(f, "solid-lossy.webp", p, sizeof p);
+    sl_test_path(f->dir, "solid-lossy.webp", p, sizeof p);
     decode_ok(p, 320, 320, SL_FIT_COVER, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 320);
@@ -302,10 +240,10 @@ static void test_image_alpha_and_crop(void **state)
     sl_frame fr = {0};
     NEED_FFMPEG(f);
 
-    assert_int_equal(ffmpeg(f, "-f lavfi -i color=c=0xff0000@0.5:size=64x64,format=rgba "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=0xff0000@0.5:size=64x64,format=rgba "
                                "-frames:v 1 half.png"),
                      0);
-    path_in(f, "half.png", p, sizeof p);
+    sl_test_path(f->dir, "half.png", p, sizeof p);
     decode_ok(p, 32, 32, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 32);
     uint32_t px = pixel(&fr, 16, 16);
@@ -315,11 +253,11 @@ static void test_image_alpha_and_crop(void **state)
     sl_frame_free(&fr);
 
     /* red | green | blue thirds, 300x100 */
-    assert_int_equal(ffmpeg(f, "-f lavfi -i color=c=red:size=100x100 -f lavfi -i color=c=lime:size=100x100 "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=red:size=100x100 -f lavfi -i color=c=lime:size=100x100 "
                                "-f lavfi -i color=c=blue:size=100x100 -filter_complex "
                                "'[0][1][2]hstack=3,format=rgb24' -frames:v 1 thirds.png"),
                      0);
-    path_in(f, "thirds.png", p, sizeof p);
+    sl_test_path(f->dir, "thirds.png", p, sizeof p);
     decode_ok(p, 100, 100, SL_FIT_COVER, &fr);
     assert_int_equal(fr.w, 100);
     assert_int_equal(fr.h, 100);
@@ -345,8 +283,8 @@ static void test_image_alpha_and_crop(void **state)
     sl_frame_free(&fr);
 
     /* a palette PNG: the palette plane is not cropped with the pixels */
-    assert_int_equal(ffmpeg(f, "-i thirds.png -pix_fmt pal8 thirds-pal8.png"), 0);
-    path_in(f, "thirds-pal8.png", p, sizeof p);
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-i thirds.png -pix_fmt pal8 thirds-pal8.png"), 0);
+    sl_test_path(f->dir, "thirds-pal8.png", p, sizeof p);
     decode_ok(p, 50, 50, SL_FIT_COVER, &fr);
     assert_near(pixel(&fr, 0, 0), 0xff00ff00, 4);
     assert_near(pixel(&fr, 49, 49), 0xff00ff00, 4);
@@ -358,10 +296,10 @@ static void test_image_alpha_and_crop(void **state)
     sl_frame_free(&fr);
 
     /* a 1-bit PNG (bit-packed pixels): left black, right white; cover crops the centre */
-    assert_int_equal(ffmpeg(f, "-f lavfi -i color=c=black:size=60x20 -f lavfi -i color=c=white:size=60x20 "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=black:size=60x20 -f lavfi -i color=c=white:size=60x20 "
                                "-filter_complex '[0][1]hstack=2,format=monob' -frames:v 1 mono.png"),
                      0);
-    path_in(f, "mono.png", p, sizeof p);
+    sl_test_path(f->dir, "mono.png", p, sizeof p);
     decode_ok(p, 40, 40, SL_FIT_COVER, &fr); /* shows x 50..70 of 120: black | white at 60 */
     assert_int_equal(fr.w, 40);
     assert_int_equal(fr.h, 40);
@@ -422,7 +360,7 @@ static int write_png_header(const char *path, uint32_t w, uint32_t h)
     memcpy(b + n + 4, "IEND", 4);
     put_be32(b + n + 8, crc32_bytes(b + n + 4, 4));
     n += 12;
-    return write_bytes(path, b, n);
+    return sl_test_write_file(path, b, n);
 }
 
 static void test_image_bombs(void **state)
@@ -431,12 +369,12 @@ static void test_image_bombs(void **state)
     char p[512], err[512];
     sl_frame fr = {0};
 
-    path_in(f, "bomb.png", p, sizeof p);
+    sl_test_path(f->dir, "bomb.png", p, sizeof p);
     assert_int_equal(write_png_header(p, 20000, 20000), 0);
     err[0] = '\0';
-    int64_t t0 = now_ms();
+    int64_t t0 = sl_test_now_ms();
     assert_int_equal(sl_decode_image(p, 1920, 1080, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
-    assert_true(now_ms() - t0 < 2000);
+    assert_true(sl_test_now_ms() - t0 < 2000);
     assert_null(fr.pixels);
     assert_non_null(strstr(err, "picture is 20000x20000 pixels; at most 16384 on a side"));
 
@@ -461,8 +399,8 @@ static void test_image_bombs(void **state)
     /* a JPEG whose SOF says 20000x20000 */
     size_t n;
     char src[512];
-    path_in(f, "solid.jpg", src, sizeof src);
-    unsigned char *b = read_bytes(src, &n);
+    sl_test_path(f->dir, "solid.jpg", src, sizeof src);
+    unsigned char *b = sl_test_read_file(src, &n);
     assert_non_null(b);
     size_t i;
     for (i = 2; i + 9 < n; i++)
@@ -473,8 +411,8 @@ static void test_image_bombs(void **state)
     b[i + 6] = 20000 & 0xff;
     b[i + 7] = 20000 >> 8;
     b[i + 8] = 20000 & 0xff;
-    path_in(f, "bomb.jpg", p, sizeof p);
-    assert_int_equal(write_bytes(p, b, n), 0);
+    sl_test_path(f->dir, "bomb.jpg", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, b, n), 0);
     free(b);
     assert_int_equal(sl_decode_image(p, 100, 100, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
     assert_non_null(strstr(err, "picture is 20000x20000 pixels; at most 16384 on a side"));
@@ -485,18 +423,18 @@ static int image_prefixes(const fixture *f, const char *name, int steps)
 {
     char src[512], p[512], err[512];
     size_t n;
-    path_in(f, name, src, sizeof src);
-    unsigned char *b = read_bytes(src, &n);
+    sl_test_path(f->dir, name, src, sizeof src);
+    unsigned char *b = sl_test_read_file(src, &n);
     assert_non_null(b);
     const char *ext = strrchr(name, '.');
     char base[64];
     snprintf(base, sizeof base, "prefix%s", ext ? ext : "");
-    path_in(f, base, p, sizeof p);
+    sl_test_path(f->dir, base, p, sizeof p);
     int tried = 0;
     for (int k = 0; k <= steps; k++) {
         size_t len = k == steps ? n - 1 : n * (size_t)k / (size_t)steps;
         sl_frame fr = {0};
-        assert_int_equal(write_bytes(p, b, len), 0);
+        assert_int_equal(sl_test_write_file(p, b, len), 0);
         err[0] = '\0';
         int rc = sl_decode_image(p, 64, 64, SL_FIT_COVER, &fr, err, sizeof err);
         if (rc != -1) {
@@ -518,11 +456,11 @@ static void test_image_bad_files(void **state)
     sl_frame fr = {0};
 
     assert_int_equal(sl_decode_image(NULL, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
-    path_in(f, "missing.png", p, sizeof p);
+    sl_test_path(f->dir, "missing.png", p, sizeof p);
     assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
     assert_non_null(strstr(err, "missing.png"));
-    path_in(f, "empty.png", p, sizeof p);
-    assert_int_equal(write_bytes(p, "", 0), 0);
+    sl_test_path(f->dir, "empty.png", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, "", 0), 0);
     assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
 
     unsigned char junk[4096];
@@ -531,24 +469,24 @@ static void test_image_bad_files(void **state)
         x = x * 1103515245u + 12345u;
         junk[i] = (unsigned char)(x >> 16);
     }
-    path_in(f, "junk.jpg", p, sizeof p);
-    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    sl_test_path(f->dir, "junk.jpg", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, junk, sizeof junk), 0);
     assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
     assert_null(fr.pixels);
     /* ".bin" would be read as a text-art picture by FFmpeg's bintext demuxer */
-    path_in(f, "junk.bin", p, sizeof p);
-    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    sl_test_path(f->dir, "junk.bin", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, junk, sizeof junk), 0);
     assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
     /* random bytes behind a real PNG signature and JPEG start */
     memcpy(junk, "\x89PNG\r\n\x1a\n", 8);
-    path_in(f, "junk.png", p, sizeof p);
-    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    sl_test_path(f->dir, "junk.png", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, junk, sizeof junk), 0);
     assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
     junk[0] = 0xff;
     junk[1] = 0xd8;
     junk[2] = 0xff;
-    path_in(f, "junk2.jpg", p, sizeof p);
-    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    sl_test_path(f->dir, "junk2.jpg", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, junk, sizeof junk), 0);
     assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
 
     if (!f->have_ffmpeg)
@@ -557,18 +495,18 @@ static void test_image_bad_files(void **state)
     {
         char src0[512];
         size_t n0;
-        path_in(f, "solid.png", src0, sizeof src0);
-        unsigned char *b0 = read_bytes(src0, &n0);
+        sl_test_path(f->dir, "solid.png", src0, sizeof src0);
+        unsigned char *b0 = sl_test_read_file(src0, &n0);
         assert_non_null(b0);
-        path_in(f, "picture.bin", p, sizeof p);
-        assert_int_equal(write_bytes(p, b0, n0), 0);
+        sl_test_path(f->dir, "picture.bin", p, sizeof p);
+        assert_int_equal(sl_test_write_file(p, b0, n0), 0);
         free(b0);
         decode_ok(p, 64, 64, SL_FIT_CONTAIN, &fr);
         assert_int_equal(fr.w, 64);
         assert_int_equal(fr.h, 36);
         sl_frame_free(&fr);
-        assert_int_equal(ffmpeg(f, "-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -c:v mpeg4 v.mp4"), 0);
-        path_in(f, "v.mp4", p, sizeof p);
+        assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -c:v mpeg4 v.mp4"), 0);
+        sl_test_path(f->dir, "v.mp4", p, sizeof p);
         assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
     }
 
@@ -578,17 +516,17 @@ static void test_image_bad_files(void **state)
     assert_int_equal(image_prefixes(f, "noisy.png", 40), 41);
     char src[512];
     size_t n;
-    path_in(f, "noisy.jpg", src, sizeof src);
-    unsigned char *b = read_bytes(src, &n);
+    sl_test_path(f->dir, "noisy.jpg", src, sizeof src);
+    unsigned char *b = sl_test_read_file(src, &n);
     assert_non_null(b);
-    path_in(f, "half.jpg", p, sizeof p);
-    assert_int_equal(write_bytes(p, b, n / 2), 0);
+    sl_test_path(f->dir, "half.jpg", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, b, n / 2), 0);
     assert_int_equal(sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err), -1);
     assert_non_null(strstr(err, "truncated"));
     /* damage in the middle of the scan data: no crash, whatever the decoder makes of it */
     for (size_t i = n / 2; i < n / 2 + 64 && i < n - 2; i++)
         b[i] = (unsigned char)(b[i] ^ 0x5a);
-    assert_int_equal(write_bytes(p, b, n), 0);
+    assert_int_equal(sl_test_write_file(p, b, n), 0);
     if (sl_decode_image(p, 10, 10, SL_FIT_CONTAIN, &fr, err, sizeof err) == 0)
         sl_frame_free(&fr);
     free(b);
@@ -601,14 +539,14 @@ static void test_image_bad_files(void **state)
 static bool make_clip(const fixture *f, const char *encoder, const char *extra, const char *name)
 {
     char args[1024];
-    if (!have_encoder(encoder))
+    if (!sl_test_have_encoder(encoder))
         return false;
     bool font = access(FONT, R_OK) == 0;
     snprintf(args, sizeof args,
              "-f lavfi -i testsrc2=size=320x240:rate=25 -t 4 %s -c:v %s %s -pix_fmt yuv420p %s",
              font ? "-vf \"drawtext=fontfile=" FONT ":text='%{frame_num}':fontsize=40\"" : "",
              encoder, extra, name);
-    return ffmpeg(f, args) == 0;
+    return sl_test_ffmpeg(f->dir, args) == 0;
 }
 
 static sl_video *open_ok(const char *p, const sl_video_opts *o)
@@ -668,7 +606,7 @@ static void test_video_h264(void **state)
         print_message("no libx264: skipped\n");
         skip();
     }
-    path_in(f, "clip.mp4", p, sizeof p);
+    sl_test_path(f->dir, "clip.mp4", p, sizeof p);
     check_frame_exact(p, "h264");
 }
 
@@ -681,7 +619,7 @@ static void test_video_hevc(void **state)
         print_message("no libx265: skipped\n");
         skip();
     }
-    path_in(f, "clip-hevc.mp4", p, sizeof p);
+    sl_test_path(f->dir, "clip-hevc.mp4", p, sizeof p);
     check_frame_exact(p, "hevc");
 }
 
@@ -694,7 +632,7 @@ static void test_video_vp9(void **state)
         print_message("no libvpx-vp9: skipped\n");
         skip();
     }
-    path_in(f, "clip-vp9.webm", p, sizeof p);
+    sl_test_path(f->dir, "clip-vp9.webm", p, sizeof p);
     check_frame_exact(p, "vp9");
 }
 
@@ -704,15 +642,15 @@ static void test_video_modes(void **state)
     fixture *f = *state;
     char p[512];
     NEED_FFMPEG(f);
-    if (!have_encoder("libx264") || !have_encoder("aac")) {
+    if (!sl_test_have_encoder("libx264") || !sl_test_have_encoder("aac")) {
         print_message("no libx264 or aac: skipped\n");
         skip();
     }
-    assert_int_equal(ffmpeg(f, "-f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=320x240:rate=25 -f lavfi "
                                "-i sine=frequency=440:duration=2 -t 2 -c:v libx264 -pix_fmt yuv420p "
                                "-c:a aac av.mp4"),
                      0);
-    path_in(f, "av.mp4", p, sizeof p);
+    sl_test_path(f->dir, "av.mp4", p, sizeof p);
 
     /* cover fills the box; the sound track is skipped without harm */
     sl_video_opts o = {.box_w = 100, .box_h = 100, .fit = SL_FIT_COVER, .audio = true,
@@ -753,12 +691,12 @@ static void test_video_modes(void **state)
     /* real clock: never waits; frames only move forward and are due */
     o = (sl_video_opts){.box_w = 160, .box_h = 90, .fit = SL_FIT_CONTAIN};
     v = open_ok(p, &o);
-    int64_t start = now_ms(), last = -1;
-    while (!sl_video_ended(v) && now_ms() - start < 20000) {
-        int64_t t = (now_ms() - start) * 4; /* four times real time */
-        int64_t c0 = now_ms();
+    int64_t start = sl_test_now_ms(), last = -1;
+    while (!sl_video_ended(v) && sl_test_now_ms() - start < 20000) {
+        int64_t t = (sl_test_now_ms() - start) * 4; /* four times real time */
+        int64_t c0 = sl_test_now_ms();
         fr = sl_video_frame_at(v, t, false);
-        assert_true(now_ms() - c0 < 100);
+        assert_true(sl_test_now_ms() - c0 < 100);
         if (fr) {
             assert_true(fr->index >= last);
             assert_true(fr->pts_ms <= t || fr->index == 0);
@@ -766,7 +704,7 @@ static void test_video_modes(void **state)
             assert_int_equal(fr->h, 90);
             last = fr->index;
         }
-        sleep_ms(5);
+        sl_test_sleep_ms(5);
     }
     assert_true(sl_video_ended(v));
     assert_int_equal(last, 49);
@@ -784,23 +722,23 @@ static void test_video_close_blocked(void **state)
         print_message("no libx264: skipped\n");
         skip();
     }
-    path_in(f, "close.mp4", p, sizeof p);
+    sl_test_path(f->dir, "close.mp4", p, sizeof p);
     sl_video_opts o = {.box_w = 320, .box_h = 240, .fit = SL_FIT_CONTAIN, .queue_frames = 2};
     sl_video *v = open_ok(p, &o);
-    sleep_ms(300); /* the thread fills its two places and waits; close must not wait for
+    sl_test_sleep_ms(300); /* the thread fills its two places and waits; close must not wait for
                     * it (3 s: the margin of a busy machine, not a speed test) */
     assert_false(sl_video_ended(v));
-    int64_t t0 = now_ms();
+    int64_t t0 = sl_test_now_ms();
     sl_video_close(v);
-    assert_true(now_ms() - t0 < 3000);
+    assert_true(sl_test_now_ms() - t0 < 3000);
 
     /* mid-play, after some frames were taken */
     v = open_ok(p, &o);
     assert_non_null(sl_video_frame_at(v, 400, true));
-    sleep_ms(100);
-    t0 = now_ms();
+    sl_test_sleep_ms(100);
+    t0 = sl_test_now_ms();
     sl_video_close(v);
-    assert_true(now_ms() - t0 < 3000);
+    assert_true(sl_test_now_ms() - t0 < 3000);
 
     /* at once after opening */
     v = open_ok(p, &o);
@@ -819,7 +757,7 @@ static void test_video_bad_files(void **state)
     sl_video_opts o = {.box_w = 64, .box_h = 64, .fit = SL_FIT_CONTAIN};
 
     assert_null(sl_video_open(NULL, &o, err, sizeof err));
-    path_in(f, "nothing.mp4", p, sizeof p);
+    sl_test_path(f->dir, "nothing.mp4", p, sizeof p);
     err[0] = '\0';
     assert_null(sl_video_open(p, &o, err, sizeof err));
     assert_non_null(strstr(err, "nothing.mp4"));
@@ -829,19 +767,19 @@ static void test_video_bad_files(void **state)
         x = x * 1103515245u + 12345u;
         junk[i] = (unsigned char)(x >> 16);
     }
-    path_in(f, "junk.mp4", p, sizeof p);
-    assert_int_equal(write_bytes(p, junk, sizeof junk), 0);
+    sl_test_path(f->dir, "junk.mp4", p, sizeof p);
+    assert_int_equal(sl_test_write_file(p, junk, sizeof junk), 0);
     err[0] = '\0';
     assert_null(sl_video_open(p, &o, err, sizeof err));
     assert_true(err[0] != '\0');
 
     NEED_FFMPEG(f);
-    if (!have_encoder("libx264")) {
+    if (!sl_test_have_encoder("libx264")) {
         print_message("no libx264: skipped\n");
         skip();
     }
     /* a picture is not a video... but it has one frame: it plays as one */
-    path_in(f, "solid.png", p, sizeof p);
+    sl_test_path(f->dir, "solid.png", p, sizeof p);
     sl_video *v = sl_video_open(p, &o, err, sizeof err);
     if (v) {
         const sl_frame *fr = sl_video_frame_at(v, 100, true);
@@ -851,28 +789,28 @@ static void test_video_bad_files(void **state)
         sl_video_close(v);
     }
     /* an audio file has no video stream */
-    assert_int_equal(ffmpeg(f, "-f lavfi -i sine=frequency=440:duration=1 sound.wav"), 0);
-    path_in(f, "sound.wav", p, sizeof p);
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i sine=frequency=440:duration=1 sound.wav"), 0);
+    sl_test_path(f->dir, "sound.wav", p, sizeof p);
     assert_null(sl_video_open(p, &o, err, sizeof err));
     assert_non_null(strstr(err, "no video"));
 
     /* truncated MP4s: with the index at the end (cannot open), and with
      * "faststart" (opens; plays what is there, then ends) */
-    assert_int_equal(ffmpeg(f, "-f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 "
                                "-pix_fmt yuv420p cut-src.mp4"),
                      0);
-    assert_int_equal(ffmpeg(f, "-f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 "
+    assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i testsrc2=size=320x240:rate=25 -t 4 -c:v libx264 "
                                "-pix_fmt yuv420p -movflags +faststart cut-fs.mp4"),
                      0);
     const char *names[] = {"cut-src.mp4", "cut-fs.mp4"};
     for (int s = 0; s < 2; s++) {
         size_t n;
-        path_in(f, names[s], src, sizeof src);
-        unsigned char *b = read_bytes(src, &n);
+        sl_test_path(f->dir, names[s], src, sizeof src);
+        unsigned char *b = sl_test_read_file(src, &n);
         assert_non_null(b);
-        path_in(f, "cut.mp4", p, sizeof p);
+        sl_test_path(f->dir, "cut.mp4", p, sizeof p);
         for (int k = 1; k < 10; k++) {
-            assert_int_equal(write_bytes(p, b, n * (size_t)k / 10), 0);
+            assert_int_equal(sl_test_write_file(p, b, n * (size_t)k / 10), 0);
             err[0] = '\0';
             v = sl_video_open(p, &o, err, sizeof err);
             if (!v) {
@@ -890,7 +828,7 @@ static void test_video_bad_files(void **state)
         /* damaged bytes in the middle: skipped where FFmpeg can */
         for (size_t i = n / 2; i < n / 2 + 500 && i < n; i++)
             b[i] = (unsigned char)(b[i] * 31u + 7u);
-        assert_int_equal(write_bytes(p, b, n), 0);
+        assert_int_equal(sl_test_write_file(p, b, n), 0);
         v = sl_video_open(p, &o, err, sizeof err);
         if (v) {
             for (int k = 0; k < 120; k++)

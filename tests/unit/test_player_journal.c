@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "player/journal.h"
 
 #include <sqlite3.h>
@@ -38,8 +40,7 @@ static int setup(void **state)
     fixture *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl-journal-XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (sl_test_tmpdir(f->dir, sizeof f->dir, "sl-journal") != 0) {
         free(f);
         return -1;
     }
@@ -48,20 +49,12 @@ static int setup(void **state)
     return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
 static int teardown(void **state)
 {
     fixture *f = *state;
     if (f) {
         chmod(f->dir, 0755);
-        nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        sl_test_rmtree(f->dir);
         free(f);
     }
     return 0;

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "player/journal.h"
 #include "player/recorder.h"
 
@@ -18,16 +20,13 @@ static char dir[64];
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/sl-recorder-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    return sl_test_tmpdir(dir, sizeof dir, "sl-recorder");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return sl_test_rmtree(dir);
 }
 
 static sl_play_record rec(int i)

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/keys.h"
@@ -103,12 +105,6 @@ static double now_s(void)
     return (double)sl_http_mono_ms() / 1000.0;
 }
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static int free_port(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -162,7 +158,7 @@ static void hub_start(fx *f)
     while (now_s() - t0 < 20) {
         if (hub_req(f, "GET", "/api/v1/health", NULL, NULL, NULL, NULL) == 200)
             return;
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
     }
     fail_msg("the hub did not start (see %s)", logp);
 }
@@ -200,19 +196,13 @@ static char *enroll_code(fx *f)
     return code;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    return remove(p);
-}
-
 static int group_setup(void **state)
 {
     fx *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
     *state = f;
-    snprintf(f->T, sizeof f->T, "/tmp/sl-sync-XXXXXX");
-    if (!mkdtemp(f->T))
+    if (sl_test_tmpdir(f->T, sizeof f->T, "sl-sync") != 0)
         return -1;
     sl_log_init(&f->log, "test-sync");
     f->log.level = SL_LOG_WARN;
@@ -284,7 +274,7 @@ static int group_teardown(void **state)
     hub_stop(f);
     sl_keyset_free(&f->pinned);
     if (getenv("SL_KEEP_TMP") == NULL && f->T[0])
-        nftw(f->T, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        sl_test_rmtree(f->T);
     free(f);
     return 0;
 }
@@ -320,7 +310,7 @@ static int64_t wait_ready(sl_sync *s, double timeout, char **path_out)
                 free(p);
             return v;
         }
-        sleep_ms(20);
+        sl_test_sleep_ms(20);
     }
     return -1;
 }
@@ -346,20 +336,6 @@ static void check_store(fx *f, const char *state_dir)
     }
     assert_true(checked >= 4);
     sl_playlist_free(pl);
-}
-
-static int count_files(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
-    FILE *p = popen(cmd, "r");
-    int n = -1;
-    if (p) {
-        if (fscanf(p, "%d", &n) != 1)
-            n = -1;
-        pclose(p);
-    }
-    return n;
 }
 
 /* ---------- enrolment ---------- */
@@ -435,7 +411,7 @@ static void test_sync_first_manifest(void **state)
     sl_sync_status st;
     sl_sync_get_status(s, &st);
     for (int i = 0; i < 1200 && st.not_modified < 1; i++) {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_sync_get_status(s, &st);
     }
     assert_true(st.not_modified >= 1);
@@ -485,7 +461,7 @@ static void test_sync_first_manifest(void **state)
     sl_sync_get_status(s, &st);
     assert_int_equal(st.current_version, 1);
     for (int i = 0; i < 1200 && (st.polls < 1 || !sl_clock_true_anchor(&board, NULL, NULL)); i++) {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_sync_get_status(s, &st);
     }
     assert_null(sl_sync_take_ready(s, NULL));
@@ -506,7 +482,7 @@ static void test_sync_does_not_fit(void **state)
     sl_sync_status st;
     double t0 = now_s();
     do {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_sync_get_status(s, &st);
     } while (!st.refused[0] && now_s() - t0 < WAIT_S);
     assert_non_null(strstr(st.refused, "does not fit"));
@@ -517,7 +493,7 @@ static void test_sync_does_not_fit(void **state)
     snprintf(cm, sizeof cm, "%s/current.manifest", st2);
     assert_false(sl_fs_is_file(cm));
     snprintf(cm, sizeof cm, "%s/media", st2);
-    assert_int_equal(count_files(cm), 0); /* nothing downloaded */
+    assert_int_equal(sl_test_count_files(cm), 0); /* nothing downloaded */
 }
 
 static void test_sync_switch_and_cleanup(void **state)
@@ -545,7 +521,7 @@ static void test_sync_switch_and_cleanup(void **state)
     double t1 = now_s();
     while (!pl && now_s() - t1 < WAIT_S) {
         pl = sl_sync_take_ready_playlist(s, &v);
-        sleep_ms(20);
+        sl_test_sleep_ms(20);
     }
     assert_non_null(pl);
     assert_int_equal(v, 2);
@@ -557,10 +533,10 @@ static void test_sync_switch_and_cleanup(void **state)
     /* Taken: the unused file goes at the next round. */
     double t0 = now_s();
     while (sl_fs_is_file(old_path) && now_s() - t0 < WAIT_S)
-        sleep_ms(20);
+        sl_test_sleep_ms(20);
     assert_false(sl_fs_is_file(old_path));
     snprintf(mdir, sizeof mdir, "%s/media", f->state);
-    assert_int_equal(count_files(mdir), 4);
+    assert_int_equal(sl_test_count_files(mdir), 4);
     sl_sync_stop(s);
     free(old_path);
 }
@@ -595,7 +571,7 @@ static void test_sync_swapped_media_refused(void **state)
     sl_sync_status st;
     double t0 = now_s();
     do {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_sync_get_status(s, &st);
     } while (!st.media[0] && now_s() - t0 < WAIT_S);
     assert_non_null(strstr(st.media, "do not match"));
@@ -631,7 +607,7 @@ static void test_sync_unknown_key_and_tampered_refused(void **state)
     snprintf(cur, sizeof cur, "%s/current.manifest", f->state);
     assert_int_equal(sl_fs_read_file(cur, 1u << 23, &env0, &len0, err, sizeof err), 0);
     sl_sync *s = sync_start(f, f->state, 0);
-    sleep_ms(500);
+    sl_test_sleep_ms(500);
     assert_null(sl_sync_take_ready(s, NULL));
 
     /* Version 4 signed with a key the hub holds but the screen does not pin. */
@@ -642,7 +618,7 @@ static void test_sync_unknown_key_and_tampered_refused(void **state)
     sl_sync_status st;
     double t0 = now_s();
     do {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_sync_get_status(s, &st);
     } while (!st.refused[0] && now_s() - t0 < WAIT_S);
     assert_non_null(strstr(st.refused, "not pinned"));
@@ -668,7 +644,7 @@ static void test_sync_unknown_key_and_tampered_refused(void **state)
     free(bad);
     t0 = now_s();
     do {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_sync_get_status(s, &st);
     } while (!strstr(st.refused, "signature") && now_s() - t0 < WAIT_S);
     assert_non_null(strstr(st.refused, "signature does not match"));
@@ -741,12 +717,12 @@ static void test_sync_kill9_cycles(void **state)
                 sl_sync_get_status(s, &st);
                 if (st.current_version == 1 && i == cycles)
                     _exit(0);
-                sleep_ms(10);
+                sl_test_sleep_ms(10);
             }
             _exit(1);
         }
         if (i < cycles) {
-            sleep_ms((int)(rand_r(&seed) % 60));
+            sl_test_sleep_ms((int)(rand_r(&seed) % 60));
             kill(pid, SIGKILL);
         }
         int ws = 0;
@@ -795,8 +771,11 @@ static void append_n(sl_journal *j, int n, const char *prefix, int64_t start_ms)
 }
 
 /* The hub's records of the screen: count, highest seq, and whether seqs are 1..n without repeats. */
-static void hub_plays(fx *f, int *count, int64_t *max_seq, bool *dense, char last_item[65])
+/* Checks that the hub holds exactly seqs 1..want of the screen, each once, the last of item
+ * want_last (unless NULL). */
+static void expect_hub_plays(fx *f, int want, const char *want_last)
 {
+    char last_item[65] = "";
     sl_http_reply rep;
     assert_int_equal(hub_req(f, "GET", "/api/v1/plays?screen=" SCREEN "&limit=10000", f->aud, NULL, NULL, &rep), 200);
     sl_json_limits lim = {.max_bytes = 64u << 20};
@@ -805,20 +784,23 @@ static void hub_plays(fx *f, int *count, int64_t *max_seq, bool *dense, char las
     const cJSON *list = cJSON_GetObjectItemCaseSensitive(j, "records"), *o;
     int n = 0;
     int64_t prev = 0;
-    *dense = true;
+    bool dense = true;
     cJSON_ArrayForEach(o, list)
     {
         int64_t seq = (int64_t)cJSON_GetObjectItemCaseSensitive(o, "seq")->valuedouble;
         if (seq != prev + 1)
-            *dense = false;
+            dense = false;
         prev = seq;
-        snprintf(last_item, 65, "%s", sl_json_str(o, "item"));
+        snprintf(last_item, sizeof last_item, "%s", sl_json_str(o, "item"));
         n++;
     }
-    *count = n;
-    *max_seq = prev;
     cJSON_Delete(j);
     sl_http_reply_free(&rep);
+    assert_int_equal(n, want);
+    assert_int_equal(prev, want);
+    assert_true(dense);
+    if (want_last)
+        assert_string_equal(last_item, want_last);
 }
 
 static bool wait_pending_zero(sl_journal *j, double timeout)
@@ -827,7 +809,7 @@ static bool wait_pending_zero(sl_journal *j, double timeout)
     while (now_s() - t0 < timeout) {
         if (sl_journal_pending_count(j) == 0)
             return true;
-        sleep_ms(20);
+        sl_test_sleep_ms(20);
     }
     return false;
 }
@@ -835,7 +817,7 @@ static bool wait_pending_zero(sl_journal *j, double timeout)
 static void test_upload_across_hub_restart(void **state)
 {
     fx *f = *state;
-    char err[256], jp[300], last[65];
+    char err[256], jp[300];
     snprintf(jp, sizeof jp, "%s/journal.db", f->state);
     sl_journal *j = sl_journal_open(jp, err, sizeof err);
     assert_non_null(j);
@@ -845,13 +827,7 @@ static void test_upload_across_hub_restart(void **state)
     sl_uploader *u = sl_uploader_start(&c, err, sizeof err);
     assert_non_null(u);
     assert_true(wait_pending_zero(j, WAIT_S));
-    int n;
-    int64_t max;
-    bool dense;
-    hub_plays(f, &n, &max, &dense, last);
-    assert_int_equal(n, 1200);
-    assert_int_equal(max, 1200);
-    assert_true(dense);
+    expect_hub_plays(f, 1200, NULL);
 
     /* The hub goes away; plays go on; they wait in the journal. */
     hub_stop(f);
@@ -860,7 +836,7 @@ static void test_upload_across_hub_restart(void **state)
     sl_uploader_status us;
     sl_uploader_get_status(u, &us);
     for (int i = 0; i < 1200 && !strstr(us.problem, "not answering"); i++) {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_uploader_get_status(u, &us);
     }
     assert_false(us.hub_answered);
@@ -868,11 +844,7 @@ static void test_upload_across_hub_restart(void **state)
     assert_int_equal(sl_journal_pending_count(j), 300);
     hub_start(f);
     assert_true(wait_pending_zero(j, WAIT_S));
-    hub_plays(f, &n, &max, &dense, last);
-    assert_int_equal(n, 1500); /* every record exactly once */
-    assert_int_equal(max, 1500);
-    assert_true(dense);
-    assert_string_equal(last, "b-299");
+    expect_hub_plays(f, 1500, "b-299"); /* every record exactly once */
     sl_uploader_get_status(u, &us);
     assert_int_equal(us.hub_acked_seq, 1500);
     assert_string_equal(us.problem, "");
@@ -883,7 +855,7 @@ static void test_upload_across_hub_restart(void **state)
 static void test_upload_journal_started_over(void **state)
 {
     fx *f = *state;
-    char err[256], jp[300], last[65];
+    char err[256], jp[300];
     /* A new journal (the old one was corrupt): its seqs restart at 1, which the hub already holds. */
     snprintf(jp, sizeof jp, "%s/journal-new.db", f->state);
     sl_journal *j = sl_journal_open(jp, err, sizeof err);
@@ -894,14 +866,7 @@ static void test_upload_journal_started_over(void **state)
     sl_uploader *u = sl_uploader_start(&c, err, sizeof err);
     assert_non_null(u);
     assert_true(wait_pending_zero(j, WAIT_S));
-    int n;
-    int64_t max;
-    bool dense;
-    hub_plays(f, &n, &max, &dense, last);
-    assert_int_equal(n, 1510); /* renumbered 1501..1510, none taken for a duplicate */
-    assert_int_equal(max, 1510);
-    assert_true(dense);
-    assert_string_equal(last, "c-9");
+    expect_hub_plays(f, 1510, "c-9"); /* renumbered 1501..1510, none taken for a duplicate */
     sl_uploader_status us;
     sl_uploader_get_status(u, &us);
     assert_int_equal(us.renumbered, 10);
@@ -928,7 +893,7 @@ static void test_heartbeat_and_screenshot(void **state)
     sl_heartbeat_status st;
     double t0 = now_s();
     do {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_heartbeat_get_status(hb, &st);
     } while (st.sent < 2 && now_s() - t0 < WAIT_S);
     assert_true(st.sent >= 2);
@@ -947,7 +912,7 @@ static void test_heartbeat_and_screenshot(void **state)
     t0 = now_s();
     bool asked = false;
     while (!asked && now_s() - t0 < WAIT_S) {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         asked = sl_heartbeat_take_screenshot_request(hb);
     }
     assert_true(asked);
@@ -956,7 +921,7 @@ static void test_heartbeat_and_screenshot(void **state)
     assert_int_equal(sl_heartbeat_upload_screenshot(hb, png), 0);
     t0 = now_s();
     do {
-        sleep_ms(50);
+        sl_test_sleep_ms(50);
         sl_heartbeat_get_status(hb, &st);
     } while (st.screenshots_uploaded < 1 && now_s() - t0 < WAIT_S);
     assert_int_equal(st.screenshots_uploaded, 1);
@@ -964,7 +929,7 @@ static void test_heartbeat_and_screenshot(void **state)
 
     /* Problems of the sync thread reach the hub: the refused manifest 99. */
     sl_heartbeat_now(hb);
-    sleep_ms(600);
+    sl_test_sleep_ms(600);
     sl_heartbeat_stop(hb);
     sl_sync_stop(s);
 }

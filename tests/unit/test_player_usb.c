@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/media.h"
@@ -23,25 +25,16 @@
 
 static char tmp[256];
 
-static int rm_cb(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmp, sizeof tmp, "/tmp/sl-usb-XXXXXX");
-    return mkdtemp(tmp) ? 0 : -1;
+    return sl_test_tmpdir(tmp, sizeof tmp, "sl-usb");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+    sl_test_rmtree(tmp);
     return 0;
 }
 
@@ -164,19 +157,6 @@ static void append(sl_journal *j, const char *screen, int i)
     assert_int_equal(sl_journal_append(j, &r, err, sizeof err), 0);
 }
 
-static int count_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-    if (!d)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        n += e->d_name[0] != '.';
-    closedir(d);
-    return n;
-}
-
 /* Export: the pending records in files of one 1000-seq window each, the POST body's shape;
  * the journal keeps them; a later export replaces the partial file it repeats. */
 static void test_export(void **state)
@@ -241,7 +221,7 @@ static void test_export(void **state)
     assert_true(sl_fs_is_file(f));
     snprintf(f, sizeof f, "%s/village-1-1001-1005.json", recdir);
     assert_false(sl_fs_is_file(f));
-    assert_int_equal(count_files(recdir), 3);
+    assert_int_equal(sl_test_count_files(recdir), 3);
 
     /* An enrolled screen's identity replaces the recorded one. */
     assert_int_equal(sl_export_records(j, out, "lobby-1", NULL, NULL, &records, &files, err, sizeof err), 0);
