@@ -42,26 +42,6 @@ typedef struct {
     bool over;
 } hub_sink;
 
-bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg)
-{
-    switch (c) {
-    case SL_HUBC_OPT_HUB:
-        o->hub = arg;
-        return true;
-    case SL_HUBC_OPT_TOKEN:
-        o->token = arg;
-        return true;
-    case SL_HUBC_OPT_CONFIG:
-        o->config = arg;
-        return true;
-    case SL_HUBC_OPT_CA:
-        o->ca = arg;
-        return true;
-    default:
-        return false;
-    }
-}
-
 bool sl_hubc_id_ok(const char *s)
 {
     if (!s || !s[0] || s[0] == '.' || s[0] == '-')
