@@ -60,7 +60,7 @@ int sl_opts_parse(const sl_opts_entry *tab, void *target, int argc, char **argv,
 {
     struct option longs[SL_OPTS_MAX + 1];
     char shorts[3 * SL_OPTS_MAX + 2];
-    size_t n = 0, ns = 0;
+    size_t n = 0, ns = 0, nl = 0;
     shorts[ns++] = ':';
     for (; tab[n].kind != SL_OPTS_END; n++) {
         if (n == SL_OPTS_MAX) {
@@ -68,15 +68,17 @@ int sl_opts_parse(const sl_opts_entry *tab, void *target, int argc, char **argv,
             return SL_OPTS_ERROR;
         }
         bool has_arg = tab[n].arg && tab[n].kind != SL_OPTS_FLAG && tab[n].kind != SL_OPTS_HELP;
-        longs[n] = (struct option){tab[n].name, has_arg ? required_argument : no_argument, NULL,
-                                   OPTS_LONG_VAL + (int)n};
+        longs[nl++] = (struct option){tab[n].name, has_arg ? required_argument : no_argument, NULL,
+                                      OPTS_LONG_VAL + (int)n};
+        if (tab[n].kind == SL_OPTS_PART)
+            nl--;
         if (tab[n].letter) {
             shorts[ns++] = (char)tab[n].letter;
             if (has_arg)
                 shorts[ns++] = ':';
         }
     }
-    longs[n] = (struct option){NULL, 0, NULL, 0};
+    longs[nl] = (struct option){NULL, 0, NULL, 0};
     shorts[ns] = '\0';
 
     optind = 0; /* a full restart of getopt's state: the same process may parse several argv */
@@ -99,8 +101,9 @@ int sl_opts_parse(const sl_opts_entry *tab, void *target, int argc, char **argv,
         }
         if (e->kind == SL_OPTS_HELP)
             return SL_OPTS_HELP_ASKED;
-        if (take(e, target, optarg, err, errlen) != 0)
-            return SL_OPTS_ERROR;
+        int r = take(e, target, optarg, err, errlen);
+        if (r != 0)
+            return r > 0 ? SL_OPTS_STOPPED : SL_OPTS_ERROR;
     }
     if (next)
         *next = optind;
@@ -147,6 +150,9 @@ static void print_wrapped(FILE *out, const char *text, size_t col)
             continue;
         }
         size_t wl = strcspn(p, " \n");
+        const char *close = *p == '"' ? strchr(p + 1, '"') : NULL;
+        if (close && (size_t)(close - p) > wl && !memchr(p, '\n', (size_t)(close - p)))
+            wl = (size_t)(close - p) + strcspn(close, " \n"); /* "a quoted phrase" is not broken */
         size_t ww = columns(p, wl);
         if (!line_start && used + 1 + ww > room) {
             fprintf(out, "\n%*s", (int)col, "");
@@ -169,7 +175,7 @@ void sl_opts_help(FILE *out, const sl_opts_entry *tab)
 {
     char left[160];
     size_t width = 0;
-    for (const sl_opts_entry *e = tab; e->kind != SL_OPTS_END; e++) {
+    for (const sl_opts_entry *e = tab; e->kind != SL_OPTS_END && e->kind != SL_OPTS_PART; e++) {
         if (!e->help)
             continue;
         left_part(e, left, sizeof left);
@@ -178,7 +184,7 @@ void sl_opts_help(FILE *out, const sl_opts_entry *tab)
             width = w;
     }
     size_t col = HELP_INDENT + width + 2;
-    for (const sl_opts_entry *e = tab; e->kind != SL_OPTS_END; e++) {
+    for (const sl_opts_entry *e = tab; e->kind != SL_OPTS_END && e->kind != SL_OPTS_PART; e++) {
         if (!e->help)
             continue;
         left_part(e, left, sizeof left);
@@ -190,6 +196,14 @@ void sl_opts_help(FILE *out, const sl_opts_entry *tab)
             fprintf(out, "%*s", (int)(width + 2 - w), "");
         print_wrapped(out, e->help, col);
     }
+}
+
+const sl_opts_entry *sl_opts_part(const sl_opts_entry *tab, int n)
+{
+    for (; n > 0 && tab->kind != SL_OPTS_END; tab++)
+        if (tab->kind == SL_OPTS_PART)
+            n--;
+    return tab;
 }
 
 const sl_opts_command *sl_opts_command_find(const sl_opts_command *tab, const char *name)

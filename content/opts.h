@@ -16,13 +16,15 @@ typedef enum {
     SL_OPTS_LONG,    /* a whole number from lo to hi into a long; else the message `bad` */
     SL_OPTS_FUNC,    /* the entry's setter takes it (with an argument when `arg` is set) */
     SL_OPTS_HELP,    /* -h/--help: parsing stops and sl_opts_parse says so */
+    SL_OPTS_PART,    /* not an option: where the next part of --help starts (see sl_opts_help) */
 } sl_opts_kind;
 
 typedef struct sl_opts_entry sl_opts_entry;
 
 /* Takes an option into field (the caller's struct + the entry's offset);
  * arg is NULL for an option without argument. 0, or -1 with a message in
- * err (the whole message: "--tags: 'x' is not a list of tags"). */
+ * err (the whole message: "--tags: 'x' is not a list of tags"), or
+ * SL_OPTS_STOPPED to end parsing at once (--version). */
 typedef int (*sl_opts_setter)(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen);
 
 struct sl_opts_entry {
@@ -50,6 +52,7 @@ struct sl_opts_entry {
 #define SL_OPTS_FUNC_E(name, letter, arg, help, type, field, set, id) \
     {(name), (letter), SL_OPTS_FUNC, (arg), (help), offsetof(type, field), 0, 0, NULL, (set), (id)}
 #define SL_OPTS_HELP_E {"help", 'h', SL_OPTS_HELP, NULL, "show this help", 0, 0, 0, NULL, NULL, 0}
+#define SL_OPTS_PART_E {"", 0, SL_OPTS_PART, NULL, NULL, 0, 0, 0, NULL, NULL, 0}
 #define SL_OPTS_END_E {NULL, 0, SL_OPTS_END, NULL, NULL, 0, 0, 0, NULL, NULL, 0}
 
 #define SL_OPTS_MAX 64 /* entries in one table */
@@ -57,13 +60,15 @@ struct sl_opts_entry {
 /* What sl_opts_parse found. */
 #define SL_OPTS_OK 0
 #define SL_OPTS_HELP_ASKED 1
+#define SL_OPTS_STOPPED 2 /* a setter said so */
 #define SL_OPTS_ERROR (-1)
 
 /* Parses argv[1..argc-1] with getopt_long by the table into target (options
  * and operands may mix; argv is permuted so that the operands come last).
  * Returns SL_OPTS_OK with *next the index of the first operand,
- * SL_OPTS_HELP_ASKED when -h/--help came (before any wrong option), or
- * SL_OPTS_ERROR with the message in err: "'--data' needs a value",
+ * SL_OPTS_HELP_ASKED when -h/--help came (before any wrong option),
+ * SL_OPTS_STOPPED when a setter ended it, or SL_OPTS_ERROR with the
+ * message in err: "'--data' needs a value",
  * "unknown option '--frob'", or the one of a bad value. */
 int sl_opts_parse(const sl_opts_entry *tab, void *target, int argc, char **argv, int *next, char *err,
                   size_t errlen);
@@ -71,8 +76,14 @@ int sl_opts_parse(const sl_opts_entry *tab, void *target, int argc, char **argv,
 /* Prints the table's options as the OPTIONS part of a manual page: one
  * option a line, "    -d, --data DIR    the data folder", help wrapped in
  * one column (an option too long for it puts its help on the next line).
- * Options without help are left out. */
+ * Options without help are left out. It stops at the end of the table or
+ * at an SL_OPTS_PART entry: a table whose options are listed under
+ * several headings has one PART entry before each heading after the
+ * first, and prints the part n (0 the first) with sl_opts_part. */
 void sl_opts_help(FILE *out, const sl_opts_entry *tab);
+
+/* Where part n of the table starts (tab itself for 0). */
+const sl_opts_entry *sl_opts_part(const sl_opts_entry *tab, int n);
 
 /* A subcommand: `PROGRAM NAME ARGS`, run with argv[0] = NAME. Tables end
  * with a NULL name. */

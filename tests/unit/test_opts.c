@@ -201,6 +201,62 @@ static void test_help_lists_every_option(void **state)
     free(h);
 }
 
+static int set_stop(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    *(bool *)field = true;
+    return SL_OPTS_STOPPED;
+}
+
+typedef struct {
+    bool a, b, stopped;
+    const char *quoted;
+} parted;
+
+/* Two parts under two headings; --version ends parsing. */
+static const sl_opts_entry parts[] = {
+    SL_OPTS_FLAG_E("alpha", 'a', "first part", parted, a),
+    SL_OPTS_FUNC_E("version", 0, NULL, "show the version", parted, stopped, set_stop, 0),
+    SL_OPTS_PART_E,
+    SL_OPTS_FLAG_E("beta", 'b', "second part", parted, b),
+    SL_OPTS_STR_E("quoted", 0, "TEXT",
+                  "a help text whose quoted phrase \"must never be broken across two lines\" even at the edge",
+                  parted, quoted),
+    SL_OPTS_END_E,
+};
+
+static void test_parts_and_stop(void **state)
+{
+    parted p = {0};
+    char err[128];
+    int next;
+    char *argv[] = {"cmd", "-b", "--alpha", NULL};
+    assert_int_equal(sl_opts_parse(parts, &p, 3, argv, &next, err, sizeof err), SL_OPTS_OK);
+    assert_true(p.a && p.b);
+    /* The part marker is no option. */
+    char *argv2[] = {"cmd", "--", NULL};
+    assert_int_equal(sl_opts_parse(parts, &p, 2, argv2, &next, err, sizeof err), SL_OPTS_OK);
+    char *argv3[] = {"cmd", "--version", "--frob", NULL};
+    memset(&p, 0, sizeof p);
+    assert_int_equal(sl_opts_parse(parts, &p, 3, argv3, &next, err, sizeof err), SL_OPTS_STOPPED);
+    assert_true(p.stopped);
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    sl_opts_help(f, sl_opts_part(parts, 0));
+    fputs("--\n", f);
+    sl_opts_help(f, sl_opts_part(parts, 1));
+    fclose(f);
+    char *sep = strstr(buf, "--\n");
+    assert_non_null(sep);
+    char *alpha = strstr(buf, "--alpha"), *version = strstr(buf, "--version"), *beta = strstr(buf, "--beta");
+    assert_true(alpha && version && beta);
+    assert_true(alpha < sep && version < sep && beta > sep);
+    assert_non_null(strstr(buf, "\"must never be broken across two lines\""));
+    assert_true(sl_opts_part(parts, 2)->kind == SL_OPTS_END);
+    free(buf);
+}
+
 static int run_a(int argc, char **argv)
 {
     return argc + 40;
@@ -241,7 +297,7 @@ int main(void)
         cmocka_unit_test(test_every_kind),      cmocka_unit_test(test_missing_value),
         cmocka_unit_test(test_unknown_option),  cmocka_unit_test(test_bad_value),
         cmocka_unit_test(test_help_asked),      cmocka_unit_test(test_help_lists_every_option),
-        cmocka_unit_test(test_commands),
+        cmocka_unit_test(test_parts_and_stop),  cmocka_unit_test(test_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

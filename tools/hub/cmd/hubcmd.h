@@ -21,6 +21,15 @@ int sl_hub_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int sl_hub_parse_opts(const char *cmd, const sl_opts_entry *tab, void (*help_fn)(void), void *target, int argc,
                       char **argv, int *next);
 
+/* --data and --db of the admin commands, as entries of an option table
+ * about the struct `type` with the members data and db. */
+#define SL_HUB_STORE_OPTS_E(type)                                                                             \
+    SL_OPTS_STR_E("data", 'd', "DIR", "the hub's data folder (its SQLite database DIR/hub.db)", type, data),   \
+        SL_OPTS_STR_E("db", 'D', "URI",                                                                       \
+                      "the hub's PostgreSQL database instead, postgresql://USER@HOST:PORT/DB (as given to "    \
+                      "serve --db)",                                                                          \
+                      type, db)
+
 /* For the admin commands (token, key): checks that --data DIR or --db URI
  * was given (usage error otherwise), starts libsodium and opens the store
  * into *out. Returns SL_HUB_EXIT_OK, or the exit status after printing why. */

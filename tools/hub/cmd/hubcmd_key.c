@@ -15,10 +15,7 @@ typedef struct {
 } key_args;
 
 static const sl_opts_entry key_opts[] = {
-    SL_OPTS_STR_E("data", 'd', "DIR", "the hub's data folder (its SQLite database DIR/hub.db)", key_args, data),
-    SL_OPTS_STR_E("db", 'D', "URI",
-                  "the hub's PostgreSQL database instead, postgresql://USER@HOST:PORT/DB (as given to serve --db)",
-                  key_args, db),
+    SL_HUB_STORE_OPTS_E(key_args),
     SL_OPTS_STR_E("name", 'n', "NAME", "a name for the key (add); 1 to 64 letters, digits, '.', '_', '-'", key_args,
                   name),
     SL_OPTS_STR_E("channels", 'c', "A,B",

@@ -15,10 +15,7 @@ typedef struct {
 } token_args;
 
 static const sl_opts_entry token_opts[] = {
-    SL_OPTS_STR_E("data", 'd', "DIR", "the hub's data folder (its SQLite database DIR/hub.db)", token_args, data),
-    SL_OPTS_STR_E("db", 'D', "URI",
-                  "the hub's PostgreSQL database instead, postgresql://USER@HOST:PORT/DB (as given to serve --db)",
-                  token_args, db),
+    SL_HUB_STORE_OPTS_E(token_args),
     SL_OPTS_STR_E("role", 'r', "ROLE", "admin, publisher or auditor (create)", token_args, role),
     SL_OPTS_STR_E("name", 'n', "NAME", "the token's name (create, revoke)", token_args, name),
     SL_OPTS_STR_E("channels", 'c', "A,B",
