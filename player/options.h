@@ -8,7 +8,7 @@
 
 typedef struct {
     char *playlist;      /* local playlist source (standalone mode) */
-    char *output;        /* "window", "frames:DIR", "null" */
+    char *output;        /* "window", "frames:DIR", "null" (checked by sl_vo_parse_spec) */
     int size_w, size_h;  /* output size; 0 = display size (window) or SL_VO_DEFAULT_W x _H (player/vo.h) */
     bool has_region;
     int region_x, region_y, region_w, region_h;
@@ -61,7 +61,11 @@ typedef struct {
 void sl_options_defaults(sl_options *o);
 void sl_options_free(sl_options *o); /* NULL is fine */
 
-/* Sets one setting by its long name ("output", "size", "clock", …) from text.
+/* Sets one setting by its long name ("output", "size", "clock", …) from text,
+ * through the option table of options.c: the one list of settings, from
+ * which the command line, config files and --help all come (a setting X is
+ * --X on the command line and "X = value" in a config file; --config,
+ * --export-records, --help and --version are for the command line only).
  * Returns 0, or -1 with a message (unknown name or bad value). */
 int sl_options_set(sl_options *o, const char *name, const char *value, char *err, size_t errlen);
 

@@ -7,25 +7,36 @@
 #include <string.h>
 #include <unistd.h>
 
+int sl_vo_parse_spec(const char *spec, const sl_vo_driver **driver, char *dir, size_t dirlen, char *err,
+                     size_t errlen)
+{
+    const sl_vo_driver *d = NULL;
+    if (strcmp(spec, "window") == 0) {
+        d = &sl_vo_window;
+    } else if (strcmp(spec, "null") == 0) {
+        d = &sl_vo_null;
+    } else if (strncmp(spec, "frames:", 7) == 0 && spec[7]) {
+        if (strlen(spec + 7) >= SL_VO_FRAMES_DIR_MAX) {
+            snprintf(err, errlen, "the frames folder name is too long (at most %d bytes)", SL_VO_FRAMES_DIR_MAX - 1);
+            return -1;
+        }
+        d = &sl_vo_frames;
+        if (dir)
+            snprintf(dir, dirlen, "%s", spec + 7);
+    } else {
+        snprintf(err, errlen, "'%s' is not window, frames:DIR or null", spec);
+        return -1;
+    }
+    if (driver)
+        *driver = d;
+    return 0;
+}
+
 int sl_vo_select(sl_vo *vo, const char *spec, char *err, size_t errlen)
 {
     memset(vo, 0, sizeof *vo);
-    if (!spec || strcmp(spec, "window") == 0) {
-        vo->driver = &sl_vo_window;
-    } else if (strcmp(spec, "null") == 0) {
-        vo->driver = &sl_vo_null;
-    } else if (strncmp(spec, "frames:", 7) == 0 && spec[7]) {
-        vo->driver = &sl_vo_frames;
-        if (strlen(spec + 7) >= sizeof vo->frames_dir) {
-            snprintf(err, errlen, "the frames folder name is too long");
-            return -1;
-        }
-        snprintf(vo->frames_dir, sizeof vo->frames_dir, "%s", spec + 7);
-    } else {
-        snprintf(err, errlen, "'%s' is not an output (window, frames:DIR or null)", spec);
-        return -1;
-    }
-    return 0;
+    return sl_vo_parse_spec(spec ? spec : "window", &vo->driver, vo->frames_dir, sizeof vo->frames_dir, err,
+                            errlen);
 }
 
 int sl_vo_capture_png(sl_vo *vo, const char *path, char *err, size_t errlen)

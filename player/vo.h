@@ -34,20 +34,28 @@ typedef struct {
 /* The output size when neither the options (--size) nor the display give one. */
 #define SL_VO_DEFAULT_W 1920
 #define SL_VO_DEFAULT_H 1080
+#define SL_VO_FRAMES_DIR_MAX 1024 /* room for the folder of frames:DIR */
 
 struct sl_vo {
     const sl_vo_driver *driver;
     void *priv;              /* the driver's own state */
     SDL_Renderer *renderer;  /* everything draws through this */
     int out_w, out_h;        /* output size in pixels */
-    char frames_dir[1024];   /* frames: where PNGs go */
+    char frames_dir[SL_VO_FRAMES_DIR_MAX]; /* frames: where PNGs go */
 };
 
 extern const sl_vo_driver sl_vo_window;
 extern const sl_vo_driver sl_vo_frames;
 extern const sl_vo_driver sl_vo_null;
 
-/* Parses "window", "frames:DIR" or "null" and sets up vo (not yet init'ed). */
+/* Reads an output spec, "window", "frames:DIR" or "null" (the one place
+ * that does): its driver into *driver and, for frames:, DIR into dir
+ * (dirlen bytes; either may be NULL). 0, or -1 with err ("'x' is not
+ * window, frames:DIR or null"). */
+int sl_vo_parse_spec(const char *spec, const sl_vo_driver **driver, char *dir, size_t dirlen, char *err,
+                     size_t errlen);
+
+/* Parses the spec ("window" when NULL) and sets up vo (not yet init'ed). */
 int sl_vo_select(sl_vo *vo, const char *spec, char *err, size_t errlen);
 
 /* Writes the frame just drawn as PNG to path (write-temp + rename). */

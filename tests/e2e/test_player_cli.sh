@@ -19,6 +19,29 @@ expect_rc 2 "$PLAYER" --playlist "$P" --region 1,2,3
 expect_rc 2 "$PLAYER" --playlist "$P" --bogus
 expect_rc 2 "$PLAYER" --playlist "$P" --output null --frames-every 1
 expect_rc 2 "$PLAYER" --playlist "$P" extra-argument
+# The output spec is read in one place, when the option is given, with one message.
+expect_rc 2 "$PLAYER" --playlist "$P" --output hdmi
+expect_in "$T/err" "output: 'hdmi' is not window, frames:DIR or null"
+expect_rc 2 "$PLAYER" --playlist "$P" --output frames:
+expect_in "$T/err" "output: 'frames:' is not window, frames:DIR or null"
+# The command line, config files and --help come from one table: --help
+# lists every setting, a bare flag is "yes", command-line-only options are
+# no settings of a config file.
+expect_rc 0 "$PLAYER" --help
+for name in playlist output size region rotate clock run frames-every frames-at-switch journal state-dir \
+    screen-id tags font font-index text-render fallback-image diagnostic hw-decode fps log-level config \
+    version hub enroll enroll-file hub-ca publisher-key poll-interval alert-poll heartbeat-interval \
+    screenshot-interval disk-limit media-url usb-path usb-poll channel export-records; do
+    expect_in "$T/out" "    --$name "
+done
+expect_rc 0 "$PLAYER" --version
+expect_in "$T/out" "screenlit-player "
+printf 'export-records = %s\n' "$T/x" >"$T/cmdline-only.conf"
+expect_rc 2 "$PLAYER" --config "$T/cmdline-only.conf" --playlist "$P"
+expect_in "$T/err" "cmdline-only.conf:1: 'export-records' is not a setting"
+printf 'diagnostic = maybe\n' >"$T/bool.conf"
+expect_rc 2 "$PLAYER" --config "$T/bool.conf" --playlist "$P"
+expect_in "$T/err" "bool.conf:1: diagnostic: 'maybe' is not yes or no"
 
 # A broken playlist: exit 1, with the lint messages.
 printf '{"timezone": "UTC", "zones": [], "items": []}' >"$T/bad.json"

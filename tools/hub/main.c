@@ -1,6 +1,8 @@
 /* main.c — the screenlit-hub command: dispatches to serve, token and key, and prints the overall help. */
 #include "tools/hub/cmd/hubcmd.h"
 
+#include "content/opts.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -8,17 +10,12 @@
 #define SL_VERSION "0.1.0"
 #endif
 
-typedef struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} hub_command;
-
-static const hub_command commands[] = {
-    {"serve", sl_hub_cmd_serve, "run the hub's HTTP API on a data folder"},
-    {"token", sl_hub_cmd_token, "create, list and revoke role tokens (admin, publisher, auditor)"},
-    {"key", sl_hub_cmd_key, "add and list the publisher keys whose manifests the hub accepts"},
-    {"report", sl_hub_cmd_report, "write a coverage report from the data folder (CSV, XLSX, HTML, JSON)"},
+static const sl_opts_command commands[] = {
+    {"serve", "run the hub's HTTP API on a data folder", sl_hub_cmd_serve},
+    {"token", "create, list and revoke role tokens (admin, publisher, auditor)", sl_hub_cmd_token},
+    {"key", "add and list the publisher keys whose manifests the hub accepts", sl_hub_cmd_key},
+    {"report", "write a coverage report from the data folder (CSV, XLSX, HTML, JSON)", sl_hub_cmd_report},
+    {NULL, NULL, NULL},
 };
 
 static void help(FILE *out)
@@ -33,8 +30,7 @@ static void help(FILE *out)
                  "    screenlit-hub --version\n"
                  "\n"
                  "COMMANDS\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "    %-6s %s\n", commands[i].name, commands[i].summary);
+    sl_opts_commands_help(out, commands);
     fprintf(out, "\n"
                  "DESCRIPTION\n"
                  "    All state lives in one data folder (--data DIR): the database hub.db\n"
@@ -67,9 +63,8 @@ int main(int argc, char **argv)
         printf("screenlit-hub %s\n", SL_VERSION);
         return SL_HUB_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
-    }
+    const sl_opts_command *c = sl_opts_command_find(commands, cmd);
+    if (c)
+        return c->run(argc - 1, argv + 1);
     return sl_hub_usage_error(NULL, "unknown command '%s'", cmd);
 }

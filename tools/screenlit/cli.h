@@ -3,6 +3,7 @@
 #define SL_CLI_H
 
 #include "content/diag.h"
+#include "content/opts.h"
 
 #include <stdio.h>
 
@@ -10,12 +11,6 @@
 #define SL_EXIT_OK 0
 #define SL_EXIT_FAIL 1  /* the work was done and found problems, or failed */
 #define SL_EXIT_USAGE 2 /* wrong arguments */
-
-typedef struct {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-} sl_cli_command;
 
 int sl_cmd_lint(int argc, char **argv);
 int sl_cmd_keygen(int argc, char **argv);
@@ -30,6 +25,13 @@ int sl_cmd_records(int argc, char **argv);
 
 /* Prints "screenlit CMD: MESSAGE" and a hint to --help; returns SL_EXIT_USAGE. */
 int sl_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses the options of `screenlit CMD` by tab (content/opts.h) into
+ * target. Returns -1 to go on, with *next the index of the first operand;
+ * else the exit status: SL_EXIT_OK when help_fn() was printed, SL_EXIT_USAGE
+ * after saying what is wrong. */
+int sl_cli_parse_opts(const char *cmd, const sl_opts_entry *tab, void (*help_fn)(void), void *target, int argc,
+                      char **argv, int *next);
 
 /* Prints diagnostics as "FILE: PATH: error: MESSAGE", errors first. */
 void sl_cli_print_diags(FILE *out, const char *file, const sl_diags *d);

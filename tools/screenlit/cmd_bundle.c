@@ -11,7 +11,6 @@
 #include "tools/screenlit/mfbuild.h"
 
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,44 @@
 
 #define BUNDLE_CHANNEL_DEFAULT "usb"
 #define BUNDLE_MANIFEST "manifest.json"
+
+/* The options as given. */
+typedef struct {
+    const char *key, *out, *channel;
+    int64_t version;
+} bundle_args;
+
+static int set_version(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    if (sl_mfb_parse_version(arg, field) == 0)
+        return 0;
+    snprintf(err, errlen, "--version wants a whole number from 1 up, not '%s'", arg);
+    return -1;
+}
+
+static const sl_opts_entry bundle_opts[] = {
+    SL_OPTS_STR_E("key", 'k', "FILE",
+                  "your publisher secret key (from `screenlit keygen`); screens must pin its public key. Keep it "
+                  "mode 600: a key others can read is used with a warning",
+                  bundle_args, key),
+    SL_OPTS_STR_E("out", 'o', "DIR", "the bundle folder (created when missing)", bundle_args, out),
+    SL_OPTS_STR_E("channel", 'c', "NAME",
+                  "the channel the bundle is for, named in the signed manifest (default usb). A screen takes only "
+                  "bundles of its own channel: with a hub, the channel of its inventory row; without one, "
+                  "`channel` in its player.conf (default usb). A bundle for another channel is refused (\"USB "
+                  "bundle for channel usb refused: this screen plays bank-lobby\") and the screen keeps its "
+                  "content",
+                  bundle_args, channel),
+    SL_OPTS_FUNC_E("version", 0, "N",
+                   "the manifest version (default: the current time in seconds since 1970, and above the version "
+                   "of a bundle already in DIR). A screen takes only a version above the one it last played on "
+                   "that channel, from a hub or a stick alike: for screens that also follow a hub channel, give "
+                   "that channel's name and the version published there (the screen then takes the hub's copy as "
+                   "the same content) or a later one",
+                   bundle_args, version, set_version, 0),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -57,29 +94,9 @@ static void help(void)
            "        bundle /media/stick: channel usb version 1795570000, 5 media files (4.1 MB,\n"
            "        4.1 MB copied)\n"
            "\n"
-           "OPTIONS\n"
-           "    -k, --key FILE      your publisher secret key (from `screenlit keygen`);\n"
-           "                        screens must pin its public key. Keep it mode 600:\n"
-           "                        a key others can read is used with a warning\n"
-           "    -o, --out DIR       the bundle folder (created when missing)\n"
-           "    -c, --channel NAME  the channel the bundle is for, named in the signed\n"
-           "                        manifest (default usb). A screen takes only bundles\n"
-           "                        of its own channel: with a hub, the channel of its\n"
-           "                        inventory row; without one, `channel` in its\n"
-           "                        player.conf (default usb). A bundle for another\n"
-           "                        channel is refused (\"USB bundle for channel usb\n"
-           "                        refused: this screen plays bank-lobby\") and the\n"
-           "                        screen keeps its content\n"
-           "    --version N         the manifest version (default: the current time in\n"
-           "                        seconds since 1970, and above the version of a bundle\n"
-           "                        already in DIR). A screen takes only a version above\n"
-           "                        the one it last played on that channel, from a hub\n"
-           "                        or a stick alike: for screens that also follow a hub\n"
-           "                        channel, give that channel's name and the version\n"
-           "                        published there (the screen then takes the hub's\n"
-           "                        copy as the same content) or a later one\n"
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, bundle_opts);
+    printf("\n"
            "EXIT STATUS\n"
            "    0 bundle written, 1 the playlist has errors or the bundle could not be\n"
            "    written (a previous bundle in DIR stays usable), 2 wrong arguments.\n"
@@ -226,46 +243,16 @@ static int write_readme(const char *dir, const char *channel, int64_t version, s
 
 int sl_cmd_bundle(int argc, char **argv)
 {
-    static const struct option opts[] = {{"key", required_argument, NULL, 'k'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"channel", required_argument, NULL, 'c'},
-                                         {"version", required_argument, NULL, 'V'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *keypath = NULL, *out_dir = NULL, *channel = BUNDLE_CHANNEL_DEFAULT;
-    int64_t version = 0;
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":k:o:c:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'k':
-            keypath = optarg;
-            break;
-        case 'o':
-            out_dir = optarg;
-            break;
-        case 'c':
-            channel = optarg;
-            break;
-        case 'V':
-            if (sl_mfb_parse_version(optarg, &version) != 0)
-                return sl_cli_usage_error("bundle", "--version wants a whole number from 1 up, not '%s'", optarg);
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("bundle", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("bundle", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    bundle_args a = {.channel = BUNDLE_CHANNEL_DEFAULT};
+    int next, prc = sl_cli_parse_opts("bundle", bundle_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    const char *keypath = a.key, *out_dir = a.out, *channel = a.channel;
+    int64_t version = a.version;
+    if (next >= argc)
         return sl_cli_usage_error("bundle", "the playlist file is missing");
-    if (optind + 1 < argc)
-        return sl_cli_usage_error("bundle", "one playlist at a time ('%s' is extra)", argv[optind + 1]);
+    if (next + 1 < argc)
+        return sl_cli_usage_error("bundle", "one playlist at a time ('%s' is extra)", argv[next + 1]);
     if (!keypath)
         return sl_cli_usage_error("bundle", "--key FILE (your publisher secret key) is missing");
     if (!out_dir || !out_dir[0])
@@ -275,7 +262,7 @@ int sl_cmd_bundle(int argc, char **argv)
                                   "'%s' is not a channel name (1-64 letters, digits, '.', '_', '-'; "
                                   "not starting with '.' or '-')",
                                   channel);
-    const char *source = argv[optind];
+    const char *source = argv[next];
 
     int rc = SL_EXIT_FAIL;
     char *payload = NULL, *envelope = NULL, *mdir = NULL, *mpath = NULL;

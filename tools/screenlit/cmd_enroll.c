@@ -5,13 +5,62 @@
 #include "tools/screenlit/hubclient.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define ENROLL_TTL_DEFAULT_H 24
 #define ENROLL_TTL_MAX_H (24 * 30)
+
+/* The options as given. */
+typedef struct {
+    sl_hubc_opts ho;
+    long ttl_h;
+    bool ttl_given, json, list, all;
+    long long revoke_id;
+} enroll_args;
+
+enum { OPT_TTL = 1, OPT_REVOKE };
+
+/* --ttl HOURS and --revoke ID. */
+static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    enroll_args *a = field;
+    char *end;
+    errno = 0;
+    if (e->id == OPT_TTL) {
+        long h = strtol(arg, &end, 10);
+        if (errno || *end || end == arg || h < 1 || h > ENROLL_TTL_MAX_H) {
+            snprintf(err, errlen, "--ttl wants hours from 1 to %d, not '%s'", ENROLL_TTL_MAX_H, arg);
+            return -1;
+        }
+        a->ttl_h = h;
+        a->ttl_given = true;
+        return 0;
+    }
+    long long id = strtoll(arg, &end, 10);
+    if (errno || *end || end == arg || id < 1) {
+        snprintf(err, errlen, "--revoke wants a code's id (a number, see --list), not '%s'", arg);
+        return -1;
+    }
+    a->revoke_id = id;
+    return 0;
+}
+
+_Static_assert(ENROLL_TTL_MAX_H == 720 && ENROLL_TTL_DEFAULT_H == 24, "the help of --ttl says 720 and 24");
+
+static const sl_opts_entry enroll_opts[] = {
+    {"ttl", 0, SL_OPTS_FUNC, "HOURS", "how long the code stays valid (1-720, default 24)", 0, 0, 0, NULL, set_opt,
+     OPT_TTL},
+    SL_OPTS_FLAG_E("json", 0, "print the hub's answer as JSON", enroll_args, json),
+    SL_OPTS_FLAG_E("list", 0, "list codes instead of making one", enroll_args, list),
+    SL_OPTS_FLAG_E("all", 0, "with --list: used, revoked and expired codes too", enroll_args, all),
+    {"revoke", 0, SL_OPTS_FUNC, "ID", "revoke the valid code with this id (from --list)", 0, 0, 0, NULL, set_opt,
+     OPT_REVOKE},
+    SL_HUBC_OPTS_E(enroll_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -41,15 +90,9 @@ static void help(void)
            "    person). To take a screen's device token away, see `screenlit screens\n"
            "    revoke`. Needs an admin token.\n"
            "\n"
-           "OPTIONS\n"
-           "    --ttl HOURS         how long the code stays valid (1-%d, default %d)\n"
-           "    --json              print the hub's answer as JSON\n"
-           "    --list              list codes instead of making one\n"
-           "    --all               with --list: used, revoked and expired codes too\n"
-           "    --revoke ID         revoke the valid code with this id (from --list)\n"
-           SL_HUBC_HELP_OPTS
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, enroll_opts);
+    printf("\n"
            SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
@@ -63,8 +106,7 @@ static void help(void)
            "    screenlit enroll-code --list bank-0412-lobby\n"
            "        ID  SCREEN           STATE  CREATED               EXPIRES\n"
            "        7   bank-0412-lobby  valid  2026-11-25T10:00:00Z  2026-11-28T10:00:00Z\n"
-           "    screenlit enroll-code --revoke 7\n",
-           ENROLL_TTL_MAX_H, ENROLL_TTL_DEFAULT_H);
+           "    screenlit enroll-code --revoke 7\n");
 }
 
 /* Prints the hub's reply as indented JSON; 0 or -1. */
@@ -154,73 +196,29 @@ static int revoke_code(sl_hubc *h, long long id, bool json)
 
 int sl_cmd_enroll_code(int argc, char **argv)
 {
-    static const struct option opts[] = {{"ttl", required_argument, NULL, 't'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"list", no_argument, NULL, 'l'},
-                                         {"all", no_argument, NULL, 'a'},
-                                         {"revoke", required_argument, NULL, 'r'},
-                                         SL_HUBC_LONG_OPTS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
-    long ttl_h = ENROLL_TTL_DEFAULT_H;
-    bool json = false, usage = false, list = false, all = false, ttl_given = false;
-    long long revoke_id = 0;
-    char err[SL_HUBC_ERR_MAX], *end;
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 't':
-            errno = 0;
-            ttl_h = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || ttl_h < 1 || ttl_h > ENROLL_TTL_MAX_H)
-                return sl_cli_usage_error("enroll-code", "--ttl wants hours from 1 to %d, not '%s'",
-                                          ENROLL_TTL_MAX_H, optarg);
-            ttl_given = true;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 'l':
-            list = true;
-            break;
-        case 'a':
-            all = true;
-            break;
-        case 'r':
-            errno = 0;
-            revoke_id = strtoll(optarg, &end, 10);
-            if (errno || *end || end == optarg || revoke_id < 1)
-                return sl_cli_usage_error("enroll-code", "--revoke wants a code's id (a number, see --list), not "
-                                          "'%s'", optarg);
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("enroll-code", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("enroll-code", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    enroll_args a = {.ttl_h = ENROLL_TTL_DEFAULT_H};
+    bool usage = false;
+    char err[SL_HUBC_ERR_MAX];
+    int next, prc = sl_cli_parse_opts("enroll-code", enroll_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    long ttl_h = a.ttl_h;
+    bool json = a.json, list = a.list, all = a.all, ttl_given = a.ttl_given;
+    long long revoke_id = a.revoke_id;
     if (list && revoke_id)
         return sl_cli_usage_error("enroll-code", "--list or --revoke, not both");
     if (all && !list)
         return sl_cli_usage_error("enroll-code", "--all goes with --list");
     if ((list || revoke_id) && ttl_given)
         return sl_cli_usage_error("enroll-code", "--ttl is for making a code");
-    if (revoke_id && optind < argc)
-        return sl_cli_usage_error("enroll-code", "--revoke takes a code's id only ('%s' is extra)", argv[optind]);
-    if (list && optind + 1 < argc)
+    if (revoke_id && next < argc)
+        return sl_cli_usage_error("enroll-code", "--revoke takes a code's id only ('%s' is extra)", argv[next]);
+    if (list && next + 1 < argc)
         return sl_cli_usage_error("enroll-code", "--list takes at most one screen ('%s' is extra)",
-                                  argv[optind + 1]);
-    if (list && optind < argc && !sl_wire_id_ok(argv[optind]))
-        return sl_cli_usage_error("enroll-code", "'%s' is not a screen id", argv[optind]);
+                                  argv[next + 1]);
+    if (list && next < argc && !sl_wire_id_ok(argv[next]))
+        return sl_cli_usage_error("enroll-code", "'%s' is not a screen id", argv[next]);
     if (list || revoke_id) {
         sl_hubc *lh = sl_hubc_open(&ho, true, &usage, err, sizeof err);
         if (!lh) {
@@ -229,16 +227,16 @@ int sl_cmd_enroll_code(int argc, char **argv)
             fprintf(stderr, "screenlit enroll-code: %s\n", err);
             return SL_EXIT_FAIL;
         }
-        int lrc = list ? list_codes(lh, optind < argc ? argv[optind] : NULL, all, json) : revoke_code(lh, revoke_id, json);
+        int lrc = list ? list_codes(lh, next < argc ? argv[next] : NULL, all, json) : revoke_code(lh, revoke_id, json);
         sl_hubc_close(lh);
         return lrc;
     }
-    if (optind >= argc)
+    if (next >= argc)
         return sl_cli_usage_error("enroll-code", "the screen id is missing");
-    if (optind + 1 < argc)
+    if (next + 1 < argc)
         return sl_cli_usage_error("enroll-code", "one screen at a time ('%s' is extra)",
-                                  argv[optind + 1]);
-    const char *screen = argv[optind];
+                                  argv[next + 1]);
+    const char *screen = argv[next];
     if (!sl_wire_id_ok(screen))
         return sl_cli_usage_error("enroll-code",
                                   "'%s' is not a screen id (1-64 letters, digits, '.', '_', '-'; "

@@ -4,13 +4,25 @@
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define INV_MAX_BYTES (32u * 1024u * 1024u) /* an inventory CSV, either way */
+
+/* The options as given. */
+typedef struct {
+    sl_hubc_opts ho;
+    const char *output;
+} inventory_args;
+
+static const sl_opts_entry inventory_opts[] = {
+    SL_OPTS_STR_E("output", 'o', "FILE", "export: write FILE instead of standard output", inventory_args, output),
+    SL_HUBC_OPTS_E(inventory_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -41,11 +53,9 @@ static void help(void)
            "    export writes the hub's inventory as CSV (UTF-8 with a byte order mark, so\n"
            "    Excel and WPS show Chinese names right) to FILE.csv or standard output.\n"
            "\n"
-           "OPTIONS\n"
-           "    -o, --output FILE   export: write FILE instead of standard output\n"
-           SL_HUBC_HELP_OPTS
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, inventory_opts);
+    printf("\n"
            "    An admin token is needed for import; export also works with an auditor's.\n"
            "\n"
            SL_HUBC_HELP_ENV
@@ -216,15 +226,10 @@ out:
 
 int sl_cmd_inventory(int argc, char **argv)
 {
-    static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                         SL_HUBC_LONG_OPTS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
-    const char *out_path = NULL;
+    inventory_args a = {0};
     char err[SL_HUBC_ERR_MAX];
     bool usage;
-    int c;
+    int next;
 
     if (argc < 2)
         return sl_cli_usage_error("inventory", "say 'import FILE.csv' or 'export'");
@@ -238,34 +243,21 @@ int sl_cmd_inventory(int argc, char **argv)
         return sl_cli_usage_error("inventory", "'%s': say 'import FILE.csv' or 'export'", sub);
     argc--;
     argv++;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 'o':
-            out_path = optarg;
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("inventory", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("inventory", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    int prc = sl_cli_parse_opts("inventory", inventory_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    const char *out_path = a.output;
     const char *file = NULL;
     if (import) {
         if (out_path)
             return sl_cli_usage_error("inventory", "-o is for export");
-        if (optind >= argc)
+        if (next >= argc)
             return sl_cli_usage_error("inventory", "import: the CSV file is missing");
-        file = argv[optind++];
+        file = argv[next++];
     }
-    if (optind < argc)
-        return sl_cli_usage_error("inventory", "unexpected argument '%s'", argv[optind]);
+    if (next < argc)
+        return sl_cli_usage_error("inventory", "unexpected argument '%s'", argv[next]);
 
     sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
     if (!h) {

@@ -3,9 +3,19 @@
 #include "content/keys.h"
 #include "tools/screenlit/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+/* The options as given. */
+typedef struct {
+    const char *out;
+} keygen_args;
+
+static const sl_opts_entry keygen_opts[] = {
+    SL_OPTS_STR_E("out", 'o', "DIR", "the folder for the two files (created when missing)", keygen_args, out),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -22,39 +32,22 @@ static void help(void)
            "    the secret key; the hub must be told the public key too. An existing key\n"
            "    is never overwritten.\n"
            "\n"
-           "OPTIONS\n"
-           "    -o, --out DIR  the folder for the two files (created when missing)\n"
-           "    -h, --help     show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, keygen_opts);
+    printf("\n"
            "EXIT STATUS\n"
            "    0 keys written, 1 failure (e.g. a key already exists), 2 wrong arguments.\n");
 }
 
 int sl_cmd_keygen(int argc, char **argv)
 {
-    static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *out = NULL;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            out = optarg;
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("keygen", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("keygen", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return sl_cli_usage_error("keygen", "unexpected argument '%s'", argv[optind]);
+    keygen_args a = {0};
+    int next, prc = sl_cli_parse_opts("keygen", keygen_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    const char *out = a.out;
+    if (next < argc)
+        return sl_cli_usage_error("keygen", "unexpected argument '%s'", argv[next]);
     if (!out)
         return sl_cli_usage_error("keygen", "--out DIR is missing");
     char err[512];

@@ -2,10 +2,21 @@
 #include "content/lint.h"
 #include "tools/screenlit/cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+/* The options as given. */
+typedef struct {
+    bool no_probe, quiet;
+} lint_args;
+
+static const sl_opts_entry lint_opts[] = {
+    SL_OPTS_FLAG_E("no-probe", 0, "do not open media files (only check that they exist)", lint_args, no_probe),
+    SL_OPTS_FLAG_E("quiet", 'q', "print only errors and the summary", lint_args, quiet),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -24,46 +35,26 @@ static void help(void)
            "    codecs the screens can play, items that can never play, and frequency\n"
            "    floors that cannot be met. Errors stop a publish; warnings do not.\n"
            "\n"
-           "OPTIONS\n"
-           "    --no-probe   do not open media files (only check that they exist)\n"
-           "    -q, --quiet  print only errors and the summary\n"
-           "    -h, --help   show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, lint_opts);
+    printf("\n"
            "EXIT STATUS\n"
            "    0 no errors (warnings allowed), 1 errors found, 2 wrong arguments.\n");
 }
 
 int sl_cmd_lint(int argc, char **argv)
 {
-    static const struct option opts[] = {{"no-probe", no_argument, NULL, 'n'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    bool probe = true, quiet = false;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":qh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'n':
-            probe = false;
-            break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        default:
-            return sl_cli_usage_error("lint", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    lint_args a = {0};
+    int next, prc = sl_cli_parse_opts("lint", lint_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    bool probe = !a.no_probe, quiet = a.quiet;
+    if (next >= argc)
         return sl_cli_usage_error("lint", "the playlist file is missing");
-    if (optind + 1 < argc)
+    if (next + 1 < argc)
         return sl_cli_usage_error("lint", "one playlist at a time ('%s' is extra)",
-                                  argv[optind + 1]);
-    const char *path = argv[optind];
+                                  argv[next + 1]);
+    const char *path = argv[next];
 
     sl_diags d;
     sl_diags_init(&d);

@@ -6,13 +6,33 @@
 #include "tools/screenlit/cli.h"
 
 #include <cjson/cJSON.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define PREVIEW_MAX_SPAN_MS (31LL * SL_MS_PER_DAY) /* at most a month at once */
+
+/* The options as given. */
+typedef struct {
+    const char *from, *to, *tags;
+    bool json, summary;
+} preview_args;
+
+static const sl_opts_entry preview_opts[] = {
+    SL_OPTS_STR_E("from", 0, "TIME",
+                  "start, ISO 8601 with offset: 2026-11-25T08:00+08:00 (without an offset the playlist's time "
+                  "zone is used)",
+                  preview_args, from),
+    SL_OPTS_STR_E("to", 0, "TIME", "end (after --from, at most 31 days later)", preview_args, to),
+    SL_OPTS_STR_E("tags", 0, "LIST",
+                  "the screen's tags, comma separated (rules with tags apply only to screens carrying one of them)",
+                  preview_args, tags),
+    SL_OPTS_FLAG_E("json", 0, "print one JSON document instead of text", preview_args, json),
+    SL_OPTS_FLAG_E("summary", 0, "print only the table, not the timeline", preview_args, summary),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -30,16 +50,9 @@ static void help(void)
            "    each frequency floor marked met or missed for every full clock hour it\n"
            "    applies to. Use it before publishing to check a campaign.\n"
            "\n"
-           "OPTIONS\n"
-           "    --from TIME   start, ISO 8601 with offset: 2026-11-25T08:00+08:00\n"
-           "                  (without an offset the playlist's time zone is used)\n"
-           "    --to TIME     end (after --from, at most 31 days later)\n"
-           "    --tags LIST   the screen's tags, comma separated (rules with tags apply\n"
-           "                  only to screens carrying one of them)\n"
-           "    --json        print one JSON document instead of text\n"
-           "    --summary     print only the table, not the timeline\n"
-           "    -h, --help    show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, preview_opts);
+    printf("\n"
            "EXIT STATUS\n"
            "    0 preview printed (missed floors are reported, not failed), 1 the\n"
            "    playlist has errors, 2 wrong arguments.\n");
@@ -205,16 +218,13 @@ out:
 
 int sl_cmd_preview(int argc, char **argv)
 {
-    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {"tags", required_argument, NULL, 'g'},
-                                         {"json", no_argument, NULL, 'j'},
-                                         {"summary", no_argument, NULL, 's'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *from_s = NULL, *to_s = NULL, *tags_csv = NULL;
-    bool json = false, summary = false;
-    int c, rc = SL_EXIT_FAIL;
+    preview_args a = {0};
+    int next, rc = sl_cli_parse_opts("preview", preview_opts, help, &a, argc, argv, &next);
+    if (rc >= 0)
+        return rc;
+    rc = SL_EXIT_FAIL;
+    const char *from_s = a.from, *to_s = a.to, *tags_csv = a.tags;
+    bool json = a.json, summary = a.summary;
     sl_tags tags = {0};
     sl_diags d;
     sl_playlist *pl = NULL;
@@ -222,43 +232,15 @@ int sl_cmd_preview(int argc, char **argv)
     item_stats *st = NULL;
     size_t n = 0;
     sl_diags_init(&d);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            from_s = optarg;
-            break;
-        case 't':
-            to_s = optarg;
-            break;
-        case 'g':
-            tags_csv = optarg;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 's':
-            summary = true;
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("preview", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("preview", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    if (next >= argc)
         return sl_cli_usage_error("preview", "the playlist file is missing");
-    if (optind + 1 < argc)
-        return sl_cli_usage_error("preview", "unexpected argument '%s'", argv[optind + 1]);
+    if (next + 1 < argc)
+        return sl_cli_usage_error("preview", "unexpected argument '%s'", argv[next + 1]);
     if (!from_s || !to_s)
         return sl_cli_usage_error("preview", "--from and --to are both needed");
     if (sl_tags_parse(tags_csv, &tags) != 0)
         return sl_cli_usage_error("preview", "--tags: '%s' is not a list of tags", tags_csv);
-    const char *path = argv[optind];
+    const char *path = argv[next];
 
     sl_lint_opts lo = {.probe_media = true};
     pl = sl_lint_file(path, &lo, &d);

@@ -10,7 +10,6 @@
 #include "tools/screenlit/mfbuild.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,71 @@
 #define PUB_MISSING_BATCH 10000      /* media per /media/missing request */
 #define PUB_MAX_CONFLICTS 8          /* 409 "continue at N" answers per file before giving up */
 #define PUB_DRAW_INTERVAL_S 0.1
+
+/* The options as given. */
+typedef struct {
+    sl_hubc_opts ho;
+    const char *channel, *key;
+    int64_t version, rate;
+    long chunk_mib;
+} publish_args;
+
+enum { OPT_VERSION = 1, OPT_RATE };
+
+/* --version N and --limit-rate RATE. */
+static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    publish_args *a = field;
+    if (e->id == OPT_VERSION) {
+        if (sl_mfb_parse_version(arg, &a->version) == 0)
+            return 0;
+        snprintf(err, errlen, "--version wants a whole number from 1 up, not '%s'", arg);
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    long long rate = strtoll(arg, &end, 10), mult = 1;
+    if (*end == 'k' || *end == 'K') {
+        mult = 1000;
+        end++;
+    } else if (*end == 'M' || *end == 'm') {
+        mult = 1000000;
+        end++;
+    }
+    if (rate > 0 && rate <= 100000000000LL / mult)
+        rate *= mult;
+    else
+        rate = 0;
+    if (errno || *end || end == arg || rate < 1000) {
+        snprintf(err, errlen, "--limit-rate wants bytes a second from 1k up, e.g. 500k or 2M, not '%s'", arg);
+        return -1;
+    }
+    a->rate = rate;
+    return 0;
+}
+
+_Static_assert(PUB_CHUNK_MIB_MAX == 64 && PUB_CHUNK_MIB_DEFAULT == 8, "the help and messages below say 64 and 8");
+
+static const sl_opts_entry publish_opts[] = {
+    SL_OPTS_STR_E("channel", 'c', "NAME", "the channel, e.g. bank-lobby (letters, digits, . _ -)", publish_args,
+                  channel),
+    SL_OPTS_STR_E("key", 'k', "FILE",
+                  "your publisher secret key (from `screenlit keygen`); the hub must know its public key. Keep it "
+                  "mode 600: a key others can read is used with a warning",
+                  publish_args, key),
+    {"version", 0, SL_OPTS_FUNC, "N",
+     "the manifest version (default: the channel's current version + 1, or 1 for a new channel); it must be "
+     "higher than the current one",
+     0, 0, 0, NULL, set_opt, OPT_VERSION},
+    SL_OPTS_LONG_E("chunk-mib", 0, "N", "upload in chunks of N MiB (1-64, default 8)", publish_args, chunk_mib, 1,
+                   PUB_CHUNK_MIB_MAX, "--chunk-mib wants 1 to 64, not '%s'"),
+    {"limit-rate", 0, SL_OPTS_FUNC, "RATE",
+     "upload at most RATE bytes a second (suffix k or M, e.g. 500k), to leave a shared line usable", 0, 0, 0, NULL,
+     set_opt, OPT_RATE},
+    SL_HUBC_OPTS_E(publish_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -54,20 +118,9 @@ static void help(void)
            "    goes to standard output, e.g.\n"
            "        published channel bank-lobby version 3: 5 media files, 2 uploaded (4.1 MB)\n"
            "\n"
-           "OPTIONS\n"
-           "    -c, --channel NAME  the channel, e.g. bank-lobby (letters, digits, . _ -)\n"
-           "    -k, --key FILE      your publisher secret key (from `screenlit keygen`);\n"
-           "                        the hub must know its public key. Keep it mode 600:\n"
-           "                        a key others can read is used with a warning\n"
-           "    --version N         the manifest version (default: the channel's current\n"
-           "                        version + 1, or 1 for a new channel); it must be\n"
-           "                        higher than the current one\n"
-           "    --chunk-mib N       upload in chunks of N MiB (1-64, default 8)\n"
-           "    --limit-rate RATE   upload at most RATE bytes a second (suffix k or M,\n"
-           "                        e.g. 500k), to leave a shared line usable\n"
-           SL_HUBC_HELP_OPTS
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, publish_opts);
+    printf("\n"
            SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
@@ -337,80 +390,18 @@ static int pub_current_version(sl_hubc *h, const char *channel, int64_t *version
 
 int sl_cmd_publish(int argc, char **argv)
 {
-    static const struct option opts[] = {{"channel", required_argument, NULL, 'c'},
-                                         {"key", required_argument, NULL, 'k'},
-                                         {"version", required_argument, NULL, 'V'},
-                                         {"chunk-mib", required_argument, NULL, 'C'},
-                                         {"limit-rate", required_argument, NULL, 'R'},
-                                         SL_HUBC_LONG_OPTS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
-    const char *channel = NULL, *keypath = NULL;
-    int64_t version = 0;
-    long chunk_mib = PUB_CHUNK_MIB_DEFAULT;
-    int64_t rate = 0;
-    char *end;
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":c:k:h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 'c':
-            channel = optarg;
-            break;
-        case 'k':
-            keypath = optarg;
-            break;
-        case 'V':
-            if (sl_mfb_parse_version(optarg, &version) != 0)
-                return sl_cli_usage_error("publish", "--version wants a whole number from 1 up, not '%s'",
-                                          optarg);
-            break;
-        case 'C':
-            errno = 0;
-            chunk_mib = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || chunk_mib < 1 || chunk_mib > PUB_CHUNK_MIB_MAX)
-                return sl_cli_usage_error("publish", "--chunk-mib wants 1 to %d, not '%s'",
-                                          PUB_CHUNK_MIB_MAX, optarg);
-            break;
-        case 'R':
-            errno = 0;
-            rate = strtoll(optarg, &end, 10);
-            long long mult = 1;
-            if (*end == 'k' || *end == 'K') {
-                mult = 1000;
-                end++;
-            } else if (*end == 'M' || *end == 'm') {
-                mult = 1000000;
-                end++;
-            }
-            if (rate > 0 && rate <= 100000000000LL / mult)
-                rate *= mult;
-            else
-                rate = 0;
-            if (errno || *end || end == optarg || rate < 1000)
-                return sl_cli_usage_error("publish",
-                                          "--limit-rate wants bytes a second from 1k up, e.g. 500k "
-                                          "or 2M, not '%s'",
-                                          optarg);
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("publish", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("publish", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    publish_args a = {.chunk_mib = PUB_CHUNK_MIB_DEFAULT};
+    int next, prc = sl_cli_parse_opts("publish", publish_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    const char *channel = a.channel, *keypath = a.key;
+    int64_t version = a.version, rate = a.rate;
+    long chunk_mib = a.chunk_mib;
+    if (next >= argc)
         return sl_cli_usage_error("publish", "the playlist file is missing");
-    if (optind + 1 < argc)
-        return sl_cli_usage_error("publish", "one playlist at a time ('%s' is extra)", argv[optind + 1]);
+    if (next + 1 < argc)
+        return sl_cli_usage_error("publish", "one playlist at a time ('%s' is extra)", argv[next + 1]);
     if (!channel)
         return sl_cli_usage_error("publish", "--channel NAME is missing");
     if (!sl_wire_id_ok(channel))
@@ -420,7 +411,7 @@ int sl_cmd_publish(int argc, char **argv)
                                   channel);
     if (!keypath)
         return sl_cli_usage_error("publish", "--key FILE (your publisher secret key) is missing");
-    const char *source = argv[optind];
+    const char *source = argv[next];
 
     int rc = SL_EXIT_FAIL;
     sl_hubc *h = NULL;

@@ -7,13 +7,23 @@
 #include "tools/screenlit/hubclient.h"
 
 #include <dirent.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RECORDS_FILE_MAX (2u * 1024u * 1024u) /* the hub's cap on one batch body */
 #define RECORDS_FILES_MAX 100000
+
+/* The options as given. */
+typedef struct {
+    sl_hubc_opts ho;
+} records_args;
+
+static const sl_opts_entry records_opts[] = {
+    SL_HUBC_OPTS_E(records_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -44,10 +54,9 @@ static void help(void)
            "    When the screen later reaches the hub itself, the plays already\n"
            "    imported leave its journal at the first exchange.\n"
            "\n"
-           "OPTIONS\n"
-           SL_HUBC_HELP_OPTS
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, records_opts);
+    printf("\n"
            SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
@@ -184,31 +193,18 @@ out:
 
 static int records_import(int argc, char **argv)
 {
-    static const struct option opts[] = {SL_HUBC_LONG_OPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
+    records_args a = {{0}};
     bool usage = false;
     char err[SL_HUBC_ERR_MAX];
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("records import", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("records import", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    int next, prc = sl_cli_parse_opts("records import", records_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    if (next >= argc)
         return sl_cli_usage_error("records import", "the folder (DIR holding records/) is missing");
-    if (optind + 1 < argc)
-        return sl_cli_usage_error("records import", "one folder at a time ('%s' is extra)", argv[optind + 1]);
-    const char *top = argv[optind];
+    if (next + 1 < argc)
+        return sl_cli_usage_error("records import", "one folder at a time ('%s' is extra)", argv[next + 1]);
+    const char *top = argv[next];
     if (!sl_fs_is_dir(top))
         return sl_cli_usage_error("records import", "%s is not a folder", top);
 

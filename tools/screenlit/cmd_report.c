@@ -8,7 +8,6 @@
 #include "tools/screenlit/cmd_report.h"
 #include "tools/screenlit/hubclient.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,85 @@
 #define REPORT_SHOTS_DEFAULT 12
 #define REPORT_SHOTS_LIMIT 64
 #define REPORT_TEXT_MAX 256 /* region and unit type, as in the inventory */
+
+/* The options as given. */
+typedef struct {
+    sl_hubc_opts ho;
+    const char *from, *to, *region, *unit, *screen, *out, *input;
+    long threshold, nshots;
+    bool have_format;
+    sl_report_format format;
+    sl_report_lang lang;
+} coverage_args;
+
+enum { OPT_REGION = 1, OPT_UNIT_TYPE, OPT_SCREEN, OPT_FORMAT, OPT_LANG };
+
+/* The options checked as they come (field is the coverage_args). */
+static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    coverage_args *a = field;
+    switch (e->id) {
+    case OPT_REGION:
+    case OPT_UNIT_TYPE:
+        if (!*arg || strlen(arg) > REPORT_TEXT_MAX) {
+            snprintf(err, errlen, "--%s wants text of 1 to %d bytes", e->name, REPORT_TEXT_MAX);
+            return -1;
+        }
+        *(e->id == OPT_REGION ? &a->region : &a->unit) = arg;
+        return 0;
+    case OPT_SCREEN:
+        if (!sl_wire_id_ok(arg)) {
+            snprintf(err, errlen, "--screen '%s' is not a screen id", arg);
+            return -1;
+        }
+        a->screen = arg;
+        return 0;
+    case OPT_FORMAT:
+        if (sl_report_format_parse(arg, &a->format) != 0) {
+            snprintf(err, errlen, "--format wants csv, xlsx, json or html, not '%s'", arg);
+            return -1;
+        }
+        a->have_format = true;
+        return 0;
+    default: /* OPT_LANG */
+        if (strcmp(arg, "zh") != 0 && strcmp(arg, "en") != 0) {
+            snprintf(err, errlen, "--lang wants zh or en, not '%s'", arg);
+            return -1;
+        }
+        sl_report_lang_parse(arg, &a->lang);
+        return 0;
+    }
+}
+
+#define COV_OPT(name, arg, help, id) {(name), 0, SL_OPTS_FUNC, (arg), (help), 0, 0, 0, NULL, set_opt, (id)}
+
+_Static_assert(REPORT_SHOTS_DEFAULT == 12 && REPORT_SHOTS_LIMIT == 64, "the help of --shots says 12 and 64");
+
+static const sl_opts_entry coverage_opts[] = {
+    SL_OPTS_STR_E("from", 0, "DATE", "first day, YYYY-MM-DD (required)", coverage_args, from),
+    SL_OPTS_STR_E("to", 0, "DATE", "last day, YYYY-MM-DD (required)", coverage_args, to),
+    COV_OPT("region", "R", "only screens of this region (exact text)", OPT_REGION),
+    COV_OPT("unit-type", "T", "only screens of this unit type (exact text)", OPT_UNIT_TYPE),
+    COV_OPT("screen", "ID", "only this screen", OPT_SCREEN),
+    SL_OPTS_LONG_E("threshold", 0, "PCT", "coverage a screen needs to count as lit, 1-100 (default: the hub's, 95)",
+                   coverage_args, threshold, 1, 100, "--threshold wants a whole percentage from 1 to 100"),
+    COV_OPT("format", "F", "csv, xlsx, json or html (default: from FILE's extension, else csv)", OPT_FORMAT),
+    COV_OPT("lang", "L",
+            "zh or en: headings, labels, status words and reasons (default: zh when the locale - LC_ALL, "
+            "LC_MESSAGES or LANG - starts with zh, else en)",
+            OPT_LANG),
+    SL_OPTS_LONG_E("shots", 0, "N",
+                   "html: embed the latest screenshot of at most N screens that have one (default 12, at most 64, "
+                   "0 for none)",
+                   coverage_args, nshots, 0, REPORT_SHOTS_LIMIT, "--shots wants a number from 0 to 64"),
+    SL_OPTS_STR_E("input", 0, "FILE",
+                  "render a report saved earlier as json instead of asking the hub (no hub or token needed)",
+                  coverage_args, input),
+    SL_OPTS_STR_E("output", 'o', "FILE", "where to write (required)", coverage_args, out),
+    SL_HUBC_OPTS_E(coverage_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help_coverage(void)
 {
@@ -55,27 +133,9 @@ static void help_coverage(void)
            "    and dark, and the coverage. Dates are each screen's local dates, both\n"
            "    included, at most 366 days. Needs an auditor or admin token.\n"
            "\n"
-           "OPTIONS\n"
-           "    --from DATE         first day, YYYY-MM-DD (required)\n"
-           "    --to DATE           last day, YYYY-MM-DD (required)\n"
-           "    --region R          only screens of this region (exact text)\n"
-           "    --unit-type T       only screens of this unit type (exact text)\n"
-           "    --screen ID         only this screen\n"
-           "    --threshold PCT     coverage a screen needs to count as lit, 1-100\n"
-           "                        (default: the hub's, 95)\n"
-           "    --format F          csv, xlsx, json or html (default: from FILE's\n"
-           "                        extension, else csv)\n"
-           "    --lang L            zh or en: headings, labels, status words and reasons\n"
-           "                        (default: zh when the locale - LC_ALL, LC_MESSAGES or\n"
-           "                        LANG - starts with zh, else en)\n"
-           "    --shots N           html: embed the latest screenshot of at most N screens\n"
-           "                        that have one (default %d, at most %d, 0 for none)\n"
-           "    --input FILE        render a report saved earlier as json instead of asking\n"
-           "                        the hub (no hub or token needed)\n"
-           "    -o, --output FILE   where to write (required)\n"
-           SL_HUBC_HELP_OPTS
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, coverage_opts);
+    printf("\n"
            SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
@@ -86,8 +146,7 @@ static void help_coverage(void)
            "    screenlit report coverage --from 2026-11-23 --to 2026-11-29 -o week.xlsx\n"
            "    screenlit report coverage --from 2026-11-01 --to 2026-11-30 --region 城东区 \\\n"
            "        --lang zh -o 城东区-11月.html\n"
-           "    screenlit report coverage --from 2026-11-23 --to 2026-11-29 --format json -o - | jq .summary\n",
-           REPORT_SHOTS_DEFAULT, REPORT_SHOTS_LIMIT);
+           "    screenlit report coverage --from 2026-11-23 --to 2026-11-29 --format json -o - | jq .summary\n");
 }
 
 static void help_report(void)
@@ -229,90 +288,20 @@ static void print_summary(FILE *out, const cJSON *doc, const char *path, sl_repo
 static int cmd_coverage(int argc, char **argv)
 {
     static const char *const cmd = "report coverage";
-    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {"region", required_argument, NULL, 'r'},
-                                         {"unit-type", required_argument, NULL, 'u'},
-                                         {"screen", required_argument, NULL, 's'},
-                                         {"threshold", required_argument, NULL, 'T'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"lang", required_argument, NULL, 'L'},
-                                         {"shots", required_argument, NULL, 'S'},
-                                         {"input", required_argument, NULL, 'i'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         SL_HUBC_LONG_OPTS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
-    const char *from = NULL, *to = NULL, *region = NULL, *unit = NULL, *screen = NULL, *out = NULL, *input = NULL;
-    long threshold = 0, nshots = REPORT_SHOTS_DEFAULT;
-    bool have_format = false, usage = false;
-    sl_report_format format = SL_REPORT_CSV;
-    sl_report_lang lang = sl_report_cli_lang();
-    char *e;
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 'f':
-            from = optarg;
-            break;
-        case 't':
-            to = optarg;
-            break;
-        case 'r':
-        case 'u':
-            if (!*optarg || strlen(optarg) > REPORT_TEXT_MAX)
-                return sl_cli_usage_error(cmd, "--%s wants text of 1 to %d bytes",
-                                          c == 'r' ? "region" : "unit-type", REPORT_TEXT_MAX);
-            *(c == 'r' ? &region : &unit) = optarg;
-            break;
-        case 's':
-            if (!sl_wire_id_ok(optarg))
-                return sl_cli_usage_error(cmd, "--screen '%s' is not a screen id", optarg);
-            screen = optarg;
-            break;
-        case 'T':
-            threshold = strtol(optarg, &e, 10);
-            if (!*optarg || *e || threshold < 1 || threshold > 100)
-                return sl_cli_usage_error(cmd, "--threshold wants a whole percentage from 1 to 100");
-            break;
-        case 'F':
-            if (sl_report_format_parse(optarg, &format) != 0)
-                return sl_cli_usage_error(cmd, "--format wants csv, xlsx, json or html, not '%s'", optarg);
-            have_format = true;
-            break;
-        case 'L':
-            if (strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0)
-                return sl_cli_usage_error(cmd, "--lang wants zh or en, not '%s'", optarg);
-            sl_report_lang_parse(optarg, &lang);
-            break;
-        case 'S':
-            nshots = strtol(optarg, &e, 10);
-            if (!*optarg || *e || nshots < 0 || nshots > REPORT_SHOTS_LIMIT)
-                return sl_cli_usage_error(cmd, "--shots wants a number from 0 to %d", REPORT_SHOTS_LIMIT);
-            break;
-        case 'i':
-            input = optarg;
-            break;
-        case 'o':
-            out = optarg;
-            break;
-        case 'h':
-            help_coverage();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error(cmd, "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    coverage_args a = {.nshots = REPORT_SHOTS_DEFAULT, .format = SL_REPORT_CSV, .lang = sl_report_cli_lang()};
+    bool usage = false;
+    int next, prc = sl_cli_parse_opts(cmd, coverage_opts, help_coverage, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    const char *from = a.from, *to = a.to, *region = a.region, *unit = a.unit, *screen = a.screen, *out = a.out,
+               *input = a.input;
+    long threshold = a.threshold, nshots = a.nshots;
+    bool have_format = a.have_format;
+    sl_report_format format = a.format;
+    sl_report_lang lang = a.lang;
+    if (next < argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[next]);
     if (!out)
         return sl_cli_usage_error(cmd, "-o FILE is missing (- for standard output)");
     if (!have_format && sl_report_format_from_path(out, &format) != 0)

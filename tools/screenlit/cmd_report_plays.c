@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,88 @@
 #define PLAYS_SCREENS_MAX (128u * 1024u * 1024u) /* the screen list of a large fleet */
 
 static const char *const cmd = "report plays";
+
+/* The options as given. */
+typedef struct {
+    sl_hubc_opts ho;
+    sl_report_outsmart_ids ids;
+    sl_report_plays_layout layout;
+    const char *from, *to, *screen, *out, *format;
+} plays_args;
+
+enum { OPT_SCREEN = 1, OPT_FORMAT, OPT_LAYOUT, OPT_ORDER, OPT_CAMPAIGN, OPT_BUYER, OPT_AGENCY, OPT_BRAND };
+
+/* The options checked as they come (field is the plays_args). */
+static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    plays_args *a = field;
+    switch (e->id) {
+    case OPT_SCREEN:
+        if (!sl_wire_id_ok(arg)) {
+            snprintf(err, errlen, "--screen '%s' is not a screen id", arg);
+            return -1;
+        }
+        a->screen = arg;
+        return 0;
+    case OPT_FORMAT:
+        if (strcmp(arg, "csv") != 0 && strcmp(arg, "xlsx") != 0) {
+            snprintf(err, errlen, "--format wants csv or xlsx, not '%s'", arg);
+            return -1;
+        }
+        a->format = arg;
+        return 0;
+    case OPT_LAYOUT:
+        if (sl_report_plays_layout_parse(arg, &a->layout) != 0) {
+            snprintf(err, errlen, "--layout wants screenlit or outsmart, not '%s'", arg);
+            return -1;
+        }
+        return 0;
+    case OPT_ORDER:
+    case OPT_CAMPAIGN: {
+        bool order = e->id == OPT_ORDER;
+        if (strlen(arg) > (order ? 256u : 64u)) {
+            snprintf(err, errlen, "--%s is at most %d characters", e->name, order ? 256 : 64);
+            return -1;
+        }
+        *(order ? &a->ids.order : &a->ids.campaign) = arg;
+        return 0;
+    }
+    default: { /* the SPACE ids */
+        char *end;
+        long long v = strtoll(arg, &end, 10);
+        if (!*arg || *end || v < 0 || v > 2147483647LL) {
+            snprintf(err, errlen, "a SPACE id is a whole number from 0 to 2147483647, not '%s'", arg);
+            return -1;
+        }
+        *(e->id == OPT_BUYER    ? &a->ids.space_buyer
+          : e->id == OPT_AGENCY ? &a->ids.space_agency
+                                : &a->ids.space_brand) = arg;
+        return 0;
+    }
+    }
+}
+
+#define PLAYS_OPT(name, arg, help, id) {(name), 0, SL_OPTS_FUNC, (arg), (help), 0, 0, 0, NULL, set_opt, (id)}
+
+static const sl_opts_entry plays_opts[] = {
+    SL_OPTS_STR_E("from", 0, "DATE", "first day, YYYY-MM-DD (required)", plays_args, from),
+    SL_OPTS_STR_E("to", 0, "DATE", "last day, YYYY-MM-DD (required)", plays_args, to),
+    PLAYS_OPT("screen", "ID", "only this screen", OPT_SCREEN),
+    PLAYS_OPT("format", "F",
+              "csv or xlsx; by default the file's name decides (.xlsx: XLSX, else CSV). A .xlsx name with --format "
+              "csv, or a .csv name with --format xlsx, is refused",
+              OPT_FORMAT),
+    PLAYS_OPT("layout", "L", "screenlit (default) or outsmart", OPT_LAYOUT),
+    PLAYS_OPT("order", "ID", "outsmart: the orderid of every record", OPT_ORDER),
+    PLAYS_OPT("space-buyer", "N", "outsmart: spacebuyerid", OPT_BUYER),
+    PLAYS_OPT("space-agency", "N", "outsmart: spaceagencyid", OPT_AGENCY),
+    PLAYS_OPT("space-brand", "N", "outsmart: spacebrandid", OPT_BRAND),
+    PLAYS_OPT("campaign", "REF", "outsmart: buyercampaignref", OPT_CAMPAIGN),
+    SL_OPTS_STR_E("output", 'o', "FILE", "where to write (required)", plays_args, out),
+    SL_HUBC_OPTS_E(plays_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -67,23 +148,9 @@ static void help(void)
            "    A last line (on standard error with -o -) says how many records were\n"
            "    written. Needs an auditor or admin token.\n"
            "\n"
-           "OPTIONS\n"
-           "    --from DATE         first day, YYYY-MM-DD (required)\n"
-           "    --to DATE           last day, YYYY-MM-DD (required)\n"
-           "    --screen ID         only this screen\n"
-           "    --format F          csv or xlsx; by default the file's name decides (.xlsx:\n"
-           "                        XLSX, else CSV). A .xlsx name with --format csv, or\n"
-           "                        a .csv name with --format xlsx, is refused\n"
-           "    --layout L          screenlit (default) or outsmart\n"
-           "    --order ID          outsmart: the orderid of every record\n"
-           "    --space-buyer N     outsmart: spacebuyerid\n"
-           "    --space-agency N    outsmart: spaceagencyid\n"
-           "    --space-brand N     outsmart: spacebrandid\n"
-           "    --campaign REF      outsmart: buyercampaignref\n"
-           "    -o, --output FILE   where to write (required)\n"
-           SL_HUBC_HELP_OPTS
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, plays_opts);
+    printf("\n"
            SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
@@ -272,85 +339,17 @@ static int one_screen(sl_hubc *h, const sl_report_plays_screen *s, int64_t start
 
 int sl_report_cli_plays(int argc, char **argv)
 {
-    static const struct option opts[] = {{"from", required_argument, NULL, 'f'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {"screen", required_argument, NULL, 's'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"layout", required_argument, NULL, 'l'},
-                                         {"order", required_argument, NULL, 'O'},
-                                         {"space-buyer", required_argument, NULL, 'B'},
-                                         {"space-agency", required_argument, NULL, 'A'},
-                                         {"space-brand", required_argument, NULL, 'R'},
-                                         {"campaign", required_argument, NULL, 'C'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         SL_HUBC_LONG_OPTS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
-    sl_report_outsmart_ids ids = {0};
-    sl_report_plays_layout layout = SL_PLAYS_SCREENLIT;
-    const char *from = NULL, *to = NULL, *screen = NULL, *out = NULL, *format = NULL;
+    plays_args a = {.layout = SL_PLAYS_SCREENLIT};
     bool usage = false;
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 'f':
-            from = optarg;
-            break;
-        case 't':
-            to = optarg;
-            break;
-        case 's':
-            if (!sl_wire_id_ok(optarg))
-                return sl_cli_usage_error(cmd, "--screen '%s' is not a screen id", optarg);
-            screen = optarg;
-            break;
-        case 'F':
-            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "xlsx") != 0)
-                return sl_cli_usage_error(cmd, "--format wants csv or xlsx, not '%s'", optarg);
-            format = optarg;
-            break;
-        case 'l':
-            if (sl_report_plays_layout_parse(optarg, &layout) != 0)
-                return sl_cli_usage_error(cmd, "--layout wants screenlit or outsmart, not '%s'", optarg);
-            break;
-        case 'O':
-        case 'C':
-            if (strlen(optarg) > (c == 'O' ? 256u : 64u))
-                return sl_cli_usage_error(cmd, "--%s is at most %d characters", c == 'O' ? "order" : "campaign",
-                                          c == 'O' ? 256 : 64);
-            *(c == 'O' ? &ids.order : &ids.campaign) = optarg;
-            break;
-        case 'B':
-        case 'A':
-        case 'R': {
-            char *e;
-            long long v = strtoll(optarg, &e, 10);
-            if (!*optarg || *e || v < 0 || v > 2147483647LL)
-                return sl_cli_usage_error(cmd, "a SPACE id is a whole number from 0 to 2147483647, not '%s'",
-                                          optarg);
-            *(c == 'B' ? &ids.space_buyer : c == 'A' ? &ids.space_agency : &ids.space_brand) = optarg;
-            break;
-        }
-        case 'o':
-            out = optarg;
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error(cmd, "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[optind]);
+    int next, prc = sl_cli_parse_opts(cmd, plays_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    sl_report_outsmart_ids ids = a.ids;
+    sl_report_plays_layout layout = a.layout;
+    const char *from = a.from, *to = a.to, *screen = a.screen, *out = a.out, *format = a.format;
+    if (next < argc)
+        return sl_cli_usage_error(cmd, "unexpected argument '%s'", argv[next]);
     if (!out)
         return sl_cli_usage_error(cmd, "-o FILE is missing (- for standard output)");
     /* The format: --format, else the file's extension; never one under the other's name. */

@@ -6,7 +6,6 @@
 #include "tools/screenlit/cli.h"
 #include "tools/screenlit/hubclient.h"
 
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,49 @@
 #define SCR_COLS 6
 #define SCR_CELL_MAX 512   /* bytes of one cell */
 #define SCR_NAME_WIDTH 28  /* terminal columns a name or region may take */
+
+typedef enum { SCR_ALL, SCR_ONLINE, SCR_OFFLINE, SCR_NEVER } scr_filter;
+
+/* The options as given. */
+typedef struct {
+    sl_hubc_opts ho;
+    bool json;
+    scr_filter filter;
+} screens_args;
+
+/* --status S. */
+static int set_status(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    scr_filter *f = field;
+    if (strcmp(arg, "online") == 0)
+        *f = SCR_ONLINE;
+    else if (strcmp(arg, "offline") == 0)
+        *f = SCR_OFFLINE;
+    else if (strcmp(arg, "never") == 0)
+        *f = SCR_NEVER;
+    else {
+        snprintf(err, errlen, "--status wants online, offline or never, not '%s'", arg);
+        return -1;
+    }
+    return 0;
+}
+
+static const sl_opts_entry screens_opts[] = {
+    SL_OPTS_FUNC_E("status", 0, "S",
+                   "only screens that are online, offline (enrolled but silent) or never (never enrolled)",
+                   screens_args, filter, set_status, 0),
+    SL_OPTS_FLAG_E("json", 0, "print the hub's answer as JSON instead of a table", screens_args, json),
+    SL_HUBC_OPTS_E(screens_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
+
+/* `screens revoke` takes the hub's options only. */
+static const sl_opts_entry revoke_opts[] = {
+    SL_HUBC_OPTS_E(screens_args, ho),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -45,13 +87,9 @@ static void help(void)
            "    screen stays in the inventory, listed as never enrolled; its play records\n"
            "    are kept. Needs an admin token.\n"
            "\n"
-           "OPTIONS\n"
-           "    --status S          only screens that are online, offline (enrolled but\n"
-           "                        silent) or never (never enrolled)\n"
-           "    --json              print the hub's answer as JSON instead of a table\n"
-           SL_HUBC_HELP_OPTS
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, screens_opts);
+    printf("\n"
            SL_HUBC_HELP_ENV
            "\n"
            "EXIT STATUS\n"
@@ -85,8 +123,6 @@ static void scr_ago(int64_t ms, int64_t now_ms, char *buf, size_t len)
     else
         snprintf(buf, len, "%lld days ago", (long long)(s / 86400));
 }
-
-typedef enum { SCR_ALL, SCR_ONLINE, SCR_OFFLINE, SCR_NEVER } scr_filter;
 
 /* Fills the six cells of one screen; returns its kind (ONLINE, OFFLINE or NEVER). */
 static scr_filter scr_row(const cJSON *s, int64_t now_ms, char cells[SCR_COLS][SCR_CELL_MAX],
@@ -149,31 +185,18 @@ static void scr_print_row(char cells[SCR_COLS][SCR_CELL_MAX], const int widths[S
 /* `screens revoke SCREEN_ID`. */
 static int scr_revoke(int argc, char **argv)
 {
-    static const struct option opts[] = {SL_HUBC_LONG_OPTS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
+    screens_args a = {0};
     bool usage = false;
     char err[SL_HUBC_ERR_MAX], path[128];
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("screens revoke", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("screens revoke", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind >= argc)
+    int next, prc = sl_cli_parse_opts("screens revoke", revoke_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    if (next >= argc)
         return sl_cli_usage_error("screens revoke", "the screen id is missing");
-    if (optind + 1 < argc)
-        return sl_cli_usage_error("screens revoke", "one screen at a time ('%s' is extra)", argv[optind + 1]);
-    const char *screen = argv[optind];
+    if (next + 1 < argc)
+        return sl_cli_usage_error("screens revoke", "one screen at a time ('%s' is extra)", argv[next + 1]);
+    const char *screen = argv[next];
     if (!sl_wire_id_ok(screen))
         return sl_cli_usage_error("screens revoke", "'%s' is not a screen id", screen);
     sl_hubc *h = sl_hubc_open(&ho, true, &usage, err, sizeof err);
@@ -204,48 +227,17 @@ int sl_cmd_screens(int argc, char **argv)
         argc--;
         argv++;
     }
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-                                         {"status", required_argument, NULL, 's'},
-                                         SL_HUBC_LONG_OPTS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    sl_hubc_opts ho = {0};
-    bool json = false, usage = false;
-    scr_filter filter = SCR_ALL;
+    screens_args a = {.filter = SCR_ALL};
+    bool usage = false;
     char err[SL_HUBC_ERR_MAX];
-    int c;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        if (sl_hubc_opts_take(&ho, c, optarg))
-            continue;
-        switch (c) {
-        case 'j':
-            json = true;
-            break;
-        case 's':
-            if (strcmp(optarg, "online") == 0)
-                filter = SCR_ONLINE;
-            else if (strcmp(optarg, "offline") == 0)
-                filter = SCR_OFFLINE;
-            else if (strcmp(optarg, "never") == 0)
-                filter = SCR_NEVER;
-            else
-                return sl_cli_usage_error("screens", "--status wants online, offline or never, not '%s'",
-                                          optarg);
-            break;
-        case 'h':
-            help();
-            return SL_EXIT_OK;
-        case ':':
-            return sl_cli_usage_error("screens", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_cli_usage_error("screens", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return sl_cli_usage_error("screens", "unexpected argument '%s'", argv[optind]);
+    int next, prc = sl_cli_parse_opts("screens", screens_opts, help, &a, argc, argv, &next);
+    if (prc >= 0)
+        return prc;
+    sl_hubc_opts ho = a.ho;
+    bool json = a.json;
+    scr_filter filter = a.filter;
+    if (next < argc)
+        return sl_cli_usage_error("screens", "unexpected argument '%s'", argv[next]);
 
     int rc = SL_EXIT_FAIL;
     cJSON *reply = NULL, *out_arr = NULL;

@@ -36,26 +36,6 @@ struct sl_hubc {
     int retries;
 };
 
-bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg)
-{
-    switch (c) {
-    case SL_HUBC_OPT_HUB:
-        o->hub = arg;
-        return true;
-    case SL_HUBC_OPT_TOKEN:
-        o->token = arg;
-        return true;
-    case SL_HUBC_OPT_CONFIG:
-        o->config = arg;
-        return true;
-    case SL_HUBC_OPT_CA:
-        o->ca = arg;
-        return true;
-    default:
-        return false;
-    }
-}
-
 void sl_hubc_printable(const char *s, char *buf, size_t len)
 {
     if (!len)

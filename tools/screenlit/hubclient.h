@@ -3,6 +3,7 @@
 #define SL_HUBCLIENT_H
 
 #include "content/net/transfer.h"
+#include "content/opts.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -24,28 +25,25 @@ typedef struct {
     const char *ca; /* --hub-ca FILE */
 } sl_hubc_opts;
 
-/* The long options every hub command takes, for getopt_long tables, and the
- * text of their help. Their `val`s are the three constants below. */
-#define SL_HUBC_OPT_HUB 0x1001
-#define SL_HUBC_OPT_TOKEN 0x1002
-#define SL_HUBC_OPT_CONFIG 0x1003
-#define SL_HUBC_OPT_CA 0x1004
-#define SL_HUBC_LONG_OPTS                                                                          \
-    {"hub", required_argument, NULL, SL_HUBC_OPT_HUB},                                             \
-        {"token", required_argument, NULL, SL_HUBC_OPT_TOKEN},                                     \
-        {"config", required_argument, NULL, SL_HUBC_OPT_CONFIG},                                   \
-        {"hub-ca", required_argument, NULL, SL_HUBC_OPT_CA}
-#define SL_HUBC_HELP_OPTS                                                                          \
-    "    --hub URL           the hub, e.g. http://hub.example:8080 (else\n"                     \
-    "                        $SCREENLIT_HUB, else \"hub = URL\" in the config file)\n"           \
-    "    --token TOKEN       the role token (else $SCREENLIT_TOKEN, else \"token = …\"\n"        \
-    "                        in the config file; prefer those: a flag shows in ps)\n"             \
-    "    --config FILE       the config file (default ~/.config/screenlit/client.conf)\n"     \
-    "    --hub-ca FILE       for an https:// hub: trust only the certificates in this\n"      \
-    "                        PEM file (a private CA, or the hub's self-signed\n"             \
-    "                        certificate), not the system's CA store (else\n"                \
-    "                        $SCREENLIT_HUB_CA, else \"hub-ca = FILE\" in the\n"             \
-    "                        config file); see tools/hub/TLS.md\n"
+/* The options every hub command takes, as entries of an option table
+ * (content/opts.h) about the struct `type` whose member `field` is the
+ * sl_hubc_opts. */
+#define SL_HUBC_OPTS_E(type, field)                                                                                \
+    SL_OPTS_STR_E("hub", 0, "URL",                                                                                 \
+                  "the hub, e.g. http://hub.example:8080 (else $SCREENLIT_HUB, else \"hub = URL\" in the config " \
+                  "file)",                                                                                         \
+                  type, field.hub),                                                                                \
+        SL_OPTS_STR_E("token", 0, "TOKEN",                                                                         \
+                      "the role token (else $SCREENLIT_TOKEN, else \"token = …\" in the config file; prefer "     \
+                      "those: a flag shows in ps)",                                                                \
+                      type, field.token),                                                                          \
+        SL_OPTS_STR_E("config", 0, "FILE", "the config file (default ~/.config/screenlit/client.conf)", type,      \
+                      field.config),                                                                               \
+        SL_OPTS_STR_E("hub-ca", 0, "FILE",                                                                         \
+                      "for an https:// hub: trust only the certificates in this PEM file (a private CA, or the "   \
+                      "hub's self-signed certificate), not the system's CA store (else $SCREENLIT_HUB_CA, else "   \
+                      "\"hub-ca = FILE\" in the config file); see tools/hub/TLS.md",                               \
+                      type, field.ca)
 #define SL_HUBC_HELP_ENV                                                                           \
     "ENVIRONMENT\n"                                                                               \
     "    SCREENLIT_HUB       the hub URL, when --hub is not given\n"                             \
@@ -57,9 +55,6 @@ typedef struct {
     "                                     \"hub-ca = FILE\" (relative to the config\n"            \
     "                                     file's folder) ('#' starts a comment);\n"               \
     "                                     keep it mode 0600.\n"
-
-/* Stores an option of SL_HUBC_LONG_OPTS into o; returns true when c was one. */
-bool sl_hubc_opts_take(sl_hubc_opts *o, int c, const char *arg);
 
 /* An open client. Not shared between threads. */
 typedef struct sl_hubc sl_hubc;

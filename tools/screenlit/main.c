@@ -1,4 +1,4 @@
-/* main.c — the screenlit command: dispatches to its subcommands and prints the overall help. */
+/* main.c — the screenlit command: dispatches to its subcommands, parses their options, prints the overall help. */
 #include "tools/screenlit/cli.h"
 
 #include <stdarg.h>
@@ -9,17 +9,18 @@
 #define SL_VERSION "0.1.0"
 #endif
 
-static const sl_cli_command commands[] = {
-    {"lint", sl_cmd_lint, "check a playlist source: every error and warning in one run"},
-    {"preview", sl_cmd_preview, "show what a screen will play over a period, and floors met"},
-    {"keygen", sl_cmd_keygen, "make a publisher signing key pair"},
-    {"publish", sl_cmd_publish, "sign a playlist and publish it to a channel of the hub"},
-    {"inventory", sl_cmd_inventory, "import or export the hub's list of screens (CSV)"},
-    {"enroll-code", sl_cmd_enroll_code, "make, list or revoke one-time codes that enrol screens"},
-    {"screens", sl_cmd_screens, "list the screens (online, offline since, never enrolled); revoke one"},
-    {"bundle", sl_cmd_bundle, "sign a playlist and write it with its media for a USB stick"},
-    {"records", sl_cmd_records, "load play records from a USB stick into the hub"},
-    {"report", sl_cmd_report, "coverage reports (CSV, XLSX, HTML, JSON) and play records"},
+static const sl_opts_command commands[] = {
+    {"lint", "check a playlist source: every error and warning in one run", sl_cmd_lint},
+    {"preview", "show what a screen will play over a period, and floors met", sl_cmd_preview},
+    {"keygen", "make a publisher signing key pair", sl_cmd_keygen},
+    {"publish", "sign a playlist and publish it to a channel of the hub", sl_cmd_publish},
+    {"inventory", "import or export the hub's list of screens (CSV)", sl_cmd_inventory},
+    {"enroll-code", "make, list or revoke one-time codes that enrol screens", sl_cmd_enroll_code},
+    {"screens", "list the screens (online, offline since, never enrolled); revoke one", sl_cmd_screens},
+    {"bundle", "sign a playlist and write it with its media for a USB stick", sl_cmd_bundle},
+    {"records", "load play records from a USB stick into the hub", sl_cmd_records},
+    {"report", "coverage reports (CSV, XLSX, HTML, JSON) and play records", sl_cmd_report},
+    {NULL, NULL, NULL},
 };
 
 static void help(FILE *out)
@@ -34,8 +35,7 @@ static void help(FILE *out)
             "    screenlit --version\n"
             "\n"
             "COMMANDS\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "    %-12s %s\n", commands[i].name, commands[i].summary);
+    sl_opts_commands_help(out, commands);
     fprintf(out,
             "\n"
             "EXIT STATUS\n"
@@ -63,6 +63,20 @@ int sl_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'screenlit%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
     return SL_EXIT_USAGE;
+}
+
+int sl_cli_parse_opts(const char *cmd, const sl_opts_entry *tab, void (*help_fn)(void), void *target, int argc,
+                      char **argv, int *next)
+{
+    char err[512];
+    int r = sl_opts_parse(tab, target, argc, argv, next, err, sizeof err);
+    if (r == SL_OPTS_HELP_ASKED) {
+        help_fn();
+        return SL_EXIT_OK;
+    }
+    if (r != SL_OPTS_OK)
+        return sl_cli_usage_error(cmd, "%s", err);
+    return -1;
 }
 
 void sl_cli_print_diags(FILE *out, const char *file, const sl_diags *d)
@@ -96,8 +110,8 @@ int main(int argc, char **argv)
         printf("screenlit %s\n", SL_VERSION);
         return SL_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].run(argc - 1, argv + 1);
+    const sl_opts_command *c = sl_opts_command_find(commands, cmd);
+    if (c)
+        return c->run(argc - 1, argv + 1);
     return sl_cli_usage_error(NULL, "'%s' is not a command", cmd);
 }

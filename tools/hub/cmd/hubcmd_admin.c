@@ -1,4 +1,4 @@
-/* hubcmd_admin.c — what the hub's admin commands (token, key) share: checking --data/--db and opening the store. */
+/* hubcmd_admin.c — what the hub's commands share: parsing their options; for the admin commands (token, key), checking --data/--db and opening the store. */
 #include "tools/hub/cmd/hubcmd.h"
 
 #include <sodium.h>
@@ -22,4 +22,18 @@ int sl_hub_admin_open(const char *cmd, const char *data, const char *db, sl_stor
         return SL_HUB_EXIT_FAIL;
     }
     return SL_HUB_EXIT_OK;
+}
+
+int sl_hub_parse_opts(const char *cmd, const sl_opts_entry *tab, void (*help_fn)(void), void *target, int argc,
+                      char **argv, int *next)
+{
+    char err[512];
+    int r = sl_opts_parse(tab, target, argc, argv, next, err, sizeof err);
+    if (r == SL_OPTS_HELP_ASKED) {
+        help_fn();
+        return SL_HUB_EXIT_OK;
+    }
+    if (r != SL_OPTS_OK)
+        return sl_hub_usage_error(cmd, "%s", err);
+    return -1;
 }

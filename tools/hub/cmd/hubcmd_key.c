@@ -2,12 +2,28 @@
 #include "tools/hub/cmd/hubcmd.h"
 
 #include "content/keys.h"
+#include "content/opts.h"
 #include "content/timeutil.h"
 
-#include <getopt.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The options as given. */
+typedef struct {
+    const char *data, *db, *name, *channels;
+} key_args;
+
+static const sl_opts_entry key_opts[] = {
+    SL_HUB_STORE_OPTS_E(key_args),
+    SL_OPTS_STR_E("name", 'n', "NAME", "a name for the key (add); 1 to 64 letters, digits, '.', '_', '-'", key_args,
+                  name),
+    SL_OPTS_STR_E("channels", 'c', "A,B",
+                  "the channels the key may sign for (add), names joined by ',' (default: every channel)", key_args,
+                  channels),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -35,15 +51,9 @@ static void help(void)
            "    Screens can limit the keys they pin to channels too (publisher-key =\n"
            "    BASE64 channels=A,B in the player's config).\n"
            "\n"
-           "OPTIONS\n"
-           "    -d, --data DIR    the hub's data folder (its SQLite database DIR/hub.db)\n"
-           "    -D, --db URI      the hub's PostgreSQL database instead,\n"
-           "                      postgresql://USER@HOST:PORT/DB (as given to serve --db)\n"
-           "    -n, --name NAME   a name for the key (add); 1 to 64 letters, digits, '.', '_', '-'\n"
-           "    -c, --channels A,B  the channels the key may sign for (add), names joined by\n"
-           "                      ',' (default: every channel)\n"
-           "    -h, --help        show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, key_opts);
+    printf("\n"
            "EXIT STATUS\n"
            "    0 done, 1 failure (unreadable key file, name taken by another key),\n"
            "    2 wrong arguments.\n"
@@ -65,57 +75,31 @@ static int list_cb(void *ud, const sl_hub_key *k)
 
 int sl_hub_cmd_key(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"db", required_argument, NULL, 'D'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"channels", required_argument, NULL, 'c'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *data = NULL, *db = NULL, *name = NULL, *action = NULL, *file = NULL, *channels_s = NULL;
+    key_args a = {0};
+    const char *action = NULL, *file = NULL;
     char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
-    int c;
+    int next;
     if (argc >= 2 && argv[1][0] != '-') {
         action = argv[1];
         argc--;
         argv++;
     }
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:D:n:c:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            data = optarg;
-            break;
-        case 'D':
-            db = optarg;
-            break;
-        case 'n':
-            name = optarg;
-            break;
-        case 'c':
-            channels_s = optarg;
-            break;
-        case 'h':
-            help();
-            return SL_HUB_EXIT_OK;
-        case ':':
-            return sl_hub_usage_error("key", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_hub_usage_error("key", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
+    int parsed = sl_hub_parse_opts("key", key_opts, help, &a, argc, argv, &next);
+    if (parsed >= 0)
+        return parsed;
+    const char *data = a.data, *db = a.db, *name = a.name, *channels_s = a.channels;
     if (!action)
         return sl_hub_usage_error("key", "say add or list");
     bool add = strcmp(action, "add") == 0, list = strcmp(action, "list") == 0;
     if (!add && !list)
         return sl_hub_usage_error("key", "unknown action '%s' (add or list)", action);
     if (add) {
-        if (optind >= argc)
+        if (next >= argc)
             return sl_hub_usage_error("key", "the publisher.pub file is missing");
-        file = argv[optind++];
+        file = argv[next++];
     }
-    if (optind < argc)
-        return sl_hub_usage_error("key", "unexpected argument '%s'", argv[optind]);
+    if (next < argc)
+        return sl_hub_usage_error("key", "unexpected argument '%s'", argv[next]);
     if (!data && !db)
         return sl_hub_usage_error("key", "--data DIR (or --db URI) is missing");
     if (list && name)

@@ -5,10 +5,102 @@
 #include "content/timeutil.h"
 #include "tools/report/sl_report_doc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The options as given. */
+typedef struct {
+    const char *data, *db, *from, *to, *out, *at;
+    sl_coverage_query q;
+    sl_report_format format;
+    bool have_format;
+    sl_report_lang lang;
+    unsigned run; /* SL_SCHED_* or 0 */
+    sl_schedule_cfg sched;
+} rep_args;
+
+enum { OPT_REGION = 1, OPT_UNIT_TYPE, OPT_SCREEN, OPT_THRESHOLD, OPT_FORMAT, OPT_LANG, OPT_RUN };
+
+/* Takes the options that are checked as they come (field is the rep_args). */
+static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    rep_args *a = field;
+    char *end;
+    switch (e->id) {
+    case OPT_REGION:
+    case OPT_UNIT_TYPE:
+        if (!*arg || strlen(arg) > SL_HUB_TEXT_MAX || !sl_hub_text_ok(arg, strlen(arg), false)) {
+            snprintf(err, errlen, "--%s wants text of 1 to %d bytes", e->name, SL_HUB_TEXT_MAX);
+            return -1;
+        }
+        *(e->id == OPT_REGION ? &a->q.region : &a->q.unit_type) = arg;
+        return 0;
+    case OPT_SCREEN:
+        if (!sl_hub_id_ok(arg)) {
+            snprintf(err, errlen, "--screen '%s' is not a screen id", arg);
+            return -1;
+        }
+        a->q.screen = arg;
+        return 0;
+    case OPT_THRESHOLD: {
+        long v = strtol(arg, &end, 10);
+        if (!*arg || *end || v < 1 || v > 100) {
+            snprintf(err, errlen, "--threshold wants a whole percentage from 1 to 100");
+            return -1;
+        }
+        a->q.threshold_pct = (int)v;
+        return 0;
+    }
+    case OPT_FORMAT:
+        if (sl_report_format_parse(arg, &a->format) != 0) {
+            snprintf(err, errlen, "--format wants csv, xlsx, json or html, not '%s'", arg);
+            return -1;
+        }
+        a->have_format = true;
+        return 0;
+    case OPT_LANG:
+        if ((strcmp(arg, "zh") != 0 && strcmp(arg, "en") != 0) || sl_report_lang_parse(arg, &a->lang)) {
+            snprintf(err, errlen, "--lang wants zh or en, not '%s'", arg);
+            return -1;
+        }
+        return 0;
+    default: /* OPT_RUN */
+        if (strcmp(arg, "weekly") == 0)
+            a->run = SL_SCHED_WEEKLY;
+        else if (strcmp(arg, "monthly") == 0)
+            a->run = SL_SCHED_MONTHLY;
+        else {
+            snprintf(err, errlen, "--run wants weekly or monthly, not '%s'", arg);
+            return -1;
+        }
+        return 0;
+    }
+}
+
+#define REP_OPT(name, arg, help, id) {(name), 0, SL_OPTS_FUNC, (arg), (help), 0, 0, 0, NULL, set_opt, (id)}
+
+static const sl_opts_entry rep_opts[] = {
+    SL_OPTS_STR_E("data", 'd', "DIR", "the hub's data folder (required)", rep_args, data),
+    SL_OPTS_STR_E("db", 'D', "URI", "its PostgreSQL database, when it has one", rep_args, db),
+    SL_OPTS_STR_E("from", 0, "DATE", "first day, YYYY-MM-DD", rep_args, from),
+    SL_OPTS_STR_E("to", 0, "DATE", "last day, YYYY-MM-DD", rep_args, to),
+    REP_OPT("region", "R", "only screens of this region", OPT_REGION),
+    REP_OPT("unit-type", "T", "only screens of this unit type", OPT_UNIT_TYPE),
+    REP_OPT("screen", "ID", "only this screen", OPT_SCREEN),
+    REP_OPT("threshold", "PCT", "coverage a screen needs to be lit, 1-100 (default 95)", OPT_THRESHOLD),
+    REP_OPT("format", "F", "csv, xlsx, json or html", OPT_FORMAT),
+    REP_OPT("lang", "L", "zh (default) or en", OPT_LANG),
+    SL_OPTS_STR_E("out", 'o', "FILE", "where to write (- for standard output, not xlsx)", rep_args, out),
+    REP_OPT("run", "KIND", "weekly or monthly: a scheduled run", OPT_RUN),
+    SL_OPTS_STR_E("at", 0, "INSTANT",
+                  "the run due at or before this instant, e.g. 2026-11-27T16:00:00+08:00 (default now)", rep_args,
+                  at),
+    SL_OPTS_FUNC_E("report-tz", 0, "Z", "the schedule's time zone (default Asia/Shanghai)", rep_args, sched,
+                   sl_schedule_opt, SL_SCHED_OPT_TZ),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -43,24 +135,10 @@ static void help(void)
            "    before the 1st 00:00 at or before it. Files already there are replaced.\n"
            "    It prints the files' common name.\n"
            "\n"
-           "OPTIONS\n"
-           "    -d, --data DIR      the hub's data folder (required)\n"
-           "    -D, --db URI        its PostgreSQL database, when it has one\n"
-           "        --from DATE     first day, YYYY-MM-DD\n"
-           "        --to DATE       last day, YYYY-MM-DD\n"
-           "        --region R      only screens of this region\n"
-           "        --unit-type T   only screens of this unit type\n"
-           "        --screen ID     only this screen\n"
-           "        --threshold PCT coverage a screen needs to be lit, 1-100 (default 95)\n"
-           "        --format F      csv, xlsx, json or html\n"
-           "        --lang L        zh (default) or en\n"
-           "    -o, --out FILE      where to write (- for standard output, not xlsx)\n"
-           "        --run KIND      weekly or monthly: a scheduled run\n"
-           "        --at INSTANT    the run due at or before this instant, e.g.\n"
-           "                        2026-11-27T16:00:00+08:00 (default now)\n"
-           "        --report-tz Z   the schedule's time zone (default Asia/Shanghai)\n"
-           "    -h, --help          show this help\n"
-           "\n"
+           "OPTIONS\n",
+           SL_HUB_REPORT_SHOTS);
+    sl_opts_help(stdout, rep_opts);
+    printf("\n"
            "EXIT STATUS\n"
            "    0 written, 1 the store could not be read or a file not written, 2 wrong\n"
            "    arguments.\n"
@@ -68,116 +146,18 @@ static void help(void)
            "EXAMPLES\n"
            "    screenlit-hub report --data /var/lib/screenlit-hub --from 2026-11-01 \\\n"
            "        --to 2026-11-30 --out november.xlsx\n"
-           "    screenlit-hub report --data /var/lib/screenlit-hub --run weekly\n",
-           SL_HUB_REPORT_SHOTS);
+           "    screenlit-hub report --data /var/lib/screenlit-hub --run weekly\n");
 }
-
-/* The options as given. */
-typedef struct {
-    const char *data, *db, *from, *to, *out, *at;
-    sl_coverage_query q;
-    sl_report_format format;
-    bool have_format;
-    sl_report_lang lang;
-    unsigned run; /* SL_SCHED_* or 0 */
-    sl_schedule_cfg sched;
-} rep_args;
 
 /* Parses the command line; SL_HUB_EXIT_OK to go on, else the exit code. */
 static int parse(int argc, char **argv, rep_args *a)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"db", required_argument, NULL, 'D'},
-                                         {"from", required_argument, NULL, 'f'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {"region", required_argument, NULL, 'r'},
-                                         {"unit-type", required_argument, NULL, 'u'},
-                                         {"screen", required_argument, NULL, 's'},
-                                         {"threshold", required_argument, NULL, 'T'},
-                                         {"format", required_argument, NULL, 'F'},
-                                         {"lang", required_argument, NULL, 'L'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"run", required_argument, NULL, 'R'},
-                                         {"at", required_argument, NULL, 'A'},
-                                         {"report-tz", required_argument, NULL, SL_SCHED_OPT_TZ},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    char err[256], *e;
-    int c;
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:D:o:h", opts, NULL)) != -1) {
-        int t = sl_schedule_cfg_take(&a->sched, c, optarg ? optarg : "", err, sizeof err);
-        if (t < 0)
-            return sl_hub_usage_error("report", "%s", err);
-        if (t > 0)
-            continue;
-        switch (c) {
-        case 'd':
-            a->data = optarg;
-            break;
-        case 'D':
-            a->db = optarg;
-            break;
-        case 'f':
-            a->from = optarg;
-            break;
-        case 't':
-            a->to = optarg;
-            break;
-        case 'r':
-        case 'u':
-            if (!*optarg || strlen(optarg) > SL_HUB_TEXT_MAX || !sl_hub_text_ok(optarg, strlen(optarg), false))
-                return sl_hub_usage_error("report", "--%s wants text of 1 to %d bytes",
-                                          c == 'r' ? "region" : "unit-type", SL_HUB_TEXT_MAX);
-            *(c == 'r' ? &a->q.region : &a->q.unit_type) = optarg;
-            break;
-        case 's':
-            if (!sl_hub_id_ok(optarg))
-                return sl_hub_usage_error("report", "--screen '%s' is not a screen id", optarg);
-            a->q.screen = optarg;
-            break;
-        case 'T': {
-            long v = strtol(optarg, &e, 10);
-            if (!*optarg || *e || v < 1 || v > 100)
-                return sl_hub_usage_error("report", "--threshold wants a whole percentage from 1 to 100");
-            a->q.threshold_pct = (int)v;
-            break;
-        }
-        case 'F':
-            if (sl_report_format_parse(optarg, &a->format) != 0)
-                return sl_hub_usage_error("report", "--format wants csv, xlsx, json or html, not '%s'", optarg);
-            a->have_format = true;
-            break;
-        case 'L':
-            if ((strcmp(optarg, "zh") != 0 && strcmp(optarg, "en") != 0) || sl_report_lang_parse(optarg, &a->lang))
-                return sl_hub_usage_error("report", "--lang wants zh or en, not '%s'", optarg);
-            break;
-        case 'o':
-            a->out = optarg;
-            break;
-        case 'R':
-            if (strcmp(optarg, "weekly") == 0)
-                a->run = SL_SCHED_WEEKLY;
-            else if (strcmp(optarg, "monthly") == 0)
-                a->run = SL_SCHED_MONTHLY;
-            else
-                return sl_hub_usage_error("report", "--run wants weekly or monthly, not '%s'", optarg);
-            break;
-        case 'A':
-            a->at = optarg;
-            break;
-        case 'h':
-            help();
-            return -1;
-        case ':':
-            return sl_hub_usage_error("report", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_hub_usage_error("report", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return sl_hub_usage_error("report", "unexpected argument '%s'", argv[optind]);
+    int next;
+    int parsed = sl_hub_parse_opts("report", rep_opts, help, a, argc, argv, &next);
+    if (parsed >= 0)
+        return parsed == SL_HUB_EXIT_OK ? -1 : parsed;
+    if (next < argc)
+        return sl_hub_usage_error("report", "unexpected argument '%s'", argv[next]);
     if (!a->data)
         return sl_hub_usage_error("report", "--data DIR is missing");
     if (a->db && !sl_store_db_is_pg(a->db))

@@ -9,7 +9,6 @@
 
 #include "content/fsutil.h"
 
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -22,9 +21,78 @@
 #define SERVE_THREADS_MAX 256
 #define SERVE_GRACE_MS 30000 /* how long requests in flight may take to finish at shutdown */
 #define SERVE_FDS_RESERVED 256 /* file descriptors kept for the store, media files served, logs, threads */
-#define SERVE_OPT_MAX_CONNS 0x2101
-#define SERVE_OPT_MAX_CONNS_ADDR 0x2102
-#define SERVE_OPT_BODY_MEMORY 0x2103
+#define SERVE_STR(x) #x
+#define SERVE_NUM(x) SERVE_STR(x) /* a number's define as text */
+
+/* What serve was told on its command line. */
+typedef struct {
+    const char *data, *db, *listen, *tls_cert, *tls_key;
+    long threads, cache_ms, max_conns, per_addr, body_mib;
+    int level;
+    sl_schedule_cfg sched;
+    char host[128]; /* of listen */
+    unsigned port;
+} serve_args;
+
+static int set_level(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    int level = sl_log_level_parse(arg);
+    if (level < 0) {
+        snprintf(err, errlen, "--log-level is error, warn, info or debug");
+        return -1;
+    }
+    *(int *)field = level;
+    return 0;
+}
+
+static const sl_opts_entry serve_opts[] = {
+    SL_OPTS_STR_E("data", 'd', "DIR", "the data folder (required)", serve_args, data),
+    SL_OPTS_STR_E("db", 'D', "URI", "a PostgreSQL database, postgresql://USER@HOST:PORT/DB (default: SQLite in "
+                                    "DIR/hub.db)",
+                  serve_args, db),
+    SL_OPTS_STR_E("listen", 'l', "HOST:PORT",
+                  "the address to listen on (default 127.0.0.1:8080, loopback only; 0.0.0.0:8080 for a fleet, "
+                  "[::]:8080 for IPv6; port 0 picks a free port)",
+                  serve_args, listen),
+    SL_OPTS_LONG_E("threads", 't', "N", "worker threads (default: the number of CPUs)", serve_args, threads, 1,
+                   SERVE_THREADS_MAX, "--threads wants a number from 1 to " SERVE_NUM(SERVE_THREADS_MAX)),
+    SL_OPTS_LONG_E("auth-cache-ms", 0, "MS",
+                   "how long a token lookup is reused (default 1000, at most 60000; 0 = look every token up every "
+                   "time). Publishing, inventory imports and enrolment through this hub are seen at once; a token "
+                   "revoked with `token revoke`, or a change made through another hub on the same database, takes "
+                   "effect within MS.",
+                   serve_args, cache_ms, 0, SL_AUTHCACHE_TTL_MS_MAX,
+                   "--auth-cache-ms wants a number from 0 to " SERVE_NUM(SL_AUTHCACHE_TTL_MS_MAX)),
+    SL_OPTS_FUNC_E("log-level", 0, "LEVEL", "error, warn, info (default) or debug", serve_args, level, set_level, 0),
+    SL_OPTS_LONG_E("max-conns", 0, "N",
+                   "connections open at once (default 32768: a fleet of 10 000 screens keeps up to three each). "
+                   "Further clients wait in the listen queue. At start the hub raises its open-file limit "
+                   "(RLIMIT_NOFILE) to the hard limit and, when that is still too low, serves fewer connections "
+                   "and says so in its log (raise it with LimitNOFILE= in a systemd unit).",
+                   serve_args, max_conns, 16, 1000000, "--max-conns wants a number from 16 to 1000000"),
+    SL_OPTS_LONG_E("max-conns-per-address", 0, "N",
+                   "connections open at once from one client address (default 64: sixteen screens behind one NAT "
+                   "address; raise it for larger sites); more are closed at once. 0 = no limit: use 0 behind a "
+                   "reverse proxy, where every request comes from the proxy's address, and limit per address "
+                   "there (nginx: limit_conn).",
+                   serve_args, per_addr, 0, 1000000,
+                   "--max-conns-per-address wants a number from 0 (no limit) to 1000000"),
+    SL_OPTS_LONG_E("max-body-memory", 0, "MIB",
+                   "request bodies held in memory at once, in MiB (default 128; at least 16). A request whose "
+                   "body would pass it is answered 503 with Retry-After (players wait and send again); so is one "
+                   "whose screen token already holds 4 MiB of bodies, so that one token cannot take the whole "
+                   "budget. Media uploads go to disk and are not counted.",
+                   serve_args, body_mib, 16, 1024 * 1024, "--max-body-memory wants MiB, from 16 to 1048576"),
+    SL_OPTS_STR_E("tls-cert", 0, "FILE",
+                  "serve HTTPS with this PEM certificate (the server's first, then any intermediate CA "
+                  "certificates)",
+                  serve_args, tls_cert),
+    SL_OPTS_STR_E("tls-key", 0, "FILE", "the certificate's PEM private key, unencrypted; keep it mode 0600",
+                  serve_args, tls_key),
+    SL_SCHEDULE_OPTS_E(serve_args, sched),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -74,51 +142,9 @@ static void help(void)
            "    reply is sent only after its change is durably committed, so a request\n"
            "    that was answered is never lost, and one that was not can be retried.\n"
            "\n"
-           "OPTIONS\n"
-           "    -d, --data DIR         the data folder (required)\n"
-           "    -D, --db URI           a PostgreSQL database, postgresql://USER@HOST:PORT/DB\n"
-           "                           (default: SQLite in DIR/hub.db)\n"
-           "    -l, --listen HOST:PORT the address to listen on (default 127.0.0.1:8080,\n"
-           "                           loopback only; 0.0.0.0:8080 for a fleet, [::]:8080\n"
-           "                           for IPv6; port 0 picks a free port)\n"
-           "    -t, --threads N        worker threads (default: the number of CPUs)\n"
-           "        --auth-cache-ms MS how long a token lookup is reused (default 1000,\n"
-           "                           at most 60000; 0 = look every token up every time).\n"
-           "                           Publishing, inventory imports and enrolment through\n"
-           "                           this hub are seen at once; a token revoked with\n"
-           "                           `token revoke`, or a change made through another hub\n"
-           "                           on the same database, takes effect within MS.\n"
-           "        --log-level LEVEL  error, warn, info (default) or debug\n"
-           "        --max-conns N      connections open at once (default 32768: a fleet of\n"
-           "                           10 000 screens keeps up to three each). Further\n"
-           "                           clients wait in the listen queue. At start the\n"
-           "                           hub raises its open-file limit (RLIMIT_NOFILE) to\n"
-           "                           the hard limit and, when that is still too low,\n"
-           "                           serves fewer connections and says so in its log\n"
-           "                           (raise it with LimitNOFILE= in a systemd unit).\n"
-           "        --max-conns-per-address N\n"
-           "                           connections open at once from one client address\n"
-           "                           (default 64: sixteen screens behind one NAT\n"
-           "                           address; raise it for larger sites); more are\n"
-           "                           closed at once. 0 = no limit: use 0 behind a\n"
-           "                           reverse proxy, where every request comes from the\n"
-           "                           proxy's address, and limit per address there\n"
-           "                           (nginx: limit_conn).\n"
-           "        --max-body-memory MIB\n"
-           "                           request bodies held in memory at once, in MiB\n"
-           "                           (default 128; at least 16). A request whose body\n"
-           "                           would pass it is answered 503 with Retry-After\n"
-           "                           (players wait and send again); so is one whose\n"
-           "                           screen token already holds 4 MiB of bodies, so\n"
-           "                           that one token cannot take the whole budget.\n"
-           "                           Media uploads go to disk and are not counted.\n"
-           "        --tls-cert FILE    serve HTTPS with this PEM certificate (the server's\n"
-           "                           first, then any intermediate CA certificates)\n"
-           "        --tls-key FILE     the certificate's PEM private key, unencrypted;\n"
-           "                           keep it mode 0600\n"
-           SL_SCHEDULE_HELP_OPTS
-           "    -h, --help             show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, serve_opts);
+    printf("\n"
            SL_SCHEDULE_HELP_TEXT
            "\n"
            "EXIT STATUS\n"
@@ -130,17 +156,6 @@ static void help(void)
            "    screenlit-hub serve --data /srv/hub --db postgresql://hub@db.example:5432/screenlit\n"
            "    screenlit-hub serve --data /srv/hub --listen 0.0.0.0:8443 \\\n"
            "        --tls-cert /etc/screenlit/hub.crt --tls-key /etc/screenlit/hub.key\n");
-}
-
-/* A whole number from lo to hi. 0 or -1. */
-static int number_arg(const char *s, long lo, long hi, long *out)
-{
-    char *e;
-    long v = strtol(s, &e, 10);
-    if (e == s || *e || v < lo || v > hi)
-        return -1;
-    *out = v;
-    return 0;
 }
 
 /* Raises the open-file limit to its hard limit and returns how many
@@ -171,36 +186,11 @@ static unsigned fit_open_files(sl_log *log, long want)
     return (unsigned)fit;
 }
 
-/* What serve was told on its command line. */
-typedef struct {
-    const char *data, *db, *listen, *tls_cert, *tls_key;
-    long threads, cache_ms, max_conns, per_addr, body_mib;
-    int level;
-    sl_schedule_cfg sched;
-    char host[128]; /* of listen */
-    unsigned port;
-} serve_args;
-
 /* Reads serve's options into *a: -1 to go on, else the exit status (after
  * the help or a usage error). */
 static int serve_parse(int argc, char **argv, serve_args *a)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"db", required_argument, NULL, 'D'},
-                                         {"listen", required_argument, NULL, 'l'},
-                                         {"threads", required_argument, NULL, 't'},
-                                         {"log-level", required_argument, NULL, 'L'},
-                                         {"auth-cache-ms", required_argument, NULL, 'A'},
-                                         {"max-conns", required_argument, NULL, SERVE_OPT_MAX_CONNS},
-                                         {"max-conns-per-address", required_argument, NULL, SERVE_OPT_MAX_CONNS_ADDR},
-                                         {"max-body-memory", required_argument, NULL, SERVE_OPT_BODY_MEMORY},
-                                         {"tls-cert", required_argument, NULL, 'C'},
-                                         {"tls-key", required_argument, NULL, 'K'},
-                                         SL_SCHEDULE_LONG_OPTS,
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    int c;
-    char serr[256];
+    int next;
     *a = (serve_args){.listen = "127.0.0.1:8080",
                       .threads = sysconf(_SC_NPROCESSORS_ONLN),
                       .cache_ms = SL_AUTHCACHE_TTL_MS_DEFAULT,
@@ -209,74 +199,11 @@ static int serve_parse(int argc, char **argv, serve_args *a)
                       .body_mib = SL_HUB_BODY_MEMORY_DEFAULT_MIB,
                       .level = SL_LOG_INFO};
     sl_schedule_cfg_init(&a->sched);
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:D:l:t:h", opts, NULL)) != -1) {
-        int st = sl_schedule_cfg_take(&a->sched, c, optarg, serr, sizeof serr);
-        if (st < 0)
-            return sl_hub_usage_error("serve", "%s", serr);
-        if (st > 0)
-            continue;
-        switch (c) {
-        case 'd':
-            a->data = optarg;
-            break;
-        case 'D':
-            a->db = optarg;
-            break;
-        case 'l':
-            a->listen = optarg;
-            break;
-        case 't': {
-            char *e;
-            a->threads = strtol(optarg, &e, 10);
-            if (*e || e == optarg || a->threads < 1 || a->threads > SERVE_THREADS_MAX)
-                return sl_hub_usage_error("serve", "--threads wants a number from 1 to %d", SERVE_THREADS_MAX);
-            break;
-        }
-        case 'A': {
-            char *e;
-            a->cache_ms = strtol(optarg, &e, 10);
-            if (*e || e == optarg || a->cache_ms < 0 || a->cache_ms > SL_AUTHCACHE_TTL_MS_MAX)
-                return sl_hub_usage_error("serve", "--auth-cache-ms wants a number from 0 to %d",
-                                          SL_AUTHCACHE_TTL_MS_MAX);
-            break;
-        }
-        case SERVE_OPT_MAX_CONNS:
-            if (number_arg(optarg, 16, 1000000, &a->max_conns) != 0)
-                return sl_hub_usage_error("serve", "--max-conns wants a number from 16 to 1000000");
-            break;
-        case SERVE_OPT_MAX_CONNS_ADDR:
-            if (number_arg(optarg, 0, 1000000, &a->per_addr) != 0)
-                return sl_hub_usage_error("serve", "--max-conns-per-address wants a number from 0 (no limit) "
-                                                   "to 1000000");
-            break;
-        case SERVE_OPT_BODY_MEMORY:
-            if (number_arg(optarg, 16, 1024 * 1024, &a->body_mib) != 0)
-                return sl_hub_usage_error("serve", "--max-body-memory wants MiB, from 16 to 1048576");
-            break;
-        case 'C':
-            a->tls_cert = optarg;
-            break;
-        case 'K':
-            a->tls_key = optarg;
-            break;
-        case 'L':
-            a->level = sl_log_level_parse(optarg);
-            if (a->level < 0)
-                return sl_hub_usage_error("serve", "--log-level is error, warn, info or debug");
-            break;
-        case 'h':
-            help();
-            return SL_HUB_EXIT_OK;
-        case ':':
-            return sl_hub_usage_error("serve", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_hub_usage_error("serve", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return sl_hub_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+    int parsed = sl_hub_parse_opts("serve", serve_opts, help, a, argc, argv, &next);
+    if (parsed >= 0)
+        return parsed;
+    if (next < argc)
+        return sl_hub_usage_error("serve", "unexpected argument '%s'", argv[next]);
     if (!a->data)
         return sl_hub_usage_error("serve", "--data DIR is missing");
     if (!a->tls_cert != !a->tls_key)

@@ -1,13 +1,30 @@
 /* hubcmd_token.c — `screenlit-hub token create|list|revoke`: role tokens for admins, publishers and auditors. */
 #include "tools/hub/cmd/hubcmd.h"
 
+#include "content/opts.h"
 #include "content/timeutil.h"
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The options as given. */
+typedef struct {
+    const char *data, *db, *role, *name, *channels;
+} token_args;
+
+static const sl_opts_entry token_opts[] = {
+    SL_HUB_STORE_OPTS_E(token_args),
+    SL_OPTS_STR_E("role", 'r', "ROLE", "admin, publisher or auditor (create)", token_args, role),
+    SL_OPTS_STR_E("name", 'n', "NAME", "the token's name (create, revoke)", token_args, name),
+    SL_OPTS_STR_E("channels", 'c', "A,B",
+                  "publisher tokens only: the channels it may publish to, names joined by ',' (default: every "
+                  "channel)",
+                  token_args, channels),
+    SL_OPTS_HELP_E,
+    SL_OPTS_END_E,
+};
 
 static void help(void)
 {
@@ -42,16 +59,9 @@ static void help(void)
            "    PostgreSQL database given with --db) and may run while\n"
            "    `screenlit-hub serve` is serving it.\n"
            "\n"
-           "OPTIONS\n"
-           "    -d, --data DIR    the hub's data folder (its SQLite database DIR/hub.db)\n"
-           "    -D, --db URI      the hub's PostgreSQL database instead,\n"
-           "                      postgresql://USER@HOST:PORT/DB (as given to serve --db)\n"
-           "    -r, --role ROLE   admin, publisher or auditor (create)\n"
-           "    -n, --name NAME   the token's name (create, revoke)\n"
-           "    -c, --channels A,B  publisher tokens only: the channels it may publish to,\n"
-           "                      names joined by ',' (default: every channel)\n"
-           "    -h, --help        show this help\n"
-           "\n"
+           "OPTIONS\n");
+    sl_opts_help(stdout, token_opts);
+    printf("\n"
            "EXIT STATUS\n"
            "    0 done, 1 failure (e.g. the name is taken, no such token), 2 wrong arguments.\n"
            "\n"
@@ -78,51 +88,21 @@ static int list_cb(void *ud, const sl_hub_token *t)
 
 int sl_hub_cmd_token(int argc, char **argv)
 {
-    static const struct option opts[] = {{"data", required_argument, NULL, 'd'},
-                                         {"db", required_argument, NULL, 'D'},
-                                         {"role", required_argument, NULL, 'r'},
-                                         {"name", required_argument, NULL, 'n'},
-                                         {"channels", required_argument, NULL, 'c'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
-    const char *data = NULL, *db = NULL, *role_s = NULL, *name = NULL, *action = NULL, *channels_s = NULL;
+    token_args a = {0};
+    const char *action = NULL;
     char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
-    int c;
+    int next;
     if (argc >= 2 && argv[1][0] != '-') {
         action = argv[1];
         argc--;
         argv++;
     }
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":d:D:r:n:c:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd':
-            data = optarg;
-            break;
-        case 'D':
-            db = optarg;
-            break;
-        case 'r':
-            role_s = optarg;
-            break;
-        case 'n':
-            name = optarg;
-            break;
-        case 'c':
-            channels_s = optarg;
-            break;
-        case 'h':
-            help();
-            return SL_HUB_EXIT_OK;
-        case ':':
-            return sl_hub_usage_error("token", "'%s' needs a value", argv[optind - 1]);
-        default:
-            return sl_hub_usage_error("token", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return sl_hub_usage_error("token", "unexpected argument '%s'", argv[optind]);
+    int parsed = sl_hub_parse_opts("token", token_opts, help, &a, argc, argv, &next);
+    if (parsed >= 0)
+        return parsed;
+    const char *data = a.data, *db = a.db, *role_s = a.role, *name = a.name, *channels_s = a.channels;
+    if (next < argc)
+        return sl_hub_usage_error("token", "unexpected argument '%s'", argv[next]);
     if (!action)
         return sl_hub_usage_error("token", "say create, list or revoke");
     bool create = strcmp(action, "create") == 0, list = strcmp(action, "list") == 0,

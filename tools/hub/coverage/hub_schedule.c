@@ -73,6 +73,11 @@ int sl_schedule_cfg_take(sl_schedule_cfg *c, int opt, const char *arg, char *err
     }
 }
 
+int sl_schedule_opt(void *cfg, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    return sl_schedule_cfg_take(cfg, e->id, arg, err, errlen) > 0 ? 0 : -1;
+}
+
 /* The local day of an instant. */
 static int64_t local_day(const sl_tz *tz, int64_t ms)
 {

@@ -2,6 +2,7 @@
 #ifndef SL_HUB_SCHEDULE_H
 #define SL_HUB_SCHEDULE_H
 
+#include "content/opts.h"
 #include "content/tz.h"
 #include "tools/hub/coverage/hub_coverage.h"
 #include "tools/hub/hub.h"
@@ -47,20 +48,20 @@ typedef struct {
 /* No reports, Asia/Shanghai, Chinese. */
 void sl_schedule_cfg_init(sl_schedule_cfg *c);
 
-/* The options of `serve` that set it, for getopt_long tables, and their help. */
+/* The options of `serve` that set it, for option tables about the struct
+ * `type` whose member `field` is the sl_schedule_cfg, and their help. */
 #define SL_SCHED_OPT_REPORTS 0x2001
 #define SL_SCHED_OPT_TZ 0x2002
 #define SL_SCHED_OPT_LANG 0x2003
-#define SL_SCHEDULE_LONG_OPTS                                                                                 \
-    {"reports", required_argument, NULL, SL_SCHED_OPT_REPORTS},                                               \
-        {"report-tz", required_argument, NULL, SL_SCHED_OPT_TZ},                                              \
-        {"report-lang", required_argument, NULL, SL_SCHED_OPT_LANG}
-#define SL_SCHEDULE_HELP_OPTS                                                                                 \
-    "        --reports LIST     write coverage reports on a schedule: weekly, monthly\n"                      \
-    "                           or weekly,monthly (default none); see SCHEDULED\n"                            \
-    "                           REPORTS\n"                                                                    \
-    "        --report-tz ZONE   the time zone of that schedule (default Asia/Shanghai)\n"                     \
-    "        --report-lang L    zh (default) or en\n"
+#define SL_SCHEDULE_OPTS_E(type, field)                                                                       \
+    SL_OPTS_FUNC_E("reports", 0, "LIST",                                                                      \
+                   "write coverage reports on a schedule: weekly, monthly or weekly,monthly (default none); " \
+                   "see SCHEDULED REPORTS",                                                                   \
+                   type, field, sl_schedule_opt, SL_SCHED_OPT_REPORTS),                                       \
+        SL_OPTS_FUNC_E("report-tz", 0, "ZONE", "the time zone of that schedule (default Asia/Shanghai)", type, \
+                       field, sl_schedule_opt, SL_SCHED_OPT_TZ),                                              \
+        SL_OPTS_FUNC_E("report-lang", 0, "L", "zh (default) or en", type, field, sl_schedule_opt, SL_SCHED_OPT_LANG)
+
 #define SL_SCHEDULE_HELP_TEXT                                                                                 \
     "SCHEDULED REPORTS\n"                                                                                     \
     "    With --reports weekly the hub writes, every Friday at 16:00, the coverage\n"                         \
@@ -75,6 +76,10 @@ void sl_schedule_cfg_init(sl_schedule_cfg *c);
 /* Takes one of the options above: 1 when c was one (and it was right), 0
  * when c is another option, -1 with err when its value is wrong. */
 int sl_schedule_cfg_take(sl_schedule_cfg *c, int opt, const char *arg, char *err, size_t errlen);
+
+/* The setter of SL_SCHEDULE_OPTS_E (content/opts.h): cfg is the
+ * sl_schedule_cfg, e->id the option. 0 or -1 with err. */
+int sl_schedule_opt(void *cfg, const sl_opts_entry *e, const char *arg, char *err, size_t errlen);
 
 /* The latest run of kind due at or before now_ms. 0 or -1 (unknown kind). */
 int sl_schedule_last(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms, sl_schedule_run *run);
