@@ -623,6 +623,39 @@ fail:
  * decoder marks corrupt; decode one frame, scale (and for cover crop the
  * centre of the source) straight to the output size, free the full-size
  * frame. On failure *out is cleared. Returns 0 or -1 with err. */
+/* Checks the header in the first packet of a PNG, JPEG or WebP file before
+ * anything is decoded: its size (against decompression bombs) and whether
+ * the data is all there. Other kinds pass. 0, or -1 with err. */
+static int check_header(const char *path, enum AVCodecID id, const AVPacket *pkt, char *err, size_t errlen)
+{
+    int64_t w = 0, h = 0;
+    bool known = false, complete = true;
+    const uint8_t *d = pkt->data;
+    size_t len = (size_t)pkt->size;
+    switch (id) {
+    case AV_CODEC_ID_PNG:
+        known = png_size(d, len, &w, &h);
+        complete = png_complete(d, len);
+        break;
+    case AV_CODEC_ID_MJPEG:
+        known = jpeg_size(d, len, &w, &h);
+        complete = jpeg_complete(d, len);
+        break;
+    case AV_CODEC_ID_WEBP:
+        known = webp_size(d, len, &w, &h);
+        complete = webp_complete(d, len);
+        break;
+    default: break;
+    }
+    if (known && check_size(path, w, h, err, errlen) != 0)
+        return -1;
+    if (!complete) {
+        snprintf(err, errlen, "%s: is truncated or corrupt (the picture's data ends early)", path);
+        return -1;
+    }
+    return 0;
+}
+
 int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame *out, char *err,
                     size_t errlen)
 {
@@ -706,32 +739,8 @@ int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame
         n++;
         if (!checked_header) {
             /* the first packet of a picture file holds its header */
-            int64_t w = 0, h = 0;
-            bool known = false, complete = true;
-            const uint8_t *d = pkt->data;
-            size_t len = (size_t)pkt->size;
-            switch (st->codecpar->codec_id) {
-            case AV_CODEC_ID_PNG:
-                known = png_size(d, len, &w, &h);
-                complete = png_complete(d, len);
-                break;
-            case AV_CODEC_ID_MJPEG:
-                known = jpeg_size(d, len, &w, &h);
-                complete = jpeg_complete(d, len);
-                break;
-            case AV_CODEC_ID_WEBP:
-                known = webp_size(d, len, &w, &h);
-                complete = webp_complete(d, len);
-                break;
-            default: break;
-            }
-            if (known && check_size(path, w, h, err, errlen) != 0)
+            if (check_header(path, st->codecpar->codec_id, pkt, err, errlen) != 0)
                 goto out;
-            if (!complete) {
-                snprintf(err, errlen, "%s: is truncated or corrupt (the picture's data ends early)",
-                         path);
-                goto out;
-            }
             checked_header = true;
             r = 0;
             dec = open_decoder(codec, st, 1, &r);

@@ -392,17 +392,11 @@ int sl_engine_open(sl_engine *e, const sl_options *opt)
     return sl_engine_open_with(e, opt, NULL, NULL);
 }
 
-int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given, const char *media_dir)
+/* The playlist the engine plays: the one given (a manifest), or the
+ * options' file checked like `screenlit lint` does. 0, or -1 after logging. */
+static int engine_take_playlist(sl_engine *e, sl_playlist *given, const char *media_dir)
 {
-    char err[512];
-    int rc = -1;
-    memset(e, 0, sizeof *e);
-    e->opt = opt;
-    sl_log_init(&e->log, "screenlit-player");
-    if (opt->log_level)
-        e->log.level = (sl_log_level)sl_log_level_parse(opt->log_level);
-    e->diagnostic = opt->diagnostic;
-
+    const sl_options *opt = e->opt;
     if (given) {
         e->pl = given;
         e->media_dir = media_dir ? strdup(media_dir) : NULL;
@@ -422,24 +416,20 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
             sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s",
                          opt->playlist ? opt->playlist : "(no playlist)",
                          opt->playlist ? opt->playlist : "PLAYLIST");
-            goto out;
+            return -1;
         }
         e->base_dir = sl_fs_dirname(opt->playlist);
     }
-    /* A screen-wide text rendering (an LED wall wants every slogan crisp). */
-    for (size_t i = 0; opt->text_render >= 0 && i < e->pl->n_items; i++)
-        if (e->pl->items[i].type == SL_ITEM_TEXT)
-            e->pl->items[i].render = (sl_render)opt->text_render;
-    if (sl_tags_parse(opt->tags, &e->tags) != 0) {
-        sl_log_error(&e->log, "tags: '%s' is not a list of tags", opt->tags);
-        goto out;
-    }
-    e->counts = calloc(e->pl->n_items, sizeof *e->counts);
-    if (!e->counts || sl_history_init(&e->hist, 0) != 0) {
-        sl_log_error(&e->log, "out of memory");
-        goto out;
-    }
+    return 0;
+}
 
+/* The screen's id and its journal in the state folder. A journal that
+ * cannot be opened is logged, not fatal: showing content matters more.
+ * -1 (after logging) only when the state folder cannot be made. */
+static int engine_open_journal(sl_engine *e)
+{
+    const sl_options *opt = e->opt;
+    char err[512];
     /* Identity and state. */
     if (opt->screen_id)
         snprintf(e->screen_id, sizeof e->screen_id, "%s", opt->screen_id);
@@ -456,7 +446,7 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
     } else {
         if (sl_fs_mkdirs(state, err, sizeof err) != 0) {
             sl_log_error(&e->log, "state folder: %s", err);
-            goto out;
+            return -1;
         }
         snprintf(jpath, sizeof jpath, "%s/journal.db", state);
     }
@@ -472,24 +462,22 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
         if (!e->recorder)
             sl_log_error(&e->log, "%s; plays will not be recorded", err);
     }
+    return 0;
+}
 
-    if (opt->sim)
-        sl_clock_init_sim(&e->clock, opt->sim_start_ms);
-    else if (opt->shifted)
-        sl_clock_init_shifted(&e->clock, opt->sim_start_ms);
-    else if (opt->skewed)
-        sl_clock_init_skewed(&e->clock, opt->sim_start_ms);
-    else
-        sl_clock_init_real(&e->clock);
-    apply_content_floor(e);
-
+/* SDL, the sound device when an item has sound, the output driver, the
+ * region and the rotation canvas. 0, or -1 after logging. */
+static int engine_open_output(sl_engine *e)
+{
+    const sl_options *opt = e->opt;
+    char err[512];
     /* Output. */
     bool offscreen = strcmp(opt->output, "window") != 0;
     if (offscreen)
         SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
     if (SDL_Init(offscreen ? 0 : SDL_INIT_VIDEO) != 0) {
         sl_log_error(&e->log, "cannot start SDL: %s", SDL_GetError());
-        goto out;
+        return -1;
     }
     e->sdl_ok = true;
     IMG_Init(IMG_INIT_PNG);
@@ -508,24 +496,24 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
     }
     if (sl_vo_select(&e->vo, opt->output, err, sizeof err) != 0) {
         sl_log_error(&e->log, "%s", err);
-        goto out;
+        return -1;
     }
     if (strncmp(opt->output, "frames:", 7) == 0 && sl_fs_mkdirs(e->vo.frames_dir, err, sizeof err) != 0) {
         sl_log_error(&e->log, "frames folder: %s", err);
-        goto out;
+        return -1;
     }
     e->vo.out_w = opt->size_w;
     e->vo.out_h = opt->size_h;
     e->vo_begun = true; /* uninit at close, even after a failed init: it frees what init made */
     if (e->vo.driver->init(&e->vo, err, sizeof err) != 0) {
         sl_log_error(&e->log, "output %s: %s", e->vo.driver->name, err);
-        goto out;
+        return -1;
     }
     if (opt->has_region && (opt->region_x + opt->region_w > e->vo.out_w ||
                             opt->region_y + opt->region_h > e->vo.out_h)) {
         sl_log_error(&e->log, "region %d,%d,%d,%d does not fit in the %dx%d output", opt->region_x,
                      opt->region_y, opt->region_w, opt->region_h, e->vo.out_w, e->vo.out_h);
-        goto out;
+        return -1;
     }
     layout(e);
     if (opt->rotate) {
@@ -533,9 +521,55 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
                                       SDL_TEXTUREACCESS_TARGET, e->canvas_w, e->canvas_h);
         if (!e->canvas) {
             sl_log_error(&e->log, "cannot make the rotation canvas: %s", SDL_GetError());
-            goto out;
+            return -1;
         }
     }
+
+    return 0;
+}
+
+int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given, const char *media_dir)
+{
+    char err[512];
+    int rc = -1;
+    memset(e, 0, sizeof *e);
+    e->opt = opt;
+    sl_log_init(&e->log, "screenlit-player");
+    if (opt->log_level)
+        e->log.level = (sl_log_level)sl_log_level_parse(opt->log_level);
+    e->diagnostic = opt->diagnostic;
+
+    if (engine_take_playlist(e, given, media_dir) != 0)
+        goto out;
+    /* A screen-wide text rendering (an LED wall wants every slogan crisp). */
+    for (size_t i = 0; opt->text_render >= 0 && i < e->pl->n_items; i++)
+        if (e->pl->items[i].type == SL_ITEM_TEXT)
+            e->pl->items[i].render = (sl_render)opt->text_render;
+    if (sl_tags_parse(opt->tags, &e->tags) != 0) {
+        sl_log_error(&e->log, "tags: '%s' is not a list of tags", opt->tags);
+        goto out;
+    }
+    e->counts = calloc(e->pl->n_items, sizeof *e->counts);
+    if (!e->counts || sl_history_init(&e->hist, 0) != 0) {
+        sl_log_error(&e->log, "out of memory");
+        goto out;
+    }
+
+    if (engine_open_journal(e) != 0)
+        goto out;
+
+    if (opt->sim)
+        sl_clock_init_sim(&e->clock, opt->sim_start_ms);
+    else if (opt->shifted)
+        sl_clock_init_shifted(&e->clock, opt->sim_start_ms);
+    else if (opt->skewed)
+        sl_clock_init_skewed(&e->clock, opt->sim_start_ms);
+    else
+        sl_clock_init_real(&e->clock);
+    apply_content_floor(e);
+
+    if (engine_open_output(e) != 0)
+        goto out;
 
     e->text = sl_text_new(opt->font, opt->font_index >= 0 ? opt->font_index : 0, err, sizeof err);
     if (!e->text) {

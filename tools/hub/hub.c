@@ -85,7 +85,7 @@ int sl_hub_scope_parse(const char *in, char out[SL_HUB_SCOPE_MAX + 1], char *err
         }
         memcpy(id, p, n);
         id[n] = '\0';
-        if (!sl_hub_id_ok(id)) {
+        if (!sl_wire_id_ok(id)) {
             snprintf(err, errlen, "channels: '%s' is not a channel name (1 to 64 letters, digits, '.', '_' or '-')",
                      id);
             return -1;
@@ -115,16 +115,6 @@ bool sl_hub_scope_has(const char *scope, const char *channel)
     return sl_channel_list_has(scope, channel);
 }
 
-bool sl_hub_id_ok(const char *s)
-{
-    return sl_wire_id_ok(s);
-}
-
-bool sl_hub_text_ok(const char *str, size_t len, bool allow_tab)
-{
-    return sl_wire_text_ok(str, len, allow_tab);
-}
-
 int64_t sl_hub_now_ms(void)
 {
     struct timespec ts;
@@ -147,12 +137,6 @@ int sl_hub_token_new(char hex[SL_HUB_TOKEN_HEX + 1], uint8_t hash[SL_HUB_HASH_BY
     sodium_memzero(raw, sizeof raw);
     sl_hub_hash(hex, SL_HUB_TOKEN_HEX, hash);
     return 0;
-}
-
-int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
-                    int64_t *out)
-{
-    return sl_json_int(obj, key, lo, hi, required, dflt, out);
 }
 
 cJSON *sl_json_instant(int64_t ms)

@@ -2,7 +2,9 @@
 #ifndef SL_HUB_H
 #define SL_HUB_H
 
+#include "content/json.h"
 #include "content/log.h"
+#include "content/wire.h"
 #include "tools/hub/http/authcache.h"
 #include "tools/hub/http/ratelimit.h"
 #include "tools/hub/store/store.h"
@@ -60,14 +62,6 @@ int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, si
 /* Closes the store and frees the paths; a half-opened hub is fine. */
 void sl_hub_close(sl_hub *hub);
 
-/* sl_wire_id_ok (content/wire.h): whether s is an identifier of the API
- * (screen ids, channels, item and zone ids, token names). */
-bool sl_hub_id_ok(const char *s);
-
-/* sl_wire_text_ok (content/wire.h): whether len bytes are valid UTF-8
- * without NUL or other C0 control bytes (tab allowed when allow_tab). */
-bool sl_hub_text_ok(const char *s, size_t len, bool allow_tab);
-
 /* Checks and normalises a channel scope given by people: channel ids
  * separated by ',' (spaces around them ignored), each at most once; NULL or
  * "" is every channel (out = ""). Returns 0, or -1 with a message in err. */
@@ -84,10 +78,6 @@ void sl_hub_hash(const void *data, size_t len, uint8_t out[SL_HUB_HASH_BYTES]);
 
 /* A new random token (64 lowercase hex + NUL) and its hash. 0 or -1. */
 int sl_hub_token_new(char hex[SL_HUB_TOKEN_HEX + 1], uint8_t hash[SL_HUB_HASH_BYTES]);
-
-/* sl_json_int (content/json.h): reads an integer member of a JSON object. */
-int sl_hub_json_int(const cJSON *obj, const char *key, int64_t lo, int64_t hi, bool required, int64_t dflt,
-                    int64_t *out);
 
 /* The ISO 8601 UTC text of an instant, or JSON null for -1 (for replies and reports). */
 cJSON *sl_json_instant(int64_t ms);

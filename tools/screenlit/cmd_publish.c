@@ -388,6 +388,78 @@ static int pub_current_version(sl_hubc *h, const char *channel, int64_t *version
     return 0;
 }
 
+/* Asks the hub which media it lacks and uploads them (resuming what it
+ * holds in part), with progress on a terminal. 0, or -1 after saying why. */
+static int pub_upload_missing(sl_hubc *h, sl_mfb_list *media, size_t chunk, int64_t rate, size_t *n_missing,
+                              size_t *n_resumed, int64_t *sent)
+{
+    char err[SL_HUBC_ERR_MAX];
+    if (media->n > 0 && pub_ask_missing(h, media, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        return -1;
+    }
+    for (size_t i = 0; i < media->n; i++) {
+        *n_missing += media->v[i].missing;
+        *n_resumed += media->v[i].missing && media->v[i].received > 0;
+    }
+    bool tty = isatty(STDERR_FILENO) == 1;
+    for (size_t i = 0; i < media->n; i++) {
+        if (!media->v[i].missing)
+            continue;
+        if (pub_upload(h, &media->v[i], chunk, rate, tty, sent, err, sizeof err) != 0) {
+            fprintf(stderr, "screenlit publish: %s\n", err);
+            fprintf(stderr, "screenlit publish: nothing was published; run the same command again "
+                            "to resume the upload\n");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Posts the signed envelope to the channel and says the hub's warnings.
+ * 0 when the hub took it, or -1 after saying why. */
+static int pub_post(sl_hubc *h, const char *channel, const char *envelope)
+{
+    char err[SL_HUBC_ERR_MAX];
+    char mpath[128];
+    snprintf(mpath, sizeof mpath, "/api/v1/channels/%s/manifests", channel);
+    sl_hubc_reply rep = {0};
+    sl_hubc_req rq = {.method = "POST",
+                     .path = mpath,
+                     .content_type = "application/json",
+                     .body = envelope,
+                     .body_len = strlen(envelope),
+                     .timeout_s = 120};
+    if (sl_hubc_send(h, &rq, &rep, err, sizeof err) != 0) {
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        return -1;
+    }
+    if (rep.status != 201) {
+        sl_hubc_reply_error(h, &rep, err, sizeof err);
+        fprintf(stderr, "screenlit publish: %s\n", err);
+        if (rep.status == 409)
+            fprintf(stderr, "screenlit publish: channel %s was not changed; screens keep their "
+                            "current version\n",
+                    channel);
+        sl_hubc_reply_free(&rep);
+        return -1;
+    }
+    /* Warnings of the hub (e.g. no screen uses this channel): said, not failed. */
+    cJSON *done = sl_hubc_reply_json(&rep, err, sizeof err);
+    const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(done, "warnings"), *w;
+    cJSON_ArrayForEach(w, warnings)
+    {
+        char text[512];
+        if (!cJSON_IsString(w))
+            continue;
+        sl_hubc_printable(w->valuestring, text, sizeof text);
+        fprintf(stderr, "screenlit publish: warning: %s\n", text);
+    }
+    cJSON_Delete(done);
+    sl_hubc_reply_free(&rep);
+    return 0;
+}
+
 int sl_cmd_publish(int argc, char **argv)
 {
     publish_args a = {.chunk_mib = PUB_CHUNK_MIB_DEFAULT};
@@ -463,70 +535,18 @@ int sl_cmd_publish(int argc, char **argv)
         goto out;
 
     /* 6. Upload only what the hub lacks. */
-    if (media.n > 0 && pub_ask_missing(h, &media, err, sizeof err) != 0) {
-        fprintf(stderr, "screenlit publish: %s\n", err);
-        goto out;
-    }
     size_t n_missing = 0, n_resumed = 0;
     int64_t sent = 0;
-    for (size_t i = 0; i < media.n; i++) {
-        n_missing += media.v[i].missing;
-        n_resumed += media.v[i].missing && media.v[i].received > 0;
-    }
-    bool tty = isatty(STDERR_FILENO) == 1;
-    for (size_t i = 0; i < media.n; i++) {
-        if (!media.v[i].missing)
-            continue;
-        if (pub_upload(h, &media.v[i], (size_t)chunk_mib * 1024 * 1024, rate, tty, &sent, err,
-                       sizeof err) != 0) {
-            fprintf(stderr, "screenlit publish: %s\n", err);
-            fprintf(stderr, "screenlit publish: nothing was published; run the same command again "
-                            "to resume the upload\n");
-            goto out;
-        }
-    }
+    if (pub_upload_missing(h, &media, (size_t)chunk_mib * 1024 * 1024, rate, &n_missing, &n_resumed, &sent) != 0)
+        goto out;
 
     /* 7. Sign and post. */
     if (!(envelope = sl_mf_sign(payload, strlen(payload), &sk))) {
         fprintf(stderr, "screenlit publish: could not sign the manifest\n");
         goto out;
     }
-    char mpath[128];
-    snprintf(mpath, sizeof mpath, "/api/v1/channels/%s/manifests", channel);
-    sl_hubc_reply rep = {0};
-    sl_hubc_req rq = {.method = "POST",
-                     .path = mpath,
-                     .content_type = "application/json",
-                     .body = envelope,
-                     .body_len = strlen(envelope),
-                     .timeout_s = 120};
-    if (sl_hubc_send(h, &rq, &rep, err, sizeof err) != 0) {
-        fprintf(stderr, "screenlit publish: %s\n", err);
+    if (pub_post(h, channel, envelope) != 0)
         goto out;
-    }
-    if (rep.status != 201) {
-        sl_hubc_reply_error(h, &rep, err, sizeof err);
-        fprintf(stderr, "screenlit publish: %s\n", err);
-        if (rep.status == 409)
-            fprintf(stderr, "screenlit publish: channel %s was not changed; screens keep their "
-                            "current version\n",
-                    channel);
-        sl_hubc_reply_free(&rep);
-        goto out;
-    }
-    /* Warnings of the hub (e.g. no screen uses this channel): said, not failed. */
-    cJSON *done = sl_hubc_reply_json(&rep, err, sizeof err);
-    const cJSON *warnings = cJSON_GetObjectItemCaseSensitive(done, "warnings"), *w;
-    cJSON_ArrayForEach(w, warnings)
-    {
-        char text[512];
-        if (!cJSON_IsString(w))
-            continue;
-        sl_hubc_printable(w->valuestring, text, sizeof text);
-        fprintf(stderr, "screenlit publish: warning: %s\n", text);
-    }
-    cJSON_Delete(done);
-    sl_hubc_reply_free(&rep);
 
     char total[32];
     sl_hubc_fmt_bytes(sent, total, sizeof total);

@@ -110,7 +110,7 @@ int sl_hub_cmd_key(int argc, char **argv)
         return sl_hub_usage_error("key", "--%s", cerr);
     if (channels_s && !channels[0])
         return sl_hub_usage_error("key", "--channels: name at least one channel (leave it out for every channel)");
-    if (name && !sl_hub_id_ok(name))
+    if (name && !sl_wire_id_ok(name))
         return sl_hub_usage_error("key", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
 
     char err[512];

@@ -30,14 +30,14 @@ static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *e
     switch (e->id) {
     case OPT_REGION:
     case OPT_UNIT_TYPE:
-        if (!*arg || strlen(arg) > SL_HUB_TEXT_MAX || !sl_hub_text_ok(arg, strlen(arg), false)) {
+        if (!*arg || strlen(arg) > SL_HUB_TEXT_MAX || !sl_wire_text_ok(arg, strlen(arg), false)) {
             snprintf(err, errlen, "--%s wants text of 1 to %d bytes", e->name, SL_HUB_TEXT_MAX);
             return -1;
         }
         *(e->id == OPT_REGION ? &a->q.region : &a->q.unit_type) = arg;
         return 0;
     case OPT_SCREEN:
-        if (!sl_hub_id_ok(arg)) {
+        if (!sl_wire_id_ok(arg)) {
             snprintf(err, errlen, "--screen '%s' is not a screen id", arg);
             return -1;
         }

@@ -120,7 +120,7 @@ int sl_hub_cmd_token(int argc, char **argv)
         return sl_hub_usage_error("token", "--name NAME is missing");
     if (list && name)
         return sl_hub_usage_error("token", "--name is not for list");
-    if (name && !sl_hub_id_ok(name))
+    if (name && !sl_wire_id_ok(name))
         return sl_hub_usage_error("token", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
     if (channels_s && !(create && role == SL_ROLE_PUBLISHER))
         return sl_hub_usage_error("token", "--channels is only for create --role publisher");

@@ -29,7 +29,7 @@ size_t sl_hub_report_shots(sl_hub *hub, const cJSON *doc, size_t max, sl_report_
             break;
         const char *id = sl_report_str(s, "id");
         sl_hub_screenshot shot;
-        if (!sl_report_obj(s, "screenshot") || !sl_hub_id_ok(id) ||
+        if (!sl_report_obj(s, "screenshot") || !sl_wire_id_ok(id) ||
             hub->store->ops->screenshot_latest(hub->store, id, &shot, err, sizeof err) != SL_ST_OK)
             continue;
         char *path = sl_fs_join(hub->shots_dir, shot.file), *data = NULL;

@@ -21,7 +21,7 @@ enum MHD_Result sl_h_enroll_code(sl_hub *hub, sl_req *r)
         return res;
     const char *screen = sl_json_str(in, "screen");
     int64_t ttl = 0;
-    if (sl_hub_json_int(in, "ttl_s", 1, SL_ENROLL_TTL_MAX_S, false, SL_ENROLL_TTL_DEFAULT_S, &ttl) != 0)
+    if (sl_json_int(in, "ttl_s", 1, SL_ENROLL_TTL_MAX_S, false, SL_ENROLL_TTL_DEFAULT_S, &ttl) != 0)
         ttl = 0; /* refused by the service, after the screen id */
     if (sl_enroll_code_make(hub, screen, ttl, &made, &e) != SL_SVC_OK) {
         res = sl_reply_svc_error(hub, r, &e, NULL);

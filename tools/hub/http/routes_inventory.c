@@ -120,7 +120,7 @@ enum MHD_Result sl_h_screen_hours(sl_hub *hub, sl_req *r)
 {
     sl_svc_err e;
     int64_t now = sl_hub_now_ms(), from, to;
-    if (!sl_hub_id_ok(r->param))
+    if (!sl_wire_id_ok(r->param))
         return sl_reply_error(r, 400, NULL, "not a screen id");
     if (arg_instant(r, "from", now - SL_MS_PER_DAY, &from) != 0 || arg_instant(r, "to", now, &to) != 0)
         return sl_reply_error(r, 400, NULL, "from and to must be ISO 8601 instants like 2026-11-25T00:00:00Z");

@@ -67,7 +67,7 @@ enum MHD_Result sl_h_media_missing(sl_hub *hub, sl_req *r)
     {
         const char *sha = cJSON_IsObject(m) ? sl_json_str(m, "sha256") : NULL;
         int64_t size;
-        if (!sha || !sl_media_is_sha256(sha) || sl_hub_json_int(m, "size", 0, MEDIA_FILE_MAX, true, 0, &size) != 0) {
+        if (!sha || !sl_media_is_sha256(sha) || sl_json_int(m, "size", 0, MEDIA_FILE_MAX, true, 0, &size) != 0) {
             res = sl_reply_error(r, 400, NULL,
                                  "media[%d]: needs \"sha256\" (64 lowercase hex digits) and \"size\" (bytes, at "
                                  "most 4 GiB)", i);

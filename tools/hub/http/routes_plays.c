@@ -88,7 +88,7 @@ enum MHD_Result sl_h_plays_post(sl_hub *hub, sl_req *r)
 enum MHD_Result sl_h_screen_plays_post(sl_hub *hub, sl_req *r)
 {
     char err[256];
-    if (!sl_hub_id_ok(r->param))
+    if (!sl_wire_id_ok(r->param))
         return sl_reply_error(r, 400, NULL, "not a screen id");
     sl_st_rc rc = hub->store->ops->screen_get(hub->store, r->param, NULL, err, sizeof err);
     if (rc == SL_ST_NOT_FOUND)
@@ -106,7 +106,7 @@ enum MHD_Result sl_h_plays_get(sl_hub *hub, sl_req *r)
     const char *limit = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
     long long a = 0, l = 1000;
     char *e;
-    if (!sl_hub_id_ok(screen))
+    if (!sl_wire_id_ok(screen))
         return sl_reply_error(r, 400, NULL, "?screen=ID is missing or not a screen id");
     if (after && ((a = strtoll(after, &e, 10)) < 0 || *e || !*after))
         return sl_reply_error(r, 400, NULL, "after_seq must be an integer from 0");

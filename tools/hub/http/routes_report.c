@@ -50,7 +50,7 @@ static int text_arg(const char *v, char buf[SL_HUB_TEXT_MAX + 1], const char **o
         buf[n++] = (char)ch;
     }
     buf[n] = '\0';
-    if (!sl_hub_text_ok(buf, n, false))
+    if (!sl_wire_text_ok(buf, n, false))
         return -1;
     *out = buf;
     return 0;
@@ -75,7 +75,7 @@ enum MHD_Result sl_h_report_coverage(sl_hub *hub, sl_req *r)
         return sl_reply_error(r, 400, NULL, "region and unit_type must be URL-encoded text of at most %d bytes",
                               SL_HUB_TEXT_MAX);
     q.screen = arg(r, "screen");
-    if (q.screen && !sl_hub_id_ok(q.screen))
+    if (q.screen && !sl_wire_id_ok(q.screen))
         return sl_reply_error(r, 400, NULL, "screen must be a screen id");
     if (thr) {
         char *e;

@@ -23,7 +23,7 @@ static int hb_int(const cJSON *in, cJSON *out, const char *key, int64_t lo, int6
 {
     int64_t v;
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(in, key);
-    if (sl_hub_json_int(in, key, lo, hi, false, -1, &v) != 0)
+    if (sl_json_int(in, key, lo, hi, false, -1, &v) != 0)
         return -1;
     if (m && !cJSON_IsNull(m))
         cJSON_AddNumberToObject(out, key, (double)v);
@@ -40,7 +40,7 @@ static int hb_str(const cJSON *in, cJSON *out, const char *key, size_t max)
     if (!cJSON_IsString(m))
         return -1;
     size_t n = strlen(m->valuestring);
-    if (n > max || !sl_hub_text_ok(m->valuestring, n, false))
+    if (n > max || !sl_wire_text_ok(m->valuestring, n, false))
         return -1;
     cJSON_AddStringToObject(out, key, m->valuestring);
     return 0;
@@ -94,7 +94,7 @@ enum MHD_Result sl_h_heartbeat(sl_hub *hub, sl_req *r)
         cJSON_ArrayForEach(p, each)
         {
             if (!cJSON_IsString(p) || strlen(p->valuestring) > PROBLEM_TEXT_MAX ||
-                !sl_hub_text_ok(p->valuestring, strlen(p->valuestring), false)) {
+                !sl_wire_text_ok(p->valuestring, strlen(p->valuestring), false)) {
                 bad = "\"problems\" must be a list of texts of at most 256 bytes";
                 break;
             }

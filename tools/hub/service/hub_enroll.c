@@ -30,7 +30,7 @@ sl_svc_rc sl_enroll_code_make(sl_hub *hub, const char *screen, int64_t ttl_s, sl
                               sl_svc_err *e)
 {
     char err[256];
-    if (!sl_hub_id_ok(screen))
+    if (!sl_wire_id_ok(screen))
         return sl_svc_fail(e, SL_SVC_INVALID, "\"screen\" must be a screen id from the inventory");
     if (ttl_s < 1 || ttl_s > SL_ENROLL_TTL_MAX_S)
         return sl_svc_fail(e, SL_SVC_INVALID, "\"ttl_s\" must be whole seconds from 1 to %d", SL_ENROLL_TTL_MAX_S);
@@ -123,7 +123,7 @@ sl_svc_rc sl_enroll_code_list(sl_hub *hub, const char *screen, const char *state
                               int (*cb)(void *ud, const sl_hub_enroll_code *c), void *ud, sl_svc_err *e)
 {
     char err[256];
-    if (screen && !sl_hub_id_ok(screen))
+    if (screen && !sl_wire_id_ok(screen))
         return sl_svc_fail(e, SL_SVC_INVALID, "screen= must be a screen id (1 to 64 letters, digits, '.', '_' or '-')");
     if (state && strcmp(state, "valid") != 0 && strcmp(state, "all") != 0)
         return sl_svc_fail(e, SL_SVC_INVALID, "state must be valid or all");
@@ -151,7 +151,7 @@ sl_svc_rc sl_enroll_code_revoke(sl_hub *hub, int64_t id, int64_t now_ms, sl_hub_
 sl_svc_rc sl_enroll_screen_revoke(sl_hub *hub, const char *screen, int64_t now_ms, sl_svc_err *e)
 {
     char err[256];
-    if (!sl_hub_id_ok(screen))
+    if (!sl_wire_id_ok(screen))
         return sl_svc_fail(e, SL_SVC_INVALID, "a screen id is 1 to 64 letters, digits, '.', '_' or '-'");
     sl_st_rc rc = hub->store->ops->screen_revoke(hub->store, screen, now_ms, err, sizeof err);
     if (rc == SL_ST_NOT_FOUND) {

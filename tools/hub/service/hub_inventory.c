@@ -158,7 +158,7 @@ static int take(char *buf, size_t len, const char *v)
     size_t n = strlen(v);
     while (n && v[n - 1] == ' ')
         n--;
-    if (n >= len || !sl_hub_text_ok(v, n, false))
+    if (n >= len || !sl_wire_text_ok(v, n, false))
         return -1;
     memcpy(buf, v, n);
     buf[n] = '\0';
@@ -180,7 +180,7 @@ int sl_inv_row(sl_hub_screen *o, const char *const vals[SL_INV_N_COLS], char *wh
             return -1;
         }
     }
-    if (!sl_hub_id_ok(o->id)) {
+    if (!sl_wire_id_ok(o->id)) {
         snprintf(why, whylen, "id \"%s\": 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' or '-'",
                  o->id);
         return -1;
@@ -189,7 +189,7 @@ int sl_inv_row(sl_hub_screen *o, const char *const vals[SL_INV_N_COLS], char *wh
         snprintf(why, whylen, "name is missing");
         return -1;
     }
-    if (o->channel[0] && !sl_hub_id_ok(o->channel)) {
+    if (o->channel[0] && !sl_wire_id_ok(o->channel)) {
         snprintf(why, whylen, "channel \"%s\": 1 to 64 letters, digits, '.', '_' or '-'", o->channel);
         return -1;
     }
@@ -396,7 +396,7 @@ static sl_svc_rc inv_text_check(const char *body, size_t len, size_t *bad_line, 
             size_t end = i;
             if (end > start && body[end - 1] == '\r')
                 end--;
-            if (!sl_hub_text_ok(body + start, end - start, true)) {
+            if (!sl_wire_text_ok(body + start, end - start, true)) {
                 *bad_line = line;
                 return sl_svc_fail(e, SL_SVC_INVALID, "line %zu: not UTF-8 text (save the file as UTF-8)", line);
             }

@@ -90,7 +90,7 @@ sl_svc_rc sl_manifest_publish(sl_hub *hub, const char *channel, const char *toke
     out->current = -1;
     out->missing = NULL;
     out->warning[0] = '\0';
-    if (!sl_hub_id_ok(channel))
+    if (!sl_wire_id_ok(channel))
         return sl_svc_fail(e, SL_SVC_INVALID, "a channel is 1 to 64 letters, digits, '.', '_' or '-'");
     /* A publisher token limited to channels publishes only to those. */
     if (!sl_hub_scope_has(token_scope, channel))

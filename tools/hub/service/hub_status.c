@@ -93,7 +93,7 @@ sl_svc_rc sl_status_screenshot_put(sl_hub *hub, const char *screen, const char *
 sl_svc_rc sl_status_screenshot_request(sl_hub *hub, const char *screen, sl_svc_err *e)
 {
     char err[256];
-    if (!sl_hub_id_ok(screen))
+    if (!sl_wire_id_ok(screen))
         return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
     sl_st_rc rc = hub->store->ops->screenshot_request(hub->store, screen, err, sizeof err);
     if (rc == SL_ST_NOT_FOUND)
@@ -107,7 +107,7 @@ sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, sl_hub_scre
                                     int64_t *size, sl_svc_err *e)
 {
     char err[256], path[4096];
-    if (!sl_hub_id_ok(screen))
+    if (!sl_wire_id_ok(screen))
         return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
     sl_st_rc rc = hub->store->ops->screenshot_latest(hub->store, screen, shot, err, sizeof err);
     if (rc == SL_ST_NOT_FOUND)
