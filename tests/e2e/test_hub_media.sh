@@ -1,7 +1,7 @@
 #!/bin/sh
-# test_hub_media.sh — media uploads: missing list, two-part upload with resume, wrong hash refused and never served, GET/HEAD with ETag, Range 206/416.
+# test_hub_media.sh — media uploads: missing list, two-part upload with resume, one upload of a file at a time, a partial file of another length started again, wrong hash refused and never served, GET/HEAD with ETag, Range 206/416.
 . "$(dirname "$0")/lib.sh"
-need curl jq
+need curl jq flock
 
 PUB=$(new_token publisher content)
 AUD=$(new_token auditor audit)
@@ -29,6 +29,13 @@ expect_json '.missing[0].received == 100000'
 # Resuming at the wrong offset: 409 with what the hub holds, nothing changes.
 expect_call 409 PUT "/api/v1/media/$SHA" "$PUB" -H "$OCT" -H "Content-Range: bytes 0-99999/$SIZE" --data-binary @"$T/part1"
 expect_json '.received == 100000'
+# Another upload of the file in progress (its partial file locked): 409 without "received", nothing changes.
+exec 9>>"$DATA/media/.partial/$SHA"
+flock -n 9 && ok || fail "cannot lock the partial file"
+expect_call 409 PUT "/api/v1/media/$SHA" "$PUB" -H "$OCT" -H "Content-Range: bytes 100000-$((SIZE - 1))/$SIZE" --data-binary @"$T/part2"
+expect_json '(.error | test("another upload of this file is in progress")) and (has("received") | not)'
+exec 9>&-
+[ "$(wc -c <"$DATA/media/.partial/$SHA")" -eq 100000 ] && ok || fail "a refused part changed the partial file"
 expect_call 400 PUT "/api/v1/media/$SHA" "$PUB" -H "$OCT" -H "Content-Range: bytes 100000-100/$SIZE" --data-binary @"$T/part2"
 expect_call 415 PUT "/api/v1/media/$SHA" "$PUB" -H "Content-Type: text/plain" -H "Content-Range: bytes 100000-$((SIZE - 1))/$SIZE" --data-binary @"$T/part2"
 expect_call 404 GET "/media/$SHA" ""
@@ -74,6 +81,19 @@ expect_json '.error | test("SHA-256")'
 expect_call 404 GET "/media/$WRONG" ""
 [ ! -e "$DATA/media/.partial/$WRONG" ] && ok || fail "a refused upload left its partial file"
 [ ! -e "$DATA/media/$WRONG" ] && ok || fail "a refused upload is in the store"
+
+# A partial file longer than the file now sent (an upload of another length) is started again.
+head -c 3000 /dev/urandom >"$T/short.bin"
+SHORT=$(sha256sum "$T/short.bin" | cut -d' ' -f1)
+head -c 3500 /dev/urandom >"$T/junk"
+expect_call 200 PUT "/api/v1/media/$SHORT" "$PUB" -H "$OCT" -H "Content-Range: bytes 0-3499/4000" --data-binary @"$T/junk"
+expect_json '.received == 3500 and .complete == false'
+expect_call 200 POST /api/v1/media/missing "$PUB" -d "{\"media\":[{\"sha256\":\"$SHORT\",\"size\":3000}]}"
+expect_json ".missing == [{\"sha256\":\"$SHORT\",\"size\":3000,\"received\":0}]"
+expect_call 200 PUT "/api/v1/media/$SHORT" "$PUB" -H "$OCT" --data-binary @"$T/short.bin"
+expect_json '.received == 3000 and .complete == true'
+expect_call 200 GET "/media/$SHORT" ""
+cmp -s "$T/body" "$T/short.bin" && ok || fail "the restarted upload is stored with other bytes"
 
 # Bad names.
 expect_call 400 PUT "/api/v1/media/ABCDEF" "$PUB" -H "$OCT" --data-binary @"$T/other.bin"

@@ -67,7 +67,7 @@ static void enrol(sl_store *st, const char *id, uint8_t n)
 static void play_span(fixture *f, int who, const char *screen, const char *zone, int64_t a, int64_t b, int every,
                       sl_clock_trust trust)
 {
-    char err[256];
+    sl_svc_err e;
     size_t n = 0, cap = (size_t)((b - a) / 10000) + 1, stored, dups;
     int64_t acked;
     sl_play_record *r = calloc(cap, sizeof *r);
@@ -86,7 +86,7 @@ static void play_span(fixture *f, int who, const char *screen, const char *zone,
     }
     for (size_t i = 0; i < n; i += 1000) {
         size_t k = n - i < 1000 ? n - i : 1000;
-        assert_int_equal(sl_hub_plays_store(&f->hub, screen, r + i, k, &stored, &dups, &acked, err, sizeof err), 0);
+        assert_int_equal(sl_hub_plays_store(&f->hub, screen, r + i, k, &stored, &dups, &acked, &e), SL_SVC_OK);
         assert_int_equal(stored, k);
     }
     free(r);

@@ -1,88 +1,61 @@
-/* routes_media.c — media: which files the hub lacks, resumable verified uploads, and GET/HEAD /media/<sha256> with ranges. */
+/* routes_media.c — HTTP for media (service/hub_media.c does the work): the missing list, uploads (Content-Type, Content-Length, Content-Range), and GET/HEAD /media/<sha256> with ETag and ranges (206, 304, 416). */
 #define _GNU_SOURCE
 #include "tools/hub/http/routes.h"
+#include "tools/hub/service/hub_media.h"
 
 #include "content/json.h"
-#include "content/media.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#define MEDIA_FILE_MAX (4LL * 1024 * 1024 * 1024) /* 4 GiB */
-#define MISSING_MAX 10000
-#define PATH_BYTES 4096
-
-typedef struct {
-    int fd;
-    int64_t start, end, total; /* this part is bytes start..end of total */
-    int64_t written;
-    char sha[SL_SHA256_HEX_LEN + 1];
-} upload;
-
-static void media_path(const sl_hub *hub, const char *sha, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s/%s", hub->media_dir, sha);
-}
-
-static void partial_path(const sl_hub *hub, const char *sha, char *buf, size_t len)
-{
-    snprintf(buf, len, "%s/%s", hub->partial_dir, sha);
-}
-
-/* The size of a regular file, or -1. */
-static int64_t file_size(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
-        return -1;
-    return (int64_t)st.st_size;
-}
 
 enum MHD_Result sl_h_media_missing(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    char path[PATH_BYTES];
+    sl_svc_err e;
+    sl_hub_media_want *want = NULL;
+    cJSON *missing = NULL;
     cJSON *in = sl_req_json(r, &res);
     if (!in)
         return res;
     cJSON *list = cJSON_GetObjectItemCaseSensitive(in, "media");
-    cJSON *missing = NULL;
-    if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > MISSING_MAX) {
+    if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > SL_HUB_MEDIA_MISSING_MAX) {
         res = sl_reply_error(r, 400, NULL, "\"media\" must be a list of at most %d {\"sha256\", \"size\"}",
-                             MISSING_MAX);
+                             SL_HUB_MEDIA_MISSING_MAX);
         goto out;
     }
-    missing = cJSON_CreateArray();
-    int i = 0;
+    size_t n = (size_t)cJSON_GetArraySize(list), i = 0;
+    want = calloc(n ? n : 1, sizeof *want);
+    if (!want) {
+        res = sl_reply_error(r, 500, NULL, "out of memory");
+        goto out;
+    }
     const cJSON *m;
     cJSON_ArrayForEach(m, list)
     {
+        /* What is not a name or a size is left empty or -1: the service refuses it. */
         const char *sha = cJSON_IsObject(m) ? sl_json_str(m, "sha256") : NULL;
-        int64_t size;
-        if (!sha || !sl_media_is_sha256(sha) || sl_json_int(m, "size", 0, MEDIA_FILE_MAX, true, 0, &size) != 0) {
-            res = sl_reply_error(r, 400, NULL,
-                                 "media[%d]: needs \"sha256\" (64 lowercase hex digits) and \"size\" (bytes, at "
-                                 "most 4 GiB)", i);
-            goto out;
-        }
+        size_t len = sha ? strlen(sha) : 0;
+        if (len <= SL_SHA256_HEX_LEN)
+            memcpy(want[i].sha256, sha ? sha : "", len + 1);
+        if (!sha || sl_json_int(m, "size", 0, SL_HUB_MEDIA_FILE_MAX, true, 0, &want[i].size) != 0)
+            want[i].size = -1;
         i++;
-        media_path(hub, sha, path, sizeof path);
-        if (file_size(path) >= 0)
+    }
+    if (sl_hub_media_missing(hub, want, n, &e) != SL_SVC_OK) {
+        res = sl_reply_svc_error(hub, r, &e, NULL);
+        goto out;
+    }
+    missing = cJSON_CreateArray();
+    for (i = 0; i < n; i++) {
+        if (!want[i].missing)
             continue;
-        partial_path(hub, sha, path, sizeof path);
-        int64_t got = file_size(path);
         cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "sha256", sha);
-        cJSON_AddNumberToObject(o, "size", (double)size);
-        cJSON_AddNumberToObject(o, "received", (double)(got > 0 && got <= size ? got : 0));
+        cJSON_AddStringToObject(o, "sha256", want[i].sha256);
+        cJSON_AddNumberToObject(o, "size", (double)want[i].size);
+        cJSON_AddNumberToObject(o, "received", (double)want[i].received);
         cJSON_AddItemToArray(missing, o);
     }
     cJSON *o = cJSON_CreateObject();
@@ -91,6 +64,7 @@ enum MHD_Result sl_h_media_missing(sl_hub *hub, sl_req *r)
     res = sl_reply_json(r, 200, o);
 out:
     cJSON_Delete(missing);
+    free(want);
     cJSON_Delete(in);
     return res;
 }
@@ -120,9 +94,10 @@ static enum MHD_Result reply_received(sl_req *r, unsigned status, int64_t receiv
 
 int sl_h_media_put_begin(sl_hub *hub, sl_req *r)
 {
-    char path[PATH_BYTES];
+    sl_svc_err e;
+    int64_t have = 0, start, end, total, held;
     if (!sl_media_is_sha256(r->param)) {
-        sl_reply_error(r, 400, NULL, "media are named by their SHA-256: 64 lowercase hex digits");
+        sl_reply_error(r, 400, NULL, SL_HUB_MEDIA_NAME_RULE);
         return 1;
     }
     if (!sl_req_content_type_is(r, "application/octet-stream")) {
@@ -135,144 +110,58 @@ int sl_h_media_put_begin(sl_hub *hub, sl_req *r)
         return 1;
     }
     int64_t len = strtoll(cl, NULL, 10);
-    media_path(hub, r->param, path, sizeof path);
-    int64_t have = file_size(path);
-    if (have >= 0) {
+    if (sl_hub_media_stored(hub, r->param, &have, NULL) == SL_SVC_OK) {
         reply_received(r, 200, have, true);
         return 1;
     }
-    upload *u = calloc(1, sizeof *u);
-    if (!u) {
-        sl_reply_error(r, 500, NULL, "out of memory");
-        return 1;
-    }
-    u->fd = -1;
-    r->priv = u;
-    snprintf(u->sha, sizeof u->sha, "%s", r->param);
     const char *cr = sl_req_header(r, "Content-Range");
     if (cr) {
-        if (parse_content_range(cr, &u->start, &u->end, &u->total) != 0 || u->end - u->start + 1 != len) {
+        if (parse_content_range(cr, &start, &end, &total) != 0 || end - start + 1 != len) {
             sl_reply_error(r, 400, NULL, "Content-Range must be \"bytes START-END/TOTAL\" and match the body's "
                                          "length");
             return 1;
         }
     } else {
-        u->start = 0;
-        u->total = len;
-        u->end = len - 1;
+        start = 0;
+        total = len;
     }
-    if (u->total > MEDIA_FILE_MAX) {
-        sl_reply_error(r, 413, NULL, "a media file may be at most 4 GiB");
-        return 1;
-    }
-    partial_path(hub, r->param, path, sizeof path);
-    u->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (u->fd < 0) {
-        sl_log_error(&hub->log, "%s: %s", path, strerror(errno));
-        sl_reply_error(r, 500, NULL, "the hub cannot write its media folder");
-        return 1;
-    }
-    if (flock(u->fd, LOCK_EX | LOCK_NB) != 0) {
-        close(u->fd);
-        u->fd = -1;
-        sl_reply_error(r, 409, NULL, "another upload of this file is in progress");
-        return 1;
-    }
-    struct stat st;
-    if (fstat(u->fd, &st) != 0) {
-        sl_reply_error(r, 500, NULL, "the hub cannot read its media folder");
-        return 1;
-    }
-    int64_t got = (int64_t)st.st_size;
-    if (got > u->total) { /* left by an upload of a different length: start again */
-        if (ftruncate(u->fd, 0) != 0) {
-            sl_reply_error(r, 500, NULL, "the hub cannot write its media folder");
-            return 1;
+    sl_hub_media_upload *u;
+    sl_svc_rc rc = sl_hub_media_upload_begin(hub, r->param, start, total, &u, &held, &e);
+    if (rc != SL_SVC_OK) {
+        cJSON *x = NULL;
+        if (rc == SL_SVC_CONFLICT && held >= 0) { /* the client resumes from what the hub holds */
+            x = cJSON_CreateObject();
+            cJSON_AddNumberToObject(x, "received", (double)held);
         }
-        got = 0;
-    }
-    if (got != u->start) {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddNumberToObject(x, "received", (double)got);
-        sl_reply_error(r, 409, x, "the hub holds %" PRId64 " bytes of this file; continue from there", got);
+        sl_reply_svc_error(hub, r, &e, x);
         return 1;
     }
+    r->priv = u;
     return 0;
 }
 
 void sl_h_media_put_chunk(sl_hub *hub, sl_req *r, const char *data, size_t len)
 {
-    upload *u = r->priv;
-    while (len) {
-        ssize_t n = pwrite(u->fd, data, len, (off_t)(u->start + u->written));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            sl_log_error(&hub->log, "writing media %s: %s", u->sha, strerror(errno));
-            sl_req_fail(r, 500, NULL, "the hub could not write the file (disk full?)");
-            return;
-        }
-        u->written += n;
-        data += n;
-        len -= (size_t)n;
-    }
+    sl_svc_err e;
+    if (sl_hub_media_upload_write(hub, r->priv, data, len, &e) != SL_SVC_OK)
+        sl_req_fail(r, e.rc == SL_SVC_FAILED ? 500u : (unsigned)e.rc, NULL, "%s", e.msg);
 }
 
 void sl_h_media_put_cleanup(sl_hub *hub, sl_req *r)
 {
-    upload *u = r->priv;
-    if (!u)
-        return;
-    if (u->fd >= 0)
-        close(u->fd);
-    free(u);
+    (void)hub;
+    sl_hub_media_upload_free(r->priv);
     r->priv = NULL;
-}
-
-static int fsync_path(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_DIRECTORY);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
 }
 
 enum MHD_Result sl_h_media_put(sl_hub *hub, sl_req *r)
 {
-    upload *u = r->priv;
-    char part[PATH_BYTES], final[PATH_BYTES], err[512];
-    char got[SL_SHA256_HEX_LEN + 1];
-    int64_t size = 0;
-    if (fdatasync(u->fd) != 0) {
-        sl_log_error(&hub->log, "syncing media %s: %s", u->sha, strerror(errno));
-        return sl_reply_error(r, 500, NULL, "the hub could not write the file");
-    }
-    int64_t have = u->start + u->written;
-    if (have < u->total)
-        return reply_received(r, 200, have, false);
-    partial_path(hub, u->sha, part, sizeof part);
-    media_path(hub, u->sha, final, sizeof final);
-    if (sl_media_sha256_file(part, got, &size, err, sizeof err) != 0) {
-        sl_log_error(&hub->log, "hashing %s: %s", part, err);
-        return sl_reply_error(r, 500, NULL, "the hub could not read the uploaded file back");
-    }
-    if (strcmp(got, u->sha) != 0) {
-        unlink(part);
-        sl_log_warn(&hub->log, "upload of %s refused: its bytes hash to %s", u->sha, got);
-        return sl_reply_error(r, 400, NULL,
-                              "the uploaded bytes have SHA-256 %s, not %s; the upload was discarded, send the "
-                              "file again", got, u->sha);
-    }
-    if (fsync(u->fd) != 0 || rename(part, final) != 0 || fsync_path(hub->media_dir) != 0) {
-        sl_log_error(&hub->log, "storing %s: %s", final, strerror(errno));
-        return sl_reply_error(r, 500, NULL, "the hub could not store the file");
-    }
-    if (hub->store->ops->media_add(hub->store, u->sha, size, sl_hub_now_ms(), err, sizeof err) != SL_ST_OK)
-        sl_log_warn(&hub->log, "media %s stored but not catalogued: %s", u->sha, err);
-    sl_log_info(&hub->log, "media %s stored (%" PRId64 " bytes)", u->sha, size);
-    return reply_received(r, 200, size, true);
+    sl_svc_err e;
+    int64_t received = 0;
+    bool complete = false;
+    if (sl_hub_media_upload_finish(hub, r->priv, &received, &complete, &e) != SL_SVC_OK)
+        return sl_reply_svc_error(hub, r, &e, NULL);
+    return reply_received(r, 200, received, complete);
 }
 
 /* Parses a single range "bytes=A-B", "bytes=A-" or "bytes=-N" against size.
@@ -328,18 +217,12 @@ static void media_headers(struct MHD_Response *resp, const char *etag)
 
 enum MHD_Result sl_h_media_get(sl_hub *hub, sl_req *r)
 {
-    char path[PATH_BYTES], etag[SL_SHA256_HEX_LEN + 3], cr[96];
-    if (!sl_media_is_sha256(r->param))
-        return sl_reply_error(r, 400, NULL, "media are named by their SHA-256: 64 lowercase hex digits");
-    media_path(hub, r->param, path, sizeof path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        if (fd >= 0)
-            close(fd);
-        return sl_reply_error(r, 404, NULL, "the hub has no media %s", r->param);
-    }
-    int64_t size = (int64_t)st.st_size;
+    char etag[SL_SHA256_HEX_LEN + 3], cr[96];
+    sl_svc_err e;
+    int fd = -1;
+    int64_t size = 0;
+    if (sl_hub_media_open(hub, r->param, &fd, &size, &e) != SL_SVC_OK)
+        return sl_reply_svc_error(hub, r, &e, NULL);
     snprintf(etag, sizeof etag, "\"%s\"", r->param);
     if (sl_req_etag_matches(r, etag)) {
         close(fd);

@@ -14,7 +14,8 @@
 static enum MHD_Result plays_post(sl_hub *hub, sl_req *r, const char *screen, bool admin)
 {
     enum MHD_Result res;
-    char err[256], why[160];
+    char why[160];
+    sl_svc_err e;
     sl_play_record *recs = NULL;
     cJSON *in = sl_req_json_values(r, SL_CAP_PLAYS_VALUES, &res);
     if (!in)
@@ -63,8 +64,8 @@ static enum MHD_Result plays_post(sl_hub *hub, sl_req *r, const char *screen, bo
     }
     size_t stored = 0, dups = 0;
     int64_t acked = 0;
-    if (sl_hub_plays_store(hub, screen, recs, (size_t)n, &stored, &dups, &acked, err, sizeof err) != 0) {
-        res = sl_reply_store_error(hub, r, err);
+    if (sl_hub_plays_store(hub, screen, recs, (size_t)n, &stored, &dups, &acked, &e) != SL_SVC_OK) {
+        res = sl_reply_svc_error(hub, r, &e, NULL);
         goto out;
     }
     cJSON *out = cJSON_CreateObject();
@@ -100,7 +101,7 @@ enum MHD_Result sl_h_screen_plays_post(sl_hub *hub, sl_req *r)
 
 enum MHD_Result sl_h_plays_get(sl_hub *hub, sl_req *r)
 {
-    char err[256];
+    sl_svc_err se;
     const char *screen = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "screen");
     const char *after = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "after_seq");
     const char *limit = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "limit");
@@ -113,8 +114,8 @@ enum MHD_Result sl_h_plays_get(sl_hub *hub, sl_req *r)
     if (limit && ((l = strtoll(limit, &e, 10)) < 1 || l > SL_HUB_PLAYS_LIST_MAX || *e || !*limit))
         return sl_reply_error(r, 400, NULL, "limit must be from 1 to %d", SL_HUB_PLAYS_LIST_MAX);
     cJSON *list;
-    if (sl_hub_plays_list(hub, screen, a, (size_t)l, &list, err, sizeof err) != 0)
-        return sl_reply_store_error(hub, r, err);
+    if (sl_hub_plays_list(hub, screen, a, (size_t)l, &list, &se) != SL_SVC_OK)
+        return sl_reply_svc_error(hub, r, &se, NULL);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "screen", screen);
     cJSON_AddItemToObject(o, "records", list);

@@ -8,17 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_record *recs, size_t n, size_t *stored,
-                       size_t *dups, int64_t *acked, char *err, size_t errlen)
+sl_svc_rc sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_record *recs, size_t n, size_t *stored,
+                             size_t *dups, int64_t *acked, sl_svc_err *e)
 {
-    int rc = -1;
+    char err[256];
+    sl_svc_rc rc = SL_SVC_STORE;
     uint8_t *lit = calloc(n ? n : 1, 1);
     sl_hub_screen row;
-    if (!lit) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    sl_st_rc g = hub->store->ops->screen_get(hub->store, screen, &row, err, errlen);
+    if (!lit)
+        return sl_svc_fail(e, SL_SVC_STORE, "out of memory");
+    sl_st_rc g = hub->store->ops->screen_get(hub->store, screen, &row, err, sizeof err);
     if (g == SL_ST_ERROR)
         goto out;
     if (g != SL_ST_OK)
@@ -30,18 +29,18 @@ int sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_record *re
             version = recs[i].manifest_version;
             snprintf(zone, sizeof zone, "main");
             if (row.channel[0] && version > 0 && hub->mainzone &&
-                sl_mainzone_get(hub->mainzone, hub->store, row.channel, version, zone, err, errlen) != 0)
+                sl_mainzone_get(hub->mainzone, hub->store, row.channel, version, zone, err, sizeof err) != 0)
                 goto out;
         }
         lit[i] = strcmp(recs[i].zone, zone) == 0;
     }
     if (hub->store->ops->plays_put(hub->store, screen, recs, lit, n, sl_hub_now_ms(), stored, dups, acked, err,
-                                   errlen) != SL_ST_OK)
+                                   sizeof err) != SL_ST_OK)
         goto out;
-    rc = 0;
+    rc = SL_SVC_OK;
 out:
     free(lit);
-    return rc;
+    return rc == SL_SVC_OK ? rc : sl_svc_fail(e, rc, "%s", err);
 }
 
 /* Adds one stored record to the listing (an array); 1 stops the scan. */
@@ -60,19 +59,18 @@ static int play_cb(void *ud, const sl_play_record *p, int64_t received_ms)
     return 0;
 }
 
-int sl_hub_plays_list(sl_hub *hub, const char *screen, int64_t after_seq, size_t limit, cJSON **out, char *err,
-                      size_t errlen)
+sl_svc_rc sl_hub_plays_list(sl_hub *hub, const char *screen, int64_t after_seq, size_t limit, cJSON **out,
+                            sl_svc_err *e)
 {
+    char err[256];
     cJSON *list = cJSON_CreateArray();
     *out = NULL;
-    if (!list) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    if (hub->store->ops->plays_list(hub->store, screen, after_seq, limit, play_cb, list, err, errlen) != SL_ST_OK) {
+    if (!list)
+        return sl_svc_fail(e, SL_SVC_STORE, "out of memory");
+    if (hub->store->ops->plays_list(hub->store, screen, after_seq, limit, play_cb, list, err, sizeof err) != SL_ST_OK) {
         cJSON_Delete(list);
-        return -1;
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
     }
     *out = list;
-    return 0;
+    return SL_SVC_OK;
 }

@@ -4,6 +4,7 @@
 
 #include "content/record.h"
 #include "tools/hub/hub.h"
+#include "tools/hub/service/hub_service.h"
 
 #include <cjson/cJSON.h>
 #include <stddef.h>
@@ -17,14 +18,14 @@
  * zone of the manifest version they name, for the screen's channel;
  * REPORTS.md) and calls the store. Every path that stores plays goes through
  * it. *stored gets the new records, *dups those already held, *acked the
- * screen's acked_seq (API.md). 0, or -1 with err (a store failure). */
-int sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_record *recs, size_t n, size_t *stored,
-                       size_t *dups, int64_t *acked, char *err, size_t errlen);
+ * screen's acked_seq (API.md). STORE (a store failure, out of memory). */
+sl_svc_rc sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_record *recs, size_t n, size_t *stored,
+                             size_t *dups, int64_t *acked, sl_svc_err *e);
 
 /* A screen's records with seq > after_seq, by seq, at most limit of them,
- * as the hub lists them (sl_record_to_json_listed and "received"): 0 with a
- * new JSON array in *out, or -1 with err (a store failure, out of memory). */
-int sl_hub_plays_list(sl_hub *hub, const char *screen, int64_t after_seq, size_t limit, cJSON **out, char *err,
-                      size_t errlen);
+ * as the hub lists them (sl_record_to_json_listed and "received"): OK with a
+ * new JSON array in *out; STORE (a store failure, out of memory). */
+sl_svc_rc sl_hub_plays_list(sl_hub *hub, const char *screen, int64_t after_seq, size_t limit, cJSON **out,
+                            sl_svc_err *e);
 
 #endif

@@ -18,6 +18,7 @@ typedef enum {
     SL_SVC_FORBIDDEN = 403, /* the caller may not do this (a channel outside its scope): msg says why */
     SL_SVC_NOT_FOUND = 404, /* what it names does not exist: msg names it */
     SL_SVC_CONFLICT = 409,  /* the state does not allow it: msg says why */
+    SL_SVC_TOO_LARGE = 413, /* what is given is over a limit: msg says which */
     SL_SVC_STORE = 500      /* the store failed: msg is for the hub's log, not for the client */
 } sl_svc_rc;
 
