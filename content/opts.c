@@ -1,9 +1,12 @@
 /* opts.c — getopt_long driven by an option table, the OPTIONS part of --help from the same table, and subcommand tables. */
 #include "content/opts.h"
 
+#include "content/wire.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,6 +56,16 @@ static int take(const sl_opts_entry *e, void *target, const char *arg, char *err
     default:
         return 0;
     }
+}
+
+int sl_opts_set_screen_id(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    if (!sl_wire_id_ok(arg)) {
+        snprintf(err, errlen, "--%s '%s' is not a screen id", e->name, arg);
+        return -1;
+    }
+    *(const char **)field = arg;
+    return 0;
 }
 
 int sl_opts_parse(const sl_opts_entry *tab, void *target, int argc, char **argv, int *next, char *err,

@@ -55,6 +55,12 @@ struct sl_opts_entry {
 #define SL_OPTS_PART_E {"", 0, SL_OPTS_PART, NULL, NULL, 0, 0, 0, NULL, NULL, 0}
 #define SL_OPTS_END_E {NULL, 0, SL_OPTS_END, NULL, NULL, 0, 0, 0, NULL, NULL, 0}
 
+/* A setter for an option naming one screen (or channel, …) by its id: the
+ * field is a const char *, the value must pass sl_wire_id_ok (content/wire.h),
+ * else "--NAME 'VALUE' is not a screen id". */
+int sl_opts_set_screen_id(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen);
+#define SL_OPTS_SCREEN_E(name, help, type, field) SL_OPTS_FUNC_E(name, 0, "ID", help, type, field, sl_opts_set_screen_id, 0)
+
 #define SL_OPTS_MAX 64 /* entries in one table */
 
 /* What sl_opts_parse found. */

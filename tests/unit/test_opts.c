@@ -146,6 +146,37 @@ static void test_bad_value(void **state)
     assert_string_equal(err, "--tags: 'a b' is not a list of tags");
 }
 
+/* --screen ID: an identifier by the wire rule (content/wire.h), or the error naming the option. */
+typedef struct {
+    const char *screen;
+} screen_cfg;
+
+static const sl_opts_entry screen_table[] = {
+    SL_OPTS_SCREEN_E("screen", "only this screen", screen_cfg, screen),
+    SL_OPTS_END_E,
+};
+
+static void test_screen_id(void **state)
+{
+    (void)state;
+    char err[256];
+    int next;
+    char *good[] = {"prog", "--screen", "bank-0412.lobby_1", NULL};
+    screen_cfg c = {0};
+    assert_int_equal(sl_opts_parse(screen_table, &c, 3, good, &next, err, sizeof err), SL_OPTS_OK);
+    assert_string_equal(c.screen, "bank-0412.lobby_1");
+    const char *bad[] = {"", ".hidden", "-x", "a/b", "\xe5\xb1\x8f"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *argv[] = {"prog", "--screen", (char *)bad[i], NULL};
+        c.screen = NULL;
+        assert_int_equal(sl_opts_parse(screen_table, &c, 3, argv, &next, err, sizeof err), SL_OPTS_ERROR);
+        char want[256];
+        snprintf(want, sizeof want, "--screen '%s' is not a screen id", bad[i]);
+        assert_string_equal(err, want);
+        assert_null(c.screen);
+    }
+}
+
 static void test_help_asked(void **state)
 {
     cfg c;
@@ -296,6 +327,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_kind),      cmocka_unit_test(test_missing_value),
         cmocka_unit_test(test_unknown_option),  cmocka_unit_test(test_bad_value),
+        cmocka_unit_test(test_screen_id),
         cmocka_unit_test(test_help_asked),      cmocka_unit_test(test_help_lists_every_option),
         cmocka_unit_test(test_parts_and_stop),  cmocka_unit_test(test_commands),
     };

@@ -43,13 +43,6 @@ static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *e
         }
         *(e->id == OPT_REGION ? &a->region : &a->unit) = arg;
         return 0;
-    case OPT_SCREEN:
-        if (!sl_wire_id_ok(arg)) {
-            snprintf(err, errlen, "--screen '%s' is not a screen id", arg);
-            return -1;
-        }
-        a->screen = arg;
-        return 0;
     case OPT_FORMAT:
         if (sl_report_format_parse(arg, &a->format) != 0) {
             snprintf(err, errlen, "--format wants csv, xlsx, json or html, not '%s'", arg);
@@ -76,7 +69,7 @@ static const sl_opts_entry coverage_opts[] = {
     SL_OPTS_STR_E("to", 0, "DATE", "last day, YYYY-MM-DD (required)", coverage_args, to),
     COV_OPT("region", "R", "only screens of this region (exact text)", OPT_REGION),
     COV_OPT("unit-type", "T", "only screens of this unit type (exact text)", OPT_UNIT_TYPE),
-    COV_OPT("screen", "ID", "only this screen", OPT_SCREEN),
+    SL_OPTS_SCREEN_E("screen", "only this screen", coverage_args, screen),
     SL_OPTS_LONG_E("threshold", 0, "PCT", "coverage a screen needs to count as lit, 1-100 (default: the hub's, 95)",
                    coverage_args, threshold, 1, 100, "--threshold wants a whole percentage from 1 to 100"),
     COV_OPT("format", "F", "csv, xlsx, json or html (default: from FILE's extension, else csv)", OPT_FORMAT),

@@ -38,13 +38,6 @@ static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *e
 {
     plays_args *a = field;
     switch (e->id) {
-    case OPT_SCREEN:
-        if (!sl_wire_id_ok(arg)) {
-            snprintf(err, errlen, "--screen '%s' is not a screen id", arg);
-            return -1;
-        }
-        a->screen = arg;
-        return 0;
     case OPT_FORMAT:
         if (strcmp(arg, "csv") != 0 && strcmp(arg, "xlsx") != 0) {
             snprintf(err, errlen, "--format wants csv or xlsx, not '%s'", arg);
@@ -88,7 +81,7 @@ static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *e
 static const sl_opts_entry plays_opts[] = {
     SL_OPTS_STR_E("from", 0, "DATE", "first day, YYYY-MM-DD (required)", plays_args, from),
     SL_OPTS_STR_E("to", 0, "DATE", "last day, YYYY-MM-DD (required)", plays_args, to),
-    PLAYS_OPT("screen", "ID", "only this screen", OPT_SCREEN),
+    SL_OPTS_SCREEN_E("screen", "only this screen", plays_args, screen),
     PLAYS_OPT("format", "F",
               "csv or xlsx; by default the file's name decides (.xlsx: XLSX, else CSV). A .xlsx name with --format "
               "csv, or a .csv name with --format xlsx, is refused",

@@ -36,13 +36,6 @@ static int set_opt(void *field, const sl_opts_entry *e, const char *arg, char *e
         }
         *(e->id == OPT_REGION ? &a->q.region : &a->q.unit_type) = arg;
         return 0;
-    case OPT_SCREEN:
-        if (!sl_wire_id_ok(arg)) {
-            snprintf(err, errlen, "--screen '%s' is not a screen id", arg);
-            return -1;
-        }
-        a->q.screen = arg;
-        return 0;
     case OPT_THRESHOLD: {
         long v = strtol(arg, &end, 10);
         if (!*arg || *end || v < 1 || v > 100) {
@@ -87,7 +80,7 @@ static const sl_opts_entry rep_opts[] = {
     SL_OPTS_STR_E("to", 0, "DATE", "last day, YYYY-MM-DD", rep_args, to),
     REP_OPT("region", "R", "only screens of this region", OPT_REGION),
     REP_OPT("unit-type", "T", "only screens of this unit type", OPT_UNIT_TYPE),
-    REP_OPT("screen", "ID", "only this screen", OPT_SCREEN),
+    SL_OPTS_SCREEN_E("screen", "only this screen", rep_args, q.screen),
     REP_OPT("threshold", "PCT", "coverage a screen needs to be lit, 1-100 (default 95)", OPT_THRESHOLD),
     REP_OPT("format", "F", "csv, xlsx, json or html", OPT_FORMAT),
     REP_OPT("lang", "L", "zh (default) or en", OPT_LANG),
