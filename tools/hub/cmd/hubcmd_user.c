@@ -89,17 +89,18 @@ static int read_line(const char *prompt, bool tty, char *buf, size_t len)
     struct termios was, quiet;
     bool echo_off = false;
     if (tty) {
-        fprintf(stderr, "%s", prompt);
-        fflush(stderr);
+        /* Echo goes off before the prompt shows: what is typed after it is never shown. */
         if (tcgetattr(STDIN_FILENO, &was) == 0) {
             quiet = was;
             quiet.c_lflag &= ~(tcflag_t)ECHO;
-            echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+            echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
         }
+        fprintf(stderr, "%s", prompt);
+        fflush(stderr);
     }
     char *got = fgets(buf, (int)len, stdin);
     if (echo_off) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &was);
+        tcsetattr(STDIN_FILENO, TCSANOW, &was);
         fprintf(stderr, "\n");
     }
     if (!got)
