@@ -223,12 +223,7 @@ int sl_hub_cmd_user(int argc, char **argv)
     user_args a = {0};
     const char *action = NULL, *name = NULL;
     int next;
-    if (argc >= 2 && argv[1][0] != '-') {
-        action = argv[1];
-        argc--;
-        argv++;
-    }
-    int parsed = sl_hub_parse_opts("user", user_opts, help, &a, argc, argv, &next);
+    int parsed = sl_hub_parse_action("user", user_opts, help, &a, &argc, &argv, &action, &next);
     if (parsed >= 0)
         return parsed;
     if (!action)
