@@ -38,6 +38,12 @@ int sl_hub_parse_action(const char *cmd, const sl_opts_entry *tab, void (*help_f
                       "serve --db)",                                                                          \
                       type, db)
 
+/* The paragraph of the admin commands' --help that says where they work. */
+#define SL_HUB_ADMIN_HELP_STORE                                                                                \
+    "    These commands work on the hub's database directly (DIR/hub.db, or the\n"                             \
+    "    PostgreSQL database given with --db) and may run while\n"                                             \
+    "    `screenlit-hub serve` is serving it.\n"
+
 /* For the admin commands (token, key, user): checks that --data DIR or --db URI
  * was given (usage error otherwise), starts libsodium and opens the store
  * into *out. Returns SL_HUB_EXIT_OK, or the exit status after printing why. */

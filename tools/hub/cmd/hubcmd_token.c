@@ -55,9 +55,7 @@ static void help(void)
            "    revocation time, never the token.\n"
            "    revoke stops a token from working at once, even while the hub runs.\n"
            "\n"
-           "    These commands work on the hub's database directly (DIR/hub.db, or the\n"
-           "    PostgreSQL database given with --db) and may run while\n"
-           "    `screenlit-hub serve` is serving it.\n"
+           SL_HUB_ADMIN_HELP_STORE
            "\n"
            "OPTIONS\n");
     sl_opts_help(stdout, token_opts);

@@ -63,9 +63,7 @@ static void help(void)
            "    in until enable; remove deletes them and ends their sessions. Both take\n"
            "    effect at once, even while the hub runs.\n"
            "\n"
-           "    These commands work on the hub's database directly (DIR/hub.db, or the\n"
-           "    PostgreSQL database given with --db) and may run while\n"
-           "    `screenlit-hub serve` is serving it.\n"
+           SL_HUB_ADMIN_HELP_STORE
            "\n"
            "OPTIONS\n");
     sl_opts_help(stdout, user_opts);
