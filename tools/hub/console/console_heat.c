@@ -8,14 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define CELL_W 28      /* a column, cell and gap */
-#define CELL_H 20      /* a row, cell and gap */
+#define CELL_W 22      /* a column, cell and gap */
+#define CELL_H 22      /* a row, cell and gap */
 #define GAP 2
-#define TOP 18         /* room for the hour labels */
-#define COL_UNITS 7    /* user units per text column at font size 12 (CJK takes two) */
+#define TOP 20         /* room for the hour labels */
+#define COL_UNITS 7    /* user units per text column at font size 13 (CJK takes two) */
 #define LABEL_COLS 16  /* a row label is cut to this many columns */
 #define LEGEND_COLS 24 /* a legend word too */
-#define LEGEND_ROW 22
+#define LEGEND_ROW 24
 #define SWATCH 14
 
 /* Colours told apart with every common colour-vision deficiency
@@ -160,7 +160,7 @@ static int legend(sl_report_buf *b, const sl_heat_text *text, int width, int y0,
                 sl_report_buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"9\" text-anchor=\"middle\">1</text>",
                                      x + SWATCH / 2, y + 10);
             }
-            sl_report_buf_printf(b, "<text x=\"%d\" y=\"%d\">", x + SWATCH + 6, y + 11);
+            sl_report_buf_printf(b, "<text x=\"%d\" y=\"%d\">", x + SWATCH + 6, y + 12);
             sl_report_buf_html(b, cut);
             sl_report_buf_puts(b, "</text></g>\n");
         }
@@ -189,12 +189,12 @@ int sl_console_heat_svg(const sl_heat_day *days, size_t n_days, const sl_heat_te
 
     sl_report_buf_printf(out,
                          "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heat\" viewBox=\"0 0 %d %d\" "
-                         "width=\"100%%\" font-size=\"12\" role=\"img\" aria-label=\"",
+                         "width=\"100%%\" font-size=\"13\" role=\"img\" aria-label=\"",
                          width, height);
     sl_report_buf_html(out, text->title);
     sl_report_buf_puts(out, "\"><title>");
     sl_report_buf_html(out, text->title);
-    sl_report_buf_puts(out, "</title>\n<g font-size=\"10\" fill=\"#555\" text-anchor=\"middle\">");
+    sl_report_buf_puts(out, "</title>\n<g font-size=\"11\" fill=\"#555\" text-anchor=\"middle\">");
     for (int i = 0; i < 24; i++)
         sl_report_buf_printf(out, "<text x=\"%d\" y=\"%d\">%d</text>", left + i * CELL_W + (CELL_W - GAP) / 2,
                              TOP - 5, i);
@@ -204,7 +204,7 @@ int sl_console_heat_svg(const sl_heat_day *days, size_t n_days, const sl_heat_te
     for (size_t d = 0; d < n_days; d++) {
         int y = TOP + (int)d * CELL_H;
         sl_textwidth_fit(days[d].label, LABEL_COLS, cut, sizeof cut);
-        sl_report_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6, y + 13);
+        sl_report_buf_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", left - 6, y + 15);
         sl_report_buf_html(out, cut);
         sl_report_buf_puts(out, "</text>");
         for (int i = 0; i < 24; i++) {
@@ -222,7 +222,7 @@ int sl_console_heat_svg(const sl_heat_day *days, size_t n_days, const sl_heat_te
     }
 
     /* Marks over the cells, which let hovering through to the cells' tooltips. */
-    sl_report_buf_puts(out, "<g pointer-events=\"none\" font-size=\"10\" text-anchor=\"middle\">");
+    sl_report_buf_puts(out, "<g pointer-events=\"none\" font-size=\"11\" text-anchor=\"middle\">");
     bool any_dark = false;
     for (size_t d = 0; d < n_days; d++) {
         for (int i = 0; i < 24; i++) {
@@ -235,7 +235,7 @@ int sl_console_heat_svg(const sl_heat_day *days, size_t n_days, const sl_heat_te
             int req_min;
             hour_minutes(h, st, lit, sizeof lit, &req_min);
             sl_report_buf_printf(out, "<text x=\"%d\" y=\"%d\">", left + i * CELL_W + (CELL_W - GAP) / 2,
-                                 TOP + (int)d * CELL_H + 13);
+                                 TOP + (int)d * CELL_H + 14);
             sl_report_buf_html(out, lit);
             sl_report_buf_puts(out, "</text>");
         }
