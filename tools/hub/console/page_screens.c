@@ -360,6 +360,8 @@ static void wall_filters(sl_cpage *p, const wall_args *a, const sl_wall *w)
 /* Why a screen is in its state, in a few words after its badge. */
 static void wall_state_detail(sl_cpage *p, const sl_wall_item *it, int64_t now)
 {
+    if (it->state == SL_SCREEN_NEVER_ENROLLED || it->state == SL_SCREEN_LIT)
+        return;
     sl_report_buf_puts(p->out, "<span class=\"wall-sub\">");
     switch (it->state) {
     case SL_SCREEN_OFFLINE:
