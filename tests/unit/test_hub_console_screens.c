@@ -305,8 +305,8 @@ static void test_wall_states_order_counts(void **state)
     }
     assert_non_null(strstr(h, "<span class=\"wall-total lit\">4 块亮屏</span>"));
     assert_non_null(strstr(h, "<span class=\"wall-total dark\">3 块黑屏</span>"));
-    assert_non_null(strstr(h, "<span class=\"st st-offline\">离线 1</span>"));
-    assert_non_null(strstr(h, "<span class=\"st st-lit\">亮屏 2</span>"));
+    assert_non_null(strstr(h, "<span class=\"badge bad st-offline\">离线 1</span>"));
+    assert_non_null(strstr(h, "<span class=\"badge ok st-lit\">亮屏 2</span>"));
     assert_int_equal(count(h, "<tr class=\"dark"), 3);
     assert_null(strstr(h, "showing")); /* Chinese only */
     assert_non_null(strstr(h, "播放 v1，频道为 v2"));
@@ -367,7 +367,7 @@ static void test_wall_filters(void **state)
     h = html(pg);
     assert_true(row_at(h, "c-old") >= 0);
     assert_non_null(strstr(h, "1–1 of 1"));
-    assert_non_null(strstr(h, "class=\"on\"><span class=\"st st-outdated_content\">"));
+    assert_non_null(strstr(h, "class=\"on\"><span class=\"badge warn st-outdated_content\">"));
     done(pg);
 
     pg = run(f, sl_page_screens, SL_ROLE_AUDITOR, "en", "", "region", "nowhere", NULL);
@@ -535,7 +535,7 @@ static void test_screen_page_roles(void **state)
     const char *h = html(pg);
     assert_string_equal(pg->p.title, "甲 lit");
     assert_int_equal(pg->p.refresh_s, 60);
-    assert_non_null(strstr(h, "<span class=\"st st-lit\">lit now</span>"));
+    assert_non_null(strstr(h, "<span class=\"badge ok st-lit\">lit now</span>"));
     assert_non_null(strstr(h, "action=\"/console/screens/a-lit/screenshot-request\""));
     assert_non_null(strstr(h, "action=\"/console/screens/a-lit/enroll-code\""));
     assert_non_null(strstr(h, "action=\"/console/screens/a-lit/revoke\""));
@@ -719,10 +719,10 @@ static void test_screen_actions(void **state)
     const char *h = html(pg);
     assert_int_equal(pg->p.status, 0);
     assert_string_equal(pg->p.redirect, "");
-    const char *big = strstr(h, "<p class=\"scr-code\">");
+    const char *big = strstr(h, "<p class=\"big scr-code\">");
     assert_non_null(big);
     char code[16];
-    memcpy(code, big + strlen("<p class=\"scr-code\">"), 14);
+    memcpy(code, big + strlen("<p class=\"big scr-code\">"), 14);
     code[14] = '\0';
     assert_true(code[4] == '-' && code[9] == '-');
     char file[128];
