@@ -635,6 +635,11 @@ static void test_screen_page_content(void **state)
     assert_true(n >= 28 * 24 && n <= 31 * 24 && n % 24 == 0);
     assert_non_null(strstr(html(pg), "<strong>本月</strong>"));
     done(pg);
+    pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "en", "a-lit", "period", "lastweek", NULL);
+    assert_int_equal(count(html(pg), "<rect class=\"h-"), 7 * 24);
+    assert_non_null(strstr(html(pg), "<strong>Last week</strong>"));
+    assert_non_null(strstr(html(pg), "<a href=\"/console/screens/a-lit?period=month\">This month</a>"));
+    done(pg);
     pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "en", "a-lit", "period", "year", NULL);
     assert_int_equal(pg->p.status, 400);
     done(pg);

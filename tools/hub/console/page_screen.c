@@ -199,42 +199,49 @@ static int scr_details(scr_ctx *c, char *err, size_t errlen)
 
 /* ---- hours lit vs required ---------------------------------------------- */
 
-/* The local days of the period asked for: this week (Monday first) or this
- * month, in the screen's zone. 0, or -1 for an unknown period. */
+/* The periods a screen's hours are shown for. */
+static const struct {
+    const char *arg, *zh, *en;
+} periods[] = {{"week", "本周", "This week"}, {"lastweek", "上周", "Last week"}, {"month", "本月", "This month"}};
+
+/* The local days of the period asked for (NULL or "" = this week): this
+ * week or last week (Monday first), or this month, in the screen's zone.
+ * Its index in periods, or -1 for an unknown period. */
 static int heat_period(scr_ctx *c, const char *period, int64_t *from_day, size_t *n_days)
 {
     int64_t today = sl_floordiv(sl_tz_to_local(c->tz, c->now), SL_MS_PER_DAY);
-    if (!period || !period[0] || strcmp(period, "week") == 0) {
-        *from_day = today - sl_weekday_from_days(today);
+    int k = 0;
+    while (period && period[0] && k < 3 && strcmp(period, periods[k].arg) != 0)
+        k++;
+    if (k == 3)
+        return -1;
+    if (k < 2) {
+        *from_day = today - sl_weekday_from_days(today) - 7 * k;
         *n_days = 7;
-        return 0;
-    }
-    if (strcmp(period, "month") == 0) {
+    } else {
         int y, m, d;
         sl_civil_from_days(today, &y, &m, &d);
         *from_day = sl_days_from_civil(y, m, 1);
         *n_days = (size_t)(sl_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - *from_day);
-        return 0;
     }
-    return -1;
+    return k;
 }
 
-static void heat_links(sl_cpage *p, bool month)
+static void heat_links(sl_cpage *p, int current)
 {
     sl_report_buf_puts(p->out, "<p class=\"scr-period\">");
-    for (int i = 0; i < 2; i++) {
-        bool on = (i == 1) == month;
+    for (int i = 0; i < 3; i++) {
         if (i)
             sl_report_buf_puts(p->out, " · ");
-        if (on) {
+        if (i == current) {
             sl_report_buf_puts(p->out, "<strong>");
         } else {
             sl_report_buf_puts(p->out, "<a href=\"/console/screens/");
             sl_report_buf_html(p->out, p->param);
-            sl_report_buf_puts(p->out, i ? "?period=month\">" : "\">");
+            sl_report_buf_printf(p->out, "%s%s\">", i ? "?period=" : "", i ? periods[i].arg : "");
         }
-        text(p, i ? "本月" : "本周", i ? "This month" : "This week");
-        sl_report_buf_puts(p->out, on ? "</strong>" : "</a>");
+        text(p, periods[i].zh, periods[i].en);
+        sl_report_buf_puts(p->out, i == current ? "</strong>" : "</a>");
     }
     sl_report_buf_puts(p->out, "</p>\n");
 }
@@ -265,12 +272,14 @@ static int scr_heat(scr_ctx *c, char *err, size_t errlen)
     int rc = -1;
     sl_heat_day *days = NULL;
     h2(p, "亮屏时长与要求时段", "Hours lit vs required");
-    if (heat_period(c, period, &from_day, &n_days) != 0) {
+    int k = heat_period(c, period, &from_day, &n_days);
+    if (k < 0) {
         sl_page_screens_problem(p, 400, "时段无效", "Unknown period",
-                                sl_cpage_tr(p, "period 应为 week 或 month", "period must be week or month"));
+                                sl_cpage_tr(p, "period 应为 week、lastweek 或 month",
+                                            "period must be week, lastweek or month"));
         return 1;
     }
-    heat_links(p, n_days != 7);
+    heat_links(p, k);
     sl_coverage_query q = {from_day, from_day + (int64_t)n_days - 1, NULL, NULL, p->param, 0, true};
     cJSON *doc = sl_coverage_report(p->hub, &q, c->now, err, errlen);
     if (!doc)
@@ -296,10 +305,12 @@ static int scr_heat(scr_ctx *c, char *err, size_t errlen)
         .future = sl_cpage_tr(p, "尚无数据", "No data yet"),
         .minutes = sl_cpage_tr(p, "亮屏 {lit}/{req} 分钟", "{lit} of {req} min lit"),
     };
+    sl_report_buf_puts(p->out, "<div class=\"scr-heat\">");
     if (sl_console_heat_svg(days, n_days, &t, p->out, why, sizeof why) != 0) {
         snprintf(err, errlen, "the heat map of %s: %s", p->param, why);
         goto out;
     }
+    sl_report_buf_puts(p->out, "</div>\n");
     rc = 0;
 out:
     free(days);
@@ -578,9 +589,9 @@ static void scr_admin(scr_ctx *c)
     for (size_t i = 0; i < sizeof hours / sizeof hours[0]; i++) {
         sl_report_buf_printf(p->out, "<option value=\"%d\"%s>", hours[i], hours[i] == 24 ? " selected" : "");
         if (hours[i] < 24)
-            SL_PAGE_PRINTF_TR(p, "%d 小时", "%d h", hours[i]);
+            SL_PAGE_PRINTF_TR(p, "%d 小时", "%d hour", hours[i]);
         else
-            SL_PAGE_PRINTF_TR(p, "%d 天", "%d days", hours[i] / 24);
+            SL_PAGE_PRINTF_TR(p, "%d 天", hours[i] == 24 ? "%d day" : "%d days", hours[i] / 24);
         sl_report_buf_puts(p->out, "</option>");
     }
     sl_report_buf_puts(p->out, "</select></label></p>");

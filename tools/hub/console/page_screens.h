@@ -48,7 +48,8 @@
     ".scr-actions{align-items:flex-start}\n"                                                                  \
     ".scr-actions form{background:var(--card);border:1px solid var(--line);border-radius:6px;"                \
     "padding:.6rem .8rem;max-width:24rem}\n"                                                                  \
-    ".scr-qr svg.qr{width:min(320px,80vw);height:auto}\n"
+    ".scr-qr svg.qr{width:min(320px,80vw);height:auto}\n"                                                      \
+    ".scr-heat{max-width:46rem}\n"
 
 /* sl_report_buf_printf into p->out in the page's language (as sl_cpage_tr
  * picks): both formats are literals, so the compiler checks both. */
