@@ -376,6 +376,7 @@ static void test_wall_filters(void **state)
 
     pg = run(f, sl_page_screens, SL_ROLE_AUDITOR, "en", "", "status", "glowing", NULL);
     assert_int_equal(pg->p.status, 400);
+    assert_non_null(strstr(html(pg), "id=\"problem\" data-status=\"400\"")); /* the frame's problem page */
     assert_non_null(strstr(html(pg), "unknown status &quot;glowing&quot;"));
     done(pg);
 }
@@ -784,6 +785,8 @@ static void test_screen_actions(void **state)
     sl_wall_screen_free(&ws);
     pg = run(f, sl_page_screen_revoke, SL_ROLE_ADMIN, "en", "c-old", "--", "confirm", "yes", NULL);
     assert_int_equal(pg->p.status, 409);
+    assert_non_null(strstr(html(pg), "data-status=\"409\""));
+    assert_non_null(strstr(html(pg), "not enrolled"));
     done(pg);
 }
 
