@@ -626,12 +626,16 @@ static void test_screen_page_content(void **state)
     assert_non_null(strstr(h, "-0.250 s"));
     assert_non_null(strstr(h, "0.9.1"));
     assert_non_null(strstr(h, "<li>HDMI unplugged</li>"));
+    assert_non_null(strstr(h, "<dt>Clock</dt><dd>synced</dd>"));
+    assert_non_null(strstr(h, "<td>synced</td><td>completed</td>"));
     assert_non_null(strstr(h, "keeps only each screen&#39;s latest heartbeat"));
     expect_valid_html(h);
     done(pg);
 
-    /* A month: as many rows as the month has days. */
+    /* A month: as many rows as the month has days. In Chinese, the words too. */
     pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "zh", "a-lit", "period", "month", NULL);
+    assert_non_null(strstr(html(pg), "<td>已同步</td><td>播完</td>"));
+    assert_non_null(strstr(html(pg), "<dt>时钟</dt><dd>已同步</dd>"));
     int n = count(html(pg), "<rect class=\"h-");
     assert_true(n >= 28 * 24 && n <= 31 * 24 && n % 24 == 0);
     assert_non_null(strstr(html(pg), "<strong>本月</strong>"));

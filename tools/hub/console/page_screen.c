@@ -63,6 +63,34 @@ static void local_time(scr_ctx *c, int64_t ms)
                          (int)(in / SL_MS_PER_HOUR), (int)(in / SL_MS_PER_MIN % 60), (int)(in / 1000 % 60));
 }
 
+/* A clock trust ("synced", "untrusted", "corrected", "simulated") in words;
+ * another word as it is. */
+static const char *trust_words(const sl_cpage *p, const char *code)
+{
+    static const char *const w[][3] = {{"synced", "已同步", "synced"},
+                                       {"untrusted", "不可信", "untrusted"},
+                                       {"corrected", "已校正", "corrected"},
+                                       {"simulated", "模拟时钟", "simulated"}};
+    for (size_t i = 0; code && i < sizeof w / sizeof w[0]; i++) {
+        if (strcmp(code, w[i][0]) == 0)
+            return sl_cpage_tr(p, w[i][1], w[i][2]);
+    }
+    return code;
+}
+
+/* A play's outcome in words. */
+static const char *outcome_words(const sl_cpage *p, sl_outcome o)
+{
+    switch (o) {
+    case SL_OUTCOME_COMPLETED:
+        return sl_cpage_tr(p, "播完", "completed");
+    case SL_OUTCOME_CUT_SHORT:
+        return sl_cpage_tr(p, "提前结束", "cut short");
+    default:
+        return sl_cpage_tr(p, "失败", "failed");
+    }
+}
+
 /* <dt>label</dt><dd> — the caller writes the value and </dd>. */
 static void dt(sl_cpage *p, const char *zh, const char *en)
 {
@@ -408,9 +436,9 @@ static int play_cb(void *ud, const sl_play_record *r, int64_t received_ms)
     sl_report_buf_puts(p->out, "</td><td>");
     local_time(x->c, r->start_ms);
     sl_report_buf_printf(p->out, "</td><td>%.1f s</td><td>", (double)r->duration_ms / 1000.0);
-    sl_report_buf_html(p->out, sl_clock_trust_name(r->clock_trust));
+    sl_report_buf_html(p->out, trust_words(p, sl_clock_trust_name(r->clock_trust)));
     sl_report_buf_puts(p->out, "</td><td>");
-    sl_report_buf_html(p->out, sl_outcome_name(r->outcome));
+    sl_report_buf_html(p->out, outcome_words(p, r->outcome));
     if (r->reason[0]) {
         sl_report_buf_puts(p->out, ": ");
         sl_report_buf_html(p->out, r->reason);
@@ -528,7 +556,7 @@ static void scr_heartbeat(scr_ctx *c)
     sl_report_buf_puts(p->out, "</dd>\n");
     hb_uptime(p, st);
     hb_numbers(p, st);
-    dt_text(p, "时钟", "Clock", sl_json_str(st, "clock_trust"));
+    dt_text(p, "时钟", "Clock", trust_words(p, sl_json_str(st, "clock_trust")));
     dt_text(p, "播放器版本", "Player version", sl_json_str(st, "player_version"));
     hb_problems(p, st);
     sl_report_buf_puts(p->out, "</dl>\n");
