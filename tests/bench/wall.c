@@ -1,5 +1,6 @@
 /* wall.c — benchmark: a 10 000-screen fleet with heartbeats and screenshots, and the time the console's wall page (and a screen's page) takes to make, on SQLite or PostgreSQL. */
 #define _POSIX_C_SOURCE 200809L
+#include "benchutil.h"
 #include "content/timeutil.h"
 #include "tools/hub/console/page_screens.h"
 
@@ -32,28 +33,6 @@
 
 #define REGIONS 50
 static const char *const units[] = {"bank", "station", "bus", "community", "hospital", "pharmacy"};
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this process (every thread): what the page cost the hub, on a
- * machine too busy for wall time to say it. */
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* The inventory, through the store (one transaction). */
 static int fill_inventory(sl_hub *hub, long screens, char *err, size_t errlen)
@@ -177,10 +156,10 @@ static int time_page(sl_hub *hub, const char *name, int (*handler)(sl_cpage *, c
             cJSON_AddStringToObject(q, args[i], args[i + 1]);
         sl_cpage p = {.hub = hub, .lang = "zh", .user = "bench", .role = SL_ROLE_AUDITOR, .csrf = "x",
                       .param = param, .query = q, .form = form, .out = &out};
-        double t0 = now_s(), c0 = cpu_s();
+        double t0 = sl_bench_now_s(), c0 = sl_bench_cpu_s();
         int rc = handler(&p, err, sizeof err);
-        t[r] = now_s() - t0;
-        cpu[r] = cpu_s() - c0;
+        t[r] = sl_bench_now_s() - t0;
+        cpu[r] = sl_bench_cpu_s() - c0;
         bytes = out.len;
         sl_report_buf_free(&out);
         cJSON_Delete(q);
@@ -193,8 +172,8 @@ static int time_page(sl_hub *hub, const char *name, int (*handler)(sl_cpage *, c
     printf("{\"backend\":\"%s\",\"page\":\"%s\",\"bytes\":%zu,\"runs_s\":[", hub->store->ops->name, name, bytes);
     for (int r = 0; r < runs; r++)
         printf("%s%.4f", r ? "," : "", t[r]);
-    qsort(t, (size_t)runs, sizeof t[0], cmp_double);
-    qsort(cpu, (size_t)runs, sizeof cpu[0], cmp_double);
+    qsort(t, (size_t)runs, sizeof t[0], sl_bench_cmp_double);
+    qsort(cpu, (size_t)runs, sizeof cpu[0], sl_bench_cmp_double);
     printf("],\"median_s\":%.4f,\"median_cpu_s\":%.4f}\n", t[runs / 2], cpu[runs / 2]);
     fflush(stdout);
     return 0;
@@ -235,7 +214,7 @@ int main(int argc, char **argv)
     hub.log.level = SL_LOG_WARN;
     int rc = 1;
     int64_t now = sl_hub_now_ms();
-    double t0 = now_s();
+    double t0 = sl_bench_now_s();
     if (fill_inventory(&hub, screens, err, sizeof err) != 0) {
         fprintf(stderr, "bench_wall: %s\n", err);
         goto out;
@@ -247,7 +226,7 @@ int main(int argc, char **argv)
     if ((db ? pg_fill(db, now, shot_days) : sq_fill(data, now, shot_days)) != 0)
         goto out;
     fprintf(stderr, "bench_wall: %ld screens, %d days of screenshots made in %.1f s\n", screens, shot_days,
-            now_s() - t0);
+            sl_bench_now_s() - t0);
     static const char *const dark[] = {"status", "dark", NULL};
     static const char *const deep[] = {"region", "区域 07", "page", "2", NULL};
     static const char *const last[] = {"page", "100", NULL};

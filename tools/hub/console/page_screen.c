@@ -114,6 +114,19 @@ static void version(sl_cpage *p, int64_t v)
         sl_report_buf_puts(p->out, "—");
 }
 
+/* Ends a list of n entries with close, or says in a paragraph that there
+ * were none. */
+static void list_end(sl_cpage *p, size_t n, const char *close, const char *zh, const char *en)
+{
+    if (n) {
+        sl_report_buf_puts(p->out, close);
+        return;
+    }
+    sl_report_buf_puts(p->out, "<p>");
+    text(p, zh, en);
+    sl_report_buf_puts(p->out, "</p>\n");
+}
+
 /* The screen's id from the page's path, checked; writes the problem page when it is not one. */
 static bool screen_id_ok(sl_cpage *p)
 {
@@ -391,13 +404,7 @@ static int scr_shots(scr_ctx *c, char *err, size_t errlen)
         snprintf(err, errlen, "%s", e.msg);
         return -1;
     }
-    if (x.n) {
-        sl_report_buf_puts(p->out, "</div>\n");
-    } else {
-        sl_report_buf_puts(p->out, "<p>");
-        text(p, "这几天没有截图。", "No screenshots in these days.");
-        sl_report_buf_puts(p->out, "</p>\n");
-    }
+    list_end(p, x.n, "</div>\n", "这几天没有截图。", "No screenshots in these days.");
     return 0;
 }
 
@@ -459,13 +466,8 @@ static int scr_plays(scr_ctx *c, char *err, size_t errlen)
         snprintf(err, errlen, "%s", e.msg);
         return -1;
     }
-    if (x.n) {
-        sl_report_buf_puts(p->out, "</tbody>\n</table></div>\n");
-    } else {
-        sl_report_buf_puts(p->out, "<p>");
-        text(p, "中心还没有收到这块屏幕的播放记录。", "The hub holds no plays of this screen yet.");
-        sl_report_buf_puts(p->out, "</p>\n");
-    }
+    list_end(p, x.n, "</tbody>\n</table></div>\n", "中心还没有收到这块屏幕的播放记录。",
+             "The hub holds no plays of this screen yet.");
     return 0;
 }
 
