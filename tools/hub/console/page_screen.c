@@ -361,14 +361,15 @@ out:
 
 /* ---- screenshots -------------------------------------------------------- */
 
+/* A list being written (screenshots, plays): the page and how many so far. */
 typedef struct {
     scr_ctx *c;
     size_t n;
-} shots_ctx;
+} list_ctx;
 
 static int shot_cb(void *ud, const sl_hub_screenshot *s)
 {
-    shots_ctx *x = ud;
+    list_ctx *x = ud;
     sl_cpage *p = x->c->p;
     if (!x->n)
         sl_report_buf_puts(p->out, "<div class=\"scr-grid\">\n");
@@ -392,7 +393,7 @@ static int scr_shots(scr_ctx *c, char *err, size_t errlen)
 {
     sl_cpage *p = c->p;
     sl_svc_err e;
-    shots_ctx x = {c, 0};
+    list_ctx x = {c, 0};
     h2(p, "最近 7 天的截图", "Screenshots of the last 7 days");
     sl_report_buf_puts(p->out, "<p class=\"muted\">");
     text(p, "中心每天（UTC）保留每块屏幕的前 5 张截图和最后一张。点击截图查看原图。",
@@ -409,11 +410,6 @@ static int scr_shots(scr_ctx *c, char *err, size_t errlen)
 }
 
 /* ---- recent plays ------------------------------------------------------- */
-
-typedef struct {
-    scr_ctx *c;
-    size_t n;
-} plays_ctx;
 
 static void plays_head(sl_cpage *p)
 {
@@ -432,7 +428,7 @@ static void plays_head(sl_cpage *p)
 
 static int play_cb(void *ud, const sl_play_record *r, int64_t received_ms)
 {
-    plays_ctx *x = ud;
+    list_ctx *x = ud;
     sl_cpage *p = x->c->p;
     if (!x->n++)
         plays_head(p);
@@ -460,7 +456,7 @@ static int scr_plays(scr_ctx *c, char *err, size_t errlen)
 {
     sl_cpage *p = c->p;
     sl_svc_err e;
-    plays_ctx x = {c, 0};
+    list_ctx x = {c, 0};
     h2(p, "最近播放（最新 50 条）", "Recent plays (the latest 50)");
     if (sl_hub_plays_recent(p->hub, p->param, SCREEN_PLAYS, play_cb, &x, &e) != SL_SVC_OK) {
         snprintf(err, errlen, "%s", e.msg);
