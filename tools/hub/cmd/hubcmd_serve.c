@@ -247,6 +247,7 @@ static int serve_run(serve_args *a)
         goto out;
     }
     hub.log.level = (sl_log_level)a->level;
+    hub.reports = &a->sched;
     if ((a->cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, a->cache_ms))) ||
         !(hub.notmod = sl_notmod_new()) ||
         !(hub.bodies = sl_budget_new((size_t)a->body_mib << 20, SL_HUB_BODY_PER_SCREEN))) {
