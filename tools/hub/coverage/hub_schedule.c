@@ -152,6 +152,34 @@ int64_t sl_schedule_next_at(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms)
     return sl_schedule_current(kind, tz, now_ms, &next) == 0 ? next.at_ms : INT64_MAX;
 }
 
+int sl_schedule_period_parse(const char *s, sl_sched_period *p)
+{
+    static const char *const names[] = {"this_week", "last_week", "this_month", "last_month"};
+    for (int i = 0; s && i < 4; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *p = (sl_sched_period)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void sl_schedule_period(sl_sched_period p, const sl_tz *tz, int64_t now_ms, int64_t *from_day, int64_t *to_day)
+{
+    sl_schedule_run run;
+    sl_sched_kind kind = p == SL_PERIOD_THIS_WEEK || p == SL_PERIOD_LAST_WEEK ? SL_SCHED_WEEKLY : SL_SCHED_MONTHLY;
+    if (p == SL_PERIOD_LAST_WEEK || p == SL_PERIOD_LAST_MONTH) {
+        sl_schedule_last(kind, tz, now_ms, &run);
+    } else {
+        int64_t today = local_day(tz, now_ms);
+        sl_schedule_current(kind, tz, now_ms, &run);
+        if (run.to_day > today)
+            run.to_day = today;
+    }
+    *from_day = run.from_day;
+    *to_day = run.to_day;
+}
+
 const sl_report_format sl_schedule_formats[SL_SCHED_N_FORMATS] = {SL_REPORT_XLSX, SL_REPORT_CSV, SL_REPORT_HTML};
 
 int sl_schedule_file_parse(const char *file, const sl_tz *tz, sl_schedule_run *run, sl_report_format *f)

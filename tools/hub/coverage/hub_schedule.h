@@ -89,6 +89,18 @@ int sl_schedule_last(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms, sl_sch
  * 0 or -1 (unknown kind). */
 int sl_schedule_current(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms, sl_schedule_run *run);
 
+/* The periods people pick (the web console's coverage page). */
+typedef enum { SL_PERIOD_THIS_WEEK, SL_PERIOD_LAST_WEEK, SL_PERIOD_THIS_MONTH, SL_PERIOD_LAST_MONTH } sl_sched_period;
+
+/* "this_week", "last_week", "this_month" or "last_month". 0 or -1. */
+int sl_schedule_period_parse(const char *s, sl_sched_period *p);
+
+/* The dates of a period at now_ms in tz, as the scheduled reports count
+ * them: last week (month) is the period of the latest weekly (monthly) run
+ * due (sl_schedule_last: the week turns on Friday at 16:00), this week
+ * (month) the period in progress (sl_schedule_current), up to today. */
+void sl_schedule_period(sl_sched_period p, const sl_tz *tz, int64_t now_ms, int64_t *from_day, int64_t *to_day);
+
 /* The instant of the first run of kind due after now_ms. */
 int64_t sl_schedule_next_at(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms);
 

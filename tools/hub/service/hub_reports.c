@@ -160,14 +160,6 @@ sl_svc_rc sl_hub_report_render(sl_hub *hub, const cJSON *doc, sl_report_format f
                        sl_report_format_name(f));
 }
 
-/* "2026-11-25" of a day number. */
-static void day_text(int64_t day, char buf[16])
-{
-    int y, m, d;
-    sl_civil_from_days(day, &y, &m, &d);
-    snprintf(buf, 16, "%04d-%02d-%02d", y, m, d);
-}
-
 sl_svc_rc sl_hub_report_download(sl_hub *hub, const sl_hub_report_sel *sel, int64_t now_ms, sl_report_buf *out,
                                  char filename[SL_HUB_REPORT_FILENAME_MAX], sl_svc_err *e)
 {
@@ -178,8 +170,8 @@ sl_svc_rc sl_hub_report_download(sl_hub *hub, const sl_hub_report_sel *sel, int6
         return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
     sl_svc_rc rc = sl_hub_report_render(hub, doc, f, sel->lang, out, e);
     cJSON_Delete(doc);
-    day_text(sel->q.from_day, from);
-    day_text(sel->q.to_day, to);
+    sl_date_format(sel->q.from_day, from, sizeof from);
+    sl_date_format(sel->q.to_day, to, sizeof to);
     snprintf(filename, SL_HUB_REPORT_FILENAME_MAX, "coverage-%s-%s.%s", from, to, sl_report_format_name(f));
     return rc;
 }
