@@ -9,7 +9,7 @@
 #include "content/timeutil.h"
 #include "testutil.h"
 #include "tests/hub/hubfix.h"
-#include "tools/hub/console/page_reports.h"
+#include "tools/hub/console/console_pages.h"
 #include "tools/hub/coverage/hub_schedule.h"
 #include "tools/hub/http/server.h"
 #include "tools/hub/service/hub_reports.h"

@@ -1,0 +1,55 @@
+/* console_pages.h — the console's page table (console_pages.c), how a request finds its page, and the handlers the table names (one block per page_*.c). */
+#ifndef SL_HUB_CONSOLE_PAGES_H
+#define SL_HUB_CONSOLE_PAGES_H
+
+#include "tools/hub/console/console.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Role sets of pages. */
+#define SL_CPAGE_STAFF ((unsigned)(SL_ROLE_ADMIN | SL_ROLE_PUBLISHER | SL_ROLE_AUDITOR))
+#define SL_CPAGE_READ ((unsigned)(SL_ROLE_ADMIN | SL_ROLE_AUDITOR)) /* the API's readers */
+#define SL_CPAGE_ADMIN ((unsigned)SL_ROLE_ADMIN)
+/* roles 0: a page anybody may open without logging in (the login page) */
+
+extern const sl_console_page sl_console_pages[];
+extern const size_t sl_console_n_pages;
+
+/* The page of method ("HEAD" finds GET pages) and path (under /console/,
+ * without the query): its pattern's '*' (one non-empty segment of at most
+ * plen - 1 bytes) goes into param. NULL when none; then *path_known tells
+ * whether a page has this path with another method. */
+const sl_console_page *sl_console_page_find(const char *method, const char *path, char *param, size_t plen,
+                                            bool *path_known);
+
+/* page_login.c: logging in and out, one's own password, /console/ itself */
+int sl_page_login_get(sl_cpage *p, char *err, size_t errlen);
+int sl_page_login_post(sl_cpage *p, char *err, size_t errlen);
+int sl_page_logout(sl_cpage *p, char *err, size_t errlen);
+int sl_page_password_get(sl_cpage *p, char *err, size_t errlen);
+int sl_page_password_post(sl_cpage *p, char *err, size_t errlen);
+int sl_page_home(sl_cpage *p, char *err, size_t errlen);
+
+/* page_coverage.c: coverage of a period, region and unit type; the ranking; the report's files */
+int sl_page_coverage(sl_cpage *p, char *err, size_t errlen);
+/* GET coverage/download?format=csv|xlsx|html|json and the selection: the
+ * bytes GET /api/v1/reports/coverage gives for the same arguments. */
+int sl_page_coverage_download(sl_cpage *p, char *err, size_t errlen);
+/* GET coverage/report.css: the report's stylesheet, scoped to its part. */
+int sl_page_coverage_css(sl_cpage *p, char *err, size_t errlen);
+/* Writes ` href="..."`: the coverage page of a selection (format NULL), or
+ * its download in format in the page's language. Empty values are left
+ * out; values are URL-encoded, the whole HTML-escaped. */
+void sl_page_coverage_href(sl_cpage *p, const char *format, const char *period, const char *from, const char *to,
+                           const char *region, const char *unit_type);
+
+/* page_reports.c: the scheduled reports in DATA/reports, newest first, and
+ * each of their files (reports/NAME: only the names the schedule gives) */
+int sl_page_reports(sl_cpage *p, char *err, size_t errlen);
+int sl_page_reports_file(sl_cpage *p, char *err, size_t errlen);
+
+/* page_screens_stub.c: a placeholder until the screens page exists (delete both with it) */
+int sl_page_screens_stub(sl_cpage *p, char *err, size_t errlen);
+
+#endif
