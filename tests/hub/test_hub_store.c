@@ -674,6 +674,7 @@ static void test_upgrade_from_v2(void **state)
     f->st = NULL;
     /* Back to schema 2, with a token, a screen and two codes stored the old way. */
     const char *common =
+        "DROP TABLE users; DROP TABLE sessions;"
         "DROP TABLE revoked_screen_tokens; DROP INDEX enroll_codes_id; DROP INDEX enroll_codes_screen;"
         "ALTER TABLE tokens DROP COLUMN channels; ALTER TABLE keys DROP COLUMN channels;"
         "ALTER TABLE enroll_codes DROP COLUMN id; ALTER TABLE enroll_codes DROP COLUMN revoked;"
@@ -897,6 +898,147 @@ static void test_concurrent(void **state)
     sl_store_close(other);
 }
 
+/* ---- people of the web console and their sessions ---- */
+
+static sl_hub_user person(const char *name, sl_hub_role role, const char *pwhash)
+{
+    sl_hub_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.name, sizeof u.name, "%s", name);
+    u.role = role;
+    snprintf(u.pwhash, sizeof u.pwhash, "%s", pwhash);
+    u.created_ms = 1000;
+    return u;
+}
+
+static int user_names_cb(void *ud, const sl_hub_user *u)
+{
+    char *names = ud;
+    strcat(names, u->name);
+    strcat(names, ",");
+    return 0;
+}
+
+static void test_users(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256], names[256] = "";
+    sl_hub_user u = person("wang.li", SL_ROLE_AUDITOR, "$argon2id$v=19$m=32768,t=3,p=1$c2FsdA$aGFzaA"), got;
+    assert_int_equal(o->user_add(f->st, &u, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->user_add(f->st, &u, err, sizeof err), SL_ST_CONFLICT);
+    sl_hub_user a = person("Admin-1", SL_ROLE_ADMIN, "$argon2id$x");
+    assert_int_equal(o->user_add(f->st, &a, err, sizeof err), SL_ST_OK);
+    memset(&got, 0, sizeof got);
+    assert_int_equal(o->user_get(f->st, "wang.li", &got, err, sizeof err), SL_ST_OK);
+    assert_string_equal(got.name, "wang.li");
+    assert_int_equal(got.role, SL_ROLE_AUDITOR);
+    assert_string_equal(got.pwhash, u.pwhash);
+    assert_int_equal(got.created_ms, 1000);
+    assert_false(got.disabled);
+    assert_int_equal(o->user_get(f->st, "nobody", &got, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->user_get(f->st, "WANG.LI", NULL, err, sizeof err), SL_ST_NOT_FOUND); /* names are exact */
+    /* Listed by name, byte order. */
+    assert_int_equal(o->user_list(f->st, user_names_cb, names, err, sizeof err), SL_ST_OK);
+    assert_string_equal(names, "Admin-1,wang.li,");
+    /* Changes. */
+    assert_int_equal(o->user_set_password(f->st, "wang.li", "$argon2id$new", NULL, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->user_set(f->st, "wang.li", SL_ROLE_PUBLISHER, true, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->user_get(f->st, "wang.li", &got, err, sizeof err), SL_ST_OK);
+    assert_string_equal(got.pwhash, "$argon2id$new");
+    assert_int_equal(got.role, SL_ROLE_PUBLISHER);
+    assert_true(got.disabled);
+    assert_int_equal(o->user_set_password(f->st, "nobody", "$x", NULL, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->user_set(f->st, "nobody", SL_ROLE_ADMIN, false, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->user_remove(f->st, "wang.li", err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->user_remove(f->st, "wang.li", err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->user_get(f->st, "wang.li", NULL, err, sizeof err), SL_ST_NOT_FOUND);
+    /* The name is free again. */
+    assert_int_equal(o->user_add(f->st, &u, err, sizeof err), SL_ST_OK);
+}
+
+static void test_sessions(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256];
+    uint8_t s1[32], s2[32], s3[32], s4[32];
+    sl_hub_session x;
+    const int64_t idle = 30 * 60000, touch = 60000;
+    hash_of(s1, 0x61);
+    hash_of(s2, 0x62);
+    hash_of(s3, 0x63);
+    hash_of(s4, 0x64);
+    sl_hub_user u = person("li", SL_ROLE_ADMIN, "$argon2id$a"), v = person("zhao", SL_ROLE_AUDITOR, "$argon2id$b");
+    assert_int_equal(o->user_add(f->st, &u, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->user_add(f->st, &v, err, sizeof err), SL_ST_OK);
+    /* Only for someone who exists; a hash is unique. */
+    assert_int_equal(o->session_add(f->st, s1, "nobody", 10000, idle, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->session_add(f->st, s1, "li", 10000, idle, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_add(f->st, s1, "zhao", 10000, idle, err, sizeof err), SL_ST_CONFLICT);
+    memset(&x, 0, sizeof x);
+    assert_int_equal(o->session_check(f->st, s1, 10000, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    assert_string_equal(x.user.name, "li");
+    assert_int_equal(x.user.role, SL_ROLE_ADMIN);
+    assert_int_equal(x.created_ms, 10000);
+    assert_int_equal(x.seen_ms, 10000);
+    assert_int_equal(o->session_check(f->st, s2, 10000, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    /* Use within touch_ms does not write; later use moves the idle time on. */
+    assert_int_equal(o->session_check(f->st, s1, 10000 + touch - 1, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    assert_int_equal(x.seen_ms, 10000);
+    assert_int_equal(o->session_check(f->st, s1, 10000 + idle - 1, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    assert_int_equal(x.seen_ms, 10000 + idle - 1);
+    int64_t seen = x.seen_ms;
+    assert_int_equal(o->session_check(f->st, s1, seen + idle - 1, idle, touch, NULL, err, sizeof err), SL_ST_OK);
+    /* Idle for idle_ms: gone, and stays gone. */
+    seen += idle - 1;
+    assert_int_equal(o->session_check(f->st, s1, seen + idle, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->session_check(f->st, s1, seen + 1, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->session_end(f->st, s1, err, sizeof err), SL_ST_NOT_FOUND);
+    /* A role change applies at once. */
+    assert_int_equal(o->session_add(f->st, s2, "zhao", 20000, idle, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->user_set(f->st, "zhao", SL_ROLE_PUBLISHER, false, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s2, 20001, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    assert_int_equal(x.user.role, SL_ROLE_PUBLISHER);
+    /* Logging out ends one session. */
+    assert_int_equal(o->session_add(f->st, s3, "zhao", 20000, idle, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_end(f->st, s3, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s3, 20001, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->session_check(f->st, s2, 20001, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    /* A new password ends the person's other sessions, keeping the one named. */
+    assert_int_equal(o->session_add(f->st, s3, "zhao", 20000, idle, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_add(f->st, s4, "li", 20000, idle, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->user_set_password(f->st, "zhao", "$argon2id$c", s3, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s2, 20002, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->session_check(f->st, s3, 20002, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s4, 20002, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    /* Disabled: their sessions stop, and no new one starts; enabled again, they log in anew. */
+    assert_int_equal(o->user_set(f->st, "zhao", SL_ROLE_PUBLISHER, true, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s3, 20003, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->session_add(f->st, s2, "zhao", 20003, idle, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->user_set(f->st, "zhao", SL_ROLE_PUBLISHER, false, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s3, 20004, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    assert_int_equal(o->session_add(f->st, s2, "zhao", 20004, idle, err, sizeof err), SL_ST_OK);
+    /* Removed: the same. */
+    assert_int_equal(o->user_remove(f->st, "zhao", err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s2, 20005, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    /* A person added again under that name does not get the old sessions back. */
+    assert_int_equal(o->user_add(f->st, &v, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s2, 20006, idle, touch, &x, err, sizeof err), SL_ST_NOT_FOUND);
+    /* Starting a session removes the idle ones of everybody. */
+    assert_int_equal(o->session_add(f->st, s1, "zhao", 20000 + idle - 1, idle, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_check(f->st, s4, 20000 + idle - 1, idle, touch, &x, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_add(f->st, s3, "zhao", 20002 + 3 * idle, idle, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->session_end(f->st, s4, err, sizeof err), SL_ST_NOT_FOUND);
+    /* Sessions outlive the store being closed and opened again. */
+    sl_store_close(f->st);
+    f->st = open_store(f, err, sizeof err);
+    assert_non_null(f->st);
+    assert_int_equal(f->st->ops->session_check(f->st, s3, 20002 + 3 * idle, idle, touch, &x, err, sizeof err),
+                     SL_ST_OK);
+    assert_string_equal(x.user.name, "zhao");
+}
+
 int main(int argc, char **argv)
 {
     backend be = {false, NULL};
@@ -916,7 +1058,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_enrol_codes), T(test_manifests),
         T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
-        T(test_play_hours),
+        T(test_play_hours), T(test_users),       T(test_sessions),
         T(test_reopen),     T(test_upgrade_from_v2), T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
     };
 #undef T

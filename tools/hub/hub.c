@@ -7,6 +7,7 @@
 #include "content/keys.h"
 #include "content/timeutil.h"
 #include "content/wire.h"
+#include "tools/hub/console/console_session.h"
 #include "tools/hub/service/hub_mainzone.h"
 
 #include <sodium.h>
@@ -40,7 +41,8 @@ int sl_hub_open(sl_hub *hub, const char *data_dir, const char *db, char *err, si
     hub->mainzone = sl_mainzone_new();
     hub->enroll_limit = sl_ratelimit_new(SL_RATELIMIT_CAPACITY_DEFAULT, SL_RATELIMIT_BURST_DEFAULT,
                                          SL_RATELIMIT_DRAIN_MS_DEFAULT);
-    if (!hub->mainzone || !hub->enroll_limit) {
+    hub->console = sl_console_new();
+    if (!hub->mainzone || !hub->enroll_limit || !hub->console) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
@@ -58,6 +60,8 @@ void sl_hub_close(sl_hub *hub)
     hub->mainzone = NULL;
     sl_ratelimit_free(hub->enroll_limit);
     hub->enroll_limit = NULL;
+    sl_console_free(hub->console);
+    hub->console = NULL;
     free(hub->data_dir);
     free(hub->media_dir);
     free(hub->partial_dir);

@@ -54,6 +54,8 @@ typedef struct sl_hub {
     struct sl_budget *bodies;    /* request bodies held in memory (budget.h; made and freed by
                                     `serve`); NULL = unbounded */
     sl_ratelimit *enroll_limit;   /* failed enrolments per client address (made by sl_hub_open) */
+    struct sl_console *console;   /* the web console's settings and login limits (console/console_session.h;
+                                     made by sl_hub_open) */
 } sl_hub;
 
 /* Opens the store (SQLite in DATA, or the PostgreSQL database named by db when

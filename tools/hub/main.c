@@ -1,4 +1,4 @@
-/* main.c — the screenlit-hub command: dispatches to serve, token and key, and prints the overall help. */
+/* main.c — the screenlit-hub command: dispatches to serve, token, key, user and report, and prints the overall help. */
 #include "tools/hub/cmd/hubcmd.h"
 
 #include "content/opts.h"
@@ -14,6 +14,8 @@ static const sl_opts_command commands[] = {
     {"serve", "run the hub's HTTP API on a data folder", sl_hub_cmd_serve},
     {"token", "create, list and revoke role tokens (admin, publisher, auditor)", sl_hub_cmd_token},
     {"key", "add and list the publisher keys whose manifests the hub accepts", sl_hub_cmd_key},
+    {"user", "add, list, disable and remove the people who log in to the web console; set their passwords",
+     sl_hub_cmd_user},
     {"report", "write a coverage report from the data folder (CSV, XLSX, HTML, JSON)", sl_hub_cmd_report},
     {NULL, NULL, NULL},
 };
@@ -45,6 +47,7 @@ static void help(FILE *out)
                  "EXAMPLES\n"
                  "    screenlit-hub token create --data /var/lib/screenlit-hub --role admin --name ops\n"
                  "    screenlit-hub key add --data /var/lib/screenlit-hub publisher.pub\n"
+                 "    screenlit-hub user add wang.li --role auditor --data /var/lib/screenlit-hub\n"
                  "    screenlit-hub serve --data /var/lib/screenlit-hub --listen 0.0.0.0:8080\n"
                  "    screenlit-hub report --data /var/lib/screenlit-hub --from 2026-11-01 --to 2026-11-30 \\\n"
                  "        --out november.xlsx\n");

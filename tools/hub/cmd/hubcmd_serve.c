@@ -3,6 +3,7 @@
 #include "tools/hub/http/budget.h"
 #include "tools/hub/cmd/hubcmd.h"
 #include "tools/hub/http/notmod.h"
+#include "tools/hub/console/console_session.h"
 #include "tools/hub/coverage/hub_schedule.h"
 #include "tools/hub/http/server.h"
 #include "tools/hub/http/servertls.h"
@@ -28,6 +29,7 @@
 typedef struct {
     const char *data, *db, *listen, *tls_cert, *tls_key;
     long threads, cache_ms, max_conns, per_addr, body_mib;
+    long long console_idle_ms;
     int level;
     sl_schedule_cfg sched;
     char host[128]; /* of listen */
@@ -42,6 +44,21 @@ static int set_level(void *field, const sl_opts_entry *e, const char *arg, char 
         return -1;
     }
     *(int *)field = level;
+    return 0;
+}
+
+/* --console-idle: minutes ("30"), or seconds with an s ("90s"). */
+static int set_idle(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    char *end = NULL;
+    long long n = strtoll(arg, &end, 10);
+    bool secs = end && end[0] == 's' && !end[1];
+    if (end == arg || (*end && !secs) || n < 1 || n > (secs ? 7LL * 24 * 3600 : 7LL * 24 * 60)) {
+        snprintf(err, errlen, "--console-idle wants minutes from 1 to 10080 (a week), or seconds with an s, "
+                              "e.g. 30 or 90s");
+        return -1;
+    }
+    *(long long *)field = n * (secs ? 1000LL : 60000LL);
     return 0;
 }
 
@@ -89,6 +106,10 @@ static const sl_opts_entry serve_opts[] = {
                   serve_args, tls_cert),
     SL_OPTS_STR_E("tls-key", 0, "FILE", "the certificate's PEM private key, unencrypted; keep it mode 0600",
                   serve_args, tls_key),
+    SL_OPTS_FUNC_E("console-idle", 0, "MIN",
+                   "a web console session ends after MIN minutes without a request (default 30); seconds with "
+                   "an s, e.g. 90s",
+                   serve_args, console_idle_ms, set_idle, 0),
     SL_SCHEDULE_OPTS_E(serve_args, sched),
     SL_OPTS_HELP_E,
     SL_OPTS_END_E,
@@ -105,6 +126,7 @@ static void help(void)
            "                        [--tls-cert FILE --tls-key FILE]\n"
            "                        [--log-level error|warn|info|debug]\n"
            "                        [--max-conns N] [--max-conns-per-address N] [--max-body-memory MIB]\n"
+           "                        [--console-idle MIN]\n"
            "                        [--reports weekly,monthly] [--report-tz ZONE] [--report-lang zh|en]\n"
            "\n"
            "DESCRIPTION\n"
@@ -136,6 +158,11 @@ static void help(void)
            "    of every body, and the values a JSON body may hold; a connection idle\n"
            "    for 120 s is closed. See --max-conns, --max-conns-per-address and\n"
            "    --max-body-memory, and \"Limits\" in tools/hub/API.md.\n"
+           "\n"
+           "    The web console is served under /console/ on the same address: people\n"
+           "    added with `screenlit-hub user add` log in there with a browser (see\n"
+           "    tools/hub/CONSOLE.md). Their sessions survive a restart of the hub and\n"
+           "    end after --console-idle without use.\n"
            "\n"
            "    On SIGTERM or SIGINT the hub stops accepting connections, lets requests\n"
            "    in flight finish (up to 30 s), closes the database and exits 0. Every\n"
@@ -197,6 +224,7 @@ static int serve_parse(int argc, char **argv, serve_args *a)
                       .max_conns = SL_HUB_MAX_CONNS_DEFAULT,
                       .per_addr = SL_HUB_MAX_CONNS_PER_ADDR_DEFAULT,
                       .body_mib = SL_HUB_BODY_MEMORY_DEFAULT_MIB,
+                      .console_idle_ms = SL_CSESS_IDLE_DEFAULT_MS,
                       .level = SL_LOG_INFO};
     sl_schedule_cfg_init(&a->sched);
     int parsed = sl_hub_parse_opts("serve", serve_opts, help, a, argc, argv, &next);
@@ -247,6 +275,7 @@ static int serve_run(serve_args *a)
         goto out;
     }
     hub.log.level = (sl_log_level)a->level;
+    sl_console_set_idle_ms(hub.console, a->console_idle_ms);
     if ((a->cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, a->cache_ms))) ||
         !(hub.notmod = sl_notmod_new()) ||
         !(hub.bodies = sl_budget_new((size_t)a->body_mib << 20, SL_HUB_BODY_PER_SCREEN))) {
@@ -271,6 +300,8 @@ static int serve_run(serve_args *a)
     sl_log_info(&hub.log, "serving %s (%s store) on %s:%u (%s) with %ld threads, token lookups reused for %ld ms",
                 a->data, hub.store->ops->name, a->host, sl_server_port(srv), a->tls_cert ? "HTTPS" : "plain HTTP",
                 a->threads, a->cache_ms);
+    sl_log_info(&hub.log, "web console at %s://%s:%u/console/, sessions end after %lld s idle", scheme, a->host,
+                sl_server_port(srv), a->console_idle_ms / 1000);
     sl_log_info(&hub.log, "limits: %u connections, %u per client address%s, %ld MiB of request bodies in memory",
                 hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", a->body_mib);
     if (sl_schedule_start(&hub, &a->sched, &schedule, err, sizeof err) != 0) {

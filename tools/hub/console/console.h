@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * The console is server-rendered HTML under /console/ on the hub's own port.
@@ -74,6 +75,22 @@ typedef struct sl_console_page {
 static inline const char *sl_cpage_tr(const sl_cpage *p, const char *zh, const char *en)
 {
     return (p && p->lang && p->lang[0] == 'e') ? en : zh;
+}
+
+/* Sets the page's title in its language. (Use this rather than writing
+ * p->title with sl_cpage_tr's result: GCC's -Warray-bounds takes
+ * sl_cpage_tr's check of p to mean p may be NULL when p->title is written,
+ * an error with warnings as errors.) */
+static inline void sl_cpage_title(sl_cpage *p, const char *zh, const char *en)
+{
+    if (!p)
+        return;
+    const char *t = sl_cpage_tr(p, zh, en);
+    size_t n = strlen(t);
+    if (n >= sizeof p->title)
+        n = sizeof p->title - 1;
+    memcpy(p->title, t, n);
+    p->title[n] = '\0';
 }
 
 /* A query argument, or NULL when absent. */

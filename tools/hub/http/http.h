@@ -23,7 +23,8 @@ typedef struct sl_req sl_req;
 
 typedef struct sl_route {
     const char *method;  /* "GET" (answers HEAD too), "POST", "PUT" */
-    const char *pattern; /* "/api/v1/channels/ * /manifests" without spaces: '*' is one segment */
+    const char *pattern; /* "/api/v1/channels/ * /manifests" without spaces: '*' is one segment; a
+                          * final "**" any rest of the path (the console's pages) */
     unsigned roles;      /* the sl_hub_role bits allowed; 0 = no token needed */
     sl_body_kind body;
     size_t body_max;     /* bytes; a larger body is refused with 413 */

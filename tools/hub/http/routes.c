@@ -1,6 +1,8 @@
 /* routes.c — the hub's route table: method, path, roles, body handling and handler of every endpoint. */
 #include "tools/hub/http/routes.h"
 
+#include "tools/hub/console/console_http.h"
+
 #define R_ADMIN SL_ROLE_ADMIN
 #define R_PUB (SL_ROLE_PUBLISHER | SL_ROLE_ADMIN)
 #define R_READ (SL_ROLE_AUDITOR | SL_ROLE_ADMIN)
@@ -40,6 +42,7 @@ const sl_route sl_hub_routes[] = {
     {"POST", "/api/v1/heartbeat", R_SCREEN, SL_BODY_BUFFER, SL_CAP_SMALL_JSON, NULL, NULL, NULL, sl_h_heartbeat},
     {"PUT", "/api/v1/screenshot", R_SCREEN, SL_BODY_BUFFER, SL_CAP_SCREENSHOT, NULL, NULL, NULL,
      sl_h_screenshot_put},
+    SL_CONSOLE_ROUTES, /* the web console: /console/ and every page under it (console/console_http.h) */
 };
 
 const size_t sl_hub_n_routes = sizeof sl_hub_routes / sizeof sl_hub_routes[0];

@@ -44,11 +44,14 @@ struct sl_server {
 };
 
 /* Matches a path against a pattern; '*' matches one non-empty segment,
- * copied into param. */
+ * copied into param; a final "**" matches the rest of the path, whatever it
+ * is (the handler reads r->url). */
 static bool route_match(const char *pattern, const char *path, char *param, size_t plen, bool *param_long)
 {
     const char *p = pattern, *u = path;
     while (*p) {
+        if (p[0] == '*' && p[1] == '*' && !p[2])
+            return true;
         if (*p == '*') {
             const char *e = u;
             while (*e && *e != '/')

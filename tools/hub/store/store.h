@@ -29,7 +29,8 @@
  * - Instants are int64 milliseconds UTC; -1 means "none".
  * - Strings passed in are validated by the caller (identifiers, lengths,
  *   UTF-8); backends store them byte for byte and give them back unchanged.
- * - Secrets are never passed to the store: only their SHA-256 (32 bytes).
+ * - Secrets are never passed to the store: only their SHA-256 (32 bytes);
+ *   console passwords only as their salted Argon2id hash text.
  * - List callbacks return 0 to continue, non-zero to stop early (the
  *   operation then still returns SL_ST_OK). Row pointers are valid only
  *   during the call.
@@ -152,6 +153,29 @@ typedef struct {
     int64_t lit_ms, untrusted_ms, plays, untrusted_plays, corrected_plays;
     const char *items; /* "item\tcount\n" lines */
 } sl_hub_play_hour;
+
+
+/* ---- people of the web console and their sessions (tools/hub/CONSOLE.md) ---- */
+
+#define SL_HUB_PWHASH_MAX 128 /* bytes of a password hash text with its NUL (crypto_pwhash_STRBYTES) */
+
+/* A person who logs in to the console. Their password is kept only as
+ * libsodium's crypto_pwhash_str text (Argon2id, salted): a password hash is
+ * not a secret in the sense of the contract above, and it is never shown. */
+typedef struct {
+    char name[SL_HUB_ID_MAX + 1];   /* the same rule as token names (sl_wire_id_ok) */
+    sl_hub_role role;               /* admin, publisher or auditor */
+    char pwhash[SL_HUB_PWHASH_MAX]; /* "$argon2id$v=19$m=...,t=...,p=...$salt$hash" */
+    int64_t created_ms;
+    bool disabled;                  /* may not log in; had its sessions ended */
+} sl_hub_user;
+
+/* A console session (the store keeps only the SHA-256 of its cookie). */
+typedef struct {
+    sl_hub_user user; /* whose it is, as the store holds that person now */
+    int64_t created_ms;
+    int64_t seen_ms;  /* its last use (kept to within the caller's touch_ms) */
+} sl_hub_session;
 
 typedef struct sl_store sl_store;
 
@@ -316,6 +340,42 @@ typedef struct sl_store_ops {
     /* The latest screenshot of a screen. NOT_FOUND when none. */
     sl_st_rc (*screenshot_latest)(sl_store *st, const char *screen, sl_hub_screenshot *out, char *err,
                                   size_t errlen);
+    /* ---- people of the web console and their sessions ---- */
+    /* Adds a person (u->name, role, pwhash, created_ms, disabled). CONFLICT
+     * when the name is taken. */
+    sl_st_rc (*user_add)(sl_store *st, const sl_hub_user *u, char *err, size_t errlen);
+    /* One person by name. NOT_FOUND when there is none. */
+    sl_st_rc (*user_get)(sl_store *st, const char *name, sl_hub_user *out, char *err, size_t errlen);
+    /* Every person, by name. */
+    sl_st_rc (*user_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_user *u), void *ud, char *err,
+                          size_t errlen);
+    /* Sets a person's password hash and ends every session of theirs but
+     * the one whose hash is keep (NULL: all of them). NOT_FOUND when there
+     * is no such person. */
+    sl_st_rc (*user_set_password)(sl_store *st, const char *name, const char *pwhash,
+                                  const uint8_t keep[SL_HUB_HASH_BYTES], char *err, size_t errlen);
+    /* Sets a person's role and whether they are disabled; disabling ends
+     * every session of theirs (a role change applies to their sessions'
+     * next request). NOT_FOUND when there is no such person. */
+    sl_st_rc (*user_set)(sl_store *st, const char *name, sl_hub_role role, bool disabled, char *err,
+                         size_t errlen);
+    /* Removes a person and every session of theirs. NOT_FOUND when there is none. */
+    sl_st_rc (*user_remove)(sl_store *st, const char *name, char *err, size_t errlen);
+    /* Starts a session of a person (hash: the SHA-256 of its cookie) at
+     * now_ms, and removes every session idle for idle_ms or more. NOT_FOUND
+     * when the person does not exist or is disabled; CONFLICT when the hash
+     * exists (a collision: make another). */
+    sl_st_rc (*session_add)(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], const char *name, int64_t now_ms,
+                            int64_t idle_ms, char *err, size_t errlen);
+    /* Checks a session at now_ms: OK with *out (may be NULL) when it exists,
+     * was used less than idle_ms ago and its person is not disabled; its
+     * last use becomes now_ms when it was touch_ms or more ago (so that
+     * reading pages is not a write each). NOT_FOUND otherwise (a session
+     * idle too long is removed). */
+    sl_st_rc (*session_check)(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms, int64_t idle_ms,
+                              int64_t touch_ms, sl_hub_session *out, char *err, size_t errlen);
+    /* Ends a session (logging out). NOT_FOUND when there is none. */
+    sl_st_rc (*session_end)(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], char *err, size_t errlen);
 } sl_store_ops;
 
 /* Every backend's handle starts with this. */

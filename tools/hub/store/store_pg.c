@@ -46,7 +46,7 @@
  *   is not reachable: ..." and work again once it is back.
  */
 
-#define PG_SCHEMA_VERSION 3 /* 2: play_hours; 3: channel scopes, code ids and revocation */
+#define PG_SCHEMA_VERSION 4 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users */
 #define PG_POOL_MAX 16
 #define PG_PLAY_CHUNK 64        /* rows per multi-row INSERT of plays */
 #define PG_PLAY_COLS 13
@@ -118,6 +118,16 @@ static const char *const pg_schema_v3 =
     "CREATE INDEX enroll_codes_screen ON enroll_codes(screen);"
     "CREATE TABLE revoked_screen_tokens(hash bytea PRIMARY KEY, screen text NOT NULL, revoked bigint NOT NULL);";
 
+/* Schema version 4: the people of the web console and their sessions
+ * (a session is kept by the SHA-256 of its cookie). */
+static const char *const pg_schema_v4 =
+    "CREATE TABLE users(name text PRIMARY KEY, role text NOT NULL, pwhash text NOT NULL,"
+    "  created bigint NOT NULL, disabled boolean NOT NULL DEFAULT false);"
+    "CREATE TABLE sessions(hash bytea PRIMARY KEY, name text NOT NULL, created bigint NOT NULL,"
+    "  seen bigint NOT NULL);"
+    "CREATE INDEX sessions_name ON sessions(name);"
+    "CREATE INDEX sessions_seen ON sessions(seen);";
+
 /* Every statement the backend runs, prepared on each connection as "slN". */
 enum {
     Q_TOKEN_ADD,
@@ -171,6 +181,19 @@ enum {
     Q_CODE_LIST,
     Q_CODE_BY_ID,
     Q_CODE_REVOKE,
+    /* people of the web console and their sessions */
+    Q_USER_ADD,
+    Q_USER_GET,
+    Q_USER_LIST,
+    Q_USER_PW,
+    Q_USER_SET,
+    Q_USER_DEL,
+    Q_SESS_END_USER,
+    Q_SESS_ADD,
+    Q_SESS_PURGE,
+    Q_SESS_GET,
+    Q_SESS_TOUCH,
+    Q_SESS_END,
     Q_COUNT
 };
 
@@ -283,6 +306,22 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_CODE_BY_ID] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes WHERE id = $1",
     [Q_CODE_REVOKE] = "UPDATE enroll_codes SET revoked = $2 WHERE id = $1 AND used IS NULL AND revoked IS NULL"
                       " AND expires > $2 RETURNING id, screen, created, expires, used, revoked",
+    /* people of the web console and their sessions */
+    [Q_USER_ADD] = "INSERT INTO users(name, role, pwhash, created, disabled) VALUES($1, $2, $3, $4, $5)",
+    [Q_USER_GET] = "SELECT name, role, pwhash, created, disabled FROM users WHERE name = $1",
+    [Q_USER_LIST] = "SELECT name, role, pwhash, created, disabled FROM users ORDER BY name COLLATE \"C\"",
+    [Q_USER_PW] = "UPDATE users SET pwhash = $2 WHERE name = $1",
+    [Q_USER_SET] = "UPDATE users SET role = $2, disabled = $3 WHERE name = $1",
+    [Q_USER_DEL] = "DELETE FROM users WHERE name = $1",
+    [Q_SESS_END_USER] = "DELETE FROM sessions WHERE name = $1 AND ($2::bytea IS NULL OR hash <> $2::bytea)",
+    /* Takes the person's row lock, so that disabling them cannot miss a session started at the same time. */
+    [Q_SESS_ADD] = "INSERT INTO sessions(hash, name, created, seen) SELECT $1::bytea, $2::text, $3::bigint, $3::bigint"
+                   " WHERE EXISTS (SELECT 1 FROM users WHERE name = $2::text AND NOT disabled FOR SHARE)",
+    [Q_SESS_PURGE] = "DELETE FROM sessions WHERE seen <= $1",
+    [Q_SESS_GET] = "SELECT s.created, s.seen, u.name, u.role, u.pwhash, u.created, u.disabled"
+                   " FROM sessions s JOIN users u ON u.name = s.name WHERE s.hash = $1",
+    [Q_SESS_TOUCH] = "UPDATE sessions SET seen = $2 WHERE hash = $1 AND seen < $2",
+    [Q_SESS_END] = "DELETE FROM sessions WHERE hash = $1",
 };
 
 struct pg_store;
@@ -1762,6 +1801,168 @@ static sl_st_rc pg_screenshot_latest(sl_store *st, const char *screen, sl_hub_sc
     return pg_op(pgs(st), Q_SHOT_LATEST, pg_shot_latest_row, out, "reading a screenshot", err, errlen, "Rt", screen);
 }
 
+/* ---- people of the web console and their sessions ------------------- */
+
+static sl_st_rc pg_user_add(sl_store *st, const sl_hub_user *u, char *err, size_t errlen)
+{
+    return pg_op(pgs(st), Q_USER_ADD, NULL, NULL, "adding a person", err, errlen, "Ctttii", u->name,
+                 sl_hub_role_name(u->role), u->pwhash, u->created_ms, (int64_t)u->disabled);
+}
+
+/* The columns name, role, pwhash, created, disabled from column `at` on. */
+static void pg_user_cols(const PGresult *r, int i, int at, sl_hub_user *u)
+{
+    char role[16];
+    pg_str(r, i, at, u->name, sizeof u->name);
+    pg_str(r, i, at + 1, role, sizeof role);
+    u->role = sl_hub_role_parse(role);
+    pg_str(r, i, at + 2, u->pwhash, sizeof u->pwhash);
+    u->created_ms = pg_i64(r, i, at + 3, 0);
+    u->disabled = pg_bool(r, i, at + 4);
+}
+
+static int pg_user_row(void *ud, const PGresult *r, int i)
+{
+    pg_user_cols(r, i, 0, ud);
+    return 1;
+}
+
+static sl_st_rc pg_user_get(sl_store *st, const char *name, sl_hub_user *out, char *err, size_t errlen)
+{
+    sl_hub_user u;
+    sl_st_rc rc = pg_op(pgs(st), Q_USER_GET, pg_user_row, &u, "reading a person", err, errlen, "Rt", name);
+    if (rc == SL_ST_OK && out)
+        *out = u;
+    return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_user *u);
+    void *ud;
+} pg_user_scan;
+
+static int pg_user_list_row(void *ud, const PGresult *r, int i)
+{
+    pg_user_scan *c = ud;
+    sl_hub_user u;
+    pg_user_cols(r, i, 0, &u);
+    return c->cb(c->ud, &u);
+}
+
+static sl_st_rc pg_user_list(sl_store *st, int (*cb)(void *ud, const sl_hub_user *u), void *ud, char *err,
+                             size_t errlen)
+{
+    pg_user_scan c = {cb, ud};
+    return pg_op(pgs(st), Q_USER_LIST, pg_user_list_row, &c, "listing people", err, errlen, "");
+}
+
+/* What a change to a person does, in one transaction. */
+typedef struct {
+    int q;                  /* Q_USER_PW, Q_USER_SET or Q_USER_DEL */
+    const char *name;
+    const char *pwhash;     /* Q_USER_PW */
+    const uint8_t *keep;    /* Q_USER_PW: the session kept, or NULL */
+    sl_hub_role role;       /* Q_USER_SET */
+    bool disabled;          /* Q_USER_SET */
+} pg_user_change;
+
+static sl_st_rc pg_user_change_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
+{
+    const pg_user_change *x = ctx;
+    sl_st_rc rc;
+    if (x->q == Q_USER_PW)
+        rc = pg_q(c, Q_USER_PW, NULL, NULL, "changing a password", err, errlen, "Ntt", x->name, x->pwhash);
+    else if (x->q == Q_USER_SET)
+        rc = pg_q(c, Q_USER_SET, NULL, NULL, "changing a person", err, errlen, "Ntti", x->name,
+                  sl_hub_role_name(x->role), (int64_t)x->disabled);
+    else
+        rc = pg_q(c, Q_USER_DEL, NULL, NULL, "removing a person", err, errlen, "Nt", x->name);
+    if (rc == SL_ST_OK && (x->q != Q_USER_SET || x->disabled))
+        rc = pg_q(c, Q_SESS_END_USER, NULL, NULL, "ending sessions", err, errlen, "th", x->name, x->keep);
+    return rc;
+}
+
+static sl_st_rc pg_user_set_password(sl_store *st, const char *name, const char *pwhash,
+                                     const uint8_t keep[SL_HUB_HASH_BYTES], char *err, size_t errlen)
+{
+    pg_user_change x = {.q = Q_USER_PW, .name = name, .pwhash = pwhash, .keep = keep};
+    return pg_tx(pgs(st), pg_user_change_tx, &x, err, errlen);
+}
+
+static sl_st_rc pg_user_set(sl_store *st, const char *name, sl_hub_role role, bool disabled, char *err,
+                            size_t errlen)
+{
+    pg_user_change x = {.q = Q_USER_SET, .name = name, .role = role, .disabled = disabled};
+    return pg_tx(pgs(st), pg_user_change_tx, &x, err, errlen);
+}
+
+static sl_st_rc pg_user_remove(sl_store *st, const char *name, char *err, size_t errlen)
+{
+    pg_user_change x = {.q = Q_USER_DEL, .name = name};
+    return pg_tx(pgs(st), pg_user_change_tx, &x, err, errlen);
+}
+
+typedef struct {
+    const uint8_t *hash;
+    const char *name;
+    int64_t now_ms, idle_ms;
+} pg_session_new;
+
+static sl_st_rc pg_session_add_tx(pg_conn *c, void *ctx, char *err, size_t errlen)
+{
+    const pg_session_new *x = ctx;
+    sl_st_rc rc = pg_q(c, Q_SESS_PURGE, NULL, NULL, "removing idle sessions", err, errlen, "i", x->now_ms - x->idle_ms);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_SESS_ADD, NULL, NULL, "starting a session", err, errlen, "CNhti", x->hash, x->name, x->now_ms);
+    return rc;
+}
+
+static sl_st_rc pg_session_add(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], const char *name,
+                               int64_t now_ms, int64_t idle_ms, char *err, size_t errlen)
+{
+    pg_session_new x = {hash, name, now_ms, idle_ms};
+    return pg_tx(pgs(st), pg_session_add_tx, &x, err, errlen);
+}
+
+static int pg_session_row(void *ud, const PGresult *r, int i)
+{
+    sl_hub_session *x = ud;
+    x->created_ms = pg_i64(r, i, 0, 0);
+    x->seen_ms = pg_i64(r, i, 1, 0);
+    pg_user_cols(r, i, 2, &x->user);
+    return 1;
+}
+
+static sl_st_rc pg_session_check(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms,
+                                 int64_t idle_ms, int64_t touch_ms, sl_hub_session *out, char *err, size_t errlen)
+{
+    pg_store *s = pgs(st);
+    sl_hub_session x;
+    pg_conn *c = pg_acquire(s, err, errlen);
+    if (!c)
+        return SL_ST_ERROR;
+    sl_st_rc rc = pg_q(c, Q_SESS_GET, pg_session_row, &x, "reading a session", err, errlen, "Rh", hash);
+    if (rc == SL_ST_OK && now_ms - x.seen_ms >= idle_ms) {
+        rc = pg_q(c, Q_SESS_END, NULL, NULL, "ending an idle session", err, errlen, "h", hash);
+        if (rc == SL_ST_OK)
+            rc = SL_ST_NOT_FOUND;
+    } else if (rc == SL_ST_OK && x.user.disabled) {
+        rc = SL_ST_NOT_FOUND;
+    } else if (rc == SL_ST_OK && now_ms - x.seen_ms >= touch_ms) {
+        rc = pg_q(c, Q_SESS_TOUCH, NULL, NULL, "using a session", err, errlen, "hi", hash, now_ms);
+        x.seen_ms = now_ms;
+    }
+    pg_release(s, c);
+    if (rc == SL_ST_OK && out)
+        *out = x;
+    return rc;
+}
+
+static sl_st_rc pg_session_end(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], char *err, size_t errlen)
+{
+    return pg_op(pgs(st), Q_SESS_END, NULL, NULL, "ending a session", err, errlen, "Nh", hash);
+}
+
 /* ---- open, close ------------------------------------------------------ */
 
 static void pg_close(sl_store *st)
@@ -1817,6 +2018,15 @@ static const sl_store_ops pg_ops = {
     .screenshot_request = pg_screenshot_request,
     .screenshot_add = pg_screenshot_add,
     .screenshot_latest = pg_screenshot_latest,
+    .user_add = pg_user_add,
+    .user_get = pg_user_get,
+    .user_list = pg_user_list,
+    .user_set_password = pg_user_set_password,
+    .user_set = pg_user_set,
+    .user_remove = pg_user_remove,
+    .session_add = pg_session_add,
+    .session_check = pg_session_check,
+    .session_end = pg_session_end,
 };
 
 /* The multi-row play INSERT: placeholders $1..$N only, never data. */
@@ -1867,6 +2077,10 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             goto fail;
         PQclear(r);
+        r = PQexec(pq, pg_schema_v4);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
         const char *const v[1] = {SL_STR(PG_SCHEMA_VERSION)};
         r = PQexecParams(pq, "INSERT INTO sl_meta(key, value) VALUES('schema_version', $1::bigint)", 1, NULL, v,
                          NULL, NULL, 0);
@@ -1877,17 +2091,17 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_TUPLES_OK)
             goto fail;
         int64_t v = PQntuples(r) == 1 ? pg_i64(r, 0, 0, 0) : 0;
-        if (v == 1 || v == 2) {
+        if (v >= 1 && v < PG_SCHEMA_VERSION) {
             /* Version 1 had no play summary (plays before the upgrade are not
-             * in reports); versions 1 and 2 no scopes, code ids or revocation. */
-            PQclear(r);
-            r = PQexec(pq, v == 1 ? pg_schema_v2 : "SELECT 1");
-            if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-                goto fail;
-            PQclear(r);
-            r = PQexec(pq, pg_schema_v3);
-            if (PQresultStatus(r) != PGRES_COMMAND_OK)
-                goto fail;
+             * in reports); versions 1 and 2 no scopes, code ids or revocation;
+             * versions before 4 no people of the console. */
+            const char *const steps[] = {pg_schema_v2, pg_schema_v3, pg_schema_v4};
+            for (int64_t step = v; step < PG_SCHEMA_VERSION; step++) {
+                PQclear(r);
+                r = PQexec(pq, steps[step - 1]);
+                if (PQresultStatus(r) != PGRES_COMMAND_OK)
+                    goto fail;
+            }
             PQclear(r);
             r = PQexec(pq, "UPDATE sl_meta SET value = " SL_STR(PG_SCHEMA_VERSION) " WHERE key = 'schema_version'");
             if (PQresultStatus(r) != PGRES_COMMAND_OK)

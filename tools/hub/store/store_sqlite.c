@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SQ_SCHEMA_VERSION 3 /* 2: play_hours; 3: channel scopes, code ids and revocation */
+#define SQ_SCHEMA_VERSION 4 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users */
 #define SQ_BUSY_TIMEOUT_MS 10000
 #define SQ_READER_MMAP "1073741824" /* bytes of the database a reader maps (1 GiB) */
 #define SQ_SHOTS_FIRST_KEPT 5 /* per screen and day: the first five, plus the latest */
@@ -81,6 +81,16 @@ static const char *const sq_schema_v3 =
     "CREATE INDEX enroll_codes_screen ON enroll_codes(screen);"
     "CREATE TABLE revoked_screen_tokens(hash BLOB PRIMARY KEY, screen TEXT NOT NULL, revoked INTEGER NOT NULL);";
 
+/* Schema version 4: the people of the web console and their sessions
+ * (a session is kept by the SHA-256 of its cookie). */
+static const char *const sq_schema_v4 =
+    "CREATE TABLE users(name TEXT PRIMARY KEY, role TEXT NOT NULL, pwhash TEXT NOT NULL,"
+    "  created INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE sessions(hash BLOB PRIMARY KEY, name TEXT NOT NULL, created INTEGER NOT NULL,"
+    "  seen INTEGER NOT NULL);"
+    "CREATE INDEX sessions_name ON sessions(name);"
+    "CREATE INDEX sessions_seen ON sessions(seen);";
+
 /* Every statement the backend runs, prepared once and kept. */
 enum {
     Q_BEGIN,
@@ -134,6 +144,19 @@ enum {
     Q_CODE_LIST,
     Q_CODE_BY_ID,
     Q_CODE_REVOKE,
+    /* people of the web console and their sessions */
+    Q_USER_ADD,
+    Q_USER_GET,
+    Q_USER_LIST,
+    Q_USER_PW,
+    Q_USER_SET,
+    Q_USER_DEL,
+    Q_SESS_END_USER,
+    Q_SESS_ADD,
+    Q_SESS_PURGE,
+    Q_SESS_GET,
+    Q_SESS_TOUCH,
+    Q_SESS_END,
     Q_COUNT
 };
 
@@ -224,6 +247,21 @@ static const char *const sq_sql[Q_COUNT] = {
                     " WHERE ?1 IS NULL OR screen = ?1 ORDER BY id",
     [Q_CODE_BY_ID] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes WHERE id = ?1",
     [Q_CODE_REVOKE] = "UPDATE enroll_codes SET revoked = ?2 WHERE id = ?1",
+    /* people of the web console and their sessions */
+    [Q_USER_ADD] = "INSERT INTO users(name, role, pwhash, created, disabled) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_USER_GET] = "SELECT name, role, pwhash, created, disabled FROM users WHERE name = ?1",
+    [Q_USER_LIST] = "SELECT name, role, pwhash, created, disabled FROM users ORDER BY name",
+    [Q_USER_PW] = "UPDATE users SET pwhash = ?2 WHERE name = ?1",
+    [Q_USER_SET] = "UPDATE users SET role = ?2, disabled = ?3 WHERE name = ?1",
+    [Q_USER_DEL] = "DELETE FROM users WHERE name = ?1",
+    [Q_SESS_END_USER] = "DELETE FROM sessions WHERE name = ?1 AND (?2 IS NULL OR hash <> ?2)",
+    [Q_SESS_ADD] = "INSERT INTO sessions(hash, name, created, seen) SELECT ?1, ?2, ?3, ?3"
+                   " WHERE EXISTS (SELECT 1 FROM users WHERE name = ?2 AND disabled = 0)",
+    [Q_SESS_PURGE] = "DELETE FROM sessions WHERE seen <= ?1",
+    [Q_SESS_GET] = "SELECT s.created, s.seen, u.name, u.role, u.pwhash, u.created, u.disabled"
+                   " FROM sessions s JOIN users u ON u.name = s.name WHERE s.hash = ?1",
+    [Q_SESS_TOUCH] = "UPDATE sessions SET seen = ?2 WHERE hash = ?1",
+    [Q_SESS_END] = "DELETE FROM sessions WHERE hash = ?1",
 };
 
 /* A connection that only reads (the token lookup), used by one thread at a time. */
@@ -1301,6 +1339,146 @@ static sl_st_rc sq_screenshot_latest(sl_store *st, const char *screen, sl_hub_sc
     return sq_op(sq(st), Q_SHOT_LATEST, sq_shot_latest_row, out, "reading a screenshot", err, errlen, "Rt", screen);
 }
 
+/* ---- people of the web console and their sessions ------------------- */
+
+static sl_st_rc sq_user_add(sl_store *st, const sl_hub_user *u, char *err, size_t errlen)
+{
+    return sq_op(sq(st), Q_USER_ADD, NULL, NULL, "adding a person", err, errlen, "Ctttii", u->name,
+                 sl_hub_role_name(u->role), u->pwhash, u->created_ms, (int64_t)u->disabled);
+}
+
+/* The columns name, role, pwhash, created, disabled from column `at` on. */
+static void sq_user_cols(sqlite3_stmt *q, int at, sl_hub_user *u)
+{
+    char role[16];
+    sq_col(q, at, u->name, sizeof u->name);
+    sq_col(q, at + 1, role, sizeof role);
+    u->role = sl_hub_role_parse(role);
+    sq_col(q, at + 2, u->pwhash, sizeof u->pwhash);
+    u->created_ms = sqlite3_column_int64(q, at + 3);
+    u->disabled = sqlite3_column_int(q, at + 4) != 0;
+}
+
+static int sq_user_row(sqlite3_stmt *q, void *ud)
+{
+    sq_user_cols(q, 0, ud);
+    return 1;
+}
+
+static sl_st_rc sq_user_get(sl_store *st, const char *name, sl_hub_user *out, char *err, size_t errlen)
+{
+    sl_hub_user u;
+    sl_st_rc rc = sq_op(sq(st), Q_USER_GET, sq_user_row, &u, "reading a person", err, errlen, "Rt", name);
+    if (rc == SL_ST_OK && out)
+        *out = u;
+    return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_user *u);
+    void *ud;
+} sq_user_scan;
+
+static int sq_user_list_row(sqlite3_stmt *q, void *ud)
+{
+    sq_user_scan *c = ud;
+    sl_hub_user u;
+    sq_user_cols(q, 0, &u);
+    return c->cb(c->ud, &u);
+}
+
+static sl_st_rc sq_user_list(sl_store *st, int (*cb)(void *ud, const sl_hub_user *u), void *ud, char *err,
+                             size_t errlen)
+{
+    sq_user_scan c = {cb, ud};
+    return sq_op(sq(st), Q_USER_LIST, sq_user_list_row, &c, "listing people", err, errlen, "");
+}
+
+static sl_st_rc sq_user_set_password(sl_store *st, const char *name, const char *pwhash,
+                                     const uint8_t keep[SL_HUB_HASH_BYTES], char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_USER_PW, NULL, NULL, "changing a password", err, errlen, "Ntt", name, pwhash);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SESS_END_USER, NULL, NULL, "ending sessions", err, errlen, "th", name, keep);
+    return sq_tx_end(s, rc, err, errlen);
+}
+
+static sl_st_rc sq_user_set(sl_store *st, const char *name, sl_hub_role role, bool disabled, char *err,
+                            size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_USER_SET, NULL, NULL, "changing a person", err, errlen, "Ntti", name,
+                    sl_hub_role_name(role), (int64_t)disabled);
+    if (rc == SL_ST_OK && disabled)
+        rc = sq_run(s, Q_SESS_END_USER, NULL, NULL, "ending sessions", err, errlen, "th", name, NULL);
+    return sq_tx_end(s, rc, err, errlen);
+}
+
+static sl_st_rc sq_user_remove(sl_store *st, const char *name, char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_USER_DEL, NULL, NULL, "removing a person", err, errlen, "Nt", name);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SESS_END_USER, NULL, NULL, "ending sessions", err, errlen, "th", name, NULL);
+    return sq_tx_end(s, rc, err, errlen);
+}
+
+static sl_st_rc sq_session_add(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], const char *name,
+                               int64_t now_ms, int64_t idle_ms, char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_st_rc rc = sq_tx_begin(s, err, errlen);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SESS_PURGE, NULL, NULL, "removing idle sessions", err, errlen, "i", now_ms - idle_ms);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_SESS_ADD, NULL, NULL, "starting a session", err, errlen, "CNhti", hash, name, now_ms);
+    return sq_tx_end(s, rc, err, errlen);
+}
+
+static int sq_session_row(sqlite3_stmt *q, void *ud)
+{
+    sl_hub_session *x = ud;
+    x->created_ms = sqlite3_column_int64(q, 0);
+    x->seen_ms = sqlite3_column_int64(q, 1);
+    sq_user_cols(q, 2, &x->user);
+    return 1;
+}
+
+static sl_st_rc sq_session_check(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], int64_t now_ms,
+                                 int64_t idle_ms, int64_t touch_ms, sl_hub_session *out, char *err, size_t errlen)
+{
+    sq_store *s = sq(st);
+    sl_hub_session x;
+    pthread_mutex_lock(&s->mu);
+    sl_st_rc rc = sq_run(s, Q_SESS_GET, sq_session_row, &x, "reading a session", err, errlen, "Rh", hash);
+    if (rc == SL_ST_OK && now_ms - x.seen_ms >= idle_ms) {
+        rc = sq_run(s, Q_SESS_END, NULL, NULL, "ending an idle session", err, errlen, "h", hash);
+        if (rc == SL_ST_OK)
+            rc = SL_ST_NOT_FOUND;
+    } else if (rc == SL_ST_OK && x.user.disabled) {
+        rc = SL_ST_NOT_FOUND;
+    } else if (rc == SL_ST_OK && now_ms - x.seen_ms >= touch_ms) {
+        rc = sq_run(s, Q_SESS_TOUCH, NULL, NULL, "using a session", err, errlen, "hi", hash, now_ms);
+        x.seen_ms = now_ms;
+    }
+    pthread_mutex_unlock(&s->mu);
+    if (rc == SL_ST_OK && out)
+        *out = x;
+    return rc;
+}
+
+static sl_st_rc sq_session_end(sl_store *st, const uint8_t hash[SL_HUB_HASH_BYTES], char *err, size_t errlen)
+{
+    return sq_op(sq(st), Q_SESS_END, NULL, NULL, "ending a session", err, errlen, "Nh", hash);
+}
+
 /* ---- open, close ------------------------------------------------------ */
 
 static void sq_close(sl_store *st)
@@ -1357,6 +1535,15 @@ static const sl_store_ops sq_ops = {
     .screenshot_request = sq_screenshot_request,
     .screenshot_add = sq_screenshot_add,
     .screenshot_latest = sq_screenshot_latest,
+    .user_add = sq_user_add,
+    .user_get = sq_user_get,
+    .user_list = sq_user_list,
+    .user_set_password = sq_user_set_password,
+    .user_set = sq_user_set,
+    .user_remove = sq_user_remove,
+    .session_add = sq_session_add,
+    .session_check = sq_session_check,
+    .session_end = sq_session_end,
 };
 
 /* Creates the schema in an empty database, or checks the version of an
@@ -1387,6 +1574,7 @@ static int sq_migrate(sq_store *s, char *err, size_t errlen)
         if ((v < 1 && sqlite3_exec(s->db, sq_schema, NULL, NULL, &msg) != SQLITE_OK) ||
             (v < 2 && sqlite3_exec(s->db, sq_schema_v2, NULL, NULL, &msg) != SQLITE_OK) ||
             (v < 3 && sqlite3_exec(s->db, sq_schema_v3, NULL, NULL, &msg) != SQLITE_OK) ||
+            (v < 4 && sqlite3_exec(s->db, sq_schema_v4, NULL, NULL, &msg) != SQLITE_OK) ||
             sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto out;
     }

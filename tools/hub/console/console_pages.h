@@ -1,0 +1,37 @@
+/* console_pages.h — the console's page table (console_pages.c), how a request finds its page, and the handlers the table names (one block per page_*.c). */
+#ifndef SL_HUB_CONSOLE_PAGES_H
+#define SL_HUB_CONSOLE_PAGES_H
+
+#include "tools/hub/console/console.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Role sets of pages. */
+#define SL_CPAGE_STAFF ((unsigned)(SL_ROLE_ADMIN | SL_ROLE_PUBLISHER | SL_ROLE_AUDITOR))
+#define SL_CPAGE_READ ((unsigned)(SL_ROLE_ADMIN | SL_ROLE_AUDITOR)) /* the API's readers */
+#define SL_CPAGE_ADMIN ((unsigned)SL_ROLE_ADMIN)
+/* roles 0: a page anybody may open without logging in (the login page) */
+
+extern const sl_console_page sl_console_pages[];
+extern const size_t sl_console_n_pages;
+
+/* The page of method ("HEAD" finds GET pages) and path (under /console/,
+ * without the query): its pattern's '*' (one non-empty segment of at most
+ * plen - 1 bytes) goes into param. NULL when none; then *path_known tells
+ * whether a page has this path with another method. */
+const sl_console_page *sl_console_page_find(const char *method, const char *path, char *param, size_t plen,
+                                            bool *path_known);
+
+/* page_login.c: logging in and out, one's own password, /console/ itself */
+int sl_page_login_get(sl_cpage *p, char *err, size_t errlen);
+int sl_page_login_post(sl_cpage *p, char *err, size_t errlen);
+int sl_page_logout(sl_cpage *p, char *err, size_t errlen);
+int sl_page_password_get(sl_cpage *p, char *err, size_t errlen);
+int sl_page_password_post(sl_cpage *p, char *err, size_t errlen);
+int sl_page_home(sl_cpage *p, char *err, size_t errlen);
+
+/* page_screens_stub.c: a placeholder until the screens page exists (delete both with it) */
+int sl_page_screens_stub(sl_cpage *p, char *err, size_t errlen);
+
+#endif
