@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#define SL_MS_DAY_TEST 86400000LL
+
 /* Which backend the run tests: SQLite in a temporary folder, or a fresh
  * database per test on the PostgreSQL server at pg_base (with-pg.sh). */
 typedef struct {
@@ -637,6 +639,166 @@ static void test_screenshots(void **state)
     assert_string_equal(latest.file, "s1/8.png");
 }
 
+/* ---- the console's screens pages ---- */
+
+typedef struct {
+    int n;
+    sl_hub_wall_row last[4];
+    char status[4][256];
+} wall_seen;
+
+static int wall_cb(void *ud, const sl_hub_wall_row *r)
+{
+    wall_seen *w = ud;
+    if (w->n < 4) {
+        w->last[w->n] = *r;
+        snprintf(w->status[w->n], sizeof w->status[w->n], "%s", r->status_json ? r->status_json : "(none)");
+    }
+    w->n++;
+    return 0;
+}
+
+/* The wall's one read: every screen by id with its enrolment, last
+ * heartbeat (its words taken apart), channel version and latest screenshot. */
+static void test_wall_list(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256];
+    uint8_t code[32], tok[32];
+    bool shot;
+    sl_hub_screen rows[3] = {screen("b-lobby", "bank"), screen("a-hall", "bank"), screen("c-none", "")};
+    snprintf(rows[0].region, sizeof rows[0].region, "华东");
+    assert_int_equal(o->inventory_upsert(f->st, rows, 3, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->manifest_put(f->st, "bank", 4, "{}", 2, 1, NULL, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->manifest_put(f->st, "bank", 7, "{}", 2, 1, NULL, err, sizeof err), SL_ST_OK);
+    hash_of(code, 1);
+    hash_of(tok, 2);
+    assert_int_equal(o->enroll_code_add(f->st, "b-lobby", code, 1000000, 1, NULL, err, sizeof err), SL_ST_OK);
+    sl_hub_screen got;
+    assert_int_equal(o->enroll_redeem(f->st, code, tok, 2, &got, err, sizeof err), SL_ST_OK);
+    sl_hub_heartbeat hb = {5000, 6,
+                           "{\"content_version\":6,\"current_item\":\"poster-<1>\",\"free_disk_bytes\":"
+                           "123456789012,\"clock_trust\":\"untrusted\"}"};
+    assert_int_equal(o->heartbeat_put(f->st, "b-lobby", &hb, &shot, err, sizeof err), SL_ST_OK);
+    sl_hub_screenshot s;
+    memset(&s, 0, sizeof s);
+    snprintf(s.mime, sizeof s.mime, "image/png");
+    for (int i = 0; i < 3; i++) {
+        s.taken_ms = 1795564800000LL + i * SL_MS_DAY_TEST;
+        snprintf(s.file, sizeof s.file, "b-lobby/%d.png", i);
+        assert_int_equal(o->screenshot_add(f->st, "b-lobby", &s, NULL, NULL, err, sizeof err), SL_ST_OK);
+    }
+
+    wall_seen w;
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->wall_list(f->st, NULL, wall_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, 3);
+    assert_string_equal(w.last[0].st.s.id, "a-hall"); /* by id */
+    assert_false(w.last[0].st.enrolled);
+    assert_int_equal(w.last[0].st.last_seen_ms, -1);
+    assert_int_equal(w.last[0].channel_version, 7);
+    assert_int_equal(w.last[0].free_disk_bytes, -1);
+    assert_int_equal(w.last[0].shot_taken_ms, -1);
+    assert_string_equal(w.last[0].current_item, "");
+    assert_string_equal(w.status[0], "(none)");
+    const sl_hub_wall_row *b = &w.last[1];
+    assert_string_equal(b->st.s.id, "b-lobby");
+    assert_string_equal(b->st.s.region, "华东");
+    assert_true(b->st.enrolled);
+    assert_int_equal(b->st.last_seen_ms, 5000);
+    assert_int_equal(b->st.content_version, 6);
+    assert_int_equal(b->channel_version, 7);
+    assert_string_equal(b->current_item, "poster-<1>");
+    assert_string_equal(b->clock_trust, "untrusted");
+    assert_int_equal(b->free_disk_bytes, 123456789012LL);
+    assert_int_equal(b->shot_taken_ms, 1795564800000LL + 2 * SL_MS_DAY_TEST);
+    assert_non_null(strstr(w.status[1], "poster-<1>"));
+    assert_string_equal(w.last[2].st.s.id, "c-none");
+    assert_int_equal(w.last[2].channel_version, -1);
+
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->wall_list(f->st, "b-lobby", wall_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.last[0].st.s.id, "b-lobby");
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->wall_list(f->st, "nope", wall_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, 0);
+}
+
+static int shot_list_cb(void *ud, const sl_hub_screenshot *s)
+{
+    char *names = ud;
+    strcat(names, s->file);
+    strcat(names, " ");
+    return 0;
+}
+
+static void test_screenshot_list(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256], names[512] = "";
+    sl_hub_screenshot s;
+    int64_t t0 = 1795564800000LL; /* a UTC midnight */
+    memset(&s, 0, sizeof s);
+    snprintf(s.mime, sizeof s.mime, "image/jpeg");
+    int64_t at[5] = {t0 - 1, t0, t0 + 5000, t0 + SL_MS_DAY_TEST, t0 + 2 * SL_MS_DAY_TEST};
+    for (int i = 0; i < 5; i++) {
+        s.taken_ms = at[i];
+        s.size = 100 + i;
+        snprintf(s.file, sizeof s.file, "s1/%d.jpg", i);
+        assert_int_equal(o->screenshot_add(f->st, "s1", &s, NULL, NULL, err, sizeof err), SL_ST_OK);
+        snprintf(s.file, sizeof s.file, "s2/%d.jpg", i);
+        assert_int_equal(o->screenshot_add(f->st, "s2", &s, NULL, NULL, err, sizeof err), SL_ST_OK);
+    }
+    /* [t0, t0 + 2 days): newest first, this screen only, the ends as given. */
+    assert_int_equal(o->screenshot_list(f->st, "s1", t0, t0 + 2 * SL_MS_DAY_TEST, shot_list_cb, names, err,
+                                        sizeof err),
+                     SL_ST_OK);
+    assert_string_equal(names, "s1/3.jpg s1/2.jpg s1/1.jpg ");
+    names[0] = '\0';
+    assert_int_equal(o->screenshot_list(f->st, "s1", t0 + 5000, t0 + 5001, shot_list_cb, names, err, sizeof err),
+                     SL_ST_OK);
+    assert_string_equal(names, "s1/2.jpg ");
+    names[0] = '\0';
+    assert_int_equal(o->screenshot_list(f->st, "s1", t0, t0, shot_list_cb, names, err, sizeof err), SL_ST_OK);
+    assert_string_equal(names, "");
+}
+
+static int latest_play_cb(void *ud, const sl_play_record *r, int64_t received_ms)
+{
+    char *seqs = ud;
+    char one[32];
+    assert_int_equal(received_ms, 77);
+    snprintf(one, sizeof one, "%lld:%s ", (long long)r->seq, r->item);
+    strcat(seqs, one);
+    return 0;
+}
+
+static void test_plays_latest(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256], seqs[256] = "";
+    sl_play_record r[5];
+    size_t stored, dups;
+    int64_t acked;
+    memset(r, 0, sizeof r);
+    for (int i = 0; i < 5; i++) {
+        r[i].seq = i + 1;
+        snprintf(r[i].item, sizeof r[i].item, "item-%d", i + 1);
+        snprintf(r[i].zone, sizeof r[i].zone, "main");
+    }
+    assert_int_equal(o->plays_put(f->st, "s1", r, NULL, 5, 77, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "s2", r, NULL, 2, 77, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    assert_int_equal(o->plays_latest(f->st, "s1", 3, latest_play_cb, seqs, err, sizeof err), SL_ST_OK);
+    assert_string_equal(seqs, "5:item-5 4:item-4 3:item-3 ");
+    seqs[0] = '\0';
+    assert_int_equal(o->plays_latest(f->st, "s2", 50, latest_play_cb, seqs, err, sizeof err), SL_ST_OK);
+    assert_string_equal(seqs, "2:item-2 1:item-1 ");
+}
+
 static void test_reopen(void **state)
 {
     fixture *f = *state;
@@ -1058,7 +1220,8 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_enrol_codes), T(test_manifests),
         T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
-        T(test_play_hours), T(test_users),       T(test_sessions),
+        T(test_play_hours), T(test_wall_list),   T(test_screenshot_list), T(test_plays_latest),
+        T(test_users),      T(test_sessions),
         T(test_reopen),     T(test_upgrade_from_v2), T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
     };
 #undef T

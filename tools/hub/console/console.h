@@ -44,6 +44,8 @@ typedef struct sl_cpage {
     const void *upload;   /* a POST's multipart file part (inventory CSV), or NULL */
     size_t upload_len;
     bool tls;             /* served over TLS */
+    const char *host;     /* the request's Host header ("hub.example:8080"), or NULL (pages that write
+                             an absolute address, such as the enrolment code's, start from it) */
 
     /* ---- outputs ---- */
     sl_report_buf *out;   /* the page's HTML (inside <main>), or a download's bytes */

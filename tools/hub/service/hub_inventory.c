@@ -6,6 +6,7 @@
 #include "content/tz.h"
 #include "tools/hub/hub.h"
 #include "tools/hub/service/hub_csv.h"
+#include "tools/hub/service/hub_status.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,7 +254,6 @@ const char *sl_inv_value(const sl_hub_screen *s, int i)
 #define INV_MAX_ROWS 20000
 #define INV_MAX_FIELDS 32
 #define INV_TZ_CACHE 16
-#define INV_ONLINE_WINDOW_MS (3 * SL_MS_PER_MIN)
 
 typedef struct {
     int col[SL_INV_N_COLS]; /* field index of each column, -1 when absent */
@@ -483,7 +483,7 @@ typedef struct {
 static int inv_screens_row(void *ud, const sl_hub_screen_status *s)
 {
     inv_screens_ctx *c = ud;
-    bool online = s->last_seen_ms >= 0 && c->now - s->last_seen_ms <= INV_ONLINE_WINDOW_MS;
+    bool online = sl_status_online(s->last_seen_ms, c->now);
     return c->cb(c->ud, s, online, online ? "online" : s->enrolled ? "offline" : "never enrolled");
 }
 

@@ -52,9 +52,9 @@ sl_svc_rc sl_inv_import(sl_hub *hub, const char *csv, size_t len, size_t *import
 /* Appends the inventory as CSV (a BOM, the header, a row per screen by id) to out. FAILED (the buffer), STORE. */
 sl_svc_rc sl_inv_export(sl_hub *hub, sl_body *out, sl_svc_err *e);
 
-/* Called for each screen with its status: online (a heartbeat within the
- * last 3 minutes) and its state in words ("online", "offline", "never
- * enrolled"). Non-zero stops. */
+/* Called for each screen with its status: online (sl_status_online: a
+ * heartbeat within the last 3 minutes) and its state in words ("online",
+ * "offline", "never enrolled"). Non-zero stops. */
 typedef int (*sl_inv_screen_cb)(void *ud, const sl_hub_screen_status *s, bool online, const char *state);
 
 /* Every screen, by id, as seen at now_ms. STORE. */

@@ -74,3 +74,15 @@ sl_svc_rc sl_hub_plays_list(sl_hub *hub, const char *screen, int64_t after_seq, 
     *out = list;
     return SL_SVC_OK;
 }
+
+sl_svc_rc sl_hub_plays_recent(sl_hub *hub, const char *screen, size_t limit,
+                              int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,
+                              sl_svc_err *e)
+{
+    char err[256];
+    if (!sl_wire_id_ok(screen))
+        return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
+    if (hub->store->ops->plays_latest(hub->store, screen, limit, cb, ud, err, sizeof err) != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    return SL_SVC_OK;
+}

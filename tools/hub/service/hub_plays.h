@@ -28,4 +28,10 @@ sl_svc_rc sl_hub_plays_store(sl_hub *hub, const char *screen, const sl_play_reco
 sl_svc_rc sl_hub_plays_list(sl_hub *hub, const char *screen, int64_t after_seq, size_t limit, cJSON **out,
                             sl_svc_err *e);
 
+/* A screen's `limit` latest records (highest seq first), each with when the
+ * hub received it; cb returns non-zero to stop. INVALID (screen id), STORE. */
+sl_svc_rc sl_hub_plays_recent(sl_hub *hub, const char *screen, size_t limit,
+                              int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,
+                              sl_svc_err *e);
+
 #endif

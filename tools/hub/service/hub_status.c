@@ -1,4 +1,4 @@
-/* hub_status.c — heartbeats (last seen, minutes online) and screenshots (magic-checked, kept a few a day). */
+/* hub_status.c — heartbeats (last seen, minutes online), a screen's state now, and screenshots (magic-checked, kept a few a day). */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/service/hub_status.h"
 
@@ -103,15 +103,31 @@ sl_svc_rc sl_status_screenshot_request(sl_hub *hub, const char *screen, sl_svc_e
     return SL_SVC_OK;
 }
 
-sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, sl_hub_screenshot *shot, int *fd,
-                                    int64_t *size, sl_svc_err *e)
+/* The first screenshot listed (newest first). */
+static int shot_first(void *ud, const sl_hub_screenshot *s)
+{
+    *(sl_hub_screenshot *)ud = *s;
+    return 1;
+}
+
+sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, int64_t taken_ms, sl_hub_screenshot *shot,
+                                    int *fd, int64_t *size, sl_svc_err *e)
 {
     char err[256], path[4096];
     if (!sl_wire_id_ok(screen))
         return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
-    sl_st_rc rc = hub->store->ops->screenshot_latest(hub->store, screen, shot, err, sizeof err);
+    sl_st_rc rc;
+    if (taken_ms < 0) {
+        rc = hub->store->ops->screenshot_latest(hub->store, screen, shot, err, sizeof err);
+    } else {
+        shot->file[0] = '\0';
+        rc = hub->store->ops->screenshot_list(hub->store, screen, taken_ms, taken_ms + 1, shot_first, shot, err,
+                                              sizeof err);
+        if (rc == SL_ST_OK && !shot->file[0])
+            rc = SL_ST_NOT_FOUND;
+    }
     if (rc == SL_ST_NOT_FOUND)
-        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "no screenshot of %s yet", screen);
+        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "no such screenshot of %s", screen);
     if (rc != SL_ST_OK)
         return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
     snprintf(path, sizeof path, "%s/%s", hub->shots_dir, shot->file);
@@ -120,9 +136,68 @@ sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, sl_hub_scre
     if (f < 0 || fstat(f, &st) != 0) {
         if (f >= 0)
             close(f);
-        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "the latest screenshot of %s is gone from disk", screen);
+        return sl_svc_fail(e, SL_SVC_NOT_FOUND, "the screenshot of %s is gone from disk", screen);
     }
     *fd = f;
     *size = (int64_t)st.st_size;
     return SL_SVC_OK;
+}
+
+sl_svc_rc sl_status_screenshots(sl_hub *hub, const char *screen, int64_t from_ms, int64_t to_ms,
+                                int (*cb)(void *ud, const sl_hub_screenshot *s), void *ud, sl_svc_err *e)
+{
+    char err[256];
+    if (!sl_wire_id_ok(screen))
+        return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
+    if (hub->store->ops->screenshot_list(hub->store, screen, from_ms, to_ms, cb, ud, err, sizeof err) != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    return SL_SVC_OK;
+}
+
+/* ---- a screen's state now --------------------------------------------- */
+
+static const char *const state_codes[SL_SCREEN_N_STATES] = {
+    [SL_SCREEN_OFFLINE] = "offline",
+    [SL_SCREEN_NO_CONTENT] = "no_content",
+    [SL_SCREEN_NEVER_ENROLLED] = "never_enrolled",
+    [SL_SCREEN_OUTDATED] = "outdated_content",
+    [SL_SCREEN_CLOCK_UNTRUSTED] = "clock_untrusted",
+    [SL_SCREEN_LIT] = "lit",
+};
+
+bool sl_status_online(int64_t last_seen_ms, int64_t now_ms)
+{
+    return last_seen_ms >= 0 && now_ms - last_seen_ms <= SL_STATUS_ONLINE_WINDOW_MS;
+}
+
+sl_screen_state sl_status_state(const sl_hub_wall_row *r, int64_t now_ms)
+{
+    if (!sl_status_online(r->st.last_seen_ms, now_ms))
+        return r->st.enrolled ? SL_SCREEN_OFFLINE : SL_SCREEN_NEVER_ENROLLED;
+    if (!r->st.s.channel[0] || r->channel_version < 0 || r->st.content_version < 0)
+        return SL_SCREEN_NO_CONTENT;
+    if (r->st.content_version != r->channel_version)
+        return SL_SCREEN_OUTDATED;
+    if (strcmp(r->clock_trust, "untrusted") == 0)
+        return SL_SCREEN_CLOCK_UNTRUSTED;
+    return SL_SCREEN_LIT;
+}
+
+bool sl_status_dark(sl_screen_state s)
+{
+    return s == SL_SCREEN_OFFLINE || s == SL_SCREEN_NO_CONTENT || s == SL_SCREEN_NEVER_ENROLLED;
+}
+
+const char *sl_status_code(sl_screen_state s)
+{
+    return (unsigned)s < SL_SCREEN_N_STATES ? state_codes[s] : "";
+}
+
+int sl_status_parse(const char *code)
+{
+    for (int i = 0; code && i < SL_SCREEN_N_STATES; i++) {
+        if (strcmp(code, state_codes[i]) == 0)
+            return i;
+    }
+    return -1;
 }

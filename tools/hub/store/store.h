@@ -154,6 +154,21 @@ typedef struct {
     const char *items; /* "item\tcount\n" lines */
 } sl_hub_play_hour;
 
+/* ---- the console's screens pages (types) ---- */
+
+/* A screen as the console's wall shows it: its inventory row and status,
+ * its channel's current version, what its last heartbeat said, and its
+ * latest screenshot. Strings are "" and numbers -1 when unknown. */
+typedef struct {
+    sl_hub_screen_status st;
+    int64_t channel_version;          /* the channel's current version; -1: no channel or nothing published */
+    char current_item[SL_HUB_ID_MAX + 1]; /* the last heartbeat's current_item */
+    char clock_trust[16];             /* the last heartbeat's clock_trust ("synced", "untrusted", …) */
+    int64_t free_disk_bytes;          /* the last heartbeat's free_disk_bytes */
+    int64_t shot_taken_ms;            /* the latest screenshot, -1: none */
+    const char *status_json;          /* the last heartbeat's whole status (NUL-terminated), NULL: none */
+} sl_hub_wall_row;
+
 
 /* ---- people of the web console and their sessions (tools/hub/CONSOLE.md) ---- */
 
@@ -340,6 +355,22 @@ typedef struct sl_store_ops {
     /* The latest screenshot of a screen. NOT_FOUND when none. */
     sl_st_rc (*screenshot_latest)(sl_store *st, const char *screen, sl_hub_screenshot *out, char *err,
                                   size_t errlen);
+
+    /* ---- the console's screens pages (the wall, a screen's page) ---- */
+    /* Every screen (screen NULL), ordered by id, or the one screen named,
+     * with what the wall shows of it, read in one statement. A screen not in
+     * the inventory is no row (still SL_ST_OK). */
+    sl_st_rc (*wall_list)(sl_store *st, const char *screen, int (*cb)(void *ud, const sl_hub_wall_row *r),
+                          void *ud, char *err, size_t errlen);
+    /* A screen's screenshots with from_ms <= taken < to_ms, newest first. */
+    sl_st_rc (*screenshot_list)(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                                int (*cb)(void *ud, const sl_hub_screenshot *s), void *ud, char *err,
+                                size_t errlen);
+    /* A screen's `limit` latest records (highest seq), newest first. */
+    sl_st_rc (*plays_latest)(sl_store *st, const char *screen, size_t limit,
+                             int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,
+                             char *err, size_t errlen);
+    /* ---- end of the console's screens pages ---- */
     /* ---- people of the web console and their sessions ---- */
     /* Adds a person (u->name, role, pwhash, created_ms, disabled). CONFLICT
      * when the name is taken. */

@@ -181,6 +181,11 @@ enum {
     Q_CODE_LIST,
     Q_CODE_BY_ID,
     Q_CODE_REVOKE,
+    /* the console's screens pages */
+    Q_WALL_ALL,
+    Q_WALL_ONE,
+    Q_SHOT_LIST,
+    Q_PLAYS_LATEST,
     /* people of the web console and their sessions */
     Q_USER_ADD,
     Q_USER_GET,
@@ -201,6 +206,17 @@ enum {
 #define PG_PLAY_INSERT                                                                                      \
     "INSERT INTO plays(screen, seq, item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,"    \
     " clock_trust, duration_ms, outcome, reason, received) VALUES"
+
+#define PG_WALL_SQL(where)                                                                                   \
+    "SELECT s.id, s.name, s.site, s.region, s.unit_type, s.tags, s.channel, s.hours, s.timezone,"           \
+    " t.screen IS NOT NULL, h.received, h.content_version, st.acked_seq, c.version,"                        \
+    " h.j ->> 'current_item', h.j ->> 'clock_trust', (h.j ->> 'free_disk_bytes')::bigint,"                  \
+    " (SELECT x.taken FROM screenshots x WHERE x.screen = s.id ORDER BY x.day DESC, x.taken DESC LIMIT 1),"  \
+    " h.status"                                                                                             \
+    " FROM screens s LEFT JOIN screen_tokens t ON t.screen = s.id"                                          \
+    " LEFT JOIN (SELECT screen, received, content_version, status, status::jsonb AS j FROM heartbeats) h"  \
+    " ON h.screen = s.id LEFT JOIN screen_state st ON st.screen = s.id"                                     \
+    " LEFT JOIN channels c ON c.channel = s.channel" where
 
 static const char *const pg_sql[Q_COUNT] = {
     [Q_TOKEN_ADD] = "INSERT INTO tokens(name, role, hash, created, channels) VALUES($1, $2, $3, $4, $5)",
@@ -306,6 +322,15 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_CODE_BY_ID] = "SELECT id, screen, created, expires, used, revoked FROM enroll_codes WHERE id = $1",
     [Q_CODE_REVOKE] = "UPDATE enroll_codes SET revoked = $2 WHERE id = $1 AND used IS NULL AND revoked IS NULL"
                       " AND expires > $2 RETURNING id, screen, created, expires, used, revoked",
+    /* the console's screens pages: every screen (or one) with its status, its
+     * channel's version, its last heartbeat's words and latest screenshot */
+    [Q_WALL_ALL] = PG_WALL_SQL("") " ORDER BY s.id COLLATE \"C\"",
+    [Q_WALL_ONE] = PG_WALL_SQL(" WHERE s.id = $1"),
+    [Q_SHOT_LIST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = $1 AND day >= $2 AND day <= $3"
+                    " AND taken >= $4 AND taken < $5 ORDER BY day DESC, taken DESC, id DESC",
+    [Q_PLAYS_LATEST] = "SELECT seq, item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,"
+                       " clock_trust, duration_ms, outcome, reason, received FROM plays"
+                       " WHERE screen = $1 ORDER BY seq DESC LIMIT $2",
     /* people of the web console and their sessions */
     [Q_USER_ADD] = "INSERT INTO users(name, role, pwhash, created, disabled) VALUES($1, $2, $3, $4, $5)",
     [Q_USER_GET] = "SELECT name, role, pwhash, created, disabled FROM users WHERE name = $1",
@@ -1801,6 +1826,81 @@ static sl_st_rc pg_screenshot_latest(sl_store *st, const char *screen, sl_hub_sc
     return pg_op(pgs(st), Q_SHOT_LATEST, pg_shot_latest_row, out, "reading a screenshot", err, errlen, "Rt", screen);
 }
 
+/* ---- the console's screens pages (the wall, a screen's page) ---------- */
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_wall_row *r);
+    void *ud;
+    sl_hub_wall_row *row;
+} pg_wall_scan;
+
+static int pg_wall_row(void *ud, const PGresult *r, int i)
+{
+    pg_wall_scan *c = ud;
+    sl_hub_wall_row *w = c->row;
+    pg_screen_cols(r, i, &w->st.s);
+    w->st.enrolled = pg_bool(r, i, 9);
+    w->st.last_seen_ms = pg_i64(r, i, 10, -1);
+    w->st.content_version = pg_i64(r, i, 11, -1);
+    w->st.acked_seq = pg_i64(r, i, 12, 0);
+    w->channel_version = pg_i64(r, i, 13, -1);
+    pg_str(r, i, 14, w->current_item, sizeof w->current_item);
+    pg_str(r, i, 15, w->clock_trust, sizeof w->clock_trust);
+    w->free_disk_bytes = pg_i64(r, i, 16, -1);
+    w->shot_taken_ms = pg_i64(r, i, 17, -1);
+    w->status_json = PQgetisnull(r, i, 18) ? NULL : PQgetvalue(r, i, 18);
+    return c->cb(c->ud, w);
+}
+
+static sl_st_rc pg_wall_list(sl_store *st, const char *screen, int (*cb)(void *ud, const sl_hub_wall_row *r),
+                             void *ud, char *err, size_t errlen)
+{
+    pg_wall_scan c = {cb, ud, malloc(sizeof *c.row)};
+    if (!c.row) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    sl_st_rc rc = screen ? pg_op(pgs(st), Q_WALL_ONE, pg_wall_row, &c, "reading a screen", err, errlen, "t", screen)
+                         : pg_op(pgs(st), Q_WALL_ALL, pg_wall_row, &c, "listing screens", err, errlen, "");
+    free(c.row);
+    return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_screenshot *s);
+    void *ud;
+} pg_shot_list_scan;
+
+static int pg_shot_list_row(void *ud, const PGresult *r, int i)
+{
+    pg_shot_list_scan *c = ud;
+    sl_hub_screenshot shot;
+    pg_shot_latest_row(&shot, r, i);
+    return c->cb(c->ud, &shot);
+}
+
+static sl_st_rc pg_screenshot_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                                   int (*cb)(void *ud, const sl_hub_screenshot *s), void *ud, char *err,
+                                   size_t errlen)
+{
+    pg_shot_list_scan c = {cb, ud};
+    if (to_ms <= from_ms)
+        return SL_ST_OK;
+    return pg_op(pgs(st), Q_SHOT_LIST, pg_shot_list_row, &c, "listing screenshots", err, errlen, "tiiii", screen,
+                 sl_floordiv(from_ms, SL_MS_PER_DAY), sl_floordiv(to_ms - 1, SL_MS_PER_DAY), from_ms, to_ms);
+}
+
+static sl_st_rc pg_plays_latest(sl_store *st, const char *screen, size_t limit,
+                                int (*cb)(void *ud, const sl_play_record *rec, int64_t received_ms), void *ud,
+                                char *err, size_t errlen)
+{
+    pg_play_scan c = {cb, ud, screen};
+    return pg_op(pgs(st), Q_PLAYS_LATEST, pg_play_row, &c, "listing plays", err, errlen, "ti", screen,
+                 limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+}
+
+/* ---- end of the console's screens pages ------------------------------- */
+
 /* ---- people of the web console and their sessions ------------------- */
 
 static sl_st_rc pg_user_add(sl_store *st, const sl_hub_user *u, char *err, size_t errlen)
@@ -2018,6 +2118,10 @@ static const sl_store_ops pg_ops = {
     .screenshot_request = pg_screenshot_request,
     .screenshot_add = pg_screenshot_add,
     .screenshot_latest = pg_screenshot_latest,
+    /* the console's screens pages */
+    .wall_list = pg_wall_list,
+    .screenshot_list = pg_screenshot_list,
+    .plays_latest = pg_plays_latest,
     .user_add = pg_user_add,
     .user_get = pg_user_get,
     .user_list = pg_user_list,

@@ -1088,12 +1088,11 @@ static sl_st_rc sq_plays_put(sl_store *st, const char *screen, const sl_play_rec
     return rc;
 }
 
-/* Runs a report query on a pooled reader (so a long report neither holds
- * up writes nor waits for them), falling back to the main connection.
- * Binds screen (when not NULL) as ?3 after from and to. */
-static sl_st_rc sq_report_scan(sq_store *s, const char *sql_all, const char *sql_one, const char *screen,
-                               int64_t from_ms, int64_t to_ms, sq_row_fn row, void *ud, const char *what,
-                               char *err, size_t errlen)
+/* Runs a long read (sql, bound as spec says: see sq_vstmt) on a pooled
+ * reader, so that it neither holds up writes nor waits for them, falling
+ * back to the main connection. */
+static sl_st_rc sq_read_scan(sq_store *s, const char *sql, sq_row_fn row, void *ud, const char *what, char *err,
+                             size_t errlen, const char *spec, ...)
 {
     sl_st_rc rc;
     sqlite3_stmt *q = NULL;
@@ -1101,11 +1100,14 @@ static sl_st_rc sq_report_scan(sq_store *s, const char *sql_all, const char *sql
     sqlite3 *db = rd ? rd->db : s->db;
     if (!rd)
         pthread_mutex_lock(&s->mu);
-    if (sqlite3_prepare_v2(db, screen ? sql_one : sql_all, -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "database: %s: %s", what, sqlite3_errmsg(db));
         rc = SL_ST_ERROR;
     } else {
-        rc = sq_stmt(db, q, row, ud, what, err, errlen, "iit", from_ms, to_ms, screen);
+        va_list ap;
+        va_start(ap, spec);
+        rc = sq_vstmt(db, q, row, ud, what, err, errlen, spec, ap);
+        va_end(ap);
     }
     sqlite3_finalize(q);
     if (rd)
@@ -1113,6 +1115,15 @@ static sl_st_rc sq_report_scan(sq_store *s, const char *sql_all, const char *sql
     else
         pthread_mutex_unlock(&s->mu);
     return rc;
+}
+
+/* Runs a report query on a pooled reader (sq_read_scan). Binds screen
+ * (when not NULL) as ?3 after from and to. */
+static sl_st_rc sq_report_scan(sq_store *s, const char *sql_all, const char *sql_one, const char *screen,
+                               int64_t from_ms, int64_t to_ms, sq_row_fn row, void *ud, const char *what,
+                               char *err, size_t errlen)
+{
+    return sq_read_scan(s, screen ? sql_one : sql_all, row, ud, what, err, errlen, "iit", from_ms, to_ms, screen);
 }
 
 typedef struct {
@@ -1339,6 +1350,105 @@ static sl_st_rc sq_screenshot_latest(sl_store *st, const char *screen, sl_hub_sc
     return sq_op(sq(st), Q_SHOT_LATEST, sq_shot_latest_row, out, "reading a screenshot", err, errlen, "Rt", screen);
 }
 
+/* ---- the console's screens pages (the wall, a screen's page) ---------- */
+
+/* Every screen with its status, its channel's current version, what its
+ * last heartbeat said and when its latest screenshot was taken: one
+ * statement, each screen's other rows found by their keys. */
+#define SQ_WALL_SQL(where)                                                                                   \
+    "SELECT s.id, s.name, s.site, s.region, s.unit_type, s.tags, s.channel, s.hours, s.timezone,"           \
+    " t.screen IS NOT NULL, h.received, h.content_version, st.acked_seq,"                                   \
+    " (SELECT max(m.version) FROM manifests m WHERE m.channel = s.channel),"                                \
+    " json_extract(h.status, '$.current_item'), json_extract(h.status, '$.clock_trust'),"                   \
+    " json_extract(h.status, '$.free_disk_bytes'),"                                                        \
+    " (SELECT x.taken FROM screenshots x WHERE x.screen = s.id ORDER BY x.day DESC, x.taken DESC LIMIT 1),"  \
+    " h.status"                                                                                             \
+    " FROM screens s LEFT JOIN screen_tokens t ON t.screen = s.id"                                          \
+    " LEFT JOIN heartbeats h ON h.screen = s.id LEFT JOIN screen_state st ON st.screen = s.id" where       \
+    " ORDER BY s.id"
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_wall_row *r);
+    void *ud;
+    sl_hub_wall_row *row;
+} sq_wall_scan;
+
+static int sq_wall_row(sqlite3_stmt *q, void *ud)
+{
+    sq_wall_scan *c = ud;
+    sl_hub_wall_row *w = c->row;
+    sq_screen_cols(q, &w->st.s);
+    w->st.enrolled = sqlite3_column_int(q, 9) != 0;
+    w->st.last_seen_ms = sq_col_i64_or(q, 10, -1);
+    w->st.content_version = sq_col_i64_or(q, 11, -1);
+    w->st.acked_seq = sq_col_i64_or(q, 12, 0);
+    w->channel_version = sq_col_i64_or(q, 13, -1);
+    sq_col(q, 14, w->current_item, sizeof w->current_item);
+    sq_col(q, 15, w->clock_trust, sizeof w->clock_trust);
+    w->free_disk_bytes = sq_col_i64_or(q, 16, -1);
+    w->shot_taken_ms = sq_col_i64_or(q, 17, -1);
+    w->status_json = (const char *)sqlite3_column_text(q, 18);
+    return c->cb(c->ud, w);
+}
+
+static sl_st_rc sq_wall_list(sl_store *st, const char *screen, int (*cb)(void *ud, const sl_hub_wall_row *r),
+                             void *ud, char *err, size_t errlen)
+{
+    sq_wall_scan c = {cb, ud, malloc(sizeof *c.row)};
+    if (!c.row) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
+    sl_st_rc rc = screen ? sq_read_scan(sq(st), SQ_WALL_SQL(" WHERE s.id = ?1"), sq_wall_row, &c,
+                                        "reading a screen", err, errlen, "t", screen)
+                         : sq_read_scan(sq(st), SQ_WALL_SQL(""), sq_wall_row, &c, "listing screens", err, errlen, "");
+    free(c.row);
+    return rc;
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_screenshot *s);
+    void *ud;
+} sq_shot_list_scan;
+
+static int sq_shot_list_row(sqlite3_stmt *q, void *ud)
+{
+    sq_shot_list_scan *c = ud;
+    sl_hub_screenshot shot;
+    sq_shot_latest_row(q, &shot);
+    return c->cb(c->ud, &shot);
+}
+
+static sl_st_rc sq_screenshot_list(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
+                                   int (*cb)(void *ud, const sl_hub_screenshot *s), void *ud, char *err,
+                                   size_t errlen)
+{
+    sq_shot_list_scan c = {cb, ud};
+    if (to_ms <= from_ms)
+        return SL_ST_OK;
+    return sq_read_scan(sq(st),
+                        "SELECT taken, file, size, mime FROM screenshots WHERE screen = ?1 AND day >= ?2"
+                        " AND day <= ?3 AND taken >= ?4 AND taken < ?5 ORDER BY day DESC, taken DESC, id DESC",
+                        sq_shot_list_row, &c, "listing screenshots", err, errlen, "tiiii", screen,
+                        sl_floordiv(from_ms, SL_MS_PER_DAY), sl_floordiv(to_ms - 1, SL_MS_PER_DAY), from_ms,
+                        to_ms);
+}
+
+static sl_st_rc sq_plays_latest(sl_store *st, const char *screen, size_t limit,
+                                int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,
+                                char *err, size_t errlen)
+{
+    sq_play_scan c = {cb, ud, screen};
+    return sq_read_scan(sq(st),
+                        "SELECT seq, item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,"
+                        " clock_trust, duration_ms, outcome, reason, received FROM plays"
+                        " WHERE screen = ?1 ORDER BY seq DESC LIMIT ?2",
+                        sq_play_row, &c, "listing plays", err, errlen, "ti", screen,
+                        limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+}
+
+/* ---- end of the console's screens pages ------------------------------- */
+
 /* ---- people of the web console and their sessions ------------------- */
 
 static sl_st_rc sq_user_add(sl_store *st, const sl_hub_user *u, char *err, size_t errlen)
@@ -1535,6 +1645,10 @@ static const sl_store_ops sq_ops = {
     .screenshot_request = sq_screenshot_request,
     .screenshot_add = sq_screenshot_add,
     .screenshot_latest = sq_screenshot_latest,
+    /* the console's screens pages */
+    .wall_list = sq_wall_list,
+    .screenshot_list = sq_screenshot_list,
+    .plays_latest = sq_plays_latest,
     .user_add = sq_user_add,
     .user_get = sq_user_get,
     .user_list = sq_user_list,
