@@ -98,6 +98,13 @@ int sl_date_parse(const char *s, int64_t *days)
     return 0;
 }
 
+void sl_date_format(int64_t days, char *buf, size_t len)
+{
+    int y, m, d;
+    sl_civil_from_days(days, &y, &m, &d);
+    snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+}
+
 /* Parses HH:MM[:SS[.fff]] and leaves p after it; ms since midnight. */
 static int parse_time_part(const char **p, int64_t *ms, bool allow_frac)
 {

@@ -22,6 +22,9 @@ int64_t sl_floordiv(int64_t a, int64_t b);
 
 /* Parses "YYYY-MM-DD" into a day number. Returns 0 or -1. */
 int sl_date_parse(const char *s, int64_t *days);
+/* Formats a day number as "YYYY-MM-DD"; buf must hold 11 bytes (16 for
+ * years past 9999 or before 0). */
+void sl_date_format(int64_t days, char *buf, size_t len);
 
 /* Parses an ISO 8601 instant: "YYYY-MM-DDTHH:MM[:SS[.fff]]" followed by "Z"
  * or "+HH:MM"/"-HH:MM". Without an offset it is refused unless

@@ -8,6 +8,7 @@
 #include "content/timeutil.h"
 #include "tools/hub/coverage/hub_schedule.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int64_t at(const char *iso)
@@ -174,12 +175,132 @@ static void test_options(void **state)
     assert_int_equal(sl_schedule_cfg_take(&c, 'd', "x", err, sizeof err), 0);
 }
 
+static void expect_period(const char *zone_name, const char *name, const char *now, const char *from, const char *to)
+{
+    sl_tz *tz = zone(zone_name);
+    sl_sched_period p;
+    int64_t f, t;
+    assert_int_equal(sl_schedule_period_parse(name, &p), 0);
+    sl_schedule_period(p, tz, at(now), &f, &t);
+    if (f != day(from) || t != day(to)) {
+        char gf[16], gt[16];
+        sl_date_format(f, gf, sizeof gf);
+        sl_date_format(t, gt, sizeof gt);
+        fail_msg("%s at %s in %s: %s to %s, wanted %s to %s", name, now, zone_name, gf, gt, from, to);
+    }
+    sl_tz_free(tz);
+}
+
+/* The periods people pick are the scheduled runs' periods: the week turns
+ * on Friday at 16:00 local time, the month at the 1st 00:00. */
+static void test_periods(void **state)
+{
+    (void)state;
+    /* Friday 27 November 2026, 15:59: last week is the run made on the 20th;
+     * this week is the one its 16:00 run will settle, Friday 20 to Thursday 26. */
+    expect_period("Asia/Shanghai", "last_week", "2026-11-27T15:59:00+08:00", "2026-11-13", "2026-11-19");
+    expect_period("Asia/Shanghai", "this_week", "2026-11-27T15:59:00+08:00", "2026-11-20", "2026-11-26");
+    /* 16:00: the week turns. This week has begun today and goes up to today. */
+    expect_period("Asia/Shanghai", "last_week", "2026-11-27T16:00:00+08:00", "2026-11-20", "2026-11-26");
+    expect_period("Asia/Shanghai", "this_week", "2026-11-27T16:00:00+08:00", "2026-11-27", "2026-11-27");
+    expect_period("Asia/Shanghai", "this_week", "2026-11-29T10:00:00+08:00", "2026-11-27", "2026-11-29");
+    expect_period("Asia/Shanghai", "last_week", "2026-12-04T15:59:59+08:00", "2026-11-20", "2026-11-26");
+    /* Months: the last second of November, then midnight of the 1st. */
+    expect_period("Asia/Shanghai", "last_month", "2026-11-30T23:59:59+08:00", "2026-10-01", "2026-10-31");
+    expect_period("Asia/Shanghai", "this_month", "2026-11-30T23:59:59+08:00", "2026-11-01", "2026-11-30");
+    expect_period("Asia/Shanghai", "last_month", "2026-12-01T00:00:00+08:00", "2026-11-01", "2026-11-30");
+    expect_period("Asia/Shanghai", "this_month", "2026-12-01T00:00:00+08:00", "2026-12-01", "2026-12-01");
+    /* The same instant written in UTC: still the 1st in Shanghai. */
+    expect_period("Asia/Shanghai", "last_month", "2026-11-30T16:00:00Z", "2026-11-01", "2026-11-30");
+    /* Across the year, and February of a leap year. */
+    expect_period("Asia/Shanghai", "last_month", "2027-01-01T00:00:00+08:00", "2026-12-01", "2026-12-31");
+    expect_period("Asia/Shanghai", "this_month", "2027-01-15T12:00:00+08:00", "2027-01-01", "2027-01-15");
+    expect_period("Asia/Shanghai", "last_month", "2028-03-01T08:00:00+08:00", "2028-02-01", "2028-02-29");
+    expect_period("Asia/Shanghai", "last_week", "2027-01-01T16:00:00+08:00", "2026-12-25", "2026-12-31");
+    /* The hub's zone decides: Friday 08:30 UTC is 16:30 in Shanghai (the
+     * week has turned) but 03:30 in New York (it has not). */
+    expect_period("Asia/Shanghai", "last_week", "2026-11-27T08:30:00Z", "2026-11-20", "2026-11-26");
+    expect_period("America/New_York", "last_week", "2026-11-27T08:30:00Z", "2026-11-13", "2026-11-19");
+    expect_period("America/New_York", "last_week", "2026-11-27T20:59:00Z", "2026-11-13", "2026-11-19");
+    expect_period("America/New_York", "last_week", "2026-11-27T21:00:00Z", "2026-11-20", "2026-11-26");
+    expect_period("America/New_York", "this_month", "2026-12-01T04:59:00Z", "2026-11-01", "2026-11-30");
+    expect_period("America/New_York", "this_month", "2026-12-01T05:00:00Z", "2026-12-01", "2026-12-01");
+
+    sl_sched_period p;
+    assert_int_equal(sl_schedule_period_parse("Last_week", &p), -1);
+    assert_int_equal(sl_schedule_period_parse("", &p), -1);
+    assert_int_equal(sl_schedule_period_parse("custom", &p), -1);
+    assert_int_equal(sl_schedule_period_parse(NULL, &p), -1);
+    /* The run in progress is the one after the latest. */
+    sl_tz *tz = zone("Asia/Shanghai");
+    sl_schedule_run r;
+    assert_int_equal(sl_schedule_current(SL_SCHED_WEEKLY, tz, at("2026-11-27T16:00:00+08:00"), &r), 0);
+    assert_string_equal(r.name, "coverage-weekly-2026-12-03");
+    assert_int_equal(r.at_ms, at("2026-12-04T16:00:00+08:00"));
+    assert_int_equal(sl_schedule_current(SL_SCHED_MONTHLY, tz, at("2026-12-31T23:59:59+08:00"), &r), 0);
+    assert_string_equal(r.name, "coverage-monthly-2026-12");
+    assert_int_equal(sl_schedule_current((sl_sched_kind)7, tz, 0, &r), -1);
+    sl_tz_free(tz);
+}
+
+/* Only the names the schedule gives its files are taken as reports. */
+static void test_file_names(void **state)
+{
+    (void)state;
+    sl_tz *tz = zone("Asia/Shanghai");
+    sl_schedule_run r;
+    sl_report_format f;
+    assert_int_equal(sl_schedule_file_parse("coverage-weekly-2026-11-26.xlsx", tz, &r, &f), 0);
+    assert_int_equal(r.kind, SL_SCHED_WEEKLY);
+    assert_int_equal(f, SL_REPORT_XLSX);
+    assert_int_equal(r.from_day, day("2026-11-20"));
+    assert_int_equal(r.to_day, day("2026-11-26"));
+    assert_int_equal(r.at_ms, at("2026-11-27T16:00:00+08:00"));
+    assert_string_equal(r.name, "coverage-weekly-2026-11-26");
+    assert_int_equal(sl_schedule_file_parse("coverage-weekly-2026-11-26.csv", tz, &r, &f), 0);
+    assert_int_equal(f, SL_REPORT_CSV);
+    assert_int_equal(sl_schedule_file_parse("coverage-weekly-2026-11-26.html", tz, &r, &f), 0);
+    assert_int_equal(f, SL_REPORT_HTML);
+    assert_int_equal(sl_schedule_file_parse("coverage-monthly-2026-12.csv", tz, &r, &f), 0);
+    assert_int_equal(r.kind, SL_SCHED_MONTHLY);
+    assert_int_equal(r.from_day, day("2026-12-01"));
+    assert_int_equal(r.to_day, day("2026-12-31"));
+    assert_string_equal(r.name, "coverage-monthly-2026-12");
+    /* The name a run makes is one it takes back. */
+    sl_schedule_last(SL_SCHED_WEEKLY, tz, at("2027-03-05T16:00:00+08:00"), &r);
+    char name[80];
+    snprintf(name, sizeof name, "%s.html", r.name);
+    sl_schedule_run back;
+    assert_int_equal(sl_schedule_file_parse(name, tz, &back, &f), 0);
+    assert_int_equal(back.from_day, r.from_day);
+    static const char *const bad[] = {
+        "coverage-weekly-2026-11-25.csv",   /* a Wednesday: no run ends then */
+        "coverage-weekly-2026-11-26.json",  /* the schedule writes no JSON */
+        "coverage-weekly-2026-11-26.XLSX",  "COVERAGE-WEEKLY-2026-11-26.xlsx",
+        "coverage-weekly-2026-11-26",       "coverage-weekly-2026-11-26.",
+        "coverage-weekly-2026-11-26.xlsx.tmp.42.xlsx", /* a file being written */
+        "coverage-weekly-2026-11-26.csv/x", "coverage-weekly-2026-11-26.csv\n",
+        "coverage-weekly-2026-1-26.csv",    "coverage-weekly-2026-02-30.csv",
+        "coverage-monthly-2026-13.csv",     "coverage-monthly-2026-1.csv",
+        "coverage-monthly-2026-11-01.csv",  "coverage-daily-2026-11-26.csv",
+        "../coverage-weekly-2026-11-26.csv", "/tmp/coverage-weekly-2026-11-26.csv",
+        "reports/coverage-weekly-2026-11-26.csv", "..", ".", "", "%2e%2e", "..%2fhub.db",
+        "%2e%2e%2fcoverage-weekly-2026-11-26.csv", "hub.db", "coverage-weekly-2026-11-26..csv",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (sl_schedule_file_parse(bad[i], tz, &r, &f) != -1)
+            fail_msg("'%s' was taken for a report", bad[i]);
+    assert_int_equal(sl_schedule_file_parse(NULL, tz, &r, &f), -1);
+    sl_tz_free(tz);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_weekly_runs), cmocka_unit_test(test_monthly_runs),
         cmocka_unit_test(test_runs_follow_daylight_saving), cmocka_unit_test(test_due),
-        cmocka_unit_test(test_options),
+        cmocka_unit_test(test_options), cmocka_unit_test(test_periods),
+        cmocka_unit_test(test_file_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

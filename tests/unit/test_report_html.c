@@ -244,6 +244,99 @@ static void test_html_no_dark_no_items(void **state)
     cJSON_Delete(doc);
 }
 
+/* The report as a part of the console's page: the body of the page, no document around it. */
+static void test_html_part(void **state)
+{
+    (void)state;
+    cJSON *doc = sample();
+    sl_report_opts o = {.lang = SL_LANG_ZH};
+    sl_report_buf whole = {0}, part = {0};
+    char err[256];
+    assert_int_equal(sl_report_html(doc, &o, &whole, err, sizeof err), 0);
+    assert_int_equal(sl_report_html_part(doc, &o, &part, err, sizeof err), 0);
+    const char *s = part.p;
+    static const char start[] = "<div class=\"slr\">\n<p class=\"meta\"><span>统计周期: <b>2026-11-23 – 2026-11-29</b>";
+    assert_true(strncmp(s, start, sizeof start - 1) == 0);
+    assert_true(strcmp(s + part.len - 7, "</div>\n") == 0);
+    static const char *const outside[] = {"<!DOCTYPE", "<html", "<head", "<body", "</body", "<style", "<h1>"};
+    for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++)
+        if (strstr(s, outside[i]))
+            fail_msg("the part holds %s", outside[i]);
+    /* What follows the meta line is the page's body, byte for byte. */
+    const char *wb = strstr(whole.p, "<section class=\"summary\">"), *we = strstr(whole.p, "</body>");
+    const char *pb = strstr(s, "<section class=\"summary\">");
+    assert_non_null(wb);
+    assert_non_null(we);
+    assert_non_null(pb);
+    assert_int_equal(part.len - 7 - (size_t)(pb - s), (size_t)(we - wb));
+    assert_memory_equal(pb, wb, (size_t)(we - wb));
+    /* The same line as the page's header. */
+    const char *wm = strstr(whole.p, "<p class=\"meta\">"), *pm = strstr(s, "<p class=\"meta\">");
+    assert_memory_equal(wm, pm, (size_t)(pb - pm));
+    sl_report_buf_free(&part);
+
+    /* Screen ids link to the console's screen pages, in both lists. */
+    o.screen_link = "/console/screens/";
+    assert_int_equal(sl_report_html_part(doc, &o, &part, err, sizeof err), 0);
+    assert_non_null(strstr(part.p, "<tr><td><a href=\"/console/screens/community-3\">community-3</a></td>"));
+    int links = 0;
+    for (const char *p = part.p; (p = strstr(p, "<a href=\"/console/screens/bank-0412-lobby\">")); p++)
+        links++;
+    assert_int_equal(links, 1); /* lit: in the screen list only */
+    links = 0;
+    for (const char *p = part.p; (p = strstr(p, "<a href=\"/console/screens/community-3\">")); p++)
+        links++;
+    assert_int_equal(links, 2); /* dark: in the dark list and the screen list */
+    sl_report_buf_free(&part);
+    sl_report_buf_free(&whole);
+    cJSON_Delete(doc);
+}
+
+/* The stylesheet of the part styles .slr and what is inside it, nothing else. */
+static void test_html_css_scoped(void **state)
+{
+    (void)state;
+    sl_report_buf b = {0};
+    sl_report_html_css(&b);
+    assert_false(b.oom);
+    assert_null(strstr(b.p, "@page"));
+    assert_non_null(strstr(b.p, ".slr{font-family:"));
+    assert_non_null(strstr(b.p, ".slr *{box-sizing:border-box}"));
+    assert_non_null(strstr(b.p, ".slr th,.slr td{border:1px solid"));
+    assert_non_null(strstr(b.p, ".slr .card.dark b{color:#c62828}"));
+    assert_non_null(strstr(b.p, "@media print{.slr{padding:0;max-width:none}\n.slr a{"));
+    assert_non_null(strstr(b.p, ".slr{margin:0;max-width:none;padding:0}"));
+    /* Every selector of every rule starts with .slr. */
+    int rules = 0;
+    for (char *line = strtok(b.p, "\n"); line; line = strtok(NULL, "\n")) {
+        char *sel = strncmp(line, "@media", 6) == 0 ? strchr(line, '{') + 1 : line;
+        if (*sel == '}')
+            continue;
+        rules++;
+        char *brace = strchr(sel, '{');
+        assert_non_null(brace);
+        *brace = '\0';
+        if (strncmp(sel, ".slr", 4) != 0)
+            fail_msg("a rule outside .slr: %s", sel);
+        for (char *c = sel; (c = strchr(c, ',')); c++)
+            if (strncmp(c + 1, ".slr", 4) != 0)
+                fail_msg("a selector outside .slr: %s", c + 1);
+    }
+    assert_true(rules > 20);
+    sl_report_buf_free(&b);
+}
+
+static void test_url(void **state)
+{
+    (void)state;
+    sl_report_buf b = {0};
+    sl_report_buf_url(&b, "AZaz09-._~ a&b=c/d?e#f%\"<'");
+    sl_report_buf_url(&b, "城东区");
+    sl_report_buf_url(&b, NULL);
+    assert_string_equal(b.p, "AZaz09-._~%20a%26b%3Dc%2Fd%3Fe%23f%25%22%3C%27%E5%9F%8E%E4%B8%9C%E5%8C%BA");
+    sl_report_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +344,8 @@ int main(void)
         cmocka_unit_test(test_svg_regions),   cmocka_unit_test(test_svg_days),
         cmocka_unit_test(test_svg_fit),       cmocka_unit_test(test_html_sample),
         cmocka_unit_test(test_html_no_dark_no_items),
+        cmocka_unit_test(test_html_part),     cmocka_unit_test(test_html_css_scoped),
+        cmocka_unit_test(test_url),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

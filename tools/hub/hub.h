@@ -56,6 +56,10 @@ typedef struct sl_hub {
     sl_ratelimit *enroll_limit;   /* failed enrolments per client address (made by sl_hub_open) */
     struct sl_console *console;   /* the web console's settings and login limits (console/console_session.h;
                                      made by sl_hub_open) */
+    /* The scheduled reports (serve's --reports, --report-tz, --report-lang;
+     * coverage/hub_schedule.h), also the zone of the console's weeks and
+     * months. NULL = none are written, Asia/Shanghai. */
+    const struct sl_schedule_cfg *reports;
 } sl_hub;
 
 /* Opens the store (SQLite in DATA, or the PostgreSQL database named by db when

@@ -35,6 +35,9 @@ typedef struct {
     sl_report_lang lang;
     const sl_report_shot *shots; /* in the order they are shown */
     size_t n_shots;
+    /* HTML: when set, each screen's id links to this followed by the id
+     * (URL-encoded), e.g. "/console/screens/". */
+    const char *screen_link;
 } sl_report_opts;
 
 /* Each renderer checks the document (sl_report_check) and returns 0, or -1
@@ -44,6 +47,15 @@ typedef struct {
 int sl_report_csv(const cJSON *doc, sl_report_lang lang, sl_report_buf *out, char *err, size_t errlen);
 int sl_report_html(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out, char *err, size_t errlen);
 int sl_report_json(const cJSON *doc, sl_report_buf *out, char *err, size_t errlen);
+
+/* The HTML report as a part of another page (the hub's web console): what
+ * sl_report_html puts in <body> without its title, inside
+ * <div class="slr">, for a page that also links sl_report_html_css. */
+#define SL_REPORT_HTML_SCOPE "slr"
+int sl_report_html_part(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out, char *err, size_t errlen);
+/* The HTML report's stylesheet with every rule scoped to .slr, so that it
+ * styles that part and nothing else of the page around it (no @page). */
+void sl_report_html_css(sl_report_buf *out);
 /* Writes the workbook to path (replaced when it exists). */
 int sl_report_xlsx(const cJSON *doc, sl_report_lang lang, const char *path, char *err, size_t errlen);
 

@@ -1,4 +1,4 @@
-/* sl_report_buf.c — a growing byte buffer for report output, with HTML, CSV and base64 encoders. */
+/* sl_report_buf.c — a growing byte buffer for report output, with HTML, CSV, URL and base64 encoders. */
 #include "tools/report/sl_report_buf.h"
 
 #include <stdarg.h>
@@ -193,6 +193,21 @@ void sl_report_buf_csv(sl_report_buf *b, const char *s, bool text)
         p = q + 1;
     }
     sl_report_buf_add(b, "\"", 1);
+}
+
+void sl_report_buf_url(sl_report_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        unsigned c = *p;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~') {
+            sl_report_buf_add(b, p, 1);
+        } else {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            sl_report_buf_add(b, e, 3);
+        }
+    }
 }
 
 void sl_report_buf_base64(sl_report_buf *b, const void *data, size_t n)

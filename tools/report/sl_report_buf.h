@@ -1,4 +1,4 @@
-/* sl_report_buf.h — a growing byte buffer for report output, with HTML, CSV and base64 encoders. */
+/* sl_report_buf.h — a growing byte buffer for report output, with HTML, CSV, URL and base64 encoders. */
 #ifndef SL_REPORT_BUF_H
 #define SL_REPORT_BUF_H
 
@@ -35,6 +35,11 @@ void sl_report_buf_html(sl_report_buf *b, const char *s);
  * or carriage return) is written with a leading apostrophe, so that opening
  * the file never runs it. */
 void sl_report_buf_csv(sl_report_buf *b, const char *s, bool text);
+
+/* One URL query value or path segment (RFC 3986): every byte but the
+ * unreserved A-Z a-z 0-9 - . _ ~ as %XX (so "a b&c" is "a%20b%26c"). The
+ * result holds no character HTML needs escaped. */
+void sl_report_buf_url(sl_report_buf *b, const char *s);
 
 /* Standard base64 (RFC 4648, with padding), for data: URIs. */
 void sl_report_buf_base64(sl_report_buf *b, const void *data, size_t n);

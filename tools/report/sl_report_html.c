@@ -72,6 +72,26 @@ static void td_nw(sl_report_buf *b, const char *s)
     sl_report_buf_puts(b, "</td>");
 }
 
+/* A screen's id, linked to o->screen_link + the id when the caller asks. */
+static void td_screen(sl_report_buf *b, const sl_report_opts *o, const char *id)
+{
+    if (!o->screen_link || !*id) {
+        td(b, id);
+        return;
+    }
+    sl_report_buf href = {0};
+    sl_report_buf_puts(&href, o->screen_link);
+    sl_report_buf_url(&href, id);
+    sl_report_buf_puts(b, "<td><a href=\"");
+    text(b, href.p ? href.p : "");
+    sl_report_buf_puts(b, "\">");
+    text(b, id);
+    sl_report_buf_puts(b, "</a></td>");
+    if (href.oom)
+        b->oom = true;
+    sl_report_buf_free(&href);
+}
+
 static void td_int(sl_report_buf *b, int64_t v)
 {
     sl_report_buf_printf(b, "<td class=\"n\">%lld</td>", (long long)v);
@@ -113,23 +133,12 @@ static void card(sl_report_buf *b, const char *cls, const char *value, const cha
     sl_report_buf_puts(b, "</div>\n");
 }
 
-static void header(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
+/* The line under the title: period, threshold, filters, when it was made. */
+static void meta(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
 {
     const char *from = sl_report_str(doc, "from"), *to = sl_report_str(doc, "to");
     sl_report_buf filters = {0};
-    sl_report_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-                            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
-                         lang == SL_LANG_ZH ? "zh-CN" : "en");
-    msg(b, lang, SL_MSG_TITLE);
-    sl_report_buf_puts(b, " ");
-    text(b, from);
-    sl_report_buf_puts(b, " – ");
-    text(b, to);
-    sl_report_buf_puts(b, "</title>\n<style>\n");
-    sl_report_buf_puts(b, css);
-    sl_report_buf_puts(b, "</style>\n</head>\n<body>\n<header>\n<h1>");
-    msg(b, lang, SL_MSG_TITLE);
-    sl_report_buf_puts(b, "</h1>\n<p class=\"meta\"><span>");
+    sl_report_buf_puts(b, "<p class=\"meta\"><span>");
     msg(b, lang, SL_MSG_PERIOD);
     sl_report_buf_puts(b, ": <b>");
     text(b, from);
@@ -149,7 +158,26 @@ static void header(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
     msg(b, lang, SL_MSG_GENERATED);
     sl_report_buf_puts(b, ": ");
     text(b, sl_report_str(doc, "generated"));
-    sl_report_buf_puts(b, "</span></p>\n</header>\n");
+    sl_report_buf_puts(b, "</span></p>\n");
+}
+
+static void header(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
+{
+    sl_report_buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
+                            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+                         lang == SL_LANG_ZH ? "zh-CN" : "en");
+    msg(b, lang, SL_MSG_TITLE);
+    sl_report_buf_puts(b, " ");
+    text(b, sl_report_str(doc, "from"));
+    sl_report_buf_puts(b, " – ");
+    text(b, sl_report_str(doc, "to"));
+    sl_report_buf_puts(b, "</title>\n<style>\n");
+    sl_report_buf_puts(b, css);
+    sl_report_buf_puts(b, "</style>\n</head>\n<body>\n<header>\n<h1>");
+    msg(b, lang, SL_MSG_TITLE);
+    sl_report_buf_puts(b, "</h1>\n");
+    meta(b, doc, lang);
+    sl_report_buf_puts(b, "</header>\n");
 }
 
 static void summary(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
@@ -266,8 +294,9 @@ out:
     return rc;
 }
 
-static int dark_list(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
+static int dark_list(sl_report_buf *b, const cJSON *doc, const sl_report_opts *opts)
 {
+    sl_report_lang lang = opts->lang;
     static const sl_report_msg_id cols[] = {SL_MSG_ID,     SL_MSG_NAME,     SL_MSG_REGION,  SL_MSG_UNIT_TYPE,
                                             SL_MSG_STATUS, SL_MSG_COVERAGE_PCT, SL_MSG_REASONS};
     const cJSON *o;
@@ -287,7 +316,7 @@ static int dark_list(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
         sl_report_buf reasons = {0};
         sl_report_reasons_text(cJSON_GetObjectItemCaseSensitive(o, "reasons"), lang, &reasons);
         sl_report_buf_puts(b, "<tr>");
-        td(b, sl_report_str(o, "id"));
+        td_screen(b, opts, sl_report_str(o, "id"));
         td(b, sl_report_str(o, "name"));
         td_nw(b, sl_report_str(o, "region"));
         td_nw(b, sl_report_str(o, "unit_type"));
@@ -378,8 +407,9 @@ static void shots(sl_report_buf *b, const cJSON *doc, const sl_report_opts *o)
         sl_report_buf_puts(b, "</div>\n</section>\n");
 }
 
-static void screen_list(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
+static void screen_list(sl_report_buf *b, const cJSON *doc, const sl_report_opts *opts)
 {
+    sl_report_lang lang = opts->lang;
     static const sl_report_msg_id cols[] = {SL_MSG_ID,      SL_MSG_NAME,    SL_MSG_REGION,       SL_MSG_UNIT_TYPE,
                                             SL_MSG_STATUS,  SL_MSG_COVERAGE_PCT, SL_MSG_REQUIRED_H, SL_MSG_LIT_H,
                                             SL_MSG_PLAYS,   SL_MSG_ONLINE_H, SL_MSG_LAST_SEEN};
@@ -392,7 +422,7 @@ static void screen_list(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
     {
         const char *seen = sl_report_str(o, "last_seen");
         sl_report_buf_puts(b, "<tr>");
-        td(b, sl_report_str(o, "id"));
+        td_screen(b, opts, sl_report_str(o, "id"));
         td(b, sl_report_str(o, "name"));
         td_nw(b, sl_report_str(o, "region"));
         td_nw(b, sl_report_str(o, "unit_type"));
@@ -437,6 +467,26 @@ static void item_list(sl_report_buf *b, const cJSON *doc, sl_report_lang lang)
     sl_report_buf_puts(b, "</tbody></table>\n</section>\n");
 }
 
+/* Everything after the header: cards, charts, tables, pictures, the note. */
+static void body(sl_report_buf *out, const cJSON *doc, const sl_report_opts *o)
+{
+    sl_report_lang lang = o->lang;
+    summary(out, doc, lang);
+    if (charts(out, doc, lang) != 0)
+        out->oom = true;
+    rollup(out, doc, lang, "by_region", "region", SL_MSG_BY_REGION, SL_MSG_REGION);
+    rollup(out, doc, lang, "by_unit_type", "unit_type", SL_MSG_BY_UNIT_TYPE, SL_MSG_UNIT_TYPE);
+    sl_report_buf_puts(out, "</section>\n");
+    if (dark_list(out, doc, o) != 0)
+        out->oom = true;
+    shots(out, doc, o);
+    screen_list(out, doc, o);
+    item_list(out, doc, lang);
+    sl_report_buf_puts(out, "<p class=\"note\">");
+    msg(out, lang, SL_MSG_DEFINITIONS);
+    sl_report_buf_puts(out, "</p>\n");
+}
+
 int sl_report_html(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out, char *err, size_t errlen)
 {
     sl_report_opts dflt = {0};
@@ -444,25 +494,90 @@ int sl_report_html(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out
         o = &dflt;
     if (sl_report_check(doc, err, errlen) != 0)
         return -1;
-    sl_report_lang lang = o->lang;
-    header(out, doc, lang);
-    summary(out, doc, lang);
-    if (charts(out, doc, lang) != 0)
-        out->oom = true;
-    rollup(out, doc, lang, "by_region", "region", SL_MSG_BY_REGION, SL_MSG_REGION);
-    rollup(out, doc, lang, "by_unit_type", "unit_type", SL_MSG_BY_UNIT_TYPE, SL_MSG_UNIT_TYPE);
-    sl_report_buf_puts(out, "</section>\n");
-    if (dark_list(out, doc, lang) != 0)
-        out->oom = true;
-    shots(out, doc, o);
-    screen_list(out, doc, lang);
-    item_list(out, doc, lang);
-    sl_report_buf_puts(out, "<p class=\"note\">");
-    msg(out, lang, SL_MSG_DEFINITIONS);
-    sl_report_buf_puts(out, "</p>\n</body>\n</html>\n");
+    header(out, doc, o->lang);
+    body(out, doc, o);
+    sl_report_buf_puts(out, "</body>\n</html>\n");
     if (out->oom) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     return 0;
+}
+
+int sl_report_html_part(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out, char *err, size_t errlen)
+{
+    sl_report_opts dflt = {0};
+    if (!o)
+        o = &dflt;
+    if (sl_report_check(doc, err, errlen) != 0)
+        return -1;
+    sl_report_buf_puts(out, "<div class=\"" SL_REPORT_HTML_SCOPE "\">\n");
+    meta(out, doc, o->lang);
+    body(out, doc, o);
+    sl_report_buf_puts(out, "</div>\n");
+    if (out->oom) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+/* The end of the block that starts after the '{' at p: its matching '}', or end. */
+static const char *block_end(const char *p, const char *end)
+{
+    for (int depth = 1; p < end; p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}' && --depth == 0)
+            return p;
+    }
+    return end;
+}
+
+/* The rules of css[p, end) with each selector put under .SCOPE (body
+ * becomes .SCOPE itself); @media blocks are scoped inside, @page dropped. */
+static void scope_rules(sl_report_buf *b, const char *p, const char *end)
+{
+    while (p < end) {
+        while (p < end && (*p == '\n' || *p == ' '))
+            p++;
+        const char *open = memchr(p, '{', (size_t)(end - p));
+        if (!open)
+            break;
+        const char *close = block_end(open + 1, end);
+        if (*p == '@') {
+            if (strncmp(p, "@media", 6) == 0) {
+                sl_report_buf_add(b, p, (size_t)(open - p) + 1);
+                scope_rules(b, open + 1, close);
+                sl_report_buf_puts(b, "}\n");
+            }
+            p = close + 1;
+            continue;
+        }
+        for (const char *sel = p; sel < open;) {
+            const char *comma = memchr(sel, ',', (size_t)(open - sel));
+            const char *stop = comma ? comma : open;
+            if (sel > p)
+                sl_report_buf_puts(b, ",");
+            if ((size_t)(stop - sel) == 4 && strncmp(sel, "body", 4) == 0) {
+                sl_report_buf_puts(b, "." SL_REPORT_HTML_SCOPE);
+            } else {
+                sl_report_buf_puts(b, "." SL_REPORT_HTML_SCOPE " ");
+                sl_report_buf_add(b, sel, (size_t)(stop - sel));
+            }
+            sel = stop + 1;
+        }
+        sl_report_buf_add(b, open, (size_t)(close - open) + 1);
+        sl_report_buf_puts(b, "\n");
+        p = close + 1;
+    }
+}
+
+void sl_report_html_css(sl_report_buf *out)
+{
+    scope_rules(out, css, css + sizeof css - 1);
+    /* Inside another page: its width, and wide tables scroll on a phone. */
+    sl_report_buf_puts(out, "." SL_REPORT_HTML_SCOPE "{margin:0;max-width:none;padding:0}\n"
+                            "@media (max-width:800px){." SL_REPORT_HTML_SCOPE
+                            " table{display:block;overflow-x:auto}}\n");
 }

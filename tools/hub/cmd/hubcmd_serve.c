@@ -276,6 +276,7 @@ static int serve_run(serve_args *a)
     }
     hub.log.level = (sl_log_level)a->level;
     sl_console_set_idle_ms(hub.console, a->console_idle_ms);
+    hub.reports = &a->sched;
     if ((a->cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, a->cache_ms))) ||
         !(hub.notmod = sl_notmod_new()) ||
         !(hub.bodies = sl_budget_new((size_t)a->body_mib << 20, SL_HUB_BODY_PER_SCREEN))) {

@@ -54,7 +54,7 @@ typedef struct sl_cpage {
     /* A download or an image instead of a page: the frame sends out's bytes
      * as they are, with this Content-Type (and, when filename is set, as an
      * attachment with that name). */
-    char content_type[64];
+    char content_type[96]; /* room for the XLSX type (65 bytes) */
     char filename[128];
     /* After a POST: where to send the browser (303 See Other), e.g.
      * "/console/screens/lobby-1?done=screenshot". Empty = show out. */

@@ -131,19 +131,93 @@ int sl_schedule_last(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms, sl_sch
     return -1;
 }
 
-int64_t sl_schedule_next_at(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms)
+int sl_schedule_current(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms, sl_schedule_run *run)
 {
-    sl_schedule_run last, next;
+    sl_schedule_run last;
     if (sl_schedule_last(kind, tz, now_ms, &last) != 0)
-        return INT64_MAX;
+        return -1;
     if (kind == SL_SCHED_WEEKLY) {
-        weekly_run(tz, last.to_day + 1 + 7, &next);
+        weekly_run(tz, last.to_day + 1 + 7, run);
     } else {
         int y, m, d;
         sl_civil_from_days(last.to_day + 1, &y, &m, &d);
-        monthly_run(tz, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, &next);
+        monthly_run(tz, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, run);
     }
-    return next.at_ms;
+    return 0;
+}
+
+int64_t sl_schedule_next_at(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms)
+{
+    sl_schedule_run next;
+    return sl_schedule_current(kind, tz, now_ms, &next) == 0 ? next.at_ms : INT64_MAX;
+}
+
+int sl_schedule_period_parse(const char *s, sl_sched_period *p)
+{
+    static const char *const names[] = {"this_week", "last_week", "this_month", "last_month"};
+    for (int i = 0; s && i < 4; i++) {
+        if (strcmp(s, names[i]) == 0) {
+            *p = (sl_sched_period)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void sl_schedule_period(sl_sched_period p, const sl_tz *tz, int64_t now_ms, int64_t *from_day, int64_t *to_day)
+{
+    sl_schedule_run run;
+    sl_sched_kind kind = p == SL_PERIOD_THIS_WEEK || p == SL_PERIOD_LAST_WEEK ? SL_SCHED_WEEKLY : SL_SCHED_MONTHLY;
+    if (p == SL_PERIOD_LAST_WEEK || p == SL_PERIOD_LAST_MONTH) {
+        sl_schedule_last(kind, tz, now_ms, &run);
+    } else {
+        int64_t today = local_day(tz, now_ms);
+        sl_schedule_current(kind, tz, now_ms, &run);
+        if (run.to_day > today)
+            run.to_day = today;
+    }
+    *from_day = run.from_day;
+    *to_day = run.to_day;
+}
+
+const sl_report_format sl_schedule_formats[SL_SCHED_N_FORMATS] = {SL_REPORT_XLSX, SL_REPORT_CSV, SL_REPORT_HTML};
+
+int sl_schedule_file_parse(const char *file, const sl_tz *tz, sl_schedule_run *run, sl_report_format *f)
+{
+    static const char weekly[] = "coverage-weekly-", monthly[] = "coverage-monthly-";
+    const char *dot = file ? strchr(file, '.') : NULL;
+    char date[16];
+    int64_t day;
+    sl_schedule_run r;
+    if (!dot || strchr(dot + 1, '.'))
+        return -1;
+    size_t stem = (size_t)(dot - file);
+    if (stem == sizeof weekly - 1 + 10 && strncmp(file, weekly, sizeof weekly - 1) == 0) {
+        snprintf(date, sizeof date, "%.10s", file + sizeof weekly - 1);
+        if (sl_date_parse(date, &day) != 0 || sl_weekday_from_days(day) != SCHED_FRIDAY - 1)
+            return -1;
+        weekly_run(tz, day + 1, &r);
+    } else if (stem == sizeof monthly - 1 + 7 && strncmp(file, monthly, sizeof monthly - 1) == 0) {
+        int y, m, d;
+        snprintf(date, sizeof date, "%.7s-01", file + sizeof monthly - 1);
+        if (sl_date_parse(date, &day) != 0)
+            return -1;
+        sl_civil_from_days(day, &y, &m, &d);
+        monthly_run(tz, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, &r);
+    } else {
+        return -1;
+    }
+    /* The name made again from the date: only the scheduler's own spelling. */
+    if (strlen(r.name) != stem || strncmp(r.name, file, stem) != 0)
+        return -1;
+    for (size_t i = 0; i < SL_SCHED_N_FORMATS; i++) {
+        if (strcmp(dot + 1, sl_report_format_name(sl_schedule_formats[i])) == 0) {
+            *run = r;
+            *f = sl_schedule_formats[i];
+            return 0;
+        }
+    }
+    return -1;
 }
 
 size_t sl_schedule_due(unsigned kinds, const sl_tz *tz, const int64_t done_ms[2], int64_t now_ms,

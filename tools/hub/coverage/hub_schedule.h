@@ -31,7 +31,7 @@ typedef enum { SL_SCHED_WEEKLY = 1, SL_SCHED_MONTHLY = 2 } sl_sched_kind;
 #define SL_SCHED_TZ_DEFAULT "Asia/Shanghai"
 #define SL_SCHED_DIR "reports" /* under DATA */
 
-typedef struct {
+typedef struct sl_schedule_cfg {
     unsigned kinds;     /* SL_SCHED_* bits; 0 = no scheduled reports */
     char tz[128];       /* the zone of the schedule */
     sl_report_lang lang;
@@ -84,8 +84,36 @@ int sl_schedule_opt(void *cfg, const sl_opts_entry *e, const char *arg, char *er
 /* The latest run of kind due at or before now_ms. 0 or -1 (unknown kind). */
 int sl_schedule_last(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms, sl_schedule_run *run);
 
+/* The first run of kind due after now_ms: the period in progress (this
+ * week: the Friday of the latest run to the Thursday after; this month).
+ * 0 or -1 (unknown kind). */
+int sl_schedule_current(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms, sl_schedule_run *run);
+
+/* The periods people pick (the web console's coverage page). */
+typedef enum { SL_PERIOD_THIS_WEEK, SL_PERIOD_LAST_WEEK, SL_PERIOD_THIS_MONTH, SL_PERIOD_LAST_MONTH } sl_sched_period;
+
+/* "this_week", "last_week", "this_month" or "last_month". 0 or -1. */
+int sl_schedule_period_parse(const char *s, sl_sched_period *p);
+
+/* The dates of a period at now_ms in tz, as the scheduled reports count
+ * them: last week (month) is the period of the latest weekly (monthly) run
+ * due (sl_schedule_last: the week turns on Friday at 16:00), this week
+ * (month) the period in progress (sl_schedule_current), up to today. */
+void sl_schedule_period(sl_sched_period p, const sl_tz *tz, int64_t now_ms, int64_t *from_day, int64_t *to_day);
+
 /* The instant of the first run of kind due after now_ms. */
 int64_t sl_schedule_next_at(sl_sched_kind kind, const sl_tz *tz, int64_t now_ms);
+
+/* The formats of a run's files, in the order they are written (HTML last). */
+#define SL_SCHED_N_FORMATS 3
+extern const sl_report_format sl_schedule_formats[SL_SCHED_N_FORMATS];
+
+/* The run and format a file name in DATA/reports stands for, exactly as
+ * sl_schedule_make names its files: "coverage-weekly-YYYY-MM-DD.EXT" (the
+ * date a Thursday) or "coverage-monthly-YYYY-MM.EXT", EXT one of
+ * sl_schedule_formats. 0, or -1 for any other name (another file, a path,
+ * "..", another extension or case). */
+int sl_schedule_file_parse(const char *file, const sl_tz *tz, sl_schedule_run *run, sl_report_format *f);
 
 /* Which runs are due at now_ms: of each kind in kinds, its latest run at or
  * before now_ms when that run is due after done_ms[kind's index] (0 weekly,

@@ -15,9 +15,6 @@
 #define SCHED_TICK_MS 60000LL               /* the thread looks at the clock at least this often */
 #define SCHED_RETRY_MS (10 * 60000LL)       /* after a failed run */
 
-static const sl_report_format run_formats[] = {SL_REPORT_XLSX, SL_REPORT_CSV, SL_REPORT_HTML};
-#define RUN_FORMATS (sizeof run_formats / sizeof run_formats[0])
-
 size_t sl_hub_report_shots(sl_hub *hub, const cJSON *doc, size_t max, sl_report_shot *shots)
 {
     const cJSON *s;
@@ -85,8 +82,8 @@ static char *run_path(const sl_hub *hub, const sl_schedule_run *run, sl_report_f
 
 bool sl_schedule_made(const sl_hub *hub, const sl_schedule_run *run)
 {
-    for (size_t i = 0; i < RUN_FORMATS; i++) {
-        char *p = run_path(hub, run, run_formats[i]);
+    for (size_t i = 0; i < SL_SCHED_N_FORMATS; i++) {
+        char *p = run_path(hub, run, sl_schedule_formats[i]);
         bool there = p && sl_fs_is_file(p);
         free(p);
         if (!there)
@@ -110,9 +107,9 @@ int sl_schedule_make(sl_hub *hub, const sl_schedule_run *run, sl_report_lang lan
     if (!(doc = sl_coverage_report(hub, &q, sl_hub_now_ms(), err, errlen)))
         goto out;
     /* The HTML last: a run is done when all three files are there. */
-    for (size_t i = 0; i < RUN_FORMATS; i++) {
-        char *p = run_path(hub, run, run_formats[i]);
-        int w = p ? sl_hub_report_file(hub, doc, run_formats[i], lang, p, err, errlen) : -1;
+    for (size_t i = 0; i < SL_SCHED_N_FORMATS; i++) {
+        char *p = run_path(hub, run, sl_schedule_formats[i]);
+        int w = p ? sl_hub_report_file(hub, doc, sl_schedule_formats[i], lang, p, err, errlen) : -1;
         /* In the private data folder, private files (XLSX is written by its library). */
         if (w == 0 && sl_fs_file_private(p, false, err, errlen) != 0)
             w = -1;

@@ -1,8 +1,8 @@
-/* routes_report.c — GET /api/v1/reports/coverage: the coverage report as JSON (REPORTS.md). */
+/* routes_report.c — GET /api/v1/reports/coverage: the coverage report as JSON (REPORTS.md), or as a CSV, XLSX, HTML or JSON file. */
 #include "tools/hub/http/routes.h"
 
-#include "content/timeutil.h"
 #include "tools/hub/coverage/hub_coverage.h"
+#include "tools/hub/service/hub_reports.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,37 +58,45 @@ static int text_arg(const char *v, char buf[SL_HUB_TEXT_MAX + 1], const char **o
 
 enum MHD_Result sl_h_report_coverage(sl_hub *hub, sl_req *r)
 {
-    char err[256];
-    sl_coverage_query q = {0};
-    const char *from = arg(r, "from"), *to = arg(r, "to"), *thr = arg(r, "threshold"), *detail = arg(r, "detail");
-    if (!from || sl_date_parse(from, &q.from_day) != 0)
-        return sl_reply_error(r, 400, NULL, "?from=YYYY-MM-DD is missing or not a date");
-    if (!to || sl_date_parse(to, &q.to_day) != 0)
-        return sl_reply_error(r, 400, NULL, "?to=YYYY-MM-DD is missing or not a date");
-    if (q.to_day < q.from_day)
-        return sl_reply_error(r, 400, NULL, "to (%s) is before from (%s)", to, from);
-    if (q.to_day - q.from_day + 1 > SL_COVERAGE_MAX_DAYS)
-        return sl_reply_error(r, 400, NULL, "a report covers at most %d days", SL_COVERAGE_MAX_DAYS);
+    sl_svc_err e;
+    sl_hub_report_sel sel;
     char region[SL_HUB_TEXT_MAX + 1], unit_type[SL_HUB_TEXT_MAX + 1];
-    if (text_arg(arg(r, "region"), region, &q.region) != 0 ||
-        text_arg(arg(r, "unit_type"), unit_type, &q.unit_type) != 0)
+    sl_hub_report_args a = {.from = arg(r, "from"),
+                            .to = arg(r, "to"),
+                            .screen = arg(r, "screen"),
+                            .threshold = arg(r, "threshold"),
+                            .detail = arg(r, "detail"),
+                            .format = arg(r, "format"),
+                            .lang = arg(r, "lang")};
+    if (text_arg(arg(r, "region"), region, &a.region) != 0 || text_arg(arg(r, "unit_type"), unit_type, &a.unit_type) != 0)
         return sl_reply_error(r, 400, NULL, "region and unit_type must be URL-encoded text of at most %d bytes",
                               SL_HUB_TEXT_MAX);
-    q.screen = arg(r, "screen");
-    if (q.screen && !sl_wire_id_ok(q.screen))
-        return sl_reply_error(r, 400, NULL, "screen must be a screen id");
-    if (thr) {
-        char *e;
-        long t = strtol(thr, &e, 10);
-        if (!*thr || *e || t < 1 || t > 100)
-            return sl_reply_error(r, 400, NULL, "threshold must be a whole percentage from 1 to 100");
-        q.threshold_pct = (int)t;
+    if (sl_hub_report_sel_parse(hub, &a, &sel, &e) != SL_SVC_OK)
+        return sl_reply_svc_error(hub, r, &e, NULL);
+    if (!sel.has_format) {
+        char err[256];
+        cJSON *doc = sl_coverage_report(hub, &sel.q, sl_hub_now_ms(), err, sizeof err);
+        if (!doc)
+            return sl_reply_store_error(hub, r, err);
+        return sl_reply_json(r, 200, doc);
     }
-    if (detail && strcmp(detail, "hours") != 0)
-        return sl_reply_error(r, 400, NULL, "detail can only be \"hours\"");
-    q.detail_hours = detail != NULL;
-    cJSON *doc = sl_coverage_report(hub, &q, sl_hub_now_ms(), err, sizeof err);
-    if (!doc)
-        return sl_reply_store_error(hub, r, err);
-    return sl_reply_json(r, 200, doc);
+    /* A report file: the bytes the web console's download gives. */
+    sl_report_buf out = {0};
+    char filename[SL_HUB_REPORT_FILENAME_MAX], disp[SL_HUB_REPORT_FILENAME_MAX + 32];
+    if (sl_hub_report_download(hub, &sel, sl_hub_now_ms(), &out, filename, &e) != SL_SVC_OK) {
+        sl_report_buf_free(&out);
+        return sl_reply_svc_error(hub, r, &e, NULL);
+    }
+    size_t len;
+    char *bytes = sl_report_buf_take(&out, &len);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, bytes ? bytes : (char *)"",
+                                                                bytes ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        free(bytes);
+        return MHD_NO;
+    }
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", filename);
+    MHD_add_response_header(resp, "Content-Type", sl_hub_report_content_type(sel.format));
+    MHD_add_response_header(resp, "Content-Disposition", disp);
+    return sl_reply(r, 200, resp);
 }

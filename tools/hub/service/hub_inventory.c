@@ -508,3 +508,70 @@ sl_svc_rc sl_inv_screen_hours(sl_hub *hub, const char *screen, int64_t from_ms, 
         return SL_SVC_OK;
     return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
 }
+
+/* The distinct values seen so far, as the members of two objects. */
+typedef struct {
+    cJSON *regions, *unit_types;
+    bool oom;
+} inv_choices_ctx;
+
+static void choice_add(inv_choices_ctx *c, cJSON *set, const char *v)
+{
+    if (*v && !cJSON_GetObjectItemCaseSensitive(set, v) && !cJSON_AddNullToObject(set, v))
+        c->oom = true;
+}
+
+static int inv_choices_row(void *ud, const sl_hub_screen_status *s)
+{
+    inv_choices_ctx *c = ud;
+    choice_add(c, c->regions, s->s.region);
+    choice_add(c, c->unit_types, s->s.unit_type);
+    return c->oom ? 1 : 0;
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The member names of set, sorted, as a new array; NULL when out of memory. */
+static cJSON *sorted_names(const cJSON *set)
+{
+    size_t n = (size_t)cJSON_GetArraySize(set), i = 0;
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    cJSON *arr = names ? cJSON_CreateArray() : NULL;
+    const cJSON *m;
+    if (arr) {
+        cJSON_ArrayForEach(m, set) names[i++] = m->string;
+        qsort(names, n, sizeof *names, str_cmp);
+        for (i = 0; i < n; i++) {
+            if (!cJSON_AddItemToArray(arr, cJSON_CreateString(names[i]))) {
+                cJSON_Delete(arr);
+                arr = NULL;
+                break;
+            }
+        }
+    }
+    free(names);
+    return arr;
+}
+
+sl_svc_rc sl_inv_choices(sl_hub *hub, cJSON **regions, cJSON **unit_types, sl_svc_err *e)
+{
+    char err[256];
+    inv_choices_ctx c = {cJSON_CreateObject(), cJSON_CreateObject(), false};
+    sl_svc_rc rc = SL_SVC_OK;
+    *regions = *unit_types = NULL;
+    if (!c.regions || !c.unit_types)
+        rc = sl_svc_fail(e, SL_SVC_FAILED, "out of memory");
+    else if (hub->store->ops->screen_list(hub->store, inv_choices_row, &c, err, sizeof err) != SL_ST_OK && !c.oom)
+        rc = sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    else if (c.oom || !(*regions = sorted_names(c.regions)) || !(*unit_types = sorted_names(c.unit_types))) {
+        cJSON_Delete(*regions);
+        *regions = NULL;
+        rc = sl_svc_fail(e, SL_SVC_FAILED, "out of memory");
+    }
+    cJSON_Delete(c.regions);
+    cJSON_Delete(c.unit_types);
+    return rc;
+}

@@ -60,6 +60,11 @@ typedef int (*sl_inv_screen_cb)(void *ud, const sl_hub_screen_status *s, bool on
 /* Every screen, by id, as seen at now_ms. STORE. */
 sl_svc_rc sl_inv_screens(sl_hub *hub, int64_t now_ms, sl_inv_screen_cb cb, void *ud, sl_svc_err *e);
 
+/* The regions and the unit types the inventory names, each once, sorted
+ * (by bytes), empty ones left out: new JSON arrays of strings, for the
+ * choices of a filter. STORE, FAILED (memory). */
+sl_svc_rc sl_inv_choices(sl_hub *hub, cJSON **regions, cJSON **unit_types, sl_svc_err *e);
+
 /* A screen's minutes online per hour in [from_ms, to_ms). NOT_FOUND (not in the inventory), STORE. */
 sl_svc_rc sl_inv_screen_hours(sl_hub *hub, const char *screen, int64_t from_ms, int64_t to_ms,
                               int (*cb)(void *ud, int64_t hour_ms, int minutes), void *ud, sl_svc_err *e);
