@@ -8,6 +8,13 @@ const { spawnSync } = require('node:child_process');
 // attribute is a problem (most often a typo or a broken quote).
 const HTML5_ATTRIBUTES = new Set(['inputmode', 'enterkeyhint', 'autocapitalize', 'loading', 'decoding',
     'fetchpriority']);
+// SVG inside HTML: tidy 5.6 does not know SVG's presentation attributes (font-size on <svg>…).
+const SVG_ELEMENTS = new Set(['svg', 'g', 'rect', 'text', 'tspan', 'path', 'line', 'circle', 'ellipse', 'polyline',
+    'polygon', 'title', 'desc', 'defs', 'use', 'symbol']);
+const SVG_ATTRIBUTES = new Set(['font-size', 'font-family', 'font-weight', 'font-style', 'shape-rendering',
+    'text-rendering', 'text-anchor', 'dominant-baseline', 'alignment-baseline', 'fill', 'fill-opacity', 'fill-rule',
+    'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin', 'opacity',
+    'transform', 'paint-order', 'vector-effect', 'clip-path']);
 
 // tidy options: HTML5 (tidy's default doctype handling), report only, and keep empty elements
 // (an empty <span> or <p> is valid HTML; tidy would otherwise warn that it trims them).
@@ -27,8 +34,9 @@ function htmlProblems(html) {
         if (!m)
             continue;
         const [, line, , , text, id] = m;
-        const attr = /proprietary attribute "([^"]+)"/.exec(text);
-        if (id === 'PROPRIETARY_ATTRIBUTE' && attr && HTML5_ATTRIBUTES.has(attr[1]))
+        const attr = /^<([\w-]+)> proprietary attribute "([^"]+)"/.exec(text);
+        if (id === 'PROPRIETARY_ATTRIBUTE' && attr &&
+            (HTML5_ATTRIBUTES.has(attr[2]) || (SVG_ELEMENTS.has(attr[1]) && SVG_ATTRIBUTES.has(attr[2]))))
             continue;
         const src = (lines[Number(line) - 1] || '').trim();
         problems.push(`${msg}\n      | ${src.length > 200 ? src.slice(0, 200) + '…' : src}`);

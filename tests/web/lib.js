@@ -26,6 +26,8 @@ function need(name) {
 const HUB = need('SL_WEB_HUB');
 const SHOTS = need('SL_WEB_SHOTS');
 const TMP = need('SL_WEB_TMP');
+// Files the scenarios download (reports), kept for a reviewer beside the screenshots.
+const DOWNLOADS = need('SL_WEB_DOWNLOADS');
 const USERS = JSON.parse(fs.readFileSync(need('SL_WEB_USERS'), 'utf8'));
 // How long anything may take on a busy 2-core machine before a scenario gives up.
 const WAIT_MS = 120000;
@@ -110,6 +112,19 @@ function track(page) {
             checkHtml(where, await again.text());
         }));
     });
+    // Script errors and what the browser refused (a style or script the CSP blocks, an image that
+    // does not load) are problems too; a page's own 4xx status is what a test asked for.
+    page.on('pageerror', e => state.problems.push(`a script error on ${page.url()}: ${e.message}`));
+    page.on('console', m => {
+        if (m.type() !== 'error')
+            return;
+        // The page itself (a test asked for a 4xx) and the icon Chromium asks every site for.
+        const where = m.location().url || '';
+        if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()) &&
+            (where === page.url() || new URL(where, page.url()).pathname === '/favicon.ico'))
+            return;
+        state.problems.push(`the browser's console on ${page.url()}: ${m.text()} (${m.location().url || ''})`);
+    });
     page.on('dialog', d => {
         state.problems.push(`a ${d.type()} dialog "${d.message()}" opened on ${page.url()}`);
         d.dismiss().catch(() => {});
@@ -154,16 +169,22 @@ async function session(who, lang = 'zh', js = true) {
     const ctx = await context({ lang, js });
     const page = await ctx.newPage();
     await loginForm(page, who);
-    await page.waitForURL(u => u.pathname === '/console/screens');
+    await page.waitForURL(u => u.pathname !== '/console/login');
     state.sessions.set(key, { context: ctx, page });
     return page;
+}
+
+// close(CONTEXT) — closes a context once the HTML of every page it loaded has been read.
+async function close(ctx) {
+    await Promise.all([...state.pending]);
+    await ctx.close();
 }
 
 // forget(WHO) — drops WHO's kept sessions (after a password change or a logout).
 async function forget(who) {
     for (const [key, s] of state.sessions) {
         if (key.startsWith(`${who}/`)) {
-            await s.context.close();
+            await close(s.context);
             state.sessions.delete(key);
         }
     }
@@ -190,11 +211,17 @@ async function visit(who, pathname, name, { status = 200 } = {}) {
         const page = await session(who, lang);
         const r = await page.goto(HUB + pathname);
         assert.equal(r.status(), status, `GET ${pathname} as ${who} (${lang})`);
-        assert.equal(await page.getAttribute('html', 'lang'), lang, `the language of ${pathname} (${lang})`);
+        assert.equal(await langOf(page), lang, `the language of ${pathname}`);
         await shoot(page, name, lang);
         first = first || page;
     }
     return first;
+}
+
+// langOf(PAGE) — the language of the page shown: "zh" or "en" (from <html lang>, e.g. zh-CN).
+async function langOf(page) {
+    const l = (await page.getAttribute('html', 'lang')) || '';
+    return l.split('-')[0];
 }
 
 // csrfOf(PAGE) — the session's CSRF token, from a form of the page.
@@ -238,6 +265,6 @@ function runPlayer(args, ms = 5 * 60 * 1000) {
 }
 
 module.exports = {
-    HUB, SHOTS, TMP, USERS, WAIT_MS, LANGS, SIZES, state, until, delay, start, stop, context, track, loginForm,
-    session, forget, shoot, visit, csrfOf, checked, scenario, runPlayer, checkHtml, need,
+    HUB, SHOTS, TMP, DOWNLOADS, USERS, WAIT_MS, LANGS, SIZES, state, until, delay, start, stop, context, close, track, loginForm,
+    session, forget, shoot, visit, langOf, csrfOf, checked, scenario, runPlayer, checkHtml, need,
 };

@@ -9,3 +9,6 @@ after(() => web.stop());
 require('./t_harness');
 require('./t_login');
 require('./t_roles');
+require('./t_screens');
+require('./t_reports');
+require('./t_escape');

@@ -3,7 +3,9 @@
 #
 # Run through ctest (label web). Installs playwright-core (tests/web/package-lock.json) into
 # BUILD/tests/web-modules with `npm ci` when it is not there yet; uses Debian's Chromium and Node,
-# never a browser of its own. Screenshots of every page go to BUILD/web-shots.
+# never a browser of its own. Screenshots of every page go to BUILD/web-shots, the files the
+# scenarios download to BUILD/web-downloads. SL_WEB_ONLY=REGEX runs only the scenarios whose names
+# match (node --test-name-pattern), e.g. SL_WEB_ONLY=login ctest -R web.
 . "$SL_SOURCE_DIR/tests/e2e/lib.sh"
 
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
@@ -34,15 +36,16 @@ fi
 
 # ---- the hub: people, an inventory, a published channel ----
 SHOTS="$SL_BUILD_DIR/web-shots"
-rm -rf "$SHOTS"
-mkdir -p "$SHOTS" "$T/p"
+DOWNLOADS="$SL_BUILD_DIR/web-downloads"
+rm -rf "$SHOTS" "$DOWNLOADS"
+mkdir -p "$SHOTS" "$DOWNLOADS" "$T/p"
 hub_keys
 AUD=$(new_token auditor)
 PASSWORDS="$T/passwords.json"
 
 # add_user NAME ROLE PASSWORD — a person who logs in to the console.
 add_user() {
-    if ! printf '%s\n' "$3" | "$HUB" user add "$1" --role "$2" --data "$DATA" --password-stdin >"$T/user.out" 2>&1; then
+    if ! printf '%s\n' "$3" | "$HUB" user add "$1" --role "$2" --data "$DATA" >"$T/user.out" 2>&1; then
         echo "FAIL: screenlit-hub user add $1 --role $2 failed:" >&2
         sed 's/^/    | /' "$T/user.out" >&2
         exit 1
@@ -114,10 +117,10 @@ done
 
 # ---- the browser ----
 set +e
-SL_WEB_HUB="$URL" SL_WEB_USERS="$PASSWORDS" SL_WEB_SHOTS="$SHOTS" SL_WEB_TMP="$T" SL_WEB_CHROMIUM="$CHROMIUM" \
+SL_WEB_HUB="$URL" SL_WEB_USERS="$PASSWORDS" SL_WEB_SHOTS="$SHOTS" SL_WEB_DOWNLOADS="$DOWNLOADS" SL_WEB_TMP="$T" SL_WEB_CHROMIUM="$CHROMIUM" \
     SL_WEB_PLAYER="$PLAYER" SL_WEB_KEY="$KEY" SL_WEB_DATA="$DATA" SL_WEB_AUDITOR_TOKEN="$AUD" \
     SL_WEB_ADMIN_TOKEN="$ADMIN" NODE_PATH="$MOD/node_modules" TMPDIR="$T" \
-    node --test-reporter=spec "$WEB/main.js"
+    node --test-reporter=spec ${SL_WEB_ONLY:+"--test-name-pattern=$SL_WEB_ONLY"} "$WEB/main.js"
 rc=$?
 set -e
 [ "$rc" -eq 0 ] && ok || {
@@ -125,5 +128,5 @@ set -e
     echo "    the hub's log:" >&2
     tail -40 "$T/hub.log" | sed 's/^/    | /' >&2
 }
-echo "screenshots of every page visited: $SHOTS"
+echo "screenshots of every page visited: $SHOTS; the files downloaded: $DOWNLOADS"
 finish

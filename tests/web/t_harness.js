@@ -42,7 +42,7 @@ web.scenario('the HTML checker passes valid HTML5 and fails broken pages', async
     assert.match(page, /<\/form>/);
     const cut = htmlProblems(page.replace('</form>', ''));
     assert.ok(cut.some(p => /missing <\/form>|<\/form>/.test(p)), `the login page without </form>: ${cut.join('\n')}`);
-    await ctx.close();
+    await web.close(ctx);
 });
 
 web.scenario('a dialog opened by a page is caught', async () => {
@@ -53,5 +53,5 @@ web.scenario('a dialog opened by a page is caught', async () => {
     await web.until('the dialog', () => web.state.problems.some(p => p.includes('"caught"')));
     const caught = web.state.problems.splice(0);
     assert.ok(caught.some(p => /alert dialog "caught"/.test(p)), caught.join('\n'));
-    await ctx.close();
+    await web.close(ctx);
 });

@@ -19,11 +19,11 @@ web.scenario('the login page: Chinese by default, English from the browser, vali
         const page = await ctx.newPage();
         const r = await page.goto(`${HUB}/console/login`);
         assert.equal(r.status(), 200);
-        assert.equal(await page.getAttribute('html', 'lang'), lang, `Accept-Language ${locale}`);
+        assert.equal(await web.langOf(page), lang, `Accept-Language ${locale}`);
         assert.ok(await isLoginForm(page), 'the login form: input user, input password, button #login');
         if (locale === 'zh-CN' || locale === 'en-US')
             await web.shoot(page, 'login', lang);
-        await ctx.close();
+        await web.close(ctx);
     }
 });
 
@@ -35,7 +35,7 @@ web.scenario('not logged in: every page leads to the login form', async () => {
         assert.ok(await isLoginForm(page), `${p} without a session shows ${page.url()}, not the login form`);
         assert.equal(await page.locator('#logout').count(), 0, `${p}: a logout button without a session`);
     }
-    await ctx.close();
+    await web.close(ctx);
 });
 
 web.scenario('a wrong password is refused (401, #error); the right one opens the screens', async () => {
@@ -61,19 +61,19 @@ web.scenario('a wrong password is refused (401, #error); the right one opens the
     assert.equal(nobody.status(), 401, 'an unknown name');
     await page2.locator('#error').waitFor({ state: 'visible' });
     assert.equal((await page2.textContent('#error')).trim(), said, 'an unknown name is told something else');
-    await ctx2.close();
+    await web.close(ctx2);
     // The right password, after the wrong one, on the same page.
     const good = await web.loginForm(page, 'auditor');
     assert.ok(good.status() < 400, `the right password answered ${good.status()}`);
     await page.waitForURL(u => u.pathname === '/console/screens');
     assert.equal(await page.locator('#logout').count(), 1, 'no #logout once logged in');
     assert.equal(await page.locator('#error').count(), 0, 'an #error after logging in');
-    await ctx.close();
+    await web.close(ctx);
 });
 
 web.scenario('the session cookie is HttpOnly and SameSite=Strict', async () => {
     const page = await web.session('admin');
-    const cookies = await page.context().cookies(HUB);
+    const cookies = await page.context().cookies();
     assert.ok(cookies.length >= 1, 'no cookie after logging in');
     for (const c of cookies) {
         assert.equal(c.httpOnly, true, `cookie ${c.name} is not HttpOnly`);
@@ -88,10 +88,10 @@ web.scenario('the navigation and the language links on every page an admin sees'
         assert.equal(await page.locator(`#${id}`).count(), 1, `#${id} on the screens page`);
     // The switch: to English and back, on the page one is on.
     await Promise.all([page.waitForLoadState('load'), page.click('#lang-en')]);
-    await web.until('the English page', async () => (await page.getAttribute('html', 'lang')) === 'en');
+    await web.until('the English page', async () => (await web.langOf(page)) === 'en');
     assert.equal(new URL(page.url()).pathname, '/console/screens', 'the language switch left the page');
     await Promise.all([page.waitForLoadState('load'), page.click('#lang-zh')]);
-    await web.until('the Chinese page', async () => (await page.getAttribute('html', 'lang')) === 'zh');
+    await web.until('the Chinese page', async () => (await web.langOf(page)) === 'zh');
     // Each navigation link opens its page.
     const links = { 'nav-coverage': '/console/coverage', 'nav-reports': '/console/reports',
         'nav-channels': '/console/channels', 'nav-inventory': '/console/inventory', 'nav-people': '/console/people',
@@ -135,7 +135,7 @@ web.scenario('a POST without the CSRF field is refused (403) even with a valid s
     assert.ok([200, 303].includes(ok.status()), `POST /console/logout with its token: ${ok.status()}`);
     await p2.goto(`${HUB}/console/screens`);
     assert.ok(await isLoginForm(p2), 'still logged in after the logout');
-    await ctx.close();
+    await web.close(ctx);
 });
 
 web.scenario('log out with #logout: the session ends', async () => {
@@ -143,7 +143,7 @@ web.scenario('log out with #logout: the session ends', async () => {
     const page = await ctx.newPage();
     await web.loginForm(page, 'auditor');
     await page.waitForURL(u => u.pathname === '/console/screens');
-    const before = await ctx.cookies(HUB);
+    const before = await ctx.cookies();
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
     assert.ok(await isLoginForm(page), `after #logout: ${page.url()}`);
     // The old cookie, sent again, opens nothing.
@@ -152,8 +152,8 @@ web.scenario('log out with #logout: the session ends', async () => {
     const p2 = await ctx2.newPage();
     await p2.goto(`${HUB}/console/screens`);
     assert.ok(await isLoginForm(p2), 'the cookie of a logged-out session still works');
-    await ctx2.close();
-    await ctx.close();
+    await web.close(ctx2);
+    await web.close(ctx);
 });
 
 // Logging in as NAME with PASSWORD in a fresh context: true when it leads to the screens.
@@ -162,7 +162,7 @@ async function logsIn(who, password) {
     const page = await ctx.newPage();
     const r = await web.loginForm(page, who, password);
     const ok = r.status() !== 401 && new URL(page.url()).pathname === '/console/screens';
-    await ctx.close();
+    await web.close(ctx);
     return ok;
 }
 

@@ -8,12 +8,18 @@ const HUB = web.HUB;
 const ADMIN_PAGES = ['inventory', 'people'];
 
 web.scenario('a publisher cannot open the inventory or people pages, nor sees links to them', async () => {
-    const page = await web.visit('publisher', '/console/screens', 'screens-publisher');
+    // A publisher lands on the first page of its own navigation.
+    const page = await web.session('publisher');
+    const home = new URL(page.url()).pathname;
+    assert.ok(home.startsWith('/console/') && home !== '/console/login', `a publisher logged in to ${home}`);
+    await web.visit('publisher', home, 'home-publisher');
     for (const p of ADMIN_PAGES)
         assert.equal(await page.locator(`#nav-${p}`).count(), 0, `a publisher sees #nav-${p}`);
-    assert.equal(await page.locator('#nav-screens').count(), 1, 'a publisher has no #nav-screens');
+    assert.equal(await page.locator('#logout').count(), 1, 'a publisher\'s page has no #logout');
     for (const p of ADMIN_PAGES)
         await web.visit('publisher', `/console/${p}`, `forbidden-${p}-publisher`, { status: 403 });
+    // As in the API, the screens are for admins and auditors.
+    assert.equal((await page.goto(`${HUB}/console/screens`)).status(), 403, 'a publisher opened the screens');
     // An admin has them (the same check passes for the right reason).
     for (const p of ADMIN_PAGES)
         await web.visit('admin', `/console/${p}`, p);
@@ -54,5 +60,5 @@ web.scenario('with JavaScript off one can log in and read the screens', async ()
     assert.equal(r.status(), 200);
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
     assert.equal(await page.locator('#login').count(), 1, 'logging out without JavaScript');
-    await ctx.close();
+    await web.close(ctx);
 });

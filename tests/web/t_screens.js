@@ -118,21 +118,34 @@ web.scenario('an admin makes an enrolment code; a real player enrols with its QR
         const png = path.join(web.TMP, `qr-${lang}.png`);
         await page.locator('.scr-qr svg').screenshot({ path: png });
         const text = decodeQr(png);
-        assert.equal(text, `hub = ${HUB}\ncode = ${code}`, 'the QR code');
+        assert.equal(text, `hub = ${HUB}\ncode = ${code}\n`, 'the QR code: the enrolment file\'s two lines');
         if (!enrolFile) {
             enrolFile = path.join(web.TMP, 'screenlit-enroll.txt');
-            fs.writeFileSync(enrolFile, `${text}\n`);
+            fs.writeFileSync(enrolFile, text);
         }
     }
-    // The installer's board: the QR code's lines as its enrolment file.
+    // The installer's board: the QR code's lines as its enrolment file (the player also needs the
+    // hub's address in its settings to start managed: given here as player.conf's "hub =" would).
     const state = path.join(web.TMP, 'new-1');
-    const run = await web.runPlayer(['--enroll-file', enrolFile, '--publisher-key', web.need('SL_WEB_KEY'),
+    const hub = /^hub = (.*)$/m.exec(fs.readFileSync(enrolFile, 'utf8'))[1];
+    const run = await web.runPlayer(['--hub', hub, '--enroll-file', enrolFile, '--publisher-key', web.need('SL_WEB_KEY'),
         '--state-dir', state, '--output', `frames:${path.join(web.TMP, 'new-1-frames')}`, '--frames-every', '5',
         '--size', '320x180', '--poll', '1', '--clock', 'sim:2026-11-25T10:00:00+08:00', '--run', '10']);
     assert.equal(run.code, 0, `the player: ${run.err}`);
-    assert.match(run.err, /enrolled as screen new-1/);
+    assert.match(run.err, /enrolled from the boot partition as screen new-1/);
+    assert.equal(fs.existsSync(enrolFile), false, 'the enrolment file was kept after use');
     const page = await web.session('admin');
     await page.goto(`${HUB}/console/screens/new-1`);
     assert.equal(await page.locator('h1 .st-never_enrolled').count(), 0, 'new-1 is still never enrolled');
     await web.shoot(page, 'screen-enrolled', 'zh');
+
+    // Revoked (after the confirmation step): the board's token stops working at once.
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/console/screens/new-1/revoke"] button')]);
+    assert.equal(new URL(page.url()).pathname, '/console/screens/new-1/revoke', 'no confirmation step');
+    await Promise.all([page.waitForNavigation(), page.click('form:has(input[name="confirm"]) button')]);
+    assert.equal(new URL(page.url()).searchParams.get('done'), 'revoked', `after confirming: ${page.url()}`);
+    await web.shoot(page, 'screen-revoked', 'zh');
+    const again = await web.runPlayer(['--hub', hub, '--publisher-key', web.need('SL_WEB_KEY'), '--state-dir', state,
+        '--output', 'null', '--size', '160x90', '--poll', '1', '--clock', 'sim:2026-11-25T11:00:00+08:00', '--run', '5']);
+    assert.match(again.err, /revoked this screen/, `the revoked board: ${again.err}`);
 });
