@@ -4,21 +4,11 @@
 
 #include "content/wire.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 long sl_cform_pct_decode(const char *in, size_t n, bool plus, char *out)
 {
@@ -26,11 +16,11 @@ long sl_cform_pct_decode(const char *in, size_t n, bool plus, char *out)
     for (size_t i = 0; i < n; i++) {
         char c = in[i];
         if (c == '%') {
-            int hi = n - i >= 3 ? hexval(in[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(in[i + 2]) : -1;
-            if (hi < 0 || lo < 0)
+            unsigned char byte = 0;
+            size_t got = 0;
+            if (n - i < 3 || sodium_hex2bin(&byte, 1, in + i + 1, 2, NULL, &got, NULL) != 0 || got != 1)
                 return -1;
-            out[o++] = (char)(hi * 16 + lo);
+            out[o++] = (char)byte;
             i += 2;
         } else {
             out[o++] = plus && c == '+' ? ' ' : c;
@@ -55,7 +45,8 @@ static bool field_text_ok(const char *s, size_t len, bool value)
     return true;
 }
 
-/* Adds an already decoded field (see sl_cform_add). */
+/* Adds an already decoded field (see sl_cform_add): name and value hold
+ * nlen and vlen bytes and a NUL after them. */
 static int add_decoded(cJSON *obj, const char *name, size_t nlen, const char *value, size_t vlen, char *err,
                        size_t errlen)
 {
@@ -252,6 +243,26 @@ static int part_headers(const char *hdr, size_t len, part_head *h, char *err, si
     return 0;
 }
 
+/* The next delimiter "\r\n--BOUNDARY" in [from, end) that is one: followed
+ * by "--" (the last) or by optional spaces and CRLF (RFC 2046). NULL when none. */
+static const char *find_delim(const char *from, const char *end, const char *delim, size_t dl)
+{
+    while (from < end) {
+        const char *d = memmem(from, (size_t)(end - from), delim, dl);
+        if (!d)
+            return NULL;
+        const char *after = d + dl;
+        if (end - after >= 2 && after[0] == '-' && after[1] == '-')
+            return d;
+        while (after < end && (*after == ' ' || *after == '\t'))
+            after++;
+        if (end - after >= 2 && after[0] == '\r' && after[1] == '\n')
+            return d;
+        from = d + 1;
+    }
+    return NULL;
+}
+
 int sl_cform_multipart(const char *body, size_t len, const char *boundary, cJSON *obj, sl_cform_file *file,
                        char *err, size_t errlen)
 {
@@ -272,7 +283,7 @@ int sl_cform_multipart(const char *body, size_t len, const char *boundary, cJSON
     if (len >= dl - 2 && memcmp(body, delim + 2, dl - 2) == 0) {
         p = body + dl - 2;
     } else {
-        p = memmem(body, len, delim, dl);
+        p = find_delim(body, end, delim, dl);
         if (!p) {
             snprintf(err, errlen, "the form has no part (its boundary never comes)");
             return -1;
@@ -307,7 +318,7 @@ int sl_cform_multipart(const char *body, size_t len, const char *boundary, cJSON
         if (part_headers(p, hend > p ? (size_t)(hend - p) + 2 : 0, &h, err, errlen) != 0)
             return -1;
         const char *data = hend + 4;
-        const char *dend = memmem(data, (size_t)(end - data), delim, dl);
+        const char *dend = find_delim(data, end, delim, dl);
         if (!dend) {
             snprintf(err, errlen, "the form is cut short (a part never ends)");
             return -1;
@@ -326,8 +337,18 @@ int sl_cform_multipart(const char *body, size_t len, const char *boundary, cJSON
             file->len = dlen;
             snprintf(file->field, sizeof file->field, "%s", h.name);
             snprintf(file->filename, sizeof file->filename, "%s", h.filename);
-        } else if (!h.has_filename && add_decoded(obj, h.name, strlen(h.name), data, dlen, err, errlen) != 0) {
-            return -1;
+        } else if (!h.has_filename) {
+            char *value = dlen <= SL_CFORM_VALUE_MAX ? strndup(data, dlen) : NULL;
+            if (!value) {
+                snprintf(err, errlen, dlen > SL_CFORM_VALUE_MAX ? "form field \"%s\": the value is longer than the limit"
+                                                                : "form field \"%s\": out of memory",
+                         h.name);
+                return -1;
+            }
+            int rc = add_decoded(obj, h.name, strlen(h.name), value, dlen, err, errlen);
+            free(value);
+            if (rc != 0)
+                return -1;
         }
         p = dend + dl;
     }
