@@ -713,7 +713,7 @@ static void test_wall_list(void **state)
     assert_string_equal(b->clock_trust, "untrusted");
     assert_int_equal(b->free_disk_bytes, 123456789012LL);
     assert_int_equal(b->shot_taken_ms, 1795564800000LL + 2 * SL_MS_DAY_TEST);
-    assert_non_null(strstr(w.status[1], "poster-<1>"));
+    assert_string_equal(w.status[1], "(none)"); /* the whole status only for one screen */
     assert_string_equal(w.last[2].st.s.id, "c-none");
     assert_int_equal(w.last[2].channel_version, -1);
 
@@ -721,6 +721,23 @@ static void test_wall_list(void **state)
     assert_int_equal(o->wall_list(f->st, "b-lobby", wall_cb, &w, err, sizeof err), SL_ST_OK);
     assert_int_equal(w.n, 1);
     assert_string_equal(w.last[0].st.s.id, "b-lobby");
+    assert_non_null(strstr(w.status[0], "poster-<1>"));
+    assert_string_equal(w.last[0].current_item, "poster-<1>");
+
+    /* The next heartbeat's words replace the last one's; an earlier
+     * screenshot arriving late does not move the latest back. */
+    sl_hub_heartbeat hb2 = {6000, 7, "{\"clock_trust\":\"synced\"}"};
+    assert_int_equal(o->heartbeat_put(f->st, "b-lobby", &hb2, &shot, err, sizeof err), SL_ST_OK);
+    s.taken_ms = 1795564800000LL;
+    snprintf(s.file, sizeof s.file, "b-lobby/late.png");
+    assert_int_equal(o->screenshot_add(f->st, "b-lobby", &s, NULL, NULL, err, sizeof err), SL_ST_OK);
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->wall_list(f->st, "b-lobby", wall_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_string_equal(w.last[0].current_item, "");
+    assert_string_equal(w.last[0].clock_trust, "synced");
+    assert_int_equal(w.last[0].free_disk_bytes, -1);
+    assert_int_equal(w.last[0].st.content_version, 7);
+    assert_int_equal(w.last[0].shot_taken_ms, 1795564800000LL + 2 * SL_MS_DAY_TEST);
     memset(&w, 0, sizeof w);
     assert_int_equal(o->wall_list(f->st, "nope", wall_cb, &w, err, sizeof err), SL_ST_OK);
     assert_int_equal(w.n, 0);
@@ -840,9 +857,15 @@ static void test_upgrade_from_v2(void **state)
         "DROP TABLE revoked_screen_tokens; DROP INDEX enroll_codes_id; DROP INDEX enroll_codes_screen;"
         "ALTER TABLE tokens DROP COLUMN channels; ALTER TABLE keys DROP COLUMN channels;"
         "ALTER TABLE enroll_codes DROP COLUMN id; ALTER TABLE enroll_codes DROP COLUMN revoked;"
+        "ALTER TABLE heartbeats DROP COLUMN current_item; ALTER TABLE heartbeats DROP COLUMN clock_trust;"
+        "ALTER TABLE heartbeats DROP COLUMN free_disk; ALTER TABLE screen_state DROP COLUMN last_shot;"
         "INSERT INTO screens(id, name, site, region, unit_type, tags, channel, hours, timezone)"
-        " VALUES('s1', 'n', '', '', '', '', 'bank', 'daily 08:00-18:00', 'UTC');";
-    char sql[2048];
+        " VALUES('s1', 'n', '', '', '', '', 'bank', 'daily 08:00-18:00', 'UTC');"
+        "INSERT INTO heartbeats(screen, received, content_version, status, last_minute) VALUES('s1', 5, 1,"
+        " '{\"current_item\":\"old-item\",\"clock_trust\":\"untrusted\",\"free_disk_bytes\":77}', 0);"
+        "INSERT INTO screenshots(screen, day, taken, file, size, mime) VALUES('s1', 0, 3000, 's1/b.png', 1,"
+        " 'image/png'), ('s1', 0, 1000, 's1/a.png', 1, 'image/png');";
+    char sql[4096];
     if (f->be->pg) {
         snprintf(sql, sizeof sql,
                  "%s UPDATE sl_meta SET value = 2 WHERE key = 'schema_version';"
@@ -887,6 +910,15 @@ static void test_upgrade_from_v2(void **state)
     int64_t id = 0;
     assert_int_equal(o->enroll_code_add(f->st, "s1", admin, 9000, 200, &id, err, sizeof err), SL_ST_OK);
     assert_int_equal(id, 3);
+    /* Schema 5: the wall's columns are filled from what was stored. */
+    wall_seen w;
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->wall_list(f->st, NULL, wall_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(w.last[0].current_item, "old-item");
+    assert_string_equal(w.last[0].clock_trust, "untrusted");
+    assert_int_equal(w.last[0].free_disk_bytes, 77);
+    assert_int_equal(w.last[0].shot_taken_ms, 3000);
 }
 
 /* A database written by a newer hub is refused with a clear message. */

@@ -325,7 +325,8 @@ static void test_heat_month(void **state)
     sl_heat_day days[SL_HEAT_MAX_DAYS];
     memset(days, 0, sizeof days);
     for (int d = 0; d < SL_HEAT_MAX_DAYS; d++) {
-        snprintf(days[d].label, sizeof days[d].label, "周%.3s 12-%02d", "一二三四五六日" + (d % 7) * 3, d + 1);
+        static const char *const wd[7] = {"一", "二", "三", "四", "五", "六", "日"};
+        snprintf(days[d].label, sizeof days[d].label, "周%s 12-%02d", wd[d % 7], d + 1);
         for (int h = 8; h < 20; h++)
             days[d].h[h] = (sl_heat_hour){3600, (d * 24 + h) % 4 * 1200, false};
     }

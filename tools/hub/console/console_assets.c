@@ -1,5 +1,6 @@
 /* console_assets.c — the console's one stylesheet and its few lines of script, served as /console/style.css and /console/console.js (no inline style or script: the CSP forbids both). */
 #include "tools/hub/console/console_frame.h"
+#include "tools/hub/console/page_screens.h"
 
 /*
  * The stylesheet works from a phone (390 px) to an office laptop (1366 px)
@@ -82,7 +83,9 @@ const char sl_cframe_css[] =
     ".problem{max-width:40rem}\n"
     "@media (max-width:600px){header.top{padding:.5rem .75rem}.side{margin-left:0;width:100%;"
     "justify-content:space-between}main{padding:.75rem}h1{font-size:1.2rem}.form{padding:.75rem}"
-    ".tiles{grid-template-columns:1fr}}\n";
+    ".tiles{grid-template-columns:1fr}}\n"
+    /* each page's own rules, after the frame's */
+    SL_PAGE_SCREENS_CSS;
 
 /* Without script every page works; the script only adds the two niceties. */
 const char sl_cframe_js[] =

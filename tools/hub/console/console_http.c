@@ -259,6 +259,10 @@ static int prepare(sl_hub *hub, sl_req *r, creq *st, enum MHD_Result *res)
      * falsely over plain HTTP only loses its own cookies. */
     p->tls = (tls && tls->tls_session) || (proto && strcasecmp(proto, "https") == 0);
     q->secure = p->tls;
+    /* Where the browser reached the hub: the default of an enrolment code's hub address. */
+    p->host = sl_req_header(r, "X-Forwarded-Host");
+    if (!p->host)
+        p->host = sl_req_header(r, "Host");
     const char *cookies = sl_req_header(r, "Cookie");
     pick_language(r, st, cookies);
     p->query = cJSON_CreateObject();

@@ -11,7 +11,13 @@ const sl_console_page sl_console_pages[] = {
     {"POST", "logout", SL_CPAGE_STAFF, sl_page_logout},
     {"GET", "password", SL_CPAGE_STAFF, sl_page_password_get},
     {"POST", "password", SL_CPAGE_STAFF, sl_page_password_post},
-    {"GET", "screens", SL_CPAGE_READ, sl_page_screens_stub},
+    /* the screens (page_screens.c, page_screen.c): read as the API's readers; act as an admin */
+    {"GET", "screens", SL_CPAGE_READ, sl_page_screens},
+    {"GET", "screens/*", SL_CPAGE_READ, sl_page_screen},
+    {"GET", "screens/*/screenshot", SL_CPAGE_READ, sl_page_screens_shot},
+    {"POST", "screens/*/screenshot-request", SL_CPAGE_ADMIN, sl_page_screen_shot_request},
+    {"POST", "screens/*/enroll-code", SL_CPAGE_ADMIN, sl_page_screen_enroll_code},
+    {"POST", "screens/*/revoke", SL_CPAGE_ADMIN, sl_page_screen_revoke},
 };
 
 const size_t sl_console_n_pages = sizeof sl_console_pages / sizeof sl_console_pages[0];

@@ -31,7 +31,15 @@ int sl_page_password_get(sl_cpage *p, char *err, size_t errlen);
 int sl_page_password_post(sl_cpage *p, char *err, size_t errlen);
 int sl_page_home(sl_cpage *p, char *err, size_t errlen);
 
-/* page_screens_stub.c: a placeholder until the screens page exists (delete both with it) */
-int sl_page_screens_stub(sl_cpage *p, char *err, size_t errlen);
+/* page_screens.c: the wall (every screen, its state now, dark first) and a screenshot as an image
+ * (?at=MS: the one taken then; else the latest) */
+int sl_page_screens(sl_cpage *p, char *err, size_t errlen);
+int sl_page_screens_shot(sl_cpage *p, char *err, size_t errlen);
+/* page_screen.c: one screen; the admin's screenshot request, enrolment code (shown once, with its QR
+ * code) and revocation (a confirmation step first) */
+int sl_page_screen(sl_cpage *p, char *err, size_t errlen);
+int sl_page_screen_shot_request(sl_cpage *p, char *err, size_t errlen);
+int sl_page_screen_enroll_code(sl_cpage *p, char *err, size_t errlen);
+int sl_page_screen_revoke(sl_cpage *p, char *err, size_t errlen);
 
 #endif

@@ -342,7 +342,7 @@ static int scr_shots(scr_ctx *c, char *err, size_t errlen)
     sl_svc_err e;
     shots_ctx x = {c, 0};
     h2(p, "最近 7 天的截图", "Screenshots of the last 7 days");
-    sl_report_buf_puts(p->out, "<p class=\"scr-sub\">");
+    sl_report_buf_puts(p->out, "<p class=\"muted\">");
     text(p, "中心每天（UTC）保留每块屏幕的前 5 张截图和最后一张。点击截图查看原图。",
          "The hub keeps the first five screenshots of each screen and UTC day, and the day's latest. Click one to "
          "see it whole.");
@@ -375,7 +375,7 @@ static void plays_head(sl_cpage *p)
         {"序号", "Seq"},   {"节目", "Item"},         {"区域", "Zone"},     {"开始", "Start"},
         {"时长", "Length"}, {"时钟", "Clock"},        {"结果", "Outcome"}, {"收到", "Received"},
     };
-    sl_report_buf_puts(p->out, "<table class=\"scr-table\">\n<thead><tr>");
+    sl_report_buf_puts(p->out, "<div class=\"scroll\"><table class=\"list\">\n<thead><tr>");
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
         sl_report_buf_puts(p->out, "<th scope=\"col\">");
         text(p, heads[i][0], heads[i][1]);
@@ -421,7 +421,7 @@ static int scr_plays(scr_ctx *c, char *err, size_t errlen)
         return -1;
     }
     if (x.n) {
-        sl_report_buf_puts(p->out, "</tbody>\n</table>\n");
+        sl_report_buf_puts(p->out, "</tbody>\n</table></div>\n");
     } else {
         sl_report_buf_puts(p->out, "<p>");
         text(p, "中心还没有收到这块屏幕的播放记录。", "The hub holds no plays of this screen yet.");
@@ -498,7 +498,7 @@ static void scr_heartbeat(scr_ctx *c)
     sl_cpage *p = c->p;
     char why[128];
     h2(p, "心跳", "Heartbeat");
-    sl_report_buf_puts(p->out, "<p class=\"scr-sub\">");
+    sl_report_buf_puts(p->out, "<p class=\"muted\">");
     text(p, "中心只保存每块屏幕的最后一次心跳（每分钟一次）；每小时的在线分钟数计入上面的亮屏统计。",
          "The hub keeps only each screen's latest heartbeat (sent every minute); the minutes online of each hour "
          "go into the coverage above.");
@@ -536,9 +536,9 @@ static void form_open(sl_cpage *p, const char *action, const char *cls)
     sl_report_buf_puts(p->out, "\n");
 }
 
-static void button(sl_cpage *p, const char *zh, const char *en)
+static void button(sl_cpage *p, bool danger, const char *zh, const char *en)
 {
-    sl_report_buf_puts(p->out, "<button type=\"submit\">");
+    sl_report_buf_puts(p->out, danger ? "<button type=\"submit\" class=\"danger\">" : "<button type=\"submit\">");
     text(p, zh, en);
     sl_report_buf_puts(p->out, "</button></form>\n");
 }
@@ -555,12 +555,12 @@ static void scr_admin(scr_ctx *c)
     sl_cpage *p = c->p;
     sl_report_buf guess = {0};
     h2(p, "管理", "Administration");
-    sl_report_buf_puts(p->out, "<div class=\"scr-actions\">\n");
+    sl_report_buf_puts(p->out, "<div class=\"actions scr-actions\">\n");
     form_open(p, "screenshot-request", "scr-shot");
     sl_report_buf_puts(p->out, "<p>");
     text(p, "屏幕会在下一次心跳（一分钟内）时上传截图。", "The screen sends one with its next heartbeat (within a minute).");
     sl_report_buf_puts(p->out, "</p>");
-    button(p, "立即截图", "Request a screenshot now");
+    button(p, false, "立即截图", "Request a screenshot now");
 
     form_open(p, "enroll-code", "scr-enrol");
     sl_report_buf_puts(p->out, "<p><label>");
@@ -584,7 +584,7 @@ static void scr_admin(scr_ctx *c)
         sl_report_buf_puts(p->out, "</option>");
     }
     sl_report_buf_puts(p->out, "</select></label></p>");
-    button(p, "生成注册码", "Make an enrolment code");
+    button(p, false, "生成注册码", "Make an enrolment code");
 
     form_open(p, "revoke", "scr-danger");
     sl_report_buf_puts(p->out, "<p>");
@@ -592,7 +592,7 @@ static void scr_admin(scr_ctx *c)
          "Its device token stops at once; the player forgets its identity and content and waits to be enrolled "
          "again.");
     sl_report_buf_puts(p->out, "</p>");
-    button(p, "撤销这块屏幕…", "Revoke this screen…");
+    button(p, true, "撤销这块屏幕…", "Revoke this screen…");
     sl_report_buf_puts(p->out, "</div>\n");
 }
 
@@ -613,7 +613,7 @@ static void scr_done(sl_cpage *p)
     }
     if (!zh)
         return;
-    sl_report_buf_puts(p->out, "<p class=\"scr-note\" role=\"status\">");
+    sl_report_buf_puts(p->out, "<p class=\"notice\" role=\"status\">");
     text(p, zh, en);
     sl_report_buf_puts(p->out, "</p>\n");
 }
@@ -737,11 +737,11 @@ static int enrol_show(scr_ctx *c, const char *hub, const sl_enroll_new_code *cod
     sl_cpage *p = c->p;
     char qr[HUB_URL_MAX + 64];
     snprintf(qr, sizeof qr, "hub = %s\ncode = %s\n", hub, code->code);
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, "注册码", "Enrolment code"));
+    sl_cpage_title(p, "注册码", "Enrolment code");
     sl_report_buf_puts(p->out, "<h1>");
     text(p, "注册码：", "Enrolment code for ");
     sl_report_buf_html(p->out, c->ws.row.st.s.name[0] ? c->ws.row.st.s.name : p->param);
-    sl_report_buf_puts(p->out, "</h1>\n<p class=\"scr-code\">");
+    sl_report_buf_puts(p->out, "</h1>\n<p class=\"big scr-code\">");
     sl_report_buf_html(p->out, code->code);
     sl_report_buf_puts(p->out, "</p>\n<p>");
     text(p, "有效期至 ", "Valid until ");
@@ -814,7 +814,7 @@ static void revoke_confirm(scr_ctx *c)
 {
     sl_cpage *p = c->p;
     const sl_hub_screen *s = &c->ws.row.st.s;
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, "撤销屏幕", "Revoke a screen"));
+    sl_cpage_title(p, "撤销屏幕", "Revoke a screen");
     sl_report_buf_puts(p->out, "<h1>");
     text(p, "撤销这块屏幕？", "Revoke this screen?");
     sl_report_buf_puts(p->out, "</h1>\n<p><strong>");
@@ -828,7 +828,7 @@ static void revoke_confirm(scr_ctx *c)
     sl_report_buf_puts(p->out, "</p>\n");
     form_open(p, "revoke", "scr-danger");
     sl_report_buf_puts(p->out, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">");
-    button(p, "确认撤销", "Yes, revoke it");
+    button(p, true, "确认撤销", "Yes, revoke it");
     sl_report_buf_puts(p->out, "<p><a href=\"/console/screens/");
     sl_report_buf_html(p->out, s->id);
     sl_report_buf_puts(p->out, "\">");

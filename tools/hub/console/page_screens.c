@@ -3,6 +3,7 @@
 #include "tools/hub/console/page_screens.h"
 
 #include "content/timeutil.h"
+#include "tools/hub/console/console_form.h"
 #include "tools/hub/service/hub_wall.h"
 
 #include <errno.h>
@@ -16,60 +17,6 @@
 #define WALL_PAGE_MAX 1000000
 #define WALL_REFRESH_S 30
 #define WALL_LOW_DISK (512LL * 1024 * 1024) /* free disk under this is shown as a warning */
-
-const char sl_page_screens_css[] =
-    "/* the screens pages (page_screens.c, page_screen.c) */\n"
-    ".st{display:inline-block;padding:.1em .5em;border-radius:.8em;font-size:.85em;white-space:nowrap;"
-    "border:1px solid transparent}\n"
-    ".st-offline,.st-no_content,.st-never_enrolled{background:#fde8e8;color:#9b1c1c;border-color:#f5b5b5}\n"
-    ".st-outdated_content,.st-clock_untrusted{background:#fff4e0;color:#8a5300;border-color:#f3cf8f}\n"
-    ".st-lit{background:#e6f6ea;color:#1e6b34;border-color:#a8dcb6}\n"
-    ".wall-counts{display:flex;flex-wrap:wrap;gap:.4em .8em;align-items:baseline;margin:.5em 0}\n"
-    ".wall-total{font-size:1.3em;font-weight:600;margin-right:.6em}\n"
-    ".wall-total.dark{color:#9b1c1c}.wall-total.lit{color:#1e6b34}\n"
-    ".wall-counts a{text-decoration:none}.wall-counts a.on .st{outline:2px solid currentColor}\n"
-    ".wall-filters{display:flex;flex-wrap:wrap;gap:.5em 1em;align-items:end;margin:.5em 0 1em}\n"
-    ".wall-filters label{display:flex;flex-direction:column;font-size:.9em}\n"
-    ".wall-filters select,.wall-filters input{min-width:9em;max-width:16em}\n"
-    "table.wall{border-collapse:collapse;width:100%}\n"
-    "table.wall th,table.wall td{padding:.35em .5em;border-bottom:1px solid #e3e3e3;text-align:left;"
-    "vertical-align:top}\n"
-    "table.wall th{font-size:.85em;color:#555;white-space:nowrap}\n"
-    "table.wall tr.dark td:first-child{box-shadow:inset 4px 0 #d64545}\n"
-    ".wall-shot{display:block;width:128px;height:72px;object-fit:cover;background:#222;border-radius:3px}\n"
-    ".wall-noshot{display:flex;width:128px;height:72px;align-items:center;justify-content:center;"
-    "background:#f1f1f1;color:#888;font-size:.8em;border-radius:3px}\n"
-    ".wall-id,.wall-sub{display:block;color:#666;font-size:.8em}\n"
-    ".wall-warn{color:#9b1c1c;font-weight:600}\n"
-    ".wall-pages{display:flex;flex-wrap:wrap;gap:.3em;margin:1em 0}\n"
-    ".wall-pages a,.wall-pages span{padding:.2em .6em;border:1px solid #ccc;border-radius:3px}\n"
-    ".wall-pages span.on{background:#333;color:#fff}\n"
-    "@media (max-width:760px){\n"
-    " table.wall thead{display:none}\n"
-    " table.wall,table.wall tbody,table.wall tr,table.wall td{display:block;width:auto}\n"
-    " table.wall tr{border:1px solid #ddd;border-radius:6px;margin:0 0 .8em;padding:.4em;overflow:hidden}\n"
-    " table.wall tr.dark{border-left:5px solid #d64545}\n"
-    " table.wall tr.dark td:first-child{box-shadow:none}\n"
-    " table.wall td{border:0;padding:.15em .3em}\n"
-    " table.wall td[data-label]::before{content:attr(data-label);display:inline-block;min-width:6.5em;"
-    "color:#666;font-size:.85em}\n"
-    " table.wall td.wall-pic{float:right;margin-left:.5em}\n"
-    " .wall-shot,.wall-noshot{width:112px;height:63px}\n"
-    "}\n"
-    ".scr-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.8em}\n"
-    ".scr-grid figure{margin:0}.scr-grid img{width:100%;height:auto;background:#222;border-radius:3px}\n"
-    ".scr-grid figcaption{font-size:.8em;color:#555}\n"
-    ".scr-details{display:grid;grid-template-columns:max-content 1fr;gap:.25em 1em;margin:0}\n"
-    ".scr-details dt{color:#555}.scr-details dd{margin:0}\n"
-    ".scr-actions{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}\n"
-    ".scr-actions form{border:1px solid #ddd;border-radius:6px;padding:.6em .8em}\n"
-    ".scr-danger button{background:#b42318;color:#fff;border:0;padding:.4em .9em;border-radius:4px}\n"
-    ".scr-code{font-size:2.6em;font-family:ui-monospace,monospace;letter-spacing:.08em;margin:.3em 0}\n"
-    ".scr-qr svg.qr{width:min(320px,80vw);height:auto}\n"
-    ".scr-note{background:#eef5ff;border:1px solid #b9d3f5;border-radius:6px;padding:.5em .8em}\n"
-    ".scr-table{border-collapse:collapse;width:100%;font-size:.9em}\n"
-    ".scr-table th,.scr-table td{padding:.25em .5em;border-bottom:1px solid #eee;text-align:left}\n"
-    "@media (max-width:760px){.scr-table{display:block;overflow-x:auto}}\n";
 
 /* ---- shared by both pages ---------------------------------------------- */
 
@@ -91,9 +38,15 @@ const char *sl_page_screens_state_name(const sl_cpage *p, sl_screen_state s)
     }
 }
 
+const char *sl_page_screens_badge_class(sl_screen_state s)
+{
+    return sl_status_dark(s) ? "bad" : s == SL_SCREEN_LIT ? "ok" : "warn";
+}
+
 void sl_page_screens_badge(sl_cpage *p, sl_screen_state s)
 {
-    sl_report_buf_printf(p->out, "<span class=\"st st-%s\">", sl_status_code(s));
+    sl_report_buf_printf(p->out, "<span class=\"badge %s st-%s\">", sl_page_screens_badge_class(s),
+                         sl_status_code(s));
     sl_report_buf_html(p->out, sl_page_screens_state_name(p, s));
     sl_report_buf_puts(p->out, "</span>");
 }
@@ -135,20 +88,6 @@ void sl_page_screens_bytes(sl_cpage *p, int64_t bytes)
     sl_report_buf_printf(p->out, u ? "%.1f %s" : "%.0f %s", v, units[u]);
 }
 
-void sl_page_screens_pct(sl_report_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
-        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
-            *c == '.' || *c == '_' || *c == '~') {
-            sl_report_buf_add(b, c, 1);
-        } else {
-            char e[3] = {'%', hex[*c >> 4], hex[*c & 15]};
-            sl_report_buf_add(b, e, 3);
-        }
-    }
-}
-
 void sl_page_screens_problem(sl_cpage *p, unsigned status, const char *zh, const char *en, const char *detail)
 {
     p->out->len = 0;
@@ -156,12 +95,12 @@ void sl_page_screens_problem(sl_cpage *p, unsigned status, const char *zh, const
         p->out->p[0] = '\0';
     p->status = status;
     p->refresh_s = 0;
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, zh, en));
+    sl_cpage_title(p, zh, en);
     sl_report_buf_puts(p->out, "<h1>");
     sl_report_buf_html(p->out, sl_cpage_tr(p, zh, en));
     sl_report_buf_puts(p->out, "</h1>\n");
     if (detail && detail[0]) {
-        sl_report_buf_puts(p->out, "<p class=\"problem\">");
+        sl_report_buf_puts(p->out, "<p class=\"error problem\">");
         sl_report_buf_html(p->out, detail);
         sl_report_buf_puts(p->out, "</p>\n");
     }
@@ -255,7 +194,7 @@ static void wall_href(sl_cpage *p, const wall_args *a, const char *state, int64_
         if (!vals[i])
             continue;
         sl_report_buf_printf(&q, "%c%s=", sep, names[i]);
-        sl_page_screens_pct(&q, vals[i]);
+        sl_cform_pct_encode(&q, vals[i]);
         sep = '&';
     }
     if (page > 1)
@@ -277,7 +216,7 @@ static void wall_counts(sl_cpage *p, const wall_args *a, const sl_wall *w)
     sl_report_buf_puts(p->out, "</span>");
     sl_report_buf_puts(p->out, "<a href=\"");
     wall_href(p, a, NULL, 1);
-    sl_report_buf_printf(p->out, "\"%s><span class=\"st\">", a->state ? "" : " class=\"on\"");
+    sl_report_buf_printf(p->out, "\"%s><span class=\"badge none\">", a->state ? "" : " class=\"on\"");
     sl_report_buf_html(p->out, sl_cpage_tr(p, "全部", "all"));
     sl_report_buf_printf(p->out, " %zu</span></a>", w->matched);
     for (int s = 0; s < SL_SCREEN_N_STATES; s++) {
@@ -287,7 +226,8 @@ static void wall_counts(sl_cpage *p, const wall_args *a, const sl_wall *w)
             continue;
         sl_report_buf_puts(p->out, " <a href=\"");
         wall_href(p, a, code, 1);
-        sl_report_buf_printf(p->out, "\"%s><span class=\"st st-%s\">", on ? " class=\"on\"" : "", code);
+        sl_report_buf_printf(p->out, "\"%s><span class=\"badge %s st-%s\">", on ? " class=\"on\"" : "",
+                             sl_page_screens_badge_class((sl_screen_state)s), code);
         sl_report_buf_html(p->out, sl_page_screens_state_name(p, (sl_screen_state)s));
         sl_report_buf_printf(p->out, " %zu</span></a>", w->count[s]);
     }
@@ -333,7 +273,7 @@ static void wall_select(sl_cpage *p, const char *name, const char *zh, const cha
 /* The filter form: a GET form that works without JavaScript. */
 static void wall_filters(sl_cpage *p, const wall_args *a, const sl_wall *w)
 {
-    sl_report_buf_puts(p->out, "<form class=\"wall-filters\" method=\"get\" action=\"/console/screens\">\n");
+    sl_report_buf_puts(p->out, "<form class=\"filters\" method=\"get\" action=\"/console/screens\">\n");
     wall_select(p, "region", "区域", "Region", &w->regions, a->region);
     wall_select(p, "unit_type", "单位类型", "Unit type", &w->unit_types, a->unit_type);
     wall_select(p, "channel", "频道", "Channel", &w->channels, a->channel);
@@ -360,6 +300,8 @@ static void wall_filters(sl_cpage *p, const wall_args *a, const sl_wall *w)
 /* Why a screen is in its state, in a few words after its badge. */
 static void wall_state_detail(sl_cpage *p, const sl_wall_item *it, int64_t now)
 {
+    if (it->state == SL_SCREEN_NEVER_ENROLLED || it->state == SL_SCREEN_LIT)
+        return;
     sl_report_buf_puts(p->out, "<span class=\"wall-sub\">");
     switch (it->state) {
     case SL_SCREEN_OFFLINE:
@@ -410,7 +352,7 @@ static void wall_thumb(sl_cpage *p, const sl_wall_item *it)
     sl_report_buf_html(p->out, it->id);
     sl_report_buf_puts(p->out, "\">");
     if (it->shot_taken_ms >= 0) {
-        sl_report_buf_puts(p->out, "<img class=\"wall-shot\" loading=\"lazy\" width=\"128\" height=\"72\" src=\"/console/screens/");
+        sl_report_buf_puts(p->out, "<img class=\"thumb wall-shot\" loading=\"lazy\" width=\"128\" height=\"72\" src=\"/console/screens/");
         sl_report_buf_html(p->out, it->id);
         sl_report_buf_printf(p->out, "/screenshot?at=%" PRId64 "\" alt=\"", it->shot_taken_ms);
         sl_report_buf_html(p->out, sl_cpage_tr(p, "最新截图", "latest screenshot"));
@@ -476,7 +418,7 @@ static void wall_table(sl_cpage *p, const sl_wall *w, int64_t now)
         {"单位类型", "Unit type"}, {"状态", "Status"}, {"当前节目", "Playing"},   {"内容版本", "Content"},
         {"最后在线", "Last seen"}, {"剩余空间", "Free disk"},
     };
-    sl_report_buf_puts(p->out, "<table class=\"wall\">\n<thead><tr>");
+    sl_report_buf_puts(p->out, "<table class=\"list wall\">\n<thead><tr>");
     for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
         sl_report_buf_puts(p->out, "<th scope=\"col\">");
         sl_report_buf_html(p->out, sl_cpage_tr(p, heads[i][0], heads[i][1]));
@@ -494,7 +436,7 @@ static void wall_pages(sl_cpage *p, const wall_args *a, const sl_wall *w)
     int64_t pages = (int64_t)((w->listed + WALL_PAGE_ROWS - 1) / WALL_PAGE_ROWS);
     if (pages <= 1)
         return;
-    sl_report_buf_puts(p->out, "<nav class=\"wall-pages\" aria-label=\"");
+    sl_report_buf_puts(p->out, "<nav class=\"pager wall-pages\" aria-label=\"");
     sl_report_buf_html(p->out, sl_cpage_tr(p, "分页", "Pages"));
     sl_report_buf_puts(p->out, "\">");
     int64_t prev = 0;
@@ -524,7 +466,7 @@ int sl_page_screens(sl_cpage *p, char *err, size_t errlen)
     sl_wall w;
     sl_svc_err e;
     int64_t now = sl_hub_now_ms();
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, "屏幕", "Screens"));
+    sl_cpage_title(p, "屏幕", "Screens");
     if (arg_num(p, "page", 1, WALL_PAGE_MAX, 1, &a.page) != 0) {
         sl_page_screens_problem(p, 400, "页码无效", "Not a page number",
                                 sl_cpage_tr(p, "page 应为从 1 起的整数", "page must be a whole number from 1"));
@@ -549,7 +491,7 @@ int sl_page_screens(sl_cpage *p, char *err, size_t errlen)
     sl_report_buf_puts(p->out, "</h1>\n");
     wall_counts(p, &a, &w);
     wall_filters(p, &a, &w);
-    sl_report_buf_puts(p->out, "<p class=\"wall-shown\">");
+    sl_report_buf_puts(p->out, "<p class=\"muted wall-shown\">");
     if (w.n_rows) {
         size_t from = q.offset + 1, to = q.offset + w.n_rows;
         SL_PAGE_PRINTF_TR(p, "第 %zu–%zu 块，共 %zu 块（黑屏在前）", "%zu–%zu of %zu, dark first", from, to,

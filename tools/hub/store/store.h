@@ -131,7 +131,9 @@ typedef struct {
 } sl_hub_channel;
 
 /* A heartbeat as stored: the numbers the hub reasons about, and the whole
- * validated status as JSON text for display. */
+ * validated status as JSON text (an object) for display, of which the store
+ * also keeps current_item, clock_trust and free_disk_bytes apart for the
+ * console's wall. */
 typedef struct {
     int64_t received_ms;
     int64_t content_version; /* -1 when not given */
@@ -166,7 +168,8 @@ typedef struct {
     char clock_trust[16];             /* the last heartbeat's clock_trust ("synced", "untrusted", …) */
     int64_t free_disk_bytes;          /* the last heartbeat's free_disk_bytes */
     int64_t shot_taken_ms;            /* the latest screenshot, -1: none */
-    const char *status_json;          /* the last heartbeat's whole status (NUL-terminated), NULL: none */
+    const char *status_json;          /* the last heartbeat's whole status (NUL-terminated) when one
+                                         screen is read; NULL: none, or every screen is read */
 } sl_hub_wall_row;
 
 
@@ -357,9 +360,10 @@ typedef struct sl_store_ops {
                                   size_t errlen);
 
     /* ---- the console's screens pages (the wall, a screen's page) ---- */
-    /* Every screen (screen NULL), ordered by id, or the one screen named,
-     * with what the wall shows of it, read in one statement. A screen not in
-     * the inventory is no row (still SL_ST_OK). */
+    /* Every screen (screen NULL), ordered by id, or the one screen named
+     * (with its last heartbeat's whole status), with what the wall shows of
+     * it, read in one statement. A screen not in the inventory is no row
+     * (still SL_ST_OK). */
     sl_st_rc (*wall_list)(sl_store *st, const char *screen, int (*cb)(void *ud, const sl_hub_wall_row *r),
                           void *ud, char *err, size_t errlen);
     /* A screen's screenshots with from_ms <= taken < to_ms, newest first. */

@@ -46,7 +46,8 @@
  *   is not reachable: ..." and work again once it is back.
  */
 
-#define PG_SCHEMA_VERSION 4 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users */
+#define PG_SCHEMA_VERSION 5 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users;
+                              5: what the console's wall lists, kept as columns */
 #define PG_POOL_MAX 16
 #define PG_PLAY_CHUNK 64        /* rows per multi-row INSERT of plays */
 #define PG_PLAY_COLS 13
@@ -128,6 +129,18 @@ static const char *const pg_schema_v4 =
     "CREATE INDEX sessions_name ON sessions(name);"
     "CREATE INDEX sessions_seen ON sessions(seen);";
 
+/* Schema version 5: what the console's wall lists of every screen, kept as
+ * columns when written (so that the wall reads no JSON and looks up no
+ * screenshot per screen): the last heartbeat's current item, clock trust and
+ * free disk, and the time of the latest screenshot. */
+static const char *const pg_schema_v5 =
+    "ALTER TABLE heartbeats ADD COLUMN current_item text, ADD COLUMN clock_trust text, ADD COLUMN free_disk bigint;"
+    "UPDATE heartbeats SET current_item = status::jsonb ->> 'current_item',"
+    "  clock_trust = status::jsonb ->> 'clock_trust', free_disk = (status::jsonb ->> 'free_disk_bytes')::bigint;"
+    "ALTER TABLE screen_state ADD COLUMN last_shot bigint;"
+    "INSERT INTO screen_state(screen) SELECT DISTINCT screen FROM screenshots ON CONFLICT DO NOTHING;"
+    "UPDATE screen_state s SET last_shot = (SELECT max(taken) FROM screenshots x WHERE x.screen = s.screen);";
+
 /* Every statement the backend runs, prepared on each connection as "slN". */
 enum {
     Q_TOKEN_ADD,
@@ -167,6 +180,7 @@ enum {
     Q_SHOT_DAY,
     Q_SHOT_DEL,
     Q_SHOT_LATEST,
+    Q_SHOT_MARK,
     Q_MANIFEST_AT,
     Q_PH_GET,
     Q_PH_PUT,
@@ -207,15 +221,12 @@ enum {
     "INSERT INTO plays(screen, seq, item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,"    \
     " clock_trust, duration_ms, outcome, reason, received) VALUES"
 
-#define PG_WALL_SQL(where)                                                                                   \
+#define PG_WALL_SQL(status, where)                                                                          \
     "SELECT s.id, s.name, s.site, s.region, s.unit_type, s.tags, s.channel, s.hours, s.timezone,"           \
     " t.screen IS NOT NULL, h.received, h.content_version, st.acked_seq, c.version,"                        \
-    " h.j ->> 'current_item', h.j ->> 'clock_trust', (h.j ->> 'free_disk_bytes')::bigint,"                  \
-    " (SELECT x.taken FROM screenshots x WHERE x.screen = s.id ORDER BY x.day DESC, x.taken DESC LIMIT 1),"  \
-    " h.status"                                                                                             \
+    " h.current_item, h.clock_trust, h.free_disk, st.last_shot, " status                                    \
     " FROM screens s LEFT JOIN screen_tokens t ON t.screen = s.id"                                          \
-    " LEFT JOIN (SELECT screen, received, content_version, status, status::jsonb AS j FROM heartbeats) h"  \
-    " ON h.screen = s.id LEFT JOIN screen_state st ON st.screen = s.id"                                     \
+    " LEFT JOIN heartbeats h ON h.screen = s.id LEFT JOIN screen_state st ON st.screen = s.id"              \
     " LEFT JOIN channels c ON c.channel = s.channel" where
 
 static const char *const pg_sql[Q_COUNT] = {
@@ -283,10 +294,15 @@ static const char *const pg_sql[Q_COUNT] = {
                      " clock_trust, duration_ms, outcome, reason, received FROM plays"
                      " WHERE screen = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     [Q_HB_LAST_MINUTE] = "SELECT last_minute FROM heartbeats WHERE screen = $1",
-    [Q_HB_PUT] = "INSERT INTO heartbeats(screen, received, content_version, status, last_minute)"
-                 " VALUES($1, $2, $3, $4, $5) ON CONFLICT(screen) DO UPDATE SET"
+    /* The words the wall lists are taken from the status as it is stored (schema 5). */
+    [Q_HB_PUT] = "INSERT INTO heartbeats(screen, received, content_version, status, last_minute, current_item,"
+                 " clock_trust, free_disk) VALUES($1, $2, $3, $4::text, $5, $4::jsonb ->> 'current_item',"
+                 " $4::jsonb ->> 'clock_trust', ($4::jsonb ->> 'free_disk_bytes')::bigint)"
+                 " ON CONFLICT(screen) DO UPDATE SET"
                  " received = excluded.received, content_version = excluded.content_version,"
-                 " status = excluded.status, last_minute = excluded.last_minute",
+                 " status = excluded.status, last_minute = excluded.last_minute,"
+                 " current_item = excluded.current_item, clock_trust = excluded.clock_trust,"
+                 " free_disk = excluded.free_disk",
     [Q_HOUR_ADD] = "INSERT INTO screen_hours(screen, hour, minutes) VALUES($1, $2, 1)"
                    " ON CONFLICT(screen, hour) DO UPDATE SET minutes = LEAST(60, screen_hours.minutes + 1)",
     [Q_SHOT_FLAG_CLEAR] = "UPDATE screen_state SET screenshot_requested = false WHERE screen = $1",
@@ -298,6 +314,7 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_SHOT_ADD] = "INSERT INTO screenshots(screen, day, taken, file, size, mime) VALUES($1, $2, $3, $4, $5, $6)",
     [Q_SHOT_DAY] = "SELECT id, file FROM screenshots WHERE screen = $1 AND day = $2 ORDER BY taken, id",
     [Q_SHOT_DEL] = "DELETE FROM screenshots WHERE id = $1",
+    [Q_SHOT_MARK] = "UPDATE screen_state SET last_shot = GREATEST(last_shot, $2) WHERE screen = $1",
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = $1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
     [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = $1 AND version = $2",
@@ -323,9 +340,10 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_CODE_REVOKE] = "UPDATE enroll_codes SET revoked = $2 WHERE id = $1 AND used IS NULL AND revoked IS NULL"
                       " AND expires > $2 RETURNING id, screen, created, expires, used, revoked",
     /* the console's screens pages: every screen (or one) with its status, its
-     * channel's version, its last heartbeat's words and latest screenshot */
-    [Q_WALL_ALL] = PG_WALL_SQL("") " ORDER BY s.id COLLATE \"C\"",
-    [Q_WALL_ONE] = PG_WALL_SQL(" WHERE s.id = $1"),
+     * channel's version, its last heartbeat's words and latest screenshot
+     * (schema 5's columns); one screen's also with its last whole status */
+    [Q_WALL_ALL] = PG_WALL_SQL("NULL::text", "") " ORDER BY s.id COLLATE \"C\"",
+    [Q_WALL_ONE] = PG_WALL_SQL("h.status", " WHERE s.id = $1"),
     [Q_SHOT_LIST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = $1 AND day >= $2 AND day <= $3"
                     " AND taken >= $4 AND taken < $5 ORDER BY day DESC, taken DESC, id DESC",
     [Q_PLAYS_LATEST] = "SELECT seq, item, media_sha256, manifest_version, zone, start_ms, mono_start_ms,"
@@ -1795,6 +1813,9 @@ static sl_st_rc pg_screenshot_add_tx(pg_conn *c, void *ctx, char *err, size_t er
     for (int i = PG_SHOTS_FIRST_KEPT; i < n - 1 && rc == SL_ST_OK; i++)
         rc = pg_q(c, Q_SHOT_DEL, NULL, NULL, "removing a screenshot", err, errlen, "t",
                   PQgetvalue(x->day_rows, i, 0));
+    if (rc == SL_ST_OK) /* the latest is always kept: the wall's thumbnail (screen_state is locked above) */
+        rc = pg_q(c, Q_SHOT_MARK, NULL, NULL, "storing a screenshot", err, errlen, "ti", x->screen,
+                  x->shot->taken_ms);
     return rc;
 }
 
@@ -2185,6 +2206,10 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             goto fail;
         PQclear(r);
+        r = PQexec(pq, pg_schema_v5);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
         const char *const v[1] = {SL_STR(PG_SCHEMA_VERSION)};
         r = PQexecParams(pq, "INSERT INTO sl_meta(key, value) VALUES('schema_version', $1::bigint)", 1, NULL, v,
                          NULL, NULL, 0);
@@ -2198,8 +2223,9 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (v >= 1 && v < PG_SCHEMA_VERSION) {
             /* Version 1 had no play summary (plays before the upgrade are not
              * in reports); versions 1 and 2 no scopes, code ids or revocation;
-             * versions before 4 no people of the console. */
-            const char *const steps[] = {pg_schema_v2, pg_schema_v3, pg_schema_v4};
+             * versions before 4 no people of the console; versions before 5
+             * no wall columns. */
+            const char *const steps[] = {pg_schema_v2, pg_schema_v3, pg_schema_v4, pg_schema_v5};
             for (int64_t step = v; step < PG_SCHEMA_VERSION; step++) {
                 PQclear(r);
                 r = PQexec(pq, steps[step - 1]);

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SQ_SCHEMA_VERSION 4 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users */
+#define SQ_SCHEMA_VERSION 5 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users;
+                              5: what the console's wall lists, kept as columns */
 #define SQ_BUSY_TIMEOUT_MS 10000
 #define SQ_READER_MMAP "1073741824" /* bytes of the database a reader maps (1 GiB) */
 #define SQ_SHOTS_FIRST_KEPT 5 /* per screen and day: the first five, plus the latest */
@@ -91,6 +92,21 @@ static const char *const sq_schema_v4 =
     "CREATE INDEX sessions_name ON sessions(name);"
     "CREATE INDEX sessions_seen ON sessions(seen);";
 
+/* Schema version 5: what the console's wall lists of every screen, kept as
+ * columns when written (so that the wall reads no JSON and looks up no
+ * screenshot per screen): the last heartbeat's current item, clock trust and
+ * free disk, and the time of the latest screenshot. */
+static const char *const sq_schema_v5 =
+    "ALTER TABLE heartbeats ADD COLUMN current_item TEXT;"
+    "ALTER TABLE heartbeats ADD COLUMN clock_trust TEXT;"
+    "ALTER TABLE heartbeats ADD COLUMN free_disk INTEGER;"
+    "UPDATE heartbeats SET current_item = json_extract(status, '$.current_item'),"
+    "  clock_trust = json_extract(status, '$.clock_trust'), free_disk = json_extract(status, '$.free_disk_bytes')"
+    "  WHERE json_valid(status);"
+    "ALTER TABLE screen_state ADD COLUMN last_shot INTEGER;"
+    "INSERT OR IGNORE INTO screen_state(screen) SELECT DISTINCT screen FROM screenshots;"
+    "UPDATE screen_state SET last_shot = (SELECT max(taken) FROM screenshots x WHERE x.screen = screen_state.screen);";
+
 /* Every statement the backend runs, prepared once and kept. */
 enum {
     Q_BEGIN,
@@ -132,6 +148,7 @@ enum {
     Q_SHOT_DAY,
     Q_SHOT_DEL,
     Q_SHOT_LATEST,
+    Q_SHOT_MARK,
     Q_MANIFEST_AT,
     Q_PH_GET,
     Q_PH_PUT,
@@ -216,10 +233,15 @@ static const char *const sq_sql[Q_COUNT] = {
                      " clock_trust, duration_ms, outcome, reason, received FROM plays"
                      " WHERE screen = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
     [Q_HB_LAST_MINUTE] = "SELECT last_minute FROM heartbeats WHERE screen = ?1",
-    [Q_HB_PUT] = "INSERT INTO heartbeats(screen, received, content_version, status, last_minute)"
-                 " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(screen) DO UPDATE SET"
+    /* The words the wall lists are taken from the status as it is stored (schema 5). */
+    [Q_HB_PUT] = "INSERT INTO heartbeats(screen, received, content_version, status, last_minute, current_item,"
+                 " clock_trust, free_disk) VALUES(?1, ?2, ?3, ?4, ?5, json_extract(?4, '$.current_item'),"
+                 " json_extract(?4, '$.clock_trust'), json_extract(?4, '$.free_disk_bytes'))"
+                 " ON CONFLICT(screen) DO UPDATE SET"
                  " received = excluded.received, content_version = excluded.content_version,"
-                 " status = excluded.status, last_minute = excluded.last_minute",
+                 " status = excluded.status, last_minute = excluded.last_minute,"
+                 " current_item = excluded.current_item, clock_trust = excluded.clock_trust,"
+                 " free_disk = excluded.free_disk",
     [Q_HOUR_ADD] = "INSERT INTO screen_hours(screen, hour, minutes) VALUES(?1, ?2, 1)"
                    " ON CONFLICT(screen, hour) DO UPDATE SET minutes = min(60, minutes + 1)",
     [Q_SHOT_FLAG_GET] = "SELECT screenshot_requested FROM screen_state WHERE screen = ?1",
@@ -231,6 +253,8 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_SHOT_ADD] = "INSERT INTO screenshots(screen, day, taken, file, size, mime) VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
     [Q_SHOT_DAY] = "SELECT id, file FROM screenshots WHERE screen = ?1 AND day = ?2 ORDER BY taken, id",
     [Q_SHOT_DEL] = "DELETE FROM screenshots WHERE id = ?1",
+    [Q_SHOT_MARK] = "INSERT INTO screen_state(screen, last_shot) VALUES(?1, ?2) ON CONFLICT(screen) DO UPDATE"
+                    " SET last_shot = max(coalesce(last_shot, excluded.last_shot), excluded.last_shot)",
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = ?1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
     [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = ?1 AND version = ?2",
@@ -1327,6 +1351,8 @@ static sl_st_rc sq_screenshot_add(sl_store *st, const char *screen, const sl_hub
         rc = sq_run(s, Q_SHOT_DAY, sq_shot_row, c, "listing screenshots", err, errlen, "ti", screen, day);
     for (size_t k = 0; k < c->n_gone && rc == SL_ST_OK; k++)
         rc = sq_run(s, Q_SHOT_DEL, NULL, NULL, "removing a screenshot", err, errlen, "i", c->gone_id[k]);
+    if (rc == SL_ST_OK) /* the latest is always kept: the wall's thumbnail */
+        rc = sq_run(s, Q_SHOT_MARK, NULL, NULL, "storing a screenshot", err, errlen, "ti", screen, shot->taken_ms);
     rc = sq_tx_end(s, rc, err, errlen);
     for (size_t k = 0; rc == SL_ST_OK && evicted && k < c->n_gone; k++)
         evicted(ud, c->gone[k]);
@@ -1355,14 +1381,15 @@ static sl_st_rc sq_screenshot_latest(sl_store *st, const char *screen, sl_hub_sc
 /* Every screen with its status, its channel's current version, what its
  * last heartbeat said and when its latest screenshot was taken: one
  * statement, each screen's other rows found by their keys. */
-#define SQ_WALL_SQL(where)                                                                                   \
+/* Every screen with its status, its channel's current version, what its
+ * last heartbeat said and when its latest screenshot was taken (schema 5's
+ * columns): one statement, each screen's other rows found by their keys;
+ * one screen's also brings the last heartbeat's whole status. */
+#define SQ_WALL_SQL(status, where)                                                                          \
     "SELECT s.id, s.name, s.site, s.region, s.unit_type, s.tags, s.channel, s.hours, s.timezone,"           \
     " t.screen IS NOT NULL, h.received, h.content_version, st.acked_seq,"                                   \
     " (SELECT max(m.version) FROM manifests m WHERE m.channel = s.channel),"                                \
-    " json_extract(h.status, '$.current_item'), json_extract(h.status, '$.clock_trust'),"                   \
-    " json_extract(h.status, '$.free_disk_bytes'),"                                                        \
-    " (SELECT x.taken FROM screenshots x WHERE x.screen = s.id ORDER BY x.day DESC, x.taken DESC LIMIT 1),"  \
-    " h.status"                                                                                             \
+    " h.current_item, h.clock_trust, h.free_disk, st.last_shot, " status                                    \
     " FROM screens s LEFT JOIN screen_tokens t ON t.screen = s.id"                                          \
     " LEFT JOIN heartbeats h ON h.screen = s.id LEFT JOIN screen_state st ON st.screen = s.id" where       \
     " ORDER BY s.id"
@@ -1399,9 +1426,10 @@ static sl_st_rc sq_wall_list(sl_store *st, const char *screen, int (*cb)(void *u
         snprintf(err, errlen, "out of memory");
         return SL_ST_ERROR;
     }
-    sl_st_rc rc = screen ? sq_read_scan(sq(st), SQ_WALL_SQL(" WHERE s.id = ?1"), sq_wall_row, &c,
+    sl_st_rc rc = screen ? sq_read_scan(sq(st), SQ_WALL_SQL("h.status", " WHERE s.id = ?1"), sq_wall_row, &c,
                                         "reading a screen", err, errlen, "t", screen)
-                         : sq_read_scan(sq(st), SQ_WALL_SQL(""), sq_wall_row, &c, "listing screens", err, errlen, "");
+                         : sq_read_scan(sq(st), SQ_WALL_SQL("NULL", ""), sq_wall_row, &c, "listing screens", err,
+                                        errlen, "");
     free(c.row);
     return rc;
 }
@@ -1689,6 +1717,7 @@ static int sq_migrate(sq_store *s, char *err, size_t errlen)
             (v < 2 && sqlite3_exec(s->db, sq_schema_v2, NULL, NULL, &msg) != SQLITE_OK) ||
             (v < 3 && sqlite3_exec(s->db, sq_schema_v3, NULL, NULL, &msg) != SQLITE_OK) ||
             (v < 4 && sqlite3_exec(s->db, sq_schema_v4, NULL, NULL, &msg) != SQLITE_OK) ||
+            (v < 5 && sqlite3_exec(s->db, sq_schema_v5, NULL, NULL, &msg) != SQLITE_OK) ||
             sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto out;
     }
