@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "content/timeutil.h"
 #include "tools/hub/coverage/hub_coverage.h"
+#include "tests/hub/hubfix.h"
 #include "tools/hub/service/hub_plays.h"
 
 #include <setjmp.h>
@@ -29,89 +30,11 @@ typedef struct {
     int64_t seq[8];
 } fixture;
 
-static const char *const payload =
-    "{\"format\":1,\"name\":\"t\",\"timezone\":\"Asia/Shanghai\","
-    "\"zones\":[{\"id\":\"ticker\",\"x\":0,\"y\":88,\"w\":100,\"h\":12},{\"id\":\"big\",\"x\":0,\"y\":0,\"w\":100,\"h\":88}],"
-    "\"items\":[{\"id\":\"poster-app\",\"zone\":\"big\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"a\",\"duration\":10},"
-    "{\"id\":\"poster-other\",\"zone\":\"big\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"b\",\"duration\":10},"
-    "{\"id\":\"slogan\",\"zone\":\"ticker\",\"type\":\"text\",\"mode\":\"ticker\",\"text\":\"c\",\"duration\":20}],"
-    "\"rules\":[{\"items\":[\"poster-app\"],\"hours\":\"08:30-17:30\",\"min_per_hour\":6}],"
-    "\"channel\":\"bank\",\"version\":1,\"created\":\"2026-11-20T00:00:00Z\"}";
-
-static void add_screen(sl_store *st, const char *id, const char *region, const char *unit, const char *hours)
-{
-    sl_hub_screen s;
-    char err[256];
-    memset(&s, 0, sizeof s);
-    snprintf(s.id, sizeof s.id, "%s", id);
-    snprintf(s.name, sizeof s.name, "屏幕 %s", id);
-    snprintf(s.region, sizeof s.region, "%s", region);
-    snprintf(s.unit_type, sizeof s.unit_type, "%s", unit);
-    snprintf(s.channel, sizeof s.channel, "bank");
-    snprintf(s.hours, sizeof s.hours, "%s", hours);
-    snprintf(s.timezone, sizeof s.timezone, "Asia/Shanghai");
-    assert_int_equal(st->ops->inventory_upsert(st, &s, 1, err, sizeof err), SL_ST_OK);
-}
-
-static void enrol(sl_store *st, const char *id, uint8_t n)
-{
-    uint8_t code[SL_HUB_HASH_BYTES] = {n}, tok[SL_HUB_HASH_BYTES] = {n, 1};
-    char err[256];
-    sl_hub_screen out;
-    assert_int_equal(st->ops->enroll_code_add(st, id, code, INT64_MAX, 1, NULL, err, sizeof err), SL_ST_OK);
-    assert_int_equal(st->ops->enroll_redeem(st, code, tok, 2, &out, err, sizeof err), SL_ST_OK);
-}
-
-/* Back-to-back 10 s plays in `zone` from a to b (UTC ms): every `every`-th is
- * poster-app, the rest poster-other (or slogan in the ticker). */
-static void play_span(fixture *f, int who, const char *screen, const char *zone, int64_t a, int64_t b, int every,
-                      sl_clock_trust trust)
-{
-    sl_svc_err e;
-    size_t n = 0, cap = (size_t)((b - a) / 10000) + 1, stored, dups;
-    int64_t acked;
-    sl_play_record *r = calloc(cap, sizeof *r);
-    assert_non_null(r);
-    for (int64_t t = a; t + 10000 <= b; t += 10000, n++) {
-        r[n].seq = ++f->seq[who];
-        snprintf(r[n].screen, sizeof r[n].screen, "%s", screen);
-        snprintf(r[n].zone, sizeof r[n].zone, "%s", zone);
-        bool app = strcmp(zone, "big") == 0 && every > 0 && n % (size_t)every == 0;
-        snprintf(r[n].item, sizeof r[n].item, "%s",
-                 strcmp(zone, "ticker") == 0 ? "slogan" : app ? "poster-app" : "poster-other");
-        r[n].manifest_version = 1;
-        r[n].start_ms = t;
-        r[n].duration_ms = 10000;
-        r[n].clock_trust = trust;
-    }
-    for (size_t i = 0; i < n; i += 1000) {
-        size_t k = n - i < 1000 ? n - i : 1000;
-        assert_int_equal(sl_hub_plays_store(&f->hub, screen, r + i, k, &stored, &dups, &acked, &e), SL_SVC_OK);
-        assert_int_equal(stored, k);
-    }
-    free(r);
-}
-
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    snprintf(f->dir, sizeof f->dir, "/tmp/sl-cov-XXXXXX");
-    if (!f || !mkdtemp(f->dir))
+    if (!f || sl_hubfix_open(&f->hub, f->dir, sizeof f->dir, "sl-cov") != 0)
         return -1;
-    if (sl_hub_open(&f->hub, f->dir, NULL, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    sl_store *st = f->hub.store;
-    cJSON *env = cJSON_CreateObject();
-    cJSON_AddStringToObject(env, "payload", payload);
-    char *text = cJSON_PrintUnformatted(env);
-    int64_t cur;
-    if (st->ops->manifest_put(st, "bank", 1, text, strlen(text), 1, &cur, err, sizeof err) != SL_ST_OK)
-        return -1;
-    free(text);
-    cJSON_Delete(env);
     *state = f;
     return 0;
 }
@@ -119,11 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    char cmd[128];
-    sl_hub_close(&f->hub);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", f->dir);
+    sl_hubfix_close(&f->hub, f->dir);
     free(f);
     return 0;
 }
@@ -184,22 +103,22 @@ static void test_verdicts(void **state)
     const int64_t m0 = local_midnight();
     /* Required 08:30-10:30 local on weekdays: 1800 s in the 08:00 hour,
      * 3600 in the 09:00 hour, 1800 in the 10:00 hour = 7200 s. */
-    add_screen(st, "a-full", "东城区", "bank", "mon-fri 08:30-10:30");
-    add_screen(st, "b-half", "东城区", "bank", "mon-fri 08:30-10:30");
-    add_screen(st, "c-never", "西城区", "station", "mon-fri 08:30-10:30");
-    add_screen(st, "d-untrusted", "西城区", "bank", "daily 00:00-24:00");
-    add_screen(st, "e-weekend", "西城区", "bank", "sat,sun 09:00-12:00");
-    enrol(st, "a-full", 1);
-    enrol(st, "b-half", 2);
-    enrol(st, "d-untrusted", 4);
+    sl_hubfix_screen(st, "a-full", NULL, "东城区", "bank", "mon-fri 08:30-10:30");
+    sl_hubfix_screen(st, "b-half", NULL, "东城区", "bank", "mon-fri 08:30-10:30");
+    sl_hubfix_screen(st, "c-never", NULL, "西城区", "station", "mon-fri 08:30-10:30");
+    sl_hubfix_screen(st, "d-untrusted", NULL, "西城区", "bank", "daily 00:00-24:00");
+    sl_hubfix_screen(st, "e-weekend", NULL, "西城区", "bank", "sat,sun 09:00-12:00");
+    sl_hubfix_enrol(st, "a-full", 1);
+    sl_hubfix_enrol(st, "b-half", 2);
+    sl_hubfix_enrol(st, "d-untrusted", 4);
     /* a: the main zone ("big", the largest) all morning; poster-app every 6th
      * play = 60 an hour (floor 6); the ticker plays too but is not lit time. */
-    play_span(f, 0, "a-full", "big", m0 + 8 * H, m0 + 11 * H, 6, SL_CLOCK_SYNCED);
-    play_span(f, 0, "a-full", "ticker", m0 + 8 * H, m0 + 11 * H, 0, SL_CLOCK_SYNCED);
+    sl_hubfix_plays(&f->hub, &f->seq[0], "a-full", "big", m0 + 8 * H, m0 + 11 * H, 6, SL_CLOCK_SYNCED);
+    sl_hubfix_plays(&f->hub, &f->seq[0], "a-full", "ticker", m0 + 8 * H, m0 + 11 * H, 0, SL_CLOCK_SYNCED);
     /* b: only 08:30-09:30, and poster-app too rarely (every 100th: 2 in the 09:00 hour). */
-    play_span(f, 1, "b-half", "big", m0 + 8 * H + 30 * MIN, m0 + 9 * H + 30 * MIN, 100, SL_CLOCK_SYNCED);
+    sl_hubfix_plays(&f->hub, &f->seq[1], "b-half", "big", m0 + 8 * H + 30 * MIN, m0 + 9 * H + 30 * MIN, 100, SL_CLOCK_SYNCED);
     /* d: plays with an untrusted clock only (counted in the hour received: now). */
-    play_span(f, 3, "d-untrusted", "big", 0, 600000, 6, SL_CLOCK_UNTRUSTED);
+    sl_hubfix_plays(&f->hub, &f->seq[3], "d-untrusted", "big", 0, 600000, 6, SL_CLOCK_UNTRUSTED);
     /* a and b sent heartbeats every minute of the morning. */
     for (int64_t t = m0 + 8 * H; t < m0 + 11 * H; t += MIN) {
         bool shot;

@@ -8,10 +8,10 @@
 
 #include "content/timeutil.h"
 #include "testutil.h"
-#include "tools/hub/console/page_reports.h"
+#include "tests/hub/hubfix.h"
+#include "tools/hub/console/console_pages.h"
 #include "tools/hub/coverage/hub_schedule.h"
 #include "tools/hub/http/server.h"
-#include "tools/hub/service/hub_plays.h"
 #include "tools/hub/service/hub_reports.h"
 
 #include <arpa/inet.h>
@@ -42,62 +42,12 @@ typedef struct {
     sl_report_buf out;
 } page_result;
 
-static const char *const payload =
-    "{\"format\":1,\"name\":\"t\",\"timezone\":\"Asia/Shanghai\","
-    "\"zones\":[{\"id\":\"ticker\",\"x\":0,\"y\":88,\"w\":100,\"h\":12},{\"id\":\"big\",\"x\":0,\"y\":0,\"w\":100,\"h\":88}],"
-    "\"items\":[{\"id\":\"poster-app\",\"zone\":\"big\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"a\",\"duration\":10},"
-    "{\"id\":\"poster-other\",\"zone\":\"big\",\"type\":\"text\",\"mode\":\"static\",\"text\":\"b\",\"duration\":10}],"
-    "\"rules\":[{\"items\":[\"poster-app\"],\"hours\":\"08:30-17:30\",\"min_per_hour\":6}],"
-    "\"channel\":\"bank\",\"version\":1,\"created\":\"2026-11-20T00:00:00Z\"}";
-
-static void add_screen(fixture *f, const char *id, const char *name, const char *region, const char *unit)
+/* Plays in the main zone from 09:00 local on Wednesday 25 November 2026 for
+ * `minutes` (poster-app every 6th: 60 an hour, above its floor of 6). */
+static void play_morning(fixture *f, const char *id, int minutes)
 {
-    sl_hub_screen s;
-    char err[256];
-    memset(&s, 0, sizeof s);
-    snprintf(s.id, sizeof s.id, "%s", id);
-    snprintf(s.name, sizeof s.name, "%s", name);
-    snprintf(s.site, sizeof s.site, "%s", name);
-    snprintf(s.region, sizeof s.region, "%s", region);
-    snprintf(s.unit_type, sizeof s.unit_type, "%s", unit);
-    snprintf(s.channel, sizeof s.channel, "bank");
-    snprintf(s.hours, sizeof s.hours, "mon-fri 09:00-13:00");
-    snprintf(s.timezone, sizeof s.timezone, "Asia/Shanghai");
-    assert_int_equal(f->hub.store->ops->inventory_upsert(f->hub.store, &s, 1, err, sizeof err), SL_ST_OK);
-}
-
-/* Enrols a screen, then plays back-to-back 10 s items in its main zone from
- * 09:00 local on Wednesday 25 November 2026 for `minutes` (poster-app every
- * 6th: 60 an hour, above its floor of 6). */
-static void enrol_and_play(fixture *f, const char *id, uint8_t n, int minutes)
-{
-    uint8_t code[SL_HUB_HASH_BYTES] = {n}, tok[SL_HUB_HASH_BYTES] = {n, 1};
-    char err[256];
-    sl_hub_screen out;
-    sl_store *st = f->hub.store;
-    assert_int_equal(st->ops->enroll_code_add(st, id, code, INT64_MAX, 1, NULL, err, sizeof err), SL_ST_OK);
-    assert_int_equal(st->ops->enroll_redeem(st, code, tok, 2, &out, err, sizeof err), SL_ST_OK);
     const int64_t start = sl_days_from_civil(2026, 11, 25) * SL_MS_PER_DAY + 1 * H; /* 09:00 +08:00 */
-    size_t count = (size_t)minutes * 6, stored, dups;
-    int64_t acked;
-    sl_play_record *r = calloc(count, sizeof *r);
-    sl_svc_err e;
-    assert_non_null(r);
-    for (size_t i = 0; i < count; i++) {
-        r[i].seq = ++f->seq;
-        snprintf(r[i].screen, sizeof r[i].screen, "%s", id);
-        snprintf(r[i].zone, sizeof r[i].zone, "big");
-        snprintf(r[i].item, sizeof r[i].item, "%s", i % 6 == 0 ? "poster-app" : "poster-other");
-        r[i].manifest_version = 1;
-        r[i].start_ms = start + (int64_t)i * 10000;
-        r[i].duration_ms = 10000;
-        r[i].clock_trust = SL_CLOCK_SYNCED;
-    }
-    for (size_t i = 0; i < count; i += SL_HUB_PLAYS_BATCH_MAX) {
-        size_t k = count - i < SL_HUB_PLAYS_BATCH_MAX ? count - i : SL_HUB_PLAYS_BATCH_MAX;
-        assert_int_equal(sl_hub_plays_store(&f->hub, id, r + i, k, &stored, &dups, &acked, &e), SL_SVC_OK);
-    }
-    free(r);
+    sl_hubfix_plays(&f->hub, &f->seq, id, "big", start, start + minutes * 60000LL, 6, SL_CLOCK_SYNCED);
 }
 
 /* Five screens required 09:00-13:00: east-1 lit all of it, east-2 3.5 h,
@@ -105,33 +55,23 @@ static void enrol_and_play(fixture *f, const char *id, uint8_t n, int minutes)
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    if (!f || sl_test_tmpdir(f->dir, sizeof f->dir, "sl-conrep") != 0)
+    if (!f || sl_hubfix_open(&f->hub, f->dir, sizeof f->dir, "sl-conrep") != 0)
         return -1;
-    if (sl_hub_open(&f->hub, f->dir, NULL, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
     sl_schedule_cfg_init(&f->cfg);
     f->hub.reports = &f->cfg;
     sl_store *st = f->hub.store;
-    cJSON *env = cJSON_CreateObject();
-    cJSON_AddStringToObject(env, "payload", payload);
-    char *text = cJSON_PrintUnformatted(env);
-    int64_t cur;
-    if (st->ops->manifest_put(st, "bank", 1, text, strlen(text), 1, &cur, err, sizeof err) != SL_ST_OK)
-        return -1;
-    free(text);
-    cJSON_Delete(env);
-    add_screen(f, "east-1", "工商银行城东支行", "城东区", "bank");
-    add_screen(f, "east-2", "建设银行城东支行", "城东区", "bank");
-    add_screen(f, "west-1", "22路公交", "城西区", "bus");
-    add_screen(f, "north-1", "15路公交", "城北区", "bus");
-    add_screen(f, "xss-1", XSS_NAME, XSS_REGION, "community");
-    enrol_and_play(f, "east-1", 1, 240);
-    enrol_and_play(f, "east-2", 2, 210);
-    enrol_and_play(f, "west-1", 3, 180);
-    enrol_and_play(f, "north-1", 4, 180);
+    static const char *const hours = "mon-fri 09:00-13:00";
+    sl_hubfix_screen(st, "east-1", "工商银行城东支行", "城东区", "bank", hours);
+    sl_hubfix_screen(st, "east-2", "建设银行城东支行", "城东区", "bank", hours);
+    sl_hubfix_screen(st, "west-1", "22路公交", "城西区", "bus", hours);
+    sl_hubfix_screen(st, "north-1", "15路公交", "城北区", "bus", hours);
+    sl_hubfix_screen(st, "xss-1", XSS_NAME, XSS_REGION, "community", hours);
+    static const char *const played[] = {"east-1", "east-2", "west-1", "north-1"};
+    static const int minutes[] = {240, 210, 180, 180};
+    for (int i = 0; i < 4; i++) {
+        sl_hubfix_enrol(st, played[i], (uint8_t)(i + 1));
+        play_morning(f, played[i], minutes[i]);
+    }
     *state = f;
     return 0;
 }
@@ -139,8 +79,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture *f = *state;
-    sl_hub_close(&f->hub);
-    sl_test_rmtree(f->dir);
+    sl_hubfix_close(&f->hub, f->dir);
     free(f);
     return 0;
 }

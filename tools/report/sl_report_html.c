@@ -487,16 +487,23 @@ static void body(sl_report_buf *out, const cJSON *doc, const sl_report_opts *o)
     sl_report_buf_puts(out, "</p>\n");
 }
 
-int sl_report_html(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out, char *err, size_t errlen)
+/* The whole page, or (part) its content in <div class="slr">. */
+static int render(const cJSON *doc, const sl_report_opts *o, bool part, sl_report_buf *out, char *err,
+                  size_t errlen)
 {
     sl_report_opts dflt = {0};
     if (!o)
         o = &dflt;
     if (sl_report_check(doc, err, errlen) != 0)
         return -1;
-    header(out, doc, o->lang);
+    if (part) {
+        sl_report_buf_puts(out, "<div class=\"" SL_REPORT_HTML_SCOPE "\">\n");
+        meta(out, doc, o->lang);
+    } else {
+        header(out, doc, o->lang);
+    }
     body(out, doc, o);
-    sl_report_buf_puts(out, "</body>\n</html>\n");
+    sl_report_buf_puts(out, part ? "</div>\n" : "</body>\n</html>\n");
     if (out->oom) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -504,22 +511,14 @@ int sl_report_html(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out
     return 0;
 }
 
+int sl_report_html(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out, char *err, size_t errlen)
+{
+    return render(doc, o, false, out, err, errlen);
+}
+
 int sl_report_html_part(const cJSON *doc, const sl_report_opts *o, sl_report_buf *out, char *err, size_t errlen)
 {
-    sl_report_opts dflt = {0};
-    if (!o)
-        o = &dflt;
-    if (sl_report_check(doc, err, errlen) != 0)
-        return -1;
-    sl_report_buf_puts(out, "<div class=\"" SL_REPORT_HTML_SCOPE "\">\n");
-    meta(out, doc, o->lang);
-    body(out, doc, o);
-    sl_report_buf_puts(out, "</div>\n");
-    if (out->oom) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    return 0;
+    return render(doc, o, true, out, err, errlen);
 }
 
 /* The end of the block that starts after the '{' at p: its matching '}', or end. */

@@ -463,16 +463,7 @@ bool sl_cform_next_ok(const char *next)
 
 void sl_cform_pct_encode(sl_report_buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-            *p == '.' || *p == '_' || *p == '~') {
-            sl_report_buf_add(b, p, 1);
-        } else {
-            char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            sl_report_buf_add(b, esc, 3);
-        }
-    }
+    sl_report_buf_url(b, s);
 }
 
 int sl_cform_query_write(sl_report_buf *b, const cJSON *query, const char *skip)

@@ -79,7 +79,7 @@ const char *sl_cform_accept_language(const char *header);
 bool sl_cform_next_ok(const char *next);
 
 /* Appends s percent-encoded for a URL's query (every byte but A-Z a-z 0-9
- * - . _ ~ becomes %XX). */
+ * - . _ ~ becomes %XX): sl_report_buf_url, the report writer's encoder. */
 void sl_cform_pct_encode(sl_report_buf *b, const char *s);
 
 /* Appends the members of query (an object of strings) as name=value pairs

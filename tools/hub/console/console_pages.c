@@ -18,6 +18,11 @@ const sl_console_page sl_console_pages[] = {
     {"POST", "screens/*/screenshot-request", SL_CPAGE_ADMIN, sl_page_screen_shot_request},
     {"POST", "screens/*/enroll-code", SL_CPAGE_ADMIN, sl_page_screen_enroll_code},
     {"POST", "screens/*/revoke", SL_CPAGE_ADMIN, sl_page_screen_revoke},
+    {"GET", "coverage", SL_CPAGE_READ, sl_page_coverage},
+    {"GET", "coverage/download", SL_CPAGE_READ, sl_page_coverage_download},
+    {"GET", "coverage/report.css", SL_CPAGE_READ, sl_page_coverage_css},
+    {"GET", "reports", SL_CPAGE_READ, sl_page_reports},
+    {"GET", "reports/*", SL_CPAGE_READ, sl_page_reports_file},
 };
 
 const size_t sl_console_n_pages = sizeof sl_console_pages / sizeof sl_console_pages[0];

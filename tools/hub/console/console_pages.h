@@ -42,4 +42,22 @@ int sl_page_screen_shot_request(sl_cpage *p, char *err, size_t errlen);
 int sl_page_screen_enroll_code(sl_cpage *p, char *err, size_t errlen);
 int sl_page_screen_revoke(sl_cpage *p, char *err, size_t errlen);
 
+/* page_coverage.c: coverage of a period, region and unit type; the ranking; the report's files */
+int sl_page_coverage(sl_cpage *p, char *err, size_t errlen);
+/* GET coverage/download?format=csv|xlsx|html|json and the selection: the
+ * bytes GET /api/v1/reports/coverage gives for the same arguments. */
+int sl_page_coverage_download(sl_cpage *p, char *err, size_t errlen);
+/* GET coverage/report.css: the report's stylesheet, scoped to its part. */
+int sl_page_coverage_css(sl_cpage *p, char *err, size_t errlen);
+/* Writes ` href="..."`: the coverage page of a selection (format NULL), or
+ * its download in format in the page's language. Empty values are left
+ * out; values are URL-encoded, the whole HTML-escaped. */
+void sl_page_coverage_href(sl_cpage *p, const char *format, const char *period, const char *from, const char *to,
+                           const char *region, const char *unit_type);
+
+/* page_reports.c: the scheduled reports in DATA/reports, newest first, and
+ * each of their files (reports/NAME: only the names the schedule gives) */
+int sl_page_reports(sl_cpage *p, char *err, size_t errlen);
+int sl_page_reports_file(sl_cpage *p, char *err, size_t errlen);
+
 #endif

@@ -1,5 +1,5 @@
 /* page_coverage.c — the console's Coverage page: a period (the campaign's Friday-16:00 weeks, months, custom), region and unit type picked in a GET form; regions and unit types ranked; the report the CLI makes; its downloads. */
-#include "tools/hub/console/page_reports.h"
+#include "tools/hub/console/console_pages.h"
 
 #include "content/timeutil.h"
 #include "tools/hub/service/hub_inventory.h"
@@ -379,7 +379,7 @@ int sl_page_coverage(sl_cpage *p, char *err, size_t errlen)
     int rc = -1;
     int64_t now = sl_hub_now_ms();
     sl_tz *tz = sl_hub_report_tz(p->hub, &e);
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, "覆盖率", "Coverage"));
+    sl_cpage_title(p, "覆盖率", "Coverage");
     if (!tz || sl_inv_choices(p->hub, &regions, &units, &e) != SL_SVC_OK) {
         snprintf(err, errlen, "%s", e.msg);
         goto out;
@@ -475,7 +475,7 @@ int sl_page_coverage_download(sl_cpage *p, char *err, size_t errlen)
     }
     /* A wrong selection: a page that says what is wrong, with the way back. */
     p->status = 400;
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, "无法下载", "Cannot download"));
+    sl_cpage_title(p, "无法下载", "Cannot download");
     sl_report_buf_puts(p->out, "<h1>");
     sl_report_buf_html(p->out, p->title);
     sl_report_buf_puts(p->out, "</h1>\n<p class=\"error\" role=\"alert\">");

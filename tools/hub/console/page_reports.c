@@ -1,5 +1,5 @@
 /* page_reports.c — the console's Reports page: the weekly and monthly reports the hub's schedule wrote to DATA/reports, newest first, and their files. */
-#include "tools/hub/console/page_reports.h"
+#include "tools/hub/console/console_pages.h"
 
 #include "content/timeutil.h"
 #include "tools/hub/service/hub_reports.h"
@@ -121,7 +121,7 @@ int sl_page_reports(sl_cpage *p, char *err, size_t errlen)
     sl_hub_report_made *runs = NULL;
     size_t n = 0;
     sl_tz *tz = sl_hub_report_tz(p->hub, &e);
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, "定时报告", "Scheduled reports"));
+    sl_cpage_title(p, "定时报告", "Scheduled reports");
     if (!tz || sl_hub_reports_list(p->hub, tz, &runs, &n, &e) != SL_SVC_OK) {
         snprintf(err, errlen, "%s", e.msg);
         sl_tz_free(tz);
@@ -174,7 +174,7 @@ int sl_page_reports_file(sl_cpage *p, char *err, size_t errlen)
     }
     /* Anything but a report the schedule wrote: no file, a page that says so. */
     p->status = rc == SL_SVC_NOT_FOUND ? 404 : 400;
-    snprintf(p->title, sizeof p->title, "%s", sl_cpage_tr(p, "没有这份报告", "No such report"));
+    sl_cpage_title(p, "没有这份报告", "No such report");
     sl_report_buf_puts(p->out, "<h1>");
     sl_report_buf_html(p->out, p->title);
     sl_report_buf_puts(p->out, "</h1>\n<p class=\"error\" role=\"alert\">");
