@@ -11,7 +11,7 @@ PACKAGES="
   clang libclang-rt-14-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core jq curl xvfb xauth x11-apps postgresql
   wrk nginx openssl
-  chromium unzip tidy python3
+  chromium unzip tidy nodejs python3
   librsvg2-bin zbar-tools libxml2-utils
 "
 
@@ -31,6 +31,12 @@ for p in $PACKAGES; do
         missing="$missing $p"
     fi
 done
+
+# The browser tests (tests/web/) need npm beside node. Debian 12 packages it apart from nodejs;
+# elsewhere node may come with npm bundled: install the package only when the command is missing.
+if ! command -v npm >/dev/null 2>&1; then
+    missing="$missing npm"
+fi
 
 if [ -z "$missing" ]; then
     echo "setup-debian.sh: every package is installed"

@@ -1,0 +1,270 @@
+// lib.js — what the browser scenarios share: Debian's Chromium through playwright-core, logged-in
+// sessions per person and language, visiting a page (status, valid HTML, screenshots at two sizes in
+// both languages), waiting for things (never for a fixed time), running the player.
+'use strict';
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { test } = require('node:test');
+const { htmlProblems } = require('./htmlcheck');
+
+let chromium;
+try {
+    ({ chromium } = require('playwright-core'));
+} catch (e) {
+    throw new Error(`playwright-core is not installed (tests/web/run.sh installs it with npm ci): ${e.message}`);
+}
+
+function need(name) {
+    const v = process.env[name];
+    if (!v)
+        throw new Error(`${name} is not set: run the browser tests through ctest (tests/web/run.sh)`);
+    return v;
+}
+
+const HUB = need('SL_WEB_HUB');
+const SHOTS = need('SL_WEB_SHOTS');
+const TMP = need('SL_WEB_TMP');
+// Files the scenarios download (reports), kept for a reviewer beside the screenshots.
+const DOWNLOADS = need('SL_WEB_DOWNLOADS');
+const USERS = JSON.parse(fs.readFileSync(need('SL_WEB_USERS'), 'utf8'));
+// How long anything may take on a busy 2-core machine before a scenario gives up.
+const WAIT_MS = 120000;
+const SIZES = [{ width: 1366, height: 768 }, { width: 390, height: 844 }];
+const LANGS = ['zh', 'en'];
+// Accept-Language of each language's sessions (the browser's locale).
+const LOCALE = { zh: 'zh-CN', en: 'en-US' };
+// Without the background-networking switches Chromium reaches out to the internet, which a
+// closed network refuses (and which is none of a test's business).
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server',
+    '--disable-dev-shm-usage'];
+
+const state = {
+    browser: null,
+    sessions: new Map(),   // "who/lang/js" -> {context, page}
+    pending: [],           // HTML checks of documents loaded, not yet awaited
+    problems: [],          // what those checks and the pages' dialogs found
+    pagesChecked: 0,
+    shots: 0,
+};
+
+const delay = ms => new Promise(r => setTimeout(r, ms));
+
+// until(WHAT, FN[, MS]) — calls FN every half second until it returns something true (returned);
+// after MS (default WAIT_MS) fails saying WHAT it waited for.
+async function until(what, fn, ms = WAIT_MS) {
+    const end = Date.now() + ms;
+    let last = null;
+    for (;;) {
+        try {
+            const v = await fn();
+            if (v)
+                return v;
+            last = null;
+        } catch (e) {
+            last = e;
+        }
+        if (Date.now() > end)
+            throw new Error(`gave up after ${ms / 1000} s waiting for ${what}${last ? `: ${last.message}` : ''}`);
+        await delay(500);
+    }
+}
+
+async function start() {
+    state.browser = await chromium.launch({
+        executablePath: need('SL_WEB_CHROMIUM'), headless: true, args: CHROMIUM_ARGS, timeout: WAIT_MS,
+    });
+}
+
+async function stop() {
+    if (state.browser)
+        await state.browser.close();
+    state.browser = null;
+    console.log(`${state.pagesChecked} pages' HTML checked with tidy; ${state.shots} screenshots in ${SHOTS}`);
+}
+
+// checkHtml(WHERE, HTML) — queues tidy's problems with the page for the scenario's end.
+function checkHtml(where, html) {
+    state.pagesChecked++;
+    for (const p of htmlProblems(html))
+        state.problems.push(`invalid HTML in ${where}: ${p}`);
+}
+
+// Every document a page loads is checked; every dialog (alert, confirm…) it opens is a problem,
+// since no console page opens one: an alert means script from data ran.
+function track(page) {
+    page.on('response', resp => {
+        const req = resp.request();
+        if (resp.frame() !== page.mainFrame() || !req.isNavigationRequest())
+            return;
+        const status = resp.status();
+        if (status >= 300 && status < 400)
+            return;
+        if (!(resp.headers()['content-type'] || '').startsWith('text/html'))
+            return;
+        const where = `${req.method()} ${resp.url()} (${status})`;
+        state.pending.push(resp.text().then(html => checkHtml(where, html), async e => {
+            if (req.method() !== 'GET')
+                return state.problems.push(`cannot read ${where} to check it: ${e.message}`);
+            const again = await page.context().request.get(resp.url());
+            checkHtml(where, await again.text());
+        }));
+    });
+    // Script errors and what the browser refused (a style or script the CSP blocks, an image that
+    // does not load) are problems too; a page's own 4xx status is what a test asked for.
+    page.on('pageerror', e => state.problems.push(`a script error on ${page.url()}: ${e.message}`));
+    page.on('console', m => {
+        if (m.type() !== 'error')
+            return;
+        // The page itself (a test asked for a 4xx) and the icon Chromium asks every site for.
+        const where = m.location().url || '';
+        if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text()) &&
+            (where === page.url() || new URL(where, page.url()).pathname === '/favicon.ico'))
+            return;
+        state.problems.push(`the browser's console on ${page.url()}: ${m.text()} (${m.location().url || ''})`);
+    });
+    page.on('dialog', d => {
+        state.problems.push(`a ${d.type()} dialog "${d.message()}" opened on ${page.url()}`);
+        d.dismiss().catch(() => {});
+    });
+}
+
+// context({lang, js}) — a fresh browser context (its own cookies) at 1366×768.
+async function context({ lang = 'zh', js = true, locale } = {}) {
+    const ctx = await state.browser.newContext({
+        locale: locale || LOCALE[lang], javaScriptEnabled: js, viewport: SIZES[0], acceptDownloads: true,
+    });
+    ctx.setDefaultTimeout(WAIT_MS);
+    ctx.setDefaultNavigationTimeout(WAIT_MS);
+    ctx.on('page', track);
+    ctx.lang = lang;
+    return ctx;
+}
+
+// login(PAGE, WHO[, PASSWORD]) — fills and sends the login form as USERS[WHO]; returns the
+// reply to the form's POST.
+async function loginForm(page, who, password) {
+    const u = USERS[who];
+    assert.ok(u, `no person "${who}" in the test's users`);
+    const r = await page.goto(`${HUB}/console/login`);
+    assert.equal(r.status(), 200, 'GET /console/login');
+    await page.fill('input[name="user"]', u.name);
+    await page.fill('input[name="password"]', password === undefined ? u.password : password);
+    const [post] = await Promise.all([
+        page.waitForResponse(x => x.request().method() === 'POST' && new URL(x.url()).pathname === '/console/login'),
+        page.click('#login'),
+    ]);
+    await page.waitForLoadState('load');
+    return post;
+}
+
+// session(WHO[, LANG[, JS]]) — a page logged in as USERS[WHO] in LANG, made once and kept.
+async function session(who, lang = 'zh', js = true) {
+    const key = `${who}/${lang}/${js}`;
+    let s = state.sessions.get(key);
+    if (s && !s.page.isClosed())
+        return s.page;
+    const ctx = await context({ lang, js });
+    const page = await ctx.newPage();
+    await loginForm(page, who);
+    await page.waitForURL(u => u.pathname !== '/console/login');
+    state.sessions.set(key, { context: ctx, page });
+    return page;
+}
+
+// close(CONTEXT) — closes a context once the HTML of every page it loaded has been read.
+async function close(ctx) {
+    await Promise.all([...state.pending]);
+    await ctx.close();
+}
+
+// forget(WHO) — drops WHO's kept sessions (after a password change or a logout).
+async function forget(who) {
+    for (const [key, s] of state.sessions) {
+        if (key.startsWith(`${who}/`)) {
+            await close(s.context);
+            state.sessions.delete(key);
+        }
+    }
+}
+
+// shoot(PAGE, NAME, LANG) — full-page screenshots of PAGE as it is, at 1366×768 and at 390×844:
+// SHOTS/NAME-LANG-1366.png and SHOTS/NAME-LANG-390.png.
+async function shoot(page, name, lang) {
+    const size = page.viewportSize();
+    for (const s of SIZES) {
+        await page.setViewportSize(s);
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-${s.width}.png`), fullPage: true });
+        state.shots++;
+    }
+    await page.setViewportSize(size);
+}
+
+// visit(WHO, PATH, NAME[, {status}]) — opens PATH as WHO in Chinese and in English: checks the
+// status (200 unless told) and the page's language, takes the screenshots (NAME); returns the
+// Chinese page, still there (its HTML is checked by the scenario's end).
+async function visit(who, pathname, name, { status = 200 } = {}) {
+    let first = null;
+    for (const lang of LANGS) {
+        const page = await session(who, lang);
+        const r = await page.goto(HUB + pathname);
+        assert.equal(r.status(), status, `GET ${pathname} as ${who} (${lang})`);
+        assert.equal(await langOf(page), lang, `the language of ${pathname}`);
+        await shoot(page, name, lang);
+        first = first || page;
+    }
+    return first;
+}
+
+// langOf(PAGE) — the language of the page shown: "zh" or "en" (from <html lang>, e.g. zh-CN).
+async function langOf(page) {
+    const l = (await page.getAttribute('html', 'lang')) || '';
+    return l.split('-')[0];
+}
+
+// csrfOf(PAGE) — the session's CSRF token, from a form of the page.
+async function csrfOf(page) {
+    const v = await page.getAttribute('input[name="csrf"]', 'value');
+    assert.ok(v && /^[0-9a-f]{16,}$/.test(v), `no CSRF token in a form of ${page.url()}`);
+    return v;
+}
+
+// checked() — waits for the HTML checks of the pages loaded so far; fails on any problem found
+// (invalid HTML, a dialog).
+async function checked() {
+    while (state.pending.length)
+        await Promise.all(state.pending.splice(0));
+    const p = state.problems.splice(0);
+    assert.deepEqual(p, [], `${p.length} problems on the pages:\n${p.join('\n')}`);
+}
+
+// scenario(NAME, FN) — a test whose pages must be valid HTML and open no dialog.
+function scenario(name, fn) {
+    test(name, { timeout: 10 * 60 * 1000 }, async t => {
+        try {
+            await fn(t);
+        } finally {
+            await checked();
+        }
+    });
+}
+
+// run(ARGS[, MS]) — runs the player with ARGS; resolves to {code, out, err} when it exits.
+function runPlayer(args, ms = 5 * 60 * 1000) {
+    return new Promise((resolve, reject) => {
+        const p = spawn(need('SL_WEB_PLAYER'), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '', err = '';
+        p.stdout.on('data', d => { out += d; });
+        p.stderr.on('data', d => { err += d; });
+        const timer = setTimeout(() => { p.kill('SIGKILL'); reject(new Error(`the player ran over ${ms / 1000} s:\n${err}`)); }, ms);
+        p.on('error', e => { clearTimeout(timer); reject(e); });
+        p.on('exit', code => { clearTimeout(timer); resolve({ code, out, err }); });
+    });
+}
+
+module.exports = {
+    HUB, SHOTS, TMP, DOWNLOADS, USERS, WAIT_MS, LANGS, SIZES, state, until, delay, start, stop, context, close, track, loginForm,
+    session, forget, shoot, visit, langOf, csrfOf, checked, scenario, runPlayer, checkHtml, need,
+};
