@@ -136,6 +136,11 @@ header_line '^Location: /console/screens$'
 # A next target of this hub is followed; any other is not.
 code_is 303 "$(console_login "$T/j2" ops 'ops password 1' /console/password)" "login with next"
 header_line '^Location: /console/password$'
+# Logged in, the login page's header has a logout button that works.
+code_is 200 "$(console_get "$T/j2" /console/login)" "the login page while logged in"
+body_has 'id="logout"'
+code_is 303 "$(console_post "$T/j2" /console/logout)" "logout from the login page"
+code_is 303 "$(console_get "$T/j2" /console/password)" "after that logout"
 code_is 303 "$(console_login "$T/j3" ops 'ops password 1' //evil.example/x)" "login with a foreign next"
 header_line '^Location: /console/screens$'
 code_is 303 "$(console_login "$T/j3" ops 'ops password 1' '/console/../api/v1/screens')" "login with a climbing next"
