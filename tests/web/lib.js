@@ -202,16 +202,19 @@ async function shoot(page, name, lang) {
     await page.setViewportSize(size);
 }
 
-// visit(WHO, PATH, NAME[, {status}]) — opens PATH as WHO in Chinese and in English: checks the
-// status (200 unless told) and the page's language, takes the screenshots (NAME); returns the
-// Chinese page, still there (its HTML is checked by the scenario's end).
-async function visit(who, pathname, name, { status = 200 } = {}) {
+// visit(WHO, PATH, NAME[, {status, each}]) — opens PATH as WHO in Chinese and in English: checks
+// the status (200 unless told) and the page's language, calls each(PAGE, LANG) when given, takes
+// the screenshots (NAME); returns the Chinese page, still there (its HTML is checked by the
+// scenario's end).
+async function visit(who, pathname, name, { status = 200, each } = {}) {
     let first = null;
     for (const lang of LANGS) {
         const page = await session(who, lang);
         const r = await page.goto(HUB + pathname);
         assert.equal(r.status(), status, `GET ${pathname} as ${who} (${lang})`);
         assert.equal(await langOf(page), lang, `the language of ${pathname}`);
+        if (each)
+            await each(page, lang);
         await shoot(page, name, lang);
         first = first || page;
     }

@@ -57,12 +57,9 @@ web.scenario('markup in inventory names is shown as text on every page', async (
         [`${week}&region=${encodeURIComponent(TEXTS.region)}`, 'coverage-region-markup', ['name']],
     ];
     for (const [path, name, want] of pages) {
-        await web.visit('admin', path, name);
-        for (const lang of web.LANGS) {
-            const page = await web.session('admin', lang);
-            await page.goto(HUB + path);
-            assert.deepEqual(await markupProblems(page, want), [], `${path} (${lang})`);
-        }
+        await web.visit('admin', path, name, {
+            each: async (page, lang) => assert.deepEqual(await markupProblems(page, want), [], `${path} (${lang})`),
+        });
     }
     // The filters offer the markup region and unit type as words, and choosing one works.
     const page = await web.session('admin');

@@ -2,6 +2,8 @@
 // an auditor's forged admin POST is refused by the server; and the pages work with JavaScript off.
 'use strict';
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const web = require('./lib');
 const { followNav, isLoginForm } = require('./t_login');
 
@@ -77,6 +79,23 @@ web.scenario('with JavaScript off one can log in and read the screens', async ()
     await web.shoot(page, 'screens-nojs', 'zh');
     const r = await page.goto(`${HUB}/console/screens/lobby-1`);
     assert.equal(r.status(), 200);
+    // The language switch is a link.
+    await Promise.all([page.waitForNavigation(), page.click('#lang-en')]);
+    assert.equal(await web.langOf(page), 'en', 'the language switch without JavaScript');
+    await Promise.all([page.waitForNavigation(), page.click('#lang-zh')]);
+    // The week's coverage picked in the form, and its workbook downloaded.
+    await page.goto(`${HUB}/console/coverage`);
+    await page.fill('form[action="/console/coverage"] input[name="from"]', '2026-11-23');
+    await page.fill('form[action="/console/coverage"] input[name="to"]', '2026-11-29');
+    await Promise.all([page.waitForNavigation(), page.click('form[action="/console/coverage"] button[value="custom"]')]);
+    const url = new URL(page.url());
+    assert.deepEqual([url.searchParams.get('from'), url.searchParams.get('to')], ['2026-11-23', '2026-11-29']);
+    assert.ok((await page.textContent('main')).includes('lobby-1'), 'the week\'s report without JavaScript');
+    await web.shoot(page, 'coverage-nojs', 'zh');
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click('a[href*="format=xlsx"]')]);
+    const file = path.join(web.DOWNLOADS, 'coverage-nojs.xlsx');
+    await d.saveAs(file);
+    assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'the workbook is not a zip');
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
     assert.equal(await page.locator('#login').count(), 1, 'logging out without JavaScript');
     await web.close(ctx);
