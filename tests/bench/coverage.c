@@ -1,5 +1,6 @@
 /* coverage.c — benchmark: generates a fleet's month of hourly data and times the coverage report on SQLite or PostgreSQL. */
 #define _POSIX_C_SOURCE 200809L
+#include "benchutil.h"
 #include "content/timeutil.h"
 #include "tools/hub/coverage/hub_coverage.h"
 
@@ -40,13 +41,6 @@ static const char *const payload =
     "{\"id\":\"slogan-elderly\",\"zone\":\"ticker\",\"type\":\"text\",\"mode\":\"ticker\",\"text\":\"f\",\"duration\":20}],"
     "\"rules\":[{\"items\":[\"poster-app\"],\"hours\":\"08:30-17:30\",\"min_per_hour\":6}],"
     "\"channel\":\"bank\",\"version\":1,\"created\":\"2026-11-20T00:00:00Z\"}";
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* What screen i is like: 0 lit, 1 short (half its hours), 2 dark (on, no plays), 3 never enrolled. */
 static int kind_of(long i)
@@ -250,19 +244,6 @@ out:
     return rc;
 }
 
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     const char *data = NULL, *db = NULL;
@@ -299,7 +280,7 @@ int main(int argc, char **argv)
         return 1;
     }
     sl_store *st = hub.store;
-    double t0 = now_s();
+    double t0 = sl_bench_now_s();
     sl_hub_screen *inv = calloc((size_t)screens, sizeof *inv);
     for (long i = 0; inv && i < screens; i++) {
         sl_hub_screen *s = &inv[i];
@@ -327,7 +308,7 @@ int main(int argc, char **argv)
     free(inv);
     if (fill && (db ? pg_fill(db, screens, days, &rows) : sq_fill(data, screens, days, &rows)) != 0)
         return 1;
-    double gen_s = now_s() - t0;
+    double gen_s = sl_bench_now_s() - t0;
     fprintf(stderr, "bench_coverage: generated %ld screens x %d days (%ld rows) in %.1f s\n", screens, days, rows,
             gen_s);
 
@@ -336,22 +317,22 @@ int main(int argc, char **argv)
     double t[9], cpu[9];
     long lit = -1;
     for (int r = 0; r < runs; r++) {
-        double a = now_s(), ca = cpu_s();
+        double a = sl_bench_now_s(), ca = sl_bench_cpu_s();
         cJSON *doc = sl_coverage_report(&hub, &q, 0, err, sizeof err);
         if (!doc) {
             fprintf(stderr, "bench_coverage: %s\n", err);
             return 1;
         }
         char *text = cJSON_PrintUnformatted(doc); /* what a reply costs too */
-        t[r] = now_s() - a;
-        cpu[r] = cpu_s() - ca;
+        t[r] = sl_bench_now_s() - a;
+        cpu[r] = sl_bench_cpu_s() - ca;
         lit = (long)cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "summary"), "lit")->valuedouble;
         free(text);
         cJSON_Delete(doc);
     }
     double sorted[9];
     memcpy(sorted, t, sizeof t);
-    qsort(sorted, (size_t)runs, sizeof sorted[0], cmp_double);
+    qsort(sorted, (size_t)runs, sizeof sorted[0], sl_bench_cmp_double);
     printf("{\"backend\":\"%s\",\"screens\":%ld,\"days\":%d,\"rows\":%ld,\"lit\":%ld,\"runs_s\":[", db ? "postgresql" : "sqlite",
            screens, days, rows, lit);
     for (int r = 0; r < runs; r++)

@@ -1,5 +1,6 @@
 /* ingest.c — benchmark load generator: screens post play batches at once; reports records stored/s, checks no loss or doubles. */
 #define _POSIX_C_SOURCE 200809L
+#include "benchutil.h"
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 
@@ -50,20 +51,6 @@ static struct {
     int go; /* 0 wait, 1 run, -1 give up */
     struct timespec deadline;
 } cfg;
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double cpu_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *ud)
 {
@@ -224,9 +211,9 @@ static void *screen_main(void *arg)
     curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
     for (long long b = 0; b < cfg.max_batches && !past_deadline(); b++) {
         make_batch(&body, s->idx, s->sent + 1, cfg.batch);
-        double t0 = now_s();
+        double t0 = sl_bench_now_s();
         long st = call(c, h, "/api/v1/plays", body.data, body.len, &reply);
-        double dt = (now_s() - t0) * 1000.0;
+        double dt = (sl_bench_now_s() - t0) * 1000.0;
         cJSON *j = st == 200 ? cJSON_Parse(reply.data) : NULL;
         const cJSON *stored = cJSON_GetObjectItem(j, "stored"), *dups = cJSON_GetObjectItem(j, "duplicates"),
                     *acked = cJSON_GetObjectItem(j, "acked_seq");
@@ -252,12 +239,6 @@ out:
     curl_slist_free_all(h);
     free(body.data);
     return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 static void usage(void)
@@ -406,12 +387,12 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &cfg.deadline);
     cfg.deadline.tv_sec += cfg.seconds;
-    double t0 = now_s(), c0 = cpu_s();
+    double t0 = sl_bench_now_s(), c0 = sl_bench_cpu_s();
     set_go(1);
     for (int i = 0; i < started; i++)
         pthread_join(th[i], NULL);
     started = 0;
-    double wall = now_s() - t0, cpu = cpu_s() - c0;
+    double wall = sl_bench_now_s() - t0, cpu = sl_bench_cpu_s() - c0;
 
     long long batches = 0, sent = 0, stored = 0, dups = 0, errors = 0, short_acks = 0;
     size_t n_lat = 0;
@@ -436,7 +417,7 @@ int main(int argc, char **argv)
             memcpy(lat + k, runs[i].lat_ms, runs[i].n_lat * sizeof *lat);
             k += runs[i].n_lat;
         }
-        qsort(lat, k, sizeof *lat, cmp_double);
+        qsort(lat, k, sizeof *lat, sl_bench_cmp_double);
         if (k) {
             p50 = lat[k / 2];
             p99 = lat[(k * 99) / 100];

@@ -1,5 +1,6 @@
 /* wall.c — benchmark: a 10 000-screen fleet with heartbeats and screenshots, and the time the console's wall page (and a screen's page) takes to make, on SQLite or PostgreSQL. */
 #define _POSIX_C_SOURCE 200809L
+#include "benchutil.h"
 #include "content/timeutil.h"
 #include "tools/hub/console/page_screens.h"
 
@@ -25,24 +26,13 @@
  * heartbeat's words and the latest screenshot in their own columns). Then it
  * makes each page R times (default 5) through its handler, as the console
  * does for a request, and prints one JSON line per page: its HTML bytes,
- * the seconds of each run and their median.
+ * the seconds of each run and their median, and the median CPU time of this
+ * process (with SQLite all of the work; with PostgreSQL the server's is not
+ * in it).
  */
 
 #define REGIONS 50
 static const char *const units[] = {"bank", "station", "bus", "community", "hospital", "pharmacy"};
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* The inventory, through the store (one transaction). */
 static int fill_inventory(sl_hub *hub, long screens, char *err, size_t errlen)
@@ -156,7 +146,7 @@ static int pg_fill(const char *url, int64_t now, int shot_days)
 static int time_page(sl_hub *hub, const char *name, int (*handler)(sl_cpage *, char *, size_t), const char *param,
                      const char *const *args, int runs)
 {
-    double t[9];
+    double t[9], cpu[9];
     size_t bytes = 0;
     for (int r = 0; r < runs; r++) {
         sl_report_buf out = {0};
@@ -166,9 +156,10 @@ static int time_page(sl_hub *hub, const char *name, int (*handler)(sl_cpage *, c
             cJSON_AddStringToObject(q, args[i], args[i + 1]);
         sl_cpage p = {.hub = hub, .lang = "zh", .user = "bench", .role = SL_ROLE_AUDITOR, .csrf = "x",
                       .param = param, .query = q, .form = form, .out = &out};
-        double t0 = now_s();
+        double t0 = sl_bench_now_s(), c0 = sl_bench_cpu_s();
         int rc = handler(&p, err, sizeof err);
-        t[r] = now_s() - t0;
+        t[r] = sl_bench_now_s() - t0;
+        cpu[r] = sl_bench_cpu_s() - c0;
         bytes = out.len;
         sl_report_buf_free(&out);
         cJSON_Delete(q);
@@ -181,8 +172,9 @@ static int time_page(sl_hub *hub, const char *name, int (*handler)(sl_cpage *, c
     printf("{\"backend\":\"%s\",\"page\":\"%s\",\"bytes\":%zu,\"runs_s\":[", hub->store->ops->name, name, bytes);
     for (int r = 0; r < runs; r++)
         printf("%s%.4f", r ? "," : "", t[r]);
-    qsort(t, (size_t)runs, sizeof t[0], cmp_double);
-    printf("],\"median_s\":%.4f}\n", t[runs / 2]);
+    qsort(t, (size_t)runs, sizeof t[0], sl_bench_cmp_double);
+    qsort(cpu, (size_t)runs, sizeof cpu[0], sl_bench_cmp_double);
+    printf("],\"median_s\":%.4f,\"median_cpu_s\":%.4f}\n", t[runs / 2], cpu[runs / 2]);
     fflush(stdout);
     return 0;
 }
@@ -222,7 +214,7 @@ int main(int argc, char **argv)
     hub.log.level = SL_LOG_WARN;
     int rc = 1;
     int64_t now = sl_hub_now_ms();
-    double t0 = now_s();
+    double t0 = sl_bench_now_s();
     if (fill_inventory(&hub, screens, err, sizeof err) != 0) {
         fprintf(stderr, "bench_wall: %s\n", err);
         goto out;
@@ -234,7 +226,7 @@ int main(int argc, char **argv)
     if ((db ? pg_fill(db, now, shot_days) : sq_fill(data, now, shot_days)) != 0)
         goto out;
     fprintf(stderr, "bench_wall: %ld screens, %d days of screenshots made in %.1f s\n", screens, shot_days,
-            now_s() - t0);
+            sl_bench_now_s() - t0);
     static const char *const dark[] = {"status", "dark", NULL};
     static const char *const deep[] = {"region", "区域 07", "page", "2", NULL};
     static const char *const last[] = {"page", "100", NULL};

@@ -12,37 +12,13 @@
 # The target is a median under 200 ms for the wall; the figure is reported,
 # not asserted, since it depends on the machine and what else runs on it.
 set -eu
-
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${SL_BUILD_DIR:-$SRC/build-bench}
+NAME=wall.sh
+. "$(dirname "$0")/backends.sh"
 SCREENS=${BENCH_SCREENS:-10000}
 SHOT_DAYS=${BENCH_SHOT_DAYS:-7}
 RUNS=${BENCH_RUNS:-5}
-BACKENDS=${BENCH_BACKENDS:-sqlite postgresql}
 
-if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
-    cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$BUILD" --target bench_wall -j2 >/dev/null
-fi
-BIN=$BUILD/tests/bench_wall
-[ -x "$BIN" ] || { echo "wall.sh: $BIN is missing (build it, or unset BENCH_NO_BUILD)" >&2; exit 2; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/screenlit-bench-wall.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+bench_build bench_wall
 echo "wall.sh: $SCREENS screens, $SHOT_DAYS days of screenshots, $RUNS runs per page; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-for be in $BACKENDS; do
-    case $be in
-    sqlite)
-        "$BIN" --data "$WORK/sqlite" --screens "$SCREENS" --shot-days "$SHOT_DAYS" --runs "$RUNS" ;;
-    postgresql)
-        # A throwaway server; the benchmark makes its own database on it.
-        sh "$SRC/tests/hub/with-pg.sh" sh -c '
-            url=$(printf "%s" "$SL_TEST_PG_URL" | sed "s#/postgres\$#/bench#")
-            psql -q "$SL_TEST_PG_URL" -c "CREATE DATABASE bench" >/dev/null &&
-            "$0" --data "$1" --db "$url" --screens "$2" --shot-days "$3" --runs "$4"' \
-            "$BIN" "$WORK/pg" "$SCREENS" "$SHOT_DAYS" "$RUNS" ;;
-    *)
-        echo "wall.sh: unknown backend $be" >&2; exit 2 ;;
-    esac
-done
+bench_backends --screens "$SCREENS" --shot-days "$SHOT_DAYS" --runs "$RUNS"
 echo "wall.sh: done; load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -376,6 +376,7 @@ static void test_wall_filters(void **state)
 
     pg = run(f, sl_page_screens, SL_ROLE_AUDITOR, "en", "", "status", "glowing", NULL);
     assert_int_equal(pg->p.status, 400);
+    assert_non_null(strstr(html(pg), "id=\"problem\" data-status=\"400\"")); /* the frame's problem page */
     assert_non_null(strstr(html(pg), "unknown status &quot;glowing&quot;"));
     done(pg);
 }
@@ -625,15 +626,24 @@ static void test_screen_page_content(void **state)
     assert_non_null(strstr(h, "-0.250 s"));
     assert_non_null(strstr(h, "0.9.1"));
     assert_non_null(strstr(h, "<li>HDMI unplugged</li>"));
+    assert_non_null(strstr(h, "<dt>Clock</dt><dd>synced</dd>"));
+    assert_non_null(strstr(h, "<td>synced</td><td>completed</td>"));
     assert_non_null(strstr(h, "keeps only each screen&#39;s latest heartbeat"));
     expect_valid_html(h);
     done(pg);
 
-    /* A month: as many rows as the month has days. */
+    /* A month: as many rows as the month has days. In Chinese, the words too. */
     pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "zh", "a-lit", "period", "month", NULL);
+    assert_non_null(strstr(html(pg), "<td>已同步</td><td>播完</td>"));
+    assert_non_null(strstr(html(pg), "<dt>时钟</dt><dd>已同步</dd>"));
     int n = count(html(pg), "<rect class=\"h-");
     assert_true(n >= 28 * 24 && n <= 31 * 24 && n % 24 == 0);
     assert_non_null(strstr(html(pg), "<strong>本月</strong>"));
+    done(pg);
+    pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "en", "a-lit", "period", "lastweek", NULL);
+    assert_int_equal(count(html(pg), "<rect class=\"h-"), 7 * 24);
+    assert_non_null(strstr(html(pg), "<strong>Last week</strong>"));
+    assert_non_null(strstr(html(pg), "<a href=\"/console/screens/a-lit?period=month\">This month</a>"));
     done(pg);
     pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "en", "a-lit", "period", "year", NULL);
     assert_int_equal(pg->p.status, 400);
@@ -779,6 +789,8 @@ static void test_screen_actions(void **state)
     sl_wall_screen_free(&ws);
     pg = run(f, sl_page_screen_revoke, SL_ROLE_ADMIN, "en", "c-old", "--", "confirm", "yes", NULL);
     assert_int_equal(pg->p.status, 409);
+    assert_non_null(strstr(html(pg), "data-status=\"409\""));
+    assert_non_null(strstr(html(pg), "not enrolled"));
     done(pg);
 }
 

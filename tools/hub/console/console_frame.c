@@ -153,6 +153,7 @@ void sl_cframe_error(sl_cpage *p, unsigned status, const char *detail)
         {403, "不允许", "Not allowed", "您的角色不能打开此页。", "Your role may not open this page."},
         {404, "没有此页", "No such page", "控制台没有这个页面。", "The console has no such page."},
         {405, "不允许此方法", "Method not allowed", "此页不接受这种请求。", "This page does not take this kind of request."},
+        {409, "无法执行", "Not possible now", "当前状态不允许这样做。", "The state of things does not allow it."},
         {413, "太大", "Too large", "发送的内容超过了上限。", "What was sent is larger than the limit."},
         {415, "无法读取", "Unreadable form", "表单的格式无法读取。", "The form's format cannot be read."},
         {429, "请稍候", "Slow down", "请求太多，请稍后再试。", "Too many requests; try again later."},

@@ -45,7 +45,7 @@ const char *sl_cframe_home(sl_hub_role role);
 void sl_cframe_page(sl_report_buf *b, const sl_cpage *p, const char *path);
 
 /* An error page: its text into p->out (emptied first), its title and
- * status. status: 400, 403, 404, 405, 413, 415, 429, 500 or 503; detail
+ * status. status: 400, 403, 404, 405, 409, 413, 415, 429, 500 or 503; detail
  * (may be NULL) is a sentence in p's language saying more. */
 void sl_cframe_error(sl_cpage *p, unsigned status, const char *detail);
 

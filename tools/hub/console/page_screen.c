@@ -63,6 +63,34 @@ static void local_time(scr_ctx *c, int64_t ms)
                          (int)(in / SL_MS_PER_HOUR), (int)(in / SL_MS_PER_MIN % 60), (int)(in / 1000 % 60));
 }
 
+/* A clock trust ("synced", "untrusted", "corrected", "simulated") in words;
+ * another word as it is. */
+static const char *trust_words(const sl_cpage *p, const char *code)
+{
+    static const char *const w[][3] = {{"synced", "已同步", "synced"},
+                                       {"untrusted", "不可信", "untrusted"},
+                                       {"corrected", "已校正", "corrected"},
+                                       {"simulated", "模拟时钟", "simulated"}};
+    for (size_t i = 0; code && i < sizeof w / sizeof w[0]; i++) {
+        if (strcmp(code, w[i][0]) == 0)
+            return sl_cpage_tr(p, w[i][1], w[i][2]);
+    }
+    return code;
+}
+
+/* A play's outcome in words. */
+static const char *outcome_words(const sl_cpage *p, sl_outcome o)
+{
+    switch (o) {
+    case SL_OUTCOME_COMPLETED:
+        return sl_cpage_tr(p, "播完", "completed");
+    case SL_OUTCOME_CUT_SHORT:
+        return sl_cpage_tr(p, "提前结束", "cut short");
+    default:
+        return sl_cpage_tr(p, "失败", "failed");
+    }
+}
+
 /* <dt>label</dt><dd> — the caller writes the value and </dd>. */
 static void dt(sl_cpage *p, const char *zh, const char *en)
 {
@@ -84,6 +112,19 @@ static void version(sl_cpage *p, int64_t v)
         sl_report_buf_printf(p->out, "v%" PRId64, v);
     else
         sl_report_buf_puts(p->out, "—");
+}
+
+/* Ends a list of n entries with close, or says in a paragraph that there
+ * were none. */
+static void list_end(sl_cpage *p, size_t n, const char *close, const char *zh, const char *en)
+{
+    if (n) {
+        sl_report_buf_puts(p->out, close);
+        return;
+    }
+    sl_report_buf_puts(p->out, "<p>");
+    text(p, zh, en);
+    sl_report_buf_puts(p->out, "</p>\n");
 }
 
 /* The screen's id from the page's path, checked; writes the problem page when it is not one. */
@@ -199,42 +240,49 @@ static int scr_details(scr_ctx *c, char *err, size_t errlen)
 
 /* ---- hours lit vs required ---------------------------------------------- */
 
-/* The local days of the period asked for: this week (Monday first) or this
- * month, in the screen's zone. 0, or -1 for an unknown period. */
+/* The periods a screen's hours are shown for. */
+static const struct {
+    const char *arg, *zh, *en;
+} periods[] = {{"week", "本周", "This week"}, {"lastweek", "上周", "Last week"}, {"month", "本月", "This month"}};
+
+/* The local days of the period asked for (NULL or "" = this week): this
+ * week or last week (Monday first), or this month, in the screen's zone.
+ * Its index in periods, or -1 for an unknown period. */
 static int heat_period(scr_ctx *c, const char *period, int64_t *from_day, size_t *n_days)
 {
     int64_t today = sl_floordiv(sl_tz_to_local(c->tz, c->now), SL_MS_PER_DAY);
-    if (!period || !period[0] || strcmp(period, "week") == 0) {
-        *from_day = today - sl_weekday_from_days(today);
+    int k = 0;
+    while (period && period[0] && k < 3 && strcmp(period, periods[k].arg) != 0)
+        k++;
+    if (k == 3)
+        return -1;
+    if (k < 2) {
+        *from_day = today - sl_weekday_from_days(today) - 7 * k;
         *n_days = 7;
-        return 0;
-    }
-    if (strcmp(period, "month") == 0) {
+    } else {
         int y, m, d;
         sl_civil_from_days(today, &y, &m, &d);
         *from_day = sl_days_from_civil(y, m, 1);
         *n_days = (size_t)(sl_days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - *from_day);
-        return 0;
     }
-    return -1;
+    return k;
 }
 
-static void heat_links(sl_cpage *p, bool month)
+static void heat_links(sl_cpage *p, int current)
 {
     sl_report_buf_puts(p->out, "<p class=\"scr-period\">");
-    for (int i = 0; i < 2; i++) {
-        bool on = (i == 1) == month;
+    for (int i = 0; i < 3; i++) {
         if (i)
             sl_report_buf_puts(p->out, " · ");
-        if (on) {
+        if (i == current) {
             sl_report_buf_puts(p->out, "<strong>");
         } else {
             sl_report_buf_puts(p->out, "<a href=\"/console/screens/");
             sl_report_buf_html(p->out, p->param);
-            sl_report_buf_puts(p->out, i ? "?period=month\">" : "\">");
+            sl_report_buf_printf(p->out, "%s%s\">", i ? "?period=" : "", i ? periods[i].arg : "");
         }
-        text(p, i ? "本月" : "本周", i ? "This month" : "This week");
-        sl_report_buf_puts(p->out, on ? "</strong>" : "</a>");
+        text(p, periods[i].zh, periods[i].en);
+        sl_report_buf_puts(p->out, i == current ? "</strong>" : "</a>");
     }
     sl_report_buf_puts(p->out, "</p>\n");
 }
@@ -265,12 +313,14 @@ static int scr_heat(scr_ctx *c, char *err, size_t errlen)
     int rc = -1;
     sl_heat_day *days = NULL;
     h2(p, "亮屏时长与要求时段", "Hours lit vs required");
-    if (heat_period(c, period, &from_day, &n_days) != 0) {
+    int k = heat_period(c, period, &from_day, &n_days);
+    if (k < 0) {
         sl_page_screens_problem(p, 400, "时段无效", "Unknown period",
-                                sl_cpage_tr(p, "period 应为 week 或 month", "period must be week or month"));
+                                sl_cpage_tr(p, "period 应为 week、lastweek 或 month",
+                                            "period must be week, lastweek or month"));
         return 1;
     }
-    heat_links(p, n_days != 7);
+    heat_links(p, k);
     sl_coverage_query q = {from_day, from_day + (int64_t)n_days - 1, NULL, NULL, p->param, 0, true};
     cJSON *doc = sl_coverage_report(p->hub, &q, c->now, err, errlen);
     if (!doc)
@@ -296,10 +346,12 @@ static int scr_heat(scr_ctx *c, char *err, size_t errlen)
         .future = sl_cpage_tr(p, "尚无数据", "No data yet"),
         .minutes = sl_cpage_tr(p, "亮屏 {lit}/{req} 分钟", "{lit} of {req} min lit"),
     };
+    sl_report_buf_puts(p->out, "<div class=\"scr-heat\">");
     if (sl_console_heat_svg(days, n_days, &t, p->out, why, sizeof why) != 0) {
         snprintf(err, errlen, "the heat map of %s: %s", p->param, why);
         goto out;
     }
+    sl_report_buf_puts(p->out, "</div>\n");
     rc = 0;
 out:
     free(days);
@@ -309,14 +361,15 @@ out:
 
 /* ---- screenshots -------------------------------------------------------- */
 
+/* A list being written (screenshots, plays): the page and how many so far. */
 typedef struct {
     scr_ctx *c;
     size_t n;
-} shots_ctx;
+} list_ctx;
 
 static int shot_cb(void *ud, const sl_hub_screenshot *s)
 {
-    shots_ctx *x = ud;
+    list_ctx *x = ud;
     sl_cpage *p = x->c->p;
     if (!x->n)
         sl_report_buf_puts(p->out, "<div class=\"scr-grid\">\n");
@@ -340,7 +393,7 @@ static int scr_shots(scr_ctx *c, char *err, size_t errlen)
 {
     sl_cpage *p = c->p;
     sl_svc_err e;
-    shots_ctx x = {c, 0};
+    list_ctx x = {c, 0};
     h2(p, "最近 7 天的截图", "Screenshots of the last 7 days");
     sl_report_buf_puts(p->out, "<p class=\"muted\">");
     text(p, "中心每天（UTC）保留每块屏幕的前 5 张截图和最后一张。点击截图查看原图。",
@@ -352,22 +405,11 @@ static int scr_shots(scr_ctx *c, char *err, size_t errlen)
         snprintf(err, errlen, "%s", e.msg);
         return -1;
     }
-    if (x.n) {
-        sl_report_buf_puts(p->out, "</div>\n");
-    } else {
-        sl_report_buf_puts(p->out, "<p>");
-        text(p, "这几天没有截图。", "No screenshots in these days.");
-        sl_report_buf_puts(p->out, "</p>\n");
-    }
+    list_end(p, x.n, "</div>\n", "这几天没有截图。", "No screenshots in these days.");
     return 0;
 }
 
 /* ---- recent plays ------------------------------------------------------- */
-
-typedef struct {
-    scr_ctx *c;
-    size_t n;
-} plays_ctx;
 
 static void plays_head(sl_cpage *p)
 {
@@ -386,7 +428,7 @@ static void plays_head(sl_cpage *p)
 
 static int play_cb(void *ud, const sl_play_record *r, int64_t received_ms)
 {
-    plays_ctx *x = ud;
+    list_ctx *x = ud;
     sl_cpage *p = x->c->p;
     if (!x->n++)
         plays_head(p);
@@ -397,9 +439,9 @@ static int play_cb(void *ud, const sl_play_record *r, int64_t received_ms)
     sl_report_buf_puts(p->out, "</td><td>");
     local_time(x->c, r->start_ms);
     sl_report_buf_printf(p->out, "</td><td>%.1f s</td><td>", (double)r->duration_ms / 1000.0);
-    sl_report_buf_html(p->out, sl_clock_trust_name(r->clock_trust));
+    sl_report_buf_html(p->out, trust_words(p, sl_clock_trust_name(r->clock_trust)));
     sl_report_buf_puts(p->out, "</td><td>");
-    sl_report_buf_html(p->out, sl_outcome_name(r->outcome));
+    sl_report_buf_html(p->out, outcome_words(p, r->outcome));
     if (r->reason[0]) {
         sl_report_buf_puts(p->out, ": ");
         sl_report_buf_html(p->out, r->reason);
@@ -414,19 +456,14 @@ static int scr_plays(scr_ctx *c, char *err, size_t errlen)
 {
     sl_cpage *p = c->p;
     sl_svc_err e;
-    plays_ctx x = {c, 0};
+    list_ctx x = {c, 0};
     h2(p, "最近播放（最新 50 条）", "Recent plays (the latest 50)");
     if (sl_hub_plays_recent(p->hub, p->param, SCREEN_PLAYS, play_cb, &x, &e) != SL_SVC_OK) {
         snprintf(err, errlen, "%s", e.msg);
         return -1;
     }
-    if (x.n) {
-        sl_report_buf_puts(p->out, "</tbody>\n</table></div>\n");
-    } else {
-        sl_report_buf_puts(p->out, "<p>");
-        text(p, "中心还没有收到这块屏幕的播放记录。", "The hub holds no plays of this screen yet.");
-        sl_report_buf_puts(p->out, "</p>\n");
-    }
+    list_end(p, x.n, "</tbody>\n</table></div>\n", "中心还没有收到这块屏幕的播放记录。",
+             "The hub holds no plays of this screen yet.");
     return 0;
 }
 
@@ -517,7 +554,7 @@ static void scr_heartbeat(scr_ctx *c)
     sl_report_buf_puts(p->out, "</dd>\n");
     hb_uptime(p, st);
     hb_numbers(p, st);
-    dt_text(p, "时钟", "Clock", sl_json_str(st, "clock_trust"));
+    dt_text(p, "时钟", "Clock", trust_words(p, sl_json_str(st, "clock_trust")));
     dt_text(p, "播放器版本", "Player version", sl_json_str(st, "player_version"));
     hb_problems(p, st);
     sl_report_buf_puts(p->out, "</dl>\n");
@@ -578,9 +615,9 @@ static void scr_admin(scr_ctx *c)
     for (size_t i = 0; i < sizeof hours / sizeof hours[0]; i++) {
         sl_report_buf_printf(p->out, "<option value=\"%d\"%s>", hours[i], hours[i] == 24 ? " selected" : "");
         if (hours[i] < 24)
-            SL_PAGE_PRINTF_TR(p, "%d 小时", "%d h", hours[i]);
+            SL_PAGE_PRINTF_TR(p, "%d 小时", "%d hour", hours[i]);
         else
-            SL_PAGE_PRINTF_TR(p, "%d 天", "%d days", hours[i] / 24);
+            SL_PAGE_PRINTF_TR(p, "%d 天", hours[i] == 24 ? "%d day" : "%d days", hours[i] / 24);
         sl_report_buf_puts(p->out, "</option>");
     }
     sl_report_buf_puts(p->out, "</select></label></p>");

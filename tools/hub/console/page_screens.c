@@ -4,6 +4,7 @@
 
 #include "content/timeutil.h"
 #include "tools/hub/console/console_form.h"
+#include "tools/hub/console/console_frame.h"
 #include "tools/hub/service/hub_wall.h"
 
 #include <errno.h>
@@ -90,20 +91,11 @@ void sl_page_screens_bytes(sl_cpage *p, int64_t bytes)
 
 void sl_page_screens_problem(sl_cpage *p, unsigned status, const char *zh, const char *en, const char *detail)
 {
-    p->out->len = 0;
-    if (p->out->p)
-        p->out->p[0] = '\0';
-    p->status = status;
-    p->refresh_s = 0;
-    sl_cpage_title(p, zh, en);
-    sl_report_buf_puts(p->out, "<h1>");
-    sl_report_buf_html(p->out, sl_cpage_tr(p, zh, en));
-    sl_report_buf_puts(p->out, "</h1>\n");
-    if (detail && detail[0]) {
-        sl_report_buf_puts(p->out, "<p class=\"error problem\">");
-        sl_report_buf_html(p->out, detail);
-        sl_report_buf_puts(p->out, "</p>\n");
-    }
+    char text[1024];
+    bool more = detail && detail[0];
+    snprintf(text, sizeof text, "%s%s%s", sl_cpage_tr(p, zh, en), more ? sl_cpage_tr(p, "：", ": ") : "",
+             more ? detail : "");
+    sl_cframe_error(p, status, text);
     sl_report_buf_puts(p->out, "<p><a href=\"/console/screens\">");
     sl_report_buf_html(p->out, sl_cpage_tr(p, "返回屏幕列表", "Back to the screens"));
     sl_report_buf_puts(p->out, "</a></p>\n");

@@ -48,7 +48,8 @@
     ".scr-actions{align-items:flex-start}\n"                                                                  \
     ".scr-actions form{background:var(--card);border:1px solid var(--line);border-radius:6px;"                \
     "padding:.6rem .8rem;max-width:24rem}\n"                                                                  \
-    ".scr-qr svg.qr{width:min(320px,80vw);height:auto}\n"
+    ".scr-qr svg.qr{width:min(320px,80vw);height:auto}\n"                                                      \
+    ".scr-heat{max-width:46rem;overflow-x:auto}.scr-heat svg.heat{min-width:34rem}\n"
 
 /* sl_report_buf_printf into p->out in the page's language (as sl_cpage_tr
  * picks): both formats are literals, so the compiler checks both. */
@@ -67,8 +68,9 @@ void sl_page_screens_badge(sl_cpage *p, sl_screen_state s);
 void sl_page_screens_ago(sl_cpage *p, int64_t ms, int64_t now_ms);
 /* Writes a byte count as "1.5 GB" ("—" for -1). */
 void sl_page_screens_bytes(sl_cpage *p, int64_t bytes);
-/* Replaces the page by a problem: p->status, a heading and what is wrong
- * (detail, e.g. a service's message, may be NULL), and a link to the wall. */
+/* Replaces the page by the frame's problem page (sl_cframe_error) of status
+ * saying what is wrong (zh or en, then detail, e.g. a service's message; may
+ * be NULL), with a link back to the wall. */
 void sl_page_screens_problem(sl_cpage *p, unsigned status, const char *zh, const char *en, const char *detail);
 
 #endif
