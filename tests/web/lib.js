@@ -48,6 +48,7 @@ const state = {
     problems: [],          // what those checks and the pages' dialogs found
     pagesChecked: 0,
     shots: 0,
+    wide: [],              // console pages wider than a phone's screen
 };
 
 const delay = ms => new Promise(r => setTimeout(r, ms));
@@ -190,14 +191,19 @@ async function forget(who) {
     }
 }
 
-// shoot(PAGE, NAME, LANG) — full-page screenshots of PAGE as it is, at 1366×768 and at 390×844:
-// SHOTS/NAME-LANG-1366.png and SHOTS/NAME-LANG-390.png.
-async function shoot(page, name, lang) {
+// shoot(PAGE, NAME, LANG[, {phone}]) — full-page screenshots of PAGE as it is, at 1366×768 and at
+// 390×844: SHOTS/NAME-LANG-1366.png and SHOTS/NAME-LANG-390.png. A console page wider than the
+// phone (it scrolls sideways there) is noted for the last scenario; phone: false for a page that
+// is not the console's (a downloaded report).
+async function shoot(page, name, lang, { phone = true } = {}) {
     const size = page.viewportSize();
     for (const s of SIZES) {
         await page.setViewportSize(s);
-        await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-${s.width}.png`), fullPage: true });
+        const png = await page.screenshot({ path: path.join(SHOTS, `${name}-${lang}-${s.width}.png`), fullPage: true });
         state.shots++;
+        const width = png.readUInt32BE(16); // the IHDR chunk's width: the page's full width
+        if (phone && s.width === SIZES[1].width && width > s.width)
+            state.wide.push(`${name} (${lang}, ${new URL(page.url()).pathname}): ${width} px wide`);
     }
     await page.setViewportSize(size);
 }

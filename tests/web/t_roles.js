@@ -100,3 +100,28 @@ web.scenario('with JavaScript off one can log in and read the screens', async ()
     assert.equal(await page.locator('#login').count(), 1, 'logging out without JavaScript');
     await web.close(ctx);
 });
+
+web.scenario('a bad inventory CSV uploaded on the inventory page is refused with its errors by line', async () => {
+    const page = await web.session('admin');
+    const r = await page.goto(`${HUB}/console/inventory`);
+    assert.equal(r.status(), 200);
+    const bad = path.join(web.TMP, 'bad-inventory.csv');
+    fs.writeFileSync(bad, 'id,name,site,region,unit_type,tags,channel,hours,timezone\n' +
+        'lobby-1,城关支行 大堂,城关支行,城关镇,bank,bank;lobby,bank-lobby,daily 00:00-24:00,Asia/Shanghai\n' +
+        'bad id!,名字,网点,区,bank,,bank-lobby,daily 00:00-24:00,Asia/Shanghai\n' +
+        'door-2,城东支行 门头屏,城东支行,城东区,bank,bank;led,bank-lobby,daily 00:00-24:00,Mars/Olympus\n');
+    await page.setInputFiles('form[method="post"] input[type="file"]', bad);
+    const [post] = await Promise.all([
+        page.waitForResponse(x => x.request().method() === 'POST'),
+        page.click('form[method="post"]:has(input[type="file"]) button[type="submit"]'),
+    ]);
+    await page.waitForLoadState('load');
+    assert.ok(post.status() >= 400 && post.status() < 500, `a bad CSV answered ${post.status()}`);
+    const text = await page.textContent('main');
+    assert.match(text, /(第 ?3 ?行|line 3)/, 'the error of line 3 (a bad id)');
+    assert.match(text, /(第 ?4 ?行|line 4)/, 'the error of line 4 (an unknown time zone)');
+    await web.shoot(page, 'inventory-errors', 'zh');
+    // Nothing of it was taken: the wall still has the four screens, door-2 unchanged.
+    await page.goto(`${HUB}/console/screens`);
+    assert.equal(await page.locator('table.wall tbody tr').count(), 4);
+}, { todo: 'the Inventory page is not built yet' });

@@ -107,7 +107,9 @@ function decodeQr(png) {
 web.scenario('an admin makes an enrolment code; a real player enrols with its QR code', async () => {
     let enrolFile = null;
     for (const lang of web.LANGS) {
+        // In English on a phone (an installer's), in Chinese on a laptop.
         const page = await web.session('admin', lang);
+        await page.setViewportSize(lang === 'en' ? web.SIZES[1] : web.SIZES[0]);
         await page.goto(`${HUB}/console/screens/new-1`);
         const form = page.locator('form[action="/console/screens/new-1/enroll-code"]');
         assert.equal(await form.locator('input[name="hub"]').inputValue(), HUB, 'the hub address the form offers');
@@ -119,6 +121,7 @@ web.scenario('an admin makes an enrolment code; a real player enrols with its QR
         await page.locator('.scr-qr svg').screenshot({ path: png });
         const text = decodeQr(png);
         assert.equal(text, `hub = ${HUB}\ncode = ${code}\n`, 'the QR code: the enrolment file\'s two lines');
+        await page.setViewportSize(web.SIZES[0]);
         if (!enrolFile) {
             enrolFile = path.join(web.TMP, 'screenlit-enroll.txt');
             fs.writeFileSync(enrolFile, text);
