@@ -1,5 +1,6 @@
 // main.js — the browser scenarios in order, in one Chromium (node:test; run by tests/web/run.sh).
 'use strict';
+const assert = require('node:assert/strict');
 const { before, after } = require('node:test');
 const web = require('./lib');
 
@@ -12,3 +13,8 @@ require('./t_roles');
 require('./t_screens');
 require('./t_reports');
 require('./t_escape');
+
+// Last: every console page the scenarios captured fits a phone (390 px) without scrolling sideways.
+web.scenario('every page visited fits a 390 px wide phone', async () => {
+    assert.deepEqual(web.state.wide, [], `pages wider than the phone:\n${web.state.wide.join('\n')}`);
+});

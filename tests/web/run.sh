@@ -28,7 +28,7 @@ if [ "$(cat "$MOD/installed" 2>/dev/null)" != "$want" ] || [ ! -f "$MOD/node_mod
     if ! (cd "$MOD" && npm ci --no-audit --no-fund --fetch-retries=2 --fetch-timeout=60000) >"$T/npm.log" 2>&1; then
         echo "FAIL: could not install playwright-core from the npm registry (npm ci in $MOD);" \
             "the browser tests need it once per build folder. npm said:" >&2
-        tail -20 "$T/npm.log" | sed 's/^/    | /' >&2
+        grep -v "^npm error  *at " "$T/npm.log" | tail -12 | sed "s/^/    | /" >&2
         exit 1
     fi
     echo "$want" >"$MOD/installed"

@@ -57,12 +57,9 @@ web.scenario('markup in inventory names is shown as text on every page', async (
         [`${week}&region=${encodeURIComponent(TEXTS.region)}`, 'coverage-region-markup', ['name']],
     ];
     for (const [path, name, want] of pages) {
-        await web.visit('admin', path, name);
-        for (const lang of web.LANGS) {
-            const page = await web.session('admin', lang);
-            await page.goto(HUB + path);
-            assert.deepEqual(await markupProblems(page, want), [], `${path} (${lang})`);
-        }
+        await web.visit('admin', path, name, {
+            each: async (page, lang) => assert.deepEqual(await markupProblems(page, want), [], `${path} (${lang})`),
+        });
     }
     // The filters offer the markup region and unit type as words, and choosing one works.
     const page = await web.session('admin');
@@ -70,7 +67,7 @@ web.scenario('markup in inventory names is shown as text on every page', async (
     const options = await page.locator('select[name="region"] option').allTextContents();
     assert.ok(options.includes(TEXTS.region), `the region choices: ${options.join(' | ')}`);
     await page.selectOption('select[name="region"]', { label: TEXTS.region });
-    await Promise.all([page.waitForNavigation(), page.click('form.wall-filters button[type="submit"]')]);
+    await Promise.all([page.waitForNavigation(), page.click('form[method="get"][action="/console/screens"] button[type="submit"]')]);
     const ids = await page.locator('table.wall tbody tr .wall-id').allTextContents();
     assert.deepEqual(ids.map(s => s.trim()), ['evil-1'], 'the markup region chosen');
     // The admin's forms on evil-1's page: its enrolment code and the revocation's confirmation.

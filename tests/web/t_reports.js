@@ -125,7 +125,7 @@ web.scenario('coverage of a week: the page, and each download opened with a real
     await view.goto(`file://${got.html.file}`);
     const shown = await view.textContent('body');
     assert.ok(shown.includes(EVIL) && shown.includes('lobby-1'), 'the HTML report does not show its screens');
-    await web.shoot(view, 'coverage-report-html', 'zh');
+    await web.shoot(view, 'coverage-report-html', 'zh', { phone: false });
     await web.close(ctx);
     // Without a period: last week (the campaign's Friday-16:00 week).
     await web.visit('auditor', '/console/coverage', 'coverage-last-week');
