@@ -11,7 +11,7 @@ PACKAGES="
   clang libclang-rt-14-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core jq curl xvfb xauth x11-apps postgresql
   wrk nginx openssl
-  chromium unzip
+  chromium unzip tidy
 "
 
 SUDO=""
