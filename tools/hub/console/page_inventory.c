@@ -80,9 +80,11 @@ static int inventory_page(sl_cpage *p, char *err, size_t errlen)
     for (int c = 0; c < SL_INV_N_COLS; c++)
         sl_report_buf_printf(p->out, "<th>%s</th>", sl_cpage_tr(p, col_zh[c], col_en[c]));
     sl_report_buf_puts(p->out, "</tr></thead><tbody>");
+    size_t mark = p->out->len;
     if (p->hub->store->ops->screen_list(p->hub->store, screen_row, p, err, errlen) != SL_ST_OK)
         return -1;
-    sl_report_buf_puts(p->out, "</tbody></table></div></section>");
+    sl_cpw_tbody_end(p, mark, SL_INV_N_COLS);
+    sl_report_buf_puts(p->out, "</section>");
     return 0;
 }
 
@@ -168,7 +170,7 @@ static void row_form(sl_cpage *p, const char *const vals[SL_INV_N_COLS], int bad
     sl_report_buf_puts(p->out, "\" class=\"form\" id=\"row\">");
     sl_cpage_csrf_field(p);
     for (int c = 1; c < SL_INV_N_COLS; c++)
-        sl_cpw_input(p, sl_inv_cols[c], "text", sl_cpage_tr(p, col_zh[c], col_en[c]), vals[c], c == bad ? why : NULL);
+        sl_cpw_input(p, "", sl_inv_cols[c], "text", sl_cpage_tr(p, col_zh[c], col_en[c]), vals[c], c == bad ? why : NULL);
     sl_report_buf_printf(p->out, "<p class=\"muted\">%s</p><button type=\"submit\" id=\"save\">%s</button></form>"
                                  "<p><a href=\"/console/inventory\">%s</a></p>",
                          sl_cpage_tr(p, "播放时段例如 mon-fri 08:30-17:30; sat 09:00-12:00；时区例如 Asia/Shanghai 或 +08:00。",

@@ -96,6 +96,7 @@ static void form_close(sl_cpage *p, const char *button)
 static int people_page(sl_cpage *p, const char *error, char *err, size_t errlen)
 {
     sl_store *st = p->hub->store;
+    size_t mark;
     sl_cpage_title(p, "人员与令牌", "People and tokens");
     sl_report_buf_printf(p->out, "<h1>%s</h1>", sl_cpage_tr(p, "人员与令牌", "People and tokens"));
     if (error)
@@ -107,16 +108,17 @@ static int people_page(sl_cpage *p, const char *error, char *err, size_t errlen)
                          sl_cpage_tr(p, "控制台用户", "Console users"), sl_cpage_tr(p, "用户名", "Name"),
                          sl_cpage_tr(p, "角色", "Role"), sl_cpage_tr(p, "添加于", "Added"),
                          sl_cpage_tr(p, "状态", "State"));
+    mark = p->out->len;
     if (st->ops->user_list(st, user_row, p, err, errlen) != SL_ST_OK)
         return -1;
-    sl_report_buf_puts(p->out, "</tbody></table></div>");
+    sl_cpw_tbody_end(p, mark, 5);
     form_open(p, "add-user", "people/add", sl_cpage_tr(p, "添加用户", "Add a person"));
-    sl_cpw_input(p, "name", "text", sl_cpage_tr(p, "用户名（字母、数字、. _ -）", "Name (letters, digits, . _ -)"), NULL,
+    sl_cpw_input(p, "user-", "name", "text", sl_cpage_tr(p, "用户名（字母、数字、. _ -）", "Name (letters, digits, . _ -)"), NULL,
                  NULL);
-    sl_cpw_role_select(p, "role", sl_cpage_tr(p, "角色", "Role"));
-    sl_cpw_input(p, "password", "password", sl_cpage_tr(p, "初始密码（至少 8 个字符）", "Initial password (8 characters or more)"),
+    sl_cpw_role_select(p, "user-", "role", sl_cpage_tr(p, "角色", "Role"));
+    sl_cpw_input(p, "user-", "password", "password", sl_cpage_tr(p, "初始密码（至少 8 个字符）", "Initial password (8 characters or more)"),
                  NULL, NULL);
-    sl_cpw_input(p, "password2", "password", sl_cpage_tr(p, "再次输入密码", "The password again"), NULL, NULL);
+    sl_cpw_input(p, "user-", "password2", "password", sl_cpage_tr(p, "再次输入密码", "The password again"), NULL, NULL);
     form_close(p, sl_cpage_tr(p, "添加", "Add"));
     sl_report_buf_puts(p->out, "</section>");
 
@@ -129,13 +131,14 @@ static int people_page(sl_cpage *p, const char *error, char *err, size_t errlen)
                          sl_cpage_tr(p, "名称", "Name"), sl_cpage_tr(p, "角色", "Role"),
                          sl_cpage_tr(p, "频道", "Channels"), sl_cpage_tr(p, "创建于", "Created"),
                          sl_cpage_tr(p, "吊销于", "Revoked"));
+    mark = p->out->len;
     if (st->ops->token_list(st, token_row, p, err, errlen) != SL_ST_OK)
         return -1;
-    sl_report_buf_puts(p->out, "</tbody></table></div>");
+    sl_cpw_tbody_end(p, mark, 6);
     form_open(p, "add-token", "people/tokens/add", sl_cpage_tr(p, "创建令牌", "Create a token"));
-    sl_cpw_input(p, "name", "text", sl_cpage_tr(p, "名称", "Name"), NULL, NULL);
-    sl_cpw_role_select(p, "role", sl_cpage_tr(p, "角色", "Role"));
-    sl_cpw_input(p, "channels", "text",
+    sl_cpw_input(p, "token-", "name", "text", sl_cpage_tr(p, "名称", "Name"), NULL, NULL);
+    sl_cpw_role_select(p, "token-", "role", sl_cpage_tr(p, "角色", "Role"));
+    sl_cpw_input(p, "token-", "channels", "text",
                  sl_cpage_tr(p, "可发布的频道（仅发布者；用逗号分隔；留空为全部）",
                              "Channels it may publish to (publisher only; comma separated; empty = all)"),
                  NULL, NULL);
@@ -150,16 +153,17 @@ static int people_page(sl_cpage *p, const char *error, char *err, size_t errlen)
                                      "The hub accepts manifests signed with these keys only."),
                          sl_cpage_tr(p, "名称", "Name"), sl_cpage_tr(p, "公钥", "Public key"),
                          sl_cpage_tr(p, "频道", "Channels"), sl_cpage_tr(p, "添加于", "Added"));
+    mark = p->out->len;
     if (st->ops->key_list(st, key_row, p, err, errlen) != SL_ST_OK)
         return -1;
-    sl_report_buf_puts(p->out, "</tbody></table></div>");
+    sl_cpw_tbody_end(p, mark, 4);
     form_open(p, "add-key", "people/keys/add", sl_cpage_tr(p, "添加发布密钥", "Add a publisher key"));
-    sl_cpw_input(p, "name", "text", sl_cpage_tr(p, "名称（留空自动命名）", "Name (empty: named after the key)"), NULL,
+    sl_cpw_input(p, "key-", "name", "text", sl_cpage_tr(p, "名称（留空自动命名）", "Name (empty: named after the key)"), NULL,
                  NULL);
-    sl_cpw_input(p, "key", "text",
+    sl_cpw_input(p, "key-", "key", "text",
                  sl_cpage_tr(p, "公钥（publisher.pub 中的 base64 文本）", "Public key (the base64 text of publisher.pub)"),
                  NULL, NULL);
-    sl_cpw_input(p, "channels", "text",
+    sl_cpw_input(p, "key-", "channels", "text",
                  sl_cpage_tr(p, "可签名的频道（用逗号分隔；留空为全部）", "Channels it may sign (comma separated; empty = all)"),
                  NULL, NULL);
     form_close(p, sl_cpage_tr(p, "添加", "Add"));

@@ -45,12 +45,12 @@ void sl_cpw_redirect(sl_cpage *p, const char *path, const char *done, const char
     free(s);
 }
 
-void sl_cpw_input(sl_cpage *p, const char *name, const char *type, const char *label, const char *value,
-                  const char *error)
+void sl_cpw_input(sl_cpage *p, const char *form, const char *name, const char *type, const char *label,
+                  const char *value, const char *error)
 {
-    sl_report_buf_printf(p->out, "<label for=\"f-%s\">", name);
+    sl_report_buf_printf(p->out, "<label for=\"f-%s%s\">", form, name);
     sl_report_buf_html(p->out, label);
-    sl_report_buf_printf(p->out, "</label><input id=\"f-%s\" name=\"%s\" type=\"%s\"%s", name, name, type,
+    sl_report_buf_printf(p->out, "</label><input id=\"f-%s%s\" name=\"%s\" type=\"%s\"%s", form, name, name, type,
                          error ? " aria-invalid=\"true\" class=\"problem\"" : "");
     if (strcmp(type, "password") == 0)
         sl_report_buf_puts(p->out, " autocomplete=\"new-password\"");
@@ -61,7 +61,7 @@ void sl_cpw_input(sl_cpage *p, const char *name, const char *type, const char *l
     }
     sl_report_buf_puts(p->out, ">");
     if (error) {
-        sl_report_buf_printf(p->out, "<span class=\"error\" id=\"error-%s\" role=\"alert\">", name);
+        sl_report_buf_printf(p->out, "<span class=\"error\" id=\"error-%s%s\" role=\"alert\">", form, name);
         sl_report_buf_html(p->out, error);
         sl_report_buf_puts(p->out, "</span>");
     }
@@ -81,12 +81,12 @@ const char *sl_cpw_role(const sl_cpage *p, sl_hub_role r)
     }
 }
 
-void sl_cpw_role_select(sl_cpage *p, const char *name, const char *label)
+void sl_cpw_role_select(sl_cpage *p, const char *form, const char *name, const char *label)
 {
     static const sl_hub_role roles[] = {SL_ROLE_AUDITOR, SL_ROLE_PUBLISHER, SL_ROLE_ADMIN};
-    sl_report_buf_printf(p->out, "<label for=\"f-%s\">", name);
+    sl_report_buf_printf(p->out, "<label for=\"f-%s%s\">", form, name);
     sl_report_buf_html(p->out, label);
-    sl_report_buf_printf(p->out, "</label><select id=\"f-%s\" name=\"%s\">", name, name);
+    sl_report_buf_printf(p->out, "</label><select id=\"f-%s%s\" name=\"%s\">", form, name, name);
     for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++)
         sl_report_buf_printf(p->out, "<option value=\"%s\">%s</option>", sl_hub_role_name(roles[i]),
                              sl_cpw_role(p, roles[i]));
@@ -122,11 +122,26 @@ void sl_cpw_bytes(sl_cpage *p, int64_t n)
 
 void sl_cpw_button(sl_cpage *p, const char *action, const char *value, const char *label, bool danger)
 {
-    sl_report_buf_printf(p->out, "<form method=\"post\" action=\"/console/%s\">", action);
+    sl_report_buf_printf(p->out, "<form method=\"post\" action=\"/console/%s\"", action);
+    if (danger) {
+        sl_report_buf_puts(p->out, " data-confirm=\"");
+        sl_report_buf_html(p->out, label);
+        sl_report_buf_puts(p->out, sl_cpage_tr(p, "：确定吗？", ": are you sure?"));
+        sl_report_buf_puts(p->out, "\"");
+    }
+    sl_report_buf_puts(p->out, ">");
     sl_cpage_csrf_field(p);
     sl_report_buf_puts(p->out, "<input type=\"hidden\" name=\"name\" value=\"");
     sl_report_buf_html(p->out, value);
     sl_report_buf_printf(p->out, "\"><button type=\"submit\"%s>", danger ? " class=\"danger\"" : " class=\"secondary\"");
     sl_report_buf_html(p->out, label);
     sl_report_buf_puts(p->out, "</button></form>");
+}
+
+void sl_cpw_tbody_end(sl_cpage *p, size_t mark, int cols)
+{
+    if (p->out->len == mark)
+        sl_report_buf_printf(p->out, "<tr><td colspan=\"%d\" class=\"muted\">%s</td></tr>", cols,
+                             sl_cpage_tr(p, "（无）", "(none)"));
+    sl_report_buf_puts(p->out, "</tbody></table></div>");
 }

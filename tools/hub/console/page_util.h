@@ -23,12 +23,18 @@ void sl_cpw_done(sl_cpage *p, const sl_cpw_done_msg *msgs, size_t n);
 void sl_cpw_redirect(sl_cpage *p, const char *path, const char *done, const char *name);
 
 /* A labelled input (type "text", "password" …) with its value and, when
- * error is not NULL, the error under it (id="error-NAME"). */
-void sl_cpw_input(sl_cpage *p, const char *name, const char *type, const char *label, const char *value,
-                  const char *error);
+ * error is not NULL, the error under it. Its id is "f-FORMNAME" and the
+ * error's "error-FORMNAME" (form: a prefix keeping ids of several forms on
+ * one page apart, "" for none). */
+void sl_cpw_input(sl_cpage *p, const char *form, const char *name, const char *type, const char *label,
+                  const char *value, const char *error);
 
-/* A labelled <select> of the roles admin, publisher and auditor. */
-void sl_cpw_role_select(sl_cpage *p, const char *name, const char *label);
+/* A labelled <select> of the roles admin, publisher and auditor (ids as sl_cpw_input's). */
+void sl_cpw_role_select(sl_cpage *p, const char *form, const char *name, const char *label);
+
+/* Ends a table body opened when out had mark bytes: a row saying "none"
+ * spanning cols columns when no row came. */
+void sl_cpw_tbody_end(sl_cpage *p, size_t mark, int cols);
 
 /* An instant as "2026-11-25 08:00 UTC" ("—" for -1). */
 void sl_cpw_time(sl_cpage *p, int64_t ms);
