@@ -179,18 +179,26 @@ static void row_form(sl_cpage *p, const char *const vals[SL_INV_N_COLS], int bad
                          sl_cpage_tr(p, "保存", "Save"), sl_cpage_tr(p, "返回清单", "Back to the inventory"));
 }
 
-int sl_page_inventory_row(sl_cpage *p, char *err, size_t errlen)
+/* The screen of p->param into *s (may be NULL): 1; 0 when it is not in the
+ * inventory (the 404 page is written); -1 when the store failed. */
+static int row_get(sl_cpage *p, sl_hub_screen *s, char *err, size_t errlen)
 {
-    sl_hub_screen s;
-    sl_st_rc r = p->hub->store->ops->screen_get(p->hub->store, p->param, &s, err, errlen);
+    sl_st_rc r = p->hub->store->ops->screen_get(p->hub->store, p->param, s, err, errlen);
     if (r == SL_ST_NOT_FOUND) {
         p->status = 404;
         heading(p);
         sl_cpw_error(p, sl_cpage_tr(p, "清单中没有这块屏幕。", "No screen of the inventory has this id."));
         return 0;
     }
-    if (r != SL_ST_OK)
-        return -1;
+    return r == SL_ST_OK ? 1 : -1;
+}
+
+int sl_page_inventory_row(sl_cpage *p, char *err, size_t errlen)
+{
+    sl_hub_screen s;
+    int r = row_get(p, &s, err, errlen);
+    if (r <= 0)
+        return r;
     const char *vals[SL_INV_N_COLS];
     for (int c = 0; c < SL_INV_N_COLS; c++)
         vals[c] = sl_inv_value(&s, c);
@@ -203,15 +211,9 @@ int sl_page_inventory_row_save(sl_cpage *p, char *err, size_t errlen)
     const char *vals[SL_INV_N_COLS];
     int bad = -1;
     sl_svc_err e;
-    sl_st_rc r = p->hub->store->ops->screen_get(p->hub->store, p->param, NULL, err, errlen);
-    if (r == SL_ST_NOT_FOUND) {
-        p->status = 404;
-        heading(p);
-        sl_cpw_error(p, sl_cpage_tr(p, "清单中没有这块屏幕。", "No screen of the inventory has this id."));
-        return 0;
-    }
-    if (r != SL_ST_OK)
-        return -1;
+    int r = row_get(p, NULL, err, errlen);
+    if (r <= 0)
+        return r;
     vals[0] = p->param;
     for (int c = 1; c < SL_INV_N_COLS; c++) {
         const char *v = sl_cpage_field(p, sl_inv_cols[c]);
