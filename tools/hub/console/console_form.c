@@ -338,8 +338,11 @@ int sl_cform_multipart(const char *body, size_t len, const char *boundary, cJSON
             snprintf(file->field, sizeof file->field, "%s", h.name);
             snprintf(file->filename, sizeof file->filename, "%s", h.filename);
         } else if (!h.has_filename) {
-            char *value = dlen <= SL_CFORM_VALUE_MAX ? strndup(data, dlen) : NULL;
-            if (!value) {
+            char *value = dlen <= SL_CFORM_VALUE_MAX ? malloc(dlen + 1) : NULL; /* not strndup: a NUL in it is refused */
+            if (value) {
+                memcpy(value, data, dlen);
+                value[dlen] = '\0';
+            } else {
                 snprintf(err, errlen, dlen > SL_CFORM_VALUE_MAX ? "form field \"%s\": the value is longer than the limit"
                                                                 : "form field \"%s\": out of memory",
                          h.name);
