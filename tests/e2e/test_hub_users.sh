@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_hub_users.sh — screenlit-hub user add|list|passwd|disable|enable|remove: usage errors, passwords from standard input (and from a terminal, asked twice without echo), only Argon2id hashes stored.
+# test_hub_users.sh — screenlit-hub user add|list|passwd|disable|enable|remove: usage errors, passwords from standard input and from a terminal (asked twice without echo), only Argon2id hashes stored.
 . "$(dirname "$0")/lib.sh"
 need sqlite3
 
@@ -87,37 +87,23 @@ expect_in "$T/err" "nobody is named pub-1"
 expect_rc 0 "$HUB" user list --data "$DATA"
 expect_not_in "$T/out" "pub-1"
 
-# From a terminal (script(1) gives the command one): asked twice, without echo; two different
-# answers change nothing. Each answer is typed once its prompt shows.
-# tty_add NAME FIRST SECOND — runs `user add NAME` on a terminal; its screen in $T/tty-out.
-tty_add() {
-    rm -f "$T/tty-fifo" "$T/tty-out"
-    mkfifo "$T/tty-fifo"
-    : >"$T/tty-out"
-    script -qfec "'$HUB' user add $1 --role auditor --data '$DATA'" /dev/null <"$T/tty-fifo" >"$T/tty-out" 2>&1 &
-    tty_pid=$!
-    exec 3>"$T/tty-fifo"
-    wait_in "$T/tty-out" "New password for $1:" 60 || fail "no first prompt"
-    printf '%s\n' "$2" >&3
-    wait_in "$T/tty-out" "The same again:" 60 || fail "no second prompt"
-    printf '%s\n' "$3" >&3
-    exec 3>&-
-    set +e
-    wait "$tty_pid"
-    tty_rc=$?
-    set -e
-}
-if command -v script >/dev/null 2>&1; then
-    tty_add tty-user 'terminal pass 1' 'terminal pass 1'
-    [ "$tty_rc" = 0 ] && ok || { fail "user add on a terminal exited $tty_rc"; cat "$T/tty-out" >&2; }
-    expect_not_in "$T/tty-out" "terminal pass 1"
-    tty_add tty-two 'terminal pass 1' 'terminal pass 2'
-    [ "$tty_rc" = 1 ] && ok || fail "two different passwords: exit $tty_rc"
-    expect_in "$T/tty-out" "differ"
-    expect_not_in "$T/tty-out" "terminal pass"
-    expect_rc 0 "$HUB" user list --data "$DATA"
-    expect_in "$T/out" "tty-user"
-    expect_not_in "$T/out" "tty-two"
-fi
+# From a terminal (tests/tools/ptyrun gives the command one and types each answer once its prompt
+# shows): asked twice, without echo; two different answers change nothing.
+PTYRUN="$SL_BUILD_DIR/tests/ptyrun"
+expect_rc 0 "$PTYRUN" "New password for tty-user:" 'terminal pass 1' "The same again:" 'terminal pass 1' -- \
+    "$HUB" user add tty-user --role auditor --data "$DATA"
+expect_in "$T/out" "New password for tty-user:"
+expect_not_in "$T/out" "terminal pass 1"
+expect_rc 1 "$PTYRUN" "New password for tty-two:" 'terminal pass 1' "The same again:" 'terminal pass 2' -- \
+    "$HUB" user add tty-two --role auditor --data "$DATA"
+expect_in "$T/out" "differ"
+expect_not_in "$T/out" "terminal pass"
+expect_rc 0 "$HUB" user list --data "$DATA"
+expect_in "$T/out" "tty-user"
+expect_not_in "$T/out" "tty-two"
+# The same on a terminal: passwd.
+expect_rc 0 "$PTYRUN" "New password for tty-user:" 'terminal pass 3' "The same again:" 'terminal pass 3' -- \
+    "$HUB" user passwd tty-user --data "$DATA"
+expect_not_in "$T/out" "terminal pass 3"
 
 finish

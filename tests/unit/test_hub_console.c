@@ -351,6 +351,22 @@ static void test_query_write(void **state)
     sl_report_buf_free(&b);
 }
 
+static void test_attachment(void **state)
+{
+    (void)state;
+    sl_report_buf b = {0};
+    sl_cform_attachment(&b, "覆盖率 2026-11.xlsx");
+    assert_string_equal(b.p, "attachment; filename=\"__________2026-11.xlsx\"; "
+                             "filename*=UTF-8''%E8%A6%86%E7%9B%96%E7%8E%87%202026-11.xlsx");
+    sl_report_buf_free(&b);
+    /* Nothing in a name can end the header or its quoted part. */
+    sl_cform_attachment(&b, "a\"b\r\nSet-Cookie: x=1;\\.csv");
+    assert_null(strpbrk(b.p, "\r\n\\"));
+    assert_string_equal(b.p, "attachment; filename=\"a_b__Set-Cookie__x_1__.csv\"; "
+                             "filename*=UTF-8''a%22b%0D%0ASet-Cookie%3A%20x%3D1%3B%5C.csv");
+    sl_report_buf_free(&b);
+}
+
 static void test_csrf(void **state)
 {
     (void)state;
@@ -726,6 +742,7 @@ int main(void)
         cmocka_unit_test(test_pct_decode),  cmocka_unit_test(test_urlencoded),     cmocka_unit_test(test_boundary),
         cmocka_unit_test(test_multipart),   cmocka_unit_test(test_cookies),        cmocka_unit_test(test_accept_language),
         cmocka_unit_test(test_next),        cmocka_unit_test(test_query_write),    cmocka_unit_test(test_csrf),
+        cmocka_unit_test(test_attachment),
         cmocka_unit_test(test_passwords),   cmocka_unit_test(test_access),         cmocka_unit_test(test_frame),
         cmocka_unit_test(test_error_pages), cmocka_unit_test(test_forms_contract), cmocka_unit_test(test_login),
     };

@@ -16,6 +16,9 @@
  * role check, the CSRF token of every POST, the language, the page frame
  * (head, navigation, language switch, stylesheet). A page handler (page_*.c)
  * only reads its inputs from an sl_cpage and writes its part into p->out.
+ * The page table is sl_console_pages[] in console_pages.c, declared with
+ * every page's handler in console_pages.h; tools/hub/CONSOLE.md has the
+ * whole design (sessions, CSRF, the stylesheet's classes, the CSP).
  *
  * Rules for page handlers:
  * - Every value that is not a literal of the program goes into HTML through

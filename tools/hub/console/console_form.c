@@ -485,3 +485,15 @@ int sl_cform_query_write(sl_report_buf *b, const cJSON *query, const char *skip)
     }
     return n;
 }
+
+void sl_cform_attachment(sl_report_buf *b, const char *filename)
+{
+    sl_report_buf_puts(b, "attachment; filename=\"");
+    for (const char *c = filename; c && *c; c++) {
+        bool plain = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '.' ||
+                     *c == '-' || *c == '_';
+        sl_report_buf_add(b, plain ? c : "_", 1);
+    }
+    sl_report_buf_puts(b, "\"; filename*=UTF-8''");
+    sl_cform_pct_encode(b, filename);
+}

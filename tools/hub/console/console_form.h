@@ -87,4 +87,10 @@ void sl_cform_pct_encode(sl_report_buf *b, const char *s);
  * NULL). Returns how many it wrote. */
 int sl_cform_query_write(sl_report_buf *b, const cJSON *query, const char *skip);
 
+/* Appends the value of a Content-Disposition header for a download named
+ * filename: attachment; filename="…" with every byte but A-Z a-z 0-9 . - _
+ * as '_' (for old clients), and filename*=UTF-8''… with the real name
+ * percent-encoded (RFC 6266), so that no name can break the header. */
+void sl_cform_attachment(sl_report_buf *b, const char *filename);
+
 #endif

@@ -139,16 +139,8 @@ static enum MHD_Result send_download(sl_req *r, creq *st)
     }
     MHD_add_response_header(resp, "Content-Type", p->content_type);
     if (p->filename[0]) {
-        /* filename="ASCII" for old clients, filename*=UTF-8''… for the real name. */
         sl_report_buf h = {0};
-        sl_report_buf_puts(&h, "attachment; filename=\"");
-        for (const char *c = p->filename; *c; c++) {
-            bool plain = (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-                         *c == '.' || *c == '-' || *c == '_';
-            sl_report_buf_add(&h, plain ? c : "_", 1);
-        }
-        sl_report_buf_puts(&h, "\"; filename*=UTF-8''");
-        sl_cform_pct_encode(&h, p->filename);
+        sl_cform_attachment(&h, p->filename);
         if (!h.oom)
             MHD_add_response_header(resp, "Content-Disposition", h.p);
         sl_report_buf_free(&h);
