@@ -95,9 +95,9 @@ expect_in "$T/day.html" '<tr><td><a href="/console/screens/xss-1">xss-1</a></td>
 expect_in "$T/day.html" '<td>设备从未注册'
 expect_in "$T/day.html" '<link rel="stylesheet" href="/console/coverage/report.css">'
 # The ranking: 城东区 first, then 城西区, the HTML region last.
-rank=$(sed -n '/<table class="cov-rank-region">/,/<\/table>/p' "$T/day.html" | grep -o '<tr><td class="n">[0-9]*</td><td><a [^>]*>[^<]*' | sed 's/.*">//' | tr '\n' '|')
+rank=$(sed -n '/<table class="list cov-rank-region">/,/<\/table>/p' "$T/day.html" | grep -o '<tr><td class="num">[0-9]*</td><td><a [^>]*>[^<]*' | sed 's/.*">//' | tr '\n' '|')
 [ "$rank" = "城东区|城西区|&lt;script&gt;alert(1)&lt;/script&gt;|" ] && ok || fail "regions ranked as: $rank"
-expect_in "$T/day.html" '城东区</a></td><td class="n">93.8%</td>'
+expect_in "$T/day.html" '城东区</a></td><td class="num">93.8%</td>'
 # Names that are HTML stay text; the page is valid HTML (tidy: no errors).
 expect_not_in "$T/day.html" '<script>alert(1)'
 expect_not_in "$T/day.html" '<img src=x'
