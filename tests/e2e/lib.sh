@@ -496,3 +496,46 @@ expect_exactly_once() {
         paste -d' ' "$T/want.items" "$T/got.items" | sed 's/^/    | /' >&2
     fi
 }
+
+# ---- the web console (tools/hub/CONSOLE.md) ----
+
+# new_user ROLE NAME PASSWORD — a person who logs in to the console, on the hub's store (DATA,
+# HUB_DB_ARGS): a check (exit 0).
+new_user() {
+    # shellcheck disable=SC2086
+    printf '%s\n' "$3" | expect_rc 0 "$HUB" user add "$2" --role "$1" --data "$DATA" $HUB_DB_ARGS
+}
+
+# console_get JAR PATH [curl args...] — GETs PATH of the hub with the cookie jar JAR (read and
+# written); body to $T/body, headers to $T/headers; prints the status code.
+console_get() {
+    cg_jar=$1
+    cg_path=$2
+    shift 2
+    curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$cg_jar" -c "$cg_jar" "$@" "$URL$cg_path"
+}
+
+# console_csrf — the CSRF token of the last page (its first form's csrf field).
+console_csrf() {
+    sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/body" | head -n 1
+}
+
+# console_post JAR PATH [curl args...] — POSTs to PATH the CSRF token of the last page and the
+# fields given as curl arguments (e.g. --data-urlencode "user=wang"); prints the status code.
+console_post() {
+    cp_jar=$1
+    cp_path=$2
+    shift 2
+    cp_csrf=$(console_csrf)
+    curl -s -o "$T/body" -D "$T/headers" -w '%{http_code}' -b "$cp_jar" -c "$cp_jar" \
+        --data-urlencode "csrf=$cp_csrf" "$@" "$URL$cp_path"
+}
+
+# console_login JAR NAME PASSWORD [NEXT] — opens the login page, then logs in; prints the status
+# code of the login (303 when it worked), the reply in $T/body and $T/headers.
+console_login() {
+    console_get "$1" "/console/login" >/dev/null
+    set -- "$1" "$2" "$3" "${4:-}"
+    console_post "$1" /console/login --data-urlencode "user=$2" --data-urlencode "password=$3" \
+        --data-urlencode "next=$4"
+}

@@ -22,6 +22,13 @@ int sl_hub_usage_error(const char *cmd, const char *fmt, ...) __attribute__((for
 int sl_hub_parse_opts(const char *cmd, const sl_opts_entry *tab, void (*help_fn)(void), void *target, int argc,
                       char **argv, int *next);
 
+/* The same for a command with actions (`token create`, `key add`, `user
+ * add`): a first argument that is no option is the action (*action; NULL
+ * when there is none), and *argc and *argv are moved past it, so that *next
+ * indexes them. */
+int sl_hub_parse_action(const char *cmd, const sl_opts_entry *tab, void (*help_fn)(void), void *target, int *argc,
+                        char ***argv, const char **action, int *next);
+
 /* --data and --db of the admin commands, as entries of an option table
  * about the struct `type` with the members data and db. */
 #define SL_HUB_STORE_OPTS_E(type)                                                                             \
@@ -30,6 +37,12 @@ int sl_hub_parse_opts(const char *cmd, const sl_opts_entry *tab, void (*help_fn)
                       "the hub's PostgreSQL database instead, postgresql://USER@HOST:PORT/DB (as given to "    \
                       "serve --db)",                                                                          \
                       type, db)
+
+/* The paragraph of the admin commands' --help that says where they work. */
+#define SL_HUB_ADMIN_HELP_STORE                                                                                \
+    "    These commands work on the hub's database directly (DIR/hub.db, or the\n"                             \
+    "    PostgreSQL database given with --db) and may run while\n"                                             \
+    "    `screenlit-hub serve` is serving it.\n"
 
 /* For the admin commands (token, key, user): checks that --data DIR or --db URI
  * was given (usage error otherwise), starts libsodium and opens the store

@@ -1,4 +1,4 @@
-/* hubcmd_admin.c — what the hub's commands share: parsing their options; for the admin commands (token, key), checking --data/--db and opening the store. */
+/* hubcmd_admin.c — what the hub's commands share: parsing their options and actions; for the admin commands (token, key, user), checking --data/--db and opening the store. */
 #include "tools/hub/cmd/hubcmd.h"
 
 #include <sodium.h>
@@ -36,4 +36,16 @@ int sl_hub_parse_opts(const char *cmd, const sl_opts_entry *tab, void (*help_fn)
     if (r != SL_OPTS_OK)
         return sl_hub_usage_error(cmd, "%s", err);
     return -1;
+}
+
+int sl_hub_parse_action(const char *cmd, const sl_opts_entry *tab, void (*help_fn)(void), void *target, int *argc,
+                        char ***argv, const char **action, int *next)
+{
+    *action = NULL;
+    if (*argc >= 2 && (*argv)[1][0] != '-') {
+        *action = (*argv)[1];
+        (*argc)--;
+        (*argv)++;
+    }
+    return sl_hub_parse_opts(cmd, tab, help_fn, target, *argc, *argv, next);
 }

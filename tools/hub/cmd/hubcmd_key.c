@@ -79,12 +79,7 @@ int sl_hub_cmd_key(int argc, char **argv)
     const char *action = NULL, *file = NULL;
     char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
     int next;
-    if (argc >= 2 && argv[1][0] != '-') {
-        action = argv[1];
-        argc--;
-        argv++;
-    }
-    int parsed = sl_hub_parse_opts("key", key_opts, help, &a, argc, argv, &next);
+    int parsed = sl_hub_parse_action("key", key_opts, help, &a, &argc, &argv, &action, &next);
     if (parsed >= 0)
         return parsed;
     const char *data = a.data, *db = a.db, *name = a.name, *channels_s = a.channels;

@@ -301,8 +301,9 @@ static int serve_run(serve_args *a)
     sl_log_info(&hub.log, "serving %s (%s store) on %s:%u (%s) with %ld threads, token lookups reused for %ld ms",
                 a->data, hub.store->ops->name, a->host, sl_server_port(srv), a->tls_cert ? "HTTPS" : "plain HTTP",
                 a->threads, a->cache_ms);
-    sl_log_info(&hub.log, "web console at %s://%s:%u/console/, sessions end after %lld s idle", scheme, a->host,
-                sl_server_port(srv), a->console_idle_ms / 1000);
+    bool v6 = strchr(a->host, ':') != NULL;
+    sl_log_info(&hub.log, "web console at %s://%s%s%s:%u/console/, sessions end after %lld s idle", scheme,
+                v6 ? "[" : "", a->host, v6 ? "]" : "", sl_server_port(srv), a->console_idle_ms / 1000);
     sl_log_info(&hub.log, "limits: %u connections, %u per client address%s, %ld MiB of request bodies in memory",
                 hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", a->body_mib);
     if (sl_schedule_start(&hub, &a->sched, &schedule, err, sizeof err) != 0) {

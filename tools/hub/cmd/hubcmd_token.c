@@ -55,9 +55,7 @@ static void help(void)
            "    revocation time, never the token.\n"
            "    revoke stops a token from working at once, even while the hub runs.\n"
            "\n"
-           "    These commands work on the hub's database directly (DIR/hub.db, or the\n"
-           "    PostgreSQL database given with --db) and may run while\n"
-           "    `screenlit-hub serve` is serving it.\n"
+           SL_HUB_ADMIN_HELP_STORE
            "\n"
            "OPTIONS\n");
     sl_opts_help(stdout, token_opts);
@@ -92,12 +90,7 @@ int sl_hub_cmd_token(int argc, char **argv)
     const char *action = NULL;
     char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
     int next;
-    if (argc >= 2 && argv[1][0] != '-') {
-        action = argv[1];
-        argc--;
-        argv++;
-    }
-    int parsed = sl_hub_parse_opts("token", token_opts, help, &a, argc, argv, &next);
+    int parsed = sl_hub_parse_action("token", token_opts, help, &a, &argc, &argv, &action, &next);
     if (parsed >= 0)
         return parsed;
     const char *data = a.data, *db = a.db, *role_s = a.role, *name = a.name, *channels_s = a.channels;

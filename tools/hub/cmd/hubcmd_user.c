@@ -63,9 +63,7 @@ static void help(void)
            "    in until enable; remove deletes them and ends their sessions. Both take\n"
            "    effect at once, even while the hub runs.\n"
            "\n"
-           "    These commands work on the hub's database directly (DIR/hub.db, or the\n"
-           "    PostgreSQL database given with --db) and may run while\n"
-           "    `screenlit-hub serve` is serving it.\n"
+           SL_HUB_ADMIN_HELP_STORE
            "\n"
            "OPTIONS\n");
     sl_opts_help(stdout, user_opts);
@@ -89,17 +87,18 @@ static int read_line(const char *prompt, bool tty, char *buf, size_t len)
     struct termios was, quiet;
     bool echo_off = false;
     if (tty) {
-        fprintf(stderr, "%s", prompt);
-        fflush(stderr);
+        /* Echo goes off before the prompt shows: what is typed after it is never shown. */
         if (tcgetattr(STDIN_FILENO, &was) == 0) {
             quiet = was;
             quiet.c_lflag &= ~(tcflag_t)ECHO;
-            echo_off = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+            echo_off = tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0;
         }
+        fprintf(stderr, "%s", prompt);
+        fflush(stderr);
     }
     char *got = fgets(buf, (int)len, stdin);
     if (echo_off) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &was);
+        tcsetattr(STDIN_FILENO, TCSANOW, &was);
         fprintf(stderr, "\n");
     }
     if (!got)
@@ -222,12 +221,7 @@ int sl_hub_cmd_user(int argc, char **argv)
     user_args a = {0};
     const char *action = NULL, *name = NULL;
     int next;
-    if (argc >= 2 && argv[1][0] != '-') {
-        action = argv[1];
-        argc--;
-        argv++;
-    }
-    int parsed = sl_hub_parse_opts("user", user_opts, help, &a, argc, argv, &next);
+    int parsed = sl_hub_parse_action("user", user_opts, help, &a, &argc, &argv, &action, &next);
     if (parsed >= 0)
         return parsed;
     if (!action)

@@ -4,21 +4,11 @@
 
 #include "content/wire.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 long sl_cform_pct_decode(const char *in, size_t n, bool plus, char *out)
 {
@@ -26,11 +16,11 @@ long sl_cform_pct_decode(const char *in, size_t n, bool plus, char *out)
     for (size_t i = 0; i < n; i++) {
         char c = in[i];
         if (c == '%') {
-            int hi = n - i >= 3 ? hexval(in[i + 1]) : -1;
-            int lo = hi >= 0 ? hexval(in[i + 2]) : -1;
-            if (hi < 0 || lo < 0)
+            unsigned char byte = 0;
+            size_t got = 0;
+            if (n - i < 3 || sodium_hex2bin(&byte, 1, in + i + 1, 2, NULL, &got, NULL) != 0 || got != 1)
                 return -1;
-            out[o++] = (char)(hi * 16 + lo);
+            out[o++] = (char)byte;
             i += 2;
         } else {
             out[o++] = plus && c == '+' ? ' ' : c;
@@ -348,8 +338,11 @@ int sl_cform_multipart(const char *body, size_t len, const char *boundary, cJSON
             snprintf(file->field, sizeof file->field, "%s", h.name);
             snprintf(file->filename, sizeof file->filename, "%s", h.filename);
         } else if (!h.has_filename) {
-            char *value = dlen <= SL_CFORM_VALUE_MAX ? strndup(data, dlen) : NULL;
-            if (!value) {
+            char *value = dlen <= SL_CFORM_VALUE_MAX ? malloc(dlen + 1) : NULL; /* not strndup: a NUL in it is refused */
+            if (value) {
+                memcpy(value, data, dlen);
+                value[dlen] = '\0';
+            } else {
                 snprintf(err, errlen, dlen > SL_CFORM_VALUE_MAX ? "form field \"%s\": the value is longer than the limit"
                                                                 : "form field \"%s\": out of memory",
                          h.name);

@@ -213,23 +213,26 @@ static enum MHD_Result to_login(sl_req *r, creq *st)
     return res;
 }
 
-/* The CSRF token the page's forms carry: of the session, or (a page open to
- * all: the login form) of the pre-session cookie sl_login, made here on a GET. */
+/* The CSRF token the page's forms carry: of the session when there is one;
+ * else (a page open to all: the login form) of the pre-session cookie
+ * sl_login, made here on a GET. An open page reads sl_login either way, so
+ * that a login form shown before logging in elsewhere still posts. */
 static void pick_csrf(sl_req *r, creq *st, const char *cookies)
 {
     sl_console_req *q = &st->q;
-    if (st->page->roles != 0) {
-        sl_csess_csrf(q->session_cookie, q->csrf);
-    } else {
+    if (st->page->roles == 0) {
         if (sl_cform_cookie(cookies, SL_CSESS_LOGIN_COOKIE, q->login_cookie, sizeof q->login_cookie) != 0 ||
             !sl_csess_cookie_shape_ok(q->login_cookie))
             q->login_cookie[0] = '\0';
         uint8_t unused[SL_HUB_HASH_BYTES];
-        if (!q->login_cookie[0] && strcmp(r->method, "POST") != 0 && sl_hub_token_new(q->login_cookie, unused) == 0)
+        if (!q->login_cookie[0] && !q->has_session && strcmp(r->method, "POST") != 0 &&
+            sl_hub_token_new(q->login_cookie, unused) == 0)
             sl_creq_cookie(q, SL_CSESS_LOGIN_COOKIE, q->login_cookie, -1);
-        if (q->login_cookie[0])
-            sl_csess_csrf(q->login_cookie, q->csrf);
     }
+    if (q->has_session)
+        sl_csess_csrf(q->session_cookie, q->csrf);
+    else if (q->login_cookie[0])
+        sl_csess_csrf(q->login_cookie, q->csrf);
     q->page.csrf = q->csrf;
 }
 
@@ -410,8 +413,11 @@ enum MHD_Result sl_h_console(sl_hub *hub, sl_req *r)
     if (post) {
         if (read_form(r, st, &res) != 0)
             return res;
-        const char *cookie = st->page->roles == 0 ? q->login_cookie : q->session_cookie;
-        if (!sl_csess_csrf_ok(cookie, sl_cpage_field(p, "csrf"))) {
+        /* A session's token, or on the login form the pre-session cookie's. */
+        const char *given = sl_cpage_field(p, "csrf");
+        bool csrf_ok = (q->has_session && sl_csess_csrf_ok(q->session_cookie, given)) ||
+                       (st->page->roles == 0 && sl_csess_csrf_ok(q->login_cookie, given));
+        if (!csrf_ok) {
             sl_log_warn(&hub->log, "console: POST %s from %s refused: %s CSRF token", r->url, q->addr,
                         sl_cpage_field(p, "csrf") ? "a wrong" : "no");
             return send_error(r, st, 403,

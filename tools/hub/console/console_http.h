@@ -9,9 +9,10 @@
  * and POST /console/ **. A POST's body is taken by begin/chunk: begin checks
  * the session before any byte is held, so that only a logged-in person can
  * send a large body (a multipart upload, up to SL_CFORM_MULTIPART_MAX); before
- * login a body may hold SL_CFORM_BODY_MAX bytes. */
+ * login a body may hold SL_CFORM_BODY_MAX bytes. Each line has the cleanup
+ * that frees the request's state. */
 #define SL_CONSOLE_ROUTES                                                                                   \
-    {"GET", "/console", 0, SL_BODY_IGNORE, 4096u, NULL, NULL, NULL, sl_h_console},                          \
+    {"GET", "/console", 0, SL_BODY_IGNORE, 4096u, NULL, NULL, sl_h_console_cleanup, sl_h_console},          \
         {"GET", "/console/**", 0, SL_BODY_IGNORE, 4096u, NULL, NULL, sl_h_console_cleanup, sl_h_console},    \
         {"POST", "/console/**", 0, SL_BODY_STREAM, SL_CFORM_MULTIPART_MAX + 1u, sl_h_console_begin,          \
          sl_h_console_chunk, sl_h_console_cleanup, sl_h_console}

@@ -1,5 +1,6 @@
 /* console_pages.c — the console's page table: one line per page (method, path under /console/, roles, handler), and finding a request's page in it. */
 #include "tools/hub/console/console_pages.h"
+#include "tools/hub/http/http.h"
 
 #include <string.h>
 
@@ -20,30 +21,6 @@ const sl_console_page sl_console_pages[] = {
 
 const size_t sl_console_n_pages = sizeof sl_console_pages / sizeof sl_console_pages[0];
 
-/* Matches path against pattern; '*' matches one non-empty segment, copied
- * into param (false when longer than plen - 1). */
-static bool page_match(const char *pattern, const char *path, char *param, size_t plen)
-{
-    const char *p = pattern, *u = path;
-    while (*p) {
-        if (*p == '*') {
-            size_t n = strcspn(u, "/");
-            if (n == 0 || n >= plen)
-                return false;
-            memcpy(param, u, n);
-            param[n] = '\0';
-            u += n;
-            p++;
-            continue;
-        }
-        if (*p != *u)
-            return false;
-        p++;
-        u++;
-    }
-    return *u == '\0';
-}
-
 const sl_console_page *sl_console_page_find(const char *method, const char *path, char *param, size_t plen,
                                             bool *path_known)
 {
@@ -52,7 +29,8 @@ const sl_console_page *sl_console_page_find(const char *method, const char *path
     param[0] = '\0';
     for (size_t i = 0; i < sl_console_n_pages; i++) {
         const sl_console_page *pg = &sl_console_pages[i];
-        if (!page_match(pg->pattern, path, param, plen))
+        bool too_long = false;
+        if (!sl_route_match(pg->pattern, path, param, plen, &too_long) || too_long)
             continue;
         if (strcmp(pg->method, m) == 0)
             return pg;

@@ -15,13 +15,28 @@ static void error_line(sl_cpage *p, const char *msg)
     sl_report_buf_puts(p->out, "</p>");
 }
 
-/* "Too many failures: try again in S s." */
-static void slow_msg(const sl_cpage *p, char *msg, size_t len, long long s)
+/* A refused login or password change: its status into p->status and its
+ * message (into msg when it needs the retry time). wrong_status, wrong_zh
+ * and wrong_en are for SL_CSESS_WRONG. */
+static const char *refusal(sl_cpage *p, sl_csess_rc rc, unsigned wrong_status, const char *wrong_zh,
+                           const char *wrong_en, char *msg, size_t len)
 {
-    if (p->lang && p->lang[0] == 'e')
-        snprintf(msg, len, "Too many failed attempts: try again in %lld s.", s);
-    else
-        snprintf(msg, len, "失败次数太多，请 %lld 秒后再试。", s);
+    long long s = (long long)sl_creq_of(p)->retry_after_s;
+    switch (rc) {
+    case SL_CSESS_SLOW:
+        p->status = 429;
+        if (p->lang && p->lang[0] == 'e')
+            snprintf(msg, len, "Too many failed attempts: try again in %lld s.", s);
+        else
+            snprintf(msg, len, "失败次数太多，请 %lld 秒后再试。", s);
+        return msg;
+    case SL_CSESS_BUSY:
+        p->status = 503;
+        return sl_cpage_tr(p, "集线器正忙，请几秒后再试。", "The hub is busy: try again in a few seconds.");
+    default:
+        p->status = wrong_status;
+        return sl_cpage_tr(p, wrong_zh, wrong_en);
+    }
 }
 
 /* A labelled input of the one-column form. */
@@ -77,31 +92,20 @@ int sl_page_login_post(sl_cpage *p, char *err, size_t errlen)
     sl_console_req *q = sl_creq_of(p);
     const char *user = sl_cpage_field(p, "user"), *next = sl_cpage_field(p, "next");
     char msg[200];
-    switch (sl_csess_login(q, user, sl_cpage_field(p, "password"))) {
-    case SL_CSESS_OK:
-        if (next && sl_cform_next_ok(next))
-            snprintf(p->redirect, sizeof p->redirect, "%s", next);
-        else
-            snprintf(p->redirect, sizeof p->redirect, "/console/%s", sl_cframe_home(q->session.user.role));
-        return 0;
-    case SL_CSESS_WRONG:
-        p->status = 401;
-        login_form(p, user, next, sl_cpage_tr(p, "用户名或密码不对。", "Wrong name or password."));
-        return 0;
-    case SL_CSESS_SLOW:
-        p->status = 429;
-        slow_msg(p, msg, sizeof msg, (long long)q->retry_after_s);
-        login_form(p, user, next, msg);
-        return 0;
-    case SL_CSESS_BUSY:
-        p->status = 503;
-        login_form(p, user, next, sl_cpage_tr(p, "集线器正忙，请几秒后再试。", "The hub is busy: try again in a few seconds."));
-        return 0;
-    case SL_CSESS_ERROR:
-        break;
+    sl_csess_rc rc = sl_csess_login(q, user, sl_cpage_field(p, "password"));
+    if (rc == SL_CSESS_ERROR) {
+        snprintf(err, errlen, "logging in failed (see above)");
+        return -1;
     }
-    snprintf(err, errlen, "logging in failed (see above)");
-    return -1;
+    if (rc != SL_CSESS_OK) {
+        login_form(p, user, next, refusal(p, rc, 401, "用户名或密码不对。", "Wrong name or password.", msg, sizeof msg));
+        return 0;
+    }
+    if (next && sl_cform_next_ok(next))
+        snprintf(p->redirect, sizeof p->redirect, "%s", next);
+    else
+        snprintf(p->redirect, sizeof p->redirect, "/console/%s", sl_cframe_home(q->session.user.role));
+    return 0;
 }
 
 int sl_page_logout(sl_cpage *p, char *err, size_t errlen)
@@ -153,29 +157,18 @@ int sl_page_password_post(sl_cpage *p, char *err, size_t errlen)
         password_form(p, problem);
         return 0;
     }
-    switch (sl_csess_password_change(q, sl_cpage_field(p, "old"), fresh)) {
-    case SL_CSESS_OK:
-        p->status = 0;
-        snprintf(p->redirect, sizeof p->redirect, "/console/password?done=1");
-        return 0;
-    case SL_CSESS_WRONG:
-        p->status = 403;
-        password_form(p, sl_cpage_tr(p, "当前密码不对。", "The current password is wrong."));
-        return 0;
-    case SL_CSESS_SLOW:
-        p->status = 429;
-        slow_msg(p, msg, sizeof msg, (long long)q->retry_after_s);
-        password_form(p, msg);
-        return 0;
-    case SL_CSESS_BUSY:
-        p->status = 503;
-        password_form(p, sl_cpage_tr(p, "集线器正忙，请几秒后再试。", "The hub is busy: try again in a few seconds."));
-        return 0;
-    case SL_CSESS_ERROR:
-        break;
+    sl_csess_rc rc = sl_csess_password_change(q, sl_cpage_field(p, "old"), fresh);
+    if (rc == SL_CSESS_ERROR) {
+        snprintf(err, errlen, "changing the password failed (see above)");
+        return -1;
     }
-    snprintf(err, errlen, "changing the password failed (see above)");
-    return -1;
+    if (rc != SL_CSESS_OK) {
+        password_form(p, refusal(p, rc, 403, "当前密码不对。", "The current password is wrong.", msg, sizeof msg));
+        return 0;
+    }
+    p->status = 0;
+    snprintf(p->redirect, sizeof p->redirect, "/console/password?done=1");
+    return 0;
 }
 
 int sl_page_home(sl_cpage *p, char *err, size_t errlen)

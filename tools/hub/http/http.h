@@ -104,6 +104,12 @@ enum MHD_Result sl_reply_svc_error(sl_hub *hub, sl_req *r, const sl_svc_err *e, 
 /* ETag comparison for If-None-Match ("*", a list, weak W/ tags). */
 bool sl_req_etag_matches(const sl_req *r, const char *etag);
 
+/* Whether path matches pattern: '*' matches one non-empty segment, copied
+ * into param (cut to plen - 1 bytes, and *param_long set, when longer); a
+ * final "**" matches the rest of the path, whatever it is (the handler reads
+ * r->url). */
+bool sl_route_match(const char *pattern, const char *path, char *param, size_t plen, bool *param_long);
+
 /* The route table (routes.c) and its length. */
 extern const sl_route sl_hub_routes[];
 extern const size_t sl_hub_n_routes;

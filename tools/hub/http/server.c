@@ -43,10 +43,7 @@ struct sl_server {
     unsigned log_repeats;
 };
 
-/* Matches a path against a pattern; '*' matches one non-empty segment,
- * copied into param; a final "**" matches the rest of the path, whatever it
- * is (the handler reads r->url). */
-static bool route_match(const char *pattern, const char *path, char *param, size_t plen, bool *param_long)
+bool sl_route_match(const char *pattern, const char *path, char *param, size_t plen, bool *param_long)
 {
     const char *p = pattern, *u = path;
     while (*p) {
@@ -85,7 +82,7 @@ static const sl_route *route_find(sl_req *r, bool *path_known, bool *param_long)
     for (size_t i = 0; i < sl_hub_n_routes; i++) {
         const sl_route *rt = &sl_hub_routes[i];
         bool plong = false;
-        if (!route_match(rt->pattern, r->url, r->param, sizeof r->param, &plong))
+        if (!sl_route_match(rt->pattern, r->url, r->param, sizeof r->param, &plong))
             continue;
         *path_known = true;
         if (strcmp(rt->method, r->method) == 0 || (r->head && strcmp(rt->method, "GET") == 0)) {
