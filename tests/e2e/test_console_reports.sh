@@ -11,8 +11,8 @@ need curl jq python3 tidy
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 ADMIN=$(new_token admin ops)
 AUD=$(new_token auditor audit)
-printf 'auditor-pass-1\n' | "$HUB" user add alice --role auditor --data "$DATA" >/dev/null
-printf 'publisher-pass-1\n' | "$HUB" user add bob --role publisher --data "$DATA" >/dev/null
+new_user auditor alice auditor-pass-1
+new_user publisher bob publisher-pass-1
 start_hub "$DATA" --reports weekly --report-tz Asia/Shanghai
 # The schedule writes the latest weekly run when the hub starts: wait for it, so that it does
 # not run while the test writes its own.
@@ -43,47 +43,45 @@ plays east-1 240
 plays east-2 210
 plays west-1 120
 
+# valid_html FILE — tidy finds no error in FILE (warnings are allowed: tidy calls the font
+# attributes of the report's SVG charts proprietary).
+valid_html() {
+    set +e
+    tidy -q -e "$1" >"$T/tidy.txt" 2>&1
+    vh_rc=$?
+    set -e
+    [ "$vh_rc" -le 1 ] && ok || { fail "tidy finds errors in $(basename "$1")"; sed 's/^/    | /' "$T/tidy.txt" | head -20 >&2; }
+}
+
 # ---- logging in ----
-JAR="$T/jar"
-# login NAME PASSWORD — a session in $JAR; prints the status of the POST (303 when it worked).
-login() {
-    rm -f "$JAR"
-    curl -s -c "$JAR" -b "$JAR" -o "$T/login.html" "$URL/console/login"
-    csrf=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$T/login.html" | head -n 1)
-    curl -s -c "$JAR" -b "$JAR" -o /dev/null -w '%{http_code}' --data-urlencode "csrf=$csrf" \
-        --data-urlencode "user=$1" --data-urlencode "password=$2" "$URL/console/login"
-}
-# page PATH [curl args] — GET /console/PATH with the session: body $T/page, headers $T/headers; prints the status.
-page() {
-    p=$1
-    shift
-    curl -s -b "$JAR" -o "$T/page" -D "$T/headers" -w '%{http_code}' "$@" "$URL/console/$p"
-}
-# expect_page WANT PATH [curl args]
+JAR="$T/jar" # the session of the person the checks are made as
+# expect_page WANT PATH [curl args] — GET /console/PATH in that session; the reply in $T/body.
 expect_page() {
     want=$1
-    shift
-    got=$(page "$@") || true
+    ep_path=$2
+    shift 2
+    got=$(console_get "$JAR" "/console/$ep_path" "$@") || true
     if [ "$got" = "$want" ]; then ok; else
-        fail "GET /console/$1 gave $got, wanted $want"
-        head -c 600 "$T/page" | sed 's/^/    | /' >&2
+        fail "GET /console/$ep_path gave $got, wanted $want"
+        head -c 600 "$T/body" | sed 's/^/    | /' >&2
     fi
 }
 
 # Not logged in: to the login page. A publisher may not see coverage or reports.
 got=$(curl -s -o /dev/null -w '%{http_code}' "$URL/console/coverage")
 [ "$got" = 303 ] && ok || fail "coverage without a session gave $got"
-[ "$(login bob publisher-pass-1)" = 303 ] && ok || fail "bob could not log in"
+[ "$(console_login "$JAR" bob publisher-pass-1)" = 303 ] && ok || fail "bob could not log in"
 expect_page 403 coverage
 expect_page 403 reports
 expect_page 403 coverage/download?format=csv
 expect_page 403 reports/coverage-weekly-2026-11-26.csv
-[ "$(login alice auditor-pass-1)" = 303 ] && ok || fail "alice could not log in"
+rm -f "$JAR"
+[ "$(console_login "$JAR" alice auditor-pass-1)" = 303 ] && ok || fail "alice could not log in"
 
 # ---- 1. the report of the day, on the page ----
 SEL="from=2026-11-25&to=2026-11-25"
 expect_page 200 "coverage?period=custom&$SEL&lang=zh"
-cp "$T/page" "$T/day.html"
+cp "$T/body" "$T/day.html"
 expect_header Content-Type "text/html"
 expect_in "$T/day.html" '<div class="card screens"><b>4</b>'
 expect_in "$T/day.html" '<div class="card lit"><b>1</b>'
@@ -95,32 +93,28 @@ expect_in "$T/day.html" '<tr><td><a href="/console/screens/xss-1">xss-1</a></td>
 expect_in "$T/day.html" '<td>设备从未注册'
 expect_in "$T/day.html" '<link rel="stylesheet" href="/console/coverage/report.css">'
 # The ranking: 城东区 first, then 城西区, the HTML region last.
-rank=$(sed -n '/<table class="cov-rank-region">/,/<\/table>/p' "$T/day.html" | grep -o '<tr><td class="n">[0-9]*</td><td><a [^>]*>[^<]*' | sed 's/.*">//' | tr '\n' '|')
+rank=$(sed -n '/<table class="list cov-rank-region">/,/<\/table>/p' "$T/day.html" | grep -o '<tr><td class="num">[0-9]*</td><td><a [^>]*>[^<]*' | sed 's/.*">//' | tr '\n' '|')
 [ "$rank" = "城东区|城西区|&lt;script&gt;alert(1)&lt;/script&gt;|" ] && ok || fail "regions ranked as: $rank"
-expect_in "$T/day.html" '城东区</a></td><td class="n">93.8%</td>'
+expect_in "$T/day.html" '城东区</a></td><td class="num">93.8%</td>'
 # Names that are HTML stay text; the page is valid HTML (tidy: no errors).
 expect_not_in "$T/day.html" '<script>alert(1)'
 expect_not_in "$T/day.html" '<img src=x'
 expect_in "$T/day.html" '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'
-set +e
-tidy -q -e "$T/day.html" >"$T/tidy.txt" 2>&1
-rc=$?
-set -e
-[ "$rc" -le 1 ] && ok || { fail "tidy finds errors in the coverage page"; sed 's/^/    | /' "$T/tidy.txt" | head -20 >&2; }
+valid_html "$T/day.html"
 expect_page 200 coverage/report.css
 expect_header Content-Type "text/css"
 
 # Periods: last week by default, the buttons; a wrong selection is a 400 with the form.
 expect_page 200 coverage
-expect_in "$T/page" 'value="last_week" aria-pressed="true"'
+expect_in "$T/body" 'value="last_week" aria-pressed="true"'
 expect_page 200 "coverage?period=this_month&lang=en"
-expect_in "$T/page" '<b>This month</b>'
+expect_in "$T/body" '<b>This month</b>'
 expect_page 400 "coverage?period=custom&from=2026-11-25&to=2026-11-01&lang=en"
-expect_in "$T/page" 'The to date is before the from date.'
+expect_in "$T/body" 'The to date is before the from date.'
 # A region chosen: only its screens.
 expect_page 200 "coverage?period=custom&$SEL&region=%E5%9F%8E%E4%B8%9C%E5%8C%BA"
-expect_in "$T/page" '<div class="card screens"><b>2</b>'
-expect_in "$T/page" '<option value="城东区" selected>城东区</option>'
+expect_in "$T/body" '<div class="card screens"><b>2</b>'
+expect_in "$T/body" '<option value="城东区" selected>城东区</option>'
 
 # ---- 2. downloads: the bytes the API gives for the same selection ----
 # same_bytes A B — equal once the instant each was generated is blanked.
@@ -134,7 +128,7 @@ for lang in zh en; do
         for fmt in csv json html xlsx; do
             q="format=$fmt&period=custom&$SEL&lang=$lang$region"
             expect_page 200 "coverage/download?$q"
-            cp "$T/page" "$T/console.$fmt"
+            cp "$T/body" "$T/console.$fmt"
             tr -d '\r' <"$T/headers" >"$T/console.headers"
             expect_call 200 GET "/api/v1/reports/coverage?$q" "$AUD"
             cp "$T/body" "$T/api.$fmt"
@@ -181,53 +175,49 @@ assert "xss-1" in strings and "&lt;script&gt;" in strings, "the HTML region is n
 EOF
 # The same selection as JSON is the hub's document.
 expect_page 200 "coverage/download?format=json&period=custom&$SEL"
-jq -e '.summary.screens == 4 and .summary.lit == 1 and .summary.short == 2 and .summary.dark == 1' "$T/page" >/dev/null &&
+jq -e '.summary.screens == 4 and .summary.lit == 1 and .summary.short == 2 and .summary.dark == 1' "$T/body" >/dev/null &&
     ok || fail "the JSON download is not the day's document"
 expect_page 400 "coverage/download?period=custom&$SEL&lang=en"
-expect_in "$T/page" 'Say which format'
+expect_in "$T/body" 'Say which format'
 
 # ---- 3. the scheduled reports ----
 "$HUB" report --data "$DATA" --run weekly --at 2026-11-27T16:00:00+08:00 >"$T/out"
 "$HUB" report --data "$DATA" --run monthly --at 2026-12-01T00:00:00+08:00 >>"$T/out"
 : >"$DATA/reports/notes.txt"
 expect_page 200 "reports?lang=zh"
-cp "$T/page" "$T/reports.html"
+cp "$T/body" "$T/reports.html"
 expect_in "$T/reports.html" '每周五 16:00 生成此前七个整天（周五至周四）的周报，下一份：'
 expect_in "$T/reports.html" '<tr><td>2026-11-20 – 2026-11-26</td>'
 expect_in "$T/reports.html" '<a href="/console/reports/coverage-weekly-2026-11-26.xlsx" download>XLSX</a>'
 expect_in "$T/reports.html" '<tr><td>2026-11-01 – 2026-11-30</td>'
 expect_not_in "$T/reports.html" 'notes.txt'
-set +e
-tidy -q -e "$T/reports.html" >"$T/tidy.txt" 2>&1
-rc=$?
-set -e
-[ "$rc" -le 1 ] && ok || { fail "tidy finds errors in the reports page"; sed 's/^/    | /' "$T/tidy.txt" | head -20 >&2; }
+valid_html "$T/reports.html"
 for f in coverage-weekly-2026-11-26.csv coverage-weekly-2026-11-26.xlsx coverage-weekly-2026-11-26.html \
     coverage-monthly-2026-11.csv; do
     expect_page 200 "reports/$f"
-    cmp -s "$T/page" "$DATA/reports/$f" && ok || fail "reports/$f is not the file"
+    cmp -s "$T/body" "$DATA/reports/$f" && ok || fail "reports/$f is not the file"
     expect_header Content-Disposition "attachment; filename=\"$f\""
 done
 expect_page 200 reports/coverage-weekly-2026-11-26.xlsx
 expect_header Content-Type "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 expect_page 200 reports/coverage-weekly-2026-11-26.csv
-grep -qF '城东区' "$T/page" && ok || fail "the weekly CSV lacks the day's screens"
+grep -qF '城东区' "$T/body" && ok || fail "the weekly CSV lacks the day's screens"
 # Its JSON link: the same period, computed now.
 json=$(grep -o 'href="/console/coverage/download?format=json[^"]*from=2026-11-20[^"]*"' "$T/reports.html" | head -n 1 |
     sed 's/^href="\/console\///; s/"$//; s/&amp;/\&/g')
 expect_page 200 "$json"
-jq -e '.from == "2026-11-20" and .to == "2026-11-26" and .summary.screens == 4' "$T/page" >/dev/null && ok ||
+jq -e '.from == "2026-11-20" and .to == "2026-11-26" and .summary.screens == 4' "$T/body" >/dev/null && ok ||
     fail "the JSON link of the week is not its report"
 # Other names, however written, are refused, and no file's bytes come back.
 for bad in '..' '%2e%2e' '%2E%2E%2Fhub.db' '..%2fhub.db' '%2fetc%2fpasswd' 'hub.db' 'notes.txt' \
     'coverage-weekly-2026-11-26.json' 'coverage-weekly-2026-11-25.csv' 'coverage-weekly-2026-11-26.csv%00' \
     '../hub.db' '../../../../etc/passwd' 'x/../../hub.db' '/etc/passwd' 'coverage-weekly-2026-11-26.csv/..'; do
-    got=$(page "reports/$bad" --path-as-is) || true
+    got=$(console_get "$JAR" "/console/reports/$bad" --path-as-is) || true
     case "$got" in
     400 | 404) ok ;;
     *) fail "reports/$bad gave $got" ;;
     esac
-    if grep -qF 'SQLite format' "$T/page" || grep -qF 'root:' "$T/page"; then fail "reports/$bad served a file"; else ok; fi
+    if grep -qF 'SQLite format' "$T/body" || grep -qF 'root:' "$T/body"; then fail "reports/$bad served a file"; else ok; fi
 done
 
 stop_hub_clean

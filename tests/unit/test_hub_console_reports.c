@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #define H 3600000LL
@@ -202,7 +203,7 @@ static void test_page_shows_report(void **state)
     expect_in(s, "<svg");
     expect_in(s, "<link rel=\"stylesheet\" href=\"/console/coverage/report.css\">");
     expect_in(s, "<b>自定义</b>: 2026-11-25 (周三) – 2026-11-25 (周三)");
-    expect_in(s, "<a href=\"/console/coverage/download?format=xlsx&amp;period=custom&amp;from=2026-11-25&amp;"
+    expect_in(s, "<a class=\"btn secondary\" href=\"/console/coverage/download?format=xlsx&amp;period=custom&amp;from=2026-11-25&amp;"
                  "to=2026-11-25&amp;lang=zh\" download>XLSX</a>");
     for (const char *fmt = "csv\0html\0json\0"; *fmt; fmt += strlen(fmt) + 1) {
         char href[160];
@@ -210,10 +211,10 @@ static void test_page_shows_report(void **state)
         expect_in(s, href);
     }
     /* The form works without JavaScript: a GET form, the dates, the period buttons. */
-    expect_in(s, "<form class=\"cov-pick\" method=\"get\" action=\"/console/coverage\">");
+    expect_in(s, "<form class=\"filters cov-pick\" method=\"get\" action=\"/console/coverage\">");
     expect_in(s, "<input type=\"date\" name=\"from\" value=\"2026-11-25\">");
     expect_in(s, "<button type=\"submit\" name=\"period\" value=\"custom\">显示</button>");
-    expect_in(s, "<button type=\"submit\" name=\"period\" value=\"last_week\" aria-pressed=\"false\">上周</button>");
+    expect_in(s, "<button type=\"submit\" name=\"period\" value=\"last_week\" aria-pressed=\"false\" class=\"secondary\">上周</button>");
     expect_not_in(s, "<script");
     sl_report_buf_free(&r.out);
 
@@ -233,26 +234,26 @@ static void test_ranking(void **state)
     fixture *f = *state;
     page_result r = run_page(f, sl_page_coverage, "zh", NULL, day_25);
     const char *s = r.out.p;
-    size_t table = pos(s, "<table class=\"cov-rank-region\">"), end = table + pos(s + table, "</table>");
+    size_t table = pos(s, "<table class=\"list cov-rank-region\">"), end = table + pos(s + table, "</table>");
     size_t east = pos(s, ">城东区</a>"), north = pos(s, ">城北区</a>"), west = pos(s, ">城西区</a>"),
            xss = pos(s, ">&lt;script&gt;alert(1)&lt;/script&gt;</a>");
     assert_true(table < east && east < north && north < west && west < xss && xss < end);
-    expect_in(s, "<tr><td class=\"n\">1</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
-                 "to=2026-11-25&amp;region=%E5%9F%8E%E4%B8%9C%E5%8C%BA\">城东区</a></td><td class=\"n\">93.8%</td>"
-                 "<td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">1</td><td class=\"n\">0</td>");
-    expect_in(s, "<tr><td class=\"n\">2</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
-                 "to=2026-11-25&amp;region=%E5%9F%8E%E5%8C%97%E5%8C%BA\">城北区</a></td><td class=\"n\">75.0%</td>");
-    expect_in(s, "<tr><td class=\"n\">2</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
-                 "to=2026-11-25&amp;region=%E5%9F%8E%E8%A5%BF%E5%8C%BA\">城西区</a></td><td class=\"n\">75.0%</td>");
-    expect_in(s, "<tr><td class=\"n\">4</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
+    expect_in(s, "<tr><td class=\"num\">1</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
+                 "to=2026-11-25&amp;region=%E5%9F%8E%E4%B8%9C%E5%8C%BA\">城东区</a></td><td class=\"num\">93.8%</td>"
+                 "<td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">1</td><td class=\"num\">0</td>");
+    expect_in(s, "<tr><td class=\"num\">2</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
+                 "to=2026-11-25&amp;region=%E5%9F%8E%E5%8C%97%E5%8C%BA\">城北区</a></td><td class=\"num\">75.0%</td>");
+    expect_in(s, "<tr><td class=\"num\">2</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
+                 "to=2026-11-25&amp;region=%E5%9F%8E%E8%A5%BF%E5%8C%BA\">城西区</a></td><td class=\"num\">75.0%</td>");
+    expect_in(s, "<tr><td class=\"num\">4</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
                  "to=2026-11-25&amp;region=%3Cscript%3Ealert%281%29%3C%2Fscript%3E\">");
-    size_t units = pos(s, "<table class=\"cov-rank-unit_type\">");
+    size_t units = pos(s, "<table class=\"list cov-rank-unit_type\">");
     size_t bank = units + pos(s + units, ">bank</a>"), bus = units + pos(s + units, ">bus</a>"),
            community = units + pos(s + units, ">community</a>");
     assert_true(bank < bus && bus < community);
-    expect_in(s + units, "<tr><td class=\"n\">3</td><td><a href=\"/console/coverage?period=custom&amp;"
+    expect_in(s + units, "<tr><td class=\"num\">3</td><td><a href=\"/console/coverage?period=custom&amp;"
                          "from=2026-11-25&amp;to=2026-11-25&amp;unit_type=community\">community</a></td>"
-                         "<td class=\"n\">0.0%</td>");
+                         "<td class=\"num\">0.0%</td>");
     sl_report_buf_free(&r.out);
 
     /* Filtered to a region: its unit types ranked, the filter chosen in the form. */
@@ -267,7 +268,7 @@ static void test_ranking(void **state)
     expect_not_in(s, ">west-1<");
     expect_in(s, "format=csv&amp;period=custom&amp;from=2026-11-25&amp;to=2026-11-25&amp;"
                  "region=%E5%9F%8E%E4%B8%9C%E5%8C%BA&amp;lang=zh");
-    expect_in(s, "<tr><td class=\"n\">1</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
+    expect_in(s, "<tr><td class=\"num\">1</td><td><a href=\"/console/coverage?period=custom&amp;from=2026-11-25&amp;"
                  "to=2026-11-25&amp;region=%E5%9F%8E%E4%B8%9C%E5%8C%BA&amp;unit_type=bank\">bank</a>");
     sl_report_buf_free(&r.out);
 }
@@ -338,7 +339,7 @@ static void test_page_bad_input(void **state)
         assert_int_equal(r.status, 400);
         expect_in(r.out.p, "<p class=\"error\" role=\"alert\">");
         expect_in(r.out.p, cases[i].why);
-        expect_in(r.out.p, "<form class=\"cov-pick\"");
+        expect_in(r.out.p, "<form class=\"filters cov-pick\"");
         expect_not_in(r.out.p, "<div class=\"slr\">");
         sl_report_buf_free(&r.out);
     }
@@ -367,7 +368,9 @@ static char *http_get(unsigned port, const char *path, const char *token, int *s
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval limit = {.tv_sec = 120}; /* a hub that never answers fails the test, not hangs it */
     assert_true(fd >= 0);
+    assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit), 0);
     assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
     char req[2048];
     int n = snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n", path,
@@ -378,6 +381,8 @@ static char *http_get(unsigned port, const char *path, const char *token, int *s
     ssize_t got;
     while ((got = read(fd, chunk, sizeof chunk)) > 0)
         sl_report_buf_add(&b, chunk, (size_t)got);
+    if (got < 0)
+        fail_msg("GET %s: no reply within %ld s", path, (long)limit.tv_sec);
     close(fd);
     assert_non_null(b.p);
     assert_int_equal(sscanf(b.p, "HTTP/1.%*d %d", status), 1);
@@ -570,7 +575,7 @@ static void test_reports_list(void **state)
     const char *s = r.out.p;
     expect_in(s, "每周五 16:00 生成此前七个整天（周五至周四）的周报，下一份：");
     expect_in(s, "时区：Asia/Shanghai");
-    size_t weekly = pos(s, "<table class=\"rep-weekly\">"), monthly = pos(s, "<table class=\"rep-monthly\">");
+    size_t weekly = pos(s, "<table class=\"list rep-weekly\">"), monthly = pos(s, "<table class=\"list rep-monthly\">");
     size_t newer = pos(s, "<tr><td>2026-11-27 – 2026-12-03</td>"), older = pos(s, "<tr><td>2026-11-20 – 2026-11-26</td>");
     size_t month = pos(s, "<tr><td>2026-11-01 – 2026-11-30</td>");
     assert_true(weekly < newer && newer < older && older < monthly && monthly < month);

@@ -575,8 +575,10 @@ static void scope_rules(sl_report_buf *b, const char *p, const char *end)
 void sl_report_html_css(sl_report_buf *out)
 {
     scope_rules(out, css, css + sizeof css - 1);
-    /* Inside another page: its width, and wide tables scroll on a phone. */
+    /* Inside another page: its width (charts no wider than on paper), and
+     * wide tables scroll on a phone. */
     sl_report_buf_puts(out, "." SL_REPORT_HTML_SCOPE "{margin:0;max-width:none;padding:0}\n"
+                            "." SL_REPORT_HTML_SCOPE " svg.chart{max-width:190mm}\n"
                             "@media (max-width:800px){." SL_REPORT_HTML_SCOPE
                             " table{display:block;overflow-x:auto}}\n");
 }

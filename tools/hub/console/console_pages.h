@@ -47,7 +47,7 @@ int sl_page_coverage(sl_cpage *p, char *err, size_t errlen);
 /* GET coverage/download?format=csv|xlsx|html|json and the selection: the
  * bytes GET /api/v1/reports/coverage gives for the same arguments. */
 int sl_page_coverage_download(sl_cpage *p, char *err, size_t errlen);
-/* GET coverage/report.css: the report's stylesheet, scoped to its part. */
+/* GET coverage/report.css: the report's stylesheet scoped to its part, and the page's own rules. */
 int sl_page_coverage_css(sl_cpage *p, char *err, size_t errlen);
 /* Writes ` href="..."`: the coverage page of a selection (format NULL), or
  * its download in format in the page's language. Empty values are left

@@ -164,7 +164,7 @@ static void choice_select(sl_cpage *p, const char *name, const char *label, cons
 static void pick_form(sl_cpage *p, const cov_pick *k, const cJSON *regions, const cJSON *units)
 {
     sl_report_buf *o = p->out;
-    sl_report_buf_puts(o, "<form class=\"cov-pick\" method=\"get\" action=\"/console/coverage\">\n");
+    sl_report_buf_puts(o, "<form class=\"filters cov-pick\" method=\"get\" action=\"/console/coverage\">\n");
     choice_select(p, "region", sl_cpage_tr(p, "地区", "Region"), sl_cpage_tr(p, "全部地区", "All regions"), regions,
                   k->region);
     choice_select(p, "unit_type", sl_cpage_tr(p, "单位类型", "Unit type"),
@@ -185,7 +185,7 @@ static void pick_form(sl_cpage *p, const cov_pick *k, const cJSON *regions, cons
         sl_report_buf_puts(o, "<button type=\"submit\" name=\"period\" value=\"");
         sl_report_buf_html(o, named_periods[i]);
         sl_report_buf_puts(o, strcmp(k->period, named_periods[i]) == 0 ? "\" aria-pressed=\"true\">"
-                                                                         : "\" aria-pressed=\"false\">");
+                                                                         : "\" aria-pressed=\"false\" class=\"secondary\">");
         sl_report_buf_html(o, period_name(p, named_periods[i]));
         sl_report_buf_puts(o, "</button>");
     }
@@ -236,10 +236,10 @@ static void downloads(sl_cpage *p, const cov_pick *k)
 {
     static const char *const formats[] = {"xlsx", "csv", "html", "json"};
     static const char *const labels[] = {"XLSX", "CSV", "HTML", "JSON"};
-    sl_report_buf_puts(p->out, "<p class=\"cov-downloads\">");
+    sl_report_buf_puts(p->out, "<p class=\"actions cov-downloads\">");
     sl_report_buf_html(p->out, sl_cpage_tr(p, "下载此报告：", "Download this report: "));
     for (int i = 0; i < 4; i++) {
-        sl_report_buf_puts(p->out, i ? " · <a" : "<a");
+        sl_report_buf_puts(p->out, "<a class=\"btn secondary\"");
         sl_page_coverage_href(p, formats[i], k->period, k->from, k->to, k->region, k->unit_type);
         sl_report_buf_puts(p->out, " download>");
         sl_report_buf_html(p->out, labels[i]);
@@ -295,7 +295,7 @@ static int ranking(sl_cpage *p, const cov_pick *k, const cJSON *doc, const char 
     sl_report_buf *out = p->out;
     sl_report_buf_puts(out, "<section class=\"cov-rank\">\n<h3>");
     sl_report_buf_html(out, heading);
-    sl_report_buf_puts(out, "</h3>\n<table class=\"cov-rank-");
+    sl_report_buf_puts(out, "</h3>\n<div class=\"scroll\"><table class=\"list cov-rank-");
     sl_report_buf_html(out, key);
     sl_report_buf_puts(out, "\">\n<thead><tr>");
     const char *cols[] = {sl_cpage_tr(p, "名次", "Rank"),       column,
@@ -321,9 +321,9 @@ static int ranking(sl_cpage *p, const cov_pick *k, const cJSON *doc, const char 
         sl_report_fmt_hours(sl_report_int(v[i], "required_s"), req, sizeof req);
         sl_report_fmt_hours(sl_report_int(v[i], "lit_s"), lit, sizeof lit);
         if (required)
-            sl_report_buf_printf(out, "<tr><td class=\"n\">%zu</td><td>", rank);
+            sl_report_buf_printf(out, "<tr><td class=\"num\">%zu</td><td>", rank);
         else
-            sl_report_buf_puts(out, "<tr><td class=\"n\">–</td><td>");
+            sl_report_buf_puts(out, "<tr><td class=\"num\">–</td><td>");
         if (*name) {
             bool by_region = strcmp(key, "region") == 0;
             sl_report_buf_puts(out, "<a");
@@ -335,7 +335,7 @@ static int ranking(sl_cpage *p, const cov_pick *k, const cJSON *doc, const char 
         } else {
             sl_report_buf_html(out, sl_report_msg(lang, SL_MSG_UNKNOWN));
         }
-        sl_report_buf_puts(out, "</td><td class=\"n\">");
+        sl_report_buf_puts(out, "</td><td class=\"num\">");
         if (required) {
             sl_report_buf_html(out, pct);
             sl_report_buf_puts(out, "%");
@@ -343,17 +343,17 @@ static int ranking(sl_cpage *p, const cov_pick *k, const cJSON *doc, const char 
             sl_report_buf_html(out, sl_cpage_tr(p, "无要求时段", "no required hours"));
         }
         sl_report_buf_printf(out,
-                             "</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td><td class=\"n\">%lld</td>"
-                             "<td class=\"n\">%lld</td>",
+                             "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+                             "<td class=\"num\">%lld</td>",
                              (long long)sl_report_int(v[i], "screens"), (long long)sl_report_int(v[i], "lit"),
                              (long long)sl_report_int(v[i], "short"), (long long)sl_report_int(v[i], "dark"));
-        sl_report_buf_puts(out, "<td class=\"n\">");
+        sl_report_buf_puts(out, "<td class=\"num\">");
         sl_report_buf_html(out, req);
-        sl_report_buf_puts(out, "</td><td class=\"n\">");
+        sl_report_buf_puts(out, "</td><td class=\"num\">");
         sl_report_buf_html(out, lit);
         sl_report_buf_puts(out, "</td></tr>\n");
     }
-    sl_report_buf_puts(out, "</tbody></table>\n</section>\n");
+    sl_report_buf_puts(out, "</tbody></table></div>\n</section>\n");
     free(v);
     return 0;
 }
@@ -489,6 +489,9 @@ int sl_page_coverage_download(sl_cpage *p, char *err, size_t errlen)
 int sl_page_coverage_css(sl_cpage *p, char *err, size_t errlen)
 {
     sl_report_html_css(p->out);
+    /* The page's own few rules (the frame's stylesheet does the rest). */
+    sl_report_buf_puts(p->out, ".cov-quick{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}\n"
+                               ".cov-period small{color:var(--muted)}\n");
     snprintf(p->content_type, sizeof p->content_type, "text/css; charset=utf-8");
     if (p->out->oom) {
         snprintf(err, errlen, "out of memory");

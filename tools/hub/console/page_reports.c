@@ -69,7 +69,7 @@ static void run_table(sl_cpage *p, const sl_tz *tz, const sl_hub_report_made *ru
         if (m->run.kind != kind)
             continue;
         if (shown++ == 0) {
-            sl_report_buf_printf(o, "<table class=\"rep-%s\">\n<thead><tr><th>",
+            sl_report_buf_printf(o, "<div class=\"scroll\"><table class=\"list rep-%s\">\n<thead><tr><th>",
                                  kind == SL_SCHED_WEEKLY ? "weekly" : "monthly");
             sl_report_buf_html(o, sl_cpage_tr(p, "期间", "Period"));
             sl_report_buf_puts(o, "</th><th>");
@@ -106,7 +106,7 @@ static void run_table(sl_cpage *p, const sl_tz *tz, const sl_hub_report_made *ru
         sl_report_buf_puts(o, " download>JSON*</a></td></tr>\n");
     }
     if (shown) {
-        sl_report_buf_puts(o, "</tbody></table>\n");
+        sl_report_buf_puts(o, "</tbody></table></div>\n");
     } else {
         sl_report_buf_puts(o, "<p>");
         sl_report_buf_html(o, kind == SL_SCHED_WEEKLY ? sl_cpage_tr(p, "还没有周报。", "No weekly report yet.")
@@ -134,7 +134,7 @@ int sl_page_reports(sl_cpage *p, char *err, size_t errlen)
     schedule_line(p, tz, sl_hub_now_ms());
     run_table(p, tz, runs, n, SL_SCHED_WEEKLY);
     run_table(p, tz, runs, n, SL_SCHED_MONTHLY);
-    sl_report_buf_puts(o, "<p class=\"note\">* ");
+    sl_report_buf_puts(o, "<p class=\"muted\">* ");
     sl_report_buf_html(o, sl_cpage_tr(p,
                                       "定时报告只写 XLSX、CSV 和 HTML 文件，不写 JSON。JSON 链接在点击时按同一期间从数据库"
                                       "现算（与覆盖率页面的下载相同），所以其生成时间是点击的时刻，之后才上传的播放记录也会计入。",
