@@ -72,6 +72,13 @@ admin=$(token admin)
 publisher=$(token publisher)
 auditor=$(token auditor)
 echo "tokens for an admin, a publisher and an auditor made (screenlit-hub token create)"
+# People who log in to the web console (passwords are read from standard input).
+console_password=screenlit-demo
+for role in admin auditor; do
+    printf '%s\n' "$console_password" | "$hub" user add "demo-$role" --role "$role" --data "$work/hub" >/dev/null ||
+        die "could not add the console user demo-$role"
+done
+echo "console users demo-admin and demo-auditor made (screenlit-hub user add), password $console_password"
 "$hub" serve --data "$work/hub" --listen 127.0.0.1:0 >"$work/hub.out" 2>"$work/hub.log" &
 hubpid=$!
 playerpid=
@@ -189,7 +196,7 @@ Done. Everything is in $work:
   playlist.json, media/    the sample campaign and the posters and clip made for it
   inventory.csv            the screens that must be lit, and their hours
   keys/                    the publisher key pair that signed the campaign
-  hub/, hub.log            the hub's state (SQLite) and log (the hub is stopped now)
+  hub/, hub.log            the hub's state (SQLite) and log (the hub stops when the demo ends)
   player/                  the enrolled board's state: identity, verified manifest, media, play journal
 EOF
 if [ -d "$work/frames" ]; then
@@ -200,3 +207,22 @@ cat <<EOF
   report.json              the hub's report document they were made from
 Open $work/report.html in a browser.
 EOF
+# The web console, on the hub's own address: kept up while someone is at the terminal.
+if [ -t 0 ] && [ -t 1 ]; then
+    cat <<EOF
+
+The web console: $url/console/
+  log in as demo-auditor (or demo-admin), password $console_password
+  Screens shows which screens are dark and why; Coverage has the report and its downloads.
+Press Enter to stop the hub.
+EOF
+    read -r _ || true
+else
+    cat <<EOF
+
+The web console: start the hub again with
+  $hub serve --data $work/hub --listen 127.0.0.1:8080
+then open http://127.0.0.1:8080/console/ and log in as demo-auditor (or demo-admin),
+password $console_password.
+EOF
+fi

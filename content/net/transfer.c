@@ -4,6 +4,8 @@
 
 #include "content/net/tlsclient.h"
 
+#include <sodium.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,7 @@ size_t sl_transfer_header_cb(char *p, size_t size, size_t nmemb, void *ud)
     if (!strncasecmp(line, "HTTP/", 5)) { /* a new reply (after 100 Continue): forget the last */
         rep->etag[0] = '\0';
         rep->channel[0] = '\0';
+        rep->digest[0] = '\0';
         rep->date_ms = -1;
         rep->retry_after_s = -1;
     } else if ((v = header_value(line, "Retry-After:"))) {
@@ -96,6 +99,17 @@ size_t sl_transfer_header_cb(char *p, size_t size, size_t nmemb, void *ud)
         }
     } else if ((v = header_value(line, "Screenlit-Channel:"))) {
         snprintf(rep->channel, sizeof rep->channel, "%s", v);
+    } else if ((v = header_value(line, "Content-Digest:"))) {
+        /* RFC 9530: a dictionary; only its sha-256 member is read (others are left alone). */
+        const char *m = strstr(v, "sha-256=");
+        const char *e = m && m[8] == ':' ? strchr(m + 9, ':') : NULL;
+        size_t n = e ? (size_t)(e - (m + 9)) : 0;
+        if (e && n > 0 && n < sizeof rep->digest) {
+            memcpy(rep->digest, m + 9, n);
+            rep->digest[n] = '\0';
+        } else if (m) {
+            snprintf(rep->digest, sizeof rep->digest, "?"); /* a sha-256 that cannot be read: never matches */
+        }
     } else if ((v = header_value(line, "ETag:"))) {
         snprintf(rep->etag, sizeof rep->etag, "%s", v);
     } else if ((v = header_value(line, "Date:"))) {
@@ -131,6 +145,18 @@ static struct curl_slist *request_headers(const sl_transfer_req *rq)
         return NULL;
     }
     return hl;
+}
+
+/* Whether a collected body matches the reply's Content-Digest (true when it has none). */
+static bool digest_matches(const sl_transfer_reply *rep)
+{
+    if (!rep->digest[0])
+        return true;
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    crypto_hash_sha256(h, (const unsigned char *)(rep->body ? rep->body : ""), rep->len);
+    sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+    return strcmp(b64, rep->digest) == 0;
 }
 
 CURLcode sl_transfer_run(CURL *c, const sl_transfer_req *rq, sl_transfer_reply *rep)
@@ -184,7 +210,14 @@ CURLcode sl_transfer_run(CURL *c, const sl_transfer_req *rq, sl_transfer_reply *
     clock_gettime(CLOCK_REALTIME, &ts);
     rep->local_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &rep->status);
-    if (cc == CURLE_OK) {
+    if (cc == CURLE_OK && !rq->write && !digest_matches(rep)) {
+        cc = CURLE_RECV_ERROR;
+        snprintf(rep->why, sizeof rep->why,
+                 "its reply was damaged on the way (the body does not match its Content-Digest)");
+        free(rep->body);
+        rep->body = NULL;
+        rep->len = 0;
+    } else if (cc == CURLE_OK) {
         char *ct = NULL;
         if (curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct)
             snprintf(rep->content_type, sizeof rep->content_type, "%s", ct);

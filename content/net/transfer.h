@@ -42,6 +42,7 @@ typedef struct {
     char content_type[128]; /* "" when none */
     char etag[160];        /* "" when none */
     char channel[80];      /* the Screenlit-Channel header; "" when none */
+    char digest[64];       /* the base64 SHA-256 of the Content-Digest header ("sha-256=:…:"); "" when none */
     int64_t date_ms;       /* the Date header in ms UTC, or -1 */
     int64_t retry_after_s; /* the Retry-After header in seconds (a date: from now), or -1 */
     int64_t local_ms;      /* the local real-time clock when the transfer ended (ms UTC) */
@@ -49,7 +50,9 @@ typedef struct {
 } sl_transfer_reply;
 
 /* Runs one request on c (reset first and after; the connection is kept for
- * the next). Certificates are always verified (tlsclient.h); only http and
+ * the next). A collected body whose reply carries Content-Digest (the hub's
+ * JSON replies do) must match it: a reply damaged on the way is a failed
+ * transfer (CURLE_RECV_ERROR, why says so), never an answer. Certificates are always verified (tlsclient.h); only http and
  * https, no redirects, no signals. Returns curl's result: CURLE_OK when the
  * hub answered (any status; rep filled), else rep->why says why
  * (CURLE_WRITE_ERROR with rep->over when the body passed its cap). Free rep

@@ -22,6 +22,11 @@ if [ "$rc" = 0 ]; then ok; else
 fi
 expect_in "$T/demo.out" "enrolled as screen bank-0412-lobby"
 expect_in "$T/demo.out" "Done. Everything is in $D"
+# The web console's address and a login for it; the login is real.
+expect_in "$T/demo.out" "/console/ and log in as demo-auditor (or demo-admin)"
+"$HUB" user list --data "$D/hub" >"$T/users" 2>&1 && ok || fail "screenlit-hub user list failed on the demo's hub"
+expect_in "$T/users" "demo-auditor"
+expect_in "$T/users" "demo-admin"
 # The board played the campaign: frames of its morning, not of the waiting screen.
 n=$(find "$D/frames" -name 'frame-*.png' 2>/dev/null | wc -l)
 [ "$n" -ge 18 ] && ok || fail "$n frames written to $D/frames, expected one every 10 minutes of 3 hours"

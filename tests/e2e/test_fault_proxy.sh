@@ -10,7 +10,8 @@
 #          the exchanges;
 #   acks   in front of `api`, for /api/v1/plays only: half of the replies get some of their
 #          digits changed, so that the JSON stays valid and only its numbers (acked_seq, …) lie:
-#          nothing tells such a reply from a true one but what the player knows it sent;
+#          only the reply's Content-Digest tells such a reply from a true one (the player must
+#          notice and ask again; without the digest, what it knows it sent is all it has);
 #   mf     in front of `acks`, for /api/v1/manifest only, corrupting every reply body: on while
 #          version 2 is published, so that the player first gets version 2 damaged on the way,
 #          then (once it has refused it) switched off: the player must still come to version 2;
@@ -158,6 +159,8 @@ all_struck api "$MIN_EACH" && ok || fail "the api proxy injected some kind of fa
 all_struck media 1 && ok || fail "the media proxy did not inject every kind of fault by version $MAXV (seed $SEED)"
 [ "$(stat_of mf corrupt)" -ge 1 ] && ok || fail "the manifest proxy corrupted nothing"
 [ "$(stat_of acks corrupt)" -ge 5 ] && ok || fail "the acks proxy changed the numbers of only $(stat_of acks corrupt) replies"
+grep -q 'uploader: .*damaged on the way (the body does not match its Content-Digest)' "$T/p.err" && ok ||
+    fail "the player never noticed a play acknowledgement damaged on the way"
 grep -E 'warn|error' "$T/p.err" | sed 's/[0-9a-f]\{12\}…/…/; s/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn |
     head -12 | sed 's/^/    player: /' >&2
 

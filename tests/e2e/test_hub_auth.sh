@@ -92,6 +92,13 @@ expect_call 405 DELETE /api/v1/screens "$ADMIN"
 # Every reply carries the hub's clock.
 call GET /api/v1/health "" >/dev/null
 expect_header Date ""
+# Every JSON reply, an error too, carries the SHA-256 of its body (RFC 9530 Content-Digest).
+for what in "GET /api/v1/health" "GET /api/v1/nothing" "GET /api/v1/screens"; do
+    # shellcheck disable=SC2086
+    call $what "$ADMIN" >/dev/null
+    want="sha-256=:$(openssl dgst -sha256 -binary "$T/body" | base64 -w0):"
+    expect_header Content-Digest "$want"
+done
 hub_alive
 stop_hub_clean
 finish

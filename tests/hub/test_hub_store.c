@@ -483,6 +483,16 @@ static void sort_lines(char *text)
 /* The hourly summary: lit time split over hours, untrusted plays in the hour
  * received, failed plays nowhere, duplicates not counted twice, and the
  * rows listed per screen in order; minutes online and one manifest version. */
+/* Appends "VERSION@PUBLISHED:ENVELOPE;" (checking len and the NUL). */
+static int mf_list_cb(void *ud, int64_t version, int64_t published_ms, const char *envelope, size_t len)
+{
+    char *seen = ud;
+    assert_int_equal(strlen(envelope), len);
+    size_t n = strlen(seen);
+    snprintf(seen + n, 128 - n, "%lld@%lld:%s;", (long long)version, (long long)published_ms, envelope);
+    return 0;
+}
+
 static void test_play_hours(void **state)
 {
     fixture *f = *state;
@@ -574,6 +584,17 @@ static void test_play_hours(void **state)
     assert_int_equal(len, 7);
     free(env);
     assert_int_equal(o->manifest_at(f->st, "bank", 5, &env, &len, err, sizeof err), SL_ST_NOT_FOUND);
+    /* Every version held, newest first, and at most a limit. */
+    assert_int_equal(o->manifest_put(f->st, "bank", 10, "{\"v\":10}", 8, 2, &cur, err, sizeof err), SL_ST_OK);
+    char seen[128] = "";
+    assert_int_equal(o->manifest_list(f->st, "bank", 0, mf_list_cb, seen, err, sizeof err), SL_ST_OK);
+    assert_string_equal(seen, "10@2:{\"v\":10};4@1:{\"v\":4};3@1:{\"v\":3};");
+    seen[0] = '\0';
+    assert_int_equal(o->manifest_list(f->st, "bank", 2, mf_list_cb, seen, err, sizeof err), SL_ST_OK);
+    assert_string_equal(seen, "10@2:{\"v\":10};4@1:{\"v\":4};");
+    seen[0] = '\0';
+    assert_int_equal(o->manifest_list(f->st, "none", 0, mf_list_cb, seen, err, sizeof err), SL_ST_OK);
+    assert_string_equal(seen, "");
 }
 
 static int hour_cb(void *ud, int64_t hour, int minutes)

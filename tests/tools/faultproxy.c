@@ -53,6 +53,8 @@
  * or unparsable headers) is passed through with the rest of its connection.
  *
  * SIGUSR1 turns the faults off and on (--off: start with them off).
+ * With SL_FAULTPROXY_TRACE set in the environment, each exchange (its request
+ * line and fault) and each reply (status, length) is written to stderr.
  * The counts of exchanges and of each fault really injected are written to
  * the --stats file after every change ("name count" lines, replaced
  * atomically) and printed to stdout on SIGTERM or SIGINT, which end it.
@@ -75,6 +77,7 @@ typedef struct {
     const char *stats;
     bool on;
     bool digits; /* corrupt changes digits of the body into other digits */
+    bool trace;  /* SL_FAULTPROXY_TRACE set: one stderr line per exchange and per reply */
     enum fault script[64]; /* --script: the faults in this order, over and over */
     int script_len;
     char *replace;         /* --replace FILE: the reply served instead of upstream's */
@@ -209,6 +212,11 @@ static void exchange_start(conn *c, const config *cfg, stats *st)
     c->cut = -1;
     c->nflip = 0;
     st->exchanges++;
+    if (cfg->trace) {
+        const char *eol = memchr(p, '\r', n);
+        fprintf(stderr, "faultproxy: exchange %lld on fd %d: %.*s: %s\n", st->exchanges, c->cfd,
+                (int)(eol ? (size_t)(eol - p) : (n < 80 ? n : 80)), p, fault_name[c->f]);
+    }
     write_stats(cfg, st, NULL);
 }
 
@@ -276,11 +284,17 @@ static void reply_begins(conn *c, const config *cfg, stats *st, size_t hend)
 {
     long long total = reply_length(c, hend);
     if (total < 0) {
+        if (cfg->trace)
+            fprintf(stderr, "faultproxy: reply on fd %d: %.12s, no length: the connection passes as it is\n",
+                    c->cfd, c->hdr);
         c->rs = R_OPAQUE;
         return;
     }
     c->total = total;
     c->rs = R_BODY;
+    if (cfg->trace)
+        fprintf(stderr, "faultproxy: reply on fd %d: %.12s, %lld bytes, %s\n", c->cfd, c->hdr, total,
+                fault_name[c->f]);
     switch (c->f) {
     case F_STALL:
         c->cut = cfg->stall_at >= 0 ? (cfg->stall_at < total ? cfg->stall_at : total - 1) : rnd_below(c, total);
@@ -367,7 +381,8 @@ static int from_upstream(conn *c, const config *cfg, stats *st)
                 take = (size_t)c->total; /* bytes past the reply: the server would not send them */
             emit(c, cfg, st, c->hdr, take);
         }
-        c->hlen = 0;
+        if (c->rs != R_HDR)
+            c->hlen = 0; /* the headers went on; until they are whole (a stall upstream may split them), they wait */
         return 0;
     }
     buf *b = &c->u2c;
@@ -557,6 +572,7 @@ int main(int argc, char **argv)
         {"digits", no_argument, NULL, 'd'},         {"replace", required_argument, NULL, 'r'},
         {NULL, 0, NULL, 0}};
     config cfg = {.stall_ms = 2000, .stall_at = -1, .seed = 1, .on = true};
+    cfg.trace = getenv("SL_FAULTPROXY_TRACE") != NULL;
     stats st = {0};
     struct sockaddr_in up;
     bool have_up = false;

@@ -4,6 +4,7 @@
 #include "content/keys.h"
 #include "content/opts.h"
 #include "content/timeutil.h"
+#include "tools/hub/service/hub_access.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -77,7 +78,6 @@ int sl_hub_cmd_key(int argc, char **argv)
 {
     key_args a = {0};
     const char *action = NULL, *file = NULL;
-    char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
     int next;
     int parsed = sl_hub_parse_action("key", key_opts, help, &a, &argc, &argv, &action, &next);
     if (parsed >= 0)
@@ -101,13 +101,8 @@ int sl_hub_cmd_key(int argc, char **argv)
         return sl_hub_usage_error("key", "--name is for add");
     if (list && channels_s)
         return sl_hub_usage_error("key", "--channels is for add");
-    if (channels_s && sl_hub_scope_parse(channels_s, channels, cerr, sizeof cerr) != 0)
-        return sl_hub_usage_error("key", "--%s", cerr);
-    if (channels_s && !channels[0])
+    if (channels_s && strspn(channels_s, " ") == strlen(channels_s))
         return sl_hub_usage_error("key", "--channels: name at least one channel (leave it out for every channel)");
-    if (name && !sl_wire_id_ok(name))
-        return sl_hub_usage_error("key", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
-
     char err[512];
     sl_store *st = NULL;
     int rc = sl_hub_admin_open("key", data, db, &st);
@@ -116,20 +111,20 @@ int sl_hub_cmd_key(int argc, char **argv)
     rc = SL_HUB_EXIT_FAIL;
     if (add) {
         sl_pubkey pk;
-        char b64[SL_PUBKEY_B64_MAX], dflt[16];
+        sl_svc_err e;
+        char b64[SL_PUBKEY_B64_MAX], used[SL_HUB_ID_MAX + 1], channels[SL_HUB_SCOPE_MAX + 1];
         if (sl_pubkey_load(file, &pk, err, sizeof err) != 0) {
             fprintf(stderr, "screenlit-hub key: %s\n", err);
             goto out;
         }
         sl_pubkey_to_b64(&pk, b64, sizeof b64);
-        snprintf(dflt, sizeof dflt, "key-%02x%02x%02x%02x", pk.pk[0], pk.pk[1], pk.pk[2], pk.pk[3]);
-        sl_st_rc r = st->ops->key_add(st, name ? name : dflt, b64, channels, sl_hub_now_ms(), err, sizeof err);
-        if (r == SL_ST_CONFLICT) {
-            fprintf(stderr, "screenlit-hub key: another key is named %s\n", name ? name : dflt);
-        } else if (r != SL_ST_OK) {
-            fprintf(stderr, "screenlit-hub key: %s\n", err);
+        sl_svc_rc r = sl_access_key_add(st, name, b64, channels_s, used, channels, &e);
+        if (r == SL_SVC_INVALID) {
+            rc = sl_hub_usage_error("key", "--%s", e.msg);
+        } else if (r != SL_SVC_OK) {
+            fprintf(stderr, "screenlit-hub key: %s\n", e.msg);
         } else {
-            printf("publisher key %s accepted (%s) for %s%s\n", b64, name ? name : dflt,
+            printf("publisher key %s accepted (%s) for %s%s\n", b64, used,
                    channels[0] ? "channels " : "every channel", channels);
             rc = SL_HUB_EXIT_OK;
         }

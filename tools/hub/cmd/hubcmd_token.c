@@ -3,6 +3,7 @@
 
 #include "content/opts.h"
 #include "content/timeutil.h"
+#include "tools/hub/service/hub_access.h"
 
 #include <stdbool.h>
 #include <sodium.h>
@@ -88,7 +89,6 @@ int sl_hub_cmd_token(int argc, char **argv)
 {
     token_args a = {0};
     const char *action = NULL;
-    char channels[SL_HUB_SCOPE_MAX + 1] = "", cerr[256];
     int next;
     int parsed = sl_hub_parse_action("token", token_opts, help, &a, &argc, &argv, &action, &next);
     if (parsed >= 0)
@@ -113,14 +113,12 @@ int sl_hub_cmd_token(int argc, char **argv)
         return sl_hub_usage_error("token", "--name NAME is missing");
     if (list && name)
         return sl_hub_usage_error("token", "--name is not for list");
-    if (name && !sl_wire_id_ok(name))
-        return sl_hub_usage_error("token", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
     if (channels_s && !(create && role == SL_ROLE_PUBLISHER))
         return sl_hub_usage_error("token", "--channels is only for create --role publisher");
-    if (channels_s && sl_hub_scope_parse(channels_s, channels, cerr, sizeof cerr) != 0)
-        return sl_hub_usage_error("token", "--%s", cerr);
-    if (channels_s && !channels[0])
+    if (channels_s && strspn(channels_s, " ") == strlen(channels_s))
         return sl_hub_usage_error("token", "--channels: name at least one channel (leave it out for every channel)");
+    if (revoke && !sl_wire_id_ok(name))
+        return sl_hub_usage_error("token", "--name: 1 to 64 letters, digits, '.', '_' or '-'");
 
     char err[512];
     sl_store *st = NULL;
@@ -129,18 +127,13 @@ int sl_hub_cmd_token(int argc, char **argv)
         return rc;
     rc = SL_HUB_EXIT_FAIL;
     if (create) {
-        char token[SL_HUB_TOKEN_HEX + 1];
-        uint8_t hash[SL_HUB_HASH_BYTES];
-        if (sl_hub_token_new(token, hash) != 0) {
-            fprintf(stderr, "screenlit-hub token: no random numbers\n");
-            goto out;
-        }
-        sl_st_rc r = st->ops->token_add(st, name, role, channels, hash, sl_hub_now_ms(), err, sizeof err);
-        if (r == SL_ST_CONFLICT) {
-            fprintf(stderr, "screenlit-hub token: a valid token named %s exists; revoke it first or pick "
-                            "another name\n", name);
-        } else if (r != SL_ST_OK) {
-            fprintf(stderr, "screenlit-hub token: %s\n", err);
+        char token[SL_HUB_TOKEN_HEX + 1], channels[SL_HUB_SCOPE_MAX + 1];
+        sl_svc_err e;
+        sl_svc_rc r = sl_access_token_create(st, name, role, channels_s, token, channels, &e);
+        if (r == SL_SVC_INVALID) {
+            rc = sl_hub_usage_error("token", "--%s", e.msg);
+        } else if (r != SL_SVC_OK) {
+            fprintf(stderr, "screenlit-hub token: %s\n", e.msg);
         } else {
             printf("%s\n", token);
             fprintf(stderr, "screenlit-hub token: %s token \"%s\"%s%s created; it is shown only this once\n",
@@ -155,17 +148,14 @@ int sl_hub_cmd_token(int argc, char **argv)
         else
             rc = SL_HUB_EXIT_OK;
     } else {
-        sl_st_rc r = st->ops->token_revoke(st, name, sl_hub_now_ms(), err, sizeof err);
-        if (r == SL_ST_NOT_FOUND)
-            fprintf(stderr, "screenlit-hub token: no valid token is named %s\n", name);
-        else if (r != SL_ST_OK)
-            fprintf(stderr, "screenlit-hub token: %s\n", err);
-        else {
+        sl_svc_err e;
+        if (sl_access_token_revoke(st, name, &e) != SL_SVC_OK) {
+            fprintf(stderr, "screenlit-hub token: %s\n", e.msg);
+        } else {
             fprintf(stderr, "screenlit-hub token: %s revoked\n", name);
             rc = SL_HUB_EXIT_OK;
         }
     }
-out:
     sl_store_close(st);
     return rc;
 }

@@ -83,7 +83,10 @@ const char sl_cframe_css[] =
     ".problem{max-width:40rem}\n"
     "@media (max-width:600px){header.top{padding:.5rem .75rem}.side{margin-left:0;width:100%;"
     "justify-content:space-between}main{padding:.75rem}h1{font-size:1.2rem}.form{padding:.75rem}"
-    ".tiles{grid-template-columns:1fr}}\n"
+    ".tiles{grid-template-columns:1fr}"
+    /* nothing wider than a phone: long words break, wide tables and code scroll in their own box */
+    "main{overflow-wrap:anywhere}main table{display:block;overflow-x:auto;max-width:100%}"
+    "pre{white-space:pre-wrap}}\n"
     /* each page's own rules, after the frame's */
     SL_PAGE_SCREENS_CSS;
 

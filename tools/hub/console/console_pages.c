@@ -23,6 +23,22 @@ const sl_console_page sl_console_pages[] = {
     {"GET", "coverage/report.css", SL_CPAGE_READ, sl_page_coverage_css},
     {"GET", "reports", SL_CPAGE_READ, sl_page_reports},
     {"GET", "reports/*", SL_CPAGE_READ, sl_page_reports_file},
+    /* channels, inventory, people (page_channels.c, page_inventory.c, page_people.c) */
+    {"GET", "channels", SL_CPAGE_STAFF, sl_page_channels},
+    {"GET", "channels/*", SL_CPAGE_STAFF, sl_page_channel},
+    {"GET", "inventory", SL_CPAGE_ADMIN, sl_page_inventory},
+    {"POST", "inventory", SL_CPAGE_ADMIN, sl_page_inventory_upload},
+    {"GET", "inventory/download", SL_CPAGE_ADMIN, sl_page_inventory_download}, /* before inventory/ID */
+    {"GET", "inventory/*", SL_CPAGE_ADMIN, sl_page_inventory_row},
+    {"POST", "inventory/*", SL_CPAGE_ADMIN, sl_page_inventory_row_save},
+    {"GET", "people", SL_CPAGE_ADMIN, sl_page_people},
+    {"POST", "people/add", SL_CPAGE_ADMIN, sl_page_people_add},
+    {"POST", "people/disable", SL_CPAGE_ADMIN, sl_page_people_disable},
+    {"POST", "people/enable", SL_CPAGE_ADMIN, sl_page_people_enable},
+    {"POST", "people/remove", SL_CPAGE_ADMIN, sl_page_people_remove},
+    {"POST", "people/tokens/add", SL_CPAGE_ADMIN, sl_page_token_add},
+    {"POST", "people/tokens/revoke", SL_CPAGE_ADMIN, sl_page_token_revoke},
+    {"POST", "people/keys/add", SL_CPAGE_ADMIN, sl_page_key_add},
 };
 
 const size_t sl_console_n_pages = sizeof sl_console_pages / sizeof sl_console_pages[0];

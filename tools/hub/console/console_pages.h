@@ -60,4 +60,25 @@ void sl_page_coverage_href(sl_cpage *p, const char *format, const char *period, 
 int sl_page_reports(sl_cpage *p, char *err, size_t errlen);
 int sl_page_reports_file(sl_cpage *p, char *err, size_t errlen);
 
+/* page_channels.c: channels, their versions, contents and followers */
+int sl_page_channels(sl_cpage *p, char *err, size_t errlen);
+int sl_page_channel(sl_cpage *p, char *err, size_t errlen);
+
+/* page_inventory.c: the inventory (admin) */
+int sl_page_inventory(sl_cpage *p, char *err, size_t errlen);
+int sl_page_inventory_upload(sl_cpage *p, char *err, size_t errlen);
+int sl_page_inventory_download(sl_cpage *p, char *err, size_t errlen);
+int sl_page_inventory_row(sl_cpage *p, char *err, size_t errlen);
+int sl_page_inventory_row_save(sl_cpage *p, char *err, size_t errlen);
+
+/* page_people.c: people, API tokens, publisher keys (admin) */
+int sl_page_people(sl_cpage *p, char *err, size_t errlen);
+int sl_page_people_add(sl_cpage *p, char *err, size_t errlen);
+int sl_page_people_disable(sl_cpage *p, char *err, size_t errlen);
+int sl_page_people_enable(sl_cpage *p, char *err, size_t errlen);
+int sl_page_people_remove(sl_cpage *p, char *err, size_t errlen);
+int sl_page_token_add(sl_cpage *p, char *err, size_t errlen);
+int sl_page_token_revoke(sl_cpage *p, char *err, size_t errlen);
+int sl_page_key_add(sl_cpage *p, char *err, size_t errlen);
+
 #endif

@@ -78,6 +78,11 @@ bool sl_req_content_type_is(const sl_req *r, const char *type);
 enum MHD_Result sl_reply(sl_req *r, unsigned status, struct MHD_Response *resp);
 /* A JSON reply; obj is consumed (NULL gives 500). */
 enum MHD_Result sl_reply_json(sl_req *r, unsigned status, cJSON *obj);
+/* Adds Content-Digest (RFC 9530: "sha-256=:BASE64:") of the body to resp.
+ * Every JSON reply carries it, so that a client can tell a reply damaged on
+ * the way (HTTP has no checksum) from what the hub said: a play
+ * acknowledgement whose digits changed would otherwise look true. */
+void sl_reply_digest(struct MHD_Response *resp, const void *body, size_t len);
 /* {"error": "..."} plus the members of extra (consumed; may be NULL). */
 enum MHD_Result sl_reply_error(sl_req *r, unsigned status, cJSON *extra, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

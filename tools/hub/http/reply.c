@@ -4,6 +4,8 @@
 
 #include "content/json.h"
 
+#include <sodium.h>
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +80,19 @@ enum MHD_Result sl_reply_empty(sl_req *r, unsigned status)
     return sl_reply(r, status, resp);
 }
 
+void sl_reply_digest(struct MHD_Response *resp, const void *body, size_t len)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char b64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    char value[sizeof b64 + 16];
+    if (!resp)
+        return;
+    crypto_hash_sha256(h, body, len);
+    sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(value, sizeof value, "sha-256=:%s:", b64);
+    MHD_add_response_header(resp, "Content-Digest", value);
+}
+
 enum MHD_Result sl_reply_json(sl_req *r, unsigned status, cJSON *obj)
 {
     char *text = obj ? sl_json_print(obj, false) : NULL;
@@ -93,6 +108,7 @@ enum MHD_Result sl_reply_json(sl_req *r, unsigned status, cJSON *obj)
         return MHD_NO;
     }
     MHD_add_response_header(resp, "Content-Type", "application/json");
+    sl_reply_digest(resp, text, len);
     return sl_reply(r, status, resp);
 }
 

@@ -166,7 +166,8 @@ static int take(char *buf, size_t len, const char *v)
     return 0;
 }
 
-int sl_inv_row(sl_hub_screen *o, const char *const vals[SL_INV_N_COLS], char *why, size_t whylen)
+/* sl_inv_row, and the column at fault in *col. */
+static int inv_row(sl_hub_screen *o, const char *const vals[SL_INV_N_COLS], char *why, size_t whylen, int *col)
 {
     char *dst[SL_INV_N_COLS] = {o->id,   o->name,    o->site,  o->region,  o->unit_type,
                                 o->tags, o->channel, o->hours, o->timezone};
@@ -178,22 +179,27 @@ int sl_inv_row(sl_hub_screen *o, const char *const vals[SL_INV_N_COLS], char *wh
         if (take(dst[i], sizes[i], vals[i]) != 0) {
             snprintf(why, whylen, "%s: too long (at most %zu bytes) or not UTF-8 text", sl_inv_cols[i],
                      sizes[i] - 1);
+            *col = i;
             return -1;
         }
     }
+    *col = 0;
     if (!sl_wire_id_ok(o->id)) {
         snprintf(why, whylen, "id \"%s\": 1 to 64 letters, digits, '.', '_' or '-', not starting with '.' or '-'",
                  o->id);
         return -1;
     }
+    *col = 1;
     if (!o->name[0]) {
         snprintf(why, whylen, "name is missing");
         return -1;
     }
+    *col = 6;
     if (o->channel[0] && !sl_wire_id_ok(o->channel)) {
         snprintf(why, whylen, "channel \"%s\": 1 to 64 letters, digits, '.', '_' or '-'", o->channel);
         return -1;
     }
+    *col = 5;
     for (const char *t = o->tags; *t;) {
         const char *e = strchr(t, ';');
         size_t n = e ? (size_t)(e - t) : strlen(t);
@@ -210,7 +216,14 @@ int sl_inv_row(sl_hub_screen *o, const char *const vals[SL_INV_N_COLS], char *wh
         }
         t = e ? e + 1 : t + strlen(t);
     }
+    *col = 7;
     return sl_inv_hours_check(o->hours, why, whylen);
+}
+
+int sl_inv_row(sl_hub_screen *o, const char *const vals[SL_INV_N_COLS], char *why, size_t whylen)
+{
+    int col;
+    return inv_row(o, vals, why, whylen, &col);
 }
 
 int sl_inv_tz_check(const char *name, char *why, size_t whylen)
@@ -265,7 +278,22 @@ typedef struct {
     size_t n_tz;
     char why[512];
     size_t bad_line;
+    sl_inv_bad_cb bad; /* NULL: stop at the first bad line; else every bad line goes to bad */
+    void *bad_ud;
+    size_t n_bad;
 } inv_import;
+
+#define INV_MAX_BAD 200 /* bad lines told before an import stops looking */
+
+/* A bad row: stops the parse (1), or tells it and goes on (0). */
+static int inv_bad_row(inv_import *im, size_t line)
+{
+    if (!im->bad)
+        return 1;
+    im->bad(im->bad_ud, line, im->why);
+    im->n_bad++;
+    return im->n_bad >= INV_MAX_BAD ? 1 : 0;
+}
 
 static int inv_header(inv_import *im, char **f, size_t n)
 {
@@ -333,7 +361,7 @@ static int inv_row_cb(void *ud, size_t line, char **f, size_t n)
     }
     if (n != used) {
         snprintf(im->why, sizeof im->why, "%zu fields; the header has %zu", n, used);
-        return 1;
+        return inv_bad_row(im, line);
     }
     if (im->n >= INV_MAX_ROWS) {
         snprintf(im->why, sizeof im->why, "more than %d screens in one import", INV_MAX_ROWS);
@@ -354,7 +382,7 @@ static int inv_row_cb(void *ud, size_t line, char **f, size_t n)
     }
     sl_hub_screen *row = &im->rows[im->n];
     if (sl_inv_row(row, vals, im->why, sizeof im->why) != 0 || inv_tz(im, row->timezone) != 0)
-        return 1;
+        return inv_bad_row(im, line);
     im->lines[im->n] = line;
     im->n++;
     return 0;
@@ -366,8 +394,9 @@ static int by_id(const void *a, const void *b, void *ud)
     return strcmp(rows[*(const size_t *)a].id, rows[*(const size_t *)b].id);
 }
 
-/* Finds a screen id listed twice; returns the index of the later row or -1. */
-static long inv_duplicate(const inv_import *im)
+/* Finds the rows whose screen id an earlier row has: the index of the
+ * first such row (by line) or -1; with im->bad, tells each. */
+static long inv_duplicate(inv_import *im)
 {
     long dup = -1;
     size_t *ix = malloc((im->n ? im->n : 1) * sizeof *ix);
@@ -379,6 +408,11 @@ static long inv_duplicate(const inv_import *im)
     for (size_t i = 1; i < im->n; i++) {
         if (strcmp(im->rows[ix[i]].id, im->rows[ix[i - 1]].id) == 0) {
             size_t later = ix[i] > ix[i - 1] ? ix[i] : ix[i - 1];
+            if (im->bad) {
+                snprintf(im->why, sizeof im->why, "screen id \"%s\" appears twice", im->rows[later].id);
+                im->bad(im->bad_ud, im->lines[later], im->why);
+                im->n_bad++;
+            }
             if (dup < 0 || (long)later < dup)
                 dup = (long)later;
         }
@@ -407,48 +441,101 @@ static sl_svc_rc inv_text_check(const char *body, size_t len, size_t *bad_line, 
     return SL_SVC_OK;
 }
 
+/* INVALID: "N bad lines; nothing was imported". */
+static sl_svc_rc inv_bad_summary(const inv_import *im, sl_svc_err *e)
+{
+    return sl_svc_fail(e, SL_SVC_INVALID, "%zu bad line%s%s; nothing was imported", im->n_bad,
+                       im->n_bad == 1 ? "" : "s", im->n_bad >= INV_MAX_BAD ? " (and maybe more)" : "");
+}
+
 /* Parses and checks every row into *im. */
 static sl_svc_rc inv_parse(inv_import *im, const char *body, size_t len, size_t *bad_line, sl_svc_err *e)
 {
     char err[512];
     size_t err_line = 0;
     sl_svc_rc rc = inv_text_check(body, len, bad_line, e);
-    if (rc != SL_SVC_OK)
+    if (rc != SL_SVC_OK) {
+        if (im->bad)
+            im->bad(im->bad_ud, *bad_line, "not UTF-8 text (save the file as UTF-8)");
         return rc;
+    }
     int prc = sl_csv_parse(body, len, INV_MAX_FIELDS, inv_row_cb, im, err, sizeof err, &err_line);
     if (prc != 0) {
         *bad_line = prc < 0 ? err_line : im->bad_line;
-        return sl_svc_fail(e, SL_SVC_INVALID, "line %zu: %s", *bad_line, prc < 0 ? err : im->why);
+        const char *why = prc < 0 ? err : im->why;
+        if (!im->bad)
+            return sl_svc_fail(e, SL_SVC_INVALID, "line %zu: %s", *bad_line, why);
+        if (prc < 0 || im->n_bad < INV_MAX_BAD) { /* what stopped the reading, not told yet */
+            im->bad(im->bad_ud, *bad_line, why);
+            im->n_bad++;
+        }
+        return inv_bad_summary(im, e);
     }
     if (!im->header_done)
         return sl_svc_fail(e, SL_SVC_INVALID, "the file is empty; the first line must be the header "
                                               "id,name,site,region,unit_type,tags,channel,hours,timezone");
     long dup = inv_duplicate(im);
-    if (dup >= 0) {
+    if (!im->bad && dup >= 0) {
         *bad_line = im->lines[dup];
         return sl_svc_fail(e, SL_SVC_INVALID, "line %zu: screen id \"%s\" appears twice", im->lines[dup],
                            im->rows[dup].id);
     }
-    return SL_SVC_OK;
+    return im->n_bad > 0 ? inv_bad_summary(im, e) : SL_SVC_OK;
+}
+
+/* Checks every row of csv and stores them all, or none. */
+static sl_svc_rc inv_import_run(sl_hub *hub, inv_import *im, const char *csv, size_t len, size_t *imported,
+                                size_t *bad_line, sl_svc_err *e)
+{
+    char err[512];
+    *bad_line = 0;
+    sl_svc_rc rc = inv_parse(im, csv ? csv : "", len, bad_line, e);
+    if (rc == SL_SVC_OK &&
+        hub->store->ops->inventory_upsert(hub->store, im->rows, im->n, err, sizeof err) != SL_ST_OK)
+        rc = sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    if (rc == SL_SVC_OK) {
+        sl_log_info(&hub->log, "inventory: %zu screens imported", im->n);
+        *imported = im->n;
+    }
+    free(im->rows);
+    free(im->lines);
+    return rc;
 }
 
 sl_svc_rc sl_inv_import(sl_hub *hub, const char *csv, size_t len, size_t *imported, size_t *bad_line, sl_svc_err *e)
 {
     inv_import im;
-    char err[512];
     memset(&im, 0, sizeof im);
-    *bad_line = 0;
-    sl_svc_rc rc = inv_parse(&im, csv ? csv : "", len, bad_line, e);
-    if (rc == SL_SVC_OK &&
-        hub->store->ops->inventory_upsert(hub->store, im.rows, im.n, err, sizeof err) != SL_ST_OK)
-        rc = sl_svc_fail(e, SL_SVC_STORE, "%s", err);
-    if (rc == SL_SVC_OK) {
-        sl_log_info(&hub->log, "inventory: %zu screens imported", im.n);
-        *imported = im.n;
+    return inv_import_run(hub, &im, csv, len, imported, bad_line, e);
+}
+
+sl_svc_rc sl_inv_import_all(sl_hub *hub, const char *csv, size_t len, size_t *imported, sl_inv_bad_cb bad, void *ud,
+                            sl_svc_err *e)
+{
+    inv_import im;
+    size_t bad_line;
+    memset(&im, 0, sizeof im);
+    im.bad = bad;
+    im.bad_ud = ud;
+    return inv_import_run(hub, &im, csv, len, imported, &bad_line, e);
+}
+
+sl_svc_rc sl_inv_put_row(sl_hub *hub, const char *const vals[SL_INV_N_COLS], int *bad_col, sl_svc_err *e)
+{
+    sl_hub_screen row;
+    char why[512], err[512];
+    *bad_col = -1;
+    if (inv_row(&row, vals, why, sizeof why, bad_col) != 0)
+        return sl_svc_fail(e, SL_SVC_INVALID, "%s", why);
+    if (sl_inv_tz_check(row.timezone, why, sizeof why) != 0) {
+        *bad_col = 8;
+        return sl_svc_fail(e, SL_SVC_INVALID, "%s", why);
     }
-    free(im.rows);
-    free(im.lines);
-    return rc;
+    *bad_col = -1;
+    if (hub->store->ops->inventory_upsert(hub->store, &row, 1, err, sizeof err) != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    sl_log_info(&hub->log, "inventory: screen %s saved", row.id);
+    return SL_SVC_OK;
 }
 
 static int inv_export_row(void *ud, const sl_hub_screen_status *s)

@@ -49,6 +49,20 @@ const char *sl_inv_value(const sl_hub_screen *s, int i);
 sl_svc_rc sl_inv_import(sl_hub *hub, const char *csv, size_t len, size_t *imported, size_t *bad_line,
                         sl_svc_err *e);
 
+/* Called for each line an import refuses, with why (in English). */
+typedef void (*sl_inv_bad_cb)(void *ud, size_t line, const char *why);
+
+/* Like sl_inv_import, but checks every row and gives each bad line to bad
+ * (at most 200; a malformed header or CSV ends the checking there).
+ * INVALID when any line is bad (nothing is then stored), STORE. */
+sl_svc_rc sl_inv_import_all(sl_hub *hub, const char *csv, size_t len, size_t *imported, sl_inv_bad_cb bad, void *ud,
+                            sl_svc_err *e);
+
+/* Checks one row given as the values of sl_inv_cols by the same rules as an
+ * import (the time zone too) and stores it, added or replaced by id.
+ * INVALID with *bad_col the column at fault (-1 otherwise), STORE. */
+sl_svc_rc sl_inv_put_row(sl_hub *hub, const char *const vals[SL_INV_N_COLS], int *bad_col, sl_svc_err *e);
+
 /* Appends the inventory as CSV (a BOM, the header, a row per screen by id) to out. FAILED (the buffer), STORE. */
 sl_svc_rc sl_inv_export(sl_hub *hub, sl_body *out, sl_svc_err *e);
 

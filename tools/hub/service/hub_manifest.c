@@ -181,3 +181,65 @@ sl_svc_rc sl_manifest_channels(sl_hub *hub, int (*cb)(void *ud, const sl_hub_cha
         return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
     return SL_SVC_OK;
 }
+
+typedef struct {
+    hub_keys *keys;
+    int (*cb)(void *ud, const sl_manifest_info *m);
+    void *ud;
+} versions_ctx;
+
+/* The sum of the sizes of a playlist's media, each file once. */
+static int64_t media_bytes(const sl_playlist *pl)
+{
+    int64_t sum = 0;
+    for (size_t i = 0; i < pl->n_items; i++) {
+        const sl_item *it = &pl->items[i];
+        bool seen = false;
+        for (size_t j = 0; it->sha256 && j < i && !seen; j++)
+            seen = pl->items[j].sha256 && strcmp(pl->items[j].sha256, it->sha256) == 0;
+        if (it->sha256 && !seen)
+            sum += it->size_bytes;
+    }
+    return sum;
+}
+
+static int version_cb(void *ud, int64_t version, int64_t published_ms, const char *envelope, size_t len)
+{
+    versions_ctx *c = ud;
+    sl_manifest_info m;
+    char err[256];
+    sl_pubkey signer;
+    memset(&m, 0, sizeof m);
+    m.version = version;
+    m.published_ms = published_ms;
+    cJSON *env = cJSON_ParseWithLength(envelope, len);
+    snprintf(m.key_b64, sizeof m.key_b64, "%s", sl_json_str(env, "key"));
+    cJSON_Delete(env);
+    sl_playlist *pl = sl_mf_open_signed(envelope, len, &c->keys->all, NULL, &signer, err, sizeof err);
+    if (pl) {
+        const sl_hub_key *k = signing_key(c->keys, &signer);
+        if (k)
+            snprintf(m.signer, sizeof m.signer, "%s", k->name);
+        m.n_items = pl->n_items;
+        m.media_bytes = media_bytes(pl);
+        m.pl = pl;
+    }
+    int r = c->cb(c->ud, &m);
+    sl_playlist_free(pl);
+    return r;
+}
+
+sl_svc_rc sl_manifest_versions(sl_hub *hub, const char *channel, size_t limit,
+                               int (*cb)(void *ud, const sl_manifest_info *m), void *ud, sl_svc_err *e)
+{
+    char err[512];
+    hub_keys hk = {{0}, NULL, 0};
+    versions_ctx c = {&hk, cb, ud};
+    sl_svc_rc res = SL_SVC_OK;
+    if (hub->store->ops->key_list(hub->store, key_cb, &hk, err, sizeof err) != SL_ST_OK ||
+        hub->store->ops->manifest_list(hub->store, channel, limit, version_cb, &c, err, sizeof err) != SL_ST_OK)
+        res = sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    sl_keyset_free(&hk.all);
+    free(hk.rows);
+    return res;
+}

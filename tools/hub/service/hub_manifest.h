@@ -5,6 +5,8 @@
 #include "tools/hub/hub.h"
 #include "tools/hub/service/hub_service.h"
 
+#include "content/playlist.h"
+
 typedef struct {
     int64_t version;  /* OK: the version published */
     int64_t current;  /* CONFLICT over the version: the channel's current one; else -1 */
@@ -27,5 +29,22 @@ sl_svc_rc sl_manifest_current(sl_hub *hub, const char *channel, int64_t *version
 
 /* Every channel with its current version. STORE. */
 sl_svc_rc sl_manifest_channels(sl_hub *hub, int (*cb)(void *ud, const sl_hub_channel *c), void *ud, sl_svc_err *e);
+
+/* One version of a channel's manifest as people see it. */
+typedef struct {
+    int64_t version;
+    int64_t published_ms;
+    char key_b64[64];               /* the public key that signed it ("" when the envelope is unreadable) */
+    char signer[SL_HUB_ID_MAX + 1]; /* that key's name on the hub ("" when the hub no longer has the key) */
+    size_t n_items;                 /* its items, the fallback included */
+    int64_t media_bytes;            /* the size of its media files, each file counted once */
+    const sl_playlist *pl;          /* its contents, checked against the hub's keys (valid during the call);
+                                       NULL when they no longer verify (the key was replaced) */
+} sl_manifest_info;
+
+/* The versions the hub holds of a channel, newest first, at most limit
+ * (0 = every one), each given to cb (non-zero stops). STORE, FAILED. */
+sl_svc_rc sl_manifest_versions(sl_hub *hub, const char *channel, size_t limit,
+                               int (*cb)(void *ud, const sl_manifest_info *m), void *ud, sl_svc_err *e);
 
 #endif

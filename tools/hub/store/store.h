@@ -304,6 +304,14 @@ typedef struct sl_store_ops {
                             char *err, size_t errlen);
     sl_st_rc (*channel_list)(sl_store *st, int (*cb)(void *ud, const sl_hub_channel *c), void *ud,
                              char *err, size_t errlen);
+    /* The versions the hub holds of a channel's manifest, newest first, at
+     * most limit (0 = every one): each version, when it was published and
+     * its envelope (NUL-terminated; valid during the call only). OK with no
+     * call when the channel has none. */
+    sl_st_rc (*manifest_list)(sl_store *st, const char *channel, size_t limit,
+                              int (*cb)(void *ud, int64_t version, int64_t published_ms, const char *envelope,
+                                        size_t len),
+                              void *ud, char *err, size_t errlen);
 
     /* ---- proof of play ---- */
     /* Stores a batch of one screen's records (rec[i].screen is ignored;

@@ -182,6 +182,7 @@ enum {
     Q_SHOT_LATEST,
     Q_SHOT_MARK,
     Q_MANIFEST_AT,
+    Q_MANIFEST_LIST,
     Q_PH_GET,
     Q_PH_PUT,
     Q_OD_GET,
@@ -318,6 +319,8 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = $1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
     [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = $1 AND version = $2",
+    [Q_MANIFEST_LIST] = "SELECT version, published, envelope FROM manifests WHERE channel = $1"
+                        " ORDER BY version DESC LIMIT $2",
     [Q_PH_GET] = "SELECT hours FROM play_days WHERE screen = $1 AND day = $2",
     [Q_PH_PUT] = "INSERT INTO play_days(screen, day, hours) VALUES($1, $2, $3)"
                  " ON CONFLICT(screen, day) DO UPDATE SET hours = excluded.hours",
@@ -1364,6 +1367,45 @@ static sl_st_rc pg_manifest_at(sl_store *st, const char *channel, int64_t versio
 }
 
 typedef struct {
+    int (*cb)(void *ud, int64_t version, int64_t published_ms, const char *envelope, size_t len);
+    void *ud;
+    bool oom;
+} pg_manifest_scan;
+
+static int pg_manifest_row(void *ud, const PGresult *r, int i)
+{
+    pg_manifest_scan *x = ud;
+    if (PQgetlength(r, i, 0) != 8 || PQgetlength(r, i, 1) != 8)
+        return 1;
+    size_t n = (size_t)PQgetlength(r, i, 2);
+    char *env = malloc(n + 1);
+    if (!env) {
+        x->oom = true;
+        return 1;
+    }
+    memcpy(env, PQgetvalue(r, i, 2), n);
+    env[n] = '\0';
+    int rc = x->cb(x->ud, pg_be64(PQgetvalue(r, i, 0)), pg_be64(PQgetvalue(r, i, 1)), env, n);
+    free(env);
+    return rc;
+}
+
+static sl_st_rc pg_manifest_list(sl_store *st, const char *channel, size_t limit,
+                                 int (*cb)(void *ud, int64_t version, int64_t published_ms, const char *envelope,
+                                           size_t len),
+                                 void *ud, char *err, size_t errlen)
+{
+    pg_manifest_scan x = {cb, ud, false};
+    sl_st_rc rc = pg_op(pgs(st), Q_MANIFEST_LIST, pg_manifest_row, &x, "listing a channel's manifests", err, errlen,
+                        "Bti", channel, limit ? (int64_t)limit : INT64_MAX);
+    if (rc == SL_ST_OK && x.oom) {
+        snprintf(err, errlen, "out of memory");
+        rc = SL_ST_ERROR;
+    }
+    return rc;
+}
+
+typedef struct {
     int (*cb)(void *ud, const sl_hub_channel *ch);
     void *ud;
 } pg_channel_scan;
@@ -2136,6 +2178,7 @@ static const sl_store_ops pg_ops = {
     .play_hours_list = pg_play_hours_list,
     .online_list = pg_online_list,
     .manifest_at = pg_manifest_at,
+    .manifest_list = pg_manifest_list,
     .screenshot_request = pg_screenshot_request,
     .screenshot_add = pg_screenshot_add,
     .screenshot_latest = pg_screenshot_latest,

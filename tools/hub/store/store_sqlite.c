@@ -150,6 +150,7 @@ enum {
     Q_SHOT_LATEST,
     Q_SHOT_MARK,
     Q_MANIFEST_AT,
+    Q_MANIFEST_LIST,
     Q_PH_GET,
     Q_PH_PUT,
     Q_OD_GET,
@@ -258,6 +259,8 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_SHOT_LATEST] = "SELECT taken, file, size, mime FROM screenshots WHERE screen = ?1"
                       " ORDER BY taken DESC, id DESC LIMIT 1",
     [Q_MANIFEST_AT] = "SELECT envelope FROM manifests WHERE channel = ?1 AND version = ?2",
+    [Q_MANIFEST_LIST] = "SELECT version, published, envelope FROM manifests WHERE channel = ?1"
+                        " ORDER BY version DESC LIMIT ?2",
     [Q_PH_GET] = "SELECT hours FROM play_days WHERE screen = ?1 AND day = ?2",
     [Q_PH_PUT] = "INSERT OR REPLACE INTO play_days(screen, day, hours) VALUES(?1, ?2, ?3)",
     [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = ?1 AND day = ?2",
@@ -971,6 +974,45 @@ static sl_st_rc sq_manifest_at(sl_store *st, const char *channel, int64_t versio
 }
 
 typedef struct {
+    int (*cb)(void *ud, int64_t version, int64_t published_ms, const char *envelope, size_t len);
+    void *ud;
+    bool oom;
+} sq_manifest_scan;
+
+static int sq_manifest_row(sqlite3_stmt *q, void *ud)
+{
+    sq_manifest_scan *x = ud;
+    int n = sqlite3_column_bytes(q, 2);
+    const void *b = sqlite3_column_blob(q, 2);
+    char *env = malloc((size_t)n + 1);
+    if (!env) {
+        x->oom = true;
+        return 1;
+    }
+    if (n > 0)
+        memcpy(env, b, (size_t)n);
+    env[n] = '\0';
+    int r = x->cb(x->ud, sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1), env, (size_t)n);
+    free(env);
+    return r;
+}
+
+static sl_st_rc sq_manifest_list(sl_store *st, const char *channel, size_t limit,
+                                 int (*cb)(void *ud, int64_t version, int64_t published_ms, const char *envelope,
+                                           size_t len),
+                                 void *ud, char *err, size_t errlen)
+{
+    sq_manifest_scan x = {cb, ud, false};
+    sl_st_rc rc = sq_op(sq(st), Q_MANIFEST_LIST, sq_manifest_row, &x, "listing a channel's manifests", err, errlen,
+                        "ti", channel, limit ? (int64_t)limit : INT64_MAX);
+    if (rc == SL_ST_OK && x.oom) {
+        snprintf(err, errlen, "out of memory");
+        rc = SL_ST_ERROR;
+    }
+    return rc;
+}
+
+typedef struct {
     int (*cb)(void *ud, const sl_hub_channel *c);
     void *ud;
 } sq_channel_scan;
@@ -1670,6 +1712,7 @@ static const sl_store_ops sq_ops = {
     .play_hours_list = sq_play_hours_list,
     .online_list = sq_online_list,
     .manifest_at = sq_manifest_at,
+    .manifest_list = sq_manifest_list,
     .screenshot_request = sq_screenshot_request,
     .screenshot_add = sq_screenshot_add,
     .screenshot_latest = sq_screenshot_latest,
