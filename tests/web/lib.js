@@ -315,6 +315,18 @@ async function download(page, link, as) {
     return { file, name: d.suggestedFilename() };
 }
 
+// fillForm(FORM, FIELDS) — fills FORM's fields (a locator) by name: text into inputs, a choice into
+// selects.
+async function fillForm(form, fields) {
+    for (const [name, value] of Object.entries(fields)) {
+        const el = form.locator(`[name="${name}"]`);
+        if ((await el.evaluate(e => e.tagName)) === 'SELECT')
+            await el.selectOption(value);
+        else
+            await el.fill(value);
+    }
+}
+
 // expectConfirm() — the next confirm dialog (a form with data-confirm) is expected: it is accepted.
 function expectConfirm() {
     state.confirms++;
@@ -336,5 +348,5 @@ function runPlayer(args, ms = 5 * 60 * 1000) {
 module.exports = {
     HUB, SHOTS, TMP, DOWNLOADS, USERS, WAIT_MS, LANGS, SIZES, state, until, delay, start, stop, context, close, track, loginForm,
     session, forget, shoot, visit, langOf, csrfOf, checked, scenario, runPlayer, checkHtml, need, parseCsv,
-    download, expectConfirm,
+    download, fillForm, expectConfirm,
 };

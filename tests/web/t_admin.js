@@ -76,10 +76,7 @@ web.scenario('people: a person added logs in, and is shut out once disabled', as
     const page = await web.session('admin');
     await page.goto(`${HUB}/console/people`);
     const add = page.locator('form#add-user');
-    await add.locator('input[name="name"]').fill('sun');
-    await add.locator('select[name="role"]').selectOption('auditor');
-    await add.locator('input[name="password"]').fill('Sun-pass-0412');
-    await add.locator('input[name="password2"]').fill('Sun-pass-0412');
+    await web.fillForm(add, { name: 'sun', role: 'auditor', password: 'Sun-pass-0412', password2: 'Sun-pass-0412' });
     const r = await post(page, add);
     assert.ok(r.status() < 400, `adding a person answered ${r.status()}`);
     assert.ok((await page.textContent('#users')).includes('sun'), 'sun is not listed');
@@ -100,8 +97,7 @@ web.scenario('people: an API token is shown once, works against the API, and sto
     const page = await web.session('admin');
     await page.goto(`${HUB}/console/people`);
     const add = page.locator('form#add-token');
-    await add.locator('input[name="name"]').fill('web-auditor');
-    await add.locator('select[name="role"]').selectOption('auditor');
+    await web.fillForm(add, { name: 'web-auditor', role: 'auditor' });
     await post(page, add);
     const token = (await page.textContent('#token')).trim();
     assert.match(token, /^[0-9a-f]{64}$/, `the token shown: ${token}`);
