@@ -49,6 +49,7 @@ const state = {
     pagesChecked: 0,
     shots: 0,
     wide: [],              // console pages wider than a phone's screen
+    confirms: 0,           // confirm dialogs a scenario expects (expectConfirm)
 };
 
 const delay = ms => new Promise(r => setTimeout(r, ms));
@@ -94,7 +95,8 @@ function checkHtml(where, html) {
 }
 
 // Every document a page loads is checked; every dialog (alert, confirm…) it opens is a problem,
-// since no console page opens one: an alert means script from data ran.
+// since no console page opens one unasked (an alert means script from data ran) — but for the
+// confirmation of a dangerous button that a scenario expects (expectConfirm).
 function track(page) {
     page.on('response', resp => {
         const req = resp.request();
@@ -127,6 +129,11 @@ function track(page) {
         state.problems.push(`the browser's console on ${page.url()}: ${m.text()} (${m.location().url || ''})`);
     });
     page.on('dialog', d => {
+        if (d.type() === 'confirm' && state.confirms > 0) {
+            state.confirms--;
+            d.accept().catch(() => {});
+            return;
+        }
         state.problems.push(`a ${d.type()} dialog "${d.message()}" opened on ${page.url()}`);
         d.dismiss().catch(() => {});
     });
@@ -262,6 +269,69 @@ function scenario(name, fn, opts = {}) {
     });
 }
 
+// parseCsv(TEXT) — RFC 4180 rows of fields (lines end in CRLF or LF).
+function parseCsv(text) {
+    const rows = [];
+    let row = [], field = '', quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else if (c === '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c === '"') {
+            quoted = true;
+        } else if (c === ',') {
+            row.push(field);
+            field = '';
+        } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
+            row.push(field);
+            rows.push(row);
+            row = [];
+            field = '';
+            if (c === '\r')
+                i++;
+        } else {
+            field += c;
+        }
+    }
+    if (field || row.length)
+        rows.push([...row, field]);
+    return rows;
+}
+
+// download(PAGE, LINK, AS) — clicks LINK and keeps what it downloads as DOWNLOADS/AS; returns the
+// file's path and the name the hub gave it.
+async function download(page, link, as) {
+    const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const file = path.join(DOWNLOADS, as);
+    await d.saveAs(file);
+    assert.equal(await d.failure(), null, `the download of ${as} failed`);
+    return { file, name: d.suggestedFilename() };
+}
+
+// fillForm(FORM, FIELDS) — fills FORM's fields (a locator) by name: text into inputs, a choice into
+// selects.
+async function fillForm(form, fields) {
+    for (const [name, value] of Object.entries(fields)) {
+        const el = form.locator(`[name="${name}"]`);
+        if ((await el.evaluate(e => e.tagName)) === 'SELECT')
+            await el.selectOption(value);
+        else
+            await el.fill(value);
+    }
+}
+
+// expectConfirm() — the next confirm dialog (a form with data-confirm) is expected: it is accepted.
+function expectConfirm() {
+    state.confirms++;
+}
+
 // run(ARGS[, MS]) — runs the player with ARGS; resolves to {code, out, err} when it exits.
 function runPlayer(args, ms = 5 * 60 * 1000) {
     return new Promise((resolve, reject) => {
@@ -277,5 +347,6 @@ function runPlayer(args, ms = 5 * 60 * 1000) {
 
 module.exports = {
     HUB, SHOTS, TMP, DOWNLOADS, USERS, WAIT_MS, LANGS, SIZES, state, until, delay, start, stop, context, close, track, loginForm,
-    session, forget, shoot, visit, langOf, csrfOf, checked, scenario, runPlayer, checkHtml, need,
+    session, forget, shoot, visit, langOf, csrfOf, checked, scenario, runPlayer, checkHtml, need, parseCsv,
+    download, fillForm, expectConfirm,
 };

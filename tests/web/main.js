@@ -13,6 +13,7 @@ require('./t_roles');
 require('./t_screens');
 require('./t_reports');
 require('./t_escape');
+require('./t_admin');
 
 // Last: every console page the scenarios captured fits a phone (390 px) without scrolling sideways.
 web.scenario('every page visited fits a 390 px wide phone', async () => {

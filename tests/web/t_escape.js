@@ -5,34 +5,7 @@ const assert = require('node:assert/strict');
 const web = require('./lib');
 
 const HUB = web.HUB;
-// evil-1's inventory row (tests/web/run.sh).
-const TEXTS = {
-    name: '<script>alert("name")</script>',
-    site: '"><img src=x onerror=alert(\'site\')>',
-    region: '<b>区</b>&amp;',
-    unit: '<i>unit</i>',
-};
-
-// What is wrong on PAGE if the markup texts became markup: elements made of them, or the texts in
-// WANT not there as text.
-async function markupProblems(page, want) {
-    const problems = [];
-    const main = page.locator('main');
-    const text = (await main.count()) ? await main.textContent() : await page.textContent('body');
-    for (const k of want)
-        if (!text.includes(TEXTS[k]))
-            problems.push(`${page.url()}: the ${k} ${JSON.stringify(TEXTS[k])} is not shown as text`);
-    const made = {
-        'an <img src=x>': 'img[src="x"]',
-        'an onerror attribute': '[onerror]',
-        'a <b> or <i> from a region or unit type': 'main b:text-is("区"), main i:text-is("unit")',
-        'a script in the page\'s body': 'body script:not([src])',
-    };
-    for (const [what, sel] of Object.entries(made))
-        if (await page.locator(sel).count())
-            problems.push(`${page.url()}: ${what} was made from inventory text`);
-    return problems;
-}
+const { TEXTS, markupProblems } = require('./markup');
 
 web.scenario('the markup check fails on a page that does not escape', async () => {
     const ctx = await web.context();
@@ -55,12 +28,22 @@ web.scenario('markup in inventory names is shown as text on every page', async (
         ['/console/screens/evil-1?period=month', 'screen-markup-month', ['name']],
         [week, 'coverage-markup', ['name', 'region', 'unit']],
         [`${week}&region=${encodeURIComponent(TEXTS.region)}`, 'coverage-region-markup', ['name']],
+        ['/console/inventory', 'inventory-markup', ['name', 'site', 'region', 'unit']],
+        ['/console/channels/bank-lobby', 'channel-markup', ['name', 'site']],
     ];
     for (const [path, name, want] of pages) {
         await web.visit('admin', path, name, {
             each: async (page, lang) => assert.deepEqual(await markupProblems(page, want), [], `${path} (${lang})`),
         });
     }
+    // evil-1's row in the inventory's form: each text as the value of its field.
+    await web.visit('admin', '/console/inventory/evil-1', 'inventory-row-markup', {
+        each: async (page, lang) => {
+            assert.deepEqual(await markupProblems(page, []), [], `the form of evil-1's row (${lang})`);
+            for (const [field, k] of [['name', 'name'], ['site', 'site'], ['region', 'region'], ['unit_type', 'unit']])
+                assert.equal(await page.locator(`form#row input[name="${field}"]`).inputValue(), TEXTS[k], `${field} (${lang})`);
+        },
+    });
     // The filters offer the markup region and unit type as words, and choosing one works.
     const page = await web.session('admin');
     await page.goto(`${HUB}/console/screens`);

@@ -4,7 +4,6 @@
 'use strict';
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const path = require('node:path');
 const { spawnSync } = require('node:child_process');
 const web = require('./lib');
 const { htmlProblems } = require('./htmlcheck');
@@ -48,33 +47,6 @@ function readXlsx(file) {
     return { sheets, texts, rows: sheetXml.map(x => (x.match(/<row /g) || []).length) };
 }
 
-// parseCsv(TEXT) — RFC 4180 rows of fields.
-function parseCsv(text) {
-    const rows = [];
-    let row = [], field = '', quoted = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quoted) {
-            if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
-        } else if (c === '"') quoted = true;
-        else if (c === ',') { row.push(field); field = ''; } else if (c === '\r' && text[i + 1] === '\n') {
-            row.push(field); rows.push(row); row = []; field = ''; i++;
-        } else field += c;
-    }
-    if (field || row.length)
-        rows.push([...row, field]);
-    return rows;
-}
-
-// download(PAGE, LINK) — clicks LINK and saves what it downloads; returns the file's path and name.
-async function download(page, link, as) {
-    const [d] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const file = path.join(web.DOWNLOADS, as);
-    await d.saveAs(file);
-    assert.equal(await d.failure(), null, `the download of ${as} failed`);
-    return { file, name: d.suggestedFilename() };
-}
-
 web.scenario('coverage of a week: the page, and each download opened with a real reader', async () => {
     const page = await web.visit('auditor', WEEK, 'coverage');
     const text = await page.textContent('main');
@@ -88,7 +60,7 @@ web.scenario('coverage of a week: the page, and each download opened with a real
     const got = {};
     for (const fmt of ['xlsx', 'csv', 'html', 'json']) {
         const link = page.locator(`p.cov-downloads a[href*="format=${fmt}"]`);
-        got[fmt] = await download(page, link, `coverage.${fmt}`);
+        got[fmt] = await web.download(page, link, `coverage.${fmt}`);
         assert.match(got[fmt].name, new RegExp(`\\.${fmt}$`), `the ${fmt} file's name: ${got[fmt].name}`);
     }
 
@@ -102,7 +74,7 @@ web.scenario('coverage of a week: the page, and each download opened with a real
     const csv = fs.readFileSync(got.csv.file, 'utf8');
     assert.ok(csv.startsWith('\ufeff'), 'the CSV has no byte order mark');
     assert.ok(csv.includes('\r\n') && !/[^\r]\n/.test(csv), 'the CSV lines do not end in CRLF');
-    const rows = parseCsv(csv.slice(1));
+    const rows = web.parseCsv(csv.slice(1));
     const widths = new Set(rows.map(r => r.length));
     assert.deepEqual([...widths], [23], `every CSV row has 23 columns: ${[...widths]}`);
     const screenRows = rows.filter(r => r[0] === '屏幕');
@@ -138,7 +110,7 @@ web.scenario('coverage: a bad period is explained, and the English page download
     assert.ok(await page.locator('.error').count() >= 1, 'a period backwards is not explained');
     await web.shoot(page, 'coverage-bad-period', 'en');
     await page.goto(HUB + WEEK);
-    const { file } = await download(page, page.locator('p.cov-downloads a[href*="format=xlsx"]'), 'coverage-en.xlsx');
+    const { file } = await web.download(page, page.locator('p.cov-downloads a[href*="format=xlsx"]'), 'coverage-en.xlsx');
     assert.deepEqual(readXlsx(file).sheets, ['Summary', 'Screens', 'Dark screens', 'Items']);
 });
 

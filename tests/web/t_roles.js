@@ -91,9 +91,7 @@ web.scenario('with JavaScript off one can log in and read the screens', async ()
     assert.deepEqual([url.searchParams.get('from'), url.searchParams.get('to')], ['2026-11-23', '2026-11-29']);
     assert.ok((await page.textContent('main')).includes('lobby-1'), 'the week\'s report without JavaScript');
     await web.shoot(page, 'coverage-nojs', 'zh');
-    const [d] = await Promise.all([page.waitForEvent('download'), page.click('a[href*="format=xlsx"]')]);
-    const file = path.join(web.DOWNLOADS, 'coverage-nojs.xlsx');
-    await d.saveAs(file);
+    const { file } = await web.download(page, page.locator('a[href*="format=xlsx"]'), 'coverage-nojs.xlsx');
     assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'the workbook is not a zip');
     await Promise.all([page.waitForNavigation(), page.click('#logout')]);
     assert.equal(await page.locator('#login').count(), 1, 'logging out without JavaScript');
