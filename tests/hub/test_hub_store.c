@@ -634,6 +634,76 @@ static void test_heartbeats(void **state)
     assert_false(shot);
 }
 
+typedef struct {
+    int n;
+    sl_hub_hb_point first, second, last;
+} hb_seen;
+
+static int hb_cb(void *ud, const sl_hub_hb_point *h)
+{
+    hb_seen *w = ud;
+    if (w->n == 0)
+        w->first = *h;
+    else if (w->n == 1)
+        w->second = *h;
+    w->last = *h;
+    w->n++;
+    return 0;
+}
+
+/* The history keeps the first heartbeat of each 5-minute slot, its numbers
+ * taken apart, the latest SL_HUB_HB_HISTORY of them, newest first. */
+static void test_heartbeat_history(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256], js[256];
+    bool shot;
+    hb_seen w;
+    sl_hub_screen rows[2] = {screen("s1", "bank"), screen("s2", "bank")};
+    int64_t t0 = 1795564800000LL; /* a slot start */
+    assert_int_equal(o->inventory_upsert(f->st, rows, 2, err, sizeof err), SL_ST_OK);
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->heartbeat_history(f->st, "s1", 10, hb_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, 0);
+    int beats = SL_HUB_HB_HISTORY + 12;
+    for (int i = 0; i < beats; i++) {
+        snprintf(js, sizeof js,
+                 "{\"uptime_s\":%d,\"free_disk_bytes\":%lld,\"clock_offset_ms\":%d,\"clock_trust\":\"synced\"}",
+                 i * 300, 68719476736LL + i, -40 - i);
+        sl_hub_heartbeat hb = {t0 + (int64_t)i * SL_HUB_HB_SLOT_MS + 1000, 1, js};
+        assert_int_equal(o->heartbeat_put(f->st, "s1", &hb, &shot, err, sizeof err), SL_ST_OK);
+        /* a second beat in the same slot is not kept */
+        hb.received_ms += 60000;
+        hb.status_json = "{\"uptime_s\":1}";
+        assert_int_equal(o->heartbeat_put(f->st, "s1", &hb, &shot, err, sizeof err), SL_ST_OK);
+    }
+    sl_hub_heartbeat other = {t0, 1, "{}"};
+    assert_int_equal(o->heartbeat_put(f->st, "s2", &other, &shot, err, sizeof err), SL_ST_OK);
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->heartbeat_history(f->st, "s1", 1000, hb_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, SL_HUB_HB_HISTORY);
+    assert_int_equal(w.first.received_ms, t0 + (int64_t)(beats - 1) * SL_HUB_HB_SLOT_MS + 1000);
+    assert_int_equal(w.first.uptime_s, (beats - 1) * 300);
+    assert_int_equal(w.first.free_disk_bytes, 68719476736LL + beats - 1);
+    assert_true(w.first.clock_offset_known);
+    assert_int_equal(w.first.clock_offset_ms, -40 - (beats - 1));
+    assert_string_equal(w.first.clock_trust, "synced");
+    assert_int_equal(w.second.received_ms, w.first.received_ms - SL_HUB_HB_SLOT_MS);
+    assert_int_equal(w.last.received_ms, t0 + (int64_t)(beats - SL_HUB_HB_HISTORY) * SL_HUB_HB_SLOT_MS + 1000);
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->heartbeat_history(f->st, "s1", 3, hb_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, 3);
+    /* another screen's history is its own; numbers not given are unknown */
+    memset(&w, 0, sizeof w);
+    assert_int_equal(o->heartbeat_history(f->st, "s2", 10, hb_cb, &w, err, sizeof err), SL_ST_OK);
+    assert_int_equal(w.n, 1);
+    assert_int_equal(w.first.uptime_s, -1);
+    assert_int_equal(w.first.free_disk_bytes, -1);
+    assert_false(w.first.clock_offset_known);
+    assert_string_equal(w.first.clock_trust, "");
+}
+
 static void evicted_cb(void *ud, const char *file)
 {
     (void)file;
@@ -874,7 +944,7 @@ static void test_upgrade_from_v2(void **state)
     f->st = NULL;
     /* Back to schema 2, with a token, a screen and two codes stored the old way. */
     const char *common =
-        "DROP TABLE users; DROP TABLE sessions;"
+        "DROP TABLE users; DROP TABLE sessions; DROP TABLE heartbeat_history;"
         "DROP TABLE revoked_screen_tokens; DROP INDEX enroll_codes_id; DROP INDEX enroll_codes_screen;"
         "ALTER TABLE tokens DROP COLUMN channels; ALTER TABLE keys DROP COLUMN channels;"
         "ALTER TABLE enroll_codes DROP COLUMN id; ALTER TABLE enroll_codes DROP COLUMN revoked;"
@@ -940,6 +1010,14 @@ static void test_upgrade_from_v2(void **state)
     assert_string_equal(w.last[0].clock_trust, "untrusted");
     assert_int_equal(w.last[0].free_disk_bytes, 77);
     assert_int_equal(w.last[0].shot_taken_ms, 3000);
+    /* Schema 6: the history starts with the last heartbeat. */
+    hb_seen hs;
+    memset(&hs, 0, sizeof hs);
+    assert_int_equal(o->heartbeat_history(f->st, "s1", 10, hb_cb, &hs, err, sizeof err), SL_ST_OK);
+    assert_int_equal(hs.n, 1);
+    assert_int_equal(hs.first.received_ms, 5);
+    assert_int_equal(hs.first.free_disk_bytes, 77);
+    assert_string_equal(hs.first.clock_trust, "untrusted");
 }
 
 /* A database written by a newer hub is refused with a clear message. */
@@ -1273,6 +1351,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_enrol_codes), T(test_manifests),
         T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
+        T(test_heartbeat_history),
         T(test_play_hours), T(test_wall_list),   T(test_screenshot_list), T(test_plays_latest),
         T(test_users),      T(test_sessions),
         T(test_reopen),     T(test_upgrade_from_v2), T(test_newer_schema), T(test_unreachable),    T(test_concurrent),

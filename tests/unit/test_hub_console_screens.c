@@ -218,7 +218,7 @@ static long row_at(const char *h, const char *id)
  * (newer than Debian 12's tidy 5.6). */
 static bool tidy_noise(const char *line)
 {
-    static const char *const svg[] = {"<svg>", "<rect>", "<text>", "<g>", "<path>", "<line>", "<title>"};
+    static const char *const svg[] = {"<svg>", "<rect>", "<text>", "<g>", "<path>", "<line>", "<title>", "<polyline>"};
     if (!strstr(line, "proprietary attribute"))
         return false;
     if (strstr(line, "<img> proprietary attribute \"loading\""))
@@ -628,7 +628,6 @@ static void test_screen_page_content(void **state)
     assert_non_null(strstr(h, "<li>HDMI unplugged</li>"));
     assert_non_null(strstr(h, "<dt>Clock</dt><dd>synced</dd>"));
     assert_non_null(strstr(h, "<td>synced</td><td>completed</td>"));
-    assert_non_null(strstr(h, "keeps only each screen&#39;s latest heartbeat"));
     expect_valid_html(h);
     done(pg);
 
@@ -693,6 +692,54 @@ static void test_screen_page_content(void **state)
 }
 
 /* ---- the admin's actions ---- */
+
+/* The last day's heartbeats: one a slot, newest first, in the table and
+ * the chart; a screen without them says so. */
+static void test_screen_history(void **state)
+{
+    fixture *f = *state;
+    char js[256];
+    add(f, row("h1", "history", "华东", "bank", "bank"));
+    add(f, row("h2", "quiet", "华东", "bank", "bank"));
+    int64_t slot0 = (f->now / SL_HUB_HB_SLOT_MS - 3) * SL_HUB_HB_SLOT_MS;
+    for (int i = 0; i < 3; i++) {
+        snprintf(js, sizeof js,
+                 "{\"clock_trust\":\"%s\",\"uptime_s\":%d,\"free_disk_bytes\":%lld,\"clock_offset_ms\":%d}",
+                 i == 1 ? "untrusted" : "synced", 3600 * (i + 1), (long long)(i + 1) * 1073741824LL, 1250 * (i + 1));
+        beat(f, "h1", slot0 + i * SL_HUB_HB_SLOT_MS + 1000, 2, js);
+        beat(f, "h1", slot0 + i * SL_HUB_HB_SLOT_MS + 61000, 2, "{\"uptime_s\":7}"); /* not kept: same slot */
+    }
+    page *pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "en", "h1", NULL);
+    const char *h = html(pg);
+    const char *table = strstr(h, "<table class=\"list\" id=\"hb-history\">");
+    assert_non_null(table);
+    assert_non_null(strstr(h, "The last day (one each 5 minutes)"));
+    assert_int_equal(count(table, "<tr><td><time"), 3);
+    const char *r3 = strstr(table, "0 d 3 h 0 min</td><td class=\"num\">3.0 GB</td><td class=\"num\">+3.750 s</td><td>synced</td>");
+    const char *r2 = strstr(table, "0 d 2 h 0 min</td><td class=\"num\">2.0 GB</td><td class=\"num\">+2.500 s</td><td>untrusted</td>");
+    const char *r1 = strstr(table, "0 d 1 h 0 min</td><td class=\"num\">1.0 GB</td><td class=\"num\">+1.250 s</td><td>synced</td>");
+    assert_non_null(r3);
+    assert_non_null(r2);
+    assert_non_null(r1);
+    assert_true(r3 < r2 && r2 < r1);
+    assert_null(strstr(table, "0 d 0 h 0 min")); /* the second beats of a slot */
+    /* the chart: the ranges written, a line of three points per strip */
+    const char *svg = strstr(h, "<svg id=\"hb-chart\"");
+    assert_non_null(svg);
+    assert_non_null(strstr(svg, "Free disk: 1.00 – 3.00 GB"));
+    assert_non_null(strstr(svg, "Clock offset: +1.250 – +3.750 s"));
+    assert_int_equal(count(svg, "<polyline"), 2);
+    expect_valid_html(h);
+    done(pg);
+    pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "zh", "h1", NULL);
+    assert_non_null(strstr(html(pg), "最近一天（每 5 分钟一次）"));
+    assert_non_null(strstr(html(pg), "<td class=\"num\">+2.500 s</td><td>不可信</td>"));
+    done(pg);
+    pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "en", "h2", NULL);
+    assert_non_null(strstr(html(pg), "The hub holds no heartbeats of this screen yet."));
+    assert_null(strstr(html(pg), "hb-chart"));
+    done(pg);
+}
 
 static int code_count(void *ud, const sl_hub_enroll_code *c)
 {
@@ -839,6 +886,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_page_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_page_content, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screen_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_actions, setup, teardown),
     };
     return cmocka_run_group_tests_name("console screens", tests, NULL, NULL);

@@ -80,6 +80,7 @@ const char sl_cframe_css[] =
     "img.thumb{max-width:100%;height:auto;border:1px solid var(--line);border-radius:4px;background:#000}\n"
     ".big{font-size:2rem;font-weight:700;letter-spacing:.08em;font-family:ui-monospace,monospace}\n"
     "svg{max-width:100%;height:auto}\n"
+    ".hb-history{max-height:20rem;overflow-y:auto}\n"
     ".problem{max-width:40rem}\n"
     "@media (max-width:600px){header.top{padding:.5rem .75rem}.side{margin-left:0;width:100%;"
     "justify-content:space-between}main{padding:.75rem}h1{font-size:1.2rem}.form{padding:.75rem}"

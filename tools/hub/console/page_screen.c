@@ -1,4 +1,4 @@
-/* page_screen.c — the console's page of one screen: details, hours lit vs required, screenshots, recent plays, its last heartbeat, and the admin's buttons (screenshot now, enrolment code with its QR code, revoke). */
+/* page_screen.c — the console's page of one screen: details, hours lit vs required, screenshots, recent plays, its last heartbeat and the last day's, and the admin's buttons (screenshot now, enrolment code with its QR code, revoke). */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/console/page_screens.h"
 
@@ -10,6 +10,7 @@
 #include "tools/hub/coverage/hub_coverage.h"
 #include "tools/hub/service/hub_enroll.h"
 #include "tools/hub/service/hub_plays.h"
+#include "tools/hub/service/hub_status.h"
 #include "tools/hub/service/hub_wall.h"
 
 #include <inttypes.h>
@@ -21,6 +22,8 @@
 #define SCREEN_SHOT_DAYS 7    /* screenshots of the last days shown */
 #define SCREEN_PLAYS 50       /* recent plays shown */
 #define SCREEN_REFRESH_S 60
+#define HB_CHART_W 576        /* the history's chart: a day across, two strips of HB_STRIP_H */
+#define HB_STRIP_H 56
 #define HUB_URL_MAX 200       /* the hub address an enrolment code's QR code carries */
 
 /* What the page knows of its screen while it writes. */
@@ -475,17 +478,21 @@ static const cJSON *member(const cJSON *o, const char *key)
     return m && !cJSON_IsNull(m) ? m : NULL;
 }
 
+/* Seconds of uptime in words; "—" when unknown (negative). */
+static void uptime_words(sl_cpage *p, int64_t s)
+{
+    if (s >= 0)
+        SL_PAGE_PRINTF_TR(p, "%" PRId64 " 天 %" PRId64 " 小时 %" PRId64 " 分", "%" PRId64 " d %" PRId64 " h %" PRId64 " min",
+                          s / 86400, s / 3600 % 24, s / 60 % 60);
+    else
+        sl_report_buf_puts(p->out, "—");
+}
+
 static void hb_uptime(sl_cpage *p, const cJSON *st)
 {
     const cJSON *m = member(st, "uptime_s");
     dt(p, "运行时间", "Uptime");
-    if (cJSON_IsNumber(m)) {
-        int64_t s = (int64_t)m->valuedouble;
-        SL_PAGE_PRINTF_TR(p, "%" PRId64 " 天 %" PRId64 " 小时 %" PRId64 " 分", "%" PRId64 " d %" PRId64 " h %" PRId64 " min",
-                          s / 86400, s / 3600 % 24, s / 60 % 60);
-    } else {
-        sl_report_buf_puts(p->out, "—");
-    }
+    uptime_words(p, cJSON_IsNumber(m) ? (int64_t)m->valuedouble : -1);
     sl_report_buf_puts(p->out, "</dd>\n");
 }
 
@@ -536,9 +543,9 @@ static void scr_heartbeat(scr_ctx *c)
     char why[128];
     h2(p, "心跳", "Heartbeat");
     sl_report_buf_puts(p->out, "<p class=\"muted\">");
-    text(p, "中心只保存每块屏幕的最后一次心跳（每分钟一次）；每小时的在线分钟数计入上面的亮屏统计。",
-         "The hub keeps only each screen's latest heartbeat (sent every minute); the minutes online of each hour "
-         "go into the coverage above.");
+    text(p, "屏幕每分钟发来一次心跳；每小时的在线分钟数计入上面的亮屏统计。下面是最后一次心跳和最近一天的记录。",
+         "The screen sends a heartbeat every minute; the minutes online of each hour go into the coverage above. "
+         "Below: the latest heartbeat, and the last day's.");
     sl_report_buf_puts(p->out, "</p>\n");
     const char *js = c->ws.status_json;
     cJSON *st = js ? sl_json_parse(js, strlen(js), NULL, why, sizeof why) : NULL;
@@ -559,6 +566,127 @@ static void scr_heartbeat(scr_ctx *c)
     hb_problems(p, st);
     sl_report_buf_puts(p->out, "</dl>\n");
     cJSON_Delete(st);
+}
+
+/* ---- the heartbeat history ---------------------------------------------- */
+
+typedef struct {
+    sl_hub_hb_point *v;
+    size_t n;
+} hb_list;
+
+static int hb_point_cb(void *ud, const sl_hub_hb_point *h)
+{
+    hb_list *l = ud;
+    if (l->n >= SL_HUB_HB_HISTORY)
+        return 1;
+    l->v[l->n++] = *h;
+    return 0;
+}
+
+/* One strip of the chart: a line of a number over the day before the newest
+ * heartbeat (which = 0: free disk in GiB, 1: clock offset in seconds), with
+ * its range written above it. */
+static void hb_strip(sl_cpage *p, const hb_list *l, int which, int top)
+{
+    double lo = 0, hi = 0;
+    size_t known = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const sl_hub_hb_point *h = &l->v[i];
+        if (which == 0 ? h->free_disk_bytes < 0 : !h->clock_offset_known)
+            continue;
+        double v = which == 0 ? (double)h->free_disk_bytes / 1073741824.0 : (double)h->clock_offset_ms / 1000.0;
+        lo = known && lo < v ? lo : v;
+        hi = known && hi > v ? hi : v;
+        known++;
+    }
+    sl_report_buf_printf(p->out, "<text x=\"0\" y=\"%d\" class=\"hb-label\">", top + 12);
+    if (which == 0)
+        text(p, "剩余空间", "Free disk");
+    else
+        text(p, "时钟偏差", "Clock offset");
+    if (known)
+        sl_report_buf_printf(p->out, which == 0 ? ": %.2f – %.2f GB" : ": %+.3f – %+.3f s", lo, hi);
+    else
+        sl_report_buf_puts(p->out, ": —");
+    sl_report_buf_puts(p->out, "</text>\n");
+    if (!known)
+        return;
+    double span = hi - lo > 1e-9 ? hi - lo : 1.0, x0 = (double)(l->v[0].received_ms - SL_MS_PER_DAY);
+    sl_report_buf_printf(p->out, "<polyline class=\"hb-line\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\" points=\"",
+                         which == 0 ? "#0072b2" : "#d55e00");
+    for (size_t i = l->n; i-- > 0;) {
+        const sl_hub_hb_point *h = &l->v[i];
+        if (which == 0 ? h->free_disk_bytes < 0 : !h->clock_offset_known)
+            continue;
+        double v = which == 0 ? (double)h->free_disk_bytes / 1073741824.0 : (double)h->clock_offset_ms / 1000.0;
+        double x = ((double)h->received_ms - x0) / (double)SL_MS_PER_DAY * HB_CHART_W;
+        double y = top + 18 + (HB_STRIP_H - 22) * (1.0 - (hi - lo > 1e-9 ? (v - lo) / span : 0.5));
+        sl_report_buf_printf(p->out, "%.1f,%.1f ", x < 0 ? 0 : x, y);
+    }
+    sl_report_buf_puts(p->out, "\"/>\n");
+}
+
+/* The last day's heartbeats: a chart of free disk and clock offset, and a table. */
+static int scr_history(scr_ctx *c, char *err, size_t errlen)
+{
+    sl_cpage *p = c->p;
+    sl_svc_err e;
+    hb_list l = {malloc(SL_HUB_HB_HISTORY * sizeof *l.v), 0};
+    if (!l.v) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    if (sl_status_heartbeats(p->hub, p->param, SL_HUB_HB_HISTORY, hb_point_cb, &l, &e) != SL_SVC_OK) {
+        snprintf(err, errlen, "%s", e.msg);
+        free(l.v);
+        return -1;
+    }
+    sl_report_buf_puts(p->out, "<h3>");
+    text(p, "最近一天（每 5 分钟一次）", "The last day (one each 5 minutes)");
+    sl_report_buf_puts(p->out, "</h3>\n");
+    if (l.n) {
+        sl_report_buf_printf(p->out, "<svg id=\"hb-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\""
+                                     " viewBox=\"0 0 %d %d\" role=\"img\" font-size=\"12\"><title>",
+                             HB_CHART_W, 2 * HB_STRIP_H, HB_CHART_W, 2 * HB_STRIP_H);
+        text(p, "最近一天的剩余空间和时钟偏差", "Free disk and clock offset over the last day");
+        sl_report_buf_puts(p->out, "</title>\n");
+        hb_strip(p, &l, 0, 0);
+        hb_strip(p, &l, 1, HB_STRIP_H);
+        sl_report_buf_puts(p->out, "</svg>\n");
+        sl_report_buf_puts(p->out, "<div class=\"scroll hb-history\"><table class=\"list\" id=\"hb-history\">\n<thead><tr><th>");
+        text(p, "收到", "Received");
+        sl_report_buf_puts(p->out, "</th><th>");
+        text(p, "运行时间", "Uptime");
+        sl_report_buf_puts(p->out, "</th><th class=\"num\">");
+        text(p, "剩余空间", "Free disk");
+        sl_report_buf_puts(p->out, "</th><th class=\"num\">");
+        text(p, "时钟偏差", "Clock offset");
+        sl_report_buf_puts(p->out, "</th><th>");
+        text(p, "时钟", "Clock");
+        sl_report_buf_puts(p->out, "</th></tr></thead>\n<tbody>\n");
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        const sl_hub_hb_point *h = &l.v[i];
+        sl_report_buf_puts(p->out, "<tr><td>");
+        local_time(c, h->received_ms);
+        sl_report_buf_puts(p->out, "</td><td>");
+        uptime_words(p, h->uptime_s);
+        sl_report_buf_puts(p->out, "</td><td class=\"num\">");
+        sl_page_screens_bytes(p, h->free_disk_bytes);
+        sl_report_buf_puts(p->out, "</td><td class=\"num\">");
+        if (h->clock_offset_known)
+            sl_report_buf_printf(p->out, "%+.3f s", (double)h->clock_offset_ms / 1000.0);
+        else
+            sl_report_buf_puts(p->out, "—");
+        sl_report_buf_puts(p->out, "</td><td>");
+        sl_report_buf_html(p->out, h->clock_trust[0] ? trust_words(p, h->clock_trust) : "—");
+        sl_report_buf_puts(p->out, "</td></tr>\n");
+    }
+    list_end(p, l.n, "</tbody>\n</table></div>\n", "中心还没有这块屏幕的心跳记录。",
+             "The hub holds no heartbeats of this screen yet.");
+    free(l.v);
+    return 0;
 }
 
 /* ---- the admin's buttons ------------------------------------------------ */
@@ -685,9 +813,10 @@ int sl_page_screen(sl_cpage *p, char *err, size_t errlen)
         rc = scr_plays(&c, err, errlen);
     if (rc == 0) {
         scr_heartbeat(&c);
-        if (p->role == SL_ROLE_ADMIN)
-            scr_admin(&c);
+        rc = scr_history(&c, err, errlen);
     }
+    if (rc == 0 && p->role == SL_ROLE_ADMIN)
+        scr_admin(&c);
     scr_free(&c);
     if (rc == 0 && p->out->oom) {
         snprintf(err, errlen, "out of memory");

@@ -21,6 +21,17 @@ sl_svc_rc sl_status_heartbeat(sl_hub *hub, const char *screen, int64_t now_ms, i
     return SL_SVC_OK;
 }
 
+sl_svc_rc sl_status_heartbeats(sl_hub *hub, const char *screen, size_t limit,
+                               int (*cb)(void *ud, const sl_hub_hb_point *h), void *ud, sl_svc_err *e)
+{
+    char err[256];
+    if (!sl_wire_id_ok(screen))
+        return sl_svc_fail(e, SL_SVC_INVALID, "not a screen id");
+    if (hub->store->ops->heartbeat_history(hub->store, screen, limit, cb, ud, err, sizeof err) != SL_ST_OK)
+        return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    return SL_SVC_OK;
+}
+
 static void shot_evicted(void *ud, const char *file)
 {
     const sl_hub *hub = ud;

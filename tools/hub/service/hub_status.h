@@ -52,6 +52,12 @@ int sl_status_parse(const char *code);
 sl_svc_rc sl_status_heartbeat(sl_hub *hub, const char *screen, int64_t now_ms, int64_t content_version,
                               const char *status_json, bool *screenshot_requested, sl_svc_err *e);
 
+/* A screen's heartbeat history (store.h: the first heartbeat of each
+ * 5-minute slot, a day of them), newest first, at most limit, through cb
+ * (non-zero stops it). INVALID (not a screen id), STORE. */
+sl_svc_rc sl_status_heartbeats(sl_hub *hub, const char *screen, size_t limit,
+                               int (*cb)(void *ud, const sl_hub_hb_point *h), void *ud, sl_svc_err *e);
+
 /* Stores a screenshot of a screen taken at now_ms (mime "image/png" or
  * "image/jpeg", checked against the file's first bytes) in
  * DATA/screenshots/<screen>/, keeping the first five of each UTC day and

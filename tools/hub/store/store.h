@@ -140,6 +140,24 @@ typedef struct {
     const char *status_json; /* NUL-terminated */
 } sl_hub_heartbeat;
 
+/* The heartbeats a screen's history keeps: the first of every 5-minute UTC
+ * slot, the latest 288 of them (a day); older ones are deleted as new ones
+ * arrive. */
+#define SL_HUB_HB_HISTORY 288
+#define SL_HUB_HB_SLOT_MS 300000
+
+/* One heartbeat of a screen's history: the numbers the console charts.
+ * uptime_s and free_disk_bytes are -1, clock_offset_known false, and
+ * clock_trust "" when the heartbeat did not say. */
+typedef struct {
+    int64_t received_ms;
+    int64_t uptime_s;
+    int64_t free_disk_bytes;
+    int64_t clock_offset_ms;
+    bool clock_offset_known;
+    char clock_trust[16];
+} sl_hub_hb_point;
+
 typedef struct {
     int64_t taken_ms;            /* when the hub received it */
     char file[128];              /* relative to DATA/screenshots/, e.g. "bank-1/20261125-083000123.png" */
@@ -342,8 +360,9 @@ typedef struct sl_store_ops {
                            char *err, size_t errlen);
 
     /* ---- heartbeats, screenshots ---- */
-    /* Records a heartbeat: the screen's last status and last-seen time, and
-     * one minute online in the UTC hour of now_ms (at most once per calendar
+    /* Records a heartbeat: the screen's last status and last-seen time, its
+     * history (the first heartbeat of each SL_HUB_HB_SLOT_MS slot, the
+     * latest SL_HUB_HB_HISTORY kept), and one minute online in the UTC hour of now_ms (at most once per calendar
      * minute, so a screen beating faster than once a minute is not counted
      * twice). Reads and clears the screen's screenshot request into
      * *screenshot_requested. */
@@ -378,6 +397,10 @@ typedef struct sl_store_ops {
     sl_st_rc (*screenshot_list)(sl_store *st, const char *screen, int64_t from_ms, int64_t to_ms,
                                 int (*cb)(void *ud, const sl_hub_screenshot *s), void *ud, char *err,
                                 size_t errlen);
+    /* A screen's heartbeat history (heartbeat_put), newest first, at most `limit`. */
+    sl_st_rc (*heartbeat_history)(sl_store *st, const char *screen, size_t limit,
+                                  int (*cb)(void *ud, const sl_hub_hb_point *h), void *ud, char *err,
+                                  size_t errlen);
     /* A screen's `limit` latest records (highest seq), newest first. */
     sl_st_rc (*plays_latest)(sl_store *st, const char *screen, size_t limit,
                              int (*cb)(void *ud, const sl_play_record *r, int64_t received_ms), void *ud,

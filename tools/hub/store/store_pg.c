@@ -46,8 +46,8 @@
  *   is not reachable: ..." and work again once it is back.
  */
 
-#define PG_SCHEMA_VERSION 5 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users;
-                              5: what the console's wall lists, kept as columns */
+#define PG_SCHEMA_VERSION 6 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users;
+                              5: what the console's wall lists, kept as columns; 6: heartbeat history */
 #define PG_POOL_MAX 16
 #define PG_PLAY_CHUNK 64        /* rows per multi-row INSERT of plays */
 #define PG_PLAY_COLS 13
@@ -141,6 +141,14 @@ static const char *const pg_schema_v5 =
     "INSERT INTO screen_state(screen) SELECT DISTINCT screen FROM screenshots ON CONFLICT DO NOTHING;"
     "UPDATE screen_state s SET last_shot = (SELECT max(taken) FROM screenshots x WHERE x.screen = s.screen);";
 
+/* Schema version 6: each screen's recent heartbeats (store.h,
+ * SL_HUB_HB_HISTORY), started with the last heartbeat of each screen. */
+static const char *const pg_schema_v6 =
+    "CREATE TABLE heartbeat_history(screen text NOT NULL, received bigint NOT NULL, uptime bigint,"
+    "  free_disk bigint, clock_offset bigint, clock_trust text, PRIMARY KEY(screen, received));"
+    "INSERT INTO heartbeat_history SELECT screen, received, (status::jsonb ->> 'uptime_s')::numeric::bigint,"
+    "  free_disk, (status::jsonb ->> 'clock_offset_ms')::numeric::bigint, clock_trust FROM heartbeats;";
+
 /* Every statement the backend runs, prepared on each connection as "slN". */
 enum {
     Q_TOKEN_ADD,
@@ -172,6 +180,9 @@ enum {
     Q_PLAYS_LIST,
     Q_HB_LAST_MINUTE,
     Q_HB_PUT,
+    Q_HB_HISTORY_ADD,
+    Q_HB_HISTORY_TRIM,
+    Q_HB_HISTORY,
     Q_HOUR_ADD,
     Q_SHOT_FLAG_CLEAR,
     Q_SHOT_FLAG_SET,
@@ -304,6 +315,18 @@ static const char *const pg_sql[Q_COUNT] = {
                  " status = excluded.status, last_minute = excluded.last_minute,"
                  " current_item = excluded.current_item, clock_trust = excluded.clock_trust,"
                  " free_disk = excluded.free_disk",
+    /* The first heartbeat of its slot ($4: the slot's start) joins the history... */
+    [Q_HB_HISTORY_ADD] = "INSERT INTO heartbeat_history(screen, received, uptime, free_disk, clock_offset, clock_trust)"
+                         " SELECT $1::text, $2::bigint, ($3::jsonb ->> 'uptime_s')::numeric::bigint,"
+                         " ($3::jsonb ->> 'free_disk_bytes')::numeric::bigint,"
+                         " ($3::jsonb ->> 'clock_offset_ms')::numeric::bigint, $3::jsonb ->> 'clock_trust'"
+                         " WHERE NOT EXISTS(SELECT 1 FROM heartbeat_history WHERE screen = $1::text"
+                         " AND received >= $4::bigint)",
+    /* ... and all but the latest $2 + 1 leave it. */
+    [Q_HB_HISTORY_TRIM] = "DELETE FROM heartbeat_history WHERE screen = $1 AND received < (SELECT received"
+                          " FROM heartbeat_history WHERE screen = $1 ORDER BY received DESC LIMIT 1 OFFSET $2::bigint)",
+    [Q_HB_HISTORY] = "SELECT received, uptime, free_disk, clock_offset, clock_trust FROM heartbeat_history"
+                     " WHERE screen = $1 ORDER BY received DESC LIMIT $2",
     [Q_HOUR_ADD] = "INSERT INTO screen_hours(screen, hour, minutes) VALUES($1, $2, 1)"
                    " ON CONFLICT(screen, hour) DO UPDATE SET minutes = LEAST(60, screen_hours.minutes + 1)",
     [Q_SHOT_FLAG_CLEAR] = "UPDATE screen_state SET screenshot_requested = false WHERE screen = $1",
@@ -1786,6 +1809,13 @@ static sl_st_rc pg_heartbeat_put_tx(pg_conn *c, void *ctx, char *err, size_t err
         rc = pg_q(c, Q_HB_PUT, NULL, NULL, "storing a heartbeat", err, errlen, "titti", x->screen, hb->received_ms,
                   hb->content_version >= 0 ? version : NULL, hb->status_json ? hb->status_json : "{}",
                   minute > last_minute ? minute : last_minute);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_HB_HISTORY_ADD, NULL, NULL, "storing a heartbeat's history", err, errlen, "titi", x->screen,
+                  hb->received_ms, hb->status_json ? hb->status_json : "{}",
+                  sl_floordiv(hb->received_ms, SL_HUB_HB_SLOT_MS) * SL_HUB_HB_SLOT_MS);
+    if (rc == SL_ST_OK)
+        rc = pg_q(c, Q_HB_HISTORY_TRIM, NULL, NULL, "trimming a heartbeat's history", err, errlen, "ti", x->screen,
+                  (int64_t)SL_HUB_HB_HISTORY - 1);
     if (rc == SL_ST_OK && minute > last_minute)
         rc = pg_minute_add(c, x->screen, hb->received_ms, err, errlen);
     if (rc == SL_ST_OK && state.wanted)
@@ -1959,6 +1989,33 @@ static sl_st_rc pg_plays_latest(sl_store *st, const char *screen, size_t limit,
 {
     pg_play_scan c = {cb, ud, screen};
     return pg_op(pgs(st), Q_PLAYS_LATEST, pg_play_row, &c, "listing plays", err, errlen, "ti", screen,
+                 limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+}
+
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_hb_point *h);
+    void *ud;
+} pg_hb_scan;
+
+static int pg_hb_row(void *ud, const PGresult *r, int i)
+{
+    pg_hb_scan *c = ud;
+    sl_hub_hb_point h;
+    h.received_ms = pg_i64(r, i, 0, 0);
+    h.uptime_s = pg_i64(r, i, 1, -1);
+    h.free_disk_bytes = pg_i64(r, i, 2, -1);
+    h.clock_offset_known = !PQgetisnull(r, i, 3);
+    h.clock_offset_ms = pg_i64(r, i, 3, 0);
+    pg_str(r, i, 4, h.clock_trust, sizeof h.clock_trust);
+    return c->cb(c->ud, &h);
+}
+
+static sl_st_rc pg_heartbeat_history(sl_store *st, const char *screen, size_t limit,
+                                     int (*cb)(void *ud, const sl_hub_hb_point *h), void *ud, char *err,
+                                     size_t errlen)
+{
+    pg_hb_scan c = {cb, ud};
+    return pg_op(pgs(st), Q_HB_HISTORY, pg_hb_row, &c, "reading a heartbeat history", err, errlen, "ti", screen,
                  limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 }
 
@@ -2186,6 +2243,7 @@ static const sl_store_ops pg_ops = {
     .wall_list = pg_wall_list,
     .screenshot_list = pg_screenshot_list,
     .plays_latest = pg_plays_latest,
+    .heartbeat_history = pg_heartbeat_history,
     .user_add = pg_user_add,
     .user_get = pg_user_get,
     .user_list = pg_user_list,
@@ -2253,6 +2311,10 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
         if (PQresultStatus(r) != PGRES_COMMAND_OK)
             goto fail;
         PQclear(r);
+        r = PQexec(pq, pg_schema_v6);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            goto fail;
+        PQclear(r);
         const char *const v[1] = {SL_STR(PG_SCHEMA_VERSION)};
         r = PQexecParams(pq, "INSERT INTO sl_meta(key, value) VALUES('schema_version', $1::bigint)", 1, NULL, v,
                          NULL, NULL, 0);
@@ -2267,8 +2329,8 @@ static int pg_migrate(PGconn *pq, char *err, size_t errlen)
             /* Version 1 had no play summary (plays before the upgrade are not
              * in reports); versions 1 and 2 no scopes, code ids or revocation;
              * versions before 4 no people of the console; versions before 5
-             * no wall columns. */
-            const char *const steps[] = {pg_schema_v2, pg_schema_v3, pg_schema_v4, pg_schema_v5};
+             * no wall columns; versions before 6 no heartbeat history. */
+            const char *const steps[] = {pg_schema_v2, pg_schema_v3, pg_schema_v4, pg_schema_v5, pg_schema_v6};
             for (int64_t step = v; step < PG_SCHEMA_VERSION; step++) {
                 PQclear(r);
                 r = PQexec(pq, steps[step - 1]);

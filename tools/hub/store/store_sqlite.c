@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SQ_SCHEMA_VERSION 5 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users;
-                              5: what the console's wall lists, kept as columns */
+#define SQ_SCHEMA_VERSION 6 /* 2: play_hours; 3: channel scopes, code ids and revocation; 4: console users;
+                              5: what the console's wall lists, kept as columns; 6: heartbeat history */
 #define SQ_BUSY_TIMEOUT_MS 10000
 #define SQ_READER_MMAP "1073741824" /* bytes of the database a reader maps (1 GiB) */
 #define SQ_SHOTS_FIRST_KEPT 5 /* per screen and day: the first five, plus the latest */
@@ -107,6 +107,14 @@ static const char *const sq_schema_v5 =
     "INSERT OR IGNORE INTO screen_state(screen) SELECT DISTINCT screen FROM screenshots;"
     "UPDATE screen_state SET last_shot = (SELECT max(taken) FROM screenshots x WHERE x.screen = screen_state.screen);";
 
+/* Schema version 6: each screen's recent heartbeats (store.h,
+ * SL_HUB_HB_HISTORY), started with the last heartbeat of each screen. */
+static const char *const sq_schema_v6 =
+    "CREATE TABLE heartbeat_history(screen TEXT NOT NULL, received INTEGER NOT NULL, uptime INTEGER,"
+    "  free_disk INTEGER, clock_offset INTEGER, clock_trust TEXT, PRIMARY KEY(screen, received)) WITHOUT ROWID;"
+    "INSERT INTO heartbeat_history SELECT screen, received, json_extract(status, '$.uptime_s'), free_disk,"
+    "  json_extract(status, '$.clock_offset_ms'), clock_trust FROM heartbeats WHERE json_valid(status);";
+
 /* Every statement the backend runs, prepared once and kept. */
 enum {
     Q_BEGIN,
@@ -139,6 +147,8 @@ enum {
     Q_PLAYS_LIST,
     Q_HB_LAST_MINUTE,
     Q_HB_PUT,
+    Q_HB_HISTORY_ADD,
+    Q_HB_HISTORY_TRIM,
     Q_HOUR_ADD,
     Q_SHOT_FLAG_GET,
     Q_SHOT_FLAG_CLEAR,
@@ -243,6 +253,14 @@ static const char *const sq_sql[Q_COUNT] = {
                  " status = excluded.status, last_minute = excluded.last_minute,"
                  " current_item = excluded.current_item, clock_trust = excluded.clock_trust,"
                  " free_disk = excluded.free_disk",
+    /* The first heartbeat of its slot (?4: the slot's start) joins the history... */
+    [Q_HB_HISTORY_ADD] = "INSERT INTO heartbeat_history(screen, received, uptime, free_disk, clock_offset, clock_trust)"
+                         " SELECT ?1, ?2, json_extract(?3, '$.uptime_s'), json_extract(?3, '$.free_disk_bytes'),"
+                         " json_extract(?3, '$.clock_offset_ms'), json_extract(?3, '$.clock_trust')"
+                         " WHERE NOT EXISTS(SELECT 1 FROM heartbeat_history WHERE screen = ?1 AND received >= ?4)",
+    /* ... and all but the latest ?2 + 1 leave it. */
+    [Q_HB_HISTORY_TRIM] = "DELETE FROM heartbeat_history WHERE screen = ?1 AND received < (SELECT received"
+                          " FROM heartbeat_history WHERE screen = ?1 ORDER BY received DESC LIMIT 1 OFFSET ?2)",
     [Q_HOUR_ADD] = "INSERT INTO screen_hours(screen, hour, minutes) VALUES(?1, ?2, 1)"
                    " ON CONFLICT(screen, hour) DO UPDATE SET minutes = min(60, minutes + 1)",
     [Q_SHOT_FLAG_GET] = "SELECT screenshot_requested FROM screen_state WHERE screen = ?1",
@@ -1304,6 +1322,13 @@ static sl_st_rc sq_heartbeat_put(sl_store *st, const char *screen, const sl_hub_
         rc = sq_run(s, Q_HB_PUT, NULL, NULL, "storing a heartbeat", err, errlen, "titti", screen, hb->received_ms,
                     (const char *)NULL, hb->status_json ? hb->status_json : "{}",
                     minute > last_minute ? minute : last_minute);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_HB_HISTORY_ADD, NULL, NULL, "storing a heartbeat's history", err, errlen, "titi", screen,
+                    hb->received_ms, hb->status_json ? hb->status_json : "{}",
+                    sl_floordiv(hb->received_ms, SL_HUB_HB_SLOT_MS) * SL_HUB_HB_SLOT_MS);
+    if (rc == SL_ST_OK)
+        rc = sq_run(s, Q_HB_HISTORY_TRIM, NULL, NULL, "trimming a heartbeat's history", err, errlen, "ti", screen,
+                    (int64_t)SL_HUB_HB_HISTORY - 1);
     if (rc == SL_ST_OK && minute > last_minute)
         rc = sq_minute_add(s, screen, hb->received_ms, err, errlen);
     if (rc == SL_ST_OK)
@@ -1517,6 +1542,36 @@ static sl_st_rc sq_plays_latest(sl_store *st, const char *screen, size_t limit,
                         limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 }
 
+typedef struct {
+    int (*cb)(void *ud, const sl_hub_hb_point *h);
+    void *ud;
+} sq_hb_scan;
+
+static int sq_hb_row(sqlite3_stmt *q, void *ud)
+{
+    sq_hb_scan *c = ud;
+    sl_hub_hb_point h;
+    h.received_ms = sqlite3_column_int64(q, 0);
+    h.uptime_s = sq_col_i64_or(q, 1, -1);
+    h.free_disk_bytes = sq_col_i64_or(q, 2, -1);
+    h.clock_offset_known = sqlite3_column_type(q, 3) != SQLITE_NULL;
+    h.clock_offset_ms = sq_col_i64_or(q, 3, 0);
+    sq_col(q, 4, h.clock_trust, sizeof h.clock_trust);
+    return c->cb(c->ud, &h);
+}
+
+static sl_st_rc sq_heartbeat_history(sl_store *st, const char *screen, size_t limit,
+                                     int (*cb)(void *ud, const sl_hub_hb_point *h), void *ud, char *err,
+                                     size_t errlen)
+{
+    sq_hb_scan c = {cb, ud};
+    return sq_read_scan(sq(st),
+                        "SELECT received, uptime, free_disk, clock_offset, clock_trust FROM heartbeat_history"
+                        " WHERE screen = ?1 ORDER BY received DESC LIMIT ?2",
+                        sq_hb_row, &c, "reading a heartbeat history", err, errlen, "ti", screen,
+                        limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+}
+
 /* ---- end of the console's screens pages ------------------------------- */
 
 /* ---- people of the web console and their sessions ------------------- */
@@ -1720,6 +1775,7 @@ static const sl_store_ops sq_ops = {
     .wall_list = sq_wall_list,
     .screenshot_list = sq_screenshot_list,
     .plays_latest = sq_plays_latest,
+    .heartbeat_history = sq_heartbeat_history,
     .user_add = sq_user_add,
     .user_get = sq_user_get,
     .user_list = sq_user_list,
@@ -1761,6 +1817,7 @@ static int sq_migrate(sq_store *s, char *err, size_t errlen)
             (v < 3 && sqlite3_exec(s->db, sq_schema_v3, NULL, NULL, &msg) != SQLITE_OK) ||
             (v < 4 && sqlite3_exec(s->db, sq_schema_v4, NULL, NULL, &msg) != SQLITE_OK) ||
             (v < 5 && sqlite3_exec(s->db, sq_schema_v5, NULL, NULL, &msg) != SQLITE_OK) ||
+            (v < 6 && sqlite3_exec(s->db, sq_schema_v6, NULL, NULL, &msg) != SQLITE_OK) ||
             sqlite3_exec(s->db, pragma, NULL, NULL, &msg) != SQLITE_OK)
             goto out;
     }
