@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_console_screens.sh — the console's screens pages through a real hub with curl: the wall (dark first, counts, filters, escaping, its thumbnail served as an image), a screen's page for an auditor (no buttons; forged posts refused) and an admin (a screenshot requested and asked for in the next heartbeat, an enrolment code whose QR code decodes to the enrolment file and which enrols, revoking after a confirmation), valid HTML.
+# test_console_screens.sh — the console's screens pages through a real hub with curl: the wall (dark first, counts, filters, escaping, its thumbnail a small PNG, the picture sent behind it), a screen's page for an auditor (no buttons; forged posts refused) and an admin (a screenshot requested and asked for in the next heartbeat, an enrolment code whose QR code decodes to the enrolment file and which enrols, revoking after a confirmation), valid HTML.
 . "$(dirname "$0")/lib.sh"
 need curl jq ffmpeg
 
@@ -41,7 +41,7 @@ LOBBY=bank-0412-lobby
 DEV=$(enrol "$ADMIN" "$LOBBY")
 [ -n "$DEV" ] && [ "$DEV" != null ] && ok || fail "the lobby screen did not enrol"
 code_is 200 "$(beat "$DEV" '{"current_item":"<script>alert(1)</script>","free_disk_bytes":2147483648,"clock_trust":"synced","uptime_s":3600}')" "a heartbeat"
-ffmpeg -v error -f lavfi -i color=c=green:s=64x36 -frames:v 1 -y "$T/shot.png"
+ffmpeg -v error -f lavfi -i testsrc=s=1280x720 -frames:v 1 -y "$T/shot.png"
 code_is 201 "$(curl -s -o "$T/body" -w '%{http_code}' -X PUT -H "Authorization: Bearer $DEV" -H 'Content-Type: image/png' \
     --data-binary @"$T/shot.png" "$URL/api/v1/screenshot")" "a screenshot"
 
@@ -61,13 +61,20 @@ code_is 200 "$(console_get "$T/aud" '/console/screens?region=%E5%8E%BF%E5%9F%8E&
 body_has '<td class="wall-pic"><a href="/console/screens/bus-k1-07">'
 body_lacks '<td class="wall-pic"><a href="/console/screens/clinic-3">'
 code_is 400 "$(console_get "$T/aud" '/console/screens?status=bright')" "an unknown status"
-# the thumbnail is the screenshot, served as an image
+# the thumbnail is a small PNG of the screenshot; the screen's page links the picture sent
 code_is 200 "$(console_get "$T/aud" /console/screens)" "the wall again"
-SRC=$(sed -n 's|.*src="\(/console/screens/'"$LOBBY"'/screenshot?at=[0-9]*\)".*|\1|p' "$T/body" | head -n 1)
+SRC=$(sed -n 's|.*src="\(/console/screens/'"$LOBBY"'/screenshot?at=[0-9]*\)&amp;\(thumb=1\)".*|\1\&\2|p' "$T/body" | head -n 1)
 [ -n "$SRC" ] && ok || fail "no thumbnail of the lobby on the wall"
 code_is 200 "$(console_get "$T/aud" "$SRC")" "the thumbnail"
 header_has 'Content-Type: image/png'
-cmp -s "$T/body" "$T/shot.png" && ok || fail "the thumbnail is not the screenshot sent"
+cp "$T/body" "$T/thumb.png"
+[ "$(ffprobe -v error -select_streams v:0 -show_entries stream=codec_name,width,height -of csv=p=0 "$T/thumb.png")" = png,320,180 ] &&
+    ok || fail "the thumbnail is not a 320x180 PNG"
+code_is 200 "$(console_get "$T/aud" "/console/screens/$LOBBY")" "the lobby's page"
+FULL=$(sed -n 's|.*<figure><a href="\(/console/screens/'"$LOBBY"'/screenshot?at=[0-9]*\)">.*|\1|p' "$T/body" | head -n 1)
+[ -n "$FULL" ] && ok || fail "no screenshot link on the lobby's page"
+code_is 200 "$(console_get "$T/aud" "$FULL")" "the whole screenshot"
+cmp -s "$T/body" "$T/shot.png" && ok || fail "the whole screenshot is not the picture sent"
 code_is 404 "$(console_get "$T/aud" "/console/screens/$LOBBY/screenshot?at=1")" "a screenshot the hub does not hold"
 # a screen's page: no buttons; the admin's posts refused even when forged with a valid CSRF token
 code_is 200 "$(console_get "$T/aud" "/console/screens/$LOBBY")" "the lobby's page"

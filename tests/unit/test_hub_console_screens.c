@@ -610,10 +610,12 @@ static void test_screen_page_content(void **state)
     assert_non_null(strstr(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"heat\""));
     assert_int_equal(count(h, "<rect class=\"h-"), 7 * 24);
     assert_non_null(strstr(h, "<strong>This week</strong>"));
-    /* the screenshot, linked whole */
-    char link[128];
-    snprintf(link, sizeof link, "<a href=\"/console/screens/a-lit/screenshot?at=%lld\"><img loading=\"lazy\"",
-             (long long)(f->now - 60000));
+    /* the screenshot's thumbnail, linked whole */
+    char link[200];
+    snprintf(link, sizeof link,
+             "<a href=\"/console/screens/a-lit/screenshot?at=%lld\"><img loading=\"lazy\" src=\"/console/screens/"
+             "a-lit/screenshot?at=%lld&amp;thumb=1\"",
+             (long long)(f->now - 60000), (long long)(f->now - 60000));
     assert_non_null(strstr(h, link));
     /* the latest 50 plays, newest first */
     assert_non_null(strstr(h, "<tr><td>60</td><td>item-60</td>"));
@@ -685,10 +687,100 @@ static void test_screen_page_content(void **state)
 
     /* The wall shows the thumbnail of the latest. */
     pg = run(f, sl_page_screens, SL_ROLE_AUDITOR, "en", "", NULL);
-    snprintf(link, sizeof link, "src=\"/console/screens/a-lit/screenshot?at=%lld\"", (long long)(f->now - 60000));
+    snprintf(link, sizeof link, "src=\"/console/screens/a-lit/screenshot?at=%lld&amp;thumb=1\"",
+             (long long)(f->now - 60000));
     assert_non_null(strstr(html(pg), link));
     assert_non_null(strstr(html(pg), "loading=\"lazy\""));
     done(pg);
+}
+
+/* The width and height in a PNG's header; false when it is not a PNG. */
+static bool png_size(const unsigned char *b, size_t n, unsigned *w, unsigned *h)
+{
+    static const unsigned char magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (n < 24 || memcmp(b, magic, 8) != 0 || memcmp(b + 12, "IHDR", 4) != 0)
+        return false;
+    *w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+    *h = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+    return true;
+}
+
+/* Fetches a screenshot (thumb: its thumbnail) of a-lit taken at `at` and
+ * checks what comes back: a PNG of w × h pixels that ffmpeg decodes, or
+ * (whole) exactly the bytes sent. */
+static void expect_shot(fixture *f, int64_t at, bool thumb, const char *mime, unsigned w, unsigned h,
+                        const unsigned char *whole, size_t whole_len)
+{
+    char ms[32], dir[256], path[300];
+    snprintf(ms, sizeof ms, "%lld", (long long)at);
+    page *pg = thumb ? run(f, sl_page_screens_shot, SL_ROLE_AUDITOR, "en", "a-lit", "at", ms, "thumb", "1", NULL)
+                     : run(f, sl_page_screens_shot, SL_ROLE_AUDITOR, "en", "a-lit", "at", ms, NULL);
+    assert_int_equal(pg->p.status, 0);
+    assert_string_equal(pg->p.content_type, mime);
+    if (whole) {
+        assert_int_equal(pg->out.len, whole_len);
+        assert_memory_equal(pg->out.p, whole, whole_len);
+    } else {
+        unsigned gw = 0, gh = 0;
+        assert_true(png_size((const unsigned char *)pg->out.p, pg->out.len, &gw, &gh));
+        assert_int_equal(gw, w);
+        assert_int_equal(gh, h);
+        assert_int_equal(sl_test_tmpdir(dir, sizeof dir, "sl-cthumb"), 0);
+        sl_test_path(dir, "t.png", path, sizeof path);
+        assert_int_equal(sl_test_write_file(path, pg->out.p, pg->out.len), 0);
+        int decoded = sl_test_ffmpeg(dir, "-i t.png -f null -");
+        sl_test_rmtree(dir);
+        assert_int_equal(decoded, 0);
+    }
+    done(pg);
+}
+
+/* A screenshot gets a small PNG when it arrives (PNG or JPEG, a narrow one
+ * keeps its width); the pages show it, the link gives the picture sent, and
+ * a screenshot evicted takes its thumbnail with it. */
+static void test_screenshot_thumbnails(void **state)
+{
+    fixture *f = *state;
+    char dir[256], path[300];
+    size_t png_len = 0, jpg_len = 0;
+    sl_svc_err e;
+    if (!sl_test_have_ffmpeg())
+        fail_msg("ffmpeg is not installed: run tools/setup-debian.sh");
+    fleet_of_states(f);
+    assert_int_equal(sl_test_tmpdir(dir, sizeof dir, "sl-cshots"), 0);
+    assert_int_equal(sl_test_ffmpeg(dir, "-f lavfi -i testsrc=s=1280x720 -frames:v 1 big.png"), 0);
+    assert_int_equal(sl_test_ffmpeg(dir, "-f lavfi -i testsrc=s=1000x750 -frames:v 1 big.jpg"), 0);
+    sl_test_path(dir, "big.png", path, sizeof path);
+    unsigned char *png = sl_test_read_file(path, &png_len);
+    sl_test_path(dir, "big.jpg", path, sizeof path);
+    unsigned char *jpg = sl_test_read_file(path, &jpg_len);
+    sl_test_rmtree(dir);
+    assert_non_null(png);
+    assert_non_null(jpg);
+    int64_t t = f->now - 60000;
+    assert_int_equal(sl_status_screenshot_put(&f->hub, "a-lit", "image/png", png, png_len, t, &e), SL_SVC_OK);
+    assert_int_equal(sl_status_screenshot_put(&f->hub, "a-lit", "image/jpeg", jpg, jpg_len, t + 1, &e), SL_SVC_OK);
+    assert_int_equal(sl_status_screenshot_put(&f->hub, "a-lit", "image/png", sl_test_tiny_png, sl_test_tiny_png_size,
+                                              t + 2, &e),
+                     SL_SVC_OK);
+    expect_shot(f, t, true, "image/png", 320, 180, NULL, 0);
+    expect_shot(f, t, false, "image/png", 0, 0, png, png_len);
+    expect_shot(f, t + 1, true, "image/png", 320, 240, NULL, 0);
+    expect_shot(f, t + 1, false, "image/jpeg", 0, 0, jpg, jpg_len);
+    expect_shot(f, t + 2, true, "image/png", 8, 6, NULL, 0);
+    page *pg = run(f, sl_page_screens_shot, SL_ROLE_AUDITOR, "en", "a-lit", "thumb", "yes", NULL);
+    assert_int_equal(pg->p.status, 400);
+    done(pg);
+    /* Nine more the same day: the first five and the latest stay, with their thumbnails only. */
+    char shots[300];
+    snprintf(shots, sizeof shots, "%s/screenshots/b-clock", f->dir);
+    for (int i = 0; i < 9; i++)
+        assert_int_equal(sl_status_screenshot_put(&f->hub, "b-clock", "image/png", png, png_len,
+                                                  1795564800000LL + i * 1000, &e),
+                         SL_SVC_OK);
+    assert_int_equal(sl_test_count_files(shots), 2 * 6);
+    free(png);
+    free(jpg);
 }
 
 /* ---- the admin's actions ---- */
@@ -887,6 +979,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_screen_page_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_page_content, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_screenshot_thumbnails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_screen_actions, setup, teardown),
     };
     return cmocka_run_group_tests_name("console screens", tests, NULL, NULL);

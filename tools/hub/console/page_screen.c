@@ -382,7 +382,8 @@ static int shot_cb(void *ud, const sl_hub_screenshot *s)
     sl_report_buf_printf(p->out, "/screenshot?at=%" PRId64 "\"><img loading=\"lazy\" src=\"/console/screens/",
                          s->taken_ms);
     sl_report_buf_html(p->out, p->param);
-    sl_report_buf_printf(p->out, "/screenshot?at=%" PRId64 "\" width=\"320\" height=\"180\" alt=\"", s->taken_ms);
+    sl_report_buf_printf(p->out, "/screenshot?at=%" PRId64 "&amp;thumb=1\" width=\"320\" height=\"180\" alt=\"",
+                         s->taken_ms);
     text(p, "截图", "screenshot");
     sl_report_buf_puts(p->out, "\"></a><figcaption>");
     local_time(x->c, s->taken_ms);

@@ -1,4 +1,4 @@
-/* page_screens.c — the console's wall: every screen with its state now, counts, filters, dark first, paged; a screen's screenshot as an image; what both screens pages share. */
+/* page_screens.c — the console's wall: every screen with its state now, counts, filters, dark first, paged; a screen's screenshot (or its thumbnail) as an image; what both screens pages share. */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/console/page_screens.h"
 
@@ -134,7 +134,14 @@ int sl_page_screens_shot(sl_cpage *p, char *err, size_t errlen)
                                 sl_cpage_tr(p, "at 应为毫秒数（UTC）", "at must be milliseconds since 1970 (UTC)"));
         return 0;
     }
-    sl_svc_rc rc = sl_status_screenshot_open(p->hub, p->param, at, &shot, &fd, &size, &e);
+    const char *thumb = sl_cpage_arg(p, "thumb");
+    if (thumb && strcmp(thumb, "1") != 0) {
+        sl_page_screens_problem(p, 400, "缩略图参数无效", "Not a thumbnail choice",
+                                sl_cpage_tr(p, "thumb 应为 1（缩略图）或不写（原图）",
+                                            "thumb must be 1 (the thumbnail) or absent (the whole picture)"));
+        return 0;
+    }
+    sl_svc_rc rc = sl_status_screenshot_open(p->hub, p->param, at, thumb != NULL, &shot, &fd, &size, &e);
     if (rc == SL_SVC_INVALID || rc == SL_SVC_NOT_FOUND) {
         sl_page_screens_problem(p, rc == SL_SVC_INVALID ? 400 : 404, "没有这张截图", "No such screenshot", e.msg);
         return 0;
@@ -337,7 +344,7 @@ static void wall_text_cell(sl_cpage *p, const char *zh, const char *en, const ch
     sl_report_buf_puts(p->out, "</td>");
 }
 
-/* The latest screenshot as a lazily loaded thumbnail linking to the screen. */
+/* The latest screenshot's thumbnail, loaded lazily, linking to the screen. */
 static void wall_thumb(sl_cpage *p, const sl_wall_item *it)
 {
     sl_report_buf_puts(p->out, "<td class=\"wall-pic\"><a href=\"/console/screens/");
@@ -346,7 +353,7 @@ static void wall_thumb(sl_cpage *p, const sl_wall_item *it)
     if (it->shot_taken_ms >= 0) {
         sl_report_buf_puts(p->out, "<img class=\"thumb wall-shot\" loading=\"lazy\" width=\"128\" height=\"72\" src=\"/console/screens/");
         sl_report_buf_html(p->out, it->id);
-        sl_report_buf_printf(p->out, "/screenshot?at=%" PRId64 "\" alt=\"", it->shot_taken_ms);
+        sl_report_buf_printf(p->out, "/screenshot?at=%" PRId64 "&amp;thumb=1\" alt=\"", it->shot_taken_ms);
         sl_report_buf_html(p->out, sl_cpage_tr(p, "最新截图", "latest screenshot"));
         sl_report_buf_puts(p->out, "\">");
     } else {

@@ -163,7 +163,7 @@ enum MHD_Result sl_h_screenshot_get(sl_hub *hub, sl_req *r)
     sl_hub_screenshot shot;
     int fd = -1;
     int64_t size = 0;
-    if (sl_status_screenshot_open(hub, r->param, -1, &shot, &fd, &size, &e) != SL_SVC_OK)
+    if (sl_status_screenshot_open(hub, r->param, -1, false, &shot, &fd, &size, &e) != SL_SVC_OK)
         return sl_reply_svc_error(hub, r, &e, NULL);
     struct MHD_Response *resp = MHD_create_response_from_fd((size_t)size, fd);
     if (!resp) {

@@ -1,12 +1,14 @@
 /* hub_status.c — heartbeats (last seen, minutes online), a screen's state now, and screenshots (magic-checked, kept a few a day). */
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/service/hub_status.h"
+#include "tools/hub/service/hub_thumb.h"
 
 #include "content/fsutil.h"
 #include "content/timeutil.h"
 
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,12 +34,40 @@ sl_svc_rc sl_status_heartbeats(sl_hub *hub, const char *screen, size_t limit,
     return SL_SVC_OK;
 }
 
+/* The path of a screenshot's thumbnail; -1 when it does not fit. */
+static int thumb_path(const sl_hub *hub, const char *file, char *path, size_t pathlen)
+{
+    char name[256];
+    if (sl_thumb_name(file, name, sizeof name) != 0)
+        return -1;
+    int n = snprintf(path, pathlen, "%s/%s", hub->shots_dir, name);
+    return n < 0 || (size_t)n >= pathlen ? -1 : 0;
+}
+
 static void shot_evicted(void *ud, const char *file)
 {
     const sl_hub *hub = ud;
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", hub->shots_dir, file);
     unlink(path);
+    if (thumb_path(hub, file, path, sizeof path) == 0)
+        unlink(path);
+}
+
+/* Writes a screenshot's thumbnail next to it. Without one (a picture the
+ * decoder refuses, a full disk) the console shows the whole picture, so a
+ * failure is logged and nothing more. */
+static void thumb_write(sl_hub *hub, const char *screen, const sl_hub_screenshot *shot, const void *data, size_t len)
+{
+    char err[512], path[4096];
+    uint8_t *png = NULL;
+    size_t png_len = 0;
+    if (thumb_path(hub, shot->file, path, sizeof path) != 0)
+        return;
+    if (sl_thumb_png(data, len, SL_THUMB_WIDTH, &png, &png_len, err, sizeof err) != 0 ||
+        sl_fs_write_atomic(path, png, png_len, 0600, false, err, sizeof err) != 0)
+        sl_log_warn(&hub->log, "screenshot of %s: no thumbnail (the whole picture is shown): %s", screen, err);
+    free(png);
 }
 
 /* Writes the file of a screenshot taken at now_ms under a name of its own
@@ -94,8 +124,9 @@ sl_svc_rc sl_status_screenshot_put(sl_hub *hub, const char *screen, const char *
     sl_svc_rc rc = shot_write(hub, screen, ext, data, len, now_ms, &shot, path, sizeof path, e);
     if (rc != SL_SVC_OK)
         return rc;
+    thumb_write(hub, screen, &shot, data, len);
     if (hub->store->ops->screenshot_add(hub->store, screen, &shot, shot_evicted, hub, err, sizeof err) != SL_ST_OK) {
-        unlink(path);
+        shot_evicted(hub, shot.file);
         return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
     }
     return SL_SVC_OK;
@@ -121,8 +152,8 @@ static int shot_first(void *ud, const sl_hub_screenshot *s)
     return 1;
 }
 
-sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, int64_t taken_ms, sl_hub_screenshot *shot,
-                                    int *fd, int64_t *size, sl_svc_err *e)
+sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, int64_t taken_ms, bool thumb,
+                                    sl_hub_screenshot *shot, int *fd, int64_t *size, sl_svc_err *e)
 {
     char err[256], path[4096];
     if (!sl_wire_id_ok(screen))
@@ -141,8 +172,12 @@ sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, int64_t tak
         return sl_svc_fail(e, SL_SVC_NOT_FOUND, "no such screenshot of %s", screen);
     if (rc != SL_ST_OK)
         return sl_svc_fail(e, SL_SVC_STORE, "%s", err);
+    int f = -1;
+    if (thumb && thumb_path(hub, shot->file, path, sizeof path) == 0 && (f = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+        snprintf(shot->mime, sizeof shot->mime, "image/png");
     snprintf(path, sizeof path, "%s/%s", hub->shots_dir, shot->file);
-    int f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0)
+        f = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (f < 0 || fstat(f, &st) != 0) {
         if (f >= 0)

@@ -60,8 +60,9 @@ sl_svc_rc sl_status_heartbeats(sl_hub *hub, const char *screen, size_t limit,
 
 /* Stores a screenshot of a screen taken at now_ms (mime "image/png" or
  * "image/jpeg", checked against the file's first bytes) in
- * DATA/screenshots/<screen>/, keeping the first five of each UTC day and
- * the latest. INVALID (not that kind of file), FAILED, STORE. */
+ * DATA/screenshots/<screen>/ with its thumbnail (hub_thumb.h), keeping the
+ * first five of each UTC day and the latest. INVALID (not that kind of
+ * file), FAILED, STORE. */
 sl_svc_rc sl_status_screenshot_put(sl_hub *hub, const char *screen, const char *mime, const void *data, size_t len,
                                    int64_t now_ms, sl_svc_err *e);
 
@@ -70,9 +71,11 @@ sl_svc_rc sl_status_screenshot_request(sl_hub *hub, const char *screen, sl_svc_e
 
 /* Opens a screenshot of a screen: the one taken at taken_ms, or the latest
  * when taken_ms is -1: *fd (the caller closes it), its *size and *shot.
+ * With thumb, its thumbnail (hub_thumb.h: a PNG made when it arrived;
+ * shot->mime is then "image/png"), or the whole picture when it has none.
  * INVALID, NOT_FOUND (none, or gone from disk), STORE. */
-sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, int64_t taken_ms, sl_hub_screenshot *shot,
-                                    int *fd, int64_t *size, sl_svc_err *e);
+sl_svc_rc sl_status_screenshot_open(sl_hub *hub, const char *screen, int64_t taken_ms, bool thumb,
+                                    sl_hub_screenshot *shot, int *fd, int64_t *size, sl_svc_err *e);
 
 /* A screen's screenshots with from_ms <= taken < to_ms, newest first (the
  * hub keeps the first five of each UTC day and the day's latest). cb

@@ -1,0 +1,138 @@
+/* hub_thumb.c — a screenshot's thumbnail: decode with libavcodec, scale with libswscale, encode as PNG. */
+#include "tools/hub/service/hub_thumb.h"
+
+#include <libavcodec/avcodec.h>
+#include <libavutil/frame.h>
+#include <libavutil/log.h>
+#include <libswscale/swscale.h>
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Decodes one picture of codec id from data into frame. */
+static int thumb_decode(enum AVCodecID id, const void *data, size_t len, AVFrame *frame, char *err, size_t errlen)
+{
+    int rc = -1, r;
+    const AVCodec *dec = avcodec_find_decoder(id);
+    AVCodecContext *dc = dec ? avcodec_alloc_context3(dec) : NULL;
+    AVPacket *pkt = av_packet_alloc();
+    if (!dc || !pkt || len > INT_MAX - AV_INPUT_BUFFER_PADDING_SIZE || av_new_packet(pkt, (int)len) < 0) {
+        snprintf(err, errlen, "the picture decoder could not start (out of memory?)");
+        goto out;
+    }
+    memcpy(pkt->data, data, len);
+    dc->max_pixels = SL_THUMB_MAX_PIXELS;
+    dc->thread_count = 1;
+    if (avcodec_open2(dc, dec, NULL) < 0) {
+        snprintf(err, errlen, "the picture decoder could not start");
+        goto out;
+    }
+    r = avcodec_send_packet(dc, pkt);
+    if (r >= 0)
+        r = avcodec_send_packet(dc, NULL);
+    if (r >= 0 || r == AVERROR_EOF)
+        r = avcodec_receive_frame(dc, frame);
+    if (r < 0 || frame->width <= 0 || frame->height <= 0) {
+        char why[AV_ERROR_MAX_STRING_SIZE] = "no picture";
+        if (r < 0)
+            av_strerror(r, why, sizeof why);
+        snprintf(err, errlen, "the screenshot could not be decoded: %s", why);
+        goto out;
+    }
+    rc = 0;
+out:
+    av_packet_free(&pkt);
+    avcodec_free_context(&dc);
+    return rc;
+}
+
+/* Encodes an RGB24 frame as a PNG file into *png. */
+static int thumb_encode(const AVFrame *rgb, uint8_t **png, size_t *png_len, char *err, size_t errlen)
+{
+    int rc = -1;
+    const AVCodec *enc = avcodec_find_encoder(AV_CODEC_ID_PNG);
+    AVCodecContext *ec = enc ? avcodec_alloc_context3(enc) : NULL;
+    AVPacket *pkt = av_packet_alloc();
+    if (!ec || !pkt) {
+        snprintf(err, errlen, "the PNG encoder could not start (out of memory?)");
+        goto out;
+    }
+    ec->width = rgb->width;
+    ec->height = rgb->height;
+    ec->pix_fmt = AV_PIX_FMT_RGB24;
+    ec->time_base = (AVRational){1, 1};
+    if (avcodec_open2(ec, enc, NULL) < 0 || avcodec_send_frame(ec, rgb) < 0 || avcodec_receive_packet(ec, pkt) < 0 ||
+        pkt->size <= 0) {
+        snprintf(err, errlen, "the thumbnail could not be encoded as PNG");
+        goto out;
+    }
+    *png = malloc((size_t)pkt->size);
+    if (!*png) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    memcpy(*png, pkt->data, (size_t)pkt->size);
+    *png_len = (size_t)pkt->size;
+    rc = 0;
+out:
+    av_packet_free(&pkt);
+    avcodec_free_context(&ec);
+    return rc;
+}
+
+int sl_thumb_png(const void *data, size_t len, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen)
+{
+    static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    int rc = -1;
+    AVFrame *src = av_frame_alloc(), *dst = av_frame_alloc();
+    struct SwsContext *sws = NULL;
+    if (!png || !png_len)
+        goto out;
+    *png = NULL;
+    *png_len = 0;
+    if (!data || width <= 0) {
+        snprintf(err, errlen, "no picture");
+        goto out;
+    }
+    if (!src || !dst) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    av_log_set_level(AV_LOG_ERROR);
+    bool is_png = len >= 8 && memcmp(data, png_magic, 8) == 0;
+    if (thumb_decode(is_png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG, data, len, src, err, errlen) != 0)
+        goto out;
+    int w = src->width < width ? src->width : width;
+    int64_t h64 = ((int64_t)src->height * w + src->width / 2) / src->width;
+    dst->width = w;
+    dst->height = h64 < 1 ? 1 : (int)h64;
+    dst->format = AV_PIX_FMT_RGB24;
+    sws = sws_getContext(src->width, src->height, (enum AVPixelFormat)src->format, dst->width, dst->height,
+                         AV_PIX_FMT_RGB24, SWS_AREA, NULL, NULL, NULL);
+    if (!sws || av_frame_get_buffer(dst, 0) < 0) {
+        snprintf(err, errlen, "the screenshot could not be scaled (pixel format %d)", src->format);
+        goto out;
+    }
+    if (sws_scale(sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dst->data,
+                  dst->linesize) != dst->height) {
+        snprintf(err, errlen, "the screenshot could not be scaled");
+        goto out;
+    }
+    rc = thumb_encode(dst, png, png_len, err, errlen);
+out:
+    sws_freeContext(sws);
+    av_frame_free(&src);
+    av_frame_free(&dst);
+    return rc;
+}
+
+int sl_thumb_name(const char *file, char *out, size_t outlen)
+{
+    if (!file || !out)
+        return -1;
+    int n = snprintf(out, outlen, "%s.thumb.png", file);
+    return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
