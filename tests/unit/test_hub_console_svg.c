@@ -457,6 +457,71 @@ static void test_heat_from_report(void **state)
     cJSON_Delete(s);
 }
 
+/* Renders an SVG with rsvg-convert (librsvg2-bin) on white, as 8-bit grey
+ * pixels (ffmpeg): *w × *h bytes, malloc'd. */
+static unsigned char *render_grey(const char *svg, int *w, int *h)
+{
+    char dir[256], path[300], cmd[900];
+    size_t len = 0;
+    if (system("command -v rsvg-convert >/dev/null 2>&1") != 0)
+        fail_msg("rsvg-convert is not installed: run tools/setup-debian.sh");
+    assert_int_equal(sl_test_tmpdir(dir, sizeof dir, "sl-svgpx"), 0);
+    sl_test_path(dir, "in.svg", path, sizeof path);
+    assert_int_equal(sl_test_write_file(path, svg, strlen(svg)), 0);
+    snprintf(cmd, sizeof cmd, "cd '%s' && rsvg-convert -b white -o in.png in.svg", dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(sl_test_ffmpeg(dir, "-i in.png -f rawvideo -pix_fmt gray out.raw"), 0);
+    snprintf(cmd, sizeof cmd, "ffprobe -v error -show_entries stream=width,height -of csv=p=0 '%s/in.png'", dir);
+    FILE *pp = popen(cmd, "r");
+    assert_non_null(pp);
+    assert_int_equal(fscanf(pp, "%d,%d", w, h), 2);
+    pclose(pp);
+    sl_test_path(dir, "out.raw", path, sizeof path);
+    unsigned char *px = sl_test_read_file(path, &len);
+    sl_test_rmtree(dir);
+    assert_non_null(px);
+    assert_int_equal(len, (size_t)*w * (size_t)*h);
+    return px;
+}
+
+/* The day labels, drawn by a real renderer, are whole: in the rows' band
+ * no ink touches the picture's left edge (the labels end at the cells,
+ * so a label wider than its room starts left of the picture). In English
+ * and in Chinese, for a week and a month. */
+static void test_heat_labels_fit(void **state)
+{
+    (void)state;
+    static const char *const en[] = {"Wed 11-25", "Mon 11-23", "Sun 11-29"};
+    static const char *const zh[] = {"周三 11-25", "周一 11-23", "周日 11-29"};
+    static const sl_heat_text zh_text = {"每小时亮屏时长", "亮屏", "部分亮屏（分钟）", "黑屏", "不要求", "尚无数据",
+                                         "亮屏 {lit}/{req} 分钟"};
+    for (int lang = 0; lang < 2; lang++) {
+        sl_heat_day days[31];
+        memset(days, 0, sizeof days);
+        for (int d = 0; d < 31; d++)
+            snprintf(days[d].label, sizeof days[d].label, "%s", (lang ? zh : en)[d % 3]);
+        char *svg = heat_of(days, 31, lang ? &zh_text : &TEXT_EN);
+        int w = 0, h = 0;
+        unsigned char *px = render_grey(svg, &w, &h);
+        /* the rows: from the top margin (20) for 31 rows of 22 units, in pixels */
+        int y0, y1;
+        const char *vb = strstr(svg, "viewBox=\"0 0 ");
+        int vw = 0, vh = 0;
+        assert_non_null(vb);
+        assert_int_equal(sscanf(vb, "viewBox=\"0 0 %d %d\"", &vw, &vh), 2);
+        y0 = 20 * h / vh;
+        y1 = (20 + 31 * 22) * h / vh;
+        int ink = 0;
+        for (int y = y0; y < y1; y++)
+            for (int x = 0; x < 2; x++)
+                ink += px[(size_t)y * (size_t)w + (size_t)x] < 200;
+        if (ink)
+            fail_msg("%s: %d dark pixels at the left edge: a day label is cut", lang ? "zh" : "en", ink);
+        free(px);
+        free(svg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_heat_states),     cmocka_unit_test(test_heat_cells),
         cmocka_unit_test(test_heat_escaping),   cmocka_unit_test(test_heat_month),
         cmocka_unit_test(test_heat_errors),     cmocka_unit_test(test_heat_from_report),
+        cmocka_unit_test(test_heat_labels_fit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

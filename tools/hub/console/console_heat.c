@@ -12,7 +12,8 @@
 #define CELL_H 22      /* a row, cell and gap */
 #define GAP 2
 #define TOP 20         /* room for the hour labels */
-#define COL_UNITS 7    /* user units per text column at font size 13 (CJK takes two) */
+#define COL_UNITS 9    /* user units per text column at font size 13 (CJK takes two): a day label
+                          "Wed 11-25" is about 71 units wide in DejaVu Sans, the widest common font */
 #define LABEL_COLS 16  /* a row label is cut to this many columns */
 #define LEGEND_COLS 24 /* a legend word too */
 #define LEGEND_ROW 24
