@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_console_login.sh — the web console's frame with curl against a real hub: login (right, wrong, throttled per name and per address, logged), the cookies' flags, CSRF-less posts refused, logout, roles, own password, disabled and removed people, sessions across a restart, idle expiry, language, security headers, hostile input, valid HTML.
+# test_console_login.sh — the web console's frame with curl against a real hub: login (right, wrong, throttled per name and per address, logged), the cookies' flags, CSRF-less posts refused, logout, roles, own password, disabled and removed people, sessions across a restart, idle expiry, the slowing set by serve's options, language, security headers, hostile input, valid HTML.
 . "$(dirname "$0")/lib.sh"
 need curl sqlite3
 
@@ -315,6 +315,21 @@ code_is 303 "$(console_get "$T/i" /console/password)" "the session after 4 s idl
 header_line '^Location: /console/login\?next=%2Fconsole%2Fpassword$'
 expect_rc 2 "$HUB" serve --data "$DATA" --console-idle 0
 expect_rc 2 "$HUB" serve --data "$DATA" --console-idle 5x
+
+# ---- the slowing set with serve's options ----
+stop_hub_clean
+start_hub "$DATA" --console-login-name 2/600 --console-login-address 50/30
+wait_in "$T/hub.log" "failed console logins slowed: 50 at once from one address, then one every 30 s; 2 for one name, then one every 600 s" 60 &&
+    ok || fail "serve does not say how it slows failed logins"
+code_is 401 "$(console_login "$T/n" aud 'wrong 1')" "wrong password 1 of 2"
+code_is 401 "$(console_login "$T/n" aud 'wrong 2')" "wrong password 2 of 2"
+code_is 429 "$(console_login "$T/n" aud '审计 password')" "a third try for the name when it may fail twice"
+header_line '^Retry-After: [0-9]+$'
+for bad in 0/30 1001/30 5/0 5/86401 5 5/ /30 5/30s x/30; do
+    expect_rc 2 "$HUB" serve --data "$DATA" --console-login-name "$bad"
+done
+"$HUB" serve --data "$DATA" --console-login-address 10/ 2>"$T/usage" >/dev/null || :
+expect_in "$T/usage" "--console-login-address wants N/SECONDS: N failed logins (1 to 1000) at once, then one every SECONDS (1 to 86400), e.g. 10/30"
 
 # ---- HTTPS: Secure cookies ----
 if command -v openssl >/dev/null 2>&1; then

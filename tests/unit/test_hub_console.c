@@ -540,6 +540,7 @@ static void test_frame(void **state)
     assert_non_null(strstr(html, "<meta charset=\"utf-8\">"));
     assert_non_null(strstr(html, "<meta name=\"viewport\" content=\"width=device-width"));
     assert_non_null(strstr(html, "<link rel=\"stylesheet\" href=\"/console/style.css\">"));
+    assert_non_null(strstr(html, "<link rel=\"icon\" href=\"data:,\">")); /* no request for /favicon.ico */
     assert_non_null(strstr(html, "<body data-refresh=\"30\">"));
     assert_non_null(strstr(html, "<main id=\"main\">\n<p id=\"body\">page</p>\n</main>"));
     assert_non_null(strstr(html, "<form method=\"post\" action=\"/console/logout\""));
@@ -731,6 +732,16 @@ static void test_login(void **state)
     assert_true(f.q.retry_after_s >= 1);
     /* Another name from that address still may. */
     assert_int_equal(sl_csess_login(&f.q, "somebody", "x"), SL_CSESS_WRONG);
+    /* serve's options: two failures per name, then the third is slowed (and values out of bounds refused). */
+    assert_int_equal(sl_console_set_login_limits(hub.console, 0, 30000, 2, 60000), -1);
+    assert_int_equal(sl_console_set_login_limits(hub.console, 10, 30000, 2, 999), -1);
+    assert_int_equal(sl_console_set_login_limits(hub.console, 10, 30000, SL_CSESS_BURST_MAX + 1, 60000), -1);
+    assert_int_equal(sl_console_set_login_limits(hub.console, 10, 30000, 2, 600000), 0);
+    f.q.addr_key[0] = 3;
+    assert_int_equal(sl_csess_login(&f.q, "zhao", "wrong"), SL_CSESS_WRONG);
+    assert_int_equal(sl_csess_login(&f.q, "zhao", "wrong"), SL_CSESS_WRONG);
+    assert_int_equal(sl_csess_login(&f.q, "zhao", "wrong"), SL_CSESS_SLOW);
+    assert_true(f.q.retry_after_s > 500); /* one every 600 s */
     fake_free(&f);
     sl_hub_close(&hub);
     sl_test_rmtree(dir);

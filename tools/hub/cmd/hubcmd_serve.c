@@ -30,6 +30,7 @@ typedef struct {
     const char *data, *db, *listen, *tls_cert, *tls_key;
     long threads, cache_ms, max_conns, per_addr, body_mib;
     long long console_idle_ms;
+    long long login_addr[2], login_name[2]; /* failed logins: at once, then one every ms */
     int level;
     sl_schedule_cfg sched;
     char host[128]; /* of listen */
@@ -59,6 +60,25 @@ static int set_idle(void *field, const sl_opts_entry *e, const char *arg, char *
         return -1;
     }
     *(long long *)field = n * (secs ? 1000LL : 60000LL);
+    return 0;
+}
+
+/* --console-login-address and --console-login-name: N/SECONDS, e.g. 10/30. */
+static int set_login_limit(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    long long *v = field;
+    char *end = NULL, *end2 = NULL;
+    long long n = strtoll(arg, &end, 10), s = end && *end == '/' ? strtoll(end + 1, &end2, 10) : 0;
+    if (end == arg || *end != '/' || end2 == end + 1 || !end2 || *end2 || n < 1 || n > SL_CSESS_BURST_MAX || s < 1 ||
+        s > SL_CSESS_DRAIN_S_MAX) {
+        snprintf(err, errlen,
+                 "--%s wants N/SECONDS: N failed logins (1 to %d) at once, then one every SECONDS (1 to %d), "
+                 "e.g. %s",
+                 e->name, SL_CSESS_BURST_MAX, SL_CSESS_DRAIN_S_MAX, strcmp(e->name, "console-login-name") ? "10/30" : "5/60");
+        return -1;
+    }
+    v[0] = n;
+    v[1] = s * 1000LL;
     return 0;
 }
 
@@ -110,6 +130,15 @@ static const sl_opts_entry serve_opts[] = {
                    "a web console session ends after MIN minutes without a request (default 30); seconds with "
                    "an s, e.g. 90s",
                    serve_args, console_idle_ms, set_idle, 0),
+    SL_OPTS_FUNC_E("console-login-address", 0, "N/SEC",
+                   "failed console logins from one client address: N at once, then one every SEC seconds "
+                   "(default " SERVE_NUM(SL_CSESS_ADDR_BURST) "/30); beyond that a login is answered 429. Behind a "
+                   "reverse proxy every client has the proxy's address: raise it, and limit per address there",
+                   serve_args, login_addr, set_login_limit, 0),
+    SL_OPTS_FUNC_E("console-login-name", 0, "N/SEC",
+                   "failed console logins for one name, from any address: N at once, then one every SEC seconds "
+                   "(default " SERVE_NUM(SL_CSESS_NAME_BURST) "/60)",
+                   serve_args, login_name, set_login_limit, 0),
     SL_SCHEDULE_OPTS_E(serve_args, sched),
     SL_OPTS_HELP_E,
     SL_OPTS_END_E,
@@ -126,7 +155,8 @@ static void help(void)
            "                        [--tls-cert FILE --tls-key FILE]\n"
            "                        [--log-level error|warn|info|debug]\n"
            "                        [--max-conns N] [--max-conns-per-address N] [--max-body-memory MIB]\n"
-           "                        [--console-idle MIN]\n"
+           "                        [--console-idle MIN] [--console-login-address N/SEC]\n"
+           "                        [--console-login-name N/SEC]\n"
            "                        [--reports weekly,monthly] [--report-tz ZONE] [--report-lang zh|en]\n"
            "\n"
            "DESCRIPTION\n"
@@ -162,7 +192,9 @@ static void help(void)
            "    The web console is served under /console/ on the same address: people\n"
            "    added with `screenlit-hub user add` log in there with a browser (see\n"
            "    tools/hub/CONSOLE.md). Their sessions survive a restart of the hub and\n"
-           "    end after --console-idle without use.\n"
+           "    end after --console-idle without use. Failed logins are slowed per\n"
+           "    client address and per name (--console-login-address,\n"
+           "    --console-login-name).\n"
            "\n"
            "    On SIGTERM or SIGINT the hub stops accepting connections, lets requests\n"
            "    in flight finish (up to 30 s), closes the database and exits 0. Every\n"
@@ -225,6 +257,8 @@ static int serve_parse(int argc, char **argv, serve_args *a)
                       .per_addr = SL_HUB_MAX_CONNS_PER_ADDR_DEFAULT,
                       .body_mib = SL_HUB_BODY_MEMORY_DEFAULT_MIB,
                       .console_idle_ms = SL_CSESS_IDLE_DEFAULT_MS,
+                      .login_addr = {SL_CSESS_ADDR_BURST, SL_CSESS_ADDR_DRAIN_MS},
+                      .login_name = {SL_CSESS_NAME_BURST, SL_CSESS_NAME_DRAIN_MS},
                       .level = SL_LOG_INFO};
     sl_schedule_cfg_init(&a->sched);
     int parsed = sl_hub_parse_opts("serve", serve_opts, help, a, argc, argv, &next);
@@ -276,6 +310,11 @@ static int serve_run(serve_args *a)
     }
     hub.log.level = (sl_log_level)a->level;
     sl_console_set_idle_ms(hub.console, a->console_idle_ms);
+    if (sl_console_set_login_limits(hub.console, (int)a->login_addr[0], a->login_addr[1], (int)a->login_name[0],
+                                    a->login_name[1]) != 0) {
+        fprintf(stderr, "screenlit-hub serve: out of memory\n");
+        goto out;
+    }
     hub.reports = &a->sched;
     if ((a->cache_ms > 0 && !(hub.authcache = sl_authcache_new(SL_AUTHCACHE_CAPACITY_DEFAULT, a->cache_ms))) ||
         !(hub.notmod = sl_notmod_new()) ||
@@ -304,6 +343,10 @@ static int serve_run(serve_args *a)
     bool v6 = strchr(a->host, ':') != NULL;
     sl_log_info(&hub.log, "web console at %s://%s%s%s:%u/console/, sessions end after %lld s idle", scheme,
                 v6 ? "[" : "", a->host, v6 ? "]" : "", sl_server_port(srv), a->console_idle_ms / 1000);
+    sl_log_info(&hub.log,
+                "failed console logins slowed: %lld at once from one address, then one every %lld s; %lld for "
+                "one name, then one every %lld s",
+                a->login_addr[0], a->login_addr[1] / 1000, a->login_name[0], a->login_name[1] / 1000);
     sl_log_info(&hub.log, "limits: %u connections, %u per client address%s, %ld MiB of request bodies in memory",
                 hub.max_conns, hub.max_conns_per_addr, hub.max_conns_per_addr ? "" : " (no limit)", a->body_mib);
     if (sl_schedule_start(&hub, &a->sched, &schedule, err, sizeof err) != 0) {

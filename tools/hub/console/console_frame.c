@@ -121,7 +121,9 @@ void sl_cframe_page(sl_report_buf *b, const sl_cpage *p, const char *path)
         sl_report_buf_html(b, p->title);
         sl_report_buf_puts(b, " · ");
     }
-    sl_report_buf_puts(b, "screenlit</title>\n<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
+    /* An empty icon: without one every browser asks for /favicon.ico, a 404. */
+    sl_report_buf_puts(b, "screenlit</title>\n<link rel=\"icon\" href=\"data:,\">\n"
+                          "<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
                           "<script src=\"/console/console.js\" defer></script>\n</head>\n");
     if (p->refresh_s)
         sl_report_buf_printf(b, "<body data-refresh=\"%u\">\n", p->refresh_s);

@@ -64,6 +64,30 @@ void sl_console_free(sl_console *c)
     free(c);
 }
 
+static bool limit_ok(int burst, int64_t drain_ms)
+{
+    return burst >= 1 && burst <= SL_CSESS_BURST_MAX && drain_ms >= 1000 && drain_ms <= SL_CSESS_DRAIN_S_MAX * 1000LL;
+}
+
+int sl_console_set_login_limits(sl_console *c, int addr_burst, int64_t addr_drain_ms, int name_burst,
+                                int64_t name_drain_ms)
+{
+    if (!c || !limit_ok(addr_burst, addr_drain_ms) || !limit_ok(name_burst, name_drain_ms))
+        return -1;
+    sl_ratelimit *a = sl_ratelimit_new(SL_RATELIMIT_CAPACITY_DEFAULT, addr_burst, addr_drain_ms);
+    sl_ratelimit *n = sl_ratelimit_new(SL_RATELIMIT_CAPACITY_DEFAULT, name_burst, name_drain_ms);
+    if (!a || !n) {
+        sl_ratelimit_free(a);
+        sl_ratelimit_free(n);
+        return -1;
+    }
+    sl_ratelimit_free(c->by_addr);
+    sl_ratelimit_free(c->by_name);
+    c->by_addr = a;
+    c->by_name = n;
+    return 0;
+}
+
 void sl_console_set_idle_ms(sl_console *c, int64_t ms)
 {
     if (c)

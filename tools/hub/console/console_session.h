@@ -22,9 +22,10 @@
  *   stored). The login form, before any session, uses the cookie sl_login
  *   (random, HttpOnly, SameSite=Strict) the same way.
  * - Failed logins are counted per client address and per name (ratelimit.h):
- *   SL_CSESS_ADDR_BURST from one address, then one every
+ *   by default SL_CSESS_ADDR_BURST from one address, then one every
  *   SL_CSESS_ADDR_DRAIN_MS; SL_CSESS_NAME_BURST for one name, then one every
- *   SL_CSESS_NAME_DRAIN_MS; beyond that a login is answered 429 without
+ *   SL_CSESS_NAME_DRAIN_MS (serve --console-login-address and
+ *   --console-login-name set them); beyond that a login is answered 429 without
  *   checking the password. Every login, good or bad, is logged with the
  *   address (never the password).
  */
@@ -35,10 +36,13 @@
 #define SL_CSESS_IDLE_DEFAULT_MS (30 * 60 * 1000)
 #define SL_CSESS_TOUCH_MAX_MS 60000 /* a session's last use is written at most once a minute */
 
+/* Failed logins: the defaults, and the bounds serve's options allow. */
 #define SL_CSESS_ADDR_BURST 10
 #define SL_CSESS_ADDR_DRAIN_MS 30000
 #define SL_CSESS_NAME_BURST 5
 #define SL_CSESS_NAME_DRAIN_MS 60000
+#define SL_CSESS_BURST_MAX 1000
+#define SL_CSESS_DRAIN_S_MAX 86400
 
 /* Passwords: 8 to 1024 bytes of UTF-8 text without control characters. */
 #define SL_CSESS_PASSWORD_MIN 8
@@ -64,6 +68,15 @@ typedef struct sl_console sl_console;
 
 sl_console *sl_console_new(void);
 void sl_console_free(sl_console *c);
+/* How failed logins are slowed: per client address, addr_burst failures at
+ * once, then one every addr_drain_ms; per name, name_burst, then one every
+ * name_drain_ms (bursts 1 .. SL_CSESS_BURST_MAX, times 1 s ..
+ * SL_CSESS_DRAIN_S_MAX s). Failures counted so far are forgotten. Call it
+ * before serving. 0, or -1 (a value out of bounds, out of memory) with the
+ * limits as they were. */
+int sl_console_set_login_limits(sl_console *c, int addr_burst, int64_t addr_drain_ms, int name_burst,
+                                int64_t name_drain_ms);
+
 /* The idle time after which a session ends (at least 1 s). */
 void sl_console_set_idle_ms(sl_console *c, int64_t ms);
 int64_t sl_console_idle_ms(const sl_console *c);
