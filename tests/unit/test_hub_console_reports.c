@@ -333,6 +333,10 @@ static void test_page_bad_input(void **state)
         {{"period", "custom", "from", "2025-01-01", "to", "2026-11-24", NULL}, "A report covers at most 366 days."},
         {{"period", "yesterday", NULL}, "Unknown period"},
         {{"period", "last_week", "region", long_region, NULL}, "region and unit_type must be"},
+        {{"period", "last_week", "threshold", "0", NULL}, "threshold must be a whole percentage from 1 to 100"},
+        {{"period", "last_week", "threshold", "9x", NULL}, "threshold must be a whole percentage from 1 to 100"},
+        {{"period", "last_week", "screen", "../etc", NULL}, "screen must be a screen id"},
+        {{"period", "last_week", "detail", "minutes", NULL}, "detail can only be &quot;hours&quot;"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         page_result r = run_page(f, sl_page_coverage, "en", NULL, cases[i].q);
@@ -357,6 +361,68 @@ static void test_page_bad_input(void **state)
     r = run_page(f, sl_page_coverage_download, "en", NULL, pdf);
     assert_int_equal(r.status, 400);
     expect_in(r.out.p, "format must be csv, xlsx, html or json, not &#39;pdf&#39;");
+    sl_report_buf_free(&r.out);
+}
+
+/* The CLI's other choices as form fields: one screen, a threshold and
+ * per-hour detail, kept in the form, the links and the downloads; the report
+ * is of that screen at that threshold, with its hours drawn. */
+static void test_page_screen_threshold_hours(void **state)
+{
+    fixture *f = *state;
+    const char *const q[] = {"period", "custom", "from", "2026-11-25", "to", "2026-11-25", "screen", "east-2",
+                             "threshold", "80", "detail", "hours", NULL};
+    page_result r = run_page(f, sl_page_coverage, "en", NULL, q);
+    assert_int_equal(r.status, 0);
+    const char *s = r.out.p;
+    expect_in(s, "<input type=\"text\" name=\"screen\" maxlength=\"64\" placeholder=\"every screen\" value=\"east-2\">");
+    expect_in(s, "<input type=\"number\" name=\"threshold\" min=\"1\" max=\"100\" placeholder=\"95\" value=\"80\">");
+    expect_in(s, "<input type=\"checkbox\" name=\"detail\" value=\"hours\" checked> Hour by hour");
+    expect_in(s, "<a class=\"btn secondary\" href=\"/console/coverage/download?format=csv&amp;period=custom&amp;"
+                 "from=2026-11-25&amp;to=2026-11-25&amp;screen=east-2&amp;threshold=80&amp;detail=hours&amp;lang=en\" "
+                 "download>CSV</a>");
+    /* only east-2, lit at 80 % (3.5 of 4 h), and its hours as a heat map of one day */
+    expect_in(s, "建设银行城东支行");
+    expect_not_in(s, "工商银行城东支行");
+    const char *hours = strstr(s, "<section id=\"cov-hours\">");
+    assert_non_null(hours);
+    expect_in(hours, "<h3>建设银行城东支行 <small class=\"muted\">east-2</small></h3>");
+    int cells = 0;
+    for (const char *c = hours; (c = strstr(c, "<rect class=\"h-")) != NULL; c++)
+        cells++;
+    assert_int_equal(cells, 24);
+    expect_in(hours, "10:00\xe2\x80\x93" "11:00: 60 of 60 min lit");
+    sl_report_buf_free(&r.out);
+    /* The JSON download: that screen, lit at 80 % but short at the hub's 95 %, with its hours. */
+    const char *const qj[] = {"format", "json", "period", "custom", "from", "2026-11-25", "to", "2026-11-25",
+                              "screen", "east-2", "threshold", "80", "detail", "hours", NULL};
+    r = run_page(f, sl_page_coverage_download, "en", NULL, qj);
+    cJSON *doc = cJSON_Parse(r.out.p);
+    assert_non_null(doc);
+    cJSON *screens = cJSON_GetObjectItemCaseSensitive(doc, "screens");
+    assert_int_equal(cJSON_GetArraySize(screens), 1);
+    cJSON *one = cJSON_GetArrayItem(screens, 0);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(one, "id")), "east-2");
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(one, "status")), "lit");
+    assert_true(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(one, "hours")));
+    cJSON_Delete(doc);
+    sl_report_buf_free(&r.out);
+    const char *const q95[] = {"format", "json", "period", "custom", "from", "2026-11-25", "to", "2026-11-25",
+                               "screen", "east-2", "threshold", "", "detail", "", NULL};
+    r = run_page(f, sl_page_coverage_download, "en", NULL, q95);
+    doc = cJSON_Parse(r.out.p);
+    assert_non_null(doc);
+    one = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "screens"), 0);
+    assert_string_equal(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(one, "status")), "short");
+    assert_null(cJSON_GetObjectItemCaseSensitive(one, "hours"));
+    cJSON_Delete(doc);
+    sl_report_buf_free(&r.out);
+    /* More than a month: no maps, said so. */
+    const char *const q_long[] = {"period", "custom", "from", "2026-10-01", "to", "2026-11-25", "detail", "hours", NULL};
+    r = run_page(f, sl_page_coverage, "en", NULL, q_long);
+    assert_int_equal(r.status, 0);
+    expect_in(r.out.p, "The period is longer than a month: no hourly maps on the page");
+    expect_not_in(r.out.p, "<rect class=\"h-");
     sl_report_buf_free(&r.out);
 }
 
@@ -464,6 +530,31 @@ static void test_downloads_equal_api(void **state)
                 sl_report_buf_free(&r.out);
             }
         }
+    }
+    /* One screen, a threshold and per-hour detail: the same file as the API's too. */
+    for (size_t fi = 0; fi < 3; fi++) {
+        const char *q[] = {"format", formats[fi], "period", "custom", "from", "2026-11-25", "to", "2026-11-25",
+                           "lang", "en", "screen", "east-2", "threshold", "80", "detail", "hours", NULL};
+        page_result r = run_page(f, sl_page_coverage_download, "en", NULL, q);
+        assert_int_equal(r.status, 0);
+        char path[256];
+        snprintf(path, sizeof path,
+                 "/api/v1/reports/coverage?from=2026-11-25&to=2026-11-25&format=%s&lang=en&screen=east-2&threshold=80"
+                 "&detail=hours",
+                 formats[fi]);
+        int status;
+        size_t len;
+        char *api = http_get(port, path, hex, &status, &len);
+        assert_int_equal(status, 200);
+        blank_instants(r.out.p, r.out.len);
+        blank_instants(api, len);
+        if (r.out.len != len || memcmp(r.out.p, api, len) != 0)
+            fail_msg("%s with screen, threshold and detail: the console's download differs from the API's",
+                     formats[fi]);
+        if (fi == 1)
+            expect_in(api, "\"hours\"");
+        free(api);
+        sl_report_buf_free(&r.out);
     }
     /* Without format= the API answers its JSON document as before. */
     int status;
@@ -668,6 +759,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_page_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_page_bad_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_downloads_equal_api, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_screen_threshold_hours, setup, teardown),
         cmocka_unit_test_setup_teardown(test_escaping, setup, teardown),
         cmocka_unit_test_setup_teardown(test_css, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reports_list, setup, teardown),

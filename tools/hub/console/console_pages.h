@@ -49,11 +49,15 @@ int sl_page_coverage(sl_cpage *p, char *err, size_t errlen);
 int sl_page_coverage_download(sl_cpage *p, char *err, size_t errlen);
 /* GET coverage/report.css: the report's stylesheet scoped to its part, and the page's own rules. */
 int sl_page_coverage_css(sl_cpage *p, char *err, size_t errlen);
+/* A coverage selection as the page's query gives it (NULL or "" = absent). */
+typedef struct {
+    const char *period, *from, *to, *region, *unit_type, *screen, *threshold, *detail;
+} sl_cov_sel;
+
 /* Writes ` href="..."`: the coverage page of a selection (format NULL), or
  * its download in format in the page's language. Empty values are left
  * out; values are URL-encoded, the whole HTML-escaped. */
-void sl_page_coverage_href(sl_cpage *p, const char *format, const char *period, const char *from, const char *to,
-                           const char *region, const char *unit_type);
+void sl_page_coverage_href(sl_cpage *p, const char *format, const sl_cov_sel *sel);
 
 /* page_reports.c: the scheduled reports in DATA/reports, newest first, and
  * each of their files (reports/NAME: only the names the schedule gives) */

@@ -1,5 +1,7 @@
-/* page_coverage.c — the console's Coverage page: a period (the campaign's Friday-16:00 weeks, months, custom), region and unit type picked in a GET form; regions and unit types ranked; the report the CLI makes; its downloads. */
+/* page_coverage.c — the console's Coverage page: a period (the campaign's Friday-16:00 weeks, months, custom), region, unit type, one screen, a threshold and per-hour detail picked in a GET form; regions and unit types ranked; the report the CLI makes; its downloads. */
 #include "tools/hub/console/console_pages.h"
+#include "tools/hub/console/console_heat.h"
+#include "tools/hub/console/page_screens.h"
 
 #include "content/timeutil.h"
 #include "tools/hub/service/hub_inventory.h"
@@ -11,6 +13,7 @@
 #include <string.h>
 
 #define PERIOD_DEFAULT "last_week" /* what an auditor looks at first */
+#define COV_HEAT_SCREENS 20        /* per-hour detail: heat maps of at most this many screens on the page */
 
 /* The selection a request asks for, resolved to dates. */
 typedef struct {
@@ -18,6 +21,9 @@ typedef struct {
     char from[16], to[16];   /* YYYY-MM-DD */
     const char *region;      /* NULL or "" = every one */
     const char *unit_type;
+    const char *screen;      /* NULL = every one; else one screen's id */
+    const char *threshold;   /* NULL = the hub's; else a percentage (checked by the report service) */
+    const char *detail;      /* NULL, or "hours": each screen's hours */
 } cov_pick;
 
 static const char *const named_periods[] = {"this_week", "last_week", "this_month", "last_month"};
@@ -39,6 +45,13 @@ static int pick_resolve(const sl_cpage *p, const sl_tz *tz, int64_t now_ms, cov_
     memset(k, 0, sizeof *k);
     k->region = sl_cpage_arg(p, "region");
     k->unit_type = sl_cpage_arg(p, "unit_type");
+    /* The form sends its empty fields: empty is absent. */
+    static const char *const opt[] = {"screen", "threshold", "detail"};
+    const char **field[] = {&k->screen, &k->threshold, &k->detail};
+    for (int i = 0; i < 3; i++) {
+        const char *v = sl_cpage_arg(p, opt[i]);
+        *field[i] = v && *v ? v : NULL;
+    }
     if (!period)
         period = (from && *from) || (to && *to) ? "custom" : PERIOD_DEFAULT;
     if (strcmp(period, "custom") == 0) {
@@ -103,17 +116,19 @@ static void url_arg(sl_report_buf *u, const char *name, const char *value)
     sl_report_buf_url(u, value);
 }
 
-void sl_page_coverage_href(sl_cpage *p, const char *format, const char *period, const char *from, const char *to,
-                           const char *region, const char *unit_type)
+void sl_page_coverage_href(sl_cpage *p, const char *format, const sl_cov_sel *sel)
 {
     sl_report_buf u = {0};
     sl_report_buf_puts(&u, format ? "/console/coverage/download?" : "/console/coverage?");
     url_arg(&u, "format", format);
-    url_arg(&u, "period", period);
-    url_arg(&u, "from", from);
-    url_arg(&u, "to", to);
-    url_arg(&u, "region", region);
-    url_arg(&u, "unit_type", unit_type);
+    url_arg(&u, "period", sel->period);
+    url_arg(&u, "from", sel->from);
+    url_arg(&u, "to", sel->to);
+    url_arg(&u, "region", sel->region);
+    url_arg(&u, "unit_type", sel->unit_type);
+    url_arg(&u, "screen", sel->screen);
+    url_arg(&u, "threshold", sel->threshold);
+    url_arg(&u, "detail", sel->detail);
     if (format) /* a file in the page's language */
         url_arg(&u, "lang", p->lang);
     sl_report_buf_puts(p->out, " href=\"");
@@ -177,7 +192,21 @@ static void pick_form(sl_cpage *p, const cov_pick *k, const cJSON *regions, cons
     sl_report_buf_html(o, sl_cpage_tr(p, "到", "To"));
     sl_report_buf_puts(o, " <input type=\"date\" name=\"to\" value=\"");
     sl_report_buf_html(o, k->to);
-    sl_report_buf_puts(o, "\"></label>\n<button type=\"submit\" name=\"period\" value=\"custom\">");
+    sl_report_buf_puts(o, "\"></label>\n<label>");
+    sl_report_buf_html(o, sl_cpage_tr(p, "屏幕编号", "Screen id"));
+    sl_report_buf_puts(o, " <input type=\"text\" name=\"screen\" maxlength=\"64\" placeholder=\"");
+    sl_report_buf_html(o, sl_cpage_tr(p, "全部屏幕", "every screen"));
+    sl_report_buf_puts(o, "\" value=\"");
+    sl_report_buf_html(o, k->screen ? k->screen : "");
+    sl_report_buf_puts(o, "\"></label>\n<label>");
+    sl_report_buf_html(o, sl_cpage_tr(p, "达标覆盖率 %", "Lit at coverage %"));
+    sl_report_buf_printf(o, " <input type=\"number\" name=\"threshold\" min=\"1\" max=\"100\" placeholder=\"%d\" value=\"",
+                         SL_COVERAGE_DEFAULT_THRESHOLD);
+    sl_report_buf_html(o, k->threshold ? k->threshold : "");
+    sl_report_buf_puts(o, k->detail ? "\"></label>\n<label><input type=\"checkbox\" name=\"detail\" value=\"hours\" checked> "
+                                    : "\"></label>\n<label><input type=\"checkbox\" name=\"detail\" value=\"hours\"> ");
+    sl_report_buf_html(o, sl_cpage_tr(p, "逐小时明细", "Hour by hour"));
+    sl_report_buf_puts(o, "</label>\n<button type=\"submit\" name=\"period\" value=\"custom\">");
     sl_report_buf_html(o, sl_cpage_tr(p, "显示", "Show"));
     sl_report_buf_puts(o, "</button>\n<span class=\"cov-quick\">");
     sl_report_buf_html(o, sl_cpage_tr(p, "快速选择：", "Quick pick: "));
@@ -240,7 +269,8 @@ static void downloads(sl_cpage *p, const cov_pick *k)
     sl_report_buf_html(p->out, sl_cpage_tr(p, "下载此报告：", "Download this report: "));
     for (int i = 0; i < 4; i++) {
         sl_report_buf_puts(p->out, "<a class=\"btn secondary\"");
-        sl_page_coverage_href(p, formats[i], k->period, k->from, k->to, k->region, k->unit_type);
+        sl_page_coverage_href(p, formats[i], &(sl_cov_sel){k->period, k->from, k->to, k->region, k->unit_type,
+                                                           k->screen, k->threshold, k->detail});
         sl_report_buf_puts(p->out, " download>");
         sl_report_buf_html(p->out, labels[i]);
         sl_report_buf_puts(p->out, "</a>");
@@ -327,8 +357,9 @@ static int ranking(sl_cpage *p, const cov_pick *k, const cJSON *doc, const char 
         if (*name) {
             bool by_region = strcmp(key, "region") == 0;
             sl_report_buf_puts(out, "<a");
-            sl_page_coverage_href(p, NULL, k->period, k->from, k->to, by_region ? name : k->region,
-                                  by_region ? k->unit_type : name);
+            sl_page_coverage_href(p, NULL, &(sl_cov_sel){k->period, k->from, k->to, by_region ? name : k->region,
+                                                         by_region ? k->unit_type : name, k->screen, k->threshold,
+                                                         k->detail});
             sl_report_buf_puts(out, ">");
             sl_report_buf_html(out, name);
             sl_report_buf_puts(out, "</a>");
@@ -365,8 +396,56 @@ static sl_hub_report_args pick_args(const sl_cpage *p, const cov_pick *k)
                                 .to = k->to,
                                 .region = k->region,
                                 .unit_type = k->unit_type,
+                                .screen = k->screen,
+                                .threshold = k->threshold,
+                                .detail = k->detail,
                                 .format = sl_cpage_arg(p, "format"),
                                 .lang = sl_cpage_arg(p, "lang") ? sl_cpage_arg(p, "lang") : p->lang};
+}
+
+/* Per-hour detail: a heat map of each screen (the first COV_HEAT_SCREENS)
+ * when the period has at most a month of days; the JSON download has every
+ * screen's hours in any case. */
+static int hour_detail(sl_cpage *p, const cJSON *doc, const sl_coverage_query *q, int64_t now, char *err,
+                       size_t errlen)
+{
+    const cJSON *scr, *screens = cJSON_GetObjectItemCaseSensitive(doc, "screens");
+    size_t n_days = (size_t)(q->to_day - q->from_day + 1), shown = 0, n = (size_t)cJSON_GetArraySize(screens);
+    sl_report_buf *o = p->out;
+    sl_report_buf_puts(o, "<section id=\"cov-hours\"><h2>");
+    sl_report_buf_html(o, sl_cpage_tr(p, "逐小时明细", "Hour by hour"));
+    sl_report_buf_puts(o, "</h2>\n<p class=\"muted\">");
+    if (n_days > SL_HEAT_MAX_DAYS) {
+        sl_report_buf_html(o, sl_cpage_tr(p, "期间超过一个月，页面不画逐小时图；JSON 下载中有每块屏幕每小时的数据。",
+                                          "The period is longer than a month: no hourly maps on the page; the JSON "
+                                          "download holds every screen's hours."));
+        sl_report_buf_puts(o, "</p></section>\n");
+        return 0;
+    }
+    if (n > COV_HEAT_SCREENS)
+        SL_PAGE_PRINTF_TR(p, "页面画出前 %d 块屏幕（共 %zu 块）；JSON 下载中有全部屏幕每小时的数据。",
+                          "The first %d screens of %zu are drawn; the JSON download holds every screen's hours.",
+                          COV_HEAT_SCREENS, n);
+    else
+        sl_report_buf_html(o, sl_cpage_tr(p, "每块屏幕每小时的亮屏时长与要求时段（当地时间）。",
+                                          "Each screen's hours lit against its required hours (local time)."));
+    sl_report_buf_puts(o, "</p>\n");
+    cJSON_ArrayForEach(scr, screens)
+    {
+        if (shown++ >= COV_HEAT_SCREENS)
+            break;
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scr, "id"));
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scr, "name"));
+        sl_report_buf_puts(o, "<h3>");
+        sl_report_buf_html(o, name && *name ? name : id ? id : "");
+        sl_report_buf_puts(o, " <small class=\"muted\">");
+        sl_report_buf_html(o, id ? id : "");
+        sl_report_buf_puts(o, "</small></h3>\n");
+        if (sl_page_screens_heat(p, scr, q->from_day, n_days, now, err, errlen) != 0)
+            return -1;
+    }
+    sl_report_buf_puts(o, "</section>\n");
+    return 0;
 }
 
 int sl_page_coverage(sl_cpage *p, char *err, size_t errlen)
@@ -427,7 +506,8 @@ int sl_page_coverage(sl_cpage *p, char *err, size_t errlen)
     sl_report_buf_html(o, sl_cpage_tr(p, "覆盖率报告", "Coverage report"));
     sl_report_buf_puts(o, "</h2>\n<link rel=\"stylesheet\" href=\"/console/coverage/report.css\">\n");
     sl_report_opts ro = {.lang = page_lang(p), .screen_link = "/console/screens/"};
-    if (sl_report_html_part(doc, &ro, o, err, errlen) != 0)
+    if (sl_report_html_part(doc, &ro, o, err, errlen) != 0 ||
+        (sel.q.detail_hours && hour_detail(p, doc, &sel.q, now, err, errlen) != 0))
         goto out;
     rc = 0;
 out:

@@ -102,7 +102,7 @@ static void run_table(sl_cpage *p, const sl_tz *tz, const sl_hub_report_made *ru
         }
         /* The schedule writes no JSON: the same period, computed now. */
         sl_report_buf_puts(o, "<a");
-        sl_page_coverage_href(p, "json", "custom", from, to, NULL, NULL);
+        sl_page_coverage_href(p, "json", &(sl_cov_sel){.period = "custom", .from = from, .to = to});
         sl_report_buf_puts(o, " download>JSON*</a></td></tr>\n");
     }
     if (shown) {

@@ -304,17 +304,51 @@ static void heat_summary(sl_cpage *p, const cJSON *scr)
     sl_report_buf_puts(p->out, "</p>\n");
 }
 
-static int scr_heat(scr_ctx *c, char *err, size_t errlen)
+int sl_page_screens_heat(sl_cpage *p, const cJSON *scr, int64_t from_day, size_t n_days, int64_t now_ms, char *err,
+                         size_t errlen)
 {
     static const char *const wd_zh[7] = {"周一", "周二", "周三", "周四", "周五", "周六", "周日"};
     static const char *const wd_en[7] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    char why[256];
+    int rc = -1;
+    sl_heat_day *days = calloc(n_days ? n_days : 1, sizeof *days);
+    if (!days) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    const char *id = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(scr, "id"));
+    if (sl_console_heat_from_report(scr, from_day, n_days, now_ms, sl_cpage_tr(p, "zh", "en")[0] == 'e' ? wd_en : wd_zh,
+                                    days, why, sizeof why) != 0) {
+        snprintf(err, errlen, "the heat map of %s: %s", id ? id : "?", why);
+        goto out;
+    }
+    sl_heat_text t = {
+        .title = sl_cpage_tr(p, "每小时亮屏时长", "Hours lit"),
+        .lit = sl_cpage_tr(p, "亮屏", "Lit"),
+        .partly = sl_cpage_tr(p, "部分亮屏（分钟）", "Partly lit (minutes)"),
+        .dark = sl_cpage_tr(p, "黑屏", "Dark"),
+        .not_required = sl_cpage_tr(p, "不要求", "Not required"),
+        .future = sl_cpage_tr(p, "尚无数据", "No data yet"),
+        .minutes = sl_cpage_tr(p, "亮屏 {lit}/{req} 分钟", "{lit} of {req} min lit"),
+    };
+    sl_report_buf_puts(p->out, "<div class=\"scr-heat\">");
+    if (sl_console_heat_svg(days, n_days, &t, p->out, why, sizeof why) != 0) {
+        snprintf(err, errlen, "the heat map of %s: %s", id ? id : "?", why);
+        goto out;
+    }
+    sl_report_buf_puts(p->out, "</div>\n");
+    rc = 0;
+out:
+    free(days);
+    return rc;
+}
+
+static int scr_heat(scr_ctx *c, char *err, size_t errlen)
+{
     sl_cpage *p = c->p;
     const char *period = sl_cpage_arg(p, "period");
     int64_t from_day;
     size_t n_days;
-    char why[256];
-    int rc = -1;
-    sl_heat_day *days = NULL;
     h2(p, "亮屏时长与要求时段", "Hours lit vs required");
     int k = heat_period(c, period, &from_day, &n_days);
     if (k < 0) {
@@ -329,35 +363,8 @@ static int scr_heat(scr_ctx *c, char *err, size_t errlen)
     if (!doc)
         return -1;
     const cJSON *scr = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "screens"), 0);
-    days = calloc(n_days, sizeof *days);
-    if (!days) {
-        snprintf(err, errlen, "out of memory");
-        goto out;
-    }
-    if (sl_console_heat_from_report(scr, from_day, n_days, c->now, sl_cpage_tr(p, "zh", "en")[0] == 'e' ? wd_en : wd_zh,
-                                    days, why, sizeof why) != 0) {
-        snprintf(err, errlen, "the heat map of %s: %s", p->param, why);
-        goto out;
-    }
     heat_summary(p, scr);
-    sl_heat_text t = {
-        .title = sl_cpage_tr(p, "每小时亮屏时长", "Hours lit"),
-        .lit = sl_cpage_tr(p, "亮屏", "Lit"),
-        .partly = sl_cpage_tr(p, "部分亮屏（分钟）", "Partly lit (minutes)"),
-        .dark = sl_cpage_tr(p, "黑屏", "Dark"),
-        .not_required = sl_cpage_tr(p, "不要求", "Not required"),
-        .future = sl_cpage_tr(p, "尚无数据", "No data yet"),
-        .minutes = sl_cpage_tr(p, "亮屏 {lit}/{req} 分钟", "{lit} of {req} min lit"),
-    };
-    sl_report_buf_puts(p->out, "<div class=\"scr-heat\">");
-    if (sl_console_heat_svg(days, n_days, &t, p->out, why, sizeof why) != 0) {
-        snprintf(err, errlen, "the heat map of %s: %s", p->param, why);
-        goto out;
-    }
-    sl_report_buf_puts(p->out, "</div>\n");
-    rc = 0;
-out:
-    free(days);
+    int rc = sl_page_screens_heat(p, scr, from_day, n_days, c->now, err, errlen);
     cJSON_Delete(doc);
     return rc;
 }

@@ -57,6 +57,12 @@
     (sl_cpage_tr((p), "zh", "en")[0] == 'e' ? sl_report_buf_printf((p)->out, en, __VA_ARGS__)              \
                                             : sl_report_buf_printf((p)->out, zh, __VA_ARGS__))
 
+/* Writes a screen of a coverage report made with detail_hours (an element
+ * of its "screens") as the heat map of its n_days (1..SL_HEAT_MAX_DAYS)
+ * from from_day, in the page's language. 0, or -1 with err. */
+int sl_page_screens_heat(sl_cpage *p, const cJSON *scr, int64_t from_day, size_t n_days, int64_t now_ms, char *err,
+                         size_t errlen);
+
 /* A state in words: "离线" / "offline" and so on. */
 const char *sl_page_screens_state_name(const sl_cpage *p, sl_screen_state s);
 /* The frame's badge colour of a state: "bad" (dark), "warn" or "ok" (lit). */
