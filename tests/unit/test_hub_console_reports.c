@@ -8,6 +8,7 @@
 
 #include "content/timeutil.h"
 #include "testutil.h"
+#include "tests/hub/cpagefix.h"
 #include "tests/hub/hubfix.h"
 #include "tools/hub/console/console_pages.h"
 #include "tools/hub/coverage/hub_schedule.h"
@@ -91,32 +92,20 @@ static page_result run_page(fixture *f, int (*handle)(sl_cpage *, char *, size_t
                             const char *param, const char *const *pairs)
 {
     page_result r;
-    char err[512] = "";
+    sl_cpagefix c;
     memset(&r, 0, sizeof r);
-    cJSON *query = cJSON_CreateObject(), *form = cJSON_CreateObject();
+    sl_cpagefix_init(&c, &f->hub, lang, SL_ROLE_AUDITOR, param);
     for (size_t i = 0; pairs && pairs[i]; i += 2)
-        cJSON_AddStringToObject(query, pairs[i], pairs[i + 1]);
-    sl_cpage p = {.hub = &f->hub,
-                  .lang = lang,
-                  .user = "audit",
-                  .role = SL_ROLE_AUDITOR,
-                  .csrf = "00",
-                  .param = param ? param : "",
-                  .query = query,
-                  .form = form,
-                  .out = &r.out};
-    r.rc = handle(&p, err, sizeof err);
-    if (r.rc != 0)
-        fail_msg("the page failed: %s", err);
-    assert_false(r.out.oom);
-    r.status = p.status;
-    snprintf(r.content_type, sizeof r.content_type, "%s", p.content_type);
-    snprintf(r.filename, sizeof r.filename, "%s", p.filename);
-    snprintf(r.title, sizeof r.title, "%s", p.title);
-    if (!r.out.p)
-        sl_report_buf_puts(&r.out, "");
-    cJSON_Delete(query);
-    cJSON_Delete(form);
+        sl_cpagefix_arg(&c, pairs[i], pairs[i + 1]);
+    sl_cpagefix_run(&c, handle);
+    r.rc = c.rc;
+    r.status = c.p.status;
+    snprintf(r.content_type, sizeof r.content_type, "%s", c.p.content_type);
+    snprintf(r.filename, sizeof r.filename, "%s", c.p.filename);
+    snprintf(r.title, sizeof r.title, "%s", c.p.title);
+    r.out = c.out; /* the page's bytes go to the caller */
+    memset(&c.out, 0, sizeof c.out);
+    sl_cpagefix_free(&c);
     return r;
 }
 

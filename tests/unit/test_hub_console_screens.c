@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "content/timeutil.h"
+#include "tests/hub/cpagefix.h"
 #include "testutil.h"
 #include "tools/hub/console/page_screens.h"
 #include "tools/hub/service/hub_enroll.h"
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #define NASTY_1 "<script>alert(1)</script>"
 #define NASTY_2 "\"><img src=x onerror=alert(1)>"
@@ -33,14 +33,9 @@ typedef struct {
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    if (!f || sl_test_tmpdir(f->dir, sizeof f->dir, "sl-cscreens") != 0)
+    if (!f)
         return -1;
-    if (sl_hub_open(&f->hub, f->dir, NULL, err, sizeof err) != 0) {
-        fprintf(stderr, "%s\n", err);
-        return -1;
-    }
-    f->hub.log.level = SL_LOG_ERROR;
+    sl_cpagefix_hub(&f->hub, f->dir, sizeof f->dir, "sl-cscreens");
     f->now = sl_hub_now_ms();
     *state = f;
     return 0;
@@ -134,13 +129,7 @@ static void fleet_of_states(fixture *f)
 
 /* ---- rendering a page by hand ---- */
 
-typedef struct {
-    sl_cpage p;
-    sl_report_buf out;
-    cJSON *query, *form;
-    int rc;
-    char err[256];
-} page;
+typedef sl_cpagefix page;
 
 /* Runs a handler as `role` with the path parameter and the query (and form)
  * given as name, value pairs ending with NULL; query first, then "--" and
@@ -150,43 +139,29 @@ static page *run(fixture *f, int (*handler)(sl_cpage *, char *, size_t), sl_hub_
 {
     page *pg = calloc(1, sizeof *pg);
     assert_non_null(pg);
-    pg->query = cJSON_CreateObject();
-    pg->form = cJSON_CreateObject();
-    cJSON *into = pg->query;
+    sl_cpagefix_init(pg, &f->hub, lang, role, param);
+    bool form = false;
     va_list ap;
     va_start(ap, param);
     for (const char *k; (k = va_arg(ap, const char *)) != NULL;) {
         if (strcmp(k, "--") == 0) {
-            into = pg->form;
+            form = true;
             continue;
         }
-        cJSON_AddStringToObject(into, k, va_arg(ap, const char *));
+        const char *v = va_arg(ap, const char *);
+        if (form)
+            sl_cpagefix_field(pg, k, v);
+        else
+            sl_cpagefix_arg(pg, k, v);
     }
     va_end(ap);
-    pg->p.hub = &f->hub;
-    pg->p.lang = lang;
-    pg->p.user = "tester";
-    pg->p.role = role;
-    pg->p.csrf = CSRF;
-    pg->p.param = param ? param : "";
-    pg->p.query = pg->query;
-    pg->p.form = pg->form;
-    pg->p.out = &pg->out;
-    pg->p.host = "hub.test:8080";
-    pg->rc = handler(&pg->p, pg->err, sizeof pg->err);
-    if (pg->rc != 0)
-        fail_msg("handler failed: %s", pg->err);
-    assert_false(pg->out.oom);
-    if (!pg->out.p)
-        sl_report_buf_puts(&pg->out, "");
+    sl_cpagefix_run(pg, handler);
     return pg;
 }
 
 static void done(page *pg)
 {
-    sl_report_buf_free(&pg->out);
-    cJSON_Delete(pg->query);
-    cJSON_Delete(pg->form);
+    sl_cpagefix_free(pg);
     free(pg);
 }
 
@@ -210,56 +185,6 @@ static long row_at(const char *h, const char *id)
     snprintf(needle, sizeof needle, "<td class=\"wall-pic\"><a href=\"/console/screens/%s\">", id);
     const char *p = strstr(h, needle);
     return p ? (long)(p - h) : -1;
-}
-
-/* Whether a line of tidy's report is about an attribute its HTML5 tables do
- * not know though HTML has it: SVG's (its SVG support is partial; the SVG
- * writers' own tests check their output with xmllint) and <img loading>
- * (newer than Debian 12's tidy 5.6). */
-static bool tidy_noise(const char *line)
-{
-    static const char *const svg[] = {"<svg>", "<rect>", "<text>", "<g>", "<path>", "<line>", "<title>", "<polyline>"};
-    if (!strstr(line, "proprietary attribute"))
-        return false;
-    if (strstr(line, "<img> proprietary attribute \"loading\""))
-        return true;
-    for (size_t i = 0; i < sizeof svg / sizeof svg[0]; i++) {
-        if (strstr(line, svg[i]))
-            return true;
-    }
-    return false;
-}
-
-/* Fails unless the fragment is valid HTML in a page around it: no error and
- * no warning of tidy (Debian's package) but its noise (tidy_noise). */
-static void expect_valid_html(const char *fragment)
-{
-    char dir[256], path[300], report[300], cmd[1000];
-    if (system("command -v tidy >/dev/null 2>&1") != 0)
-        fail_msg("tidy is not installed: run tools/setup-debian.sh");
-    assert_int_equal(sl_test_tmpdir(dir, sizeof dir, "sl-cscreens-html"), 0);
-    sl_test_path(dir, "page.html", path, sizeof path);
-    sl_test_path(dir, "tidy.txt", report, sizeof report);
-    sl_report_buf b = {0};
-    sl_report_buf_puts(&b, "<!DOCTYPE html>\n<html lang=\"zh\"><head><meta charset=\"utf-8\"><title>t</title>"
-                           "</head><body><main>\n");
-    sl_report_buf_puts(&b, fragment);
-    sl_report_buf_puts(&b, "</main></body></html>\n");
-    assert_int_equal(sl_test_write_file(path, b.p, b.len), 0);
-    sl_report_buf_free(&b);
-    snprintf(cmd, sizeof cmd, "tidy -quiet -errors --show-warnings yes -f '%s' '%s' >/dev/null 2>&1", report, path);
-    int rc = system(cmd);
-    size_t len = 0;
-    char *text = (char *)sl_test_read_file(report, &len);
-    sl_test_rmtree(dir);
-    assert_non_null(text);
-    if (rc == -1 || !WIFEXITED(rc) || WEXITSTATUS(rc) >= 2)
-        fail_msg("tidy finds errors:\n%s\nin:\n%.3000s", text, fragment);
-    for (char *save = NULL, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        if ((strstr(line, "Warning:") || strstr(line, "Error:")) && !tidy_noise(line))
-            fail_msg("tidy: %s\nin:\n%.3000s", line, fragment);
-    }
-    free(text);
 }
 
 /* ---- the wall ---- */
@@ -313,7 +238,7 @@ static void test_wall_states_order_counts(void **state)
     assert_non_null(strstr(h, "poster-app"));
     assert_non_null(strstr(h, "<span class=\"wall-warn\">100 B</span>")); /* little free disk */
     assert_non_null(strstr(h, "未分配频道"));
-    expect_valid_html(h);
+    sl_cpagefix_valid_html(h);
     done(pg);
 
     pg = run(f, sl_page_screens, SL_ROLE_ADMIN, "en", "", NULL);
@@ -492,7 +417,7 @@ static void test_escaping(void **state)
 
     page *pg = run(f, sl_page_screens, SL_ROLE_ADMIN, "zh", "", NULL);
     expect_escaped(html(pg), true);
-    expect_valid_html(html(pg));
+    sl_cpagefix_valid_html(html(pg));
     done(pg);
     /* Filter values echoed back from the query. */
     pg = run(f, sl_page_screens, SL_ROLE_ADMIN, "en", "", "region", NASTY_1, "channel", NASTY_2, NULL);
@@ -507,7 +432,7 @@ static void test_escaping(void **state)
     expect_escaped(html(pg), true);
     assert_null(strstr(html(pg), "<b>x</b>"));
     assert_non_null(strstr(html(pg), "&lt;b&gt;x&lt;/b&gt;"));
-    expect_valid_html(html(pg));
+    sl_cpagefix_valid_html(html(pg));
     done(pg);
     pg = run(f, sl_page_screen_revoke, SL_ROLE_ADMIN, "zh", "evil-1", NULL);
     expect_escaped(html(pg), false);
@@ -543,7 +468,7 @@ static void test_screen_page_roles(void **state)
     assert_int_equal(count(h, "<form method=\"post\""), 3);
     assert_int_equal(count(h, "<input type=\"hidden\" name=\"csrf\" value=\"" CSRF "\">"), 3);
     assert_non_null(strstr(h, "value=\"http://hub.test:8080\"")); /* the hub as the browser reached it */
-    expect_valid_html(h);
+    sl_cpagefix_valid_html(h);
     done(pg);
 
     pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "en", "a-lit", NULL);
@@ -630,7 +555,7 @@ static void test_screen_page_content(void **state)
     assert_non_null(strstr(h, "<li>HDMI unplugged</li>"));
     assert_non_null(strstr(h, "<dt>Clock</dt><dd>synced</dd>"));
     assert_non_null(strstr(h, "<td>synced</td><td>completed</td>"));
-    expect_valid_html(h);
+    sl_cpagefix_valid_html(h);
     done(pg);
 
     /* A month: as many rows as the month has days. In Chinese, the words too. */
@@ -821,7 +746,7 @@ static void test_screen_history(void **state)
     assert_non_null(strstr(svg, "Free disk: 1.00 – 3.00 GB"));
     assert_non_null(strstr(svg, "Clock offset: +1.250 – +3.750 s"));
     assert_int_equal(count(svg, "<polyline"), 2);
-    expect_valid_html(h);
+    sl_cpagefix_valid_html(h);
     done(pg);
     pg = run(f, sl_page_screen, SL_ROLE_AUDITOR, "zh", "h1", NULL);
     assert_non_null(strstr(html(pg), "最近一天（每 5 分钟一次）"));
@@ -880,7 +805,7 @@ static void test_screen_actions(void **state)
     assert_non_null(strstr(h, "class=\"qr\""));
     assert_non_null(strstr(h, "screenlit-player --hub http://10.0.0.5:8080 --enroll "));
     assert_non_null(strstr(h, "Valid until <time"));
-    expect_valid_html(h);
+    sl_cpagefix_valid_html(h);
     done(pg);
     sl_enroll_grant g;
     assert_int_equal(sl_enroll_redeem(&f->hub, code, &g, &e), SL_SVC_OK);
@@ -914,7 +839,7 @@ static void test_screen_actions(void **state)
     assert_non_null(strstr(h, "<input type=\"hidden\" name=\"confirm\" value=\"yes\">"));
     assert_non_null(strstr(h, "<input type=\"hidden\" name=\"csrf\" value=\"" CSRF "\">"));
     assert_non_null(strstr(h, "<a href=\"/console/screens/c-old\">Cancel</a>"));
-    expect_valid_html(h);
+    sl_cpagefix_valid_html(h);
     done(pg);
     sl_wall_screen ws;
     assert_int_equal(sl_wall_screen_read(&f->hub, "c-old", f->now, &ws, &e), SL_SVC_OK);
