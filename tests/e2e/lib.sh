@@ -506,6 +506,41 @@ new_user() {
     printf '%s\n' "$3" | expect_rc 0 "$HUB" user add "$2" --role "$1" --data "$DATA" $HUB_DB_ARGS
 }
 
+# code_is WANT GOT WHAT — a check of a status code (the last reply's headers and body shown when wrong).
+code_is() {
+    if [ "$2" = "$1" ]; then ok; else
+        fail "$3: status $2, wanted $1"
+        [ -f "$T/headers" ] && sed 's/^/    | /' "$T/headers" >&2
+        head -c 800 "$T/body" | sed 's/^/    | /' >&2
+        echo >&2
+    fi
+}
+
+# body_has TEXT / body_lacks TEXT — the last body has (not) TEXT; header_has TEXT — its headers have TEXT.
+body_has() { expect_in "$T/body" "$1"; }
+body_lacks() { expect_not_in "$T/body" "$1"; }
+header_has() { expect_in "$T/headers" "$1"; }
+
+# header_line REGEX — the last reply has a header line matching REGEX (grep -E, CR removed).
+header_line() {
+    if tr -d '\r' <"$T/headers" | grep -qE "$1"; then ok; else
+        fail "no header line matching: $1"
+        sed 's/^/    | /' "$T/headers" >&2
+    fi
+}
+
+# valid_html — the last body is HTML in which tidy (when installed) finds no fault but one about an
+# attribute HTML has and Debian 12's tidy does not know (<img loading>, SVG's).
+valid_html() {
+    command -v tidy >/dev/null 2>&1 || return 0
+    tidy -q -e "$T/body" >"$T/tidy" 2>&1 || true
+    if grep -E 'Warning|Error' "$T/tidy" |
+        grep -vE '<img> proprietary attribute "loading"|<(svg|rect|text|g|path|line|polyline|title)> proprietary attribute' >"$T/tidy.bad"; then
+        fail "tidy finds faults in the page"
+        sed 's/^/    | /' "$T/tidy.bad" >&2
+    else ok; fi
+}
+
 # console_get JAR PATH [curl args...] — GETs PATH of the hub with the cookie jar JAR (read and
 # written); body to $T/body, headers to $T/headers; prints the status code.
 console_get() {

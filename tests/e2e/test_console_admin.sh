@@ -8,16 +8,6 @@ new_user publisher pub 'pub password 1'
 start_hub "$DATA"
 JAR="$T/ops.jar"
 
-# valid_html — the last body is HTML that tidy finds no fault in (when tidy is installed).
-valid_html() {
-    if command -v tidy >/dev/null 2>&1; then
-        if tidy -q -e "$T/body" >"$T/tidy" 2>&1; then ok; else
-            fail "tidy finds faults in the page"
-            sed 's/^/    | /' "$T/tidy" >&2
-        fi
-    fi
-}
-
 # upload FILE — POSTs FILE to the inventory page as a browser's multipart form does; prints the status.
 upload() {
     up_csrf=$(console_csrf)

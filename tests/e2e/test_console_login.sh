@@ -3,38 +3,6 @@
 . "$(dirname "$0")/lib.sh"
 need curl sqlite3
 
-# code_is WANT GOT WHAT — a check of a status code.
-code_is() {
-    if [ "$2" = "$1" ]; then ok; else
-        fail "$3: status $2, wanted $1"
-        sed 's/^/    | /' "$T/headers" >&2
-        head -c 800 "$T/body" | sed 's/^/    | /' >&2
-        echo >&2
-    fi
-}
-
-# header_line REGEX — the last reply has a header line matching REGEX (grep -E, CR removed).
-header_line() {
-    if tr -d '\r' <"$T/headers" | grep -qE "$1"; then ok; else
-        fail "no header line matching: $1"
-        sed 's/^/    | /' "$T/headers" >&2
-    fi
-}
-
-# body_has TEXT / body_lacks TEXT — the last body has (not) TEXT.
-body_has() { expect_in "$T/body" "$1"; }
-body_lacks() { expect_not_in "$T/body" "$1"; }
-
-# valid_html — the last body is HTML that tidy finds no fault in (when tidy is installed).
-valid_html() {
-    if command -v tidy >/dev/null 2>&1; then
-        if tidy -q -e "$T/body" >"$T/tidy" 2>&1; then ok; else
-            fail "tidy finds faults in the page"
-            sed 's/^/    | /' "$T/tidy" >&2
-        fi
-    fi
-}
-
 new_user admin ops 'ops password 1'
 new_user auditor aud '审计 password'
 new_user publisher pub 'pub password 1'

@@ -43,9 +43,9 @@ plays east-1 240
 plays east-2 210
 plays west-1 120
 
-# valid_html FILE — tidy finds no error in FILE (warnings are allowed: tidy calls the font
+# valid_html_file FILE — tidy finds no error in FILE (warnings are allowed: tidy calls the font
 # attributes of the report's SVG charts proprietary).
-valid_html() {
+valid_html_file() {
     set +e
     tidy -q -e "$1" >"$T/tidy.txt" 2>&1
     vh_rc=$?
@@ -100,7 +100,7 @@ expect_in "$T/day.html" '城东区</a></td><td class="num">93.8%</td>'
 expect_not_in "$T/day.html" '<script>alert(1)'
 expect_not_in "$T/day.html" '<img src=x'
 expect_in "$T/day.html" '&quot;&gt;&lt;img src=x onerror=alert(1)&gt;'
-valid_html "$T/day.html"
+valid_html_file "$T/day.html"
 expect_page 200 coverage/report.css
 expect_header Content-Type "text/css"
 
@@ -191,7 +191,7 @@ expect_in "$T/reports.html" '<tr><td>2026-11-20 – 2026-11-26</td>'
 expect_in "$T/reports.html" '<a href="/console/reports/coverage-weekly-2026-11-26.xlsx" download>XLSX</a>'
 expect_in "$T/reports.html" '<tr><td>2026-11-01 – 2026-11-30</td>'
 expect_not_in "$T/reports.html" 'notes.txt'
-valid_html "$T/reports.html"
+valid_html_file "$T/reports.html"
 for f in coverage-weekly-2026-11-26.csv coverage-weekly-2026-11-26.xlsx coverage-weekly-2026-11-26.html \
     coverage-monthly-2026-11.csv; do
     expect_page 200 "reports/$f"

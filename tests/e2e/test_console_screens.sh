@@ -3,29 +3,6 @@
 . "$(dirname "$0")/lib.sh"
 need curl jq ffmpeg
 
-# code_is WANT GOT WHAT — a check of a status code.
-code_is() {
-    if [ "$2" = "$1" ]; then ok; else
-        fail "$3: status $2, wanted $1"
-        head -c 800 "$T/body" | sed 's/^/    | /' >&2
-        echo >&2
-    fi
-}
-body_has() { expect_in "$T/body" "$1"; }
-body_lacks() { expect_not_in "$T/body" "$1"; }
-header_has() { expect_in "$T/headers" "$1"; }
-
-# valid_html — the last body is HTML in which tidy finds no fault but one about an attribute
-# HTML has and Debian 12's tidy does not know (<img loading>, SVG's).
-valid_html() {
-    command -v tidy >/dev/null 2>&1 || return 0
-    tidy -q -e "$T/body" >"$T/tidy" 2>&1 || true
-    if grep -E 'Warning|Error' "$T/tidy" | grep -vE '<img> proprietary attribute "loading"|<(svg|rect|text|g|path|line|title)> proprietary attribute' >"$T/tidy.bad"; then
-        fail "tidy finds faults in the page"
-        sed 's/^/    | /' "$T/tidy.bad" >&2
-    else ok; fi
-}
-
 # beat TOKEN JSON — a heartbeat of the screen holding TOKEN; its reply in $T/beat, status printed.
 beat() {
     curl -s -o "$T/beat" -w '%{http_code}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
