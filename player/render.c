@@ -51,8 +51,11 @@ static void draw_text(sl_engine *e, sl_zone_state *z, const sl_item *it, SDL_Tex
     }
     int y = z->rect.y + (z->rect.h - h) / 2;
     if (it->mode == SL_TEXT_STATIC || !z->has_cur) {
+        /* Lines already placed across the zone; a text that may not shrink is cut at its edges. */
         SDL_Rect dst = {z->rect.x + (z->rect.w - w) / 2, y, w, h};
+        SDL_RenderSetClipRect(r, &z->rect);
         SDL_RenderCopy(r, t, NULL, &dst);
+        SDL_RenderSetClipRect(r, NULL);
         return;
     }
     /* Ticker: enters from the right at `speed` px/s and comes round again once gone.
