@@ -9,6 +9,7 @@
 
 struct sl_fonts {
     FcConfig *config;
+    FcCharSet *all; /* every installed font's characters; NULL until asked */
 };
 
 sl_fonts *sl_fonts_open(char *err, size_t errlen)
@@ -31,6 +32,8 @@ void sl_fonts_free(sl_fonts *f)
 {
     if (!f)
         return;
+    if (f->all)
+        FcCharSetDestroy(f->all);
     FcConfigDestroy(f->config);
     free(f);
 }
@@ -41,6 +44,32 @@ bool sl_fonts_invisible(uint32_t cp)
            (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f ||
            cp == 0x205f || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) ||
            (sl_textwidth_cp(cp) == 0 && cp >= 0x200b && cp <= 0x206f) || cp == 0xfeff;
+}
+
+bool sl_fonts_covers(sl_fonts *f, uint32_t cp)
+{
+    if (!f)
+        return false;
+    if (!f->all) {
+        FcPattern *pat = FcPatternCreate();
+        FcObjectSet *os = FcObjectSetBuild(FC_CHARSET, (char *)NULL);
+        FcFontSet *set = pat && os ? FcFontList(f->config, pat, os) : NULL;
+        f->all = FcCharSetCreate();
+        for (int i = 0; f->all && set && i < set->nfont; i++) {
+            FcCharSet *cs = NULL;
+            if (FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &cs) == FcResultMatch)
+                FcCharSetMerge(f->all, cs, NULL);
+        }
+        if (set)
+            FcFontSetDestroy(set);
+        if (os)
+            FcObjectSetDestroy(os);
+        if (pat)
+            FcPatternDestroy(pat);
+        if (!f->all)
+            return false;
+    }
+    return FcCharSetHasChar(f->all, cp);
 }
 
 int sl_fonts_find(sl_fonts *f, uint32_t cp, char *path, size_t len, int *index)

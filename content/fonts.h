@@ -19,6 +19,10 @@ void sl_fonts_free(sl_fonts *f); /* NULL is fine */
  * thread-safe: one caller at a time. */
 int sl_fonts_find(sl_fonts *f, uint32_t cp, char *path, size_t len, int *index);
 
+/* Whether any installed font has a glyph for cp (one look-up in the union
+ * of every font's characters, made on the first call). */
+bool sl_fonts_covers(sl_fonts *f, uint32_t cp);
+
 /* Whether a character needs no glyph (controls, spaces, joiners, variation
  * selectors and other invisible format characters). */
 bool sl_fonts_invisible(uint32_t cp);
