@@ -178,35 +178,47 @@ static size_t run_end(text_ctx *c, const char *s, size_t at, size_t end, TTF_Fon
     return i;
 }
 
-/* Copies bytes [at, end) of s into a NUL-terminated buffer (buf if it fits). */
-static char *run_text(const char *s, size_t at, size_t end, char *buf, size_t len)
+/* Calls fn for each run of one font in bytes [0, len) of s, with the run as
+ * a NUL-terminated string; stops at the first non-zero return. */
+typedef int (*run_fn)(text_ctx *c, TTF_Font *f, double scale, const char *run, void *ud);
+static int each_run(text_ctx *c, const char *s, size_t len, run_fn fn, void *ud)
 {
-    char *r = end - at < len ? buf : malloc(end - at + 1);
-    if (r) {
-        memcpy(r, s + at, end - at);
-        r[end - at] = '\0';
-    }
-    return r;
-}
-
-/* Width in pixels of bytes [0, len) of s, run by run. */
-static int measure(const char *s, size_t len, void *ud)
-{
-    text_ctx *c = ud;
-    int total = 0;
     for (size_t at = 0; at < len;) {
         TTF_Font *f;
         double scale;
         size_t e = run_end(c, s, at, len, &f, &scale);
         char small[256];
-        char *r = run_text(s, at, e, small, sizeof small);
-        int w = 0, h = 0;
-        if (r && TTF_SizeUTF8(f, r, &w, &h) == 0)
-            total += (int)(w * scale + 0.5);
+        char *r = e - at < sizeof small ? small : malloc(e - at + 1);
+        if (!r) {
+            snprintf(c->err, c->errlen, "out of memory");
+            return -1;
+        }
+        memcpy(r, s + at, e - at);
+        r[e - at] = '\0';
+        int rc = fn(c, f, scale, r, ud);
         if (r != small)
             free(r);
+        if (rc != 0)
+            return rc;
         at = e;
     }
+    return 0;
+}
+
+static int add_width(text_ctx *c, TTF_Font *f, double scale, const char *run, void *ud)
+{
+    (void)c;
+    int w = 0, h = 0;
+    if (TTF_SizeUTF8(f, run, &w, &h) == 0)
+        *(int *)ud += (int)(w * scale + 0.5);
+    return 0;
+}
+
+/* Width in pixels of bytes [0, len) of s, run by run. */
+static int measure(const char *s, size_t len, void *ud)
+{
+    int total = 0;
+    each_run(ud, s, len, add_width, &total);
     return total;
 }
 
@@ -255,30 +267,28 @@ static SDL_Surface *render_run(text_ctx *c, TTF_Font *f, double scale, const cha
     return out;
 }
 
+typedef struct {
+    SDL_Surface *dst;
+    int x, baseline;
+} line_pen;
+
+static int draw_run(text_ctx *c, TTF_Font *f, double scale, const char *txt, void *ud)
+{
+    line_pen *pen = ud;
+    SDL_Surface *run = render_run(c, f, scale, txt);
+    if (!run)
+        return -1;
+    merge(pen->dst, run, pen->x, pen->baseline - (int)(TTF_FontAscent(f) * scale + 0.5));
+    pen->x += run->w;
+    SDL_FreeSurface(run);
+    return 0;
+}
+
 /* Draws bytes [0, len) of s on dst with its left end at x and its baseline at y. */
 static int draw_line(text_ctx *c, SDL_Surface *dst, const char *s, size_t len, int x, int baseline)
 {
-    for (size_t at = 0; at < len;) {
-        TTF_Font *f;
-        double scale;
-        size_t e = run_end(c, s, at, len, &f, &scale);
-        char small[256];
-        char *r = run_text(s, at, e, small, sizeof small);
-        if (!r) {
-            snprintf(c->err, c->errlen, "out of memory");
-            return -1;
-        }
-        SDL_Surface *run = render_run(c, f, scale, r);
-        if (r != small)
-            free(r);
-        if (!run)
-            return -1;
-        merge(dst, run, x, baseline - (int)(TTF_FontAscent(f) * scale + 0.5));
-        x += run->w;
-        SDL_FreeSurface(run);
-        at = e;
-    }
-    return 0;
+    line_pen pen = {dst, x, baseline};
+    return each_run(c, s, len, draw_run, &pen);
 }
 
 /* ---- laying out an item ---- */
