@@ -291,7 +291,8 @@ void sl_lint_model(const sl_playlist *pl, const sl_lint_opts *opts, sl_diags *di
     if (!pl)
         return;
     lint_items(pl, diags);
-    lint_glyphs(pl, diags);
+    if (o.check_fonts)
+        lint_glyphs(pl, diags);
     lint_rules(pl, &o, diags);
 }
 
