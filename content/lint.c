@@ -1,14 +1,18 @@
 /* lint.c — media, eligibility and frequency-floor checks on top of the playlist validator. */
 #include "content/lint.h"
 
+#include "content/fonts.h"
 #include "content/fsutil.h"
 #include "content/json.h"
 #include "content/media.h"
+#include "content/textwidth.h"
 #include "content/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define SL_NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Looks at one media item: the file, its size on screen, its duration and
  * whether Raspberry-Pi-class boards can decode it in real time. */
@@ -185,6 +189,64 @@ static void lint_rules(const sl_playlist *pl, const sl_lint_opts *o, sl_diags *d
     }
 }
 
+/* Names the characters of text items that no installed font can draw (a
+ * warning: the slogan still plays, with boxes, and a screen may have fonts
+ * this machine lacks). */
+static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
+{
+    sl_fonts *fonts = NULL;
+    bool tried = false;
+    char path[64];
+    for (size_t i = 0; i < pl->n_items; i++) {
+        const sl_item *it = &pl->items[i];
+        if (it->type != SL_ITEM_TEXT || !it->text)
+            continue;
+        char names[320] = "";
+        size_t o = 0, count = 0;
+        uint32_t seen[8];
+        size_t n_seen = 0;
+        for (const char *p = it->text; *p;) {
+            uint32_t cp;
+            p += sl_textwidth_decode(p, &cp);
+            if (cp < 0x80 || sl_fonts_invisible(cp))
+                continue; /* every font has ASCII */
+            if (!tried) {
+                char err[128];
+                tried = true;
+                fonts = sl_fonts_open(err, sizeof err);
+                if (!fonts)
+                    sl_diags_warn(d, "", "cannot check which characters the fonts draw: %s", err);
+            }
+            if (!fonts)
+                return;
+            if (sl_fonts_covers(fonts, cp))
+                continue;
+            bool again = false;
+            for (size_t k = 0; k < n_seen; k++)
+                again = again || seen[k] == cp;
+            if (again)
+                continue;
+            if (n_seen < SL_NELEMS(seen))
+                seen[n_seen++] = cp;
+            count++;
+            if (count <= SL_NELEMS(seen) && o < sizeof names)
+                o += (size_t)snprintf(names + o, sizeof names - o, "%sU+%04X", count > 1 ? ", " : "",
+                                      (unsigned)cp);
+        }
+        if (!count)
+            continue;
+        if ((int)i == pl->fallback)
+            snprintf(path, sizeof path, "fallback.text");
+        else
+            snprintf(path, sizeof path, "items[%zu].text", i);
+        sl_diags_warn(d, path, "\"%s\" has %zu character%s that no installed font can draw (%s%s): "
+                               "they show as boxes; remove them or install a font that has them",
+                      it->id ? it->id : "fallback", count, count == 1 ? "" : "s", names,
+                      count > SL_NELEMS(seen) ? ", …" : "");
+    }
+    sl_fonts_free(fonts);
+}
+
 /* Items that no zone will ever show: zone without items, items with only impossible rules. */
 static void lint_items(const sl_playlist *pl, sl_diags *d)
 {
@@ -229,6 +291,8 @@ void sl_lint_model(const sl_playlist *pl, const sl_lint_opts *opts, sl_diags *di
     if (!pl)
         return;
     lint_items(pl, diags);
+    if (o.check_fonts)
+        lint_glyphs(pl, diags);
     lint_rules(pl, &o, diags);
 }
 

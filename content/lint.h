@@ -13,6 +13,7 @@ typedef struct {
     int64_t now_ms;          /* to warn about campaigns that already ended; 0 = do not check */
     const char *zoneinfo_dir; /* NULL = system default */
     bool probe_media;        /* open media with libavformat (sizes, durations, codecs) */
+    bool check_fonts;        /* name characters no installed font can draw (fontconfig) */
 } sl_lint_opts;
 
 /* Lints the playlist source at `path`: JSON syntax, the format, media files

@@ -1,7 +1,9 @@
 /* playlist.c — validates playlist JSON (source or manifest) into the model, reporting every error with its path. */
 #include "content/playlist.h"
 
+#include "content/fonts.h"
 #include "content/json.h"
+#include "content/textwidth.h"
 #include "content/timeutil.h"
 
 #include <math.h>
@@ -354,6 +356,19 @@ static int parse_item_head(ctx *c, const cJSON *it, const char *p, sl_playlist *
     return type;
 }
 
+/* Whether a text holds nothing to see: only spaces, tabs, line breaks,
+ * the ideographic space or no-break spaces. */
+static bool only_spaces(const char *s)
+{
+    for (const char *p = s; *p;) {
+        uint32_t cp;
+        p += sl_textwidth_decode(p, &cp);
+        if (!sl_fonts_invisible(cp))
+            return false;
+    }
+    return true;
+}
+
 /* The members of a text item. */
 static void parse_item_text(ctx *c, const cJSON *it, const char *p, sl_item *out)
 {
@@ -361,19 +376,35 @@ static void parse_item_text(ctx *c, const cJSON *it, const char *p, sl_item *out
     static const char *const renders[] = {"smooth", "crisp", NULL};
     static const sl_text_mode mode_values[] = {SL_TEXT_TICKER, SL_TEXT_STATIC};
     static const sl_render render_values[] = {SL_RENDER_SMOOTH, SL_RENDER_CRISP};
+    static const char *const aligns[] = {"center", "left", "right", NULL};
+    static const sl_align align_values[] = {SL_ALIGN_CENTER, SL_ALIGN_LEFT, SL_ALIGN_RIGHT};
     char q[PATH_MAX_LEN];
     const char *s;
     double x;
+    bool b;
     int k;
 
     subpath(q, p, "text");
     int rc = get_str(c, it, p, "text", SL_TEXT_MAX, &s);
     if (rc == 0 || (rc == 1 && !s[0]))
         sl_diags_error(c->d, q, "is missing (the words to show)");
+    else if (rc == 1 && only_spaces(s))
+        sl_diags_error(c->d, q, "has only spaces or line breaks: give the words to show");
     else if (rc == 1)
         out->text = strdup(s);
     if (get_enum(c, it, p, "mode", modes, "a mode (ticker or static)", &k) == 1)
         out->mode = mode_values[k];
+    if (get_num(c, it, p, "gap", 0, SL_TICKER_GAP_MAX_PX, true, &x) == 1) {
+        out->gap_px = (int)x;
+        if (out->mode != SL_TEXT_TICKER) {
+            subpath(q, p, "gap");
+            sl_diags_warn(c->d, q, "only a ticker has a gap; a static text ignores it");
+        }
+    }
+    if (get_enum(c, it, p, "align", aligns, "an alignment (center, left or right)", &k) == 1)
+        out->align = align_values[k];
+    if (get_bool(c, it, p, "shrink", &b) == 1)
+        out->shrink = b;
     get_color(c, it, p, "color", &out->color);
     get_color(c, it, p, "background", &out->background);
     if (get_num(c, it, p, "size", 4, 2048, true, &x) == 1)
@@ -460,6 +491,7 @@ static void parse_item(ctx *c, const cJSON *it, const char *p, sl_playlist *pl, 
 {
     static const char *const known[] = {"id",   "type",  "zone",  "duration", "text",  "mode",
                                         "color", "background", "size", "speed", "font", "render",
+                                        "gap", "align", "shrink",
                                         "file", "sha256", "size_bytes", "fit", "audio", "volume",
                                         "comment", NULL};
     double x;
@@ -468,6 +500,8 @@ static void parse_item(ctx *c, const cJSON *it, const char *p, sl_playlist *pl, 
     out->color = (sl_color){255, 255, 255, 255};
     out->background = (sl_color){0, 0, 0, 0};
     out->speed_px_s = 120;
+    out->gap_px = -1;
+    out->shrink = true;
     out->volume = 1.0;
     out->mode = SL_TEXT_TICKER;
     if (!cJSON_IsObject(it)) {
@@ -874,6 +908,8 @@ sl_playlist *sl_playlist_from_json(const cJSON *root, sl_pl_kind kind, const cha
         fi->background = (sl_color){0, 0, 0, 0};
         fi->duration_ms = SL_TEXT_DURATION_DEFAULT_MS;
         fi->speed_px_s = 120;
+        fi->gap_px = -1;
+        fi->shrink = true;
         fi->volume = 1.0;
     }
     fi->zone = -1;

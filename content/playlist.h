@@ -18,11 +18,13 @@
 #define SL_TEXT_MAX 4096           /* bytes in a text item's text */
 #define SL_TEXT_DURATION_DEFAULT_MS 20000
 #define SL_IMAGE_DURATION_DEFAULT_MS 10000
+#define SL_TICKER_GAP_MAX_PX 100000 /* the largest "gap" between slogans */
 
 typedef enum { SL_ITEM_TEXT, SL_ITEM_IMAGE, SL_ITEM_VIDEO, SL_ITEM_AUDIO } sl_item_type;
 typedef enum { SL_TEXT_TICKER, SL_TEXT_STATIC } sl_text_mode;
 typedef enum { SL_FIT_CONTAIN, SL_FIT_COVER, SL_FIT_STRETCH } sl_fit;
 typedef enum { SL_RENDER_SMOOTH, SL_RENDER_CRISP } sl_render; /* crisp: mono hinting / bitmap strikes */
+typedef enum { SL_ALIGN_CENTER, SL_ALIGN_LEFT, SL_ALIGN_RIGHT } sl_align;
 
 typedef struct {
     uint8_t r, g, b, a;
@@ -47,6 +49,9 @@ typedef struct {
     sl_color color, background;
     int size_px;       /* glyph height in pixels; 0 = fit the zone */
     double speed_px_s; /* ticker speed, pixels per second */
+    int gap_px;        /* ticker: space before the next slogan, pixels; -1 = twice the glyph size */
+    sl_align align;    /* static: where lines sit across the zone */
+    bool shrink;       /* static: drawn smaller until every line fits the zone (default true) */
     char *font;        /* font file or NULL for the configured default */
     sl_render render;
 

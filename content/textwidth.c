@@ -1,7 +1,8 @@
-/* textwidth.c — how many columns text takes: Unicode's East Asian Width (wide and fullwidth 2, combining marks 0), a UTF-8 decoder, a cut with "…". */
+/* textwidth.c — how many columns text takes: Unicode's East Asian Width (wide and fullwidth 2, combining marks 0), a UTF-8 decoder, a cut with "…", and line breaking (CJK-aware). */
 #include "content/textwidth.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct {
@@ -214,4 +215,175 @@ int sl_textwidth_fit(const char *s, int maxw, char *buf, size_t len)
     }
     buf[o] = '\0';
     return w;
+}
+
+/* ---- line breaking ---- */
+
+static bool brk_space(uint32_t cp)
+{
+    return cp == ' ' || cp == '\t' || cp == 0x3000;
+}
+
+/* Closing punctuation: never at the start of a line. */
+static bool brk_no_before(uint32_t cp)
+{
+    static const uint32_t closing[] = {
+        '!', ')', ',', '.', ':', ';', '?', ']', '}', 0x2019, 0x201d, 0x2026, 0x3001, 0x3002,
+        0x3009, 0x300b, 0x300d, 0x300f, 0x3011, 0x3015, 0x3017, 0x301f, 0x3005, 0x30fb, 0x30fc,
+        0xff01, 0xff09, 0xff0c, 0xff0e, 0xff1a, 0xff1b, 0xff1f, 0xff3d, 0xff5d, 0xff5e};
+    for (size_t i = 0; i < SL_NELEM(closing); i++)
+        if (closing[i] == cp)
+            return true;
+    return sl_textwidth_cp(cp) == 0; /* a combining mark stays with its letter */
+}
+
+/* Opening punctuation: never at the end of a line. */
+static bool brk_no_after(uint32_t cp)
+{
+    static const uint32_t opening[] = {'(', '[', '{', 0x2018, 0x201c, 0x3008, 0x300a, 0x300c,
+                                       0x300e, 0x3010, 0x3014, 0x3016, 0x301d, 0xff08, 0xff3b,
+                                       0xff5b};
+    for (size_t i = 0; i < SL_NELEM(opening); i++)
+        if (opening[i] == cp)
+            return true;
+    return false;
+}
+
+int sl_textwidth_measure_cols(const char *s, size_t len, void *ud)
+{
+    (void)ud;
+    int w = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t k = sl_textwidth_decode(s + i, &cp);
+        if (i + k > len)
+            break;
+        w += sl_textwidth_cp(cp);
+        i += k;
+    }
+    return w;
+}
+
+/* The end of [from, to) without its trailing spaces. */
+static size_t brk_trim(const char *s, size_t from, size_t to)
+{
+    while (to > from) {
+        size_t k = to - 1;
+        while (k > from && ((unsigned char)s[k] & 0xc0) == 0x80)
+            k--;
+        uint32_t cp;
+        sl_textwidth_decode(s + k, &cp);
+        if (!brk_space(cp))
+            break;
+        to = k;
+    }
+    return to;
+}
+
+static size_t brk_skip_spaces(const char *s, size_t at, size_t end)
+{
+    while (at < end) {
+        uint32_t cp;
+        size_t k = sl_textwidth_decode(s + at, &cp);
+        if (!brk_space(cp))
+            break;
+        at += k;
+    }
+    return at;
+}
+
+typedef struct {
+    sl_textwidth_line *v;
+    size_t n, cap;
+} brk_lines;
+
+static int brk_push(brk_lines *l, size_t off, size_t len)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        sl_textwidth_line *v = realloc(l->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = (sl_textwidth_line){off, len};
+    return 0;
+}
+
+/* The next place after `at` (< end) where a line may end, or end. */
+static size_t brk_next(const char *s, size_t at, size_t end)
+{
+    uint32_t prev;
+    size_t i = at + sl_textwidth_decode(s + at, &prev);
+    while (i < end) {
+        uint32_t cp;
+        size_t k = sl_textwidth_decode(s + i, &cp);
+        bool cjk = sl_textwidth_cp(prev) == 2 || sl_textwidth_cp(cp) == 2;
+        if (brk_space(prev) && !brk_space(cp))
+            return i;
+        if (cjk && !brk_space(prev) && !brk_space(cp) && !brk_no_before(cp) && !brk_no_after(prev))
+            return i;
+        prev = cp;
+        i += k;
+    }
+    return end;
+}
+
+/* Breaks one paragraph [ps, pe) (no line break inside). */
+static int brk_paragraph(const char *s, size_t ps, size_t pe, int max_w,
+                         sl_textwidth_measure_fn measure, void *ud, brk_lines *l)
+{
+    size_t start = ps;
+    if (start >= pe)
+        return brk_push(l, ps, 0); /* an empty line */
+    while (start < pe) {
+        size_t best = 0;
+        for (size_t c = brk_next(s, start, pe);; c = brk_next(s, c, pe)) {
+            size_t e = brk_trim(s, start, c);
+            if (measure(s + start, e - start, ud) > max_w)
+                break;
+            best = c;
+            if (c >= pe)
+                break;
+        }
+        if (!best) {
+            /* Not even one word fits: cut it between characters (at least one). */
+            uint32_t cp;
+            best = start + sl_textwidth_decode(s + start, &cp);
+            while (best < pe) {
+                size_t k = sl_textwidth_decode(s + best, &cp);
+                if (measure(s + start, best + k - start, ud) > max_w)
+                    break;
+                best += k;
+            }
+        }
+        if (brk_push(l, start, brk_trim(s, start, best) - start) != 0)
+            return -1;
+        start = brk_skip_spaces(s, best, pe);
+    }
+    return 0;
+}
+
+int sl_textwidth_break(const char *s, int max_w, sl_textwidth_measure_fn measure, void *ud,
+                       sl_textwidth_line **out, size_t *n)
+{
+    brk_lines l = {0};
+    const char *text = s ? s : "";
+    size_t len = strlen(text), ps = 0;
+    for (;;) {
+        const char *nl = memchr(text + ps, '\n', len - ps);
+        size_t pe = nl ? (size_t)(nl - text) : len;
+        size_t body = pe > ps && text[pe - 1] == '\r' ? pe - 1 : pe;
+        if (brk_paragraph(text, ps, body, max_w, measure, ud, &l) != 0) {
+            free(l.v);
+            return -1;
+        }
+        if (!nl)
+            break;
+        ps = pe + 1;
+    }
+    *out = l.v;
+    *n = l.n;
+    return 0;
 }

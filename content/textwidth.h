@@ -24,4 +24,27 @@ int sl_textwidth_str(const char *s);
  * characters (C0, DEL) become '?'. Returns the columns used. */
 int sl_textwidth_fit(const char *s, int maxw, char *buf, size_t len);
 
+/* One line of broken text: bytes [off, off + len) of the text, without the
+ * spaces it broke at or its line break. */
+typedef struct {
+    size_t off, len;
+} sl_textwidth_line;
+
+/* The width of bytes [0, len) of s, in the caller's unit (pixels of a font,
+ * or columns). */
+typedef int (*sl_textwidth_measure_fn)(const char *s, size_t len, void *ud);
+
+/* Breaks text into lines at most max_w wide as measured by `measure`: at
+ * every line break ("\n", "\r\n"), then greedily where a line may end —
+ * after spaces in Latin text, and between two characters when either is
+ * CJK (wide), except before closing punctuation (，。！？)」 …) and after
+ * opening punctuation ((「“ …). A word wider than a line is cut between
+ * characters. Spaces where a line wraps are dropped. Sets *out (malloc'd,
+ * free it) and *n; returns 0, or -1 when out of memory. */
+int sl_textwidth_break(const char *s, int max_w, sl_textwidth_measure_fn measure, void *ud,
+                       sl_textwidth_line **out, size_t *n);
+
+/* A measure in columns (sl_textwidth_str of the bytes); ud unused. */
+int sl_textwidth_measure_cols(const char *s, size_t len, void *ud);
+
 #endif

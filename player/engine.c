@@ -34,11 +34,11 @@ static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
     return p;
 }
 
-/* Writes the play of zone z's current item, ending at end_ms. */
-static void record_play(sl_engine *e, sl_zone_state *z, int64_t end_ms, sl_outcome outcome,
-                        const char *reason)
+/* Writes the play of `pick` in zone z, ending at end_ms. */
+static void record_play(sl_engine *e, const sl_zone_state *z, const sl_pick *pick, int64_t end_ms,
+                        sl_outcome outcome, const char *reason)
 {
-    const sl_item *it = &e->pl->items[z->cur.item];
+    const sl_item *it = &e->pl->items[pick->item];
     sl_play_record r;
     memset(&r, 0, sizeof r);
     snprintf(r.screen, sizeof r.screen, "%s", e->screen_id);
@@ -48,14 +48,14 @@ static void record_play(sl_engine *e, sl_zone_state *z, int64_t end_ms, sl_outco
     snprintf(r.zone, sizeof r.zone, "%s", e->pl->zones[z->zone].id);
     /* The board's clock (untrusted) or the true time; never the schedule's
      * stand-in time of a board at 1970 (see clock.h). */
-    r.clock_trust = sl_clock_stamp(&e->clock, z->cur.start_ms, &r.mono_start_ms, &r.start_ms);
-    r.duration_ms = end_ms - z->cur.start_ms;
+    r.clock_trust = sl_clock_stamp(&e->clock, pick->start_ms, &r.mono_start_ms, &r.start_ms);
+    r.duration_ms = end_ms - pick->start_ms;
     if (r.duration_ms < 0)
         r.duration_ms = 0;
     r.outcome = outcome;
     snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
-    e->counts[z->cur.item].plays++;
-    e->counts[z->cur.item].ms += r.duration_ms;
+    e->counts[pick->item].plays++;
+    e->counts[pick->item].ms += r.duration_ms;
     if (!e->recorder)
         return;
     /* The writer thread does the disk work; a simulated run waits for it so
@@ -63,6 +63,92 @@ static void record_play(sl_engine *e, sl_zone_state *z, int64_t end_ms, sl_outco
     sl_recorder_submit(e->recorder, &r);
     if (e->clock.simulated && sl_recorder_flush(e->recorder) != 0)
         e->journal_errors++;
+}
+
+/* ---- tickers ---- */
+
+static bool is_ticker(const sl_item *it)
+{
+    return it->type == SL_ITEM_TEXT && it->mode == SL_TEXT_TICKER;
+}
+
+/* Records trail slogan i of zone z as ending at end_ms (when it left the
+ * strip, or when something else took the strip) and drops it. */
+static void trail_end(sl_engine *e, sl_zone_state *z, int i, int64_t end_ms)
+{
+    sl_ticker_trail *tr = &z->trail[i];
+    if (end_ms > tr->leave_ms)
+        end_ms = tr->leave_ms;
+    bool cut = end_ms < tr->leave_ms;
+    record_play(e, z, &tr->pick, end_ms, cut || tr->cut_short ? SL_OUTCOME_CUT_SHORT : SL_OUTCOME_COMPLETED,
+                cut ? "the strip showed something else" : tr->cut_short ? "window ended" : "");
+    if (tr->tex)
+        SDL_DestroyTexture(tr->tex);
+    sl_loader_discard(e->loader, tr->prep);
+    memmove(&z->trail[i], &z->trail[i + 1], (size_t)(z->n_trail - i - 1) * sizeof z->trail[0]);
+    z->n_trail--;
+}
+
+/* Records the slogans that have left the strip by `now`; with `all`, every
+ * one still on it, ending at now. */
+static void trail_expire(sl_engine *e, sl_zone_state *z, int64_t now, bool all)
+{
+    for (int i = 0; i < z->n_trail;) {
+        if (all || z->trail[i].leave_ms <= now)
+            trail_end(e, z, i, now);
+        else
+            i++;
+    }
+}
+
+/* Moves the zone's current ticker slogan, all its passes entered at end_ms,
+ * onto the trail: it keeps crossing the strip while the next one follows. */
+static bool trail_push(sl_engine *e, sl_zone_state *z, int64_t end_ms)
+{
+    if (z->ticker.text_w <= 0 || z->cur_failed || !z->cur_prep)
+        return false;
+    if (z->n_trail == SL_TICKER_TRAIL_MAX)
+        trail_end(e, z, 0, end_ms); /* a strip crowded with tiny slogans: the oldest goes */
+    sl_ticker_trail *tr = &z->trail[z->n_trail++];
+    int64_t passes = z->ticker_passes;
+    if (end_ms > z->cur_end_ms) {
+        /* Kept on longer (the next was not ready): the passes that entered meanwhile count. */
+        int64_t off = sl_ticker_offset(&z->ticker, end_ms - z->cur.start_ms);
+        int64_t cyc = (int64_t)z->ticker.text_w + z->ticker.gap;
+        int64_t entered = cyc > 0 ? (off + cyc - 1) / cyc : passes;
+        if (entered > passes)
+            passes = entered;
+    }
+    *tr = (sl_ticker_trail){.pick = z->cur, .prep = z->cur_prep, .tex = z->cur_tex, .geom = z->ticker,
+                            .passes = passes, .cut_short = z->cur.cut_short,
+                            .leave_ms = z->cur.start_ms + sl_ticker_leave_ms(&z->ticker, passes)};
+    z->cur_tex = NULL;
+    z->cur_prep = NULL;
+    return true;
+}
+
+/* At the start of the zone's current item: a ticker slogan enters once the
+ * one before it is `gap` clear and makes whole passes for its duration; the
+ * strip's trail ends when something that is not a ticker takes it. */
+static void ticker_begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick)
+{
+    const sl_item *it = &e->pl->items[pick->item];
+    z->ticker = (sl_ticker_geom){0};
+    z->ticker_passes = 0;
+    if (!is_ticker(it) || z->cur_failed || !z->cur_prep || !z->cur_prep->surface) {
+        trail_expire(e, z, z->cur.start_ms, true);
+        return;
+    }
+    z->ticker = (sl_ticker_geom){.zone_w = z->rect.w, .text_w = z->cur_prep->surface->w,
+                                 .gap = sl_ticker_gap_px(it, z->rect.h), .speed = it->speed_px_s};
+    if (z->n_trail > 0) {
+        const sl_ticker_trail *last = &z->trail[z->n_trail - 1];
+        int64_t at = last->pick.start_ms + sl_ticker_follow_ms(&last->geom, last->passes, it->speed_px_s);
+        if (at > z->cur.start_ms)
+            z->cur.start_ms = at;
+    }
+    z->ticker_passes = sl_ticker_passes(&z->ticker, pick->duration_ms, pick->cut_short);
+    z->cur_end_ms = z->cur.start_ms + sl_ticker_slot_ms(&z->ticker, z->ticker_passes);
 }
 
 /* Ends the current item of a zone and frees what it showed. */
@@ -97,9 +183,13 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, const ch
         oc = SL_OUTCOME_CUT_SHORT;
         reason = z->cur.reason == SL_PICK_URGENT ? "urgent alert ended" : "window ended";
     }
+    /* A ticker slogan that ran its passes stays on the strip, recorded once it has left. */
+    bool trailing = !stop_reason && end_ms >= z->cur_end_ms && trail_push(e, z, end_ms);
+    if (stop_reason)
+        trail_expire(e, z, end_ms, true);
     /* An item that began at the very instant the run stopped was never seen. */
-    if (end_ms > z->cur.start_ms || !stop_reason)
-        record_play(e, z, end_ms, oc, reason);
+    if (!trailing && (end_ms > z->cur.start_ms || !stop_reason))
+        record_play(e, z, &z->cur, end_ms < z->cur.start_ms ? z->cur.start_ms : end_ms, oc, reason);
     sl_render_zone_textures_free(z);
     sl_loader_discard(e->loader, z->cur_prep);
     z->cur_prep = NULL;
@@ -146,9 +236,10 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
                     e->pl->zones[z->zone].id, e->pl->items[pick->item].id,
                     prep ? prep->err : "out of memory");
     z->video_index = -1;
+    ticker_begin(e, z, pick);
     start_sound(e, z);
-    sl_play hp = {.item = pick->item, .zone = z->zone, .start_ms = pick->start_ms,
-                  .duration_ms = pick->duration_ms};
+    sl_play hp = {.item = pick->item, .zone = z->zone, .start_ms = z->cur.start_ms,
+                  .duration_ms = z->cur_end_ms - z->cur.start_ms};
     sl_history_push(&e->hist, &hp);
 
     /* Predict and prepare what follows, so it is ready before this one ends. */
@@ -197,6 +288,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
             sl_log_warn(&e->log, "zone %s: %s: %s", e->pl->zones[i].id, e->pl->items[z->cur.item].id, ae);
             z->audio_err_logged = true;
         }
+        trail_expire(e, z, now, false);
         if (z->pending) {
             if (!sl_prep_ready(e->loader, z->pending_prep))
                 continue;
@@ -231,6 +323,10 @@ static void move_time(sl_engine *e, int64_t delta_ms)
         z->cur_end_ms += delta_ms;
         z->next.start_ms += delta_ms;
         z->pending_pick.start_ms += delta_ms;
+        for (int k = 0; k < z->n_trail; k++) {
+            z->trail[k].pick.start_ms += delta_ms;
+            z->trail[k].leave_ms += delta_ms;
+        }
     }
     for (size_t i = 0; i < e->hist.n; i++)
         e->hist.v[(e->hist.head + i) % e->hist.cap].start_ms += delta_ms;
@@ -339,6 +435,12 @@ static void zone_clear(sl_engine *e, sl_zone_state *z)
     sl_audio_stop(z->audio);
     z->audio = NULL;
     sl_render_zone_textures_free(z);
+    for (int k = 0; k < z->n_trail; k++) {
+        if (z->trail[k].tex)
+            SDL_DestroyTexture(z->trail[k].tex);
+        if (e->loader)
+            sl_loader_discard(e->loader, z->trail[k].prep);
+    }
     if (z->fallback_tex)
         SDL_DestroyTexture(z->fallback_tex);
     z->fallback_tex = NULL;
@@ -679,6 +781,10 @@ static int run_sim(sl_engine *e)
         for (size_t i = 0; i < e->pl->n_zones; i++)
             if (e->zones[i].has_cur && e->zones[i].cur_end_ms < next)
                 next = e->zones[i].cur_end_ms;
+        for (size_t i = 0; i < e->pl->n_zones; i++) /* a slogan leaving the strip is recorded then */
+            for (int k = 0; k < e->zones[i].n_trail; k++)
+                if (e->zones[i].trail[k].leave_ms < next)
+                    next = e->zones[i].trail[k].leave_ms;
         if (next <= now)
             next = now + 1;
         sl_clock_set_sim(&e->clock, next);

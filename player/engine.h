@@ -12,11 +12,25 @@
 #include "player/options.h"
 #include "player/recorder.h"
 #include "player/text.h"
+#include "player/ticker.h"
 #include "player/vo.h"
 
 #include <SDL2/SDL.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+/* A ticker slogan whose passes have all entered and that is still crossing
+ * the strip while the next one follows it; recorded once it has left. */
+#define SL_TICKER_TRAIL_MAX 8
+typedef struct {
+    sl_pick pick;       /* start_ms = when its head entered */
+    sl_prep *prep;
+    SDL_Texture *tex;
+    sl_ticker_geom geom;
+    int64_t passes;
+    int64_t leave_ms;   /* when its last pass leaves the left edge */
+    bool cut_short;     /* its window or an urgent alert shortened it */
+} sl_ticker_trail;
 
 /* What one zone is showing and what it will show next. */
 typedef struct {
@@ -39,6 +53,10 @@ typedef struct {
     sl_prep *next_prep;
     sl_prep *fallback_prep; /* the fallback, prepared once for this zone's box */
     SDL_Texture *fallback_tex;
+    sl_ticker_geom ticker;  /* the current item's, when it is a ticker (ticker.text_w > 0) */
+    int64_t ticker_passes;  /* its passes planned in [start, cur_end) */
+    sl_ticker_trail trail[SL_TICKER_TRAIL_MAX]; /* oldest first */
+    int n_trail;
     sl_audio *audio;        /* real clock: the current item's sound, NULL when silent */
     bool audio_err_logged;  /* its decode error was logged */
 } sl_zone_state;
@@ -104,6 +122,9 @@ void sl_render_frame(sl_engine *e, int64_t now);
 /* Writes the frame just drawn as DIR/NAME. */
 int sl_render_capture(sl_engine *e, const char *name);
 void sl_render_zone_textures_free(sl_zone_state *z);
+/* Draws one ticker slogan: passes [0, passes) (passes < 0: all that have entered). */
+void sl_render_ticker(sl_engine *e, const sl_zone_state *z, const sl_item *it, SDL_Texture *t,
+                      const sl_ticker_geom *g, int64_t start_ms, int64_t passes, int64_t now);
 
 /* diagscreen.c */
 void sl_diag_draw(sl_engine *e, int64_t now);

@@ -34,19 +34,7 @@ static void prepare(sl_loader *l, sl_prep *p)
 {
     const sl_item *it = p->item;
     if (it->type == SL_ITEM_TEXT) {
-        int px = sl_text_size_for_zone(it, p->box_h);
-        p->surface = sl_text_render(l->text, it->text, it->font, px, it->color, it->render, p->err,
-                                    sizeof p->err);
-        /* A static slogan wider than its zone is drawn again smaller. */
-        for (int tries = 0; p->surface && it->mode == SL_TEXT_STATIC && p->surface->w > p->box_w &&
-                            tries < 8; tries++) {
-            px = px * p->box_w / p->surface->w;
-            if (px < 6)
-                break;
-            SDL_FreeSurface(p->surface);
-            p->surface = sl_text_render(l->text, it->text, it->font, px, it->color, it->render,
-                                        p->err, sizeof p->err);
-        }
+        p->surface = sl_text_render_item(l->text, it, p->box_w, p->box_h, p->err, sizeof p->err);
         p->failed = p->surface == NULL;
     } else if (it->type == SL_ITEM_IMAGE) {
         sl_frame f = {0};

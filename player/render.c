@@ -50,21 +50,46 @@ static void draw_text(sl_engine *e, sl_zone_state *z, const sl_item *it, SDL_Tex
         fill(r, &band, it->background);
     }
     int y = z->rect.y + (z->rect.h - h) / 2;
-    if (it->mode == SL_TEXT_STATIC || !z->has_cur) {
+    if (it->mode == SL_TEXT_STATIC || !z->has_cur || z->ticker.text_w <= 0) {
+        /* Lines already placed across the zone; a text that may not shrink is cut at its edges. */
         SDL_Rect dst = {z->rect.x + (z->rect.w - w) / 2, y, w, h};
+        SDL_RenderSetClipRect(r, &z->rect);
         SDL_RenderCopy(r, t, NULL, &dst);
+        SDL_RenderSetClipRect(r, NULL);
         return;
     }
-    /* Ticker: enters from the right at `speed` px/s and comes round again once gone.
-     * Position from 64-bit milliseconds: the same step every frame, no drift. */
-    int64_t elapsed = now - z->cur.start_ms;
-    int64_t travel = (int64_t)z->rect.w + w;
-    int64_t moved = (int64_t)((double)elapsed * it->speed_px_s / 1000.0);
-    int64_t off = travel > 0 ? moved % travel : 0;
-    SDL_Rect dst = {z->rect.x + z->rect.w - (int)off, y, w, h};
-    SDL_Rect clip = z->rect;
-    SDL_RenderSetClipRect(r, &clip);
-    SDL_RenderCopy(r, t, NULL, &dst);
+    sl_render_ticker(e, z, it, t, &z->ticker, z->cur.start_ms, -1, now);
+}
+
+void sl_render_ticker(sl_engine *e, const sl_zone_state *z, const sl_item *it, SDL_Texture *t,
+                      const sl_ticker_geom *g, int64_t start_ms, int64_t passes, int64_t now)
+{
+    /* Pass k follows pass k-1 `gap` pixels behind; positions in whole pixels
+     * from 64-bit milliseconds: the same step every frame, no drift. */
+    SDL_Renderer *r = e->vo.renderer;
+    int w, h;
+    SDL_QueryTexture(t, NULL, NULL, &w, &h);
+    if (it->background.a > 0 && passes >= 0) {
+        SDL_Rect band = {z->rect.x, z->rect.y + (z->rect.h - h) / 2, z->rect.w, h};
+        fill(r, &band, it->background);
+    }
+    int64_t elapsed = now - start_ms;
+    int64_t cyc = (int64_t)g->text_w + g->gap;
+    if (elapsed < 0 || cyc <= 0)
+        return;
+    int64_t last = (sl_ticker_offset(g, elapsed) - 1) / cyc; /* the newest pass that has entered */
+    if (passes >= 0 && last > passes - 1)
+        last = passes - 1;
+    SDL_RenderSetClipRect(r, &z->rect);
+    for (int64_t k = last; k >= 0; k--) {
+        int64_t x = sl_ticker_pass_x(g, elapsed, k);
+        if (x + w <= 0)
+            break; /* this pass and the older ones have left */
+        if (x >= z->rect.w)
+            continue;
+        SDL_Rect dst = {z->rect.x + (int)x, z->rect.y + (z->rect.h - h) / 2, w, h};
+        SDL_RenderCopy(r, t, NULL, &dst);
+    }
     SDL_RenderSetClipRect(r, NULL);
 }
 
@@ -118,6 +143,12 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
 {
     SDL_Renderer *r = e->vo.renderer;
     fill(r, &z->rect, e->pl->zones[z->zone].background);
+    for (int k = 0; k < z->n_trail; k++) { /* ticker slogans still leaving the strip */
+        sl_ticker_trail *tr = &z->trail[k];
+        SDL_Texture *tt = texture_of(r, &tr->tex, tr->prep->surface);
+        if (tt)
+            sl_render_ticker(e, z, tr->prep->item, tt, &tr->geom, tr->pick.start_ms, tr->passes, now);
+    }
     if (!z->has_cur || z->cur_failed || !z->cur_prep)
         return draw_fallback(e, z, now);
     const sl_item *it = &e->pl->items[z->cur.item];

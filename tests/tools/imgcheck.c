@@ -1,6 +1,7 @@
 /* imgcheck.c — test helper: compares PNG frames with references and measures dark areas. */
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_image.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,14 @@
  *     prints the distinct colours in the rectangle, RRGGBB a line (at most 256).
  *   imgcheck pixel A.png X,Y
  *     prints the pixel as RRGGBB.
+ *   imgcheck bands A.png X,Y,W,H RRGGBB
+ *     prints the bands of rows of the rectangle holding a pixel that is not
+ *     the background colour RRGGBB (a channel off by more than 48), "FIRST
+ *     LAST" a line, rows counted from the rectangle's top; nothing when the
+ *     rectangle is only background.
+ *   imgcheck count A.png X,Y,W,H RRGGBB [TOL]
+ *     prints how many pixels of the rectangle are within TOL (default 40) of
+ *     RRGGBB on every channel.
  */
 
 static SDL_Surface *load(const char *path)
@@ -144,6 +153,51 @@ static int colours(const char *a, const char *rect)
     return 0;
 }
 
+static bool near(Uint32 p, Uint32 c, int tol)
+{
+    for (int sh = 0; sh < 24; sh += 8)
+        if (abs((int)((p >> sh) & 255) - (int)((c >> sh) & 255)) > tol)
+            return false;
+    return true;
+}
+
+/* bands (rows differing from a background) or count (pixels near a colour). */
+static int scan(const char *mode, const char *a, const char *rect, const char *hex, int tol)
+{
+    int x0, y0, w, h;
+    unsigned c;
+    if (sscanf(rect, "%d,%d,%d,%d", &x0, &y0, &w, &h) != 4 || sscanf(hex, "%6x", &c) != 1)
+        return 2;
+    SDL_Surface *s = load(a);
+    if (!s)
+        return 1;
+    bool bands = strcmp(mode, "bands") == 0;
+    long count = 0;
+    int first = -1;
+    for (int j = y0; j < y0 + h && j < s->h; j++) {
+        bool any = false;
+        for (int i = x0; i < x0 + w && i < s->w; i++) {
+            bool is_near = near(px(s, i, j), c, bands ? 48 : tol);
+            if (bands ? !is_near : is_near) {
+                any = true;
+                count++;
+            }
+        }
+        if (bands && any && first < 0)
+            first = j - y0;
+        if (bands && !any && first >= 0) {
+            printf("%d %d\n", first, j - y0 - 1);
+            first = -1;
+        }
+    }
+    if (bands && first >= 0)
+        printf("%d %d\n", first, (y0 + h < s->h ? y0 + h : s->h) - y0 - 1);
+    if (!bands)
+        printf("%ld\n", count);
+    SDL_FreeSurface(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "diff") == 0)
@@ -154,6 +208,11 @@ int main(int argc, char **argv)
         return colours(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "pixel") == 0)
         return pixel(argv[2], argv[3]);
-    fprintf(stderr, "usage: imgcheck diff A B [MEAN [BAD]] | dark A X,Y,W,H | pixel A X,Y\n");
+    if (argc == 5 && strcmp(argv[1], "bands") == 0)
+        return scan(argv[1], argv[2], argv[3], argv[4], 0);
+    if ((argc == 5 || argc == 6) && strcmp(argv[1], "count") == 0)
+        return scan(argv[1], argv[2], argv[3], argv[4], argc == 6 ? atoi(argv[5]) : 40);
+    fprintf(stderr, "usage: imgcheck diff A B [MEAN [BAD]] | dark A X,Y,W,H | pixel A X,Y | "
+                    "bands A X,Y,W,H RRGGBB | count A X,Y,W,H RRGGBB [TOL]\n");
     return 2;
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "content/textwidth.h"
@@ -100,6 +102,83 @@ static void test_textwidth_fit(void **state)
     assert_string_equal(buf, "城…");
 }
 
+
+/* Breaks s at max_w columns and joins the lines with '|'. */
+static void broken(const char *s, int max_w, char *buf, size_t len)
+{
+    sl_textwidth_line *lines = NULL;
+    size_t n = 0;
+    assert_int_equal(sl_textwidth_break(s, max_w, sl_textwidth_measure_cols, NULL, &lines, &n), 0);
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        int k = snprintf(buf + o, len - o, "%s%.*s", i ? "|" : "", (int)lines[i].len, s + lines[i].off);
+        assert_true(k >= 0 && (size_t)k < len - o);
+        o += (size_t)k;
+    }
+    free(lines);
+}
+
+static void test_textwidth_break_latin(void **state)
+{
+    (void)state;
+    char b[512];
+    broken("Never share your PIN with anyone", 12, b, sizeof b);
+    assert_string_equal(b, "Never share|your PIN|with anyone");
+    broken("short", 40, b, sizeof b);
+    assert_string_equal(b, "short");
+    /* A word wider than a line is cut between letters. */
+    broken("antifraudcampaign now", 8, b, sizeof b);
+    assert_string_equal(b, "antifrau|dcampaig|n now");
+    /* Spaces where a line wraps are dropped, not carried to the next line. */
+    broken("one     two", 4, b, sizeof b);
+    assert_string_equal(b, "one|two");
+}
+
+static void test_textwidth_break_cjk(void **state)
+{
+    (void)state;
+    char b[512];
+    /* Between any two CJK characters; 10 columns = 5 characters. */
+    broken("防范电信网络诈骗下载国家反诈中心", 10, b, sizeof b);
+    assert_string_equal(b, "防范电信网|络诈骗下载|国家反诈中|心");
+    /* Closing punctuation never starts a line: "，" stays with "信". */
+    broken("防范电信，网络诈骗", 8, b, sizeof b);
+    assert_string_equal(b, "防范电|信，网络|诈骗");
+    /* Opening punctuation never ends a line. */
+    broken("小心“高额回报”", 6, b, sizeof b);
+    assert_string_equal(b, "小心|“高额|回报”");
+}
+
+static void test_textwidth_break_mixed(void **state)
+{
+    (void)state;
+    char b[512];
+    /* Latin words inside Chinese stay whole; breaks fall beside the CJK characters. */
+    broken("下载国家反诈中心APP保护财产", 12, b, sizeof b);
+    assert_string_equal(b, "下载国家反诈|中心APP保护|财产");
+    broken("请拨打 96110 anti-fraud hotline", 12, b, sizeof b);
+    assert_string_equal(b, "请拨打 96110|anti-fraud|hotline");
+}
+
+static void test_textwidth_break_newline(void **state)
+{
+    (void)state;
+    char b[512];
+    broken("第一行\n第二行", 40, b, sizeof b);
+    assert_string_equal(b, "第一行|第二行");
+    broken("a\r\nb\n\nc", 40, b, sizeof b);
+    assert_string_equal(b, "a|b||c");
+    broken("第一行很长很长\nline two", 6, b, sizeof b);
+    assert_string_equal(b, "第一行|很长很|长|line|two");
+    sl_textwidth_line *lines = NULL;
+    size_t n = 9;
+    assert_int_equal(sl_textwidth_break("", 10, sl_textwidth_measure_cols, NULL, &lines, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(lines[0].len, 0);
+    free(lines);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +186,10 @@ int main(void)
         cmocka_unit_test(test_textwidth_decode),
         cmocka_unit_test(test_textwidth_str),
         cmocka_unit_test(test_textwidth_fit),
+        cmocka_unit_test(test_textwidth_break_latin),
+        cmocka_unit_test(test_textwidth_break_cjk),
+        cmocka_unit_test(test_textwidth_break_mixed),
+        cmocka_unit_test(test_textwidth_break_newline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -58,7 +58,7 @@ int sl_cmd_lint(int argc, char **argv)
 
     sl_diags d;
     sl_diags_init(&d);
-    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = probe};
+    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = probe, .check_fonts = true};
     sl_playlist *pl = sl_lint_file(path, &lo, &d);
     if (quiet) {
         for (size_t i = 0; i < d.n; i++)

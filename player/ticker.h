@@ -1,0 +1,49 @@
+/* ticker.h — a ticker strip's geometry: where each pass of a slogan is, when the next slogan may enter, when a slogan has left. Pure arithmetic on 64-bit milliseconds. */
+#ifndef SL_TICKER_H
+#define SL_TICKER_H
+
+#include "content/playlist.h"
+
+#include <stdint.h>
+
+/* One slogan on a strip. Its head enters at the right edge at its start;
+ * pass k enters k * (text_w + gap) pixels later, so each pass follows the
+ * one before it `gap` pixels behind. Offsets are whole pixels from
+ * 64-bit milliseconds, so the step per frame never drifts. */
+typedef struct {
+    int zone_w;   /* strip width, pixels */
+    int text_w;   /* the slogan's width, pixels */
+    int gap;      /* pixels between the end of a pass and what follows it */
+    double speed; /* pixels per second */
+} sl_ticker_geom;
+
+/* The default gap: twice the glyph size (two characters' room). */
+int sl_ticker_gap_px(const sl_item *it, int zone_h);
+
+/* Pixels moved elapsed_ms after the start. */
+int64_t sl_ticker_offset(const sl_ticker_geom *g, int64_t elapsed_ms);
+
+/* The whole passes a slogan makes for a duration: the nearest count, at
+ * least one; `within` (a duration that must not be exceeded, e.g. a window
+ * that ends) rounds down instead. */
+int64_t sl_ticker_passes(const sl_ticker_geom *g, int64_t duration_ms, bool within);
+
+/* Milliseconds after the start when the slogan's `passes` passes have all
+ * entered with the gap behind the last: when the next slogan enters. */
+int64_t sl_ticker_slot_ms(const sl_ticker_geom *g, int64_t passes);
+
+/* Milliseconds after the start when the last of `passes` passes has left
+ * the left edge: the end of its time on screen. */
+int64_t sl_ticker_leave_ms(const sl_ticker_geom *g, int64_t passes);
+
+/* Milliseconds after the previous slogan's start when the next one, moving
+ * at next_speed, may enter: `gap` behind the previous one's last pass, and
+ * late enough that a faster follower never comes nearer than the gap before
+ * the previous one has left. */
+int64_t sl_ticker_follow_ms(const sl_ticker_geom *prev, int64_t passes, double next_speed);
+
+/* The x of pass k's left end, relative to the strip's left edge, at
+ * elapsed_ms (may be outside the strip). */
+int64_t sl_ticker_pass_x(const sl_ticker_geom *g, int64_t elapsed_ms, int64_t k);
+
+#endif
