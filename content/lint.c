@@ -162,8 +162,7 @@ static void lint_picture(const sl_item *it, const char *path, const char *full,
 {
     if (f->rc[LINT_AS_PICTURE] != 0) {
         const sl_media_info *mi = &f->mi;
-        if (f->rc[LINT_AS_MEDIA] == 0 && mi->has_video && !mi->is_still &&
-            (mi->duration_ms > 0 || mi->fps > 0))
+        if (f->rc[LINT_AS_MEDIA] == 0 && mi->has_video && !mi->is_still && mi->duration_ms > 0)
             sl_diags_error(d, path, "%s is a video, not a picture, and a screen cannot show it as "
                                     "\"type\": \"image\"; give the item \"type\": \"video\"",
                            it->file);
