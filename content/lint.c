@@ -8,6 +8,7 @@
 #include "content/timeutil.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -402,9 +403,10 @@ static void lint_zones(const sl_playlist *pl, sl_diags *d)
             sl_diags_error(d, path, "zone \"%s\" is %g %% x %g %% of the screen: %.1f x %.1f "
                                     "pixels on a %dx%d screen; a zone needs at least %d pixels "
                                     "each way there (w at least %.2f, h at least %.2f)",
-                           z->id, z->w, z->h, z->w * SL_LINT_SMALLEST_SCREEN_W / 100.0,
-                           z->h * SL_LINT_SMALLEST_SCREEN_H / 100.0, SL_LINT_SMALLEST_SCREEN_W,
-                           SL_LINT_SMALLEST_SCREEN_H, SL_LINT_MIN_ZONE_PX, min_w, min_h);
+                           z->id, z->w, z->h, floor(z->w * SL_LINT_SMALLEST_SCREEN_W / 10.0) / 10,
+                           floor(z->h * SL_LINT_SMALLEST_SCREEN_H / 10.0) / 10, SL_LINT_SMALLEST_SCREEN_W,
+                           SL_LINT_SMALLEST_SCREEN_H, SL_LINT_MIN_ZONE_PX, ceil(min_w * 100) / 100,
+                           ceil(min_h * 100) / 100);
         for (size_t k = 0; k < i; k++) {
             const sl_zone *o = &pl->zones[k];
             double x0 = z->x > o->x ? z->x : o->x, y0 = z->y > o->y ? z->y : o->y;
