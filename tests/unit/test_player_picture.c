@@ -71,19 +71,7 @@ static int group_teardown(void **state)
 
 static uint32_t pixel(const sl_frame *fr, int x, int y)
 {
-    uint32_t p;
-    memcpy(&p, fr->pixels + (size_t)y * (size_t)fr->pitch + (size_t)x * 4, 4);
-    return p;
-}
-
-static bool near(uint32_t a, uint32_t b, int tol)
-{
-    for (int s = 0; s < 32; s += 8) {
-        int ca = (int)((a >> s) & 0xff), cb = (int)((b >> s) & 0xff);
-        if (ca - cb > tol || cb - ca > tol)
-            return false;
-    }
-    return true;
+    return sl_test_pixel32(fr->pixels, fr->pitch, x, y);
 }
 
 /* Every orientation of one kind of file: the shown size and the colour in
@@ -112,7 +100,7 @@ static void check_kind(const fixture *f, const char *ext)
         int qy[4] = {fr.h / 4, fr.h / 4, fr.h * 3 / 4, fr.h * 3 / 4};
         for (int c = 0; c < 4; c++) {
             uint32_t got = pixel(&fr, qx[c], qy[c]);
-            if (!near(got, corners[o][c], 40)) {
+            if (!sl_test_argb_near(got, corners[o][c], 40)) {
                 print_error("%s orientation %d, quadrant %d: 0x%08x, expected 0x%08x\n", ext, o,
                             c, (unsigned)got, (unsigned)corners[o][c]);
                 fail();
@@ -166,10 +154,10 @@ static void test_orientation_cover(void **state)
     assert_int_equal(fr.w, 200);
     assert_int_equal(fr.h, 100);
     /* shown 32x64 (blue|red over white|lime); the box shows its middle band */
-    assert_true(near(pixel(&fr, 10, 10), BLUE, 40));
-    assert_true(near(pixel(&fr, 190, 10), RED, 40));
-    assert_true(near(pixel(&fr, 10, 90), WHITE, 40));
-    assert_true(near(pixel(&fr, 190, 90), LIME, 40));
+    assert_true(sl_test_argb_near(pixel(&fr, 10, 10), BLUE, 40));
+    assert_true(sl_test_argb_near(pixel(&fr, 190, 10), RED, 40));
+    assert_true(sl_test_argb_near(pixel(&fr, 10, 90), WHITE, 40));
+    assert_true(sl_test_argb_near(pixel(&fr, 190, 90), LIME, 40));
     sl_frame_free(&fr);
 }
 
