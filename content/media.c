@@ -1,4 +1,4 @@
-/* media.c — media files: streaming SHA-256 and probing (duration, size, codecs) with libavformat. */
+/* media.c — media files: streaming SHA-256, probing (duration, size, codecs) with libavformat, the one way files are opened with FFmpeg, and its log lines. */
 #define _POSIX_C_SOURCE 200809L
 #include "content/media.h"
 
