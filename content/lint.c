@@ -1,4 +1,4 @@
-/* lint.c — media, eligibility and frequency-floor checks on top of the playlist validator. */
+/* lint.c — media (each file opened once, pictures decoded as the player decodes them), zones, eligibility and frequency-floor checks on top of the playlist validator. */
 #include "content/lint.h"
 
 #include "content/fonts.h"
@@ -6,56 +6,202 @@
 #include "content/json.h"
 #include "content/media.h"
 #include "content/textwidth.h"
+#include "content/picture.h"
 #include "content/timeutil.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SL_NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Looks at one media item: the file, its size on screen, its duration and
- * whether Raspberry-Pi-class boards can decode it in real time. */
-static void lint_media(sl_item *it, const char *path, const char *base_dir,
-                       const sl_lint_opts *o, sl_diags *d)
+/* One media file as lint found it (the same file named by many items is
+ * opened once): its identity and what opening it as media and as a
+ * picture gave, each done at most once. */
+typedef struct {
+    dev_t dev;
+    ino_t ino;
+    bool done[2]; /* [LINT_AS_MEDIA], [LINT_AS_PICTURE] */
+    int rc[2];
+    char err[2][256];
+    sl_media_info mi;  /* the probe: as media, and after a failed picture */
+    sl_picture_info pi;
+} lint_file;
+
+enum { LINT_AS_MEDIA = 0, LINT_AS_PICTURE = 1 };
+
+/* The files of one lint run. */
+typedef struct {
+    lint_file *v;
+    size_t n, cap;
+    size_t opened; /* probes and picture decodes done */
+} lint_files;
+
+static void lint_files_free(lint_files *fs)
 {
-    char *full = sl_fs_join(base_dir, it->file);
-    if (!full) {
+    if (fs)
+        free(fs->v);
+}
+
+/* The entry of the file st describes, made when new; NULL when out of memory. */
+static lint_file *lint_file_of(lint_files *fs, const struct stat *st)
+{
+    for (size_t i = 0; i < fs->n; i++)
+        if (fs->v[i].dev == st->st_dev && fs->v[i].ino == st->st_ino)
+            return &fs->v[i];
+    if (fs->n == fs->cap) {
+        size_t cap = fs->cap ? fs->cap * 2 : 16;
+        lint_file *v = realloc(fs->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        fs->v = v;
+        fs->cap = cap;
+    }
+    lint_file *f = &fs->v[fs->n++];
+    memset(f, 0, sizeof *f);
+    f->dev = st->st_dev;
+    f->ino = st->st_ino;
+    return f;
+}
+
+/* FFmpeg's message without the full path it starts with (the item's own
+ * file name is in lint's message already). */
+static const char *without_path(const char *err, const char *full)
+{
+    size_t n = strlen(full);
+    if (strncmp(err, full, n) == 0 && err[n] == ':' && err[n + 1] == ' ')
+        return err + n + 2;
+    return err;
+}
+
+/* Opens the file as the player would: as a picture with content/picture.c
+ * (the player's own decoder), otherwise with the probe; then, for a picture
+ * that cannot be shown, probes it to say whether it is a video. Each at
+ * most once per file. */
+static void lint_open(lint_files *fs, lint_file *f, const char *full, bool picture)
+{
+    int k = picture ? LINT_AS_PICTURE : LINT_AS_MEDIA;
+    if (!f->done[k]) {
+        f->done[k] = true;
+        fs->opened++;
+        if (picture)
+            f->rc[k] = sl_picture_check(full, &f->pi, f->err[k], sizeof f->err[k]);
+        else
+            f->rc[k] = sl_media_probe(full, &f->mi, f->err[k], sizeof f->err[k]);
+    }
+    if (picture && f->rc[k] != 0)
+        lint_open(fs, f, full, false);
+}
+
+/* What a path that is not a regular file is, for the message. */
+static const char *file_kind(mode_t m)
+{
+    if (S_ISDIR(m))
+        return "a folder";
+    if (S_ISCHR(m) || S_ISBLK(m))
+        return "a device";
+    if (S_ISFIFO(m))
+        return "a pipe";
+    if (S_ISSOCK(m))
+        return "a socket";
+    return "not a file";
+}
+
+/* Whether a media path leaves the playlist's folder: absolute, or with a
+ * ".." part. */
+static bool outside_folder(const char *file)
+{
+    if (file[0] == '/')
+        return true;
+    for (const char *p = file; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return true;
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    return false;
+}
+
+/* The file of a media item: inside the playlist's folder (publishing
+ * copies the folder's media; outside it is an error for publishing), and a
+ * regular file that exists. Returns its entry (NULL when there is none). */
+static lint_file *lint_file_check(lint_files *fs, const sl_item *it, const char *path,
+                                  const char *full, const sl_lint_opts *o, sl_diags *d)
+{
+    if (outside_folder(it->file)) {
+        if (o->for_publish)
+            sl_diags_error(d, path, "%s is outside the playlist's folder; put the media in the "
+                                    "folder (or below it) and name it relative to the playlist",
+                           it->file);
+        else
+            sl_diags_warn(d, path, "%s is outside the playlist's folder: publishing refuses it; "
+                                   "put the media in the folder (or below it)", it->file);
+    }
+    struct stat st;
+    if (stat(full, &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR)
+            sl_diags_error(d, path, "%s does not exist", it->file);
+        else
+            sl_diags_error(d, path, "%s cannot be read (%s)", it->file, strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        sl_diags_error(d, path, "%s is not a regular file (it is %s); name a media file",
+                       it->file, file_kind(st.st_mode));
+        return NULL;
+    }
+    lint_file *f = lint_file_of(fs, &st);
+    if (!f)
         sl_diags_error(d, path, "out of memory");
+    return f;
+}
+
+/* A picture item: decoded the way the player decodes it. */
+static void lint_picture(const sl_item *it, const char *path, const char *full,
+                         const lint_file *f, sl_diags *d)
+{
+    if (f->rc[LINT_AS_PICTURE] != 0) {
+        const sl_media_info *mi = &f->mi;
+        if (f->rc[LINT_AS_MEDIA] == 0 && mi->has_video && !mi->is_still && mi->duration_ms > 0)
+            sl_diags_error(d, path, "%s is a video, not a picture, and a screen cannot show it as "
+                                    "\"type\": \"image\"; give the item \"type\": \"video\"",
+                           it->file);
+        else
+            sl_diags_error(d, path, "%s cannot be shown as a picture (%s); screens show PNG, "
+                                    "JPEG, WebP, GIF, BMP and TIFF files: export it again as PNG "
+                                    "or JPEG",
+                           it->file, without_path(f->err[LINT_AS_PICTURE], full));
         return;
     }
-    if (!sl_fs_is_file(full)) {
-        sl_diags_error(d, path, "%s does not exist", it->file);
-        goto out;
+    const sl_picture_info *pi = &f->pi;
+    if (pi->width > SL_LINT_MAX_IMAGE_SIDE || pi->height > SL_LINT_MAX_IMAGE_SIDE)
+        sl_diags_warn(d, path, "%s is %dx%d pixels, over %d on a side: every screen decodes it "
+                               "in full and shrinks it; export it smaller",
+                      it->file, pi->width, pi->height, SL_LINT_MAX_IMAGE_SIDE);
+}
+
+/* A video or sound item: probed; its duration and whether Raspberry-Pi-class
+ * boards decode it in real time. */
+static void lint_clip(sl_item *it, const char *path, const char *full, const lint_file *f,
+                      sl_diags *d)
+{
+    const sl_media_info *mi = &f->mi;
+    if (f->rc[LINT_AS_MEDIA] != 0) {
+        sl_diags_error(d, path, "%s cannot be read as media (%s); a screen cannot play it, "
+                                "whatever its \"duration\": fix or replace the file",
+                       it->file, without_path(f->err[LINT_AS_MEDIA], full));
+        return;
     }
-    if (!o->probe_media)
-        goto out;
-    sl_media_info mi;
-    char err[256];
-    if (sl_media_probe(full, &mi, err, sizeof err) != 0) {
-        if (it->type == SL_ITEM_IMAGE)
-            sl_diags_error(d, path, "%s cannot be read as a picture (%s)", it->file, err);
-        else if (it->duration_given)
-            sl_diags_warn(d, path, "%s cannot be read as media (%s)", it->file, err);
-        else
-            sl_diags_error(d, path, "%s cannot be read as media, so its duration is unknown (%s); "
-                                    "fix the file or give a \"duration\"", it->file, err);
-        goto out;
-    }
-    if (it->type == SL_ITEM_IMAGE) {
-        if (!mi.has_video || mi.width <= 0)
-            sl_diags_error(d, path, "%s is not a picture", it->file);
-        else if (mi.width > SL_LINT_MAX_IMAGE_SIDE || mi.height > SL_LINT_MAX_IMAGE_SIDE)
-            sl_diags_warn(d, path, "%s is %dx%d pixels, over %d on a side: it will be shrunk on "
-                                   "every screen; export it smaller", it->file, mi.width,
-                          mi.height, SL_LINT_MAX_IMAGE_SIDE);
-        goto out;
-    }
-    if (it->type == SL_ITEM_VIDEO && !mi.has_video)
+    if (it->type == SL_ITEM_VIDEO && !mi->has_video)
         sl_diags_warn(d, path, "%s has no picture, only sound", it->file);
-    if (it->type == SL_ITEM_AUDIO && !mi.has_audio)
+    if (it->type == SL_ITEM_AUDIO && !mi->has_audio)
         sl_diags_error(d, path, "%s has no sound", it->file);
-    if (mi.duration_ms <= 0) {
+    if (mi->duration_ms <= 0) {
         if (it->duration_given)
             sl_diags_warn(d, path, "the duration of %s cannot be read; the given duration is used",
                           it->file);
@@ -63,33 +209,54 @@ static void lint_media(sl_item *it, const char *path, const char *base_dir,
             sl_diags_error(d, path, "the duration of %s cannot be read; give a \"duration\"",
                            it->file);
     } else if (!it->duration_given) {
-        it->duration_ms = mi.duration_ms;
+        it->duration_ms = mi->duration_ms;
     }
-    if (it->type == SL_ITEM_VIDEO && mi.has_video) {
-        if (strcmp(mi.video_codec, "h264") == 0 && (mi.width > 1920 || mi.height > 1088))
+    if (it->type == SL_ITEM_VIDEO && mi->has_video) {
+        if (strcmp(mi->video_codec, "h264") == 0 && (mi->width > 1920 || mi->height > 1088))
             sl_diags_warn(d, path, "%s is H.264 at %dx%d: Raspberry Pi boards decode H.264 only "
-                                   "up to 1920x1080; export it at 1080p", it->file, mi.width,
-                          mi.height);
-        else if (strcmp(mi.video_codec, "h264") == 0 && mi.fps > 30.5)
+                                   "up to 1920x1080; export it at 1080p", it->file, mi->width,
+                          mi->height);
+        else if (strcmp(mi->video_codec, "h264") == 0 && mi->fps > 30.5)
             sl_diags_warn(d, path, "%s is H.264 at %.0f fps: a Pi 5 decodes H.264 in software and "
                                    "a Pi 3 cannot keep up; 25 or 30 fps plays everywhere",
-                          it->file, mi.fps);
-        else if (strcmp(mi.video_codec, "vp9") == 0)
+                          it->file, mi->fps);
+        else if (strcmp(mi->video_codec, "vp9") == 0)
             sl_diags_warn(d, path, "%s is VP9, which Raspberry Pi boards decode in software; "
                                    "H.264 or H.265 plays smoother", it->file);
-        else if (strcmp(mi.video_codec, "h264") != 0 && strcmp(mi.video_codec, "hevc") != 0 &&
-                 strcmp(mi.video_codec, "vp9") != 0)
+        else if (strcmp(mi->video_codec, "h264") != 0 && strcmp(mi->video_codec, "hevc") != 0 &&
+                 strcmp(mi->video_codec, "vp9") != 0)
             sl_diags_warn(d, path, "%s uses the %s codec; screens are tested with H.264, H.265 "
-                                   "and VP9", it->file, mi.video_codec);
+                                   "and VP9", it->file, mi->video_codec);
     }
+}
+
+/* Looks at one media item: where the file is, the file itself, and (when
+ * probing) whether a screen can show it. */
+static void lint_media(lint_files *fs, sl_item *it, const char *path, const char *base_dir,
+                       const sl_lint_opts *o, sl_diags *d)
+{
+    char *full = sl_fs_join(base_dir, it->file);
+    if (!full) {
+        sl_diags_error(d, path, "out of memory");
+        return;
+    }
+    lint_file *f = lint_file_check(fs, it, path, full, o, d);
+    if (!f || !o->probe_media)
+        goto out;
+    bool picture = it->type == SL_ITEM_IMAGE;
+    lint_open(fs, f, full, picture);
+    if (picture)
+        lint_picture(it, path, full, f, d);
+    else
+        lint_clip(it, path, full, f, d);
 out:
     free(full);
 }
 
 /* When the document has errors there is no model, but staff still want to
  * hear about every missing media file in the same run. */
-static void lint_files_of_invalid(const cJSON *root, const char *base, const sl_lint_opts *o,
-                                  sl_diags *d)
+static void lint_files_of_invalid(lint_files *fs, const cJSON *root, const char *base,
+                                  const sl_lint_opts *o, sl_diags *d)
 {
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
     const cJSON *it;
@@ -108,7 +275,7 @@ static void lint_files_of_invalid(const cJSON *root, const char *base, const sl_
         sl_item tmp = {0};
         tmp.file = (char *)file;
         tmp.duration_given = true;
-        lint_media(&tmp, p, base, &no_probe, d);
+        lint_media(fs, &tmp, p, base, &no_probe, d);
     }
 }
 
@@ -283,6 +450,38 @@ static void lint_items(const sl_playlist *pl, sl_diags *d)
     }
 }
 
+/* Zones that a screen cannot show: too small on the smallest screen (an
+ * error), or lying over another zone (a warning: the zone listed later is
+ * drawn on top). */
+static void lint_zones(const sl_playlist *pl, sl_diags *d)
+{
+    char path[64];
+    const double min_w = 100.0 * SL_LINT_MIN_ZONE_PX / SL_LINT_SMALLEST_SCREEN_W;
+    const double min_h = 100.0 * SL_LINT_MIN_ZONE_PX / SL_LINT_SMALLEST_SCREEN_H;
+    for (size_t i = 0; i < pl->n_zones; i++) {
+        const sl_zone *z = &pl->zones[i];
+        snprintf(path, sizeof path, "zones[%zu]", i);
+        if (z->w < min_w - 1e-9 || z->h < min_h - 1e-9)
+            sl_diags_error(d, path, "zone \"%s\" is %g %% x %g %% of the screen: %.1f x %.1f "
+                                    "pixels on a %dx%d screen; a zone needs at least %d pixels "
+                                    "each way there (w at least %.2f, h at least %.2f)",
+                           z->id, z->w, z->h, floor(z->w * SL_LINT_SMALLEST_SCREEN_W / 10.0) / 10,
+                           floor(z->h * SL_LINT_SMALLEST_SCREEN_H / 10.0) / 10, SL_LINT_SMALLEST_SCREEN_W,
+                           SL_LINT_SMALLEST_SCREEN_H, SL_LINT_MIN_ZONE_PX, ceil(min_w * 100) / 100,
+                           ceil(min_h * 100) / 100);
+        for (size_t k = 0; k < i; k++) {
+            const sl_zone *o = &pl->zones[k];
+            double x0 = z->x > o->x ? z->x : o->x, y0 = z->y > o->y ? z->y : o->y;
+            double x1 = z->x + z->w < o->x + o->w ? z->x + z->w : o->x + o->w;
+            double y1 = z->y + z->h < o->y + o->h ? z->y + z->h : o->y + o->h;
+            if (x1 - x0 > 1e-6 && y1 - y0 > 1e-6)
+                sl_diags_warn(d, path, "zone \"%s\" overlaps zone \"%s\" (x %g-%g %%, y %g-%g %%): "
+                                       "it is drawn over that part of \"%s\"",
+                              z->id, o->id, x0, x1, y0, y1, o->id);
+        }
+    }
+}
+
 void sl_lint_model(const sl_playlist *pl, const sl_lint_opts *opts, sl_diags *diags)
 {
     sl_lint_opts o = {0};
@@ -290,6 +489,7 @@ void sl_lint_model(const sl_playlist *pl, const sl_lint_opts *opts, sl_diags *di
         o = *opts;
     if (!pl)
         return;
+    lint_zones(pl, diags);
     lint_items(pl, diags);
     if (o.check_fonts)
         lint_glyphs(pl, diags);
@@ -304,6 +504,7 @@ sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *
     size_t errors_before = diags ? diags->n_errors : 0;
     char *base = NULL;
     sl_playlist *pl = NULL;
+    lint_files fs = {0};
     char err[512];
     cJSON *root = sl_json_read_file(path, NULL, err, sizeof err);
     if (!root) {
@@ -320,13 +521,18 @@ sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *
             else
                 snprintf(p, sizeof p, "items[%zu].file", i);
             if (pl->items[i].file)
-                lint_media(&pl->items[i], p, base, &o, diags);
+                lint_media(&fs, &pl->items[i], p, base, &o, diags);
         }
         sl_lint_model(pl, &o, diags);
     } else {
-        lint_files_of_invalid(root, base, &o, diags);
+        lint_files_of_invalid(&fs, root, base, &o, diags);
+    }
+    if (o.stats) {
+        o.stats->media_files = fs.n;
+        o.stats->opened = fs.opened;
     }
 out:
+    lint_files_free(&fs);
     cJSON_Delete(root);
     free(base);
     if (pl && diags && diags->n_errors > errors_before) {

@@ -7,17 +7,34 @@
 
 #include <stdint.h>
 
-#define SL_LINT_MAX_IMAGE_SIDE 8192 /* pixels */
+#define SL_LINT_MAX_IMAGE_SIDE 8192 /* pixels: larger pictures are shown, with a warning */
+
+/* The smallest screen a zone must still be visible on, and how many pixels
+ * each way it needs there (a zone of 0.01 % shows nothing anywhere). */
+#define SL_LINT_SMALLEST_SCREEN_W 320
+#define SL_LINT_SMALLEST_SCREEN_H 180
+#define SL_LINT_MIN_ZONE_PX 4
+
+/* What one lint run opened. */
+typedef struct {
+    size_t media_files; /* distinct media files named (the same file named twice counts once) */
+    size_t opened;      /* probes and picture decodes done: at most two per distinct file */
+} sl_lint_stats;
 
 typedef struct {
     int64_t now_ms;          /* to warn about campaigns that already ended; 0 = do not check */
     const char *zoneinfo_dir; /* NULL = system default */
-    bool probe_media;        /* open media with libavformat (sizes, durations, codecs) */
+    bool probe_media;        /* open media as the player does (decode pictures; probe clips for
+                              * sizes, durations, codecs) */
+    bool for_publish;        /* publishing: media outside the playlist's folder is an error */
+    sl_lint_stats *stats;    /* NULL, or filled by sl_lint_file */
     bool check_fonts;        /* name characters no installed font can draw (fontconfig) */
 } sl_lint_opts;
 
 /* Lints the playlist source at `path`: JSON syntax, the format, media files
- * (exist, readable, probe-able; sizes and codecs the boards can play),
+ * (inside the playlist's folder, regular files; pictures decoded with the
+ * player's own decoder, clips probed, each distinct file once; sizes and
+ * codecs the boards can play), zones (big enough, overlapping),
  * durations, eligibility (items that can never play) and frequency floors
  * that cannot be met. Every finding goes to diags. On success (no errors)
  * returns the model with media durations resolved; otherwise NULL. */

@@ -1,6 +1,8 @@
-/* media.c — media files: streaming SHA-256 and probing (duration, size, codecs) with libavformat. */
+/* media.c — media files: streaming SHA-256, probing (duration, size, codecs) with libavformat, the one way files are opened with FFmpeg, and its log lines. */
 #define _POSIX_C_SOURCE 200809L
 #include "content/media.h"
+
+#include "content/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +12,8 @@
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +22,7 @@
 #include <unistd.h>
 
 #define MEDIA_HASH_BUF_BYTES (64u * 1024u) /* read size while hashing */
-#define MEDIA_MAX_PIXELS "67108864"        /* 8192 x 8192: refuse bigger pictures while probing */
+#define MEDIA_MAX_PIXELS_STR "67108864"    /* SL_MEDIA_MAX_PIXELS as an FFmpeg option */
 
 /* Hashes the file at path with SHA-256 in 64 KiB reads. hex gets 64
  * lowercase hex digits + NUL; *size (may be NULL) the byte count. Only
@@ -156,27 +160,17 @@ static bool truncated_after_header(AVFormatContext *ctx)
     return false;
 }
 
-/* Probes a file with libavformat (avformat_open_input +
- * avformat_find_stream_info). Only the "file" protocol is allowed and the
- * name is never read as an image-sequence pattern. Fills *info: duration in
- * ms (-1 when unknown, and for stills), the first video stream's size,
- * codec and fps (cover art in audio files does not count as video), whether
- * there is audio, and whether it is a single picture. Returns 0, or -1 with
- * err for files that cannot be opened or read as media, including files cut
- * short after their header.
- *
- * Global state: FFmpeg's log level is process-wide; this sets it to
- * AV_LOG_ERROR so that probing does not chatter on stderr. */
+/* Probes a file with libavformat (sl_media_open_input with
+ * avformat_find_stream_info). Fills *info: duration in ms (-1 when
+ * unknown, and for stills), the first video stream's size, codec and fps
+ * (cover art in audio files does not count as video), whether there is
+ * audio, and whether it is a single picture. Returns 0, or -1 with err for
+ * files that cannot be opened or read as media, including files cut short
+ * after their header. */
 int sl_media_probe(const char *path, sl_media_info *info, char *err, size_t errlen)
 {
     int rc = -1;
     AVFormatContext *ctx = NULL;
-    AVDictionary *opts = NULL;
-    AVDictionary **sopts = NULL; /* per-stream decoder options for find_stream_info */
-    unsigned n_sopts = 0;
-    char *url = NULL;
-    char averr[AV_ERROR_MAX_STRING_SIZE];
-    int r;
 
     memset(info, 0, sizeof *info);
     info->duration_ms = -1;
@@ -184,43 +178,9 @@ int sl_media_probe(const char *path, sl_media_info *info, char *err, size_t errl
         snprintf(err, errlen, "no media file given");
         goto out;
     }
-    av_log_set_level(AV_LOG_ERROR);
-
-    /* "file:" keeps names such as "concat:a|b" or "http://x" local files. */
-    size_t ul = strlen(path) + sizeof "file:";
-    url = malloc(ul);
-    if (!url) {
-        snprintf(err, errlen, "%s: out of memory", path);
+    ctx = sl_media_open_input(path, NULL, true, NULL, NULL, err, errlen);
+    if (!ctx)
         goto out;
-    }
-    snprintf(url, ul, "file:%s", path);
-    if (av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
-        av_dict_set(&opts, "pattern_type", "none", 0) < 0) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
-    }
-    r = avformat_open_input(&ctx, url, NULL, &opts);
-    if (r < 0) {
-        av_strerror(r, averr, sizeof averr);
-        snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
-        goto out;
-    }
-    if (ctx->nb_streams > 0) {
-        sopts = calloc(ctx->nb_streams, sizeof *sopts);
-        if (!sopts) {
-            snprintf(err, errlen, "%s: out of memory", path);
-            goto out;
-        }
-        n_sopts = ctx->nb_streams;
-        for (unsigned i = 0; i < n_sopts; i++)
-            av_dict_set(&sopts[i], "max_pixels", MEDIA_MAX_PIXELS, 0);
-    }
-    r = avformat_find_stream_info(ctx, sopts);
-    if (r < 0) {
-        av_strerror(r, averr, sizeof averr);
-        snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
-        goto out;
-    }
     if (ctx->nb_streams == 0) {
         snprintf(err, errlen, "%s: cannot be read as media (no audio or video streams)", path);
         goto out;
@@ -282,11 +242,143 @@ out:
         memset(info, 0, sizeof *info);
         info->duration_ms = -1;
     }
+    avformat_close_input(&ctx);
+    return rc;
+}
+
+/* FFmpeg's log callback: its warnings and errors become debug lines of the
+ * log module; chattier levels are dropped before formatting. */
+static void ffmpeg_log_line(void *avcl, int level, const char *fmt, va_list vl)
+{
+    (void)avcl;
+    if (level > AV_LOG_WARNING)
+        return;
+    char line[SL_LOG_LINE_MAX];
+    vsnprintf(line, sizeof line, fmt, vl);
+    size_t n = strlen(line);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    if (n > 0)
+        sl_log_msg(NULL, SL_LOG_DEBUG, "ffmpeg: %s", line);
+}
+
+static void log_install(void)
+{
+    av_log_set_callback(ffmpeg_log_line);
+}
+
+void sl_media_log_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, log_install);
+}
+
+int sl_media_check_size(const char *path, int64_t w, int64_t h, char *err, size_t errlen)
+{
+    if (w > SL_MEDIA_MAX_SIDE || h > SL_MEDIA_MAX_SIDE) {
+        snprintf(err, errlen, "%s: picture is %lldx%lld pixels; at most %d on a side", path,
+                 (long long)w, (long long)h, SL_MEDIA_MAX_SIDE);
+        return -1;
+    }
+    if (w * h > (int64_t)SL_MEDIA_MAX_PIXELS) {
+        snprintf(err, errlen, "%s: picture is %lldx%lld pixels (%lld Mpx); at most %u Mpx", path,
+                 (long long)w, (long long)h, (long long)(w * h >> 20), SL_MEDIA_MAX_PIXELS >> 20);
+        return -1;
+    }
+    return 0;
+}
+
+AVFormatContext *sl_media_open_input(const char *path, const char *formats, bool find_info,
+                                     int (*interrupt)(void *), void *opaque, char *err,
+                                     size_t errlen)
+{
+    AVFormatContext *ctx = NULL;
+    AVDictionary *opts = NULL;
+    AVDictionary **sopts = NULL;
+    unsigned n_sopts = 0;
+    char *url = NULL;
+    char averr[AV_ERROR_MAX_STRING_SIZE];
+    bool ok = false;
+    int r;
+
+    sl_media_log_init();
+    size_t ul = strlen(path) + sizeof "file:";
+    url = malloc(ul);
+    ctx = avformat_alloc_context();
+    if (!url || !ctx || av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
+        av_dict_set(&opts, "pattern_type", "none", 0) < 0 ||
+        (formats && av_dict_set(&opts, "format_whitelist", formats, 0) < 0)) {
+        snprintf(err, errlen, "%s: out of memory", path);
+        goto out;
+    }
+    snprintf(url, ul, "file:%s", path);
+    ctx->interrupt_callback.callback = interrupt;
+    ctx->interrupt_callback.opaque = opaque;
+    r = avformat_open_input(&ctx, url, NULL, &opts); /* frees ctx on failure */
+    if (r < 0) {
+        av_strerror(r, averr, sizeof averr);
+        snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
+        goto out;
+    }
+    if (find_info) {
+        if (ctx->nb_streams > 0) {
+            sopts = calloc(ctx->nb_streams, sizeof *sopts);
+            if (!sopts) {
+                snprintf(err, errlen, "%s: out of memory", path);
+                goto out;
+            }
+            n_sopts = ctx->nb_streams;
+            for (unsigned i = 0; i < n_sopts; i++)
+                av_dict_set(&sopts[i], "max_pixels", MEDIA_MAX_PIXELS_STR, 0);
+        }
+        r = avformat_find_stream_info(ctx, sopts);
+        if (r < 0) {
+            av_strerror(r, averr, sizeof averr);
+            snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
+            goto out;
+        }
+    }
+    ok = true;
+out:
     for (unsigned i = 0; i < n_sopts; i++)
         av_dict_free(&sopts[i]);
     free(sopts);
     av_dict_free(&opts);
-    avformat_close_input(&ctx);
     free(url);
-    return rc;
+    if (!ok)
+        avformat_close_input(&ctx);
+    return ctx;
+}
+
+int sl_media_video_stream(const AVFormatContext *ctx)
+{
+    for (unsigned i = 0; i < ctx->nb_streams; i++) {
+        const AVStream *st = ctx->streams[i];
+        if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+            !(st->disposition & AV_DISPOSITION_ATTACHED_PIC))
+            return (int)i;
+    }
+    return -1;
+}
+
+AVCodecContext *sl_media_open_decoder(const AVCodec *codec, const AVStream *st, int threads, int *why)
+{
+    AVCodecContext *c = avcodec_alloc_context3(codec);
+    int r = AVERROR(ENOMEM);
+    if (!c)
+        goto fail;
+    r = avcodec_parameters_to_context(c, st->codecpar);
+    if (r < 0)
+        goto fail;
+    c->pkt_timebase = st->time_base;
+    c->max_pixels = SL_MEDIA_MAX_PIXELS;
+    c->thread_count = threads;
+    r = avcodec_open2(c, codec, NULL);
+    if (r < 0)
+        goto fail;
+    return c;
+fail:
+    *why = r;
+    avcodec_free_context(&c);
+    return NULL;
 }

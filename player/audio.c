@@ -1,6 +1,8 @@
 /* audio.c — sound tracks decoded with FFmpeg on their own threads, resampled to S16 stereo 48 kHz, mixed into one SDL device. */
 #include "player/audio.h"
 
+#include "content/media.h"
+
 #include <SDL2/SDL.h>
 #include <errno.h>
 #include <libavcodec/avcodec.h>
@@ -230,7 +232,7 @@ static int sound_open(sl_audio *a)
     const AVCodec *codec = NULL;
     int rc = -1, r;
 
-    av_log_set_level(AV_LOG_ERROR);
+    sl_media_log_init();
     size_t ul = strlen(a->path) + sizeof "file:";
     url = malloc(ul);
     a->fmt = avformat_alloc_context();

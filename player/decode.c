@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "player/decode.h"
 
+#include "content/picture.h"
+
 #include <errno.h>
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -28,23 +30,11 @@
 #endif
 
 #define DEC_ROW_ALIGN 64            /* bytes: output rows and buffers, for swscale's SIMD */
-#define DEC_MAX_PIXELS_STR "67108864" /* SL_DECODE_MAX_PIXELS as an FFmpeg option */
-#define DEC_IMAGE_MAX_PACKETS 64    /* packets read looking for a picture's first frame */
 #define DEC_QUEUE_DEFAULT 8         /* frames decoded ahead when opts->queue_frames is 0 */
 #define DEC_QUEUE_MAX 256           /* frames; larger requests are capped */
 #define DEC_MAX_BAD_PACKETS 100     /* consecutive decode errors before a video is given up */
 #define DEC_SPARE_BUFFERS 2         /* pixel buffers kept for reuse by a video */
 #define DEC_DEFAULT_FRAME_MS 40     /* frame duration when a video gives no timing at all */
-
-/* The demuxers sl_decode_image accepts: single pictures (found by content,
- * or by extension through image2) and GIF (its first frame). Anything
- * else — a video, or a file some exotic demuxer claims by its extension
- * (".bin" is "bintext") — is refused. */
-#define DEC_PICTURE_FORMATS                                                                        \
-    "image2,png_pipe,jpeg_pipe,webp_pipe,bmp_pipe,tiff_pipe,qoi_pipe,jpegxl_pipe,j2k_pipe,"        \
-    "jpegls_pipe,pam_pipe,pbm_pipe,pgm_pipe,ppm_pipe,pcx_pipe,psd_pipe,sgi_pipe,svg_pipe,"        \
-    "dds_pipe,dpx_pipe,exr_pipe,xbm_pipe,xpm_pipe,xwd_pipe,sunrast_pipe,photocd_pipe,"            \
-    "pictor_pipe,qdraw_pipe,gem_pipe,pfm_pipe,phm_pipe,pgx_pipe,vbn_pipe,cri_pipe,hdr_pipe,gif"
 
 /* ---------------------------------------------------------------- frames */
 
@@ -340,443 +330,74 @@ out:
     return rc;
 }
 
-/* ------------------------------------------------------ header parsing */
-
-static uint32_t be32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-static uint32_t le32(const uint8_t *p)
-{
-    return ((uint32_t)p[3] << 24) | ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
-}
-static unsigned be16(const uint8_t *p)
-{
-    return ((unsigned)p[0] << 8) | p[1];
-}
-static unsigned le16(const uint8_t *p)
-{
-    return ((unsigned)p[1] << 8) | p[0];
-}
-static uint32_t le24(const uint8_t *p)
-{
-    return ((uint32_t)p[2] << 16) | ((uint32_t)p[1] << 8) | p[0];
-}
-
-/* PNG: the IHDR size. Returns whether it was found. */
-static bool png_size(const uint8_t *d, size_t n, int64_t *w, int64_t *h)
-{
-    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (n < 24 || memcmp(d, sig, 8) != 0 || memcmp(d + 12, "IHDR", 4) != 0)
-        return false;
-    *w = be32(d + 16);
-    *h = be32(d + 20);
-    return true;
-}
-
-/* PNG: whether the chunks run on to an IEND chunk inside the data. */
-static bool png_complete(const uint8_t *d, size_t n)
-{
-    size_t p = 8;
-    while (p + 12 <= n) {
-        uint32_t len = be32(d + p);
-        if (memcmp(d + p + 4, "IEND", 4) == 0)
-            return true;
-        if (len > n - p - 12)
-            return false;
-        p += 12 + (size_t)len;
-    }
-    return false;
-}
-
-/* JPEG: the size in the first SOFn segment before the first scan. */
-static bool jpeg_size(const uint8_t *d, size_t n, int64_t *w, int64_t *h)
-{
-    if (n < 4 || d[0] != 0xff || d[1] != 0xd8)
-        return false;
-    size_t p = 2;
-    while (p + 4 <= n) {
-        if (d[p] != 0xff) {
-            p++; /* garbage between segments: tolerated, as decoders do */
-            continue;
-        }
-        uint8_t m = d[p + 1];
-        if (m == 0xff) { /* fill byte */
-            p++;
-            continue;
-        }
-        if (m == 0xd8 || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
-            p += 2;
-            continue;
-        }
-        if (m == 0xd9 || m == 0xda)
-            return false;
-        unsigned len = be16(d + p + 2);
-        if (len < 2)
-            return false;
-        if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc) {
-            if (len < 7 || p + 9 > n)
-                return false;
-            *h = be16(d + p + 5);
-            *w = be16(d + p + 7);
-            return *w > 0 && *h > 0; /* a height of 0 (DNL) is left to the decoder */
-        }
-        p += 2 + (size_t)len;
-    }
-    return false;
-}
-
-/* JPEG: whether an end-of-image marker follows the first scan (entropy
- * coded data never holds FF D9, so a cut file has none). */
-static bool jpeg_complete(const uint8_t *d, size_t n)
-{
-    size_t p = 2;
-    /* find the first SOS by walking the segments */
-    while (p + 4 <= n) {
-        if (d[p] != 0xff) {
-            p++;
-            continue;
-        }
-        uint8_t m = d[p + 1];
-        if (m == 0xff || m == 0xd8 || m == 0x01 || (m >= 0xd0 && m <= 0xd7)) {
-            p += m == 0xff ? 1 : 2;
-            continue;
-        }
-        if (m == 0xd9)
-            return false;
-        if (m == 0xda)
-            break;
-        p += 2 + (size_t)be16(d + p + 2);
-    }
-    for (; p + 1 < n; p++) {
-        const uint8_t *ff = memchr(d + p, 0xff, n - p - 1);
-        if (!ff)
-            return false;
-        p = (size_t)(ff - d);
-        if (d[p + 1] == 0xd9)
-            return true;
-    }
-    return false;
-}
-
-/* WebP: the canvas size (extended), or the lossless or lossy frame size. */
-static bool webp_size(const uint8_t *d, size_t n, int64_t *w, int64_t *h)
-{
-    if (n < 30 || memcmp(d, "RIFF", 4) != 0 || memcmp(d + 8, "WEBP", 4) != 0)
-        return false;
-    if (memcmp(d + 12, "VP8X", 4) == 0) {
-        *w = 1 + (int64_t)le24(d + 24);
-        *h = 1 + (int64_t)le24(d + 27);
-        return true;
-    }
-    if (memcmp(d + 12, "VP8L", 4) == 0 && d[20] == 0x2f) {
-        uint32_t b = le32(d + 21);
-        *w = 1 + (int64_t)(b & 0x3fff);
-        *h = 1 + (int64_t)((b >> 14) & 0x3fff);
-        return true;
-    }
-    if (memcmp(d + 12, "VP8 ", 4) == 0 && d[23] == 0x9d && d[24] == 0x01 && d[25] == 0x2a) {
-        *w = le16(d + 26) & 0x3fff;
-        *h = le16(d + 28) & 0x3fff;
-        return true;
-    }
-    return false;
-}
-
-/* WebP: whether the RIFF container is all there. */
-static bool webp_complete(const uint8_t *d, size_t n)
-{
-    return n >= 12 && (uint64_t)le32(d + 4) + 8 <= n;
-}
-
-/* Refuses sizes over the limits with a message naming them. Returns 0 or -1 with err. */
-static int check_size(const char *path, int64_t w, int64_t h, char *err, size_t errlen)
-{
-    if (w > SL_DECODE_MAX_SIDE || h > SL_DECODE_MAX_SIDE) {
-        snprintf(err, errlen, "%s: picture is %lldx%lld pixels; at most %d on a side", path,
-                 (long long)w, (long long)h, SL_DECODE_MAX_SIDE);
-        return -1;
-    }
-    if (w * h > (int64_t)SL_DECODE_MAX_PIXELS) {
-        snprintf(err, errlen, "%s: picture is %lldx%lld pixels (%lld Mpx); at most %u Mpx", path,
-                 (long long)w, (long long)h, (long long)(w * h >> 20), SL_DECODE_MAX_PIXELS >> 20);
-        return -1;
-    }
-    return 0;
-}
-
-/* --------------------------------------------------------- opening files */
-
-/* Opens path with libavformat: only the "file" protocol, never an image
- * sequence pattern, only the demuxers in formats (comma-separated; NULL:
- * any), with an optional interrupt callback. find_info runs
- * avformat_find_stream_info (decoders capped at SL_DECODE_MAX_PIXELS).
- * Returns the context or NULL with err. */
-static AVFormatContext *open_input(const char *path, const char *formats, bool find_info,
-                                   int (*interrupt)(void *), void *opaque, char *err,
-                                   size_t errlen)
-{
-    AVFormatContext *ctx = NULL;
-    AVDictionary *opts = NULL;
-    AVDictionary **sopts = NULL;
-    unsigned n_sopts = 0;
-    char *url = NULL;
-    char averr[AV_ERROR_MAX_STRING_SIZE];
-    bool ok = false;
-    int r;
-
-    av_log_set_level(AV_LOG_ERROR);
-    size_t ul = strlen(path) + sizeof "file:";
-    url = malloc(ul);
-    ctx = avformat_alloc_context();
-    if (!url || !ctx || av_dict_set(&opts, "protocol_whitelist", "file", 0) < 0 ||
-        av_dict_set(&opts, "pattern_type", "none", 0) < 0 ||
-        (formats && av_dict_set(&opts, "format_whitelist", formats, 0) < 0)) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
-    }
-    snprintf(url, ul, "file:%s", path);
-    ctx->interrupt_callback.callback = interrupt;
-    ctx->interrupt_callback.opaque = opaque;
-    r = avformat_open_input(&ctx, url, NULL, &opts); /* frees ctx on failure */
-    if (r < 0) {
-        av_strerror(r, averr, sizeof averr);
-        snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
-        goto out;
-    }
-    if (find_info) {
-        if (ctx->nb_streams > 0) {
-            sopts = calloc(ctx->nb_streams, sizeof *sopts);
-            if (!sopts) {
-                snprintf(err, errlen, "%s: out of memory", path);
-                goto out;
-            }
-            n_sopts = ctx->nb_streams;
-            for (unsigned i = 0; i < n_sopts; i++)
-                av_dict_set(&sopts[i], "max_pixels", DEC_MAX_PIXELS_STR, 0);
-        }
-        r = avformat_find_stream_info(ctx, sopts);
-        if (r < 0) {
-            av_strerror(r, averr, sizeof averr);
-            snprintf(err, errlen, "%s: cannot be read as media (%s)", path, averr);
-            goto out;
-        }
-    }
-    ok = true;
-out:
-    for (unsigned i = 0; i < n_sopts; i++)
-        av_dict_free(&sopts[i]);
-    free(sopts);
-    av_dict_free(&opts);
-    free(url);
-    if (!ok)
-        avformat_close_input(&ctx);
-    return ctx;
-}
-
-/* The first video stream that is not cover art, or -1. */
-static int find_video_stream(const AVFormatContext *ctx)
-{
-    for (unsigned i = 0; i < ctx->nb_streams; i++) {
-        const AVStream *st = ctx->streams[i];
-        if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
-            !(st->disposition & AV_DISPOSITION_ATTACHED_PIC))
-            return (int)i;
-    }
-    return -1;
-}
-
-/* Allocates and opens a decoder for st's parameters (frame size capped at
- * SL_DECODE_MAX_PIXELS; threads: 0 = FFmpeg's choice). Returns the
- * context or NULL; *why gets FFmpeg's error code. */
-static AVCodecContext *open_decoder(const AVCodec *codec, const AVStream *st, int threads, int *why)
-{
-    AVCodecContext *c = avcodec_alloc_context3(codec);
-    int r = AVERROR(ENOMEM);
-    if (!c)
-        goto fail;
-    r = avcodec_parameters_to_context(c, st->codecpar);
-    if (r < 0)
-        goto fail;
-    c->pkt_timebase = st->time_base;
-    c->max_pixels = SL_DECODE_MAX_PIXELS;
-    c->thread_count = threads;
-    r = avcodec_open2(c, codec, NULL);
-    if (r < 0)
-        goto fail;
-    return c;
-fail:
-    *why = r;
-    avcodec_free_context(&c);
-    return NULL;
-}
-
 /* ----------------------------------------------------------- pictures */
 
-/* Decodes the picture at path and scales it for the box (see decode.h).
- * Steps: open with libavformat; take the size from the stream parameters
- * or, for PNG, JPEG and WebP, from the file's own header, and refuse
- * pictures over SL_DECODE_MAX_SIDE a side or SL_DECODE_MAX_PIXELS before
- * decoding anything (other formats are capped by the decoder's max_pixels
- * and checked after); refuse PNG, JPEG and WebP files cut short (no IEND,
- * no end-of-image marker, RIFF shorter than it says) and frames the
- * decoder marks corrupt; decode one frame, scale (and for cover crop the
- * centre of the source) straight to the output size, free the full-size
- * frame. On failure *out is cleared. Returns 0 or -1 with err. */
-/* Checks the header in the first packet of a PNG, JPEG or WebP file before
- * anything is decoded: its size (against decompression bombs) and whether
- * the data is all there. Other kinds pass. 0, or -1 with err. */
-static int check_header(const char *path, enum AVCodecID id, const AVPacket *pkt, char *err, size_t errlen)
+/* Turns an ARGB8888 picture the way its file says it is to be viewed (EXIF
+ * Orientation 2-8) into a new buffer; 1 leaves it. For 5-8 the sides swap. */
+static int orient_frame(sl_frame *f, int orientation, char *err, size_t errlen)
 {
-    int64_t w = 0, h = 0;
-    bool known = false, complete = true;
-    const uint8_t *d = pkt->data;
-    size_t len = (size_t)pkt->size;
-    switch (id) {
-    case AV_CODEC_ID_PNG:
-        known = png_size(d, len, &w, &h);
-        complete = png_complete(d, len);
-        break;
-    case AV_CODEC_ID_MJPEG:
-        known = jpeg_size(d, len, &w, &h);
-        complete = jpeg_complete(d, len);
-        break;
-    case AV_CODEC_ID_WEBP:
-        known = webp_size(d, len, &w, &h);
-        complete = webp_complete(d, len);
-        break;
-    default: break;
-    }
-    if (known && check_size(path, w, h, err, errlen) != 0)
-        return -1;
-    if (!complete) {
-        snprintf(err, errlen, "%s: is truncated or corrupt (the picture's data ends early)", path);
+    if (orientation <= 1 || orientation > 8)
+        return 0;
+    bool swap = sl_picture_orientation_swaps(orientation);
+    int sw = f->w, sh = f->h;
+    int dw = swap ? sh : sw, dh = swap ? sw : sh;
+    /* which source pixel each shown pixel comes from: mirrored on x, on y */
+    bool fx = orientation == 2 || orientation == 3 || orientation == 7 || orientation == 8;
+    bool fy = orientation == 3 || orientation == 4 || orientation == 6 || orientation == 7;
+    uint8_t *px = alloc_pixels(dw, dh);
+    if (!px) {
+        snprintf(err, errlen, "out of memory for a %dx%d picture", dw, dh);
         return -1;
     }
+    int pitch = out_pitch(dw);
+    for (int y = 0; y < dh; y++) {
+        uint32_t *row = (uint32_t *)(void *)(px + (size_t)y * pitch);
+        for (int x = 0; x < dw; x++) {
+            /* swapped: shown (x,y) is stored (y,x) before mirroring */
+            int ax = swap ? y : x, ay = swap ? x : y;
+            int sx = fx ? sw - 1 - ax : ax, sy = fy ? sh - 1 - ay : ay;
+            row[x] = *(const uint32_t *)(const void *)(f->pixels + (size_t)sy * f->pitch +
+                                                       (size_t)sx * 4);
+        }
+    }
+    free(f->pixels);
+    f->pixels = px;
+    f->w = dw;
+    f->h = dh;
+    f->pitch = pitch;
     return 0;
 }
 
+/* Decodes the picture at path the one way content/picture.c does (the
+ * limits, the cut-short checks, the orientation), then scales it for the
+ * box (and for cover crops the centre of the source) straight to the output
+ * size, turned the way the file says it is to be viewed, and frees the
+ * full-size frame. A quarter-turned picture is scaled for the box with its
+ * sides swapped, then turned. On failure *out is cleared. Returns 0 or -1
+ * with err. */
 int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame *out, char *err,
                     size_t errlen)
 {
     int rc = -1;
-    AVFormatContext *fmt = NULL;
-    AVCodecContext *dec = NULL;
-    AVPacket *pkt = NULL;
     AVFrame *frame = NULL;
     dec_scaler sc = {0};
-    char averr[AV_ERROR_MAX_STRING_SIZE];
     char why[160];
-    bool got = false, checked_header = false, sent_eof = false;
-    int r;
+    int orientation = 1;
 
     if (!out) {
         snprintf(err, errlen, "no output frame given");
         return -1;
     }
     memset(out, 0, sizeof *out);
-    if (!path || !path[0]) {
-        snprintf(err, errlen, "no picture file given");
+    if (sl_picture_decode(path, &frame, &orientation, err, errlen) != 0)
         goto out;
-    }
-    fmt = open_input(path, DEC_PICTURE_FORMATS, false, NULL, NULL, err, errlen);
-    if (!fmt)
-        goto out;
-    int si = find_video_stream(fmt);
-    if (si < 0) {
-        snprintf(err, errlen, "%s: is not a picture", path);
-        goto out;
-    }
-    AVStream *st = fmt->streams[si];
-    if (st->codecpar->width > 0 && st->codecpar->height > 0) {
-        if (check_size(path, st->codecpar->width, st->codecpar->height, err, errlen) != 0)
-            goto out;
-    }
-    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
-    if (!codec) {
-        snprintf(err, errlen, "%s: no decoder for %s pictures", path,
-                 avcodec_get_name(st->codecpar->codec_id));
-        goto out;
-    }
-    pkt = av_packet_alloc();
-    frame = av_frame_alloc();
-    if (!pkt || !frame) {
-        snprintf(err, errlen, "%s: out of memory", path);
-        goto out;
-    }
-    for (int n = 0; !got && n < DEC_IMAGE_MAX_PACKETS;) {
-        if (dec) {
-            r = avcodec_receive_frame(dec, frame);
-            if (r == 0) {
-                got = true;
-                break;
-            }
-            if (r == AVERROR_EOF)
-                break;
-            if (r != AVERROR(EAGAIN)) {
-                av_strerror(r, averr, sizeof averr);
-                snprintf(err, errlen, "%s: cannot be decoded (%s)", path, averr);
-                goto out;
-            }
-        }
-        if (sent_eof)
-            break;
-        r = av_read_frame(fmt, pkt);
-        if (r == AVERROR_EOF && dec) {
-            avcodec_send_packet(dec, NULL);
-            sent_eof = true;
-            continue;
-        }
-        if (r < 0) {
-            av_strerror(r, averr, sizeof averr);
-            snprintf(err, errlen, "%s: cannot be read (%s)", path, averr);
-            goto out;
-        }
-        if (pkt->stream_index != si) {
-            av_packet_unref(pkt);
-            continue;
-        }
-        n++;
-        if (!checked_header) {
-            /* the first packet of a picture file holds its header */
-            if (check_header(path, st->codecpar->codec_id, pkt, err, errlen) != 0)
-                goto out;
-            checked_header = true;
-            r = 0;
-            dec = open_decoder(codec, st, 1, &r);
-            if (!dec) {
-                av_strerror(r, averr, sizeof averr);
-                snprintf(err, errlen, "%s: the %s decoder cannot be opened (%s)", path,
-                         codec->name, averr);
-                goto out;
-            }
-        }
-        r = avcodec_send_packet(dec, pkt);
-        av_packet_unref(pkt);
-        if (r < 0 && r != AVERROR(EAGAIN)) {
-            av_strerror(r, averr, sizeof averr);
-            snprintf(err, errlen, "%s: cannot be decoded (%s)", path, averr);
-            goto out;
-        }
-    }
-    if (!got) {
-        snprintf(err, errlen, "%s: no picture could be decoded", path);
-        goto out;
-    }
-    if ((frame->flags & AV_FRAME_FLAG_CORRUPT) || frame->decode_error_flags) {
-        snprintf(err, errlen, "%s: is corrupt (the decoder found damaged data)", path);
-        goto out;
-    }
-    if (check_size(path, frame->width, frame->height, err, errlen) != 0)
-        goto out;
-    /* the decoder and demuxer hold nothing we need any more */
-    avcodec_free_context(&dec);
-    avformat_close_input(&fmt);
-    if (convert_frame(&sc, frame, box_w, box_h, fit, out, why, sizeof why) != 0) {
+    bool swap = sl_picture_orientation_swaps(orientation);
+    if (convert_frame(&sc, frame, swap ? box_h : box_w, swap ? box_w : box_h, fit, out, why,
+                      sizeof why) != 0 ||
+        orient_frame(out, orientation, why, sizeof why) != 0) {
         snprintf(err, errlen, "%s: %s", path, why);
         goto out;
     }
-    av_frame_free(&frame); /* the full-size picture goes at once */
     out->pts_ms = 0;
     out->index = 0;
     rc = 0;
@@ -784,12 +405,10 @@ out:
     if (rc != 0)
         sl_frame_free(out);
     scaler_free(&sc);
-    av_frame_free(&frame);
-    av_packet_free(&pkt);
-    avcodec_free_context(&dec);
-    avformat_close_input(&fmt);
+    av_frame_free(&frame); /* the full-size picture goes at once */
     return rc;
 }
+
 
 /* --------------------------------------------------------------- video */
 
@@ -1121,17 +740,17 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
     v->sync_ready = true;
     v->sc.video = true;
 
-    v->fmt = open_input(path, NULL, true, video_interrupt, v, err, errlen);
+    v->fmt = sl_media_open_input(path, NULL, true, video_interrupt, v, err, errlen);
     if (!v->fmt)
         goto out;
-    v->stream = find_video_stream(v->fmt);
+    v->stream = sl_media_video_stream(v->fmt);
     if (v->stream < 0) {
         snprintf(err, errlen, "%s: has no video stream", path);
         goto out;
     }
     AVStream *st = v->fmt->streams[v->stream];
     if (st->codecpar->width > 0 && st->codecpar->height > 0 &&
-        check_size(path, st->codecpar->width, st->codecpar->height, err, errlen) != 0)
+        sl_media_check_size(path, st->codecpar->width, st->codecpar->height, err, errlen) != 0)
         goto out;
     v->tb = st->time_base;
     v->start_ts = st->start_time;
@@ -1152,7 +771,7 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
         const AVCodec *hw = name[0] ? avcodec_find_decoder_by_name(name) : NULL;
         if (hw) {
             r = 0;
-            v->dec = open_decoder(hw, st, 1, &r); /* fails without the V4L2 device */
+            v->dec = sl_media_open_decoder(hw, st, 1, &r); /* fails without the V4L2 device */
         }
     }
     if (!v->dec) {
@@ -1163,7 +782,7 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
             goto out;
         }
         r = 0;
-        v->dec = open_decoder(sw, st, 0, &r);
+        v->dec = sl_media_open_decoder(sw, st, 0, &r);
         if (!v->dec) {
             av_strerror(r, averr, sizeof averr);
             snprintf(err, errlen, "%s: the %s decoder cannot be opened (%s)", path, sw->name,

@@ -2,6 +2,7 @@
 #ifndef SL_DECODE_H
 #define SL_DECODE_H
 
+#include "content/media.h"
 #include "content/playlist.h"
 
 #include <stdbool.h>
@@ -9,9 +10,9 @@
 #include <stdint.h>
 
 /* Limits against decompression bombs and absurd media (checked from the
- * headers, before any pixel is decoded). */
-#define SL_DECODE_MAX_SIDE 16384          /* pixels */
-#define SL_DECODE_MAX_PIXELS (64u << 20)  /* 64 Mpx: a 6000x4000 photo is 24 Mpx */
+ * headers, before any pixel is decoded): content/media.h's, which lint uses too. */
+#define SL_DECODE_MAX_SIDE SL_MEDIA_MAX_SIDE
+#define SL_DECODE_MAX_PIXELS SL_MEDIA_MAX_PIXELS
 
 /* A decoded picture in SDL_PIXELFORMAT_ARGB8888 (a uint32 per pixel,
  * 0xAARRGGBB in native byte order), already scaled for its box. */
@@ -29,9 +30,11 @@ void sl_frame_free(sl_frame *f); /* frees pixels; NULL is fine */
  * the aspect and fits inside; cover and stretch fill the box (cover crops). */
 void sl_fit_size(int w, int h, int box_w, int box_h, sl_fit fit, int *out_w, int *out_h);
 
-/* Decodes a picture file (PNG, JPEG, WebP, …) and scales it for the box with
- * libswscale (area averaging when shrinking). Never keeps the full-size
- * picture longer than the decode. Returns 0 or -1 with err. */
+/* Decodes a picture file (PNG, JPEG, WebP, …) with content/picture.h (the
+ * code lint checks pictures with), scales it for the box with libswscale
+ * (area averaging when shrinking) and turns it the way the file says it is
+ * to be viewed (EXIF Orientation). Never keeps the full-size picture longer
+ * than the decode. Returns 0 or -1 with err. */
 int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame *out, char *err,
                     size_t errlen);
 

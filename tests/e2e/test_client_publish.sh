@@ -140,6 +140,14 @@ sed 's#media/clip.mp4#media/nowhere.mp4#' "$T/s/playlist.json" >"$T/s/broken.jso
 expect_rc 1 "$SCREENLIT" publish "$T/s/broken.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$KEY"
 expect_in "$T/err" "nowhere.mp4"
 expect_in "$T/err" "nothing was published"
+# Media outside the playlist's folder (lint only warns): publishing refuses it.
+mkdir -p "$T/outside"
+cp "$T/s/media/clip.mp4" "$T/outside/clip.mp4"
+sed 's#media/clip.mp4#../outside/clip.mp4#' "$T/s/playlist.json" >"$T/s/outside.json"
+expect_rc 0 "$SCREENLIT" lint "$T/s/outside.json"
+expect_rc 1 "$SCREENLIT" publish "$T/s/outside.json" --hub "$URL" --token "$PUB" --channel bank-lobby --key "$KEY"
+expect_in "$T/err" "error: ../outside/clip.mp4 is outside the playlist's folder"
+expect_in "$T/err" "nothing was published"
 curl -s -H "Authorization: Bearer $PUB" "$URL/api/v1/channels" >"$T/channels.json"
 if grep -qE '"channel" *: *"bank-lobby" *, *"version" *: *10[,}]' "$T/channels.json"; then ok; else
     fail "bank-lobby is no longer at version 10: $(cat "$T/channels.json")"

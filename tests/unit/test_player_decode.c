@@ -27,20 +27,13 @@ typedef struct {
 /* The ARGB8888 pixel at (x, y). */
 static uint32_t pixel(const sl_frame *fr, int x, int y)
 {
-    uint32_t p;
-    memcpy(&p, fr->pixels + (size_t)y * (size_t)fr->pitch + (size_t)x * 4, 4);
-    return p;
+    return sl_test_pixel32(fr->pixels, fr->pitch, x, y);
 }
 
 /* Whether two 0xAARRGGBB values differ by at most tol on every channel. */
 static bool near(uint32_t a, uint32_t b, int tol)
 {
-    for (int s = 0; s < 32; s += 8) {
-        int ca = (int)((a >> s) & 0xff), cb = (int)((b >> s) & 0xff);
-        if (ca - cb > tol || cb - ca > tol)
-            return false;
-    }
-    return true;
+    return sl_test_argb_near(a, b, tol);
 }
 
 static void assert_near(uint32_t got, uint32_t want, int tol)

@@ -133,3 +133,20 @@ void sl_test_sleep_ms(int ms)
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
 }
+
+uint32_t sl_test_pixel32(const uint8_t *pixels, int pitch, int x, int y)
+{
+    uint32_t p;
+    memcpy(&p, pixels + (size_t)y * (size_t)pitch + (size_t)x * 4, 4);
+    return p;
+}
+
+bool sl_test_argb_near(uint32_t a, uint32_t b, int tol)
+{
+    for (int s = 0; s < 32; s += 8) {
+        int ca = (int)((a >> s) & 0xff), cb = (int)((b >> s) & 0xff);
+        if (ca - cb > tol || cb - ca > tol)
+            return false;
+    }
+    return true;
+}

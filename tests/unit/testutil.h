@@ -39,6 +39,12 @@ bool sl_test_have_encoder(const char *name);
 /* Runs `ffmpeg ARGS` (quiet, overwriting, no stdin) in folder dir; 0 when it succeeded, else -1. */
 int sl_test_ffmpeg(const char *dir, const char *args);
 
+/* The 32-bit pixel at (x, y) of a picture with pitch bytes per row. */
+uint32_t sl_test_pixel32(const uint8_t *pixels, int pitch, int x, int y);
+
+/* Whether two 0xAARRGGBB values differ by at most tol on every channel. */
+bool sl_test_argb_near(uint32_t a, uint32_t b, int tol);
+
 /* The monotonic clock in milliseconds. */
 int64_t sl_test_now_ms(void);
 

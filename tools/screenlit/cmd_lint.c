@@ -8,12 +8,13 @@
 
 /* The options as given. */
 typedef struct {
-    bool no_probe, quiet;
+    bool no_probe, quiet, verbose;
 } lint_args;
 
 static const sl_opts_entry lint_opts[] = {
     SL_OPTS_FLAG_E("no-probe", 0, "do not open media files (only check that they exist)", lint_args, no_probe),
     SL_OPTS_FLAG_E("quiet", 'q', "print only errors and the summary", lint_args, quiet),
+    SL_OPTS_FLAG_E("verbose", 'v', "also say how many media files were opened", lint_args, verbose),
     SL_OPTS_HELP_E,
     SL_OPTS_END_E,
 };
@@ -24,16 +25,22 @@ static void help(void)
            "    screenlit lint - check a playlist source before publishing it\n"
            "\n"
            "SYNOPSIS\n"
-           "    screenlit lint [--no-probe] [--quiet] PLAYLIST.json\n"
+           "    screenlit lint [--no-probe] [--quiet] [--verbose] PLAYLIST.json\n"
            "\n"
            "DESCRIPTION\n"
            "    Reads the playlist and reports every error and warning in one run, each\n"
            "    with where it is in the file, e.g.\n"
            "        items[3].file: error: media/app.mp4 does not exist\n"
-           "    It checks the JSON, the format (zones, items, rules, fallback), that every\n"
-           "    media file exists and can be read, picture sizes, video durations and\n"
-           "    codecs the screens can play, items that can never play, and frequency\n"
-           "    floors that cannot be met. Errors stop a publish; warnings do not.\n"
+           "    It checks the JSON, the format (zones, items, rules, fallback), zones too\n"
+           "    small to see on a 320x180 screen and zones that overlap, that every media\n"
+           "    file is a regular file inside the playlist's folder (outside it is an\n"
+           "    error for publish and bundle), that every picture decodes with the\n"
+           "    player's own decoder (cut-short files, formats screens do not show, videos\n"
+           "    given as pictures, pictures over the player's limits are errors), that\n"
+           "    every clip can be read, video durations and codecs the screens can play,\n"
+           "    items that can never play, and frequency floors that cannot be met. Each\n"
+           "    media file is opened once however many items name it; the summary counts\n"
+           "    distinct files. Errors stop a publish; warnings do not.\n"
            "\n"
            "OPTIONS\n");
     sl_opts_help(stdout, lint_opts);
@@ -58,7 +65,9 @@ int sl_cmd_lint(int argc, char **argv)
 
     sl_diags d;
     sl_diags_init(&d);
-    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = probe, .check_fonts = true};
+    sl_lint_stats st = {0};
+    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = probe, .stats = &st,
+                       .check_fonts = true};
     sl_playlist *pl = sl_lint_file(path, &lo, &d);
     if (quiet) {
         for (size_t i = 0; i < d.n; i++)
@@ -67,16 +76,17 @@ int sl_cmd_lint(int argc, char **argv)
     } else {
         sl_cli_print_diags(stderr, path, &d);
     }
+    if (a.verbose)
+        printf("%s: %zu distinct media files, %zu opened (pictures decoded, clips probed)\n", path,
+               st.media_files, st.opened);
     int rc;
     if (pl) {
-        size_t media = 0, rules_with_floor = 0;
-        for (size_t i = 0; i < pl->n_items; i++)
-            media += pl->items[i].file != NULL;
+        size_t rules_with_floor = 0;
         for (size_t i = 0; i < pl->n_rules; i++)
             rules_with_floor += pl->rules[i].min_per_hour > 0;
         printf("%s: OK: %zu zones, %zu items (%zu media files), %zu rules (%zu with a frequency "
                "floor), %zu warnings\n",
-               path, pl->n_zones, pl->n_items - 1, media, pl->n_rules, rules_with_floor,
+               path, pl->n_zones, pl->n_items - 1, st.media_files, pl->n_rules, rules_with_floor,
                d.n_warnings);
         rc = SL_EXIT_OK;
     } else {

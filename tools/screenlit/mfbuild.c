@@ -54,7 +54,8 @@ int sl_mfb_lint(const char *cmd, const char *source, const char *outcome)
 {
     sl_diags d;
     sl_diags_init(&d);
-    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = true, .check_fonts = true};
+    sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = true,
+                       .for_publish = true, .check_fonts = true};
     sl_playlist *pl = sl_lint_file(source, &lo, &d);
     sl_cli_print_diags(stderr, source, &d);
     if (!pl)
