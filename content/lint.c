@@ -265,7 +265,7 @@ sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *
 out:
     cJSON_Delete(root);
     free(base);
-    if (pl && diags && diags->n_errors > errors_before) {
+    if (pl && diags && diags->n_errors > errors_before && !o.keep_model) {
         sl_playlist_free(pl);
         pl = NULL;
     }

@@ -643,7 +643,16 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         }
     }
     int next;
-    switch (sl_opts_parse(player_opts, o, argc, argv, &next, err, sizeof err)) {
+    /* Whether the command line names a playlist (the config file's is a default). */
+    char *conf_playlist = o->playlist;
+    o->playlist = NULL;
+    int res = sl_opts_parse(player_opts, o, argc, argv, &next, err, sizeof err);
+    o->playlist_cli = o->playlist != NULL;
+    if (o->playlist)
+        free(conf_playlist);
+    else
+        o->playlist = conf_playlist;
+    switch (res) {
     case SL_OPTS_HELP_ASKED:
         help();
         return 1;
@@ -658,11 +667,6 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
     if (next < argc) {
         fprintf(stderr, "screenlit-player: unexpected argument '%s'\nTry 'screenlit-player --help'.\n",
                 argv[next]);
-        return 2;
-    }
-    if (!o->playlist && !o->hub && !o->enroll_code && !o->usb_path && !o->export_records) {
-        fprintf(stderr, "screenlit-player: --playlist FILE is missing (or --hub URL for a managed "
-                        "screen, or --usb-path DIR for one fed by USB sticks)\nTry 'screenlit-player --help'.\n");
         return 2;
     }
     if ((o->frames_every_s > 0 || o->frames_at_switch) && strncmp(o->output, "frames:", 7) != 0) {
