@@ -51,48 +51,46 @@ void sl_loaded_free(sl_loaded *l)
 }
 
 /* Lists the items with errors in out->skips (the first error of each is its
- * reason). -1 when an error is not about one item. */
+ * reason), logs them and leaves them out of the model. -1 (logged) when an
+ * error is not about one item. */
 static int find_skips(const char *path, const sl_log *log, const sl_diags *d, sl_loaded *out)
 {
-    const sl_playlist *pl = out->pl;
-    out->skips = calloc(pl->n_items ? pl->n_items : 1, sizeof *out->skips);
-    if (!out->skips) {
-        sl_log_error(log, "out of memory");
-        return -1;
-    }
-    bool *seen = calloc(pl->n_items ? pl->n_items : 1, sizeof *seen);
-    int rc = seen ? 0 : -1;
-    for (size_t k = 0; rc == 0 && k < d->n; k++) {
-        if (d->v[k].severity != SL_DIAG_ERROR)
-            continue;
-        int i = diag_item(pl, d->v[k].path);
-        if (i < 0) {
+    sl_playlist *pl = out->pl;
+    for (size_t k = 0; k < d->n; k++) {
+        if (d->v[k].severity == SL_DIAG_ERROR && diag_item(pl, d->v[k].path) < 0) {
             sl_log_error(log, "%s: %s%s%s is not about one item: the playlist cannot be played", path,
                          d->v[k].path, d->v[k].path[0] ? ": " : "", d->v[k].message);
-            rc = -1;
-        } else if (!seen[i]) {
-            seen[i] = true;
-            sl_skip *s = &out->skips[out->n_skips++];
-            const sl_item *it = &pl->items[i];
-            copy_text(s->item, sizeof s->item, it->id ? it->id : "fallback");
-            copy_text(s->zone, sizeof s->zone, it->zone >= 0 ? pl->zones[it->zone].id : "");
-            copy_text(s->reason, sizeof s->reason, d->v[k].message);
+            return -1;
         }
     }
     /* Lint keeps at most SL_DIAGS_MAX findings: an error it dropped could be anywhere. */
-    if (rc == 0 && d->dropped > 0 && d->n_errors > 0) {
+    if (d->dropped > 0 && d->n_errors > 0) {
         sl_log_error(log, "%s: more than %d problems: the playlist cannot be played", path, SL_DIAGS_MAX);
-        rc = -1;
+        return -1;
     }
-    if (rc == 0) {
-        for (size_t k = 0; k < out->n_skips; k++)
-            sl_log_warn(log, "%s: skipping %s%s%s: %s", path, out->skips[k].item,
-                        out->skips[k].zone[0] ? " in zone " : " (the fallback)", out->skips[k].zone,
-                        out->skips[k].reason);
-        sl_playlist_drop_items(out->pl, seen);
+    out->skips = calloc(pl->n_items ? pl->n_items : 1, sizeof *out->skips);
+    bool *drop = calloc(pl->n_items ? pl->n_items : 1, sizeof *drop);
+    if (!out->skips || !drop) {
+        free(drop);
+        sl_log_error(log, "out of memory");
+        return -1;
     }
-    free(seen);
-    return rc;
+    for (size_t k = 0; k < d->n; k++) {
+        int i = d->v[k].severity == SL_DIAG_ERROR ? diag_item(pl, d->v[k].path) : -1;
+        if (i < 0 || drop[i])
+            continue;
+        drop[i] = true;
+        sl_skip *s = &out->skips[out->n_skips++];
+        const sl_item *it = &pl->items[i];
+        copy_text(s->item, sizeof s->item, it->id ? it->id : "fallback");
+        copy_text(s->zone, sizeof s->zone, it->zone >= 0 ? pl->zones[it->zone].id : "");
+        copy_text(s->reason, sizeof s->reason, d->v[k].message);
+        sl_log_warn(log, "%s: skipping %s%s%s: %s", path, s->item, s->zone[0] ? " in zone " : " (the fallback)",
+                    s->zone, d->v[k].message);
+    }
+    sl_playlist_drop_items(pl, drop);
+    free(drop);
+    return 0;
 }
 
 int sl_standalone_load(const char *path, const sl_log *log, sl_loaded *out)
