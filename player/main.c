@@ -20,7 +20,8 @@ static void reload_tick(sl_engine *e, int64_t now, void *ud)
     sl_loaded ld;
     if (!sl_watch_take(ud, &ld))
         return;
-    sl_log_info(&e->log, "%s changed: playing the new version", e->opt->playlist);
+    sl_log_info(&e->log, "%s changed: playing the new version (checked in %.1f s while the screen played on)",
+                e->opt->playlist, ld.check_s);
     if (sl_engine_swap(e, ld.pl, NULL, now) == 0)
         sl_engine_skipped(e, ld.skips, ld.n_skips, now);
     else

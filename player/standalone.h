@@ -21,6 +21,7 @@ typedef struct {
     sl_playlist *pl; /* what can be played; the skipped items are not in it */
     sl_skip *skips;
     size_t n_skips;
+    double check_s; /* how long reading and checking took */
 } sl_loaded;
 
 /* Reads the playlist at `path` and checks it like `screenlit lint` (media
