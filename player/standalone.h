@@ -13,7 +13,7 @@
 typedef struct {
     char item[SL_RECORD_ID_MAX + 1];
     char zone[SL_RECORD_ID_MAX + 1]; /* its zone's id; "" for the fallback */
-    char reason[128];                /* lint's message, valid UTF-8 text, cut to fit */
+    char reason[256];                /* lint's message, valid UTF-8 text, cut to fit */
 } sl_skip;
 
 /* A playlist file read for playing. */
