@@ -20,28 +20,19 @@ big() {
 }
 big first >"$T/s/live.json"
 
-# wait_err TEXT — until the player's log has TEXT (up to 120 s on a busy machine).
-wait_err() {
-    n=0
-    while [ "$n" -lt 1200 ] && ! grep -qF -- "$1" "$T/err" 2>/dev/null && kill -0 "$pid" 2>/dev/null; do
-        sleep 0.1
-        n=$((n + 1))
-    done
-    grep -qF -- "$1" "$T/err" && ok || fail "the player never said: $1"
-}
 "$PLAYER" --playlist "$T/s/live.json" --output null --size 160x90 --fps 30 --run 45 --journal "$T/j.db" \
-    --screen-id edit >"$T/out" 2>"$T/err" &
-pid=$!
-wait_err "playing $T/s/live.json"
+    --screen-id edit >"$T/out" 2>"$T/p.err" &
+PL=$!
+wait_log "playing $T/s/live.json" 120 && ok || fail "the player did not start"
 big second >"$T/s/live.json.new" && mv "$T/s/live.json.new" "$T/s/live.json"
-wait_err "live.json changed: playing the new version"
-wait "$pid" && ok || fail "the player exited with an error"
+wait_log "live.json changed: playing the new version" 120 && ok || fail "the player did not take the edit"
+wait "$PL" && ok || fail "the player exited with an error"
 expect_in "$T/out" "frames with a black zone 0"
 
 # No frame waited for the checks: the longest time between two frames stays far below the seconds
 # that probing 1000 clips takes (a generous bound for a busy machine).
 gap=$(sed -n 's/^longest time between two frames \([0-9]*\) ms$/\1/p' "$T/out")
-[ -n "$gap" ] && [ "$gap" -lt 1000 ] && ok || fail "a frame waited ${gap:-?} ms ($(grep -o 'checked in [0-9.]* s' "$T/err"))"
+[ -n "$gap" ] && [ "$gap" -lt 1000 ] && ok || fail "a frame waited ${gap:-?} ms ($(grep -o 'checked in [0-9.]* s' "$T/p.err"))"
 # Both playlists played, and no play is longer than its 1 s item (three frames of slack):
 # a record says what was really on the screen.
 [ "$(sqlite3 "$T/j.db" "SELECT count(*) FROM plays WHERE item LIKE 'second%'")" -ge 1 ] && ok ||
