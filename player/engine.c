@@ -111,7 +111,7 @@ void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now)
         /* The fallback has no zone of its own: the first zone stands for the screen. */
         record_init(e, &r, skips[i].item, NULL, skips[i].zone[0] ? skips[i].zone : e->pl->zones[0].id, now);
         r.outcome = SL_OUTCOME_FAILED;
-        snprintf(r.reason, sizeof r.reason, "skipped: %s", skips[i].reason);
+        snprintf(r.reason, sizeof r.reason, SL_RECORD_SKIPPED_PREFIX "%s", skips[i].reason);
         journal_record(e, &r);
     }
 }
