@@ -535,7 +535,7 @@ out:
     lint_files_free(&fs);
     cJSON_Delete(root);
     free(base);
-    if (pl && diags && diags->n_errors > errors_before) {
+    if (pl && diags && diags->n_errors > errors_before && !o.keep_model) {
         sl_playlist_free(pl);
         pl = NULL;
     }

@@ -29,6 +29,8 @@ typedef struct {
     bool for_publish;        /* publishing: media outside the playlist's folder is an error */
     sl_lint_stats *stats;    /* NULL, or filled by sl_lint_file */
     bool check_fonts;        /* name characters no installed font can draw (fontconfig) */
+    bool keep_model;         /* return the model even when items have errors (the standalone
+                                player skips those items and plays the rest) */
 } sl_lint_opts;
 
 /* Lints the playlist source at `path`: JSON syntax, the format, media files
@@ -37,7 +39,9 @@ typedef struct {
  * codecs the boards can play), zones (big enough, overlapping),
  * durations, eligibility (items that can never play) and frequency floors
  * that cannot be met. Every finding goes to diags. On success (no errors)
- * returns the model with media durations resolved; otherwise NULL. */
+ * returns the model with media durations resolved; otherwise NULL, unless
+ * opts->keep_model is set and the document itself is valid (only its checks
+ * of media and the model found errors). */
 sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *diags);
 
 /* The checks that need only the model (used on manifests too). */

@@ -989,6 +989,38 @@ void sl_playlist_free(sl_playlist *pl)
     free(pl);
 }
 
+void sl_playlist_drop_items(sl_playlist *pl, const bool *drop)
+{
+    if (!pl || !drop)
+        return;
+    /* New index of every item, -1 when dropped; then compact items and rules. */
+    int *map = malloc((pl->n_items ? pl->n_items : 1) * sizeof *map);
+    if (!map)
+        return; /* nothing dropped: the caller's bad items then fail when due */
+    size_t n = 0;
+    for (size_t i = 0; i < pl->n_items; i++) {
+        if (drop[i] && (int)i != pl->fallback) {
+            map[i] = -1;
+            item_free(&pl->items[i]);
+            continue;
+        }
+        map[i] = (int)n;
+        pl->items[n++] = pl->items[i];
+    }
+    for (size_t r = 0; r < pl->n_rules; r++) {
+        sl_rule *ru = &pl->rules[r];
+        size_t k2 = 0;
+        for (size_t k = 0; k < ru->n_items; k++)
+            if (map[ru->items[k]] >= 0)
+                ru->items[k2++] = map[ru->items[k]];
+        ru->n_items = k2;
+    }
+    if (pl->fallback >= 0 && (size_t)pl->fallback < pl->n_items)
+        pl->fallback = map[pl->fallback];
+    pl->n_items = n;
+    free(map);
+}
+
 int sl_playlist_zone_index(const sl_playlist *pl, const char *id)
 {
     for (size_t i = 0; pl && id && i < pl->n_zones; i++)

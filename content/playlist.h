@@ -123,6 +123,11 @@ sl_playlist *sl_playlist_load(const char *path, sl_pl_kind kind, const char *zon
 /* Frees a playlist; NULL and half-built ones are fine. */
 void sl_playlist_free(sl_playlist *pl);
 
+/* Removes the items i with drop[i] set (drop has n_items entries) and their
+ * places in rules; the fallback is never removed. Indexes in rules and the
+ * fallback's index follow. A rule left without items matches nothing. */
+void sl_playlist_drop_items(sl_playlist *pl, const bool *drop);
+
 /* Index of a zone / item by id, or -1. */
 int sl_playlist_zone_index(const sl_playlist *pl, const char *id);
 int sl_playlist_item_index(const sl_playlist *pl, const char *id);

@@ -17,6 +17,12 @@ static const char *const trust_names[] = {"untrusted", "synced", "corrected", "s
 
 #define SL_NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+bool sl_record_is_skip(const sl_play_record *r)
+{
+    return r && r->outcome == SL_OUTCOME_FAILED && r->duration_ms == 0 &&
+           strncmp(r->reason, SL_RECORD_SKIPPED_PREFIX, strlen(SL_RECORD_SKIPPED_PREFIX)) == 0;
+}
+
 /* Looks s up in names[0..n); returns its index or -1. */
 static int name_index(const char *const *names, size_t n, const char *s)
 {

@@ -3,6 +3,7 @@
 #define SL_RECORD_H
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define SL_RECORD_ID_MAX 64
@@ -34,6 +35,14 @@ typedef struct {
     sl_outcome outcome;
     char reason[128];              /* why cut short or failed; "" otherwise */
 } sl_play_record;
+
+/* An item a player left out because it cannot be shown (a standalone
+ * playlist's item with a lint error) is recorded once, when the playlist is
+ * taken, as a failed record of 0 ms whose reason starts with this prefix:
+ * readers that know only the three outcomes count it as a failure, no play. */
+#define SL_RECORD_SKIPPED_PREFIX "skipped: "
+/* Whether r is such a record. */
+bool sl_record_is_skip(const sl_play_record *r);
 
 /* Wire names: "completed" / "cut_short" / "failed" and "untrusted" / "synced" /
  * "corrected" / "simulated". A value outside the enum gives "unknown" (for

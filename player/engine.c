@@ -34,35 +34,86 @@ static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
     return p;
 }
 
+/* Drops a UTF-8 sequence cut in two at the end of s (a reason cut to its
+ * field): the hub takes only whole characters. */
+static void cut_whole_chars(char *s)
+{
+    size_t n = strlen(s), p = n;
+    while (p > 0 && ((unsigned char)s[p - 1] & 0xC0) == 0x80)
+        p--;
+    if (p == 0)
+        return;
+    unsigned char lead = (unsigned char)s[p - 1];
+    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+    if (n - (p - 1) < need)
+        s[p - 1] = '\0';
+}
+
+/* Sends a record to the journal's writer thread. */
+static void journal_record(sl_engine *e, sl_play_record *r)
+{
+    cut_whole_chars(r->reason);
+    if (!e->recorder)
+        return;
+    /* The writer thread does the disk work; a simulated run waits for it so
+     * that its records are exactly where a kill would find them. */
+    sl_recorder_submit(e->recorder, r);
+    if (e->clock.simulated && sl_recorder_flush(e->recorder) != 0)
+        e->journal_errors++;
+}
+
+/* A record of item `item` in zone `zone` of the playlist, starting at start_ms. */
+static void record_init(sl_engine *e, sl_play_record *r, const char *item, const char *sha256, const char *zone,
+                        int64_t start_ms)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->screen, sizeof r->screen, "%s", e->screen_id);
+    snprintf(r->item, sizeof r->item, "%s", item);
+    snprintf(r->media_sha256, sizeof r->media_sha256, "%s", sha256 ? sha256 : "");
+    r->manifest_version = e->pl->version;
+    snprintf(r->zone, sizeof r->zone, "%s", zone);
+    /* The board's clock (untrusted) or the true time; never the schedule's
+     * stand-in time of a board at 1970 (see clock.h). */
+    r->clock_trust = sl_clock_stamp(&e->clock, start_ms, &r->mono_start_ms, &r->start_ms);
+}
+
 /* Writes the play of `pick` in zone z, ending at end_ms. */
 static void record_play(sl_engine *e, const sl_zone_state *z, const sl_pick *pick, int64_t end_ms,
                         sl_outcome outcome, const char *reason)
 {
     const sl_item *it = &e->pl->items[pick->item];
     sl_play_record r;
-    memset(&r, 0, sizeof r);
-    snprintf(r.screen, sizeof r.screen, "%s", e->screen_id);
-    snprintf(r.item, sizeof r.item, "%s", it->id);
-    snprintf(r.media_sha256, sizeof r.media_sha256, "%s", it->sha256 ? it->sha256 : "");
-    r.manifest_version = e->pl->version;
-    snprintf(r.zone, sizeof r.zone, "%s", e->pl->zones[z->zone].id);
-    /* The board's clock (untrusted) or the true time; never the schedule's
-     * stand-in time of a board at 1970 (see clock.h). */
-    r.clock_trust = sl_clock_stamp(&e->clock, pick->start_ms, &r.mono_start_ms, &r.start_ms);
+    record_init(e, &r, it->id, it->sha256, e->pl->zones[z->zone].id, pick->start_ms);
     r.duration_ms = end_ms - pick->start_ms;
     if (r.duration_ms < 0)
         r.duration_ms = 0;
     r.outcome = outcome;
     snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
-    e->counts[pick->item].plays++;
-    e->counts[pick->item].ms += r.duration_ms;
-    if (!e->recorder)
-        return;
-    /* The writer thread does the disk work; a simulated run waits for it so
-     * that its records are exactly where a kill would find them. */
-    sl_recorder_submit(e->recorder, &r);
-    if (e->clock.simulated && sl_recorder_flush(e->recorder) != 0)
-        e->journal_errors++;
+    if (outcome == SL_OUTCOME_FAILED) {
+        e->counts[pick->item].failed++;
+        e->failed_total++;
+    } else {
+        e->counts[pick->item].plays++;
+        e->counts[pick->item].ms += r.duration_ms;
+    }
+    journal_record(e, &r);
+}
+
+void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now)
+{
+    if (e->skips != skips)
+        free(e->skips);
+    e->skips = skips;
+    e->n_skips = n;
+    e->skipped_total += (int64_t)n;
+    for (size_t i = 0; i < n; i++) {
+        sl_play_record r;
+        /* The fallback has no zone of its own: the first zone stands for the screen. */
+        record_init(e, &r, skips[i].item, NULL, skips[i].zone[0] ? skips[i].zone : e->pl->zones[0].id, now);
+        r.outcome = SL_OUTCOME_FAILED;
+        snprintf(r.reason, sizeof r.reason, SL_RECORD_SKIPPED_PREFIX "%s", skips[i].reason);
+        journal_record(e, &r);
+    }
 }
 
 /* ---- tickers ---- */
@@ -479,6 +530,9 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
     e->media_dir = mdir;
     free(e->counts);
     e->counts = counts;
+    free(e->skips); /* about the old playlist's items */
+    e->skips = NULL;
+    e->n_skips = 0;
     /* Plays of the old playlist say nothing about the new one's items. */
     sl_history_free(&e->hist);
     sl_history_init(&e->hist, 0);
@@ -504,22 +558,18 @@ static int engine_take_playlist(sl_engine *e, sl_playlist *given, const char *me
         e->media_dir = media_dir ? strdup(media_dir) : NULL;
         e->base_dir = strdup(".");
     } else {
-        /* The playlist, checked like `screenlit lint` does. */
-        sl_diags d;
-        sl_diags_init(&d);
-        sl_lint_opts lo = {.probe_media = true};
-        e->pl = opt->playlist ? sl_lint_file(opt->playlist, &lo, &d) : NULL;
-        for (size_t i = 0; i < d.n; i++)
-            sl_log_msg(&e->log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN,
-                       "%s: %s%s%s", opt->playlist, d.v[i].path, d.v[i].path[0] ? ": " : "",
-                       d.v[i].message);
-        sl_diags_free(&d);
-        if (!e->pl) {
+        /* The playlist, checked like `screenlit lint` does; items that cannot
+         * be shown are left out (journaled once the journal is open). */
+        sl_loaded ld;
+        if (!opt->playlist || sl_standalone_load(opt->playlist, &e->log, &ld) != 0) {
             sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s",
                          opt->playlist ? opt->playlist : "(no playlist)",
                          opt->playlist ? opt->playlist : "PLAYLIST");
             return -1;
         }
+        e->pl = ld.pl;
+        e->skips = ld.skips;
+        e->n_skips = ld.n_skips;
         e->base_dir = sl_fs_dirname(opt->playlist);
     }
     return 0;
@@ -669,6 +719,8 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
     else
         sl_clock_init_real(&e->clock);
     apply_content_floor(e);
+    /* The items left out at load, now that there is a journal and a clock. */
+    sl_engine_skipped(e, e->skips, e->n_skips, sl_clock_now_ms(&e->clock));
 
     if (engine_open_output(e) != 0)
         goto out;
@@ -716,6 +768,7 @@ void sl_engine_close(sl_engine *e)
     sl_journal_close(e->journal);
     sl_history_free(&e->hist);
     free(e->counts);
+    free(e->skips);
     sl_tags_free(&e->tags);
     free(e->base_dir);
     free(e->media_dir);
@@ -816,6 +869,7 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
     int64_t start_mono = sl_mono_ns();
     sl_clock_set_origin(&e->clock, start_mono); /* player time = start_ms + anim time */
     int64_t next_time_check = 0; /* ms of anim time: look for the true time once a second */
+    int64_t last_present = 0;    /* monotonic ns of the frame before, 0 = none yet */
     bool first = true;
     for (;;) {
         sl_vo_events ev = {0};
@@ -851,6 +905,10 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
         if (ev.capture)
             capture(e, now, "manual", NULL);
         e->vo.driver->present(&e->vo);
+        int64_t presented = sl_mono_ns();
+        if (last_present && presented - last_present > e->frame_gap_max_ns)
+            e->frame_gap_max_ns = presented - last_present; /* a freeze viewers would see */
+        last_present = presented;
         if (!window) {
             tick += frame_ns;
             int64_t wait = tick - sl_mono_ns();

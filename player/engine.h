@@ -11,6 +11,7 @@
 #include "player/loader.h"
 #include "player/options.h"
 #include "player/recorder.h"
+#include "player/standalone.h"
 #include "player/text.h"
 #include "player/ticker.h"
 #include "player/vo.h"
@@ -62,8 +63,9 @@ typedef struct {
 } sl_zone_state;
 
 typedef struct {
-    int64_t plays;
+    int64_t plays;  /* shown (completed or cut short) */
     int64_t ms;
+    int64_t failed; /* due but could not be shown: the fallback stood in */
 } sl_item_count;
 
 typedef struct sl_engine {
@@ -90,6 +92,10 @@ typedef struct sl_engine {
     SDL_Rect region;             /* where the canvas goes on the output */
     sl_item_count *counts;       /* plays of this run, per item */
     int64_t frames_rendered, black_frames, frames_written, journal_errors;
+    sl_skip *skips;              /* items of the playlist left out: they cannot be shown */
+    size_t n_skips;
+    int64_t skipped_total, failed_total; /* this run, across playlist changes */
+    int64_t frame_gap_max_ns;    /* real clock: the longest time between two frames shown */
     bool diagnostic;
     /* Called once per loop turn (every frame on the real clock, every event on
      * the simulated one), e.g. to take a newly synced manifest and swap to it. */
@@ -113,6 +119,10 @@ void sl_engine_close(sl_engine *e);
  * laid out again, and the next update starts each zone once its first item
  * is prepared, so no black frame is shown. Takes ownership of npl. */
 int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_t now);
+/* Journals the items left out of the playlist just taken (outcome failed,
+ * duration 0, reason "skipped: …") at `now` and keeps them for the summary;
+ * takes ownership of skips. */
+void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now);
 /* Brings every zone up to date at `now` (starts, ends and switches items). */
 void sl_engine_update(sl_engine *e, int64_t now);
 

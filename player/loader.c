@@ -82,6 +82,9 @@ static void *worker(void *arg)
         pthread_cond_broadcast(&l->done);
     }
     pthread_mutex_unlock(&l->lock);
+    /* SDL keeps an error message per thread (a font that cannot be opened sets
+     * one): this thread is not SDL's, so its storage is freed here. */
+    SDL_TLSCleanup();
     return NULL;
 }
 

@@ -1,5 +1,5 @@
 /* main.c — screenlit-player: reads its settings, plays, and prints the plays per item on exit. */
-#include "content/lint.h"
+#include "content/fsutil.h"
 #include "player/engine.h"
 #include "player/managed/export.h"
 #include "player/managed/hubhttp.h"
@@ -8,58 +8,63 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#define RELOAD_CHECK_MS 1000 /* how often a standalone player looks at its playlist file */
-
-/* Standalone mode: a playlist file edited in place is checked and, when it
- * lints clean, played at once; a broken edit is logged and the current
- * content keeps playing. */
-typedef struct {
-    const char *path;
-    struct stat seen;
-    int64_t last_check_ms;
-} reload_watch;
-
-static bool changed(const struct stat *a, const struct stat *b)
-{
-    return a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec ||
-           a->st_size != b->st_size || a->st_ino != b->st_ino;
-}
-
+/* Standalone mode: a playlist file edited in place is checked on a worker
+ * thread (sl_watch) and played once ready, its unplayable items left out; an
+ * edit that cannot be played at all is logged and the current content keeps
+ * playing. The render loop only takes what is ready: it never waits. */
 static void reload_tick(sl_engine *e, int64_t now, void *ud)
 {
-    reload_watch *w = ud;
-    int64_t mono = sl_mono_ns() / 1000000;
-    if (mono - w->last_check_ms < RELOAD_CHECK_MS)
+    sl_loaded ld;
+    if (!sl_watch_take(ud, &ld))
         return;
-    w->last_check_ms = mono;
-    struct stat st;
-    if (stat(w->path, &st) != 0 || !changed(&st, &w->seen))
-        return;
-    w->seen = st;
-    sl_diags d;
-    sl_diags_init(&d);
-    sl_lint_opts lo = {.probe_media = true};
-    sl_playlist *pl = sl_lint_file(w->path, &lo, &d);
-    for (size_t i = 0; i < d.n; i++)
-        sl_log_msg(&e->log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN, "%s: %s%s%s",
-                   w->path, d.v[i].path, d.v[i].path[0] ? ": " : "", d.v[i].message);
-    sl_diags_free(&d);
-    if (!pl) {
-        sl_log_error(&e->log, "%s changed but has errors: keeping the current content", w->path);
-        return;
+    sl_log_info(&e->log, "%s changed: playing the new version (checked in %.1f s while the screen played on)",
+                e->opt->playlist, ld.check_s);
+    if (sl_engine_swap(e, ld.pl, NULL, now) == 0)
+        sl_engine_skipped(e, ld.skips, ld.n_skips, now);
+    else
+        free(ld.skips);
+}
+
+/* Plays and time per item, then what could not be shown, then the run's counters. */
+static void print_summary(const sl_engine *e)
+{
+    printf("plays per item (this run):\n");
+    printf("  %-24s %-10s %7s %10s\n", "item", "zone", "plays", "seconds");
+    for (size_t i = 0; i < e->pl->n_items; i++) {
+        const sl_item *it = &e->pl->items[i];
+        if (e->counts[i].plays == 0)
+            continue;
+        printf("  %-24s %-10s %7lld %10.1f\n", it->id, it->zone >= 0 ? e->pl->zones[it->zone].id : "(any)",
+               (long long)e->counts[i].plays, (double)e->counts[i].ms / 1000.0);
     }
-    sl_log_info(&e->log, "%s changed: playing the new version", w->path);
-    sl_engine_swap(e, pl, NULL, now);
+    if (e->skipped_total + e->failed_total > 0) {
+        printf("items not shown (this run): %lld skipped, %lld plays failed\n", (long long)e->skipped_total,
+               (long long)e->failed_total);
+        for (size_t i = 0; i < e->n_skips; i++)
+            printf("  %-24s %-10s %7s  %s\n", e->skips[i].item, e->skips[i].zone[0] ? e->skips[i].zone : "(any)",
+                   "skipped", e->skips[i].reason);
+        for (size_t i = 0; i < e->pl->n_items; i++) {
+            const sl_item *it = &e->pl->items[i];
+            if (e->counts[i].failed > 0)
+                printf("  %-24s %-10s %7lld  failed\n", it->id,
+                       it->zone >= 0 ? e->pl->zones[it->zone].id : "(any)", (long long)e->counts[i].failed);
+        }
+    }
+    printf("frames rendered %lld, frames with a black zone %lld, frames written %lld, journal errors %lld\n",
+           (long long)e->frames_rendered, (long long)e->black_frames, (long long)e->frames_written,
+           (long long)(e->journal_errors + sl_recorder_failures(e->recorder) + sl_recorder_lost(e->recorder)));
+    if (!e->clock.simulated)
+        printf("longest time between two frames %lld ms\n", (long long)(e->frame_gap_max_ns / 1000000));
 }
 
 int main(int argc, char **argv)
 {
     sl_options opt;
     sl_engine e;
-    reload_watch watch = {0};
+    sl_watch *watch = NULL;
     sl_managed m;
     bool managed_on = false;
     int rc = 1;
@@ -81,7 +86,20 @@ int main(int argc, char **argv)
         snprintf(state, sizeof state, "%s", opt.state_dir);
     else
         sl_engine_default_state_dir(state, sizeof state);
-    managed_on = sl_managed_wanted(&opt, state) && (opt.hub || opt.enroll_code || opt.usb_path || !opt.playlist);
+    bool wanted = sl_managed_wanted(&opt, state);
+    if (!opt.playlist && !wanted) {
+        fprintf(stderr, "screenlit-player: --playlist FILE is missing (or --hub URL for a managed screen, an "
+                        "enrolment file (--enroll-file, default " SL_ENROLL_FILE_DEFAULT "), or --usb-path DIR for "
+                        "one fed by USB sticks)\nTry 'screenlit-player --help'.\n");
+        rc = 2;
+        goto out_options;
+    }
+    /* With an enrolment file the screen enrols, whatever else is set; a
+     * playlist in the config file is the board's content until then. A playlist on the command
+     * line plays standalone unless a hub, a code, a USB stick or an enrolment
+     * file is there too. */
+    managed_on = wanted && (opt.hub || opt.enroll_code || opt.usb_path || !opt.playlist || !opt.playlist_cli ||
+                            sl_fs_is_file(opt.enroll_file ? opt.enroll_file : SL_ENROLL_FILE_DEFAULT));
     if (managed_on) {
         if (sl_http_global_init() != 0) {
             fprintf(stderr, "screenlit-player: libcurl could not start\n");
@@ -117,16 +135,16 @@ int main(int argc, char **argv)
     } else {
         /* The baseline before the playlist is read: an edit made while the engine
          * opens is then seen at the first check, not taken for the baseline. */
+        sl_log wlog;
+        sl_log_init(&wlog, "screenlit-player");
+        if (opt.log_level)
+            wlog.level = (sl_log_level)sl_log_level_parse(opt.log_level);
         if (!opt.sim && opt.playlist)
-            stat(opt.playlist, &watch.seen);
+            watch = sl_watch_new(opt.playlist, &wlog);
         if (sl_engine_open(&e, &opt) != 0)
             goto out;
-    }
-    if (!opt.sim && !managed_on) {
-        watch.path = opt.playlist;
-        watch.last_check_ms = sl_mono_ns() / 1000000;
-        e.tick = reload_tick;
-        e.tick_ud = &watch;
+        e.tick = watch ? reload_tick : NULL;
+        e.tick_ud = watch;
     }
     if (sl_engine_run(&e) != 0)
         goto out;
@@ -135,20 +153,10 @@ int main(int argc, char **argv)
         sl_recorder_flush(e.recorder);
         sl_managed_drain(&m, 3000);
     }
-    printf("plays per item (this run):\n");
-    printf("  %-24s %-10s %7s %10s\n", "item", "zone", "plays", "seconds");
-    for (size_t i = 0; i < e.pl->n_items; i++) {
-        const sl_item *it = &e.pl->items[i];
-        if (e.counts[i].plays == 0)
-            continue;
-        printf("  %-24s %-10s %7lld %10.1f\n", it->id, it->zone >= 0 ? e.pl->zones[it->zone].id : "(any)",
-               (long long)e.counts[i].plays, (double)e.counts[i].ms / 1000.0);
-    }
-    printf("frames rendered %lld, frames with a black zone %lld, frames written %lld, journal errors %lld\n",
-           (long long)e.frames_rendered, (long long)e.black_frames, (long long)e.frames_written,
-           (long long)(e.journal_errors + sl_recorder_failures(e.recorder) + sl_recorder_lost(e.recorder)));
+    print_summary(&e);
     rc = 0;
 out:
+    sl_watch_free(watch); /* before the engine: it logs through the engine's logger */
     sl_managed_stop(&m); /* before the engine: the uploader reads its journal */
     sl_engine_close(&e);
 out_options:

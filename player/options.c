@@ -606,9 +606,14 @@ static void help(void)
            "    next item is prepared while the current one plays, so there is no black\n"
            "    frame between items; when nothing may play, the fallback is shown. Every\n"
            "    play is written, when it ends, to a durable journal. On exit the player\n"
-           "    prints the plays per item. On the real clock, an edited playlist file is\n"
-           "    checked and played at once; an edit with errors is logged and the current\n"
-           "    content keeps playing.\n"
+           "    prints the plays per item, and apart from them the items it could not\n"
+           "    show. Items with errors (a clip that cannot be read, a missing picture) are\n"
+           "    skipped with the reason in the log and the journal, and the rest plays; a\n"
+           "    playlist that cannot be read at all is refused. On the real clock, an\n"
+           "    edited playlist file is checked while the screen plays on and played once\n"
+           "    ready; an edit that cannot be read is logged and the current content keeps\n"
+           "    playing. With an enrolment file (--enroll-file) the screen enrols and\n"
+           "    follows the hub; a playlist in the config file plays until then.\n"
            "\n"
            "OPTIONS\n");
     sl_opts_help(stdout, sl_opts_part(player_opts, 0));
@@ -643,7 +648,16 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
         }
     }
     int next;
-    switch (sl_opts_parse(player_opts, o, argc, argv, &next, err, sizeof err)) {
+    /* Whether the command line names a playlist (the config file's is a default). */
+    char *conf_playlist = o->playlist;
+    o->playlist = NULL;
+    int res = sl_opts_parse(player_opts, o, argc, argv, &next, err, sizeof err);
+    o->playlist_cli = o->playlist != NULL;
+    if (o->playlist)
+        free(conf_playlist);
+    else
+        o->playlist = conf_playlist;
+    switch (res) {
     case SL_OPTS_HELP_ASKED:
         help();
         return 1;
@@ -658,11 +672,6 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
     if (next < argc) {
         fprintf(stderr, "screenlit-player: unexpected argument '%s'\nTry 'screenlit-player --help'.\n",
                 argv[next]);
-        return 2;
-    }
-    if (!o->playlist && !o->hub && !o->enroll_code && !o->usb_path && !o->export_records) {
-        fprintf(stderr, "screenlit-player: --playlist FILE is missing (or --hub URL for a managed "
-                        "screen, or --usb-path DIR for one fed by USB sticks)\nTry 'screenlit-player --help'.\n");
         return 2;
     }
     if ((o->frames_every_s > 0 || o->frames_at_switch) && strncmp(o->output, "frames:", 7) != 0) {

@@ -8,6 +8,7 @@
 
 typedef struct {
     char *playlist;      /* local playlist source (standalone mode) */
+    bool playlist_cli;   /* the playlist was given on the command line, not only in the config file */
     char *output;        /* "window", "frames:DIR", "null" (checked by sl_vo_parse_spec) */
     int size_w, size_h;  /* output size; 0 = display size (window) or SL_VO_DEFAULT_W x _H (player/vo.h) */
     bool has_region;

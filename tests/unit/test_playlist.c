@@ -273,6 +273,32 @@ static void test_playlist_tags_parse_and_target(void **state)
     sl_playlist_free(NULL);
 }
 
+/* Items left out (the player skips what it cannot show): rules and the fallback follow. */
+static void test_playlist_drop_items_keeps_rules_right(void **state)
+{
+    (void)state;
+    sl_diags d;
+    sl_diags_init(&d);
+    sl_playlist *pl = parse(GOOD, SL_PL_SOURCE, &d);
+    assert_non_null(pl);
+    assert_int_equal(pl->n_items, 4); /* p1, v1, s1 and the fallback */
+    bool drop[4] = {true, false, false, true}; /* the fallback is never dropped */
+    sl_playlist_drop_items(pl, drop);
+    assert_int_equal(pl->n_items, 3);
+    assert_string_equal(pl->items[0].id, "v1");
+    assert_string_equal(pl->items[1].id, "s1");
+    assert_int_equal(pl->fallback, 2);
+    assert_int_equal(pl->items[pl->fallback].type, SL_ITEM_TEXT);
+    assert_int_equal(pl->rules[0].n_items, 0); /* p1's rule now matches nothing */
+    assert_int_equal(pl->rules[1].n_items, 1);
+    assert_int_equal(pl->rules[1].items[0], 1); /* s1 moved from 2 to 1 */
+    assert_int_equal(sl_playlist_item_index(pl, "p1"), -1);
+    sl_playlist_drop_items(pl, NULL);
+    sl_playlist_drop_items(NULL, drop);
+    sl_playlist_free(pl);
+    sl_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -283,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_playlist_warns_about_unknown_members),
         cmocka_unit_test(test_playlist_manifest_kind_needs_hashes),
         cmocka_unit_test(test_playlist_tags_parse_and_target),
+        cmocka_unit_test(test_playlist_drop_items_keeps_rules_right),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,24 @@ static void test_record_from_json_rejects(void **state)
     }
 }
 
+/* A skipped item's record: failed, 0 ms, the prefix; nothing else is one. */
+static void test_record_is_skip(void **state)
+{
+    (void)state;
+    sl_play_record r = {.outcome = SL_OUTCOME_FAILED, .duration_ms = 0};
+    snprintf(r.reason, sizeof r.reason, SL_RECORD_SKIPPED_PREFIX "media/a.mp4 does not exist");
+    assert_true(sl_record_is_skip(&r));
+    r.duration_ms = 10000; /* failed when due: the fallback stood in */
+    assert_false(sl_record_is_skip(&r));
+    r.duration_ms = 0;
+    r.outcome = SL_OUTCOME_CUT_SHORT;
+    assert_false(sl_record_is_skip(&r));
+    r.outcome = SL_OUTCOME_FAILED;
+    snprintf(r.reason, sizeof r.reason, "could not be shown");
+    assert_false(sl_record_is_skip(&r));
+    assert_false(sl_record_is_skip(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_record_to_json_listed),
         cmocka_unit_test(test_record_from_json_round_trip),
         cmocka_unit_test(test_record_from_json_rejects),
+        cmocka_unit_test(test_record_is_skip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,218 @@
+/* standalone.c — a standalone player's playlist file: checked like lint, unplayable items skipped, edits re-checked on a worker thread. */
+#include "player/standalone.h"
+
+#include "content/lint.h"
+#include "content/worker.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define WATCH_INTERVAL_S 1.0 /* how often the file is looked at */
+
+/* Copies text into buf as wire text: control bytes become spaces, and a cut
+ * never splits a UTF-8 sequence (the hub refuses a record that is not text). */
+static void copy_text(char *buf, size_t len, const char *text)
+{
+    size_t n = strlen(text);
+    if (n >= len) {
+        n = len - 1;
+        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--; /* text[n] starts a character: cut before it */
+    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? ' ' : text[i];
+    buf[n] = '\0';
+}
+
+/* The item a diagnostic is about: its index, or -1 when it is about
+ * something else (the document, a zone, a rule). */
+static int diag_item(const sl_playlist *pl, const char *path)
+{
+    size_t i;
+    int used = 0;
+    if (strncmp(path, "fallback", 8) == 0 && (path[8] == '\0' || path[8] == '.'))
+        return pl->fallback;
+    if (sscanf(path, "items[%zu]%n", &i, &used) == 1 && used > 0 && i < pl->n_items &&
+        (int)i != pl->fallback && (path[used] == '\0' || path[used] == '.'))
+        return (int)i;
+    return -1;
+}
+
+void sl_loaded_free(sl_loaded *l)
+{
+    if (!l)
+        return;
+    sl_playlist_free(l->pl);
+    free(l->skips);
+    memset(l, 0, sizeof *l);
+}
+
+/* Lists the items with errors in out->skips (the first error of each is its
+ * reason), logs them and leaves them out of the model. -1 (logged) when an
+ * error is not about one item. */
+static int find_skips(const char *path, const sl_log *log, const sl_diags *d, sl_loaded *out)
+{
+    sl_playlist *pl = out->pl;
+    for (size_t k = 0; k < d->n; k++) {
+        if (d->v[k].severity == SL_DIAG_ERROR && diag_item(pl, d->v[k].path) < 0) {
+            sl_log_error(log, "%s: %s%s%s is not about one item: the playlist cannot be played", path,
+                         d->v[k].path, d->v[k].path[0] ? ": " : "", d->v[k].message);
+            return -1;
+        }
+    }
+    /* Lint keeps at most SL_DIAGS_MAX findings: an error it dropped could be anywhere. */
+    if (d->dropped > 0 && d->n_errors > 0) {
+        sl_log_error(log, "%s: more than %d problems: the playlist cannot be played", path, SL_DIAGS_MAX);
+        return -1;
+    }
+    out->skips = calloc(pl->n_items ? pl->n_items : 1, sizeof *out->skips);
+    bool *drop = calloc(pl->n_items ? pl->n_items : 1, sizeof *drop);
+    if (!out->skips || !drop) {
+        free(drop);
+        sl_log_error(log, "out of memory");
+        return -1;
+    }
+    for (size_t k = 0; k < d->n; k++) {
+        int i = d->v[k].severity == SL_DIAG_ERROR ? diag_item(pl, d->v[k].path) : -1;
+        if (i < 0 || drop[i])
+            continue;
+        drop[i] = true;
+        sl_skip *s = &out->skips[out->n_skips++];
+        const sl_item *it = &pl->items[i];
+        copy_text(s->item, sizeof s->item, it->id ? it->id : "fallback");
+        copy_text(s->zone, sizeof s->zone, it->zone >= 0 ? pl->zones[it->zone].id : "");
+        copy_text(s->reason, sizeof s->reason, d->v[k].message);
+        sl_log_warn(log, "%s: skipping %s%s%s: %s", path, s->item, s->zone[0] ? " in zone " : " (the fallback)",
+                    s->zone, d->v[k].message);
+    }
+    sl_playlist_drop_items(pl, drop);
+    free(drop);
+    return 0;
+}
+
+int sl_standalone_load(const char *path, const sl_log *log, sl_loaded *out)
+{
+    memset(out, 0, sizeof *out);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    sl_diags d;
+    sl_diags_init(&d);
+    sl_lint_opts lo = {.probe_media = true, .keep_model = true};
+    out->pl = path ? sl_lint_file(path, &lo, &d) : NULL;
+    for (size_t i = 0; i < d.n; i++)
+        sl_log_msg(log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN, "%s: %s%s%s", path,
+                   d.v[i].path, d.v[i].path[0] ? ": " : "", d.v[i].message);
+    int rc = out->pl && find_skips(path, log, &d, out) == 0 ? 0 : -1;
+    if (rc == 0) {
+        size_t playable = 0;
+        for (size_t i = 0; i < out->pl->n_items; i++)
+            playable += (int)i != out->pl->fallback;
+        if (playable == 0)
+            sl_log_warn(log, "%s: no item can be played: showing the fallback", path);
+    }
+    sl_diags_free(&d);
+    if (rc != 0)
+        sl_loaded_free(out);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    out->check_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return rc;
+}
+
+/* ---- watching the file ---- */
+
+struct sl_watch {
+    char *path;
+    sl_log log;       /* a copy: the thread logs through it */
+    struct stat seen; /* the file as last loaded (or at start) */
+    bool have_seen;
+    sl_worker *worker;
+    pthread_mutex_t lock; /* guards ready */
+    bool has_ready;
+    sl_loaded ready; /* a checked version not yet taken */
+};
+
+static bool changed(const struct stat *a, const struct stat *b)
+{
+    return a->st_mtim.tv_sec != b->st_mtim.tv_sec || a->st_mtim.tv_nsec != b->st_mtim.tv_nsec ||
+           a->st_size != b->st_size || a->st_ino != b->st_ino;
+}
+
+/* One look at the file, on the worker's thread. */
+static double watch_step(void *arg, bool *kickable)
+{
+    sl_watch *w = arg;
+    (void)kickable;
+    struct stat st;
+    if (stat(w->path, &st) != 0 || (w->have_seen && !changed(&st, &w->seen)))
+        return WATCH_INTERVAL_S;
+    /* The state before reading: an edit made during the checks is seen next time. */
+    w->seen = st;
+    w->have_seen = true;
+    sl_loaded l;
+    if (sl_standalone_load(w->path, &w->log, &l) != 0) {
+        sl_log_error(&w->log, "%s changed but has errors: keeping the current content", w->path);
+        return WATCH_INTERVAL_S;
+    }
+    pthread_mutex_lock(&w->lock);
+    if (w->has_ready)
+        sl_loaded_free(&w->ready); /* an older edit never taken: the newest wins */
+    w->ready = l;
+    w->has_ready = true;
+    pthread_mutex_unlock(&w->lock);
+    return WATCH_INTERVAL_S;
+}
+
+sl_watch *sl_watch_new(const char *path, const sl_log *log)
+{
+    sl_watch *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = strdup(path)) || !(w->worker = sl_worker_new())) {
+        sl_log_error(log, "out of memory: edits of %s will not be seen", path);
+        goto fail;
+    }
+    w->log = *log;
+    w->have_seen = stat(path, &w->seen) == 0;
+    pthread_mutex_init(&w->lock, NULL);
+    if (sl_worker_start(w->worker, watch_step, w) != 0) {
+        sl_log_error(log, "cannot start a thread: edits of %s will not be seen", path);
+        pthread_mutex_destroy(&w->lock);
+        goto fail;
+    }
+    return w;
+fail:
+    if (w) {
+        sl_worker_free(w->worker);
+        free(w->path);
+        free(w);
+    }
+    return NULL;
+}
+
+bool sl_watch_take(sl_watch *w, sl_loaded *out)
+{
+    if (!w)
+        return false;
+    pthread_mutex_lock(&w->lock);
+    bool got = w->has_ready;
+    if (got) {
+        *out = w->ready;
+        memset(&w->ready, 0, sizeof w->ready);
+        w->has_ready = false;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return got;
+}
+
+void sl_watch_free(sl_watch *w)
+{
+    if (!w)
+        return;
+    sl_worker_free(w->worker); /* stops and joins first */
+    sl_loaded_free(&w->ready);
+    pthread_mutex_destroy(&w->lock);
+    free(w->path);
+    free(w);
+}

@@ -1,0 +1,52 @@
+/* standalone.h — a standalone player's playlist file: checked like lint, unplayable items skipped, edits re-checked off the render thread. */
+#ifndef SL_STANDALONE_H
+#define SL_STANDALONE_H
+
+#include "content/log.h"
+#include "content/playlist.h"
+#include "content/record.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* An item left out because it cannot be shown (lint found an error in it). */
+typedef struct {
+    char item[SL_RECORD_ID_MAX + 1];
+    char zone[SL_RECORD_ID_MAX + 1]; /* its zone's id; "" for the fallback */
+    char reason[256];                /* lint's message, valid UTF-8 text, cut to fit */
+} sl_skip;
+
+/* A playlist file read for playing. */
+typedef struct {
+    sl_playlist *pl; /* what can be played; the skipped items are not in it */
+    sl_skip *skips;
+    size_t n_skips;
+    double check_s; /* how long reading and checking took */
+} sl_loaded;
+
+/* Reads the playlist at `path` and checks it like `screenlit lint` (media
+ * probed), logging every finding. Items with errors are left out of the
+ * model and listed in out->skips, each logged with its reason; the rest
+ * plays (only the fallback when nothing is left). Returns 0, or -1 (logged,
+ * *out empty) when the file cannot be played at all: it cannot be read, is
+ * not a valid playlist, or has an error outside its items. */
+int sl_standalone_load(const char *path, const sl_log *log, sl_loaded *out);
+/* Frees what a load holds (pl too, unless taken: set it to NULL); NULL is fine. */
+void sl_loaded_free(sl_loaded *l);
+
+/* Watches a playlist file: once a second a worker thread looks at it and,
+ * when it changed, loads it (sl_standalone_load) there, so the render loop
+ * never waits for the checks. */
+typedef struct sl_watch sl_watch;
+
+/* Starts watching, logging through a copy of *log; the file as it is now
+ * is the baseline (not reported).
+ * NULL when out of memory or no thread could start (logged). */
+sl_watch *sl_watch_new(const char *path, const sl_log *log);
+/* A new version checked and ready to play: moved into *out (true), or false.
+ * Never blocks on the checks. */
+bool sl_watch_take(sl_watch *w, sl_loaded *out);
+/* Stops the thread (after a load in progress) and frees; NULL is fine. */
+void sl_watch_free(sl_watch *w);
+
+#endif
