@@ -813,7 +813,7 @@ struct sl_video {
     AVFrame *frame;
     dec_scaler sc;
     int64_t next_index;
-    int64_t last_pts_ms;
+    int64_t last_pts_ns, last_pts_ms;
     int bad_packets; /* consecutive decode errors */
 
     atomic_bool stop; /* also read by FFmpeg's interrupt callback */
@@ -939,15 +939,23 @@ static bool video_emit(sl_video *v)
         return true;
     }
     int64_t ts = fr->best_effort_timestamp;
-    int64_t pts_ms;
+    int64_t pts_ns, pts_ms;
     if (ts == AV_NOPTS_VALUE) {
-        pts_ms = v->next_index == 0 ? 0 : v->last_pts_ms + v->frame_ms;
+        pts_ns = v->next_index == 0 ? 0 : v->last_pts_ns + v->frame_ms * 1000000;
+        pts_ms = (pts_ns + 500000) / 1000000;
     } else {
+        /* Due half a time-base unit before its stamp, rounded down: stamps
+         * are rounded to their unit (a Matroska frame at 2/30 s says 67 ms),
+         * and a 30 Hz display reaches 2/30 s at its second refresh exactly. */
         int64_t base = v->start_ts != AV_NOPTS_VALUE ? v->start_ts : 0;
+        pts_ns = av_rescale_q_rnd(2 * (ts - base) - 1, (AVRational){v->tb.num, 2 * v->tb.den},
+                                  (AVRational){1, 1000000000}, AV_ROUND_DOWN | AV_ROUND_PASS_MINMAX);
         pts_ms = av_rescale_q(ts - base, v->tb, (AVRational){1, 1000});
     }
-    if (v->next_index > 0 && pts_ms < v->last_pts_ms)
-        pts_ms = v->last_pts_ms; /* keep the queue in time order */
+    if (v->next_index > 0 && pts_ns < v->last_pts_ns) {
+        pts_ns = v->last_pts_ns; /* keep the queue in time order */
+        pts_ms = v->last_pts_ms;
+    }
 
     int ow, oh;
     frame_out_size(v, fr, &ow, &oh);
@@ -964,8 +972,10 @@ static bool video_emit(sl_video *v)
         return false;
     }
     av_frame_unref(fr);
+    f.pts_ns = pts_ns;
     f.pts_ms = pts_ms;
     f.index = v->next_index++;
+    v->last_pts_ns = pts_ns;
     v->last_pts_ms = pts_ms;
     return video_push(v, &f);
 }
@@ -1081,7 +1091,8 @@ static void hw_decoder_name(enum AVCodecID id, char *out, size_t len)
  * device) the software decoder is used. A hardware decoder that opens but
  * then fails mid-stream ends the stream with an error (no fallback then).
  * Frame timestamps are made relative to the stream's start_time (or to
- * the first frame's when the stream has none). Returns NULL with err. */
+ * the first frame's when the stream has none). Returns once the first
+ * frame is decoded (or the decoder stopped). Returns NULL with err. */
 sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, size_t errlen)
 {
     sl_video *v = NULL;
@@ -1178,6 +1189,13 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
         goto out;
     }
     v->thread_started = true;
+    /* Ready means the first frame is decoded: a decoder's start-up latency
+     * (frame threads hold a few frames back) must not hold back the first
+     * refreshes of a clip on the real clock, nor make it skip frames then. */
+    pthread_mutex_lock(&v->mu);
+    while (v->count == 0 && !v->finished)
+        pthread_cond_wait(&v->filled, &v->mu);
+    pthread_mutex_unlock(&v->mu);
     ok = true;
     goto out;
 oom:
@@ -1190,22 +1208,28 @@ out:
     return v;
 }
 
-/* The frame due at t_ms (see decode.h). Frames are taken from the queue
- * in order: every queued frame with pts <= t_ms replaces the current one
+/* The frame due at t_ms or t_ns (see decode.h). Frames are taken from the queue
+ * in order: every queued frame with pts <= t replaces the current one
  * (so a frame whose successor is also due is skipped), and the first frame
- * ever is taken even when its pts is later than t_ms so that a video never
+ * ever is taken even when its pts is later than t so that a video never
  * starts black. blocking=true then waits until the queue holds a frame
- * later than t_ms or the decoder has finished, so the result is exactly
- * the frame due at t_ms; blocking=false returns at once. After the last
+ * later than t or the decoder has finished, so the result is exactly
+ * the frame due at t; blocking=false returns at once. After the last
  * frame the last one stays current. Must be called from one thread. */
 const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking)
+{
+    /* A frame is due at the millisecond its time rounds to. */
+    return sl_video_frame_at_ns(v, t_ms * 1000000 + 499999, blocking);
+}
+
+const sl_frame *sl_video_frame_at_ns(sl_video *v, int64_t t_ns, bool blocking)
 {
     if (!v)
         return NULL;
     pthread_mutex_lock(&v->mu);
     for (;;) {
         bool took = false;
-        while (v->count > 0 && (!v->have_current || v->queue[v->head].pts_ms <= t_ms)) {
+        while (v->count > 0 && (!v->have_current || v->queue[v->head].pts_ns <= t_ns)) {
             video_recycle(v, &v->current);
             v->current = v->queue[v->head];
             memset(&v->queue[v->head], 0, sizeof v->queue[v->head]);

@@ -19,7 +19,9 @@ typedef struct {
     int w, h;
     int pitch;         /* bytes per row */
     uint8_t *pixels;   /* owned */
-    int64_t pts_ms;    /* presentation time from the start of the media (video); 0 for pictures */
+    int64_t pts_ms;    /* presentation time from the start of the media (video), rounded; 0 for pictures */
+    int64_t pts_ns;    /* when it is due in nanoseconds: half a unit of the file's time stamps
+                        * early, as stamps are rounded (what sl_video_frame_at_ns compares) */
     int64_t index;     /* frame number from 0 (video) */
 } sl_frame;
 
@@ -58,6 +60,10 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
  * (blocking=false before the first frame) or the stream had no frame at all.
  * The frame stays valid until the next call or sl_video_close. */
 const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking);
+/* The same at t_ns nanoseconds: a display whose refresh matches the clip's
+ * frame rate gets every frame exactly once (millisecond times round 1/30 s
+ * both ways, which made every third frame due a refresh late). */
+const sl_frame *sl_video_frame_at_ns(sl_video *v, int64_t t_ns, bool blocking);
 
 /* Whether every frame has been shown or the decoder stopped with an error. */
 bool sl_video_ended(const sl_video *v);

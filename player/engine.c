@@ -696,21 +696,22 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
     int64_t next_capture = 0;
     bool frames = strncmp(o->output, "frames:", 7) == 0;
     bool window = strcmp(o->output, "window") == 0;
-    int64_t frame_ns = 1000000000LL / (o->fps > 0 ? o->fps : 30);
+    int64_t hz = o->fps > 0 ? o->fps : 30;
     if (window) {
         SDL_DisplayMode dm;
         if (SDL_GetCurrentDisplayMode(0, &dm) == 0 && dm.refresh_rate > 0)
-            frame_ns = 1000000000LL / dm.refresh_rate;
+            hz = dm.refresh_rate;
     }
-    int64_t tick = sl_mono_ns();
-    /* Animation time advances by exactly one refresh period per frame, so a
-     * ticker moves the same step every frame; it is pulled back to the real
-     * clock only when they drift apart by more than two frames (dropped frames). */
-    int64_t anim_ns = 0;
+    int64_t frame_ns = 1000000000LL / hz;
+    /* Animation time is refresh n of a run of refreshes: base + n/hz seconds,
+     * in nanoseconds, computed from n (not summed), so a ticker moves the same
+     * step every frame and a clip at the display's rate gets one frame per
+     * refresh. It is pulled back to the real clock (a new run from there)
+     * only when they drift apart by more than two frames (dropped frames). */
+    int64_t anim_base_ns = 0, anim_n = 0, anim_ns = 0;
     int64_t start_mono = sl_mono_ns();
     sl_clock_set_origin(&e->clock, start_mono); /* player time = start_ms + anim time */
     int64_t next_time_check = 0; /* ms of anim time: look for the true time once a second */
-    bool first = true;
     for (;;) {
         sl_vo_events ev = {0};
         e->vo.driver->poll_events(&e->vo, &ev);
@@ -719,13 +720,16 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
         if (ev.toggle_diagnostic)
             e->diagnostic = !e->diagnostic;
         int64_t real_ns = sl_mono_ns() - start_mono;
-        if (first)
-            first = false;
-        else
-            anim_ns += frame_ns;
-        if (anim_ns < real_ns - 2 * frame_ns || anim_ns > real_ns + 2 * frame_ns)
-            anim_ns = real_ns;
+        anim_ns = anim_base_ns + anim_n * 1000000000LL / hz;
+        if (anim_ns < real_ns - 2 * frame_ns || anim_ns > real_ns + 2 * frame_ns) {
+            if (real_ns > anim_ns)
+                e->refreshes_missed += (real_ns - anim_ns + frame_ns - 1) / frame_ns;
+            anim_base_ns = anim_ns = real_ns;
+            anim_n = 0;
+        }
+        anim_n++;
         int64_t elapsed = anim_ns / 1000000;
+        e->now_frac_ns = anim_ns % 1000000;
         if (run_ms > 0 && elapsed >= run_ms)
             break;
         if (elapsed >= next_time_check) {
@@ -746,16 +750,16 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
             capture(e, now, "manual", NULL);
         e->vo.driver->present(&e->vo);
         if (!window) {
-            tick += frame_ns;
-            int64_t wait = tick - sl_mono_ns();
+            /* Sleep until the next refresh's animation time (late: render at once;
+             * far behind, the check above starts a new run from the real time). */
+            int64_t wait = start_mono + anim_base_ns + anim_n * 1000000000LL / hz - sl_mono_ns();
             if (wait > 0) {
                 struct timespec ts = {(time_t)(wait / 1000000000LL), (long)(wait % 1000000000LL)};
                 nanosleep(&ts, NULL);
-            } else if (wait < -frame_ns * 4) {
-                tick = sl_mono_ns(); /* far behind: do not try to catch up in a burst */
             }
         }
     }
+    e->now_frac_ns = 0;
     finish_all(e, sl_clock_now_ms(&e->clock));
     return 0;
 }

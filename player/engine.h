@@ -72,6 +72,12 @@ typedef struct sl_engine {
     SDL_Rect region;             /* where the canvas goes on the output */
     sl_item_count *counts;       /* plays of this run, per item */
     int64_t frames_rendered, black_frames, frames_written, journal_errors;
+    /* Clips on the real clock: frames shown, frames skipped (a later one was
+     * already due), and refreshes that showed the same frame again while the
+     * clip had more to come. */
+    int64_t video_shown, video_skipped, video_repeated;
+    int64_t refreshes_missed;    /* real clock: refreshes not drawn because the machine was busy */
+    int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
     bool diagnostic;
     /* Called once per loop turn (every frame on the real clock, every event on
      * the simulated one), e.g. to take a newly synced manifest and swap to it. */

@@ -72,9 +72,20 @@ static void draw_text(sl_engine *e, sl_zone_state *z, const sl_item *it, SDL_Tex
 static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
 {
     SDL_Renderer *r = e->vo.renderer;
-    const sl_frame *f = sl_video_frame_at(z->cur_prep->video, now - z->cur.start_ms,
-                                          e->clock.simulated);
+    const sl_frame *f;
+    if (e->clock.simulated) {
+        f = sl_video_frame_at(z->cur_prep->video, now - z->cur.start_ms, true);
+    } else {
+        f = sl_video_frame_at_ns(z->cur_prep->video,
+                                 (now - z->cur.start_ms) * 1000000 + e->now_frac_ns, false);
+        if (f && f->index == z->video_index && !sl_video_ended(z->cur_prep->video))
+            e->video_repeated++;
+        else if (f && z->video_index >= 0 && f->index > z->video_index + 1)
+            e->video_skipped += f->index - z->video_index - 1;
+    }
     if (f && f->index != z->video_index) {
+        if (!e->clock.simulated)
+            e->video_shown++;
         if (z->video_tex && (z->video_w != f->w || z->video_h != f->h)) {
             SDL_DestroyTexture(z->video_tex);
             z->video_tex = NULL;
