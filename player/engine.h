@@ -29,7 +29,10 @@ typedef struct {
     bool cur_failed;        /* could not be shown: the fallback stands in */
     SDL_Texture *cur_tex;   /* text or picture */
     SDL_Texture *video_tex; /* streaming texture for video frames */
-    int video_w, video_h;
+    int video_w, video_h;   /* its size, its SDL format and YUV mode (-1: ARGB) */
+    Uint32 video_fmt;
+    int video_mode;
+    int video_draw_w, video_draw_h; /* the size it is drawn at (the renderer scales) */
     int64_t video_index;    /* frame number in video_tex, -1 = none */
     bool pending;           /* real clock: the next item is not ready; cur stays on screen */
     sl_pick pending_pick;

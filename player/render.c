@@ -68,16 +68,69 @@ static void draw_text(sl_engine *e, sl_zone_state *z, const sl_item *it, SDL_Tex
     SDL_RenderSetClipRect(r, NULL);
 }
 
-/* Draws the video frame due now; returns false when there is none yet. */
+/* The SDL texture format of a frame. */
+static Uint32 frame_sdl_format(const sl_frame *f)
+{
+    switch (f->format) {
+    case SL_FRAME_IYUV: return SDL_PIXELFORMAT_IYUV;
+    case SL_FRAME_NV12: return SDL_PIXELFORMAT_NV12;
+    default: return SDL_PIXELFORMAT_ARGB8888;
+    }
+}
+
+/* Puts frame f into the zone's streaming texture, (re)made when its form
+ * changes. YUV goes up as it is: the renderer converts it (the matrix is
+ * fixed when the texture is made) and scales it on the GPU. */
+static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
+{
+    Uint32 fmt = frame_sdl_format(f);
+    int mode = f->format == SL_FRAME_ARGB ? -1 : (int)f->yuv_mode;
+    if (z->video_tex && (z->video_w != f->w || z->video_h != f->h || z->video_fmt != fmt ||
+                         z->video_mode != mode)) {
+        SDL_DestroyTexture(z->video_tex);
+        z->video_tex = NULL;
+    }
+    if (!z->video_tex) {
+        if (mode >= 0)
+            SDL_SetYUVConversionMode(f->yuv_mode == SL_YUV_JPEG    ? SDL_YUV_CONVERSION_JPEG
+                                     : f->yuv_mode == SL_YUV_BT709 ? SDL_YUV_CONVERSION_BT709
+                                                                   : SDL_YUV_CONVERSION_BT601);
+        z->video_tex = SDL_CreateTexture(r, fmt, SDL_TEXTUREACCESS_STREAMING, f->w, f->h);
+        if (!z->video_tex)
+            return false;
+        SDL_SetTextureScaleMode(z->video_tex, SDL_ScaleModeLinear);
+        z->video_w = f->w;
+        z->video_h = f->h;
+        z->video_fmt = fmt;
+        z->video_mode = mode;
+    }
+    switch (f->format) {
+    case SL_FRAME_IYUV:
+        return SDL_UpdateYUVTexture(z->video_tex, NULL, f->plane[0], f->plane_pitch[0], f->plane[1],
+                                    f->plane_pitch[1], f->plane[2], f->plane_pitch[2]) == 0;
+    case SL_FRAME_NV12:
+        return SDL_UpdateNVTexture(z->video_tex, NULL, f->plane[0], f->plane_pitch[0], f->plane[1],
+                                   f->plane_pitch[1]) == 0;
+    default:
+        return SDL_UpdateTexture(z->video_tex, NULL, f->pixels, f->pitch) == 0;
+    }
+}
+
+/* Draws the video frame due now; returns false when there is none yet.
+ * Outputs that are seen (window) or not at all (null) take frames in YUV;
+ * the frames output converts the frame it shows with swscale's area
+ * filter (its PNGs are compared with references). */
 static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
 {
     SDL_Renderer *r = e->vo.renderer;
+    bool yuv = e->vo.driver != &sl_vo_frames;
     const sl_frame *f;
     if (e->clock.simulated) {
-        f = sl_video_frame_at(z->cur_prep->video, now - z->cur.start_ms, true);
+        f = sl_video_frame_get(z->cur_prep->video, (now - z->cur.start_ms) * 1000000 + 499999, true,
+                               yuv);
     } else {
-        f = sl_video_frame_at_ns(z->cur_prep->video,
-                                 (now - z->cur.start_ms) * 1000000 + e->now_frac_ns, false);
+        f = sl_video_frame_get(z->cur_prep->video,
+                               (now - z->cur.start_ms) * 1000000 + e->now_frac_ns, false, yuv);
         if (f && f->index == z->video_index && !sl_video_ended(z->cur_prep->video))
             e->video_repeated++;
         else if (f && z->video_index >= 0 && f->index > z->video_index + 1)
@@ -86,22 +139,15 @@ static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
     if (f && f->index != z->video_index) {
         if (!e->clock.simulated)
             e->video_shown++;
-        if (z->video_tex && (z->video_w != f->w || z->video_h != f->h)) {
-            SDL_DestroyTexture(z->video_tex);
-            z->video_tex = NULL;
-        }
-        if (!z->video_tex) {
-            z->video_tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888,
-                                             SDL_TEXTUREACCESS_STREAMING, f->w, f->h);
-            z->video_w = f->w;
-            z->video_h = f->h;
-        }
-        if (z->video_tex && SDL_UpdateTexture(z->video_tex, NULL, f->pixels, f->pitch) == 0)
+        if (upload_frame(r, z, f)) {
             z->video_index = f->index;
+            z->video_draw_w = f->draw_w;
+            z->video_draw_h = f->draw_h;
+        }
     }
     if (!z->video_tex || z->video_index < 0)
         return false;
-    draw_centred(r, z->video_tex, z->video_w, z->video_h, &z->rect);
+    draw_centred(r, z->video_tex, z->video_draw_w, z->video_draw_h, &z->rect);
     return true;
 }
 

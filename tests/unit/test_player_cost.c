@@ -82,10 +82,79 @@ static void test_one_frame_per_refresh(void **state)
     walk_refreshes(f->dir, "c30.mkv", 999999);
 }
 
+/* A capture every 5 s inside a 20 s clip converts 4 frames, not the 600
+ * decoded (the frames output asks for ARGB, scaled for its box). */
+static void test_convert_only_shown(void **state)
+{
+    fixture *f = *state;
+    NEED_FFMPEG(f);
+    char p[512], err[512] = "";
+    sl_test_path(f->dir, "c30.mp4", p, sizeof p);
+    sl_video_opts o = {.box_w = 192, .box_h = 192, .fit = SL_FIT_CONTAIN};
+    sl_video *v = sl_video_open(p, &o, err, sizeof err);
+    assert_non_null(v);
+    for (int k = 0; k < 4; k++) {
+        const sl_frame *fr = sl_video_frame_at(v, (int64_t)k * 5000, true);
+        assert_non_null(fr);
+        assert_int_equal(fr->index, k * 150);
+        assert_int_equal(fr->format, SL_FRAME_ARGB);
+        assert_int_equal(fr->w, 192);
+        assert_int_equal(fr->h, 128);
+        /* the same frame asked again is not converted again */
+        sl_video_frame_at(v, (int64_t)k * 5000, true);
+    }
+    assert_int_equal(sl_video_conversions(v), 4);
+    sl_video_close(v);
+}
+
+/* Asked for YUV, a 4:2:0 clip comes as the decoder's planes, unscaled and
+ * never converted: the renderer scales it to the size it takes in its box. */
+static void test_yuv_frames(void **state)
+{
+    fixture *f = *state;
+    NEED_FFMPEG(f);
+    char p[512], err[512] = "";
+    sl_test_path(f->dir, "c30.mp4", p, sizeof p);
+    sl_video_opts o = {.box_w = 300, .box_h = 100, .fit = SL_FIT_CONTAIN};
+    sl_video *v = sl_video_open(p, &o, err, sizeof err);
+    assert_non_null(v);
+    for (int64_t n = 0; n < 600; n++) {
+        const sl_frame *fr = sl_video_frame_get(v, n * 1000000000LL / 30, true, true);
+        assert_non_null(fr);
+        assert_int_equal(fr->index, n);
+        assert_int_equal(fr->format, SL_FRAME_IYUV);
+        assert_int_equal(fr->yuv_mode, SL_YUV_BT601); /* untagged SD video */
+        assert_int_equal(fr->w, 96);
+        assert_int_equal(fr->h, 64);
+        assert_int_equal(fr->draw_w, 150);
+        assert_int_equal(fr->draw_h, 100);
+        assert_non_null(fr->plane[0]);
+        assert_non_null(fr->plane[1]);
+        assert_non_null(fr->plane[2]);
+        assert_true(fr->plane_pitch[0] >= 96 && fr->plane_pitch[1] >= 48);
+    }
+    assert_int_equal(sl_video_conversions(v), 0);
+    sl_video_close(v);
+
+    /* cover: the planes are cropped to the box's shape (96x64 in a square: 64x64) */
+    o = (sl_video_opts){.box_w = 200, .box_h = 200, .fit = SL_FIT_COVER};
+    v = sl_video_open(p, &o, err, sizeof err);
+    assert_non_null(v);
+    const sl_frame *fr = sl_video_frame_get(v, 0, true, true);
+    assert_non_null(fr);
+    assert_int_equal(fr->w, 64);
+    assert_int_equal(fr->h, 64);
+    assert_int_equal(fr->draw_w, 200);
+    assert_int_equal(fr->draw_h, 200);
+    sl_video_close(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_frame_per_refresh),
+        cmocka_unit_test(test_convert_only_shown),
+        cmocka_unit_test(test_yuv_frames),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
