@@ -687,7 +687,8 @@ static int run_sim(sl_engine *e)
     return 0;
 }
 
-/* Real clock: render every frame; the window paces itself by vsync, offscreen outputs by --fps. */
+/* Real clock: a frame per refresh of the display (the window) or of --fps (offscreen
+ * outputs), drawn only when something changed. */
 static int run_real(sl_engine *e, volatile const int *stop_flag)
 {
     const sl_options *o = e->opt;
@@ -701,6 +702,8 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
         SDL_DisplayMode dm;
         if (SDL_GetCurrentDisplayMode(0, &dm) == 0 && dm.refresh_rate > 0)
             hz = dm.refresh_rate;
+        sl_log_info(&e->log, "window: at most %lld frames a second (the display's refresh rate)",
+                    (long long)hz);
     }
     int64_t frame_ns = 1000000000LL / hz;
     /* Animation time is refresh n of a run of refreshes: base + n/hz seconds,
@@ -741,22 +744,26 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
             e->tick(e, now, e->tick_ud);
         now = e->clock.start_ms + elapsed; /* a swap in the tick may have moved the time */
         sl_engine_update(e, now);
-        sl_render_frame(e, now);
-        if (frames && every > 0 && elapsed >= next_capture) {
-            capture(e, now, "frame", NULL);
-            next_capture += every;
-        }
-        if (ev.capture)
-            capture(e, now, "manual", NULL);
-        e->vo.driver->present(&e->vo);
-        if (!window) {
-            /* Sleep until the next refresh's animation time (late: render at once;
-             * far behind, the check above starts a new run from the real time). */
-            int64_t wait = start_mono + anim_base_ns + anim_n * 1000000000LL / hz - sl_mono_ns();
-            if (wait > 0) {
-                struct timespec ts = {(time_t)(wait / 1000000000LL), (long)(wait % 1000000000LL)};
-                nanosleep(&ts, NULL);
+        bool capture_due = frames && every > 0 && elapsed >= next_capture;
+        /* Nothing changed (a poster, a static slogan): the screen keeps its picture. */
+        if (sl_render_needed(e) || capture_due || ev.capture || ev.redraw) {
+            sl_render_frame(e, now);
+            if (capture_due) {
+                capture(e, now, "frame", NULL);
+                next_capture += every;
             }
+            if (ev.capture)
+                capture(e, now, "manual", NULL);
+            e->vo.driver->present(&e->vo);
+        }
+        /* Sleep until the next refresh's animation time, whatever the output:
+         * never more frames than the display's refresh rate, vsync or not
+         * (late: render at once; far behind, the check above starts a new
+         * run from the real time). */
+        int64_t wait = start_mono + anim_base_ns + anim_n * 1000000000LL / hz - sl_mono_ns();
+        if (wait > 0) {
+            struct timespec ts = {(time_t)(wait / 1000000000LL), (long)(wait % 1000000000LL)};
+            nanosleep(&ts, NULL);
         }
     }
     e->now_frac_ns = 0;

@@ -81,6 +81,8 @@ typedef struct sl_engine {
     int64_t video_shown, video_skipped, video_repeated;
     int64_t refreshes_missed;    /* real clock: refreshes not drawn because the machine was busy */
     int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
+    bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
+    uint64_t drawn_key;
     bool diagnostic;
     /* Called once per loop turn (every frame on the real clock, every event on
      * the simulated one), e.g. to take a newly synced manifest and swap to it. */
@@ -110,6 +112,10 @@ void sl_engine_update(sl_engine *e, int64_t now);
 /* render.c */
 /* Draws the frame for `now` into the output (not yet presented). */
 void sl_render_frame(sl_engine *e, int64_t now);
+/* Whether the frame for now differs from the one drawn last: something
+ * moves (a ticker, a clip, the diagnostic screen) or a zone changed item.
+ * A static poster is drawn once, not at every refresh. */
+bool sl_render_needed(sl_engine *e);
 /* Writes the frame just drawn as DIR/NAME. */
 int sl_render_capture(sl_engine *e, const char *name);
 void sl_render_zone_textures_free(sl_zone_state *z);

@@ -195,6 +195,49 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
     return true;
 }
 
+/* Whether a zone's picture moves by itself: a ticker, a clip. */
+static bool zone_animated(const sl_engine *e, const sl_zone_state *z)
+{
+    const sl_item *it = NULL;
+    if (z->has_cur && !z->cur_failed && z->cur_prep)
+        it = &e->pl->items[z->cur.item];
+    else if (z->fallback_prep && !z->fallback_prep->failed)
+        it = z->fallback_prep->item;
+    if (!it)
+        return false;
+    return it->type == SL_ITEM_VIDEO || (it->type == SL_ITEM_TEXT && it->mode != SL_TEXT_STATIC);
+}
+
+/* FNV-1a over a value's bytes. */
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
+
+bool sl_render_needed(sl_engine *e)
+{
+    uint64_t key = 1469598103934665603ULL;
+    bool animated = e->diagnostic;
+    key = mix(key, &e->pl, sizeof e->pl);
+    key = mix(key, &e->diagnostic, sizeof e->diagnostic);
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        const sl_zone_state *z = &e->zones[i];
+        animated = animated || zone_animated(e, z);
+        key = mix(key, &z->has_cur, sizeof z->has_cur);
+        key = mix(key, &z->cur.item, sizeof z->cur.item);
+        key = mix(key, &z->cur.start_ms, sizeof z->cur.start_ms);
+        key = mix(key, &z->cur_failed, sizeof z->cur_failed);
+        key = mix(key, &z->cur_prep, sizeof z->cur_prep);
+    }
+    bool need = animated || !e->drawn || key != e->drawn_key;
+    e->drawn = true;
+    e->drawn_key = key;
+    return need;
+}
+
 void sl_render_frame(sl_engine *e, int64_t now)
 {
     SDL_Renderer *r = e->vo.renderer;
