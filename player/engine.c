@@ -687,6 +687,32 @@ static int run_sim(sl_engine *e)
     return 0;
 }
 
+/* Logs how long after the process started the first frame was shown (the
+ * start from /proc/self/stat, in clock ticks since boot). */
+static void log_first_frame(sl_engine *e)
+{
+    FILE *f = fopen("/proc/self/stat", "r");
+    char buf[1024];
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the name may hold spaces; fields follow it */
+    unsigned long long start_ticks = 0;
+    int field = 2;
+    for (; p && *p && field < 22; p++)
+        if (*p == ' ')
+            field++;
+    struct timespec now;
+    long hz = sysconf(_SC_CLK_TCK);
+    if (!p || sscanf(p, "%llu", &start_ticks) != 1 || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0)
+        return;
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    int64_t start_ms = (int64_t)(start_ticks * 1000ULL / (unsigned long long)hz);
+    sl_log_info(&e->log, "first frame shown %lld ms after the process started",
+                (long long)(now_ms - start_ms));
+}
+
 /* Real clock: a frame per refresh of the display (the window) or of --fps (offscreen
  * outputs), drawn only when something changed. */
 static int run_real(sl_engine *e, volatile const int *stop_flag)
@@ -747,6 +773,7 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
         bool capture_due = frames && every > 0 && elapsed >= next_capture;
         /* Nothing changed (a poster, a static slogan): the screen keeps its picture. */
         if (sl_render_needed(e) || capture_due || ev.capture || ev.redraw) {
+            bool first_frame = e->frames_rendered == 0;
             sl_render_frame(e, now);
             if (capture_due) {
                 capture(e, now, "frame", NULL);
@@ -755,6 +782,8 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
             if (ev.capture)
                 capture(e, now, "manual", NULL);
             e->vo.driver->present(&e->vo);
+            if (first_frame)
+                log_first_frame(e);
         }
         /* Sleep until the next refresh's animation time, whatever the output:
          * never more frames than the display's refresh rate, vsync or not
