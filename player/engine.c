@@ -28,6 +28,17 @@ static char *media_path(const sl_engine *e, const sl_item *it)
 static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
 {
     sl_zone_state *z = &e->zones[zone];
+    if (it->type == SL_ITEM_IMAGE && sl_picture_cached(e, (int)(it - e->pl->items), z->rect.w, z->rect.h)) {
+        /* Shown before in this box: the renderer keeps its texture; nothing to decode. */
+        sl_prep *p = calloc(1, sizeof *p);
+        if (p) {
+            *p = (sl_prep){.item = it, .box_w = z->rect.w, .box_h = z->rect.h, .done = true};
+            e->pictures_reused++;
+            return p;
+        }
+    }
+    if (it->type == SL_ITEM_IMAGE)
+        e->pictures_decoded++;
     char *path = media_path(e, it);
     sl_prep *p = sl_loader_submit(e->loader, it, path, z->rect.w, z->rect.h);
     free(path);
@@ -380,6 +391,7 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
     /* Plays of the old playlist say nothing about the new one's items. */
     sl_history_free(&e->hist);
     sl_history_init(&e->hist, 0);
+    sl_picture_cache_clear(e); /* kept by item number: the new playlist numbers its own */
     layout(e);
     install_fallbacks(e);
     apply_content_floor(e); /* newer content (e.g. from a USB bundle) on an untrusted clock */
@@ -597,6 +609,7 @@ void sl_engine_close(sl_engine *e)
         return;
     for (size_t i = 0; e->pl && i < e->pl->n_zones; i++)
         zone_clear(e, &e->zones[i]);
+    sl_picture_cache_clear(e);
     if (e->diag_tex)
         SDL_DestroyTexture(e->diag_tex);
     if (e->canvas)

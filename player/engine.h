@@ -51,6 +51,15 @@ typedef struct {
     int64_t ms;
 } sl_item_count;
 
+/* A prepared picture kept for an item that comes back (see render.c). */
+#define SL_PICTURE_CACHE 8 /* textures: 8 x 8 MB at 1080p */
+typedef struct {
+    SDL_Texture *tex;  /* NULL: free slot */
+    int item;          /* index in the playlist */
+    int box_w, box_h;  /* the box it was sized for */
+    int64_t used;      /* for least-recently-used eviction */
+} sl_picture_slot;
+
 typedef struct sl_engine {
     const sl_options *opt;
     sl_log log;
@@ -81,6 +90,9 @@ typedef struct sl_engine {
     int64_t video_shown, video_skipped, video_repeated;
     int64_t refreshes_missed;    /* real clock: refreshes not drawn because the machine was busy */
     int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
+    sl_picture_slot pictures[SL_PICTURE_CACHE];
+    int64_t picture_clock;
+    int64_t pictures_decoded, pictures_reused; /* pictures sent to the loader, or shown from the cache */
     bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
     uint64_t drawn_key;
     bool diagnostic;
@@ -119,6 +131,11 @@ bool sl_render_needed(sl_engine *e);
 /* Writes the frame just drawn as DIR/NAME. */
 int sl_render_capture(sl_engine *e, const char *name);
 void sl_render_zone_textures_free(sl_zone_state *z);
+/* Whether the picture of item `item` sized for a box_w×box_h box is kept
+ * (the loader then need not decode it again). */
+bool sl_picture_cached(const sl_engine *e, int item, int box_w, int box_h);
+/* Frees every kept picture (a new playlist, closing). */
+void sl_picture_cache_clear(sl_engine *e);
 
 /* diagscreen.c */
 void sl_diag_draw(sl_engine *e, int64_t now);

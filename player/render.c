@@ -2,6 +2,7 @@
 #include "player/engine.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void sl_render_zone_textures_free(sl_zone_state *z)
 {
@@ -30,6 +31,94 @@ static SDL_Texture *texture_of(SDL_Renderer *r, SDL_Texture **slot, SDL_Surface 
             SDL_SetTextureBlendMode(*slot, SDL_BLENDMODE_BLEND);
     }
     return *slot;
+}
+
+/* ---- prepared pictures, kept for items that come back ---- */
+
+static sl_picture_slot *picture_find(sl_engine *e, int item, int box_w, int box_h)
+{
+    for (int i = 0; i < SL_PICTURE_CACHE; i++) {
+        sl_picture_slot *s = &e->pictures[i];
+        if (s->tex && s->item == item && s->box_w == box_w && s->box_h == box_h)
+            return s;
+    }
+    return NULL;
+}
+
+bool sl_picture_cached(const sl_engine *e, int item, int box_w, int box_h)
+{
+    return picture_find((sl_engine *)e, item, box_w, box_h) != NULL;
+}
+
+void sl_picture_cache_clear(sl_engine *e)
+{
+    for (int i = 0; i < SL_PICTURE_CACHE; i++)
+        if (e->pictures[i].tex)
+            SDL_DestroyTexture(e->pictures[i].tex);
+    memset(e->pictures, 0, sizeof e->pictures);
+}
+
+/* Whether some zone shows the picture in slot s, or is about to (its next
+ * or pending item was prepared from the slot). */
+static bool picture_in_use(const sl_engine *e, const sl_picture_slot *s)
+{
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        const sl_zone_state *z = &e->zones[i];
+        if (z->rect.w != s->box_w || z->rect.h != s->box_h)
+            continue;
+        if ((z->has_cur && z->cur.item == s->item) || (z->has_next && z->next.item == s->item) ||
+            (z->pending && z->pending_pick.item == s->item))
+            return true;
+    }
+    return false;
+}
+
+/* Keeps texture t for the item: in a free slot, else in place of the least
+ * recently used one that no zone shows. False when every slot is showing. */
+static bool picture_keep(sl_engine *e, int item, int box_w, int box_h, SDL_Texture *t)
+{
+    sl_picture_slot *victim = NULL;
+    for (int i = 0; i < SL_PICTURE_CACHE; i++) {
+        sl_picture_slot *s = &e->pictures[i];
+        if (!s->tex) {
+            victim = s;
+            break;
+        }
+        if (!picture_in_use(e, s) && (!victim || s->used < victim->used))
+            victim = s;
+    }
+    if (!victim)
+        return false;
+    if (victim->tex)
+        SDL_DestroyTexture(victim->tex);
+    *victim = (sl_picture_slot){.tex = t, .item = item, .box_w = box_w, .box_h = box_h,
+                                .used = ++e->picture_clock};
+    return true;
+}
+
+/* The texture of the zone's current picture: kept from an earlier play, or
+ * made from the prepared surface and kept (the surface is freed then). */
+static SDL_Texture *picture_texture(sl_engine *e, sl_zone_state *z)
+{
+    int item = z->cur.item;
+    sl_picture_slot *s = picture_find(e, item, z->rect.w, z->rect.h);
+    if (s) {
+        s->used = ++e->picture_clock;
+        return s->tex;
+    }
+    if (z->cur_tex || !z->cur_prep->surface)
+        return z->cur_tex;
+    SDL_Texture *t = SDL_CreateTextureFromSurface(e->vo.renderer, z->cur_prep->surface);
+    if (!t)
+        return NULL;
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    if (!picture_keep(e, item, z->rect.w, z->rect.h, t)) {
+        z->cur_tex = t; /* the zone's own, freed with it */
+        return t;
+    }
+    SDL_FreeSurface(z->cur_prep->surface);
+    z->cur_prep->surface = NULL;
+    return t;
 }
 
 /* Draws a w×h picture centred in the zone (pictures arrive already sized for their fit). */
@@ -182,7 +271,8 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
         return draw_video(e, z, now) || draw_fallback(e, z, now);
     if (it->type == SL_ITEM_AUDIO)
         return true; /* the zone's background, while the announcement plays */
-    SDL_Texture *t = texture_of(r, &z->cur_tex, z->cur_prep->surface);
+    SDL_Texture *t = it->type == SL_ITEM_IMAGE ? picture_texture(e, z)
+                                               : texture_of(r, &z->cur_tex, z->cur_prep->surface);
     if (!t)
         return draw_fallback(e, z, now);
     if (it->type == SL_ITEM_TEXT) {
