@@ -268,6 +268,21 @@ static int scale_into(dec_scaler *sc, const AVFrame *src, enum AVPixelFormat dst
     return 0;
 }
 
+/* The size a frame takes in a box for a fit (into *ow, *oh), from its
+ * display width (its width corrected by the pixel aspect), which it returns. */
+static int64_t frame_fit(const AVFrame *src, int box_w, int box_h, sl_fit fit, int *ow, int *oh)
+{
+    int64_t disp_w = src->width;
+    if (src->sample_aspect_ratio.num > 0 && src->sample_aspect_ratio.den > 0)
+        disp_w = muldiv_round(src->width, src->sample_aspect_ratio.num,
+                              src->sample_aspect_ratio.den);
+    if (disp_w < 1)
+        disp_w = 1;
+    sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), src->height, box_w, box_h, fit, ow,
+                oh);
+    return disp_w;
+}
+
 /* Converts a decoded frame to an ARGB8888 picture for a box and fit into
  * out->w/h/pitch/pixels. out->pixels is reused when it is set and out->w/h
  * already equal the result size (a video's current frame keeps its buffer
@@ -280,16 +295,8 @@ static int convert_frame(dec_scaler *sc, AVFrame *src, int box_w, int box_h, sl_
     int rc = -1;
     AVFrame *tmp = NULL;
     dec_scaler tmp_sc = {0};
-    int64_t disp_w = src->width;
-    if (src->sample_aspect_ratio.num > 0 && src->sample_aspect_ratio.den > 0)
-        disp_w = muldiv_round(src->width, src->sample_aspect_ratio.num,
-                              src->sample_aspect_ratio.den);
-    if (disp_w < 1)
-        disp_w = 1;
-
     int ow, oh;
-    sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), src->height, box_w, box_h, fit, &ow,
-                &oh);
+    int64_t disp_w = frame_fit(src, box_w, box_h, fit, &ow, &oh);
     if (fit == SL_FIT_COVER) {
         int cx, cy, cw, ch;
         cover_crop(src->width, src->height, disp_w, ow, oh, &cx, &cy, &cw, &ch);
@@ -1197,15 +1204,8 @@ static int video_make_current(sl_video *v, bool yuv)
     sl_frame_format fmt;
     sl_yuv_mode mode;
     if (yuv && yuv_form(src, true, &fmt, &mode)) {
-        int64_t disp_w = src->width;
-        if (src->sample_aspect_ratio.num > 0 && src->sample_aspect_ratio.den > 0)
-            disp_w = muldiv_round(src->width, src->sample_aspect_ratio.num,
-                                  src->sample_aspect_ratio.den);
-        if (disp_w < 1)
-            disp_w = 1;
         int ow, oh;
-        sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), src->height, v->opts.box_w,
-                    v->opts.box_h, v->opts.fit, &ow, &oh);
+        int64_t disp_w = frame_fit(src, v->opts.box_w, v->opts.box_h, v->opts.fit, &ow, &oh);
         if (v->opts.fit == SL_FIT_COVER) {
             int cx, cy, cw, ch;
             cover_crop(src->width, src->height, disp_w, ow, oh, &cx, &cy, &cw, &ch);

@@ -46,20 +46,26 @@ static int teardown(void **state)
         }                                                                                          \
     } while (0)
 
-/* A 30 Hz display asks for the frame due at refresh n, n/30 s after the clip
- * began (plus the part of a millisecond the clip began at): it gets frame n,
- * every one of the 600, whatever the container's time base. */
-static void walk_refreshes(const char *dir, const char *name, int64_t phase_ns)
+/* Opens the fixture's clip `name` for a box and fit; fails the test when it cannot. */
+static sl_video *open_clip(const char *dir, const char *name, int box_w, int box_h, sl_fit fit)
 {
-    char p[512];
+    char p[512], err[512] = "";
     sl_test_path(dir, name, p, sizeof p);
-    sl_video_opts o = {.box_w = 96, .box_h = 64, .fit = SL_FIT_CONTAIN};
-    char err[512] = "";
+    sl_video_opts o = {.box_w = box_w, .box_h = box_h, .fit = fit};
     sl_video *v = sl_video_open(p, &o, err, sizeof err);
     if (!v) {
         print_error("%s: %s\n", p, err);
         fail();
     }
+    return v;
+}
+
+/* A 30 Hz display asks for the frame due at refresh n, n/30 s after the clip
+ * began (plus the part of a millisecond the clip began at): it gets frame n,
+ * every one of the 600, whatever the container's time base. */
+static void walk_refreshes(const char *dir, const char *name, int64_t phase_ns)
+{
+    sl_video *v = open_clip(dir, name, 96, 64, SL_FIT_CONTAIN);
     int wrong = 0;
     for (int64_t n = 0; n < 600; n++) {
         int64_t t_ns = n * 1000000000LL / 30 + phase_ns;
@@ -88,11 +94,7 @@ static void test_convert_only_shown(void **state)
 {
     fixture *f = *state;
     NEED_FFMPEG(f);
-    char p[512], err[512] = "";
-    sl_test_path(f->dir, "c30.mp4", p, sizeof p);
-    sl_video_opts o = {.box_w = 192, .box_h = 192, .fit = SL_FIT_CONTAIN};
-    sl_video *v = sl_video_open(p, &o, err, sizeof err);
-    assert_non_null(v);
+    sl_video *v = open_clip(f->dir, "c30.mp4", 192, 192, SL_FIT_CONTAIN);
     for (int k = 0; k < 4; k++) {
         const sl_frame *fr = sl_video_frame_at(v, (int64_t)k * 5000, true);
         assert_non_null(fr);
@@ -113,11 +115,7 @@ static void test_yuv_frames(void **state)
 {
     fixture *f = *state;
     NEED_FFMPEG(f);
-    char p[512], err[512] = "";
-    sl_test_path(f->dir, "c30.mp4", p, sizeof p);
-    sl_video_opts o = {.box_w = 300, .box_h = 100, .fit = SL_FIT_CONTAIN};
-    sl_video *v = sl_video_open(p, &o, err, sizeof err);
-    assert_non_null(v);
+    sl_video *v = open_clip(f->dir, "c30.mp4", 300, 100, SL_FIT_CONTAIN);
     for (int64_t n = 0; n < 600; n++) {
         const sl_frame *fr = sl_video_frame_get(v, n * 1000000000LL / 30, true, true);
         assert_non_null(fr);
@@ -137,9 +135,7 @@ static void test_yuv_frames(void **state)
     sl_video_close(v);
 
     /* cover: the planes are cropped to the box's shape (96x64 in a square: 64x64) */
-    o = (sl_video_opts){.box_w = 200, .box_h = 200, .fit = SL_FIT_COVER};
-    v = sl_video_open(p, &o, err, sizeof err);
-    assert_non_null(v);
+    v = open_clip(f->dir, "c30.mp4", 200, 200, SL_FIT_COVER);
     const sl_frame *fr = sl_video_frame_get(v, 0, true, true);
     assert_non_null(fr);
     assert_int_equal(fr->w, 64);
