@@ -118,7 +118,9 @@ run() {
         at=$(sed -n 's/.*first-frame-epoch-ms \([0-9]*\).*/\1/p' "$T/$name.log" | head -n 1)
         [ -z "$at" ] || ttff=$((at - start_ms))
     fi
-    echo "$u $s $peak $m ${ttff:--}" | awk '{ printf "%.2f %.0f %.0f %s\n", $1 + $2, $3 / 1024, $4 / 1024, $5 }' >>"$T/$name.runs"
+    # A run whose tree the sampler never caught (a busy machine) has no PSS: "-", not 0.
+    [ "$peak" -gt 0 ] || peak=-
+    echo "$u $s $peak $m ${ttff:--}" | awk '{ printf "%.2f %s %.0f %s\n", $1 + $2, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5 }' >>"$T/$name.runs"
 }
 
 chromium_run() { # chromium_run NAME QUERY — the kiosk page for $SECS seconds
