@@ -33,7 +33,6 @@
 #define DEC_QUEUE_DEFAULT 8         /* frames decoded ahead when opts->queue_frames is 0 */
 #define DEC_QUEUE_MAX 256           /* frames; larger requests are capped */
 #define DEC_MAX_BAD_PACKETS 100     /* consecutive decode errors before a video is given up */
-#define DEC_SPARE_BUFFERS 2         /* pixel buffers kept for reuse by a video */
 #define DEC_DEFAULT_FRAME_MS 40     /* frame duration when a video gives no timing at all */
 
 /* ---------------------------------------------------------------- frames */
@@ -259,10 +258,25 @@ static int scale_into(dec_scaler *sc, const AVFrame *src, enum AVPixelFormat dst
     return 0;
 }
 
+/* The size a frame takes in a box for a fit (into *ow, *oh), from its
+ * display width (its width corrected by the pixel aspect), which it returns. */
+static int64_t frame_fit(const AVFrame *src, int box_w, int box_h, sl_fit fit, int *ow, int *oh)
+{
+    int64_t disp_w = src->width;
+    if (src->sample_aspect_ratio.num > 0 && src->sample_aspect_ratio.den > 0)
+        disp_w = muldiv_round(src->width, src->sample_aspect_ratio.num,
+                              src->sample_aspect_ratio.den);
+    if (disp_w < 1)
+        disp_w = 1;
+    sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), src->height, box_w, box_h, fit, ow,
+                oh);
+    return disp_w;
+}
+
 /* Converts a decoded frame to an ARGB8888 picture for a box and fit into
  * out->w/h/pitch/pixels. out->pixels is reused when it is set and out->w/h
- * already equal the result size (video passes a recycled buffer that way,
- * see frame_out_size), else replaced. src may be modified (cropping). Bit-packed
+ * already equal the result size (a video's current frame keeps its buffer
+ * that way), else replaced. src may be modified (cropping). Bit-packed
  * formats (1-bit PNGs) that cannot be cropped in place go through a
  * full-size 8-bit copy first. Returns 0 or -1 with err. */
 static int convert_frame(dec_scaler *sc, AVFrame *src, int box_w, int box_h, sl_fit fit,
@@ -271,16 +285,8 @@ static int convert_frame(dec_scaler *sc, AVFrame *src, int box_w, int box_h, sl_
     int rc = -1;
     AVFrame *tmp = NULL;
     dec_scaler tmp_sc = {0};
-    int64_t disp_w = src->width;
-    if (src->sample_aspect_ratio.num > 0 && src->sample_aspect_ratio.den > 0)
-        disp_w = muldiv_round(src->width, src->sample_aspect_ratio.num,
-                              src->sample_aspect_ratio.den);
-    if (disp_w < 1)
-        disp_w = 1;
-
     int ow, oh;
-    sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), src->height, box_w, box_h, fit, &ow,
-                &oh);
+    int64_t disp_w = frame_fit(src, box_w, box_h, fit, &ow, &oh);
     if (fit == SL_FIT_COVER) {
         int cx, cy, cw, ch;
         cover_crop(src->width, src->height, disp_w, ow, oh, &cx, &cy, &cw, &ch);
@@ -412,8 +418,16 @@ out:
 
 /* --------------------------------------------------------------- video */
 
-/* Video state. The decode thread owns fmt, dec, sws, pkt, frame and the
- * timing fields; everything under "shared" is guarded by mu. */
+/* A decoded frame waiting in the queue: the decoder's own picture (a
+ * reference, nothing converted yet) and its times. */
+typedef struct {
+    AVFrame *av;
+    int64_t pts_ns, pts_ms, index;
+} dec_queued;
+
+/* Video state. The decode thread owns fmt, dec, pkt, frame and the timing
+ * fields; the caller of sl_video_frame_get owns cur_av, current and sc;
+ * everything under "shared" is guarded by mu. */
 struct sl_video {
     /* set before the thread starts, then read-only */
     char *path;
@@ -430,29 +444,33 @@ struct sl_video {
     AVCodecContext *dec;
     AVPacket *pkt;
     AVFrame *frame;
-    dec_scaler sc;
     int64_t next_index;
-    int64_t last_pts_ms;
+    int64_t last_pts_ns, last_pts_ms;
     int bad_packets; /* consecutive decode errors */
 
     atomic_bool stop; /* also read by FFmpeg's interrupt callback */
     pthread_t thread;
     bool thread_started;
 
+    /* the caller's: the frame last returned, converted only when shown */
+    AVFrame *cur_av;    /* the decoder's picture of the current frame */
+    sl_frame current;   /* what sl_video_frame_get returned; pixels owned (ARGB) */
+    int64_t made_index; /* the frame `current` was made from, -1 = none */
+    bool made_yuv;      /* ... and whether it was asked for in YUV */
+    dec_scaler sc;
+    int64_t conversions;
+
     /* shared */
     pthread_mutex_t mu;
     pthread_cond_t space;  /* the queue has room, or stop */
     pthread_cond_t filled; /* a frame was queued, or the decoder finished */
     bool sync_ready;       /* mu and the condvars were initialised */
-    sl_frame *queue;       /* ring of cap frames */
+    dec_queued *queue;     /* ring of cap frames */
     int cap, head, count;
-    sl_frame current; /* the frame last returned; pixels NULL when none */
     bool have_current;
     bool finished; /* the decoder will queue nothing more */
     bool failed;   /* error holds a message; never changes once set */
     char error[256];
-    uint8_t *spare[DEC_SPARE_BUFFERS]; /* pixel buffers for reuse, spare_bytes each */
-    size_t spare_bytes[DEC_SPARE_BUFFERS];
 };
 
 /* FFmpeg's interrupt callback: non-zero aborts blocking I/O on close. */
@@ -479,114 +497,65 @@ static void video_fail(sl_video *v, const char *fmt_msg, int averr)
     pthread_mutex_unlock(&v->mu);
 }
 
-/* Gives a pixel buffer back for reuse, or frees it when the spares are full. Caller holds mu. */
-static void video_recycle(sl_video *v, sl_frame *f)
-{
-    if (!f->pixels)
-        return;
-    size_t bytes = out_bytes(f->w, f->h);
-    for (int i = 0; i < DEC_SPARE_BUFFERS; i++) {
-        if (!v->spare[i]) {
-            v->spare[i] = f->pixels;
-            v->spare_bytes[i] = bytes;
-            f->pixels = NULL;
-            return;
-        }
-    }
-    sl_frame_free(f);
-}
-
-/* A spare buffer of exactly the bytes for w×h, or NULL. Takes mu. */
-static uint8_t *video_take_spare(sl_video *v, int w, int h)
-{
-    uint8_t *p = NULL;
-    size_t bytes = out_bytes(w, h);
-    pthread_mutex_lock(&v->mu);
-    for (int i = 0; i < DEC_SPARE_BUFFERS && !p; i++) {
-        if (v->spare[i] && v->spare_bytes[i] == bytes) {
-            p = v->spare[i];
-            v->spare[i] = NULL;
-        }
-    }
-    pthread_mutex_unlock(&v->mu);
-    return p;
-}
-
-/* The output size of a frame (see convert_frame), to pick a spare buffer. */
-static void frame_out_size(const sl_video *v, const AVFrame *f, int *w, int *h)
-{
-    int64_t disp_w = f->width;
-    if (f->sample_aspect_ratio.num > 0 && f->sample_aspect_ratio.den > 0)
-        disp_w = muldiv_round(f->width, f->sample_aspect_ratio.num, f->sample_aspect_ratio.den);
-    if (disp_w < 1)
-        disp_w = 1;
-    sl_fit_size((int)(disp_w > INT32_MAX ? INT32_MAX : disp_w), f->height, v->opts.box_w,
-                v->opts.box_h, v->opts.fit, w, h);
-}
-
 /* Queues a frame, waiting while the queue is full. Returns false (and
  * frees the frame) when the video is being closed. */
-static bool video_push(sl_video *v, sl_frame *f)
+static bool video_push(sl_video *v, dec_queued *q)
 {
     pthread_mutex_lock(&v->mu);
     while (v->count == v->cap && !atomic_load(&v->stop))
         pthread_cond_wait(&v->space, &v->mu);
     if (atomic_load(&v->stop)) {
         pthread_mutex_unlock(&v->mu);
-        sl_frame_free(f);
+        av_frame_free(&q->av);
         return false;
     }
-    v->queue[(v->head + v->count) % v->cap] = *f;
+    v->queue[(v->head + v->count) % v->cap] = *q;
     v->count++;
-    memset(f, 0, sizeof *f);
     pthread_cond_broadcast(&v->filled);
     pthread_mutex_unlock(&v->mu);
     return true;
 }
 
-/* Converts the decoded frame in v->frame and queues it. Returns false when
- * the thread should stop (closing, or a fatal error recorded). */
+/* Queues the decoded frame in v->frame as it is (converting waits until it
+ * is shown). Returns false when the thread should stop (closing, or a fatal
+ * error recorded). */
 static bool video_emit(sl_video *v)
 {
     AVFrame *fr = v->frame;
-    sl_frame f = {0};
-    char why[160];
-
     if ((fr->flags & AV_FRAME_FLAG_CORRUPT) && v->next_index > 0) {
         /* damaged frame after good ones: skip it, the last good one stays up */
         av_frame_unref(fr);
         return true;
     }
     int64_t ts = fr->best_effort_timestamp;
-    int64_t pts_ms;
+    int64_t pts_ns, pts_ms;
     if (ts == AV_NOPTS_VALUE) {
-        pts_ms = v->next_index == 0 ? 0 : v->last_pts_ms + v->frame_ms;
+        pts_ns = v->next_index == 0 ? 0 : v->last_pts_ns + v->frame_ms * 1000000;
+        pts_ms = (pts_ns + 500000) / 1000000;
     } else {
+        /* Due half a time-base unit before its stamp, rounded down: stamps
+         * are rounded to their unit (a Matroska frame at 2/30 s says 67 ms),
+         * and a 30 Hz display reaches 2/30 s at its second refresh exactly. */
         int64_t base = v->start_ts != AV_NOPTS_VALUE ? v->start_ts : 0;
+        pts_ns = av_rescale_q_rnd(2 * (ts - base) - 1, (AVRational){v->tb.num, 2 * v->tb.den},
+                                  (AVRational){1, 1000000000}, AV_ROUND_DOWN | AV_ROUND_PASS_MINMAX);
         pts_ms = av_rescale_q(ts - base, v->tb, (AVRational){1, 1000});
     }
-    if (v->next_index > 0 && pts_ms < v->last_pts_ms)
-        pts_ms = v->last_pts_ms; /* keep the queue in time order */
-
-    int ow, oh;
-    frame_out_size(v, fr, &ow, &oh);
-    f.pixels = video_take_spare(v, ow, oh);
-    if (f.pixels) {
-        f.w = ow;
-        f.h = oh;
+    if (v->next_index > 0 && pts_ns < v->last_pts_ns) {
+        pts_ns = v->last_pts_ns; /* keep the queue in time order */
+        pts_ms = v->last_pts_ms;
     }
-    if (convert_frame(&v->sc, fr, v->opts.box_w, v->opts.box_h, v->opts.fit, &f, why, sizeof why) !=
-        0) {
+    dec_queued q = {.av = av_frame_alloc(), .pts_ns = pts_ns, .pts_ms = pts_ms};
+    if (!q.av) {
         av_frame_unref(fr);
-        sl_frame_free(&f);
-        video_fail(v, why, 0);
+        video_fail(v, "out of memory", 0);
         return false;
     }
-    av_frame_unref(fr);
-    f.pts_ms = pts_ms;
-    f.index = v->next_index++;
+    av_frame_move_ref(q.av, fr);
+    q.index = v->next_index++;
+    v->last_pts_ns = pts_ns;
     v->last_pts_ms = pts_ms;
-    return video_push(v, &f);
+    return video_push(v, &q);
 }
 
 /* Takes every frame the decoder has ready. Returns false when the thread
@@ -700,7 +669,8 @@ static void hw_decoder_name(enum AVCodecID id, char *out, size_t len)
  * device) the software decoder is used. A hardware decoder that opens but
  * then fails mid-stream ends the stream with an error (no fallback then).
  * Frame timestamps are made relative to the stream's start_time (or to
- * the first frame's when the stream has none). Returns NULL with err. */
+ * the first frame's when the stream has none). Returns once the first
+ * frame is decoded (or the decoder stopped). Returns NULL with err. */
 sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, size_t errlen)
 {
     sl_video *v = NULL;
@@ -739,6 +709,7 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
     }
     v->sync_ready = true;
     v->sc.video = true;
+    v->made_index = -1;
 
     v->fmt = sl_media_open_input(path, NULL, true, video_interrupt, v, err, errlen);
     if (!v->fmt)
@@ -797,6 +768,13 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
         goto out;
     }
     v->thread_started = true;
+    /* Ready means the first frame is decoded: a decoder's start-up latency
+     * (frame threads hold a few frames back) must not hold back the first
+     * refreshes of a clip on the real clock, nor make it skip frames then. */
+    pthread_mutex_lock(&v->mu);
+    while (v->count == 0 && !v->finished)
+        pthread_cond_wait(&v->filled, &v->mu);
+    pthread_mutex_unlock(&v->mu);
     ok = true;
     goto out;
 oom:
@@ -809,25 +787,103 @@ out:
     return v;
 }
 
-/* The frame due at t_ms (see decode.h). Frames are taken from the queue
- * in order: every queued frame with pts <= t_ms replaces the current one
- * (so a frame whose successor is also due is skipped), and the first frame
- * ever is taken even when its pts is later than t_ms so that a video never
- * starts black. blocking=true then waits until the queue holds a frame
- * later than t_ms or the decoder has finished, so the result is exactly
- * the frame due at t_ms; blocking=false returns at once. After the last
+/* The YUV form SDL takes for a decoded frame: IYUV or NV12 with a matrix
+ * SDL knows; false for anything else (10-bit, 4:2:2, BT.2020, full-range
+ * BT.709, hardware frames), which goes through ARGB. */
+static bool yuv_form(const AVFrame *f, bool video, sl_frame_format *fmt, sl_yuv_mode *mode)
+{
+    bool full = f->color_range == AVCOL_RANGE_JPEG;
+    enum AVPixelFormat pf = plain_format((enum AVPixelFormat)f->format, &full);
+    if (pf == AV_PIX_FMT_YUV420P)
+        *fmt = SL_FRAME_IYUV;
+    else if (pf == AV_PIX_FMT_NV12)
+        *fmt = SL_FRAME_NV12;
+    else
+        return false;
+    int cs = frame_colorspace(f, video);
+    if (cs == SWS_CS_ITU601 && full)
+        *mode = SL_YUV_JPEG;
+    else if (cs == SWS_CS_ITU601 && !full)
+        *mode = SL_YUV_BT601;
+    else if (cs == SWS_CS_ITU709 && !full)
+        *mode = SL_YUV_BT709;
+    else
+        return false;
+    return true;
+}
+
+/* Makes v->current from v->cur_av: its planes as they are (yuv, when SDL
+ * takes the form), else converted to ARGB for the box. 0, or -1 with the
+ * error recorded. cur_av may be cropped (cover). */
+static int video_make_current(sl_video *v, bool yuv)
+{
+    AVFrame *src = v->cur_av;
+    sl_frame *out = &v->current;
+    char why[160];
+    sl_frame_format fmt;
+    sl_yuv_mode mode;
+    if (yuv && yuv_form(src, true, &fmt, &mode)) {
+        int ow, oh;
+        int64_t disp_w = frame_fit(src, v->opts.box_w, v->opts.box_h, v->opts.fit, &ow, &oh);
+        if (v->opts.fit == SL_FIT_COVER) {
+            int cx, cy, cw, ch;
+            cover_crop(src->width, src->height, disp_w, ow, oh, &cx, &cy, &cw, &ch);
+            if (crop_frame(src, cx, cy, cw, ch) != 0)
+                goto argb;
+        }
+        free(out->pixels); /* an ARGB buffer from before: its size is no longer in w, h */
+        out->pixels = NULL;
+        out->pitch = 0;
+        out->format = fmt;
+        out->yuv_mode = mode;
+        out->w = src->width & ~1; /* whole chroma samples */
+        out->h = src->height & ~1;
+        out->draw_w = ow;
+        out->draw_h = oh;
+        for (int i = 0; i < 3; i++) {
+            out->plane[i] = src->data[i];
+            out->plane_pitch[i] = src->linesize[i];
+        }
+        return 0;
+    }
+argb:
+    out->format = SL_FRAME_ARGB;
+    memset(out->plane, 0, sizeof out->plane);
+    memset(out->plane_pitch, 0, sizeof out->plane_pitch);
+    if (convert_frame(&v->sc, src, v->opts.box_w, v->opts.box_h, v->opts.fit, out, why, sizeof why) !=
+        0) {
+        video_fail(v, why, 0);
+        return -1;
+    }
+    out->draw_w = out->w;
+    out->draw_h = out->h;
+    v->conversions++;
+    return 0;
+}
+
+/* The frame due at t_ms or t_ns (see decode.h). Frames are taken from the queue
+ * in order: every queued frame with pts <= t replaces the current one
+ * (so a frame whose successor is also due is skipped, never converted), and
+ * the first frame ever is taken even when its pts is later than t so that a
+ * video never starts black. blocking=true then waits until the queue holds a
+ * frame later than t or the decoder has finished, so the result is exactly
+ * the frame due at t; blocking=false returns at once. After the last
  * frame the last one stays current. Must be called from one thread. */
-const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking)
+const sl_frame *sl_video_frame_get(sl_video *v, int64_t t_ns, bool blocking, bool yuv)
 {
     if (!v)
         return NULL;
     pthread_mutex_lock(&v->mu);
     for (;;) {
         bool took = false;
-        while (v->count > 0 && (!v->have_current || v->queue[v->head].pts_ms <= t_ms)) {
-            video_recycle(v, &v->current);
-            v->current = v->queue[v->head];
-            memset(&v->queue[v->head], 0, sizeof v->queue[v->head]);
+        while (v->count > 0 && (!v->have_current || v->queue[v->head].pts_ns <= t_ns)) {
+            dec_queued *q = &v->queue[v->head];
+            av_frame_free(&v->cur_av);
+            v->cur_av = q->av;
+            v->current.pts_ns = q->pts_ns;
+            v->current.pts_ms = q->pts_ms;
+            v->current.index = q->index;
+            memset(q, 0, sizeof *q);
             v->head = (v->head + 1) % v->cap;
             v->count--;
             v->have_current = true;
@@ -839,9 +895,36 @@ const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking)
             break;
         pthread_cond_wait(&v->filled, &v->mu);
     }
-    const sl_frame *f = v->have_current ? &v->current : NULL;
+    bool have = v->have_current;
     pthread_mutex_unlock(&v->mu);
-    return f;
+    if (!have)
+        return NULL;
+    /* Only now, for the one frame shown, anything is converted. */
+    if (v->made_index != v->current.index || v->made_yuv != yuv) {
+        if (v->made_yuv != yuv && v->made_index == v->current.index)
+            return &v->current; /* the picture was cropped for it already: keep what was made */
+        if (video_make_current(v, yuv) != 0)
+            return v->made_index >= 0 ? &v->current : NULL;
+        v->made_index = v->current.index;
+        v->made_yuv = yuv;
+    }
+    return &v->current;
+}
+
+const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking)
+{
+    /* A frame is due at the millisecond its time rounds to. */
+    return sl_video_frame_get(v, t_ms * 1000000 + 499999, blocking, false);
+}
+
+const sl_frame *sl_video_frame_at_ns(sl_video *v, int64_t t_ns, bool blocking)
+{
+    return sl_video_frame_get(v, t_ns, blocking, false);
+}
+
+int64_t sl_video_conversions(const sl_video *v)
+{
+    return v ? v->conversions : 0;
 }
 
 /* True once the decoder has finished (end of file or error) and every
@@ -899,12 +982,11 @@ void sl_video_close(sl_video *v)
     }
     if (v->queue) {
         for (int i = 0; i < v->cap; i++)
-            sl_frame_free(&v->queue[i]);
+            av_frame_free(&v->queue[i].av);
         free(v->queue);
     }
+    av_frame_free(&v->cur_av);
     sl_frame_free(&v->current);
-    for (int i = 0; i < DEC_SPARE_BUFFERS; i++)
-        free(v->spare[i]);
     scaler_free(&v->sc);
     av_frame_free(&v->frame);
     av_packet_free(&v->pkt);

@@ -14,14 +14,33 @@
 #define SL_DECODE_MAX_SIDE SL_MEDIA_MAX_SIDE
 #define SL_DECODE_MAX_PIXELS SL_MEDIA_MAX_PIXELS
 
-/* A decoded picture in SDL_PIXELFORMAT_ARGB8888 (a uint32 per pixel,
- * 0xAARRGGBB in native byte order), already scaled for its box. */
+/* How a frame's pixels are laid out. */
+typedef enum {
+    SL_FRAME_ARGB = 0, /* SDL_PIXELFORMAT_ARGB8888: pixels, pitch */
+    SL_FRAME_IYUV,     /* SDL_PIXELFORMAT_IYUV: 8-bit Y, U, V planes, chroma halved both ways */
+    SL_FRAME_NV12,     /* SDL_PIXELFORMAT_NV12: 8-bit Y plane, interleaved UV plane */
+} sl_frame_format;
+
+/* The YUV matrix and range of a YUV frame (what SDL_SetYUVConversionMode takes). */
+typedef enum { SL_YUV_BT601 = 0, SL_YUV_BT709, SL_YUV_JPEG /* full-range BT.601 */ } sl_yuv_mode;
+
+/* A decoded picture. In ARGB (a uint32 per pixel, 0xAARRGGBB in native
+ * byte order) it is already scaled for its box: draw it w×h. A video frame
+ * asked for in YUV is the decoder's own picture (cropped for a cover fit),
+ * w×h pixels in plane[]: the renderer scales it to draw_w×draw_h. */
 typedef struct {
     int w, h;
-    int pitch;         /* bytes per row */
-    uint8_t *pixels;   /* owned */
-    int64_t pts_ms;    /* presentation time from the start of the media (video); 0 for pictures */
+    int pitch;         /* bytes per row (ARGB) */
+    uint8_t *pixels;   /* owned (ARGB) */
+    int64_t pts_ms;    /* presentation time from the start of the media (video), rounded; 0 for pictures */
+    int64_t pts_ns;    /* when it is due in nanoseconds: half a unit of the file's time stamps
+                        * early, as stamps are rounded (what sl_video_frame_at_ns compares) */
     int64_t index;     /* frame number from 0 (video) */
+    sl_frame_format format;
+    const uint8_t *plane[3]; /* YUV: the decoder's planes (not owned) */
+    int plane_pitch[3];
+    sl_yuv_mode yuv_mode;
+    int draw_w, draw_h;      /* the size it takes in its box (ARGB: w, h) */
 } sl_frame;
 
 void sl_frame_free(sl_frame *f); /* frees pixels; NULL is fine */
@@ -61,6 +80,17 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
  * (blocking=false before the first frame) or the stream had no frame at all.
  * The frame stays valid until the next call or sl_video_close. */
 const sl_frame *sl_video_frame_at(sl_video *v, int64_t t_ms, bool blocking);
+/* The same at t_ns nanoseconds: a display whose refresh matches the clip's
+ * frame rate gets every frame exactly once (millisecond times round 1/30 s
+ * both ways, which made every third frame due a refresh late). */
+const sl_frame *sl_video_frame_at_ns(sl_video *v, int64_t t_ns, bool blocking);
+/* The same, and yuv=true asks for the frame as the decoder made it (IYUV or
+ * NV12 with its matrix, for a renderer that converts and scales on the GPU)
+ * when it is in one of those forms; otherwise it comes in ARGB, scaled. Only
+ * the frame returned is ever converted: frames passed over cost nothing. */
+const sl_frame *sl_video_frame_get(sl_video *v, int64_t t_ns, bool blocking, bool yuv);
+/* How many frames were converted to ARGB so far (see sl_video_frame_get). */
+int64_t sl_video_conversions(const sl_video *v);
 
 /* Whether every frame has been shown or the decoder stopped with an error. */
 bool sl_video_ended(const sl_video *v);

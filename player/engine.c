@@ -28,6 +28,17 @@ static char *media_path(const sl_engine *e, const sl_item *it)
 static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
 {
     sl_zone_state *z = &e->zones[zone];
+    if (it->type == SL_ITEM_IMAGE && sl_picture_cached(e, (int)(it - e->pl->items), z->rect.w, z->rect.h)) {
+        /* Shown before in this box: the renderer keeps its texture; nothing to decode. */
+        sl_prep *p = calloc(1, sizeof *p);
+        if (p) {
+            *p = (sl_prep){.item = it, .box_w = z->rect.w, .box_h = z->rect.h, .done = true};
+            e->pictures_reused++;
+            return p;
+        }
+    }
+    if (it->type == SL_ITEM_IMAGE)
+        e->pictures_decoded++;
     char *path = media_path(e, it);
     sl_prep *p = sl_loader_submit(e->loader, it, path, z->rect.w, z->rect.h);
     free(path);
@@ -536,6 +547,7 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
     /* Plays of the old playlist say nothing about the new one's items. */
     sl_history_free(&e->hist);
     sl_history_init(&e->hist, 0);
+    sl_picture_cache_clear(e); /* kept by item number: the new playlist numbers its own */
     layout(e);
     install_fallbacks(e);
     apply_content_floor(e); /* newer content (e.g. from a USB bundle) on an untrusted clock */
@@ -751,6 +763,7 @@ void sl_engine_close(sl_engine *e)
         return;
     for (size_t i = 0; e->pl && i < e->pl->n_zones; i++)
         zone_clear(e, &e->zones[i]);
+    sl_picture_cache_clear(e);
     if (e->diag_tex)
         SDL_DestroyTexture(e->diag_tex);
     if (e->canvas)
@@ -846,7 +859,34 @@ static int run_sim(sl_engine *e)
     return 0;
 }
 
-/* Real clock: render every frame; the window paces itself by vsync, offscreen outputs by --fps. */
+/* Logs how long after the process started the first frame was shown (the
+ * start from /proc/self/stat, in clock ticks since boot). */
+static void log_first_frame(sl_engine *e)
+{
+    FILE *f = fopen("/proc/self/stat", "r");
+    char buf[1024];
+    size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+    if (f)
+        fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the name may hold spaces; fields follow it */
+    unsigned long long start_ticks = 0;
+    int field = 2;
+    for (; p && *p && field < 22; p++)
+        if (*p == ' ')
+            field++;
+    struct timespec now;
+    long hz = sysconf(_SC_CLK_TCK);
+    if (!p || sscanf(p, "%llu", &start_ticks) != 1 || hz <= 0 || clock_gettime(CLOCK_BOOTTIME, &now) != 0)
+        return;
+    int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    int64_t start_ms = (int64_t)(start_ticks * 1000ULL / (unsigned long long)hz);
+    sl_log_info(&e->log, "first frame shown %lld ms after the process started",
+                (long long)(now_ms - start_ms));
+}
+
+/* Real clock: a frame per refresh of the display (the window) or of --fps (offscreen
+ * outputs), drawn only when something changed. */
 static int run_real(sl_engine *e, volatile const int *stop_flag)
 {
     const sl_options *o = e->opt;
@@ -855,22 +895,25 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
     int64_t next_capture = 0;
     bool frames = strncmp(o->output, "frames:", 7) == 0;
     bool window = strcmp(o->output, "window") == 0;
-    int64_t frame_ns = 1000000000LL / (o->fps > 0 ? o->fps : 30);
+    int64_t hz = o->fps > 0 ? o->fps : 30;
     if (window) {
         SDL_DisplayMode dm;
         if (SDL_GetCurrentDisplayMode(0, &dm) == 0 && dm.refresh_rate > 0)
-            frame_ns = 1000000000LL / dm.refresh_rate;
+            hz = dm.refresh_rate;
+        sl_log_info(&e->log, "window: at most %lld frames a second (the display's refresh rate)",
+                    (long long)hz);
     }
-    int64_t tick = sl_mono_ns();
-    /* Animation time advances by exactly one refresh period per frame, so a
-     * ticker moves the same step every frame; it is pulled back to the real
-     * clock only when they drift apart by more than two frames (dropped frames). */
-    int64_t anim_ns = 0;
+    int64_t frame_ns = 1000000000LL / hz;
+    /* Animation time is refresh n of a run of refreshes: base + n/hz seconds,
+     * in nanoseconds, computed from n (not summed), so a ticker moves the same
+     * step every frame and a clip at the display's rate gets one frame per
+     * refresh. It is pulled back to the real clock (a new run from there)
+     * only when they drift apart by more than two frames (dropped frames). */
+    int64_t anim_base_ns = 0, anim_n = 0, anim_ns = 0;
     int64_t start_mono = sl_mono_ns();
     sl_clock_set_origin(&e->clock, start_mono); /* player time = start_ms + anim time */
     int64_t next_time_check = 0; /* ms of anim time: look for the true time once a second */
-    int64_t last_present = 0;    /* monotonic ns of the frame before, 0 = none yet */
-    bool first = true;
+    int64_t last_turn = 0;       /* monotonic ns at the end of the loop turn before, 0 = none yet */
     for (;;) {
         sl_vo_events ev = {0};
         e->vo.driver->poll_events(&e->vo, &ev);
@@ -879,13 +922,16 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
         if (ev.toggle_diagnostic)
             e->diagnostic = !e->diagnostic;
         int64_t real_ns = sl_mono_ns() - start_mono;
-        if (first)
-            first = false;
-        else
-            anim_ns += frame_ns;
-        if (anim_ns < real_ns - 2 * frame_ns || anim_ns > real_ns + 2 * frame_ns)
-            anim_ns = real_ns;
+        anim_ns = anim_base_ns + anim_n * 1000000000LL / hz;
+        if (anim_ns < real_ns - 2 * frame_ns || anim_ns > real_ns + 2 * frame_ns) {
+            if (real_ns > anim_ns)
+                e->refreshes_missed += (real_ns - anim_ns + frame_ns - 1) / frame_ns;
+            anim_base_ns = anim_ns = real_ns;
+            anim_n = 0;
+        }
+        anim_n++;
         int64_t elapsed = anim_ns / 1000000;
+        e->now_frac_ns = anim_ns % 1000000;
         if (run_ms > 0 && elapsed >= run_ms)
             break;
         if (elapsed >= next_time_check) {
@@ -897,29 +943,38 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
             e->tick(e, now, e->tick_ud);
         now = e->clock.start_ms + elapsed; /* a swap in the tick may have moved the time */
         sl_engine_update(e, now);
-        sl_render_frame(e, now);
-        if (frames && every > 0 && elapsed >= next_capture) {
-            capture(e, now, "frame", NULL);
-            next_capture += every;
-        }
-        if (ev.capture)
-            capture(e, now, "manual", NULL);
-        e->vo.driver->present(&e->vo);
-        int64_t presented = sl_mono_ns();
-        if (last_present && presented - last_present > e->frame_gap_max_ns)
-            e->frame_gap_max_ns = presented - last_present; /* a freeze viewers would see */
-        last_present = presented;
-        if (!window) {
-            tick += frame_ns;
-            int64_t wait = tick - sl_mono_ns();
-            if (wait > 0) {
-                struct timespec ts = {(time_t)(wait / 1000000000LL), (long)(wait % 1000000000LL)};
-                nanosleep(&ts, NULL);
-            } else if (wait < -frame_ns * 4) {
-                tick = sl_mono_ns(); /* far behind: do not try to catch up in a burst */
+        bool capture_due = frames && every > 0 && elapsed >= next_capture;
+        /* Nothing changed (a poster, a static slogan): the screen keeps its picture. */
+        if (sl_render_needed(e) || capture_due || ev.capture || ev.redraw) {
+            bool first_frame = e->frames_rendered == 0;
+            sl_render_frame(e, now);
+            if (capture_due) {
+                capture(e, now, "frame", NULL);
+                next_capture += every;
             }
+            if (ev.capture)
+                capture(e, now, "manual", NULL);
+            e->vo.driver->present(&e->vo);
+            if (first_frame)
+                log_first_frame(e);
+        }
+        /* A freeze viewers would see: a loop turn (drawn or not) that took far
+         * longer than a refresh. */
+        int64_t turned = sl_mono_ns();
+        if (last_turn && turned - last_turn > e->frame_gap_max_ns)
+            e->frame_gap_max_ns = turned - last_turn;
+        last_turn = turned;
+        /* Sleep until the next refresh's animation time, whatever the output:
+         * never more frames than the display's refresh rate, vsync or not
+         * (late: render at once; far behind, the check above starts a new
+         * run from the real time). */
+        int64_t wait = start_mono + anim_base_ns + anim_n * 1000000000LL / hz - sl_mono_ns();
+        if (wait > 0) {
+            struct timespec ts = {(time_t)(wait / 1000000000LL), (long)(wait % 1000000000LL)};
+            nanosleep(&ts, NULL);
         }
     }
+    e->now_frac_ns = 0;
     finish_all(e, sl_clock_now_ms(&e->clock));
     return 0;
 }

@@ -44,7 +44,10 @@ typedef struct {
     bool cur_failed;        /* could not be shown: the fallback stands in */
     SDL_Texture *cur_tex;   /* text or picture */
     SDL_Texture *video_tex; /* streaming texture for video frames */
-    int video_w, video_h;
+    int video_w, video_h;   /* its size, its SDL format and YUV mode (-1: ARGB) */
+    Uint32 video_fmt;
+    int video_mode;
+    int video_draw_w, video_draw_h; /* the size it is drawn at (the renderer scales) */
     int64_t video_index;    /* frame number in video_tex, -1 = none */
     bool pending;           /* real clock: the next item is not ready; cur stays on screen */
     sl_pick pending_pick;
@@ -67,6 +70,15 @@ typedef struct {
     int64_t ms;
     int64_t failed; /* due but could not be shown: the fallback stood in */
 } sl_item_count;
+
+/* A prepared picture kept for an item that comes back (see render.c). */
+#define SL_PICTURE_CACHE 8 /* textures: 8 x 8 MB at 1080p */
+typedef struct {
+    SDL_Texture *tex;  /* NULL: free slot */
+    int item;          /* index in the playlist */
+    int box_w, box_h;  /* the box it was sized for */
+    int64_t used;      /* for least-recently-used eviction */
+} sl_picture_slot;
 
 typedef struct sl_engine {
     const sl_options *opt;
@@ -95,7 +107,18 @@ typedef struct sl_engine {
     sl_skip *skips;              /* items of the playlist left out: they cannot be shown */
     size_t n_skips;
     int64_t skipped_total, failed_total; /* this run, across playlist changes */
-    int64_t frame_gap_max_ns;    /* real clock: the longest time between two frames shown */
+    int64_t frame_gap_max_ns;    /* real clock: the longest loop turn (a freeze viewers would see) */
+    /* Clips on the real clock: frames shown, frames skipped (a later one was
+     * already due), and refreshes that showed the same frame again while the
+     * clip had more to come. */
+    int64_t video_shown, video_skipped, video_repeated;
+    int64_t refreshes_missed;    /* real clock: refreshes not drawn because the machine was busy */
+    int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
+    sl_picture_slot pictures[SL_PICTURE_CACHE];
+    int64_t picture_clock;
+    int64_t pictures_decoded, pictures_reused; /* pictures sent to the loader, or shown from the cache */
+    bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
+    uint64_t drawn_key;
     bool diagnostic;
     /* Called once per loop turn (every frame on the real clock, every event on
      * the simulated one), e.g. to take a newly synced manifest and swap to it. */
@@ -129,12 +152,21 @@ void sl_engine_update(sl_engine *e, int64_t now);
 /* render.c */
 /* Draws the frame for `now` into the output (not yet presented). */
 void sl_render_frame(sl_engine *e, int64_t now);
+/* Whether the frame for now differs from the one drawn last: something
+ * moves (a ticker, a clip, the diagnostic screen) or a zone changed item.
+ * A static poster is drawn once, not at every refresh. */
+bool sl_render_needed(sl_engine *e);
 /* Writes the frame just drawn as DIR/NAME. */
 int sl_render_capture(sl_engine *e, const char *name);
 void sl_render_zone_textures_free(sl_zone_state *z);
 /* Draws one ticker slogan: passes [0, passes) (passes < 0: all that have entered). */
 void sl_render_ticker(sl_engine *e, const sl_zone_state *z, const sl_item *it, SDL_Texture *t,
                       const sl_ticker_geom *g, int64_t start_ms, int64_t passes, int64_t now);
+/* Whether the picture of item `item` sized for a box_w×box_h box is kept
+ * (the loader then need not decode it again). */
+bool sl_picture_cached(const sl_engine *e, int item, int box_w, int box_h);
+/* Frees every kept picture (a new playlist, closing). */
+void sl_picture_cache_clear(sl_engine *e);
 
 /* diagscreen.c */
 void sl_diag_draw(sl_engine *e, int64_t now);

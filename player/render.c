@@ -2,6 +2,7 @@
 #include "player/engine.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void sl_render_zone_textures_free(sl_zone_state *z)
 {
@@ -30,6 +31,94 @@ static SDL_Texture *texture_of(SDL_Renderer *r, SDL_Texture **slot, SDL_Surface 
             SDL_SetTextureBlendMode(*slot, SDL_BLENDMODE_BLEND);
     }
     return *slot;
+}
+
+/* ---- prepared pictures, kept for items that come back ---- */
+
+static sl_picture_slot *picture_find(sl_engine *e, int item, int box_w, int box_h)
+{
+    for (int i = 0; i < SL_PICTURE_CACHE; i++) {
+        sl_picture_slot *s = &e->pictures[i];
+        if (s->tex && s->item == item && s->box_w == box_w && s->box_h == box_h)
+            return s;
+    }
+    return NULL;
+}
+
+bool sl_picture_cached(const sl_engine *e, int item, int box_w, int box_h)
+{
+    return picture_find((sl_engine *)e, item, box_w, box_h) != NULL;
+}
+
+void sl_picture_cache_clear(sl_engine *e)
+{
+    for (int i = 0; i < SL_PICTURE_CACHE; i++)
+        if (e->pictures[i].tex)
+            SDL_DestroyTexture(e->pictures[i].tex);
+    memset(e->pictures, 0, sizeof e->pictures);
+}
+
+/* Whether some zone shows the picture in slot s, or is about to (its next
+ * or pending item was prepared from the slot). */
+static bool picture_in_use(const sl_engine *e, const sl_picture_slot *s)
+{
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        const sl_zone_state *z = &e->zones[i];
+        if (z->rect.w != s->box_w || z->rect.h != s->box_h)
+            continue;
+        if ((z->has_cur && z->cur.item == s->item) || (z->has_next && z->next.item == s->item) ||
+            (z->pending && z->pending_pick.item == s->item))
+            return true;
+    }
+    return false;
+}
+
+/* Keeps texture t for the item: in a free slot, else in place of the least
+ * recently used one that no zone shows. False when every slot is showing. */
+static bool picture_keep(sl_engine *e, int item, int box_w, int box_h, SDL_Texture *t)
+{
+    sl_picture_slot *victim = NULL;
+    for (int i = 0; i < SL_PICTURE_CACHE; i++) {
+        sl_picture_slot *s = &e->pictures[i];
+        if (!s->tex) {
+            victim = s;
+            break;
+        }
+        if (!picture_in_use(e, s) && (!victim || s->used < victim->used))
+            victim = s;
+    }
+    if (!victim)
+        return false;
+    if (victim->tex)
+        SDL_DestroyTexture(victim->tex);
+    *victim = (sl_picture_slot){.tex = t, .item = item, .box_w = box_w, .box_h = box_h,
+                                .used = ++e->picture_clock};
+    return true;
+}
+
+/* The texture of the zone's current picture: kept from an earlier play, or
+ * made from the prepared surface and kept (the surface is freed then). */
+static SDL_Texture *picture_texture(sl_engine *e, sl_zone_state *z)
+{
+    int item = z->cur.item;
+    sl_picture_slot *s = picture_find(e, item, z->rect.w, z->rect.h);
+    if (s) {
+        s->used = ++e->picture_clock;
+        return s->tex;
+    }
+    if (z->cur_tex || !z->cur_prep->surface)
+        return z->cur_tex;
+    SDL_Texture *t = SDL_CreateTextureFromSurface(e->vo.renderer, z->cur_prep->surface);
+    if (!t)
+        return NULL;
+    SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
+    if (!picture_keep(e, item, z->rect.w, z->rect.h, t)) {
+        z->cur_tex = t; /* the zone's own, freed with it */
+        return t;
+    }
+    SDL_FreeSurface(z->cur_prep->surface);
+    z->cur_prep->surface = NULL;
+    return t;
 }
 
 /* Draws a w×h picture centred in the zone (pictures arrive already sized for their fit). */
@@ -93,29 +182,86 @@ void sl_render_ticker(sl_engine *e, const sl_zone_state *z, const sl_item *it, S
     SDL_RenderSetClipRect(r, NULL);
 }
 
-/* Draws the video frame due now; returns false when there is none yet. */
+/* The SDL texture format of a frame. */
+static Uint32 frame_sdl_format(const sl_frame *f)
+{
+    switch (f->format) {
+    case SL_FRAME_IYUV: return SDL_PIXELFORMAT_IYUV;
+    case SL_FRAME_NV12: return SDL_PIXELFORMAT_NV12;
+    default: return SDL_PIXELFORMAT_ARGB8888;
+    }
+}
+
+/* Puts frame f into the zone's streaming texture, (re)made when its form
+ * changes. YUV goes up as it is: the renderer converts it (the matrix is
+ * fixed when the texture is made) and scales it on the GPU. */
+static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
+{
+    Uint32 fmt = frame_sdl_format(f);
+    int mode = f->format == SL_FRAME_ARGB ? -1 : (int)f->yuv_mode;
+    if (z->video_tex && (z->video_w != f->w || z->video_h != f->h || z->video_fmt != fmt ||
+                         z->video_mode != mode)) {
+        SDL_DestroyTexture(z->video_tex);
+        z->video_tex = NULL;
+    }
+    if (!z->video_tex) {
+        if (mode >= 0)
+            SDL_SetYUVConversionMode(f->yuv_mode == SL_YUV_JPEG    ? SDL_YUV_CONVERSION_JPEG
+                                     : f->yuv_mode == SL_YUV_BT709 ? SDL_YUV_CONVERSION_BT709
+                                                                   : SDL_YUV_CONVERSION_BT601);
+        z->video_tex = SDL_CreateTexture(r, fmt, SDL_TEXTUREACCESS_STREAMING, f->w, f->h);
+        if (!z->video_tex)
+            return false;
+        SDL_SetTextureScaleMode(z->video_tex, SDL_ScaleModeLinear);
+        z->video_w = f->w;
+        z->video_h = f->h;
+        z->video_fmt = fmt;
+        z->video_mode = mode;
+    }
+    switch (f->format) {
+    case SL_FRAME_IYUV:
+        return SDL_UpdateYUVTexture(z->video_tex, NULL, f->plane[0], f->plane_pitch[0], f->plane[1],
+                                    f->plane_pitch[1], f->plane[2], f->plane_pitch[2]) == 0;
+    case SL_FRAME_NV12:
+        return SDL_UpdateNVTexture(z->video_tex, NULL, f->plane[0], f->plane_pitch[0], f->plane[1],
+                                   f->plane_pitch[1]) == 0;
+    default:
+        return SDL_UpdateTexture(z->video_tex, NULL, f->pixels, f->pitch) == 0;
+    }
+}
+
+/* Draws the video frame due now; returns false when there is none yet.
+ * Outputs that are seen (window) or not at all (null) take frames in YUV;
+ * the frames output converts the frame it shows with swscale's area
+ * filter (its PNGs are compared with references). */
 static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
 {
     SDL_Renderer *r = e->vo.renderer;
-    const sl_frame *f = sl_video_frame_at(z->cur_prep->video, now - z->cur.start_ms,
-                                          e->clock.simulated);
+    bool yuv = e->vo.driver != &sl_vo_frames;
+    const sl_frame *f;
+    if (e->clock.simulated) {
+        f = sl_video_frame_get(z->cur_prep->video, (now - z->cur.start_ms) * 1000000 + 499999, true,
+                               yuv);
+    } else {
+        f = sl_video_frame_get(z->cur_prep->video,
+                               (now - z->cur.start_ms) * 1000000 + e->now_frac_ns, false, yuv);
+        if (f && f->index == z->video_index && !sl_video_ended(z->cur_prep->video))
+            e->video_repeated++;
+        else if (f && z->video_index >= 0 && f->index > z->video_index + 1)
+            e->video_skipped += f->index - z->video_index - 1;
+    }
     if (f && f->index != z->video_index) {
-        if (z->video_tex && (z->video_w != f->w || z->video_h != f->h)) {
-            SDL_DestroyTexture(z->video_tex);
-            z->video_tex = NULL;
-        }
-        if (!z->video_tex) {
-            z->video_tex = SDL_CreateTexture(r, SDL_PIXELFORMAT_ARGB8888,
-                                             SDL_TEXTUREACCESS_STREAMING, f->w, f->h);
-            z->video_w = f->w;
-            z->video_h = f->h;
-        }
-        if (z->video_tex && SDL_UpdateTexture(z->video_tex, NULL, f->pixels, f->pitch) == 0)
+        if (!e->clock.simulated)
+            e->video_shown++;
+        if (upload_frame(r, z, f)) {
             z->video_index = f->index;
+            z->video_draw_w = f->draw_w;
+            z->video_draw_h = f->draw_h;
+        }
     }
     if (!z->video_tex || z->video_index < 0)
         return false;
-    draw_centred(r, z->video_tex, z->video_w, z->video_h, &z->rect);
+    draw_centred(r, z->video_tex, z->video_draw_w, z->video_draw_h, &z->rect);
     return true;
 }
 
@@ -156,7 +302,8 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
         return draw_video(e, z, now) || draw_fallback(e, z, now);
     if (it->type == SL_ITEM_AUDIO)
         return true; /* the zone's background, while the announcement plays */
-    SDL_Texture *t = texture_of(r, &z->cur_tex, z->cur_prep->surface);
+    SDL_Texture *t = it->type == SL_ITEM_IMAGE ? picture_texture(e, z)
+                                               : texture_of(r, &z->cur_tex, z->cur_prep->surface);
     if (!t)
         return draw_fallback(e, z, now);
     if (it->type == SL_ITEM_TEXT) {
@@ -167,6 +314,51 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
         draw_centred(r, t, w, h, &z->rect);
     }
     return true;
+}
+
+/* Whether a zone's picture moves by itself: a ticker, a clip. */
+static bool zone_animated(const sl_engine *e, const sl_zone_state *z)
+{
+    const sl_item *it = NULL;
+    if (z->n_trail > 0)
+        return true; /* ticker slogans still crossing the strip */
+    if (z->has_cur && !z->cur_failed && z->cur_prep)
+        it = &e->pl->items[z->cur.item];
+    else if (z->fallback_prep && !z->fallback_prep->failed)
+        it = z->fallback_prep->item;
+    if (!it)
+        return false;
+    return it->type == SL_ITEM_VIDEO || (it->type == SL_ITEM_TEXT && it->mode != SL_TEXT_STATIC);
+}
+
+/* FNV-1a over a value's bytes. */
+static uint64_t mix(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
+
+bool sl_render_needed(sl_engine *e)
+{
+    uint64_t key = 1469598103934665603ULL;
+    bool animated = e->diagnostic;
+    key = mix(key, &e->pl, sizeof e->pl);
+    key = mix(key, &e->diagnostic, sizeof e->diagnostic);
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        const sl_zone_state *z = &e->zones[i];
+        animated = animated || zone_animated(e, z);
+        key = mix(key, &z->has_cur, sizeof z->has_cur);
+        key = mix(key, &z->cur.item, sizeof z->cur.item);
+        key = mix(key, &z->cur.start_ms, sizeof z->cur.start_ms);
+        key = mix(key, &z->cur_failed, sizeof z->cur_failed);
+        key = mix(key, &z->cur_prep, sizeof z->cur_prep);
+    }
+    bool need = animated || !e->drawn || key != e->drawn_key;
+    e->drawn = true;
+    e->drawn_key = key;
+    return need;
 }
 
 void sl_render_frame(sl_engine *e, int64_t now)

@@ -12,6 +12,7 @@ typedef struct {
     bool quit;            /* the window was closed or Escape/q pressed */
     bool toggle_diagnostic; /* the installer pressed 'd' */
     bool capture;         /* the installer pressed 'p': write a frame now */
+    bool redraw;          /* the window was uncovered or resized: draw it again */
 } sl_vo_events;
 
 typedef struct {

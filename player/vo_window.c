@@ -80,6 +80,11 @@ static void window_events(sl_vo *vo, sl_vo_events *ev)
     while (SDL_PollEvent(&e)) {
         if (e.type == SDL_QUIT) {
             ev->quit = true;
+        } else if (e.type == SDL_WINDOWEVENT &&
+                   (e.window.event == SDL_WINDOWEVENT_EXPOSED ||
+                    e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                    e.window.event == SDL_WINDOWEVENT_SHOWN)) {
+            ev->redraw = true;
         } else if (e.type == SDL_KEYDOWN) {
             SDL_Keycode k = e.key.keysym.sym;
             if (k == SDLK_ESCAPE || k == SDLK_q)

@@ -10,7 +10,7 @@ PACKAGES="
   libmicrohttpd-dev libpq-dev libxlsxwriter-dev libqrencode-dev libcmocka-dev libfontconfig1-dev
   clang libclang-rt-14-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core fonts-noto-color-emoji fonts-hanazono jq curl xvfb xauth x11-apps postgresql
-  wrk nginx openssl
+  wrk nginx openssl mpv
   chromium unzip tidy nodejs python3
   librsvg2-bin zbar-tools libxml2-utils
 "

@@ -41,7 +41,8 @@ xvfb-run -a -s "-screen 0 800x600x24" sh "$T/run.sh"
 expect_in "$T/out" "player exit 0"
 expect_in "$T/out" "frames with a black zone 0"
 frames=$(sed -n 's/^frames rendered \([0-9]*\),.*/\1/p' "$T/out")
-[ "${frames:-0}" -ge 2 ] && ok || fail "only ${frames:-0} frames rendered"
+# A static slogan is drawn once (and again when the window is uncovered), not at every refresh.
+[ "${frames:-0}" -ge 1 ] && ok || fail "only ${frames:-0} frames rendered"
 # The full-screen window covers the display: red background and white text.
 [ "$("$IMGCHECK" pixel "$T/shot.png" 5,5)" = B3131B ] && ok || fail "the window does not show the zone background ($(cat "$T/polls") polls)"
 colours=$("$IMGCHECK" colours "$T/shot.png" 0,250,800,100 | wc -l)

@@ -1,0 +1,186 @@
+#!/bin/sh
+# player.sh — the player's cost side by side with what a user would run instead: Chromium kiosk for the sample campaign, mpv for a clip (tests/bench/README.md).
+#
+# Usage: tests/bench/player.sh         (builds Release in build-bench, runs everything under one Xvfb)
+# Environment (all optional):
+#   SL_BUILD_DIR      build folder (default: <source>/build-bench); BENCH_NO_BUILD=1 uses it as it is
+#   BENCH_RUNS        runs of each measurement, the median is reported (default 3, at most 9)
+#   BENCH_SECONDS     seconds of each campaign run (default 60, at most 600)
+#   BENCH_CLIP_SECONDS the clip's length (default 20, at most 120)
+#   CHROMIUM, MPV     the peers' commands (default chromium, mpv)
+set -eu
+
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${SL_BUILD_DIR:-$SRC/build-bench}
+RUNS=${BENCH_RUNS:-3}
+SECS=${BENCH_SECONDS:-60}
+CLIP_SECS=${BENCH_CLIP_SECONDS:-20}
+CHROMIUM=${CHROMIUM:-chromium}
+MPV=${MPV:-mpv}
+
+num_in() { # num_in VALUE MIN MAX NAME — refuses values outside [MIN, MAX]
+    case "$1" in '' | *[!0-9]*) echo "player.sh: $4=$1 is not a whole number" >&2; exit 2 ;; esac
+    if [ "$1" -lt "$2" ] || [ "$1" -gt "$3" ]; then
+        echo "player.sh: $4=$1 must be from $2 to $3" >&2
+        exit 2
+    fi
+}
+num_in "$RUNS" 1 9 BENCH_RUNS
+num_in "$SECS" 5 600 BENCH_SECONDS
+num_in "$CLIP_SECS" 2 120 BENCH_CLIP_SECONDS
+
+missing=""
+for tool in ffmpeg:ffmpeg xvfb-run:xvfb "$CHROMIUM":chromium "$MPV":mpv; do
+    command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
+done
+[ -x /usr/bin/time ] || missing="$missing time"
+if [ -n "$missing" ]; then
+    echo "player.sh: missing Debian packages:$missing (apt-get install$missing, or tools/setup-debian.sh)" >&2
+    exit 2
+fi
+
+# Everything runs in one X server at 1920x1080: start it, then run this script inside.
+if [ -z "${SL_BENCH_IN_X:-}" ]; then
+    if [ -z "${BENCH_NO_BUILD:-}" ]; then
+        cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+        cmake --build "$BUILD" -j2 --target screenlit-player >/dev/null
+    fi
+    SL_BENCH_IN_X=1 SL_BUILD_DIR="$BUILD" exec xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$0" "$@"
+fi
+PLAYER="$BUILD/player/screenlit-player"
+[ -x "$PLAYER" ] || { echo "player.sh: $PLAYER is missing (build it, or unset BENCH_NO_BUILD)" >&2; exit 2; }
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT INT TERM
+echo "player.sh: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# ---- the media, the pages and the playlists ------------------------------------
+sh "$SRC/config/sample/make-media.sh" "$T/media" >/dev/null
+cp "$SRC/tests/bench/player-kiosk.html" "$T/kiosk.html"
+cp "$SRC/config/sample/playlist.json" "$T/sample.json"
+cat >"$T/poster.json" <<'JSON'
+{"timezone": "Asia/Shanghai",
+ "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 88, "background": "#000000"},
+           {"id": "ticker", "x": 0, "y": 88, "w": 100, "h": 12, "background": "#b3131b"}],
+ "items": [{"id": "poster-app", "zone": "main", "type": "image", "file": "media/poster-app.png", "duration": 3600},
+   {"id": "slogan-app", "zone": "ticker", "type": "text", "mode": "ticker", "text": "防范电信网络诈骗，下载国家反诈中心APP", "color": "#ffffff", "speed": 160, "duration": 20},
+   {"id": "slogan-elderly", "zone": "ticker", "type": "text", "mode": "ticker", "text": "养老投资需谨慎，“高额回报”要小心", "color": "#ffffff", "speed": 160, "duration": 20},
+   {"id": "slogan-leader", "zone": "ticker", "type": "text", "mode": "ticker", "text": "冒充领导要求转账的，都是诈骗", "color": "#ffff00", "speed": 160, "duration": 20}]}
+JSON
+ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30:duration=$CLIP_SECS" \
+    -c:v libx264 -preset veryfast -pix_fmt yuv420p "$T/clip1080.mp4"
+cat >"$T/clip.json" <<'JSON'
+{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
+ "items": [{"id": "clip", "zone": "main", "type": "video", "file": "clip1080.mp4"}]}
+JSON
+
+# ---- measuring one run -----------------------------------------------------------
+# PSS of a process and all its descendants, summed (kB), from /proc.
+tree_pss() {
+    awk -v root="$1" '
+        FNR == 1 && FILENAME ~ /\/stat$/ {
+            s = $0; sub(/.*\) /, "", s); split(s, f, " ");
+            pid = FILENAME; gsub(/[^0-9]/, "", pid); parent[pid] = f[2]; next }
+        END {
+            keep[root] = 1
+            for (changed = 1; changed;) { changed = 0
+                for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 } }
+            for (p in keep) print p }' /proc/[0-9]*/stat 2>/dev/null |
+        while read -r p; do
+            awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null
+        done | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# run NAME CMD... — runs CMD to its end under /usr/bin/time, sampling the
+# process tree's PSS every half second; appends "cpu_s peak_pss_mib maxrss_mib
+# ttff_ms" to $T/NAME.runs. The command's stdout+stderr go to $T/NAME.log.
+run() {
+    name=$1
+    shift
+    start_ms=$(date +%s%3N)
+    /usr/bin/time -f "%U %S %M" -o "$T/$name.time" "$@" >"$T/$name.log" 2>&1 &
+    tpid=$!
+    peak=0
+    while kill -0 "$tpid" 2>/dev/null; do
+        kid=$(pgrep -P "$tpid" | head -n 1 || true)
+        if [ -n "$kid" ]; then
+            pss=$(tree_pss "$kid")
+            [ "$pss" -le "$peak" ] || peak=$pss
+        fi
+        sleep 0.5
+    done
+    wait "$tpid" || true
+    # (a command stopped by timeout adds a line "Command exited with non-zero status 124" first)
+    tail -n 1 "$T/$name.time" | { read -r u s m && echo "$u $s $m"; } >"$T/$name.usm" || true
+    read -r u s m <"$T/$name.usm" || { echo "player.sh: $name did not run: $(tail -n 3 "$T/$name.log")" >&2; exit 1; }
+    ttff=$(sed -n 's/.*first frame shown \([0-9]*\) ms after the process started.*/\1/p' "$T/$name.log" | head -n 1)
+    if [ -z "$ttff" ]; then
+        at=$(sed -n 's/.*first-frame-epoch-ms \([0-9]*\).*/\1/p' "$T/$name.log" | head -n 1)
+        [ -z "$at" ] || ttff=$((at - start_ms))
+    fi
+    # A run whose tree the sampler never caught (a busy machine) has no PSS: "-", not 0.
+    [ "$peak" -gt 0 ] || peak=-
+    echo "$u $s $peak $m ${ttff:--}" | awk '{ printf "%.2f %s %.0f %s\n", $1 + $2, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5 }' >>"$T/$name.runs"
+}
+
+chromium_run() { # chromium_run NAME QUERY — the kiosk page for $SECS seconds
+    rm -rf "$T/profile"
+    run "$1" timeout -s TERM "$SECS" "$CHROMIUM" --kiosk --no-sandbox --no-first-run --no-default-browser-check \
+        --noerrdialogs --disable-translate --password-store=basic --user-data-dir="$T/profile" \
+        --window-position=0,0 --window-size=1920,1080 --autoplay-policy=no-user-gesture-required \
+        --enable-logging=stderr --v=0 "file://$T/kiosk.html$2"
+}
+
+player_run() { # player_run NAME PLAYLIST OUTPUT SECONDS [CLOCK]
+    run "$1" "$PLAYER" --playlist "$T/$2" --output "$3" --size 1920x1080 --run "$4" \
+        --clock "${5:-real}" --journal "$T/j.db" --screen-id bench
+}
+
+mpv_run() { # mpv_run NAME VO
+    run "$1" "$MPV" --no-config --really-quiet --no-audio --fs --vo="$2" "$T/clip1080.mp4"
+}
+
+# The runs alternate between the two sides, so that what else the machine does hits both alike.
+CLOCK=from:2026-11-25T09:00:00+08:00 # a weekday morning: the sample's business hours
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+    i=$((i + 1))
+    echo "player.sh: run $i of $RUNS" >&2
+    player_run sl_sample sample.json window "$SECS" "$CLOCK"
+    chromium_run cr_sample ""
+    player_run sl_poster poster.json window "$SECS" "$CLOCK"
+    chromium_run cr_poster "?only=poster"
+    player_run sl_clip_window clip.json window "$CLIP_SECS"
+    mpv_run mpv_clip_window x11
+    player_run sl_clip_null clip.json null "$CLIP_SECS"
+    mpv_run mpv_clip_null null
+done
+
+# ---- the table -------------------------------------------------------------------
+med() { # med NAME COLUMN — the median of a column over the runs ("-" when none)
+    awk -v c="$2" '$c != "-" { print $c }' "$T/$1.runs" | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
+                                  else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2fx\n", a / b }'; }
+line() { # line WHAT SL PEER COLUMN UNIT
+    a=$(med "$2" "$4")
+    b=$(med "$3" "$4")
+    printf '%-46s %12s %12s %8s\n' "$1" "$a$5" "$b$5" "$(ratio "$a" "$b")"
+}
+printf '\n%-46s %12s %12s %8s\n' "medians of $RUNS runs" screenlit peer ratio
+line "sample ${SECS}s vs Chromium: CPU" sl_sample cr_sample 1 " s"
+line "sample vs Chromium: peak PSS" sl_sample cr_sample 2 " MiB"
+line "sample vs Chromium: time to first frame" sl_sample cr_sample 4 " ms"
+line "poster + ticker vs Chromium: CPU" sl_poster cr_poster 1 " s"
+line "poster + ticker vs Chromium: peak PSS" sl_poster cr_poster 2 " MiB"
+line "clip ${CLIP_SECS}s 1080p30, window vs mpv x11: CPU" sl_clip_window mpv_clip_window 1 " s"
+line "clip, null vs mpv null: CPU" sl_clip_null mpv_clip_null 1 " s"
+line "clip, null vs mpv null: peak PSS" sl_clip_null mpv_clip_null 2 " MiB"
+line "clip, null vs mpv null: peak RSS" sl_clip_null mpv_clip_null 3 " MiB"
+printf '\nall runs (CPU s, peak PSS MiB, peak RSS MiB of the largest process, first frame ms):\n'
+for n in sl_sample cr_sample sl_poster cr_poster sl_clip_window mpv_clip_window sl_clip_null mpv_clip_null; do
+    printf '  %-16s %s\n' "$n" "$(tr '\n' ';' <"$T/$n.runs")"
+done
+grep -h '^video frames shown' "$T/sl_clip_window.log" "$T/sl_clip_null.log" | sed 's/^/  screenlit: /' || true
+echo "player.sh: done, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2

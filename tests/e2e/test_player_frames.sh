@@ -1,0 +1,29 @@
+#!/bin/sh
+# test_player_frames.sh — a 30 fps clip on a 30 Hz output on the real clock shows each of its 600 frames once: none skipped, none repeated (but for refreshes a busy machine missed).
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$T/s"
+ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=size=96x64:rate=30 -frames:v 600 \
+    -c:v libx264 -pix_fmt yuv420p "$T/s/c30.mp4" || fail "ffmpeg could not make the clip"
+cat >"$T/s/clip.json" <<'JSON'
+{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
+ "items": [{"id": "clip", "zone": "main", "type": "video", "file": "c30.mp4"}]}
+JSON
+
+# 20 s of the real clock at 30 refreshes a second: 600 refreshes, one per frame.
+expect_rc 0 "$PLAYER" --playlist "$T/s/clip.json" --output null --fps 30 --size 96x64 --run 20 \
+    --journal "$T/j.db" --screen-id f >"$T/out" 2>"$T/err"
+line=$(grep '^video frames shown' "$T/out")
+echo "$line" >&2
+set -- $(echo "$line" | sed 's/[^0-9 ]//g')
+shown=$1 skipped=$2 repeated=$3 missed=$4
+[ -n "$missed" ] || fail "no frame counts in the summary: '$line'"
+# Every frame accounted for: shown, or skipped because its refresh was missed.
+[ $((shown + skipped)) -eq 600 ] && ok || fail "$shown shown + $skipped skipped is not the clip's 600 frames"
+# Rounding milliseconds made every third frame due a refresh late: 200 skipped and repeated.
+# Now only the refreshes a busy machine did not draw cost frames.
+[ "$skipped" -le "$missed" ] && ok || fail "$skipped frames skipped but only $missed refreshes missed"
+[ "$repeated" -le "$missed" ] && ok || fail "$repeated frames repeated but only $missed refreshes missed"
+[ "$missed" -lt 60 ] || echo "the machine was very busy: $missed refreshes missed" >&2
+
+finish
