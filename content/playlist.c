@@ -625,8 +625,10 @@ static void parse_rule_times(ctx *c, const cJSON *ru, const char *p, sl_rule *r)
             snprintf(qi, sizeof qi, "%s[%zu]", q, i++);
             int32_t tod;
             if (!cJSON_IsString(e) || sl_tod_parse(e->valuestring, &tod) != 0 || tod >= 86400)
-                sl_diags_error(c->d, qi, "is not a time of day (write \"09:00\" or \"09:00:30\", "
-                                         "00:00 to 23:59:59)");
+                sl_diags_error(c->d, qi, "%s%s%sis not a time of day (write \"09:00\" or "
+                                         "\"09:00:30\", 00:00 to 23:59:59)",
+                               cJSON_IsString(e) ? "\"" : "", cJSON_IsString(e) ? e->valuestring : "",
+                               cJSON_IsString(e) ? "\" " : "");
             else if (!in_hours(r, tod))
                 sl_diags_error(c->d, qi, "%s is outside the rule's hours, so it would never play",
                                e->valuestring);

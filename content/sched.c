@@ -922,6 +922,9 @@ int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t 
                 d = to_ms - t;
             sl_play p = {pk.item, (int)z, t, d};
             sl_history_push(&h, &p);
+            t += d;
+            if (pl->zones[z].sound && pk.item == pl->fallback)
+                continue; /* a sound zone's silence between announcements is no play */
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 256;
                 sl_play *nv = realloc(v, ncap * sizeof *nv);
@@ -931,7 +934,6 @@ int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t 
                 cap = ncap;
             }
             v[n++] = p;
-            t += d;
         }
     }
     *out = v;

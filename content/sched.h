@@ -71,7 +71,8 @@ const char *sl_pick_reason_name(sl_pick_reason r);
  * from `from_ms` until `to_ms`, appending every play to `out` (allocated;
  * *n_out entries, ordered by zone then start). The last play in a zone may be
  * cut at to_ms. This is exactly the loop the player runs with a simulated
- * clock. Returns 0 or -1 when out of memory. */
+ * clock. A sound zone's fallback (silence) is left out, as the player does
+ * not record it. Returns 0 or -1 when out of memory. */
 int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t from_ms,
                      int64_t to_ms, sl_play **out, size_t *n_out);
 
