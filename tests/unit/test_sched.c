@@ -1102,6 +1102,16 @@ static void starts_of(const sl_playlist *pl, const plays *p, int item, char *buf
     }
 }
 
+/* Predicts [from, to), checks every play is inside its window, and gives
+ * the starts of `item` (see starts_of). The plays are returned in *out. */
+static void timed_starts(const sl_playlist *pl, const char *item, int64_t from, int64_t to,
+                         plays *out, char *buf, size_t len)
+{
+    *out = predict(pl, NULL, from, to);
+    check_windows(pl, out);
+    starts_of(pl, out, idx(pl, item), buf, len);
+}
+
 /* "at" in a DST-free zone: each time exactly, once, whatever the posters do;
  * a time late in the evening runs past midnight and belongs to its own day. */
 static void test_at_times(void **state)
@@ -1114,10 +1124,9 @@ static void test_at_times(void **state)
     assert_int_equal(pl->rules[0].n_at, 3);
     assert_int_equal(pl->rules[0].at_s[0], 9 * 3600); /* sorted */
     int64_t from = at("2026-11-25T08:00:00+05:30"), to = at("2026-11-27T01:00:00+05:30");
-    plays p = predict(pl, NULL, from, to);
-    check_windows(pl, &p);
+    plays p;
     char got[512];
-    starts_of(pl, &p, ann, got, sizeof got);
+    timed_starts(pl, "ann", from, to, &p, got, sizeof got);
     /* Wednesday only: Thursday 09:00 and 12:00 do not play; Wednesday's 23:59:58 runs into Thursday */
     assert_string_equal(got, "09:00:00+5000 12:00:00+5000 23:59:58+5000");
     /* the sound zone records no silence; the posters run all the time */
@@ -1146,12 +1155,10 @@ static void test_at_picture_zone(void **state)
     sl_playlist *pl = mk_voice("+08:00",
                                "{'id':'news','zone':'main','type':'image','file':'n.png','duration':20}",
                                "{'items':['news'],'at':['09:00']}");
-    int news = idx(pl, "news");
-    int64_t from = at("2026-11-25T08:58:00+08:00"), to = at("2026-11-25T09:02:00+08:00");
-    plays p = predict(pl, NULL, from, to);
-    check_windows(pl, &p);
+    plays p;
     char got[256];
-    starts_of(pl, &p, news, got, sizeof got);
+    timed_starts(pl, "news", at("2026-11-25T08:58:00+08:00"), at("2026-11-25T09:02:00+08:00"), &p,
+                 got, sizeof got);
     assert_string_equal(got, "09:00:00+20000");
     free(p.v);
     sl_playlist_free(pl);
@@ -1167,17 +1174,15 @@ static void test_every(void **state)
                                "{'id':'b','zone':'voice','type':'audio','file':'b.mp3','duration':4}",
                                "{'items':['a'],'every':30},"
                                "{'items':['b'],'every':45,'hours':'22:10-01:00','at':['22:20']}");
-    int a = idx(pl, "a"), b = idx(pl, "b");
+    int a = idx(pl, "a");
     assert_int_equal(pl->rules[0].n_at, 48);
     int64_t h0 = at("2026-11-25T10:00:00-03:00");
     plays p = predict(pl, NULL, h0, h0 + SL_MS_PER_HOUR);
     assert_int_equal(count_in(&p, a, 1, h0, h0 + SL_MS_PER_HOUR), 2);
     free(p.v);
     int64_t from = at("2026-11-25T21:00:00-03:00"), to = at("2026-11-26T02:00:00-03:00");
-    p = predict(pl, NULL, from, to);
-    check_windows(pl, &p);
     char got[512];
-    starts_of(pl, &p, b, got, sizeof got);
+    timed_starts(pl, "b", from, to, &p, got, sizeof got);
     /* 22:10, 22:55, 23:40, 00:25 from "every"; 22:20 from "at" */
     assert_string_equal(got, "22:10:00+4000 22:20:00+4000 22:55:00+4000 23:40:00+4000 00:25:00+4000");
     assert_int_equal(count_in(&p, a, 1, from, to), 10);
