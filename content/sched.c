@@ -1,4 +1,4 @@
-/* sched.c — schedule evaluation: eligibility, priorities, urgent alerts, frequency floors, rotation. */
+/* sched.c — schedule evaluation: eligibility, priorities, urgent alerts, fixed times, frequency floors, rotation. */
 #include "content/sched.h"
 
 #include "content/timeutil.h"

@@ -1,4 +1,4 @@
-/* test_player_audio.c — sound through SDL's disk audio driver: length, level, pitch, volume, stopping, errors, no device, and the engine's wiring. */
+/* test_player_audio.c — sound through SDL's disk audio driver: length, level, pitch, volume, stopping, errors, no device, ducking under announcements, and the engine's wiring. */
 #define _POSIX_C_SOURCE 200809L
 #include "player/audio.h"
 

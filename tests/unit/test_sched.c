@@ -1,4 +1,4 @@
-/* test_sched.c — unit tests of content/sched: eligibility, rotation, priorities, urgent alerts, floors. */
+/* test_sched.c — unit tests of content/sched: eligibility, rotation, priorities, urgent alerts, floors, fixed times (at, every). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
