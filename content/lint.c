@@ -304,6 +304,27 @@ static int full_hours_in_window(const sl_rule *r)
     return last > first ? (last - first) / 3600 : 0;
 }
 
+/* A rule with fixed times: its items, one after the other, must end before
+ * its next time, or they would run into each other. */
+static void lint_fixed_times(const sl_playlist *pl, const sl_rule *r, const char *path, sl_diags *d)
+{
+    if (r->n_at == 0)
+        return;
+    int64_t len = 0;
+    for (size_t k = 0; k < r->n_items; k++)
+        len += pl->items[r->items[k]].duration_ms;
+    int64_t gap = SL_MS_PER_DAY;
+    for (size_t k = 0; k < r->n_at; k++) {
+        int64_t next = k + 1 < r->n_at ? r->at_s[k + 1] : r->at_s[0] + 86400;
+        if ((next - r->at_s[k]) * SL_MS_PER_S < gap)
+            gap = (next - r->at_s[k]) * SL_MS_PER_S;
+    }
+    if (len > gap)
+        sl_diags_warn(d, path, "its items last %.1f s together, longer than the %.0f s between two "
+                               "of its times: they run into each other",
+                      (double)len / 1000.0, (double)gap / 1000.0);
+}
+
 static void lint_rules(const sl_playlist *pl, const sl_lint_opts *o, sl_diags *d)
 {
     char path[64];
@@ -321,6 +342,7 @@ static void lint_rules(const sl_playlist *pl, const sl_lint_opts *o, sl_diags *d
             if (r->urgent && r->urgent_until_ms <= o->now_ms)
                 sl_diags_warn(d, path, "this urgent alert has already expired");
         }
+        lint_fixed_times(pl, r, path, d);
         if (r->min_per_hour <= 0)
             continue;
         if (full_hours_in_window(r) == 0)
@@ -430,6 +452,12 @@ static void lint_items(const sl_playlist *pl, sl_diags *d)
                 if (rule_has_a_day(&pl->rules[r]))
                     can_play = true;
             }
+        }
+        if (!has_rule && pl->zones[pl->items[i].zone].sound) {
+            snprintf(path, sizeof path, "items[%zu]", i);
+            sl_diags_warn(d, path, "\"%s\" has no rule, so it speaks over and over without a "
+                                   "pause; give it a rule with \"at\" or \"every\"",
+                          pl->items[i].id);
         }
         if (has_rule && !can_play) {
             snprintf(path, sizeof path, "items[%zu]", i);

@@ -215,9 +215,26 @@ static void unknown_members(ctx *c, const cJSON *obj, const char *base, const ch
 
 /* ---- zones ---- */
 
+/* A sound zone: {"id": "voice", "sound": true, "duck": 0.25}, no area. */
+static void parse_sound_zone(ctx *c, const cJSON *z, const char *p, sl_zone *out)
+{
+    static const char *const area[] = {"x", "y", "w", "h", "background"};
+    for (int i = 0; i < 5; i++) {
+        if (cJSON_GetObjectItemCaseSensitive(z, area[i])) {
+            char q[PATH_MAX_LEN];
+            subpath(q, p, area[i]);
+            sl_diags_error(c->d, q, "a sound zone has no area on the screen; remove \"%s\"",
+                           area[i]);
+        }
+    }
+    out->duck = SL_DUCK_DEFAULT;
+    get_num(c, z, p, "duck", 0, 1, false, &out->duck);
+}
+
 static void parse_zone(ctx *c, const cJSON *z, const char *p, sl_playlist *pl, sl_zone *out)
 {
-    static const char *const known[] = {"id", "x", "y", "w", "h", "background", NULL};
+    static const char *const known[] = {"id", "x", "y", "w", "h", "background", "sound", "duck",
+                                        "comment", NULL};
     const char *id;
     if (!cJSON_IsObject(z)) {
         sl_diags_error(c->d, p, "should be an object like {\"id\": \"main\", \"x\": 0, \"y\": 0, "
@@ -232,6 +249,17 @@ static void parse_zone(ctx *c, const cJSON *z, const char *p, sl_playlist *pl, s
             sl_diags_error(c->d, q, "zone \"%s\" is defined twice", id);
         }
         out->id = strdup(id);
+    }
+    out->background = (sl_color){0, 0, 0, 255};
+    get_bool(c, z, p, "sound", &out->sound);
+    if (out->sound) {
+        parse_sound_zone(c, z, p, out);
+        return;
+    }
+    if (cJSON_GetObjectItemCaseSensitive(z, "duck")) {
+        char q[PATH_MAX_LEN];
+        subpath(q, p, "duck");
+        sl_diags_error(c->d, q, "belongs to sound zones (\"sound\": true)");
     }
     double *f[4] = {&out->x, &out->y, &out->w, &out->h};
     const char *names[4] = {"x", "y", "w", "h"};
@@ -255,7 +283,6 @@ static void parse_zone(ctx *c, const cJSON *z, const char *p, sl_playlist *pl, s
             sl_diags_error(c->d, p, "reaches past the bottom edge (y + h = %g %%)",
                            out->y + out->h);
     }
-    out->background = (sl_color){0, 0, 0, 255};
     get_color(c, z, p, "background", &out->background);
 }
 
@@ -350,6 +377,15 @@ static int parse_item_head(ctx *c, const cJSON *it, const char *p, sl_playlist *
                 char names[256];
                 zone_names(pl, names, sizeof names);
                 sl_diags_error(c->d, q, "no zone named \"%s\" (zones: %s)", s, names);
+            } else if (pl->zones[out->zone].sound && type >= 0 && type != SL_ITEM_AUDIO) {
+                sl_diags_error(c->d, q, "\"%s\" is a sound zone, which plays only audio items; "
+                                        "put this %s item in a zone on the screen", s,
+                               type_names[type]);
+            } else if (!pl->zones[out->zone].sound && type == SL_ITEM_AUDIO) {
+                sl_diags_warn(c->d, q, "an announcement in zone \"%s\" takes that zone's turns "
+                                       "and leaves it blank while it speaks; put it in a sound "
+                                       "zone ({\"id\": \"voice\", \"sound\": true}) to play it "
+                                       "over the picture", s);
             }
         }
     }
@@ -567,6 +603,93 @@ static void parse_hours(ctx *c, const char *s, const char *q, sl_rule *r)
     r->hours_to_s = to;
 }
 
+static int at_cmp(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whether a time of day lies in the rule's hours (all day without hours). */
+static bool in_hours(const sl_rule *r, int32_t tod)
+{
+    if (!r->has_hours)
+        return true;
+    if (r->hours_from_s < r->hours_to_s)
+        return tod >= r->hours_from_s && tod < r->hours_to_s;
+    return tod >= r->hours_from_s || tod < r->hours_to_s;
+}
+
+/* Adds a fixed time to the rule (kept distinct); false when the rule is full. */
+static bool add_at(sl_rule *r, int32_t tod)
+{
+    for (size_t i = 0; i < r->n_at; i++)
+        if (r->at_s[i] == tod)
+            return true;
+    if (r->n_at >= SL_RULE_MAX_AT)
+        return false;
+    r->at_s[r->n_at++] = tod;
+    return true;
+}
+
+/* A rule's fixed times: "at": ["09:00", "12:00"] and "every": minutes (from
+ * the start of its "hours", or from midnight, to their end). */
+static void parse_rule_times(ctx *c, const cJSON *ru, const char *p, sl_rule *r)
+{
+    char q[PATH_MAX_LEN];
+    const cJSON *at = cJSON_GetObjectItemCaseSensitive(ru, "at");
+    double every = 0;
+    int rc_every = get_num(c, ru, p, "every", 1, 1440, false, &every);
+    if (!at && rc_every != 1)
+        return;
+    r->at_s = calloc(SL_RULE_MAX_AT, sizeof *r->at_s);
+    if (!r->at_s) {
+        sl_diags_error(c->d, p, "out of memory");
+        return;
+    }
+    if (at) {
+        subpath(q, p, "at");
+        if (!cJSON_IsArray(at) || cJSON_GetArraySize(at) == 0)
+            sl_diags_error(c->d, q, "should be a list of times of day, like [\"09:00\", \"12:00\"]");
+        const cJSON *e;
+        const cJSON *list = cJSON_IsArray(at) ? at : NULL;
+        size_t i = 0;
+        cJSON_ArrayForEach(e, list)
+        {
+            char qi[PATH_MAX_LEN];
+            snprintf(qi, sizeof qi, "%s[%zu]", q, i++);
+            int32_t tod;
+            if (!cJSON_IsString(e) || sl_tod_parse(e->valuestring, &tod) != 0 || tod >= 86400)
+                sl_diags_error(c->d, qi, "%s%s%sis not a time of day (write \"09:00\" or "
+                                         "\"09:00:30\", 00:00 to 23:59:59)",
+                               cJSON_IsString(e) ? "\"" : "", cJSON_IsString(e) ? e->valuestring : "",
+                               cJSON_IsString(e) ? "\" " : "");
+            else if (!in_hours(r, tod))
+                sl_diags_error(c->d, qi, "%s is outside the rule's hours, so it would never play",
+                               e->valuestring);
+            else if (!add_at(r, tod))
+                sl_diags_error(c->d, qi, "one rule has at most %d fixed times", SL_RULE_MAX_AT);
+        }
+    }
+    if (rc_every == 1) {
+        subpath(q, p, "every");
+        int32_t step = (int32_t)(every * 60 + 0.5);
+        int32_t from = r->has_hours ? r->hours_from_s : 0;
+        int32_t span = r->has_hours ? (r->hours_to_s - from + 86400) % 86400 : 86400;
+        if (span == 0)
+            span = 86400;
+        for (int32_t t = 0; t < span; t += step) {
+            if (!add_at(r, (from + t) % 86400)) {
+                sl_diags_error(c->d, q, "gives more than %d fixed times a day", SL_RULE_MAX_AT);
+                break;
+            }
+        }
+    }
+    qsort(r->at_s, r->n_at, sizeof *r->at_s, at_cmp);
+    if ((r->urgent || r->min_per_hour) && r->n_at > 0)
+        sl_diags_error(c->d, p, "fixed times (\"at\", \"every\") cannot be combined with %s",
+                       r->urgent ? "\"urgent\"" : "\"min_per_hour\"");
+}
+
 /* A rule's "items": the ids it is about. */
 static void parse_rule_items(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, sl_rule *r)
 {
@@ -744,7 +867,7 @@ static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, 
 {
     static const char *const known[] = {"items",    "dates",  "weekdays", "hours", "min_per_hour",
                                         "priority", "urgent", "from",     "until", "tags",
-                                        "comment",  NULL};
+                                        "at",       "every",  "comment",  NULL};
     char q[PATH_MAX_LEN];
     const char *s;
     double x;
@@ -768,6 +891,7 @@ static void parse_rule(ctx *c, const cJSON *ru, const char *p, sl_playlist *pl, 
     if (get_num(c, ru, p, "priority", -1000, 1000, true, &x) == 1)
         r->priority = (int)x;
     parse_rule_urgent(c, ru, p, r);
+    parse_rule_times(c, ru, p, r);
     parse_rule_tags(c, ru, p, r);
 }
 
@@ -983,6 +1107,7 @@ void sl_playlist_free(sl_playlist *pl)
         for (size_t k = 0; k < pl->rules[i].n_tags; k++)
             free(pl->rules[i].tags[k]);
         free(pl->rules[i].tags);
+        free(pl->rules[i].at_s);
     }
     free(pl->rules);
     free(pl->channel);

@@ -34,7 +34,12 @@ typedef struct {
     char *id;
     double x, y, w, h; /* percent of the output, 0..100 */
     sl_color background;
+    bool sound;  /* a sound-only zone ("sound": true): no area, announcements only */
+    double duck; /* sound zone: level of other sound while it speaks, 0..1 */
 } sl_zone;
+
+#define SL_DUCK_DEFAULT 0.25 /* a sound zone's "duck" when not given */
+#define SL_RULE_MAX_AT 1440  /* fixed times in one rule ("at" and "every" together) */
 
 typedef struct {
     char *id;
@@ -81,6 +86,10 @@ typedef struct {
 
     bool urgent;                     /* pre-empts everything in its items' zones */
     int64_t urgent_from_ms, urgent_until_ms; /* UTC; from may be INT64_MIN (from publication) */
+
+    int32_t *at_s; /* fixed start times ("at", "every"): seconds after local midnight,
+                      sorted, distinct; the rule matches from each for the length of its items */
+    size_t n_at;
 
     char **tags; /* the rule applies to screens carrying at least one; none = every screen */
     size_t n_tags;

@@ -1,4 +1,4 @@
-/* sched.c — schedule evaluation: eligibility, priorities, urgent alerts, frequency floors, rotation. */
+/* sched.c — schedule evaluation: eligibility, priorities, urgent alerts, fixed times, frequency floors, rotation. */
 #include "content/sched.h"
 
 #include "content/timeutil.h"
@@ -21,7 +21,13 @@
  *     plays Friday 22:00 to Saturday 02:00, not Friday 00:00-02:00;
  *   - dates: that day (the window's start day, see above) lies in
  *     [date_from, date_to], inclusive, local calendar days;
- *   - weekdays: that day's weekday bit is set (bit 0 = Monday).
+ *   - weekdays: that day's weekday bit is set (bit 0 = Monday);
+ *   - timed rules (fixed times from "at" and "every", rule->at_s): instead of
+ *     the hours, the local time lies in [a, a + W) for one of its times a on
+ *     some day (that day is the one dates and weekdays look at), where W is
+ *     the sum of the rule's items' durations, so each item plays once from
+ *     each time. Timed rules then act like urgent alerts (step 1, reason
+ *     TIMED): their items pre-empt the zone at the time exactly.
  *   Local times skipped by a DST gap never occur; a local time repeated by an
  *   overlap matches both times.
  *
@@ -129,7 +135,8 @@ typedef struct {
     bool in_zone;    /* belongs to the zone, not the fallback */
     bool referenced; /* some rule names it */
     bool eligible;
-    bool urgent; /* eligible through a matching urgent rule */
+    bool urgent; /* eligible through a matching urgent or timed rule */
+    bool timed;  /* eligible through a matching timed rule ("at", "every") */
     bool cand;   /* a rotation (or urgent) candidate at this instant */
     int prio;
     int floor, count; /* this clock hour */
@@ -200,6 +207,8 @@ const char *sl_pick_reason_name(sl_pick_reason r)
         return "urgent";
     case SL_PICK_FALLBACK:
         return "fallback";
+    case SL_PICK_TIMED:
+        return "timed";
     }
     return "unknown";
 }
@@ -255,14 +264,49 @@ static void sch_hour_bounds(const sl_tz *tz, int64_t t, int64_t *h0, int64_t *h1
 }
 
 /* Whether rule r matches at UTC u whose local time is `local` (tags aside). */
-static bool sch_rule_match(const sl_rule *r, int64_t u, int64_t local)
+/* The length of a timed rule's window from each of its fixed times: its
+ * items one after the other (at least 1 ms, at most a day). */
+static int64_t sch_at_len(const sl_playlist *pl, const sl_rule *r)
+{
+    int64_t len = 0;
+    for (size_t i = 0; i < r->n_items; i++)
+        if (r->items[i] >= 0 && (size_t)r->items[i] < pl->n_items)
+            len += sch_full_duration(&pl->items[r->items[i]]);
+    if (len < 1)
+        len = 1;
+    return len < SL_MS_PER_DAY ? len : SL_MS_PER_DAY;
+}
+
+/* A timed rule at local time `local`: whether it is inside the window of one
+ * of its fixed times (the window may run past midnight), and that time's day. */
+static bool sch_at_match(const sl_playlist *pl, const sl_rule *r, int64_t local, int64_t *anchor)
+{
+    int64_t len = sch_at_len(pl, r);
+    int64_t day = sl_floordiv(local, SL_MS_PER_DAY);
+    for (int64_t k = day; k >= day - 1; k--) {
+        int64_t into_k = local - k * SL_MS_PER_DAY;
+        for (size_t j = 0; j < r->n_at; j++) {
+            int64_t a = (int64_t)r->at_s[j] * SL_MS_PER_S;
+            if (into_k >= a && into_k < a + len) {
+                *anchor = k;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static bool sch_rule_match(const sl_playlist *pl, const sl_rule *r, int64_t u, int64_t local)
 {
     if (r->urgent && !(u >= r->urgent_from_ms && u < r->urgent_until_ms))
         return false;
     int64_t day = sl_floordiv(local, SL_MS_PER_DAY);
     int64_t tod = local - day * SL_MS_PER_DAY;
     int64_t anchor = day;
-    if (r->has_hours) {
+    if (r->n_at > 0) {
+        if (!sch_at_match(pl, r, local, &anchor))
+            return false;
+    } else if (r->has_hours) {
         int64_t from = (int64_t)r->hours_from_s * SL_MS_PER_S;
         int64_t to = (int64_t)r->hours_to_s * SL_MS_PER_S;
         if (from < to) {
@@ -288,10 +332,10 @@ static bool sch_rule_match(const sl_rule *r, int64_t u, int64_t local)
 
 /* The first local time after `local` at which the rule's local conditions
  * (dates, weekdays, hours) may change, or SCH_NEVER. */
-static int64_t sch_rule_local_boundary(const sl_rule *r, int64_t local)
+static int64_t sch_rule_local_boundary(const sl_playlist *pl, const sl_rule *r, int64_t local)
 {
     bool all_days = (r->weekdays & SL_WEEKDAYS_ALL) == SL_WEEKDAYS_ALL;
-    if (!r->has_dates && all_days && !r->has_hours)
+    if (!r->has_dates && all_days && !r->has_hours && r->n_at == 0)
         return SCH_NEVER;
     int64_t day = sl_floordiv(local, SL_MS_PER_DAY);
     if (r->has_dates) {
@@ -301,6 +345,22 @@ static int64_t sch_rule_local_boundary(const sl_rule *r, int64_t local)
             return SCH_NEVER; /* nothing matches any more */
     }
     int64_t best = SCH_NEVER;
+    if (r->n_at > 0) {
+        /* the starts and ends of the windows of yesterday's to tomorrow's times */
+        int64_t len = sch_at_len(pl, r);
+        for (int64_t k = day - 1; k <= day + 1; k++) {
+            for (size_t j = 0; j < r->n_at; j++) {
+                int64_t a = k * SL_MS_PER_DAY + (int64_t)r->at_s[j] * SL_MS_PER_S;
+                if (a > local && a < best)
+                    best = a;
+                if (a + len > local && a + len < best)
+                    best = a + len;
+            }
+            if (k * SL_MS_PER_DAY > local && k * SL_MS_PER_DAY < best)
+                best = k * SL_MS_PER_DAY;
+        }
+        return best;
+    }
     for (int64_t k = day; k <= day + 1; k++) {
         int64_t cands[3] = {k * SL_MS_PER_DAY, SCH_NEVER, SCH_NEVER};
         if (r->has_hours) {
@@ -317,8 +377,9 @@ static int64_t sch_rule_local_boundary(const sl_rule *r, int64_t local)
 /* The first UTC instant after u at which rule r may start or stop matching
  * (a bound of its urgent window, a local boundary, or a DST change on the
  * way to one), or SCH_NEVER. The rule's match is constant on [u, result). */
-static int64_t sch_rule_next_change(const sl_tz *tz, const sl_rule *r, int64_t u)
+static int64_t sch_rule_next_change(const sl_playlist *pl, const sl_rule *r, int64_t u)
 {
+    const sl_tz *tz = pl->tz;
     int64_t best = SCH_NEVER;
     if (r->urgent) {
         if (u >= r->urgent_until_ms)
@@ -326,7 +387,7 @@ static int64_t sch_rule_next_change(const sl_tz *tz, const sl_rule *r, int64_t u
         best = u < r->urgent_from_ms ? r->urgent_from_ms : r->urgent_until_ms;
     }
     int64_t local = sl_tz_to_local(tz, u);
-    int64_t b = sch_rule_local_boundary(r, local);
+    int64_t b = sch_rule_local_boundary(pl, r, local);
     if (b != SCH_NEVER) {
         int64_t cand = u + (b - local);
         if (cand > u && sch_off(tz, cand) != sch_off(tz, u))
@@ -363,8 +424,8 @@ static bool sch_rule_has_zone_item(const sch_ctx *c, const sl_rule *r)
 /* Whether rule r takes part in query q. */
 static bool sch_rule_relevant(const sch_ctx *c, const sl_rule *r, sch_query q, int item)
 {
-    if ((q == SCH_Q_ITEM_URGENT || q == SCH_Q_ZONE_URGENT) && !r->urgent)
-        return false;
+    if ((q == SCH_Q_ITEM_URGENT || q == SCH_Q_ZONE_URGENT) && !r->urgent && r->n_at == 0)
+        return false; /* timed rules pre-empt like urgent alerts */
     if (!sl_rule_targets(r, c->tags))
         return false;
     if (q == SCH_Q_ITEM || q == SCH_Q_ITEM_URGENT)
@@ -378,7 +439,7 @@ static bool sch_query_holds(const sch_ctx *c, sch_query q, int item, int64_t u)
     int64_t local = sl_tz_to_local(c->pl->tz, u);
     for (size_t k = 0; k < c->pl->n_rules; k++) {
         const sl_rule *r = &c->pl->rules[k];
-        if (sch_rule_relevant(c, r, q, item) && sch_rule_match(r, u, local))
+        if (sch_rule_relevant(c, r, q, item) && sch_rule_match(c->pl, r, u, local))
             return true;
     }
     return false;
@@ -396,7 +457,7 @@ static int64_t sch_step(const sch_ctx *c, sch_query q, int item, bool want, int6
         for (size_t k = 0; k < c->pl->n_rules; k++) {
             const sl_rule *r = &c->pl->rules[k];
             if (sch_rule_relevant(c, r, q, item))
-                nb = sch_min64(nb, sch_rule_next_change(c->pl->tz, r, u));
+                nb = sch_min64(nb, sch_rule_next_change(c->pl, r, u));
         }
         if (nb >= horizon)
             return horizon;
@@ -408,16 +469,17 @@ static int64_t sch_step(const sch_ctx *c, sch_query q, int item, bool want, int6
 }
 
 /* Whether rule r matches at every instant of [h0, h1). */
-static bool sch_rule_covers(const sl_tz *tz, const sl_rule *r, int64_t h0, int64_t h1)
+static bool sch_rule_covers(const sl_playlist *pl, const sl_rule *r, int64_t h0, int64_t h1)
 {
+    const sl_tz *tz = pl->tz;
     int64_t u = h0;
-    if (!sch_rule_match(r, u, sl_tz_to_local(tz, u)))
+    if (!sch_rule_match(pl, r, u, sl_tz_to_local(tz, u)))
         return false;
     for (int iter = 0; iter < SCH_STEP_MAX; iter++) {
-        int64_t nb = sch_rule_next_change(tz, r, u);
+        int64_t nb = sch_rule_next_change(pl, r, u);
         if (nb >= h1)
             return true;
-        if (!sch_rule_match(r, nb, sl_tz_to_local(tz, nb)))
+        if (!sch_rule_match(pl, r, nb, sl_tz_to_local(tz, nb)))
             return false;
         u = nb;
     }
@@ -431,7 +493,7 @@ static int sch_item_floor(const sch_ctx *c, int item, int64_t h0, int64_t h1)
     for (size_t k = 0; k < c->pl->n_rules; k++) {
         const sl_rule *r = &c->pl->rules[k];
         if (r->min_per_hour > best && sl_rule_targets(r, c->tags) && sch_rule_has_item(r, item) &&
-            sch_rule_covers(c->pl->tz, r, h0, h1))
+            sch_rule_covers(c->pl, r, h0, h1))
             best = r->min_per_hour;
     }
     return best;
@@ -449,7 +511,7 @@ static int64_t sch_zone_floors(const sch_ctx *c, sch_item *st, int64_t h0, int64
         const sl_rule *r = &pl->rules[k];
         if (r->min_per_hour <= 0 || !sl_rule_targets(r, c->tags) || !sch_rule_has_zone_item(c, r))
             continue;
-        if (!sch_rule_covers(pl->tz, r, h0, h1))
+        if (!sch_rule_covers(pl, r, h0, h1))
             continue;
         for (size_t j = 0; j < r->n_items; j++) {
             int it = r->items[j];
@@ -525,15 +587,16 @@ static size_t sch_eligibility(const sch_ctx *c, int64_t now, sch_item *st, bool 
                 relevant = relevant || st[it].in_zone;
             }
         }
-        if (!relevant || !sl_rule_targets(r, c->tags) || !sch_rule_match(r, now, local))
+        if (!relevant || !sl_rule_targets(r, c->tags) || !sch_rule_match(pl, r, now, local))
             continue;
         for (size_t j = 0; j < r->n_items; j++) {
             int it = r->items[j];
             if (it < 0 || (size_t)it >= pl->n_items || !st[it].in_zone)
                 continue;
             st[it].eligible = true;
-            if (r->urgent) {
+            if (r->urgent || r->n_at > 0) {
                 st[it].urgent = true;
+                st[it].timed = st[it].timed || r->n_at > 0;
                 *any_urgent = true;
             } else if (r->priority > st[it].prio) {
                 st[it].prio = r->priority;
@@ -714,7 +777,8 @@ int sl_sched_next(const sl_playlist *pl, const sl_tags *screen_tags, int zone, i
         for (size_t k = 0; k < n_cand; k++) {
             int64_t d = sch_play_length(&c, st, cand[k].idx, true, now_ms, SCH_NEVER);
             if (d >= 1) {
-                sch_set_pick(pl, cand[k].idx, now_ms, d, SL_PICK_URGENT, out);
+                sch_set_pick(pl, cand[k].idx, now_ms, d,
+                             st[cand[k].idx].timed ? SL_PICK_TIMED : SL_PICK_URGENT, out);
                 rc = 0;
                 goto out;
             }
@@ -808,7 +872,7 @@ bool sl_sched_eligible(const sl_playlist *pl, const sl_tags *screen_tags, int it
         if (!sch_rule_has_item(r, item))
             continue;
         referenced = true;
-        if (sl_rule_targets(r, tags) && sch_rule_match(r, now_ms, local))
+        if (sl_rule_targets(r, tags) && sch_rule_match(pl, r, now_ms, local))
             return true;
     }
     return !referenced;
@@ -858,6 +922,9 @@ int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t 
                 d = to_ms - t;
             sl_play p = {pk.item, (int)z, t, d};
             sl_history_push(&h, &p);
+            t += d;
+            if (pl->zones[z].sound && pk.item == pl->fallback)
+                continue; /* a sound zone's silence between announcements is no play */
             if (n == cap) {
                 size_t ncap = cap ? cap * 2 : 256;
                 sl_play *nv = realloc(v, ncap * sizeof *nv);
@@ -867,7 +934,6 @@ int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t 
                 cap = ncap;
             }
             v[n++] = p;
-            t += d;
         }
     }
     *out = v;

@@ -34,7 +34,8 @@ typedef enum {
     SL_PICK_ROTATION, /* the normal loop among eligible items of the top priority */
     SL_PICK_FLOOR,    /* chosen early so that a frequency floor is met this hour */
     SL_PICK_URGENT,   /* an urgent alert pre-empting everything */
-    SL_PICK_FALLBACK  /* nothing eligible */
+    SL_PICK_FALLBACK, /* nothing eligible */
+    SL_PICK_TIMED     /* a fixed time ("at", "every") pre-empting like an urgent alert */
 } sl_pick_reason;
 
 typedef struct {
@@ -63,14 +64,15 @@ bool sl_sched_eligible(const sl_playlist *pl, const sl_tags *screen_tags, int it
  * (0 when none). Floors apply to full clock hours inside the rule's window. */
 int sl_sched_floor(const sl_playlist *pl, const sl_tags *screen_tags, int item, int64_t now_ms);
 
-/* The name of a reason ("rotation", "floor", "urgent", "fallback"). */
+/* The name of a reason ("rotation", "floor", "urgent", "fallback", "timed"). */
 const char *sl_pick_reason_name(sl_pick_reason r);
 
 /* Predicts a whole period for one screen: runs sl_sched_next zone by zone
  * from `from_ms` until `to_ms`, appending every play to `out` (allocated;
  * *n_out entries, ordered by zone then start). The last play in a zone may be
  * cut at to_ms. This is exactly the loop the player runs with a simulated
- * clock. Returns 0 or -1 when out of memory. */
+ * clock. A sound zone's fallback (silence) is left out, as the player does
+ * not record it. Returns 0 or -1 when out of memory. */
 int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t from_ms,
                      int64_t to_ms, sl_play **out, size_t *n_out);
 

@@ -27,6 +27,7 @@
 #define AUD_MAX_CONVERT_FRAMES (SL_AUDIO_RATE * 10) /* output of one decoded frame, at most */
 #define AUD_GAIN_ONE 32768         /* volume 1.0 in the mixer's fixed point */
 #define AUD_QUEUE_FRAMES (SL_AUDIO_RATE * SL_AUDIO_QUEUE_MS / 1000)
+#define AUD_DUCK_STEP (AUD_GAIN_ONE / 16) /* per mixed chunk: full ducking in 16 chunks, 85 ms */
 
 struct sl_audio_out {
     SDL_AudioDeviceID dev;
@@ -64,6 +65,8 @@ struct sl_audio {
     int bad_packets;
 
     atomic_bool stop; /* also read by FFmpeg's interrupt callback */
+    atomic_int duck;  /* ducking level wanted, AUD_GAIN_ONE = none */
+    int32_t duck_now; /* ducking level applied (mixer only, under out->mu) */
     pthread_t thread;
     bool thread_started;
     bool cond_ready;
@@ -105,10 +108,16 @@ static void out_callback(void *userdata, Uint8 *stream, int len)
             sl_audio *a = out->sounds[s];
             int take = a->count < n ? a->count : n;
             int idx = a->head;
+            int32_t want = atomic_load(&a->duck);
+            if (a->duck_now < want)
+                a->duck_now = a->duck_now + AUD_DUCK_STEP < want ? a->duck_now + AUD_DUCK_STEP : want;
+            else if (a->duck_now > want)
+                a->duck_now = a->duck_now - AUD_DUCK_STEP > want ? a->duck_now - AUD_DUCK_STEP : want;
+            int32_t gain = (int32_t)((int64_t)a->gain * a->duck_now / AUD_GAIN_ONE);
             for (int i = 0; i < take; i++) {
                 for (int c = 0; c < SL_AUDIO_CHANNELS; c++)
                     mix[i * SL_AUDIO_CHANNELS + c] +=
-                        (int32_t)a->ring[idx * SL_AUDIO_CHANNELS + c] * a->gain / AUD_GAIN_ONE;
+                        (int32_t)a->ring[idx * SL_AUDIO_CHANNELS + c] * gain / AUD_GAIN_ONE;
                 if (++idx == AUD_QUEUE_FRAMES)
                     idx = 0;
             }
@@ -554,6 +563,8 @@ sl_audio *sl_audio_start(sl_audio_out *out, const char *path, double volume, uns
     if (!a)
         goto oom;
     atomic_init(&a->stop, false);
+    atomic_init(&a->duck, AUD_GAIN_ONE);
+    a->duck_now = AUD_GAIN_ONE;
     a->out = out;
     a->flags = flags;
     a->start_ns = mono_ns();
@@ -640,6 +651,17 @@ const char *sl_audio_error(const sl_audio *a)
     const char *e = m->failed ? m->error : NULL;
     pthread_mutex_unlock(&m->out->mu);
     return e;
+}
+
+void sl_audio_set_duck(sl_audio *a, double level)
+{
+    if (!a)
+        return;
+    if (!(level >= 0)) /* also NaN */
+        level = 0;
+    if (level > 1)
+        level = 1;
+    atomic_store(&a->duck, (int)(level * AUD_GAIN_ONE + 0.5));
 }
 
 int64_t sl_audio_played_frames(const sl_audio *a)

@@ -55,6 +55,10 @@ bool sl_audio_ended(const sl_audio *a);
 /* The error that stopped the sound ("…: has no sound track"), or NULL. The
  * text stays valid until sl_audio_stop. */
 const char *sl_audio_error(const sl_audio *a);
+/* Ducking: plays the sound at `level` (0..1) times its volume from now on,
+ * reached over a few milliseconds so the change does not click; 1 restores
+ * it. NULL is fine. */
+void sl_audio_set_duck(sl_audio *a, double level);
 /* Frames (1/SL_AUDIO_RATE s) of this sound mixed into the output so far. */
 int64_t sl_audio_played_frames(const sl_audio *a);
 

@@ -73,6 +73,12 @@ static void journal_record(sl_engine *e, sl_play_record *r)
         e->journal_errors++;
 }
 
+/* Whether zone z is a sound zone playing its fallback: silence, not a play. */
+static bool silent_fallback(const sl_engine *e, int zone, int item)
+{
+    return e->pl->zones[zone].sound && item == e->pl->fallback;
+}
+
 /* A record of item `item` in zone `zone` of the playlist, starting at start_ms. */
 static void record_init(sl_engine *e, sl_play_record *r, const char *item, const char *sha256, const char *zone,
                         int64_t start_ms)
@@ -243,14 +249,16 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, const ch
         reason = stop_reason ? stop_reason : "pre-empted";
     } else if (z->cur.cut_short) {
         oc = SL_OUTCOME_CUT_SHORT;
-        reason = z->cur.reason == SL_PICK_URGENT ? "urgent alert ended" : "window ended";
+        reason = z->cur.reason == SL_PICK_URGENT ? "urgent alert ended"
+                 : z->cur.reason == SL_PICK_TIMED ? "next fixed time"
+                                                  : "window ended";
     }
     /* A ticker slogan that ran its passes stays on the strip, recorded once it has left. */
     bool trailing = !stop_reason && end_ms >= z->cur_end_ms && trail_push(e, z, end_ms);
     if (stop_reason)
         trail_expire(e, z, end_ms, true);
     /* An item that began at the very instant the run stopped was never seen. */
-    if (!trailing && (end_ms > z->cur.start_ms || !stop_reason))
+    if (!trailing && (end_ms > z->cur.start_ms || !stop_reason) && !silent_fallback(e, z->zone, z->cur.item))
         record_play(e, z, &z->cur, end_ms < z->cur.start_ms ? z->cur.start_ms : end_ms, oc, reason);
     sl_render_zone_textures_free(z);
     sl_loader_discard(e->loader, z->cur_prep);
@@ -292,7 +300,7 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
     if (z->cur_end_ms <= z->cur.start_ms)
         z->cur_end_ms = z->cur.start_ms + 1;
     z->cur_prep = prep;
-    z->cur_failed = !prep || prep->failed;
+    z->cur_failed = (!prep || prep->failed) && !silent_fallback(e, z->zone, pick->item);
     if (z->cur_failed)
         sl_log_warn(&e->log, "zone %s: %s cannot be shown (%s); showing the fallback",
                     e->pl->zones[z->zone].id, e->pl->items[pick->item].id,
@@ -308,7 +316,7 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
     sl_loader_discard(e->loader, z->next_prep);
     z->next_prep = NULL;
     z->has_next = sl_sched_next(e->pl, &e->tags, z->zone, z->cur_end_ms, &e->hist, &z->next) == 0;
-    if (z->has_next)
+    if (z->has_next && !silent_fallback(e, z->zone, z->next.item))
         z->next_prep = submit(e, z->zone, &e->pl->items[z->next.item]);
 }
 
@@ -322,7 +330,7 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
     if (z->has_next && z->next_prep && z->next.item == pick.item) {
         prep = z->next_prep; /* prepared ahead: the usual case */
         z->next_prep = NULL;
-    } else {
+    } else if (!silent_fallback(e, z->zone, pick.item)) {
         prep = submit(e, z->zone, &e->pl->items[pick.item]);
     }
     z->has_next = false;
@@ -339,6 +347,22 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
     }
     end_current(e, z, now, NULL);
     begin(e, z, &pick, prep, now);
+}
+
+/* Ducking: while an announcement of a sound zone speaks, every other sound
+ * plays at that zone's "duck" level (the lowest when several speak). */
+static void duck_sounds(sl_engine *e)
+{
+    double level = 1.0;
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        const sl_zone_state *z = &e->zones[i];
+        if (e->pl->zones[i].sound && z->audio && !sl_audio_ended(z->audio) &&
+            e->pl->zones[i].duck < level)
+            level = e->pl->zones[i].duck;
+    }
+    for (size_t i = 0; i < e->pl->n_zones; i++)
+        if (!e->pl->zones[i].sound && e->zones[i].audio)
+            sl_audio_set_duck(e->zones[i].audio, level);
 }
 
 void sl_engine_update(sl_engine *e, int64_t now)
@@ -367,6 +391,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
             switch_zone(e, z, at); /* ends the current item at `at` once the next is ready */
         }
     }
+    duck_sounds(e);
 }
 
 /* ---- the player's time ---- */
@@ -476,6 +501,8 @@ static void install_fallbacks(sl_engine *e)
     for (size_t i = 0; i < e->pl->n_zones; i++) {
         sl_zone_state *z = &e->zones[i];
         char *path = NULL;
+        if (e->pl->zones[i].sound)
+            continue; /* nothing to show: its fallback is silence */
         if (opt->fallback_image)
             path = strdup(opt->fallback_image);
         else

@@ -377,7 +377,7 @@ void sl_render_frame(sl_engine *e, int64_t now)
         SDL_RenderSetViewport(r, &e->region);
     }
     for (size_t i = 0; i < e->pl->n_zones; i++)
-        if (!draw_zone(e, &e->zones[i], now))
+        if (!e->pl->zones[i].sound && !draw_zone(e, &e->zones[i], now))
             black = true;
     if (e->diagnostic)
         sl_diag_draw(e, now);

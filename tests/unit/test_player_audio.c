@@ -1,4 +1,4 @@
-/* test_player_audio.c — sound through SDL's disk audio driver: length, level, pitch, volume, stopping, errors, no device, and the engine's wiring. */
+/* test_player_audio.c — sound through SDL's disk audio driver: length, level, pitch, volume, stopping, errors, no device, ducking under announcements, and the engine's wiring. */
 #define _POSIX_C_SOURCE 200809L
 #include "player/audio.h"
 
@@ -203,6 +203,13 @@ static int setup(void **state)
     snprintf(args, sizeof args, "-f lavfi -i testsrc2=size=160x120:rate=25:duration=1 -c:v %s v.mp4",
              vcodec);
     r |= sl_test_ffmpeg(f->dir, args);
+    /* a clip whose sound is a constant tone, and a silent announcement */
+    snprintf(args, sizeof args,
+             "-f lavfi -i color=c=gray:size=160x120:rate=25:duration=8 "
+             "-f lavfi -i sine=frequency=440:duration=8 -c:v %s -c:a pcm_s16le -ar 48000 -ac 2 tone.mkv",
+             vcodec);
+    r |= sl_test_ffmpeg(f->dir, args);
+    r |= sl_test_ffmpeg(f->dir, "-f lavfi -i anullsrc=r=48000:cl=mono -t 1.5 quiet.wav");
     f->have_media = r == 0;
     char p[512];
     sl_test_path(f->dir, "garbage.mp3", p, sizeof p);
@@ -483,26 +490,35 @@ static bool file_has(const fixture *f, const char *name, const char *needle)
     return system(cmd) == 0;
 }
 
-/* The engine plays an announcement and a video's sound on the real clock,
- * and no sound at all on the simulated clock. */
-static void test_engine(void **state)
+/* Skips without the player or its font; writes a playlist into the fixture's folder. */
+static void engine_playlist(const fixture *f, const char *name, const char *json, char *pl,
+                            size_t len)
 {
-    fixture *f = *state;
     NEED(f->have_media && f->have_disk);
     char bin[512];
     snprintf(bin, sizeof bin, "%s/player/screenlit-player", SL_BUILD_DIR);
     NEED(access(bin, X_OK) == 0);
     NEED(access("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", R_OK) == 0);
-    char pl[512], raw[512], journal[512];
-    sl_test_path(f->dir, "pl.json", pl, sizeof pl);
+    sl_test_path(f->dir, name, pl, len);
     FILE *fp = fopen(pl, "w");
     assert_non_null(fp);
-    fputs("{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, \"h\": 100}],\n"
-          " \"items\": [{\"id\": \"ann\", \"zone\": \"main\", \"type\": \"audio\", \"file\": \"s.wav\"},\n"
-          "           {\"id\": \"clip\", \"zone\": \"main\", \"type\": \"video\", \"file\": \"av.mp4\", \"audio\": true,"
-          " \"volume\": 0.5}]}\n",
-          fp);
+    fputs(json, fp);
     fclose(fp);
+}
+
+/* The engine plays an announcement and a video's sound on the real clock,
+ * and no sound at all on the simulated clock. */
+static void test_engine(void **state)
+{
+    fixture *f = *state;
+    char pl[512], raw[512], journal[512], bin[512];
+    engine_playlist(f, "pl.json",
+                    "{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, \"h\": 100}],\n"
+                    " \"items\": [{\"id\": \"ann\", \"zone\": \"main\", \"type\": \"audio\", \"file\": \"s.wav\"},\n"
+                    "           {\"id\": \"clip\", \"zone\": \"main\", \"type\": \"video\", \"file\": \"av.mp4\", \"audio\": true,"
+                    " \"volume\": 0.5}]}\n",
+                    pl, sizeof pl);
+    snprintf(bin, sizeof bin, "%s/player/screenlit-player", SL_BUILD_DIR);
 
     /* real clock: 2.5 s = the announcement (1 s), the clip (1 s), a bit of the announcement again */
     sl_test_path(f->dir, "engine.raw", raw, sizeof raw);
@@ -536,6 +552,72 @@ static void test_engine(void **state)
     assert_true(file_has(f, "player.err", "playing without sound"));
     snprintf(cmd, sizeof cmd, "test $(grep -c 'without sound' '%s/player.err') -eq 1", f->dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* RMS of the left channel in windows of `win` frames; returns the number of windows. */
+static size_t window_rms(const char *raw, size_t win, double *out, size_t max)
+{
+    FILE *fp = fopen(raw, "rb");
+    if (!fp)
+        return 0;
+    int16_t *s = malloc(win * 4);
+    size_t n = 0;
+    while (s && n < max && fread(s, 4, win, fp) == win) {
+        double sum = 0;
+        for (size_t i = 0; i < win; i++)
+            sum += (double)s[2 * i] * s[2 * i];
+        out[n++] = sqrt(sum / (double)win);
+    }
+    free(s);
+    fclose(fp);
+    return n;
+}
+
+/* While an announcement of a sound zone speaks (09:00:00 to 09:00:01.5 on a
+ * real clock started at 08:59:58), the clip's constant tone drops to the
+ * zone's "duck" level, and comes back after. */
+static void test_engine_ducking(void **state)
+{
+    fixture *f = *state;
+    char pl[512], raw[512], journal[512];
+    engine_playlist(f, "duck.json",
+                    "{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, \"h\": 100},\n"
+                    "  {\"id\": \"voice\", \"sound\": true, \"duck\": 0.25}],\n"
+                    " \"items\": [{\"id\": \"clip\", \"zone\": \"main\", \"type\": \"video\", \"file\": \"tone.mkv\", \"audio\": true},\n"
+                    "           {\"id\": \"ann\", \"zone\": \"voice\", \"type\": \"audio\", \"file\": \"quiet.wav\"}],\n"
+                    " \"rules\": [{\"items\": [\"ann\"], \"at\": [\"09:00\"]}]}\n",
+                    pl, sizeof pl);
+    sl_test_path(f->dir, "duck.raw", raw, sizeof raw);
+    sl_test_path(f->dir, "duck.db", journal, sizeof journal);
+    assert_int_equal(run_player(f, pl, "from:2026-11-25T08:59:58Z", "5", raw, journal), 0);
+
+    enum { WIN = RATE / 20, MAXW = 400 }; /* 50 ms windows */
+    double w[MAXW];
+    size_t n = window_rms(raw, WIN, w, MAXW);
+    double hi = 0;
+    for (size_t i = 0; i < n; i++)
+        hi = w[i] > hi ? w[i] : hi;
+    /* the tone alone, then ducked, then back: the first loud window, the
+     * ducked ones (0.25 of loud, with room for the ramps), a loud one after */
+    size_t first_loud = n, ducked = 0, first_ducked = n, loud_after = 0;
+    for (size_t i = 0; i < n; i++) {
+        double v = w[i] / hi;
+        if (v > 0.8 && first_loud == n)
+            first_loud = i;
+        if (first_loud < i && v > 0.18 && v < 0.32) {
+            ducked++;
+            if (first_ducked == n)
+                first_ducked = i;
+        }
+        if (first_ducked < i && v > 0.8)
+            loud_after++;
+    }
+    print_message("ducking: %zu windows, loud %.0f, first loud %zu, %zu ducked from %zu, %zu loud "
+                  "after\n", n, hi, first_loud, ducked, first_ducked, loud_after);
+    assert_true(hi > 1500); /* the tone at full volume: ffmpeg's sine is 2048 rms */
+    assert_true(ducked >= 15 && ducked <= 34); /* about the announcement's 1.5 s (less on a busy machine) */
+    assert_true(first_ducked > first_loud + 4); /* after the tone alone (how long depends on start-up) */
+    assert_true(loud_after >= 10);               /* restored after */
 }
 
 /* An announcement whose file has no sound is recorded as a failed play. */
@@ -591,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_engine),
         cmocka_unit_test(test_engine_failed_announcement),
+        cmocka_unit_test(test_engine_ducking),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

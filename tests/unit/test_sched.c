@@ -1,4 +1,4 @@
-/* test_sched.c — unit tests of content/sched: eligibility, rotation, priorities, urgent alerts, floors. */
+/* test_sched.c — unit tests of content/sched: eligibility, rotation, priorities, urgent alerts, floors, fixed times (at, every). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1061,6 +1061,135 @@ static void test_speed(void **state)
     sl_playlist_free(pl);
 }
 
+/* ---------- fixed times ("at", "every") ---------- */
+
+/* A playlist in tz with a picture zone of rotating posters (7 s) and a sound
+ * zone "voice", plus the given extra items and rules. */
+static sl_playlist *mk_voice(const char *tz, const char *items, const char *rules)
+{
+    char buf[16384];
+    snprintf(buf, sizeof buf,
+             "{'format':1,'name':'t','timezone':'%s',"
+             "'zones':[{'id':'main','x':0,'y':0,'w':100,'h':100},{'id':'voice','sound':true}],"
+             "'items':[{'id':'p1','zone':'main','type':'image','file':'a.png','duration':7},"
+             "{'id':'p2','zone':'main','type':'image','file':'b.png','duration':7},%s],"
+             "'rules':[%s],'fallback':{'type':'text','text':'fb'}}",
+             tz, items, rules);
+    return mk(buf);
+}
+
+/* Every play inside its item's window (a sound zone's silence is not in the list). */
+static void check_windows(const sl_playlist *pl, const plays *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        check_eligible_throughout(pl, NULL, &p->v[i]);
+}
+
+/* The starts of item's plays, as "HH:MM:SS+dur" local times joined by spaces. */
+static void starts_of(const sl_playlist *pl, const plays *p, int item, char *buf, size_t len)
+{
+    size_t at_ = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n && at_ < len; i++) {
+        if (p->v[i].item != item)
+            continue;
+        int64_t local = sl_tz_to_local(pl->tz, p->v[i].start_ms);
+        int64_t tod = (local - sl_floordiv(local, SL_MS_PER_DAY) * SL_MS_PER_DAY) / 1000;
+        int w = snprintf(buf + at_, len - at_, "%s%02d:%02d:%02d+%lld", at_ ? " " : "",
+                         (int)(tod / 3600), (int)(tod / 60 % 60), (int)(tod % 60),
+                         (long long)p->v[i].duration_ms);
+        at_ += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* Predicts [from, to), checks every play is inside its window, and gives
+ * the starts of `item` (see starts_of). The plays are returned in *out. */
+static void timed_starts(const sl_playlist *pl, const char *item, int64_t from, int64_t to,
+                         plays *out, char *buf, size_t len)
+{
+    *out = predict(pl, NULL, from, to);
+    check_windows(pl, out);
+    starts_of(pl, out, idx(pl, item), buf, len);
+}
+
+/* "at" in a DST-free zone: each time exactly, once, whatever the posters do;
+ * a time late in the evening runs past midnight and belongs to its own day. */
+static void test_at_times(void **state)
+{
+    (void)state;
+    sl_playlist *pl = mk_voice("+05:30",
+                               "{'id':'ann','zone':'voice','type':'audio','file':'a.mp3','duration':5}",
+                               "{'items':['ann'],'at':['12:00','09:00','23:59:58'],'weekdays':['wed']}");
+    int ann = idx(pl, "ann");
+    assert_int_equal(pl->rules[0].n_at, 3);
+    assert_int_equal(pl->rules[0].at_s[0], 9 * 3600); /* sorted */
+    int64_t from = at("2026-11-25T08:00:00+05:30"), to = at("2026-11-27T01:00:00+05:30");
+    plays p;
+    char got[512];
+    timed_starts(pl, "ann", from, to, &p, got, sizeof got);
+    /* Wednesday only: Thursday 09:00 and 12:00 do not play; Wednesday's 23:59:58 runs into Thursday */
+    assert_string_equal(got, "09:00:00+5000 12:00:00+5000 23:59:58+5000");
+    /* the sound zone records no silence; the posters run all the time */
+    assert_int_equal(count_in(&p, pl->fallback, 1, from, to), 0);
+    assert_int_equal(count_in(&p, pl->fallback, 0, from, to), 0);
+    /* The pick at 09:00 says why. */
+    sl_pick pk;
+    assert_int_equal(sl_sched_next(pl, NULL, 1, at("2026-11-25T09:00:00+05:30"), NULL, &pk), 0);
+    assert_int_equal(pk.item, ann);
+    assert_int_equal(pk.reason, SL_PICK_TIMED);
+    assert_string_equal(sl_pick_reason_name(pk.reason), "timed");
+    assert_int_equal(pk.duration_ms, 5000);
+    /* between times the sound zone is silent (the fallback) until the next one exactly */
+    assert_int_equal(sl_sched_next(pl, NULL, 1, at("2026-11-25T11:59:50+05:30"), NULL, &pk), 0);
+    assert_int_equal(pk.item, pl->fallback);
+    assert_true(pk.start_ms + pk.duration_ms <= at("2026-11-25T12:00:00+05:30"));
+    free(p.v);
+    sl_playlist_free(pl);
+}
+
+/* A picture at a fixed time in a zone that rotates posters: the poster
+ * playing at that time is cut, and the picture starts on the second. */
+static void test_at_picture_zone(void **state)
+{
+    (void)state;
+    sl_playlist *pl = mk_voice("+08:00",
+                               "{'id':'news','zone':'main','type':'image','file':'n.png','duration':20}",
+                               "{'items':['news'],'at':['09:00']}");
+    plays p;
+    char got[256];
+    timed_starts(pl, "news", at("2026-11-25T08:58:00+08:00"), at("2026-11-25T09:02:00+08:00"), &p,
+                 got, sizeof got);
+    assert_string_equal(got, "09:00:00+20000");
+    free(p.v);
+    sl_playlist_free(pl);
+}
+
+/* "every": N minutes from the start of the hours (or midnight), across
+ * midnight, and the expected count in an hour. */
+static void test_every(void **state)
+{
+    (void)state;
+    sl_playlist *pl = mk_voice("-03:00",
+                               "{'id':'a','zone':'voice','type':'audio','file':'a.mp3','duration':3},"
+                               "{'id':'b','zone':'voice','type':'audio','file':'b.mp3','duration':4}",
+                               "{'items':['a'],'every':30},"
+                               "{'items':['b'],'every':45,'hours':'22:10-01:00','at':['22:20']}");
+    int a = idx(pl, "a");
+    assert_int_equal(pl->rules[0].n_at, 48);
+    int64_t h0 = at("2026-11-25T10:00:00-03:00");
+    plays p = predict(pl, NULL, h0, h0 + SL_MS_PER_HOUR);
+    assert_int_equal(count_in(&p, a, 1, h0, h0 + SL_MS_PER_HOUR), 2);
+    free(p.v);
+    int64_t from = at("2026-11-25T21:00:00-03:00"), to = at("2026-11-26T02:00:00-03:00");
+    char got[512];
+    timed_starts(pl, "b", from, to, &p, got, sizeof got);
+    /* 22:10, 22:55, 23:40, 00:25 from "every"; 22:20 from "at" */
+    assert_string_equal(got, "22:10:00+4000 22:20:00+4000 22:55:00+4000 23:40:00+4000 00:25:00+4000");
+    assert_int_equal(count_in(&p, a, 1, from, to), 10);
+    free(p.v);
+    sl_playlist_free(pl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1087,6 +1216,9 @@ int main(void)
         cmocka_unit_test(test_floor_random),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_speed),
+        cmocka_unit_test(test_at_times),
+        cmocka_unit_test(test_at_picture_zone),
+        cmocka_unit_test(test_every),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
