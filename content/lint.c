@@ -192,9 +192,14 @@ static void lint_clip(sl_item *it, const char *path, const char *full, const lin
 {
     const sl_media_info *mi = &f->mi;
     if (f->rc[LINT_AS_MEDIA] != 0) {
-        sl_diags_error(d, path, "%s cannot be read as media (%s); a screen cannot play it, "
-                                "whatever its \"duration\": fix or replace the file",
-                       it->file, without_path(f->err[LINT_AS_MEDIA], full));
+        const char *why = without_path(f->err[LINT_AS_MEDIA], full);
+        const char *said = "cannot be read as media";
+        if (strncmp(why, said, strlen(said)) == 0) /* the probe's own words: not twice */
+            sl_diags_error(d, path, "%s %s; a screen cannot play it, whatever its \"duration\": "
+                                    "fix or replace the file", it->file, why);
+        else
+            sl_diags_error(d, path, "%s %s (%s); a screen cannot play it, whatever its "
+                                    "\"duration\": fix or replace the file", it->file, said, why);
         return;
     }
     if (it->type == SL_ITEM_VIDEO && !mi->has_video)
@@ -488,6 +493,8 @@ static void lint_zones(const sl_playlist *pl, sl_diags *d)
     const double min_h = 100.0 * SL_LINT_MIN_ZONE_PX / SL_LINT_SMALLEST_SCREEN_H;
     for (size_t i = 0; i < pl->n_zones; i++) {
         const sl_zone *z = &pl->zones[i];
+        if (z->sound)
+            continue; /* a sound zone has no area */
         snprintf(path, sizeof path, "zones[%zu]", i);
         if (z->w < min_w - 1e-9 || z->h < min_h - 1e-9)
             sl_diags_error(d, path, "zone \"%s\" is %g %% x %g %% of the screen: %.1f x %.1f "
@@ -499,6 +506,8 @@ static void lint_zones(const sl_playlist *pl, sl_diags *d)
                            ceil(min_h * 100) / 100);
         for (size_t k = 0; k < i; k++) {
             const sl_zone *o = &pl->zones[k];
+            if (o->sound)
+                continue;
             double x0 = z->x > o->x ? z->x : o->x, y0 = z->y > o->y ? z->y : o->y;
             double x1 = z->x + z->w < o->x + o->w ? z->x + z->w : o->x + o->w;
             double y1 = z->y + z->h < o->y + o->h ? z->y + z->h : o->y + o->h;
