@@ -397,7 +397,7 @@ static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
             continue;
         char names[320] = "";
         size_t o = 0, count = 0;
-        uint32_t seen[8];
+        uint32_t seen[64]; /* distinct characters found; the first 8 are named */
         size_t n_seen = 0;
         for (const char *p = it->text; *p;) {
             uint32_t cp;
@@ -423,7 +423,7 @@ static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
             if (n_seen < SL_NELEMS(seen))
                 seen[n_seen++] = cp;
             count++;
-            if (count <= SL_NELEMS(seen) && o < sizeof names)
+            if (count <= 8 && o < sizeof names)
                 o += (size_t)snprintf(names + o, sizeof names - o, "%sU+%04X", count > 1 ? ", " : "",
                                       (unsigned)cp);
         }
@@ -436,7 +436,7 @@ static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
         sl_diags_warn(d, path, "\"%s\" has %zu character%s that no installed font can draw (%s%s): "
                                "they show as boxes; remove them or install a font that has them",
                       it->id ? it->id : "fallback", count, count == 1 ? "" : "s", names,
-                      count > SL_NELEMS(seen) ? ", …" : "");
+                      count > 8 ? ", …" : "");
     }
     sl_fonts_free(fonts);
 }
