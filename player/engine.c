@@ -1,5 +1,6 @@
 /* engine.c — the player engine: opens everything, switches items zone by zone, records plays, runs the loop. */
 #include "player/engine.h"
+#include "player/stopsig.h"
 
 #include "content/fsutil.h"
 #include "content/lint.h"
@@ -8,6 +9,7 @@
 
 #include <SDL2/SDL_image.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -837,6 +839,17 @@ static void finish_all(sl_engine *e, int64_t now)
 }
 
 /* Simulated clock: jump from event to event (item ends, frame captures), as fast as possible. */
+/* A SIGTERM or SIGINT (a service stopped, Ctrl-C) ends the run as its end
+ * would: the items on screen are recorded and the summary printed. */
+static bool stop_asked(sl_engine *e)
+{
+    int sig = 0;
+    if (!sl_stopsig_pending(&sig))
+        return false;
+    sl_log_info(&e->log, "stopping: %s", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    return true;
+}
+
 static int run_sim(sl_engine *e)
 {
     const sl_options *o = e->opt;
@@ -870,6 +883,10 @@ static int run_sim(sl_engine *e)
         }
         if (now >= end)
             break;
+        if (stop_asked(e)) {
+            end = now;
+            break;
+        }
         int64_t next = end < next_capture ? end : next_capture;
         for (size_t i = 0; i < e->pl->n_zones; i++)
             if (e->zones[i].has_cur && e->zones[i].cur_end_ms < next)
@@ -914,7 +931,7 @@ static void log_first_frame(sl_engine *e)
 
 /* Real clock: a frame per refresh of the display (the window) or of --fps (offscreen
  * outputs), drawn only when something changed. */
-static int run_real(sl_engine *e, volatile const int *stop_flag)
+static int run_real(sl_engine *e)
 {
     const sl_options *o = e->opt;
     int64_t run_ms = (int64_t)(o->run_s * 1000.0 + 0.5);
@@ -944,7 +961,7 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
     for (;;) {
         sl_vo_events ev = {0};
         e->vo.driver->poll_events(&e->vo, &ev);
-        if (ev.quit || (stop_flag && *stop_flag))
+        if (ev.quit || stop_asked(e))
             break;
         if (ev.toggle_diagnostic)
             e->diagnostic = !e->diagnostic;
@@ -1008,5 +1025,5 @@ static int run_real(sl_engine *e, volatile const int *stop_flag)
 
 int sl_engine_run(sl_engine *e)
 {
-    return e->clock.simulated ? run_sim(e) : run_real(e, NULL);
+    return e->clock.simulated ? run_sim(e) : run_real(e);
 }

@@ -1,6 +1,7 @@
 /* main.c — screenlit-player: reads its settings, plays, and prints the plays per item on exit. */
 #include "content/fsutil.h"
 #include "player/engine.h"
+#include "player/stopsig.h"
 #include "player/managed/export.h"
 #include "player/managed/hubhttp.h"
 #include "player/managed/managed.h"
@@ -83,6 +84,9 @@ int main(int argc, char **argv)
         return prc == 1 ? 0 : 2;
     }
     signal(SIGPIPE, SIG_IGN);
+    /* Before any thread starts: a stop request waits for the run loop (stopsig.h). */
+    if (sl_stopsig_block() != 0)
+        fprintf(stderr, "screenlit-player: warning: SIGTERM and SIGINT will end the player without its summary\n");
     if (opt.export_records) {
         /* A command, not a run: the plays the hub has not acknowledged go to DIR/records. */
         rc = sl_export_main(&opt);

@@ -627,6 +627,10 @@ static void help(void)
            "KEYS (window)\n"
            "    d  diagnostic screen on/off    p  write a frame    q, Escape  quit\n"
            "\n"
+           "SIGNALS\n"
+           "    SIGTERM, SIGINT  stop as at the end of --run: the items on screen are\n"
+           "                     recorded (\"player stopped\"), the summary printed, exit 0.\n"
+           "\n"
            "EXIT STATUS\n"
            "    0 stopped normally, 1 could not start (bad playlist, no output), 2 wrong\n"
            "    arguments.\n");

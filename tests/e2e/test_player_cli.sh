@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_player_cli.sh — screenlit-player's command line, config file, real clock, diagnostic screen and kill -9.
+# test_player_cli.sh — screenlit-player's command line, config file, real clock, diagnostic screen, SIGTERM and kill -9.
 . "$(dirname "$0")/lib.sh"
 
 sample_copy "$T/s"
@@ -116,5 +116,18 @@ wait "$pid" 2>/dev/null || true
 [ "$(sqlite3 "$T/kill.db" 'SELECT count(*) FROM plays')" -ge 1 ] && ok || fail "the play recorded before kill -9 is lost"
 expect_rc 0 "$PLAYER" --playlist "$P" --output null --size 320x180 --run 1 --journal "$T/kill.db" --screen-id k
 [ "$(sqlite3 "$T/kill.db" 'PRAGMA integrity_check')" = ok ] && ok || fail "journal corrupt after restart"
+
+# SIGTERM (a service stopped) ends the run as its end would: exit 0, the item on screen recorded
+# as cut short, the summary printed.
+"$PLAYER" --playlist "$P" --output null --size 320x180 --run 0 --journal "$T/term.db" --screen-id t \
+    >"$T/term.out" 2>"$T/p.err" &
+PL=$!
+wait_log "first frame shown" 120 && ok || fail "the player did not show a frame"
+kill -TERM "$PL"
+wait "$PL" && ok || fail "SIGTERM: the player did not exit 0"
+expect_in "$T/p.err" "stopping: SIGTERM"
+expect_in "$T/term.out" "plays per item (this run):"
+[ "$(sqlite3 "$T/term.db" "SELECT count(*) FROM plays WHERE reason = 'player stopped'")" -ge 1 ] && ok ||
+    fail "SIGTERM: the item on screen was not recorded ($(sqlite3 "$T/term.db" 'SELECT item, outcome, reason FROM plays'))"
 
 finish

@@ -55,7 +55,10 @@ gaps=$(sqlite3 "$T/j1.db" "SELECT MAX(seq) - COUNT(*) FROM plays")
 # Deterministic: the same inputs give the same frames byte for byte and the same records.
 expect_rc 0 run_player "$T/f2" "$T/j2.db"
 if diff -r "$T/f1" "$T/f2" >/dev/null; then ok; else fail "frames differ between two identical runs"; fi
-sqlite3 "$T/j2.db" "SELECT zone, start_ms, item, duration_ms FROM plays" | tr '|' ' ' | sort >"$T/journal2-plays.txt"
-cmp -s "$T/journal-plays.txt" "$T/journal2-plays.txt" && ok || fail "records differ between two identical runs"
+for j in 1 2; do
+    sqlite3 "$T/j$j.db" "SELECT zone, start_ms, item, duration_ms, outcome FROM plays" | tr '|' ' ' | sort >"$T/all$j-plays.txt"
+done
+[ -s "$T/all1-plays.txt" ] && cmp -s "$T/all1-plays.txt" "$T/all2-plays.txt" && ok ||
+    fail "records differ between two identical runs"
 
 finish

@@ -224,7 +224,12 @@ async function visit(who, pathname, name, { status = 200, each } = {}) {
     let first = null;
     for (const lang of LANGS) {
         const page = await session(who, lang);
-        const r = await page.goto(HUB + pathname);
+        let r = await page.goto(HUB + pathname);
+        // The page before may refresh itself (the wall does) just as this navigation starts;
+        // Playwright then has no response for it: go again.
+        if (!r)
+            r = await page.goto(HUB + pathname);
+        assert.ok(r, `GET ${pathname} as ${who} (${lang}): no response`);
         assert.equal(r.status(), status, `GET ${pathname} as ${who} (${lang})`);
         assert.equal(await langOf(page), lang, `the language of ${pathname}`);
         if (each)
