@@ -22,8 +22,11 @@ shown=$1 skipped=$2 repeated=$3 missed=$4
 [ $((shown + skipped)) -eq 600 ] && ok || fail "$shown shown + $skipped skipped is not the clip's 600 frames"
 # Rounding milliseconds made every third frame due a refresh late: 200 skipped and repeated.
 # Now only the refreshes a busy machine did not draw cost frames.
-[ "$skipped" -le "$missed" ] && ok || fail "$skipped frames skipped but only $missed refreshes missed"
-[ "$repeated" -le "$missed" ] && ok || fail "$repeated frames repeated but only $missed refreshes missed"
+# A decoder that is late (a sanitizer build, a busy machine) shows the frame before once more
+# and then skips one: a few of those are allowed, never the rounding's 200.
+[ "$repeated" -le $((missed + 10)) ] && ok || fail "$repeated frames repeated but only $missed refreshes missed"
+[ "$skipped" -le $((missed + repeated)) ] && ok ||
+    fail "$skipped frames skipped but only $missed refreshes missed and $repeated frames were late"
 [ "$missed" -lt 60 ] || echo "the machine was very busy: $missed refreshes missed" >&2
 
 finish
