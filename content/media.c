@@ -248,7 +248,8 @@ out:
 
 /* FFmpeg's log callback: its warnings and errors become debug lines of the
  * log module; chattier levels are dropped before formatting. */
-static void ffmpeg_log_line(void *avcl, int level, const char *fmt, va_list vl)
+__attribute__((format(printf, 3, 0))) static void ffmpeg_log_line(void *avcl, int level, const char *fmt,
+                                                                  va_list vl)
 {
     (void)avcl;
     if (level > AV_LOG_WARNING)
