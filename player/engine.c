@@ -944,8 +944,9 @@ static int run_real(sl_engine *e)
         SDL_DisplayMode dm;
         if (SDL_GetCurrentDisplayMode(0, &dm) == 0 && dm.refresh_rate > 0)
             hz = dm.refresh_rate;
-        sl_log_info(&e->log, "window: at most %lld frames a second (the display's refresh rate)",
-                    (long long)hz);
+        sl_log_info(&e->log, "window: at most %lld frames a second (the display's refresh rate)%s",
+                    (long long)hz,
+                    e->vo.keeps_frame ? "; no GPU: software renderer, redraws only what changes" : "");
     }
     int64_t frame_ns = 1000000000LL / hz;
     /* Animation time is refresh n of a run of refreshes: base + n/hz seconds,
@@ -989,16 +990,23 @@ static int run_real(sl_engine *e)
         sl_engine_update(e, now);
         bool capture_due = frames && every > 0 && elapsed >= next_capture;
         /* Nothing changed (a poster, a static slogan): the screen keeps its picture. */
-        if (sl_render_needed(e) || capture_due || ev.capture || ev.redraw) {
+        bool needed = sl_render_needed(e);
+        if (needed || capture_due || ev.capture || ev.redraw) {
             bool first_frame = e->frames_rendered == 0;
-            sl_render_frame(e, now);
+            SDL_Rect rects[SL_PLAYLIST_MAX_ZONES];
+            if (ev.redraw)
+                e->all_dirty = true;
+            int n = sl_render_update(e, now, rects, SL_PLAYLIST_MAX_ZONES);
             if (capture_due) {
                 capture(e, now, "frame", NULL);
                 next_capture += every;
             }
             if (ev.capture)
                 capture(e, now, "manual", NULL);
-            e->vo.driver->present(&e->vo);
+            if (n >= 0 && e->vo.driver->present_rects)
+                e->vo.driver->present_rects(&e->vo, rects, n);
+            else
+                e->vo.driver->present(&e->vo);
             if (first_frame)
                 log_first_frame(e);
         }

@@ -63,6 +63,9 @@ typedef struct {
     int n_trail;
     sl_audio *audio;        /* real clock: the current item's sound, NULL when silent */
     bool audio_err_logged;  /* its decode error was logged */
+    uint64_t drawn_key;     /* what it showed when last drawn (see sl_render_needed) */
+    bool dirty;             /* its picture differs from the one on screen */
+    bool drawn_black;       /* it had nothing to show when last drawn */
 } sl_zone_state;
 
 typedef struct {
@@ -119,6 +122,8 @@ typedef struct sl_engine {
     int64_t pictures_decoded, pictures_reused; /* pictures sent to the loader, or shown from the cache */
     bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
     uint64_t drawn_key;
+    bool all_dirty;              /* the whole frame must be drawn again */
+    int64_t pixels_drawn;        /* real clock: pixels drawn (and presented) by the frames rendered */
     bool diagnostic;
     /* Called once per loop turn (every frame on the real clock, every event on
      * the simulated one), e.g. to take a newly synced manifest and swap to it. */
@@ -156,6 +161,12 @@ void sl_render_frame(sl_engine *e, int64_t now);
  * moves (a ticker, a clip, the diagnostic screen) or a zone changed item.
  * A static poster is drawn once, not at every refresh. */
 bool sl_render_needed(sl_engine *e);
+/* After sl_render_needed: draws what changed. When the output keeps its
+ * picture (vo.keeps_frame), no rotation or diagnostic screen is drawn and
+ * each changed zone overlaps no other, only those zones are drawn and their
+ * output rects put in rects (at most max_rects): returns how many (present
+ * only those). Otherwise draws the whole frame and returns -1. */
+int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects);
 /* Writes the frame just drawn as DIR/NAME. */
 int sl_render_capture(sl_engine *e, const char *name);
 void sl_render_zone_textures_free(sl_zone_state *z);

@@ -66,6 +66,9 @@ static void print_summary(const sl_engine *e)
                (long long)e->refreshes_missed);
     if (!e->clock.simulated)
         printf("longest time between two frames %lld ms\n", (long long)(e->frame_gap_max_ns / 1000000));
+    if (!e->clock.simulated && e->frames_rendered > 0)
+        printf("pixels drawn per frame %lld of %dx%d\n", (long long)(e->pixels_drawn / e->frames_rendered),
+               e->vo.out_w, e->vo.out_h);
 }
 
 int main(int argc, char **argv)

@@ -340,25 +340,88 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+/* What a zone shows, as a number that changes when its picture does (apart from motion). */
+static uint64_t zone_key(const sl_zone_state *z)
+{
+    uint64_t key = 1469598103934665603ULL;
+    key = mix(key, &z->has_cur, sizeof z->has_cur);
+    key = mix(key, &z->cur.item, sizeof z->cur.item);
+    key = mix(key, &z->cur.start_ms, sizeof z->cur.start_ms);
+    key = mix(key, &z->cur_failed, sizeof z->cur_failed);
+    key = mix(key, &z->cur_prep, sizeof z->cur_prep);
+    return key;
+}
+
 bool sl_render_needed(sl_engine *e)
 {
     uint64_t key = 1469598103934665603ULL;
-    bool animated = e->diagnostic;
+    bool need = e->diagnostic;
     key = mix(key, &e->pl, sizeof e->pl);
     key = mix(key, &e->diagnostic, sizeof e->diagnostic);
+    e->all_dirty = !e->drawn || key != e->drawn_key;
     for (size_t i = 0; i < e->pl->n_zones; i++) {
-        const sl_zone_state *z = &e->zones[i];
-        animated = animated || zone_animated(e, z);
-        key = mix(key, &z->has_cur, sizeof z->has_cur);
-        key = mix(key, &z->cur.item, sizeof z->cur.item);
-        key = mix(key, &z->cur.start_ms, sizeof z->cur.start_ms);
-        key = mix(key, &z->cur_failed, sizeof z->cur_failed);
-        key = mix(key, &z->cur_prep, sizeof z->cur_prep);
+        sl_zone_state *z = &e->zones[i];
+        uint64_t zk = zone_key(z);
+        z->dirty = zone_animated(e, z) || zk != z->drawn_key || e->all_dirty;
+        z->drawn_key = zk;
+        need = need || z->dirty;
     }
-    bool need = animated || !e->drawn || key != e->drawn_key;
     e->drawn = true;
     e->drawn_key = key;
-    return need;
+    return need || e->all_dirty;
+}
+
+/* Whether zone i overlaps another drawn zone (then redrawing it alone would
+ * paint over that one, or leave it under). */
+static bool zone_overlaps(const sl_engine *e, size_t i)
+{
+    for (size_t j = 0; j < e->pl->n_zones; j++)
+        if (j != i && !e->pl->zones[j].sound && SDL_HasIntersection(&e->zones[i].rect, &e->zones[j].rect))
+            return true;
+    return false;
+}
+
+int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects)
+{
+    SDL_Renderer *r = e->vo.renderer;
+    bool partial = e->vo.keeps_frame && !e->canvas && !e->diagnostic && !e->all_dirty;
+    int n = 0;
+    for (size_t i = 0; partial && i < e->pl->n_zones; i++) {
+        if (e->pl->zones[i].sound || !e->zones[i].dirty)
+            continue;
+        if (n == max_rects || zone_overlaps(e, i))
+            partial = false;
+        else
+            n++;
+    }
+    if (!partial) {
+        sl_render_frame(e, now);
+        e->pixels_drawn += (int64_t)e->vo.out_w * e->vo.out_h;
+        return -1;
+    }
+    n = 0;
+    SDL_SetRenderTarget(r, NULL);
+    SDL_RenderSetViewport(r, &e->region);
+    bool black = false;
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        if (e->pl->zones[i].sound)
+            continue;
+        if (z->dirty) {
+            SDL_RenderSetClipRect(r, &z->rect);
+            z->drawn_black = !draw_zone(e, z, now);
+            SDL_RenderSetClipRect(r, NULL);
+            rects[n] = (SDL_Rect){e->region.x + z->rect.x, e->region.y + z->rect.y, z->rect.w, z->rect.h};
+            e->pixels_drawn += (int64_t)z->rect.w * z->rect.h;
+            n++;
+        }
+        black = black || z->drawn_black;
+    }
+    SDL_RenderSetViewport(r, NULL);
+    e->frames_rendered++;
+    if (black)
+        e->black_frames++;
+    return n;
 }
 
 void sl_render_frame(sl_engine *e, int64_t now)
@@ -376,9 +439,11 @@ void sl_render_frame(sl_engine *e, int64_t now)
     } else {
         SDL_RenderSetViewport(r, &e->region);
     }
-    for (size_t i = 0; i < e->pl->n_zones; i++)
-        if (!e->pl->zones[i].sound && !draw_zone(e, &e->zones[i], now))
-            black = true;
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        z->drawn_black = !e->pl->zones[i].sound && !draw_zone(e, z, now);
+        black = black || z->drawn_black;
+    }
     if (e->diagnostic)
         sl_diag_draw(e, now);
     if (e->canvas) {

@@ -24,6 +24,10 @@ typedef struct {
     int (*init)(sl_vo *vo, char *err, size_t errlen);
     /* Shows what was drawn. */
     void (*present)(sl_vo *vo);
+    /* Shows only rects[0..n) of what was drawn (output pixels), the rest of
+     * the screen keeping its picture; NULL when the output cannot (present
+     * then shows all). Used only when vo->keeps_frame. */
+    void (*present_rects)(sl_vo *vo, const SDL_Rect *rects, int n);
     /* Reads back the frame drawn (call before present) into a new ARGB8888 surface. */
     SDL_Surface *(*read_frame)(sl_vo *vo);
     /* Collects input events; offscreen drivers report none. */
@@ -42,6 +46,11 @@ struct sl_vo {
     void *priv;              /* the driver's own state */
     SDL_Renderer *renderer;  /* everything draws through this */
     int out_w, out_h;        /* output size in pixels */
+    /* What was drawn stays in the output between presents (a software
+     * renderer drawing into memory that is ours), so a frame may redraw and
+     * present only what changed, e.g. a ticker's strip. A GPU's back buffer
+     * is undefined after a swap: those outputs redraw the whole frame. */
+    bool keeps_frame;
     char frames_dir[SL_VO_FRAMES_DIR_MAX]; /* frames: where PNGs go */
 };
 

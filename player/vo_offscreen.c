@@ -30,6 +30,7 @@ static int offscreen_init(sl_vo *vo, char *err, size_t errlen)
         snprintf(err, errlen, "cannot start the software renderer: %s", SDL_GetError());
         return -1;
     }
+    vo->keeps_frame = true;
     return 0;
 }
 

@@ -3,10 +3,18 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 typedef struct {
     SDL_Window *window;
 } window_priv;
+
+/* Whether the machine has no GPU: no DRM device (/dev/dri). SDL_RENDER_DRIVER,
+ * SDL's own choice of renderer, is followed when it is set. */
+static bool no_gpu(void)
+{
+    return !getenv("SDL_RENDER_DRIVER") && access("/dev/dri", F_OK) != 0;
+}
 
 static int window_init(sl_vo *vo, char *err, size_t errlen)
 {
@@ -39,9 +47,19 @@ static int window_init(sl_vo *vo, char *err, size_t errlen)
     }
     SDL_DisableScreenSaver();
     SDL_ShowCursor(SDL_DISABLE);
-    vo->renderer = SDL_CreateRenderer(p->window, -1, SDL_RENDERER_ACCELERATED |
-                                                         SDL_RENDERER_PRESENTVSYNC |
-                                                         SDL_RENDERER_TARGETTEXTURE);
+    if (no_gpu()) {
+        /* OpenGL would be Mesa's software rasteriser drawing and copying the
+         * whole frame at every refresh. SDL's software renderer draws into
+         * the window's own memory (X11: shared memory), which keeps its
+         * picture, so a frame redraws and sends only what changed. */
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        vo->renderer = SDL_CreateRenderer(p->window, -1, SDL_RENDERER_SOFTWARE);
+        vo->keeps_frame = vo->renderer != NULL;
+    }
+    if (!vo->renderer)
+        vo->renderer = SDL_CreateRenderer(p->window, -1, SDL_RENDERER_ACCELERATED |
+                                                             SDL_RENDERER_PRESENTVSYNC |
+                                                             SDL_RENDERER_TARGETTEXTURE);
     if (!vo->renderer)
         vo->renderer = SDL_CreateRenderer(p->window, -1, SDL_RENDERER_SOFTWARE);
     if (!vo->renderer) {
@@ -58,6 +76,14 @@ static int window_init(sl_vo *vo, char *err, size_t errlen)
 static void window_present(sl_vo *vo)
 {
     SDL_RenderPresent(vo->renderer);
+}
+
+static void window_present_rects(sl_vo *vo, const SDL_Rect *rects, int n)
+{
+    window_priv *p = vo->priv;
+    SDL_RenderFlush(vo->renderer); /* the software renderer's queued drawing, into the window's memory */
+    if (SDL_UpdateWindowSurfaceRects(p->window, rects, n) != 0)
+        SDL_RenderPresent(vo->renderer);
 }
 
 static SDL_Surface *window_read(sl_vo *vo)
@@ -115,6 +141,7 @@ const sl_vo_driver sl_vo_window = {
     .name = "window",
     .init = window_init,
     .present = window_present,
+    .present_rects = window_present_rects,
     .read_frame = window_read,
     .poll_events = window_events,
     .uninit = window_uninit,

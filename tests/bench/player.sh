@@ -75,8 +75,8 @@ cat >"$T/clip.json" <<'JSON'
 JSON
 
 # ---- measuring one run -----------------------------------------------------------
-# PSS of a process and all its descendants, summed (kB), from /proc.
-tree_pss() {
+# The pids of a process and all its descendants, one a line, from /proc.
+tree_pids() {
     awk -v root="$1" '
         FNR == 1 && FILENAME ~ /\/stat$/ {
             s = $0; sub(/.*\) /, "", s); split(s, f, " ");
@@ -85,31 +85,65 @@ tree_pss() {
             keep[root] = 1
             for (changed = 1; changed;) { changed = 0
                 for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 } }
-            for (p in keep) print p }' /proc/[0-9]*/stat 2>/dev/null |
-        while read -r p; do
-            awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null
-        done | awk '{ s += $1 } END { print s + 0 }'
+            for (p in keep) print p }' /proc/[0-9]*/stat 2>/dev/null
 }
 
-# run NAME CMD... — runs CMD to its end under /usr/bin/time, sampling the
-# process tree's PSS every half second; appends "cpu_s peak_pss_mib maxrss_mib
-# ttff_ms" to $T/NAME.runs. The command's stdout+stderr go to $T/NAME.log.
+# PSS of those processes, summed (kB).
+tree_pss() {
+    for p in $1; do
+        awk '/^Pss:/ { print $2 }' "/proc/$p/smaps_rollup" 2>/dev/null
+    done | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# "pid:starttime utime+stime" (clock ticks) of each of those processes, a line each.
+tree_ticks() {
+    for p in $1; do
+        awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print FILENAME ":" f[20], f[12] + f[13] }' \
+            "/proc/$p/stat" 2>/dev/null
+    done
+}
+
+# user+system clock ticks of this script's X server (Xvfb: the copies of
+# what both sides show are its work, counted apart).
+XSERVER=$(pgrep -f "Xvfb ${DISPLAY%.*} " | head -n 1 || true)
+xserver_ticks() {
+    if [ -n "$XSERVER" ]; then
+        awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print f[12] + f[13] }' "/proc/$XSERVER/stat" 2>/dev/null || echo 0
+    else
+        echo 0
+    fi
+}
+
+# run NAME CMD... — runs CMD to its end under /usr/bin/time, sampling its
+# process tree every half second; appends "cpu_s peak_pss_mib maxrss_mib
+# ttff_ms" to $T/NAME.runs. CPU is the larger of /usr/bin/time's user+system
+# (the process and the children it waited for) and the sum over every process
+# of the tree of its last sampled user+system time (/proc/PID/stat): Chromium
+# does not wait for all of its zygote, renderer and GPU processes, which
+# /usr/bin/time would then miss. The command's stdout+stderr go to $T/NAME.log.
 run() {
     name=$1
     shift
     start_ms=$(date +%s%3N)
+    x0=$(xserver_ticks)
     /usr/bin/time -f "%U %S %M" -o "$T/$name.time" "$@" >"$T/$name.log" 2>&1 &
     tpid=$!
     peak=0
+    : >"$T/$name.ticks"
     while kill -0 "$tpid" 2>/dev/null; do
         kid=$(pgrep -P "$tpid" | head -n 1 || true)
         if [ -n "$kid" ]; then
-            pss=$(tree_pss "$kid")
+            pids=$(tree_pids "$kid")
+            tree_ticks "$pids" >>"$T/$name.ticks"
+            pss=$(tree_pss "$pids")
             [ "$pss" -le "$peak" ] || peak=$pss
         fi
         sleep 0.5
     done
     wait "$tpid" || true
+    x1=$(xserver_ticks)
+    tree_s=$(awk -v hz="$(getconf CLK_TCK)" '{ if ($2 > t[$1]) t[$1] = $2 } END { for (k in t) s += t[k]; printf "%.2f", s / hz }' \
+        "$T/$name.ticks")
     # (a command stopped by timeout adds a line "Command exited with non-zero status 124" first)
     tail -n 1 "$T/$name.time" | { read -r u s m && echo "$u $s $m"; } >"$T/$name.usm" || true
     read -r u s m <"$T/$name.usm" || { echo "player.sh: $name did not run: $(tail -n 3 "$T/$name.log")" >&2; exit 1; }
@@ -120,7 +154,8 @@ run() {
     fi
     # A run whose tree the sampler never caught (a busy machine) has no PSS: "-", not 0.
     [ "$peak" -gt 0 ] || peak=-
-    echo "$u $s $peak $m ${ttff:--}" | awk '{ printf "%.2f %s %.0f %s\n", $1 + $2, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5 }' >>"$T/$name.runs"
+    echo "$u $s $peak $m ${ttff:--} $tree_s $((x1 - x0))" | awk -v hz="$(getconf CLK_TCK)" '{ c = $1 + $2; if ($6 > c) c = $6
+        printf "%.2f %s %.0f %s %.2f %.2f %.2f\n", c, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5, $1 + $2, $6, $7 / hz }' >>"$T/$name.runs"
 }
 
 chromium_run() { # chromium_run NAME QUERY — the kiosk page for $SECS seconds
@@ -174,11 +209,14 @@ line "sample vs Chromium: peak PSS" sl_sample cr_sample 2 " MiB"
 line "sample vs Chromium: time to first frame" sl_sample cr_sample 4 " ms"
 line "poster + ticker vs Chromium: CPU" sl_poster cr_poster 1 " s"
 line "poster + ticker vs Chromium: peak PSS" sl_poster cr_poster 2 " MiB"
+line "poster + ticker vs Chromium: first frame" sl_poster cr_poster 4 " ms"
+line "Xvfb's CPU, sample vs Chromium" sl_sample cr_sample 7 " s"
+line "Xvfb's CPU, poster + ticker vs Chromium" sl_poster cr_poster 7 " s"
 line "clip ${CLIP_SECS}s 1080p30, window vs mpv x11: CPU" sl_clip_window mpv_clip_window 1 " s"
 line "clip, null vs mpv null: CPU" sl_clip_null mpv_clip_null 1 " s"
 line "clip, null vs mpv null: peak PSS" sl_clip_null mpv_clip_null 2 " MiB"
 line "clip, null vs mpv null: peak RSS" sl_clip_null mpv_clip_null 3 " MiB"
-printf '\nall runs (CPU s, peak PSS MiB, peak RSS MiB of the largest process, first frame ms):\n'
+printf '\nall runs (CPU s, peak PSS MiB, peak RSS MiB of the largest process, first frame ms, CPU s from /usr/bin/time, CPU s summed over the process tree, Xvfb CPU s):\n'
 for n in sl_sample cr_sample sl_poster cr_poster sl_clip_window mpv_clip_window sl_clip_null mpv_clip_null; do
     printf '  %-16s %s\n' "$n" "$(tr '\n' ';' <"$T/$n.runs")"
 done
