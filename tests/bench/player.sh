@@ -77,15 +77,15 @@ JSON
 # ---- measuring one run -----------------------------------------------------------
 # The pids of a process and all its descendants, one a line, from /proc.
 tree_pids() {
-    awk -v root="$1" '
-        FNR == 1 && FILENAME ~ /\/stat$/ {
-            s = $0; sub(/.*\) /, "", s); split(s, f, " ");
-            pid = FILENAME; gsub(/[^0-9]/, "", pid); parent[pid] = f[2]; next }
+    # (cat, not awk on the files: a process that ends while they are read
+    # must not stop the reading, and Chromium starts and ends many)
+    cat /proc/[0-9]*/stat 2>/dev/null | awk -v root="$1" '
+        { pid = $1; s = $0; sub(/.*\) /, "", s); split(s, f, " "); parent[pid] = f[2] }
         END {
             keep[root] = 1
             for (changed = 1; changed;) { changed = 0
                 for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; changed = 1 } }
-            for (p in keep) print p }' /proc/[0-9]*/stat 2>/dev/null
+            for (p in keep) print p }'
 }
 
 # PSS of those processes, summed (kB).
@@ -98,9 +98,8 @@ tree_pss() {
 # "pid:starttime utime+stime" (clock ticks) of each of those processes, a line each.
 tree_ticks() {
     for p in $1; do
-        awk '{ s = $0; sub(/.*\) /, "", s); split(s, f, " "); print FILENAME ":" f[20], f[12] + f[13] }' \
-            "/proc/$p/stat" 2>/dev/null
-    done
+        cat "/proc/$p/stat" 2>/dev/null || true
+    done | awk '{ pid = $1; s = $0; sub(/.*\) /, "", s); split(s, f, " "); print pid ":" f[20], f[12] + f[13] }'
 }
 
 # user+system clock ticks of this script's X server (Xvfb: the copies of
@@ -133,9 +132,9 @@ run() {
     while kill -0 "$tpid" 2>/dev/null; do
         kid=$(pgrep -P "$tpid" | head -n 1 || true)
         if [ -n "$kid" ]; then
-            pids=$(tree_pids "$kid")
-            tree_ticks "$pids" >>"$T/$name.ticks"
-            pss=$(tree_pss "$pids")
+            pids=$(tree_pids "$kid" || true)
+            tree_ticks "$pids" >>"$T/$name.ticks" || true
+            pss=$(tree_pss "$pids" || true)
             [ "$pss" -le "$peak" ] || peak=$pss
         fi
         sleep 0.5
