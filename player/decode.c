@@ -635,6 +635,10 @@ static void *video_thread(void *arg)
             break;
     }
 
+    /* The decoder's threads, reference frames and buffers go now, not when
+     * the clip is closed: the frames queued hold their own references, and
+     * the next clip may open meanwhile (its memory and this one's never add up). */
+    avcodec_free_context(&v->dec);
     pthread_mutex_lock(&v->mu);
     if (v->next_index == 0 && !v->failed && !atomic_load(&v->stop)) {
         snprintf(v->error, sizeof v->error, "%s: no video frame could be decoded", v->path);
@@ -938,6 +942,17 @@ bool sl_video_ended(const sl_video *v)
     bool ended = m->finished && m->count == 0;
     pthread_mutex_unlock(&m->mu);
     return ended;
+}
+
+bool sl_video_decoding(const sl_video *v)
+{
+    if (!v)
+        return false;
+    sl_video *m = (sl_video *)v; /* locking mutates only the mutex */
+    pthread_mutex_lock(&m->mu);
+    bool decoding = !m->finished;
+    pthread_mutex_unlock(&m->mu);
+    return decoding;
 }
 
 /* The first fatal error, or NULL. The text never changes once set, so the

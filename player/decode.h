@@ -94,6 +94,9 @@ int64_t sl_video_conversions(const sl_video *v);
 
 /* Whether every frame has been shown or the decoder stopped with an error. */
 bool sl_video_ended(const sl_video *v);
+/* Whether the decoder still runs (it is freed as soon as the last frame is
+ * queued, before the frames are shown). */
+bool sl_video_decoding(const sl_video *v);
 /* The decoder's error message, or NULL when none. */
 const char *sl_video_error(const sl_video *v);
 /* The duration from the container, -1 when unknown. */

@@ -318,8 +318,42 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
     sl_loader_discard(e->loader, z->next_prep);
     z->next_prep = NULL;
     z->has_next = sl_sched_next(e->pl, &e->tags, z->zone, z->cur_end_ms, &e->hist, &z->next) == 0;
-    if (z->has_next && !silent_fallback(e, z->zone, z->next.item))
+    /* A clip is opened only near the end of this item and once a clip
+     * playing here has decoded its last frame (see prepare_next_clip): two
+     * decoders at once would double the memory a clip takes. */
+    z->next_deferred = z->has_next && e->pl->items[z->next.item].type == SL_ITEM_VIDEO;
+    if (z->has_next && !z->next_deferred && !silent_fallback(e, z->zone, z->next.item))
         z->next_prep = submit(e, z->zone, &e->pl->items[z->next.item]);
+}
+
+/* Opens a zone's next clip when it is due: SL_NEXT_CLIP_LEAD_MS before the
+ * current item ends, and not while a clip here still decodes (its decoder
+ * ends a few frames before its last frame is shown; a clip that is not
+ * ready at the switch keeps the current picture up until it is). */
+static void prepare_next_clip(sl_engine *e, sl_zone_state *z, int64_t now)
+{
+    if (!z->has_next || !z->next_deferred || z->pending || now < z->cur_end_ms - SL_NEXT_CLIP_LEAD_MS)
+        return;
+    if (z->has_cur && z->cur_prep && sl_video_decoding(z->cur_prep->video) && now < z->cur_end_ms)
+        return;
+    z->next_deferred = false;
+    if (!silent_fallback(e, z->zone, z->next.item))
+        z->next_prep = submit(e, z->zone, &e->pl->items[z->next.item]);
+}
+
+/* Counts the clips decoding at once (for the summary). */
+static void count_decoders(sl_engine *e)
+{
+    int n = 0;
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        const sl_zone_state *z = &e->zones[i];
+        const sl_prep *p[3] = {z->has_cur ? z->cur_prep : NULL, z->next_prep, z->pending ? z->pending_prep : NULL};
+        for (int k = 0; k < 3; k++)
+            if (p[k] && sl_prep_ready(e->loader, (sl_prep *)p[k]) && sl_video_decoding(p[k]->video))
+                n++;
+    }
+    if (n > e->decoders_max)
+        e->decoders_max = n;
 }
 
 /* Picks and starts the next item of a zone at `now`. */
@@ -385,6 +419,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
             begin(e, z, &z->pending_pick, z->pending_prep, now);
             z->pending_prep = NULL;
         }
+        prepare_next_clip(e, z, now);
         /* At most a few switches per update: zero-length picks cannot loop. */
         for (int guard = 0; guard < 8 && (!z->has_cur || now >= z->cur_end_ms) && !z->pending; guard++) {
             int64_t at = z->has_cur ? z->cur_end_ms : now;
@@ -393,6 +428,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
             switch_zone(e, z, at); /* ends the current item at `at` once the next is ready */
         }
     }
+    count_decoders(e);
     duck_sounds(e);
 }
 

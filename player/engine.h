@@ -33,6 +33,10 @@ typedef struct {
     bool cut_short;     /* its window or an urgent alert shortened it */
 } sl_ticker_trail;
 
+/* How long before the current item ends a zone's next clip is opened
+ * (a clip playing there must have finished decoding first). */
+#define SL_NEXT_CLIP_LEAD_MS 1500
+
 /* What one zone is showing and what it will show next. */
 typedef struct {
     int zone;
@@ -54,6 +58,7 @@ typedef struct {
     sl_prep *pending_prep;
     bool has_next;
     sl_pick next;           /* predicted at the start of cur, prepared ahead */
+    bool next_deferred;     /* it is a clip, opened only near cur's end */
     sl_prep *next_prep;
     sl_prep *fallback_prep; /* the fallback, prepared once for this zone's box */
     SDL_Texture *fallback_tex;
@@ -123,6 +128,7 @@ typedef struct sl_engine {
     bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
     uint64_t drawn_key;
     bool all_dirty;              /* the whole frame must be drawn again */
+    int decoders_max;            /* the most clips decoding at once */
     int64_t pixels_drawn;        /* real clock: pixels drawn (and presented) by the frames rendered */
     bool diagnostic;
     /* Called once per loop turn (every frame on the real clock, every event on

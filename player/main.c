@@ -7,6 +7,9 @@
 #include "player/managed/managed.h"
 #include "player/options.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +67,8 @@ static void print_summary(const sl_engine *e)
         printf("video frames shown %lld, skipped %lld, repeated %lld; refreshes missed %lld\n",
                (long long)e->video_shown, (long long)e->video_skipped, (long long)e->video_repeated,
                (long long)e->refreshes_missed);
+    if (e->decoders_max > 0)
+        printf("clips decoding at once at most %d\n", e->decoders_max);
     if (!e->clock.simulated)
         printf("longest time between two frames %lld ms\n", (long long)(e->frame_gap_max_ns / 1000000));
     if (!e->clock.simulated && e->frames_rendered > 0)
@@ -73,6 +78,14 @@ static void print_summary(const sl_engine *e)
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* A fixed threshold: a clip's frame buffers (megabytes each) are mapped
+     * and given back when the clip closes. glibc's sliding threshold would
+     * move them into the heap after the first clip, where memory freed by
+     * one clip's decoder stays with the process (a 1080p clip that follows
+     * itself: peak RSS 214 MB instead of 156 MB). */
+    mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+#endif
     sl_options opt;
     sl_engine e;
     sl_watch *watch = NULL;

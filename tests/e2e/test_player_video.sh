@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_player_video.sh — a clip with burnt-in frame numbers played on the simulated clock: every 1/fps step shows the next frame, none dropped or repeated.
+# test_player_video.sh — a clip with burnt-in frame numbers played on the simulated clock: every 1/fps step shows the next frame, none dropped or repeated; a clip that follows itself never has two decoders at once.
 . "$(dirname "$0")/lib.sh"
 
 sample_copy "$T/s"
@@ -44,5 +44,20 @@ done
 # The play was recorded: one video play of 2 s (cut by the end of the run).
 rows=$(sqlite3 "$T/j.db" "SELECT item, duration_ms FROM plays")
 [ "$rows" = "clip|2000" ] && ok || fail "journal holds '$rows'"
+
+# A 1 s clip that follows itself on the real clock: the next play is opened
+# once the one playing has decoded its last frame, never beside it (two
+# decoders at once doubled a clip's memory).
+ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 25 \
+    -c:v libx264 -pix_fmt yuv420p "$T/s/short.mp4" || fail "ffmpeg could not make the clip"
+cat >"$T/s/loop.json" <<'JSON'
+{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
+ "items": [{"id": "short", "zone": "main", "type": "video", "file": "short.mp4"}]}
+JSON
+expect_rc 0 "$PLAYER" --playlist "$T/s/loop.json" --output null --fps 25 --size 320x240 --run 4.5 \
+    --journal "$T/l.db" --screen-id l
+plays=$(sed -n 's/^  short  *main  *\([0-9]*\) .*/\1/p' "$T/out")
+[ "${plays:-0}" -ge 3 ] && ok || fail "the clip played ${plays:-no} times in 4.5 s: $(cat "$T/out")"
+expect_in "$T/out" "clips decoding at once at most 1"
 
 finish
