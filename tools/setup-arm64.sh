@@ -31,11 +31,9 @@ if [ "$(dpkg --print-architecture)" != amd64 ]; then
     exit 1
 fi
 
-
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     echo "setup-arm64.sh: dpkg --add-architecture arm64"
     $SUDO dpkg --add-architecture arm64
-
 fi
 
 missing=""

@@ -13,6 +13,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
 dir="$root/build-test/arm64"
 
+if [ "$(dpkg --print-architecture 2>/dev/null || uname -m)" = arm64 ]; then
+    echo "tools/test-arm64.sh: this machine is arm64: tools/test.sh builds and tests natively here; nothing to cross-build"
+    exit 0
+fi
 "$root/tools/setup-arm64.sh"
 echo "==> arm64 build in $dir"
 cmake -S "$root" -B "$dir" -DCMAKE_TOOLCHAIN_FILE="$root/tools/arm64-toolchain.cmake" \
