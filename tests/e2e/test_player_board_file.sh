@@ -2,11 +2,7 @@
 # test_player_board_file.sh — a board given only the boot partition's board file (written on Windows: BOM, CRLF) enrols with a real hub, plays its channel in the file's region, names the file's bad lines, and does not spend its code twice.
 . "$(dirname "$0")/lib.sh"
 
-sample_copy "$T/s"
-hub_keys
-start_hub "$DATA"
-inventory_screen
-publish_sample "$T/s"
+hub_with_sample "$T/s"
 
 expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --json
 CODE=$(jq -r .code "$T/out")
