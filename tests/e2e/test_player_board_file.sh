@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_player_board_file.sh — a board given only the boot partition's board file (written on Windows: BOM, CRLF) enrols with a real hub, plays its channel in the file's region, names the file's bad lines, and does not spend its code twice.
+# test_player_board_file.sh — a board given only the boot partition's board file (written on Windows: BOM, CRLF) enrols with a real hub, plays its channel in the file's region, names the file's bad lines, does not spend its code twice, and pins a CA pasted into the file (https).
 . "$(dirname "$0")/lib.sh"
 
 hub_with_sample "$T/s"
@@ -57,5 +57,28 @@ sed -i "s/^code = .*\$/code = $(jq -r .code "$T/out")\r/" "$T/boot/screenlit.txt
 # shellcheck disable=SC2086
 expect_rc 0 "$PLAYER" --board-file "$T/boot/screenlit.txt" --state-dir "$T/st" --output null $RUN
 expect_in "$T/err" "enrolled from the board file as screen $SCREEN"
+stop_hub
+
+# https: the same hub behind a private CA, whose certificate is pasted into the board file.
+tls_pki "$T/pki"
+start_hub_tls "$DATA" "$T/pki"
+# board_tls CA_FILE STATE — a fresh code and a board file for the https hub with CA_FILE pasted in
+# (CRLF); then one run of the player with it into STATE.
+board_tls() {
+    expect_rc 0 "$SCREENLIT" enroll-code "$SCREEN" --hub "$URL" --token "$ADMIN" --hub-ca "$T/pki/ca.crt" --json
+    {
+        printf 'hub = %s\r\ncode = %s\r\npublisher-key = %s\r\nhub-ca = ' "$URL" "$(jq -r .code "$T/out")" "$KEY"
+        sed 's/$/\r/' "$1"
+    } >"$T/boot/screenlit.txt"
+    # shellcheck disable=SC2086
+    expect_rc 0 "$PLAYER" --board-file "$T/boot/screenlit.txt" --state-dir "$2" --output null $RUN
+}
+board_tls "$T/pki/other-ca.crt" "$T/st-other"
+expect_in "$T/err" "enrolment failed: TLS: the hub's certificate is signed by an unknown CA"
+[ ! -f "$T/st-other/device.json" ] && ok || fail "the board enrolled with a hub its pasted CA does not vouch for"
+board_tls "$T/pki/ca.crt" "$T/st-tls"
+expect_in "$T/err" "enrolled from the board file as screen $SCREEN"
+expect_in "$T/err" "switching to bank-lobby version 1"
+cmp -s "$T/st-tls/board-ca.pem" "$T/pki/ca.crt" && ok || fail "the pasted CA is not kept as STATE/board-ca.pem"
 stop_hub
 finish
