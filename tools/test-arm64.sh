@@ -28,7 +28,10 @@ readelf -h "$dir/player/screenlit-player" | grep -q 'Machine: *AArch64' || {
     exit 1
 }
 echo "==> arm64 tests under qemu"
-if ! ctest --test-dir "$dir" --output-on-failure -j "$jobs" -L 'unit|e2e' "$@"; then
+# Left out: test_player_audio, whose checks are of real-time sound (no gaps, the start of a
+# clip's sound within a few ms, 1.8 s heard in 2.5 s): under qemu on a busy machine they measure
+# the emulator, not the code, and fail at random.
+if ! ctest --test-dir "$dir" --output-on-failure -j "$jobs" -L 'unit|e2e' -E '^unit[.]test_player_audio$' "$@"; then
     echo "tools/test-arm64.sh: some arm64 tests failed" >&2
     exit 1
 fi
