@@ -185,10 +185,86 @@ static void lint_picture(const sl_item *it, const char *path, const char *full,
                       it->file, pi->width, pi->height, SL_LINT_MAX_IMAGE_SIDE);
 }
 
-/* A video or sound item: probed; its duration and whether Raspberry-Pi-class
- * boards decode it in real time. */
+/* What a board's video decoder plays smoothly, per codec (FFmpeg's codec name). */
+typedef struct {
+    const char *codec, *label;
+    int max_w, max_h, max_fps; /* checked with 8 lines (1080 coded as 1088) and 0.5 fps of slack */
+    bool hardware;
+} board_codec;
+
+typedef struct {
+    sl_lint_board board;
+    const char *name, *model;
+    board_codec codecs[2];
+} board_policy;
+
+static const board_policy board_policies[] = {
+    {SL_LINT_BOARD_PI4, "pi4", "a Raspberry Pi 4",
+     {{"h264", "H.264", 1920, 1080, 60, true}, {"hevc", "H.265", 4096, 2160, 60, true}}},
+    {SL_LINT_BOARD_PI5, "pi5", "a Raspberry Pi 5",
+     {{"hevc", "H.265", 4096, 2160, 60, true}, {"h264", "H.264", 1920, 1080, 30, false}}},
+};
+#define N_BOARDS (sizeof board_policies / sizeof *board_policies)
+
+int sl_lint_board_parse(const char *name, sl_lint_board *out)
+{
+    if (name && !strcmp(name, "generic")) {
+        *out = SL_LINT_BOARD_GENERIC;
+        return 0;
+    }
+    for (size_t i = 0; name && i < N_BOARDS; i++)
+        if (!strcmp(name, board_policies[i].name)) {
+            *out = board_policies[i].board;
+            return 0;
+        }
+    return -1;
+}
+
+/* Appends to why (cap bytes) what this board cannot play smoothly in mi; true when something. */
+static bool board_limits(const board_policy *b, const sl_media_info *mi, char *why, size_t cap)
+{
+    size_t used = strlen(why);
+    const char *sep = used ? "; " : "";
+    for (size_t i = 0; i < sizeof b->codecs / sizeof *b->codecs; i++) {
+        const board_codec *c = &b->codecs[i];
+        if (strcmp(mi->video_codec, c->codec) != 0)
+            continue;
+        if (mi->width <= c->max_w && mi->height <= c->max_h + 8 && mi->fps <= c->max_fps + 0.5)
+            return false;
+        snprintf(why + used, cap - used, "%s%s decodes %s %s up to %dx%d at %d fps", sep, b->model, c->label,
+                 c->hardware ? "in hardware" : "in software, smoothly", c->max_w, c->max_h, c->max_fps);
+        return true;
+    }
+    return false;
+}
+
+/* The warning for a clip's video codec, size and frame rate on the chosen board(s). */
+static void lint_codec(const sl_item *it, const char *path, const sl_media_info *mi, sl_lint_board board,
+                       sl_diags *d)
+{
+    char why[600] = "";
+    for (size_t i = 0; i < N_BOARDS; i++)
+        if (board == SL_LINT_BOARD_GENERIC || board == board_policies[i].board)
+            board_limits(&board_policies[i], mi, why, sizeof why);
+    const char *advice = board == SL_LINT_BOARD_PI4 ? "H.264 up to 1080p60 or H.265 up to 4K60 play smoothly"
+                         : board == SL_LINT_BOARD_PI5
+                             ? "H.265 up to 4K60 plays smoothly (in hardware), H.264 up to 1080p30"
+                             : "H.265 up to 4K60 or H.264 up to 1080p30 play smoothly on both";
+    if (why[0])
+        sl_diags_warn(d, path, "%s is %s at %dx%d, %.0f fps: %s; export it again (%s)", it->file,
+                      !strcmp(mi->video_codec, "h264") ? "H.264" : "H.265", mi->width, mi->height, mi->fps, why,
+                      advice);
+    else if (strcmp(mi->video_codec, "vp9") == 0)
+        sl_diags_warn(d, path, "%s is VP9, which Raspberry Pi boards decode in software; %s", it->file, advice);
+    else if (strcmp(mi->video_codec, "h264") != 0 && strcmp(mi->video_codec, "hevc") != 0)
+        sl_diags_warn(d, path, "%s uses the %s codec; screens are tested with H.264, H.265 and VP9 (%s)", it->file,
+                      mi->video_codec, advice);
+}
+
+/* A video or sound item: probed; its duration and whether the board (opts->board)
+ * decodes it in real time. */
 static void lint_clip(sl_item *it, const char *path, const char *full, const lint_file *f,
-                      sl_diags *d)
+                      sl_lint_board board, sl_diags *d)
 {
     const sl_media_info *mi = &f->mi;
     if (f->rc[LINT_AS_MEDIA] != 0) {
@@ -216,23 +292,8 @@ static void lint_clip(sl_item *it, const char *path, const char *full, const lin
     } else if (!it->duration_given) {
         it->duration_ms = mi->duration_ms;
     }
-    if (it->type == SL_ITEM_VIDEO && mi->has_video) {
-        if (strcmp(mi->video_codec, "h264") == 0 && (mi->width > 1920 || mi->height > 1088))
-            sl_diags_warn(d, path, "%s is H.264 at %dx%d: Raspberry Pi boards decode H.264 only "
-                                   "up to 1920x1080; export it at 1080p", it->file, mi->width,
-                          mi->height);
-        else if (strcmp(mi->video_codec, "h264") == 0 && mi->fps > 30.5)
-            sl_diags_warn(d, path, "%s is H.264 at %.0f fps: a Pi 5 decodes H.264 in software and "
-                                   "a Pi 3 cannot keep up; 25 or 30 fps plays everywhere",
-                          it->file, mi->fps);
-        else if (strcmp(mi->video_codec, "vp9") == 0)
-            sl_diags_warn(d, path, "%s is VP9, which Raspberry Pi boards decode in software; "
-                                   "H.264 or H.265 plays smoother", it->file);
-        else if (strcmp(mi->video_codec, "h264") != 0 && strcmp(mi->video_codec, "hevc") != 0 &&
-                 strcmp(mi->video_codec, "vp9") != 0)
-            sl_diags_warn(d, path, "%s uses the %s codec; screens are tested with H.264, H.265 "
-                                   "and VP9", it->file, mi->video_codec);
-    }
+    if (it->type == SL_ITEM_VIDEO && mi->has_video)
+        lint_codec(it, path, mi, board, d);
 }
 
 /* Looks at one media item: where the file is, the file itself, and (when
@@ -253,7 +314,7 @@ static void lint_media(lint_files *fs, sl_item *it, const char *path, const char
     if (picture)
         lint_picture(it, path, full, f, d);
     else
-        lint_clip(it, path, full, f, d);
+        lint_clip(it, path, full, f, o->board, d);
 out:
     free(full);
 }

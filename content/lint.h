@@ -21,8 +21,21 @@ typedef struct {
     size_t opened;      /* probes and picture decodes done: at most two per distinct file */
 } sl_lint_stats;
 
+/* The board a playlist's clips are checked for (what its video decoder plays smoothly):
+ * generic (the default) warns about anything either Raspberry Pi model would not play
+ * smoothly, since one channel's screens may be on either. */
+typedef enum {
+    SL_LINT_BOARD_GENERIC = 0, /* Raspberry Pi 4 and Pi 5: the limits of both */
+    SL_LINT_BOARD_PI4,         /* H.264 in hardware up to 1080p60, H.265 (HEVC) up to 4K60 */
+    SL_LINT_BOARD_PI5,         /* H.265 in hardware up to 4K60; H.264 in software, smooth up to 1080p30 */
+} sl_lint_board;
+
+/* "pi4", "pi5" or "generic"; 0, or -1 for another name. */
+int sl_lint_board_parse(const char *name, sl_lint_board *out);
+
 typedef struct {
     int64_t now_ms;          /* to warn about campaigns that already ended; 0 = do not check */
+    sl_lint_board board;     /* the clips' codec, size and rate checks */
     const char *zoneinfo_dir; /* NULL = system default */
     bool probe_media;        /* open media as the player does (decode pictures; probe clips for
                               * sizes, durations, codecs) */

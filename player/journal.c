@@ -512,6 +512,13 @@ static open_result open_file(const char *path, sl_journal **out, char *why, size
     persist = 0;
     sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     res = OPEN_FAIL;
+    /* A new journal gets 1 KiB pages (before WAL mode, which fixes the size): a play's commit
+     * then appends about 4 KiB to the WAL instead of about 16, on an SD card every day
+     * (README, "SD-card life"). An older journal keeps its 4 KiB pages. */
+    if (!existed && (rc = run_sql(db, "PRAGMA page_size = 1024")) != SQLITE_OK) {
+        describe(db, rc, why, whylen);
+        goto out;
+    }
     rc = query_text(db, "PRAGMA journal_mode = WAL", mode, sizeof mode);
     if (rc != SQLITE_OK || strcmp(mode, "wal") != 0) {
         if (rc != SQLITE_OK) {

@@ -3,9 +3,11 @@
 
 #include "content/fsutil.h"
 #include "content/keys.h"
+#include "content/log.h"
 #include "content/opts.h"
 #include "content/timeutil.h"
 #include "content/wire.h"
+#include "player/boardfile.h"
 #include "player/managed/device.h"
 #include "player/vo.h"
 
@@ -52,6 +54,11 @@ void sl_options_free(sl_options *o)
     free(o->enroll_code);
     free(o->enroll_file);
     free(o->hub_ca);
+    free(o->board_file);
+    if (o->board_code)
+        memset(o->board_code, 0, strlen(o->board_code));
+    free(o->board_code);
+    free(o->hub_ca_pem);
     for (size_t i = 0; i < o->n_publisher_keys; i++)
         free(o->publisher_keys[i]);
     free(o->publisher_keys);
@@ -479,6 +486,12 @@ static const sl_opts_entry player_opts[] = {
            "a file with \"hub = URL\" and \"code = CODE\" lines, and optionally \"hub-ca = FILE\" (relative to its "
            "folder), deleted once used (default /boot/firmware/screenlit-enroll.txt)",
            enroll_file),
+    O_TEXT("board-file", "FILE",
+           "the board file an installer edits on the SD card's boot partition: hub, code, hub-ca, publisher-key, "
+           "region, rotate, size and text-render as 'name = value' lines (README, \"The board file\"); it wins "
+           "over the config file, the command line wins over it (default $" SL_BOARD_FILE_ENV " or "
+           SL_BOARD_FILE_DEFAULT ")",
+           board_file),
     O_FIELD("hub-ca", "FILE",
             "for an https:// hub: trust only the certificates in this PEM file (a private CA, or the hub's own "
             "self-signed certificate) instead of the system's CA store. Every request to the hub (and to "
@@ -589,6 +602,94 @@ out:
     return rc;
 }
 
+const char *sl_options_board_path(const sl_options *o)
+{
+    const char *env = getenv(SL_BOARD_FILE_ENV);
+    if (o->board_file && o->board_file[0])
+        return o->board_file;
+    return env && env[0] ? env : SL_BOARD_FILE_DEFAULT;
+}
+
+/* The board file's settings that are player settings of the same name. */
+static const char *const board_settings[] = {"hub", "publisher-key", "region", "rotate", "size", "text-render"};
+
+/* Applies one board file entry; -1 with err for a bad value. */
+static int board_apply(sl_options *o, const char *path, const sl_board_entry *e, char *err, size_t errlen)
+{
+    if (!strcmp(e->key, "code")) {
+        if (strlen(e->value) > 64) {
+            snprintf(err, errlen, "code: '%.20s…' is too long for an enrolment code (XXXX-XXXX-XXXX)", e->value);
+            return -1;
+        }
+        return set_str(&o->board_code, e->value, err, errlen);
+    }
+    if (!strcmp(e->key, "hub-ca")) {
+        if (!strncmp(e->value, "-----BEGIN ", 11)) {
+            free(o->hub_ca);
+            o->hub_ca = NULL;
+            return set_str(&o->hub_ca_pem, e->value, err, errlen);
+        }
+        char ca[1024];
+        const char *slash = strrchr(path, '/');
+        if (e->value[0] == '/' || !slash) /* a relative file is on the boot partition beside the board file */
+            snprintf(ca, sizeof ca, "%s", e->value);
+        else
+            snprintf(ca, sizeof ca, "%.*s/%s", (int)(slash - path), path, e->value);
+        if (!sl_fs_is_file(ca)) {
+            snprintf(err, errlen, "hub-ca: %s is not a file (a PEM file beside the board file, or the PEM itself "
+                                  "from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)", ca);
+            return -1;
+        }
+        free(o->hub_ca_pem);
+        o->hub_ca_pem = NULL;
+        return sl_options_set(o, "hub-ca", ca, err, errlen);
+    }
+    for (size_t i = 0; i < sizeof board_settings / sizeof *board_settings; i++)
+        if (!strcmp(e->key, board_settings[i]))
+            return sl_options_set(o, e->key, e->value, err, errlen);
+    return 1;
+}
+
+int sl_options_load_board(sl_options *o, const char *path, char *err, size_t errlen)
+{
+    char *buf = NULL, ferr[256];
+    size_t len;
+    sl_board b = {0};
+    sl_log lg;
+    int rc = -1;
+    sl_log_init(&lg, "screenlit-player");
+    if (!path || !sl_fs_is_file(path))
+        return 1;
+    if (sl_fs_read_file(path, SL_BOARD_FILE_MAX, &buf, &len, ferr, sizeof ferr) != 0) {
+        snprintf(err, errlen, "board file %s", ferr);
+        goto out;
+    }
+    if (sl_board_parse(buf, len, &b, ferr, sizeof ferr) != 0) {
+        snprintf(err, errlen, "board file %s: %s", path, ferr);
+        goto out;
+    }
+    for (size_t i = 0; i < b.n_errors; i++)
+        sl_log_error(&lg, "board file %s: %s (line left out)", path, b.errors[i]);
+    for (size_t i = 0; i < b.n; i++) {
+        char why[400];
+        int r = board_apply(o, path, &b.v[i], why, sizeof why);
+        if (r < 0)
+            sl_log_error(&lg, "board file %s: line %d: %s (line left out)", path, b.v[i].line, why);
+        else if (r > 0)
+            sl_log_warn(&lg, "board file %s: line %d: unknown setting '%.40s' ignored (the board file takes hub, "
+                             "code, hub-ca, publisher-key, region, rotate, size, text-render; other settings go "
+                             "in player.conf)", path, b.v[i].line, b.v[i].key);
+    }
+    sl_log_info(&lg, "board file %s read (%zu settings)", path, b.n);
+    rc = 0;
+out:
+    if (buf)
+        memset(buf, 0, len);
+    free(buf);
+    sl_board_free(&b);
+    return rc;
+}
+
 static void help(void)
 {
     printf("NAME\n"
@@ -651,6 +752,22 @@ int sl_options_parse_argv(sl_options *o, int argc, char **argv)
             return 2;
         }
     }
+    /* Then the board file (the config file or the command line may name it): it wins over the config
+     * file, and the command line below wins over it. A board file with bad lines never stops the board. */
+    bool asked = false;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") || !strcmp(argv[i], "--version"))
+            asked = true;
+        const char *bf = NULL;
+        if (!strcmp(argv[i], "--board-file") && i + 1 < argc)
+            bf = argv[i + 1];
+        else if (!strncmp(argv[i], "--board-file=", 13))
+            bf = argv[i] + 13;
+        if (bf && set_str(&o->board_file, bf, err, sizeof err) != 0)
+            return 2;
+    }
+    if (!asked && sl_options_load_board(o, sl_options_board_path(o), err, sizeof err) < 0)
+        fprintf(stderr, "screenlit-player: %s\n", err);
     int next;
     /* Whether the command line names a playlist (the config file's is a default). */
     char *conf_playlist = o->playlist;

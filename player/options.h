@@ -40,6 +40,9 @@ typedef struct {
     char *enroll_code;   /* one-time enrolment code (--enroll CODE) */
     char *enroll_file;   /* code file on the boot partition; default SL_ENROLL_FILE_DEFAULT */
     char *hub_ca;        /* PEM CA (or the hub's self-signed certificate) trusted for https; NULL = system store */
+    char *board_file;    /* the board file (player/boardfile.h); NULL = $SCREENLIT_BOARD_FILE or SL_BOARD_FILE_DEFAULT */
+    char *board_code;    /* "code = …" of the board file: enrols once (player/managed/managed.c) */
+    char *hub_ca_pem;    /* "hub-ca = -----BEGIN …" inline in the board file; used when hub_ca is not set */
     char **publisher_keys; /* pinned publisher keys, base64 ("publisher-key = …", repeated) */
     size_t n_publisher_keys;
     double poll_s;       /* manifest poll interval; default 60 */
@@ -72,6 +75,18 @@ int sl_options_set(sl_options *o, const char *name, const char *value, char *err
 
 /* Reads "name = value" lines ('#' starts a comment). Errors name the line. */
 int sl_options_load_file(sl_options *o, const char *path, char *err, size_t errlen);
+
+/* The board file's path: o->board_file, else $SCREENLIT_BOARD_FILE, else SL_BOARD_FILE_DEFAULT. */
+const char *sl_options_board_path(const sl_options *o);
+
+/* Applies the board file at path when it exists (player/boardfile.h): hub,
+ * code, hub-ca (a file, relative to the board file's folder, or an inline
+ * PEM), publisher-key, region, rotate, size and text-render. A bad line or
+ * value is logged as an error with its line number and left out; an unknown
+ * key is logged as a warning; the other lines apply. Returns 1 when there is
+ * no such file, 0 when it was read (even with bad lines), -1 when it could
+ * not be read at all (err says why). */
+int sl_options_load_board(sl_options *o, const char *path, char *err, size_t errlen);
 
 /* Parses argv: --config is read first, then every other option overrides it.
  * Returns 0 to run, 1 when --help/--version was printed, 2 on a usage error

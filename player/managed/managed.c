@@ -5,6 +5,8 @@
 #include "player/managed/netinfo.h"
 #include "content/json.h"
 
+#include <sodium.h>
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,67 @@ bool sl_managed_wanted(const sl_options *opt, const char *state_dir)
     snprintf(path, sizeof path, "%s/device.json", state_dir);
     return opt->hub || opt->enroll_code || opt->usb_path || sl_fs_is_file(path) ||
            sl_fs_is_file(opt->enroll_file ? opt->enroll_file : SL_ENROLL_FILE_DEFAULT);
+}
+
+#define BOARD_CODE_FILE "board-code.sha256" /* the SHA-256 of the board file's code once it was used */
+#define BOARD_CA_FILE "board-ca.pem"       /* the board file's inline hub-ca */
+
+/* The lowercase hex SHA-256 of code (a spent code is remembered by it, never kept). */
+static void code_hash(const char *code, char hex[2 * crypto_hash_sha256_BYTES + 1])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, (const unsigned char *)code, strlen(code));
+    sodium_bin2hex(hex, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof h);
+}
+
+/* Enrols with the board file's hub and code unless that code was used here
+ * already: the file stays on the boot partition (it also holds the region),
+ * which may be read-only, so the spent code is remembered in the state folder
+ * by its hash. A new code in the file enrols the board again. */
+static void board_enroll(sl_managed *m, const sl_options *opt, const char *ca, const char *state_dir)
+{
+    char hex[2 * crypto_hash_sha256_BYTES + 1], err[512], *used = NULL, *path = sl_fs_join(state_dir, BOARD_CODE_FILE);
+    size_t len = 0;
+    const char *board = sl_options_board_path(opt);
+    if (!path)
+        return;
+    code_hash(opt->board_code, hex);
+    if (sl_fs_is_file(path) && sl_fs_read_file(path, 256, &used, &len, err, sizeof err) == 0 &&
+        len >= strlen(hex) && !memcmp(used, hex, strlen(hex))) {
+        sl_log_info(&m->log, "board file %s: its code was used already; put a new code there to enrol again",
+                    board);
+        goto out;
+    }
+    if (!opt->hub) {
+        sl_log_error(&m->log, "board file %s: a code needs 'hub = URL' too", board);
+        goto out;
+    }
+    if (sl_device_enroll(opt->hub, opt->board_code, ca, state_dir, &m->dev, err, sizeof err) != 0) {
+        sl_log_error(&m->log, "board file %s: enrolment failed: %s", board, err);
+        goto out;
+    }
+    sl_log_info(&m->log, "enrolled from the board file as screen %s", m->dev.screen);
+    char line[sizeof hex + 1];
+    snprintf(line, sizeof line, "%s\n", hex);
+    if (sl_fs_write_atomic(path, line, strlen(line), 0600, false, err, sizeof err) != 0)
+        sl_log_warn(&m->log, "could not remember that the board file's code was used: %s", err);
+out:
+    free(used);
+    free(path);
+}
+
+/* The CA to trust: the hub-ca setting, else the board file's inline PEM, written to STATE/board-ca.pem. */
+static int board_ca(const sl_options *opt, const char *state_dir, char *out, size_t outlen, char *err, size_t errlen)
+{
+    out[0] = 0;
+    if (opt->hub_ca) {
+        snprintf(out, outlen, "%s", opt->hub_ca);
+        return 0;
+    }
+    if (!opt->hub_ca_pem)
+        return 0;
+    snprintf(out, outlen, "%s/%s", state_dir, BOARD_CA_FILE);
+    return sl_fs_write_atomic(out, opt->hub_ca_pem, strlen(opt->hub_ca_pem), 0644, false, err, errlen);
 }
 
 int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_dir, char *err,
@@ -41,20 +104,24 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
             return -1;
         }
     }
-    char e2[512];
-    if (opt->hub_ca && sl_tlsclient_ca_check(opt->hub_ca, err, errlen) != 0)
+    char e2[512], ca[1100];
+    if (board_ca(opt, state_dir, ca, sizeof ca, err, errlen) != 0)
+        return -1;
+    if (ca[0] && sl_tlsclient_ca_check(ca, err, errlen) != 0)
         return -1;
     if (opt->enroll_code) {
         if (!opt->hub) {
             snprintf(err, errlen, "--enroll needs --hub URL");
             return -1;
         }
-        if (sl_device_enroll(opt->hub, opt->enroll_code, opt->hub_ca, state_dir, &m->dev, err, errlen) != 0)
+        if (sl_device_enroll(opt->hub, opt->enroll_code, ca, state_dir, &m->dev, err, errlen) != 0)
             return -1;
         sl_log_info(&m->log, "enrolled as screen %s with %s", m->dev.screen, m->dev.hub);
+    } else if (opt->board_code) {
+        board_enroll(m, opt, ca, state_dir);
     } else {
         int rc = sl_device_enroll_from_file(opt->enroll_file ? opt->enroll_file : SL_ENROLL_FILE_DEFAULT,
-                                            opt->hub_ca, state_dir, &m->dev, e2, sizeof e2);
+                                            ca, state_dir, &m->dev, e2, sizeof e2);
         if (rc == 0)
             sl_log_info(&m->log, "enrolled from the boot partition as screen %s", m->dev.screen);
         else if (rc < 0)
@@ -64,8 +131,8 @@ int sl_managed_prepare(sl_managed *m, const sl_options *opt, const char *state_d
     if (rc < 0)
         sl_log_error(&m->log, "%s", e2);
     m->enrolled = rc == 0;
-    if (m->enrolled && opt->hub_ca) /* the setting wins over the CA pinned at enrolment */
-        snprintf(m->dev.hub_ca, sizeof m->dev.hub_ca, "%s", opt->hub_ca);
+    if (m->enrolled && ca[0]) /* the setting (or the board file's) wins over the CA pinned at enrolment */
+        snprintf(m->dev.hub_ca, sizeof m->dev.hub_ca, "%s", ca);
     if (m->enrolled && m->dev.hub_ca[0] && strncmp(m->dev.hub, "https://", 8) != 0)
         sl_log_warn(&m->log, "hub-ca %s is pinned but the hub URL %s is plain http://: nothing is encrypted "
                              "or checked; enrol again with an https:// URL", m->dev.hub_ca, m->dev.hub);

@@ -363,6 +363,16 @@ publish_sample() {
         --key "$T/keys/publisher.key"
 }
 
+# hub_with_sample DIR — a real hub with keys (hub_keys), SCREEN in its inventory, and the sample
+# campaign copied into DIR and published on bank-lobby: what a board enrolling for the first time finds.
+hub_with_sample() {
+    sample_copy "$1"
+    hub_keys
+    start_hub "$DATA"
+    inventory_screen
+    publish_sample "$1"
+}
+
 # enrol_screen HUB_URL STATE [PLAYER ARGS...] — a one-time code for SCREEN (CODE), then a first
 # short run of the player (--output null --size 160x90 --poll 1, then PLAYER ARGS: --run and
 # --clock) that enrols with it at HUB_URL into the state folder STATE. It must sync version 1

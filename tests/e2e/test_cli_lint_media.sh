@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_cli_lint_media.sh — `screenlit lint` decodes what the player decodes: pictures it cannot show, unreadable clips, the player's size limits, tiny and overlapping zones, media outside the folder, files that are not regular files, each file opened once, no FFmpeg chatter.
+# test_cli_lint_media.sh — `screenlit lint` decodes what the player decodes: pictures it cannot show, unreadable clips, the player's size limits, clips each board (--board pi4|pi5|generic) cannot decode smoothly, tiny and overlapping zones, media outside the folder, files that are not regular files, each file opened once, no FFmpeg chatter.
 . "$(dirname "$0")/lib.sh"
 
 sample_copy "$T/s"
@@ -125,5 +125,49 @@ expect_rc 0 "$SCREENLIT" bundle "$T/s/whole-png.json" --key "$T/keys/publisher.k
 expect_rc 0 "$SCREENLIT" lint --verbose "$T/s/many.json"
 expect_in "$T/out" "many.json: 2 distinct media files, 2 opened"
 expect_in "$T/out" "OK: 1 zones, 4003 items (2 media files)"
+
+# --- the board's video decoder (--board): real clips of each codec, size and rate --------------
+# (a few frames each: the probe reads the stream's header, not its length)
+ff -f lavfi -i testsrc2=size=3840x2160:rate=30 -t 0.2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p "$M/h264-4k.mp4"
+ff -f lavfi -i testsrc2=size=1280x720:rate=60 -t 0.2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p "$M/h264-720p60.mp4"
+ff -f lavfi -i testsrc2=size=1920x1080:rate=30 -t 0.2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p "$M/h264-1080p30.mp4"
+ff -f lavfi -i testsrc2=size=3840x2160:rate=30 -t 0.2 -c:v libx265 -preset ultrafast -x265-params log-level=error \
+    -pix_fmt yuv420p -tag:v hvc1 "$M/hevc-4k.mp4"
+ff -f lavfi -i testsrc2=size=320x240:rate=30 -t 0.2 -c:v libvpx-vp9 -deadline realtime "$M/vp9.webm"
+for c in h264-4k h264-720p60 h264-1080p30 hevc-4k; do one "$c" video "media/$c.mp4"; done
+one vp9 video media/vp9.webm
+# lint BOARD NAME: lints NAME.json for BOARD ("" = the default), warnings in $T/err.
+lint_board() {
+    if [ -n "$1" ]; then expect_rc 0 "$SCREENLIT" lint --board "$1" "$T/s/$2.json"
+    else expect_rc 0 "$SCREENLIT" lint "$T/s/$2.json"; fi
+}
+# 4K H.264: too much for both boards, each named with its limit; the default checks both.
+lint_board "" h264-4k
+expect_in "$T/err" "media/h264-4k.mp4 is H.264 at 3840x2160, 30 fps: a Raspberry Pi 4 decodes H.264 in hardware up to 1920x1080 at 60 fps; a Raspberry Pi 5 decodes H.264 in software, smoothly up to 1920x1080 at 30 fps"
+lint_board pi4 h264-4k
+expect_in "$T/err" "a Raspberry Pi 4 decodes H.264 in hardware up to 1920x1080 at 60 fps; export it again (H.264 up to 1080p60 or H.265 up to 4K60"
+expect_not_in "$T/err" "Pi 5"
+lint_board pi5 h264-4k
+expect_in "$T/err" "a Raspberry Pi 5 decodes H.264 in software, smoothly up to 1920x1080 at 30 fps"
+expect_not_in "$T/err" "Pi 4"
+# 720p60 H.264: the Pi 4 decodes it in hardware; the Pi 5 in software only to 30 fps.
+lint_board pi4 h264-720p60
+expect_not_in "$T/err" "warning"
+lint_board pi5 h264-720p60
+expect_in "$T/err" "media/h264-720p60.mp4 is H.264 at 1280x720, 60 fps: a Raspberry Pi 5 decodes H.264 in software"
+lint_board generic h264-720p60
+expect_in "$T/err" "a Raspberry Pi 5 decodes H.264 in software"
+expect_not_in "$T/err" "Pi 4"
+# 1080p30 H.264 and 4K30 H.265 play on both.
+for b in pi4 pi5 generic; do
+    lint_board $b h264-1080p30
+    expect_not_in "$T/err" "warning"
+    lint_board $b hevc-4k
+    expect_not_in "$T/err" "warning"
+done
+lint_board pi5 vp9
+expect_in "$T/err" "media/vp9.webm is VP9, which Raspberry Pi boards decode in software; H.265 up to 4K60 plays smoothly"
+expect_rc 2 "$SCREENLIT" lint --board pi3 "$T/s/h264-4k.json"
+expect_in "$T/err" "--board wants pi4, pi5 or generic, not 'pi3'"
 
 finish

@@ -2,11 +2,7 @@
 # test_player_enrol_file.sh — an installer's board given only the enrolment file (what the console's QR code carries) starts, enrols with a real hub and plays its channel, also when player.conf names a local playlist.
 . "$(dirname "$0")/lib.sh"
 
-sample_copy "$T/s"
-hub_keys
-start_hub "$DATA"
-inventory_screen
-publish_sample "$T/s"
+hub_with_sample "$T/s"
 printf '{"timezone": "UTC", "zones": [{"id": "all", "x": 0, "y": 0, "w": 100, "h": 100}],
  "items": [{"id": "local-slogan", "zone": "all", "type": "text", "mode": "static", "text": "本地", "duration": 5}]}\n' \
     >"$T/local.json"

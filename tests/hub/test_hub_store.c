@@ -2,7 +2,9 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/store/store.h"
 
+#ifdef SL_WITH_PG
 #include <libpq-fe.h>
+#endif
 #include <pthread.h>
 #include <setjmp.h>
 #include <sqlite3.h>
@@ -36,6 +38,11 @@ typedef struct {
 /* Runs one parameterless maintenance command on the server; 0 or -1. */
 static int pg_admin(const char *url, const char *sql)
 {
+#ifndef SL_WITH_PG
+    fprintf(stderr, "%s: built without PostgreSQL (SL_WITH_PG=OFF)\n", sql);
+    (void)url;
+    return -1;
+#else
     PGconn *c = PQconnectdb(url);
     int rc = -1;
     if (PQstatus(c) == CONNECTION_OK) {
@@ -49,6 +56,7 @@ static int pg_admin(const char *url, const char *sql)
     }
     PQfinish(c);
     return rc;
+#endif
 }
 
 static sl_store *open_store(const fixture *f, char *err, size_t errlen)
@@ -1337,6 +1345,10 @@ int main(int argc, char **argv)
     backend be = {false, NULL};
     const char *which = argc > 1 ? argv[1] : getenv("SL_TEST_STORE");
     if (which && strcmp(which, "pg") == 0) {
+#ifndef SL_WITH_PG
+        fprintf(stderr, "FAIL: this build has no PostgreSQL store (SL_WITH_PG=OFF)\n");
+        return 1;
+#endif
         be.pg = true;
         be.pg_base = getenv("SL_TEST_PG_URL");
         if (!be.pg_base || !strrchr(be.pg_base, '/')) {

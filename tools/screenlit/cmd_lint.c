@@ -9,12 +9,20 @@
 /* The options as given. */
 typedef struct {
     bool no_probe, quiet, verbose;
+    const char *board;
 } lint_args;
 
 static const sl_opts_entry lint_opts[] = {
     SL_OPTS_FLAG_E("no-probe", 0, "do not open media files (only check that they exist)", lint_args, no_probe),
     SL_OPTS_FLAG_E("quiet", 'q', "print only errors and the summary", lint_args, quiet),
     SL_OPTS_FLAG_E("verbose", 'v', "also say how many media files were opened", lint_args, verbose),
+    SL_OPTS_STR_E("board", 0, "BOARD",
+                  "pi4, pi5 or generic (default): the board whose video decoder the clips are checked against. "
+                  "pi4: a Raspberry Pi 4 decodes H.264 in hardware up to 1920x1080 at 60 fps and H.265 up to "
+                  "4096x2160 at 60 fps; pi5: a Raspberry Pi 5 decodes H.265 in hardware up to 4096x2160 at 60 fps "
+                  "and H.264 only in software, smoothly up to 1920x1080 at 30 fps; generic: both limits, since "
+                  "one channel's screens may be either board",
+                  lint_args, board),
     SL_OPTS_HELP_E,
     SL_OPTS_END_E,
 };
@@ -25,7 +33,8 @@ static void help(void)
            "    screenlit lint - check a playlist source before publishing it\n"
            "\n"
            "SYNOPSIS\n"
-           "    screenlit lint [--no-probe] [--quiet] [--verbose] PLAYLIST.json\n"
+           "    screenlit lint [--no-probe] [--quiet] [--verbose] [--board pi4|pi5|generic]\n"
+           "        PLAYLIST.json\n"
            "\n"
            "DESCRIPTION\n"
            "    Reads the playlist and reports every error and warning in one run, each\n"
@@ -62,12 +71,15 @@ int sl_cmd_lint(int argc, char **argv)
         return sl_cli_usage_error("lint", "one playlist at a time ('%s' is extra)",
                                   argv[next + 1]);
     const char *path = argv[next];
+    sl_lint_board board = SL_LINT_BOARD_GENERIC;
+    if (a.board && sl_lint_board_parse(a.board, &board) != 0)
+        return sl_cli_usage_error("lint", "--board wants pi4, pi5 or generic, not '%s'", a.board);
 
     sl_diags d;
     sl_diags_init(&d);
     sl_lint_stats st = {0};
     sl_lint_opts lo = {.now_ms = (int64_t)time(NULL) * 1000, .probe_media = probe, .stats = &st,
-                       .check_fonts = true};
+                       .check_fonts = true, .board = board};
     sl_playlist *pl = sl_lint_file(path, &lo, &d);
     if (quiet) {
         for (size_t i = 0; i < d.n; i++)

@@ -41,8 +41,15 @@ bool sl_store_db_is_pg(const char *db)
 sl_store *sl_store_open(const char *data_dir, const char *db, char *err, size_t errlen)
 {
     if (db && db[0]) {
-        if (sl_store_db_is_pg(db))
+        if (sl_store_db_is_pg(db)) {
+#ifdef SL_WITH_PG
             return sl_store_open_pg(db, err, errlen);
+#else
+            snprintf(err, errlen, "this screenlit-hub was built without PostgreSQL (SL_WITH_PG=OFF): "
+                                  "use the SQLite store (leave out --db) or a build with libpq");
+            return NULL;
+#endif
+        }
         snprintf(err, errlen, "--db is not a PostgreSQL URI: write postgresql://USER@HOST:PORT/DB");
         return NULL;
     }
