@@ -18,6 +18,7 @@ static const nav_entry nav[] = {
     {"coverage", "覆盖率", "Coverage", SL_CPAGE_READ},
     {"reports", "报告", "Reports", SL_CPAGE_READ},
     {"channels", "频道", "Channels", SL_CPAGE_STAFF},
+    {"campaigns", "节目编排", "Campaigns", SL_CPAGE_PUBLISH},
     {"inventory", "屏幕清单", "Inventory", SL_CPAGE_ADMIN},
     {"people", "人员", "People", SL_CPAGE_ADMIN},
 };
