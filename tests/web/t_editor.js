@@ -238,6 +238,7 @@ web.scenario('editor: the page in both languages, for publishers and admins only
     const page = await web.session('auditor');
     const r = await page.goto(`${HUB}/console/campaigns`);
     assert.equal(r.status(), 403, 'an auditor may not open the editor');
+    assert.equal(await page.locator('#nav-campaigns').count(), 0, 'an auditor sees #nav-campaigns');
     const js = await page.context().request.get(`${HUB}/console/editor.js`);
     assert.equal(js.status(), 200);
     assert.match(js.headers()['content-type'], /^text\/javascript/);
