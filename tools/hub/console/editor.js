@@ -917,7 +917,7 @@
         }
         try {
             const r = await api('GET', `${chPath()}/versions`);
-            S.versions = (r.versions || r || []).map(v => (typeof v === 'object' ? v : { version: v }));
+            S.versions = (Array.isArray(r) ? r : r.versions || []).map(v => (typeof v === 'object' ? v : { version: v }));
         } catch (e) {
             S.versions = [];
             if (e.status !== 404) {
@@ -936,7 +936,7 @@
             h('div', { class: 'scroll' }, h('table', { class: 'list', id: 'ed-versions-table' },
                 h('thead', {}, h('tr', {}, [T('版本', 'Version'), T('发布于', 'Published'), T('签名者', 'Signed by'), ''].map(t => h('th', { text: t })))),
                 h('tbody', {}, S.versions.map(v => h('tr', { 'data-version': String(v.version) },
-                    h('td', { class: 'num', text: String(v.version) }), h('td', { text: v.published || '' }), h('td', { text: v.signer || v.key_name || '' }),
+                    h('td', { class: 'num', text: String(v.version) }), h('td', { text: v.published || '' }), h('td', { class: 'ed-key', text: v.signer_name || v.signer || '' }),
                     h('td', {}, h('button', {
                         type: 'button', class: 'secondary ed-open-version', text: T('打开', 'Open'),
                         onclick: async () => openSource(await openVersion(v.version), T(`已打开版本 ${v.version}。`, `Opened version ${v.version}.`)),
@@ -967,7 +967,7 @@
         let channels = [];
         try {
             const r = await api('GET', 'channels');
-            channels = (r.channels || []).map(c => c.channel || c.id || c);
+            channels = (Array.isArray(r) ? r : r.channels || []).map(c => c.channel || c);
         } catch (e) {
             status(T('无法读取频道：', 'Cannot read the channels: ') + e.message);
         }
