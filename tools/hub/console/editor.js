@@ -122,7 +122,8 @@
         fields: new Map(), /* JSON path -> the form element of that path */
         key: null,       /* {priv: CryptoKey, pubB64, from: 'file'|'browser'} */
         browserKey: null, /* the key pair kept in IndexedDB, if any */
-        files: new Map(), /* sha256 -> File picked in this page */
+        uploads: new Map(), /* item -> its upload under way */
+        sizes: {},       /* sha256 -> bytes of the file picked (kept with the draft, to resume) */
         info: new Map(), /* sha256 -> /info reply */
         versions: [],
     };
@@ -146,7 +147,7 @@
 
     function saveDraft() {
         try {
-            localStorage.setItem(DRAFT, JSON.stringify({ channel: S.channel, src: S.src }));
+            localStorage.setItem(DRAFT, JSON.stringify({ channel: S.channel, src: S.src, sizes: S.sizes }));
         } catch (e) { /* a full or forbidden storage: the draft is not kept */ }
     }
 
@@ -289,7 +290,7 @@
         } else {
             const pick = h('input', {
                 type: 'file', accept: { image: 'image/*', video: 'video/*', audio: 'audio/*' }[it.type] || null,
-                onchange: e => e.target.files[0] && pickFile(it, i, e.target.files[0]),
+                onchange: e => e.target.files[0] && pickFile(it, e.target.files[0]),
             });
             const extra = [];
             if (it.type === 'image' || it.type === 'video')
@@ -302,7 +303,7 @@
                 extra.push(field(T('音量 0–1', 'Volume 0–1'), `${p}.volume`, numInput(it, 'volume', { step: 'any' })));
             card.append(h('div', { class: 'ed-row' },
                 field(T('文件', 'File'), `${p}.file`, pick), extra),
-            h('div', { class: 'ed-media', id: `ed-media-${i}` }));
+            h('div', { class: 'ed-media', id: `ed-media-${i}`, 'data-uid': String(uidOf(it)) }));
         }
         card.append(h('div', { class: 'actions' }, removeButton(S.src.items, i)));
         return card;
@@ -314,7 +315,7 @@
             ...S.src.items.map(renderItem),
             h('div', { class: 'actions' }, Object.entries(KINDS).map(([type, [name]]) =>
                 h('button', { type: 'button', class: 'secondary', id: `ed-add-${type}`, text: T('添加', 'Add ') + name, onclick: () => addItem(type) }))));
-        S.src.items.forEach((it, i) => it.type !== 'text' && showMedia(it, i));
+        S.src.items.forEach(it => it.type !== 'text' && showMedia(it));
     }
 
     /* Instants of urgent alerts: datetime-local in this computer's zone <-> ISO 8601 with its offset. */
@@ -444,29 +445,49 @@
 
     /* ---- media: hash, upload (resumable), facts ----------------------------------------------------- */
 
-    async function pickFile(it, i, file) {
+    /* An item's media box, found by the item itself (its index changes when items are removed). */
+    const uids = new WeakMap();
+    let lastUid = 0;
+    function uidOf(it) {
+        if (!uids.has(it))
+            uids.set(it, ++lastUid);
+        return uids.get(it);
+    }
+    const boxOf = it => document.querySelector(`.ed-media[data-uid="${uidOf(it)}"]`);
+    function sayAt(it, text, cls) {
+        const box = boxOf(it);
+        if (box)
+            box.replaceChildren(h('p', { class: cls || 'notice', role: cls === 'error' ? 'alert' : 'status', text }));
+    }
+
+    async function pickFile(it, file) {
         if (!secure) {
-            say(`ed-media-${i}`, T('计算文件的 SHA-256 需要安全连接（HTTPS 或 127.0.0.1）。', 'Hashing the file (SHA-256) needs a secure page (HTTPS or 127.0.0.1).'), 'error');
+            sayAt(it, T('计算文件的 SHA-256 需要安全连接（HTTPS 或 127.0.0.1）。', 'Hashing the file (SHA-256) needs a secure page (HTTPS or 127.0.0.1).'), 'error');
             return;
         }
-        say(`ed-media-${i}`, T(`正在计算 ${file.name} 的 SHA-256…`, `Hashing ${file.name} (SHA-256)…`));
+        sayAt(it, T(`正在计算 ${file.name} 的 SHA-256…`, `Hashing ${file.name} (SHA-256)…`));
         const sha = hex(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
         it.sha256 = sha;
         it.file = file.name;
-        S.files.set(sha, file);
+        S.sizes[sha] = file.size;
         saveDraft();
-        await upload(it, i, file);
+        await upload(it, file);
     }
 
-    function progressBox(i, file) {
-        const box = $(`ed-media-${i}`);
-        const bar = h('progress', { max: String(file.size), value: '0', class: 'ed-progress' });
-        const text = h('span', { class: 'ed-progress-text' });
-        box.replaceChildren(h('div', {}, h('div', { text: file.name }), bar, ' ', text));
-        return (n, what) => {
-            bar.value = n;
-            text.textContent = `${mb(n)} / ${mb(file.size)} (${Math.floor((100 * n) / Math.max(1, file.size))} %)${what ? ' ' + what : ''}`;
-        };
+    /* The upload of an item as it stands ({name, done, total, note, from}), drawn into its box. */
+    function paintUpload(it) {
+        const u = S.uploads.get(it), box = boxOf(it);
+        if (!u || !box)
+            return;
+        let bar = box.querySelector('progress.ed-progress');
+        if (!bar) {
+            bar = h('progress', { max: String(u.total), value: '0', class: 'ed-progress' });
+            box.replaceChildren(h('div', {}, h('div', { text: u.name }), bar, ' ', h('span', { class: 'ed-progress-text' })));
+        }
+        bar.value = u.done;
+        box.setAttribute('data-resumed-from', String(u.from));
+        box.querySelector('.ed-progress-text').textContent =
+            `${mb(u.done)} / ${mb(u.total)} (${Math.floor((100 * u.done) / Math.max(1, u.total))} %)${u.note ? ' ' + u.note : ''}`;
     }
 
     /* put(SHA, BLOB, START, TOTAL, ONPROGRESS): one PUT of bytes START.. ; resolves to the hub's reply. */
@@ -493,16 +514,21 @@
         });
     }
 
-    async function upload(it, i, file) {
+    async function upload(it, file) {
         const sha = it.sha256;
-        const show = progressBox(i, file);
+        const u = { name: file.name, done: 0, total: file.size, note: '', from: 0 };
+        S.uploads.set(it, u);
+        const show = (n, note) => {
+            u.done = n;
+            u.note = note || '';
+            paintUpload(it);
+        };
         try {
             const m = await api('POST', 'media/missing', { media: [{ sha256: sha, size: file.size, name: file.name }] });
             const miss = (m.missing || []).find(x => x.sha256 === sha);
             let at = miss ? miss.received || 0 : file.size;
-            if (at > 0 && miss)
-                show(at, T('（从集线器已有的字节处继续）', '(going on from the bytes the hub holds)'));
-            $(`ed-media-${i}`).setAttribute('data-resumed-from', String(at));
+            u.from = at;
+            show(at, at > 0 && miss ? T('（从集线器已有的字节处继续）', '(going on from the bytes the hub holds)') : '');
             while (miss && at < file.size) {
                 const end = Math.min(file.size, at + CHUNK);
                 const r = await put(sha, file.slice(at, end), at, file.size, n => show(n));
@@ -517,18 +543,24 @@
                 if (r.body.complete)
                     break;
             }
-            show(file.size, T('已上传', 'uploaded'));
-            $(`ed-media-${i}`).setAttribute('data-uploaded', sha);
+            S.uploads.delete(it);
             S.info.delete(sha);
-            await showMedia(it, i);
+            await showMedia(it);
+            const box = boxOf(it);
+            if (box) {
+                box.setAttribute('data-uploaded', sha);
+                box.setAttribute('data-resumed-from', String(u.from));
+            }
         } catch (e) {
-            say(`ed-media-${i}`, T('上传失败：', 'Upload failed: ') + e.message + T('。再次选择该文件即可从中断处继续。', '. Choose the file again to go on from where it stopped.'), 'error');
+            S.uploads.delete(it);
+            sayAt(it, T('上传失败：', 'Upload failed: ') + e.message + T('。再次选择该文件即可从中断处继续。', '. Choose the file again to go on from where it stopped.'), 'error');
         }
     }
 
-    async function showMedia(it, i) {
-        const box = $(`ed-media-${i}`);
-        if (!box || !it.sha256 || box.getAttribute('data-busy'))
+    async function showMedia(it) {
+        if (S.uploads.has(it))
+            return paintUpload(it);
+        if (!boxOf(it) || !it.sha256)
             return;
         let info = S.info.get(it.sha256);
         if (!info) {
@@ -538,18 +570,24 @@
             } catch (e) {
                 if (e.status === 404) {
                     let held = 0;
-                    try {
-                        const m = await api('POST', 'media/missing', { media: [{ sha256: it.sha256, size: 0, name: it.file || '' }] });
-                        held = ((m.missing || [])[0] || {}).received || 0;
-                    } catch (e2) { /* the count is a nicety */ }
-                    say(`ed-media-${i}`, T(`${it.file || it.sha256} 还没有完整上传（集线器已有 ${mb(held)}）：再次选择该文件即可继续。`,
+                    const size = S.sizes[it.sha256];
+                    if (size) {
+                        try {
+                            const m = await api('POST', 'media/missing', { media: [{ sha256: it.sha256, size, name: it.file || '' }] });
+                            held = ((m.missing || [])[0] || {}).received || 0;
+                        } catch (e2) { /* the count is a nicety */ }
+                    }
+                    sayAt(it, T(`${it.file || it.sha256} 还没有完整上传（集线器已有 ${mb(held)}）：再次选择该文件即可继续。`,
                         `${it.file || it.sha256} is not fully uploaded (the hub holds ${mb(held)}): choose the file again to go on.`), 'error');
                     return;
                 }
-                say(`ed-media-${i}`, e.message, 'error');
+                sayAt(it, e.message, 'error');
                 return;
             }
         }
+        const box = boxOf(it);
+        if (!box)
+            return;
         const facts = [it.file || '', mb(info.size || 0)];
         if (info.width && info.height)
             facts.push(`${info.width}×${info.height}`);
@@ -1022,6 +1060,7 @@
             if (d && d.src) {
                 S.channel = d.channel || '';
                 S.src = d.src;
+                S.sizes = d.sizes || {};
             }
         } catch (e) { /* no draft */ }
         if (secure)
