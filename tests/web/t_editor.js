@@ -246,6 +246,15 @@ web.scenario('editor: the page in both languages, for publishers and admins only
         'the hub serves editor.js as the tree has it');
 });
 
+// forgive(RE) — the browser's console errors matching RE were expected (a refusal the test asked for,
+// an upload cut on purpose): taken out of the problems the scenario's end checks.
+function forgive(re) {
+    const p = web.state.problems;
+    for (let i = p.length - 1; i >= 0; i--)
+        if (/^the browser's console on /.test(p[i]) && re.test(p[i]))
+            p.splice(i, 1);
+}
+
 // ---- the whole campaign through the hub's editor API ----------------------------------------------------
 
 // make(NAME, ARGS) — a media file made by ffmpeg in WORK.
@@ -351,6 +360,7 @@ web.scenario('editor: a campaign from the lobby template, checked, previewed, pu
     await page.click('#ed-publish-run');
     await page.waitForSelector('#ed-publish-error');
     assert.match(await page.textContent('#ed-publish-error'), /signature/i);
+    forgive(/status of 400 .*\/manifests\)$/);
     await page.unroute('**/console/api/channels/*/manifests');
 
     // A browser key registered for campaign-lobby only: publishes there, is refused elsewhere.
@@ -365,6 +375,7 @@ web.scenario('editor: a campaign from the lobby template, checked, previewed, pu
     await page.click('#ed-publish-run');
     await page.waitForSelector('#ed-publish-error');
     assert.match(await page.textContent('#ed-publish-error'), /campaign-lobby/, 'the scope refusal names the key\'s channels');
+    forgive(/status of 403 .*\/manifests\)$/);
     await web.shoot(page, 'editor-refused', 'zh');
 
     // Versions: the diff says what changed; rolling back publishes version 1's content as version 3.
@@ -400,9 +411,10 @@ async function playerPlays(version, items) {
         '--clock', 'sim:2026-12-07T09:00:00+08:00', '--run', '900']);
     assert.equal(r.code, 0, `the player: ${r.err}`);
     assert.match(r.err, new RegExp(`switched to manifest ${version}\\b`), `the player did not switch to version ${version}`);
-    const played = run('sqlite3', [path.join(state, 'journal.db'),
-        `SELECT DISTINCT item FROM plays WHERE manifest_version = ${version} ORDER BY item`]).trim().split('\n');
-    assert.deepEqual(played, [...items].sort(), 'the items the player\'s journal shows');
+    const journal = run('sqlite3', [path.join(state, 'journal.db'),
+        'SELECT manifest_version, item, count(*) FROM plays GROUP BY 1, 2 ORDER BY 1, 2']);
+    const played = journal.trim().split('\n').map(l => l.split('|')).filter(f => Number(f[0]) === version).map(f => f[1]);
+    assert.deepEqual(played, [...items].sort(), `the items the player's journal shows of version ${version}:\n${journal}\n${r.err.slice(-3000)}`);
 }
 
 web.scenario('editor: a large clip uploads with a progress bar and resumes after a reload', async () => {
@@ -424,14 +436,23 @@ web.scenario('editor: a large clip uploads with a progress bar and resumes after
     await page.click('#ed-new');
     await page.click('#ed-add-video');
     const card = page.locator('#ed-items-body .ed-card[data-type="video"]').last();
+    // The connection is lost in the middle: the third part never reaches the hub; the bar has moved.
+    let parts = 0;
+    await page.route('**/console/api/media/*', route => {
+        if (route.request().method() !== 'PUT' || ++parts <= 2)
+            return route.continue();
+        return route.abort('connectionreset');
+    });
     await card.locator('input[type="file"]').setInputFiles(big);
-    // The bar moves; the page is reloaded in the middle of the upload.
     const bar = card.locator('progress.ed-progress');
     const mid = await web.until('the upload under way', async () => {
-        const v = Number(await bar.getAttribute('value').catch(() => 0)) || Number(await bar.evaluate(b => b.value).catch(() => 0));
-        return v > 16 << 20 && v < size - (16 << 20) ? v : 0;
+        const v = Number(await bar.evaluate(b => b.value).catch(() => 0));
+        return parts >= 3 && v >= 16 << 20 && v < size ? v : 0;
     });
+    await web.until('the upload cut', async () => /Upload failed/.test(await card.locator('.ed-media').textContent()));
     await web.shoot(page, 'editor-upload', 'en');
+    await page.unroute('**/console/api/media/*');
+    forgive(/ERR_CONNECTION_RESET|net::ERR_FAILED/);
     await page.reload();
     await page.waitForSelector('#editor[data-ready="1"]');
     const again = page.locator('#ed-items-body .ed-card[data-type="video"]').last();

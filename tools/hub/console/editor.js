@@ -354,20 +354,26 @@
                 },
             }), it.id)));
         card.append(h('p', { class: 'muted', text: T('适用于：', 'For these items:') }), reg(`${p}.items`, items));
-        r.dates = r.dates || {};
-        const dates = r.dates;
+        const dates = r.dates || {};
+        /* "dates" only while one of its two is set (lint refuses an empty one) */
+        const setDate = (k, v) => {
+            r.dates = dates;
+            setOrDelete(dates, k, v);
+            if (!Object.keys(dates).length)
+                delete r.dates;
+        };
         const hours = (r.hours || '').split('-');
         const setHours = () => {
             const a = card.querySelector('.ed-h-from').value.trim(), b = card.querySelector('.ed-h-to').value.trim();
             setOrDelete(r, 'hours', a || b ? `${a}-${b}` : '');
             card.querySelector('.ed-midnight').hidden = !(a && b && a > b);
         };
-        card.append(h('div', { class: 'ed-row' },
-            field(T('开始日期', 'From date'), `${p}.dates.from`, h('input', { type: 'date', value: dates.from || '', oninput: e => { setOrDelete(dates, 'from', e.target.value); } })),
-            field(T('结束日期', 'To date'), `${p}.dates.to`, h('input', { type: 'date', value: dates.to || '', oninput: e => { setOrDelete(dates, 'to', e.target.value); } })),
+        card.append(reg(`${p}.dates`, h('div', { class: 'ed-row' },
+            field(T('开始日期', 'From date'), `${p}.dates.from`, h('input', { type: 'date', value: dates.from || '', oninput: e => setDate('from', e.target.value) })),
+            field(T('结束日期', 'To date'), `${p}.dates.to`, h('input', { type: 'date', value: dates.to || '', oninput: e => setDate('to', e.target.value) })),
             field(T('每天从', 'Hours from'), `${p}.hours`, h('input', { type: 'text', class: 'ed-h-from', size: 5, placeholder: '08:30', value: hours[0] || '', oninput: setHours })),
             field(T('到', 'to'), `${p}.hours.to`, h('input', { type: 'text', class: 'ed-h-to', size: 5, placeholder: '17:30', value: hours[1] || '', oninput: setHours })),
-            h('span', { class: 'muted ed-midnight', hidden: !(hours[0] && hours[1] && hours[0] > hours[1]), text: T('跨午夜', 'crosses midnight') })));
+            h('span', { class: 'muted ed-midnight', hidden: !(hours[0] && hours[1] && hours[0] > hours[1]), text: T('跨午夜', 'crosses midnight') }))));
         const wd = h('div', { class: 'ed-row' }, h('span', { class: 'muted', text: T('星期：', 'Weekdays:') }), WEEKDAYS.map(([k, zh, en]) =>
             h('label', { class: 'ed-check' }, h('input', {
                 type: 'checkbox', value: k, checked: !r.weekdays || r.weekdays.includes(k),
@@ -432,12 +438,8 @@
         renderPublish();
     }
 
-    /* changed(REDRAW): the model changed; forms are re-drawn when its shape did. Dates left empty
-       leave no empty "dates". */
+    /* changed(REDRAW): the model changed (the draft is kept); forms are re-drawn when its shape did. */
     function changed(redraw = true) {
-        for (const r of (S.src && S.src.rules) || [])
-            if (r.dates && !Object.keys(r.dates).length && redraw)
-                delete r.dates;
         saveDraft();
         if (redraw)
             render();
@@ -532,7 +534,7 @@
             while (miss && at < file.size) {
                 const end = Math.min(file.size, at + CHUNK);
                 const r = await put(sha, file.slice(at, end), at, file.size, n => show(n));
-                if (r.status === 409 && typeof r.body.received === 'number') {
+                if (r.status === 409 && typeof r.body.received === 'number' && r.body.received !== at) {
                     at = r.body.received;
                     continue;
                 }
@@ -563,25 +565,28 @@
         if (!boxOf(it) || !it.sha256)
             return;
         let info = S.info.get(it.sha256);
+        const size = S.sizes[it.sha256];
+        if (!info && size) {
+            /* a file picked here: asked for first, so an unfinished upload costs no failed request */
+            try {
+                const m = await api('POST', 'media/missing', { media: [{ sha256: it.sha256, size, name: it.file || '' }] });
+                const miss = (m.missing || [])[0];
+                if (miss) {
+                    sayAt(it, T(`${it.file || it.sha256} 还没有完整上传（集线器已有 ${mb(miss.received || 0)}）：再次选择该文件即可继续。`,
+                        `${it.file || it.sha256} is not fully uploaded (the hub holds ${mb(miss.received || 0)}): choose the file again to go on.`), 'error');
+                    return;
+                }
+            } catch (e) {
+                sayAt(it, e.message, 'error');
+                return;
+            }
+        }
         if (!info) {
             try {
                 info = await api('GET', `media/${it.sha256}/info`);
                 S.info.set(it.sha256, info);
             } catch (e) {
-                if (e.status === 404) {
-                    let held = 0;
-                    const size = S.sizes[it.sha256];
-                    if (size) {
-                        try {
-                            const m = await api('POST', 'media/missing', { media: [{ sha256: it.sha256, size, name: it.file || '' }] });
-                            held = ((m.missing || [])[0] || {}).received || 0;
-                        } catch (e2) { /* the count is a nicety */ }
-                    }
-                    sayAt(it, T(`${it.file || it.sha256} 还没有完整上传（集线器已有 ${mb(held)}）：再次选择该文件即可继续。`,
-                        `${it.file || it.sha256} is not fully uploaded (the hub holds ${mb(held)}): choose the file again to go on.`), 'error');
-                    return;
-                }
-                sayAt(it, e.message, 'error');
+                sayAt(it, e.status === 404 ? T(`集线器没有 ${it.file || it.sha256}：请选择该文件上传。`, `The hub does not have ${it.file || it.sha256}: choose the file to upload it.`) : e.message, 'error');
                 return;
             }
         }
