@@ -976,7 +976,7 @@
         const a = h('select', { id: 'ed-diff-a' }, opts(S.versions.length > 1 ? S.versions[1].version : S.versions[0].version));
         const b = h('select', { id: 'ed-diff-b' }, opts(S.versions[0].version));
         body.replaceChildren(
-            h('div', { class: 'scroll' }, h('table', { class: 'list', id: 'ed-versions-table' },
+            h('div', { class: 'scroll' }, h('table', { class: 'list', id: 'ed-versions-table', 'data-channel': S.channel },
                 h('thead', {}, h('tr', {}, [T('版本', 'Version'), T('发布于', 'Published'), T('签名者', 'Signed by'), ''].map(t => h('th', { text: t })))),
                 h('tbody', {}, S.versions.map(v => h('tr', { 'data-version': String(v.version) },
                     h('td', { class: 'num', text: String(v.version) }), h('td', { text: v.published || '' }), h('td', { class: 'ed-key', text: v.signer_name || v.signer || '' }),
