@@ -384,7 +384,8 @@ web.scenario('editor: a campaign from the lobby template, checked, previewed, pu
     await page.selectOption('#ed-diff-a', String(v1));
     await page.selectOption('#ed-diff-b', String(v1 + 1));
     await page.click('#ed-diff-run');
-    await page.waitForSelector('#ed-diff-table');
+    await web.until('the difference of the two versions', async () => (await page.locator('#ed-diff-table').count()) > 0, 30000)
+        .catch(async e => { throw new Error(`${e.message}: the page shows "${await page.textContent('#ed-versions-body')}"`); });
     assert.deepEqual(await page.locator('#ed-diff-table tr.ed-changed td:nth-child(2)').allTextContents(), ['slogan-1']);
     await page.locator(`#ed-versions-table tr[data-version="${v1}"] .ed-rollback`).click();
     await web.until('the roll back as a new version', async () => Number(await page.getAttribute('#ed-published', 'data-version').catch(() => 0)) === v1 + 2);

@@ -1018,6 +1018,8 @@
         const ch = h('input', {
             type: 'text', id: 'ed-channel', list: 'ed-channel-list', value: S.channel, size: 20, placeholder: 'bank-lobby',
             onchange: e => {
+                if (e.target.value.trim() === S.channel)
+                    return; /* the same channel again (a second change event on leaving the field) */
                 S.channel = e.target.value.trim();
                 saveDraft();
                 loadVersions();
