@@ -29,6 +29,9 @@ typedef struct {
     char err[2][256];
     sl_media_info mi;  /* the probe: as media, and after a failed picture */
     sl_picture_info pi;
+    bool hashed;       /* sha256 (or hash_err) holds the file's SHA-256, computed once */
+    char sha256[SL_SHA256_HEX_LEN + 1];
+    char hash_err[256];
 } lint_file;
 
 enum { LINT_AS_MEDIA = 0, LINT_AS_PICTURE = 1 };
@@ -296,17 +299,60 @@ static void lint_clip(sl_item *it, const char *path, const char *full, const lin
         lint_codec(it, path, mi, board, d);
 }
 
+/* A "sha256" given beside "file": the file must have it (hashed once per file). */
+static void lint_sha256(lint_file *f, const sl_item *it, const char *full, const char *sha_path, sl_diags *d)
+{
+    if (!f->hashed) {
+        int64_t size = 0;
+        f->hashed = true;
+        if (sl_media_sha256_file(full, f->sha256, &size, f->hash_err, sizeof f->hash_err) != 0)
+            f->sha256[0] = '\0';
+    }
+    if (!f->sha256[0])
+        sl_diags_error(d, sha_path, "%s cannot be hashed (%s)", it->file, without_path(f->hash_err, full));
+    else if (strcmp(f->sha256, it->file_sha256) != 0)
+        sl_diags_error(d, sha_path, "%s is not the file this \"sha256\" names (its SHA-256 is %s): the file "
+                                    "changed since the playlist was saved; put the right file beside the "
+                                    "playlist, or leave \"sha256\" out", it->file, f->sha256);
+}
+
 /* Looks at one media item: where the file is, the file itself, and (when
- * probing) whether a screen can show it. */
-static void lint_media(lint_files *fs, sl_item *it, const char *path, const char *base_dir,
+ * probing) whether a screen can show it. path is the JSON path of its
+ * "file", sha_path of its "sha256". */
+static void lint_media(lint_files *fs, sl_item *it, const char *path, const char *sha_path, const char *base_dir,
                        const sl_lint_opts *o, sl_diags *d)
 {
-    char *full = sl_fs_join(base_dir, it->file);
-    if (!full) {
-        sl_diags_error(d, path, "out of memory");
-        return;
+    char *full = NULL;
+    lint_file *f = NULL;
+    if (o->media_dir) { /* the hub: media by SHA-256 from its store */
+        struct stat st;
+        if (!it->file_sha256) {
+            sl_diags_error(d, sha_path, "is missing: the hub finds %s by its SHA-256; upload the file first",
+                           it->file);
+            return;
+        }
+        full = sl_fs_join(o->media_dir, it->file_sha256);
+        if (!full) {
+            sl_diags_error(d, path, "out of memory");
+            return;
+        }
+        if (stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
+            sl_diags_error(d, sha_path, "the hub has no file with this SHA-256 (%s): upload it first", it->file);
+            goto out;
+        }
+        f = lint_file_of(fs, &st);
+        if (!f)
+            sl_diags_error(d, path, "out of memory");
+    } else {
+        full = sl_fs_join(base_dir, it->file);
+        if (!full) {
+            sl_diags_error(d, path, "out of memory");
+            return;
+        }
+        f = lint_file_check(fs, it, path, full, o, d);
+        if (f && it->file_sha256)
+            lint_sha256(f, it, full, sha_path, d);
     }
-    lint_file *f = lint_file_check(fs, it, path, full, o, d);
     if (!f || !o->probe_media)
         goto out;
     bool picture = it->type == SL_ITEM_IMAGE;
@@ -333,15 +379,17 @@ static void lint_files_of_invalid(lint_files *fs, const cJSON *root, const char 
     no_probe.probe_media = false;
     cJSON_ArrayForEach(it, items)
     {
-        const char *file = sl_json_str(it, "file");
-        char p[64];
-        snprintf(p, sizeof p, "items[%zu].file", i++);
-        if (!file || !file[0])
+        const char *file = sl_json_str(it, "file"), *sha = sl_json_str(it, "sha256");
+        char p[64], sp[64];
+        snprintf(p, sizeof p, "items[%zu].file", i);
+        snprintf(sp, sizeof sp, "items[%zu].sha256", i++);
+        if (!file || !file[0] || (sha && !sl_media_is_sha256(sha)))
             continue;
         sl_item tmp = {0};
         tmp.file = (char *)file;
+        tmp.file_sha256 = (char *)sha;
         tmp.duration_given = true;
-        lint_media(fs, &tmp, p, base, &no_probe, d);
+        lint_media(fs, &tmp, p, sp, base, &no_probe, d);
     }
 }
 
@@ -594,32 +642,26 @@ void sl_lint_model(const sl_playlist *pl, const sl_lint_opts *opts, sl_diags *di
     lint_rules(pl, &o, diags);
 }
 
-sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *diags)
+sl_playlist *sl_lint_json(const cJSON *root, const char *base, const sl_lint_opts *opts, sl_diags *diags)
 {
     sl_lint_opts o = {0};
     if (opts)
         o = *opts;
     size_t errors_before = diags ? diags->n_errors : 0;
-    char *base = NULL;
-    sl_playlist *pl = NULL;
     lint_files fs = {0};
-    char err[512];
-    cJSON *root = sl_json_read_file(path, NULL, err, sizeof err);
-    if (!root) {
-        sl_diags_error(diags, "", "%s", err);
-        goto out;
-    }
-    pl = sl_playlist_from_json(root, SL_PL_SOURCE, o.zoneinfo_dir, diags);
-    base = sl_fs_dirname(path);
+    sl_playlist *pl = sl_playlist_from_json(root, SL_PL_SOURCE, o.zoneinfo_dir, diags);
     if (pl) {
         for (size_t i = 0; i < pl->n_items; i++) {
-            char p[64];
-            if ((int)i == pl->fallback)
+            char p[64], sp[64];
+            if ((int)i == pl->fallback) {
                 snprintf(p, sizeof p, "fallback.file");
-            else
+                snprintf(sp, sizeof sp, "fallback.sha256");
+            } else {
                 snprintf(p, sizeof p, "items[%zu].file", i);
+                snprintf(sp, sizeof sp, "items[%zu].sha256", i);
+            }
             if (pl->items[i].file)
-                lint_media(&fs, &pl->items[i], p, base, &o, diags);
+                lint_media(&fs, &pl->items[i], p, sp, base, &o, diags);
         }
         sl_lint_model(pl, &o, diags);
     } else {
@@ -629,13 +671,34 @@ sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *
         o.stats->media_files = fs.n;
         o.stats->opened = fs.opened;
     }
-out:
     lint_files_free(&fs);
-    cJSON_Delete(root);
-    free(base);
     if (pl && diags && diags->n_errors > errors_before && !o.keep_model) {
         sl_playlist_free(pl);
         pl = NULL;
     }
+    return pl;
+}
+
+sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *diags)
+{
+    char err[512];
+    sl_playlist *pl = NULL;
+    char *base = NULL;
+    cJSON *root = sl_json_read_file(path, NULL, err, sizeof err);
+    if (!root) {
+        sl_diags_error(diags, "", "%s", err);
+        if (opts && opts->stats)
+            *opts->stats = (sl_lint_stats){0};
+        goto out;
+    }
+    base = sl_fs_dirname(path);
+    if (!base) {
+        sl_diags_error(diags, "", "out of memory");
+        goto out;
+    }
+    pl = sl_lint_json(root, base, opts, diags);
+out:
+    cJSON_Delete(root);
+    free(base);
     return pl;
 }

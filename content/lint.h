@@ -5,6 +5,8 @@
 #include "content/diag.h"
 #include "content/playlist.h"
 
+#include <cjson/cJSON.h>
+
 #include <stdint.h>
 
 #define SL_LINT_MAX_IMAGE_SIDE 8192 /* pixels: larger pictures are shown, with a warning */
@@ -44,6 +46,11 @@ typedef struct {
     bool check_fonts;        /* name characters no installed font can draw (fontconfig) */
     bool keep_model;         /* return the model even when items have errors (the standalone
                                 player skips those items and plays the rest) */
+    const char *media_dir;   /* NULL: media files are found by "file", relative to the playlist (and
+                              * must have the "sha256" given beside it, if any). Set (the hub): an
+                              * item's media is media_dir/<its "sha256">, a store named by hash (not
+                              * hashed again); "file" is only its name, and an item without
+                              * "sha256", or one the store lacks, is an error at its "sha256" */
 } sl_lint_opts;
 
 /* Lints the playlist source at `path`: JSON syntax, the format, media files
@@ -56,6 +63,10 @@ typedef struct {
  * opts->keep_model is set and the document itself is valid (only its checks
  * of media and the model found errors). */
 sl_playlist *sl_lint_file(const char *path, const sl_lint_opts *opts, sl_diags *diags);
+
+/* The same on a parsed source; base is the folder its "file"s are relative
+ * to (unused with opts->media_dir). */
+sl_playlist *sl_lint_json(const cJSON *root, const char *base, const sl_lint_opts *opts, sl_diags *diags);
 
 /* The checks that need only the model (used on manifests too). */
 void sl_lint_model(const sl_playlist *pl, const sl_lint_opts *opts, sl_diags *diags);

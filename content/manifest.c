@@ -8,6 +8,7 @@
 #include "content/timeutil.h"
 
 #include <sodium.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -361,6 +362,7 @@ typedef struct {
 
 typedef struct {
     char *dir; /* the playlist's folder */
+    const char *media_dir; /* a store of files named by SHA-256 ("sha256" beside "file"), or NULL */
     sl_mf_media_cb cb;
     void *ud;
     sl_diags *diags;
@@ -381,7 +383,7 @@ static void mf_compile_free(mf_compile *c)
 /* Hashes, probes and hands to the callback the file at `path` once; later
  * calls with the same path return the same record. Returns the record, or
  * NULL with a diagnostic at jpath (the record is then not kept). */
-static const mf_media *mf_media_get(mf_compile *c, const char *path, const char *jpath)
+static const mf_media *mf_media_get(mf_compile *c, const char *path, const char *trusted_sha, const char *jpath)
 {
     for (size_t i = 0; i < c->n_media; i++) {
         if (strcmp(c->media[i].path, path) == 0) {
@@ -404,7 +406,16 @@ static const mf_media *mf_media_get(mf_compile *c, const char *path, const char 
         return NULL;
     }
     c->n_media++;
-    if (sl_media_sha256_file(path, m->sha256, &m->size, m->err, sizeof m->err) != 0) {
+    if (trusted_sha) { /* a store's file, named by its hash */
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            snprintf(m->err, sizeof m->err, "the hub has no file with this SHA-256: upload it first");
+            sl_diags_error(c->diags, jpath, "%s", m->err);
+            return NULL;
+        }
+        snprintf(m->sha256, sizeof m->sha256, "%s", trusted_sha);
+        m->size = (int64_t)st.st_size;
+    } else if (sl_media_sha256_file(path, m->sha256, &m->size, m->err, sizeof m->err) != 0) {
         sl_diags_error(c->diags, jpath, "%s", m->err);
         return NULL;
     }
@@ -476,14 +487,31 @@ static cJSON *mf_compile_media(mf_compile *c, const cJSON *obj, const char *wher
     }
     snprintf(jpath, sizeof jpath, "%s.file", where);
     const char *type = sl_json_str(obj, "type");
-    full = sl_fs_join(c->dir, file);
+    const char *given = sl_json_str(obj, "sha256");
+    bool from_store = c->media_dir && given && sl_media_is_sha256(given);
+    if (c->media_dir && !from_store) {
+        snprintf(jpath, sizeof jpath, "%s.sha256", where);
+        sl_diags_error(c->diags, jpath, "is missing or not a SHA-256: the hub finds media by its SHA-256; upload "
+                                        "the file first");
+        goto out;
+    }
+    full = from_store ? sl_fs_join(c->media_dir, given) : sl_fs_join(c->dir, file);
     if (!full) {
         sl_diags_error(c->diags, jpath, "out of memory");
         goto out;
     }
-    const mf_media *m = mf_media_get(c, full, jpath);
+    if (from_store)
+        snprintf(jpath, sizeof jpath, "%s.sha256", where);
+    const mf_media *m = mf_media_get(c, full, from_store ? given : NULL, jpath);
     if (!m)
         goto out;
+    if (given && strcmp(given, m->sha256) != 0) {
+        snprintf(jpath, sizeof jpath, "%s.sha256", where);
+        sl_diags_error(c->diags, jpath, "%s is not the file this \"sha256\" names (its SHA-256 is %s)", file,
+                       m->sha256);
+        goto out;
+    }
+    snprintf(jpath, sizeof jpath, "%s.file", where);
     if (!mf_check_type(c, m, type, jpath))
         goto out;
     bool timed = type && (strcmp(type, "video") == 0 || strcmp(type, "audio") == 0);
@@ -570,11 +598,37 @@ static int mf_set(cJSON *root, const char *key, cJSON *item)
 char *sl_mf_compile(const char *source_path, const char *channel, int64_t version,
                     int64_t created_ms, sl_mf_media_cb media_cb, void *ud, sl_diags *diags)
 {
+    char perr[512];
+    char *payload = NULL, *dir = NULL;
+    cJSON *root = NULL;
+    if (!source_path) {
+        sl_diags_error(diags, "", "no playlist given");
+        goto out;
+    }
+    root = sl_json_read_file(source_path, NULL, perr, sizeof perr);
+    if (!root) {
+        sl_diags_error(diags, "", "%s", perr);
+        goto out;
+    }
+    dir = sl_fs_dirname(source_path);
+    if (!dir) {
+        sl_diags_error(diags, "", "out of memory");
+        goto out;
+    }
+    payload = sl_mf_compile_json(root, dir, NULL, channel, version, created_ms, media_cb, ud, diags);
+out:
+    cJSON_Delete(root);
+    free(dir);
+    return payload;
+}
+
+char *sl_mf_compile_json(const cJSON *source, const char *dir, const char *media_dir, const char *channel,
+                         int64_t version, int64_t created_ms, sl_mf_media_cb media_cb, void *ud, sl_diags *diags)
+{
     char *payload = NULL;
     cJSON *root = NULL;
     sl_playlist *pl = NULL;
     mf_compile c;
-    char perr[512];
     char jpath[MF_PATH_MAX];
     char created[40];
 
@@ -582,10 +636,7 @@ char *sl_mf_compile(const char *source_path, const char *channel, int64_t versio
     c.cb = media_cb;
     c.ud = ud;
     c.diags = diags;
-    if (!source_path) {
-        sl_diags_error(diags, "", "no playlist given");
-        goto out;
-    }
+    c.media_dir = media_dir;
     if (!mf_channel_ok(channel)) {
         sl_diags_error(diags, "", "channel \"%s\": a channel is 1 to %d letters, digits, '.', '_' or '-'",
                        channel ? channel : "", MF_CHANNEL_MAX);
@@ -596,9 +647,9 @@ char *sl_mf_compile(const char *source_path, const char *channel, int64_t versio
                        (long long)version, (long long)MF_VERSION_MAX);
         goto out;
     }
-    root = sl_json_read_file(source_path, NULL, perr, sizeof perr);
+    root = cJSON_Duplicate(source, 1);
     if (!root) {
-        sl_diags_error(diags, "", "%s", perr);
+        sl_diags_error(diags, "", "out of memory");
         goto out;
     }
     pl = sl_playlist_from_json(root, SL_PL_SOURCE, NULL, diags);
@@ -607,7 +658,7 @@ char *sl_mf_compile(const char *source_path, const char *channel, int64_t versio
     sl_playlist_free(pl);
     pl = NULL;
 
-    c.dir = sl_fs_dirname(source_path);
+    c.dir = strdup(dir ? dir : ".");
     if (!c.dir) {
         sl_diags_error(diags, "", "out of memory");
         goto out;

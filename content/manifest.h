@@ -39,6 +39,14 @@ typedef int (*sl_mf_media_cb)(void *ud, const char *path, const char *sha256_hex
 char *sl_mf_compile(const char *source_path, const char *channel, int64_t version,
                     int64_t created_ms, sl_mf_media_cb media_cb, void *ud, sl_diags *diags);
 
+/* The same on a parsed source (not changed) whose "file"s are relative to
+ * dir. A "sha256" given beside a "file" must be the file's (else an error
+ * at its path). With media_dir (the hub), every media item's file is
+ * media_dir/<its "sha256">, a store of files named by their hash (taken as
+ * named, not hashed again); an item without "sha256" is an error. */
+char *sl_mf_compile_json(const cJSON *source, const char *dir, const char *media_dir, const char *channel,
+                         int64_t version, int64_t created_ms, sl_mf_media_cb media_cb, void *ud, sl_diags *diags);
+
 /* Signs payload bytes; returns the envelope text (malloc'd) or NULL. */
 char *sl_mf_sign(const char *payload, size_t len, const sl_seckey *sk);
 

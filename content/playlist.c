@@ -471,13 +471,20 @@ static void parse_item_source(ctx *c, const cJSON *it, const char *p, sl_item *o
             sl_diags_error(c->d, q, "is missing (the media file, relative to the playlist)");
         else if (rc == 1)
             out->file = strdup(s);
-        return;
     }
     subpath(q, p, "sha256");
     rc = get_str(c, it, p, "sha256", 64, &s);
     bool hex_ok = rc == 1 && strlen(s) == 64;
     for (size_t i = 0; hex_ok && i < 64; i++)
         hex_ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f');
+    if (c->kind == SL_PL_SOURCE) { /* optional beside "file": the file's hash, checked by lint */
+        if (rc == 1 && !hex_ok)
+            sl_diags_error(c->d, q, "is not a SHA-256 (64 lowercase hex digits): give the file's hash "
+                                    "(sha256sum), or leave \"sha256\" out");
+        else if (rc == 1)
+            out->file_sha256 = strdup(s);
+        return;
+    }
     if (rc == 0)
         sl_diags_error(c->d, q, "is missing");
     else if (rc == 1 && !hex_ok)
@@ -1087,6 +1094,7 @@ static void item_free(sl_item *it)
     free(it->font);
     free(it->file);
     free(it->sha256);
+    free(it->file_sha256);
 }
 
 void sl_playlist_free(sl_playlist *pl)

@@ -63,6 +63,7 @@ typedef struct {
     /* image, video, audio */
     char *file;     /* source: path relative to the playlist's folder; NULL in a manifest */
     char *sha256;   /* manifest: lowercase hex SHA-256 of the media; NULL in a source */
+    char *file_sha256; /* source: the "sha256" given beside "file" (lint checks the file has it), or NULL */
     int64_t size_bytes; /* manifest: media size */
     sl_fit fit;
     bool audio;     /* video: play its sound track */

@@ -10,6 +10,7 @@
 #include "content/manifest.h"
 #include "tests/hub/cpagefix.h"
 #include "tests/unit/testutil.h"
+#include "tools/hub/console/console_frame.h"
 #include "tools/hub/console/console_pages.h"
 #include "tools/hub/service/hub_access.h"
 #include "tools/hub/service/hub_inventory.h"
@@ -474,6 +475,44 @@ static void test_people(void **state)
     sl_cpagefix_free(&r);
 }
 
+/* The campaign editor's page for a browser at host (over TLS when tls): whether it has the notice that
+ * publishing needs HTTPS (shown where the browser has no WebCrypto), hidden or shown. */
+static void campaigns_notice(fixture *f, const char *host, bool tls, bool shown)
+{
+    req r;
+    req_init(&r, f, "zh", NULL);
+    r.p.host = host;
+    r.p.tls = tls;
+    sl_cpagefix_run(&r, sl_page_campaigns);
+    assert_true(has(r.out.p, shown ? "<p class=\"error\" id=\"ed-insecure\">" : "<p class=\"error\" id=\"ed-insecure\" hidden>"));
+    sl_cpagefix_free(&r);
+}
+
+/* The campaign editor's page: its sections for editor.js, the session's CSRF token for the editor's
+ * API, the HTTPS notice by address (hidden over TLS and at the loopback address), editor.js compiled in. */
+static void test_campaigns(void **state)
+{
+    fixture *f = *state;
+    req r;
+    req_init(&r, f, "en", NULL);
+    sl_cpagefix_run(&r, sl_page_campaigns); /* Host hub.test:8080 over plain HTTP */
+    assert_string_equal(r.p.title, "Campaigns");
+    assert_true(has(r.out.p, "<p class=\"error\" id=\"ed-insecure\">Publishing from the browser needs the console over HTTPS"));
+    assert_true(has(r.out.p, "<div id=\"editor\" data-lang=\"en\" data-csrf=\"c5rf70ken\""));
+    assert_true(has(r.out.p, "<section class=\"ed-sec\" id=\"ed-items\" hidden><h2>Items</h2><div id=\"ed-items-body\"></div>"));
+    assert_true(has(r.out.p, "<script src=\"/console/editor.js\" defer></script>"));
+    sl_cpagefix_valid_html(r.out.p);
+    sl_cpagefix_free(&r);
+    campaigns_notice(f, "127.0.0.1:8080", false, false);
+    campaigns_notice(f, "localhost", false, false);
+    campaigns_notice(f, "[::1]:9", false, false);
+    campaigns_notice(f, "127.0.0.1.evil.example", false, true);
+    campaigns_notice(f, "hub.test:8443", true, false);
+    assert_true(sl_cframe_editor_js_len > 1000);
+    assert_int_equal(sl_cframe_editor_js[sl_cframe_editor_js_len], 0);
+    assert_true(has((const char *)sl_cframe_editor_js, "screenlit-signed-manifest-1"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +522,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inventory_download, setup, teardown),
         cmocka_unit_test_setup_teardown(test_inventory_row, setup, teardown),
         cmocka_unit_test_setup_teardown(test_people, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaigns, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@ require('./t_screens');
 require('./t_reports');
 require('./t_escape');
 require('./t_admin');
+require('./t_editor');
 
 // Last: every console page the scenarios captured fits a phone (390 px) without scrolling sideways.
 web.scenario('every page visited fits a 390 px wide phone', async () => {

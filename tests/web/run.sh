@@ -117,7 +117,8 @@ done
 # ---- the browser ----
 set +e
 SL_WEB_HUB="$URL" SL_WEB_USERS="$PASSWORDS" SL_WEB_SHOTS="$SHOTS" SL_WEB_DOWNLOADS="$DOWNLOADS" SL_WEB_TMP="$T" SL_WEB_CHROMIUM="$CHROMIUM" \
-    SL_WEB_PLAYER="$PLAYER" SL_WEB_KEY="$KEY" NODE_PATH="$MOD/node_modules" TMPDIR="$T" \
+    SL_WEB_PLAYER="$PLAYER" SL_WEB_KEY="$KEY" SL_WEB_KEYFILE="$T/keys/publisher.key" SL_WEB_SCREENLIT="$SCREENLIT" \
+    SL_WEB_ADMIN_TOKEN="$ADMIN" SL_WEB_PUB_TOKEN="$PUB" NODE_PATH="$MOD/node_modules" TMPDIR="$T" \
     node --test-reporter=spec ${SL_WEB_ONLY:+"--test-name-pattern=$SL_WEB_ONLY"} "$WEB/main.js"
 rc=$?
 set -e

@@ -1,7 +1,7 @@
 /* cmd_preview.c — `screenlit preview`: the timeline a screen will play, plays per item, floors met or missed. */
 #include "content/json.h"
 #include "content/lint.h"
-#include "content/sched.h"
+#include "content/preview.h"
 #include "content/timeutil.h"
 #include "tools/screenlit/cli.h"
 
@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define PREVIEW_MAX_SPAN_MS (31LL * SL_MS_PER_DAY) /* at most a month at once */
 
 /* The options as given. */
 typedef struct {
@@ -58,54 +56,6 @@ static void help(void)
            "    playlist has errors, 2 wrong arguments.\n");
 }
 
-typedef struct {
-    int64_t plays, ms;
-    int hours_checked, hours_met;
-    int floor_max;
-    char missed[256]; /* "10:00 (4 of 6), …" */
-} item_stats;
-
-/* Counts plays per item and checks each floor over every full local hour. */
-static void compute_stats(const sl_playlist *pl, const sl_tags *tags, const sl_play *plays,
-                          size_t n, int64_t from, int64_t to, item_stats *st)
-{
-    for (size_t i = 0; i < n; i++) {
-        st[plays[i].item].plays++;
-        st[plays[i].item].ms += plays[i].duration_ms;
-    }
-    /* Local hour boundaries: step through local wall-clock hours. */
-    int64_t lfrom = sl_tz_to_local(pl->tz, from);
-    int64_t lh = sl_floordiv(lfrom + SL_MS_PER_HOUR - 1, SL_MS_PER_HOUR) * SL_MS_PER_HOUR;
-    for (;; lh += SL_MS_PER_HOUR) {
-        int64_t h0 = sl_tz_from_local(pl->tz, lh);
-        int64_t h1 = sl_tz_from_local(pl->tz, lh + SL_MS_PER_HOUR);
-        if (h1 > to)
-            break;
-        for (size_t it = 0; it < pl->n_items; it++) {
-            int floor = sl_sched_floor(pl, tags, (int)it, h0);
-            if (floor <= 0)
-                continue;
-            int count = 0;
-            for (size_t i = 0; i < n; i++)
-                if (plays[i].item == (int)it && plays[i].start_ms >= h0 && plays[i].start_ms < h1)
-                    count++;
-            item_stats *s = &st[it];
-            s->hours_checked++;
-            if (floor > s->floor_max)
-                s->floor_max = floor;
-            if (count >= floor) {
-                s->hours_met++;
-            } else {
-                size_t at = strlen(s->missed);
-                int64_t secs = sl_floordiv(lh, SL_MS_PER_S) % 86400;
-                if (at < sizeof s->missed - 24)
-                    snprintf(s->missed + at, sizeof s->missed - at, "%s%02d:00 (%d of %d)",
-                             at ? ", " : "", (int)(secs / 3600), count, floor);
-            }
-        }
-    }
-}
-
 static void local_stamp(const sl_playlist *pl, int64_t ms, char *buf, size_t len)
 {
     char iso[40];
@@ -115,9 +65,11 @@ static void local_stamp(const sl_playlist *pl, int64_t ms, char *buf, size_t len
 }
 
 static void print_text(const sl_playlist *pl, const char *path, const char *tags_csv,
-                       const sl_play *plays, size_t n, int64_t from, int64_t to,
-                       const item_stats *st, bool summary)
+                       const sl_preview *pv, bool summary)
 {
+    const sl_play *plays = pv->plays;
+    size_t n = pv->n;
+    int64_t from = pv->from, to = pv->to;
     char a[40], b[40];
     local_stamp(pl, from, a, sizeof a);
     local_stamp(pl, to, b, sizeof b);
@@ -141,7 +93,7 @@ static void print_text(const sl_playlist *pl, const char *path, const char *tags
            "frequency floor");
     for (size_t i = 0; i < pl->n_items; i++) {
         const sl_item *it = &pl->items[i];
-        const item_stats *s = &st[i];
+        const sl_preview_item *s = &pv->items[i];
         if ((int)i == pl->fallback && s->plays == 0)
             continue;
         char floor[400] = "";
@@ -157,63 +109,16 @@ static void print_text(const sl_playlist *pl, const char *path, const char *tags
     }
 }
 
-static int print_json(const sl_playlist *pl, const char *tags_csv, const sl_play *plays,
-                      size_t n, int64_t from, int64_t to, const item_stats *st)
+static int print_json(const sl_playlist *pl, const char *tags_csv, const sl_preview *pv)
 {
-    int rc = SL_EXIT_FAIL;
-    char iso[40];
-    char *text = NULL;
-    cJSON *root = cJSON_CreateObject();
-    cJSON *arr, *items;
-    if (!root)
-        goto out;
-    sl_instant_format(from, sl_tz_offset_at(pl->tz, from), iso, sizeof iso);
-    cJSON_AddStringToObject(root, "from", iso);
-    sl_instant_format(to, sl_tz_offset_at(pl->tz, to), iso, sizeof iso);
-    cJSON_AddStringToObject(root, "to", iso);
-    cJSON_AddStringToObject(root, "timezone", pl->tz_name);
-    cJSON_AddStringToObject(root, "tags", tags_csv ? tags_csv : "");
-    arr = cJSON_AddArrayToObject(root, "plays");
-    for (size_t i = 0; arr && i < n; i++) {
-        const sl_item *it = &pl->items[plays[i].item];
-        cJSON *o = cJSON_CreateObject();
-        if (!o)
-            goto out;
-        cJSON_AddItemToArray(arr, o);
-        cJSON_AddStringToObject(o, "zone", pl->zones[plays[i].zone].id);
-        cJSON_AddStringToObject(o, "item", it->id);
-        cJSON_AddStringToObject(o, "type", sl_item_type_name(it->type));
-        sl_instant_format(plays[i].start_ms, sl_tz_offset_at(pl->tz, plays[i].start_ms), iso,
-                          sizeof iso);
-        cJSON_AddStringToObject(o, "start", iso);
-        cJSON_AddNumberToObject(o, "start_ms", (double)plays[i].start_ms);
-        cJSON_AddNumberToObject(o, "duration_ms", (double)plays[i].duration_ms);
-    }
-    items = cJSON_AddArrayToObject(root, "items");
-    for (size_t i = 0; items && i < pl->n_items; i++) {
-        const sl_item *it = &pl->items[i];
-        cJSON *o = cJSON_CreateObject();
-        if (!o)
-            goto out;
-        cJSON_AddItemToArray(items, o);
-        cJSON_AddStringToObject(o, "item", it->id);
-        cJSON_AddStringToObject(o, "zone", it->zone >= 0 ? pl->zones[it->zone].id : "");
-        cJSON_AddNumberToObject(o, "plays", (double)st[i].plays);
-        cJSON_AddNumberToObject(o, "seconds", (double)st[i].ms / 1000.0);
-        cJSON_AddNumberToObject(o, "floor_per_hour", st[i].floor_max);
-        cJSON_AddNumberToObject(o, "floor_hours_checked", st[i].hours_checked);
-        cJSON_AddNumberToObject(o, "floor_hours_met", st[i].hours_met);
-        cJSON_AddBoolToObject(o, "floor_met", st[i].hours_met == st[i].hours_checked);
-    }
-    text = sl_json_print(root, true);
-    if (!text)
-        goto out;
-    printf("%s\n", text);
-    rc = SL_EXIT_OK;
-out:
-    free(text);
+    cJSON *root = sl_preview_json(pl, tags_csv, pv);
+    char *text = root ? sl_json_print(root, true) : NULL;
     cJSON_Delete(root);
-    return rc;
+    if (!text)
+        return SL_EXIT_FAIL;
+    printf("%s\n", text);
+    free(text);
+    return SL_EXIT_OK;
 }
 
 int sl_cmd_preview(int argc, char **argv)
@@ -228,9 +133,7 @@ int sl_cmd_preview(int argc, char **argv)
     sl_tags tags = {0};
     sl_diags d;
     sl_playlist *pl = NULL;
-    sl_play *plays = NULL;
-    item_stats *st = NULL;
-    size_t n = 0;
+    sl_preview pv = {0};
     sl_diags_init(&d);
     if (next >= argc)
         return sl_cli_usage_error("preview", "the playlist file is missing");
@@ -250,42 +153,24 @@ int sl_cmd_preview(int argc, char **argv)
                 path);
         goto out;
     }
-    /* Times without an offset are read in the playlist's zone (its offset now). */
     int64_t from, to;
-    int off = sl_tz_offset_at(pl->tz, (int64_t)time(NULL) * 1000);
-    if (sl_instant_parse(from_s, &off, &from) != 0) {
-        rc = sl_cli_usage_error("preview", "--from: '%s' is not a time like "
-                                           "2026-11-25T08:00+08:00", from_s);
+    char err[160];
+    if (sl_preview_window(pl, from_s, to_s, (int64_t)time(NULL) * 1000, &from, &to, err, sizeof err) != 0) {
+        rc = sl_cli_usage_error("preview", "--%s", err);
         goto out;
     }
-    if (sl_instant_parse(to_s, &off, &to) != 0) {
-        rc = sl_cli_usage_error("preview", "--to: '%s' is not a time like "
-                                           "2026-11-25T18:00+08:00", to_s);
-        goto out;
-    }
-    if (to <= from || to - from > PREVIEW_MAX_SPAN_MS) {
-        rc = sl_cli_usage_error("preview", "--to must come after --from, at most 31 days later");
-        goto out;
-    }
-    if (sl_sched_predict(pl, &tags, from, to, &plays, &n) != 0) {
+    if (sl_preview_run(pl, &tags, from, to, &pv) != 0) {
         fprintf(stderr, "screenlit preview: out of memory\n");
         goto out;
     }
-    st = calloc(pl->n_items, sizeof *st);
-    if (!st) {
-        fprintf(stderr, "screenlit preview: out of memory\n");
-        goto out;
-    }
-    compute_stats(pl, &tags, plays, n, from, to, st);
     if (json) {
-        rc = print_json(pl, tags_csv, plays, n, from, to, st);
+        rc = print_json(pl, tags_csv, &pv);
     } else {
-        print_text(pl, path, tags_csv, plays, n, from, to, st, summary);
+        print_text(pl, path, tags_csv, &pv, summary);
         rc = SL_EXIT_OK;
     }
 out:
-    free(st);
-    free(plays);
+    sl_preview_free(&pv);
     sl_playlist_free(pl);
     sl_tags_free(&tags);
     sl_diags_free(&d);

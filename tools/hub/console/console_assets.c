@@ -1,5 +1,6 @@
 /* console_assets.c — the console's one stylesheet and its few lines of script, served as /console/style.css and /console/console.js (no inline style or script: the CSP forbids both). */
 #include "tools/hub/console/console_frame.h"
+#include "tools/hub/console/page_campaigns.h"
 #include "tools/hub/console/page_screens.h"
 
 /*
@@ -89,7 +90,7 @@ const char sl_cframe_css[] =
     "main{overflow-wrap:anywhere}main table{display:block;overflow-x:auto;max-width:100%}"
     "pre{white-space:pre-wrap}}\n"
     /* each page's own rules, after the frame's */
-    SL_PAGE_SCREENS_CSS;
+    SL_PAGE_SCREENS_CSS SL_PAGE_CAMPAIGNS_CSS;
 
 /* Without script every page works; the script only adds the two niceties. */
 const char sl_cframe_js[] =

@@ -18,6 +18,7 @@ static const nav_entry nav[] = {
     {"coverage", "覆盖率", "Coverage", SL_CPAGE_READ},
     {"reports", "报告", "Reports", SL_CPAGE_READ},
     {"channels", "频道", "Channels", SL_CPAGE_STAFF},
+    {"campaigns", "节目编排", "Campaigns", SL_CPAGE_PUBLISH},
     {"inventory", "屏幕清单", "Inventory", SL_CPAGE_ADMIN},
     {"people", "人员", "People", SL_CPAGE_ADMIN},
 };
@@ -122,7 +123,14 @@ void sl_cframe_page(sl_report_buf *b, const sl_cpage *p, const char *path)
         sl_report_buf_puts(b, " · ");
     }
     /* An empty icon: without one every browser asks for /favicon.ico, a 404. */
-    sl_report_buf_puts(b, "screenlit</title>\n<link rel=\"icon\" href=\"data:,\">\n"
+    sl_report_buf_puts(b, "screenlit</title>\n");
+    /* The session's CSRF token for the page's own script (the campaign editor's API calls). */
+    if (logged_in && p->csrf && p->csrf[0]) {
+        sl_report_buf_puts(b, "<meta name=\"sl-csrf\" content=\"");
+        sl_report_buf_html(b, p->csrf);
+        sl_report_buf_puts(b, "\">\n");
+    }
+    sl_report_buf_puts(b, "<link rel=\"icon\" href=\"data:,\">\n"
                           "<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
                           "<script src=\"/console/console.js\" defer></script>\n</head>\n");
     if (p->refresh_s)

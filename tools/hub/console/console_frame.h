@@ -19,6 +19,10 @@
  * submitting a form with data-confirm="question"). */
 extern const char sl_cframe_css[];
 extern const char sl_cframe_js[];
+/* GET /console/editor.js: the campaign editor's script (tools/hub/console/editor.js, compiled in at build
+ * time by embed.cmake), NUL-terminated; _len bytes without the NUL. */
+extern const unsigned char sl_cframe_editor_js[];
+extern const size_t sl_cframe_editor_js_len;
 
 /* What the frame decides before a page runs. */
 typedef enum {

@@ -280,7 +280,8 @@ static int prepare(sl_hub *hub, sl_req *r, creq *st, enum MHD_Result *res)
     static const struct {
         const char *path, *ctype, *text;
     } assets[] = {{"style.css", "text/css; charset=utf-8", sl_cframe_css},
-                  {"console.js", "text/javascript; charset=utf-8", sl_cframe_js}};
+                  {"console.js", "text/javascript; charset=utf-8", sl_cframe_js},
+                  {"editor.js", "text/javascript; charset=utf-8", (const char *)sl_cframe_editor_js}};
     for (size_t i = 0; i < sizeof assets / sizeof assets[0] && strcmp(r->method, "POST") != 0; i++) {
         if (strcmp(st->path, assets[i].path) != 0)
             continue;

@@ -26,6 +26,7 @@ const sl_console_page sl_console_pages[] = {
     /* channels, inventory, people (page_channels.c, page_inventory.c, page_people.c) */
     {"GET", "channels", SL_CPAGE_STAFF, sl_page_channels},
     {"GET", "channels/*", SL_CPAGE_STAFF, sl_page_channel},
+    {"GET", "campaigns", SL_CPAGE_PUBLISH, sl_page_campaigns},
     {"GET", "inventory", SL_CPAGE_ADMIN, sl_page_inventory},
     {"POST", "inventory", SL_CPAGE_ADMIN, sl_page_inventory_upload},
     {"GET", "inventory/download", SL_CPAGE_ADMIN, sl_page_inventory_download}, /* before inventory/ID */

@@ -11,6 +11,7 @@
 #define SL_CPAGE_STAFF ((unsigned)(SL_ROLE_ADMIN | SL_ROLE_PUBLISHER | SL_ROLE_AUDITOR))
 #define SL_CPAGE_READ ((unsigned)(SL_ROLE_ADMIN | SL_ROLE_AUDITOR)) /* the API's readers */
 #define SL_CPAGE_ADMIN ((unsigned)SL_ROLE_ADMIN)
+#define SL_CPAGE_PUBLISH ((unsigned)(SL_ROLE_ADMIN | SL_ROLE_PUBLISHER)) /* the API's publishers */
 /* roles 0: a page anybody may open without logging in (the login page) */
 
 extern const sl_console_page sl_console_pages[];
@@ -67,6 +68,9 @@ int sl_page_reports_file(sl_cpage *p, char *err, size_t errlen);
 /* page_channels.c: channels, their versions, contents and followers */
 int sl_page_channels(sl_cpage *p, char *err, size_t errlen);
 int sl_page_channel(sl_cpage *p, char *err, size_t errlen);
+
+/* page_campaigns.c: the campaign editor's page (its script, editor.js, does the work through /console/api/) */
+int sl_page_campaigns(sl_cpage *p, char *err, size_t errlen);
 
 /* page_inventory.c: the inventory (admin) */
 int sl_page_inventory(sl_cpage *p, char *err, size_t errlen);

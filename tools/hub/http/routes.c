@@ -1,6 +1,7 @@
 /* routes.c — the hub's route table: method, path, roles, body handling and handler of every endpoint. */
 #include "tools/hub/http/routes.h"
 
+#include "tools/hub/console/console_api.h"
 #include "tools/hub/console/console_http.h"
 
 #define R_ADMIN SL_ROLE_ADMIN
@@ -42,6 +43,7 @@ const sl_route sl_hub_routes[] = {
     {"POST", "/api/v1/heartbeat", R_SCREEN, SL_BODY_BUFFER, SL_CAP_SMALL_JSON, NULL, NULL, NULL, sl_h_heartbeat},
     {"PUT", "/api/v1/screenshot", R_SCREEN, SL_BODY_BUFFER, SL_CAP_SCREENSHOT, NULL, NULL, NULL,
      sl_h_screenshot_put},
+    SL_CONSOLE_API_ROUTES, /* the campaign editor's JSON API (console/console_api.h), before the pages */
     SL_CONSOLE_ROUTES, /* the web console: /console/ and every page under it (console/console_http.h) */
 };
 

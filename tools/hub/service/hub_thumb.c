@@ -1,7 +1,10 @@
 /* hub_thumb.c — a screenshot's thumbnail: decode with libavcodec, scale with libswscale, encode as PNG. */
 #include "tools/hub/service/hub_thumb.h"
 
+#include "content/picture.h"
+
 #include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libavutil/log.h>
 #include <libswscale/swscale.h>
@@ -83,28 +86,16 @@ out:
     return rc;
 }
 
-int sl_thumb_png(const void *data, size_t len, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen)
+/* Scales a decoded frame to at most width pixels wide and encodes it as PNG. */
+static int thumb_frame(const AVFrame *src, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen)
 {
-    static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     int rc = -1;
-    AVFrame *src = av_frame_alloc(), *dst = av_frame_alloc();
+    AVFrame *dst = av_frame_alloc();
     struct SwsContext *sws = NULL;
-    if (!png || !png_len)
-        goto out;
-    *png = NULL;
-    *png_len = 0;
-    if (!data || width <= 0) {
-        snprintf(err, errlen, "no picture");
-        goto out;
-    }
-    if (!src || !dst) {
+    if (!dst) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    av_log_set_level(AV_LOG_ERROR);
-    bool is_png = len >= 8 && memcmp(data, png_magic, 8) == 0;
-    if (thumb_decode(is_png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG, data, len, src, err, errlen) != 0)
-        goto out;
     int w = src->width < width ? src->width : width;
     int64_t h64 = ((int64_t)src->height * w + src->width / 2) / src->width;
     dst->width = w;
@@ -124,8 +115,112 @@ int sl_thumb_png(const void *data, size_t len, int width, uint8_t **png, size_t 
     rc = thumb_encode(dst, png, png_len, err, errlen);
 out:
     sws_freeContext(sws);
-    av_frame_free(&src);
     av_frame_free(&dst);
+    return rc;
+}
+
+int sl_thumb_png(const void *data, size_t len, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen)
+{
+    static const unsigned char png_magic[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    int rc = -1;
+    AVFrame *src = av_frame_alloc();
+    if (!png || !png_len)
+        goto out;
+    *png = NULL;
+    *png_len = 0;
+    if (!data || width <= 0) {
+        snprintf(err, errlen, "no picture");
+        goto out;
+    }
+    if (!src) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    av_log_set_level(AV_LOG_ERROR);
+    bool is_png = len >= 8 && memcmp(data, png_magic, 8) == 0;
+    if (thumb_decode(is_png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG, data, len, src, err, errlen) != 0)
+        goto out;
+    rc = thumb_frame(src, width, png, png_len, err, errlen);
+out:
+    av_frame_free(&src);
+    return rc;
+}
+
+/* The first picture of a file's video stream into frame. */
+static int first_frame(const char *path, AVFrame *frame, char *err, size_t errlen)
+{
+    int rc = -1, r = 0;
+    AVFormatContext *fc = NULL;
+    AVCodecContext *dc = NULL;
+    AVPacket *pkt = av_packet_alloc();
+    const AVCodec *dec = NULL;
+    if (!pkt || avformat_open_input(&fc, path, NULL, NULL) < 0 || avformat_find_stream_info(fc, NULL) < 0) {
+        snprintf(err, errlen, "the file cannot be read as media");
+        goto out;
+    }
+    int si = av_find_best_stream(fc, AVMEDIA_TYPE_VIDEO, -1, -1, &dec, 0);
+    if (si < 0 || !dec) {
+        snprintf(err, errlen, "the file has no picture (a sound file?)");
+        goto out;
+    }
+    dc = avcodec_alloc_context3(dec);
+    if (!dc || avcodec_parameters_to_context(dc, fc->streams[si]->codecpar) < 0) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    dc->max_pixels = SL_THUMB_MAX_PIXELS;
+    dc->thread_count = 1;
+    if (avcodec_open2(dc, dec, NULL) < 0) {
+        snprintf(err, errlen, "the %s decoder could not start", dec->name);
+        goto out;
+    }
+    /* At most a few hundred packets: a first picture comes early in any file screens play. */
+    for (int n = 0; n < 600; n++) {
+        r = av_read_frame(fc, pkt);
+        if (r < 0) {
+            avcodec_send_packet(dc, NULL);
+        } else if (pkt->stream_index != si) {
+            av_packet_unref(pkt);
+            continue;
+        } else {
+            avcodec_send_packet(dc, pkt);
+            av_packet_unref(pkt);
+        }
+        if (avcodec_receive_frame(dc, frame) == 0 && frame->width > 0 && frame->height > 0) {
+            rc = 0;
+            goto out;
+        }
+        if (r < 0)
+            break;
+    }
+    snprintf(err, errlen, "no picture could be decoded");
+out:
+    av_packet_free(&pkt);
+    avcodec_free_context(&dc);
+    avformat_close_input(&fc);
+    return rc;
+}
+
+int sl_thumb_file_png(const char *path, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen)
+{
+    int rc = -1, orientation = 1;
+    AVFrame *frame = NULL;
+    *png = NULL;
+    *png_len = 0;
+    av_log_set_level(AV_LOG_ERROR);
+    if (sl_picture_decode(path, &frame, &orientation, err, errlen) != 0) {
+        av_frame_free(&frame);
+        frame = av_frame_alloc();
+        if (!frame) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        if (first_frame(path, frame, err, errlen) != 0)
+            goto out;
+    }
+    rc = thumb_frame(frame, width, png, png_len, err, errlen);
+out:
+    av_frame_free(&frame);
     return rc;
 }
 

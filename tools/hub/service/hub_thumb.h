@@ -14,6 +14,10 @@
  * (not a picture libavcodec decodes, too big, out of memory). */
 int sl_thumb_png(const void *data, size_t len, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen);
 
+/* The same of a media file at path: a picture (decoded as the player
+ * decodes it) or a clip's first picture. */
+int sl_thumb_file_png(const char *path, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen);
+
 /* The thumbnail's file name of a screenshot's file name (relative to the
  * screenshots folder): "s1/20261125-083000123.png" gives
  * "s1/20261125-083000123.png.thumb.png" (a screenshot's name never ends so).
