@@ -38,6 +38,12 @@ enum MHD_Result sl_h_media_get(sl_hub *hub, sl_req *r);
 
 /* routes_manifest.c */
 enum MHD_Result sl_h_manifest_post(sl_hub *hub, sl_req *r);
+/* Publishes the envelope on channel r->param for the token or person name
+ * with its channel scope ("" every channel) and answers as the API does
+ * (201, 400, 403, 409 with "current" or "missing"). person (may be NULL): the
+ * console person who published it, logged and answered as "published_by". */
+enum MHD_Result sl_reply_publish(sl_hub *hub, sl_req *r, const char *name, const char *scope, const char *envelope,
+                                 size_t len, const char *person);
 enum MHD_Result sl_h_channels(sl_hub *hub, sl_req *r);
 enum MHD_Result sl_h_manifest_get(sl_hub *hub, sl_req *r);
 

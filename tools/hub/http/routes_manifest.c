@@ -4,16 +4,17 @@
 
 #include "tools/hub/http/notmod.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum MHD_Result sl_h_manifest_post(sl_hub *hub, sl_req *r)
+enum MHD_Result sl_reply_publish(sl_hub *hub, sl_req *r, const char *name, const char *scope, const char *envelope,
+                                 size_t len, const char *person)
 {
     sl_svc_err e;
     sl_publish_result p;
-    if (sl_manifest_publish(hub, r->param, r->who.subject, r->who.scope, r->body.data, r->body.len, &p, &e) !=
-        SL_SVC_OK) {
+    if (sl_manifest_publish(hub, r->param, name, scope, envelope, len, &p, &e) != SL_SVC_OK) {
         cJSON *x = NULL;
         if (p.missing || p.current >= 0) {
             x = cJSON_CreateObject();
@@ -27,10 +28,20 @@ enum MHD_Result sl_h_manifest_post(sl_hub *hub, sl_req *r)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "channel", r->param);
     cJSON_AddNumberToObject(o, "version", (double)p.version);
+    if (person) {
+        sl_log_info(&hub->log, "channel %s: version %" PRId64 " was published from the console by %s", r->param,
+                    p.version, person);
+        cJSON_AddStringToObject(o, "published_by", person);
+    }
     cJSON *warnings = cJSON_AddArrayToObject(o, "warnings");
     if (p.warning[0])
         cJSON_AddItemToArray(warnings, cJSON_CreateString(p.warning));
     return sl_reply_json(r, 201, o);
+}
+
+enum MHD_Result sl_h_manifest_post(sl_hub *hub, sl_req *r)
+{
+    return sl_reply_publish(hub, r, r->who.subject, r->who.scope, r->body.data, r->body.len, NULL);
 }
 
 static int channel_cb(void *ud, const sl_hub_channel *c)
