@@ -13,7 +13,6 @@ export LC_ALL=C.UTF-8
 
 SCREEN=led-1
 DAY=2026-11-25
-J="$T/st/journal.db"
 mkdir -p "$T/s"
 cat >"$T/s/playlist.json" <<'PLAYLIST'
 {
@@ -30,24 +29,8 @@ cat >"$T/s/playlist.json" <<'PLAYLIST'
 PLAYLIST
 expect_rc 0 "$SCREENLIT" lint "$T/s/playlist.json"
 
-hub_keys
-start_hub "$DATA"
-AUD=$(new_token auditor)
-printf 'id,name,channel,hours,timezone\n%s,门头屏,led,daily 09:00-11:00,Asia/Shanghai\n' "$SCREEN" >"$T/inv.csv"
-expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
 # The hub knows the channel's version 1 (its only zone is the main zone); the stick carries the same.
-expect_rc 0 "$SCREENLIT" publish "$T/s/playlist.json" --hub "$URL" --token "$PUB" --channel led \
-    --key "$T/keys/publisher.key"
-expect_in "$T/out" "published channel led version 1"
-expect_rc 0 "$SCREENLIT" bundle "$T/s/playlist.json" --key "$T/keys/publisher.key" --out "$T/usb" --version 1
-
-expect_rc 0 "$PLAYER" --usb-path "$T/usb" --publisher-key "$KEY" --screen-id "$SCREEN" --state-dir "$T/st" \
-    --output null --size 1280x64 --clock sim:2026-11-25T09:30:00+08:00 --run 3600
-expect_in "$T/err" "switched to manifest 1"
-expect_rc 0 "$PLAYER" --export-records "$T/usb" --state "$T/st"
-expect_rc 0 "$SCREENLIT" records import "$T/usb" --hub "$URL" --token "$ADMIN"
-hub_records seq item
-expect_exactly_once "$(last_seq)"
+stick_screen "$T/s/playlist.json" led "daily 09:00-11:00" 1280x64 2026-11-25T09:30:00+08:00
 
 # The hub's plays of the banner (shown, with a known time), as "start end" in ms.
 curl -sf -H "Authorization: Bearer $ADMIN" "$URL/api/v1/plays?screen=$SCREEN&limit=1000" >"$T/plays.json" ||
