@@ -648,6 +648,24 @@ static void test_play_hours_overlap(void **state)
     snprintf(want, sizeof want, "t1 %lld 165000 0 13 0 0 slogan=13\nt1 %lld 5000 0 0 0 0 \n", (long long)T0,
              (long long)(T0 + H));
     assert_string_equal(rows.text, want);
+
+    /* A later record inside two stored ones that overlap each other adds nothing. */
+    sl_play_record a[3];
+    memcpy(a, r, sizeof a);
+    a[0].start_ms = T0;
+    a[0].duration_ms = 20000; /* 0 .. 20 s */
+    a[1].start_ms = T0 + 15000;
+    a[1].duration_ms = 25000; /* 15 .. 40 s */
+    a[2].start_ms = T0 + 10000;
+    a[2].duration_ms = 15000; /* 10 .. 25 s */
+    assert_int_equal(o->plays_put(f->st, "t2", a, lit, 2, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "t2", &a[2], lit, 1, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    memset(&rows, 0, sizeof rows);
+    assert_int_equal(o->play_hours_list(f->st, "t2", T0, T0 + 3 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
+    snprintf(want, sizeof want, "t2 %lld 40000 0 3 0 0 slogan=3\n", (long long)T0);
+    assert_string_equal(rows.text, want);
 }
 
 static int hour_cb(void *ud, int64_t hour, int minutes)

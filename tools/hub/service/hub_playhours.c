@@ -171,8 +171,8 @@ static size_t span_union(sl_ph_span *s, size_t n)
     return k + 1;
 }
 
-/* Adds sign × the time of [start, end) to the lit_ms of the hours it spans. */
-static int lit_add(sl_ph_batch *b, int64_t start, int64_t end, int sign)
+/* Adds the time of [start, end) to the lit_ms of the hours it spans. */
+static int lit_add(sl_ph_batch *b, int64_t start, int64_t end)
 {
     for (int64_t t = start; t < end;) {
         int64_t hs = sl_floordiv(t, SL_MS_PER_HOUR) * SL_MS_PER_HOUR;
@@ -180,7 +180,7 @@ static int lit_add(sl_ph_batch *b, int64_t start, int64_t end, int sign)
         sl_ph_hour *x = hour_of(b, hs);
         if (!x)
             return -1;
-        x->lit_ms += sign * (upto - t);
+        x->lit_ms += upto - t;
         t = upto;
     }
     return 0;
@@ -189,29 +189,20 @@ static int lit_add(sl_ph_batch *b, int64_t start, int64_t end, int sign)
 int sl_ph_batch_settle(sl_ph_batch *b)
 {
     size_t n_lit = span_union(b->lit, b->n_lit);
-    /* Only stored records that overlap (or touch) the batch's time matter. */
-    size_t n_seed = 0;
-    for (size_t i = 0; i < b->n_seed; i++) {
-        bool near = false;
-        for (size_t j = 0; j < n_lit && !near; j++)
-            near = b->seed[i].start <= b->lit[j].end && b->seed[i].end >= b->lit[j].start;
-        if (near)
-            b->seed[n_seed++] = b->seed[i];
-    }
-    n_seed = span_union(b->seed, n_seed);
-    /* All = the batch's union with the stored; what was stored is already counted. */
-    for (size_t i = 0; i < n_seed; i++) {
-        if (span_add(&b->lit, &n_lit, &b->cap_lit, NULL) != 0)
-            return -1;
-        b->lit[n_lit - 1] = b->seed[i];
-    }
-    n_lit = span_union(b->lit, n_lit);
+    size_t n_seed = span_union(b->seed, b->n_seed);
+    /* What the batch covers minus what the stored records covered already. */
+    size_t k = 0;
     for (size_t i = 0; i < n_lit; i++) {
-        if (lit_add(b, b->lit[i].start, b->lit[i].end, 1) != 0)
-            return -1;
-    }
-    for (size_t i = 0; i < n_seed; i++) {
-        if (lit_add(b, b->seed[i].start, b->seed[i].end, -1) != 0)
+        int64_t t = b->lit[i].start, end = b->lit[i].end;
+        while (k < n_seed && b->seed[k].end <= t)
+            k++;
+        for (size_t m = k; m < n_seed && b->seed[m].start < end && t < end; m++) {
+            if (b->seed[m].start > t && lit_add(b, t, b->seed[m].start) != 0)
+                return -1;
+            if (b->seed[m].end > t)
+                t = b->seed[m].end;
+        }
+        if (t < end && lit_add(b, t, end) != 0)
             return -1;
     }
     b->n_lit = b->n_seed = 0;
