@@ -38,6 +38,40 @@ void sl_fonts_free(sl_fonts *f)
     free(f);
 }
 
+struct sl_font_chars {
+    FcCharSet *cs;
+};
+
+sl_font_chars *sl_fonts_file_chars(const char *path, int index)
+{
+    int count = 0;
+    FcCharSet *cs = NULL;
+    FcPattern *pat = path ? FcFreeTypeQuery((const FcChar8 *)path, index, NULL, &count) : NULL;
+    sl_font_chars *c = pat ? calloc(1, sizeof *c) : NULL;
+    if (c && FcPatternGetCharSet(pat, FC_CHARSET, 0, &cs) == FcResultMatch)
+        c->cs = FcCharSetCopy(cs);
+    if (c && !c->cs) {
+        free(c);
+        c = NULL;
+    }
+    if (pat)
+        FcPatternDestroy(pat);
+    return c;
+}
+
+bool sl_font_chars_has(const sl_font_chars *c, uint32_t cp)
+{
+    return c && FcCharSetHasChar(c->cs, cp);
+}
+
+void sl_font_chars_free(sl_font_chars *c)
+{
+    if (!c)
+        return;
+    FcCharSetDestroy(c->cs);
+    free(c);
+}
+
 bool sl_fonts_invisible(uint32_t cp)
 {
     return cp <= 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp == 0x3000 || cp == 0x1680 ||

@@ -23,6 +23,14 @@ int sl_fonts_find(sl_fonts *f, uint32_t cp, char *path, size_t len, int *index);
  * of every font's characters, made on the first call). */
 bool sl_fonts_covers(sl_fonts *f, uint32_t cp);
 
+/* The characters one font file has (face `index`), as fontconfig reads
+ * them: what an item's own `font` draws before any fallback. NULL when the
+ * file cannot be read as a font. */
+typedef struct sl_font_chars sl_font_chars;
+sl_font_chars *sl_fonts_file_chars(const char *path, int index);
+bool sl_font_chars_has(const sl_font_chars *c, uint32_t cp); /* NULL: false */
+void sl_font_chars_free(sl_font_chars *c);                   /* NULL is fine */
+
 /* Whether a character needs no glyph (controls, spaces, joiners, variation
  * selectors and other invisible format characters). */
 bool sl_fonts_invisible(uint32_t cp);

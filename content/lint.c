@@ -492,9 +492,9 @@ static void lint_rules(const sl_playlist *pl, const sl_lint_opts *o, sl_diags *d
     }
 }
 
-/* Names the characters of text items that no installed font can draw (a
- * warning: the slogan still plays, with boxes, and a screen may have fonts
- * this machine lacks). */
+/* Names the characters of text items that neither the item's own `font`
+ * nor any installed font can draw (a warning: the slogan still plays, with
+ * boxes, and a screen may have fonts this machine lacks). */
 static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
 {
     sl_fonts *fonts = NULL;
@@ -504,6 +504,8 @@ static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
         const sl_item *it = &pl->items[i];
         if (it->type != SL_ITEM_TEXT || !it->text)
             continue;
+        /* The player draws with the item's font first (face 0), as given. */
+        sl_font_chars *own = it->font ? sl_fonts_file_chars(it->font, 0) : NULL;
         char names[320] = "";
         size_t o = 0, count = 0;
         uint32_t seen[64]; /* distinct characters found; the first 8 are named */
@@ -520,8 +522,12 @@ static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
                 if (!fonts)
                     sl_diags_warn(d, "", "cannot check which characters the fonts draw: %s", err);
             }
-            if (!fonts)
+            if (sl_font_chars_has(own, cp))
+                continue;
+            if (!fonts) {
+                sl_font_chars_free(own);
                 return;
+            }
             if (sl_fonts_covers(fonts, cp))
                 continue;
             bool again = false;
@@ -536,6 +542,7 @@ static void lint_glyphs(const sl_playlist *pl, sl_diags *d)
                 o += (size_t)snprintf(names + o, sizeof names - o, "%sU+%04X", count > 1 ? ", " : "",
                                       (unsigned)cp);
         }
+        sl_font_chars_free(own);
         if (!count)
             continue;
         if ((int)i == pl->fallback)

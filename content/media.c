@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "content/media.h"
 
-#include "content/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -246,26 +245,20 @@ out:
     return rc;
 }
 
-/* FFmpeg's log callback: its warnings and errors become debug lines of the
- * log module; chattier levels are dropped before formatting. */
-__attribute__((format(printf, 3, 0))) static void ffmpeg_log_line(void *avcl, int level, const char *fmt,
-                                                                  va_list vl)
+/* FFmpeg's log callback: its own lines never reach lint's or the player's
+ * output (what went wrong is said by the caller, in its words), so nothing
+ * is formatted at all. */
+static void ffmpeg_log_drop(void *avcl, int level, const char *fmt, va_list vl)
 {
     (void)avcl;
-    if (level > AV_LOG_WARNING)
-        return;
-    char line[SL_LOG_LINE_MAX];
-    vsnprintf(line, sizeof line, fmt, vl);
-    size_t n = strlen(line);
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
-    if (n > 0)
-        sl_log_msg(NULL, SL_LOG_DEBUG, "ffmpeg: %s", line);
+    (void)level;
+    (void)fmt;
+    (void)vl;
 }
 
 static void log_install(void)
 {
-    av_log_set_callback(ffmpeg_log_line);
+    av_log_set_callback(ffmpeg_log_drop);
 }
 
 void sl_media_log_init(void)

@@ -40,9 +40,9 @@ typedef struct {
  * cannot be opened or read as media. */
 int sl_media_probe(const char *path, sl_media_info *info, char *err, size_t errlen);
 
-/* Sends FFmpeg's own log lines into the log module as debug lines (they
- * never reach lint's or the player's output: every caller reports FFmpeg's
- * reason in its own message instead). Process-wide, done once; every
+/* Drops FFmpeg's own log lines unformatted (they never reach lint's or the
+ * player's output: every caller reports FFmpeg's reason in its own message
+ * instead). Process-wide, done once; every
  * function here that opens media calls it, and so may anyone else who
  * calls FFmpeg directly. */
 void sl_media_log_init(void);

@@ -382,10 +382,13 @@ static int parse_item_head(ctx *c, const cJSON *it, const char *p, sl_playlist *
                                         "put this %s item in a zone on the screen", s,
                                type_names[type]);
             } else if (!pl->zones[out->zone].sound && type == SL_ITEM_AUDIO) {
-                sl_diags_warn(c->d, q, "an announcement in zone \"%s\" takes that zone's turns "
-                                       "and leaves it blank while it speaks; put it in a sound "
-                                       "zone ({\"id\": \"voice\", \"sound\": true}) to play it "
-                                       "over the picture", s);
+                const sl_color *bg = &pl->zones[out->zone].background;
+                sl_diags_warn(c->d, q, "an announcement in zone \"%s\" takes that zone's turns: "
+                                       "while it speaks the screen shows only the zone's background "
+                                       "(#%02x%02x%02x) there, no picture, and its play counts as the "
+                                       "zone's; put it in a sound zone ({\"id\": \"voice\", "
+                                       "\"sound\": true}) to play it over the picture",
+                              s, bg->r, bg->g, bg->b);
             }
         }
     }

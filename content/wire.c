@@ -72,6 +72,29 @@ static void member(const cJSON *obj, const char *key, bool cut, char *buf, size_
         buf[0] = '\0';
 }
 
+void sl_wire_text_cut(char *buf, size_t cap, const char *text)
+{
+    if (!buf || cap == 0)
+        return;
+    const char *t = text ? text : "";
+    size_t n = strlen(t);
+    if (n > cap - 1)
+        n = cap - 1;
+    /* The last sequence: its lead byte and the continuation bytes after it. */
+    size_t p = n;
+    while (p > 0 && ((unsigned char)t[p - 1] & 0xC0) == 0x80)
+        p--;
+    if (p > 0) {
+        unsigned char lead = (unsigned char)t[p - 1];
+        size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (n - (p - 1) < need)
+            n = p - 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (unsigned char)t[i] < 0x20 || t[i] == 0x7f ? ' ' : t[i];
+    buf[n] = '\0';
+}
+
 int sl_wire_error_parse(const char *body, size_t len, sl_wire_error *out)
 {
     memset(out, 0, sizeof *out);

@@ -17,6 +17,13 @@ bool sl_wire_id_ok(const char *s);
  * allow_tab): the text members the hub accepts. */
 bool sl_wire_text_ok(const char *s, size_t len, bool allow_tab);
 
+/* Copies text (NULL: "") into buf (cap bytes with the NUL; nothing when
+ * buf is NULL or cap 0) as a wire text: cut to fit without splitting a UTF-8
+ * character (a last character not whole is dropped, also when text itself
+ * ends inside one), C0 control bytes and DEL turned into spaces. buf may be
+ * text itself (cut in place). Reasons of play records, say. */
+void sl_wire_text_cut(char *buf, size_t cap, const char *text);
+
 /* The hub's error reply (API.md): a JSON object {"error": "sentence",
  * "code": "device_revoked", "screen": ID, …}; a member that is absent or not
  * a string is "", and so is a code or screen longer than its field (a longer

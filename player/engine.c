@@ -6,6 +6,7 @@
 #include "content/lint.h"
 #include "content/timeutil.h"
 #include "content/tz.h"
+#include "content/wire.h"
 
 #include <SDL2/SDL_image.h>
 #include <errno.h>
@@ -47,25 +48,10 @@ static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
     return p;
 }
 
-/* Drops a UTF-8 sequence cut in two at the end of s (a reason cut to its
- * field): the hub takes only whole characters. */
-static void cut_whole_chars(char *s)
-{
-    size_t n = strlen(s), p = n;
-    while (p > 0 && ((unsigned char)s[p - 1] & 0xC0) == 0x80)
-        p--;
-    if (p == 0)
-        return;
-    unsigned char lead = (unsigned char)s[p - 1];
-    size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    if (n - (p - 1) < need)
-        s[p - 1] = '\0';
-}
-
 /* Sends a record to the journal's writer thread. */
 static void journal_record(sl_engine *e, sl_play_record *r)
 {
-    cut_whole_chars(r->reason);
+    sl_wire_text_cut(r->reason, sizeof r->reason, r->reason);
     if (!e->recorder)
         return;
     /* The writer thread does the disk work; a simulated run waits for it so

@@ -2,6 +2,7 @@
 #include "player/standalone.h"
 
 #include "content/lint.h"
+#include "content/wire.h"
 #include "content/worker.h"
 
 #include <pthread.h>
@@ -12,21 +13,6 @@
 #include <time.h>
 
 #define WATCH_INTERVAL_S 1.0 /* how often the file is looked at */
-
-/* Copies text into buf as wire text: control bytes become spaces, and a cut
- * never splits a UTF-8 sequence (the hub refuses a record that is not text). */
-static void copy_text(char *buf, size_t len, const char *text)
-{
-    size_t n = strlen(text);
-    if (n >= len) {
-        n = len - 1;
-        while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
-            n--; /* text[n] starts a character: cut before it */
-    }
-    for (size_t i = 0; i < n; i++)
-        buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? ' ' : text[i];
-    buf[n] = '\0';
-}
 
 /* The item a diagnostic is about: its index, or -1 when it is about
  * something else (the document, a zone, a rule). */
@@ -83,9 +69,9 @@ static int find_skips(const char *path, const sl_log *log, const sl_diags *d, sl
         drop[i] = true;
         sl_skip *s = &out->skips[out->n_skips++];
         const sl_item *it = &pl->items[i];
-        copy_text(s->item, sizeof s->item, it->id ? it->id : "fallback");
-        copy_text(s->zone, sizeof s->zone, it->zone >= 0 ? pl->zones[it->zone].id : "");
-        copy_text(s->reason, sizeof s->reason, d->v[k].message);
+        sl_wire_text_cut(s->item, sizeof s->item, it->id ? it->id : "fallback");
+        sl_wire_text_cut(s->zone, sizeof s->zone, it->zone >= 0 ? pl->zones[it->zone].id : "");
+        sl_wire_text_cut(s->reason, sizeof s->reason, d->v[k].message);
         sl_log_warn(log, "%s: skipping %s%s%s: %s", path, s->item, s->zone[0] ? " in zone " : " (the fallback)",
                     s->zone, d->v[k].message);
     }

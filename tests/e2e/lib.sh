@@ -507,6 +507,31 @@ expect_exactly_once() {
     fi
 }
 
+# stick_screen PLAYLIST CHANNEL HOURS SIZE FROM — a screen without a network whose plays reach a
+# real hub by stick: a hub (hub_keys, start_hub; AUD an auditor token) whose inventory holds
+# SCREEN on CHANNEL, required HOURS in Asia/Shanghai; PLAYLIST published there as version 1 and
+# bundled on a stick as the same version; the player plays it from the stick for an hour on the
+# simulated clock from FROM (--size SIZE, state $T/st, J its journal); its plays are exported and
+# imported into the hub (`screenlit records import`), each once.
+stick_screen() {
+    hub_keys
+    start_hub "$DATA"
+    AUD=$(new_token auditor)
+    J="$T/st/journal.db"
+    printf 'id,name,channel,hours,timezone\n%s,屏幕,%s,%s,Asia/Shanghai\n' "$SCREEN" "$2" "$3" >"$T/inv.csv"
+    expect_rc 0 "$SCREENLIT" inventory import "$T/inv.csv" --hub "$URL" --token "$ADMIN"
+    expect_rc 0 "$SCREENLIT" publish "$1" --hub "$URL" --token "$PUB" --channel "$2" --key "$T/keys/publisher.key"
+    expect_in "$T/out" "published channel $2 version 1"
+    expect_rc 0 "$SCREENLIT" bundle "$1" --key "$T/keys/publisher.key" --out "$T/usb" --version 1
+    expect_rc 0 "$PLAYER" --usb-path "$T/usb" --publisher-key "$KEY" --screen-id "$SCREEN" --state-dir "$T/st" \
+        --output null --size "$4" --clock "sim:$5" --run 3600
+    expect_in "$T/err" "switched to manifest 1"
+    expect_rc 0 "$PLAYER" --export-records "$T/usb" --state "$T/st"
+    expect_rc 0 "$SCREENLIT" records import "$T/usb" --hub "$URL" --token "$ADMIN"
+    hub_records seq item
+    expect_exactly_once "$(last_seq)"
+}
+
 # ---- the web console (tools/hub/CONSOLE.md) ----
 
 # new_user ROLE NAME PASSWORD — a person who logs in to the console, on the hub's store (DATA,

@@ -80,6 +80,29 @@ JSON
 expect_rc 1 "$SCREENLIT" lint "$T/sample/dup.json"
 expect_in "$T/err" 'items[2]: duplicate key "duration"'
 
+# Characters no font can draw: the item's own font counts. A private-use character (U+E000, in
+# no installed font) is drawn by a font made here (a BDF bitmap font with a glyph for it), so the
+# item that names that font gets no warning; the same text without the font does.
+{
+    printf 'STARTFONT 2.1\nFONT -screenlit-pua-medium-r-normal--16-160-75-75-c-160-iso10646-1\nSIZE 16 75 75\n'
+    printf 'FONTBOUNDINGBOX 16 16 0 -2\nSTARTPROPERTIES 4\nFONT_ASCENT 14\nFONT_DESCENT 2\n'
+    printf 'CHARSET_REGISTRY "ISO10646"\nCHARSET_ENCODING "1"\nENDPROPERTIES\nCHARS 2\n'
+    for g in 65:F00F 57344:FFFF; do
+        printf 'STARTCHAR u%s\nENCODING %s\nSWIDTH 1000 0\nDWIDTH 16 0\nBBX 16 16 0 -2\nBITMAP\n' "${g%%:*}" "${g%%:*}"
+        for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do echo "${g#*:}"; done
+        echo ENDCHAR
+    done
+    echo ENDFONT
+} >"$T/sample/pua.bdf"
+cat >"$T/sample/font.json" <<JSON
+{"timezone": "UTC", "zones": [{"id": "m", "x": 0, "y": 0, "w": 100, "h": 100}],
+ "items": [{"id": "own", "zone": "m", "type": "text", "text": "A\\ue000", "font": "$T/sample/pua.bdf"},
+           {"id": "none", "zone": "m", "type": "text", "text": "A\\ue000"}]}
+JSON
+expect_rc 0 "$SCREENLIT" lint "$T/sample/font.json"
+expect_in "$T/err" 'items[1].text: warning: "none" has 1 character that no installed font can draw (U+E000)'
+expect_not_in "$T/err" 'items[0].text'
+
 # Usage errors exit 2; --help exits 0 with a man-page-like text.
 expect_rc 2 "$SCREENLIT"
 expect_rc 2 "$SCREENLIT" frobnicate

@@ -3,6 +3,7 @@
 #include "content/timeutil.h"
 #include "tools/hub/coverage/hub_coverage.h"
 #include "tests/hub/hubfix.h"
+#include "tools/hub/service/hub_mainzone.h"
 #include "tools/hub/service/hub_plays.h"
 
 #include <setjmp.h>
@@ -225,10 +226,28 @@ static void test_verdicts(void **state)
     cJSON_Delete(doc);
 }
 
+/* The main zone is the largest; a sound zone never is (FORMAT.md: it has no
+ * area, and a manifest that gives it one does not make it lit time). */
+static void test_main_zone(void **state)
+{
+    (void)state;
+    char zone[SL_RECORD_ID_MAX + 1] = "";
+    const char *p = "{\"zones\":[{\"id\":\"voice\",\"sound\":true},{\"id\":\"ticker\",\"w\":100,\"h\":12},"
+                    "{\"id\":\"big\",\"w\":100,\"h\":88}]}";
+    assert_int_equal(sl_mainzone_of_payload(p, strlen(p), zone), 0);
+    assert_string_equal(zone, "big");
+    p = "{\"zones\":[{\"id\":\"voice\",\"sound\":true,\"w\":100,\"h\":100},{\"id\":\"banner\",\"w\":100,\"h\":10}]}";
+    assert_int_equal(sl_mainzone_of_payload(p, strlen(p), zone), 0);
+    assert_string_equal(zone, "banner");
+    p = "{\"zones\":[{\"id\":\"voice\",\"sound\":true}]}";
+    assert_int_equal(sl_mainzone_of_payload(p, strlen(p), zone), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_verdicts, setup, teardown),
+        cmocka_unit_test(test_main_zone),
     };
     return cmocka_run_group_tests_name("coverage", tests, NULL, NULL);
 }

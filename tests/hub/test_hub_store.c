@@ -558,7 +558,7 @@ static void test_play_hours(void **state)
     char want[1024];
     snprintf(want, sizeof want,
              "s0 %lld 0 0 1 0 1 poster=1\n"                 /* s0 first; lit NULL: not lit */
-             "s1 %lld 30000 0 4 0 1 poster=3,slogan=1\n"    /* 10 s + 10 s + 10 s; plays 0,1,2,seq 7 */
+             "s1 %lld 20000 0 4 0 1 poster=3,slogan=1\n"    /* 10 s + 10 s (seq 7 covers seq 2's time again); plays 0,1,2,seq 7 */
              "s1 %lld 20000 0 0 0 0 \n"                     /* the rest of the crossing play */
              "s1 %lld 0 4000 0 1 0 \n",                     /* the untrusted play, in the hour received */
              (long long)T0, (long long)T0, (long long)(T0 + H), (long long)(T0 + 2 * H));
@@ -603,6 +603,77 @@ static void test_play_hours(void **state)
     seen[0] = '\0';
     assert_int_equal(o->manifest_list(f->st, "none", 0, mf_list_cb, seen, err, sizeof err), SL_ST_OK);
     assert_string_equal(seen, "");
+}
+
+/* Lit records that overlap (a ticker's slogans: one still crossing while
+ * the next enters) count the time they cover, not the sum of their
+ * durations, within a batch and across batches. */
+static void test_play_hours_overlap(void **state)
+{
+    fixture *f = *state;
+    const sl_store_ops *o = f->st->ops;
+    char err[256];
+    const int64_t H = 3600000LL, T0 = 1795564800000LL; /* an hour boundary */
+    sl_play_record r[13];
+    uint8_t lit[13];
+    size_t stored, dups;
+    int64_t acked;
+    memset(r, 0, sizeof r);
+    memset(lit, 1, sizeof lit);
+    for (int i = 0; i < 13; i++) {
+        r[i].seq = i + 1;
+        r[i].clock_trust = SL_CLOCK_SIMULATED;
+        snprintf(r[i].zone, sizeof r[i].zone, "ticker");
+        snprintf(r[i].item, sizeof r[i].item, "slogan");
+        r[i].start_ms = T0 + i * 15000; /* 20 s each, the next 15 s later */
+        r[i].duration_ms = 20000;
+    }
+    /* A short slogan entering later leaves (and is recorded) before a long one. */
+    r[8].duration_ms = 30000; /* 120 .. 150 s */
+    r[9].start_ms = T0 + 121000;
+    r[9].duration_ms = 2000;
+    r[10].start_ms = T0 + 200000; /* 200 .. 210 s */
+    r[10].duration_ms = 10000;
+    r[11].start_ms = T0 + 20000; /* inside what is covered already */
+    r[11].duration_ms = 5000;
+    r[12].start_ms = T0 + H - 5000; /* 5 s in each hour */
+    r[12].duration_ms = 10000;
+    /* Batches: seq 1-5, 6-11 (out of order), then 12-13; then 6-11 again. */
+    assert_int_equal(o->plays_put(f->st, "t1", r, lit, 5, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    sl_play_record b2[6] = {r[5], r[6], r[7], r[9], r[8], r[10]};
+    assert_int_equal(o->plays_put(f->st, "t1", b2, lit, 6, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "t1", &r[11], lit, 2, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "t1", b2, lit, 6, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    assert_int_equal(dups, 6);
+    ph_rows rows = {0};
+    assert_int_equal(o->play_hours_list(f->st, "t1", T0, T0 + 3 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
+    char want[512];
+    /* 0 .. 150 s, 200 .. 210 s and the last 5 s of hour 0: 165 s, not the 217 s the durations add up to. */
+    snprintf(want, sizeof want, "t1 %lld 165000 0 13 0 0 slogan=13\nt1 %lld 5000 0 0 0 0 \n", (long long)T0,
+             (long long)(T0 + H));
+    assert_string_equal(rows.text, want);
+
+    /* A later record inside two stored ones that overlap each other adds nothing. */
+    sl_play_record a[3];
+    memcpy(a, r, sizeof a);
+    a[0].start_ms = T0;
+    a[0].duration_ms = 20000; /* 0 .. 20 s */
+    a[1].start_ms = T0 + 15000;
+    a[1].duration_ms = 25000; /* 15 .. 40 s */
+    a[2].start_ms = T0 + 10000;
+    a[2].duration_ms = 15000; /* 10 .. 25 s */
+    assert_int_equal(o->plays_put(f->st, "t2", a, lit, 2, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    assert_int_equal(o->plays_put(f->st, "t2", &a[2], lit, 1, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
+                     SL_ST_OK);
+    memset(&rows, 0, sizeof rows);
+    assert_int_equal(o->play_hours_list(f->st, "t2", T0, T0 + 3 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
+    snprintf(want, sizeof want, "t2 %lld 40000 0 3 0 0 slogan=3\n", (long long)T0);
+    assert_string_equal(rows.text, want);
 }
 
 static int hour_cb(void *ud, int64_t hour, int minutes)
@@ -1364,7 +1435,7 @@ int main(int argc, char **argv)
         T(test_tokens),     T(test_keys),        T(test_inventory_enrol), T(test_enrol_codes), T(test_manifests),
         T(test_plays),      T(test_plays_many),  T(test_heartbeats),      T(test_screenshots),
         T(test_heartbeat_history),
-        T(test_play_hours), T(test_wall_list),   T(test_screenshot_list), T(test_plays_latest),
+        T(test_play_hours), T(test_play_hours_overlap), T(test_wall_list),   T(test_screenshot_list), T(test_plays_latest),
         T(test_users),      T(test_sessions),
         T(test_reopen),     T(test_upgrade_from_v2), T(test_newer_schema), T(test_unreachable),    T(test_concurrent),
     };

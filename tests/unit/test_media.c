@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <libavutil/log.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -312,12 +314,40 @@ static void test_probe_bad_files(void **state)
     probe_prefixes(f, "tiny.png", 16);
 }
 
+/* FFmpeg's own log lines, of any level, reach no output once the media
+ * module installed its callback. */
+static void test_ffmpeg_log_quiet(void **state)
+{
+    (void)state;
+    sl_media_log_init();
+    char path[] = "/tmp/sl-media-log-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    assert_true(saved >= 0);
+    assert_true(dup2(fd, STDERR_FILENO) >= 0);
+    av_log(NULL, AV_LOG_PANIC, "ffmpeg panic %d\n", 1);
+    av_log(NULL, AV_LOG_ERROR, "ffmpeg error %s\n", "line");
+    av_log(NULL, AV_LOG_WARNING, "ffmpeg warning\n");
+    av_log(NULL, AV_LOG_INFO, "ffmpeg info\n");
+    fflush(stderr);
+    assert_true(dup2(saved, STDERR_FILENO) >= 0);
+    close(saved);
+    struct stat st;
+    assert_int_equal(fstat(fd, &st), 0);
+    close(fd);
+    unlink(path);
+    assert_int_equal(st.st_size, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sha256_vectors), cmocka_unit_test(test_sha256_errors),
         cmocka_unit_test(test_is_sha256),      cmocka_unit_test(test_probe_png),
         cmocka_unit_test(test_probe_video),    cmocka_unit_test(test_probe_bad_files),
+        cmocka_unit_test(test_ffmpeg_log_quiet),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

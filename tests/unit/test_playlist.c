@@ -299,6 +299,27 @@ static void test_playlist_drop_items_keeps_rules_right(void **state)
     sl_diags_free(&d);
 }
 
+/* An announcement in a zone on the screen is accepted; the warning says what
+ * the screen shows meanwhile (the zone's background, no picture). */
+static void test_playlist_audio_in_picture_zone(void **state)
+{
+    (void)state;
+    sl_diags d;
+    sl_diags_init(&d);
+    sl_playlist *pl = parse("{\"timezone\": \"UTC\", \"zones\": [{\"id\": \"main\", \"x\": 0, \"y\": 0, \"w\": 100, "
+                            "\"h\": 100, \"background\": \"#b3131b\"}], \"items\": [{\"id\": \"ann\", \"zone\": \"main\", "
+                            "\"type\": \"audio\", \"file\": \"ann.mp3\"}]}",
+                            SL_PL_SOURCE, &d);
+    if (d.n_errors)
+        dump(&d);
+    assert_non_null(pl);
+    assert_int_equal(d.n_errors, 0);
+    assert_true(has_diag(&d, SL_DIAG_WARNING, "items[0].zone",
+                         "while it speaks the screen shows only the zone's background (#b3131b) there, no picture"));
+    sl_playlist_free(pl);
+    sl_diags_free(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_playlist_manifest_kind_needs_hashes),
         cmocka_unit_test(test_playlist_tags_parse_and_target),
         cmocka_unit_test(test_playlist_drop_items_keeps_rules_right),
+        cmocka_unit_test(test_playlist_audio_in_picture_zone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

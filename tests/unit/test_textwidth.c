@@ -119,58 +119,71 @@ static void broken(const char *s, int max_w, char *buf, size_t len)
     free(lines);
 }
 
+/* A text, the columns of a line, and its lines joined with '|'. */
+typedef struct {
+    const char *text;
+    int max_w;
+    const char *want;
+} break_case;
+
+/* Checks every case of a table. */
+static void expect_breaks(const break_case *c, size_t n)
+{
+    char b[512];
+    for (size_t i = 0; i < n; i++) {
+        broken(c[i].text, c[i].max_w, b, sizeof b);
+        assert_string_equal(b, c[i].want);
+    }
+}
+
 static void test_textwidth_break_latin(void **state)
 {
     (void)state;
-    char b[512];
-    broken("Never share your PIN with anyone", 12, b, sizeof b);
-    assert_string_equal(b, "Never share|your PIN|with anyone");
-    broken("short", 40, b, sizeof b);
-    assert_string_equal(b, "short");
-    /* A word wider than a line is cut between letters. */
-    broken("antifraudcampaign now", 8, b, sizeof b);
-    assert_string_equal(b, "antifrau|dcampaig|n now");
-    /* Spaces where a line wraps are dropped, not carried to the next line. */
-    broken("one     two", 4, b, sizeof b);
-    assert_string_equal(b, "one|two");
+    static const break_case cases[] = {
+        {"Never share your PIN with anyone", 12, "Never share|your PIN|with anyone"},
+        {"short", 40, "short"},
+        /* A word wider than a line is cut between letters. */
+        {"antifraudcampaign now", 8, "antifrau|dcampaig|n now"},
+        /* Spaces where a line wraps are dropped, not carried to the next line. */
+        {"one     two", 4, "one|two"},
+    };
+    expect_breaks(cases, sizeof cases / sizeof cases[0]);
 }
 
 static void test_textwidth_break_cjk(void **state)
 {
     (void)state;
-    char b[512];
-    /* Between any two CJK characters; 10 columns = 5 characters. */
-    broken("防范电信网络诈骗下载国家反诈中心", 10, b, sizeof b);
-    assert_string_equal(b, "防范电信网|络诈骗下载|国家反诈中|心");
-    /* Closing punctuation never starts a line: "，" stays with "信". */
-    broken("防范电信，网络诈骗", 8, b, sizeof b);
-    assert_string_equal(b, "防范电|信，网络|诈骗");
-    /* Opening punctuation never ends a line. */
-    broken("小心“高额回报”", 6, b, sizeof b);
-    assert_string_equal(b, "小心|“高额|回报”");
+    static const break_case cases[] = {
+        /* Between any two CJK characters; 10 columns = 5 characters. */
+        {"防范电信网络诈骗下载国家反诈中心", 10, "防范电信网|络诈骗下载|国家反诈中|心"},
+        /* Closing punctuation never starts a line: "，" stays with "信". */
+        {"防范电信，网络诈骗", 8, "防范电|信，网络|诈骗"},
+        /* Opening punctuation never ends a line. */
+        {"小心“高额回报”", 6, "小心|“高额|回报”"},
+    };
+    expect_breaks(cases, sizeof cases / sizeof cases[0]);
 }
 
 static void test_textwidth_break_mixed(void **state)
 {
     (void)state;
-    char b[512];
     /* Latin words inside Chinese stay whole; breaks fall beside the CJK characters. */
-    broken("下载国家反诈中心APP保护财产", 12, b, sizeof b);
-    assert_string_equal(b, "下载国家反诈|中心APP保护|财产");
-    broken("请拨打 96110 anti-fraud hotline", 12, b, sizeof b);
-    assert_string_equal(b, "请拨打 96110|anti-fraud|hotline");
+    static const break_case cases[] = {
+        {"下载国家反诈中心APP保护财产", 12, "下载国家反诈|中心APP保护|财产"},
+        {"请拨打 96110 anti-fraud hotline", 12, "请拨打 96110|anti-fraud|hotline"},
+    };
+    expect_breaks(cases, sizeof cases / sizeof cases[0]);
 }
 
 static void test_textwidth_break_newline(void **state)
 {
     (void)state;
-    char b[512];
-    broken("第一行\n第二行", 40, b, sizeof b);
-    assert_string_equal(b, "第一行|第二行");
-    broken("a\r\nb\n\nc", 40, b, sizeof b);
-    assert_string_equal(b, "a|b||c");
-    broken("第一行很长很长\nline two", 6, b, sizeof b);
-    assert_string_equal(b, "第一行|很长很|长|line|two");
+    static const break_case cases[] = {
+        {"第一行\n第二行", 40, "第一行|第二行"},
+        {"a\r\nb\n\nc", 40, "a|b||c"},
+        {"第一行很长很长\nline two", 6, "第一行|很长很|长|line|two"},
+    };
+    expect_breaks(cases, sizeof cases / sizeof cases[0]);
     sl_textwidth_line *lines = NULL;
     size_t n = 9;
     assert_int_equal(sl_textwidth_break("", 10, sl_textwidth_measure_cols, NULL, &lines, &n), 0);

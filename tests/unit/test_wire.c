@@ -49,6 +49,45 @@ static void test_wire_text_ok(void **state)
     assert_false(sl_wire_text_ok("\xf4\x90\x80\x80", 4, false)); /* past U+10FFFF */
 }
 
+/* Cutting a text to a buffer never splits a character and leaves a wire text. */
+static void test_wire_text_cut(void **state)
+{
+    (void)state;
+    char b[8];
+    sl_wire_text_cut(b, sizeof b, "abc");
+    assert_string_equal(b, "abc");
+    sl_wire_text_cut(b, sizeof b, "abcdefghij"); /* cut to 7 bytes */
+    assert_string_equal(b, "abcdefg");
+    sl_wire_text_cut(b, sizeof b, "ab城东区"); /* 2 + 3 + 3 + 3 bytes: 城 fits, 东 would be cut */
+    assert_string_equal(b, "ab城");
+    sl_wire_text_cut(b, sizeof b, "a城东"); /* exactly 7 bytes */
+    assert_string_equal(b, "a城东");
+    sl_wire_text_cut(b, sizeof b, "abcd\xf0\x9f\x9a\xa8"); /* 🚨 would need 8 */
+    assert_string_equal(b, "abcd");
+    sl_wire_text_cut(b, 4, "\xf0\x9f\x9a\xa8");
+    assert_string_equal(b, "");
+    sl_wire_text_cut(b, sizeof b, "a\tb\nc\x7f"); /* control bytes become spaces */
+    assert_string_equal(b, "a b c ");
+    assert_true(sl_wire_text_ok(b, strlen(b), false));
+    sl_wire_text_cut(b, sizeof b, NULL);
+    assert_string_equal(b, "");
+    sl_wire_text_cut(NULL, 4, "x");
+    sl_wire_text_cut(b, 0, "x");
+    /* In place: a text already cut inside a character loses the piece. */
+    char r[8] = "ab\xe4\xb8";
+    sl_wire_text_cut(r, sizeof r, r);
+    assert_string_equal(r, "ab");
+    /* Every cut of a mixed text is valid UTF-8. */
+    const char *mix = "a城\xf0\x9f\x9a\xa8é东b";
+    for (size_t cap = 1; cap <= strlen(mix) + 1; cap++) {
+        char c[32];
+        sl_wire_text_cut(c, cap, mix);
+        assert_true(strlen(c) < cap);
+        assert_true(sl_wire_text_ok(c, strlen(c), false));
+        assert_memory_equal(c, mix, strlen(c));
+    }
+}
+
 static void test_wire_error_parse(void **state)
 {
     (void)state;
@@ -105,6 +144,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wire_id_ok),
         cmocka_unit_test(test_wire_text_ok),
+        cmocka_unit_test(test_wire_text_cut),
         cmocka_unit_test(test_wire_error_parse),
         cmocka_unit_test(test_json_int),
     };

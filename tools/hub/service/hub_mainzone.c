@@ -54,7 +54,9 @@ int sl_mainzone_of_payload(const char *payload, size_t len, char out[SL_RECORD_I
         const char *id = sl_json_str(z, "id");
         const cJSON *w = cJSON_GetObjectItemCaseSensitive(z, "w");
         const cJSON *h = cJSON_GetObjectItemCaseSensitive(z, "h");
-        if (!id || strlen(id) > SL_RECORD_ID_MAX || !cJSON_IsNumber(w) || !cJSON_IsNumber(h))
+        /* A sound zone is never the main zone, whatever size it claims. */
+        if (!id || strlen(id) > SL_RECORD_ID_MAX || !cJSON_IsNumber(w) || !cJSON_IsNumber(h) ||
+            cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(z, "sound")))
             continue;
         double area = w->valuedouble * h->valuedouble;
         if (area > best) {

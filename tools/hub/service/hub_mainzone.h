@@ -15,8 +15,9 @@ sl_mainzone *sl_mainzone_new(void);
 void sl_mainzone_free(sl_mainzone *mz);
 
 /* The main zone of a manifest: the zone with the largest area (w x h), the
- * first on a tie. Pure: payload is the manifest payload JSON. Writes the
- * zone id into out; 0, or -1 when the payload has no zones. */
+ * first on a tie; never a sound zone. Pure: payload is the manifest payload
+ * JSON. Writes the zone id into out; 0, or -1 when the payload has no zone
+ * on the screen. */
 int sl_mainzone_of_payload(const char *payload, size_t len, char out[SL_RECORD_ID_MAX + 1]);
 
 /* The main zone of version `version` of `channel`, read from the store the

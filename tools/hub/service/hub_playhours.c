@@ -20,6 +20,8 @@ void sl_ph_batch_free(sl_ph_batch *b)
     for (size_t i = 0; i < b->n; i++)
         free(b->h[i].items);
     free(b->h);
+    free(b->lit);
+    free(b->seed);
     memset(b, 0, sizeof *b);
 }
 
@@ -69,6 +71,28 @@ static int add_item(sl_ph_hour *h, const char *item, size_t len, int64_t plays)
     return 0;
 }
 
+/* Appends r's time (or a blank span when r is NULL) to a span array. */
+static int span_add(sl_ph_span **s, size_t *n, size_t *cap, const sl_play_record *r)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 16;
+        sl_ph_span *x = realloc(*s, c * sizeof *x);
+        if (!x)
+            return -1;
+        *s = x;
+        *cap = c;
+    }
+    sl_ph_span *p = &(*s)[(*n)++];
+    memset(p, 0, sizeof *p);
+    if (r) {
+        p->start = r->start_ms;
+        p->end = r->start_ms + (r->duration_ms > 0 ? r->duration_ms : 0);
+        p->seq = r->seq;
+        snprintf(p->zone, sizeof p->zone, "%s", r->zone);
+    }
+    return 0;
+}
+
 int sl_ph_batch_add(sl_ph_batch *b, const sl_play_record *r, bool lit, int64_t received_ms)
 {
     if (r->outcome == SL_OUTCOME_FAILED)
@@ -91,19 +115,97 @@ int sl_ph_batch_add(sl_ph_batch *b, const sl_play_record *r, bool lit, int64_t r
         h->corrected_plays++;
     if (add_item(h, r->item, strlen(r->item), 1) != 0)
         return -1;
-    if (!lit)
+    if (!lit || dur == 0)
         return 0;
-    int64_t t = r->start_ms, end = r->start_ms + dur;
-    while (t < end) {
+    return span_add(&b->lit, &b->n_lit, &b->cap_lit, r);
+}
+
+bool sl_ph_batch_near(const sl_ph_batch *b, int64_t *seq_lo, int64_t *seq_hi)
+{
+    if (!b->n_lit)
+        return false;
+    int64_t lo = b->lit[0].seq, hi = b->lit[0].seq;
+    for (size_t i = 1; i < b->n_lit; i++) {
+        lo = b->lit[i].seq < lo ? b->lit[i].seq : lo;
+        hi = b->lit[i].seq > hi ? b->lit[i].seq : hi;
+    }
+    *seq_lo = lo > INT64_MIN + SL_PH_NEAR_SEQ ? lo - SL_PH_NEAR_SEQ : INT64_MIN;
+    *seq_hi = hi < INT64_MAX - SL_PH_NEAR_SEQ ? hi + SL_PH_NEAR_SEQ : INT64_MAX;
+    return true;
+}
+
+int sl_ph_batch_seed(sl_ph_batch *b, const sl_play_record *r)
+{
+    if (r->outcome == SL_OUTCOME_FAILED || r->clock_trust == SL_CLOCK_UNTRUSTED || r->duration_ms <= 0)
+        return 0;
+    bool zone = false;
+    for (size_t i = 0; i < b->n_lit; i++) {
+        if (b->lit[i].seq == r->seq)
+            return 0; /* the batch's own record, stored in the same transaction */
+        zone = zone || strcmp(b->lit[i].zone, r->zone) == 0;
+    }
+    return zone ? span_add(&b->seed, &b->n_seed, &b->cap_seed, r) : 0;
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const sl_ph_span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorts n spans and merges overlapping ones in place; how many remain. */
+static size_t span_union(sl_ph_span *s, size_t n)
+{
+    if (!n)
+        return 0;
+    qsort(s, n, sizeof *s, span_cmp);
+    size_t k = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (s[i].start <= s[k].end) {
+            if (s[i].end > s[k].end)
+                s[k].end = s[i].end;
+        } else {
+            s[++k] = s[i];
+        }
+    }
+    return k + 1;
+}
+
+/* Adds the time of [start, end) to the lit_ms of the hours it spans. */
+static int lit_add(sl_ph_batch *b, int64_t start, int64_t end)
+{
+    for (int64_t t = start; t < end;) {
         int64_t hs = sl_floordiv(t, SL_MS_PER_HOUR) * SL_MS_PER_HOUR;
-        int64_t he = hs + SL_MS_PER_HOUR;
-        int64_t upto = end < he ? end : he;
+        int64_t upto = end < hs + SL_MS_PER_HOUR ? end : hs + SL_MS_PER_HOUR;
         sl_ph_hour *x = hour_of(b, hs);
         if (!x)
             return -1;
         x->lit_ms += upto - t;
         t = upto;
     }
+    return 0;
+}
+
+int sl_ph_batch_settle(sl_ph_batch *b)
+{
+    size_t n_lit = span_union(b->lit, b->n_lit);
+    size_t n_seed = span_union(b->seed, b->n_seed);
+    /* What the batch covers minus what the stored records covered already. */
+    size_t k = 0;
+    for (size_t i = 0; i < n_lit; i++) {
+        int64_t t = b->lit[i].start, end = b->lit[i].end;
+        while (k < n_seed && b->seed[k].end <= t)
+            k++;
+        for (size_t m = k; m < n_seed && b->seed[m].start < end && t < end; m++) {
+            if (b->seed[m].start > t && lit_add(b, t, b->seed[m].start) != 0)
+                return -1;
+            if (b->seed[m].end > t)
+                t = b->seed[m].end;
+        }
+        if (t < end && lit_add(b, t, end) != 0)
+            return -1;
+    }
+    b->n_lit = b->n_seed = 0;
     return 0;
 }
 

@@ -14,7 +14,13 @@
  * - a play with a known time (synced, corrected, simulated) and not
  *   failed: one play of its item in the UTC hour it started in (plays,
  *   corrected_plays, the item's count), and, when it is lit (its zone is
- *   the main zone), its duration as lit_ms split over the hours it spans;
+ *   the main zone), the time it covers as lit_ms split over the hours it
+ *   spans — lit records overlap (a ticker's slogan still crosses the strip
+ *   while the next enters), so lit_ms is the time covered by the union of
+ *   the lit records, not the sum of their durations: a batch's lit records
+ *   are merged with each other and with the lit records already stored
+ *   within SL_PH_NEAR_SEQ sequence numbers of the batch's (the time already
+ *   counted for those is not counted again);
  * - an untrusted play that was not failed: one untrusted play (and its
  *   duration as untrusted_ms when lit) in the hour the hub received it,
  *   since its own time is not known;
@@ -43,17 +49,41 @@ typedef struct {
     size_t n_items, cap_items;
 } sl_ph_hour;
 
-/* The hours one batch touches. */
+/* A lit record's time [start, end) (or a stored neighbour's). */
+typedef struct {
+    int64_t start, end, seq;
+    char zone[SL_RECORD_ID_MAX + 1];
+} sl_ph_span;
+
+/* How far (in sequence numbers) stored records are looked at for overlaps
+ * with a batch's lit records. */
+#define SL_PH_NEAR_SEQ 256
+
+/* The hours one batch touches; its lit records' spans until settled, and
+ * the stored neighbours they may overlap. */
 typedef struct {
     sl_ph_hour *h;
     size_t n, cap;
+    sl_ph_span *lit, *seed;
+    size_t n_lit, cap_lit, n_seed, cap_seed;
 } sl_ph_batch;
 
 void sl_ph_batch_init(sl_ph_batch *b);
 /* Frees the hours; NULL and an initialised empty batch are fine. */
 void sl_ph_batch_free(sl_ph_batch *b);
-/* Adds one stored record. 0, or -1 when out of memory. */
+/* Adds one stored record (a lit one's time waits for sl_ph_batch_settle).
+ * 0, or -1 when out of memory. */
 int sl_ph_batch_add(sl_ph_batch *b, const sl_play_record *r, bool lit, int64_t received_ms);
+/* The sequence numbers whose stored records may overlap the batch's lit
+ * ones (the batch's own ± SL_PH_NEAR_SEQ); false when nothing is lit. */
+bool sl_ph_batch_near(const sl_ph_batch *b, int64_t *seq_lo, int64_t *seq_hi);
+/* A stored record near the batch (see sl_ph_batch_near): kept when it was
+ * counted as lit time (a known time, not failed, in a zone of the batch's
+ * lit records) and is not one of the batch's own. 0, or -1 when out of memory. */
+int sl_ph_batch_seed(sl_ph_batch *b, const sl_play_record *r);
+/* Adds the lit time the batch's records cover and the stored ones did not
+ * to the hours' lit_ms. 0, or -1 when out of memory. */
+int sl_ph_batch_settle(sl_ph_batch *b);
 
 /* Adds a stored row's item text to h's counts. 0, or -1 when out of memory
  * (malformed lines are skipped). */

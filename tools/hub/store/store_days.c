@@ -60,9 +60,19 @@ static char *days_make_online(const char *stored, const void *ud)
     return sl_ph_online_add(stored, *(const int *)ud);
 }
 
-sl_st_rc sl_st_days_add_plays(const sl_st_days_io *io, void *db, const char *screen, const sl_ph_batch *b, char *err,
+sl_st_rc sl_st_days_add_plays(const sl_st_days_io *io, void *db, const char *screen, sl_ph_batch *b, char *err,
                               size_t errlen)
 {
+    int64_t lo, hi;
+    if (sl_ph_batch_near(b, &lo, &hi)) {
+        sl_st_rc nrc = io->near(db, screen, lo, hi, b, err, errlen);
+        if (nrc != SL_ST_OK)
+            return nrc;
+    }
+    if (sl_ph_batch_settle(b) != 0) {
+        snprintf(err, errlen, "out of memory");
+        return SL_ST_ERROR;
+    }
     int64_t *days = malloc((b->n ? b->n : 1) * sizeof *days);
     if (!days) {
         snprintf(err, errlen, "out of memory");

@@ -19,10 +19,16 @@ typedef struct {
                     void (*found)(void *ud, const char *text), void *ud, char *err, size_t errlen);
     sl_st_rc (*put)(void *db, sl_st_days_table t, const char *screen, int64_t day, const char *text, char *err,
                     size_t errlen);
+    /* Hands each stored play of the screen with seq_lo <= seq <= seq_hi
+     * to sl_ph_batch_seed(b, …) (seq, zone, start_ms, duration_ms,
+     * clock_trust and outcome are what it reads). */
+    sl_st_rc (*near)(void *db, const char *screen, int64_t seq_lo, int64_t seq_hi, sl_ph_batch *b, char *err,
+                     size_t errlen);
 } sl_st_days_io;
 
-/* Adds a batch's hourly play summaries to the screen's stored days. */
-sl_st_rc sl_st_days_add_plays(const sl_st_days_io *io, void *db, const char *screen, const sl_ph_batch *b, char *err,
+/* Adds a batch's hourly play summaries to the screen's stored days (its
+ * lit time merged with the stored plays near it first: hub_playhours.h). */
+sl_st_rc sl_st_days_add_plays(const sl_st_days_io *io, void *db, const char *screen, sl_ph_batch *b, char *err,
                               size_t errlen);
 
 /* Counts one minute online in the hour of received_ms in the screen's stored day. */

@@ -195,6 +195,7 @@ enum {
     Q_MANIFEST_AT,
     Q_MANIFEST_LIST,
     Q_PH_GET,
+    Q_PLAYS_NEAR,
     Q_PH_PUT,
     Q_OD_GET,
     Q_OD_PUT,
@@ -345,6 +346,8 @@ static const char *const pg_sql[Q_COUNT] = {
     [Q_MANIFEST_LIST] = "SELECT version, published, envelope FROM manifests WHERE channel = $1"
                         " ORDER BY version DESC LIMIT $2",
     [Q_PH_GET] = "SELECT hours FROM play_days WHERE screen = $1 AND day = $2",
+    [Q_PLAYS_NEAR] = "SELECT seq, zone, start_ms, duration_ms, clock_trust, outcome FROM plays"
+                     " WHERE screen = $1 AND seq >= $2 AND seq <= $3",
     [Q_PH_PUT] = "INSERT INTO play_days(screen, day, hours) VALUES($1, $2, $3)"
                  " ON CONFLICT(screen, day) DO UPDATE SET hours = excluded.hours",
     [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = $1 AND day = $2",
@@ -1560,7 +1563,29 @@ static sl_st_rc pg_days_put(void *db, sl_st_days_table t, const char *screen, in
                 "tit", screen, day, text);
 }
 
-static const sl_st_days_io pg_days = {pg_days_get, pg_days_put};
+/* A stored play near a batch, for its lit time (store_days.h). */
+static int pg_near_row(void *ud, const PGresult *r, int i)
+{
+    sl_play_record p;
+    memset(&p, 0, sizeof p);
+    p.seq = pg_i64(r, i, 0, 0);
+    snprintf(p.zone, sizeof p.zone, "%s", PQgetvalue(r, i, 1));
+    p.start_ms = pg_i64(r, i, 2, 0);
+    p.duration_ms = pg_i64(r, i, 3, 0);
+    p.clock_trust = (sl_clock_trust)pg_i64(r, i, 4, 0);
+    p.outcome = (sl_outcome)pg_i64(r, i, 5, 0);
+    sl_ph_batch_seed(ud, &p);
+    return 0;
+}
+
+static sl_st_rc pg_days_near(void *db, const char *screen, int64_t seq_lo, int64_t seq_hi, sl_ph_batch *b,
+                             char *err, size_t errlen)
+{
+    return pg_q(db, Q_PLAYS_NEAR, pg_near_row, b, "reading the plays near a batch", err, errlen, "tii", screen,
+                seq_lo, seq_hi);
+}
+
+static const sl_st_days_io pg_days = {pg_days_get, pg_days_put, pg_days_near};
 
 typedef struct {
     pg_play_params *pp;

@@ -162,6 +162,7 @@ enum {
     Q_MANIFEST_AT,
     Q_MANIFEST_LIST,
     Q_PH_GET,
+    Q_PLAYS_NEAR,
     Q_PH_PUT,
     Q_OD_GET,
     Q_OD_PUT,
@@ -280,6 +281,8 @@ static const char *const sq_sql[Q_COUNT] = {
     [Q_MANIFEST_LIST] = "SELECT version, published, envelope FROM manifests WHERE channel = ?1"
                         " ORDER BY version DESC LIMIT ?2",
     [Q_PH_GET] = "SELECT hours FROM play_days WHERE screen = ?1 AND day = ?2",
+    [Q_PLAYS_NEAR] = "SELECT seq, zone, start_ms, duration_ms, clock_trust, outcome FROM plays"
+                     " WHERE screen = ?1 AND seq >= ?2 AND seq <= ?3",
     [Q_PH_PUT] = "INSERT OR REPLACE INTO play_days(screen, day, hours) VALUES(?1, ?2, ?3)",
     [Q_OD_GET] = "SELECT minutes FROM online_days WHERE screen = ?1 AND day = ?2",
     [Q_OD_PUT] = "INSERT OR REPLACE INTO online_days(screen, day, minutes) VALUES(?1, ?2, ?3)",
@@ -1124,7 +1127,29 @@ static sl_st_rc sq_days_put(void *db, sl_st_days_table t, const char *screen, in
                   "tit", screen, day, text);
 }
 
-static const sl_st_days_io sq_days = {sq_days_get, sq_days_put};
+/* A stored play near a batch, for its lit time (store_days.h). */
+static int sq_near_row(sqlite3_stmt *q, void *ud)
+{
+    sl_play_record r;
+    memset(&r, 0, sizeof r);
+    const unsigned char *zone = sqlite3_column_text(q, 1);
+    r.seq = sqlite3_column_int64(q, 0);
+    snprintf(r.zone, sizeof r.zone, "%s", zone ? (const char *)zone : "");
+    r.start_ms = sqlite3_column_int64(q, 2);
+    r.duration_ms = sqlite3_column_int64(q, 3);
+    r.clock_trust = (sl_clock_trust)sqlite3_column_int64(q, 4);
+    r.outcome = (sl_outcome)sqlite3_column_int64(q, 5);
+    return sl_ph_batch_seed(ud, &r) != 0 ? -1 : 0;
+}
+
+static sl_st_rc sq_days_near(void *db, const char *screen, int64_t seq_lo, int64_t seq_hi, sl_ph_batch *b,
+                             char *err, size_t errlen)
+{
+    return sq_run(db, Q_PLAYS_NEAR, sq_near_row, b, "reading the plays near a batch", err, errlen, "tii", screen,
+                  seq_lo, seq_hi);
+}
+
+static const sl_st_days_io sq_days = {sq_days_get, sq_days_put, sq_days_near};
 
 /* Stores one play unless held; *added tells whether it was new. Lock and transaction held. */
 static sl_st_rc sq_play_add(sq_store *s, const char *screen, const sl_play_record *p, int64_t now_ms, bool *added,
