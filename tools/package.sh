@@ -9,7 +9,7 @@
 #   --version the Debian version (default: the CMake project's version, "-1"), e.g. 0.1.0-2 for
 #             an upgrade made from the same tree.
 # Depends are computed by dpkg-shlibdeps from the binaries, never typed. SL_PKG_MAINTAINER sets the
-# Maintainer field. Needs dpkg-dev, fakeroot-free dpkg-deb (--root-owner-group), lintian, cmake.
+# Maintainer field. Needs cmake, dpkg-dev and lintian (no fakeroot: dpkg-deb --root-owner-group).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
