@@ -753,6 +753,7 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
     if (opt->log_level)
         e->log.level = (sl_log_level)sl_log_level_parse(opt->log_level);
     e->diagnostic = opt->diagnostic;
+    sl_watchdog_init(&e->watchdog, &e->log);
 
     if (engine_take_playlist(e, given, media_dir) != 0)
         goto out;
@@ -881,6 +882,7 @@ static int run_sim(sl_engine *e)
     int64_t next_capture = every > 0 ? start : INT64_MAX;
     bool frames = strncmp(o->output, "frames:", 7) == 0;
     for (;;) {
+        sl_watchdog_turn(&e->watchdog);
         int64_t now = sl_clock_now_ms(&e->clock);
         int64_t before[SL_PLAYLIST_MAX_ZONES];
         for (size_t i = 0; i < e->pl->n_zones; i++)
@@ -903,6 +905,8 @@ static int run_sim(sl_engine *e)
         } else if (!frames && now >= next_capture) {
             next_capture += every;
         }
+        if (e->frames_rendered > 0 || !frames)
+            sl_watchdog_ready(&e->watchdog, &e->log); /* the first frame is drawn (none to draw: at once) */
         if (now >= end)
             break;
         if (stop_asked(e)) {
@@ -982,6 +986,7 @@ static int run_real(sl_engine *e)
     int64_t next_time_check = 0; /* ms of anim time: look for the true time once a second */
     int64_t last_turn = 0;       /* monotonic ns at the end of the loop turn before, 0 = none yet */
     for (;;) {
+        sl_watchdog_turn(&e->watchdog);
         sl_vo_events ev = {0};
         e->vo.driver->poll_events(&e->vo, &ev);
         if (ev.quit || stop_asked(e))
@@ -1029,8 +1034,10 @@ static int run_real(sl_engine *e)
                 e->vo.driver->present_rects(&e->vo, rects, n);
             else
                 e->vo.driver->present(&e->vo);
-            if (first_frame)
+            if (first_frame) {
                 log_first_frame(e);
+                sl_watchdog_ready(&e->watchdog, &e->log);
+            }
         }
         /* A freeze viewers would see: a loop turn (drawn or not) that took far
          * longer than a refresh. */
@@ -1055,5 +1062,7 @@ static int run_real(sl_engine *e)
 
 int sl_engine_run(sl_engine *e)
 {
-    return e->clock.simulated ? run_sim(e) : run_real(e);
+    int rc = e->clock.simulated ? run_sim(e) : run_real(e);
+    sl_watchdog_stopping(&e->watchdog);
+    return rc;
 }

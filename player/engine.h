@@ -15,6 +15,7 @@
 #include "player/text.h"
 #include "player/ticker.h"
 #include "player/vo.h"
+#include "player/watchdog.h"
 
 #include <SDL2/SDL.h>
 #include <stdbool.h>
@@ -137,6 +138,7 @@ typedef struct sl_engine {
     void *tick_ud;
     SDL_Texture *diag_tex;
     int64_t diag_stamp_s;        /* the second diag_tex was drawn for */
+    sl_watchdog watchdog;        /* systemd: READY=1 at the first frame, pings from the loop */
 } sl_engine;
 
 /* engine.c */

@@ -2,7 +2,8 @@
 # The demo: installs what screenlit needs, builds it, and runs the whole story: a hub, the sample inventory and campaign, one enrolled player, and the coverage report.
 # Usage: tools/demo.sh [WORKDIR]   (default: ./demo-out)
 # Environment: SL_DEMO_SKIP_SETUP=1 skips installing the Debian packages; SL_DEMO_BUILD_DIR=DIR
-# uses the programs already built in DIR instead of building into build-demo.
+# uses the programs already built in DIR instead of building into build-demo; SL_DEMO_BIN_DIR=DIR
+# uses screenlit, screenlit-hub and screenlit-player from DIR (e.g. /usr/bin, installed by the packages).
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,18 +23,25 @@ if [ "${SL_DEMO_SKIP_SETUP:-0}" != 1 ]; then
     "$root/tools/setup-debian.sh"
 fi
 
-if [ -n "${SL_DEMO_BUILD_DIR:-}" ]; then
-    build=$SL_DEMO_BUILD_DIR
-    step "Using the programs built in $build"
+if [ -n "${SL_DEMO_BIN_DIR:-}" ]; then
+    step "Using the programs in $SL_DEMO_BIN_DIR"
+    screenlit="$SL_DEMO_BIN_DIR/screenlit"
+    hub="$SL_DEMO_BIN_DIR/screenlit-hub"
+    player="$SL_DEMO_BIN_DIR/screenlit-player"
 else
-    build="$root/build-demo"
-    step "Building"
-    cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSL_TESTS=OFF >/dev/null
-    cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
+    if [ -n "${SL_DEMO_BUILD_DIR:-}" ]; then
+        build=$SL_DEMO_BUILD_DIR
+        step "Using the programs built in $build"
+    else
+        build="$root/build-demo"
+        step "Building"
+        cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSL_TESTS=OFF >/dev/null
+        cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"
+    fi
+    screenlit="$build/tools/screenlit"
+    hub="$build/tools/screenlit-hub"
+    player="$build/player/screenlit-player"
 fi
-screenlit="$build/tools/screenlit"
-hub="$build/tools/screenlit-hub"
-player="$build/player/screenlit-player"
 for p in "$screenlit" "$hub" "$player"; do
     [ -x "$p" ] || die "$p is not built"
 done

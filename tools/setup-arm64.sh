@@ -13,7 +13,7 @@ PACKAGES="
   libavformat-dev:arm64 libavcodec-dev:arm64 libavutil-dev:arm64 libswscale-dev:arm64 libswresample-dev:arm64
   libcurl4-openssl-dev:arm64 libcjson-dev:arm64 libsodium-dev:arm64 libsqlite3-dev:arm64
   libmicrohttpd-dev:arm64 libxlsxwriter-dev:arm64 libqrencode-dev:arm64 libcmocka-dev:arm64
-  libfontconfig1-dev:arm64
+  libfontconfig1-dev:arm64 libsystemd-dev:arm64
 "
 
 SUDO=""

@@ -7,12 +7,13 @@ PACKAGES="
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   libcurl4-openssl-dev libcjson-dev libsodium-dev libsqlite3-dev sqlite3
-  libmicrohttpd-dev libpq-dev libxlsxwriter-dev libqrencode-dev libcmocka-dev libfontconfig1-dev
+  libmicrohttpd-dev libpq-dev libxlsxwriter-dev libqrencode-dev libcmocka-dev libfontconfig1-dev libsystemd-dev
   clang libclang-rt-14-dev
   ffmpeg fonts-noto-cjk fonts-dejavu-core fonts-noto-color-emoji fonts-hanazono jq curl xvfb xauth x11-apps postgresql
   wrk nginx openssl mpv
   chromium unzip tidy nodejs python3
   librsvg2-bin zbar-tools libxml2-utils
+  dpkg-dev lintian systemd
 "
 
 SUDO=""

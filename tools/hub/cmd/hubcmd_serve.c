@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/http/budget.h"
 #include "tools/hub/cmd/hubcmd.h"
+#include "tools/hub/cmd/hubnotify.h"
 #include "tools/hub/http/notmod.h"
 #include "tools/hub/console/console_session.h"
 #include "tools/hub/coverage/hub_schedule.h"
@@ -17,10 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #define SERVE_THREADS_MAX 256
 #define SERVE_GRACE_MS 30000 /* how long requests in flight may take to finish at shutdown */
+#define SERVE_RELOAD_GRACE_MS 10000 /* and on the old certificate after a reload (SIGHUP) */
 #define SERVE_FDS_RESERVED 256 /* file descriptors kept for the store, media files served, logs, threads */
 #define SERVE_STR(x) #x
 #define SERVE_NUM(x) SERVE_STR(x) /* a number's define as text */
@@ -180,8 +183,15 @@ static void help(void)
            "    store, or against a pinned CA or certificate (hub-ca). The files are\n"
            "    read once at start; the hub does not start when one is unreadable, not\n"
            "    PEM, or the key does not belong to the certificate. To replace them,\n"
-           "    restart the hub. See tools/hub/TLS.md (also: the hub behind nginx or\n"
-           "    Caddy).\n"
+           "    write the new files and send SIGHUP (systemctl reload screenlit-hub):\n"
+           "    new connections get the new certificate, requests in flight finish on\n"
+           "    the old one. When the new files do not load, the hub logs why and keeps\n"
+           "    serving the old certificate. See tools/hub/TLS.md (also: the hub behind\n"
+           "    nginx or Caddy).\n"
+           "\n"
+           "    Under systemd (Type=notify, config/screenlit-hub.service) the hub\n"
+           "    sends READY=1 once it listens, WATCHDOG=1 at half of WatchdogSec from\n"
+           "    its main loop, and STOPPING=1 when it stops.\n"
            "\n"
            "    The hub's resources are bounded: connections (in all and per client\n"
            "    address), request bodies held in memory (and per screen token), the size\n"
@@ -281,6 +291,68 @@ static int serve_parse(int argc, char **argv, serve_args *a)
     return -1;
 }
 
+/* SIGHUP: reads the certificate and key again and serves them; when they do
+ * not load the old ones stay, and the log says why. 0, or -1 when nothing
+ * serves any more. */
+static int reload_tls(sl_hub *hub, sl_server *srv, const serve_args *a, sl_servertls *tls)
+{
+    char err[512];
+    if (!a->tls_cert) {
+        sl_log_info(&hub->log, "SIGHUP: the hub serves plain HTTP, there is no certificate to reload");
+        return 0;
+    }
+    sl_hubnotify_reloading();
+    sl_servertls next = {0};
+    int rc = 0;
+    if (sl_servertls_load(&next, a->tls_cert, a->tls_key, err, sizeof err) != 0) {
+        sl_log_error(&hub->log, "SIGHUP: the new certificate was not loaded, still serving the old one: %s", err);
+        sl_servertls_free(&next);
+        goto out;
+    }
+    int r = sl_server_reload_tls(srv, &next, tls, SERVE_RELOAD_GRACE_MS, err, sizeof err);
+    if (r == 0) {
+        sl_servertls_free(tls);
+        *tls = next;
+        if (tls->warning[0])
+            sl_log_warn(&hub->log, "%s", tls->warning);
+        sl_log_info(&hub->log, "SIGHUP: serving the certificate in %s read again", a->tls_cert);
+    } else {
+        sl_log_error(&hub->log, "SIGHUP: %s", err);
+        sl_servertls_free(&next);
+        rc = r == -2 ? -1 : 0;
+    }
+out:
+    sl_hubnotify_ready(NULL);
+    return rc;
+}
+
+/* Waits for SIGTERM or SIGINT (returned), reloading the certificate on
+ * SIGHUP and pinging systemd's watchdog meanwhile; -1 when the server was lost. */
+static int serve_loop(sl_hub *hub, sl_server *srv, const serve_args *a, sl_servertls *tls)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    long ping_ms = sl_hubnotify_ping_ms();
+    if (ping_ms)
+        sl_log_info(&hub->log, "systemd watchdog: pinged every %ld ms", ping_ms);
+    for (;;) {
+        long wait_ms = ping_ms ? ping_ms : 3600000L;
+        struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
+        int sig = sigtimedwait(&set, NULL, &ts);
+        if (ping_ms)
+            sl_hubnotify_ping();
+        if (sig == SIGHUP) {
+            if (reload_tls(hub, srv, a, tls) != 0)
+                return -1;
+        } else if (sig == SIGTERM || sig == SIGINT) {
+            return sig;
+        }
+    }
+}
+
 /* Serves until SIGTERM or SIGINT. */
 static int serve_run(serve_args *a)
 {
@@ -291,6 +363,7 @@ static int serve_run(serve_args *a)
     sigemptyset(&stop);
     sigaddset(&stop, SIGTERM);
     sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
@@ -353,9 +426,14 @@ static int serve_run(serve_args *a)
         fprintf(stderr, "screenlit-hub serve: %s\n", err);
         goto out;
     }
-    int sig = 0;
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    char status[200];
+    snprintf(status, sizeof status, "listening on %s://%s%s%s:%u/", scheme, v6 ? "[" : "", a->host, v6 ? "]" : "",
+             sl_server_port(srv));
+    sl_hubnotify_ready(status);
+    int sig = serve_loop(&hub, srv, a, &tls);
+    if (sig < 0)
+        goto out;
+    sl_hubnotify_stopping();
     sl_log_info(&hub.log, "signal %d: finishing requests in flight, then stopping", sig);
     sl_server_stop(srv, SERVE_GRACE_MS);
     srv = NULL;

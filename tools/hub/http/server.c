@@ -35,6 +35,7 @@ struct sl_server {
     struct MHD_Daemon *d;
     sl_hub *hub;
     unsigned port;
+    unsigned flags, threads; /* as started: a TLS reload starts the same daemon again */
     /* libmicrohttpd's messages, so that a flood of one (a refused connection
      * each) is a line every SL_LOG_REPEAT_MS with a count, not a line each. */
     pthread_mutex_t log_mu;
@@ -335,6 +336,39 @@ int sl_server_parse_listen(const char *listen, char *host, size_t hostlen, unsig
     return 0;
 }
 
+/* One libmicrohttpd daemon serving hub: on addr, or on the listening socket
+ * fd of a daemon before it (a TLS reload); HTTPS when tls is not NULL. */
+static struct MHD_Daemon *start_daemon(sl_server *s, uint16_t port, struct sockaddr *addr, MHD_socket fd,
+                                       const sl_servertls *tls)
+{
+    sl_hub *hub = s->hub;
+    unsigned flags = s->flags;
+    /* TLS 1.2 and 1.3 only; the certificate and key were checked by sl_servertls_load. */
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_SOCK_ADDR, 0, addr},
+        {MHD_OPTION_HTTPS_MEM_CERT, 0, tls ? tls->cert_pem : NULL},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? tls->key_pem : NULL},
+        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
+        {MHD_OPTION_END, 0, NULL}};
+    if (fd != MHD_INVALID_SOCKET)
+        opts[0] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, (intptr_t)fd, NULL};
+    if (!tls) {
+        flags &= ~(unsigned)MHD_USE_TLS;
+        opts[1].option = MHD_OPTION_END; /* plain HTTP: none of them */
+    }
+    return MHD_start_daemon(flags, port, NULL, NULL, on_request, hub,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+                            MHD_OPTION_THREAD_POOL_SIZE, s->threads,
+                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, hub,
+                            MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
+                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SL_CONN_TIMEOUT_S,
+                            MHD_OPTION_CONNECTION_LIMIT, hub->max_conns ? hub->max_conns : SL_HUB_MAX_CONNS_DEFAULT,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, hub->max_conns_per_addr,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SL_CONN_MEMORY_BYTES,
+                            MHD_OPTION_ARRAY, opts,
+                            MHD_OPTION_END);
+}
+
 sl_server *sl_server_start(sl_hub *hub, const char *listen, unsigned threads, char *err, size_t errlen)
 {
     return sl_server_start_tls(hub, listen, threads, NULL, err, errlen);
@@ -365,35 +399,16 @@ sl_server *sl_server_start_tls(sl_hub *hub, const char *listen, unsigned threads
         snprintf(err, errlen, "--listen %s: '%s' is not an IPv4 or IPv6 address", listen, host);
         return NULL;
     }
-    /* TLS 1.2 and 1.3 only; the certificate and key were checked by sl_servertls_load. */
-    struct MHD_OptionItem tls_opts[] = {
-        {MHD_OPTION_HTTPS_MEM_CERT, 0, tls ? tls->cert_pem : NULL},
-        {MHD_OPTION_HTTPS_MEM_KEY, 0, tls ? tls->key_pem : NULL},
-        {MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"},
-        {MHD_OPTION_END, 0, NULL}};
-    if (tls)
-        flags |= MHD_USE_TLS;
-    else
-        tls_opts[0].option = MHD_OPTION_END; /* plain HTTP: none of them */
     sl_server *s = calloc(1, sizeof *s);
     if (!s) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
     s->hub = hub;
+    s->flags = flags | (tls ? MHD_USE_TLS : 0);
+    s->threads = threads ? threads : 1;
     pthread_mutex_init(&s->log_mu, NULL);
-    s->d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, hub,
-                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-                            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                            MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)(threads ? threads : 1),
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, hub,
-                            MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-                            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)SL_CONN_TIMEOUT_S,
-                            MHD_OPTION_CONNECTION_LIMIT, hub->max_conns ? hub->max_conns : SL_HUB_MAX_CONNS_DEFAULT,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, hub->max_conns_per_addr,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SL_CONN_MEMORY_BYTES,
-                            MHD_OPTION_ARRAY, tls_opts,
-                            MHD_OPTION_END);
+    s->d = start_daemon(s, (uint16_t)port, (struct sockaddr *)&ss, MHD_INVALID_SOCKET, tls);
     if (!s->d) {
         snprintf(err, errlen, "cannot listen on %s (address in use or not allowed?)", listen);
         pthread_mutex_destroy(&s->log_mu);
@@ -410,20 +425,60 @@ unsigned sl_server_port(const sl_server *s)
     return s ? s->port : 0;
 }
 
+/* Waits up to grace_ms for the hub's requests in flight to finish. */
+static void wait_in_flight(sl_server *s, int grace_ms)
+{
+    const struct timespec tick = {0, 10 * 1000 * 1000};
+    for (int waited = 0; waited < grace_ms && atomic_load(&s->hub->in_flight) > 0; waited += 10)
+        nanosleep(&tick, NULL);
+}
+
+int sl_server_reload_tls(sl_server *s, const sl_servertls *tls, const sl_servertls *old_tls, int grace_ms, char *err,
+                         size_t errlen)
+{
+    if (!s || !(s->flags & MHD_USE_TLS) || !tls) {
+        snprintf(err, errlen, "the hub serves plain HTTP: there is no certificate to reload");
+        return -1;
+    }
+    /* The old daemon stops accepting; connections wait in the socket's queue
+     * until the new one, started on the same socket, takes them. */
+    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    if (fd == MHD_INVALID_SOCKET) {
+        snprintf(err, errlen, "the listening socket could not be handed over (the old certificate stays)");
+        return -1;
+    }
+    struct MHD_Daemon *old = s->d;
+    int rc = 0;
+    s->d = start_daemon(s, 0, NULL, fd, tls);
+    if (!s->d) {
+        snprintf(err, errlen, "libmicrohttpd refused the new certificate or key (the old certificate stays)");
+        rc = -1;
+        s->d = start_daemon(s, 0, NULL, fd, old_tls);
+        if (!s->d) {
+            snprintf(err, errlen, "no daemon could be started again on the listening socket");
+            close(fd);
+            MHD_stop_daemon(old);
+            return -2;
+        }
+    }
+    wait_in_flight(s, grace_ms); /* requests the old daemon was serving */
+    MHD_stop_daemon(old);
+    return rc;
+}
+
 void sl_server_stop(sl_server *s, int grace_ms)
 {
     if (!s)
         return;
-    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    MHD_socket fd = s->d ? MHD_quiesce_daemon(s->d) : MHD_INVALID_SOCKET;
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
-    const struct timespec tick = {0, 10 * 1000 * 1000};
-    for (int waited = 0; waited < grace_ms && atomic_load(&s->hub->in_flight) > 0; waited += 10)
-        nanosleep(&tick, NULL);
+    wait_in_flight(s, grace_ms);
     if (atomic_load(&s->hub->in_flight) > 0)
         sl_log_warn(&s->hub->log, "stopping with %d requests still in flight",
                     atomic_load(&s->hub->in_flight));
-    MHD_stop_daemon(s->d);
+    if (s->d)
+        MHD_stop_daemon(s->d);
     pthread_mutex_destroy(&s->log_mu);
     free(s);
 }

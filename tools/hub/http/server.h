@@ -21,6 +21,16 @@ sl_server *sl_server_start_tls(sl_hub *hub, const char *listen, unsigned threads
 /* The port actually bound. */
 unsigned sl_server_port(const sl_server *s);
 
+/* Serves HTTPS with tls (checked by sl_servertls_load; it must outlive the
+ * server) from now on: a new daemon takes the listening socket, the old one
+ * finishes its requests in flight (up to grace_ms) and stops. old_tls is the
+ * certificate served until now, started again should libmicrohttpd refuse
+ * the new one. Returns 0 (old_tls may be freed), -1 with err when the old
+ * certificate is still served (tls may be freed), -2 when nothing serves any
+ * more (the hub must stop). */
+int sl_server_reload_tls(sl_server *s, const sl_servertls *tls, const sl_servertls *old_tls, int grace_ms, char *err,
+                         size_t errlen);
+
 /* Stops accepting connections, waits up to grace_ms for requests in flight
  * to finish, then stops every thread and frees the server; NULL is fine. */
 void sl_server_stop(sl_server *s, int grace_ms);

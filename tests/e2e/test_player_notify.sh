@@ -1,0 +1,57 @@
+#!/bin/sh
+# test_player_notify.sh — under systemd's notify protocol the player says READY=1 at its first frame and pings WATCHDOG=1 from its render loop; a stalled loop stops the pings while the process lives.
+. "$(dirname "$0")/lib.sh"
+
+NOTIFY="$SL_BUILD_DIR/tests/notifylisten"
+sample_copy "$T/s"
+# WatchdogSec=2: a ping every second of real time.
+USEC=2000000
+
+pings() { grep -c ' WATCHDOG=1$' "$1" || true; }
+
+# 1. A simulated-clock run slowed to a few seconds of real time (20 ms a loop turn).
+expect_rc 0 "$NOTIFY" "$T/n1.log" "$USEC" env SL_TEST_RENDER_LOOP=pace=20 "$PLAYER" \
+    --playlist "$T/s/playlist.json" --output "frames:$T/f1" --size 160x90 \
+    --clock sim:2026-11-25T08:00:00Z --run 400 --frames-every 30 --journal "$T/j1.db" --screen-id n
+expect_in "$T/n1.log" " READY=1"
+expect_in "$T/n1.log" " STOPPING=1"
+expect_in "$T/err" "systemd watchdog: 2000 ms, pinged from the render loop every 1000 ms"
+# READY=1 comes once the first frame is written, and pings follow it.
+ready_ms=$(awk '$2 == "READY=1" {print $1; exit}' "$T/n1.log")
+[ -n "$ready_ms" ] && ok || fail "no READY=1"
+[ -n "$(ls "$T/f1" 2>/dev/null)" ] && ok || fail "no frame written"
+after=$(awk -v r="${ready_ms:-0}" '$2 == "WATCHDOG=1" && $1 >= r' "$T/n1.log" | wc -l)
+[ "$after" -ge 3 ] && ok || fail "only $after WATCHDOG=1 pings after READY=1"
+# No long gap between pings while the loop ran.
+gap=$(awk '$2 == "WATCHDOG=1" {if (last != "" && $1 - last > max) max = $1 - last; last = $1} END {print max + 0}' "$T/n1.log")
+# (A loaded machine may delay a turn: allow up to two intervals, as systemd would not.)
+[ "$gap" -le 4000 ] && ok || fail "pings $gap ms apart (the watchdog interval is 2000 ms)"
+
+# 2. The same, but the render loop blocks after 4 s of real time: the pings stop, the process lives on.
+"$NOTIFY" "$T/n2.log" "$USEC" env SL_TEST_RENDER_LOOP=pace=20,stall=4 "$PLAYER" \
+    --playlist "$T/s/playlist.json" --output "frames:$T/f2" --size 160x90 \
+    --clock sim:2026-11-25T08:00:00Z --run 86400 --frames-every 600 --journal "$T/j2.db" --screen-id n \
+    >"$T/out2" 2>"$T/err2" &
+lpid=$!
+i=0
+until grep -q "the render loop stalls now" "$T/err2" 2>/dev/null; do
+    i=$((i + 1))
+    [ "$i" -lt 1200 ] || break
+    sleep 0.1
+done
+expect_in "$T/err2" "the render loop stalls now"
+# A ping sent just before the stall may still be on its way through a busy listener:
+# count from one interval later.
+sleep 2
+before=$(pings "$T/n2.log")
+[ "$before" -ge 2 ] && ok || fail "only $before pings before the loop stalled"
+# Three watchdog intervals without a ping (systemd would have restarted the player): the
+# absence of pings is what is checked, so this wait is the measure itself.
+sleep 6
+cpid=$(awk '$1 == "pid" {print $2}' "$T/n2.log")
+kill -0 "$cpid" 2>/dev/null && ok || fail "the player ended instead of stalling"
+later=$(pings "$T/n2.log")
+[ "$later" -eq "$before" ] && ok || fail "$((later - before)) pings came from a stalled render loop"
+kill -KILL "$cpid" 2>/dev/null || true
+wait "$lpid" || true
+finish
