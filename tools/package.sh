@@ -56,7 +56,19 @@ multiarch=$(dpkg-architecture -a"$arch" -qDEB_HOST_MULTIARCH 2>/dev/null)
 strip=strip
 cross=""
 if [ "$arch" != "$(dpkg --print-architecture)" ]; then
-    cross=${SL_PKG_CMAKE_ARGS:-"-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=${multiarch%%-*} -DCMAKE_C_COMPILER=$multiarch-gcc"}
+    if [ "$arch" = arm64 ]; then
+        # The arm64 cross build of tools/test-arm64.sh (tools/setup-arm64.sh installs it): without the
+        # PostgreSQL store, since libpq-dev:arm64 cannot sit beside the amd64 one (README, "arm64").
+        cross=${SL_PKG_CMAKE_ARGS:-"-DCMAKE_TOOLCHAIN_FILE=$root/tools/arm64-toolchain.cmake -DSL_WITH_PG=OFF"}
+        # The man pages come from the programs' --help: run them under qemu.
+        if [ -z "${SL_MAN_RUN:-}" ]; then
+            SL_MAN_RUN=$(command -v qemu-aarch64-static || command -v qemu-aarch64 || true)
+            [ -n "$SL_MAN_RUN" ] || { echo "package.sh: arm64 on $(dpkg --print-architecture) needs qemu-aarch64-static to run --help for the man pages (tools/setup-arm64.sh installs it)" >&2; exit 1; }
+            export SL_MAN_RUN
+        fi
+    else
+        cross=${SL_PKG_CMAKE_ARGS:-"-DCMAKE_SYSTEM_NAME=Linux -DCMAKE_SYSTEM_PROCESSOR=${multiarch%%-*} -DCMAKE_C_COMPILER=$multiarch-gcc"}
+    fi
     export PKG_CONFIG_LIBDIR="/usr/lib/$multiarch/pkgconfig:/usr/share/pkgconfig"
     strip="$multiarch-strip"
 fi
