@@ -485,10 +485,12 @@ async function published(page, channel) {
     const n = sent.length;
     const mine = s => s.what === `POST ${HUB}/console/api/channels/${channel}/manifests`;
     await page.click('#ed-publish-run');
-    const env = await web.until(`the envelope for ${channel}`, () => sent.slice(n).find(mine));
-    await page.waitForSelector('#ed-published, #ed-publish-error');
-    if (await page.locator('#ed-publish-error').count())
-        throw new Error(`publishing refused: ${await page.textContent('#ed-publish-error')}`);
+    const refused = page.locator('#ed-publish-result .error');
+    await web.until(`the envelope for ${channel}`, async () => sent.slice(n).some(mine) || (await refused.count()) > 0);
+    await page.waitForSelector('#ed-published, #ed-publish-result .error');
+    if (await refused.count())
+        throw new Error(`not published: ${await refused.textContent()}`);
+    const env = sent.slice(n).find(mine);
     return JSON.parse(verify(env.body.toString('utf8'), web.need('SL_WEB_KEY')).payload);
 }
 
@@ -566,6 +568,49 @@ web.scenario('editor: the LED banner with an announcement, fixed times and an ur
         'the portrait template\'s zones');
     assert.deepEqual(q.items.map(i => [i.id, i.zone, i.type]), [['poster-1', 'main', 'image'], ['slogan-1', 'ticker', 'text']]);
     assert.equal(q.items[0].sha256, sha256Of(poster));
+    await web.close(ctx);
+});
+
+web.scenario('editor: an urgent alert\'s start and end are in the playlist\'s time zone, not the browser\'s', async () => {
+    // The browser in New York (UTC-5 in December), the playlist in Shanghai (UTC+8).
+    const { ctx, page } = await editor('publisher', 'en', null, 'America/New_York');
+    assert.equal(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone), 'America/New_York');
+    await setChannel(page, 'campaign-urgent');
+    await page.selectOption('#ed-template', 'full');
+    await page.click('#ed-new');
+    await page.click('#ed-add-text');
+    await page.locator('[data-path="items[0].text"]').fill('暂停营业');
+    const alert = await rule(page, 0, ['slogan-1']);
+    await alert.locator('[data-path="rules[0].urgent"]').check();
+    const from = page.locator('[data-path="rules[0].from"]'), until = page.locator('[data-path="rules[0].until"]');
+    assert.match(await page.locator('#ed-rule-0').textContent(), /From \(the playlist's time zone, Asia\/Shanghai\)/,
+        'the form does not say which zone its times are in');
+    await from.fill('2026-12-07T10:00');
+    await until.fill('2026-12-07T11:30');
+    // Kept as the same wall-clock times across a reload (not shown in New York's time).
+    await page.reload();
+    await page.waitForSelector('#editor[data-ready="1"]');
+    assert.deepEqual([await from.inputValue(), await until.inputValue()], ['2026-12-07T10:00', '2026-12-07T11:30']);
+    // Another zone for the playlist (a fixed offset): the same instants shown in it, new ones entered in it.
+    await page.fill('[data-path="timezone"]', '+05:30');
+    await page.dispatchEvent('[data-path="timezone"]', 'change');
+    await web.until('the times shown in +05:30', async () => await until.inputValue() === '2026-12-07T09:00');
+    assert.match(await page.locator('#ed-rule-0').textContent(), /Until \(the playlist's time zone, \+05:30\)/);
+    await until.fill('2026-12-07T12:00');
+    // A zone no one knows: said on the form, its times cannot be entered.
+    await page.fill('[data-path="timezone"]', 'Mars/Olympus');
+    await page.dispatchEvent('[data-path="timezone"]', 'change');
+    await web.until('the unknown zone said', async () => /"Mars\/Olympus" is unknown/.test(await page.locator('#ed-rule-0').textContent()));
+    assert.equal(await until.isDisabled(), true, 'a time entered in an unknown zone');
+    await page.fill('[data-path="timezone"]', '+05:30');
+    await page.dispatchEvent('[data-path="timezone"]', 'change');
+    await web.shoot(page, 'editor-urgent', 'en');
+    await loadKeyFile(page, KEYFILE); /* after the reload: a key file's key lives in the page only */
+
+    const p = await published(page, 'campaign-urgent');
+    assert.equal(p.timezone, '+05:30');
+    assert.equal(p.rules[0].from, '2026-12-07T10:00:00+08:00', 'the alert\'s start');
+    assert.equal(p.rules[0].until, '2026-12-07T12:00:00+05:30', 'the alert\'s end');
     await web.close(ctx);
 });
 
