@@ -49,6 +49,20 @@ int sl_picture_check(const char *path, sl_picture_info *info, char *err, size_t 
 /* Whether an orientation turns the picture a quarter (5-8: width and height swap). */
 bool sl_picture_orientation_swaps(int orientation);
 
+/* For a picture of sw x sh pixels as stored, turned as EXIF orientation 1-8
+ * says: the stored pixel (*sx, *sy) that the shown pixel (x, y) comes from
+ * (shown sides swapped for 5-8). One per pixel, hence inline. */
+static inline void sl_picture_oriented_source(int orientation, int sw, int sh, int x, int y, int *sx, int *sy)
+{
+    bool swap = orientation >= 5 && orientation <= 8;
+    bool fx = orientation == 2 || orientation == 3 || orientation == 7 || orientation == 8;
+    bool fy = orientation == 3 || orientation == 4 || orientation == 6 || orientation == 7;
+    /* swapped: shown (x,y) is stored (y,x) before mirroring */
+    int ax = swap ? y : x, ay = swap ? x : y;
+    *sx = fx ? sw - 1 - ax : ax;
+    *sy = fy ? sh - 1 - ay : ay;
+}
+
 /* The EXIF Orientation (1-8) in a TIFF structure (EXIF's own layout: "II*\0"
  * or "MM\0*", then the first directory), or 0 when there is none or the data
  * is malformed. Reads only inside d[0..n). */

@@ -347,9 +347,6 @@ static int orient_frame(sl_frame *f, int orientation, char *err, size_t errlen)
     bool swap = sl_picture_orientation_swaps(orientation);
     int sw = f->w, sh = f->h;
     int dw = swap ? sh : sw, dh = swap ? sw : sh;
-    /* which source pixel each shown pixel comes from: mirrored on x, on y */
-    bool fx = orientation == 2 || orientation == 3 || orientation == 7 || orientation == 8;
-    bool fy = orientation == 3 || orientation == 4 || orientation == 6 || orientation == 7;
     uint8_t *px = alloc_pixels(dw, dh);
     if (!px) {
         snprintf(err, errlen, "out of memory for a %dx%d picture", dw, dh);
@@ -359,9 +356,8 @@ static int orient_frame(sl_frame *f, int orientation, char *err, size_t errlen)
     for (int y = 0; y < dh; y++) {
         uint32_t *row = (uint32_t *)(void *)(px + (size_t)y * pitch);
         for (int x = 0; x < dw; x++) {
-            /* swapped: shown (x,y) is stored (y,x) before mirroring */
-            int ax = swap ? y : x, ay = swap ? x : y;
-            int sx = fx ? sw - 1 - ax : ax, sy = fy ? sh - 1 - ay : ay;
+            int sx, sy;
+            sl_picture_oriented_source(orientation, sw, sh, x, y, &sx, &sy);
             row[x] = *(const uint32_t *)(const void *)(f->pixels + (size_t)sy * f->pitch +
                                                        (size_t)sx * 4);
         }

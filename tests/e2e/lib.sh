@@ -63,6 +63,20 @@ finish() {
 
 PLAYER="$SL_BUILD_DIR/player/screenlit-player"
 IMGCHECK="$SL_BUILD_DIR/tests/imgcheck"
+EXIFTAG="$SL_BUILD_DIR/tests/exiftag"
+
+# An ffmpeg lavfi source: a 64x32 picture in four quadrants (red, lime / blue, white), to see
+# which way a picture was turned.
+QUADRANTS="color=c=red:s=64x32,drawbox=x=32:y=0:w=32:h=16:c=lime:t=fill,drawbox=x=0:y=16:w=32:h=16:c=blue:t=fill,drawbox=x=32:y=16:w=32:h=16:c=white:t=fill"
+
+# pixel_near PNG X,Y RRGGBB — the picture's pixel is within 40 of the colour on every channel.
+pixel_near() {
+    pn_got=$("$IMGCHECK" pixel "$1" "$2")
+    if awk -v a="$pn_got" -v b="$3" 'function h(s, i) { return index("0123456789ABCDEF", substr(toupper(s), i, 1)) - 1 }
+        function c(s, k) { return h(s, 2 * k + 1) * 16 + h(s, 2 * k + 2) }
+        BEGIN { for (k = 0; k < 3; k++) { d = c(a, k) - c(b, k); if (d > 40 || d < -40) exit 1 } }'; then ok
+    else fail "$(basename "$1") at $2: $pn_got, wanted about $3"; fi
+}
 
 # ---- a real hub on loopback, for the hub, client and managed-screen tests ----
 HUB="$SL_BUILD_DIR/tools/screenlit-hub"

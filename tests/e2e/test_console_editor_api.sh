@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_console_editor_api.sh — the campaign editor's JSON API (/console/api/) against a real hub, as a browser would call it with a console session: media made by ffmpeg uploaded in two halves (resumed), their info and thumbnails, lint errors at their JSON paths, a preview equal to `screenlit preview --json`, a payload compiled at the hub and signed here, published and current; a tampered signature, a key outside its channels, an auditor and a request without the CSRF header are refused; the JSON saved works with the CLI beside its files.
+# test_console_editor_api.sh — the campaign editor's JSON API (/console/api/) against a real hub, as a browser would call it with a console session: media made by ffmpeg uploaded in two halves (resumed), their info and thumbnails (turned as EXIF Orientation says), lint errors at their JSON paths, a preview equal to `screenlit preview --json`, a payload compiled at the hub and signed here, published and current; a tampered signature, a key outside its channels, an auditor and a request without the CSRF header are refused; the JSON saved works with the CLI beside its files.
 . "$(dirname "$0")/lib.sh"
 need curl jq ffmpeg sha256sum
 MFSIGN="$SL_BUILD_DIR/tests/mfsign"
@@ -110,6 +110,31 @@ for s in "$POSTER" "$CLIP"; do
     w=$(od -An -tu1 -j16 -N8 "$T/body" | awk '{print $3*256+$4 "x" $7*256+$8}') # the PNG's IHDR
     [ "$w" = 320x180 ] && ok || fail "the thumbnail is $w, wanted 320x180"
 done
+# A photo as a phone stores it (EXIF Orientation 6: turn 90° clockwise to view) and a PNG stored
+# upside down (3): their thumbnails are turned as the player shows them.
+ffmpeg -v error -f lavfi -i "$QUADRANTS" -frames:v 1 -q:v 2 "$T/q.jpg"
+ffmpeg -v error -f lavfi -i "$QUADRANTS" -frames:v 1 "$T/q.png"
+expect_rc 0 "$EXIFTAG" "$T/q.jpg" "$M/phone.jpg" 6
+expect_rc 0 "$EXIFTAG" "$T/q.png" "$M/upside.png" 3
+for f in phone.jpg upside.png; do
+    code_is 200 "$(api PUT "/console/api/media/$(sha "$M/$f")" -H 'Content-Type: application/octet-stream' \
+        --data-binary "@$M/$f")" "uploading $f"
+    code_is 200 "$(api GET "/console/api/media/$(sha "$M/$f")/thumb")" "the thumbnail of $f"
+    cp "$T/body" "$T/$f.png"
+done
+F="$T/phone.jpg.png"
+w=$(od -An -tu1 -j16 -N8 "$F" | awk '{print $3*256+$4 "x" $7*256+$8}')
+[ "$w" = 32x64 ] && ok || fail "the turned photo's thumbnail is $w, wanted 32x64"
+pixel_near "$F" 8,16 0000FF  # shown top-left: the stored bottom-left (blue)
+pixel_near "$F" 24,16 FF0000 # shown top-right: the stored top-left (red)
+pixel_near "$F" 8,48 FFFFFF
+pixel_near "$F" 24,48 00FF00
+F="$T/upside.png.png"
+pixel_near "$F" 16,8 FFFFFF # turned 180°: white at the top left
+pixel_near "$F" 48,8 0000FF
+pixel_near "$F" 16,24 00FF00
+pixel_near "$F" 48,24 FF0000
+
 code_is 404 "$(api GET "/console/api/media/$(printf '%064d' 0)/info")" "the info of a file the hub lacks"
 error_json
 

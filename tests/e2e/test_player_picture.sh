@@ -2,26 +2,16 @@
 # test_player_picture.sh — the player shows photos the way their files say (EXIF Orientation, JPEG from a phone and PNG), and FFmpeg's own log lines never reach its output.
 . "$(dirname "$0")/lib.sh"
 
-EXIFTAG="$SL_BUILD_DIR/tests/exiftag"
 mkdir -p "$T/s/media"
 ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
 
 # A 64x32 picture in four quadrants (red, lime / blue, white), stored as a camera stores a
 # photo taken with the phone turned: orientation 6 (turn 90° clockwise to view) and 3 (180°).
-Q="color=c=red:s=64x32,drawbox=x=32:y=0:w=32:h=16:c=lime:t=fill,drawbox=x=0:y=16:w=32:h=16:c=blue:t=fill,drawbox=x=32:y=16:w=32:h=16:c=white:t=fill"
+Q=$QUADRANTS
 ff -f lavfi -i "$Q" -frames:v 1 -q:v 2 "$T/q.jpg"
 ff -f lavfi -i "$Q" -frames:v 1 "$T/q.png"
 expect_rc 0 "$EXIFTAG" "$T/q.jpg" "$T/s/media/phone.jpg" 6
 expect_rc 0 "$EXIFTAG" "$T/q.png" "$T/s/media/upside.png" 3
-
-# near PNG X,Y RRGGBB — the frame's pixel is within 40 of the colour on every channel.
-near() {
-    got=$("$IMGCHECK" pixel "$1" "$2")
-    if awk -v a="$got" -v b="$3" 'function h(s, i) { return index("0123456789ABCDEF", substr(toupper(s), i, 1)) - 1 }
-        function c(s, k) { return h(s, 2 * k + 1) * 16 + h(s, 2 * k + 2) }
-        BEGIN { for (k = 0; k < 3; k++) { d = c(a, k) - c(b, k); if (d > 40 || d < -40) exit 1 } }'; then ok
-    else fail "$(basename "$1") at $2: $got, wanted about $3"; fi
-}
 
 # The screen is 320x320: a turned photo is shown 160 wide and 320 high in the middle.
 play() { # FILE NAME
@@ -37,19 +27,19 @@ JSON
 
 play phone.jpg phone
 F="$T/phone/frame-0000000000.png"
-near "$F" 120,80 0000FF    # shown top-left: the stored bottom-left (blue)
-near "$F" 200,80 FF0000    # shown top-right: the stored top-left (red)
-near "$F" 120,240 FFFFFF   # shown bottom-left: white
-near "$F" 200,240 00FF00   # shown bottom-right: lime
-near "$F" 40,160 000000    # beside the picture: the zone's black (160 wide, centred)
-near "$F" 280,160 000000
+pixel_near "$F" 120,80 0000FF    # shown top-left: the stored bottom-left (blue)
+pixel_near "$F" 200,80 FF0000    # shown top-right: the stored top-left (red)
+pixel_near "$F" 120,240 FFFFFF   # shown bottom-left: white
+pixel_near "$F" 200,240 00FF00   # shown bottom-right: lime
+pixel_near "$F" 40,160 000000    # beside the picture: the zone's black (160 wide, centred)
+pixel_near "$F" 280,160 000000
 
 play upside.png upside
 F="$T/upside/frame-0000000000.png"
-near "$F" 80,120 FFFFFF    # turned 180°: white at the top left
-near "$F" 240,120 0000FF
-near "$F" 80,200 00FF00
-near "$F" 240,200 FF0000
+pixel_near "$F" 80,120 FFFFFF    # turned 180°: white at the top left
+pixel_near "$F" 240,120 0000FF
+pixel_near "$F" 80,200 00FF00
+pixel_near "$F" 240,200 FF0000
 
 # A clip damaged in the middle: lint passes it (its header is whole), the decoder meets bad
 # data and FFmpeg logs about it ("[h264 @ 0x...] error while decoding MB"); none of that

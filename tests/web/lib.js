@@ -140,10 +140,12 @@ function track(page) {
     });
 }
 
-// context({lang, js}) — a fresh browser context (its own cookies) at 1366×768.
-async function context({ lang = 'zh', js = true, locale } = {}) {
+// context({lang, js, locale, timezoneId}) — a fresh browser context (its own cookies) at 1366×768;
+// timezoneId: the browser's own time zone (an IANA name), else the machine's.
+async function context({ lang = 'zh', js = true, locale, timezoneId } = {}) {
     const ctx = await state.browser.newContext({
         locale: locale || LOCALE[lang], javaScriptEnabled: js, viewport: SIZES[0], acceptDownloads: true,
+        ...(timezoneId ? { timezoneId } : {}),
     });
     ctx.setDefaultTimeout(WAIT_MS);
     ctx.setDefaultNavigationTimeout(WAIT_MS);

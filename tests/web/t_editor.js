@@ -60,9 +60,10 @@ function verify(text, pubB64) {
     return env;
 }
 
-// A page of the editor as WHO in a fresh context (its own IndexedDB), every request body recorded.
-async function editor(who = 'publisher', lang = 'en', before = null) {
-    const ctx = await web.context({ lang });
+// A page of the editor as WHO in a fresh context (its own IndexedDB; the browser in time zone TZ when
+// given), every request body recorded.
+async function editor(who = 'publisher', lang = 'en', before = null, tz = null) {
+    const ctx = await web.context({ lang, timezoneId: tz });
     recordBodies(ctx);
     if (before)
         await before(ctx);
@@ -471,6 +472,199 @@ web.scenario('editor: a large clip uploads with a progress bar and resumes after
     const puts = sent.filter(s => /^PUT .*\/console\/api\/media\//.test(s.what)).length;
     assert.ok(puts < 2 * Math.ceil(size / (8 << 20)), `${puts} PUTs for ${size} bytes: the upload started over`);
     console.log(`large clip: ${size} bytes; the reload came at ${mid}, the upload went on from ${from}`);
+    await web.close(ctx);
+});
+
+// ---- what the editor offers, checked in what the hub compiles and publishes -----------------------------
+
+const sha256Of = file => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+// published(PAGE, CHANNEL) — signs and publishes the page's playlist to CHANNEL (a key loaded); the
+// payload the hub compiled and then took, parsed from the envelope the browser posted.
+async function published(page, channel) {
+    const n = sent.length;
+    const mine = s => s.what === `POST ${HUB}/console/api/channels/${channel}/manifests`;
+    await page.click('#ed-publish-run');
+    const refused = page.locator('#ed-publish-result .error');
+    await web.until(`the envelope for ${channel}`, async () => sent.slice(n).some(mine) || (await refused.count()) > 0);
+    await page.waitForSelector('#ed-published, #ed-publish-result .error');
+    if (await refused.count())
+        throw new Error(`not published: ${await refused.textContent()}`);
+    const env = sent.slice(n).find(mine);
+    return JSON.parse(verify(env.body.toString('utf8'), web.need('SL_WEB_KEY')).payload);
+}
+
+// rule(PAGE, J, ITEMS) — adds rule J for ITEMS (their boxes ticked); its card.
+async function rule(page, j, items) {
+    await page.click('#ed-add-rule');
+    const card = page.locator(`#ed-rule-${j}`);
+    for (const id of items)
+        await card.locator(`input[value="${id}"]`).check();
+    return card;
+}
+
+const zoneBox = z => ({ id: z.id, x: z.x, y: z.y, w: z.w, h: z.h });
+
+web.scenario('editor: the LED banner with an announcement, fixed times and an urgent alert, as the hub compiles them', async () => {
+    const ann = make('announcement.mp3', ['-f', 'lavfi', '-i', 'sine=frequency=660:duration=3', '-c:a', 'libmp3lame']);
+    const { ctx, page } = await editor('publisher', 'en', null, 'Asia/Shanghai');
+    await loadKeyFile(page, KEYFILE);
+    await setChannel(page, 'campaign-banner');
+    await page.selectOption('#ed-template', 'banner');
+    await page.click('#ed-new');
+    assert.equal(await page.inputValue('#ed-layout-pick'), 'banner');
+    await addSlogan(page, '营业时间 9:00-17:00', '#ffff00');
+    await addSlogan(page, '系统升级，暂停办理转账', '#ff0000');
+    // The announcement: a sound zone appears, the item goes there; the file is described (no picture).
+    const card = await addMedia(page, 'audio', ann);
+    assert.equal(await card.locator('[data-path="items[2].zone"]').inputValue(), 'voice');
+    assert.match(await page.textContent('#ed-layout-body'), /voice \(sound\)/, 'no sound zone in the layout');
+    assert.match(await card.locator('.ed-facts').textContent(), /3\.0 s/, 'the announcement\'s duration');
+    assert.equal(await card.locator('img').count(), 0, 'a sound has no thumbnail');
+    // Fixed times for the announcement, inside business hours; an urgent alert for the second slogan.
+    const fixed = await rule(page, 0, ['announcement-1']);
+    await fixed.locator('[data-path="rules[0].at"]').fill('09:00, 12:00');
+    await fixed.locator('[data-path="rules[0].every"]').fill('30');
+    await fixed.locator('.ed-h-from').fill('09:00');
+    await fixed.locator('.ed-h-to').fill('17:00');
+    const alert = await rule(page, 1, ['slogan-2']);
+    await alert.locator('[data-path="rules[1].urgent"]').check();
+    await page.locator('[data-path="rules[1].from"]').fill('2026-12-07T10:00');
+    await page.locator('[data-path="rules[1].until"]').fill('2026-12-07T11:30');
+    await web.shoot(page, 'editor-banner', 'en');
+
+    const p = await published(page, 'campaign-banner');
+    assert.equal(p.channel, 'campaign-banner');
+    const banner = p.zones.find(z => z.id === 'ticker');
+    assert.deepEqual(zoneBox(banner), { id: 'ticker', x: 0, y: 0, w: 100, h: 100 }, 'the banner\'s one line');
+    const voice = p.zones.find(z => z.id === 'voice');
+    assert.ok(voice && voice.sound === true, `no sound zone in the payload: ${JSON.stringify(p.zones)}`);
+    assert.equal(p.zones.length, 2, `zones: ${JSON.stringify(p.zones)}`);
+    const a = p.items.find(i => i.id === 'announcement-1');
+    assert.equal(a.type, 'audio');
+    assert.equal(a.zone, 'voice');
+    assert.equal(a.sha256, sha256Of(ann), 'the announcement is not the file uploaded');
+    assert.equal(a.size, fs.statSync(ann).size);
+    assert.ok(Math.abs(a.duration - 3) < 0.2, `the announcement's duration from the stored file: ${a.duration}`);
+    const [r0, r1] = p.rules;
+    assert.deepEqual(r0.items, ['announcement-1']);
+    assert.deepEqual(r0.at, ['09:00', '12:00']);
+    assert.equal(r0.every, 30);
+    assert.equal(r0.hours, '09:00-17:00');
+    assert.deepEqual(r1.items, ['slogan-2']);
+    assert.equal(r1.urgent, true);
+    assert.equal(r1.from, '2026-12-07T10:00:00+08:00', 'the alert\'s start');
+    assert.equal(r1.until, '2026-12-07T11:30:00+08:00', 'the alert\'s end');
+
+    // The portrait template: posters above a ticker, the zones the hub compiles.
+    const poster = make('poster-portrait.png', ['-f', 'lavfi', '-i', 'testsrc=s=1080x1920', '-frames:v', '1']);
+    await setChannel(page, 'campaign-portrait');
+    await page.selectOption('#ed-template', 'portrait');
+    await page.click('#ed-new');
+    await addMedia(page, 'image', poster);
+    await addSlogan(page, '竖屏测试', '#ffffff');
+    const q = await published(page, 'campaign-portrait');
+    assert.deepEqual(q.zones.map(zoneBox), [{ id: 'main', x: 0, y: 0, w: 100, h: 85 }, { id: 'ticker', x: 0, y: 85, w: 100, h: 15 }],
+        'the portrait template\'s zones');
+    assert.deepEqual(q.items.map(i => [i.id, i.zone, i.type]), [['poster-1', 'main', 'image'], ['slogan-1', 'ticker', 'text']]);
+    assert.equal(q.items[0].sha256, sha256Of(poster));
+    await web.close(ctx);
+});
+
+web.scenario('editor: an urgent alert\'s start and end are in the playlist\'s time zone, not the browser\'s', async () => {
+    // The browser in New York (UTC-5 in December), the playlist in Shanghai (UTC+8).
+    const { ctx, page } = await editor('publisher', 'en', null, 'America/New_York');
+    assert.equal(await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone), 'America/New_York');
+    await setChannel(page, 'campaign-urgent');
+    await page.selectOption('#ed-template', 'full');
+    await page.click('#ed-new');
+    await page.click('#ed-add-text');
+    await page.locator('[data-path="items[0].text"]').fill('暂停营业');
+    const alert = await rule(page, 0, ['slogan-1']);
+    await alert.locator('[data-path="rules[0].urgent"]').check();
+    const from = page.locator('[data-path="rules[0].from"]'), until = page.locator('[data-path="rules[0].until"]');
+    assert.match(await page.locator('#ed-rule-0').textContent(), /From \(the playlist's time zone, Asia\/Shanghai\)/,
+        'the form does not say which zone its times are in');
+    await from.fill('2026-12-07T10:00');
+    await until.fill('2026-12-07T11:30');
+    // Kept as the same wall-clock times across a reload (not shown in New York's time).
+    await page.reload();
+    await page.waitForSelector('#editor[data-ready="1"]');
+    assert.deepEqual([await from.inputValue(), await until.inputValue()], ['2026-12-07T10:00', '2026-12-07T11:30']);
+    // Another zone for the playlist (a fixed offset): the same instants shown in it, new ones entered in it.
+    await page.fill('[data-path="timezone"]', '+05:30');
+    await page.dispatchEvent('[data-path="timezone"]', 'change');
+    await web.until('the times shown in +05:30', async () => await until.inputValue() === '2026-12-07T09:00');
+    assert.match(await page.locator('#ed-rule-0').textContent(), /Until \(the playlist's time zone, \+05:30\)/);
+    await until.fill('2026-12-07T12:00');
+    // A zone no one knows: said on the form, its times cannot be entered.
+    await page.fill('[data-path="timezone"]', 'Mars/Olympus');
+    await page.dispatchEvent('[data-path="timezone"]', 'change');
+    await web.until('the unknown zone said', async () => /"Mars\/Olympus" is unknown/.test(await page.locator('#ed-rule-0').textContent()));
+    assert.equal(await until.isDisabled(), true, 'a time entered in an unknown zone');
+    await page.fill('[data-path="timezone"]', '+05:30');
+    await page.dispatchEvent('[data-path="timezone"]', 'change');
+    await web.shoot(page, 'editor-urgent', 'en');
+    await loadKeyFile(page, KEYFILE); /* after the reload: a key file's key lives in the page only */
+
+    const p = await published(page, 'campaign-urgent');
+    assert.equal(p.timezone, '+05:30');
+    assert.equal(p.rules[0].from, '2026-12-07T10:00:00+08:00', 'the alert\'s start');
+    assert.equal(p.rules[0].until, '2026-12-07T12:00:00+05:30', 'the alert\'s end');
+    await web.close(ctx);
+});
+
+// hubHolds(FILE) — FILE uploaded to the hub's store with the publisher's API token (as `screenlit
+// publish` would have); its SHA-256.
+async function hubHolds(file) {
+    const buf = fs.readFileSync(file);
+    const sha = sha256Of(file);
+    const r = await fetch(`${HUB}/api/v1/media/${sha}`, {
+        method: 'PUT', body: buf, headers: {
+            Authorization: `Bearer ${PUB_TOKEN}`, 'Content-Type': 'application/octet-stream',
+            'Content-Range': `bytes 0-${buf.length - 1}/${buf.length}`,
+        },
+    });
+    assert.equal(r.status, 200, `the upload of ${path.basename(file)}: ${await r.text()}`);
+    return sha;
+}
+
+web.scenario('editor: a JSON file written by hand, its media named by SHA-256, opens and publishes', async () => {
+    const poster = make('hand-poster.png', ['-f', 'lavfi', '-i', 'testsrc2=s=800x600', '-frames:v', '1']);
+    const sha = await hubHolds(poster);
+    const hand = {
+        format: 1, name: '手写的节目单', timezone: 'Europe/London',
+        zones: [{ id: 'left', x: 0, y: 0, w: 60, h: 100, background: '#102030' },
+            { id: 'right', x: 60, y: 0, w: 40, h: 100, background: '#000000' }],
+        items: [{ id: 'hand-poster', zone: 'left', type: 'image', file: '手写海报.png', sha256: sha, duration: 12 },
+            { id: 'hand-slogan', zone: 'right', type: 'text', mode: 'static', text: '夜间自助服务', duration: 8 }],
+        rules: [{ items: ['hand-slogan'], hours: '22:00-06:00' }],
+    };
+    const { ctx, page } = await editor('publisher', 'en');
+    await loadKeyFile(page, KEYFILE);
+    await setChannel(page, 'campaign-hand');
+    await page.setInputFiles('#ed-upload-json', {
+        name: 'hand.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(hand, null, 2)),
+    });
+    await page.waitForSelector('[data-path="items[1].text"]');
+    assert.equal(await page.inputValue('#ed-layout-pick'), 'custom', 'the file\'s own zones');
+    assert.equal(await page.inputValue('[data-path="timezone"]'), 'Europe/London');
+    assert.equal(await page.locator('.ed-midnight').isVisible(), true, 'the night window is not said to cross midnight');
+    const card = page.locator('#ed-items-body .ed-card[data-type="image"]');
+    await web.until('the poster the hub holds, described', async () => (await card.locator('.ed-facts').count()) > 0);
+    assert.match(await card.locator('.ed-facts').textContent(), /手写海报\.png.*800×600/);
+    await web.shoot(page, 'editor-hand', 'en');
+
+    const p = await published(page, 'campaign-hand');
+    assert.equal(p.name, hand.name);
+    assert.equal(p.timezone, 'Europe/London');
+    assert.deepEqual(p.zones.map(zoneBox), hand.zones.map(zoneBox));
+    assert.deepEqual(p.zones.map(z => z.background), ['#102030', '#000000']);
+    const [img, txt] = p.items;
+    assert.deepEqual([img.id, img.zone, img.type, img.sha256, img.size, img.duration],
+        ['hand-poster', 'left', 'image', sha, fs.statSync(poster).size, 12], 'the poster as compiled');
+    assert.deepEqual([txt.id, txt.zone, txt.mode, txt.text], ['hand-slogan', 'right', 'static', '夜间自助服务']);
+    assert.deepEqual(p.rules, [{ items: ['hand-slogan'], hours: '22:00-06:00' }]);
     await web.close(ctx);
 });
 

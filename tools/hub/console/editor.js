@@ -259,10 +259,13 @@
                 changed();
             },
         }, choices.map(([v, text]) => h('option', { value: v, selected: v === now, text })));
+        /* the urgent alerts' times are shown in this zone: re-drawn when it changes */
+        const tzInput = textInput(S.src, 'timezone', { size: 16 });
+        tzInput.addEventListener('change', renderRules);
         body.replaceChildren(
             h('div', { class: 'ed-row' },
                 field(T('节目单名称', 'Playlist name'), 'name', textInput(S.src, 'name', { size: 30 })),
-                field(T('时区', 'Time zone'), 'timezone', textInput(S.src, 'timezone', { size: 16 })),
+                field(T('时区', 'Time zone'), 'timezone', tzInput),
                 field(T('布局', 'Layout'), 'zones', sel)),
             h('p', { class: 'muted', text: T('区域：', 'Zones: ') + S.src.zones.map(z => z.sound ? `${z.id} (${T('声音', 'sound')})` : z.id).join(', ') }));
     }
@@ -318,23 +321,53 @@
         S.src.items.forEach(it => it.type !== 'text' && showMedia(it));
     }
 
-    /* Instants of urgent alerts: datetime-local in this computer's zone <-> ISO 8601 with its offset. */
-    function toIso(local) {
-        if (!local)
-            return '';
-        const d = new Date(local);
-        const off = -d.getTimezoneOffset();
-        const pad = n => String(Math.floor(Math.abs(n))).padStart(2, '0');
-        return `${local.length === 16 ? local + ':00' : local}${off < 0 ? '-' : '+'}${pad(off / 60)}:${pad(off % 60)}`;
+    /* Instants of urgent alerts: datetime-local in the playlist's time zone (an IANA name or a fixed offset,
+       as content/FORMAT.md allows) <-> ISO 8601 with that zone's offset at the instant. */
+    function zoneOffset(tz, ms) {
+        /* minutes east of UTC in TZ at the instant MS; null for a zone this browser does not know */
+        const fixed = /^([+-])(\d\d):(\d\d)$/.exec(tz || '');
+        if (fixed)
+            return (fixed[1] === '-' ? -1 : 1) * (Number(fixed[2]) * 60 + Number(fixed[3]));
+        if (tz === 'UTC' || tz === 'Z')
+            return 0;
+        let parts;
+        try {
+            parts = new Intl.DateTimeFormat('en-US', {
+                timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+                hour: '2-digit', minute: '2-digit', second: '2-digit',
+            }).formatToParts(new Date(ms));
+        } catch (e) {
+            return null;
+        }
+        const v = Object.fromEntries(parts.map(x => [x.type, Number(x.value)]));
+        const wall = Date.UTC(v.year, v.month - 1, v.day, v.hour, v.minute, v.second);
+        return Math.round((wall - Math.floor(ms / 1000) * 1000) / 60000);
     }
-    function fromIso(iso) {
-        if (!iso)
+    const pad2 = n => String(Math.floor(Math.abs(n))).padStart(2, '0');
+    function toIso(local, tz) {
+        const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(local || '');
+        if (!m)
             return '';
-        const d = new Date(iso);
-        if (isNaN(d))
+        const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] || 0));
+        let off = zoneOffset(tz, wall);
+        if (off === null)
             return '';
-        const pad = n => String(n).padStart(2, '0');
-        return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+        off = zoneOffset(tz, wall - off * 60000); /* the offset at the instant itself (a change of clocks) */
+        return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] || '00'}${off < 0 ? '-' : '+'}${pad2(off / 60)}:${pad2(off % 60)}`;
+    }
+    function fromIso(iso, tz) {
+        const ms = Date.parse(iso || '');
+        const off = isNaN(ms) ? null : zoneOffset(tz, ms);
+        if (off === null)
+            return '';
+        const d = new Date(ms + off * 60000);
+        return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+    }
+    function instantInput(r, k, tz) {
+        return h('input', {
+            type: 'datetime-local', value: fromIso(r[k], tz), disabled: zoneOffset(tz, 0) === null,
+            oninput: e => setOrDelete(r, k, toIso(e.target.value, tz)),
+        });
     }
 
     function renderRule(r, j) {
@@ -384,6 +417,10 @@
             }), T(zh, en))));
         card.append(reg(`${p}.weekdays`, wd));
         const urgent = !!r.urgent;
+        const tz = S.src.timezone || '';
+        const zoneSaid = zoneOffset(tz, 0) === null ?
+            T(`时区“${tz}”无效：请先改正节目单的时区`, `the time zone "${tz}" is unknown: correct the playlist's time zone first`) :
+            T(`节目单时区 ${tz}`, `the playlist's time zone, ${tz}`);
         card.append(h('div', { class: 'ed-row' },
             field(T('屏幕标签（任一）', 'Screen tags (any)'), `${p}.tags`, listInput(r, 'tags', 'bank, lobby')),
             field(T('每小时至少播放次数', 'At least N plays an hour'), `${p}.min_per_hour`, numInput(r, 'min_per_hour', { min: '0' })),
@@ -403,8 +440,8 @@
                     changed();
                 },
             }), 'ed-check'),
-            urgent ? field(T('开始（本机时间）', 'From (this computer\'s time)'), `${p}.from`, h('input', { type: 'datetime-local', value: fromIso(r.from), oninput: e => setOrDelete(r, 'from', toIso(e.target.value)) })) : null,
-            urgent ? field(T('结束（本机时间）', 'Until (this computer\'s time)'), `${p}.until`, h('input', { type: 'datetime-local', value: fromIso(r.until), oninput: e => setOrDelete(r, 'until', toIso(e.target.value)) })) : null));
+            urgent ? field(T(`开始（${zoneSaid}）`, `From (${zoneSaid})`), `${p}.from`, instantInput(r, 'from', tz)) : null,
+            urgent ? field(T(`结束（${zoneSaid}）`, `Until (${zoneSaid})`), `${p}.until`, instantInput(r, 'until', tz)) : null));
         card.append(h('div', { class: 'actions' }, removeButton(S.src.rules, j)));
         return card;
     }

@@ -86,20 +86,50 @@ out:
     return rc;
 }
 
-/* Scales a decoded frame to at most width pixels wide and encodes it as PNG. */
-static int thumb_frame(const AVFrame *src, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen)
+/* An RGB24 frame turned the way EXIF orientation 2-8 says into a new frame (NULL when out of memory). */
+static AVFrame *thumb_orient(const AVFrame *src, int orientation)
+{
+    bool swap = sl_picture_orientation_swaps(orientation);
+    AVFrame *dst = av_frame_alloc();
+    if (!dst)
+        return NULL;
+    dst->width = swap ? src->height : src->width;
+    dst->height = swap ? src->width : src->height;
+    dst->format = AV_PIX_FMT_RGB24;
+    if (av_frame_get_buffer(dst, 0) < 0) {
+        av_frame_free(&dst);
+        return NULL;
+    }
+    for (int y = 0; y < dst->height; y++) {
+        uint8_t *row = dst->data[0] + (size_t)y * (size_t)dst->linesize[0];
+        for (int x = 0; x < dst->width; x++) {
+            int sx, sy;
+            sl_picture_oriented_source(orientation, src->width, src->height, x, y, &sx, &sy);
+            memcpy(row + (size_t)x * 3, src->data[0] + (size_t)sy * (size_t)src->linesize[0] + (size_t)sx * 3, 3);
+        }
+    }
+    return dst;
+}
+
+/* Scales a decoded frame so that, turned as EXIF orientation (1-8; 1 as
+ * stored) says, it is at most width pixels wide; turns it and encodes it as PNG. */
+static int thumb_frame(const AVFrame *src, int orientation, int width, uint8_t **png, size_t *png_len, char *err,
+                       size_t errlen)
 {
     int rc = -1;
-    AVFrame *dst = av_frame_alloc();
+    AVFrame *dst = av_frame_alloc(), *turned = NULL;
     struct SwsContext *sws = NULL;
     if (!dst) {
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    int w = src->width < width ? src->width : width;
-    int64_t h64 = ((int64_t)src->height * w + src->width / 2) / src->width;
-    dst->width = w;
-    dst->height = h64 < 1 ? 1 : (int)h64;
+    bool turn = orientation >= 2 && orientation <= 8, swap = sl_picture_orientation_swaps(orientation);
+    int shown_w = swap ? src->height : src->width, shown_h = swap ? src->width : src->height;
+    int w = shown_w < width ? shown_w : width;
+    int64_t h64 = ((int64_t)shown_h * w + shown_w / 2) / shown_w;
+    int h = h64 < 1 ? 1 : (int)h64;
+    dst->width = swap ? h : w;
+    dst->height = swap ? w : h;
     dst->format = AV_PIX_FMT_RGB24;
     sws = sws_getContext(src->width, src->height, (enum AVPixelFormat)src->format, dst->width, dst->height,
                          AV_PIX_FMT_RGB24, SWS_AREA, NULL, NULL, NULL);
@@ -112,9 +142,14 @@ static int thumb_frame(const AVFrame *src, int width, uint8_t **png, size_t *png
         snprintf(err, errlen, "the screenshot could not be scaled");
         goto out;
     }
-    rc = thumb_encode(dst, png, png_len, err, errlen);
+    if (turn && !(turned = thumb_orient(dst, orientation))) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    rc = thumb_encode(turned ? turned : dst, png, png_len, err, errlen);
 out:
     sws_freeContext(sws);
+    av_frame_free(&turned);
     av_frame_free(&dst);
     return rc;
 }
@@ -140,7 +175,7 @@ int sl_thumb_png(const void *data, size_t len, int width, uint8_t **png, size_t 
     bool is_png = len >= 8 && memcmp(data, png_magic, 8) == 0;
     if (thumb_decode(is_png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG, data, len, src, err, errlen) != 0)
         goto out;
-    rc = thumb_frame(src, width, png, png_len, err, errlen);
+    rc = thumb_frame(src, 1, width, png, png_len, err, errlen);
 out:
     av_frame_free(&src);
     return rc;
@@ -210,6 +245,7 @@ int sl_thumb_file_png(const char *path, int width, uint8_t **png, size_t *png_le
     av_log_set_level(AV_LOG_ERROR);
     if (sl_picture_decode(path, &frame, &orientation, err, errlen) != 0) {
         av_frame_free(&frame);
+        orientation = 1; /* a clip's picture: as decoded */
         frame = av_frame_alloc();
         if (!frame) {
             snprintf(err, errlen, "out of memory");
@@ -218,7 +254,7 @@ int sl_thumb_file_png(const char *path, int width, uint8_t **png, size_t *png_le
         if (first_frame(path, frame, err, errlen) != 0)
             goto out;
     }
-    rc = thumb_frame(frame, width, png, png_len, err, errlen);
+    rc = thumb_frame(frame, orientation, width, png, png_len, err, errlen);
 out:
     av_frame_free(&frame);
     return rc;

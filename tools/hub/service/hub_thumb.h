@@ -15,7 +15,8 @@
 int sl_thumb_png(const void *data, size_t len, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen);
 
 /* The same of a media file at path: a picture (decoded as the player
- * decodes it) or a clip's first picture. */
+ * decodes it, and turned as its EXIF Orientation says, as the player shows
+ * it: at most width pixels wide as shown) or a clip's first picture. */
 int sl_thumb_file_png(const char *path, int width, uint8_t **png, size_t *png_len, char *err, size_t errlen);
 
 /* The thumbnail's file name of a screenshot's file name (relative to the
