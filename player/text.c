@@ -28,6 +28,7 @@ struct sl_text {
     sl_fonts *fonts_db; /* fontconfig: fonts for characters the item's font lacks; NULL = none */
     font_entry fonts[SL_TEXT_CACHE_FONTS];
     uint64_t tick;
+    int64_t opened; /* font files opened (TTF_OpenFontIndex) */
 };
 
 sl_text *sl_text_new(const char *default_font, long default_index, char *err, size_t errlen)
@@ -79,15 +80,30 @@ void sl_text_free(sl_text *t)
     free(t);
 }
 
-/* Finds or opens a font; called with the lock held. */
+static void set_hinting(TTF_Font *f, sl_render render)
+{
+    TTF_SetFontHinting(f, render == SL_RENDER_CRISP ? TTF_HINTING_MONO : TTF_HINTING_LIGHT);
+}
+
+/* Finds or opens a font at px; called with the lock held. A font file is
+ * opened once (parsing a CJK collection takes tens of ms) and re-sized
+ * (TTF_SetFontSize) for another size or hinting: one render uses one size of
+ * each font, and the lock keeps renders apart. */
 static TTF_Font *get_font(sl_text *t, const char *path, long index, int px, sl_render render,
                           char *err, size_t errlen)
 {
     font_entry *victim = &t->fonts[0];
     for (int i = 0; i < SL_TEXT_CACHE_FONTS; i++) {
         font_entry *e = &t->fonts[i];
-        if (e->font && e->px == px && e->index == index && e->render == render &&
-            strcmp(e->path, path) == 0) {
+        if (e->font && e->index == index && strcmp(e->path, path) == 0) {
+            if (e->px != px && TTF_SetFontSize(e->font, px) != 0) {
+                snprintf(err, errlen, "cannot size font %s to %d px: %s", path, px, TTF_GetError());
+                return NULL;
+            }
+            e->px = px;
+            if (e->render != render)
+                set_hinting(e->font, render);
+            e->render = render;
             e->used = ++t->tick;
             return e->font;
         }
@@ -101,10 +117,8 @@ static TTF_Font *get_font(sl_text *t, const char *path, long index, int px, sl_r
         snprintf(err, errlen, "cannot open font %s: %s", path, TTF_GetError());
         return NULL;
     }
-    if (render == SL_RENDER_CRISP)
-        TTF_SetFontHinting(f, TTF_HINTING_MONO);
-    else
-        TTF_SetFontHinting(f, TTF_HINTING_LIGHT);
+    t->opened++;
+    set_hinting(f, render);
     if (victim->font)
         TTF_CloseFont(victim->font);
     free(victim->path);
@@ -121,6 +135,16 @@ static TTF_Font *get_font(sl_text *t, const char *path, long index, int px, sl_r
     victim->render = render;
     victim->used = ++t->tick;
     return f;
+}
+
+int64_t sl_text_fonts_opened(sl_text *t)
+{
+    if (!t)
+        return 0;
+    pthread_mutex_lock(&t->lock);
+    int64_t n = t->opened;
+    pthread_mutex_unlock(&t->lock);
+    return n;
 }
 
 /* ---- runs of one font ---- */

@@ -6,10 +6,11 @@
 
 #include <SDL2/SDL.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define SL_TEXT_DEFAULT_FONT "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 #define SL_TEXT_DEFAULT_FONT_INDEX 2 /* the Simplified Chinese face of the Noto CJK collection */
-#define SL_TEXT_CACHE_FONTS 16       /* open fonts kept, least recently used dropped */
+#define SL_TEXT_CACHE_FONTS 16       /* open font files kept (each re-sized as needed), least recently used dropped */
 
 typedef struct sl_text sl_text;
 
@@ -38,6 +39,10 @@ SDL_Surface *sl_text_render(sl_text *t, const char *utf8, const char *font, int 
  * Returns NULL with err. */
 SDL_Surface *sl_text_render_item(sl_text *t, const sl_item *it, int box_w, int box_h, char *err,
                                  size_t errlen);
+
+/* How many font files were opened so far: each file (and face) once,
+ * whatever the sizes and hinting drawn with it, while it stays in the cache. */
+int64_t sl_text_fonts_opened(sl_text *t);
 
 /* The pixel size a text item gets in a zone of height zone_h: the item's
  * own size, or 70 % of the zone for size 0 (at least 8 px). */

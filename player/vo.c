@@ -39,27 +39,42 @@ int sl_vo_select(sl_vo *vo, const char *spec, char *err, size_t errlen)
                             errlen);
 }
 
-int sl_vo_capture_png(sl_vo *vo, const char *path, char *err, size_t errlen)
+SDL_Surface *sl_vo_read_frame(sl_vo *vo, char *err, size_t errlen)
 {
-    int rc = -1;
     SDL_Surface *s = vo->driver->read_frame(vo);
-    char tmp[1100];
-    if (!s) {
+    if (!s)
         snprintf(err, errlen, "could not read the frame back: %s", SDL_GetError());
-        goto out;
+    return s;
+}
+
+int sl_vo_save_png(SDL_Surface *frame, const char *path, char *err, size_t errlen)
+{
+    char tmp[1100];
+    if (!frame || !path) {
+        snprintf(err, errlen, "no frame to write");
+        return -1;
     }
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (IMG_SavePNG(s, tmp) != 0) {
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp) {
+        snprintf(err, errlen, "the file name is too long (at most %zu bytes)", sizeof tmp - 5);
+        return -1;
+    }
+    if (IMG_SavePNG(frame, tmp) != 0) {
         snprintf(err, errlen, "%s: %s", tmp, IMG_GetError());
-        goto out;
+        unlink(tmp);
+        return -1;
     }
     if (rename(tmp, path) != 0) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         unlink(tmp);
-        goto out;
+        return -1;
     }
-    rc = 0;
-out:
+    return 0;
+}
+
+int sl_vo_capture_png(sl_vo *vo, const char *path, char *err, size_t errlen)
+{
+    SDL_Surface *s = sl_vo_read_frame(vo, err, errlen);
+    int rc = s ? sl_vo_save_png(s, path, err, errlen) : -1;
     SDL_FreeSurface(s);
     return rc;
 }

@@ -68,7 +68,17 @@ int sl_vo_parse_spec(const char *spec, const sl_vo_driver **driver, char *dir, s
 /* Parses the spec ("window" when NULL) and sets up vo (not yet init'ed). */
 int sl_vo_select(sl_vo *vo, const char *spec, char *err, size_t errlen);
 
-/* Writes the frame just drawn as PNG to path (write-temp + rename). */
+/* Reads back the frame just drawn (before present) into a new ARGB8888
+ * surface the caller frees; NULL with err. The only part of a capture that
+ * needs the render thread. */
+SDL_Surface *sl_vo_read_frame(sl_vo *vo, char *err, size_t errlen);
+
+/* Writes a frame read back as PNG to path (write-temp + rename). Uses no
+ * renderer: any thread may call it (the proof screenshot is encoded on the
+ * heartbeat thread). 0, or -1 with err. */
+int sl_vo_save_png(SDL_Surface *frame, const char *path, char *err, size_t errlen);
+
+/* Both at once, on the render thread (the frames output, the 'p' key). */
 int sl_vo_capture_png(sl_vo *vo, const char *path, char *err, size_t errlen);
 
 #endif

@@ -5,6 +5,7 @@
 #include "content/json.h"
 #include "content/worker.h"
 #include "player/managed/hubhttp.h"
+#include "player/vo.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -29,6 +30,8 @@ struct sl_heartbeat {
     double interval_s;
     const sl_log *log;
     sl_clock *clock;
+    void (*before_encode)(void *arg);
+    void *before_encode_arg;
 
     sl_worker *worker;
     pthread_mutex_t mu;
@@ -41,6 +44,7 @@ struct sl_heartbeat {
     char engine_problem[256];
     bool shot_requested;
     char *shot_path;
+    SDL_Surface *shot_frame; /* to be encoded at shot_path first, or NULL */
     sl_heartbeat_status st;
 
     /* thread only */
@@ -225,6 +229,35 @@ static void send_screenshot(sl_heartbeat *hb, const char *path)
     free(data);
 }
 
+static int64_t thread_cpu_us(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Writes a frame handed over by the render thread as a PNG; 0 or -1 (a problem reported). */
+static int encode_frame(sl_heartbeat *hb, SDL_Surface *frame, const char *path)
+{
+    char err[1300], msg[1400];
+    if (hb->before_encode)
+        hb->before_encode(hb->before_encode_arg);
+    int64_t t0 = thread_cpu_us();
+    if (sl_vo_save_png(frame, path, err, sizeof err) != 0) {
+        snprintf(msg, sizeof msg, "screenshot not written: %s", err);
+        hb_problem(hb, msg);
+        return -1;
+    }
+    int64_t cpu = thread_cpu_us() - t0;
+    pthread_mutex_lock(&hb->mu);
+    hb->st.screenshots_encoded++;
+    hb->st.last_encode_cpu_us = cpu;
+    pthread_mutex_unlock(&hb->mu);
+    sl_log_info(hb->log, "screenshot %dx%d encoded as PNG in %.1f ms of CPU", frame->w, frame->h, (double)cpu / 1000.0);
+    return 0;
+}
+
 /* One round of the heartbeat thread: a screenshot handed over, then the
  * heartbeat when it is due or asked for. Returns the seconds until the next
  * one; a screenshot or a heartbeat asked for kicks the wait. */
@@ -234,15 +267,18 @@ static double hb_round(void *arg, bool *kickable)
     (void)kickable;
     pthread_mutex_lock(&hb->mu);
     char *shot = hb->shot_path;
+    SDL_Surface *frame = hb->shot_frame;
     hb->shot_path = NULL;
+    hb->shot_frame = NULL;
     bool now = hb->now;
     hb->now = false;
     pthread_mutex_unlock(&hb->mu);
     if (shot) {
-        if (!sl_worker_stopping(hb->worker))
+        if (!sl_worker_stopping(hb->worker) && (!frame || encode_frame(hb, frame, shot) == 0))
             send_screenshot(hb, shot);
         free(shot);
     }
+    SDL_FreeSurface(frame);
     if (now || sl_http_mono_ms() >= hb->due_mono_ms) {
         send_heartbeat(hb);
         double wait = sl_worker_jitter(hb->worker, hb->interval_s);
@@ -263,6 +299,7 @@ static void hb_free(sl_heartbeat *hb)
     sl_http_free(hb->http);
     free(hb->state_dir);
     free(hb->shot_path);
+    SDL_FreeSurface(hb->shot_frame);
     memset(&hb->dev, 0, sizeof hb->dev);
     sl_worker_free(hb->worker);
     pthread_mutex_destroy(&hb->mu);
@@ -287,6 +324,8 @@ sl_heartbeat *sl_heartbeat_start(const sl_heartbeat_config *cfg, char *err, size
     hb->interval_s = cfg->interval_s > 0 ? cfg->interval_s : HB_DEFAULT_INTERVAL_S;
     hb->log = cfg->log;
     hb->clock = cfg->clock;
+    hb->before_encode = cfg->before_encode;
+    hb->before_encode_arg = cfg->before_encode_arg;
     hb->trust = SL_CLOCK_UNTRUSTED;
     hb->state_dir = cfg->state_dir ? strdup(cfg->state_dir) : NULL;
     hb->worker = sl_worker_new();
@@ -344,19 +383,32 @@ bool sl_heartbeat_take_screenshot_request(sl_heartbeat *hb)
     return r;
 }
 
-int sl_heartbeat_upload_screenshot(sl_heartbeat *hb, const char *path)
+/* Queues path (and the frame to write there first, or NULL) in place of any queued one. */
+static int queue_shot(sl_heartbeat *hb, SDL_Surface *frame, const char *path)
 {
-    if (!hb || !path)
+    char *p = hb && path ? strdup(path) : NULL;
+    if (!p) {
+        SDL_FreeSurface(frame);
         return -1;
-    char *p = strdup(path);
-    if (!p)
-        return -1;
+    }
     pthread_mutex_lock(&hb->mu);
     free(hb->shot_path);
+    SDL_FreeSurface(hb->shot_frame);
     hb->shot_path = p;
+    hb->shot_frame = frame;
     pthread_mutex_unlock(&hb->mu);
     sl_worker_kick(hb->worker);
     return 0;
+}
+
+int sl_heartbeat_upload_screenshot(sl_heartbeat *hb, const char *path)
+{
+    return queue_shot(hb, NULL, path);
+}
+
+int sl_heartbeat_upload_frame(sl_heartbeat *hb, SDL_Surface *frame, const char *path)
+{
+    return frame ? queue_shot(hb, frame, path) : -1;
 }
 
 void sl_heartbeat_now(sl_heartbeat *hb)

@@ -343,10 +343,12 @@ void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
             snprintf(shot, sizeof shot, "%s/screenshot-%d.png", m->state_dir, m->shot_turn);
             m->shot_turn ^= 1;
             sl_render_frame(e, now);
-            if (sl_vo_capture_png(&e->vo, shot, err, sizeof err) == 0)
-                sl_heartbeat_upload_screenshot(m->heartbeat, shot);
-            else
+            /* Only the read-back here: the heartbeat thread encodes and writes the PNG. */
+            SDL_Surface *frame = sl_vo_read_frame(&e->vo, err, sizeof err);
+            if (!frame)
                 sl_log_error(&m->log, "screenshot: %s", err);
+            else if (sl_heartbeat_upload_frame(m->heartbeat, frame, shot) != 0)
+                sl_log_error(&m->log, "screenshot: out of memory");
         }
     }
 }

@@ -21,7 +21,10 @@
 #include "player/managed/sync.h"
 #include "player/managed/uploader.h"
 
+#include <SDL2/SDL.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -934,6 +937,104 @@ static void test_heartbeat_and_screenshot(void **state)
     sl_sync_stop(s);
 }
 
+/* The encoder's test hook: holds the heartbeat thread before it encodes until
+ * the test lets it go (or WAIT_S passed: a caller waiting for the encoding). */
+typedef struct {
+    atomic_bool entered, released, timed_out;
+    pthread_t thread;
+} encode_gate;
+
+static void hold_encoder(void *arg)
+{
+    encode_gate *g = arg;
+    g->thread = pthread_self();
+    atomic_store(&g->entered, true);
+    double t0 = now_s();
+    while (!atomic_load(&g->released) && now_s() - t0 < WAIT_S)
+        sl_test_sleep_ms(5);
+    if (!atomic_load(&g->released))
+        atomic_store(&g->timed_out, true);
+}
+
+/* The proof screenshot: the render thread only reads the frame back and hands
+ * it over; the heartbeat thread encodes and sends it while frames go on being
+ * drawn, and the hub gets the PNG as written. */
+static void test_screenshot_encoded_off_the_render_thread(void **state)
+{
+    fx *f = *state;
+    char err[256], path[400];
+    encode_gate g = {0};
+    sl_heartbeat_config c = {.device = &f->dev, .state_dir = f->state, .interval_s = 30, .log = &f->log,
+                             .before_encode = hold_encoder, .before_encode_arg = &g};
+    sl_heartbeat *hb = sl_heartbeat_start(&c, err, sizeof err);
+    assert_non_null(hb);
+    /* A 1080p frame as a renderer would read it back: bands and boxes. */
+    SDL_Surface *screen = SDL_CreateRGBSurfaceWithFormat(0, 1920, 1080, 32, SDL_PIXELFORMAT_ARGB8888);
+    assert_non_null(screen);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(screen);
+    assert_non_null(r);
+    SDL_SetRenderDrawColor(r, 20, 40, 160, 255);
+    SDL_RenderClear(r);
+    SDL_SetRenderDrawColor(r, 200, 30, 30, 255);
+    SDL_RenderFillRect(r, &(SDL_Rect){0, 980, 1920, 100});
+    SDL_Surface *frame = SDL_ConvertSurfaceFormat(screen, SDL_PIXELFORMAT_ARGB8888, 0);
+    assert_non_null(frame);
+    snprintf(path, sizeof path, "%s/shot-off-thread.png", f->state);
+    assert_int_equal(sl_heartbeat_upload_frame(hb, frame, path), 0);
+
+    /* The encoder is held: the "render loop" keeps drawing frames meanwhile. */
+    double t0 = now_s();
+    while (!atomic_load(&g.entered) && now_s() - t0 < WAIT_S)
+        sl_test_sleep_ms(5);
+    assert_true(atomic_load(&g.entered));
+    assert_false(pthread_equal(g.thread, pthread_self()));
+    int drawn = 0;
+    for (int x = 0; x < 60; x++) {
+        SDL_SetRenderDrawColor(r, 255, 255, 255, 255);
+        SDL_RenderFillRect(r, &(SDL_Rect){x * 30, 990, 200, 80});
+        SDL_RenderPresent(r);
+        drawn++;
+    }
+    sl_heartbeat_status st;
+    sl_heartbeat_get_status(hb, &st);
+    assert_int_equal(drawn, 60);
+    assert_int_equal(st.screenshots_encoded, 0);
+    assert_int_equal(st.screenshots_uploaded, 0);
+    atomic_store(&g.released, true);
+
+    t0 = now_s();
+    do {
+        sl_test_sleep_ms(20);
+        sl_heartbeat_get_status(hb, &st);
+    } while (st.screenshots_uploaded < 1 && now_s() - t0 < WAIT_S);
+    assert_false(atomic_load(&g.timed_out));
+    assert_int_equal(st.screenshots_encoded, 1);
+    assert_int_equal(st.screenshots_uploaded, 1);
+    assert_true(st.last_encode_cpu_us > 0);
+    print_message("1920x1080 screenshot: %.1f ms of CPU to encode (heartbeat thread)\n",
+                  (double)st.last_encode_cpu_us / 1000.0);
+
+    /* The hub holds the very bytes written: a 1920x1080 PNG. */
+    char *png = NULL;
+    size_t len = 0;
+    assert_int_equal(sl_fs_read_file(path, 4u << 20, &png, &len, err, sizeof err), 0);
+    sl_http_reply rep;
+    assert_int_equal(hub_req(f, "GET", "/api/v1/screens/" SCREEN "/screenshot", f->aud, NULL, NULL, &rep), 200);
+    assert_int_equal(rep.len, len);
+    assert_memory_equal(rep.body, png, len);
+    const unsigned char *b = (const unsigned char *)rep.body;
+    assert_true(len > 24 && memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(b + 12, "IHDR", 4) == 0);
+    assert_int_equal((b[16] << 24) | (b[17] << 16) | (b[18] << 8) | b[19], 1920);
+    assert_int_equal((b[20] << 24) | (b[21] << 16) | (b[22] << 8) | b[23], 1080);
+    sl_http_reply_free(&rep);
+    free(png);
+
+    sl_heartbeat_stop(hb);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(screen);
+    assert_int_equal(sl_heartbeat_upload_frame(NULL, NULL, path), -1);
+}
+
 static void test_null_frees(void **state)
 {
     sl_sync_stop(NULL);
@@ -1004,6 +1105,7 @@ int main(void)
         cmocka_unit_test(test_upload_across_hub_restart),
         cmocka_unit_test(test_upload_journal_started_over),
         cmocka_unit_test(test_heartbeat_and_screenshot),
+        cmocka_unit_test(test_screenshot_encoded_off_the_render_thread),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
