@@ -140,13 +140,37 @@ function track(page) {
     });
 }
 
+// opening(WHAT, OPEN) — OPEN() (Playwright's newContext or newPage, which take no timeout): once a
+// loaded machine's Chromium left one unanswered for the scenario's whole 10 minutes, so after
+// OPEN_MS it is asked again, once, and then the scenario fails saying so.
+const OPEN_MS = 60000;
+async function opening(what, open) {
+    for (let attempt = 1; ; attempt++) {
+        let timer;
+        const late = new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`Chromium opened no ${what} in ${OPEN_MS / 1000} s`)), OPEN_MS);
+        });
+        try {
+            return await Promise.race([open(), late]);
+        } catch (e) {
+            if (attempt >= 2 || !/^Chromium opened no/.test(e.message))
+                throw e;
+            console.log(`${e.message}: asking again`);
+        } finally {
+            clearTimeout(timer);
+        }
+    }
+}
+
 // context({lang, js, locale, timezoneId}) — a fresh browser context (its own cookies) at 1366×768;
 // timezoneId: the browser's own time zone (an IANA name), else the machine's.
 async function context({ lang = 'zh', js = true, locale, timezoneId } = {}) {
-    const ctx = await state.browser.newContext({
+    const ctx = await opening('a browser context', () => state.browser.newContext({
         locale: locale || LOCALE[lang], javaScriptEnabled: js, viewport: SIZES[0], acceptDownloads: true,
         ...(timezoneId ? { timezoneId } : {}),
-    });
+    }));
+    const newPage = ctx.newPage.bind(ctx);
+    ctx.newPage = () => opening('a page', newPage);
     ctx.setDefaultTimeout(WAIT_MS);
     ctx.setDefaultNavigationTimeout(WAIT_MS);
     ctx.on('page', track);
