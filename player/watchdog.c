@@ -73,6 +73,8 @@ void sl_watchdog_turn(sl_watchdog *w)
         w->start_ns = now;
     if (w->stall_ns && now - w->start_ns >= w->stall_ns) {
         fprintf(stderr, "screenlit-player: warn: SL_TEST_RENDER_LOOP: the render loop stalls now\n");
+        /* After every ping already sent (one socket keeps their order): a test counts pings past it. */
+        sd_notify(0, "STATUS=render loop stalled");
         for (;;)
             sleep_ns(1000000000LL); /* test: the frozen loop, until killed */
     }
