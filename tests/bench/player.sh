@@ -9,22 +9,14 @@
 #   BENCH_CLIP_SECONDS the clip's length (default 20, at most 120)
 #   CHROMIUM, MPV     the peers' commands (default chromium, mpv)
 set -eu
-
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${SL_BUILD_DIR:-$SRC/build-bench}
+NAME=player.sh
+. "$(dirname "$0")/benchlib.sh"
 RUNS=${BENCH_RUNS:-3}
 SECS=${BENCH_SECONDS:-60}
 CLIP_SECS=${BENCH_CLIP_SECONDS:-20}
 CHROMIUM=${CHROMIUM:-chromium}
 MPV=${MPV:-mpv}
 
-num_in() { # num_in VALUE MIN MAX NAME — refuses values outside [MIN, MAX]
-    case "$1" in '' | *[!0-9]*) echo "player.sh: $4=$1 is not a whole number" >&2; exit 2 ;; esac
-    if [ "$1" -lt "$2" ] || [ "$1" -gt "$3" ]; then
-        echo "player.sh: $4=$1 must be from $2 to $3" >&2
-        exit 2
-    fi
-}
 num_in "$RUNS" 1 9 BENCH_RUNS
 num_in "$SECS" 5 600 BENCH_SECONDS
 num_in "$CLIP_SECS" 2 120 BENCH_CLIP_SECONDS
@@ -41,23 +33,13 @@ fi
 
 # Everything runs in one X server at 1920x1080: start it, then run this script inside.
 if [ -z "${SL_BENCH_IN_X:-}" ]; then
-    if [ -z "${BENCH_NO_BUILD:-}" ]; then
-        cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-        cmake --build "$BUILD" -j2 --target screenlit-player >/dev/null
-    fi
+    bench_build_player
     SL_BENCH_IN_X=1 SL_BUILD_DIR="$BUILD" exec xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$0" "$@"
 fi
-PLAYER="$BUILD/player/screenlit-player"
-[ -x "$PLAYER" ] || { echo "player.sh: $PLAYER is missing (build it, or unset BENCH_NO_BUILD)" >&2; exit 2; }
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-echo "player.sh: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+bench_start
 
 # ---- the media, the pages and the playlists ------------------------------------
-sh "$SRC/config/sample/make-media.sh" "$T/media" >/dev/null
 cp "$SRC/tests/bench/player-kiosk.html" "$T/kiosk.html"
-cp "$SRC/config/sample/playlist.json" "$T/sample.json"
 cat >"$T/poster.json" <<'JSON'
 {"timezone": "Asia/Shanghai",
  "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 88, "background": "#000000"},

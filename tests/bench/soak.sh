@@ -6,34 +6,17 @@
 #   SL_BUILD_DIR   build folder (default: <source>/build-bench)
 #   SOAK_HOURS     simulated hours (default 24, at most 168)
 #   SOAK_EVERY     seconds of simulated time between two frames drawn and written (default 600)
+# A line "hour H" is printed as each simulated hour begins (RSS, open files, real time so far), so
+# that a run stopped early is still a figure; the summary follows at the end.
 set -eu
-
-SRC=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${SL_BUILD_DIR:-$SRC/build-bench}
+NAME=soak.sh
+. "$(dirname "$0")/benchlib.sh"
 HOURS=${SOAK_HOURS:-24}
 EVERY=${SOAK_EVERY:-600}
-for v in "HOURS:$HOURS:1:168" "EVERY:$EVERY:1:3600"; do
-    IFS=: read -r name val lo hi <<EOF
-$v
-EOF
-    case "$val" in '' | *[!0-9]*) echo "soak.sh: SOAK_$name=$val is not a whole number" >&2; exit 2 ;; esac
-    if [ "$val" -lt "$lo" ] || [ "$val" -gt "$hi" ]; then
-        echo "soak.sh: SOAK_$name=$val must be from $lo to $hi" >&2
-        exit 2
-    fi
-done
-if [ -z "${BENCH_NO_BUILD:-}" ]; then
-    cmake -S "$SRC" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$BUILD" -j2 --target screenlit-player >/dev/null
-fi
-PLAYER="$BUILD/player/screenlit-player"
-[ -x "$PLAYER" ] || { echo "soak.sh: $PLAYER is missing (build it, or unset BENCH_NO_BUILD)" >&2; exit 2; }
-
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT INT TERM
-echo "soak.sh: $(date -u '+%Y-%m-%d %H:%M UTC'), load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-sh "$SRC/config/sample/make-media.sh" "$T/media" >/dev/null
-cp "$SRC/config/sample/playlist.json" "$T/sample.json"
+num_in "$HOURS" 1 168 SOAK_HOURS
+num_in "$EVERY" 1 3600 SOAK_EVERY
+bench_build_player
+bench_start
 mkdir "$T/frames"
 
 # Every posters, clip and slogan switch of the day, a frame drawn and written
@@ -43,12 +26,25 @@ mkdir "$T/frames"
     --journal "$T/j.db" --screen-id soak >"$T/out" 2>"$T/err" &
 pid=$!
 : >"$T/samples"
-# "seconds_since_start rss_kib open_fds" every 0.5 s while it runs (the loop ends with it)
+# "real_s sim_s rss_kib open_fds" every 0.5 s while it runs (the loop ends with it); the
+# simulated time is that of the newest frame written (frame-<ms since start>.png), -1 before the first.
 start=$(date +%s)
+sim=-1
+hour=0
 while kill -0 "$pid" 2>/dev/null; do
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
     fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
-    [ -z "$rss" ] || echo "$(($(date +%s) - start)) $rss $fds" >>"$T/samples"
+    ms=$(ls "$T/frames" 2>/dev/null | sed -n 's/^frame-0*\([0-9][0-9]*\)\.png$/\1/p' | sort -n | tail -n 1)
+    [ -z "$ms" ] || sim=$((ms / 1000))
+    if [ -n "$rss" ]; then
+        now=$(($(date +%s) - start))
+        echo "$now $sim $rss $fds" >>"$T/samples"
+        if [ "$sim" -ge 0 ] && [ "$sim" -ge $((hour * 3600)) ]; then
+            printf '%s: hour %d, %d s real: RSS %.1f MiB, %d open files, load %s\n' "$NAME" "$((sim / 3600))" \
+                "$now" "$(echo "$rss" | awk '{ print $1 / 1024 }')" "$fds" "$(cut -d' ' -f1 /proc/loadavg)"
+            hour=$((sim / 3600 + 1))
+        fi
+    fi
     find "$T/frames" -name '*.png' -delete 2>/dev/null || true
     sleep 0.5
 done
@@ -56,7 +52,7 @@ wait "$pid" || { echo "soak.sh: the player failed: $(tail -n 5 "$T/err")" >&2; e
 
 # Growth: the last tenth of the run against the tenth after the first (start-up excluded).
 awk -v hours="$HOURS" '
-    { t[NR] = $1; r[NR] = $2; f[NR] = $3 }
+    { t[NR] = $1; r[NR] = $3; f[NR] = $4 }
     END {
         if (NR < 20) { print "soak.sh: too few samples (" NR ")"; exit 1 }
         a = int(NR / 10); b = int(NR / 5); c = NR - int(NR / 10) + 1
