@@ -70,5 +70,14 @@ awk -v hours="$HOURS" '
         printf "RSS early %.1f MiB, late %.1f MiB: growth %+.1f MiB; peak %.1f MiB\n", ra / na / 1024, rc / nc / 1024, (rc / nc - ra / na) / 1024, rmax / 1024
         printf "open files %d to %d\n", fmin, fmax
     }' "$T/samples"
+# Each simulated hour's median, lowest and highest RSS and range of open files (samples
+# before the first frame left out): a step and a plateau read apart from a steady climb.
+awk '$2 >= 0 { print int($2 / 3600), $3, $4 }' "$T/samples" | sort -k1,1n -k2,2n | awk '
+    { h = $1; n[h]++; r[h, n[h]] = $2; if (!(h in fl) || $3 < fl[h]) fl[h] = $3; if ($3 > fh[h]) fh[h] = $3; if (h > last) last = h }
+    END {
+        print "hour  RSS median   lowest  highest (MiB)  open files"
+        for (h = 0; h <= last; h++) if (n[h])
+            printf "%4d  %10.1f %8.1f %8.1f        %d-%d\n", h, r[h, int((n[h] + 1) / 2)] / 1024, r[h, 1] / 1024, r[h, n[h]] / 1024, fl[h], fh[h]
+    }'
 grep -E '^frames rendered|^pictures decoded' "$T/out" || true
 echo "soak.sh: done, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
