@@ -127,7 +127,7 @@ enum MHD_Result sl_h_capi_preview(sl_hub *hub, sl_req *r)
         res = sl_reply_error(r, 400, NULL, "%s", err);
         goto out;
     }
-    if (sl_preview_run(pl, &tags, from, to, &pv) != 0) {
+    if (sl_preview_run(pl, &tags, from, to, NULL, &pv) != 0) {
         res = sl_reply_error(r, 500, NULL, "the hub ran out of memory");
         goto out;
     }
