@@ -9,15 +9,15 @@ mkdir -p "$T/p"
 cat >"$T/p/playlist.json" <<'JSON'
 {
   "timezone": "Asia/Shanghai",
-  "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 85, "background": "#203040"},
-            {"id": "strip", "x": 0, "y": 85, "w": 100, "h": 15, "background": "#000000"}],
+  "zones": [{"id": "strip", "x": 0, "y": 0, "w": 100, "h": 12},
+            {"id": "main", "x": 0, "y": 12, "w": 100, "h": 88}],
   "items": [
-    {"id": "notice", "zone": "main", "type": "text", "mode": "static", "text": "营业厅公告", "duration": 30},
-    {"id": "red", "zone": "strip", "type": "text", "text": "防范电信网络诈骗，下载国家反诈中心APP", "speed": 160, "duration": 20},
-    {"id": "green", "zone": "strip", "type": "text", "text": "Never share a code", "speed": 240, "duration": 9},
-    {"id": "blue", "zone": "strip", "type": "text", "text": "冒充领导要求转账的，都是诈骗", "speed": 160, "gap": 40, "duration": 15},
-    {"id": "late", "zone": "strip", "type": "text", "text": "Closing soon", "speed": 120, "duration": 25},
-    {"id": "hello", "zone": "strip", "type": "text", "mode": "static", "text": "欢迎光临", "duration": 7}
+    {"id": "red", "zone": "strip", "type": "text", "speed": 160, "duration": 20, "text": "防范电信网络诈骗，下载国家反诈中心APP"},
+    {"id": "green", "zone": "strip", "type": "text", "speed": 240, "duration": 9, "text": "Never share a code"},
+    {"id": "blue", "zone": "strip", "type": "text", "speed": 160, "gap": 40, "duration": 15, "text": "冒充领导要求转账的，都是诈骗"},
+    {"id": "late", "zone": "strip", "type": "text", "speed": 120, "duration": 25, "text": "Closing soon"},
+    {"id": "hello", "zone": "strip", "type": "text", "mode": "static", "text": "欢迎光临", "duration": 7},
+    {"id": "notice", "zone": "main", "type": "text", "mode": "static", "text": "营业厅公告", "duration": 30}
   ],
   "rules": [
     {"items": ["hello"], "hours": "09:04-09:05"},
