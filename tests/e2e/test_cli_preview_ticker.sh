@@ -21,7 +21,7 @@ cat >"$T/p/playlist.json" <<'JSON'
   ],
   "rules": [
     {"items": ["hello"], "hours": "09:04-09:05"},
-    {"items": ["late"], "hours": "09:06:10-09:07:13"}
+    {"items": ["late"], "hours": "09:06:10-09:06:30"}
   ]
 }
 JSON
