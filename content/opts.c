@@ -68,6 +68,20 @@ int sl_opts_set_screen_id(void *field, const sl_opts_entry *e, const char *arg, 
     return 0;
 }
 
+int sl_opts_set_size(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen)
+{
+    long a, b;
+    char x, tail;
+    if (sscanf(arg, "%ld%c%ld%c", &a, &x, &b, &tail) != 3 || (x != 'x' && x != 'X') || a < 16 || b < 16 ||
+        a > 16384 || b > 16384) {
+        snprintf(err, errlen, "%s: '%s' is not WIDTHxHEIGHT (16 to 16384 each)", e->name, arg);
+        return -1;
+    }
+    ((int *)field)[0] = (int)a;
+    ((int *)field)[1] = (int)b;
+    return 0;
+}
+
 int sl_opts_parse(const sl_opts_entry *tab, void *target, int argc, char **argv, int *next, char *err,
                   size_t errlen)
 {

@@ -61,6 +61,10 @@ struct sl_opts_entry {
 int sl_opts_set_screen_id(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen);
 #define SL_OPTS_SCREEN_E(name, help, type, field) SL_OPTS_FUNC_E(name, 0, "ID", help, type, field, sl_opts_set_screen_id, 0)
 
+/* A setter for a screen size WIDTHxHEIGHT (16 to 16384 pixels each): the
+ * field is int[2] (width, height), else "NAME: 'VALUE' is not WIDTHxHEIGHT". */
+int sl_opts_set_size(void *field, const sl_opts_entry *e, const char *arg, char *err, size_t errlen);
+
 #define SL_OPTS_MAX 64 /* entries in one table */
 
 /* What sl_opts_parse found. */

@@ -26,6 +26,18 @@ const char *sl_item_type_name(sl_item_type t)
     return (unsigned)t < 4 ? type_names[t] : "?";
 }
 
+void sl_zone_box(const sl_zone *zn, int canvas_w, int canvas_h, int *x, int *y, int *w, int *h)
+{
+    int x0 = (int)(zn->x * canvas_w / 100.0 + 0.5);
+    int y0 = (int)(zn->y * canvas_h / 100.0 + 0.5);
+    int x1 = (int)((zn->x + zn->w) * canvas_w / 100.0 + 0.5);
+    int y1 = (int)((zn->y + zn->h) * canvas_h / 100.0 + 0.5);
+    *x = x0;
+    *y = y0;
+    *w = x1 - x0 > 0 ? x1 - x0 : 1;
+    *h = y1 - y0 > 0 ? y1 - y0 : 1;
+}
+
 /* ---- small readers: each reports its own error and returns -1 on a problem ---- */
 
 static const char *json_type_name(const cJSON *v)

@@ -144,6 +144,11 @@ int sl_playlist_item_index(const sl_playlist *pl, const char *id);
 
 const char *sl_item_type_name(sl_item_type t);
 
+/* A zone's box in pixels on a canvas_w x canvas_h screen (the picture
+ * before any rotation): edges rounded the same way for neighbours, so zones
+ * tile without gaps; at least 1x1. */
+void sl_zone_box(const sl_zone *zn, int canvas_w, int canvas_h, int *x, int *y, int *w, int *h);
+
 /* A set of screen tags (e.g. "bank", "lobby"). */
 typedef struct {
     char **v;

@@ -68,12 +68,13 @@ static void compute_stats(const sl_playlist *pl, const sl_tags *tags, const sl_p
     }
 }
 
-int sl_preview_run(const sl_playlist *pl, const sl_tags *tags, int64_t from, int64_t to, sl_preview *out)
+int sl_preview_run(const sl_playlist *pl, const sl_tags *tags, int64_t from, int64_t to,
+                   const sl_sched_timing *timing, sl_preview *out)
 {
     memset(out, 0, sizeof *out);
     out->from = from;
     out->to = to;
-    if (sl_sched_predict(pl, tags, from, to, &out->plays, &out->n) != 0)
+    if (sl_sched_predict_timed(pl, tags, from, to, timing, &out->plays, &out->n) != 0)
         return -1;
     out->items = calloc(pl->n_items ? pl->n_items : 1, sizeof *out->items);
     if (!out->items) {

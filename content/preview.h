@@ -32,9 +32,17 @@ typedef struct {
 int sl_preview_window(const sl_playlist *pl, const char *from_s, const char *to_s, int64_t now_ms, int64_t *from,
                       int64_t *to, char *err, size_t errlen);
 
+/* The screen a preview is computed for when none is given: the player's
+ * default output size. */
+#define SL_PREVIEW_SCREEN_W 1920
+#define SL_PREVIEW_SCREEN_H 1080
+
 /* Runs the schedule from..to for a screen with tags and counts plays and
- * floors per full local clock hour. 0, or -1 when out of memory. */
-int sl_preview_run(const sl_playlist *pl, const sl_tags *tags, int64_t from, int64_t to, sl_preview *out);
+ * floors per full local clock hour. timing (NULL: every play lasts its
+ * pick's duration) times plays as a screen does: a ticker's slogans
+ * (player/ticker.h, sl_ticker_timing). 0, or -1 when out of memory. */
+int sl_preview_run(const sl_playlist *pl, const sl_tags *tags, int64_t from, int64_t to,
+                   const sl_sched_timing *timing, sl_preview *out);
 void sl_preview_free(sl_preview *pv); /* NULL is fine */
 
 /* The preview as one JSON document (what `screenlit preview --json` prints):

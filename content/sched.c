@@ -894,6 +894,38 @@ int sl_sched_floor(const sl_playlist *pl, const sl_tags *screen_tags, int item, 
 int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t from_ms,
                      int64_t to_ms, sl_play **out, size_t *n_out)
 {
+    return sl_sched_predict_timed(pl, screen_tags, from_ms, to_ms, NULL, out, n_out);
+}
+
+/* Times one pick at t: its play (record) and how long it holds the zone.
+ * Returns false when it starts too late to be seen before to_ms. */
+static bool predict_place(const sl_sched_timing *tm, const sl_pick *pk, int zone,
+                          int64_t t, int64_t to_ms, sl_play *p, int64_t *hold, bool *overlaps)
+{
+    *p = (sl_play){pk->item, zone, t, pk->duration_ms};
+    *overlaps = false;
+    if (tm && tm->place && tm->place(tm->ud, pk, zone, p, hold, overlaps)) {
+        if (p->start_ms < t)
+            p->start_ms = t;
+        if (*hold < 1)
+            *hold = 1;
+    } else {
+        *hold = p->duration_ms;
+    }
+    if (*hold < 1)
+        *hold = 1;
+    if (p->duration_ms < 1)
+        p->duration_ms = 1;
+    if (p->start_ms >= to_ms)
+        return false;
+    if (p->duration_ms > to_ms - p->start_ms)
+        p->duration_ms = to_ms - p->start_ms;
+    return true;
+}
+
+int sl_sched_predict_timed(const sl_playlist *pl, const sl_tags *screen_tags, int64_t from_ms, int64_t to_ms,
+                           const sl_sched_timing *timing, sl_play **out, size_t *n_out)
+{
     int rc = -1;
     sl_history h = {0};
     sl_play *v = NULL;
@@ -910,19 +942,26 @@ int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t 
     for (size_t z = 0; z < pl->n_zones; z++) {
         h.n = 0;
         h.head = 0;
+        size_t shown_from = n; /* the plays that may still be on screen */
         int64_t t = from_ms;
         while (t < to_ms) {
             sl_pick pk;
             if (sl_sched_next(pl, screen_tags, (int)z, t, &h, &pk) != 0)
                 goto out;
-            int64_t d = pk.duration_ms;
-            if (d < 1)
-                d = 1;
-            if (d > to_ms - t)
-                d = to_ms - t;
-            sl_play p = {pk.item, (int)z, t, d};
-            sl_history_push(&h, &p);
-            t += d;
+            sl_play p;
+            int64_t hold;
+            bool overlaps;
+            if (!predict_place(timing, &pk, (int)z, t, to_ms, &p, &hold, &overlaps))
+                break;
+            sl_play hp = {pk.item, (int)z, p.start_ms, hold < to_ms - p.start_ms ? hold : to_ms - p.start_ms};
+            sl_history_push(&h, &hp);
+            t = p.start_ms + hold;
+            /* What takes the zone ends whatever is still on screen there. */
+            for (size_t k = shown_from; !overlaps && k < n; k++)
+                if (v[k].start_ms + v[k].duration_ms > p.start_ms)
+                    v[k].duration_ms = p.start_ms - v[k].start_ms;
+            if (!overlaps)
+                shown_from = n;
             if (pl->zones[z].sound && pk.item == pl->fallback)
                 continue; /* a sound zone's silence between announcements is no play */
             if (n == cap) {

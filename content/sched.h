@@ -76,4 +76,24 @@ const char *sl_pick_reason_name(sl_pick_reason r);
 int sl_sched_predict(const sl_playlist *pl, const sl_tags *screen_tags, int64_t from_ms,
                      int64_t to_ms, sl_play **out, size_t *n_out);
 
+/* How plays are timed when a play is not simply its pick's duration (a
+ * ticker strip: slogans follow each other and stay on screen while they
+ * cross it). `place` is called for every pick at t (pk->start_ms == t); it
+ * returns false to keep the pick's own timing, or true having set
+ * p->start_ms (>= t: when it starts), p->duration_ms (how long it is on
+ * screen: its record), *hold_ms (> 0: the zone picks again at start +
+ * hold; the history gets start and hold, as the player's does) and
+ * *overlaps (earlier plays of the zone still on screen stay; otherwise they
+ * end at its start). Zones are run one after the other, from from_ms. */
+typedef struct {
+    bool (*place)(void *ud, const sl_pick *pk, int zone, sl_play *p, int64_t *hold_ms, bool *overlaps);
+    void *ud;
+} sl_sched_timing;
+
+/* sl_sched_predict with plays timed by `timing` (NULL: as sl_sched_predict).
+ * Records are cut at to_ms; a play that would start at or after to_ms is
+ * left out. */
+int sl_sched_predict_timed(const sl_playlist *pl, const sl_tags *screen_tags, int64_t from_ms, int64_t to_ms,
+                           const sl_sched_timing *timing, sl_play **out, size_t *n_out);
+
 #endif

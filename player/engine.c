@@ -197,14 +197,16 @@ static void ticker_begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick)
     }
     z->ticker = (sl_ticker_geom){.zone_w = z->rect.w, .text_w = z->cur_prep->surface->w,
                                  .gap = sl_ticker_gap_px(it, z->rect.h), .speed = it->speed_px_s};
+    sl_ticker_prev prev = {0};
     if (z->n_trail > 0) {
         const sl_ticker_trail *last = &z->trail[z->n_trail - 1];
-        int64_t at = last->pick.start_ms + sl_ticker_follow_ms(&last->geom, last->passes, it->speed_px_s);
-        if (at > z->cur.start_ms)
-            z->cur.start_ms = at;
+        prev = (sl_ticker_prev){.on = true, .geom = last->geom, .start_ms = last->pick.start_ms,
+                                .passes = last->passes};
     }
-    z->ticker_passes = sl_ticker_passes(&z->ticker, pick->duration_ms, pick->cut_short);
-    z->cur_end_ms = z->cur.start_ms + sl_ticker_slot_ms(&z->ticker, z->ticker_passes);
+    sl_ticker_slot s = sl_ticker_plan(&z->ticker, &prev, z->cur.start_ms, pick->duration_ms, pick->cut_short);
+    z->cur.start_ms = s.start_ms;
+    z->ticker_passes = s.passes;
+    z->cur_end_ms = s.end_ms;
 }
 
 /* Ends the current item of a zone and frees what it showed. */
@@ -499,13 +501,8 @@ static void layout(sl_engine *e)
     e->canvas_w = turned ? e->region.h : e->region.w;
     e->canvas_h = turned ? e->region.w : e->region.h;
     for (size_t i = 0; i < e->pl->n_zones; i++) {
-        const sl_zone *zn = &e->pl->zones[i];
-        /* Edges are rounded the same way for neighbours, so zones tile without gaps. */
-        int x0 = (int)(zn->x * e->canvas_w / 100.0 + 0.5);
-        int y0 = (int)(zn->y * e->canvas_h / 100.0 + 0.5);
-        int x1 = (int)((zn->x + zn->w) * e->canvas_w / 100.0 + 0.5);
-        int y1 = (int)((zn->y + zn->h) * e->canvas_h / 100.0 + 0.5);
-        e->zones[i].rect = (SDL_Rect){x0, y0, x1 - x0 > 0 ? x1 - x0 : 1, y1 - y0 > 0 ? y1 - y0 : 1};
+        SDL_Rect *rc = &e->zones[i].rect;
+        sl_zone_box(&e->pl->zones[i], e->canvas_w, e->canvas_h, &rc->x, &rc->y, &rc->w, &rc->h);
         e->zones[i].zone = (int)i;
         e->zones[i].video_index = -1;
     }

@@ -137,15 +137,11 @@ static int set_output(void *field, const sl_opts_entry *e, const char *v, char *
 static int set_size(void *field, const sl_opts_entry *e, const char *v, char *err, size_t errlen)
 {
     sl_options *o = field;
-    long a, b;
-    char x;
-    if (sscanf(v, "%ld%c%ld", &a, &x, &b) != 3 || (x != 'x' && x != 'X') || a < 16 || b < 16 || a > 16384 ||
-        b > 16384) {
-        snprintf(err, errlen, "size: '%s' is not WIDTHxHEIGHT (16 to 16384 each)", v);
+    int wh[2];
+    if (sl_opts_set_size(wh, e, v, err, errlen) != 0)
         return -1;
-    }
-    o->size_w = (int)a;
-    o->size_h = (int)b;
+    o->size_w = wh[0];
+    o->size_h = wh[1];
     return 0;
 }
 

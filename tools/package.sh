@@ -163,11 +163,11 @@ control screenlit-player video "$services_depends" player.description "fonts-not
 common screenlit-hub
 program screenlit-hub "$build/tools/screenlit-hub" serve token key user report
 service screenlit-hub screenlit-hub.service hub.conf
-control screenlit-hub net "$services_depends" hub.description
+control screenlit-hub net "$services_depends" hub.description "fonts-noto-cjk"  # the preview measures slogans with it
 
 common screenlit
 program screenlit "$build/tools/screenlit" lint preview keygen publish inventory enroll-code screens bundle records report
-control screenlit utils "" screenlit.description
+control screenlit utils "" screenlit.description "fonts-noto-cjk"  # the preview measures slogans with it
 
 status=0
 for pkg in screenlit-player screenlit-hub screenlit; do

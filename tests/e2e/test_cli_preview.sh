@@ -31,9 +31,14 @@ for h in 09 10 11 12 13 14 15 16; do
     n=$(jq --arg h "$h" '[.plays[] | select(.item=="poster-app" and .start[11:13]==$h)] | length' "$T/weekday.json")
     [ "$n" -ge 6 ] && ok || fail "poster-app played $n times in hour $h, floor is 6"
 done
-# Zones are filled without gaps: each play starts where the previous one ended.
-gaps=$(jq '[.plays | group_by(.zone)[] | . as $z | range(1; length) | select($z[.].start_ms != $z[.-1].start_ms + $z[.-1].duration_ms)] | length' "$T/weekday.json")
+# Zones are filled without gaps: each play starts where the previous one ended, or, on the
+# ticker strip, while it is still crossing (a slogan enters behind the one before).
+gaps=$(jq '[.plays | group_by(.zone)[] | . as $z | range(1; length) | select($z[.].start_ms != $z[.-1].start_ms + $z[.-1].duration_ms)
+            | select($z[.].zone != "ticker" or $z[.].start_ms > $z[.-1].start_ms + $z[.-1].duration_ms)] | length' "$T/weekday.json")
 [ "$gaps" = 0 ] && ok || fail "$gaps gaps in the predicted timeline"
+overlaps=$(jq '[.plays | map(select(.zone == "ticker")) as $z | range(1; $z | length)
+                | select($z[.].start_ms < $z[.-1].start_ms + $z[.-1].duration_ms)] | length' "$T/weekday.json")
+[ "$overlaps" -gt 100 ] && ok || fail "only $overlaps slogans enter while the one before still crosses"
 
 # Sunday 2026-11-29: the weekday items never play; the weekend poster does.
 expect_rc 0 "$SCREENLIT" preview "$P" --from 2026-11-29T08:00+08:00 --to 2026-11-29T18:00+08:00 --json

@@ -190,6 +190,22 @@ if jq -e --slurpfile cli "$T/out" '. == $cli[0]' "$T/hub-preview.json" >/dev/nul
 fi
 jq -e '(.plays | length) > 20 and (.items[] | select(.item == "poster") | .floor_per_hour == 6 and .floor_met)' \
     "$T/hub-preview.json" >/dev/null && ok || fail "the preview has no plays or the floor"
+# The slogan is timed for the screen asked for (1920x1080 when none), as the CLI's --screen.
+jq '. + {screen: "640x360"}' "$T/preview.json" >"$T/preview-small.json"
+code_is 200 "$(json POST /console/api/channels/bank-lobby/preview "$T/preview-small.json")" "preview 640x360"
+cp "$T/body" "$T/hub-small.json"
+expect_rc 0 "$SCREENLIT" preview "$M/playlist.json" --from 2026-12-07T08:00 --to 2026-12-07T12:00 --tags lobby \
+    --json --screen 640x360
+if jq -e --slurpfile cli "$T/out" '. == $cli[0]' "$T/hub-small.json" >/dev/null; then ok; else
+    fail "the hub's 640x360 preview differs from screenlit preview --screen 640x360"
+fi
+if jq -e --slurpfile big "$T/hub-preview.json" '[.plays[] | select(.item == "slogan")] != [$big[0].plays[] | select(.item == "slogan")]' \
+    "$T/hub-small.json" >/dev/null; then ok; else fail "the slogan's plays do not depend on the screen"; fi
+jq -e '[.plays[] | select(.item == "slogan")][0].duration_ms != 20000' "$T/hub-small.json" >/dev/null && ok ||
+    fail "the slogan is timed by its duration, not by its passes"
+jq '. + {screen: "big"}' "$T/preview.json" >"$T/preview-bad.json"
+code_is 400 "$(json POST /console/api/channels/bank-lobby/preview "$T/preview-bad.json")" "preview of a bad screen"
+expect_json '.error | test("screen: .big. is not WIDTHxHEIGHT")'
 
 # Compile, sign here (the key never goes to the hub), publish.
 code_is 200 "$(json POST /console/api/channels/bank-lobby/compile "$T/check.json")" "compile"

@@ -32,10 +32,10 @@ done
 [ "$dark_main" = 0 ] && ok || fail "$dark_main switch frames with a dark main zone"
 [ "$dark_ticker" = 0 ] && ok || fail "$dark_ticker switch frames with a dark ticker"
 
-# The journal holds, item by item, exactly what the preview predicts for the hour in the
-# main zone. (A ticker's slogans make whole passes, whose length depends on the pixels of
-# their words, and follow one another at the gap: test_player_ticker checks the strip.)
-"$SCREENLIT" preview "$P" --from "$FROM" --to "$TO" --json >"$T/preview.json"
+# The journal holds, item by item, exactly what the preview predicts for the hour on a
+# screen of the same size (a ticker's slogans make whole passes, whose length depends on
+# the pixels of their words: test_cli_preview_ticker checks the strip play by play).
+"$SCREENLIT" preview "$P" --from "$FROM" --to "$TO" --screen 960x540 --json >"$T/preview.json"
 jq -r '[.plays[] | select(.zone == "main")] | group_by(.item)[] | "\(.[0].item) \(length) \(map(.duration_ms) | add)"' "$T/preview.json" | sort >"$T/predicted.txt"
 sqlite3 "$T/j1.db" "SELECT item, COUNT(*), SUM(duration_ms) FROM plays WHERE zone = 'main' GROUP BY item ORDER BY item" | tr '|' ' ' | sort >"$T/journal.txt"
 if cmp -s "$T/predicted.txt" "$T/journal.txt"; then ok; else
@@ -46,6 +46,10 @@ fi
 jq -r '.plays[] | select(.zone == "main") | "\(.zone) \(.start_ms) \(.item) \(.duration_ms)"' "$T/preview.json" | sort >"$T/predicted-plays.txt"
 sqlite3 "$T/j1.db" "SELECT zone, start_ms, item, duration_ms FROM plays WHERE zone = 'main'" | tr '|' ' ' | sort >"$T/journal-plays.txt"
 cmp -s "$T/predicted-plays.txt" "$T/journal-plays.txt" && ok || fail "journal plays differ from the preview's timeline"
+jq -r '.plays[] | select(.zone == "ticker") | "\(.zone) \(.start_ms) \(.item) \(.duration_ms)"' "$T/preview.json" | sort >"$T/predicted-slogans.txt"
+sqlite3 "$T/j1.db" "SELECT zone, start_ms, item, duration_ms FROM plays WHERE zone = 'ticker'" | tr '|' ' ' | sort >"$T/journal-slogans.txt"
+[ -s "$T/journal-slogans.txt" ] && cmp -s "$T/predicted-slogans.txt" "$T/journal-slogans.txt" && ok ||
+    fail "the ticker's journal differs from the preview's"
 # Records carry the screen, the simulated-clock trust and sequence numbers 1..N.
 bad=$(sqlite3 "$T/j1.db" "SELECT COUNT(*) FROM plays WHERE screen <> 'test-screen'")
 [ "$bad" = 0 ] && ok || fail "$bad records name another screen"

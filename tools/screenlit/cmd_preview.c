@@ -3,6 +3,8 @@
 #include "content/lint.h"
 #include "content/preview.h"
 #include "content/timeutil.h"
+#include "player/text.h"
+#include "player/ticker.h"
 #include "tools/screenlit/cli.h"
 
 #include <cjson/cJSON.h>
@@ -14,6 +16,7 @@
 /* The options as given. */
 typedef struct {
     const char *from, *to, *tags;
+    int screen[2]; /* width, height */
     bool json, summary;
 } preview_args;
 
@@ -26,6 +29,10 @@ static const sl_opts_entry preview_opts[] = {
     SL_OPTS_STR_E("tags", 0, "LIST",
                   "the screen's tags, comma separated (rules with tags apply only to screens carrying one of them)",
                   preview_args, tags),
+    SL_OPTS_FUNC_E("screen", 0, "WxH",
+                   "the screen's size in pixels (default 1920x1080, the player's): a ticker slogan's time on "
+                   "screen depends on its width in pixels and on its zone's",
+                   preview_args, screen, sl_opts_set_size, 0),
     SL_OPTS_FLAG_E("json", 0, "print one JSON document instead of text", preview_args, json),
     SL_OPTS_FLAG_E("summary", 0, "print only the table, not the timeline", preview_args, summary),
     SL_OPTS_HELP_E,
@@ -39,7 +46,7 @@ static void help(void)
            "\n"
            "SYNOPSIS\n"
            "    screenlit preview PLAYLIST.json --from TIME --to TIME [--tags T1,T2]\n"
-           "                      [--json] [--summary]\n"
+           "                      [--screen WxH] [--json] [--summary]\n"
            "\n"
            "DESCRIPTION\n"
            "    Runs the same schedule code the player runs, with a simulated clock, over\n"
@@ -47,6 +54,16 @@ static void help(void)
            "    playlist's time zone); then a table of plays and seconds per item with\n"
            "    each frequency floor marked met or missed for every full clock hour it\n"
            "    applies to. Use it before publishing to check a campaign.\n"
+           "\n"
+           "    A play starts when the item appears and ends when it is gone, as the\n"
+           "    player's journal records it. Most items play for their duration. A\n"
+           "    ticker slogan is timed as the player runs its strip on a screen of\n"
+           "    --screen's size: it enters behind the slogan before it, makes the whole\n"
+           "    passes nearest its duration (its width in pixels measured with the\n"
+           "    player's fonts, plus its gap, at its speed), the next slogan follows\n"
+           "    after its last pass and the gap, and it is on screen until its last\n"
+           "    pass has left the strip, so plays of a strip overlap. Its seconds are\n"
+           "    that time on screen.\n"
            "\n"
            "OPTIONS\n");
     sl_opts_help(stdout, preview_opts);
@@ -123,7 +140,7 @@ static int print_json(const sl_playlist *pl, const char *tags_csv, const sl_prev
 
 int sl_cmd_preview(int argc, char **argv)
 {
-    preview_args a = {0};
+    preview_args a = {.screen = {SL_PREVIEW_SCREEN_W, SL_PREVIEW_SCREEN_H}};
     int next, rc = sl_cli_parse_opts("preview", preview_opts, help, &a, argc, argv, &next);
     if (rc >= 0)
         return rc;
@@ -134,6 +151,8 @@ int sl_cmd_preview(int argc, char **argv)
     sl_diags d;
     sl_playlist *pl = NULL;
     sl_preview pv = {0};
+    sl_text *text = NULL;
+    sl_ticker_timing tt = {0};
     sl_diags_init(&d);
     if (next >= argc)
         return sl_cli_usage_error("preview", "the playlist file is missing");
@@ -159,7 +178,10 @@ int sl_cmd_preview(int argc, char **argv)
         rc = sl_cli_usage_error("preview", "--%s", err);
         goto out;
     }
-    if (sl_preview_run(pl, &tags, from, to, &pv) != 0) {
+    /* Without fonts a slogan keeps its duration (and the player could not draw it). */
+    text = sl_text_new(NULL, 0, err, sizeof err);
+    if (sl_ticker_timing_init(&tt, pl, text, a.screen[0], a.screen[1]) != 0 ||
+        sl_preview_run(pl, &tags, from, to, &tt.timing, &pv) != 0) {
         fprintf(stderr, "screenlit preview: out of memory\n");
         goto out;
     }
@@ -170,6 +192,8 @@ int sl_cmd_preview(int argc, char **argv)
         rc = SL_EXIT_OK;
     }
 out:
+    sl_ticker_timing_free(&tt);
+    sl_text_free(text);
     sl_preview_free(&pv);
     sl_playlist_free(pl);
     sl_tags_free(&tags);

@@ -5,7 +5,10 @@
 #include "content/json.h"
 #include "content/lint.h"
 #include "content/manifest.h"
+#include "content/opts.h"
 #include "content/preview.h"
+#include "player/ticker.h"
+#include "tools/hub/console/console_session.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -108,6 +111,7 @@ enum MHD_Result sl_h_capi_preview(sl_hub *hub, sl_req *r)
     sl_playlist *pl = NULL;
     sl_tags tags = {0};
     sl_preview pv = {0};
+    sl_ticker_timing tt = {0};
     char *csv = NULL, err[160];
     sl_diags_init(&d);
     cJSON *in = sl_capi_json(r, &who, &res);
@@ -127,12 +131,22 @@ enum MHD_Result sl_h_capi_preview(sl_hub *hub, sl_req *r)
         res = sl_reply_error(r, 400, NULL, "%s", err);
         goto out;
     }
-    if (sl_preview_run(pl, &tags, from, to, &pv) != 0) {
+    /* Ticker slogans are timed for a screen of "screen" (WxH, default the player's 1920x1080). */
+    int screen[2] = {SL_PREVIEW_SCREEN_W, SL_PREVIEW_SCREEN_H};
+    const char *screen_s = sl_json_str(in, "screen");
+    const sl_opts_entry screen_opt = {.name = "screen"};
+    if (screen_s && sl_opts_set_size(screen, &screen_opt, screen_s, err, sizeof err) != 0) {
+        res = sl_reply_error(r, 400, NULL, "%s", err);
+        goto out;
+    }
+    if (sl_ticker_timing_init(&tt, pl, sl_console_text(hub->console), screen[0], screen[1]) != 0 ||
+        sl_preview_run(pl, &tags, from, to, &tt.timing, &pv) != 0) {
         res = sl_reply_error(r, 500, NULL, "the hub ran out of memory");
         goto out;
     }
     res = sl_reply_json(r, 200, sl_preview_json(pl, csv, &pv));
 out:
+    sl_ticker_timing_free(&tt);
     sl_preview_free(&pv);
     sl_tags_free(&tags);
     free(csv);

@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "tools/hub/console/console_session.h"
 
+#include "player/text.h"
 #include "tools/hub/http/authcache.h"
 
 #include <errno.h>
@@ -28,6 +29,8 @@ struct sl_console {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int hashing; /* password hashes being computed */
+    sl_text *text;   /* the preview's text drawing, made at its first use (under mu) */
+    bool text_tried;
 };
 
 sl_console *sl_console_new(void)
@@ -59,9 +62,24 @@ void sl_console_free(sl_console *c)
         return;
     sl_ratelimit_free(c->by_addr);
     sl_ratelimit_free(c->by_name);
+    sl_text_free(c->text);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->cv);
     free(c);
+}
+
+sl_text *sl_console_text(sl_console *c)
+{
+    if (!c)
+        return NULL;
+    pthread_mutex_lock(&c->mu);
+    if (!c->text_tried) {
+        char err[256];
+        c->text_tried = true;
+        c->text = sl_text_new(NULL, 0, err, sizeof err);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return c->text;
 }
 
 static bool limit_ok(int burst, int64_t drain_ms)

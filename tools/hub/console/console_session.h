@@ -79,6 +79,9 @@ int sl_console_set_login_limits(sl_console *c, int addr_burst, int64_t addr_drai
 
 /* The idle time after which a session ends (at least 1 s). */
 void sl_console_set_idle_ms(sl_console *c, int64_t ms);
+/* The player's text drawing, for the preview's ticker timing: made at the
+ * first call, kept until sl_console_free; NULL when it cannot start. */
+struct sl_text *sl_console_text(sl_console *c);
 int64_t sl_console_idle_ms(const sl_console *c);
 
 /* The frame's state of one console request. Pages get &req->page; the
