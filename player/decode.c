@@ -9,6 +9,7 @@
 #include <libavformat/avformat.h>
 #include <libavutil/avconfig.h>
 #include <libavutil/avutil.h>
+#include <libavutil/cpu.h>
 #include <libavutil/dict.h>
 #include <libavutil/error.h>
 #include <libavutil/frame.h>
@@ -434,6 +435,7 @@ struct sl_video {
     AVRational tb;
     int64_t frame_ms; /* nominal frame duration, for frames without timestamps */
     char decoder_name[64];
+    int threads; /* the decoder's threads */
 
     /* decode thread */
     AVFormatContext *fmt;
@@ -463,6 +465,7 @@ struct sl_video {
     bool sync_ready;       /* mu and the condvars were initialised */
     dec_queued *queue;     /* ring of cap frames */
     int cap, head, count;
+    int queued_max; /* the most frames count held */
     bool have_current;
     bool finished; /* the decoder will queue nothing more */
     bool failed;   /* error holds a message; never changes once set */
@@ -507,6 +510,8 @@ static bool video_push(sl_video *v, dec_queued *q)
     }
     v->queue[(v->head + v->count) % v->cap] = *q;
     v->count++;
+    if (v->count > v->queued_max)
+        v->queued_max = v->count;
     pthread_cond_broadcast(&v->filled);
     pthread_mutex_unlock(&v->mu);
     return true;
@@ -646,6 +651,17 @@ static void *video_thread(void *arg)
     return NULL;
 }
 
+/* Decoder threads for a clip's pixel rate (see decode.h). */
+int sl_video_threads_for(int w, int h, double fps, int cpus)
+{
+    double rate = (double)(w > 0 ? w : 1) * (h > 0 ? h : 1) * (fps > 0 && fps < 1000 ? fps : 30);
+    double per = (double)SL_DECODE_PIXELS_PER_THREAD;
+    int n = 1;
+    while (n < cpus && n < 64 && rate > per * n)
+        n++;
+    return n;
+}
+
 /* The name FFmpeg gives the V4L2 mem2mem decoder of a codec ("h264" →
  * "h264_v4l2m2m"); out is "" when there is none to try. */
 static void hw_decoder_name(enum AVCodecID id, char *out, size_t len)
@@ -753,7 +769,12 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
             goto out;
         }
         r = 0;
-        v->dec = sl_media_open_decoder(sw, st, 0, &r);
+        double fps = fr.num > 0 && fr.den > 0 ? av_q2d(fr) : 0;
+        int threads = opts->threads > 0 ? opts->threads
+                                        : sl_video_threads_for(st->codecpar->width,
+                                                               st->codecpar->height, fps,
+                                                               av_cpu_count());
+        v->dec = sl_media_open_decoder(sw, st, threads, &r);
         if (!v->dec) {
             av_strerror(r, averr, sizeof averr);
             snprintf(err, errlen, "%s: the %s decoder cannot be opened (%s)", path, sw->name,
@@ -762,6 +783,7 @@ sl_video *sl_video_open(const char *path, const sl_video_opts *opts, char *err, 
         }
     }
     snprintf(v->decoder_name, sizeof v->decoder_name, "%s", v->dec->codec->name);
+    v->threads = v->dec->thread_count > 0 ? v->dec->thread_count : 1;
 
     if (pthread_create(&v->thread, NULL, video_thread, v) != 0) {
         snprintf(err, errlen, "%s: cannot start the decode thread", path);
@@ -974,6 +996,22 @@ int64_t sl_video_duration_ms(const sl_video *v)
 const char *sl_video_decoder_name(const sl_video *v)
 {
     return v ? v->decoder_name : "";
+}
+
+int sl_video_threads(const sl_video *v)
+{
+    return v ? v->threads : 0;
+}
+
+int sl_video_queued_max(const sl_video *v)
+{
+    if (!v)
+        return 0;
+    sl_video *m = (sl_video *)v; /* locking mutates only the mutex */
+    pthread_mutex_lock(&m->mu);
+    int n = m->queued_max;
+    pthread_mutex_unlock(&m->mu);
+    return n;
 }
 
 /* Stops the decode thread (waking it if it waits for room, aborting

@@ -64,10 +64,20 @@ typedef struct {
     int box_w, box_h;
     sl_fit fit;
     int queue_frames;     /* frames decoded ahead; 0 = 8 */
+    int threads;          /* software decoder threads; 0 = sl_video_threads_for the clip (each
+                           * frame thread holds a frame and a decoder state of its own) */
     bool try_hw;          /* try hardware decoders by name first (h264_v4l2m2m, hevc_v4l2m2m …) */
     bool audio;           /* the item plays its sound track too: player/audio.h (sl_audio_start) decodes
                            * it from the same file on its own thread; this decoder skips it either way */
 } sl_video_opts;
+
+/* Software decoder threads for a w×h clip at fps frames a second (0 or less:
+ * unknown, taken as 30) on a machine with cpus CPUs: one for every 1080p30 of
+ * pixel rate (SL_DECODE_PIXELS_PER_THREAD), at least 1, at most cpus. One
+ * core decodes a 1080p30 H.264 stream many times over; every thread more
+ * holds another frame and decoder state (about 5 MB at 1080p). */
+#define SL_DECODE_PIXELS_PER_THREAD (1920LL * 1080LL * 30LL)
+int sl_video_threads_for(int w, int h, double fps, int cpus);
 
 /* Opens a video and starts its decode thread. Returns NULL with err when the
  * file cannot be opened or has no decodable video stream. */
@@ -103,6 +113,11 @@ const char *sl_video_error(const sl_video *v);
 int64_t sl_video_duration_ms(const sl_video *v);
 /* The codec actually decoding (e.g. "h264" or "h264_v4l2m2m"). */
 const char *sl_video_decoder_name(const sl_video *v);
+/* The threads the decoder was opened with (1 for a hardware decoder); 0 for NULL. */
+int sl_video_threads(const sl_video *v);
+/* The most frames that were decoded ahead at once, waiting to be shown
+ * (at most opts->queue_frames); 0 for NULL. */
+int sl_video_queued_max(const sl_video *v);
 
 /* Stops the thread and frees everything; NULL is fine. */
 void sl_video_close(sl_video *v);

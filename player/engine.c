@@ -329,7 +329,8 @@ static void prepare_next_clip(sl_engine *e, sl_zone_state *z, int64_t now)
         z->next_prep = submit(e, z->zone, &e->pl->items[z->next.item]);
 }
 
-/* Counts the clips decoding at once (for the summary). */
+/* Counts the clips decoding at once, their frames decoded ahead and their
+ * decoder threads (for the summary). */
 static void count_decoders(sl_engine *e)
 {
     int n = 0;
@@ -337,8 +338,13 @@ static void count_decoders(sl_engine *e)
         const sl_zone_state *z = &e->zones[i];
         const sl_prep *p[3] = {z->has_cur ? z->cur_prep : NULL, z->next_prep, z->pending ? z->pending_prep : NULL};
         for (int k = 0; k < 3; k++)
-            if (p[k] && sl_prep_ready(e->loader, (sl_prep *)p[k]) && sl_video_decoding(p[k]->video))
-                n++;
+            if (p[k] && sl_prep_ready(e->loader, (sl_prep *)p[k]) && p[k]->video) {
+                n += sl_video_decoding(p[k]->video);
+                if (sl_video_queued_max(p[k]->video) > e->video_ahead_max)
+                    e->video_ahead_max = sl_video_queued_max(p[k]->video);
+                if (sl_video_threads(p[k]->video) > e->video_threads_max)
+                    e->video_threads_max = sl_video_threads(p[k]->video);
+            }
     }
     if (n > e->decoders_max)
         e->decoders_max = n;

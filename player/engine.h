@@ -130,6 +130,8 @@ typedef struct sl_engine {
     uint64_t drawn_key;
     bool all_dirty;              /* the whole frame must be drawn again */
     int decoders_max;            /* the most clips decoding at once */
+    int video_ahead_max;         /* the most frames a clip held decoded ahead */
+    int video_threads_max;       /* the most threads a clip's decoder had */
     int64_t pixels_drawn;        /* real clock: pixels drawn (and presented) by the frames rendered */
     bool diagnostic;
     /* Called once per loop turn (every frame on the real clock, every event on

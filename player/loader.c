@@ -52,7 +52,7 @@ static void prepare(sl_loader *l, sl_prep *p)
     } else if (it->type == SL_ITEM_VIDEO) {
         sl_video_opts vo = {.box_w = p->box_w, .box_h = p->box_h, .fit = it->fit,
                             .try_hw = l->try_hw, .audio = it->audio,
-                            .queue_frames = 4 /* 4 x 8 MB at 1080p: enough lead on a Pi */};
+                            .queue_frames = SL_LOADER_CLIP_QUEUE};
         p->video = sl_video_open(p->media_path, &vo, p->err, sizeof p->err);
         p->failed = p->video == NULL;
     } else {

@@ -7,6 +7,7 @@
 #   BENCH_RUNS        runs of each measurement, the median is reported (default 3, at most 9)
 #   BENCH_SECONDS     seconds of each campaign run (default 60, at most 600)
 #   BENCH_CLIP_SECONDS the clip's length (default 20, at most 120)
+#   BENCH_CASES       the cases to run, of: sample poster clip-window clip-null (default all four)
 #   CHROMIUM, MPV     the peers' commands (default chromium, mpv)
 set -eu
 NAME=player.sh
@@ -16,10 +17,18 @@ SECS=${BENCH_SECONDS:-60}
 CLIP_SECS=${BENCH_CLIP_SECONDS:-20}
 CHROMIUM=${CHROMIUM:-chromium}
 MPV=${MPV:-mpv}
+CASES=${BENCH_CASES:-sample poster clip-window clip-null}
 
 num_in "$RUNS" 1 9 BENCH_RUNS
 num_in "$SECS" 5 600 BENCH_SECONDS
 num_in "$CLIP_SECS" 2 120 BENCH_CLIP_SECONDS
+for c in $CASES; do
+    case "$c" in
+    sample | poster | clip-window | clip-null) ;;
+    *) echo "player.sh: BENCH_CASES has '$c': the cases are sample, poster, clip-window and clip-null" >&2; exit 2 ;;
+    esac
+done
+wants() { case " $CASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 missing=""
 for tool in ffmpeg:ffmpeg xvfb-run:xvfb "$CHROMIUM":chromium "$MPV":mpv; do
@@ -162,24 +171,34 @@ i=0
 while [ "$i" -lt "$RUNS" ]; do
     i=$((i + 1))
     echo "player.sh: run $i of $RUNS" >&2
-    player_run sl_sample sample.json window "$SECS" "$CLOCK"
-    chromium_run cr_sample ""
-    player_run sl_poster poster.json window "$SECS" "$CLOCK"
-    chromium_run cr_poster "?only=poster"
-    player_run sl_clip_window clip.json window "$CLIP_SECS"
-    mpv_run mpv_clip_window x11
-    player_run sl_clip_null clip.json null "$CLIP_SECS"
-    mpv_run mpv_clip_null null
+    if wants sample; then
+        player_run sl_sample sample.json window "$SECS" "$CLOCK"
+        chromium_run cr_sample ""
+    fi
+    if wants poster; then
+        player_run sl_poster poster.json window "$SECS" "$CLOCK"
+        chromium_run cr_poster "?only=poster"
+    fi
+    if wants clip-window; then
+        player_run sl_clip_window clip.json window "$CLIP_SECS"
+        mpv_run mpv_clip_window x11
+    fi
+    if wants clip-null; then
+        player_run sl_clip_null clip.json null "$CLIP_SECS"
+        mpv_run mpv_clip_null null
+    fi
 done
 
 # ---- the table -------------------------------------------------------------------
-med() { # med NAME COLUMN — the median of a column over the runs ("-" when none)
+med() { # med NAME COLUMN — the median of a column over the runs ("-" when none, or the case was not run)
+    [ -f "$T/$1.runs" ] || { echo -; return; }
     awk -v c="$2" '$c != "-" { print $c }' "$T/$1.runs" | sort -n |
         awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
                                   else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-"; else printf "%.2fx\n", a / b }'; }
-line() { # line WHAT SL PEER COLUMN UNIT
+line() { # line WHAT SL PEER COLUMN UNIT (nothing when the case was not run)
+    [ -f "$T/$2.runs" ] || [ -f "$T/$3.runs" ] || return 0
     a=$(med "$2" "$4")
     b=$(med "$3" "$4")
     printf '%-46s %12s %12s %8s\n' "$1" "$a$5" "$b$5" "$(ratio "$a" "$b")"
@@ -199,7 +218,9 @@ line "clip, null vs mpv null: peak PSS" sl_clip_null mpv_clip_null 2 " MiB"
 line "clip, null vs mpv null: peak RSS" sl_clip_null mpv_clip_null 3 " MiB"
 printf '\nall runs (CPU s, peak PSS MiB, peak RSS MiB of the largest process, first frame ms, CPU s from /usr/bin/time, CPU s summed over the process tree, Xvfb CPU s):\n'
 for n in sl_sample cr_sample sl_poster cr_poster sl_clip_window mpv_clip_window sl_clip_null mpv_clip_null; do
-    printf '  %-16s %s\n' "$n" "$(tr '\n' ';' <"$T/$n.runs")"
+    [ ! -f "$T/$n.runs" ] || printf '  %-16s %s\n' "$n" "$(tr '\n' ';' <"$T/$n.runs")"
 done
-grep -h '^video frames shown' "$T/sl_clip_window.log" "$T/sl_clip_null.log" | sed 's/^/  screenlit: /' || true
+for n in sl_clip_window sl_clip_null; do
+    [ ! -f "$T/$n.log" ] || grep -h '^video frames shown\|^clip frames decoded ahead' "$T/$n.log" | sed "s/^/  $n: /"
+done
 echo "player.sh: done, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2

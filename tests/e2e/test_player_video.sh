@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_player_video.sh — a clip with burnt-in frame numbers played on the simulated clock: every 1/fps step shows the next frame, none dropped or repeated; a clip that follows itself never has two decoders at once.
+# test_player_video.sh — a clip with burnt-in frame numbers played on the simulated clock: every 1/fps step shows the next frame, none dropped or repeated; a clip that follows itself never has two decoders at once; the frames decoded ahead and decoder threads stay as configured.
 . "$(dirname "$0")/lib.sh"
 
 sample_copy "$T/s"
@@ -59,5 +59,9 @@ expect_rc 0 "$PLAYER" --playlist "$T/s/loop.json" --output null --fps 25 --size 
 plays=$(sed -n 's/^  short  *main  *\([0-9]*\) .*/\1/p' "$T/out")
 [ "${plays:-0}" -ge 3 ] && ok || fail "the clip played ${plays:-no} times in 4.5 s: $(cat "$T/out")"
 expect_in "$T/out" "clips decoding at once at most 1"
+# What a clip holds is bounded whatever the machine: the loader's 3 frames
+# decoded ahead (about 3 MB each at 1080p), one decoder thread for a clip
+# under 1080p30's pixel rate (each thread more holds a frame and a decoder).
+expect_in "$T/out" "clip frames decoded ahead at most 3, decoder threads at most 1"
 
 finish

@@ -743,6 +743,55 @@ static void test_video_close_blocked(void **state)
     assert_int_equal(sl_video_duration_ms(NULL), -1);
 }
 
+/* What a clip holds in memory is bounded by configuration, whatever the
+ * machine: one decoder thread per 1080p30 of pixel rate (never more than the
+ * CPUs), and never more frames decoded ahead than the queue has places. */
+static void test_video_memory_bounds(void **state)
+{
+    fixture *f = *state;
+    char p[512];
+    assert_int_equal(sl_video_threads_for(1920, 1080, 30, 2), 1);
+    assert_int_equal(sl_video_threads_for(1920, 1080, 30, 64), 1);
+    assert_int_equal(sl_video_threads_for(1920, 1080, 29.97, 4), 1);
+    assert_int_equal(sl_video_threads_for(1920, 1080, 60, 4), 2);
+    assert_int_equal(sl_video_threads_for(3840, 2160, 30, 8), 4);
+    assert_int_equal(sl_video_threads_for(3840, 2160, 30, 2), 2);
+    assert_int_equal(sl_video_threads_for(3840, 2160, 60, 4), 4);
+    assert_int_equal(sl_video_threads_for(1920, 1080, 0, 8), 1);  /* unknown rate: 30 */
+    assert_int_equal(sl_video_threads_for(0, 0, -1, 8), 1);
+    assert_int_equal(sl_video_threads_for(3840, 2160, 30, 0), 1); /* CPUs unknown */
+    assert_int_equal(sl_video_threads(NULL), 0);
+    assert_int_equal(sl_video_queued_max(NULL), 0);
+
+    NEED_FFMPEG(f);
+    if (!make_clip(f, "libx264", "", "bounds.mp4")) {
+        print_message("no libx264: skipped\n");
+        skip();
+    }
+    sl_test_path(f->dir, "bounds.mp4", p, sizeof p);
+    sl_video_opts o = {.box_w = 320, .box_h = 240, .fit = SL_FIT_CONTAIN, .queue_frames = 3};
+    sl_video *v = open_ok(p, &o);
+    assert_int_equal(sl_video_threads(v), 1); /* 320x240 at 25 fps */
+    /* the decoder runs ahead until the queue is full, then waits */
+    for (int i = 0; i < 1200 && sl_video_queued_max(v) < 3; i++)
+        sl_test_sleep_ms(50);
+    assert_int_equal(sl_video_queued_max(v), 3);
+    /* played to its end (100 frames), never more than 3 wait */
+    for (int64_t t = 0; t < 4000; t += 40) {
+        const sl_frame *fr = sl_video_frame_at(v, t, true);
+        assert_non_null(fr);
+        assert_int_equal(fr->index, t / 40);
+    }
+    assert_int_equal(sl_video_queued_max(v), 3);
+    sl_video_close(v);
+
+    /* threads asked for are threads had */
+    o.threads = 2;
+    v = open_ok(p, &o);
+    assert_int_equal(sl_video_threads(v), 2);
+    sl_video_close(v);
+}
+
 static void test_video_bad_files(void **state)
 {
     fixture *f = *state;
@@ -847,6 +896,7 @@ int main(void)
         cmocka_unit_test(test_video_vp9),
         cmocka_unit_test(test_video_modes),
         cmocka_unit_test(test_video_close_blocked),
+        cmocka_unit_test(test_video_memory_bounds),
         cmocka_unit_test(test_video_bad_files),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
