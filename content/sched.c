@@ -28,6 +28,11 @@
  *     the sum of the rule's items' durations, so each item plays once from
  *     each time. Timed rules then act like urgent alerts (step 1, reason
  *     TIMED): their items pre-empt the zone at the time exactly.
+ *     Queue: timed rules with the same time a on the same day, targeting the
+ *     screen, whose items share a zone, play one after the other instead of
+ *     all but one being lost: higher priority first, then playlist order; a
+ *     rule's window starts at a + D, D = the sum of the W of the rules before
+ *     it in that queue (sch_at_delay), and lasts W.
  *   Local times skipped by a DST gap never occur; a local time repeated by an
  *   overlap matches both times.
  *
@@ -263,7 +268,8 @@ static void sch_hour_bounds(const sl_tz *tz, int64_t t, int64_t *h0, int64_t *h1
     *h1 = b;
 }
 
-/* Whether rule r matches at UTC u whose local time is `local` (tags aside). */
+/* Whether rule r matches at UTC u whose local time is `local` (tags aside:
+ * they only place its fixed times in their queues). */
 /* The length of a timed rule's window from each of its fixed times: its
  * items one after the other (at least 1 ms, at most a day). */
 static int64_t sch_at_len(const sl_playlist *pl, const sl_rule *r)
@@ -277,17 +283,101 @@ static int64_t sch_at_len(const sl_playlist *pl, const sl_rule *r)
     return len < SL_MS_PER_DAY ? len : SL_MS_PER_DAY;
 }
 
+/* Whether local day `day` passes the rule's dates and weekdays. */
+static bool sch_day_ok(const sl_rule *r, int64_t day)
+{
+    if (r->has_dates && (day < r->date_from || day > r->date_to))
+        return false;
+    return (r->weekdays & SL_WEEKDAYS_ALL) == SL_WEEKDAYS_ALL ||
+           (r->weekdays & (1u << sl_weekday_from_days(day)));
+}
+
+/* Whether rule r has the fixed time at_s (its times are sorted). */
+static bool sch_has_at(const sl_rule *r, int32_t at_s)
+{
+    size_t lo = 0, hi = r->n_at;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->at_s[mid] < at_s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->n_at && r->at_s[lo] == at_s;
+}
+
+/* Whether some item of rule a shares a zone with some item of rule b. */
+static bool sch_rules_share_zone(const sl_playlist *pl, const sl_rule *a, const sl_rule *b)
+{
+    for (size_t i = 0; i < a->n_items; i++) {
+        if (a->items[i] < 0 || (size_t)a->items[i] >= pl->n_items)
+            continue;
+        for (size_t j = 0; j < b->n_items; j++)
+            if (b->items[j] >= 0 && (size_t)b->items[j] < pl->n_items &&
+                pl->items[a->items[i]].zone == pl->items[b->items[j]].zone)
+                return true;
+    }
+    return false;
+}
+
+/* Whether timed rule q goes before timed rule r when both have the same
+ * fixed time: the higher priority first, then the one listed first. */
+static bool sch_at_before(const sl_rule *q, const sl_rule *r)
+{
+    return q->priority > r->priority || (q->priority == r->priority && q < r);
+}
+
+/* The queue of a fixed time: how long after its time at_s on local day `day`
+ * timed rule r starts on a screen with these tags. Rules with the same time
+ * whose items share a zone with r's and that go before it (sch_at_before)
+ * play first, one after the other, so none of them is lost. At most a day
+ * less r's own length. */
+static int64_t sch_at_delay(const sl_playlist *pl, const sl_tags *tags, const sl_rule *r,
+                            int32_t at_s, int64_t day)
+{
+    int64_t d = 0;
+    for (size_t k = 0; k < pl->n_rules; k++) {
+        const sl_rule *q = &pl->rules[k];
+        if (q == r || q->n_at == 0 || !sch_at_before(q, r) || !sl_rule_targets(q, tags) ||
+            !sch_day_ok(q, day) || !sch_has_at(q, at_s) || !sch_rules_share_zone(pl, q, r))
+            continue;
+        d += sch_at_len(pl, q);
+    }
+    int64_t most = SL_MS_PER_DAY - sch_at_len(pl, r);
+    return d < most ? d : most;
+}
+
+/* The longest queue any fixed time of r can wait in (sch_at_delay's bound
+ * without looking at times, days or tags). */
+static int64_t sch_at_delay_max(const sl_playlist *pl, const sl_rule *r)
+{
+    int64_t d = 0;
+    for (size_t k = 0; k < pl->n_rules; k++) {
+        const sl_rule *q = &pl->rules[k];
+        if (q != r && q->n_at > 0 && sch_at_before(q, r) && d < SL_MS_PER_DAY)
+            d += sch_at_len(pl, q);
+    }
+    int64_t most = SL_MS_PER_DAY - sch_at_len(pl, r);
+    return d < most ? d : most;
+}
+
 /* A timed rule at local time `local`: whether it is inside the window of one
- * of its fixed times (the window may run past midnight), and that time's day. */
-static bool sch_at_match(const sl_playlist *pl, const sl_rule *r, int64_t local, int64_t *anchor)
+ * of its fixed times (from the time plus its queue, sch_at_delay; the window
+ * may run past midnight), and that time's day. */
+static bool sch_at_match(const sl_playlist *pl, const sl_tags *tags, const sl_rule *r,
+                         int64_t local, int64_t *anchor)
 {
     int64_t len = sch_at_len(pl, r);
+    int64_t reach = sch_at_delay_max(pl, r) + len; /* no window ends later after its time */
     int64_t day = sl_floordiv(local, SL_MS_PER_DAY);
     for (int64_t k = day; k >= day - 1; k--) {
         int64_t into_k = local - k * SL_MS_PER_DAY;
         for (size_t j = 0; j < r->n_at; j++) {
             int64_t a = (int64_t)r->at_s[j] * SL_MS_PER_S;
-            if (into_k >= a && into_k < a + len) {
+            if (into_k < a || into_k >= a + reach)
+                continue;
+            int64_t s = a + sch_at_delay(pl, tags, r, r->at_s[j], k);
+            if (into_k >= s && into_k < s + len) {
                 *anchor = k;
                 return true;
             }
@@ -296,7 +386,8 @@ static bool sch_at_match(const sl_playlist *pl, const sl_rule *r, int64_t local,
     return false;
 }
 
-static bool sch_rule_match(const sl_playlist *pl, const sl_rule *r, int64_t u, int64_t local)
+static bool sch_rule_match(const sl_playlist *pl, const sl_tags *tags, const sl_rule *r, int64_t u,
+                           int64_t local)
 {
     if (r->urgent && !(u >= r->urgent_from_ms && u < r->urgent_until_ms))
         return false;
@@ -304,7 +395,7 @@ static bool sch_rule_match(const sl_playlist *pl, const sl_rule *r, int64_t u, i
     int64_t tod = local - day * SL_MS_PER_DAY;
     int64_t anchor = day;
     if (r->n_at > 0) {
-        if (!sch_at_match(pl, r, local, &anchor))
+        if (!sch_at_match(pl, tags, r, local, &anchor))
             return false;
     } else if (r->has_hours) {
         int64_t from = (int64_t)r->hours_from_s * SL_MS_PER_S;
@@ -322,17 +413,14 @@ static bool sch_rule_match(const sl_playlist *pl, const sl_rule *r, int64_t u, i
         }
         /* from == to is refused by the parser; it restricts nothing here. */
     }
-    if (r->has_dates && (anchor < r->date_from || anchor > r->date_to))
-        return false;
-    if ((r->weekdays & SL_WEEKDAYS_ALL) != SL_WEEKDAYS_ALL &&
-        !(r->weekdays & (1u << sl_weekday_from_days(anchor))))
-        return false;
-    return true;
+    return sch_day_ok(r, anchor);
 }
 
 /* The first local time after `local` at which the rule's local conditions
- * (dates, weekdays, hours) may change, or SCH_NEVER. */
-static int64_t sch_rule_local_boundary(const sl_playlist *pl, const sl_rule *r, int64_t local)
+ * (dates, weekdays, hours, fixed times and their queues) may change, or
+ * SCH_NEVER. */
+static int64_t sch_rule_local_boundary(const sl_playlist *pl, const sl_tags *tags, const sl_rule *r,
+                                       int64_t local)
 {
     bool all_days = (r->weekdays & SL_WEEKDAYS_ALL) == SL_WEEKDAYS_ALL;
     if (!r->has_dates && all_days && !r->has_hours && r->n_at == 0)
@@ -346,15 +434,25 @@ static int64_t sch_rule_local_boundary(const sl_playlist *pl, const sl_rule *r, 
     }
     int64_t best = SCH_NEVER;
     if (r->n_at > 0) {
-        /* the starts and ends of the windows of yesterday's to tomorrow's times */
+        /* yesterday's to tomorrow's times: a time still to come (its window
+         * starts there or later), and the start and end of the window of a
+         * time that has come (after its queue) */
         int64_t len = sch_at_len(pl, r);
+        int64_t reach = sch_at_delay_max(pl, r) + len;
         for (int64_t k = day - 1; k <= day + 1; k++) {
             for (size_t j = 0; j < r->n_at; j++) {
                 int64_t a = k * SL_MS_PER_DAY + (int64_t)r->at_s[j] * SL_MS_PER_S;
-                if (a > local && a < best)
-                    best = a;
-                if (a + len > local && a + len < best)
-                    best = a + len;
+                if (a > local) {
+                    best = sch_min64(best, a);
+                    continue;
+                }
+                if (a + reach <= local)
+                    continue;
+                int64_t s = a + sch_at_delay(pl, tags, r, r->at_s[j], k);
+                if (s > local && s < best)
+                    best = s;
+                if (s + len > local && s + len < best)
+                    best = s + len;
             }
             if (k * SL_MS_PER_DAY > local && k * SL_MS_PER_DAY < best)
                 best = k * SL_MS_PER_DAY;
@@ -377,7 +475,8 @@ static int64_t sch_rule_local_boundary(const sl_playlist *pl, const sl_rule *r, 
 /* The first UTC instant after u at which rule r may start or stop matching
  * (a bound of its urgent window, a local boundary, or a DST change on the
  * way to one), or SCH_NEVER. The rule's match is constant on [u, result). */
-static int64_t sch_rule_next_change(const sl_playlist *pl, const sl_rule *r, int64_t u)
+static int64_t sch_rule_next_change(const sl_playlist *pl, const sl_tags *tags, const sl_rule *r,
+                                    int64_t u)
 {
     const sl_tz *tz = pl->tz;
     int64_t best = SCH_NEVER;
@@ -387,7 +486,7 @@ static int64_t sch_rule_next_change(const sl_playlist *pl, const sl_rule *r, int
         best = u < r->urgent_from_ms ? r->urgent_from_ms : r->urgent_until_ms;
     }
     int64_t local = sl_tz_to_local(tz, u);
-    int64_t b = sch_rule_local_boundary(pl, r, local);
+    int64_t b = sch_rule_local_boundary(pl, tags, r, local);
     if (b != SCH_NEVER) {
         int64_t cand = u + (b - local);
         if (cand > u && sch_off(tz, cand) != sch_off(tz, u))
@@ -439,7 +538,7 @@ static bool sch_query_holds(const sch_ctx *c, sch_query q, int item, int64_t u)
     int64_t local = sl_tz_to_local(c->pl->tz, u);
     for (size_t k = 0; k < c->pl->n_rules; k++) {
         const sl_rule *r = &c->pl->rules[k];
-        if (sch_rule_relevant(c, r, q, item) && sch_rule_match(c->pl, r, u, local))
+        if (sch_rule_relevant(c, r, q, item) && sch_rule_match(c->pl, c->tags, r, u, local))
             return true;
     }
     return false;
@@ -457,7 +556,7 @@ static int64_t sch_step(const sch_ctx *c, sch_query q, int item, bool want, int6
         for (size_t k = 0; k < c->pl->n_rules; k++) {
             const sl_rule *r = &c->pl->rules[k];
             if (sch_rule_relevant(c, r, q, item))
-                nb = sch_min64(nb, sch_rule_next_change(c->pl, r, u));
+                nb = sch_min64(nb, sch_rule_next_change(c->pl, c->tags, r, u));
         }
         if (nb >= horizon)
             return horizon;
@@ -469,17 +568,18 @@ static int64_t sch_step(const sch_ctx *c, sch_query q, int item, bool want, int6
 }
 
 /* Whether rule r matches at every instant of [h0, h1). */
-static bool sch_rule_covers(const sl_playlist *pl, const sl_rule *r, int64_t h0, int64_t h1)
+static bool sch_rule_covers(const sl_playlist *pl, const sl_tags *tags, const sl_rule *r, int64_t h0,
+                            int64_t h1)
 {
     const sl_tz *tz = pl->tz;
     int64_t u = h0;
-    if (!sch_rule_match(pl, r, u, sl_tz_to_local(tz, u)))
+    if (!sch_rule_match(pl, tags, r, u, sl_tz_to_local(tz, u)))
         return false;
     for (int iter = 0; iter < SCH_STEP_MAX; iter++) {
-        int64_t nb = sch_rule_next_change(pl, r, u);
+        int64_t nb = sch_rule_next_change(pl, tags, r, u);
         if (nb >= h1)
             return true;
-        if (!sch_rule_match(pl, r, nb, sl_tz_to_local(tz, nb)))
+        if (!sch_rule_match(pl, tags, r, nb, sl_tz_to_local(tz, nb)))
             return false;
         u = nb;
     }
@@ -493,7 +593,7 @@ static int sch_item_floor(const sch_ctx *c, int item, int64_t h0, int64_t h1)
     for (size_t k = 0; k < c->pl->n_rules; k++) {
         const sl_rule *r = &c->pl->rules[k];
         if (r->min_per_hour > best && sl_rule_targets(r, c->tags) && sch_rule_has_item(r, item) &&
-            sch_rule_covers(c->pl, r, h0, h1))
+            sch_rule_covers(c->pl, c->tags, r, h0, h1))
             best = r->min_per_hour;
     }
     return best;
@@ -511,7 +611,7 @@ static int64_t sch_zone_floors(const sch_ctx *c, sch_item *st, int64_t h0, int64
         const sl_rule *r = &pl->rules[k];
         if (r->min_per_hour <= 0 || !sl_rule_targets(r, c->tags) || !sch_rule_has_zone_item(c, r))
             continue;
-        if (!sch_rule_covers(pl, r, h0, h1))
+        if (!sch_rule_covers(pl, c->tags, r, h0, h1))
             continue;
         for (size_t j = 0; j < r->n_items; j++) {
             int it = r->items[j];
@@ -587,7 +687,7 @@ static size_t sch_eligibility(const sch_ctx *c, int64_t now, sch_item *st, bool 
                 relevant = relevant || st[it].in_zone;
             }
         }
-        if (!relevant || !sl_rule_targets(r, c->tags) || !sch_rule_match(pl, r, now, local))
+        if (!relevant || !sl_rule_targets(r, c->tags) || !sch_rule_match(pl, c->tags, r, now, local))
             continue;
         for (size_t j = 0; j < r->n_items; j++) {
             int it = r->items[j];
@@ -872,7 +972,7 @@ bool sl_sched_eligible(const sl_playlist *pl, const sl_tags *screen_tags, int it
         if (!sch_rule_has_item(r, item))
             continue;
         referenced = true;
-        if (sl_rule_targets(r, tags) && sch_rule_match(pl, r, now_ms, local))
+        if (sl_rule_targets(r, tags) && sch_rule_match(pl, tags, r, now_ms, local))
             return true;
     }
     return !referenced;

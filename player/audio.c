@@ -27,7 +27,8 @@
 #define AUD_MAX_CONVERT_FRAMES (SL_AUDIO_RATE * 10) /* output of one decoded frame, at most */
 #define AUD_GAIN_ONE 32768         /* volume 1.0 in the mixer's fixed point */
 #define AUD_QUEUE_FRAMES (SL_AUDIO_RATE * SL_AUDIO_QUEUE_MS / 1000)
-#define AUD_DUCK_STEP (AUD_GAIN_ONE / 16) /* per mixed chunk: full ducking in 16 chunks, 85 ms */
+#define AUD_DUCK_RAMP 240          /* frames over which ducking comes and goes: 5 ms, no click */
+#define AUD_DUCK_STEP (AUD_GAIN_ONE / AUD_DUCK_RAMP + 1) /* gain change per frame while ramping */
 
 struct sl_audio_out {
     SDL_AudioDeviceID dev;
@@ -65,8 +66,9 @@ struct sl_audio {
     int bad_packets;
 
     atomic_bool stop; /* also read by FFmpeg's interrupt callback */
-    atomic_int duck;  /* ducking level wanted, AUD_GAIN_ONE = none */
-    int32_t duck_now; /* ducking level applied (mixer only, under out->mu) */
+    bool announce;    /* ducks the other sounds while it speaks (set before the thread starts) */
+    int32_t duck;     /* announce: the others' level while it speaks, AUD_GAIN_ONE = none */
+    int32_t duck_now; /* ducking level applied to this sound (mixer only, under out->mu) */
     pthread_t thread;
     bool thread_started;
     bool cond_ready;
@@ -90,39 +92,72 @@ static int64_t mono_ns(void)
 
 /* ---------------------------------------------------------------- output */
 
+/* Fills want[0..n) with the ducking level of this chunk's frames: from
+ * the frame an announcement's first sample is mixed at to the frame after its
+ * last one (and through a late decoder's gaps in between), the lowest duck
+ * of the announcements speaking; AUD_GAIN_ONE elsewhere. Under out->mu. */
+static void out_duck_levels(const sl_audio_out *out, int n, int32_t *want)
+{
+    for (int i = 0; i < n; i++)
+        want[i] = AUD_GAIN_ONE;
+    for (int s = 0; s < out->n_sounds; s++) {
+        const sl_audio *a = out->sounds[s];
+        int take = a->count < n ? a->count : n;
+        if (!a->announce || (a->played == 0 && take == 0))
+            continue; /* not an announcement, or its first sample is still to come */
+        int end = a->finished && a->count == take ? take : n; /* its last sample is in this chunk */
+        for (int i = 0; i < end; i++)
+            if (a->duck < want[i])
+                want[i] = a->duck;
+    }
+}
+
+/* Mixes `take` of the sound's queued frames into mix. A sound that is not an
+ * announcement follows the ducking levels frame by frame, ramped. */
+static void out_mix_sound(sl_audio *a, int take, const int32_t *want, int32_t *mix)
+{
+    int idx = a->head;
+    for (int i = 0; i < take; i++) {
+        int32_t duck = AUD_GAIN_ONE;
+        if (!a->announce) {
+            int32_t d = a->duck_now, w = want[i];
+            if (d < w)
+                d = d + AUD_DUCK_STEP < w ? d + AUD_DUCK_STEP : w;
+            else if (d > w)
+                d = d - AUD_DUCK_STEP > w ? d - AUD_DUCK_STEP : w;
+            duck = a->duck_now = d;
+        }
+        int32_t gain = (int32_t)((int64_t)a->gain * duck / AUD_GAIN_ONE);
+        const int16_t *src = &a->ring[idx * SL_AUDIO_CHANNELS];
+        for (int c = 0; c < SL_AUDIO_CHANNELS; c++)
+            mix[i * SL_AUDIO_CHANNELS + c] += (int32_t)src[c] * gain / AUD_GAIN_ONE;
+        if (++idx == AUD_QUEUE_FRAMES)
+            idx = 0;
+    }
+    a->head = idx;
+}
+
 /* SDL's audio thread: mixes every sound's queued samples into the device
- * buffer, each scaled by its volume, clipped to S16. A sound with nothing
- * queued (still opening, or decoding late) adds silence. */
+ * buffer, each scaled by its volume (and its ducking), clipped to S16. A
+ * sound with nothing queued (still opening, or decoding late) adds silence. */
 static void out_callback(void *userdata, Uint8 *stream, int len)
 {
     sl_audio_out *out = userdata;
     int16_t *dst = (int16_t *)(void *)stream;
     int frames = len / SL_AUDIO_FRAME_BYTES;
     int32_t mix[AUD_MIX_CHUNK * SL_AUDIO_CHANNELS];
+    int32_t want[AUD_MIX_CHUNK];
 
     pthread_mutex_lock(&out->mu);
     for (int done = 0; done < frames;) {
         int n = frames - done < AUD_MIX_CHUNK ? frames - done : AUD_MIX_CHUNK;
         memset(mix, 0, sizeof mix);
+        out_duck_levels(out, n, want);
         for (int s = 0; s < out->n_sounds; s++) {
             sl_audio *a = out->sounds[s];
             int take = a->count < n ? a->count : n;
-            int idx = a->head;
-            int32_t want = atomic_load(&a->duck);
-            if (a->duck_now < want)
-                a->duck_now = a->duck_now + AUD_DUCK_STEP < want ? a->duck_now + AUD_DUCK_STEP : want;
-            else if (a->duck_now > want)
-                a->duck_now = a->duck_now - AUD_DUCK_STEP > want ? a->duck_now - AUD_DUCK_STEP : want;
-            int32_t gain = (int32_t)((int64_t)a->gain * a->duck_now / AUD_GAIN_ONE);
-            for (int i = 0; i < take; i++) {
-                for (int c = 0; c < SL_AUDIO_CHANNELS; c++)
-                    mix[i * SL_AUDIO_CHANNELS + c] +=
-                        (int32_t)a->ring[idx * SL_AUDIO_CHANNELS + c] * gain / AUD_GAIN_ONE;
-                if (++idx == AUD_QUEUE_FRAMES)
-                    idx = 0;
-            }
+            out_mix_sound(a, take, want, mix);
             if (take > 0) {
-                a->head = idx;
                 a->count -= take;
                 a->played += take;
                 pthread_cond_broadcast(&a->space);
@@ -545,9 +580,10 @@ static void sound_free(sl_audio *a)
 }
 
 /* Starts a sound (see audio.h): registers it with the output's mix (it adds
- * silence until its first samples are decoded) and starts its thread. */
-sl_audio *sl_audio_start(sl_audio_out *out, const char *path, double volume, unsigned flags,
-                         char *err, size_t errlen)
+ * silence until its first samples are decoded) and starts its thread. An
+ * announcement ducks the others to `duck` (0..1) while it speaks. */
+static sl_audio *sound_start(sl_audio_out *out, const char *path, double volume, unsigned flags,
+                             bool announce, double duck, char *err, size_t errlen)
 {
     sl_audio *a = NULL;
     bool added = false;
@@ -563,7 +599,10 @@ sl_audio *sl_audio_start(sl_audio_out *out, const char *path, double volume, uns
     if (!a)
         goto oom;
     atomic_init(&a->stop, false);
-    atomic_init(&a->duck, AUD_GAIN_ONE);
+    a->announce = announce;
+    if (!(duck >= 0.0)) /* also NaN */
+        duck = 0.0;
+    a->duck = duck < 1.0 ? (int32_t)(duck * AUD_GAIN_ONE + 0.5) : AUD_GAIN_ONE;
     a->duck_now = AUD_GAIN_ONE;
     a->out = out;
     a->flags = flags;
@@ -653,15 +692,16 @@ const char *sl_audio_error(const sl_audio *a)
     return e;
 }
 
-void sl_audio_set_duck(sl_audio *a, double level)
+sl_audio *sl_audio_start(sl_audio_out *out, const char *path, double volume, unsigned flags,
+                         char *err, size_t errlen)
 {
-    if (!a)
-        return;
-    if (!(level >= 0)) /* also NaN */
-        level = 0;
-    if (level > 1)
-        level = 1;
-    atomic_store(&a->duck, (int)(level * AUD_GAIN_ONE + 0.5));
+    return sound_start(out, path, volume, flags, false, 1.0, err, errlen);
+}
+
+sl_audio *sl_audio_start_announcement(sl_audio_out *out, const char *path, double volume,
+                                      double duck, char *err, size_t errlen)
+{
+    return sound_start(out, path, volume, 0, true, duck, err, errlen);
 }
 
 int64_t sl_audio_played_frames(const sl_audio *a)

@@ -55,10 +55,14 @@ bool sl_audio_ended(const sl_audio *a);
 /* The error that stopped the sound ("…: has no sound track"), or NULL. The
  * text stays valid until sl_audio_stop. */
 const char *sl_audio_error(const sl_audio *a);
-/* Ducking: plays the sound at `level` (0..1) times its volume from now on,
- * reached over a few milliseconds so the change does not click; 1 restores
- * it. NULL is fine. */
-void sl_audio_set_duck(sl_audio *a, double level);
+/* Starts an announcement (as sl_audio_start, without flags) that ducks the
+ * other sounds: from the sample at which its first sample is mixed to the
+ * one after its last (gaps of a late decoder included), every sound of the
+ * output that is not an announcement plays at `duck` (0..1) times its
+ * volume, the lowest duck when several announcements speak. The mixer does
+ * it sample by sample, ramped over 5 ms so that it does not click. */
+sl_audio *sl_audio_start_announcement(sl_audio_out *out, const char *path, double volume,
+                                      double duck, char *err, size_t errlen);
 /* Frames (1/SL_AUDIO_RATE s) of this sound mixed into the output so far. */
 int64_t sl_audio_played_frames(const sl_audio *a);
 

@@ -272,8 +272,14 @@ static void start_sound(sl_engine *e, sl_zone_state *z)
         !item_has_sound(it))
         return;
     char err[256];
-    z->audio = sl_audio_start(e->audio_out, z->cur_prep->media_path, it->volume,
-                              it->type == SL_ITEM_VIDEO ? SL_AUDIO_SYNC : 0, err, sizeof err);
+    const sl_zone *zone = &e->pl->zones[z->zone];
+    /* an announcement lowers the other sounds from its first sample to its last */
+    if (zone->sound)
+        z->audio = sl_audio_start_announcement(e->audio_out, z->cur_prep->media_path, it->volume,
+                                               zone->duck, err, sizeof err);
+    else
+        z->audio = sl_audio_start(e->audio_out, z->cur_prep->media_path, it->volume,
+                                  it->type == SL_ITEM_VIDEO ? SL_AUDIO_SYNC : 0, err, sizeof err);
     if (!z->audio)
         sl_log_warn(&e->log, "zone %s: %s plays without sound (%s)", e->pl->zones[z->zone].id,
                     it->id, err);
@@ -379,22 +385,6 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
     begin(e, z, &pick, prep, now);
 }
 
-/* Ducking: while an announcement of a sound zone speaks, every other sound
- * plays at that zone's "duck" level (the lowest when several speak). */
-static void duck_sounds(sl_engine *e)
-{
-    double level = 1.0;
-    for (size_t i = 0; i < e->pl->n_zones; i++) {
-        const sl_zone_state *z = &e->zones[i];
-        if (e->pl->zones[i].sound && z->audio && !sl_audio_ended(z->audio) &&
-            e->pl->zones[i].duck < level)
-            level = e->pl->zones[i].duck;
-    }
-    for (size_t i = 0; i < e->pl->n_zones; i++)
-        if (!e->pl->zones[i].sound && e->zones[i].audio)
-            sl_audio_set_duck(e->zones[i].audio, level);
-}
-
 void sl_engine_update(sl_engine *e, int64_t now)
 {
     for (size_t i = 0; i < e->pl->n_zones; i++) {
@@ -423,7 +413,6 @@ void sl_engine_update(sl_engine *e, int64_t now)
         }
     }
     count_decoders(e);
-    duck_sounds(e);
 }
 
 /* ---- the player's time ---- */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# test_player_sound.sh — announcements in a sound zone at fixed times ("at", "every") on the simulated clock: exact starts in the journal, posters stay on screen, preview and journal agree.
+# test_player_sound.sh — announcements in a sound zone at fixed times ("at", "every") on the simulated clock: exact starts in the journal, two due at the same second both play (the second from the end of the first), posters stay on screen, preview and journal agree.
 . "$(dirname "$0")/lib.sh"
 need ffmpeg sqlite3 jq
 
@@ -19,22 +19,28 @@ cat >"$P" <<'JSON'
            {"id": "ann", "zone": "voice", "type": "audio", "file": "ann.wav"},
            {"id": "half", "zone": "voice", "type": "audio", "file": "half.wav"}],
  "rules": [{"items": ["ann"], "at": ["09:00", "12:00", "15:00"]},
-           {"items": ["half"], "every": 30, "hours": "10:00-18:00"}]}
+           {"items": ["half"], "every": 30, "hours": "09:00-18:00"}]}
 JSON
 expect_rc 0 "$SCREENLIT" lint "$P"
 
-# 1. 08:59:50 to 09:00:20: the announcement starts at 09:00:00 exactly, the posters stay on screen.
+# 1. 08:59:50 to 09:00:20: the announcement starts at 09:00:00 exactly; "half" is due at 09:00 too
+# and follows it from 09:00:05, whole (the first rule listed goes first); the posters stay on
+# screen; the preview predicts the same.
+FROM=2026-11-25T08:59:50+08:00
 expect_rc 0 "$PLAYER" --playlist "$P" --output "frames:$T/f" --size 160x90 \
-    --clock "sim:2026-11-25T08:59:50+08:00" --run 30 --frames-every 1 --journal "$T/j1.db" \
+    --clock "sim:$FROM" --run 30 --frames-every 1 --journal "$T/j1.db" \
     --screen-id s1 --state-dir "$T/state"
 expect_in "$T/out" "frames with a black zone 0"
 at9=$(date -d 2026-11-25T09:00:00+08:00 +%s)000
-got=$(sqlite3 "$T/j1.db" "SELECT start_ms || ' ' || duration_ms || ' ' || zone FROM plays WHERE item = 'ann'")
-[ "$got" = "$at9 5000 voice" ] && ok || fail "announcement recorded as '$got', wanted '$at9 5000 voice'"
-n=$(sqlite3 "$T/j1.db" "SELECT COUNT(*) FROM plays WHERE zone = 'voice'")
-[ "$n" = 1 ] && ok || fail "$n records in the sound zone (its silence is no play)"
-# The frames while it speaks (10 s to 15 s into the run) show a poster, not black.
-for ms in 10000 11000 12000 13000 14000 15000; do
+want="ann $at9 5000 0
+half $((at9 + 5000)) 3000 0"
+got=$(sqlite3 -separator ' ' "$T/j1.db" "SELECT item, start_ms, duration_ms, outcome FROM plays WHERE zone = 'voice' ORDER BY start_ms")
+[ "$got" = "$want" ] && ok || fail "the sound zone's records are '$got', wanted '$want' (its silence is no play)"
+"$SCREENLIT" preview "$P" --from "$FROM" --to 2026-11-25T09:00:20+08:00 --json >"$T/preview1.json"
+got=$(jq -r '.plays[] | select(.zone == "voice") | "\(.item) \(.start_ms) \(.duration_ms) 0"' "$T/preview1.json")
+[ "$got" = "$want" ] && ok || fail "preview predicts '$got', wanted '$want'"
+# The frames while they speak (10 s to 18 s into the run) show a poster, not black.
+for ms in 10000 11000 12000 13000 14000 15000 16000 17000 18000; do
     f="$T/f/frame-00000$ms.png"
     [ -f "$f" ] || { fail "no frame at $ms ms"; continue; }
     dark=$("$IMGCHECK" dark "$f" 0,0,160,90)

@@ -3,8 +3,8 @@
 #
 # A player on the simulated clock plays 09:00-10:00 (Asia/Shanghai): posters in the main zone, a
 # notice poster at 09:20 exactly, an announcement at 09:00 and 09:50, another every 15 minutes
-# from 09:10. Its journal goes through a stick into a real hub (`screenlit records import`); the
-# screen is required daily 09:00-10:00. Checks: the journal holds the fixed times exactly;
+# from 09:10 and at 09:50 too (queued after the first, both counted). Its journal goes through a
+# stick into a real hub (`screenlit records import`); the screen is required daily 09:00-10:00. Checks: the journal holds the fixed times exactly;
 # `screenlit preview`, the journal and the coverage report count the same plays per item; the
 # report's lit time is the main zone's hour (3600 s: the announcements did not blank it), and the
 # screen is lit.
@@ -32,7 +32,8 @@ cat >"$D/playlist.json" <<'JSON'
            {"id": "half", "zone": "voice", "type": "audio", "file": "half.wav"}],
  "rules": [{"items": ["notice"], "at": ["09:20"]},
            {"items": ["ann"], "at": ["09:00", "09:50"]},
-           {"items": ["half"], "every": 15, "hours": "09:10-10:00"}]}
+           {"items": ["half"], "every": 15, "hours": "09:10-10:00"},
+           {"items": ["half"], "at": ["09:50"]}]}
 JSON
 expect_rc 0 "$SCREENLIT" lint "$D/playlist.json"
 
@@ -41,7 +42,7 @@ stick_screen "$D/playlist.json" hall "daily 09:00-10:00" 160x90 2026-11-25T09:00
 # The fixed times, exactly, in their zones.
 at() { echo "$(date -d "2026-11-25T$1+08:00" +%s)000"; }
 got=$(sqlite3 "$J" "SELECT item || '@' || zone || '@' || start_ms FROM plays WHERE item IN ('notice', 'ann', 'half') ORDER BY start_ms" | tr '\n' ' ')
-want="ann@voice@$(at 09:00:00) half@voice@$(at 09:10:00) notice@main@$(at 09:20:00) half@voice@$(at 09:25:00) half@voice@$(at 09:40:00) ann@voice@$(at 09:50:00) half@voice@$(at 09:55:00) "
+want="ann@voice@$(at 09:00:00) half@voice@$(at 09:10:00) notice@main@$(at 09:20:00) half@voice@$(at 09:25:00) half@voice@$(at 09:40:00) ann@voice@$(at 09:50:00) half@voice@$(at 09:50:05) half@voice@$(at 09:55:00) "
 [ "$got" = "$want" ] && ok || fail "the fixed-time plays are '$got', wanted '$want'"
 sqlite3 -separator ' ' "$J" 'SELECT item, plays FROM item_totals' | sort >"$T/journal.items"
 
@@ -61,7 +62,7 @@ S=".screens[] | select(.id == \"$SCREEN\")"
 jq -r "$S | .items[] | \"\(.item) \(.plays)\"" "$T/report.json" | sort >"$T/report.items"
 cmp -s "$T/journal.items" "$T/report.items" && ok ||
     { fail "report and journal count different plays (journal | report):"; paste -d'|' "$T/journal.items" "$T/report.items" >&2; }
-for want in "ann 2" "half 4" "notice 1"; do
+for want in "ann 2" "half 5" "notice 1"; do
     grep -qx "$want" "$T/report.items" && ok || fail "the report does not count $want plays"
 done
 [ "$(jq "$S | .plays" "$T/report.json")" = "$(awk '{ s += $2 } END { print s }' "$T/journal.items")" ] && ok ||

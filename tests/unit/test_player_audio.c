@@ -1,4 +1,4 @@
-/* test_player_audio.c — sound through SDL's disk audio driver: length, level, pitch, volume, stopping, errors, no device, ducking under announcements, and the engine's wiring. */
+/* test_player_audio.c — sound through SDL's disk audio driver: length, level, pitch, volume, stopping, errors, no device, ducking under announcements (to the sample), and the engine's wiring. */
 #define _POSIX_C_SOURCE 200809L
 #include "player/audio.h"
 
@@ -210,6 +210,10 @@ static int setup(void **state)
              vcodec);
     r |= sl_test_ffmpeg(f->dir, args);
     r |= sl_test_ffmpeg(f->dir, "-f lavfi -i anullsrc=r=48000:cl=mono -t 1.5 quiet.wav");
+    /* for ducking to the sample: a constant "clip" on the left only (0.5 = 16384),
+     * a constant announcement on the right only (0.25 = 8192) */
+    r |= sl_test_ffmpeg(f->dir, "-f lavfi -i 'aevalsrc=0.5|0:d=4:s=48000' leftdc.wav");
+    r |= sl_test_ffmpeg(f->dir, "-f lavfi -i 'aevalsrc=0|0.25:d=0.5:s=48000' rightdc.wav");
     f->have_media = r == 0;
     char p[512];
     sl_test_path(f->dir, "garbage.mp3", p, sizeof p);
@@ -620,6 +624,90 @@ static void test_engine_ducking(void **state)
     assert_true(loud_after >= 10);               /* restored after */
 }
 
+/* Ducking to the sample: a clip's constant level on the left, an
+ * announcement's on the right, started while the clip plays. The clip's
+ * level starts to drop at the very sample the announcement's first sample is
+ * mixed at (not one engine update later), reaches the duck level within the
+ * 5-ms ramp, stays there while it speaks, and comes back within 5 ms of its
+ * last sample. The announcement itself is not lowered. */
+static void test_duck_to_the_sample(void **state)
+{
+    fixture *f = *state;
+    NEED(f->have_media && f->have_disk);
+    char raw[512], clip_path[512], ann_path[512], err[256] = "";
+    sl_test_path(f->dir, "leftdc.wav", clip_path, sizeof clip_path);
+    sl_test_path(f->dir, "rightdc.wav", ann_path, sizeof ann_path);
+    sl_audio_out *out = open_disk(f, raw, sizeof raw);
+    assert_non_null(out);
+    sl_audio *clip = sl_audio_start(out, clip_path, 1.0, 0, err, sizeof err);
+    assert_non_null(clip);
+    assert_true(wait_played(&clip, 1, RATE / 5, 60000)); /* 200 ms of the clip alone */
+    sl_audio *ann = sl_audio_start_announcement(out, ann_path, 1.0, 0.25, err, sizeof err);
+    assert_non_null(ann);
+    assert_true(wait_ended(ann, 60000));
+    assert_true(wait_played(&clip, 1, sl_audio_played_frames(clip) + RATE / 10, 60000));
+    sl_audio_stop(ann);
+    sl_audio_stop(clip);
+    sl_audio_out_close(out);
+
+    FILE *fp = fopen(raw, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    size_t frames = (size_t)ftell(fp) / 4;
+    fseek(fp, 0, SEEK_SET);
+    int16_t *v = malloc(frames * 4 + 4);
+    assert_non_null(v);
+    assert_int_equal(fread(v, 4, frames, fp), frames);
+    fclose(fp);
+    /* the announcement's first and last samples (right), the clip's first (left);
+     * a busy machine may leave gaps (silence, 0) in either: they are skipped */
+    size_t a0 = frames, a1 = 0, c0 = frames, a_n = 0;
+    for (size_t i = 0; i < frames; i++) {
+        if (v[2 * i + 1] != 0) {
+            a0 = a0 < i ? a0 : i;
+            a1 = i;
+            a_n++;
+        }
+        if (v[2 * i] != 0 && c0 == frames)
+            c0 = i;
+    }
+    /* the first left sample lowered (not a gap), how many of the clip's samples
+     * while it speaks are not at 0.25 after the ramp, and how many after its last
+     * are still lowered */
+    size_t drop = frames, off = 0, gaps = 0, rising = 0;
+    bool back = false;
+    for (size_t i = c0; i < frames && a0 < a1; i++) {
+        int l = v[2 * i];
+        if (l == 0) {
+            gaps++;
+            continue;
+        }
+        if (drop == frames && l < 16384)
+            drop = i;
+        if (i >= a0 + RATE / 200 && i <= a1 && l != 4096)
+            off++;
+        if (i > a1 && !back) {
+            back = l == 16384;
+            rising += !back;
+        }
+    }
+    int first_right = a0 < frames ? v[2 * a0 + 1] : 0;
+    int mid_right = a0 < frames ? v[2 * ((a0 + a1) / 2) + 1] : 0;
+    int before = a0 > 0 && a0 < frames ? v[2 * (a0 - 1)] : -1;
+    print_message("clip from %zu, announcement %zu to %zu (%zu samples), right %d; clip lowered "
+                  "from %zu, %zu samples off 0.25, %zu rising after, %zu gaps\n",
+                  c0, a0, a1, a_n, first_right, drop, off, rising, gaps);
+    free(v);
+    assert_true(c0 < a0 && a0 < a1 && a1 < frames);
+    assert_int_equal(first_right, 8192); /* the announcement at its own level */
+    assert_int_equal(mid_right, 8192);
+    assert_int_equal(a_n, RATE / 2);                /* all of it */
+    assert_true(before == 16384 || before == 0);    /* not lowered before it speaks */
+    assert_int_equal(drop, a0);                     /* lowered from its first sample */
+    assert_int_equal(off, 0);                       /* at 0.25 after the 5-ms ramp, until its last */
+    assert_true(back && rising <= RATE / 200);      /* back within 5 ms of its end */
+}
+
 /* An announcement whose file has no sound is recorded as a failed play. */
 static void test_engine_failed_announcement(void **state)
 {
@@ -674,6 +762,7 @@ int main(void)
         cmocka_unit_test(test_engine),
         cmocka_unit_test(test_engine_failed_announcement),
         cmocka_unit_test(test_engine_ducking),
+        cmocka_unit_test(test_duck_to_the_sample),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1190,6 +1190,73 @@ static void test_every(void **state)
     sl_playlist_free(pl);
 }
 
+/* Two rules due at the same second in one zone (an "at" and an "every"):
+ * both play, one after the other, the higher priority first, then in
+ * playlist order; a rule of another zone or another screen does not queue;
+ * nothing is lost over a day. */
+static void test_at_same_time(void **state)
+{
+    (void)state;
+    sl_playlist *pl = mk_voice("+08:00",
+                               "{'id':'open','zone':'voice','type':'audio','file':'o.mp3','duration':6},"
+                               "{'id':'rem','zone':'voice','type':'audio','file':'r.mp3','duration':4},"
+                               "{'id':'vip','zone':'voice','type':'audio','file':'v.mp3','duration':3},"
+                               "{'id':'news','zone':'main','type':'image','file':'n.png','duration':20}",
+                               "{'items':['open'],'at':['09:00','12:00']},"
+                               "{'items':['rem'],'every':30,'hours':'09:00-17:00'},"
+                               "{'items':['vip'],'at':['12:00'],'priority':5,'tags':['lobby']},"
+                               "{'items':['news'],'at':['09:00']}");
+    int64_t from = at("2026-11-25T08:59:00+08:00"), to = at("2026-11-25T12:01:00+08:00");
+    plays p;
+    char got[512];
+    timed_starts(pl, "open", from, to, &p, got, sizeof got);
+    assert_string_equal(got, "09:00:00+6000 12:00:00+6000");
+    free(p.v);
+    timed_starts(pl, "rem", from, to, &p, got, sizeof got);
+    /* after "open" at 09:00 and 12:00, on the second at 09:30 … 11:30 */
+    assert_string_equal(got, "09:00:06+4000 09:30:00+4000 10:00:00+4000 10:30:00+4000 "
+                             "11:00:00+4000 11:30:00+4000 12:00:06+4000");
+    free(p.v);
+    /* the picture zone's fixed time is not queued behind the sound zone's */
+    timed_starts(pl, "news", from, to, &p, got, sizeof got);
+    assert_string_equal(got, "09:00:00+20000");
+    free(p.v);
+
+    /* on a lobby screen the priority-5 rule goes first at 12:00 */
+    sl_tags tags;
+    assert_int_equal(sl_tags_parse("lobby", &tags), 0);
+    p = predict(pl, &tags, at("2026-11-25T11:59:00+08:00"), to);
+    char line[256] = "";
+    for (size_t i = 0; i < p.n; i++) {
+        if (p.v[i].zone != 1)
+            continue;
+        int64_t local = sl_tz_to_local(pl->tz, p.v[i].start_ms);
+        char one[64];
+        snprintf(one, sizeof one, "%s%s@%lld+%lld", line[0] ? " " : "", pl->items[p.v[i].item].id,
+                 (long long)(sl_floordiv(local, 1000) % 60), (long long)p.v[i].duration_ms);
+        strncat(line, one, sizeof line - strlen(line) - 1);
+    }
+    assert_string_equal(line, "vip@0+3000 open@3+6000 rem@9+4000");
+    /* the picks say the same as the prediction */
+    sl_pick pk;
+    assert_int_equal(sl_sched_next(pl, &tags, 1, at("2026-11-25T12:00:03+08:00"), NULL, &pk), 0);
+    assert_int_equal(pk.item, idx(pl, "open"));
+    assert_int_equal(pk.reason, SL_PICK_TIMED);
+    assert_int_equal(pk.duration_ms, 6000);
+    sl_tags_free(&tags);
+    free(p.v);
+
+    /* a whole day: every time of both rules plays, each for its whole length */
+    p = predict(pl, NULL, at("2026-11-25T00:00:00+08:00"), at("2026-11-26T00:00:00+08:00"));
+    assert_int_equal(count_in(&p, idx(pl, "open"), 1, p.v[0].start_ms, INT64_MAX), 2);
+    assert_int_equal(count_in(&p, idx(pl, "rem"), 1, p.v[0].start_ms, INT64_MAX), 16);
+    for (size_t i = 0; i < p.n; i++)
+        if (p.v[i].zone == 1 && p.v[i].item != pl->fallback)
+            assert_int_equal(p.v[i].duration_ms, pl->items[p.v[i].item].duration_ms);
+    free(p.v);
+    sl_playlist_free(pl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1219,6 +1286,7 @@ int main(void)
         cmocka_unit_test(test_at_times),
         cmocka_unit_test(test_at_picture_zone),
         cmocka_unit_test(test_every),
+        cmocka_unit_test(test_at_same_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
