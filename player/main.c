@@ -6,6 +6,7 @@
 #include "player/managed/hubhttp.h"
 #include "player/managed/managed.h"
 #include "player/options.h"
+#include "player/vo.h"
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -99,6 +100,7 @@ int main(int argc, char **argv)
         sl_options_free(&opt);
         return prc == 1 ? 0 : 2;
     }
+    sl_vo_window_quiet_input(opt.output); /* before any thread: it sets environment variables */
     signal(SIGPIPE, SIG_IGN);
     /* Before any thread starts: a stop request waits for the run loop (stopsig.h). */
     if (sl_stopsig_block() != 0)
