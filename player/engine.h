@@ -125,6 +125,8 @@ typedef struct sl_engine {
     int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
     sl_picture_slot pictures[SL_PICTURE_CACHE];
     int64_t picture_clock;
+    sl_kept_picture *kept; /* pictures the start-up check decoded, until the loader takes them */
+    size_t n_kept;
     int64_t pictures_decoded, pictures_reused; /* pictures sent to the loader, or shown from the cache */
     bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
     uint64_t drawn_key;

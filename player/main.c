@@ -62,8 +62,9 @@ static void print_summary(const sl_engine *e)
            (long long)e->frames_rendered, (long long)e->black_frames, (long long)e->frames_written,
            (long long)(e->journal_errors + sl_recorder_failures(e->recorder) + sl_recorder_lost(e->recorder)));
     if (e->pictures_decoded + e->pictures_reused > 0)
-        printf("pictures decoded %lld, shown again from memory %lld\n", (long long)e->pictures_decoded,
-               (long long)e->pictures_reused);
+        printf("pictures decoded %lld, shown again from memory %lld, taken as the start-up check decoded them "
+               "%lld\n",
+               (long long)e->pictures_decoded, (long long)e->pictures_reused, sl_loader_kept_used(e->loader));
     if (e->video_shown > 0)
         printf("video frames shown %lld, skipped %lld, repeated %lld; refreshes missed %lld\n",
                (long long)e->video_shown, (long long)e->video_skipped, (long long)e->video_repeated,

@@ -8,6 +8,7 @@
 #   BENCH_SECONDS     seconds of each campaign run (default 60, at most 600)
 #   BENCH_CLIP_SECONDS the clip's length (default 20, at most 120)
 #   CHROMIUM, MPV     the peers' commands (default chromium, mpv)
+#   BENCH_ONLY=ttff   only the player's time to first frame: the sample, window and null outputs, 2 s runs
 set -eu
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,9 +29,13 @@ num_in() { # num_in VALUE MIN MAX NAME — refuses values outside [MIN, MAX]
 num_in "$RUNS" 1 9 BENCH_RUNS
 num_in "$SECS" 5 600 BENCH_SECONDS
 num_in "$CLIP_SECS" 2 120 BENCH_CLIP_SECONDS
+ONLY=${BENCH_ONLY:-}
+case "$ONLY" in '' | ttff) ;; *) echo "player.sh: BENCH_ONLY=$ONLY: the only part that runs alone is ttff" >&2; exit 2 ;; esac
 
 missing=""
-for tool in ffmpeg:ffmpeg xvfb-run:xvfb "$CHROMIUM":chromium "$MPV":mpv; do
+peers="$CHROMIUM:chromium $MPV:mpv"
+[ "$ONLY" != ttff ] || peers=""
+for tool in ffmpeg:ffmpeg xvfb-run:xvfb $peers; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
 done
 [ -x /usr/bin/time ] || missing="$missing time"
@@ -67,7 +72,7 @@ cat >"$T/poster.json" <<'JSON'
    {"id": "slogan-elderly", "zone": "ticker", "type": "text", "mode": "ticker", "text": "养老投资需谨慎，“高额回报”要小心", "color": "#ffffff", "speed": 160, "duration": 20},
    {"id": "slogan-leader", "zone": "ticker", "type": "text", "mode": "ticker", "text": "冒充领导要求转账的，都是诈骗", "color": "#ffff00", "speed": 160, "duration": 20}]}
 JSON
-ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30:duration=$CLIP_SECS" \
+[ "$ONLY" = ttff ] || ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30:duration=$CLIP_SECS" \
     -c:v libx264 -preset veryfast -pix_fmt yuv420p "$T/clip1080.mp4"
 cat >"$T/clip.json" <<'JSON'
 {"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
@@ -151,10 +156,12 @@ run() {
         at=$(sed -n 's/.*first-frame-epoch-ms \([0-9]*\).*/\1/p' "$T/$name.log" | head -n 1)
         [ -z "$at" ] || ttff=$((at - start_ms))
     fi
+    ttff_cpu=$(sed -n 's/.*first frame shown [0-9]* ms after the process started, after \([0-9]*\) ms of CPU.*/\1/p' \
+        "$T/$name.log" | head -n 1)
     # A run whose tree the sampler never caught (a busy machine) has no PSS: "-", not 0.
     [ "$peak" -gt 0 ] || peak=-
-    echo "$u $s $peak $m ${ttff:--} $tree_s $((x1 - x0))" | awk -v hz="$(getconf CLK_TCK)" '{ c = $1 + $2; if ($6 > c) c = $6
-        printf "%.2f %s %.0f %s %.2f %.2f %.2f\n", c, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5, $1 + $2, $6, $7 / hz }' >>"$T/$name.runs"
+    echo "$u $s $peak $m ${ttff:--} $tree_s $((x1 - x0)) ${ttff_cpu:--}" | awk -v hz="$(getconf CLK_TCK)" '{ c = $1 + $2; if ($6 > c) c = $6
+        printf "%.2f %s %.0f %s %.2f %.2f %.2f %s\n", c, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5, $1 + $2, $6, $7 / hz, $8 }' >>"$T/$name.runs"
 }
 
 chromium_run() { # chromium_run NAME QUERY — the kiosk page for $SECS seconds
@@ -177,7 +184,14 @@ mpv_run() { # mpv_run NAME VO
 # The runs alternate between the two sides, so that what else the machine does hits both alike.
 CLOCK=from:2026-11-25T09:00:00+08:00 # a weekday morning: the sample's business hours
 i=0
-while [ "$i" -lt "$RUNS" ]; do
+# BENCH_ONLY=ttff: the player alone, 2 s of the sample in the window and with the null output.
+while [ "$ONLY" = ttff ] && [ "$i" -lt "$RUNS" ]; do
+    i=$((i + 1))
+    echo "player.sh: time to first frame, run $i of $RUNS" >&2
+    player_run sl_ttff_window sample.json window 2 "$CLOCK"
+    player_run sl_ttff_null sample.json null 2 "$CLOCK"
+done
+while [ "$ONLY" != ttff ] && [ "$i" -lt "$RUNS" ]; do
     i=$((i + 1))
     echo "player.sh: run $i of $RUNS" >&2
     player_run sl_sample sample.json window "$SECS" "$CLOCK"
@@ -202,6 +216,19 @@ line() { # line WHAT SL PEER COLUMN UNIT
     b=$(med "$3" "$4")
     printf '%-46s %12s %12s %8s\n' "$1" "$a$5" "$b$5" "$(ratio "$a" "$b")"
 }
+if [ "$ONLY" = ttff ]; then
+    printf '\n%-46s %12s %12s\n' "medians of $RUNS runs, the sample at 1920x1080" "first frame" "CPU until"
+    for n in sl_ttff_window sl_ttff_null; do
+        printf '%-46s %12s %12s\n' "${n#sl_ttff_} output" "$(med "$n" 4) ms" "$(med "$n" 8) ms"
+    done
+    printf '\nall runs (first frame ms after start, CPU ms until then):\n'
+    for n in sl_ttff_window sl_ttff_null; do
+        printf '  %-16s %s\n' "$n" "$(awk '{ printf "%s %s; ", $4, $8 }' "$T/$n.runs")"
+    done
+    grep -h '^pictures decoded' "$T/sl_ttff_null.log" | sed 's/^/  screenlit: /' || true
+    echo "player.sh: done, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+    exit 0
+fi
 printf '\n%-46s %12s %12s %8s\n' "medians of $RUNS runs" screenlit peer ratio
 line "sample ${SECS}s vs Chromium: CPU" sl_sample cr_sample 1 " s"
 line "sample vs Chromium: peak PSS" sl_sample cr_sample 2 " MiB"
