@@ -512,7 +512,9 @@ static void layout(sl_engine *e)
     }
 }
 
-/* Prepares the fallback in every zone's box (waits: it must be ready before anything shows). */
+/* Queues the fallback of every zone's box behind the items' own
+ * preparations, so that it does not delay the first frame; it is waited for
+ * when first needed (sl_engine_fallback). */
 static void install_fallbacks(sl_engine *e)
 {
     const sl_options *opt = e->opt;
@@ -532,15 +534,24 @@ static void install_fallbacks(sl_engine *e)
             path = strdup(opt->fallback_image);
         else
             path = media_path(e, fb);
-        z->fallback_prep = sl_loader_submit(e->loader, fb, path, z->rect.w, z->rect.h);
+        z->fallback_prep = sl_loader_submit_later(e->loader, fb, path, z->rect.w, z->rect.h);
+        z->fallback_checked = false;
         free(path);
+    }
+}
+
+const sl_prep *sl_engine_fallback(sl_engine *e, sl_zone_state *z)
+{
+    if (!z->fallback_checked && !e->pl->zones[z->zone].sound) {
+        z->fallback_checked = true;
         if (z->fallback_prep)
             sl_prep_wait(e->loader, z->fallback_prep);
         if (!z->fallback_prep || z->fallback_prep->failed)
             sl_log_warn(&e->log, "the fallback cannot be shown in zone %s (%s): a plain background "
-                                 "stands in", e->pl->zones[i].id,
+                                 "stands in", e->pl->zones[z->zone].id,
                         z->fallback_prep ? z->fallback_prep->err : "out of memory");
     }
+    return z->fallback_prep && z->fallback_checked && !z->fallback_prep->failed ? z->fallback_prep : NULL;
 }
 
 /* Frees everything a zone holds (current, next, pending, fallback). */

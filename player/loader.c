@@ -15,6 +15,7 @@ struct sl_loader {
     pthread_t thread;
     bool started, stop;
     sl_prep *head, *tail;
+    sl_prep *later_head, *later_tail; /* done only when nothing else waits (sl_loader_submit_later) */
     sl_text *text;
     bool try_hw;
     sl_kept_picture *kept; /* guarded by lock */
@@ -106,14 +107,15 @@ static void *worker(void *arg)
     sl_loader *l = arg;
     pthread_mutex_lock(&l->lock);
     for (;;) {
-        while (!l->stop && !l->head)
+        while (!l->stop && !l->head && !l->later_head)
             pthread_cond_wait(&l->wake, &l->lock);
         if (l->stop)
             break;
-        sl_prep *p = l->head;
-        l->head = p->next;
-        if (!l->head)
-            l->tail = NULL;
+        sl_prep **head = l->head ? &l->head : &l->later_head;
+        sl_prep *p = *head;
+        *head = p->next;
+        if (!*head)
+            *(head == &l->head ? &l->tail : &l->later_tail) = NULL;
         p->next = NULL;
         pthread_mutex_unlock(&l->lock);
         prepare(l, p);
@@ -176,6 +178,8 @@ void sl_loader_free(sl_loader *l)
     /* Jobs never started: their owners free them; mark them done so they may. */
     for (sl_prep *p = l->head; p; p = p->next)
         p->done = true;
+    for (sl_prep *p = l->later_head; p; p = p->next)
+        p->done = true;
     sl_kept_pictures_free(l->kept, l->n_kept);
     pthread_cond_destroy(&l->wake);
     pthread_cond_destroy(&l->done);
@@ -213,8 +217,9 @@ long long sl_loader_kept_used(sl_loader *l)
     return n;
 }
 
-sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
-                          int box_h)
+/* Queues a preparation at the end of one of the loader's queues. */
+static sl_prep *queue(sl_loader *l, bool later, const sl_item *item, const char *media_path, int box_w,
+                      int box_h)
 {
     sl_prep *p = calloc(1, sizeof *p);
     if (!p)
@@ -227,14 +232,27 @@ sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_p
         return NULL;
     }
     pthread_mutex_lock(&l->lock);
-    if (l->tail)
-        l->tail->next = p;
+    sl_prep **head = later ? &l->later_head : &l->head, **tail = later ? &l->later_tail : &l->tail;
+    if (*tail)
+        (*tail)->next = p;
     else
-        l->head = p;
-    l->tail = p;
+        *head = p;
+    *tail = p;
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->lock);
     return p;
+}
+
+sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                          int box_h)
+{
+    return queue(l, false, item, media_path, box_w, box_h);
+}
+
+sl_prep *sl_loader_submit_later(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                                int box_h)
+{
+    return queue(l, true, item, media_path, box_w, box_h);
 }
 
 bool sl_prep_ready(sl_loader *l, sl_prep *p)
@@ -268,18 +286,21 @@ void sl_loader_discard(sl_loader *l, sl_prep *p)
     if (!p)
         return;
     pthread_mutex_lock(&l->lock);
-    sl_prep *prev = NULL;
-    for (sl_prep *q = l->head; q; prev = q, q = q->next) {
-        if (q != p)
-            continue;
-        if (prev)
-            prev->next = q->next;
-        else
-            l->head = q->next;
-        if (l->tail == q)
-            l->tail = prev;
-        p->done = true;
-        break;
+    for (int k = 0; k < 2 && !p->done; k++) {
+        sl_prep **head = k ? &l->later_head : &l->head, **tail = k ? &l->later_tail : &l->tail;
+        sl_prep *prev = NULL;
+        for (sl_prep *q = *head; q; prev = q, q = q->next) {
+            if (q != p)
+                continue;
+            if (prev)
+                prev->next = q->next;
+            else
+                *head = q->next;
+            if (*tail == q)
+                *tail = prev;
+            p->done = true;
+            break;
+        }
     }
     while (!p->done)
         pthread_cond_wait(&l->done, &l->lock);

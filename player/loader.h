@@ -61,6 +61,10 @@ long long sl_loader_kept_used(sl_loader *l);
  * text. Returns NULL only when out of memory. */
 sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
                           int box_h);
+/* The same, done only once no preparation submitted the usual way waits
+ * (a zone's fallback: the first items are shown sooner). */
+sl_prep *sl_loader_submit_later(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                                int box_h);
 /* Whether it is prepared (never blocks). */
 bool sl_prep_ready(sl_loader *l, sl_prep *p);
 /* Blocks until it is prepared (simulated clock). */
