@@ -10,6 +10,7 @@
 #include "content/timeutil.h"
 
 #include <errno.h>
+#include <libavutil/frame.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,19 +85,24 @@ static const char *without_path(const char *err, const char *full)
  * (the player's own decoder), otherwise with the probe; then, for a picture
  * that cannot be shown, probes it to say whether it is a video. Each at
  * most once per file. */
-static void lint_open(lint_files *fs, lint_file *f, const char *full, bool picture)
+static void lint_open(lint_files *fs, lint_file *f, const sl_item *it, const char *full, bool picture,
+                      const sl_lint_opts *o)
 {
     int k = picture ? LINT_AS_PICTURE : LINT_AS_MEDIA;
     if (!f->done[k]) {
         f->done[k] = true;
         fs->opened++;
+        AVFrame *frame = NULL;
         if (picture)
-            f->rc[k] = sl_picture_check(full, &f->pi, f->err[k], sizeof f->err[k]);
+            f->rc[k] = sl_picture_check_keep(full, &f->pi, o->keep_picture ? &frame : NULL, f->err[k],
+                                             sizeof f->err[k]);
         else
             f->rc[k] = sl_media_probe(full, &f->mi, f->err[k], sizeof f->err[k]);
+        if (frame && !o->keep_picture(o->keep_ud, it, full, frame, f->pi.orientation))
+            av_frame_free(&frame);
     }
     if (picture && f->rc[k] != 0)
-        lint_open(fs, f, full, false);
+        lint_open(fs, f, it, full, false, o);
 }
 
 /* What a path that is not a regular file is, for the message. */
@@ -356,7 +362,7 @@ static void lint_media(lint_files *fs, sl_item *it, const char *path, const char
     if (!f || !o->probe_media)
         goto out;
     bool picture = it->type == SL_ITEM_IMAGE;
-    lint_open(fs, f, full, picture);
+    lint_open(fs, f, it, full, picture, o);
     if (picture)
         lint_picture(it, path, full, f, d);
     else

@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+struct AVFrame;
+
 #define SL_LINT_MAX_IMAGE_SIDE 8192 /* pixels: larger pictures are shown, with a warning */
 
 /* The smallest screen a zone must still be visible on, and how many pixels
@@ -44,6 +46,13 @@ typedef struct {
     bool for_publish;        /* publishing: media outside the playlist's folder is an error */
     sl_lint_stats *stats;    /* NULL, or filled by sl_lint_file */
     bool check_fonts;        /* name characters no installed font can draw (fontconfig) */
+    /* NULL, or given each picture decoded while checking (probe_media), with
+     * its item, full path and EXIF orientation; returning true takes the
+     * frame (the callee frees it with av_frame_free). The player keeps the
+     * first pictures it will show, so they are not decoded twice. */
+    bool (*keep_picture)(void *ud, const sl_item *it, const char *path, struct AVFrame *frame,
+                         int orientation);
+    void *keep_ud;
     bool keep_model;         /* return the model even when items have errors (the standalone
                                 player skips those items and plays the rest) */
     const char *media_dir;   /* NULL: media files are found by "file", relative to the playlist (and

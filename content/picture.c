@@ -422,6 +422,11 @@ out:
 
 int sl_picture_check(const char *path, sl_picture_info *info, char *err, size_t errlen)
 {
+    return sl_picture_check_keep(path, info, NULL, err, errlen);
+}
+
+int sl_picture_check_keep(const char *path, sl_picture_info *info, AVFrame **frame, char *err, size_t errlen)
+{
     AVFrame *f = NULL;
     int o = 1;
     sl_picture_info pi = {0};
@@ -432,7 +437,10 @@ int sl_picture_check(const char *path, sl_picture_info *info, char *err, size_t 
         pi.height = swap ? f->width : f->height;
         pi.orientation = o;
     }
-    av_frame_free(&f);
+    if (frame && rc == 0)
+        *frame = f;
+    else
+        av_frame_free(&f);
     if (info)
         *info = pi;
     return rc;

@@ -45,6 +45,10 @@ typedef struct {
 /* Decodes the picture with sl_picture_decode and drops the pixels: whether
  * the player can show it. Returns 0 or -1 with err. */
 int sl_picture_check(const char *path, sl_picture_info *info, char *err, size_t errlen);
+/* The same, keeping the decoded picture: *frame (NULL on failure) gets it
+ * full size, as sl_picture_decode gives it (free with av_frame_free). */
+int sl_picture_check_keep(const char *path, sl_picture_info *info, struct AVFrame **frame, char *err,
+                          size_t errlen);
 
 /* Whether an orientation turns the picture a quarter (5-8: width and height swap). */
 bool sl_picture_orientation_swaps(int orientation);

@@ -381,19 +381,32 @@ static int orient_frame(sl_frame *f, int orientation, char *err, size_t errlen)
 int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame *out, char *err,
                     size_t errlen)
 {
-    int rc = -1;
     AVFrame *frame = NULL;
-    dec_scaler sc = {0};
-    char why[160];
     int orientation = 1;
-
+    int rc = -1;
     if (!out) {
         snprintf(err, errlen, "no output frame given");
         return -1;
     }
     memset(out, 0, sizeof *out);
-    if (sl_picture_decode(path, &frame, &orientation, err, errlen) != 0)
-        goto out;
+    if (sl_picture_decode(path, &frame, &orientation, err, errlen) == 0)
+        rc = sl_decode_image_frame(frame, orientation, path, box_w, box_h, fit, out, err, errlen);
+    av_frame_free(&frame); /* the full-size picture goes at once */
+    return rc;
+}
+
+int sl_decode_image_frame(AVFrame *frame, int orientation, const char *path, int box_w, int box_h,
+                          sl_fit fit, sl_frame *out, char *err, size_t errlen)
+{
+    int rc = -1;
+    dec_scaler sc = {0};
+    char why[160];
+
+    if (!out || !frame) {
+        snprintf(err, errlen, "no frame given");
+        return -1;
+    }
+    memset(out, 0, sizeof *out);
     bool swap = sl_picture_orientation_swaps(orientation);
     if (convert_frame(&sc, frame, swap ? box_h : box_w, swap ? box_w : box_h, fit, out, why,
                       sizeof why) != 0 ||
@@ -408,7 +421,6 @@ out:
     if (rc != 0)
         sl_frame_free(out);
     scaler_free(&sc);
-    av_frame_free(&frame); /* the full-size picture goes at once */
     return rc;
 }
 

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct AVFrame;
+
 /* Limits against decompression bombs and absurd media (checked from the
  * headers, before any pixel is decoded): content/media.h's, which lint uses too. */
 #define SL_DECODE_MAX_SIDE SL_MEDIA_MAX_SIDE
@@ -56,6 +58,10 @@ void sl_fit_size(int w, int h, int box_w, int box_h, sl_fit fit, int *out_w, int
  * than the decode. Returns 0 or -1 with err. */
 int sl_decode_image(const char *path, int box_w, int box_h, sl_fit fit, sl_frame *out, char *err,
                     size_t errlen);
+/* The same for a picture already decoded full size (sl_picture_decode's
+ * frame and orientation; path only names it in err). The frame is not freed. */
+int sl_decode_image_frame(struct AVFrame *frame, int orientation, const char *path, int box_w, int box_h,
+                          sl_fit fit, sl_frame *out, char *err, size_t errlen);
 
 /* A video being decoded on its own thread into a bounded queue of frames. */
 typedef struct sl_video sl_video;

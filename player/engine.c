@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -503,7 +504,9 @@ static void layout(sl_engine *e)
     }
 }
 
-/* Prepares the fallback in every zone's box (waits: it must be ready before anything shows). */
+/* Queues the fallback of every zone's box behind the items' own
+ * preparations, so that it does not delay the first frame; it is waited for
+ * when first needed (sl_engine_fallback). */
 static void install_fallbacks(sl_engine *e)
 {
     const sl_options *opt = e->opt;
@@ -523,15 +526,24 @@ static void install_fallbacks(sl_engine *e)
             path = strdup(opt->fallback_image);
         else
             path = media_path(e, fb);
-        z->fallback_prep = sl_loader_submit(e->loader, fb, path, z->rect.w, z->rect.h);
+        z->fallback_prep = sl_loader_submit_later(e->loader, fb, path, z->rect.w, z->rect.h);
+        z->fallback_checked = false;
         free(path);
+    }
+}
+
+const sl_prep *sl_engine_fallback(sl_engine *e, sl_zone_state *z)
+{
+    if (!z->fallback_checked && !e->pl->zones[z->zone].sound) {
+        z->fallback_checked = true;
         if (z->fallback_prep)
             sl_prep_wait(e->loader, z->fallback_prep);
         if (!z->fallback_prep || z->fallback_prep->failed)
             sl_log_warn(&e->log, "the fallback cannot be shown in zone %s (%s): a plain background "
-                                 "stands in", e->pl->zones[i].id,
+                                 "stands in", e->pl->zones[z->zone].id,
                         z->fallback_prep ? z->fallback_prep->err : "out of memory");
     }
+    return z->fallback_prep && z->fallback_checked && !z->fallback_prep->failed ? z->fallback_prep : NULL;
 }
 
 /* Frees everything a zone holds (current, next, pending, fallback). */
@@ -616,7 +628,7 @@ static int engine_take_playlist(sl_engine *e, sl_playlist *given, const char *me
         /* The playlist, checked like `screenlit lint` does; items that cannot
          * be shown are left out (journaled once the journal is open). */
         sl_loaded ld;
-        if (!opt->playlist || sl_standalone_load(opt->playlist, &e->log, &ld) != 0) {
+        if (!opt->playlist || sl_standalone_load(opt->playlist, &e->log, true, &ld) != 0) {
             sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s",
                          opt->playlist ? opt->playlist : "(no playlist)",
                          opt->playlist ? opt->playlist : "PLAYLIST");
@@ -625,6 +637,8 @@ static int engine_take_playlist(sl_engine *e, sl_playlist *given, const char *me
         e->pl = ld.pl;
         e->skips = ld.skips;
         e->n_skips = ld.n_skips;
+        e->kept = ld.kept; /* the loader takes them once it runs */
+        e->n_kept = ld.n_kept;
         e->base_dir = sl_fs_dirname(opt->playlist);
     }
     return 0;
@@ -791,6 +805,9 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
         sl_log_error(&e->log, "%s", err);
         goto out;
     }
+    sl_loader_keep(e->loader, e->kept, e->n_kept);
+    e->kept = NULL;
+    e->n_kept = 0;
     install_fallbacks(e);
     sl_log_info(&e->log, "playing %s on %s output %dx%d%s as screen %s",
                 opt->playlist ? opt->playlist : (e->pl->channel ? e->pl->channel : "(built-in)"),
@@ -826,6 +843,7 @@ void sl_engine_close(sl_engine *e)
     sl_history_free(&e->hist);
     free(e->counts);
     free(e->skips);
+    sl_kept_pictures_free(e->kept, e->n_kept);
     sl_tags_free(&e->tags);
     free(e->base_dir);
     free(e->media_dir);
@@ -922,7 +940,9 @@ static int run_sim(sl_engine *e)
 }
 
 /* Logs how long after the process started the first frame was shown (the
- * start from /proc/self/stat, in clock ticks since boot). */
+ * start from /proc/self/stat, in clock ticks since boot) and the CPU time
+ * all its threads took until then (on a busy machine the wall time is
+ * mostly the wait for a CPU; the CPU time is what start-up costs). */
 static void log_first_frame(sl_engine *e)
 {
     FILE *f = fopen("/proc/self/stat", "r");
@@ -943,8 +963,13 @@ static void log_first_frame(sl_engine *e)
         return;
     int64_t now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
     int64_t start_ms = (int64_t)(start_ticks * 1000ULL / (unsigned long long)hz);
-    sl_log_info(&e->log, "first frame shown %lld ms after the process started",
-                (long long)(now_ms - start_ms));
+    struct rusage ru;
+    long long cpu_ms = -1;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        cpu_ms = ((long long)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000 +
+                 ((long long)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000;
+    sl_log_info(&e->log, "first frame shown %lld ms after the process started, after %lld ms of CPU",
+                (long long)(now_ms - start_ms), cpu_ms);
 }
 
 /* Real clock: a frame per refresh of the display (the window) or of --fps (offscreen
@@ -1028,6 +1053,7 @@ static int run_real(sl_engine *e)
                 e->vo.driver->present(&e->vo);
             if (first_frame) {
                 log_first_frame(e);
+                sl_loader_drop_kept(e->loader); /* pictures not shown first are decoded when due */
                 sl_watchdog_ready(&e->watchdog, &e->log);
             }
         }

@@ -61,7 +61,9 @@ typedef struct {
     sl_pick next;           /* predicted at the start of cur, prepared ahead */
     bool next_deferred;     /* it is a clip, opened only near cur's end */
     sl_prep *next_prep;
-    sl_prep *fallback_prep; /* the fallback, prepared once for this zone's box */
+    sl_prep *fallback_prep; /* the fallback, prepared once for this zone's box (read it through
+                               sl_engine_fallback: it is prepared after the first items) */
+    bool fallback_checked;  /* fallback_prep was waited for (and a failure logged) */
     SDL_Texture *fallback_tex;
     sl_ticker_geom ticker;  /* the current item's, when it is a ticker (ticker.text_w > 0) */
     int64_t ticker_passes;  /* its passes planned in [start, cur_end) */
@@ -125,6 +127,8 @@ typedef struct sl_engine {
     int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
     sl_picture_slot pictures[SL_PICTURE_CACHE];
     int64_t picture_clock;
+    sl_kept_picture *kept; /* pictures the start-up check decoded, until the loader takes them */
+    size_t n_kept;
     int64_t pictures_decoded, pictures_reused; /* pictures sent to the loader, or shown from the cache */
     bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
     uint64_t drawn_key;
@@ -163,6 +167,9 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
 void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now);
 /* Brings every zone up to date at `now` (starts, ends and switches items). */
 void sl_engine_update(sl_engine *e, int64_t now);
+/* A zone's fallback, prepared (waits the first time if it is not yet, and
+ * logs once when it cannot be shown); NULL when it cannot be shown. */
+const sl_prep *sl_engine_fallback(sl_engine *e, sl_zone_state *z);
 
 /* render.c */
 /* Draws the frame for `now` into the output (not yet presented). */

@@ -2,6 +2,7 @@
 #include "player/loader.h"
 
 #include <dirent.h>
+#include <libavutil/frame.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,43 @@ struct sl_loader {
     pthread_t thread;
     bool started, stop;
     sl_prep *head, *tail;
+    sl_prep *later_head, *later_tail; /* done only when nothing else waits (sl_loader_submit_later) */
     sl_text *text;
     bool try_hw;
+    sl_kept_picture *kept; /* guarded by lock */
+    size_t n_kept;
+    long long kept_used;
 };
+
+void sl_kept_pictures_free(sl_kept_picture *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++)
+        av_frame_free(&v[i].frame);
+    free(v);
+}
+
+/* The kept picture of the file at path, taken out of the list; NULL when none. */
+static AVFrame *take_kept(sl_loader *l, const char *path, int *orientation)
+{
+    struct stat st;
+    AVFrame *f = NULL;
+    pthread_mutex_lock(&l->lock);
+    if (l->n_kept > 0 && stat(path, &st) == 0) {
+        for (size_t i = 0; i < l->n_kept; i++) {
+            sl_kept_picture *k = &l->kept[i];
+            if (!k->frame || k->dev != st.st_dev || k->ino != st.st_ino || k->size != st.st_size ||
+                k->mtime.tv_sec != st.st_mtim.tv_sec || k->mtime.tv_nsec != st.st_mtim.tv_nsec)
+                continue;
+            f = k->frame;
+            *orientation = k->orientation;
+            k->frame = NULL;
+            l->kept_used++;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&l->lock);
+    return f;
+}
 
 static SDL_Surface *surface_from_frame(const sl_frame *f)
 {
@@ -38,8 +73,14 @@ static void prepare(sl_loader *l, sl_prep *p)
         p->failed = p->surface == NULL;
     } else if (it->type == SL_ITEM_IMAGE) {
         sl_frame f = {0};
-        if (sl_decode_image(p->media_path, p->box_w, p->box_h, it->fit, &f, p->err,
-                            sizeof p->err) != 0) {
+        int orientation = 1;
+        AVFrame *kept = take_kept(l, p->media_path, &orientation);
+        int rc = kept ? sl_decode_image_frame(kept, orientation, p->media_path, p->box_w, p->box_h, it->fit,
+                                              &f, p->err, sizeof p->err)
+                      : sl_decode_image(p->media_path, p->box_w, p->box_h, it->fit, &f, p->err,
+                                        sizeof p->err);
+        av_frame_free(&kept);
+        if (rc != 0) {
             p->failed = true;
         } else {
             p->surface = surface_from_frame(&f);
@@ -66,14 +107,15 @@ static void *worker(void *arg)
     sl_loader *l = arg;
     pthread_mutex_lock(&l->lock);
     for (;;) {
-        while (!l->stop && !l->head)
+        while (!l->stop && !l->head && !l->later_head)
             pthread_cond_wait(&l->wake, &l->lock);
         if (l->stop)
             break;
-        sl_prep *p = l->head;
-        l->head = p->next;
-        if (!l->head)
-            l->tail = NULL;
+        sl_prep **head = l->head ? &l->head : &l->later_head;
+        sl_prep *p = *head;
+        *head = p->next;
+        if (!*head)
+            *(head == &l->head ? &l->tail : &l->later_tail) = NULL;
         p->next = NULL;
         pthread_mutex_unlock(&l->lock);
         prepare(l, p);
@@ -136,14 +178,48 @@ void sl_loader_free(sl_loader *l)
     /* Jobs never started: their owners free them; mark them done so they may. */
     for (sl_prep *p = l->head; p; p = p->next)
         p->done = true;
+    for (sl_prep *p = l->later_head; p; p = p->next)
+        p->done = true;
+    sl_kept_pictures_free(l->kept, l->n_kept);
     pthread_cond_destroy(&l->wake);
     pthread_cond_destroy(&l->done);
     pthread_mutex_destroy(&l->lock);
     free(l);
 }
 
-sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
-                          int box_h)
+void sl_loader_keep(sl_loader *l, sl_kept_picture *v, size_t n)
+{
+    if (!l) {
+        sl_kept_pictures_free(v, n);
+        return;
+    }
+    pthread_mutex_lock(&l->lock);
+    sl_kept_picture *old = l->kept;
+    size_t n_old = l->n_kept;
+    l->kept = v;
+    l->n_kept = v ? n : 0;
+    pthread_mutex_unlock(&l->lock);
+    sl_kept_pictures_free(old, n_old);
+}
+
+void sl_loader_drop_kept(sl_loader *l)
+{
+    sl_loader_keep(l, NULL, 0);
+}
+
+long long sl_loader_kept_used(sl_loader *l)
+{
+    if (!l)
+        return 0;
+    pthread_mutex_lock(&l->lock);
+    long long n = l->kept_used;
+    pthread_mutex_unlock(&l->lock);
+    return n;
+}
+
+/* Queues a preparation at the end of one of the loader's queues. */
+static sl_prep *queue(sl_loader *l, bool later, const sl_item *item, const char *media_path, int box_w,
+                      int box_h)
 {
     sl_prep *p = calloc(1, sizeof *p);
     if (!p)
@@ -156,14 +232,27 @@ sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_p
         return NULL;
     }
     pthread_mutex_lock(&l->lock);
-    if (l->tail)
-        l->tail->next = p;
+    sl_prep **head = later ? &l->later_head : &l->head, **tail = later ? &l->later_tail : &l->tail;
+    if (*tail)
+        (*tail)->next = p;
     else
-        l->head = p;
-    l->tail = p;
+        *head = p;
+    *tail = p;
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->lock);
     return p;
+}
+
+sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                          int box_h)
+{
+    return queue(l, false, item, media_path, box_w, box_h);
+}
+
+sl_prep *sl_loader_submit_later(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                                int box_h)
+{
+    return queue(l, true, item, media_path, box_w, box_h);
 }
 
 bool sl_prep_ready(sl_loader *l, sl_prep *p)
@@ -197,18 +286,21 @@ void sl_loader_discard(sl_loader *l, sl_prep *p)
     if (!p)
         return;
     pthread_mutex_lock(&l->lock);
-    sl_prep *prev = NULL;
-    for (sl_prep *q = l->head; q; prev = q, q = q->next) {
-        if (q != p)
-            continue;
-        if (prev)
-            prev->next = q->next;
-        else
-            l->head = q->next;
-        if (l->tail == q)
-            l->tail = prev;
-        p->done = true;
-        break;
+    for (int k = 0; k < 2 && !p->done; k++) {
+        sl_prep **head = k ? &l->later_head : &l->head, **tail = k ? &l->later_tail : &l->tail;
+        sl_prep *prev = NULL;
+        for (sl_prep *q = *head; q; prev = q, q = q->next) {
+            if (q != p)
+                continue;
+            if (prev)
+                prev->next = q->next;
+            else
+                *head = q->next;
+            if (*tail == q)
+                *tail = prev;
+            p->done = true;
+            break;
+        }
     }
     while (!p->done)
         pthread_cond_wait(&l->done, &l->lock);

@@ -8,6 +8,8 @@
 
 #include <SDL2/SDL.h>
 #include <stdbool.h>
+#include <sys/stat.h>
+#include <time.h>
 
 typedef struct sl_loader sl_loader;
 
@@ -16,6 +18,21 @@ typedef struct sl_loader sl_loader;
  * busy CPU) without holding a clip's worth of memory. The player's summary
  * says how many were ever waiting (`clip frames decoded ahead at most`). */
 #define SL_LOADER_CLIP_QUEUE 3
+
+/* A picture decoded full size while the playlist was checked, kept for its
+ * first show; the file is known by its identity then (device, inode, size,
+ * modification time), so a file replaced since is decoded again. */
+typedef struct {
+    struct AVFrame *frame;
+    int orientation;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+} sl_kept_picture;
+
+/* Frees kept pictures and the array; NULL is fine. */
+void sl_kept_pictures_free(sl_kept_picture *v, size_t n);
 
 /* One preparation: what the main thread needs to show an item in a box. */
 typedef struct sl_prep {
@@ -36,10 +53,24 @@ sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen);
 /* Stops the worker (after the job in progress) and frees pending jobs; NULL is fine. */
 void sl_loader_free(sl_loader *l);
 
+/* Takes pictures decoded while the playlist was checked (v, n; v may be
+ * NULL): the first preparation of each of those files uses its picture
+ * instead of opening and decoding the file again. */
+void sl_loader_keep(sl_loader *l, sl_kept_picture *v, size_t n);
+/* Frees the kept pictures no preparation has used (once the first frame is
+ * shown: a picture not shown first is decoded when it is due). */
+void sl_loader_drop_kept(sl_loader *l);
+/* How many preparations used a kept picture instead of decoding the file. */
+long long sl_loader_kept_used(sl_loader *l);
+
 /* Queues the preparation of an item for a box; media_path may be NULL for
  * text. Returns NULL only when out of memory. */
 sl_prep *sl_loader_submit(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
                           int box_h);
+/* The same, done only once no preparation submitted the usual way waits
+ * (a zone's fallback: the first items are shown sooner). */
+sl_prep *sl_loader_submit_later(sl_loader *l, const sl_item *item, const char *media_path, int box_w,
+                                int box_h);
 /* Whether it is prepared (never blocks). */
 bool sl_prep_ready(sl_loader *l, sl_prep *p);
 /* Blocks until it is prepared (simulated clock). */

@@ -6,6 +6,7 @@
 #include "player/managed/hubhttp.h"
 #include "player/managed/managed.h"
 #include "player/options.h"
+#include "player/vo.h"
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -61,8 +62,9 @@ static void print_summary(const sl_engine *e)
            (long long)e->frames_rendered, (long long)e->black_frames, (long long)e->frames_written,
            (long long)(e->journal_errors + sl_recorder_failures(e->recorder) + sl_recorder_lost(e->recorder)));
     if (e->pictures_decoded + e->pictures_reused > 0)
-        printf("pictures decoded %lld, shown again from memory %lld\n", (long long)e->pictures_decoded,
-               (long long)e->pictures_reused);
+        printf("pictures decoded %lld, shown again from memory %lld, taken as the start-up check decoded them "
+               "%lld\n",
+               (long long)e->pictures_decoded, (long long)e->pictures_reused, sl_loader_kept_used(e->loader));
     if (e->video_shown > 0)
         printf("video frames shown %lld, skipped %lld, repeated %lld; refreshes missed %lld\n",
                (long long)e->video_shown, (long long)e->video_skipped, (long long)e->video_repeated,
@@ -105,6 +107,7 @@ int main(int argc, char **argv)
         sl_options_free(&opt);
         return prc == 1 ? 0 : 2;
     }
+    sl_vo_window_quiet_input(opt.output); /* before any thread: it sets environment variables */
     signal(SIGPIPE, SIG_IGN);
     /* Before any thread starts: a stop request waits for the run loop (stopsig.h). */
     if (sl_stopsig_block() != 0)

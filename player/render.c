@@ -268,12 +268,13 @@ static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
 /* Draws the fallback in a zone; false when even that is missing. */
 static bool draw_fallback(sl_engine *e, sl_zone_state *z, int64_t now)
 {
-    if (!z->fallback_prep || z->fallback_prep->failed)
+    const sl_prep *fp = sl_engine_fallback(e, z);
+    if (!fp)
         return false;
-    SDL_Texture *t = texture_of(e->vo.renderer, &z->fallback_tex, z->fallback_prep->surface);
+    SDL_Texture *t = texture_of(e->vo.renderer, &z->fallback_tex, fp->surface);
     if (!t)
         return false;
-    const sl_item *fb = z->fallback_prep->item;
+    const sl_item *fb = fp->item;
     if (fb->type == SL_ITEM_TEXT) {
         draw_text(e, z, fb, t, now);
     } else {
@@ -317,14 +318,14 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
 }
 
 /* Whether a zone's picture moves by itself: a ticker, a clip. */
-static bool zone_animated(const sl_engine *e, const sl_zone_state *z)
+static bool zone_animated(sl_engine *e, sl_zone_state *z)
 {
     const sl_item *it = NULL;
     if (z->n_trail > 0)
         return true; /* ticker slogans still crossing the strip */
     if (z->has_cur && !z->cur_failed && z->cur_prep)
         it = &e->pl->items[z->cur.item];
-    else if (z->fallback_prep && !z->fallback_prep->failed)
+    else if (sl_engine_fallback(e, z))
         it = z->fallback_prep->item;
     if (!it)
         return false;

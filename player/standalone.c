@@ -5,6 +5,7 @@
 #include "content/wire.h"
 #include "content/worker.h"
 
+#include <libavutil/frame.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ void sl_loaded_free(sl_loaded *l)
         return;
     sl_playlist_free(l->pl);
     free(l->skips);
+    sl_kept_pictures_free(l->kept, l->n_kept);
     memset(l, 0, sizeof *l);
 }
 
@@ -80,14 +82,43 @@ static int find_skips(const char *path, const sl_log *log, const sl_diags *d, sl
     return 0;
 }
 
-int sl_standalone_load(const char *path, const sl_log *log, sl_loaded *out)
+/* Lint's keep_picture: the first picture of each zone (at most SL_KEPT_MAX). */
+#define SL_KEPT_MAX 8
+typedef struct {
+    sl_kept_picture v[SL_KEPT_MAX];
+    int zone[SL_KEPT_MAX];
+    size_t n;
+} kept_set;
+
+static bool keep_first_of_zone(void *ud, const sl_item *it, const char *path, struct AVFrame *frame,
+                               int orientation)
+{
+    kept_set *ks = ud;
+    struct stat st;
+    if (it->zone < 0 || ks->n >= SL_KEPT_MAX || stat(path, &st) != 0)
+        return false;
+    for (size_t i = 0; i < ks->n; i++)
+        if (ks->zone[i] == it->zone)
+            return false;
+    ks->zone[ks->n] = it->zone;
+    ks->v[ks->n++] = (sl_kept_picture){.frame = frame, .orientation = orientation, .dev = st.st_dev,
+                                       .ino = st.st_ino, .size = st.st_size, .mtime = st.st_mtim};
+    return true;
+}
+
+int sl_standalone_load(const char *path, const sl_log *log, bool keep_pictures, sl_loaded *out)
 {
     memset(out, 0, sizeof *out);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     sl_diags d;
     sl_diags_init(&d);
+    kept_set ks = {.n = 0};
     sl_lint_opts lo = {.probe_media = true, .keep_model = true};
+    if (keep_pictures) {
+        lo.keep_picture = keep_first_of_zone;
+        lo.keep_ud = &ks;
+    }
     out->pl = path ? sl_lint_file(path, &lo, &d) : NULL;
     for (size_t i = 0; i < d.n; i++)
         sl_log_msg(log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN, "%s: %s%s%s", path,
@@ -101,6 +132,13 @@ int sl_standalone_load(const char *path, const sl_log *log, sl_loaded *out)
             sl_log_warn(log, "%s: no item can be played: showing the fallback", path);
     }
     sl_diags_free(&d);
+    if (rc == 0 && ks.n > 0 && (out->kept = calloc(ks.n, sizeof *out->kept)) != NULL) {
+        memcpy(out->kept, ks.v, ks.n * sizeof *out->kept);
+        out->n_kept = ks.n;
+    } else {
+        for (size_t i = 0; i < ks.n; i++)
+            av_frame_free(&ks.v[i].frame);
+    }
     if (rc != 0)
         sl_loaded_free(out);
     clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -139,7 +177,7 @@ static double watch_step(void *arg, bool *kickable)
     w->seen = st;
     w->have_seen = true;
     sl_loaded l;
-    if (sl_standalone_load(w->path, &w->log, &l) != 0) {
+    if (sl_standalone_load(w->path, &w->log, false, &l) != 0) {
         sl_log_error(&w->log, "%s changed but has errors: keeping the current content", w->path);
         return WATCH_INTERVAL_S;
     }

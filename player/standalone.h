@@ -5,6 +5,7 @@
 #include "content/log.h"
 #include "content/playlist.h"
 #include "content/record.h"
+#include "player/loader.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,6 +23,8 @@ typedef struct {
     sl_skip *skips;
     size_t n_skips;
     double check_s; /* how long reading and checking took */
+    sl_kept_picture *kept; /* with keep_pictures: the first picture of each zone, decoded by the check */
+    size_t n_kept;
 } sl_loaded;
 
 /* Reads the playlist at `path` and checks it like `screenlit lint` (media
@@ -29,8 +32,11 @@ typedef struct {
  * model and listed in out->skips, each logged with its reason; the rest
  * plays (only the fallback when nothing is left). Returns 0, or -1 (logged,
  * *out empty) when the file cannot be played at all: it cannot be read, is
- * not a valid playlist, or has an error outside its items. */
-int sl_standalone_load(const char *path, const sl_log *log, sl_loaded *out);
+ * not a valid playlist, or has an error outside its items. With
+ * keep_pictures, out->kept holds the first picture (in file order) of each
+ * zone as the check decoded it, for the loader (sl_loader_keep): at start
+ * the first posters are then opened once, not checked and decoded again. */
+int sl_standalone_load(const char *path, const sl_log *log, bool keep_pictures, sl_loaded *out);
 /* Frees what a load holds (pl too, unless taken: set it to NULL); NULL is fine. */
 void sl_loaded_free(sl_loaded *l);
 

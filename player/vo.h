@@ -65,6 +65,14 @@ extern const sl_vo_driver sl_vo_null;
 int sl_vo_parse_spec(const char *spec, const sl_vo_driver **driver, char *dir, size_t dirlen, char *err,
                      size_t errlen);
 
+/* For the window output, before SDL starts and before any thread does (it
+ * sets environment variables): the player takes no text input, so X11 gets
+ * no input method and no Compose table (XMODIFIERS=@im=none,
+ * XCOMPOSEFILE=/dev/null). SDL would otherwise open an input method at
+ * start, and libX11 parse the locale's Compose file twice (about 0.3 s of
+ * start-up). Other outputs are left alone. */
+void sl_vo_window_quiet_input(const char *spec);
+
 /* Parses the spec ("window" when NULL) and sets up vo (not yet init'ed). */
 int sl_vo_select(sl_vo *vo, const char *spec, char *err, size_t errlen);
 

@@ -16,6 +16,19 @@ static bool no_gpu(void)
     return !getenv("SDL_RENDER_DRIVER") && access("/dev/dri", F_OK) != 0;
 }
 
+void sl_vo_window_quiet_input(const char *spec)
+{
+    const sl_vo_driver *d = NULL;
+    char err[160];
+    if (sl_vo_parse_spec(spec ? spec : "window", &d, NULL, 0, err, sizeof err) != 0 || d != &sl_vo_window)
+        return;
+    /* No input method: SDL keeps "@im=none" (its own choice with IBus or
+     * fcitx) and libX11 then opens only its local one, whose Compose table
+     * is the empty file. */
+    setenv("XMODIFIERS", "@im=none", 1);
+    setenv("XCOMPOSEFILE", "/dev/null", 1);
+}
+
 static int window_init(sl_vo *vo, char *err, size_t errlen)
 {
     window_priv *p = calloc(1, sizeof *p);

@@ -13,7 +13,7 @@ PACKAGES="
   wrk nginx openssl mpv
   chromium unzip tidy nodejs python3
   librsvg2-bin zbar-tools libxml2-utils
-  dpkg-dev lintian systemd
+  dpkg-dev lintian systemd strace
 "
 
 SUDO=""

@@ -7,7 +7,8 @@
 #   BENCH_RUNS        runs of each measurement, the median is reported (default 3, at most 9)
 #   BENCH_SECONDS     seconds of each campaign run (default 60, at most 600)
 #   BENCH_CLIP_SECONDS the clip's length (default 20, at most 120)
-#   BENCH_CASES       the cases to run, of: sample poster clip-window clip-null (default all four)
+#   BENCH_CASES       the cases to run, of: sample poster clip-window clip-null ttff (default the first four;
+#                     ttff: only the player's start, 2 s of the sample in the window and with the null output)
 #   CHROMIUM, MPV     the peers' commands (default chromium, mpv)
 set -eu
 NAME=player.sh
@@ -24,14 +25,17 @@ num_in "$SECS" 5 600 BENCH_SECONDS
 num_in "$CLIP_SECS" 2 120 BENCH_CLIP_SECONDS
 for c in $CASES; do
     case "$c" in
-    sample | poster | clip-window | clip-null) ;;
-    *) echo "player.sh: BENCH_CASES has '$c': the cases are sample, poster, clip-window and clip-null" >&2; exit 2 ;;
+    sample | poster | clip-window | clip-null | ttff) ;;
+    *) echo "player.sh: BENCH_CASES has '$c': the cases are sample, poster, clip-window, clip-null and ttff" >&2; exit 2 ;;
     esac
 done
 wants() { case " $CASES " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 missing=""
-for tool in ffmpeg:ffmpeg xvfb-run:xvfb "$CHROMIUM":chromium "$MPV":mpv; do
+peers=""
+! wants sample && ! wants poster || peers="$CHROMIUM:chromium"
+! wants clip-window && ! wants clip-null || peers="$peers $MPV:mpv"
+for tool in ffmpeg:ffmpeg xvfb-run:xvfb $peers; do
     command -v "${tool%%:*}" >/dev/null 2>&1 || missing="$missing ${tool#*:}"
 done
 [ -x /usr/bin/time ] || missing="$missing time"
@@ -58,7 +62,7 @@ cat >"$T/poster.json" <<'JSON'
    {"id": "slogan-elderly", "zone": "ticker", "type": "text", "mode": "ticker", "text": "养老投资需谨慎，“高额回报”要小心", "color": "#ffffff", "speed": 160, "duration": 20},
    {"id": "slogan-leader", "zone": "ticker", "type": "text", "mode": "ticker", "text": "冒充领导要求转账的，都是诈骗", "color": "#ffff00", "speed": 160, "duration": 20}]}
 JSON
-ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30:duration=$CLIP_SECS" \
+! wants clip-window && ! wants clip-null || ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=30:duration=$CLIP_SECS" \
     -c:v libx264 -preset veryfast -pix_fmt yuv420p "$T/clip1080.mp4"
 cat >"$T/clip.json" <<'JSON'
 {"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
@@ -142,10 +146,12 @@ run() {
         at=$(sed -n 's/.*first-frame-epoch-ms \([0-9]*\).*/\1/p' "$T/$name.log" | head -n 1)
         [ -z "$at" ] || ttff=$((at - start_ms))
     fi
+    ttff_cpu=$(sed -n 's/.*first frame shown [0-9]* ms after the process started, after \([0-9]*\) ms of CPU.*/\1/p' \
+        "$T/$name.log" | head -n 1)
     # A run whose tree the sampler never caught (a busy machine) has no PSS: "-", not 0.
     [ "$peak" -gt 0 ] || peak=-
-    echo "$u $s $peak $m ${ttff:--} $tree_s $((x1 - x0))" | awk -v hz="$(getconf CLK_TCK)" '{ c = $1 + $2; if ($6 > c) c = $6
-        printf "%.2f %s %.0f %s %.2f %.2f %.2f\n", c, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5, $1 + $2, $6, $7 / hz }' >>"$T/$name.runs"
+    echo "$u $s $peak $m ${ttff:--} $tree_s $((x1 - x0)) ${ttff_cpu:--}" | awk -v hz="$(getconf CLK_TCK)" '{ c = $1 + $2; if ($6 > c) c = $6
+        printf "%.2f %s %.0f %s %.2f %.2f %.2f %s\n", c, $3 == "-" ? "-" : sprintf("%.0f", $3 / 1024), $4 / 1024, $5, $1 + $2, $6, $7 / hz, $8 }' >>"$T/$name.runs"
 }
 
 chromium_run() { # chromium_run NAME QUERY — the kiosk page for $SECS seconds
@@ -171,6 +177,10 @@ i=0
 while [ "$i" -lt "$RUNS" ]; do
     i=$((i + 1))
     echo "player.sh: run $i of $RUNS" >&2
+    if wants ttff; then # the player alone, 2 s of the sample in the window and with the null output
+        player_run sl_ttff_window sample.json window 2 "$CLOCK"
+        player_run sl_ttff_null sample.json null 2 "$CLOCK"
+    fi
     if wants sample; then
         player_run sl_sample sample.json window "$SECS" "$CLOCK"
         chromium_run cr_sample ""
@@ -203,6 +213,18 @@ line() { # line WHAT SL PEER COLUMN UNIT (nothing when the case was not run)
     b=$(med "$3" "$4")
     printf '%-46s %12s %12s %8s\n' "$1" "$a$5" "$b$5" "$(ratio "$a" "$b")"
 }
+if wants ttff; then
+    printf '\n%-46s %12s %12s\n' "medians of $RUNS runs, the sample at 1920x1080" "first frame" "CPU until"
+    for n in sl_ttff_window sl_ttff_null; do
+        printf '%-46s %12s %12s\n' "${n#sl_ttff_} output" "$(med "$n" 4) ms" "$(med "$n" 8) ms"
+    done
+    printf '\nall runs (first frame ms after start, CPU ms until then):\n'
+    for n in sl_ttff_window sl_ttff_null; do
+        printf '  %-16s %s\n' "$n" "$(awk '{ printf "%s %s; ", $4, $8 }' "$T/$n.runs")"
+    done
+    grep -h '^pictures decoded' "$T/sl_ttff_null.log" | sed 's/^/  screenlit: /' || true
+fi
+[ "$CASES" != ttff ] || { echo "player.sh: done, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2; exit 0; }
 printf '\n%-46s %12s %12s %8s\n' "medians of $RUNS runs" screenlit peer ratio
 line "sample ${SECS}s vs Chromium: CPU" sl_sample cr_sample 1 " s"
 line "sample vs Chromium: peak PSS" sl_sample cr_sample 2 " MiB"
