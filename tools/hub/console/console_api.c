@@ -199,6 +199,16 @@ enum MHD_Result sl_h_capi_unknown(sl_hub *hub, sl_req *r)
                           r->method, r->url);
 }
 
+/* A list the service filled: 200 with it when ok, else the service's error
+ * in e (the list freed). */
+static enum MHD_Result reply_list(sl_hub *hub, sl_req *r, cJSON *list, bool ok, const sl_svc_err *e)
+{
+    if (ok)
+        return sl_reply_json(r, 200, list);
+    cJSON_Delete(list);
+    return sl_reply_svc_error(hub, r, e, NULL);
+}
+
 static cJSON *channel_find(cJSON *list, const char *id)
 {
     const cJSON *o;
@@ -239,12 +249,9 @@ enum MHD_Result sl_h_capi_channels(sl_hub *hub, sl_req *r)
     if (sl_capi_auth(hub, r, false, &who) != 0)
         return MHD_YES;
     cJSON *list = cJSON_CreateArray();
-    if (sl_manifest_channels(hub, channels_published, list, &e) != SL_SVC_OK ||
-        sl_inv_screens(hub, sl_hub_now_ms(), channels_named, list, &e) != SL_SVC_OK) {
-        cJSON_Delete(list);
-        return sl_reply_svc_error(hub, r, &e, NULL);
-    }
-    return sl_reply_json(r, 200, list);
+    bool ok = sl_manifest_channels(hub, channels_published, list, &e) == SL_SVC_OK &&
+              sl_inv_screens(hub, sl_hub_now_ms(), channels_named, list, &e) == SL_SVC_OK;
+    return reply_list(hub, r, list, ok, &e);
 }
 
 static int versions_cb(void *ud, const sl_manifest_info *m)
@@ -271,11 +278,8 @@ enum MHD_Result sl_h_capi_versions(sl_hub *hub, sl_req *r)
     if (!sl_wire_id_ok(r->param))
         return sl_reply_error(r, 400, NULL, "a channel is 1 to 64 letters, digits, '.', '_' or '-'");
     cJSON *list = cJSON_CreateArray();
-    if (sl_manifest_versions(hub, r->param, 0, versions_cb, list, &e) != SL_SVC_OK) {
-        cJSON_Delete(list);
-        return sl_reply_svc_error(hub, r, &e, NULL);
-    }
-    return sl_reply_json(r, 200, list);
+    bool ok = sl_manifest_versions(hub, r->param, 0, versions_cb, list, &e) == SL_SVC_OK;
+    return reply_list(hub, r, list, ok, &e);
 }
 
 /* A compiled media object (a member of parent) back as the editor's:
