@@ -16,15 +16,9 @@ PACKAGES="
   libfontconfig1-dev:arm64 libsystemd-dev:arm64
 "
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "setup-arm64.sh: run as root or install sudo" >&2
-        exit 1
-    fi
-fi
+# shellcheck source=tools/setup-lib.sh
+. "$(dirname "$0")/setup-lib.sh"
+setup_sudo setup-arm64.sh
 
 if [ "$(dpkg --print-architecture)" != amd64 ]; then
     echo "setup-arm64.sh: this machine is $(dpkg --print-architecture); the arm64 cross build is made on amd64" >&2
@@ -36,21 +30,7 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
     $SUDO dpkg --add-architecture arm64
 fi
 
-missing=""
-for p in $PACKAGES; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $p"
-    fi
-done
-
-if [ -z "$missing" ]; then
-    echo "setup-arm64.sh: every package is installed"
-    exit 0
-fi
-
-echo "setup-arm64.sh: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-# Another apt run (e.g. tools/setup-debian.sh in a second terminal) holds the lock for a while: wait for it.
-$SUDO apt-get -o DPkg::Lock::Timeout=600 update -q
 # shellcheck disable=SC2086
-$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends $missing
+missing=$(setup_missing $PACKAGES)
+# shellcheck disable=SC2086
+setup_install setup-arm64.sh $missing

@@ -16,22 +16,11 @@ PACKAGES="
   dpkg-dev lintian systemd strace
 "
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1; then
-        SUDO="sudo"
-    else
-        echo "setup-debian.sh: run as root or install sudo" >&2
-        exit 1
-    fi
-fi
-
-missing=""
-for p in $PACKAGES; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $p"
-    fi
-done
+# shellcheck source=tools/setup-lib.sh
+. "$(dirname "$0")/setup-lib.sh"
+setup_sudo setup-debian.sh
+# shellcheck disable=SC2086
+missing=$(setup_missing $PACKAGES)
 
 # The browser tests (tests/web/) need npm beside node. Debian 12 packages it apart from nodejs;
 # elsewhere node may come with npm bundled: install the package only when the command is missing.
@@ -39,13 +28,5 @@ if ! command -v npm >/dev/null 2>&1; then
     missing="$missing npm"
 fi
 
-if [ -z "$missing" ]; then
-    echo "setup-debian.sh: every package is installed"
-    exit 0
-fi
-
-echo "setup-debian.sh: installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -q --no-install-recommends $missing
+setup_install setup-debian.sh $missing

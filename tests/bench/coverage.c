@@ -1,5 +1,6 @@
 /* coverage.c — benchmark: generates a fleet's month of hourly data and times the coverage report on SQLite or PostgreSQL. */
 #define _POSIX_C_SOURCE 200809L
+#include "benchfleet.h"
 #include "benchutil.h"
 #include "content/timeutil.h"
 #include "tools/hub/coverage/hub_coverage.h"
@@ -26,8 +27,6 @@
  * (default 3) and prints one JSON line: rows, seconds of each run, median.
  */
 
-#define REGIONS 50
-static const char *const units[] = {"bank", "station", "bus", "community", "hospital", "pharmacy"};
 static const char *const names = "#poster-app;poster-elderly;poster-leader;clip;slogan-app;slogan-elderly\n";
 static const char *const items = "0=60;1=55;2=55;3=40;4=60;5=60";
 static const char *const payload =
@@ -246,53 +245,34 @@ out:
 
 int main(int argc, char **argv)
 {
-    const char *data = NULL, *db = NULL;
-    long screens = 10000;
-    int days = 31, runs = 3;
+    sl_bench_fleet_opts o = {.screens = 10000, .runs = 3};
+    int days = 31;
     bool fill = true;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-            data = argv[++i];
-        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-            db = argv[++i];
-        else if (strcmp(argv[i], "--screens") == 0 && i + 1 < argc)
-            screens = strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc)
+        if (sl_bench_fleet_arg(argc, argv, &i, &o))
+            continue;
+        if (strcmp(argv[i], "--days") == 0 && i + 1 < argc)
             days = (int)strtol(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--reuse") == 0)
             fill = false; /* the store already holds a generated fleet */
-        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
-            runs = (int)strtol(argv[++i], NULL, 10);
         else {
             fprintf(stderr, "usage: bench_coverage --data DIR [--db postgresql://...] [--screens N] [--days D] "
                             "[--runs R] [--reuse]\n");
             return 2;
         }
     }
-    if (!data || screens < 1 || screens > 100000 || days < 1 || days > 366 || runs < 1 || runs > 9) {
+    if (!o.data || o.screens < 1 || o.screens > 100000 || days < 1 || days > 366 || o.runs < 1 || o.runs > 9) {
         fprintf(stderr, "bench_coverage: --data is required; 1..100000 screens, 1..366 days, 1..9 runs\n");
         return 2;
     }
     char err[512];
     sl_hub hub;
-    if (sl_hub_open(&hub, data, db, err, sizeof err) != 0) {
+    if (sl_hub_open(&hub, o.data, o.db, err, sizeof err) != 0) {
         fprintf(stderr, "bench_coverage: %s\n", err);
         return 1;
     }
     sl_store *st = hub.store;
     double t0 = sl_bench_now_s();
-    sl_hub_screen *inv = calloc((size_t)screens, sizeof *inv);
-    for (long i = 0; inv && i < screens; i++) {
-        sl_hub_screen *s = &inv[i];
-        snprintf(s->id, sizeof s->id, "scr-%05ld", i);
-        snprintf(s->name, sizeof s->name, "网点屏幕 %05ld", i);
-        snprintf(s->site, sizeof s->site, "网点 %ld", i / 3);
-        snprintf(s->region, sizeof s->region, "区域-%02ld", i % REGIONS);
-        snprintf(s->unit_type, sizeof s->unit_type, "%s", units[i % 6]);
-        snprintf(s->channel, sizeof s->channel, "bank");
-        snprintf(s->hours, sizeof s->hours, "mon-fri 08:30-17:30; sat,sun 09:00-17:00");
-        snprintf(s->timezone, sizeof s->timezone, "Asia/Shanghai");
-    }
     int64_t cur;
     char envelope[4096];
     cJSON *env = cJSON_CreateObject();
@@ -300,23 +280,23 @@ int main(int argc, char **argv)
     cJSON_PrintPreallocated(env, envelope, sizeof envelope, 0);
     cJSON_Delete(env);
     long rows = 0;
-    if (fill && (!inv || st->ops->inventory_upsert(st, inv, (size_t)screens, err, sizeof err) != SL_ST_OK ||
-        st->ops->manifest_put(st, "bank", 1, envelope, strlen(envelope), 1, &cur, err, sizeof err) != SL_ST_OK)) {
+    if (fill && (sl_bench_fleet_inventory(&hub, o.screens, false, err, sizeof err) != 0 ||
+                 st->ops->manifest_put(st, "bank", 1, envelope, strlen(envelope), 1, &cur, err, sizeof err) !=
+                     SL_ST_OK)) {
         fprintf(stderr, "bench_coverage: %s\n", err);
         return 1;
     }
-    free(inv);
-    if (fill && (db ? pg_fill(db, screens, days, &rows) : sq_fill(data, screens, days, &rows)) != 0)
+    if (fill && (o.db ? pg_fill(o.db, o.screens, days, &rows) : sq_fill(o.data, o.screens, days, &rows)) != 0)
         return 1;
     double gen_s = sl_bench_now_s() - t0;
-    fprintf(stderr, "bench_coverage: generated %ld screens x %d days (%ld rows) in %.1f s\n", screens, days, rows,
+    fprintf(stderr, "bench_coverage: generated %ld screens x %d days (%ld rows) in %.1f s\n", o.screens, days, rows,
             gen_s);
 
     int64_t day0 = sl_days_from_civil(2026, 12, 1);
     sl_coverage_query q = {.from_day = day0, .to_day = day0 + days - 1};
     double t[9], cpu[9];
     long lit = -1;
-    for (int r = 0; r < runs; r++) {
+    for (int r = 0; r < o.runs; r++) {
         double a = sl_bench_now_s(), ca = sl_bench_cpu_s();
         cJSON *doc = sl_coverage_report(&hub, &q, 0, err, sizeof err);
         if (!doc) {
@@ -330,16 +310,11 @@ int main(int argc, char **argv)
         free(text);
         cJSON_Delete(doc);
     }
-    double sorted[9];
-    memcpy(sorted, t, sizeof t);
-    qsort(sorted, (size_t)runs, sizeof sorted[0], sl_bench_cmp_double);
-    printf("{\"backend\":\"%s\",\"screens\":%ld,\"days\":%d,\"rows\":%ld,\"lit\":%ld,\"runs_s\":[", db ? "postgresql" : "sqlite",
-           screens, days, rows, lit);
-    for (int r = 0; r < runs; r++)
-        printf("%s%.3f", r ? "," : "", t[r]);
-    printf("],\"median_s\":%.3f,\"cpu_s\":[", sorted[runs / 2]);
-    for (int r = 0; r < runs; r++)
-        printf("%s%.3f", r ? "," : "", cpu[r]);
+    printf("{\"backend\":\"%s\",\"screens\":%ld,\"days\":%d,\"rows\":%ld,\"lit\":%ld,\"runs_s\":[",
+           o.db ? "postgresql" : "sqlite", o.screens, days, rows, lit);
+    sl_bench_print_list(t, o.runs);
+    printf("],\"median_s\":%.4f,\"cpu_s\":[", sl_bench_median(t, o.runs));
+    sl_bench_print_list(cpu, o.runs);
     printf("]}\n");
     sl_hub_close(&hub);
     return 0;

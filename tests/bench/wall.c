@@ -1,5 +1,6 @@
 /* wall.c — benchmark: a 10 000-screen fleet with heartbeats and screenshots, and the time the console's wall page (and a screen's page) takes to make, on SQLite or PostgreSQL. */
 #define _POSIX_C_SOURCE 200809L
+#include "benchfleet.h"
 #include "benchutil.h"
 #include "content/timeutil.h"
 #include "tools/hub/console/page_screens.h"
@@ -30,33 +31,6 @@
  * process (with SQLite all of the work; with PostgreSQL the server's is not
  * in it).
  */
-
-#define REGIONS 50
-static const char *const units[] = {"bank", "station", "bus", "community", "hospital", "pharmacy"};
-
-/* The inventory, through the store (one transaction). */
-static int fill_inventory(sl_hub *hub, long screens, char *err, size_t errlen)
-{
-    sl_hub_screen *rows = calloc((size_t)screens, sizeof *rows);
-    if (!rows) {
-        snprintf(err, errlen, "out of memory");
-        return -1;
-    }
-    for (long i = 0; i < screens; i++) {
-        sl_hub_screen *s = &rows[i];
-        snprintf(s->id, sizeof s->id, "scr-%05ld", i);
-        snprintf(s->name, sizeof s->name, "工商银行第 %ld 网点大堂屏", i);
-        snprintf(s->site, sizeof s->site, "工商银行 %ld 支行", i / 3);
-        snprintf(s->region, sizeof s->region, "区域 %02ld", i % REGIONS);
-        snprintf(s->unit_type, sizeof s->unit_type, "%s", units[i % 6]);
-        snprintf(s->channel, sizeof s->channel, "%s", i % 100 >= 98 ? "" : "bank");
-        snprintf(s->hours, sizeof s->hours, "mon-fri 08:30-17:30; sat,sun 09:00-17:00");
-        snprintf(s->timezone, sizeof s->timezone, "Asia/Shanghai");
-    }
-    int rc = hub->store->ops->inventory_upsert(hub->store, rows, (size_t)screens, err, errlen) == SL_ST_OK ? 0 : -1;
-    free(rows);
-    return rc;
-}
 
 /* The rest in SQL both databases speak: tokens, heartbeats, screenshots.
  * k is a screen's number modulo 100 (see the top). */
@@ -170,44 +144,35 @@ static int time_page(sl_hub *hub, const char *name, int (*handler)(sl_cpage *, c
         }
     }
     printf("{\"backend\":\"%s\",\"page\":\"%s\",\"bytes\":%zu,\"runs_s\":[", hub->store->ops->name, name, bytes);
-    for (int r = 0; r < runs; r++)
-        printf("%s%.4f", r ? "," : "", t[r]);
-    qsort(t, (size_t)runs, sizeof t[0], sl_bench_cmp_double);
-    qsort(cpu, (size_t)runs, sizeof cpu[0], sl_bench_cmp_double);
-    printf("],\"median_s\":%.4f,\"median_cpu_s\":%.4f}\n", t[runs / 2], cpu[runs / 2]);
+    sl_bench_print_list(t, runs);
+    printf("],\"median_s\":%.4f,\"median_cpu_s\":%.4f}\n", sl_bench_median(t, runs), sl_bench_median(cpu, runs));
     fflush(stdout);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    const char *data = NULL, *db = NULL;
-    long screens = 10000;
-    int shot_days = 7, runs = 5;
+    sl_bench_fleet_opts o = {.screens = 10000, .runs = 5};
+    int shot_days = 7;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
-            data = argv[++i];
-        else if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-            db = argv[++i];
-        else if (strcmp(argv[i], "--screens") == 0 && i + 1 < argc)
-            screens = strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--shot-days") == 0 && i + 1 < argc)
+        if (sl_bench_fleet_arg(argc, argv, &i, &o))
+            continue;
+        if (strcmp(argv[i], "--shot-days") == 0 && i + 1 < argc)
             shot_days = (int)strtol(argv[++i], NULL, 10);
-        else if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
-            runs = (int)strtol(argv[++i], NULL, 10);
         else {
             fprintf(stderr, "usage: bench_wall --data DIR [--db postgresql://...] [--screens N] [--shot-days D] "
                             "[--runs R]\n");
             return 2;
         }
     }
-    if (!data || screens < 100 || screens > 100000 || shot_days < 1 || shot_days > 60 || runs < 1 || runs > 9) {
+    if (!o.data || o.screens < 100 || o.screens > 100000 || shot_days < 1 || shot_days > 60 || o.runs < 1 ||
+        o.runs > 9) {
         fprintf(stderr, "bench_wall: --data is required; 100..100000 screens, 1..60 days of screenshots, 1..9 runs\n");
         return 2;
     }
     char err[512];
     sl_hub hub;
-    if (sl_hub_open(&hub, data, db, err, sizeof err) != 0) {
+    if (sl_hub_open(&hub, o.data, o.db, err, sizeof err) != 0) {
         fprintf(stderr, "bench_wall: %s\n", err);
         return 1;
     }
@@ -215,7 +180,7 @@ int main(int argc, char **argv)
     int rc = 1;
     int64_t now = sl_hub_now_ms();
     double t0 = sl_bench_now_s();
-    if (fill_inventory(&hub, screens, err, sizeof err) != 0) {
+    if (sl_bench_fleet_inventory(&hub, o.screens, true, err, sizeof err) != 0) {
         fprintf(stderr, "bench_wall: %s\n", err);
         goto out;
     }
@@ -223,18 +188,18 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_wall: %s\n", err);
         goto out;
     }
-    if ((db ? pg_fill(db, now, shot_days) : sq_fill(data, now, shot_days)) != 0)
+    if ((o.db ? pg_fill(o.db, now, shot_days) : sq_fill(o.data, now, shot_days)) != 0)
         goto out;
-    fprintf(stderr, "bench_wall: %ld screens, %d days of screenshots made in %.1f s\n", screens, shot_days,
+    fprintf(stderr, "bench_wall: %ld screens, %d days of screenshots made in %.1f s\n", o.screens, shot_days,
             sl_bench_now_s() - t0);
     static const char *const dark[] = {"status", "dark", NULL};
     static const char *const deep[] = {"region", "区域 07", "page", "2", NULL};
     static const char *const last[] = {"page", "100", NULL};
-    if (time_page(&hub, "wall", sl_page_screens, "", NULL, runs) != 0 ||
-        time_page(&hub, "wall?status=dark", sl_page_screens, "", dark, runs) != 0 ||
-        time_page(&hub, "wall?region&page=2", sl_page_screens, "", deep, runs) != 0 ||
-        time_page(&hub, "wall?page=100", sl_page_screens, "", last, runs) != 0 ||
-        time_page(&hub, "screen", sl_page_screen, "scr-00042", NULL, runs) != 0)
+    if (time_page(&hub, "wall", sl_page_screens, "", NULL, o.runs) != 0 ||
+        time_page(&hub, "wall?status=dark", sl_page_screens, "", dark, o.runs) != 0 ||
+        time_page(&hub, "wall?region&page=2", sl_page_screens, "", deep, o.runs) != 0 ||
+        time_page(&hub, "wall?page=100", sl_page_screens, "", last, o.runs) != 0 ||
+        time_page(&hub, "screen", sl_page_screen, "scr-00042", NULL, o.runs) != 0)
         goto out;
     rc = 0;
 out:

@@ -56,6 +56,24 @@ sample_copy() {
     "$SL_SOURCE_DIR/config/sample/make-media.sh" "$1/media" >/dev/null
 }
 
+# clip_make FILE SOURCE FRAMES — an H.264 clip of FRAMES frames of the ffmpeg lavfi SOURCE
+# (e.g. testsrc2=size=320x240:rate=25) as FILE.
+clip_make() {
+    mkdir -p "$(dirname "$1")"
+    ffmpeg -hide_banner -loglevel error -y -f lavfi -i "$2" -frames:v "$3" \
+        -c:v libx264 -pix_fmt yuv420p "$1" || fail "ffmpeg could not make the clip $1"
+}
+
+# clip_playlist ID FILE — $T/s/ID.json: one full-screen zone "main" playing the clip FILE
+# (relative to $T/s) as the item ID.
+clip_playlist() {
+    mkdir -p "$T/s"
+    cat >"$T/s/$1.json" <<JSON
+{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
+ "items": [{"id": "$1", "zone": "main", "type": "video", "file": "$2"}]}
+JSON
+}
+
 finish() {
     echo "$checks passed, $failures failed"
     [ "$failures" -eq 0 ]

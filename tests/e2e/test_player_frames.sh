@@ -2,13 +2,8 @@
 # test_player_frames.sh — a 30 fps clip on a 30 Hz output on the real clock shows each of its 600 frames once: none skipped, none repeated (but for refreshes a busy machine missed).
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$T/s"
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc=size=96x64:rate=30 -frames:v 600 \
-    -c:v libx264 -pix_fmt yuv420p "$T/s/c30.mp4" || fail "ffmpeg could not make the clip"
-cat >"$T/s/clip.json" <<'JSON'
-{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
- "items": [{"id": "clip", "zone": "main", "type": "video", "file": "c30.mp4"}]}
-JSON
+clip_make "$T/s/c30.mp4" testsrc=size=96x64:rate=30 600
+clip_playlist clip c30.mp4
 
 # 20 s of the real clock at 30 refreshes a second: 600 refreshes, one per frame.
 expect_rc 0 "$PLAYER" --playlist "$T/s/clip.json" --output null --fps 30 --size 96x64 --run 20 \

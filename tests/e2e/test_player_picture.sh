@@ -44,13 +44,10 @@ pixel_near "$F" 240,200 FF0000
 # A clip damaged in the middle: lint passes it (its header is whole), the decoder meets bad
 # data and FFmpeg logs about it ("[h264 @ 0x...] error while decoding MB"); none of that
 # reaches the player's output.
-ff -f lavfi -i testsrc2=size=320x180:rate=25 -t 4 -c:v libx264 -pix_fmt yuv420p "$T/s/media/clip.mp4"
+clip_make "$T/s/media/clip.mp4" testsrc2=size=320x180:rate=25 100
 size=$(wc -c <"$T/s/media/clip.mp4")
 yes 'screenlit garbage' | head -c 3000 | dd of="$T/s/media/clip.mp4" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
-cat >"$T/s/clip.json" <<'JSON'
-{"timezone": "UTC", "zones": [{"id": "m", "x": 0, "y": 0, "w": 100, "h": 100}],
- "items": [{"id": "clip", "zone": "m", "type": "video", "file": "media/clip.mp4"}]}
-JSON
+clip_playlist clip media/clip.mp4
 expect_rc 0 "$PLAYER" --playlist "$T/s/clip.json" --output "frames:$T/clip" --size 320x180 \
     --clock sim:2026-11-25T08:00:00Z --run 4 --frames-every 1 --journal "$T/clip.db"
 expect_not_in "$T/err" " @ 0x"

@@ -3,10 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 sample_copy "$T/s"
-cat >"$T/s/clip.json" <<'JSON'
-{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
- "items": [{"id": "clip", "zone": "main", "type": "video", "file": "media/clip.mp4"}]}
-JSON
+clip_playlist clip media/clip.mp4
 
 # 2 s at 25 fps = 50 frames, sampled every 40 ms of simulated time.
 expect_rc 0 "$PLAYER" --playlist "$T/s/clip.json" --output "frames:$T/f" --size 320x240 \
@@ -48,13 +45,9 @@ rows=$(sqlite3 "$T/j.db" "SELECT item, duration_ms FROM plays")
 # A 1 s clip that follows itself on the real clock: the next play is opened
 # once the one playing has decoded its last frame, never beside it (two
 # decoders at once doubled a clip's memory).
-ffmpeg -hide_banner -loglevel error -f lavfi -i testsrc2=size=320x240:rate=25 -frames:v 25 \
-    -c:v libx264 -pix_fmt yuv420p "$T/s/short.mp4" || fail "ffmpeg could not make the clip"
-cat >"$T/s/loop.json" <<'JSON'
-{"timezone": "UTC", "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 100}],
- "items": [{"id": "short", "zone": "main", "type": "video", "file": "short.mp4"}]}
-JSON
-expect_rc 0 "$PLAYER" --playlist "$T/s/loop.json" --output null --fps 25 --size 320x240 --run 4.5 \
+clip_make "$T/s/short.mp4" testsrc2=size=320x240:rate=25 25
+clip_playlist short short.mp4
+expect_rc 0 "$PLAYER" --playlist "$T/s/short.json" --output null --fps 25 --size 320x240 --run 4.5 \
     --journal "$T/l.db" --screen-id l
 plays=$(sed -n 's/^  short  *main  *\([0-9]*\) .*/\1/p' "$T/out")
 [ "${plays:-0}" -ge 3 ] && ok || fail "the clip played ${plays:-no} times in 4.5 s: $(cat "$T/out")"

@@ -368,62 +368,85 @@ static void test_manifests(void **state)
     free(env);
 }
 
+/* What one plays_put stored: the counts and the screen's acked seq. */
+typedef struct {
+    size_t stored, dups;
+    int64_t acked;
+} put_result;
+
+/* plays_put, which must succeed. */
+static put_result put(const fixture *f, const char *screen, const sl_play_record *r, const uint8_t *lit, size_t n,
+                      int64_t received_ms)
+{
+    put_result p = {0};
+    char err[256] = "";
+    if (f->st->ops->plays_put(f->st, screen, r, lit, n, received_ms, &p.stored, &p.dups, &p.acked, err,
+                              sizeof err) != SL_ST_OK)
+        fail_msg("plays_put: %s", err);
+    return p;
+}
+
+/* n records from seq 1 in zone, all of item, or "item-<seq>" when item is NULL. */
+static void records(sl_play_record *r, int n, const char *zone, const char *item)
+{
+    memset(r, 0, (size_t)n * sizeof *r);
+    for (int i = 0; i < n; i++) {
+        r[i].seq = i + 1;
+        snprintf(r[i].zone, sizeof r[i].zone, "%s", zone);
+        if (item)
+            snprintf(r[i].item, sizeof r[i].item, "%s", item);
+        else
+            snprintf(r[i].item, sizeof r[i].item, "item-%d", i + 1);
+    }
+}
+
 static void test_plays(void **state)
 {
     fixture *f = *state;
-    const sl_store_ops *o = f->st->ops;
-    char err[256];
+    put_result p;
     sl_play_record r[6];
-    size_t stored, dups;
-    int64_t acked;
-    memset(r, 0, sizeof r);
+    records(r, 6, "main", NULL);
     for (int i = 0; i < 6; i++) {
-        r[i].seq = i + 1;
-        snprintf(r[i].item, sizeof r[i].item, "item-%d", i);
-        snprintf(r[i].zone, sizeof r[i].zone, "main");
         r[i].duration_ms = 1000;
         r[i].start_ms = 1795564800000LL + i;
     }
     /* 1, 2, 4: acked stops at the gap. */
     sl_play_record first[3] = {r[0], r[1], r[3]};
-    assert_int_equal(o->plays_put(f->st, "s1", first, NULL, 3, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
-    assert_int_equal(stored, 3);
-    assert_int_equal(dups, 0);
-    assert_int_equal(acked, 2);
+    p = put(f, "s1", first, NULL, 3, 1);
+    assert_int_equal(p.stored, 3);
+    assert_int_equal(p.dups, 0);
+    assert_int_equal(p.acked, 2);
     /* The same again: all duplicates, even with a changed field (the first copy wins). */
     first[0].duration_ms = 5;
-    assert_int_equal(o->plays_put(f->st, "s1", first, NULL, 3, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
-    assert_int_equal(stored, 0);
-    assert_int_equal(dups, 3);
+    p = put(f, "s1", first, NULL, 3, 1);
+    assert_int_equal(p.stored, 0);
+    assert_int_equal(p.dups, 3);
     /* Filling the gap moves acked past what was already there. */
-    assert_int_equal(o->plays_put(f->st, "s1", &r[2], NULL, 1, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
-    assert_int_equal(acked, 4);
+    p = put(f, "s1", &r[2], NULL, 1, 1);
+    assert_int_equal(p.acked, 4);
     /* Another screen's seqs are independent. */
-    assert_int_equal(o->plays_put(f->st, "s2", r, NULL, 6, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
-    assert_int_equal(stored, 6);
-    assert_int_equal(acked, 6);
+    p = put(f, "s2", r, NULL, 6, 1);
+    assert_int_equal(p.stored, 6);
+    assert_int_equal(p.acked, 6);
     /* An empty batch reports acked. */
-    assert_int_equal(o->plays_put(f->st, "s1", r, NULL, 0, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
-    assert_int_equal(acked, 4);
+    p = put(f, "s1", r, NULL, 0, 1);
+    assert_int_equal(p.acked, 4);
 }
 
 static void test_plays_many(void **state)
 {
     fixture *f = *state;
-    const sl_store_ops *o = f->st->ops;
-    char err[256];
+    put_result p;
     enum { N = 3000 };
     sl_play_record *r = calloc(N, sizeof *r);
-    size_t stored, dups;
-    int64_t acked;
     for (int i = 0; i < N; i++) {
         r[i].seq = N - i; /* out of order */
         snprintf(r[i].item, sizeof r[i].item, "x");
         snprintf(r[i].zone, sizeof r[i].zone, "main");
     }
-    assert_int_equal(o->plays_put(f->st, "s3", r, NULL, N, 1, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
-    assert_int_equal(stored, N);
-    assert_int_equal(acked, N); /* the ack scan crosses its 1024-row pages */
+    p = put(f, "s3", r, NULL, N, 1);
+    assert_int_equal(p.stored, N);
+    assert_int_equal(p.acked, N); /* the ack scan crosses its 1024-row pages */
     free(r);
 }
 
@@ -504,20 +527,15 @@ static int mf_list_cb(void *ud, int64_t version, int64_t published_ms, const cha
 static void test_play_hours(void **state)
 {
     fixture *f = *state;
+    put_result p;
     const sl_store_ops *o = f->st->ops;
     char err[256];
     const int64_t H = 3600000LL, T0 = 1795564800000LL; /* an hour boundary */
     sl_play_record r[6];
     uint8_t lit[6] = {1, 1, 0, 1, 1, 1};
-    size_t stored, dups;
-    int64_t acked;
-    memset(r, 0, sizeof r);
-    for (int i = 0; i < 6; i++) {
-        r[i].seq = i + 1;
+    records(r, 6, "main", "poster");
+    for (int i = 0; i < 6; i++)
         r[i].clock_trust = SL_CLOCK_SYNCED;
-        snprintf(r[i].zone, sizeof r[i].zone, "main");
-        snprintf(r[i].item, sizeof r[i].item, "poster");
-    }
     r[0].start_ms = T0 + H - 10000; /* 10 s in hour 0, 20 s in hour 1 */
     r[0].duration_ms = 30000;
     r[1].start_ms = T0 + 5000;      /* hour 0, corrected */
@@ -534,23 +552,20 @@ static void test_play_hours(void **state)
     r[4].duration_ms = 9000;
     r[4].outcome = SL_OUTCOME_FAILED;
     r[5] = r[1];                    /* a duplicate seq in the same batch: stored once */
-    assert_int_equal(o->plays_put(f->st, "s1", r, lit, 6, T0 + 2 * H + 1, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
-    assert_int_equal(stored, 5);
-    assert_int_equal(dups, 1);
+    p = put(f, "s1", r, lit, 6, T0 + 2 * H + 1);
+    assert_int_equal(p.stored, 5);
+    assert_int_equal(p.dups, 1);
     /* The same batch again adds nothing. */
-    assert_int_equal(o->plays_put(f->st, "s1", r, lit, 6, T0 + 2 * H + 1, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
-    assert_int_equal(stored, 0);
+    p = put(f, "s1", r, lit, 6, T0 + 2 * H + 1);
+    assert_int_equal(p.stored, 0);
     /* A second batch adds to an existing hour. */
     sl_play_record more = r[1];
     more.seq = 7;
     more.clock_trust = SL_CLOCK_SYNCED;
-    assert_int_equal(o->plays_put(f->st, "s1", &more, lit, 1, T0 + 2 * H + 1, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
+    p = put(f, "s1", &more, lit, 1, T0 + 2 * H + 1);
     sl_play_record other = r[1];
     other.seq = 1;
-    assert_int_equal(o->plays_put(f->st, "s0", &other, NULL, 1, T0, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    p = put(f, "s0", &other, NULL, 1, T0);
 
     ph_rows rows = {0};
     assert_int_equal(o->play_hours_list(f->st, NULL, T0, T0 + 3 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
@@ -611,20 +626,16 @@ static void test_play_hours(void **state)
 static void test_play_hours_overlap(void **state)
 {
     fixture *f = *state;
+    put_result p;
     const sl_store_ops *o = f->st->ops;
     char err[256];
     const int64_t H = 3600000LL, T0 = 1795564800000LL; /* an hour boundary */
     sl_play_record r[13];
     uint8_t lit[13];
-    size_t stored, dups;
-    int64_t acked;
-    memset(r, 0, sizeof r);
     memset(lit, 1, sizeof lit);
+    records(r, 13, "ticker", "slogan");
     for (int i = 0; i < 13; i++) {
-        r[i].seq = i + 1;
         r[i].clock_trust = SL_CLOCK_SIMULATED;
-        snprintf(r[i].zone, sizeof r[i].zone, "ticker");
-        snprintf(r[i].item, sizeof r[i].item, "slogan");
         r[i].start_ms = T0 + i * 15000; /* 20 s each, the next 15 s later */
         r[i].duration_ms = 20000;
     }
@@ -639,16 +650,12 @@ static void test_play_hours_overlap(void **state)
     r[12].start_ms = T0 + H - 5000; /* 5 s in each hour */
     r[12].duration_ms = 10000;
     /* Batches: seq 1-5, 6-11 (out of order), then 12-13; then 6-11 again. */
-    assert_int_equal(o->plays_put(f->st, "t1", r, lit, 5, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
+    p = put(f, "t1", r, lit, 5, T0 + 2 * H);
     sl_play_record b2[6] = {r[5], r[6], r[7], r[9], r[8], r[10]};
-    assert_int_equal(o->plays_put(f->st, "t1", b2, lit, 6, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
-    assert_int_equal(o->plays_put(f->st, "t1", &r[11], lit, 2, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
-    assert_int_equal(o->plays_put(f->st, "t1", b2, lit, 6, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
-    assert_int_equal(dups, 6);
+    p = put(f, "t1", b2, lit, 6, T0 + 2 * H);
+    p = put(f, "t1", &r[11], lit, 2, T0 + 2 * H);
+    p = put(f, "t1", b2, lit, 6, T0 + 2 * H);
+    assert_int_equal(p.dups, 6);
     ph_rows rows = {0};
     assert_int_equal(o->play_hours_list(f->st, "t1", T0, T0 + 3 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
     char want[512];
@@ -666,10 +673,8 @@ static void test_play_hours_overlap(void **state)
     a[1].duration_ms = 25000; /* 15 .. 40 s */
     a[2].start_ms = T0 + 10000;
     a[2].duration_ms = 15000; /* 10 .. 25 s */
-    assert_int_equal(o->plays_put(f->st, "t2", a, lit, 2, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
-    assert_int_equal(o->plays_put(f->st, "t2", &a[2], lit, 1, T0 + 2 * H, &stored, &dups, &acked, err, sizeof err),
-                     SL_ST_OK);
+    p = put(f, "t2", a, lit, 2, T0 + 2 * H);
+    p = put(f, "t2", &a[2], lit, 1, T0 + 2 * H);
     memset(&rows, 0, sizeof rows);
     assert_int_equal(o->play_hours_list(f->st, "t2", T0, T0 + 3 * H, ph_cb, &rows, err, sizeof err), SL_ST_OK);
     snprintf(want, sizeof want, "t2 %lld 40000 0 3 0 0 slogan=3\n", (long long)T0);
@@ -969,16 +974,9 @@ static void test_plays_latest(void **state)
     const sl_store_ops *o = f->st->ops;
     char err[256], seqs[256] = "";
     sl_play_record r[5];
-    size_t stored, dups;
-    int64_t acked;
-    memset(r, 0, sizeof r);
-    for (int i = 0; i < 5; i++) {
-        r[i].seq = i + 1;
-        snprintf(r[i].item, sizeof r[i].item, "item-%d", i + 1);
-        snprintf(r[i].zone, sizeof r[i].zone, "main");
-    }
-    assert_int_equal(o->plays_put(f->st, "s1", r, NULL, 5, 77, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
-    assert_int_equal(o->plays_put(f->st, "s2", r, NULL, 2, 77, &stored, &dups, &acked, err, sizeof err), SL_ST_OK);
+    records(r, 5, "main", NULL);
+    put(f, "s1", r, NULL, 5, 77);
+    put(f, "s2", r, NULL, 2, 77);
     assert_int_equal(o->plays_latest(f->st, "s1", 3, latest_play_cb, seqs, err, sizeof err), SL_ST_OK);
     assert_string_equal(seqs, "5:item-5 4:item-4 3:item-3 ");
     seqs[0] = '\0';

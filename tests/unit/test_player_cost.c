@@ -1,5 +1,6 @@
 /* test_player_cost.c — what the player's video path costs and how exactly it times frames: one frame per refresh, nothing converted that is not shown. */
 #include "player/decode.h"
+#include "playerfix.h"
 #include "testutil.h"
 
 #include <setjmp.h>
@@ -38,26 +39,13 @@ static int teardown(void **state)
     return 0;
 }
 
-#define NEED_FFMPEG(f)                                                                             \
-    do {                                                                                           \
-        if (!(f)->have_ffmpeg) {                                                                   \
-            print_message("ffmpeg is missing: skipped\n");                                         \
-            skip();                                                                                \
-        }                                                                                          \
-    } while (0)
-
 /* Opens the fixture's clip `name` for a box and fit; fails the test when it cannot. */
 static sl_video *open_clip(const char *dir, const char *name, int box_w, int box_h, sl_fit fit)
 {
-    char p[512], err[512] = "";
+    char p[512];
     sl_test_path(dir, name, p, sizeof p);
     sl_video_opts o = {.box_w = box_w, .box_h = box_h, .fit = fit};
-    sl_video *v = sl_video_open(p, &o, err, sizeof err);
-    if (!v) {
-        print_error("%s: %s\n", p, err);
-        fail();
-    }
-    return v;
+    return sl_playerfix_video(p, &o);
 }
 
 /* A 30 Hz display asks for the frame due at refresh n, n/30 s after the clip
@@ -81,7 +69,7 @@ static void walk_refreshes(const char *dir, const char *name, int64_t phase_ns)
 static void test_one_frame_per_refresh(void **state)
 {
     fixture *f = *state;
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     walk_refreshes(f->dir, "c30.mp4", 0);
     walk_refreshes(f->dir, "c30.mkv", 0);
     walk_refreshes(f->dir, "c30.mp4", 999999);
@@ -93,7 +81,7 @@ static void test_one_frame_per_refresh(void **state)
 static void test_convert_only_shown(void **state)
 {
     fixture *f = *state;
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     sl_video *v = open_clip(f->dir, "c30.mp4", 192, 192, SL_FIT_CONTAIN);
     for (int k = 0; k < 4; k++) {
         const sl_frame *fr = sl_video_frame_at(v, (int64_t)k * 5000, true);
@@ -114,7 +102,7 @@ static void test_convert_only_shown(void **state)
 static void test_yuv_frames(void **state)
 {
     fixture *f = *state;
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     sl_video *v = open_clip(f->dir, "c30.mp4", 300, 100, SL_FIT_CONTAIN);
     for (int64_t n = 0; n < 600; n++) {
         const sl_frame *fr = sl_video_frame_get(v, n * 1000000000LL / 30, true, true);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "playerfix.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -23,12 +24,6 @@ typedef struct {
     char dir[256];
     bool have_ffmpeg; /* ffmpeg runs and made the basic pictures */
 } fixture;
-
-/* The ARGB8888 pixel at (x, y). */
-static uint32_t pixel(const sl_frame *fr, int x, int y)
-{
-    return sl_test_pixel32(fr->pixels, fr->pitch, x, y);
-}
 
 /* Whether two 0xAARRGGBB values differ by at most tol on every channel. */
 static bool near(uint32_t a, uint32_t b, int tol)
@@ -71,14 +66,6 @@ static int group_teardown(void **state)
     return rc == 0 ? 0 : -1;
 }
 
-#define NEED_FFMPEG(f)                                                                             \
-    do {                                                                                           \
-        if (!(f)->have_ffmpeg) {                                                                   \
-            print_message("ffmpeg is missing: skipped\n");                                         \
-            skip();                                                                                \
-        }                                                                                          \
-    } while (0)
-
 /* --------------------------------------------------------------- fit */
 
 static void fit(int w, int h, int bw, int bh, sl_fit mode, int ew, int eh)
@@ -115,62 +102,48 @@ static void test_fit_size(void **state)
 
 /* ----------------------------------------------------------- pictures */
 
-static void decode_ok(const char *p, int bw, int bh, sl_fit mode, sl_frame *fr)
-{
-    char err[512] = "";
-    int rc = sl_decode_image(p, bw, bh, mode, fr, err, sizeof err);
-    if (rc != 0) {
-        print_error("%s: %s\n", p, err);
-        fail();
-    }
-    assert_non_null(fr->pixels);
-    assert_true(fr->pitch >= fr->w * 4);
-    assert_int_equal(fr->pts_ms, 0);
-    assert_int_equal(fr->index, 0);
-}
-
 static void test_image_png(void **state)
 {
     fixture *f = *state;
     char p[512];
     sl_frame fr = {0};
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     sl_test_path(f->dir, "solid.png", p, sizeof p);
 
-    decode_ok(p, 320, 320, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 320, 320, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 180);
     for (int y = 0; y < fr.h; y += 17)
         for (int x = 0; x < fr.w; x += 13)
-            assert_near(pixel(&fr, x, y), 0xff3366cc, 1);
+            assert_near(sl_playerfix_pixel(&fr, x, y), 0xff3366cc, 1);
     sl_frame_free(&fr);
     assert_null(fr.pixels);
 
-    decode_ok(p, 320, 320, SL_FIT_COVER, &fr);
+    sl_playerfix_decode(p, 320, 320, SL_FIT_COVER, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 320);
-    assert_near(pixel(&fr, 0, 0), 0xff3366cc, 1);
-    assert_near(pixel(&fr, 319, 319), 0xff3366cc, 1);
+    assert_near(sl_playerfix_pixel(&fr, 0, 0), 0xff3366cc, 1);
+    assert_near(sl_playerfix_pixel(&fr, 319, 319), 0xff3366cc, 1);
     sl_frame_free(&fr);
 
-    decode_ok(p, 320, 320, SL_FIT_STRETCH, &fr);
+    sl_playerfix_decode(p, 320, 320, SL_FIT_STRETCH, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 320);
-    assert_near(pixel(&fr, 160, 160), 0xff3366cc, 1);
+    assert_near(sl_playerfix_pixel(&fr, 160, 160), 0xff3366cc, 1);
     sl_frame_free(&fr);
 
     /* enlarging (bicubic) keeps a flat colour */
-    decode_ok(p, 1920, 1200, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 1920, 1200, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 1920);
     assert_int_equal(fr.h, 1080);
-    assert_near(pixel(&fr, 1919, 1079), 0xff3366cc, 2);
+    assert_near(sl_playerfix_pixel(&fr, 1919, 1079), 0xff3366cc, 2);
     sl_frame_free(&fr);
 
     /* the same size: a straight conversion */
-    decode_ok(p, 640, 360, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 640, 360, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 640);
     assert_int_equal(fr.h, 360);
-    assert_int_equal(pixel(&fr, 320, 180), 0xff3366cc);
+    assert_int_equal(sl_playerfix_pixel(&fr, 320, 180), 0xff3366cc);
     sl_frame_free(&fr);
     sl_frame_free(&fr); /* twice is fine */
     sl_frame_free(NULL);
@@ -181,22 +154,22 @@ static void test_image_jpeg_webp(void **state)
     fixture *f = *state;
     char p[512];
     sl_frame fr = {0};
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
 
     sl_test_path(f->dir, "solid.jpg", p, sizeof p);
-    decode_ok(p, 320, 320, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 320, 320, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 180);
-    assert_near(pixel(&fr, 160, 90), 0xff3366cc, 6);
+    assert_near(sl_playerfix_pixel(&fr, 160, 90), 0xff3366cc, 6);
     sl_frame_free(&fr);
-    decode_ok(p, 100, 300, SL_FIT_COVER, &fr);
+    sl_playerfix_decode(p, 100, 300, SL_FIT_COVER, &fr);
     assert_int_equal(fr.w, 100);
     assert_int_equal(fr.h, 300);
-    assert_near(pixel(&fr, 50, 150), 0xff3366cc, 6);
+    assert_near(sl_playerfix_pixel(&fr, 50, 150), 0xff3366cc, 6);
     sl_frame_free(&fr);
 
     sl_test_path(f->dir, "noisy.jpg", p, sizeof p);
-    decode_ok(p, 333, 111, SL_FIT_STRETCH, &fr);
+    sl_playerfix_decode(p, 333, 111, SL_FIT_STRETCH, &fr);
     assert_int_equal(fr.w, 333);
     assert_int_equal(fr.h, 111);
     sl_frame_free(&fr);
@@ -212,16 +185,16 @@ static void test_image_jpeg_webp(void **state)
                                "-c:v libwebp -quality 95 solid-lossy.webp"),
                      0);
     sl_test_path(f->dir, "solid-lossless.webp", p, sizeof p);
-    decode_ok(p, 320, 320, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 320, 320, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 180);
-    assert_near(pixel(&fr, 100, 100), 0xff3366cc, 1);
+    assert_near(sl_playerfix_pixel(&fr, 100, 100), 0xff3366cc, 1);
     sl_frame_free(&fr);
     sl_test_path(f->dir, "solid-lossy.webp", p, sizeof p);
-    decode_ok(p, 320, 320, SL_FIT_COVER, &fr);
+    sl_playerfix_decode(p, 320, 320, SL_FIT_COVER, &fr);
     assert_int_equal(fr.w, 320);
     assert_int_equal(fr.h, 320);
-    assert_near(pixel(&fr, 100, 100), 0xff3366cc, 8);
+    assert_near(sl_playerfix_pixel(&fr, 100, 100), 0xff3366cc, 8);
     sl_frame_free(&fr);
 }
 
@@ -231,15 +204,15 @@ static void test_image_alpha_and_crop(void **state)
     fixture *f = *state;
     char p[512];
     sl_frame fr = {0};
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
 
     assert_int_equal(sl_test_ffmpeg(f->dir, "-f lavfi -i color=c=0xff0000@0.5:size=64x64,format=rgba "
                                "-frames:v 1 half.png"),
                      0);
     sl_test_path(f->dir, "half.png", p, sizeof p);
-    decode_ok(p, 32, 32, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 32, 32, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 32);
-    uint32_t px = pixel(&fr, 16, 16);
+    uint32_t px = sl_playerfix_pixel(&fr, 16, 16);
     assert_true((px >> 24) >= 0x7e && (px >> 24) <= 0x81);
     assert_int_equal((px >> 16) & 0xff, 0xff);
     assert_int_equal(px & 0xffff, 0);
@@ -251,41 +224,41 @@ static void test_image_alpha_and_crop(void **state)
                                "'[0][1][2]hstack=3,format=rgb24' -frames:v 1 thirds.png"),
                      0);
     sl_test_path(f->dir, "thirds.png", p, sizeof p);
-    decode_ok(p, 100, 100, SL_FIT_COVER, &fr);
+    sl_playerfix_decode(p, 100, 100, SL_FIT_COVER, &fr);
     assert_int_equal(fr.w, 100);
     assert_int_equal(fr.h, 100);
-    assert_near(pixel(&fr, 0, 0), 0xff00ff00, 1);  /* only the green centre */
-    assert_near(pixel(&fr, 99, 99), 0xff00ff00, 1);
-    assert_near(pixel(&fr, 50, 50), 0xff00ff00, 1);
+    assert_near(sl_playerfix_pixel(&fr, 0, 0), 0xff00ff00, 1);  /* only the green centre */
+    assert_near(sl_playerfix_pixel(&fr, 99, 99), 0xff00ff00, 1);
+    assert_near(sl_playerfix_pixel(&fr, 50, 50), 0xff00ff00, 1);
     sl_frame_free(&fr);
-    decode_ok(p, 100, 100, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 100, 100, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 100);
     assert_int_equal(fr.h, 33);
-    assert_near(pixel(&fr, 2, 16), 0xffff0000, 2);
-    assert_near(pixel(&fr, 50, 16), 0xff00ff00, 2);
-    assert_near(pixel(&fr, 97, 16), 0xff0000ff, 2);
+    assert_near(sl_playerfix_pixel(&fr, 2, 16), 0xffff0000, 2);
+    assert_near(sl_playerfix_pixel(&fr, 50, 16), 0xff00ff00, 2);
+    assert_near(sl_playerfix_pixel(&fr, 97, 16), 0xff0000ff, 2);
     sl_frame_free(&fr);
     /* tall box: cover crops the sides even more; stretch keeps all three */
-    decode_ok(p, 10, 100, SL_FIT_COVER, &fr);
-    assert_near(pixel(&fr, 0, 50), 0xff00ff00, 1);
-    assert_near(pixel(&fr, 9, 50), 0xff00ff00, 1);
+    sl_playerfix_decode(p, 10, 100, SL_FIT_COVER, &fr);
+    assert_near(sl_playerfix_pixel(&fr, 0, 50), 0xff00ff00, 1);
+    assert_near(sl_playerfix_pixel(&fr, 9, 50), 0xff00ff00, 1);
     sl_frame_free(&fr);
-    decode_ok(p, 30, 30, SL_FIT_STRETCH, &fr);
-    assert_near(pixel(&fr, 2, 15), 0xffff0000, 2);
-    assert_near(pixel(&fr, 27, 15), 0xff0000ff, 2);
+    sl_playerfix_decode(p, 30, 30, SL_FIT_STRETCH, &fr);
+    assert_near(sl_playerfix_pixel(&fr, 2, 15), 0xffff0000, 2);
+    assert_near(sl_playerfix_pixel(&fr, 27, 15), 0xff0000ff, 2);
     sl_frame_free(&fr);
 
     /* a palette PNG: the palette plane is not cropped with the pixels */
     assert_int_equal(sl_test_ffmpeg(f->dir, "-i thirds.png -pix_fmt pal8 thirds-pal8.png"), 0);
     sl_test_path(f->dir, "thirds-pal8.png", p, sizeof p);
-    decode_ok(p, 50, 50, SL_FIT_COVER, &fr);
-    assert_near(pixel(&fr, 0, 0), 0xff00ff00, 4);
-    assert_near(pixel(&fr, 49, 49), 0xff00ff00, 4);
+    sl_playerfix_decode(p, 50, 50, SL_FIT_COVER, &fr);
+    assert_near(sl_playerfix_pixel(&fr, 0, 0), 0xff00ff00, 4);
+    assert_near(sl_playerfix_pixel(&fr, 49, 49), 0xff00ff00, 4);
     sl_frame_free(&fr);
-    decode_ok(p, 300, 300, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 300, 300, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.h, 100);
-    assert_near(pixel(&fr, 10, 50), 0xffff0000, 4);
-    assert_near(pixel(&fr, 290, 50), 0xff0000ff, 4);
+    assert_near(sl_playerfix_pixel(&fr, 10, 50), 0xffff0000, 4);
+    assert_near(sl_playerfix_pixel(&fr, 290, 50), 0xff0000ff, 4);
     sl_frame_free(&fr);
 
     /* a 1-bit PNG (bit-packed pixels): left black, right white; cover crops the centre */
@@ -293,13 +266,13 @@ static void test_image_alpha_and_crop(void **state)
                                "-filter_complex '[0][1]hstack=2,format=monob' -frames:v 1 mono.png"),
                      0);
     sl_test_path(f->dir, "mono.png", p, sizeof p);
-    decode_ok(p, 40, 40, SL_FIT_COVER, &fr); /* shows x 50..70 of 120: black | white at 60 */
+    sl_playerfix_decode(p, 40, 40, SL_FIT_COVER, &fr); /* shows x 50..70 of 120: black | white at 60 */
     assert_int_equal(fr.w, 40);
     assert_int_equal(fr.h, 40);
-    assert_near(pixel(&fr, 5, 20), 0xff000000, 2);
-    assert_near(pixel(&fr, 34, 20), 0xffffffff, 2);
+    assert_near(sl_playerfix_pixel(&fr, 5, 20), 0xff000000, 2);
+    assert_near(sl_playerfix_pixel(&fr, 34, 20), 0xffffffff, 2);
     sl_frame_free(&fr);
-    decode_ok(p, 12, 12, SL_FIT_CONTAIN, &fr);
+    sl_playerfix_decode(p, 12, 12, SL_FIT_CONTAIN, &fr);
     assert_int_equal(fr.w, 12);
     assert_int_equal(fr.h, 2);
     sl_frame_free(&fr);
@@ -494,7 +467,7 @@ static void test_image_bad_files(void **state)
         sl_test_path(f->dir, "picture.bin", p, sizeof p);
         assert_int_equal(sl_test_write_file(p, b0, n0), 0);
         free(b0);
-        decode_ok(p, 64, 64, SL_FIT_CONTAIN, &fr);
+        sl_playerfix_decode(p, 64, 64, SL_FIT_CONTAIN, &fr);
         assert_int_equal(fr.w, 64);
         assert_int_equal(fr.h, 36);
         sl_frame_free(&fr);
@@ -542,22 +515,11 @@ static bool make_clip(const fixture *f, const char *encoder, const char *extra, 
     return sl_test_ffmpeg(f->dir, args) == 0;
 }
 
-static sl_video *open_ok(const char *p, const sl_video_opts *o)
-{
-    char err[512] = "";
-    sl_video *v = sl_video_open(p, o, err, sizeof err);
-    if (!v) {
-        print_error("%s: %s\n", p, err);
-        fail();
-    }
-    return v;
-}
-
 /* The exact-frame walk: for t = k*40 ms the frame returned is number k. */
 static void check_frame_exact(const char *p, const char *want_decoder)
 {
     sl_video_opts o = {.box_w = 160, .box_h = 160, .fit = SL_FIT_CONTAIN};
-    sl_video *v = open_ok(p, &o);
+    sl_video *v = sl_playerfix_video(p, &o);
     assert_string_equal(sl_video_decoder_name(v), want_decoder);
     int64_t d = sl_video_duration_ms(v);
     assert_true(d >= 3960 && d <= 4100);
@@ -594,7 +556,7 @@ static void test_video_h264(void **state)
 {
     fixture *f = *state;
     char p[512];
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     if (!make_clip(f, "libx264", "", "clip.mp4")) {
         print_message("no libx264: skipped\n");
         skip();
@@ -607,7 +569,7 @@ static void test_video_hevc(void **state)
 {
     fixture *f = *state;
     char p[512];
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     if (!make_clip(f, "libx265", "-x265-params log-level=error -tag:v hvc1", "clip-hevc.mp4")) {
         print_message("no libx265: skipped\n");
         skip();
@@ -620,7 +582,7 @@ static void test_video_vp9(void **state)
 {
     fixture *f = *state;
     char p[512];
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     if (!make_clip(f, "libvpx-vp9", "-b:v 200k -deadline realtime -cpu-used 8", "clip-vp9.webm")) {
         print_message("no libvpx-vp9: skipped\n");
         skip();
@@ -634,7 +596,7 @@ static void test_video_modes(void **state)
 {
     fixture *f = *state;
     char p[512];
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     if (!sl_test_have_encoder("libx264") || !sl_test_have_encoder("aac")) {
         print_message("no libx264 or aac: skipped\n");
         skip();
@@ -648,7 +610,7 @@ static void test_video_modes(void **state)
     /* cover fills the box; the sound track is skipped without harm */
     sl_video_opts o = {.box_w = 100, .box_h = 100, .fit = SL_FIT_COVER, .audio = true,
                        .queue_frames = 3};
-    sl_video *v = open_ok(p, &o);
+    sl_video *v = sl_playerfix_video(p, &o);
     for (int k = 0; k < 50; k++) {
         const sl_frame *fr = sl_video_frame_at(v, (int64_t)k * 40, true);
         assert_non_null(fr);
@@ -662,7 +624,7 @@ static void test_video_modes(void **state)
 
     /* stretch, and the V4L2 decoder tried first: without the device it falls back */
     o = (sl_video_opts){.box_w = 64, .box_h = 200, .fit = SL_FIT_STRETCH, .try_hw = true};
-    v = open_ok(p, &o);
+    v = sl_playerfix_video(p, &o);
     const char *name = sl_video_decoder_name(v);
     assert_true(strcmp(name, "h264") == 0 || strcmp(name, "h264_v4l2m2m") == 0);
     const sl_frame *fr = sl_video_frame_at(v, 0, true);
@@ -683,7 +645,7 @@ static void test_video_modes(void **state)
 
     /* real clock: never waits; frames only move forward and are due */
     o = (sl_video_opts){.box_w = 160, .box_h = 90, .fit = SL_FIT_CONTAIN};
-    v = open_ok(p, &o);
+    v = sl_playerfix_video(p, &o);
     int64_t start = sl_test_now_ms(), last = -1;
     while (!sl_video_ended(v) && sl_test_now_ms() - start < 20000) {
         int64_t t = (sl_test_now_ms() - start) * 4; /* four times real time */
@@ -710,14 +672,14 @@ static void test_video_close_blocked(void **state)
 {
     fixture *f = *state;
     char p[512];
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     if (!make_clip(f, "libx264", "", "close.mp4")) {
         print_message("no libx264: skipped\n");
         skip();
     }
     sl_test_path(f->dir, "close.mp4", p, sizeof p);
     sl_video_opts o = {.box_w = 320, .box_h = 240, .fit = SL_FIT_CONTAIN, .queue_frames = 2};
-    sl_video *v = open_ok(p, &o);
+    sl_video *v = sl_playerfix_video(p, &o);
     sl_test_sleep_ms(300); /* the thread fills its two places and waits; close must not wait for
                     * it (3 s: the margin of a busy machine, not a speed test) */
     assert_false(sl_video_ended(v));
@@ -726,7 +688,7 @@ static void test_video_close_blocked(void **state)
     assert_true(sl_test_now_ms() - t0 < 3000);
 
     /* mid-play, after some frames were taken */
-    v = open_ok(p, &o);
+    v = sl_playerfix_video(p, &o);
     assert_non_null(sl_video_frame_at(v, 400, true));
     sl_test_sleep_ms(100);
     t0 = sl_test_now_ms();
@@ -734,7 +696,7 @@ static void test_video_close_blocked(void **state)
     assert_true(sl_test_now_ms() - t0 < 3000);
 
     /* at once after opening */
-    v = open_ok(p, &o);
+    v = sl_playerfix_video(p, &o);
     sl_video_close(v);
     sl_video_close(NULL);
     assert_null(sl_video_frame_at(NULL, 0, true));
@@ -815,7 +777,7 @@ static void test_video_bad_files(void **state)
     assert_null(sl_video_open(p, &o, err, sizeof err));
     assert_true(err[0] != '\0');
 
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     if (!sl_test_have_encoder("libx264")) {
         print_message("no libx264: skipped\n");
         skip();

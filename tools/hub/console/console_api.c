@@ -28,7 +28,6 @@ int sl_capi_auth(sl_hub *hub, sl_req *r, bool change, sl_capi_who *who)
     char cookie[SL_HUB_TOKEN_HEX + 2], err[256];
     sl_console_req *q = calloc(1, sizeof *q);
     int res = 1;
-    memset(who, 0, sizeof *who);
     if (!q) {
         sl_reply_error(r, 500, NULL, "the hub ran out of memory");
         return 1;
@@ -58,9 +57,11 @@ int sl_capi_auth(sl_hub *hub, sl_req *r, bool change, sl_capi_who *who)
                                      " header (or it is out of date): open the page again and retry");
         goto out;
     }
-    snprintf(who->name, sizeof who->name, "%s", q->session.user.name);
-    who->role = role;
-    sl_csess_csrf(q->session_cookie, who->csrf);
+    if (who) {
+        snprintf(who->name, sizeof who->name, "%s", q->session.user.name);
+        who->role = role;
+        sl_csess_csrf(q->session_cookie, who->csrf);
+    }
     res = 0;
 out:
     sodium_memzero(cookie, sizeof cookie);
@@ -124,10 +125,9 @@ void sl_capi_post_cleanup(sl_hub *hub, sl_req *r)
     r->priv = NULL;
 }
 
-cJSON *sl_capi_json(sl_req *r, sl_capi_who *who, enum MHD_Result *res)
+cJSON *sl_capi_json(sl_req *r, enum MHD_Result *res)
 {
     capi_post *st = r->priv;
-    *who = st->who;
     /* The body becomes the request's own, which sl_req_json reads (and the server frees). */
     sl_body_free(&r->body);
     r->body = st->body;
@@ -192,11 +192,20 @@ enum MHD_Result sl_h_capi_session(sl_hub *hub, sl_req *r)
 
 enum MHD_Result sl_h_capi_unknown(sl_hub *hub, sl_req *r)
 {
-    sl_capi_who who;
-    if (sl_capi_auth(hub, r, false, &who) != 0)
+    if (sl_capi_auth(hub, r, false, NULL) != 0)
         return MHD_YES;
     return sl_reply_error(r, 404, NULL, "no such endpoint: %s %s (tools/hub/CONSOLE.md lists the editor's API)",
                           r->method, r->url);
+}
+
+/* A list the service filled: 200 with it when ok, else the service's error
+ * in e (the list freed). */
+static enum MHD_Result reply_list(sl_hub *hub, sl_req *r, cJSON *list, bool ok, const sl_svc_err *e)
+{
+    if (ok)
+        return sl_reply_json(r, 200, list);
+    cJSON_Delete(list);
+    return sl_reply_svc_error(hub, r, e, NULL);
 }
 
 static cJSON *channel_find(cJSON *list, const char *id)
@@ -234,17 +243,13 @@ static int channels_named(void *ud, const sl_hub_screen_status *s, bool online, 
 
 enum MHD_Result sl_h_capi_channels(sl_hub *hub, sl_req *r)
 {
-    sl_capi_who who;
     sl_svc_err e;
-    if (sl_capi_auth(hub, r, false, &who) != 0)
+    if (sl_capi_auth(hub, r, false, NULL) != 0)
         return MHD_YES;
     cJSON *list = cJSON_CreateArray();
-    if (sl_manifest_channels(hub, channels_published, list, &e) != SL_SVC_OK ||
-        sl_inv_screens(hub, sl_hub_now_ms(), channels_named, list, &e) != SL_SVC_OK) {
-        cJSON_Delete(list);
-        return sl_reply_svc_error(hub, r, &e, NULL);
-    }
-    return sl_reply_json(r, 200, list);
+    bool ok = sl_manifest_channels(hub, channels_published, list, &e) == SL_SVC_OK &&
+              sl_inv_screens(hub, sl_hub_now_ms(), channels_named, list, &e) == SL_SVC_OK;
+    return reply_list(hub, r, list, ok, &e);
 }
 
 static int versions_cb(void *ud, const sl_manifest_info *m)
@@ -264,18 +269,14 @@ static int versions_cb(void *ud, const sl_manifest_info *m)
 
 enum MHD_Result sl_h_capi_versions(sl_hub *hub, sl_req *r)
 {
-    sl_capi_who who;
     sl_svc_err e;
-    if (sl_capi_auth(hub, r, false, &who) != 0)
+    if (sl_capi_auth(hub, r, false, NULL) != 0)
         return MHD_YES;
     if (!sl_wire_id_ok(r->param))
         return sl_reply_error(r, 400, NULL, "a channel is 1 to 64 letters, digits, '.', '_' or '-'");
     cJSON *list = cJSON_CreateArray();
-    if (sl_manifest_versions(hub, r->param, 0, versions_cb, list, &e) != SL_SVC_OK) {
-        cJSON_Delete(list);
-        return sl_reply_svc_error(hub, r, &e, NULL);
-    }
-    return sl_reply_json(r, 200, list);
+    bool ok = sl_manifest_versions(hub, r->param, 0, versions_cb, list, &e) == SL_SVC_OK;
+    return reply_list(hub, r, list, ok, &e);
 }
 
 /* A compiled media object (a member of parent) back as the editor's:
@@ -337,12 +338,11 @@ oom:
 
 enum MHD_Result sl_h_capi_version(sl_hub *hub, sl_req *r)
 {
-    sl_capi_who who;
     char err[256];
     char *env = NULL;
     size_t len = 0;
     int64_t version = 0;
-    if (sl_capi_auth(hub, r, false, &who) != 0)
+    if (sl_capi_auth(hub, r, false, NULL) != 0)
         return MHD_YES;
     if (!sl_wire_id_ok(r->param))
         return sl_reply_error(r, 400, NULL, "a channel is 1 to 64 letters, digits, '.', '_' or '-'");

@@ -23,8 +23,8 @@ typedef struct {
 
 /* Checks the request's console session (401 without one), the role
  * (publisher or admin, 403 otherwise) and, when change is set, the CSRF
- * header (403 when missing or wrong). 0 when it may go on; 1 when a JSON
- * error reply was queued. */
+ * header (403 when missing or wrong). 0 when it may go on (who, unless
+ * NULL, gets the session's person); 1 when a JSON error reply was queued. */
 int sl_capi_auth(sl_hub *hub, sl_req *r, bool change, sl_capi_who *who);
 
 /* A POST's JSON body, taken as it arrives once the session, the role, the
@@ -33,9 +33,8 @@ int sl_capi_auth(sl_hub *hub, sl_req *r, bool change, sl_capi_who *who);
 int sl_capi_post_begin(sl_hub *hub, sl_req *r);
 void sl_capi_post_chunk(sl_hub *hub, sl_req *r, const char *data, size_t len);
 void sl_capi_post_cleanup(sl_hub *hub, sl_req *r);
-/* The body of a POST as a JSON object (NULL: a 400 was queued, *res). who
- * gets the session's person. */
-cJSON *sl_capi_json(sl_req *r, sl_capi_who *who, enum MHD_Result *res);
+/* The body of a POST as a JSON object (NULL: a 400 was queued, *res). */
+cJSON *sl_capi_json(sl_req *r, enum MHD_Result *res);
 
 /* The name of a stored media file as its uploader gave it ("" when none). */
 void sl_capi_media_name(const sl_hub *hub, const char *sha256, char *out, size_t outlen);

@@ -59,11 +59,10 @@ static const cJSON *source_lint(sl_hub *hub, sl_req *r, const cJSON *in, bool no
 enum MHD_Result sl_h_capi_check(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    sl_capi_who who;
     sl_diags d;
     sl_playlist *pl = NULL;
     sl_diags_init(&d);
-    cJSON *in = sl_capi_json(r, &who, &res);
+    cJSON *in = sl_capi_json(r, &res);
     if (in && source_lint(hub, r, in, true, &pl, &d, &res))
         res = sl_reply_json(r, 200, diags_json(&d));
     sl_playlist_free(pl);
@@ -106,7 +105,6 @@ static int tags_csv(const cJSON *tags, char **out)
 enum MHD_Result sl_h_capi_preview(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    sl_capi_who who;
     sl_diags d;
     sl_playlist *pl = NULL;
     sl_tags tags = {0};
@@ -114,7 +112,7 @@ enum MHD_Result sl_h_capi_preview(sl_hub *hub, sl_req *r)
     sl_ticker_timing tt = {0};
     char *csv = NULL, err[160];
     sl_diags_init(&d);
-    cJSON *in = sl_capi_json(r, &who, &res);
+    cJSON *in = sl_capi_json(r, &res);
     if (!in || !source_lint(hub, r, in, false, &pl, &d, &res))
         goto out;
     if (!pl) {
@@ -159,13 +157,12 @@ out:
 enum MHD_Result sl_h_capi_compile(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    sl_capi_who who;
     sl_diags d;
     sl_playlist *pl = NULL;
     char err[256];
     char *payload = NULL;
     sl_diags_init(&d);
-    cJSON *in = sl_capi_json(r, &who, &res);
+    cJSON *in = sl_capi_json(r, &res);
     const cJSON *source = in ? source_lint(hub, r, in, false, &pl, &d, &res) : NULL;
     if (!source)
         goto out;

@@ -58,8 +58,7 @@ static void name_keep(sl_hub *hub, const char *sha256, const char *name)
 enum MHD_Result sl_h_capi_missing(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    sl_capi_who who;
-    cJSON *in = sl_capi_json(r, &who, &res);
+    cJSON *in = sl_capi_json(r, &res);
     if (!in)
         return res;
     const cJSON *m;
@@ -75,8 +74,7 @@ enum MHD_Result sl_h_capi_missing(sl_hub *hub, sl_req *r)
 
 int sl_h_capi_media_put_begin(sl_hub *hub, sl_req *r)
 {
-    sl_capi_who who;
-    if (sl_capi_auth(hub, r, true, &who) != 0)
+    if (sl_capi_auth(hub, r, true, NULL) != 0)
         return 1;
     return sl_h_media_put_begin(hub, r);
 }
@@ -140,12 +138,11 @@ static cJSON *file_findings(sl_hub *hub, const char *sha256, const char *type)
 enum MHD_Result sl_h_capi_media_info(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    sl_capi_who who;
     int64_t size = 0;
     char err[512];
     sl_picture_info pi;
     sl_media_info mi;
-    if (sl_capi_auth(hub, r, false, &who) != 0)
+    if (sl_capi_auth(hub, r, false, NULL) != 0)
         return MHD_YES;
     char *path = stored_path(hub, r, &size, &res);
     if (!path)
@@ -188,12 +185,11 @@ enum MHD_Result sl_h_capi_media_info(sl_hub *hub, sl_req *r)
 enum MHD_Result sl_h_capi_media_thumb(sl_hub *hub, sl_req *r)
 {
     enum MHD_Result res;
-    sl_capi_who who;
     int64_t size = 0;
     char err[512];
     uint8_t *png = NULL;
     size_t len = 0;
-    if (sl_capi_auth(hub, r, false, &who) != 0)
+    if (sl_capi_auth(hub, r, false, NULL) != 0)
         return MHD_YES;
     char *path = stored_path(hub, r, &size, &res);
     if (!path)

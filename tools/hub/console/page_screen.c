@@ -130,6 +130,23 @@ static void list_end(sl_cpage *p, size_t n, const char *close, const char *zh, c
     sl_report_buf_puts(p->out, "</p>\n");
 }
 
+/* Opens a list's table (open: the scrolling div and the table's tag), its
+ * column heads {zh, en, class or ""} and its body. */
+static void table_head(sl_cpage *p, const char *open, const char *const heads[][3], size_t n)
+{
+    sl_report_buf_puts(p->out, open);
+    sl_report_buf_puts(p->out, "\n<thead><tr>");
+    for (size_t i = 0; i < n; i++) {
+        if (heads[i][2][0])
+            sl_report_buf_printf(p->out, "<th scope=\"col\" class=\"%s\">", heads[i][2]);
+        else
+            sl_report_buf_puts(p->out, "<th scope=\"col\">");
+        text(p, heads[i][0], heads[i][1]);
+        sl_report_buf_puts(p->out, "</th>");
+    }
+    sl_report_buf_puts(p->out, "</tr></thead>\n<tbody>\n");
+}
+
 /* The screen's id from the page's path, checked; writes the problem page when it is not one. */
 static bool screen_id_ok(sl_cpage *p)
 {
@@ -424,17 +441,11 @@ static int scr_shots(scr_ctx *c, char *err, size_t errlen)
 
 static void plays_head(sl_cpage *p)
 {
-    static const char *const heads[][2] = {
-        {"序号", "Seq"},   {"节目", "Item"},         {"区域", "Zone"},     {"开始", "Start"},
-        {"时长", "Length"}, {"时钟", "Clock"},        {"结果", "Outcome"}, {"收到", "Received"},
+    static const char *const heads[][3] = {
+        {"序号", "Seq", ""},    {"节目", "Item", ""},  {"区域", "Zone", ""},    {"开始", "Start", ""},
+        {"时长", "Length", ""}, {"时钟", "Clock", ""}, {"结果", "Outcome", ""}, {"收到", "Received", ""},
     };
-    sl_report_buf_puts(p->out, "<div class=\"scroll\"><table class=\"list\">\n<thead><tr>");
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
-        sl_report_buf_puts(p->out, "<th scope=\"col\">");
-        text(p, heads[i][0], heads[i][1]);
-        sl_report_buf_puts(p->out, "</th>");
-    }
-    sl_report_buf_puts(p->out, "</tr></thead>\n<tbody>\n");
+    table_head(p, "<div class=\"scroll\"><table class=\"list\">", heads, sizeof heads / sizeof heads[0]);
 }
 
 static int play_cb(void *ud, const sl_play_record *r, int64_t received_ms)
@@ -592,18 +603,25 @@ static int hb_point_cb(void *ud, const sl_hub_hb_point *h)
     return 0;
 }
 
-/* One strip of the chart: a line of a number over the day before the newest
- * heartbeat (which = 0: free disk in GiB, 1: clock offset in seconds), with
- * its range written above it. */
+/* The number of heartbeat h a strip shows (which = 0: free disk in GiB, 1:
+ * clock offset in seconds) into *v; false when the screen did not send it. */
+static bool hb_value(const sl_hub_hb_point *h, int which, double *v)
+{
+    if (which == 0 ? h->free_disk_bytes < 0 : !h->clock_offset_known)
+        return false;
+    *v = which == 0 ? (double)h->free_disk_bytes / 1073741824.0 : (double)h->clock_offset_ms / 1000.0;
+    return true;
+}
+
+/* One strip of the chart: a line of a number (hb_value) over the day before
+ * the newest heartbeat, with its range written above it. */
 static void hb_strip(sl_cpage *p, const hb_list *l, int which, int top)
 {
-    double lo = 0, hi = 0;
+    double lo = 0, hi = 0, v;
     size_t known = 0;
     for (size_t i = 0; i < l->n; i++) {
-        const sl_hub_hb_point *h = &l->v[i];
-        if (which == 0 ? h->free_disk_bytes < 0 : !h->clock_offset_known)
+        if (!hb_value(&l->v[i], which, &v))
             continue;
-        double v = which == 0 ? (double)h->free_disk_bytes / 1073741824.0 : (double)h->clock_offset_ms / 1000.0;
         lo = known && lo < v ? lo : v;
         hi = known && hi > v ? hi : v;
         known++;
@@ -625,9 +643,8 @@ static void hb_strip(sl_cpage *p, const hb_list *l, int which, int top)
                          which == 0 ? "#0072b2" : "#d55e00");
     for (size_t i = l->n; i-- > 0;) {
         const sl_hub_hb_point *h = &l->v[i];
-        if (which == 0 ? h->free_disk_bytes < 0 : !h->clock_offset_known)
+        if (!hb_value(h, which, &v))
             continue;
-        double v = which == 0 ? (double)h->free_disk_bytes / 1073741824.0 : (double)h->clock_offset_ms / 1000.0;
         double x = ((double)h->received_ms - x0) / (double)SL_MS_PER_DAY * HB_CHART_W;
         double y = top + 18 + (HB_STRIP_H - 22) * (1.0 - (hi - lo > 1e-9 ? (v - lo) / span : 0.5));
         sl_report_buf_printf(p->out, "%.1f,%.1f ", x < 0 ? 0 : x, y);
@@ -662,17 +679,12 @@ static int scr_history(scr_ctx *c, char *err, size_t errlen)
         hb_strip(p, &l, 0, 0);
         hb_strip(p, &l, 1, HB_STRIP_H);
         sl_report_buf_puts(p->out, "</svg>\n");
-        sl_report_buf_puts(p->out, "<div class=\"scroll hb-history\"><table class=\"list\" id=\"hb-history\">\n<thead><tr><th>");
-        text(p, "收到", "Received");
-        sl_report_buf_puts(p->out, "</th><th>");
-        text(p, "运行时间", "Uptime");
-        sl_report_buf_puts(p->out, "</th><th class=\"num\">");
-        text(p, "剩余空间", "Free disk");
-        sl_report_buf_puts(p->out, "</th><th class=\"num\">");
-        text(p, "时钟偏差", "Clock offset");
-        sl_report_buf_puts(p->out, "</th><th>");
-        text(p, "时钟", "Clock");
-        sl_report_buf_puts(p->out, "</th></tr></thead>\n<tbody>\n");
+        static const char *const heads[][3] = {
+            {"收到", "Received", ""},           {"运行时间", "Uptime", ""}, {"剩余空间", "Free disk", "num"},
+            {"时钟偏差", "Clock offset", "num"}, {"时钟", "Clock", ""},
+        };
+        table_head(p, "<div class=\"scroll hb-history\"><table class=\"list\" id=\"hb-history\">", heads,
+                   sizeof heads / sizeof heads[0]);
     }
     for (size_t i = 0; i < l.n; i++) {
         const sl_hub_hb_point *h = &l.v[i];
