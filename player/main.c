@@ -63,6 +63,9 @@ static void print_summary(const sl_engine *e)
     if (e->pictures_decoded + e->pictures_reused > 0)
         printf("pictures decoded %lld, shown again from memory %lld\n", (long long)e->pictures_decoded,
                (long long)e->pictures_reused);
+    if (e->texts_rendered + e->fallback_reused > 0)
+        printf("texts rendered %lld, fallback shown from its start-up picture %lld\n", (long long)e->texts_rendered,
+               (long long)e->fallback_reused);
     if (e->video_shown > 0)
         printf("video frames shown %lld, skipped %lld, repeated %lld; refreshes missed %lld\n",
                (long long)e->video_shown, (long long)e->video_skipped, (long long)e->video_repeated,
