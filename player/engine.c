@@ -29,20 +29,40 @@ static char *media_path(const sl_engine *e, const sl_item *it)
     return NULL;
 }
 
+/* A prepared item with nothing in it: the renderer already holds its picture. */
+static sl_prep *prep_held(const sl_zone_state *z, const sl_item *it, int64_t *counter)
+{
+    sl_prep *p = calloc(1, sizeof *p);
+    if (p) {
+        *p = (sl_prep){.item = it, .box_w = z->rect.w, .box_h = z->rect.h, .done = true};
+        (*counter)++;
+    }
+    return p;
+}
+
+/* Whether `it` is the static fallback text this zone has prepared (drawn from its texture). */
+static bool fallback_held(sl_engine *e, const sl_zone_state *z, const sl_item *it)
+{
+    return (int)(it - e->pl->items) == e->pl->fallback && it->type == SL_ITEM_TEXT &&
+           it->mode == SL_TEXT_STATIC && z->fallback_prep && z->fallback_prep->item == it &&
+           sl_prep_ready(e->loader, z->fallback_prep) && !z->fallback_prep->failed;
+}
+
 static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
 {
     sl_zone_state *z = &e->zones[zone];
-    if (it->type == SL_ITEM_IMAGE && sl_picture_cached(e, (int)(it - e->pl->items), z->rect.w, z->rect.h)) {
-        /* Shown before in this box: the renderer keeps its texture; nothing to decode. */
-        sl_prep *p = calloc(1, sizeof *p);
-        if (p) {
-            *p = (sl_prep){.item = it, .box_w = z->rect.w, .box_h = z->rect.h, .done = true};
-            e->pictures_reused++;
-            return p;
-        }
-    }
+    sl_prep *held = NULL;
+    /* Shown before in this box: the renderer keeps its texture; nothing to decode. */
+    if (it->type == SL_ITEM_IMAGE && sl_picture_cached(e, (int)(it - e->pl->items), z->rect.w, z->rect.h))
+        held = prep_held(z, it, &e->pictures_reused);
+    else if (fallback_held(e, z, it))
+        held = prep_held(z, it, &e->fallback_reused);
+    if (held)
+        return held;
     if (it->type == SL_ITEM_IMAGE)
         e->pictures_decoded++;
+    else if (it->type == SL_ITEM_TEXT)
+        e->texts_rendered++;
     char *path = media_path(e, it);
     sl_prep *p = sl_loader_submit(e->loader, it, path, z->rect.w, z->rect.h);
     free(path);

@@ -130,6 +130,7 @@ typedef struct sl_engine {
     sl_kept_picture *kept; /* pictures the start-up check decoded, until the loader takes them */
     size_t n_kept;
     int64_t pictures_decoded, pictures_reused; /* pictures sent to the loader, or shown from the cache */
+    int64_t texts_rendered, fallback_reused;   /* texts sent to the loader; fallback plays drawn from its start-up texture */
     bool drawn;                  /* a frame was drawn, with this key (see sl_render_needed) */
     uint64_t drawn_key;
     bool all_dirty;              /* the whole frame must be drawn again */

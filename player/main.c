@@ -65,6 +65,9 @@ static void print_summary(const sl_engine *e)
         printf("pictures decoded %lld, shown again from memory %lld, taken as the start-up check decoded them "
                "%lld\n",
                (long long)e->pictures_decoded, (long long)e->pictures_reused, sl_loader_kept_used(e->loader));
+    if (e->texts_rendered + e->fallback_reused > 0)
+        printf("texts rendered %lld, fallback shown from its prepared picture %lld\n", (long long)e->texts_rendered,
+               (long long)e->fallback_reused);
     if (e->video_shown > 0)
         printf("video frames shown %lld, skipped %lld, repeated %lld; refreshes missed %lld\n",
                (long long)e->video_shown, (long long)e->video_skipped, (long long)e->video_repeated,

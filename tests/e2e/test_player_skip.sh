@@ -70,6 +70,11 @@ expect_in "$T/out" "items not shown (this run): 6 skipped, 0 plays failed"
 expect_in "$T/out" "frames with a black zone 0"
 c=$("$IMGCHECK" colours "$T/n/frame-0000000000.png" 0,0,320,192 | wc -l)
 [ "$c" -gt 2 ] && ok || fail "the fallback is not shown"
+# Its later plays (every 20 s in each zone) are drawn from the text prepared at start, not rendered again.
+n=$(sed -n 's/^texts rendered 0, fallback shown from its prepared picture \([0-9]*\)$/\1/p' "$T/out")
+[ "${n:-0}" -ge 4 ] && ok || fail "the fallback's text is rendered again at each play: $(grep '^texts' "$T/out")"
+cmp -s "$T/n/frame-0000000000.png" "$T/n/frame-0000030000.png" && ok ||
+    fail "a later play of the fallback looks different from its first"
 
 # A hub takes the skip records like any play (outcome failed; coverage does not count them).
 mkdir -p "$DATA"
