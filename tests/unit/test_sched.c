@@ -1022,6 +1022,8 @@ static void test_deterministic(void **state)
     sl_playlist_free(pl);
 }
 
+/* Many plays: every one predicted, floors kept. The time taken is printed,
+ * not asserted (a busy machine would fail it; ctest's limit catches a hang). */
 static void test_speed(void **state)
 {
     (void)state;
@@ -1034,7 +1036,6 @@ static void test_speed(void **state)
     double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     print_message("predicted 10 h, %zu plays, in %.3f s\n", p.n, s);
     assert_true(p.n > 10000);
-    assert_true(s < 5.0 * SL_TEST_SLOWDOWN); /* well under 1 s in a normal build; sanitizers are slower */
     free(p.v);
     sl_playlist_free(pl);
 
@@ -1056,7 +1057,6 @@ static void test_speed(void **state)
     print_message("predicted 10 h of 1-s items, %zu plays, in %.3f s\n", p.n, s);
     assert_int_equal(p.n, 36000);
     check_floors(pl, &p, from, 10, true);
-    assert_true(s < 5.0 * SL_TEST_SLOWDOWN);
     free(p.v);
     sl_playlist_free(pl);
 }
