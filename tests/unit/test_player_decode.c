@@ -725,14 +725,14 @@ static void test_video_memory_bounds(void **state)
     assert_int_equal(sl_video_threads(NULL), 0);
     assert_int_equal(sl_video_queued_max(NULL), 0);
 
-    NEED_FFMPEG(f);
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
     if (!make_clip(f, "libx264", "", "bounds.mp4")) {
         print_message("no libx264: skipped\n");
         skip();
     }
     sl_test_path(f->dir, "bounds.mp4", p, sizeof p);
     sl_video_opts o = {.box_w = 320, .box_h = 240, .fit = SL_FIT_CONTAIN, .queue_frames = 3};
-    sl_video *v = open_ok(p, &o);
+    sl_video *v = sl_playerfix_video(p, &o);
     assert_int_equal(sl_video_threads(v), 1); /* 320x240 at 25 fps */
     /* the decoder runs ahead until the queue is full, then waits */
     for (int i = 0; i < 1200 && sl_video_queued_max(v) < 3; i++)
@@ -749,7 +749,7 @@ static void test_video_memory_bounds(void **state)
 
     /* threads asked for are threads had */
     o.threads = 2;
-    v = open_ok(p, &o);
+    v = sl_playerfix_video(p, &o);
     assert_int_equal(sl_video_threads(v), 2);
     sl_video_close(v);
 }
