@@ -10,12 +10,6 @@
 extern const unsigned char sl_test_tiny_png[];
 extern const size_t sl_test_tiny_png_size;
 
-/* How many times slower than native this test build runs: 1, or more under an emulator
- * (a cross build's tests under qemu, tests/CMakeLists.txt), for the few time bounds. */
-#ifndef SL_TEST_SLOWDOWN
-#define SL_TEST_SLOWDOWN 1
-#endif
-
 /* Makes a new empty folder /tmp/PREFIX-XXXXXX, its path into dir (cap bytes); 0, or -1. */
 int sl_test_tmpdir(char *dir, size_t cap, const char *prefix);
 
