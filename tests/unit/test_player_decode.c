@@ -666,22 +666,32 @@ static void test_video_modes(void **state)
     sl_video_close(v);
 }
 
+/* A 320x240 25 fps H.264 clip `name` in the fixture's folder, its path into p;
+ * skips the test without ffmpeg or libx264. */
+static void x264_clip(fixture *f, const char *name, char *p, size_t cap)
+{
+    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
+    if (!make_clip(f, "libx264", "", name)) {
+        print_message("no libx264: skipped\n");
+        skip();
+    }
+    sl_test_path(f->dir, name, p, cap);
+}
+
 /* Closing while the decoder waits on a full queue (or before any frame is
  * taken) returns at once. */
 static void test_video_close_blocked(void **state)
 {
     fixture *f = *state;
     char p[512];
-    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
-    if (!make_clip(f, "libx264", "", "close.mp4")) {
-        print_message("no libx264: skipped\n");
-        skip();
-    }
-    sl_test_path(f->dir, "close.mp4", p, sizeof p);
+    x264_clip(f, "close.mp4", p, sizeof p);
     sl_video_opts o = {.box_w = 320, .box_h = 240, .fit = SL_FIT_CONTAIN, .queue_frames = 2};
     sl_video *v = sl_playerfix_video(p, &o);
-    sl_test_sleep_ms(300); /* the thread fills its two places and waits; close must not wait for
-                    * it (3 s: the margin of a busy machine, not a speed test) */
+    /* the thread fills its two places and waits; close must not wait for it
+     * (3 s: the margin of a busy machine, not a speed test) */
+    for (int i = 0; i < 1200 && sl_video_queued_max(v) < 2; i++)
+        sl_test_sleep_ms(50);
+    assert_int_equal(sl_video_queued_max(v), 2);
     assert_false(sl_video_ended(v));
     int64_t t0 = sl_test_now_ms();
     sl_video_close(v);
@@ -725,12 +735,7 @@ static void test_video_memory_bounds(void **state)
     assert_int_equal(sl_video_threads(NULL), 0);
     assert_int_equal(sl_video_queued_max(NULL), 0);
 
-    SL_PLAYERFIX_NEED_FFMPEG(f->have_ffmpeg);
-    if (!make_clip(f, "libx264", "", "bounds.mp4")) {
-        print_message("no libx264: skipped\n");
-        skip();
-    }
-    sl_test_path(f->dir, "bounds.mp4", p, sizeof p);
+    x264_clip(f, "bounds.mp4", p, sizeof p);
     sl_video_opts o = {.box_w = 320, .box_h = 240, .fit = SL_FIT_CONTAIN, .queue_frames = 3};
     sl_video *v = sl_playerfix_video(p, &o);
     assert_int_equal(sl_video_threads(v), 1); /* 320x240 at 25 fps */
