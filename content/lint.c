@@ -362,6 +362,8 @@ static void lint_media(lint_files *fs, sl_item *it, const char *path, const char
     if (!f || !o->probe_media)
         goto out;
     bool picture = it->type == SL_ITEM_IMAGE;
+    if (picture && o->decode_picture && !o->decode_picture(o->keep_ud, it))
+        goto out;
     lint_open(fs, f, it, full, picture, o);
     if (picture)
         lint_picture(it, path, full, f, d);

@@ -53,6 +53,10 @@ typedef struct {
     bool (*keep_picture)(void *ud, const sl_item *it, const char *path, struct AVFrame *frame,
                          int orientation);
     void *keep_ud;
+    /* NULL, or asked (with keep_ud) before each picture is decoded (probe_media): false
+     * checks only that the file is there, not that it can be shown (a
+     * player's quick start-up check; it checks the rest later). */
+    bool (*decode_picture)(void *ud, const sl_item *it);
     bool keep_model;         /* return the model even when items have errors (the standalone
                                 player skips those items and plays the rest) */
     const char *media_dir;   /* NULL: media files are found by "file", relative to the playlist (and

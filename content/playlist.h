@@ -68,6 +68,11 @@ typedef struct {
     sl_fit fit;
     bool audio;     /* video: play its sound track */
     double volume;  /* 0..1 */
+
+    /* Set by a player that found, after it started, that the item cannot be
+     * shown (sl_engine_leave_out): the schedule treats it as absent. Never
+     * set in a file or a manifest. */
+    bool left_out;
 } sl_item;
 
 #define SL_WEEKDAYS_ALL 0x7f /* bit 0 = Monday … bit 6 = Sunday */

@@ -509,7 +509,7 @@ static bool sch_rule_has_item(const sl_rule *r, int item)
 static bool sch_in_zone(const sch_ctx *c, int i)
 {
     return i >= 0 && (size_t)i < c->pl->n_items && i != c->pl->fallback &&
-           c->pl->items[i].zone == c->zone;
+           c->pl->items[i].zone == c->zone && !c->pl->items[i].left_out;
 }
 
 static bool sch_rule_has_zone_item(const sch_ctx *c, const sl_rule *r)
@@ -962,7 +962,7 @@ out:
 /* Contract: see sched.h. The fallback item is never eligible. */
 bool sl_sched_eligible(const sl_playlist *pl, const sl_tags *screen_tags, int item, int64_t now_ms)
 {
-    if (!pl || item < 0 || (size_t)item >= pl->n_items || item == pl->fallback)
+    if (!pl || item < 0 || (size_t)item >= pl->n_items || item == pl->fallback || pl->items[item].left_out)
         return false;
     const sl_tags *tags = screen_tags ? screen_tags : &sch_no_tags;
     int64_t local = sl_tz_to_local(pl->tz, now_ms);

@@ -125,6 +125,17 @@ static void record_play(sl_engine *e, const sl_zone_state *z, const sl_pick *pic
     journal_record(e, &r);
 }
 
+/* Journals one item left out (outcome failed, duration 0, reason "skipped: …"). */
+static void journal_skip(sl_engine *e, const sl_skip *s, int64_t now)
+{
+    sl_play_record r;
+    /* The fallback has no zone of its own: the first zone stands for the screen. */
+    record_init(e, &r, s->item, NULL, s->zone[0] ? s->zone : e->pl->zones[0].id, now);
+    r.outcome = SL_OUTCOME_FAILED;
+    snprintf(r.reason, sizeof r.reason, SL_RECORD_SKIPPED_PREFIX "%s", s->reason);
+    journal_record(e, &r);
+}
+
 void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now)
 {
     if (e->skips != skips)
@@ -132,14 +143,36 @@ void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now)
     e->skips = skips;
     e->n_skips = n;
     e->skipped_total += (int64_t)n;
-    for (size_t i = 0; i < n; i++) {
-        sl_play_record r;
-        /* The fallback has no zone of its own: the first zone stands for the screen. */
-        record_init(e, &r, skips[i].item, NULL, skips[i].zone[0] ? skips[i].zone : e->pl->zones[0].id, now);
-        r.outcome = SL_OUTCOME_FAILED;
-        snprintf(r.reason, sizeof r.reason, SL_RECORD_SKIPPED_PREFIX "%s", skips[i].reason);
-        journal_record(e, &r);
+    for (size_t i = 0; i < n; i++)
+        journal_skip(e, &skips[i], now);
+}
+
+size_t sl_engine_leave_out(sl_engine *e, const sl_skip *skips, size_t n, int64_t now)
+{
+    if (!e || !skips || n == 0)
+        return 0;
+    sl_skip *all = realloc(e->skips, (e->n_skips + n) * sizeof *all);
+    if (!all) {
+        sl_log_error(&e->log, "out of memory: items that cannot be shown stay in the schedule");
+        return 0;
     }
+    e->skips = all;
+    size_t added = 0;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < e->pl->n_items; i++) {
+            sl_item *it = &e->pl->items[i];
+            /* Items left out at start are not in the playlist; the fallback is never scheduled. */
+            if ((int)i == e->pl->fallback || it->left_out || !it->id || strcmp(it->id, skips[k].item) != 0)
+                continue;
+            it->left_out = true;
+            e->skips[e->n_skips++] = skips[k];
+            journal_skip(e, &skips[k], now);
+            added++;
+            break;
+        }
+    }
+    e->skipped_total += (int64_t)added;
+    return added;
 }
 
 /* ---- tickers ---- */
@@ -406,8 +439,35 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
     begin(e, z, &pick, prep, now);
 }
 
+static void install_fallbacks(sl_engine *e);
+
+/* Zones with nothing up yet (the start, new content): every zone's first item
+ * is queued before any is waited for, so the first frame waits for these
+ * alone, not for a zone's next item or a fallback queued between them. A
+ * zone starting on its fallback is left to switch_zone (the fallback is
+ * prepared once, by install_fallbacks). */
+static void submit_first_items(sl_engine *e, int64_t now)
+{
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        sl_pick pick;
+        if (z->has_cur || z->pending || z->has_next ||
+            sl_sched_next(e->pl, &e->tags, z->zone, now, &e->hist, &pick) != 0 || pick.item == e->pl->fallback)
+            continue;
+        z->next = pick;
+        z->has_next = true;
+        z->next_deferred = false;
+        z->next_prep = submit(e, z->zone, &e->pl->items[pick.item]);
+    }
+}
+
 void sl_engine_update(sl_engine *e, int64_t now)
 {
+    submit_first_items(e, now);
+    if (e->fallbacks_due) {
+        e->fallbacks_due = false;
+        install_fallbacks(e);
+    }
     for (size_t i = 0; i < e->pl->n_zones; i++) {
         sl_zone_state *z = &e->zones[i];
         const char *ae = z->audio && !z->audio_err_logged ? sl_audio_error(z->audio) : NULL;
@@ -526,7 +586,10 @@ static void layout(sl_engine *e)
 
 /* Queues the fallback of every zone's box behind the items' own
  * preparations, so that it does not delay the first frame; it is waited for
- * when first needed (sl_engine_fallback). */
+ * when first needed (sl_engine_fallback). Called by the first update after
+ * new content, once every zone's first item is queued (submit_first_items):
+ * queued before, the loader would take a fallback while the zones' first
+ * items were still being picked. */
 static void install_fallbacks(sl_engine *e)
 {
     const sl_options *opt = e->opt;
@@ -624,7 +687,7 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
     sl_history_init(&e->hist, 0);
     sl_picture_cache_clear(e); /* kept by item number: the new playlist numbers its own */
     layout(e);
-    install_fallbacks(e);
+    e->fallbacks_due = true;
     apply_content_floor(e); /* newer content (e.g. from a USB bundle) on an untrusted clock */
     /* The next update starts every zone, waiting for its first item: no black frame. */
     return 0;
@@ -648,7 +711,11 @@ static int engine_take_playlist(sl_engine *e, sl_playlist *given, const char *me
         /* The playlist, checked like `screenlit lint` does; items that cannot
          * be shown are left out (journaled once the journal is open). */
         sl_loaded ld;
-        if (!opt->playlist || sl_standalone_load(opt->playlist, &e->log, true, &ld) != 0) {
+        /* On the real clock only the first picture of each zone is decoded
+         * before the first frame; the rest are checked after it. A simulated
+         * run checks everything first: its plays depend on nothing else. */
+        sl_load_mode mode = opt->sim ? SL_LOAD_KEEP : SL_LOAD_QUICK;
+        if (!opt->playlist || sl_standalone_load(opt->playlist, &e->log, mode, &ld) != 0) {
             sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s",
                          opt->playlist ? opt->playlist : "(no playlist)",
                          opt->playlist ? opt->playlist : "PLAYLIST");
@@ -659,6 +726,7 @@ static int engine_take_playlist(sl_engine *e, sl_playlist *given, const char *me
         e->n_skips = ld.n_skips;
         e->kept = ld.kept; /* the loader takes them once it runs */
         e->n_kept = ld.n_kept;
+        e->pictures_unchecked = ld.partial;
         e->base_dir = sl_fs_dirname(opt->playlist);
     }
     return 0;
@@ -828,7 +896,7 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
     sl_loader_keep(e->loader, e->kept, e->n_kept);
     e->kept = NULL;
     e->n_kept = 0;
-    install_fallbacks(e);
+    e->fallbacks_due = true;
     sl_log_info(&e->log, "playing %s on %s output %dx%d%s as screen %s",
                 opt->playlist ? opt->playlist : (e->pl->channel ? e->pl->channel : "(built-in)"),
                 e->vo.driver->name, e->vo.out_w, e->vo.out_h, e->clock.simulated ? " (simulated clock)" : "",

@@ -139,6 +139,9 @@ typedef struct sl_engine {
     int video_threads_max;       /* the most threads a clip's decoder had */
     int64_t pixels_drawn;        /* real clock: pixels drawn (and presented) by the frames rendered */
     bool diagnostic;
+    bool pictures_unchecked;     /* a quick start: pictures other than each zone's first are checked
+                                    after the first frame (sl_watch_recheck, sl_engine_leave_out) */
+    bool fallbacks_due;          /* the zones' fallbacks are queued at the next update, behind the first items */
     /* Called once per loop turn (every frame on the real clock, every event on
      * the simulated one), e.g. to take a newly synced manifest and swap to it. */
     void (*tick)(struct sl_engine *e, int64_t now, void *ud);
@@ -166,6 +169,12 @@ int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_
  * duration 0, reason "skipped: …") at `now` and keeps them for the summary;
  * takes ownership of skips. */
 void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now);
+/* After a quick start (pictures_unchecked): the items the whole check found
+ * cannot be shown (skips, from a load of the same file) that are still in
+ * the playlist are left out of the schedule from `now` (one on screen plays
+ * on), journaled as sl_engine_skipped does and added to the summary's list.
+ * Returns how many were left out. */
+size_t sl_engine_leave_out(sl_engine *e, const sl_skip *skips, size_t n, int64_t now);
 /* Brings every zone up to date at `now` (starts, ends and switches items). */
 void sl_engine_update(sl_engine *e, int64_t now);
 /* A zone's fallback, prepared (waits the first time if it is not yet, and

@@ -19,14 +19,42 @@
 /* Standalone mode: a playlist file edited in place is checked on a worker
  * thread (sl_watch) and played once ready, its unplayable items left out; an
  * edit that cannot be played at all is logged and the current content keeps
- * playing. The render loop only takes what is ready: it never waits. */
+ * playing. The render loop only takes what is ready: it never waits. After a
+ * quick start, the same thread checks the pictures not decoded before the
+ * first frame, once that frame is shown, and those that cannot be shown are
+ * left out of the schedule. */
+typedef struct {
+    sl_watch *watch;
+    bool recheck_asked;
+} standalone_run;
+
 static void reload_tick(sl_engine *e, int64_t now, void *ud)
 {
+    standalone_run *run = ud;
+    if (e->pictures_unchecked && !run->recheck_asked && e->frames_rendered > 0) {
+        sl_watch_recheck(run->watch);
+        run->recheck_asked = true;
+    }
     sl_loaded ld;
-    if (!sl_watch_take(ud, &ld))
+    if (!sl_watch_take(run->watch, &ld))
         return;
+    if (ld.recheck) {
+        size_t n = sl_engine_leave_out(e, ld.skips, ld.n_skips, now);
+        if (n == 0)
+            sl_log_info(&e->log, "%s: the pictures not checked before the first frame were checked in %.1f s "
+                                 "while the screen played on: all can be shown",
+                        e->opt->playlist, ld.check_s);
+        else
+            sl_log_info(&e->log, "%s: the pictures not checked before the first frame were checked in %.1f s "
+                                 "while the screen played on: %zu cannot be shown and %s left out",
+                        e->opt->playlist, ld.check_s, n, n == 1 ? "is" : "are");
+        e->pictures_unchecked = false;
+        sl_loaded_free(&ld);
+        return;
+    }
     sl_log_info(&e->log, "%s changed: playing the new version (checked in %.1f s while the screen played on)",
                 e->opt->playlist, ld.check_s);
+    e->pictures_unchecked = false; /* the new version was checked whole */
     if (sl_engine_swap(e, ld.pl, NULL, now) == 0)
         sl_engine_skipped(e, ld.skips, ld.n_skips, now);
     else
@@ -100,6 +128,7 @@ int main(int argc, char **argv)
     sl_options opt;
     sl_engine e;
     sl_watch *watch = NULL;
+    standalone_run run = {0};
     sl_managed m;
     bool managed_on = false;
     int rc = 1;
@@ -182,8 +211,9 @@ int main(int argc, char **argv)
             watch = sl_watch_new(opt.playlist, &wlog);
         if (sl_engine_open(&e, &opt) != 0)
             goto out;
+        run.watch = watch;
         e.tick = watch ? reload_tick : NULL;
-        e.tick_ud = watch;
+        e.tick_ud = &run;
     }
     if (sl_engine_run(&e) != 0)
         goto out;

@@ -88,7 +88,20 @@ typedef struct {
     sl_kept_picture v[SL_KEPT_MAX];
     int zone[SL_KEPT_MAX];
     size_t n;
+    bool decoding[SL_PLAYLIST_MAX_ZONES]; /* SL_LOAD_QUICK: the zone's first picture was met */
 } kept_set;
+
+/* Lint's decode_picture in a quick check: the first picture of each zone and
+ * the fallback's. */
+static bool decode_first_of_zone(void *ud, const sl_item *it)
+{
+    kept_set *ks = ud;
+    if (it->zone < 0 || it->zone >= SL_PLAYLIST_MAX_ZONES)
+        return true;
+    bool first = !ks->decoding[it->zone];
+    ks->decoding[it->zone] = true;
+    return first;
+}
 
 static bool keep_first_of_zone(void *ud, const sl_item *it, const char *path, struct AVFrame *frame,
                                int orientation)
@@ -106,7 +119,7 @@ static bool keep_first_of_zone(void *ud, const sl_item *it, const char *path, st
     return true;
 }
 
-int sl_standalone_load(const char *path, const sl_log *log, bool keep_pictures, sl_loaded *out)
+int sl_standalone_load(const char *path, const sl_log *log, sl_load_mode mode, sl_loaded *out)
 {
     memset(out, 0, sizeof *out);
     struct timespec t0, t1;
@@ -115,10 +128,12 @@ int sl_standalone_load(const char *path, const sl_log *log, bool keep_pictures, 
     sl_diags_init(&d);
     kept_set ks = {.n = 0};
     sl_lint_opts lo = {.probe_media = true, .keep_model = true};
-    if (keep_pictures) {
+    if (mode != SL_LOAD_FULL) {
         lo.keep_picture = keep_first_of_zone;
         lo.keep_ud = &ks;
     }
+    if (mode == SL_LOAD_QUICK)
+        lo.decode_picture = decode_first_of_zone;
     out->pl = path ? sl_lint_file(path, &lo, &d) : NULL;
     for (size_t i = 0; i < d.n; i++)
         sl_log_msg(log, d.v[i].severity == SL_DIAG_ERROR ? SL_LOG_ERROR : SL_LOG_WARN, "%s: %s%s%s", path,
@@ -141,6 +156,8 @@ int sl_standalone_load(const char *path, const sl_log *log, bool keep_pictures, 
     }
     if (rc != 0)
         sl_loaded_free(out);
+    else
+        out->partial = mode == SL_LOAD_QUICK;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     out->check_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     return rc;
@@ -154,7 +171,8 @@ struct sl_watch {
     struct stat seen; /* the file as last loaded (or at start) */
     bool have_seen;
     sl_worker *worker;
-    pthread_mutex_t lock; /* guards ready */
+    pthread_mutex_t lock; /* guards ready and recheck_asked */
+    bool recheck_asked;
     bool has_ready;
     sl_loaded ready; /* a checked version not yet taken */
 };
@@ -171,16 +189,27 @@ static double watch_step(void *arg, bool *kickable)
     sl_watch *w = arg;
     (void)kickable;
     struct stat st;
-    if (stat(w->path, &st) != 0 || (w->have_seen && !changed(&st, &w->seen)))
+    if (stat(w->path, &st) != 0)
+        return WATCH_INTERVAL_S;
+    pthread_mutex_lock(&w->lock);
+    bool recheck = w->recheck_asked;
+    w->recheck_asked = false;
+    pthread_mutex_unlock(&w->lock);
+    bool same = w->have_seen && !changed(&st, &w->seen);
+    if (same && !recheck)
         return WATCH_INTERVAL_S;
     /* The state before reading: an edit made during the checks is seen next time. */
     w->seen = st;
     w->have_seen = true;
     sl_loaded l;
-    if (sl_standalone_load(w->path, &w->log, false, &l) != 0) {
-        sl_log_error(&w->log, "%s changed but has errors: keeping the current content", w->path);
+    if (sl_standalone_load(w->path, &w->log, SL_LOAD_FULL, &l) != 0) {
+        if (same)
+            sl_log_error(&w->log, "%s: the check of the pictures not checked at start failed: playing on", w->path);
+        else
+            sl_log_error(&w->log, "%s changed but has errors: keeping the current content", w->path);
         return WATCH_INTERVAL_S;
     }
+    l.recheck = same;
     pthread_mutex_lock(&w->lock);
     if (w->has_ready)
         sl_loaded_free(&w->ready); /* an older edit never taken: the newest wins */
@@ -213,6 +242,16 @@ fail:
         free(w);
     }
     return NULL;
+}
+
+void sl_watch_recheck(sl_watch *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->recheck_asked = true;
+    pthread_mutex_unlock(&w->lock);
+    sl_worker_kick(w->worker);
 }
 
 bool sl_watch_take(sl_watch *w, sl_loaded *out)

@@ -23,9 +23,20 @@ typedef struct {
     sl_skip *skips;
     size_t n_skips;
     double check_s; /* how long reading and checking took */
-    sl_kept_picture *kept; /* with keep_pictures: the first picture of each zone, decoded by the check */
+    sl_kept_picture *kept; /* SL_LOAD_KEEP, SL_LOAD_QUICK: the first picture of each zone, decoded by the check */
     size_t n_kept;
+    bool partial; /* SL_LOAD_QUICK: pictures other than the first of each zone not decoded yet */
+    bool recheck; /* from sl_watch_recheck: the whole check of the version already playing */
 } sl_loaded;
+
+/* How much sl_standalone_load checks. */
+typedef enum {
+    SL_LOAD_FULL,  /* every item, as `screenlit lint` does */
+    SL_LOAD_KEEP,  /* the same, keeping the first picture of each zone as decoded (out->kept) */
+    SL_LOAD_QUICK, /* a start on the real clock: of the pictures, only the first of each zone (in
+                      file order) and the fallback's are decoded (and kept); the others are only
+                      looked for, and checked after the first frame (sl_watch_recheck) */
+} sl_load_mode;
 
 /* Reads the playlist at `path` and checks it like `screenlit lint` (media
  * probed), logging every finding. Items with errors are left out of the
@@ -33,10 +44,11 @@ typedef struct {
  * plays (only the fallback when nothing is left). Returns 0, or -1 (logged,
  * *out empty) when the file cannot be played at all: it cannot be read, is
  * not a valid playlist, or has an error outside its items. With
- * keep_pictures, out->kept holds the first picture (in file order) of each
- * zone as the check decoded it, for the loader (sl_loader_keep): at start
- * the first posters are then opened once, not checked and decoded again. */
-int sl_standalone_load(const char *path, const sl_log *log, bool keep_pictures, sl_loaded *out);
+ * SL_LOAD_KEEP and SL_LOAD_QUICK, out->kept holds the first picture (in file
+ * order) of each zone as the check decoded it, for the loader
+ * (sl_loader_keep): at start the first posters are then opened once, not
+ * checked and decoded again. */
+int sl_standalone_load(const char *path, const sl_log *log, sl_load_mode mode, sl_loaded *out);
 /* Frees what a load holds (pl too, unless taken: set it to NULL); NULL is fine. */
 void sl_loaded_free(sl_loaded *l);
 
@@ -49,6 +61,11 @@ typedef struct sl_watch sl_watch;
  * is the baseline (not reported).
  * NULL when out of memory or no thread could start (logged). */
 sl_watch *sl_watch_new(const char *path, const sl_log *log);
+/* Asks for the whole check of the file (sl_standalone_load, SL_LOAD_FULL)
+ * even if it did not change: after a quick start, once the first frame is
+ * shown. The result comes from sl_watch_take with out->recheck set (or, if
+ * the file was edited meanwhile, as an edit). NULL is fine. */
+void sl_watch_recheck(sl_watch *w);
 /* A new version checked and ready to play: moved into *out (true), or false.
  * Never blocks on the checks. */
 bool sl_watch_take(sl_watch *w, sl_loaded *out);

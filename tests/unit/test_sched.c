@@ -804,6 +804,40 @@ static void test_floor_basic(void **state)
     sl_playlist_free(pl);
 }
 
+/* An item a player left out after its start (it cannot be shown) is never
+ * picked, not for rotation, not for its floor; and when it was all a zone
+ * had, the zone shows its fallback. */
+static void test_left_out(void **state)
+{
+    (void)state;
+    sl_playlist *pl = mk_main("UTC", TXT("a", 10) "," TXT("bad", 10) "," TXT("c", 10),
+                              "{'items':['bad'],'min_per_hour':30}");
+    int64_t from = at("2026-11-25T09:00:00Z"), to = from + SL_MS_PER_HOUR;
+    int bad = idx(pl, "bad");
+    plays p = predict(pl, NULL, from, to);
+    assert_true(count_in(&p, bad, 0, from, to) >= 30); /* the floor, before */
+    free(p.v);
+
+    pl->items[bad].left_out = true;
+    assert_false(sl_sched_eligible(pl, NULL, bad, from));
+    p = predict(pl, NULL, from, to);
+    check_basic(pl, NULL, &p, from, to);
+    assert_int_equal(count_in(&p, bad, 0, from, to), 0);
+    assert_int_equal(count_in(&p, idx(pl, "a"), 0, from, to), 180);
+    assert_int_equal(count_in(&p, idx(pl, "c"), 0, from, to), 180);
+    free(p.v);
+
+    pl->items[idx(pl, "a")].left_out = true;
+    pl->items[idx(pl, "c")].left_out = true;
+    sl_history h;
+    assert_int_equal(sl_history_init(&h, 0), 0);
+    sl_pick pk = next(pl, NULL, 0, from, &h);
+    assert_int_equal(pk.item, pl->fallback);
+    assert_int_equal(pk.reason, SL_PICK_FALLBACK);
+    sl_history_free(&h);
+    sl_playlist_free(pl);
+}
+
 /* Floors needing 78 % of every hour, against long high-priority items. */
 static void test_floor_tight(void **state)
 {
@@ -1287,6 +1321,7 @@ int main(void)
         cmocka_unit_test(test_at_picture_zone),
         cmocka_unit_test(test_every),
         cmocka_unit_test(test_at_same_time),
+        cmocka_unit_test(test_left_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
