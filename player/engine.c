@@ -617,6 +617,10 @@ static void install_fallbacks(sl_engine *e)
 
 const sl_prep *sl_engine_fallback(sl_engine *e, sl_zone_state *z)
 {
+    if (e->fallbacks_due) { /* drawn before the first update (a managed screen's first screenshot) */
+        e->fallbacks_due = false;
+        install_fallbacks(e);
+    }
     if (!z->fallback_checked && !e->pl->zones[z->zone].sound) {
         z->fallback_checked = true;
         if (z->fallback_prep)
@@ -711,10 +715,11 @@ static int engine_take_playlist(sl_engine *e, sl_playlist *given, const char *me
         /* The playlist, checked like `screenlit lint` does; items that cannot
          * be shown are left out (journaled once the journal is open). */
         sl_loaded ld;
-        /* On the real clock only the first picture of each zone is decoded
-         * before the first frame; the rest are checked after it. A simulated
-         * run checks everything first: its plays depend on nothing else. */
-        sl_load_mode mode = opt->sim ? SL_LOAD_KEEP : SL_LOAD_QUICK;
+        /* A watched playlist (the real clock): only the first picture of
+         * each zone is decoded before the first frame, the rest are checked
+         * after it (main.c). A simulated run checks everything first: its
+         * plays depend on nothing else. */
+        sl_load_mode mode = opt->check_after_start && !opt->sim ? SL_LOAD_QUICK : SL_LOAD_KEEP;
         if (!opt->playlist || sl_standalone_load(opt->playlist, &e->log, mode, &ld) != 0) {
             sl_log_error(&e->log, "cannot play %s; check it with: screenlit lint %s",
                          opt->playlist ? opt->playlist : "(no playlist)",

@@ -209,6 +209,7 @@ int main(int argc, char **argv)
             wlog.level = (sl_log_level)sl_log_level_parse(opt.log_level);
         if (!opt.sim && opt.playlist)
             watch = sl_watch_new(opt.playlist, &wlog);
+        opt.check_after_start = watch != NULL;
         if (sl_engine_open(&e, &opt) != 0)
             goto out;
         run.watch = watch;

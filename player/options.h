@@ -57,6 +57,9 @@ typedef struct {
     double usb_poll_s;   /* how often to look there; default 5 */
     char *channel;       /* the channel of a screen without a hub; NULL = "usb" (screenlit bundle's default) */
     char *export_records; /* --export-records DIR: write unacknowledged plays there and exit */
+    /* Not an option: set by main when a standalone playlist is watched (sl_watch),
+     * so the pictures not decoded before the first frame are checked after it. */
+    bool check_after_start;
 } sl_options;
 
 #define SL_ENROLL_FILE_DEFAULT "/boot/firmware/screenlit-enroll.txt"
