@@ -53,15 +53,27 @@ static AVFrame *take_kept(sl_loader *l, const char *path, int *orientation)
     return f;
 }
 
-static SDL_Surface *surface_from_frame(const sl_frame *f)
+/* A picture's surface laid over its decoded pixels, not a copy of them (a
+ * 1920×950 poster: 7 MB less to allocate, clear and copy): the pixels move
+ * to the surface's userdata and are freed with it (sl_loader_surface_free). */
+static SDL_Surface *surface_from_frame(sl_frame *f)
 {
-    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, f->w, f->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *s = SDL_CreateRGBSurfaceWithFormatFrom(f->pixels, f->w, f->h, 32, f->pitch,
+                                                        SDL_PIXELFORMAT_ARGB8888);
     if (!s)
         return NULL;
-    for (int y = 0; y < f->h; y++)
-        memcpy((uint8_t *)s->pixels + (size_t)y * (size_t)s->pitch,
-               f->pixels + (size_t)y * (size_t)f->pitch, (size_t)f->w * 4);
+    s->userdata = f->pixels;
+    f->pixels = NULL;
     return s;
+}
+
+void sl_loader_surface_free(SDL_Surface *s)
+{
+    if (!s)
+        return;
+    void *pixels = s->userdata; /* a picture's (surface_from_frame); NULL for text */
+    SDL_FreeSurface(s);
+    free(pixels);
 }
 
 /* Does one preparation (on the worker thread). */
@@ -275,7 +287,7 @@ void sl_prep_free(sl_prep *p)
 {
     if (!p)
         return;
-    SDL_FreeSurface(p->surface);
+    sl_loader_surface_free(p->surface);
     sl_video_close(p->video);
     free(p->media_path);
     free(p);

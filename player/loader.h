@@ -75,6 +75,8 @@ sl_prep *sl_loader_submit_later(sl_loader *l, const sl_item *item, const char *m
 bool sl_prep_ready(sl_loader *l, sl_prep *p);
 /* Blocks until it is prepared (simulated clock). */
 void sl_prep_wait(sl_loader *l, sl_prep *p);
+/* Frees a prep's surface (a picture's is laid over pixels it owns); NULL is fine. */
+void sl_loader_surface_free(SDL_Surface *s);
 /* Frees a prep and whatever results it still owns; it must be ready or
  * never submitted. NULL is fine. */
 void sl_prep_free(sl_prep *p);

@@ -116,7 +116,7 @@ static SDL_Texture *picture_texture(sl_engine *e, sl_zone_state *z)
         z->cur_tex = t; /* the zone's own, freed with it */
         return t;
     }
-    SDL_FreeSurface(z->cur_prep->surface);
+    sl_loader_surface_free(z->cur_prep->surface);
     z->cur_prep->surface = NULL;
     return t;
 }
