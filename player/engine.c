@@ -356,6 +356,7 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
                     e->pl->zones[z->zone].id, e->pl->items[pick->item].id,
                     prep ? prep->err : "out of memory");
     z->video_index = -1;
+    z->video_tex_index = -1;
     ticker_begin(e, z, pick);
     start_sound(e, z);
     sl_play hp = {.item = pick->item, .zone = z->zone, .start_ms = z->cur.start_ms,
@@ -581,6 +582,7 @@ static void layout(sl_engine *e)
         sl_zone_box(&e->pl->zones[i], e->canvas_w, e->canvas_h, &rc->x, &rc->y, &rc->w, &rc->h);
         e->zones[i].zone = (int)i;
         e->zones[i].video_index = -1;
+        e->zones[i].video_tex_index = -1;
     }
 }
 
@@ -656,6 +658,7 @@ static void zone_clear(sl_engine *e, sl_zone_state *z)
     }
     memset(z, 0, sizeof *z);
     z->video_index = -1;
+    z->video_tex_index = -1;
 }
 
 int sl_engine_swap(sl_engine *e, sl_playlist *npl, const char *media_dir, int64_t now)

@@ -53,7 +53,9 @@ typedef struct {
     Uint32 video_fmt;
     int video_mode;
     int video_draw_w, video_draw_h; /* the size it is drawn at (the renderer scales) */
-    int64_t video_index;    /* frame number in video_tex, -1 = none */
+    int64_t video_index;    /* the clip's frame shown last, -1 = none */
+    int64_t video_tex_index; /* the frame in video_tex, -1 = none (an unseen output takes
+                                frames without putting them there) */
     bool pending;           /* real clock: the next item is not ready; cur stays on screen */
     sl_pick pending_pick;
     sl_prep *pending_prep;
@@ -184,6 +186,9 @@ const sl_prep *sl_engine_fallback(sl_engine *e, sl_zone_state *z);
 /* render.c */
 /* Draws the frame for `now` into the output (not yet presented). */
 void sl_render_frame(sl_engine *e, int64_t now);
+/* The same, clips included on an unseen output (vo.unseen): the frame
+ * about to be read back (a proof screenshot). */
+void sl_render_frame_seen(sl_engine *e, int64_t now);
 /* Whether the frame for now differs from the one drawn last: something
  * moves (a ticker, a clip, the diagnostic screen) or a zone changed item.
  * A static poster is drawn once, not at every refresh. */

@@ -421,7 +421,7 @@ static const sl_opts_entry player_opts[] = {
     O_TEXT("playlist", "FILE", "the playlist source to play", playlist),
     O_FIELD("output", "OUT",
             "window (full screen; X11, Wayland or KMSDRM), frames:DIR (offscreen, PNG frames into DIR) or null "
-            "(renders, shows nothing). Default: window",
+            "(nothing is shown: a clip's frames are taken when due and counted, not drawn). Default: window",
             output, set_output),
     O_ALL("size", "WxH",
           "output size for frames/null (default 1920x1080); for window, a window of that size instead of full "

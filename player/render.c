@@ -13,6 +13,7 @@ void sl_render_zone_textures_free(sl_zone_state *z)
     z->cur_tex = NULL;
     z->video_tex = NULL;
     z->video_index = -1;
+    z->video_tex_index = -1;
 }
 
 static void fill(SDL_Renderer *r, const SDL_Rect *rect, sl_color c)
@@ -230,13 +231,13 @@ static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
     }
 }
 
-/* Draws the video frame due now; returns false when there is none yet.
- * Outputs that are seen (window) or not at all (null) take frames in YUV;
- * the frames output converts the frame it shows with swscale's area
- * filter (its PNGs are compared with references). */
-static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
+/* Takes the clip's frame due now from its decoder and counts it (shown,
+ * skipped, repeated); NULL when there is none yet. Outputs that are seen
+ * (window) or not at all (null) take frames in YUV; the frames output
+ * converts the frame it shows with swscale's area filter (its PNGs are
+ * compared with references). */
+static const sl_frame *video_take(sl_engine *e, sl_zone_state *z, int64_t now)
 {
-    SDL_Renderer *r = e->vo.renderer;
     bool yuv = e->vo.driver != &sl_vo_frames;
     const sl_frame *f;
     if (e->clock.simulated) {
@@ -253,13 +254,20 @@ static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
     if (f && f->index != z->video_index) {
         if (!e->clock.simulated)
             e->video_shown++;
-        if (upload_frame(r, z, f)) {
-            z->video_index = f->index;
-            z->video_draw_w = f->draw_w;
-            z->video_draw_h = f->draw_h;
-        }
+        z->video_index = f->index;
+        z->video_draw_w = f->draw_w;
+        z->video_draw_h = f->draw_h;
     }
-    if (!z->video_tex || z->video_index < 0)
+    return f;
+}
+
+/* Draws frame f, taken by video_take; returns false when there is none yet. */
+static bool draw_video(sl_engine *e, sl_zone_state *z, const sl_frame *f)
+{
+    SDL_Renderer *r = e->vo.renderer;
+    if (f && f->index != z->video_tex_index && upload_frame(r, z, f))
+        z->video_tex_index = f->index;
+    if (!z->video_tex || z->video_tex_index < 0)
         return false;
     draw_centred(r, z->video_tex, z->video_draw_w, z->video_draw_h, &z->rect);
     return true;
@@ -285,10 +293,22 @@ static bool draw_fallback(sl_engine *e, sl_zone_state *z, int64_t now)
     return true;
 }
 
-/* Draws one zone; returns false when it had nothing to show (a black zone). */
-static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
+/* Draws one zone; returns false when it had nothing to show (a black zone).
+ * *painted says whether it drew on the output's pixels. */
+static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now, bool *painted)
 {
     SDL_Renderer *r = e->vo.renderer;
+    const sl_item *it = z->has_cur && !z->cur_failed && z->cur_prep ? &e->pl->items[z->cur.item] : NULL;
+    const sl_frame *f = NULL;
+    *painted = false;
+    if (it && it->type == SL_ITEM_VIDEO) {
+        f = video_take(e, z, now);
+        /* Nothing looks at the picture: the frame due is taken and counted,
+         * not converted, uploaded and drawn (a read-back draws it). */
+        if (e->vo.unseen && z->video_index >= 0)
+            return true;
+    }
+    *painted = true;
     fill(r, &z->rect, e->pl->zones[z->zone].background);
     for (int k = 0; k < z->n_trail; k++) { /* ticker slogans still leaving the strip */
         sl_ticker_trail *tr = &z->trail[k];
@@ -296,11 +316,10 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now)
         if (tt)
             sl_render_ticker(e, z, tr->prep->item, tt, &tr->geom, tr->pick.start_ms, tr->passes, now);
     }
-    if (!z->has_cur || z->cur_failed || !z->cur_prep)
+    if (!it)
         return draw_fallback(e, z, now);
-    const sl_item *it = &e->pl->items[z->cur.item];
     if (it->type == SL_ITEM_VIDEO)
-        return draw_video(e, z, now) || draw_fallback(e, z, now);
+        return draw_video(e, z, f) || draw_fallback(e, z, now);
     if (it->type == SL_ITEM_AUDIO)
         return true; /* the zone's background, while the announcement plays */
     SDL_Texture *t = it->type == SL_ITEM_IMAGE ? picture_texture(e, z)
@@ -382,6 +401,8 @@ static bool zone_overlaps(const sl_engine *e, size_t i)
     return false;
 }
 
+static int64_t render_all(sl_engine *e, int64_t now);
+
 int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects)
 {
     SDL_Renderer *r = e->vo.renderer;
@@ -396,8 +417,7 @@ int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects)
             n++;
     }
     if (!partial) {
-        sl_render_frame(e, now);
-        e->pixels_drawn += (int64_t)e->vo.out_w * e->vo.out_h;
+        e->pixels_drawn += render_all(e, now);
         return -1;
     }
     n = 0;
@@ -409,12 +429,15 @@ int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects)
         if (e->pl->zones[i].sound)
             continue;
         if (z->dirty) {
+            bool painted;
             SDL_RenderSetClipRect(r, &z->rect);
-            z->drawn_black = !draw_zone(e, z, now);
+            z->drawn_black = !draw_zone(e, z, now, &painted);
             SDL_RenderSetClipRect(r, NULL);
-            rects[n] = (SDL_Rect){e->region.x + z->rect.x, e->region.y + z->rect.y, z->rect.w, z->rect.h};
-            e->pixels_drawn += (int64_t)z->rect.w * z->rect.h;
-            n++;
+            if (painted) {
+                rects[n] = (SDL_Rect){e->region.x + z->rect.x, e->region.y + z->rect.y, z->rect.w, z->rect.h};
+                e->pixels_drawn += (int64_t)z->rect.w * z->rect.h;
+                n++;
+            }
         }
         black = black || z->drawn_black;
     }
@@ -425,14 +448,19 @@ int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects)
     return n;
 }
 
-void sl_render_frame(sl_engine *e, int64_t now)
+/* Draws the whole frame for now; returns the output pixels it drew. An
+ * unseen output is not cleared: nothing looks at what zones leave. */
+static int64_t render_all(sl_engine *e, int64_t now)
 {
     SDL_Renderer *r = e->vo.renderer;
     bool black = false;
+    bool clear = !e->vo.unseen || e->canvas || e->diagnostic;
+    int64_t px = clear ? (int64_t)e->vo.out_w * e->vo.out_h : 0;
     SDL_SetRenderTarget(r, NULL);
     SDL_RenderSetViewport(r, NULL);
     SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
-    SDL_RenderClear(r);
+    if (clear)
+        SDL_RenderClear(r);
     if (e->canvas) {
         SDL_SetRenderTarget(r, e->canvas);
         SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
@@ -442,8 +470,11 @@ void sl_render_frame(sl_engine *e, int64_t now)
     }
     for (size_t i = 0; i < e->pl->n_zones; i++) {
         sl_zone_state *z = &e->zones[i];
-        z->drawn_black = !e->pl->zones[i].sound && !draw_zone(e, z, now);
+        bool painted = false;
+        z->drawn_black = !e->pl->zones[i].sound && !draw_zone(e, z, now, &painted);
         black = black || z->drawn_black;
+        if (painted && !clear)
+            px += (int64_t)z->rect.w * z->rect.h;
     }
     if (e->diagnostic)
         sl_diag_draw(e, now);
@@ -459,6 +490,20 @@ void sl_render_frame(sl_engine *e, int64_t now)
     e->frames_rendered++;
     if (black)
         e->black_frames++;
+    return px;
+}
+
+void sl_render_frame(sl_engine *e, int64_t now)
+{
+    render_all(e, now);
+}
+
+void sl_render_frame_seen(sl_engine *e, int64_t now)
+{
+    bool unseen = e->vo.unseen;
+    e->vo.unseen = false;
+    sl_render_frame(e, now);
+    e->vo.unseen = unseen;
 }
 
 int sl_render_capture(sl_engine *e, const char *name)

@@ -51,6 +51,11 @@ struct sl_vo {
      * present only what changed, e.g. a ticker's strip. A GPU's back buffer
      * is undefined after a swap: those outputs redraw the whole frame. */
     bool keeps_frame;
+    /* Nothing looks at the picture between read-backs (the null output):
+     * a clip's frames are taken from the decoder when due and counted, but
+     * not put into the picture; sl_render_frame_seen draws a whole frame
+     * when one is read back (a proof screenshot). */
+    bool unseen;
     char frames_dir[SL_VO_FRAMES_DIR_MAX]; /* frames: where PNGs go */
 };
 

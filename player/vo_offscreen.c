@@ -6,6 +6,7 @@
 
 typedef struct {
     SDL_Surface *surface; /* ARGB8888: what the renderer draws into */
+    void *pixels;         /* its pixels, ours: calloc'd, so pages nothing draws on take no memory */
 } offscreen_priv;
 
 static int offscreen_init(sl_vo *vo, char *err, size_t errlen)
@@ -20,9 +21,15 @@ static int offscreen_init(sl_vo *vo, char *err, size_t errlen)
         vo->out_w = SL_VO_DEFAULT_W;
         vo->out_h = SL_VO_DEFAULT_H;
     }
-    p->surface = SDL_CreateRGBSurfaceWithFormat(0, vo->out_w, vo->out_h, 32, SDL_PIXELFORMAT_ARGB8888);
+    /* (SDL's own surface would be cleared page by page: all of it resident
+     * although the null output draws nothing of a clip) */
+    p->pixels = calloc((size_t)vo->out_w * (size_t)vo->out_h, 4);
+    if (p->pixels)
+        p->surface = SDL_CreateRGBSurfaceWithFormatFrom(p->pixels, vo->out_w, vo->out_h, 32, vo->out_w * 4,
+                                                        SDL_PIXELFORMAT_ARGB8888);
     if (!p->surface) {
-        snprintf(err, errlen, "cannot make a %dx%d frame: %s", vo->out_w, vo->out_h, SDL_GetError());
+        snprintf(err, errlen, "cannot make a %dx%d frame: %s", vo->out_w, vo->out_h,
+                 p->pixels ? SDL_GetError() : "out of memory");
         return -1;
     }
     vo->renderer = SDL_CreateSoftwareRenderer(p->surface);
@@ -31,6 +38,7 @@ static int offscreen_init(sl_vo *vo, char *err, size_t errlen)
         return -1;
     }
     vo->keeps_frame = true;
+    vo->unseen = vo->driver == &sl_vo_null;
     return 0;
 }
 
@@ -64,8 +72,10 @@ static void offscreen_uninit(sl_vo *vo)
     if (vo->renderer)
         SDL_DestroyRenderer(vo->renderer);
     vo->renderer = NULL;
-    if (p)
+    if (p) {
         SDL_FreeSurface(p->surface);
+        free(p->pixels);
+    }
     free(p);
     vo->priv = NULL;
 }

@@ -342,7 +342,7 @@ void sl_managed_tick(sl_engine *e, int64_t now, void *ud)
             /* Two names in turn: the heartbeat thread may still be sending the previous one. */
             snprintf(shot, sizeof shot, "%s/screenshot-%d.png", m->state_dir, m->shot_turn);
             m->shot_turn ^= 1;
-            sl_render_frame(e, now);
+            sl_render_frame_seen(e, now); /* clips too, on the null output */
             /* Only the read-back here: the heartbeat thread encodes and writes the PNG. */
             SDL_Surface *frame = sl_vo_read_frame(&e->vo, err, sizeof err);
             if (!frame)
