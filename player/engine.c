@@ -394,6 +394,13 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
     if (prep && !sl_prep_ready(e->loader, prep)) {
         if (e->clock.simulated || !z->has_cur) {
             sl_prep_wait(e->loader, prep);
+            /* Real clock, nothing up yet (the first item): it starts when it
+             * can be shown, so a clip's first frames are not already due. */
+            int64_t late = e->clock.simulated ? 0 : sl_clock_now_ms(&e->clock) - now;
+            if (late > 0) {
+                pick.start_ms += late;
+                now += late;
+            }
         } else {
             /* Real clock and not ready: keep the current picture up (never black) until it is. */
             z->pending = true;
