@@ -230,6 +230,14 @@ static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
     }
 }
 
+bool sl_render_video_ahead(sl_engine *e, sl_zone_state *z, sl_prep *prep)
+{
+    if (!prep || !prep->video || prep->failed)
+        return false;
+    const sl_frame *f = sl_video_frame_get(prep->video, 0, false, e->vo.driver != &sl_vo_frames);
+    return f && upload_frame(e->vo.renderer, z, f);
+}
+
 /* Draws the video frame due now; returns false when there is none yet.
  * Outputs that are seen (window) or not at all (null) take frames in YUV;
  * the frames output converts the frame it shows with swscale's area
@@ -254,6 +262,11 @@ static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
         if (!e->clock.simulated)
             e->video_shown++;
         if (upload_frame(r, z, f)) {
+            /* Once a play: frame 0 unless frames were due before the clip could be shown. */
+            if (z->video_index < 0 && !e->clock.simulated)
+                sl_log_info(&e->log, "zone %s: %s: clip shown from frame %lld, %lld ms after the play began",
+                            e->pl->zones[z->zone].id, e->pl->items[z->cur.item].id, (long long)f->index,
+                            (long long)(sl_clock_now_ms(&e->clock) - z->cur.start_ms));
             z->video_index = f->index;
             z->video_draw_w = f->draw_w;
             z->video_draw_h = f->draw_h;
