@@ -271,7 +271,7 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, const ch
     /* An item that began at the very instant the run stopped was never seen. */
     if (!trailing && (end_ms > z->cur.start_ms || !stop_reason) && !silent_fallback(e, z->zone, z->cur.item))
         record_play(e, z, &z->cur, end_ms < z->cur.start_ms ? z->cur.start_ms : end_ms, oc, reason);
-    sl_render_zone_textures_free(z);
+    sl_render_zone_textures_free(z, true); /* begin frees a clip's unless a clip follows */
     sl_loader_discard(e->loader, z->cur_prep);
     z->cur_prep = NULL;
     z->has_cur = false;
@@ -317,6 +317,8 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
     if (z->cur_end_ms <= z->cur.start_ms)
         z->cur_end_ms = z->cur.start_ms + 1;
     z->cur_prep = prep;
+    if (!prep || !prep->video)
+        sl_render_zone_textures_free(z, false); /* a clip's texture, kept for a clip that would follow */
     z->cur_failed = (!prep || prep->failed) && !silent_fallback(e, z->zone, pick->item);
     if (z->cur_failed)
         sl_log_warn(&e->log, "zone %s: %s cannot be shown (%s); showing the fallback",
@@ -413,15 +415,25 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
     begin(e, z, &pick, prep, now);
 }
 
+/* A pick that can begin only at t (later than planned): it keeps its full
+ * length, unless the schedule cut it short (a window's end, an alert): then
+ * its end stays where it was. */
+static void pick_begins_at(sl_pick *pick, int64_t t)
+{
+    int64_t late = t > pick->start_ms ? t - pick->start_ms : 0;
+    if (pick->cut_short)
+        pick->duration_ms = pick->duration_ms > late ? pick->duration_ms - late : 0;
+    pick->start_ms += late;
+}
+
 /* Real clock: the zones with nothing up (the first items, or a zone that
  * was empty) wait for their items' preparations, there being no picture to
  * keep up meanwhile, and for their clips' first frames to be put in
  * textures, then begin together. After a wait they begin when it ended,
  * which is when they are first shown: the play records say so, and a
- * clip's first frames are not already due (and skipped). The item keeps
- * its full length, unless the schedule cut it short (a window's end, an
- * alert): then its end stays where it was. The wait for the first frame of
- * all is the loop's start-up: the player's time starts after it. */
+ * clip's first frames are not already due (and skipped); they keep their
+ * full length (pick_begins_at). The wait for the first frame of all is the
+ * loop's start-up: the player's time starts after it. */
 static void begin_waited(sl_engine *e)
 {
     bool waited = false;
@@ -448,13 +460,9 @@ static void begin_waited(sl_engine *e)
         sl_zone_state *z = &e->zones[i];
         if (!z->pending || z->has_cur)
             continue;
-        sl_pick *pick = &z->pending_pick;
-        int64_t late = t > pick->start_ms ? t - pick->start_ms : 0;
-        if (pick->cut_short)
-            pick->duration_ms = pick->duration_ms > late ? pick->duration_ms - late : 0;
-        pick->start_ms += late;
+        pick_begins_at(&z->pending_pick, t);
         z->pending = false;
-        begin(e, z, pick, z->pending_prep, pick->start_ms);
+        begin(e, z, &z->pending_pick, z->pending_prep, z->pending_pick.start_ms);
         z->pending_prep = NULL;
     }
 }
@@ -625,7 +633,7 @@ static void zone_clear(sl_engine *e, sl_zone_state *z)
 {
     sl_audio_stop(z->audio);
     z->audio = NULL;
-    sl_render_zone_textures_free(z);
+    sl_render_zone_textures_free(z, false);
     for (int k = 0; k < z->n_trail; k++) {
         if (z->trail[k].tex)
             SDL_DestroyTexture(z->trail[k].tex);

@@ -123,6 +123,7 @@ typedef struct sl_engine {
      * already due), and refreshes that showed the same frame again while the
      * clip had more to come. */
     int64_t video_shown, video_skipped, video_repeated;
+    int64_t video_textures_made; /* clips' streaming textures made (kept from a clip to the next) */
     int64_t refreshes_missed;    /* real clock: refreshes not drawn because the machine was busy */
     int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
     int64_t waited_mono_ns;      /* real clock: when an update's wait for preparations ended
@@ -192,7 +193,10 @@ bool sl_render_needed(sl_engine *e);
 int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects);
 /* Writes the frame just drawn as DIR/NAME. */
 int sl_render_capture(sl_engine *e, const char *name);
-void sl_render_zone_textures_free(sl_zone_state *z);
+/* Frees the textures of the zone's item; with keep_video, a clip's texture
+ * stays for the zone's next clip (made again only when its size differs:
+ * 30-50 ms at 1080p with the software renderer, frames due meanwhile). */
+void sl_render_zone_textures_free(sl_zone_state *z, bool keep_video);
 /* Before the clip prepared in prep begins in zone z (nothing up there): its
  * first frame is taken and put in the zone's texture, which the first draw
  * would otherwise make after the play began (a 1080p texture of the

@@ -4,14 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
-void sl_render_zone_textures_free(sl_zone_state *z)
+void sl_render_zone_textures_free(sl_zone_state *z, bool keep_video)
 {
     if (z->cur_tex)
         SDL_DestroyTexture(z->cur_tex);
-    if (z->video_tex)
+    if (z->video_tex && !keep_video) {
         SDL_DestroyTexture(z->video_tex);
+        z->video_tex = NULL;
+    }
     z->cur_tex = NULL;
-    z->video_tex = NULL;
     z->video_index = -1;
 }
 
@@ -195,8 +196,9 @@ static Uint32 frame_sdl_format(const sl_frame *f)
 /* Puts frame f into the zone's streaming texture, (re)made when its form
  * changes. YUV goes up as it is: the renderer converts it (the matrix is
  * fixed when the texture is made) and scales it on the GPU. */
-static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
+static bool upload_frame(sl_engine *e, sl_zone_state *z, const sl_frame *f)
 {
+    SDL_Renderer *r = e->vo.renderer;
     Uint32 fmt = frame_sdl_format(f);
     int mode = f->format == SL_FRAME_ARGB ? -1 : (int)f->yuv_mode;
     if (z->video_tex && (z->video_w != f->w || z->video_h != f->h || z->video_fmt != fmt ||
@@ -212,6 +214,7 @@ static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
         z->video_tex = SDL_CreateTexture(r, fmt, SDL_TEXTUREACCESS_STREAMING, f->w, f->h);
         if (!z->video_tex)
             return false;
+        e->video_textures_made++;
         SDL_SetTextureScaleMode(z->video_tex, SDL_ScaleModeLinear);
         z->video_w = f->w;
         z->video_h = f->h;
@@ -235,7 +238,7 @@ bool sl_render_video_ahead(sl_engine *e, sl_zone_state *z, sl_prep *prep)
     if (!prep || !prep->video || prep->failed)
         return false;
     const sl_frame *f = sl_video_frame_get(prep->video, 0, false, e->vo.driver != &sl_vo_frames);
-    return f && upload_frame(e->vo.renderer, z, f);
+    return f && upload_frame(e, z, f);
 }
 
 /* Draws the video frame due now; returns false when there is none yet.
@@ -261,7 +264,7 @@ static bool draw_video(sl_engine *e, sl_zone_state *z, int64_t now)
     if (f && f->index != z->video_index) {
         if (!e->clock.simulated)
             e->video_shown++;
-        if (upload_frame(r, z, f)) {
+        if (upload_frame(e, z, f)) {
             /* Once a play: frame 0 unless frames were due before the clip could be shown. */
             if (z->video_index < 0 && !e->clock.simulated)
                 sl_log_info(&e->log, "zone %s: %s: clip shown from frame %lld, %lld ms after the play began",
