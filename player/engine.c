@@ -304,7 +304,7 @@ static void end_current(sl_engine *e, sl_zone_state *z, int64_t end_ms, const ch
     /* An item that began at the very instant the run stopped was never seen. */
     if (!trailing && (end_ms > z->cur.start_ms || !stop_reason) && !silent_fallback(e, z->zone, z->cur.item))
         record_play(e, z, &z->cur, end_ms < z->cur.start_ms ? z->cur.start_ms : end_ms, oc, reason);
-    sl_render_zone_textures_free(z);
+    sl_render_zone_textures_free(z, true); /* begin frees a clip's unless a clip follows */
     sl_loader_discard(e->loader, z->cur_prep);
     z->cur_prep = NULL;
     z->has_cur = false;
@@ -350,6 +350,8 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
     if (z->cur_end_ms <= z->cur.start_ms)
         z->cur_end_ms = z->cur.start_ms + 1;
     z->cur_prep = prep;
+    if (!prep || !prep->video)
+        sl_render_zone_textures_free(z, false); /* a clip's texture, kept for a clip that would follow */
     z->cur_failed = (!prep || prep->failed) && !silent_fallback(e, z->zone, pick->item);
     if (z->cur_failed)
         sl_log_warn(&e->log, "zone %s: %s cannot be shown (%s); showing the fallback",
@@ -425,8 +427,15 @@ static void switch_zone(sl_engine *e, sl_zone_state *z, int64_t now)
         prep = submit(e, z->zone, &e->pl->items[pick.item]);
     }
     z->has_next = false;
+    if (!e->clock.simulated && !z->has_cur) {
+        /* Real clock, nothing up: begins with the other such zones (begin_waited). */
+        z->pending = true;
+        z->pending_pick = pick;
+        z->pending_prep = prep;
+        return;
+    }
     if (prep && !sl_prep_ready(e->loader, prep)) {
-        if (e->clock.simulated || !z->has_cur) {
+        if (e->clock.simulated) {
             sl_prep_wait(e->loader, prep);
         } else {
             /* Real clock and not ready: keep the current picture up (never black) until it is. */
@@ -462,6 +471,58 @@ static void submit_first_items(sl_engine *e, int64_t now)
     }
 }
 
+/* A pick that can begin only at t (later than planned): it keeps its full
+ * length, unless the schedule cut it short (a window's end, an alert): then
+ * its end stays where it was. */
+static void pick_begins_at(sl_pick *pick, int64_t t)
+{
+    int64_t late = t > pick->start_ms ? t - pick->start_ms : 0;
+    if (pick->cut_short)
+        pick->duration_ms = pick->duration_ms > late ? pick->duration_ms - late : 0;
+    pick->start_ms += late;
+}
+
+/* Real clock: the zones with nothing up (the first items, or a zone that
+ * was empty) wait for their items' preparations, there being no picture to
+ * keep up meanwhile, and for their clips' first frames to be put in
+ * textures, then begin together. After a wait they begin when it ended,
+ * which is when they are first shown: the play records say so, and a
+ * clip's first frames are not already due (and skipped); they keep their
+ * full length (pick_begins_at). The wait for the first frame of all is the
+ * loop's start-up: the player's time starts after it. */
+static void begin_waited(sl_engine *e)
+{
+    bool waited = false;
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        if (z->pending && !z->has_cur && z->pending_prep && !sl_prep_ready(e->loader, z->pending_prep)) {
+            sl_prep_wait(e->loader, z->pending_prep);
+            waited = true;
+        }
+    }
+    for (size_t i = 0; i < e->pl->n_zones; i++)
+        if (e->zones[i].pending && !e->zones[i].has_cur &&
+            sl_render_video_ahead(e, &e->zones[i], e->zones[i].pending_prep))
+            waited = true;
+    int64_t t = 0;
+    if (waited) {
+        e->waited_mono_ns = sl_mono_ns();
+        /* Nothing shown yet: the loop's frames start here (a from:T clock's at T). */
+        if (e->frames_rendered == 0)
+            sl_clock_set_origin(&e->clock, e->waited_mono_ns);
+        t = e->clock.start_ms + (e->waited_mono_ns - e->clock.start_mono_ns) / 1000000; /* = sl_clock_now_ms */
+    }
+    for (size_t i = 0; i < e->pl->n_zones; i++) {
+        sl_zone_state *z = &e->zones[i];
+        if (!z->pending || z->has_cur)
+            continue;
+        pick_begins_at(&z->pending_pick, t);
+        z->pending = false;
+        begin(e, z, &z->pending_pick, z->pending_prep, z->pending_pick.start_ms);
+        z->pending_prep = NULL;
+    }
+}
+
 void sl_engine_update(sl_engine *e, int64_t now)
 {
     submit_first_items(e, now);
@@ -494,6 +555,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
             switch_zone(e, z, at); /* ends the current item at `at` once the next is ready */
         }
     }
+    begin_waited(e);
     count_decoders(e);
 }
 
@@ -640,7 +702,7 @@ static void zone_clear(sl_engine *e, sl_zone_state *z)
 {
     sl_audio_stop(z->audio);
     z->audio = NULL;
-    sl_render_zone_textures_free(z);
+    sl_render_zone_textures_free(z, false);
     for (int k = 0; k < z->n_trail; k++) {
         if (z->trail[k].tex)
             SDL_DestroyTexture(z->trail[k].tex);
@@ -896,7 +958,7 @@ int sl_engine_open_with(sl_engine *e, const sl_options *opt, sl_playlist *given,
         sl_log_error(&e->log, "%s", err);
         goto out;
     }
-    e->loader = sl_loader_new(e->text, opt->hw_decode, err, sizeof err);
+    e->loader = sl_loader_new(e->text, opt->hw_decode, &e->log, err, sizeof err);
     if (!e->loader) {
         sl_log_error(&e->log, "%s", err);
         goto out;
@@ -1068,6 +1130,21 @@ static void log_first_frame(sl_engine *e)
                 (long long)(now_ms - start_ms), cpu_ms);
 }
 
+/* Animation time (see run_real) against the real time, both in ns since the
+ * run started: when they are more than two frames apart (refreshes missed)
+ * or when forced, *anim_ns becomes the real time and true is returned: a
+ * new run of refreshes starts from there. */
+static bool anim_restart(sl_engine *e, int64_t real_ns, int64_t frame_ns, bool force, int64_t *anim_ns)
+{
+    bool near = *anim_ns >= real_ns - 2 * frame_ns && *anim_ns <= real_ns + 2 * frame_ns;
+    if (near && !force)
+        return false;
+    if (!near && real_ns > *anim_ns)
+        e->refreshes_missed += (real_ns - *anim_ns + frame_ns - 1) / frame_ns;
+    *anim_ns = real_ns;
+    return true;
+}
+
 /* Real clock: a frame per refresh of the display (the window) or of --fps (offscreen
  * outputs), drawn only when something changed. */
 static int run_real(sl_engine *e)
@@ -1106,12 +1183,9 @@ static int run_real(sl_engine *e)
             break;
         if (ev.toggle_diagnostic)
             e->diagnostic = !e->diagnostic;
-        int64_t real_ns = sl_mono_ns() - start_mono;
         anim_ns = anim_base_ns + anim_n * 1000000000LL / hz;
-        if (anim_ns < real_ns - 2 * frame_ns || anim_ns > real_ns + 2 * frame_ns) {
-            if (real_ns > anim_ns)
-                e->refreshes_missed += (real_ns - anim_ns + frame_ns - 1) / frame_ns;
-            anim_base_ns = anim_ns = real_ns;
+        if (anim_restart(e, sl_mono_ns() - start_mono, frame_ns, false, &anim_ns)) {
+            anim_base_ns = anim_ns;
             anim_n = 0;
         }
         anim_n++;
@@ -1128,6 +1202,23 @@ static int run_real(sl_engine *e)
             e->tick(e, now, e->tick_ud);
         now = e->clock.start_ms + elapsed; /* a swap in the tick may have moved the time */
         sl_engine_update(e, now);
+        if (e->waited_mono_ns) {
+            /* The update waited for preparations and the items began when
+             * the wait ended: this frame is drawn at that time, the first
+             * of a new run of refreshes (when it is the first frame of
+             * all, the player's time starts there: begin_waited). */
+            if (e->clock.start_mono_ns != start_mono) {
+                start_mono = e->clock.start_mono_ns;
+                anim_ns = 0;
+            }
+            anim_restart(e, e->waited_mono_ns - start_mono, frame_ns, true, &anim_ns);
+            e->waited_mono_ns = 0;
+            anim_base_ns = anim_ns;
+            anim_n = 1;
+            elapsed = anim_ns / 1000000;
+            e->now_frac_ns = anim_ns % 1000000;
+            now = e->clock.start_ms + elapsed;
+        }
         bool capture_due = frames && every > 0 && elapsed >= next_capture;
         /* Nothing changed (a poster, a static slogan): the screen keeps its picture. */
         bool needed = sl_render_needed(e);

@@ -125,8 +125,12 @@ typedef struct sl_engine {
      * already due), and refreshes that showed the same frame again while the
      * clip had more to come. */
     int64_t video_shown, video_skipped, video_repeated;
+    int64_t video_textures_made; /* clips' streaming textures made (kept from a clip to the next) */
     int64_t refreshes_missed;    /* real clock: refreshes not drawn because the machine was busy */
     int64_t now_frac_ns;         /* real clock: the player's time below the millisecond */
+    int64_t waited_mono_ns;      /* real clock: when an update's wait for preparations ended
+                                  * (the items began then; before the first frame the clock's
+                                  * origin moved there), 0 = no wait; taken by the render loop */
     sl_picture_slot pictures[SL_PICTURE_CACHE];
     int64_t picture_clock;
     sl_kept_picture *kept; /* pictures the start-up check decoded, until the loader takes them */
@@ -177,7 +181,9 @@ void sl_engine_skipped(sl_engine *e, sl_skip *skips, size_t n, int64_t now);
  * on), journaled as sl_engine_skipped does and added to the summary's list.
  * Returns how many were left out. */
 size_t sl_engine_leave_out(sl_engine *e, const sl_skip *skips, size_t n, int64_t now);
-/* Brings every zone up to date at `now` (starts, ends and switches items). */
+/* Brings every zone up to date at `now` (starts, ends and switches items).
+ * Real clock: zones with nothing up wait for their items' preparations and
+ * begin when the wait ends, later than `now` (then waited_mono_ns says when). */
 void sl_engine_update(sl_engine *e, int64_t now);
 /* A zone's fallback, prepared (waits the first time if it is not yet, and
  * logs once when it cannot be shown); NULL when it cannot be shown. */
@@ -201,7 +207,16 @@ bool sl_render_needed(sl_engine *e);
 int sl_render_update(sl_engine *e, int64_t now, SDL_Rect *rects, int max_rects);
 /* Writes the frame just drawn as DIR/NAME. */
 int sl_render_capture(sl_engine *e, const char *name);
-void sl_render_zone_textures_free(sl_zone_state *z);
+/* Frees the textures of the zone's item; with keep_video, a clip's texture
+ * stays for the zone's next clip (made again only when its size differs:
+ * 30-50 ms at 1080p with the software renderer, frames due meanwhile). */
+void sl_render_zone_textures_free(sl_zone_state *z, bool keep_video);
+/* Before the clip prepared in prep begins in zone z (nothing up there): its
+ * first frame is taken and put in the zone's texture, which the first draw
+ * would otherwise make after the play began (a 1080p texture of the
+ * software renderer: 30-50 ms, frames already due then). False when prep
+ * is no clip or it could not. */
+bool sl_render_video_ahead(sl_engine *e, sl_zone_state *z, sl_prep *prep);
 /* Draws one ticker slogan: passes [0, passes) (passes < 0: all that have entered). */
 void sl_render_ticker(sl_engine *e, const sl_zone_state *z, const sl_item *it, SDL_Texture *t,
                       const sl_ticker_geom *g, int64_t start_ms, int64_t passes, int64_t now);

@@ -2,6 +2,7 @@
 #include "player/loader.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <libavutil/frame.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@ struct sl_loader {
     sl_kept_picture *kept; /* guarded by lock */
     size_t n_kept;
     long long kept_used;
+    int64_t test_delay_ns; /* SL_TEST_LOADER's delay (loader.h) */
 };
 
 void sl_kept_pictures_free(sl_kept_picture *v, size_t n)
@@ -131,6 +133,11 @@ static void *worker(void *arg)
         p->next = NULL;
         pthread_mutex_unlock(&l->lock);
         prepare(l, p);
+        if (l->test_delay_ns > 0) {
+            struct timespec ts = {(time_t)(l->test_delay_ns / 1000000000LL), (long)(l->test_delay_ns % 1000000000LL)};
+            while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+                ;
+        }
         pthread_mutex_lock(&l->lock);
         p->done = true;
         pthread_cond_broadcast(&l->done);
@@ -156,7 +163,21 @@ static bool has_v4l2_device(void)
     return found;
 }
 
-sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen)
+/* SL_TEST_LOADER="delay=MS" (loader.h): every preparation takes MS ms longer. */
+static int64_t read_test_delay(const sl_log *log)
+{
+    const char *v = getenv("SL_TEST_LOADER");
+    if (!v || strncmp(v, "delay=", 6) != 0)
+        return 0;
+    char *end = NULL;
+    double ms = strtod(v + 6, &end);
+    if (end == v + 6 || *end || !(ms > 0 && ms < 60000))
+        return 0;
+    sl_log_warn(log, "SL_TEST_LOADER=%s: every preparation is slowed on purpose (a test aid)", v);
+    return (int64_t)(ms * 1e6);
+}
+
+sl_loader *sl_loader_new(sl_text *text, bool try_hw, const sl_log *log, char *err, size_t errlen)
 {
     sl_loader *l = calloc(1, sizeof *l);
     if (!l) {
@@ -164,6 +185,7 @@ sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen)
         return NULL;
     }
     l->text = text;
+    l->test_delay_ns = read_test_delay(log);
     l->try_hw = try_hw && has_v4l2_device();
     pthread_mutex_init(&l->lock, NULL);
     pthread_cond_init(&l->wake, NULL);

@@ -2,6 +2,7 @@
 #ifndef SL_LOADER_H
 #define SL_LOADER_H
 
+#include "content/log.h"
 #include "content/playlist.h"
 #include "player/decode.h"
 #include "player/text.h"
@@ -49,7 +50,10 @@ typedef struct sl_prep {
     struct sl_prep *next;
 } sl_prep;
 
-sl_loader *sl_loader_new(sl_text *text, bool try_hw, char *err, size_t errlen);
+/* For tests only: the environment variable SL_TEST_LOADER="delay=MS" makes
+ * every preparation take MS ms longer (a slow card, a clip slow to open),
+ * said by a warning in log at start. */
+sl_loader *sl_loader_new(sl_text *text, bool try_hw, const sl_log *log, char *err, size_t errlen);
 /* Stops the worker (after the job in progress) and frees pending jobs; NULL is fine. */
 void sl_loader_free(sl_loader *l);
 

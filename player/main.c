@@ -102,6 +102,8 @@ static void print_summary(const sl_engine *e)
                (long long)e->refreshes_missed);
     if (e->decoders_max > 0)
         printf("clips decoding at once at most %d\n", e->decoders_max);
+    if (e->video_textures_made > 0)
+        printf("clip textures made %lld\n", (long long)e->video_textures_made);
     if (e->video_threads_max > 0)
         printf("clip frames decoded ahead at most %d, decoder threads at most %d\n", e->video_ahead_max,
                e->video_threads_max);

@@ -439,7 +439,8 @@ static const sl_opts_entry player_opts[] = {
           "start and that NTP has not set (e.g. real-at:1970-01-01T00:00:00Z, a Pi without RTC or network); its "
           "plays are untrusted until the hub's time is seen, then corrected",
           set_clock, 0),
-    O_ALL("run", "SECONDS", "stop after this long (simulated or real); default: run until stopped", set_seconds,
+    O_ALL("run", "SECONDS",
+          "stop after this long (simulated or real, from the first frame); default: run until stopped", set_seconds,
           SECS_RUN),
     O_ALL("frames-every", "S",
           "with frames:DIR, write a frame every S seconds of playback (frame-<ms since start>.png)", set_seconds,

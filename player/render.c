@@ -4,14 +4,15 @@
 #include <stdio.h>
 #include <string.h>
 
-void sl_render_zone_textures_free(sl_zone_state *z)
+void sl_render_zone_textures_free(sl_zone_state *z, bool keep_video)
 {
     if (z->cur_tex)
         SDL_DestroyTexture(z->cur_tex);
-    if (z->video_tex)
+    if (z->video_tex && !keep_video) {
         SDL_DestroyTexture(z->video_tex);
+        z->video_tex = NULL;
+    }
     z->cur_tex = NULL;
-    z->video_tex = NULL;
     z->video_index = -1;
     z->video_tex_index = -1;
 }
@@ -196,8 +197,9 @@ static Uint32 frame_sdl_format(const sl_frame *f)
 /* Puts frame f into the zone's streaming texture, (re)made when its form
  * changes. YUV goes up as it is: the renderer converts it (the matrix is
  * fixed when the texture is made) and scales it on the GPU. */
-static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
+static bool upload_frame(sl_engine *e, sl_zone_state *z, const sl_frame *f)
 {
+    SDL_Renderer *r = e->vo.renderer;
     Uint32 fmt = frame_sdl_format(f);
     int mode = f->format == SL_FRAME_ARGB ? -1 : (int)f->yuv_mode;
     if (z->video_tex && (z->video_w != f->w || z->video_h != f->h || z->video_fmt != fmt ||
@@ -213,6 +215,7 @@ static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
         z->video_tex = SDL_CreateTexture(r, fmt, SDL_TEXTUREACCESS_STREAMING, f->w, f->h);
         if (!z->video_tex)
             return false;
+        e->video_textures_made++;
         SDL_SetTextureScaleMode(z->video_tex, SDL_ScaleModeLinear);
         z->video_w = f->w;
         z->video_h = f->h;
@@ -229,6 +232,17 @@ static bool upload_frame(SDL_Renderer *r, sl_zone_state *z, const sl_frame *f)
     default:
         return SDL_UpdateTexture(z->video_tex, NULL, f->pixels, f->pitch) == 0;
     }
+}
+
+bool sl_render_video_ahead(sl_engine *e, sl_zone_state *z, sl_prep *prep)
+{
+    if (!prep || !prep->video || prep->failed || e->vo.unseen)
+        return false;
+    const sl_frame *f = sl_video_frame_get(prep->video, 0, false, e->vo.driver != &sl_vo_frames);
+    if (!f || !upload_frame(e, z, f))
+        return false;
+    z->video_tex_index = f->index;
+    return true;
 }
 
 /* Takes the clip's frame due now from its decoder and counts it (shown,
@@ -254,6 +268,11 @@ static const sl_frame *video_take(sl_engine *e, sl_zone_state *z, int64_t now)
     if (f && f->index != z->video_index) {
         if (!e->clock.simulated)
             e->video_shown++;
+        /* Once a play: frame 0 unless frames were due before the clip could be shown. */
+        if (z->video_index < 0 && !e->clock.simulated)
+            sl_log_info(&e->log, "zone %s: %s: clip shown from frame %lld, %lld ms after the play began",
+                        e->pl->zones[z->zone].id, e->pl->items[z->cur.item].id, (long long)f->index,
+                        (long long)(sl_clock_now_ms(&e->clock) - z->cur.start_ms));
         z->video_index = f->index;
         z->video_draw_w = f->draw_w;
         z->video_draw_h = f->draw_h;
@@ -265,7 +284,7 @@ static const sl_frame *video_take(sl_engine *e, sl_zone_state *z, int64_t now)
 static bool draw_video(sl_engine *e, sl_zone_state *z, const sl_frame *f)
 {
     SDL_Renderer *r = e->vo.renderer;
-    if (f && f->index != z->video_tex_index && upload_frame(r, z, f))
+    if (f && f->index != z->video_tex_index && upload_frame(e, z, f))
         z->video_tex_index = f->index;
     if (!z->video_tex || z->video_tex_index < 0)
         return false;
