@@ -66,6 +66,7 @@ static sl_prep *submit(sl_engine *e, int zone, const sl_item *it)
     char *path = media_path(e, it);
     sl_prep *p = sl_loader_submit(e->loader, it, path, z->rect.w, z->rect.h);
     free(path);
+    sl_log_debug(&e->log, "zone %s: %s queued for preparation", e->pl->zones[zone].id, it->id);
     return p;
 }
 
@@ -339,6 +340,14 @@ static void start_sound(sl_engine *e, sl_zone_state *z)
                     it->id, err);
 }
 
+/* Real clock, nothing shown yet: only what the first frame shows is
+ * prepared (the zones' next items and their fallbacks wait until it is shown,
+ * and leave the CPUs to the first frame and the display server). */
+static bool before_first_frame(const sl_engine *e)
+{
+    return !e->clock.simulated && e->frames_rendered == 0;
+}
+
 /* Makes `pick` (prepared in `prep`) the zone's current item from start_ms. */
 static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *prep, int64_t start_ms)
 {
@@ -370,22 +379,28 @@ static void begin(sl_engine *e, sl_zone_state *z, const sl_pick *pick, sl_prep *
     z->next_prep = NULL;
     z->has_next = sl_sched_next(e->pl, &e->tags, z->zone, z->cur_end_ms, &e->hist, &z->next) == 0;
     /* A clip is opened only near the end of this item and once a clip
-     * playing here has decoded its last frame (see prepare_next_clip): two
-     * decoders at once would double the memory a clip takes. */
-    z->next_deferred = z->has_next && e->pl->items[z->next.item].type == SL_ITEM_VIDEO;
+     * playing here has decoded its last frame (see prepare_deferred_next):
+     * two decoders at once would double the memory a clip takes. Before the
+     * first frame nothing that follows is prepared: it would take a CPU
+     * from the first frame. */
+    z->next_deferred = z->has_next && (e->pl->items[z->next.item].type == SL_ITEM_VIDEO || before_first_frame(e));
     if (z->has_next && !z->next_deferred && !silent_fallback(e, z->zone, z->next.item))
         z->next_prep = submit(e, z->zone, &e->pl->items[z->next.item]);
 }
 
-/* Opens a zone's next clip when it is due: SL_NEXT_CLIP_LEAD_MS before the
- * current item ends, and not while a clip here still decodes (its decoder
- * ends a few frames before its last frame is shown; a clip that is not
- * ready at the switch keeps the current picture up until it is). */
-static void prepare_next_clip(sl_engine *e, sl_zone_state *z, int64_t now)
+/* Prepares a zone's next item held back by begin(): any item once the first
+ * frame is shown; a clip only when it is due, SL_NEXT_CLIP_LEAD_MS before
+ * the current item ends, and not while a clip here still decodes (its
+ * decoder ends a few frames before its last frame is shown; a clip that is
+ * not ready at the switch keeps the current picture up until it is). */
+static void prepare_deferred_next(sl_engine *e, sl_zone_state *z, int64_t now)
 {
-    if (!z->has_next || !z->next_deferred || z->pending || now < z->cur_end_ms - SL_NEXT_CLIP_LEAD_MS)
+    if (!z->has_next || !z->next_deferred || z->pending || before_first_frame(e))
         return;
-    if (z->has_cur && z->cur_prep && sl_video_decoding(z->cur_prep->video) && now < z->cur_end_ms)
+    bool clip = e->pl->items[z->next.item].type == SL_ITEM_VIDEO;
+    if (clip && now < z->cur_end_ms - SL_NEXT_CLIP_LEAD_MS)
+        return;
+    if (clip && z->has_cur && z->cur_prep && sl_video_decoding(z->cur_prep->video) && now < z->cur_end_ms)
         return;
     z->next_deferred = false;
     if (!silent_fallback(e, z->zone, z->next.item))
@@ -496,6 +511,12 @@ static void begin_waited(sl_engine *e)
     for (size_t i = 0; i < e->pl->n_zones; i++) {
         sl_zone_state *z = &e->zones[i];
         if (z->pending && !z->has_cur && z->pending_prep && !sl_prep_ready(e->loader, z->pending_prep)) {
+            if (!waited && e->frames_rendered == 0 && !e->backdrop_shown) {
+                sl_render_backdrop(e); /* the display takes it while the loader works */
+                e->backdrop_shown = true;
+                if (e->vo.display)
+                    sl_log_debug(&e->log, "the zones' backgrounds are shown while the first items are prepared");
+            }
             sl_prep_wait(e->loader, z->pending_prep);
             waited = true;
         }
@@ -526,7 +547,7 @@ static void begin_waited(sl_engine *e)
 void sl_engine_update(sl_engine *e, int64_t now)
 {
     submit_first_items(e, now);
-    if (e->fallbacks_due) {
+    if (e->fallbacks_due && !before_first_frame(e)) {
         e->fallbacks_due = false;
         install_fallbacks(e);
     }
@@ -546,7 +567,7 @@ void sl_engine_update(sl_engine *e, int64_t now)
             begin(e, z, &z->pending_pick, z->pending_prep, now);
             z->pending_prep = NULL;
         }
-        prepare_next_clip(e, z, now);
+        prepare_deferred_next(e, z, now);
         /* At most a few switches per update: zero-length picks cannot loop. */
         for (int guard = 0; guard < 8 && (!z->has_cur || now >= z->cur_end_ms) && !z->pending; guard++) {
             int64_t at = z->has_cur ? z->cur_end_ms : now;
@@ -676,6 +697,7 @@ static void install_fallbacks(sl_engine *e)
         z->fallback_prep = sl_loader_submit_later(e->loader, fb, path, z->rect.w, z->rect.h);
         z->fallback_checked = false;
         free(path);
+        sl_log_debug(&e->log, "zone %s: the fallback (%s) queued for preparation", e->pl->zones[i].id, fb->id);
     }
 }
 

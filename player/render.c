@@ -355,6 +355,25 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now, bool *painted
     return true;
 }
 
+void sl_render_backdrop(sl_engine *e)
+{
+    SDL_Renderer *r = e->vo.renderer;
+    if (!e->vo.display || !r)
+        return;
+    SDL_SetRenderTarget(r, NULL);
+    SDL_RenderSetViewport(r, NULL);
+    SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
+    SDL_RenderClear(r);
+    if (!e->canvas) { /* a rotated screen's zones are laid out on the canvas: black until the first frame */
+        SDL_RenderSetViewport(r, &e->region);
+        for (size_t i = 0; i < e->pl->n_zones; i++)
+            if (!e->pl->zones[i].sound)
+                fill(r, &e->zones[i].rect, e->pl->zones[i].background);
+        SDL_RenderSetViewport(r, NULL);
+    }
+    e->vo.driver->present(&e->vo);
+}
+
 /* Whether a zone's picture moves by itself: a ticker, a clip. */
 static bool zone_animated(sl_engine *e, sl_zone_state *z)
 {

@@ -56,6 +56,8 @@ struct sl_vo {
      * not put into the picture; sl_render_frame_seen draws a whole frame
      * when one is read back (a proof screenshot). */
     bool unseen;
+    /* What is presented is on a display at once (the window output). */
+    bool display;
     char frames_dir[SL_VO_FRAMES_DIR_MAX]; /* frames: where PNGs go */
 };
 

@@ -79,6 +79,7 @@ static int window_init(sl_vo *vo, char *err, size_t errlen)
         snprintf(err, errlen, "cannot start a renderer: %s", SDL_GetError());
         return -1;
     }
+    vo->display = true;
     if (SDL_GetRendererOutputSize(vo->renderer, &vo->out_w, &vo->out_h) != 0) {
         vo->out_w = w;
         vo->out_h = h;
