@@ -53,34 +53,32 @@ expect_not_in "$T/p.err" "backgrounds are shown"
 #    the player says so, and before it logs its first frame), then the first poster.
 ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" # SDL's X11 libraries: see test_player_window.sh
 export ASAN_OPTIONS
-# run.sh runs inside the X server; T and PLAYER come from the environment.
+# run.sh runs inside the X server (T and PLAYER from the environment): it says which display and
+# starts the player; this script follows the player's log and takes the screenshots.
 cat >"$T/run.sh" <<'EOF2'
-# waits up to $2 s for the player's log to hold $1
-seen() {
-    n=0
-    while [ "$n" -lt $(($2 * 10)) ] && ! grep -qF -- "$1" "$T/p.err"; do
-        kill -0 "$PL" 2>/dev/null || break
-        sleep 0.1
-        n=$((n + 1))
-    done
-    grep -qF -- "$1" "$T/p.err"
-}
-shot() { xwd -root -silent >"$T/$1.xwd" && ffmpeg -hide_banner -loglevel error -y -i "$T/$1.xwd" "$T/$1.png"; }
+echo "$DISPLAY" >"$T/display.tmp" && mv "$T/display.tmp" "$T/display"
+echo "$XAUTHORITY" >"$T/xauth"
 SL_TEST_LOADER=delay=5000 "$PLAYER" --playlist "$T/s/two.json" --output window --run 600 --journal "$T/w.db" \
     --log-level debug >"$T/out" 2>"$T/p.err" &
-PL=$!
-if seen "backgrounds are shown while the first items are prepared" 120; then
-    shot backdrop
-    ! grep -qF "first frame shown" "$T/p.err" || echo "first frame before the screenshot" >"$T/late"
-fi
-seen "first frame shown" 120 && shot first
-kill -TERM $PL
-wait $PL
+echo $! >"$T/player.pid"
+wait $!
 echo "player exit $?" >>"$T/out"
 EOF2
-T="$T" PLAYER="$PLAYER" xvfb-run -a -s "-screen 0 800x600x24" sh "$T/run.sh"
+: >"$T/p.err"
+T="$T" PLAYER="$PLAYER" xvfb-run -a -s "-screen 0 800x600x24" sh "$T/run.sh" &
+PL=$! # wait_log stops waiting when the X server and the player are gone
+shot() {
+    DISPLAY=$(cat "$T/display") XAUTHORITY=$(cat "$T/xauth") xwd -root -silent >"$T/$1.xwd" &&
+        ffmpeg -hide_banner -loglevel error -y -i "$T/$1.xwd" "$T/$1.png"
+}
+if wait_log "backgrounds are shown while the first items are prepared" 120; then
+    shot backdrop
+    ! grep -qF "first frame shown" "$T/p.err" || fail "the first frame was shown before the backdrop's screenshot was taken"
+fi
+wait_log "first frame shown" 120 && shot first
+kill -TERM "$(cat "$T/player.pid")" 2>/dev/null || fail "the player ended before it was told to"
+wait "$PL" || fail "xvfb-run ended with an error"
 expect_in "$T/out" "player exit 0"
-[ ! -e "$T/late" ] && ok || fail "the first frame was shown before the backdrop's screenshot was taken"
 if [ -e "$T/backdrop.png" ] && [ -e "$T/first.png" ]; then
     # main covers the top 75 % (450 px of 600), strip the rest
     [ "$("$IMGCHECK" pixel "$T/backdrop.png" 400,200)" = 20A040 ] && ok ||
