@@ -15,7 +15,10 @@
 /* Usage: notifylisten LOG WATCHDOG_USEC CMD [ARG...]
  * LOG gets "pid N" (the command's), then one line per line of every message:
  * "MS TEXT", MS = milliseconds since the command started (monotonic clock).
- * WATCHDOG_USEC 0 leaves the variable unset. SIGTERM and SIGINT are passed on
+ * WATCHDOG_USEC 0 leaves the variable unset. With NOTIFYLISTEN_SILENCE_MS=N
+ * in the environment, "MS silent N" is logged once N ms have passed without a
+ * message (again after each later message): a test waits for that line to
+ * know the command stayed quiet that long. SIGTERM and SIGINT are passed on
  * to the command; the exit status is the command's (128+N when killed by N). */
 
 static long long now_ms(void)
@@ -59,7 +62,12 @@ int main(int argc, char **argv)
     setenv("NOTIFY_SOCKET", sa.sun_path, 1);
     if (strcmp(argv[2], "0") != 0)
         setenv("WATCHDOG_USEC", argv[2], 1);
+    const char *sv = getenv("NOTIFYLISTEN_SILENCE_MS");
+    long long silence_ms = sv ? atoll(sv) : 0;
+    unsetenv("NOTIFYLISTEN_SILENCE_MS");
     long long t0 = now_ms();
+    long long last_rx = 0; /* ms since t0 of the last message */
+    int silent_logged = 0;
     child_pid = fork();
     if (child_pid < 0) {
         perror("fork");
@@ -88,8 +96,16 @@ int main(int argc, char **argv)
                 for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
                     fprintf(log, "%lld %s\n", t, line);
                 fflush(log);
+                last_rx = t;
+                silent_logged = 0;
             }
             continue;
+        }
+        long long t = now_ms() - t0;
+        if (silence_ms > 0 && !silent_logged && t - last_rx >= silence_ms) {
+            fprintf(log, "%lld silent %lld\n", t, silence_ms);
+            fflush(log);
+            silent_logged = 1;
         }
         pid_t w = waitpid(child_pid, &status, WNOHANG);
         if (w == child_pid)
