@@ -56,6 +56,12 @@ sample_copy() {
     "$SL_SOURCE_DIR/config/sample/make-media.sh" "$1/media" >/dev/null
 }
 
+# poster_make FILE RRGGBB — a 640x360 picture of one colour (its format from FILE's extension).
+poster_make() {
+    ffmpeg -hide_banner -loglevel error -y -f lavfi -i "color=c=0x$2:s=640x360" -frames:v 1 "$1" ||
+        fail "ffmpeg could not make the picture $1"
+}
+
 # clip_make FILE SOURCE FRAMES — an H.264 clip of FRAMES frames of the ffmpeg lavfi SOURCE
 # (e.g. testsrc2=size=320x240:rate=25) as FILE.
 clip_make() {

@@ -7,9 +7,8 @@ if ! command -v xvfb-run >/dev/null 2>&1; then
     exit 1
 fi
 mkdir -p "$T/s/media"
-ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
-ff -f lavfi -i "color=c=0x3366CC:s=640x360" -frames:v 1 "$T/s/media/first.png"
-ff -f lavfi -i "color=c=0xCC6633:s=640x360" -frames:v 1 "$T/s/media/second.png"
+poster_make "$T/s/media/first.png" 3366CC
+poster_make "$T/s/media/second.png" CC6633
 cat >"$T/s/two.json" <<'JSON'
 {"timezone": "UTC",
  "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 75, "background": "#20A040"},

@@ -3,9 +3,8 @@
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p "$T/s/media"
-ff() { ffmpeg -hide_banner -loglevel error -y "$@"; }
-ff -f lavfi -i "color=c=0x3366CC:s=640x360" -frames:v 1 "$T/s/media/poster.png"
-ff -f lavfi -i "color=c=0xCC6633:s=640x360" -frames:v 1 "$T/s/media/second.png"
+poster_make "$T/s/media/poster.png" 3366CC
+poster_make "$T/s/media/second.png" CC6633
 cat >"$T/s/start.json" <<'JSON'
 {"timezone": "UTC",
  "zones": [{"id": "main", "x": 0, "y": 0, "w": 100, "h": 75}, {"id": "strip", "x": 0, "y": 75, "w": 100, "h": 25}],
@@ -27,7 +26,7 @@ pixel_near "$T/f/frame-0000006000.png" 160,90 CC6633
 # others are checked after it, on the thread that watches the file. One that cannot be shown
 # (half downloaded) is then left out of the schedule: journaled as skipped, listed in the
 # summary, never tried, and the rest plays on.
-ff -f lavfi -i "color=c=0x33CC66:s=640x360" -frames:v 1 "$T/s/media/third.png"
+poster_make "$T/s/media/third.png" 33CC66
 head -c 300 "$T/s/media/second.png" >"$T/s/media/half.png"
 cat >"$T/s/quick.json" <<'JSON'
 {"timezone": "UTC",
