@@ -511,10 +511,9 @@ static void begin_waited(sl_engine *e)
     for (size_t i = 0; i < e->pl->n_zones; i++) {
         sl_zone_state *z = &e->zones[i];
         if (z->pending && !z->has_cur && z->pending_prep && !sl_prep_ready(e->loader, z->pending_prep)) {
-            if (!waited && e->frames_rendered == 0 && !e->backdrop_shown) {
-                sl_render_backdrop(e); /* the display takes it while the loader works */
-                e->backdrop_shown = true;
-                if (e->vo.display)
+            if (!waited && e->frames_rendered == 0 && !e->backdrop_tried) {
+                e->backdrop_tried = true;
+                if (sl_render_backdrop(e)) /* the display takes it while the loader works */
                     sl_log_debug(&e->log, "the zones' backgrounds are shown while the first items are prepared");
             }
             sl_prep_wait(e->loader, z->pending_prep);

@@ -147,7 +147,7 @@ typedef struct sl_engine {
     bool diagnostic;
     bool pictures_unchecked;     /* a quick start: pictures other than each zone's first are checked
                                     after the first frame (sl_watch_recheck, sl_engine_leave_out) */
-    bool backdrop_shown;         /* sl_render_backdrop was shown while the first items were prepared */
+    bool backdrop_tried;         /* sl_render_backdrop was called while the first items were prepared */
     bool fallbacks_due;          /* the zones' fallbacks are queued at the next update, behind the first items */
     /* Called once per loop turn (every frame on the real clock, every event on
      * the simulated one), e.g. to take a newly synced manifest and swap to it. */
@@ -200,8 +200,8 @@ void sl_render_frame_seen(sl_engine *e, int64_t now);
  * zones' backgrounds, presented at once (not counted as a frame). The
  * display server takes the window's first whole picture (X11: maps its
  * shared memory) while the loader decodes, not after. Only outputs that
- * show on a display (vo.display) draw it. */
-void sl_render_backdrop(sl_engine *e);
+ * show on a display (vo.display) draw it: true when it was drawn. */
+bool sl_render_backdrop(sl_engine *e);
 /* Whether the frame for now differs from the one drawn last: something
  * moves (a ticker, a clip, the diagnostic screen) or a zone changed item.
  * A static poster is drawn once, not at every refresh. */

@@ -355,11 +355,11 @@ static bool draw_zone(sl_engine *e, sl_zone_state *z, int64_t now, bool *painted
     return true;
 }
 
-void sl_render_backdrop(sl_engine *e)
+bool sl_render_backdrop(sl_engine *e)
 {
-    SDL_Renderer *r = e->vo.renderer;
-    if (!e->vo.display || !r)
-        return;
+    SDL_Renderer *r = e ? e->vo.renderer : NULL;
+    if (!r || !e->vo.display)
+        return false;
     SDL_SetRenderTarget(r, NULL);
     SDL_RenderSetViewport(r, NULL);
     SDL_SetRenderDrawColor(r, 0, 0, 0, 255);
@@ -372,6 +372,7 @@ void sl_render_backdrop(sl_engine *e)
         SDL_RenderSetViewport(r, NULL);
     }
     e->vo.driver->present(&e->vo);
+    return true;
 }
 
 /* Whether a zone's picture moves by itself: a ticker, a clip. */
